@@ -1,0 +1,81 @@
+// The `kubegraf` command: `kubegraf sim ...` (simulated cluster) and `kubegraf web ...` (dashboard server).
+import { parseArgs } from 'node:util';
+import { startSim, type Scenario } from '../sim/index';
+
+const USAGE = `usage:
+  kubegraf sim [--port N] [--scenario demo|empty|scale] [--pods N] [--nodes N] [--kube-minor 30] [--kubeconfig-out FILE] [--speed X]
+  kubegraf web [--port N] [--host 127.0.0.1] [--kubeconfig FILE] [--context NAME] [--demo] [--data-dir DIR] [--no-open]`;
+
+function fail(message: string): never {
+  process.stderr.write(`kubegraf: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+async function sim(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        scenario: { type: 'string' },
+        pods: { type: 'string' },
+        nodes: { type: 'string' },
+        'kube-minor': { type: 'string' },
+        'kubeconfig-out': { type: 'string' },
+        speed: { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const scenario = (values.scenario ?? 'demo') as Scenario;
+  if (!['demo', 'empty', 'scale'].includes(scenario)) fail(`--scenario must be demo, empty or scale, got "${values.scenario}"`);
+  const speed = values.speed === undefined ? 1 : Number(values.speed);
+  if (!(speed > 0 && speed <= 1000)) fail(`--speed must be a number above 0 and at most 1000, got "${values.speed}"`);
+  const s = await startSim({
+    port: int('port', values.port, 0, 65535),
+    scenario,
+    pods: int('pods', values.pods, 0, 2_000_000),
+    nodes: int('nodes', values.nodes, 1, 100_000),
+    kubeMinor: int('kube-minor', values['kube-minor'], 20, 99),
+    kubeconfigOut: values['kubeconfig-out'],
+    speed,
+  });
+  process.stdout.write(JSON.stringify({ event: 'ready', server: s.server, kubeconfig: s.kubeconfig }) + '\n');
+  const stop = () => void s.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const [cmd, ...rest] = process.argv.slice(2);
+  switch (cmd) {
+    case 'sim':
+      return sim(rest);
+    case 'web': {
+      const { web } = await import('../server/cli');
+      return web(rest);
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE + '\n');
+      return;
+    default:
+      fail(`unknown command "${cmd}"`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`kubegraf: ${(e as Error)?.message ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,648 @@
+// A tiny shell that runs "inside" a simulated container. Everything is in-process and virtual:
+// nothing here may ever touch the host's processes or files.
+import type { KObj } from './store';
+import { appKind } from './logs';
+
+/** What a command can see of its container. */
+export interface ContainerView {
+  pod: string;
+  namespace: string;
+  container: string;
+  image: string;
+  podIP: string;
+  /** argv of the container's main process (PID 1). */
+  cmdline: string[];
+  env: Record<string, string>;
+  uid: number;
+  /** Images without a shell or coreutils (distroless) can only run their own binary. */
+  distroless: boolean;
+}
+
+export function containerView(pod: KObj, container: string): ContainerView {
+  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: { name: string }) => c.name === container) ?? {};
+  const image: string = spec.image ?? 'busybox';
+  const namespace = pod.metadata.namespace ?? 'default';
+  const env: Record<string, string> = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOSTNAME: pod.spec?.hostname ?? pod.metadata.name,
+    HOME: '/root',
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+    KUBERNETES_SERVICE_PORT_HTTPS: '443',
+    KUBERNETES_PORT: 'tcp://10.96.0.1:443',
+  };
+  for (const e of spec.env ?? []) {
+    // valueFrom (secrets, fieldRefs) resolves at container start in a real kubelet; a placeholder keeps the name visible.
+    env[e.name] = e.value ?? (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name' ? pod.metadata.name : e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace' ? namespace : '');
+  }
+  const uid = Number(spec.securityContext?.runAsUser ?? pod.spec?.securityContext?.runAsUser ?? 0);
+  const cmdline = [...(spec.command ?? defaultCommand(image)), ...(spec.args ?? [])];
+  return {
+    pod: pod.metadata.name,
+    namespace,
+    container,
+    image,
+    podIP: pod.status?.podIP ?? '10.244.0.10',
+    cmdline,
+    env,
+    uid,
+    distroless: /distroless|scratch/.test(image),
+  };
+}
+
+function defaultCommand(image: string): string[] {
+  switch (appKind(image)) {
+    case 'nginx': return ['nginx', '-g', 'daemon off;'];
+    case 'postgres': return ['postgres'];
+    case 'mysql': return ['mysqld'];
+    case 'redis': return ['redis-server', '*:6379'];
+    case 'python': return ['python', 'app.py'];
+    case 'node': return ['node', 'server.js'];
+    case 'java': return ['java', '-jar', '/app/app.jar'];
+    case 'coredns': return ['/coredns', '-conf', '/etc/coredns/Corefile'];
+    case 'shell': return ['sh'];
+    default: return ['/app/server'];
+  }
+}
+
+/** Buffered input with an end: the container's stdin. */
+export class InputQueue {
+  private chunks: string[] = [];
+  private ended = false;
+  private waiter?: () => void;
+
+  push(data: string): void {
+    this.chunks.push(data);
+    this.wake();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  /** The next chunk, or null at end of input. */
+  async read(): Promise<string | null> {
+    while (this.chunks.length === 0) {
+      if (this.ended) return null;
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+    return this.chunks.shift()!;
+  }
+
+  async readLine(): Promise<string | null> {
+    let acc = '';
+    for (;;) {
+      const i = acc.indexOf('\n');
+      if (i >= 0) {
+        if (i + 1 < acc.length) this.chunks.unshift(acc.slice(i + 1));
+        return acc.slice(0, i);
+      }
+      const c = await this.read();
+      if (c === null) return acc === '' ? null : acc;
+      acc += c;
+    }
+  }
+
+  async readAll(): Promise<string> {
+    let s = '';
+    for (let c = await this.read(); c !== null; c = await this.read()) s += c;
+    return s;
+  }
+}
+
+export interface ShellIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  stdin: InputQueue;
+  /** Aborted when the session goes away, so sleeps and reads do not outlive it. */
+  signal?: AbortSignal;
+}
+
+type Part = { lit: string } | { var: string };
+type Word = Part[];
+interface Command { words: Word[]; redirect?: { path: Word; append: boolean } }
+interface Pipeline { cmds: Command[]; op: ';' | '&&' | '||' }
+
+class ExitSignal {
+  constructor(readonly code: number) {}
+}
+
+const FILES = (v: ContainerView, osRelease: string): Record<string, string> => ({
+  '/etc/hostname': `${v.env.HOSTNAME}\n`,
+  '/etc/hosts': `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${v.podIP}\t${v.env.HOSTNAME}\n`,
+  '/etc/resolv.conf': `search ${v.namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
+  '/etc/os-release': osRelease,
+  '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
+  '/proc/1/cmdline': v.cmdline.join('\0') + '\0',
+  '/proc/version': 'Linux version 6.1.0-sim (builder@kubegraf) (gcc 12.2.0) #1 SMP PREEMPT_DYNAMIC\n',
+  '/var/run/secrets/kubernetes.io/serviceaccount/namespace': v.namespace,
+  '/var/run/secrets/kubernetes.io/serviceaccount/token': 'eyJhbGciOiJSUzI1NiIsImtpZCI6InNpbSJ9.c2ltdWxhdGVk.c2lt',
+  '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt': '-----BEGIN CERTIFICATE-----\nMIIBsimulated\n-----END CERTIFICATE-----\n',
+});
+
+const ALPINE = 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME="Alpine Linux v3.20"\nHOME_URL="https://alpinelinux.org/"\n';
+const DEBIAN =
+  'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\n';
+
+const BINARIES = [
+  'cat', 'cd', 'clear', 'date', 'echo', 'env', 'exit', 'export', 'false', 'grep', 'head', 'hostname', 'id', 'ls', 'printenv', 'ps', 'pwd', 'sh', 'bash', 'sleep', 'true', 'uname', 'whoami',
+];
+
+export class Shell {
+  cwd = '/';
+  lastStatus = 0;
+  private vars: Record<string, string>;
+  private files: Record<string, string>;
+  private readonly startedAt = Date.now();
+
+  constructor(readonly view: ContainerView, private readonly io: ShellIO, private readonly now: () => Date = () => new Date()) {
+    this.vars = { ...view.env, PWD: '/', SHELL: '/bin/sh', USER: view.uid === 0 ? 'root' : String(view.uid) };
+    this.files = FILES(view, /alpine|busybox/.test(view.image) ? ALPINE : DEBIAN);
+  }
+
+  /** Whether argv[0] exists in this image (kubectl exec of a missing binary fails before anything runs). */
+  hasBinary(name: string): boolean {
+    const base = name.replace(/^.*\//, '');
+    if (this.view.distroless) return this.view.cmdline[0] === name;
+    return BINARIES.includes(base) || base === this.view.cmdline[0]?.replace(/^.*\//, '');
+  }
+
+  /** Runs argv as `kubectl exec -- argv` would; returns the exit code. */
+  async exec(argv: string[]): Promise<number> {
+    try {
+      return await this.runCommand(argv, this.io.stdin, this.io.stdout);
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.code;
+      throw e;
+    }
+  }
+
+  /** Runs one command line; `exit` ends the session by throwing ExitSignal out of runScript. */
+  async runLine(line: string, out: (s: string) => void = this.io.stdout): Promise<number> {
+    let pipelines: Pipeline[];
+    try {
+      pipelines = parse(line);
+    } catch (e) {
+      this.io.stderr(`sh: syntax error: ${(e as Error).message}\n`);
+      return (this.lastStatus = 2);
+    }
+    for (const p of pipelines) {
+      if (p.op === '&&' && this.lastStatus !== 0) continue;
+      if (p.op === '||' && this.lastStatus === 0) continue;
+      this.lastStatus = await this.runPipeline(p.cmds, out);
+    }
+    return this.lastStatus;
+  }
+
+  /** Reads commands from stdin until EOF or `exit`: `sh` with no arguments. */
+  async runScript(prompt?: () => string): Promise<number> {
+    try {
+      for (;;) {
+        if (prompt) this.io.stdout(prompt());
+        const line = await this.io.stdin.readLine();
+        if (line === null) return this.lastStatus;
+        await this.runLine(line);
+      }
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.code;
+      throw e;
+    }
+  }
+
+  prompt(): string {
+    return `${this.cwd} ${this.view.uid === 0 ? '#' : '$'} `;
+  }
+
+  private async runPipeline(cmds: Command[], out: (s: string) => void): Promise<number> {
+    let input: InputQueue = this.io.stdin;
+    let status = 0;
+    for (let i = 0; i < cmds.length; i++) {
+      const last = i === cmds.length - 1;
+      const c = cmds[i];
+      const argv = c.words.map((w) => this.expand(w));
+      // Leading NAME=value words set shell variables (no per-command environment here).
+      while (argv.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[0])) {
+        const a = argv.shift()!;
+        const eq = a.indexOf('=');
+        this.vars[a.slice(0, eq)] = a.slice(eq + 1);
+      }
+      if (argv.length === 0) continue;
+      let buf = '';
+      const sink = last && !c.redirect ? out : (s: string) => (buf += s);
+      status = await this.runCommand(argv, input, sink);
+      if (c.redirect) {
+        const path = this.resolve(this.expand(c.redirect.path));
+        this.files[path] = (c.redirect.append ? (this.files[path] ?? '') : '') + buf;
+        buf = '';
+      }
+      if (!last) {
+        input = new InputQueue();
+        input.push(buf);
+        input.end();
+      }
+    }
+    return status;
+  }
+
+  private expand(w: Word): string {
+    return w.map((p) => ('lit' in p ? p.lit : p.var === '?' ? String(this.lastStatus) : p.var === '$' ? '1' : (this.vars[p.var] ?? ''))).join('');
+  }
+
+  private resolve(p: string): string {
+    const abs = p.startsWith('/') ? p : `${this.cwd === '/' ? '' : this.cwd}/${p}`;
+    const out: string[] = [];
+    for (const seg of abs.split('/')) {
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..') out.pop();
+      else out.push(seg);
+    }
+    return '/' + out.join('/');
+  }
+
+  /** Directory listing derived from the virtual files plus the usual top-level layout. */
+  private entries(dir: string): string[] | undefined {
+    const base = ['bin', 'dev', 'etc', 'home', 'lib', 'proc', 'root', 'run', 'sbin', 'sys', 'tmp', 'usr', 'var'];
+    const names = new Set<string>(dir === '/' ? base : []);
+    const prefix = dir === '/' ? '/' : dir + '/';
+    for (const f of Object.keys(this.files)) if (f.startsWith(prefix)) names.add(f.slice(prefix.length).split('/')[0]);
+    if (dir === '/bin') BINARIES.forEach((b) => names.add(b));
+    if (names.size === 0 && !['/tmp', '/home', '/root', '/dev', '/sys', '/run', '/usr', '/lib', '/sbin', '/var/log'].includes(dir)) return undefined;
+    return [...names].sort();
+  }
+
+  private async runCommand(argv: string[], stdin: InputQueue, out: (s: string) => void): Promise<number> {
+    const [cmd, ...args] = argv;
+    const err = (s: string) => this.io.stderr(s);
+    const name = cmd.replace(/^(\/usr)?\/s?bin\//, '');
+    if (!this.hasBinary(cmd)) {
+      err(`sh: ${cmd}: not found\n`);
+      return 127;
+    }
+    switch (name) {
+      case 'true':
+        return 0;
+      case 'false':
+        return 1;
+      case 'exit':
+        throw new ExitSignal(args[0] === undefined ? this.lastStatus : Number(args[0]) & 255 || 0);
+      case 'echo': {
+        let nl = true;
+        let esc = false;
+        while (args[0] === '-n' || args[0] === '-e') {
+          if (args.shift() === '-n') nl = false;
+          else esc = true;
+        }
+        let s = args.join(' ');
+        if (esc) s = s.replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+        out(s + (nl ? '\n' : ''));
+        return 0;
+      }
+      case 'pwd':
+        out(this.cwd + '\n');
+        return 0;
+      case 'cd': {
+        const to = this.resolve(args[0] ?? this.vars.HOME ?? '/');
+        if (!this.entries(to)) {
+          err(`sh: cd: can't cd to ${args[0]}: No such file or directory\n`);
+          return 2;
+        }
+        this.cwd = this.vars.PWD = to;
+        return 0;
+      }
+      case 'hostname':
+        out(this.vars.HOSTNAME + '\n');
+        return 0;
+      case 'whoami':
+        if (this.view.uid !== 0) {
+          err(`whoami: unknown uid ${this.view.uid}\n`);
+          return 1;
+        }
+        out('root\n');
+        return 0;
+      case 'id':
+        out(this.view.uid === 0 ? 'uid=0(root) gid=0(root) groups=0(root)\n' : `uid=${this.view.uid} gid=${this.view.uid} groups=${this.view.uid}\n`);
+        return 0;
+      case 'env':
+      case 'printenv': {
+        if (args.length) {
+          const missing = args.filter((a) => !(a in this.vars));
+          for (const a of args) if (a in this.vars) out(this.vars[a] + '\n');
+          return missing.length ? 1 : 0;
+        }
+        for (const [k, v] of Object.entries(this.vars)) if (k !== 'SHELL' && k !== 'USER') out(`${k}=${v}\n`);
+        return 0;
+      }
+      case 'export':
+        for (const a of args) {
+          const eq = a.indexOf('=');
+          if (eq > 0) this.vars[a.slice(0, eq)] = a.slice(eq + 1);
+        }
+        return 0;
+      case 'date':
+        out(this.now().toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 UTC $4') + '\n');
+        return 0;
+      case 'uname':
+        out(args.includes('-a') ? `Linux ${this.vars.HOSTNAME} 6.1.0-sim #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n` : 'Linux\n');
+        return 0;
+      case 'clear':
+        out('\x1b[H\x1b[2J');
+        return 0;
+      case 'ps': {
+        const up = Math.floor((Date.now() - this.startedAt) / 60000);
+        out(`PID   USER     TIME  COMMAND\n    1 ${this.view.uid === 0 ? 'root' : this.view.uid}      0:0${up % 10} ${this.view.cmdline.join(' ')}\n   42 root      0:00 sh\n   57 root      0:00 ps ${args.join(' ')}\n`);
+        return 0;
+      }
+      case 'sleep': {
+        const secs = Number(args[0]);
+        if (!Number.isFinite(secs) || secs < 0) {
+          err(`sleep: invalid number '${args[0] ?? ''}'\n`);
+          return 1;
+        }
+        await abortableDelay(secs * 1000, this.io.signal);
+        return 0;
+      }
+      case 'ls':
+        return this.ls(args, out);
+      case 'cat': {
+        if (args.length === 0 || (args.length === 1 && args[0] === '-')) {
+          for (let c = await stdin.read(); c !== null; c = await stdin.read()) out(c);
+          return 0;
+        }
+        let rc = 0;
+        for (const a of args) {
+          const p = this.resolve(a);
+          if (p in this.files) out(this.files[p]);
+          else {
+            err(`cat: ${a}: ${this.entries(p) ? 'Is a directory' : 'No such file or directory'}\n`);
+            rc = 1;
+          }
+        }
+        return rc;
+      }
+      case 'head':
+      case 'grep':
+        return this.filter(name, args, stdin, out);
+      case 'sh':
+      case 'bash': {
+        if (args[0] === '-c') {
+          if (args[1] === undefined) {
+            err(`${name}: -c: option requires an argument\n`);
+            return 2;
+          }
+          return this.runLine(args[1], out);
+        }
+        if (args.length) {
+          err(`${name}: can't open '${args[0]}': No such file or directory\n`);
+          return 2;
+        }
+        // A nested non-interactive shell reading the rest of stdin.
+        const sub = new Shell(this.view, { ...this.io, stdin, stdout: out }, this.now);
+        sub.cwd = this.cwd;
+        return sub.runScript();
+      }
+      default:
+        // The image's own binary: it would run the app again; a short refusal is closer to reality than silence.
+        err(`${cmd}: address already in use\n`);
+        return 1;
+    }
+  }
+
+  private ls(args: string[], out: (s: string) => void): number {
+    const flags = args.filter((a) => a.startsWith('-')).join('');
+    const paths = args.filter((a) => !a.startsWith('-'));
+    let rc = 0;
+    for (const a of paths.length ? paths : ['.']) {
+      const p = this.resolve(a);
+      if (p in this.files) {
+        out(flags.includes('l') ? `-rw-r--r--    1 root     root     ${String(this.files[p].length).padStart(8)} Jan  1 00:00 ${a}\n` : a + '\n');
+        continue;
+      }
+      const names = this.entries(p);
+      if (!names) {
+        this.io.stderr(`ls: ${a}: No such file or directory\n`);
+        rc = 1;
+        continue;
+      }
+      if (paths.length > 1) out(`${a}:\n`);
+      const all = flags.includes('a') ? ['.', '..', ...names] : names;
+      if (flags.includes('l')) {
+        out(`total ${all.length * 4}\n`);
+        for (const n of all) {
+          const f = this.files[p === '/' ? `/${n}` : `${p}/${n}`];
+          out(f !== undefined ? `-rw-r--r--    1 root     root     ${String(f.length).padStart(8)} Jan  1 00:00 ${n}\n` : `drwxr-xr-x    2 root     root         4096 Jan  1 00:00 ${n}\n`);
+        }
+      } else if (all.length) out(all.join(flags.includes('1') ? '\n' : '  ') + '\n');
+    }
+    return rc;
+  }
+
+  private async filter(name: string, args: string[], stdin: InputQueue, out: (s: string) => void): Promise<number> {
+    const opts = args.filter((a) => a.startsWith('-'));
+    const rest = args.filter((a) => !a.startsWith('-'));
+    let text: string;
+    const file = name === 'grep' ? rest[1] : rest[0];
+    if (file !== undefined) {
+      const p = this.resolve(file);
+      if (!(p in this.files)) {
+        this.io.stderr(`${name}: ${file}: No such file or directory\n`);
+        return name === 'grep' ? 2 : 1;
+      }
+      text = this.files[p];
+    } else text = await stdin.readAll();
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    if (name === 'head') {
+      const n = Number((opts.find((o) => /^-n?\d+$/.test(o)) ?? '-10').replace(/^-n?/, ''));
+      for (const l of lines.slice(0, n)) out(l + '\n');
+      return 0;
+    }
+    if (rest[0] === undefined) {
+      this.io.stderr('Usage: grep [-iv] PATTERN [FILE]\n');
+      return 2;
+    }
+    const re = new RegExp(rest[0], opts.some((o) => o.includes('i')) ? 'i' : '');
+    const invert = opts.some((o) => o.includes('v'));
+    const hits = lines.filter((l) => re.test(l) !== invert);
+    for (const l of hits) out(l + '\n');
+    return hits.length ? 0 : 1;
+  }
+}
+
+function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done);
+  });
+}
+
+/** Splits a command line into pipelines joined by ; && ||, honouring quotes, escapes and $VAR. */
+function parse(line: string): Pipeline[] {
+  const pipelines: Pipeline[] = [];
+  let cmds: Command[] = [];
+  let words: Word[] = [];
+  let word: Word | undefined;
+  let redirect: Command['redirect'];
+  let pendingRedirect: boolean | undefined; // append?
+  let op: Pipeline['op'] = ';';
+  const lit = (s: string) => {
+    word ??= [];
+    const last = word[word.length - 1];
+    if (last && 'lit' in last) last.lit += s;
+    else word.push({ lit: s });
+  };
+  const endWord = () => {
+    if (!word) return;
+    if (pendingRedirect !== undefined) {
+      redirect = { path: word, append: pendingRedirect };
+      pendingRedirect = undefined;
+    } else words.push(word);
+    word = undefined;
+  };
+  const endCmd = () => {
+    endWord();
+    if (pendingRedirect !== undefined) throw new Error('unexpected end of redirection');
+    if (words.length || redirect) cmds.push({ words, redirect });
+    words = [];
+    redirect = undefined;
+  };
+  const endPipeline = (next: Pipeline['op']) => {
+    endCmd();
+    if (cmds.length) pipelines.push({ cmds, op });
+    else if (next !== ';') throw new Error(`unexpected "${next}"`);
+    cmds = [];
+    op = next;
+  };
+  const readVar = (i: number): [Part, number] => {
+    if (line[i] === '{') {
+      const end = line.indexOf('}', i);
+      if (end < 0) throw new Error('bad substitution');
+      return [{ var: line.slice(i + 1, end) }, end + 1];
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_]*|[?$])/.exec(line.slice(i));
+    return m ? [{ var: m[1] }, i + m[1].length] : [{ lit: '$' }, i];
+  };
+  const pushPart = (p: Part) => ('lit' in p ? lit(p.lit) : (word ??= []).push(p));
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
+    if (ch === ' ' || ch === '\t' || ch === '\r') {
+      endWord();
+      i++;
+    } else if (ch === '#' && !word) break;
+    else if (ch === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) throw new Error('unterminated quoted string');
+      lit(line.slice(i + 1, end));
+      i = end + 1;
+    } else if (ch === '"') {
+      i++;
+      word ??= [];
+      while (line[i] !== '"') {
+        if (i >= line.length) throw new Error('unterminated quoted string');
+        if (line[i] === '\\' && '"\\$`'.includes(line[i + 1] ?? '')) {
+          lit(line[i + 1]);
+          i += 2;
+        } else if (line[i] === '$') {
+          const [p, next] = readVar(i + 1);
+          pushPart(p);
+          i = next;
+        } else lit(line[i++]);
+      }
+      i++;
+    } else if (ch === '\\') {
+      lit(line[i + 1] ?? '');
+      i += 2;
+    } else if (ch === '$') {
+      const [p, next] = readVar(i + 1);
+      pushPart(p);
+      i = next;
+    } else if (ch === ';') {
+      endPipeline(';');
+      i++;
+    } else if (line.startsWith('&&', i)) {
+      endPipeline('&&');
+      i += 2;
+    } else if (line.startsWith('||', i)) {
+      endPipeline('||');
+      i += 2;
+    } else if (ch === '|') {
+      endCmd();
+      i++;
+    } else if (ch === '>') {
+      endWord();
+      pendingRedirect = line[i + 1] === '>';
+      i += pendingRedirect ? 2 : 1;
+    } else if (ch === '&') {
+      throw new Error('background jobs are not supported');
+    } else lit(line[i++]);
+  }
+  endPipeline(';');
+  return pipelines;
+}
+
+/**
+ * The terminal's line discipline for `-t` sessions: echo, erase, ^C, ^D and CRLF output, which a real
+ * pty does in the kernel. Raw keystrokes go in; whole lines come out on `lines`.
+ */
+export class LineDiscipline {
+  readonly lines = new InputQueue();
+  private line = '';
+  private escape = 0;
+
+  constructor(private readonly echo: (s: string) => void, private readonly onInterrupt: () => void) {}
+
+  input(data: string): void {
+    for (const ch of data) {
+      // Escape sequences (arrow keys) are dropped whole: there is no history or cursor movement here.
+      if (this.escape) {
+        if (this.escape === 1 && ch === '[') this.escape = 2;
+        else if (this.escape === 1 || /[A-Za-z~]/.test(ch)) this.escape = 0;
+        continue;
+      }
+      if (ch === '\r' || ch === '\n') {
+        this.echo('\r\n');
+        this.lines.push(this.line + '\n');
+        this.line = '';
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (this.line) {
+          this.line = this.line.slice(0, -1);
+          this.echo('\b \b');
+        }
+      } else if (ch === '\x03') {
+        this.echo('^C\r\n');
+        this.line = '';
+        this.onInterrupt();
+      } else if (ch === '\x15') {
+        this.echo('\b \b'.repeat(this.line.length));
+        this.line = '';
+      } else if (ch === '\x04') {
+        if (this.line === '') this.lines.end();
+      } else if (ch === '\x1b') {
+        this.escape = 1;
+      } else if (ch >= ' ') {
+        this.line += ch;
+        this.echo(ch);
+      }
+    }
+  }
+
+  end(): void {
+    this.lines.end();
+  }
+}
+
+/** A pty turns "\n" into "\r\n" on output. */
+export const toCrlf = (s: string) => s.replace(/\r?\n/g, '\r\n');
