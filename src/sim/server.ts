@@ -7,7 +7,7 @@ import type { ResourceType } from './kinds';
 import { typeKey, apiVersionOf } from './kinds';
 import type { KObj } from './store';
 import { nowIso } from './store';
-import { StatusError, badRequest, forbidden, invalid, methodNotAllowed, notFound, unsupportedMediaType } from './status';
+import { BODY_TYPES, StatusError, badRequest, forbidden, invalid, methodNotAllowed, notFound, unsupportedMediaType } from './status';
 import { parseFieldSelector, parseLabelSelector, fieldAllowed } from './selectors';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery';
 import { columnDefinitions, columnsFor, tableRow, type IncludeObject } from './table';
@@ -16,6 +16,7 @@ import { can } from './authz';
 import { serveOpenApi } from './openapi';
 import { validate } from './validate';
 import { evictionAllowed } from './controllers/pdb';
+import { decodeProtobufObject, isProtobuf } from './protobuf';
 
 const MAX_BODY = 3 * 1024 * 1024; // the API server's own request size limit
 
@@ -66,8 +67,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 /** Decodes a create/update body: JSON, or YAML as the API server also accepts. */
 export function decodeBody(body: Buffer, contentType: string): KObj {
   const ct = contentType.split(';')[0].trim();
-  if (ct === 'application/vnd.kubernetes.protobuf') throw unsupportedMediaType(ct);
-  if (ct && ct !== 'application/json' && ct !== 'application/yaml' && ct !== '*/*') throw unsupportedMediaType(ct);
+  if (isProtobuf(ct)) return decodeProtobufObject(body) as KObj;
+  if (ct && ct !== 'application/json' && ct !== 'application/yaml' && ct !== '*/*') throw unsupportedMediaType(ct, BODY_TYPES);
   let obj: unknown;
   try {
     obj = ct === 'application/yaml' ? loadYaml(body.toString('utf8')) : JSON.parse(body.toString('utf8'));

@@ -61,8 +61,11 @@ export const forbidden = (user: string, verb: string, resource: string, group: s
     { name, group, kind: resource },
   );
 
-export const unsupportedMediaType = (contentType: string) =>
-  new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; got ${contentType}`);
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json'];
+export const BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
+export const unsupportedMediaType = (contentType: string, accepted: string[] = PATCH_TYPES) =>
+  new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}; got ${contentType}`);
 
 export const methodNotAllowed = (verb: string, resource: string) =>
   new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${verb} ${resource})`);
