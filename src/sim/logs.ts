@@ -17,7 +17,7 @@ export function appKind(image: string): AppKind {
     [/redis|valkey|keydb/, 'redis'],
     [/python|flask|django|gunicorn|uvicorn|fastapi|celery|jupyter/, 'python'],
     [/node|next|express|nest/, 'node'],
-    [/java|jdk|jre|spring|tomcat|keycloak|kafka|elasticsearch|zookeeper|jenkins/, 'java'],
+    [/java|jdk|jre|temurin|corretto|zulu|spring|tomcat|keycloak|kafka|elasticsearch|zookeeper|jenkins/, 'java'],
     [/coredns/, 'coredns'],
     [/busybox|alpine|ubuntu|debian|curl|toolbox|bash/, 'shell'],
   ];
@@ -42,6 +42,8 @@ export interface ContainerRun {
   cmdline?: string[];
   /** Replaces the generated fatal lines (scenario authors: annotation kubegraf.io/sim-fatal-log). */
   fatal?: string[];
+  /** The simulator's clock speed: a faster clock makes the app log proportionally more per wall second. */
+  speed?: number;
 }
 
 export interface LogLine { time: number; text: string }
@@ -312,9 +314,11 @@ export class RunLog {
   private readonly ending: string[];
   private readonly steadyFrom: number;
   private readonly steadyUntil: number;
+  private readonly period: number;
 
   constructor(readonly run: ContainerRun) {
     this.profile = PROFILES[appKind(run.image)];
+    this.period = Math.max(1, Math.round(this.profile.period / (run.speed ?? 1)));
     this.seed = hash(`${run.namespace}/${run.pod}/${run.container}#${run.attempt}`);
     const c: Ctx = { pod: run.pod, container: run.container, run };
     this.startup = this.profile.startup(run.startedAt, c);
@@ -330,7 +334,7 @@ export class RunLog {
   }
 
   private steadyTime(k: number): number {
-    const p = this.profile.period;
+    const p = this.period;
     return this.steadyFrom + k * p + Math.floor(rng(this.seed ^ (k * 2654435761))() * p * 0.9);
   }
 
@@ -338,7 +342,7 @@ export class RunLog {
   private steadyCount(t: number): number {
     const limit = Math.min(t, this.steadyUntil);
     if (limit < this.steadyFrom) return 0;
-    const k = Math.floor((limit - this.steadyFrom) / this.profile.period);
+    const k = Math.floor((limit - this.steadyFrom) / this.period);
     return k + (this.steadyTime(k) <= limit ? 1 : 0);
   }
 
@@ -433,7 +437,7 @@ export function resolveContainer(pod: KObj, container: string | null | undefined
  * The run `kubectl logs` reads (`previous` false) or the one before it (`previous` true), from the pod's
  * container status. Throws the kubelet's 400s for containers that never started or have no previous run.
  */
-export function containerRun(pod: KObj, container: string, previous: boolean, now: number): ContainerRun {
+export function containerRun(pod: KObj, container: string, previous: boolean, now: number, speed = 1): ContainerRun {
   const spec = allContainers(pod).find((c) => c.name === container)!;
   const statuses: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
   const st = statuses.find((s) => s.name === container);
@@ -445,6 +449,7 @@ export function containerRun(pod: KObj, container: string, previous: boolean, no
     image: spec.image ?? 'app',
     cmdline: [...(spec.command ?? []), ...(spec.args ?? [])],
     fatal: pod.metadata.annotations?.['kubegraf.io/sim-fatal-log']?.split('\n'),
+    speed,
   };
   const restarts = st?.restartCount ?? 0;
   const fromTerminated = (t: Terminated, attempt: number): ContainerRun => {
@@ -503,9 +508,9 @@ function sendError(res: ServerResponse, e: StatusError): void {
 }
 
 export function installLogs(ctx: SimContext): void {
-  // Simulated wall clock: epoch ms that advances ctx.clock.speed times faster than real time.
-  const epoch = Date.now() - ctx.clock.now();
-  const now = () => epoch + ctx.clock.now();
+  // Timestamps stay on the wall clock, like every other timestamp the simulator writes (startedAt, events);
+  // simulated time shows as a higher log rate instead.
+  const now = () => Date.now();
   const live = new Set<() => void>();
   ctx.onClose(() => [...live].forEach((stop) => stop()));
 
@@ -535,7 +540,7 @@ export function installLogs(ctx: SimContext): void {
       limitBytes = intParam(u, 'limitBytes');
       if (limitBytes !== undefined && limitBytes < 1) throw badRequest('PodLogOptions "" is invalid: limitBytes: Invalid value: must be greater than 0');
       q = { now: t, tailLines: intParam(u, 'tailLines'), sinceTime: Number.isFinite(sinceTime) ? sinceTime : undefined };
-      run = containerRun(pod, container, previous, t);
+      run = containerRun(pod, container, previous, t, ctx.clock.speed);
     } catch (e) {
       if (e instanceof StatusError) return sendError(res, e);
       throw e;
@@ -546,8 +551,8 @@ export function installLogs(ctx: SimContext): void {
     let budget = limitBytes ?? Infinity;
     const log = new RunLog(run);
     let closed = false;
-    /** Writes lines [from, to); false once the byte limit is spent. */
-    const emit = (from: number, to: number): boolean => {
+    /** Writes lines [from, to) of `log`; false once the byte limit is spent. */
+    const emit = (from: number, to: number, log: RunLog): boolean => {
       let chunk = '';
       for (let i = from; i < to && budget > 0; i++) {
         const l = log.line(i);
@@ -564,7 +569,7 @@ export function installLogs(ctx: SimContext): void {
       return budget > 0;
     };
     const { from, to } = lineRange(log, q);
-    const more = emit(from, to);
+    const more = emit(from, to, log);
     // A finished run, or a previous one, has nothing more to say; nor has a request that only wanted a snapshot.
     if (!follow || !more || previous || run.endedAt !== undefined) return void res.end();
 
@@ -582,12 +587,13 @@ export function installLogs(ctx: SimContext): void {
     const tick = () => {
       const current = ctx.store.get(tk, ns, name);
       if (!current || current.metadata.uid !== pod.metadata.uid) return stop();
-      let upto = log.count(now());
-      const cur = (current.status?.containerStatuses ?? []).find((s: ContainerStatus) => s.name === container);
-      // The container this stream follows has exited (crash or restart): its log ends here.
+      const cur: ContainerStatus | undefined = (current.status?.containerStatuses ?? []).find((s: ContainerStatus) => s.name === container);
+      const term = cur?.state?.terminated ?? cur?.lastState?.terminated;
+      // The container this stream follows has exited (crash or restart): its log ends with how it ended.
       const ended = restarts(current) !== startRestarts || !!cur?.state?.terminated || !!cur?.state?.waiting;
-      if (ended) upto = Math.min(upto, log.count(now()));
-      if (!emit(sent, upto)) return stop();
+      const source = ended && term ? new RunLog({ ...run, endedAt: Math.max(ms(term.finishedAt) || now(), run.startedAt), reason: term.reason ?? 'Error', exitCode: term.exitCode ?? 1 }) : log;
+      const upto = source.count(now());
+      if (!emit(sent, upto, source)) return stop();
       sent = upto;
       if (ended) stop();
     };

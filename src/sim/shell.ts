@@ -127,7 +127,9 @@ export interface ShellIO {
 
 type Part = { lit: string } | { var: string };
 type Word = Part[];
-interface Command { words: Word[]; redirect?: { path: Word; append: boolean } }
+/** `>file`, `>>file`, `2>file`, `>&2`, `2>&1`. */
+interface Redirect { fd: 1 | 2; path?: Word; toFd?: 1 | 2; append: boolean }
+interface Command { words: Word[]; redirects: Redirect[] }
 interface Pipeline { cmds: Command[]; op: ';' | '&&' | '||' }
 
 class ExitSignal {
@@ -161,6 +163,7 @@ export class Shell {
   private vars: Record<string, string>;
   private files: Record<string, string>;
   private readonly startedAt = Date.now();
+  private sleeping?: AbortController;
 
   constructor(readonly view: ContainerView, private readonly io: ShellIO, private readonly now: () => Date = () => new Date()) {
     this.vars = { ...view.env, PWD: '/', SHELL: '/bin/sh', USER: view.uid === 0 ? 'root' : String(view.uid) };
@@ -177,7 +180,7 @@ export class Shell {
   /** Runs argv as `kubectl exec -- argv` would; returns the exit code. */
   async exec(argv: string[]): Promise<number> {
     try {
-      return await this.runCommand(argv, this.io.stdin, this.io.stdout);
+      return await this.runCommand(argv, this.io.stdin, this.io.stdout, this.io.stderr);
     } catch (e) {
       if (e instanceof ExitSignal) return e.code;
       throw e;
@@ -216,6 +219,11 @@ export class Shell {
     }
   }
 
+  /** ^C: cuts short whatever is waiting (only sleep ever waits on its own). */
+  interrupt(): void {
+    this.sleeping?.abort();
+  }
+
   prompt(): string {
     return `${this.cwd} ${this.view.uid === 0 ? '#' : '$'} `;
   }
@@ -235,13 +243,20 @@ export class Shell {
       }
       if (argv.length === 0) continue;
       let buf = '';
-      const sink = last && !c.redirect ? out : (s: string) => (buf += s);
-      status = await this.runCommand(argv, input, sink);
-      if (c.redirect) {
-        const path = this.resolve(this.expand(c.redirect.path));
-        this.files[path] = (c.redirect.append ? (this.files[path] ?? '') : '') + buf;
-        buf = '';
+      const sinks: Record<1 | 2, (s: string) => void> = { 1: last ? out : (s: string) => (buf += s), 2: this.io.stderr };
+      for (const r of c.redirects) {
+        if (r.toFd) {
+          sinks[r.fd] = sinks[r.toFd];
+          continue;
+        }
+        const path = this.resolve(this.expand(r.path!));
+        if (path === '/dev/null') sinks[r.fd] = () => {};
+        else {
+          if (!r.append) this.files[path] = '';
+          sinks[r.fd] = (s: string) => (this.files[path] = (this.files[path] ?? '') + s);
+        }
       }
+      status = await this.runCommand(argv, input, sinks[1], sinks[2]);
       if (!last) {
         input = new InputQueue();
         input.push(buf);
@@ -277,9 +292,8 @@ export class Shell {
     return [...names].sort();
   }
 
-  private async runCommand(argv: string[], stdin: InputQueue, out: (s: string) => void): Promise<number> {
+  private async runCommand(argv: string[], stdin: InputQueue, out: (s: string) => void, err: (s: string) => void): Promise<number> {
     const [cmd, ...args] = argv;
-    const err = (s: string) => this.io.stderr(s);
     const name = cmd.replace(/^(\/usr)?\/s?bin\//, '');
     if (!this.hasBinary(cmd)) {
       err(`sh: ${cmd}: not found\n`);
@@ -346,7 +360,7 @@ export class Shell {
         }
         return 0;
       case 'date':
-        out(this.now().toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1 $3 $2 $5 UTC $4') + '\n');
+        out(this.now().toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, wd, d, mon, y, hms) => `${wd} ${mon} ${d.replace(/^0/, ' ')} ${hms} UTC ${y}`) + '\n');
         return 0;
       case 'uname':
         out(args.includes('-a') ? `Linux ${this.vars.HOSTNAME} 6.1.0-sim #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n` : 'Linux\n');
@@ -365,11 +379,16 @@ export class Shell {
           err(`sleep: invalid number '${args[0] ?? ''}'\n`);
           return 1;
         }
-        await abortableDelay(secs * 1000, this.io.signal);
-        return 0;
+        const ac = (this.sleeping = new AbortController());
+        const stop = () => ac.abort();
+        this.io.signal?.addEventListener('abort', stop);
+        await abortableDelay(secs * 1000, ac.signal);
+        this.io.signal?.removeEventListener('abort', stop);
+        this.sleeping = undefined;
+        return ac.signal.aborted ? 130 : 0;
       }
       case 'ls':
-        return this.ls(args, out);
+        return this.ls(args, out, err);
       case 'cat': {
         if (args.length === 0 || (args.length === 1 && args[0] === '-')) {
           for (let c = await stdin.read(); c !== null; c = await stdin.read()) out(c);
@@ -388,7 +407,7 @@ export class Shell {
       }
       case 'head':
       case 'grep':
-        return this.filter(name, args, stdin, out);
+        return this.filter(name, args, stdin, out, err);
       case 'sh':
       case 'bash': {
         if (args[0] === '-c') {
@@ -403,7 +422,7 @@ export class Shell {
           return 2;
         }
         // A nested non-interactive shell reading the rest of stdin.
-        const sub = new Shell(this.view, { ...this.io, stdin, stdout: out }, this.now);
+        const sub = new Shell(this.view, { ...this.io, stdin, stdout: out, stderr: err }, this.now);
         sub.cwd = this.cwd;
         return sub.runScript();
       }
@@ -414,7 +433,7 @@ export class Shell {
     }
   }
 
-  private ls(args: string[], out: (s: string) => void): number {
+  private ls(args: string[], out: (s: string) => void, err: (s: string) => void): number {
     const flags = args.filter((a) => a.startsWith('-')).join('');
     const paths = args.filter((a) => !a.startsWith('-'));
     let rc = 0;
@@ -426,7 +445,7 @@ export class Shell {
       }
       const names = this.entries(p);
       if (!names) {
-        this.io.stderr(`ls: ${a}: No such file or directory\n`);
+        err(`ls: ${a}: No such file or directory\n`);
         rc = 1;
         continue;
       }
@@ -443,7 +462,7 @@ export class Shell {
     return rc;
   }
 
-  private async filter(name: string, args: string[], stdin: InputQueue, out: (s: string) => void): Promise<number> {
+  private async filter(name: string, args: string[], stdin: InputQueue, out: (s: string) => void, err: (s: string) => void): Promise<number> {
     const opts = args.filter((a) => a.startsWith('-'));
     const rest = args.filter((a) => !a.startsWith('-'));
     let text: string;
@@ -451,7 +470,7 @@ export class Shell {
     if (file !== undefined) {
       const p = this.resolve(file);
       if (!(p in this.files)) {
-        this.io.stderr(`${name}: ${file}: No such file or directory\n`);
+        err(`${name}: ${file}: No such file or directory\n`);
         return name === 'grep' ? 2 : 1;
       }
       text = this.files[p];
@@ -464,7 +483,7 @@ export class Shell {
       return 0;
     }
     if (rest[0] === undefined) {
-      this.io.stderr('Usage: grep [-iv] PATTERN [FILE]\n');
+      err('Usage: grep [-iv] PATTERN [FILE]\n');
       return 2;
     }
     const re = new RegExp(rest[0], opts.some((o) => o.includes('i')) ? 'i' : '');
@@ -494,8 +513,8 @@ function parse(line: string): Pipeline[] {
   let cmds: Command[] = [];
   let words: Word[] = [];
   let word: Word | undefined;
-  let redirect: Command['redirect'];
-  let pendingRedirect: boolean | undefined; // append?
+  let redirects: Redirect[] = [];
+  let pending: Redirect | undefined;
   let op: Pipeline['op'] = ';';
   const lit = (s: string) => {
     word ??= [];
@@ -505,18 +524,18 @@ function parse(line: string): Pipeline[] {
   };
   const endWord = () => {
     if (!word) return;
-    if (pendingRedirect !== undefined) {
-      redirect = { path: word, append: pendingRedirect };
-      pendingRedirect = undefined;
+    if (pending) {
+      redirects.push({ ...pending, path: word });
+      pending = undefined;
     } else words.push(word);
     word = undefined;
   };
   const endCmd = () => {
     endWord();
-    if (pendingRedirect !== undefined) throw new Error('unexpected end of redirection');
-    if (words.length || redirect) cmds.push({ words, redirect });
+    if (pending) throw new Error('unexpected end of redirection');
+    if (words.length || redirects.length) cmds.push({ words, redirects });
     words = [];
-    redirect = undefined;
+    redirects = [];
   };
   const endPipeline = (next: Pipeline['op']) => {
     endCmd();
@@ -582,9 +601,20 @@ function parse(line: string): Pipeline[] {
       endCmd();
       i++;
     } else if (ch === '>') {
+      // "2>" names the descriptor: a word that is exactly one digit right before '>'.
+      let fd: 1 | 2 = 1;
+      if (word && word.length === 1 && 'lit' in word[0] && /^[12]$/.test(word[0].lit) && /[12]/.test(line[i - 1])) {
+        fd = Number(word[0].lit) as 1 | 2;
+        word = undefined;
+      }
       endWord();
-      pendingRedirect = line[i + 1] === '>';
-      i += pendingRedirect ? 2 : 1;
+      const append = line[i + 1] === '>';
+      i += append ? 2 : 1;
+      const dup = /^&([12])/.exec(line.slice(i));
+      if (dup) {
+        redirects.push({ fd, toFd: Number(dup[1]) as 1 | 2, append });
+        i += 2;
+      } else pending = { fd, append };
     } else if (ch === '&') {
       throw new Error('background jobs are not supported');
     } else lit(line[i++]);

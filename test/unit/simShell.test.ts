@@ -41,7 +41,8 @@ describe('sim shell', () => {
     assert.equal((await run('cat /var/run/secrets/kubernetes.io/serviceaccount/namespace')).out, 'shop');
     assert.match((await run('ls /')).out, /bin {2}dev {2}etc/);
     assert.equal((await run('env | grep MODE')).out, 'MODE=prod\n');
-    assert.equal((await run('echo saved > /tmp/x; cat /tmp/x')).out, 'saved\n');
+    assert.equal((await run('echo saved > /tmp/x; echo more >> /tmp/x; cat /tmp/x')).out, 'saved\nmore\n');
+    assert.deepEqual(await run('echo oops >&2; cat /nope 2>/dev/null; cat /nope 2>&1'), { out: 'cat: /nope: No such file or directory\n', err: 'oops\n', code: 1 });
   });
 
   it('reports failures the way busybox sh does', async () => {
@@ -67,7 +68,7 @@ describe('sim shell', () => {
     const t0 = Date.now();
     const p = sh.exec(['sleep', '30']);
     setTimeout(() => ac.abort(), 50);
-    assert.equal(await p, 0);
+    assert.equal(await p, 130);
     assert.ok(Date.now() - t0 < 5000);
     const t1 = Date.now();
     await new Shell(containerView(pod, 'web'), { stdout: () => {}, stderr: () => {}, stdin: q }).exec(['sleep', '0.2']);
