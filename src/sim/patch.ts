@@ -88,7 +88,7 @@ const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
 const APPLY = 'application/apply-patch+yaml';
 
-function unsupported(contentType: string, rt: ResourceType): StatusError {
+function unsupported(rt: ResourceType): StatusError {
   // Custom resources have no Go types to carry patch metadata, so the server never offers strategic merge for them.
   const accepted = isBuiltin(rt) ? [JSON_PATCH, MERGE_PATCH, STRATEGIC, APPLY] : [JSON_PATCH, MERGE_PATCH, APPLY];
   return new StatusError(
@@ -103,7 +103,7 @@ export function applyPatch(current: KObj | undefined, body: Buffer, contentType:
   const type = contentType.split(';')[0].trim().toLowerCase();
   const text = body.toString('utf8');
   if (type === APPLY) return serverSideApply(current, text, rt, opts);
-  if (type !== JSON_PATCH && type !== MERGE_PATCH && (type !== STRATEGIC || !isBuiltin(rt))) throw unsupported(contentType, rt);
+  if (type !== JSON_PATCH && type !== MERGE_PATCH && (type !== STRATEGIC || !isBuiltin(rt))) throw unsupported(rt);
   if (!current) throw notFound(rt.resource, rt.group, '');
   if (type === JSON_PATCH) return jsonPatch(current, text);
   if (type === MERGE_PATCH) {
@@ -142,9 +142,9 @@ function jsonPatch(current: KObj, text: string): KObj {
     if (!isMap(out)) throw new Error('the patched document is not an object');
     return out as KObj;
   } catch (e) {
-    throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {
-      causes: [{ reason: 'UnexpectedServerResponse', message: jsonPatchMessage(e) }],
-    });
+    // The server wraps the failure in NewGenericServerResponse, whose Status keeps only a generic message
+    // and empty details; the library's own words stay server-side, here as the error's cause.
+    throw Object.assign(new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {}), { cause: jsonPatchMessage(e) });
   }
 }
 
