@@ -11,6 +11,10 @@ import { qosClass } from './quantity';
 
 export type Handler = (key: string) => void;
 
+/** Loose JSON for fragments of objects (ports, addresses, metrics) that are not whole API objects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
 export interface Condition { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string; [k: string]: unknown }
 
 const EVENT_CAP = 3000;

@@ -1,0 +1,93 @@
+// Job controller: runs pods to completion (parallelism, completions), counts failures against backoffLimit,
+// and records Complete / Failed conditions; finished Jobs with ttlSecondsAfterFinished are removed.
+import type { KObj } from '../store';
+import { nowIso } from '../store';
+import type { Runtime } from './runtime';
+import { findCondition, isActive, isReady, ownedPods, podFromTemplate, setCondition } from './runtime';
+
+export function jobFinished(j: KObj): 'Complete' | 'Failed' | undefined {
+  for (const t of ['Complete', 'Failed'] as const) if (findCondition(j.status?.conditions, t)?.status === 'True') return t;
+  return undefined;
+}
+
+export function installJobs(r: Runtime): void {
+  r.on('batch/jobs', (e) => e.type !== 'DELETED' && r.enqueue('job', e.object.metadata.uid!));
+  r.on('pods', (e) => {
+    const ref = e.object.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Job');
+    if (ref) r.enqueue('job', ref.uid);
+  });
+  const ttlArmed = new Set<string>();
+
+  r.handle('job', (uid) => {
+    const job = r.ctx.store.getByUid(uid)?.object;
+    if (!job || job.kind !== 'Job' || job.metadata.deletionTimestamp) return;
+    const done = jobFinished(job);
+    if (done) {
+      const ttl = job.spec?.ttlSecondsAfterFinished;
+      if (ttl !== undefined && !ttlArmed.has(uid)) {
+        ttlArmed.add(uid);
+        r.after(ttl * 1000, () => {
+          ttlArmed.delete(uid);
+          const j = r.ctx.store.getByUid(uid)?.object;
+          if (j) r.remove('batch/jobs', j.metadata.namespace, j.metadata.name);
+        });
+      }
+      return;
+    }
+    const name = job.metadata.name;
+    const completions = job.spec?.completions ?? 1;
+    const parallelism = job.spec?.parallelism ?? 1;
+    const backoffLimit = job.spec?.backoffLimit ?? 6;
+    const pods = ownedPods(r, job);
+    const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
+    const restarts = pods.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, c: KObj) => m + (c.restartCount ?? 0), 0), 0);
+    const failed = pods.filter((p) => p.status?.phase === 'Failed').length;
+    let active = pods.filter(isActive);
+    const startTime = job.status?.startTime ?? nowIso();
+    let conds = job.status?.conditions ?? [];
+    let completionTime: string | undefined;
+
+    if (job.spec?.suspend) {
+      for (const p of active) r.remove('pods', p.metadata.namespace, p.metadata.name);
+      active = [];
+      conds = setCondition(conds, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastProbeTime: nowIso() });
+    } else if (failed + restarts > backoffLimit) {
+      for (const p of active) r.remove('pods', p.metadata.namespace, p.metadata.name);
+      active = [];
+      const c = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: nowIso() };
+      if (r.ctx.kubeMinor >= 31) conds = setCondition(conds, { type: 'FailureTarget', status: 'True', ...c });
+      conds = setCondition(conds, { type: 'Failed', status: 'True', ...c });
+      r.event(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
+    } else if (succeeded >= completions) {
+      completionTime = nowIso();
+      if (r.ctx.kubeMinor >= 31) conds = setCondition(conds, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: nowIso() });
+      conds = setCondition(conds, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: nowIso() });
+      r.event(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
+    } else {
+      const need = Math.min(parallelism, completions - succeeded) - active.length;
+      for (let i = 0; i < need; i++) {
+        const pod = r.create(
+          'pods',
+          podFromTemplate(job, job.spec.template, {
+            generateName: `${name}-`,
+            labels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid!, 'batch.kubernetes.io/job-name': name, 'controller-uid': job.metadata.uid!, 'job-name': name },
+          }),
+        );
+        active.push(pod);
+        r.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
+      }
+    }
+    const status: KObj['status'] = {
+      ...(conds.length ? { conditions: conds } : {}),
+      startTime,
+      ...(completionTime ? { completionTime } : {}),
+      ...(active.length ? { active: active.length } : {}),
+      ...(succeeded ? { succeeded } : {}),
+      ...(failed ? { failed } : {}),
+      ready: active.filter(isReady).length,
+      terminating: 0,
+      uncountedTerminatedPods: {},
+    };
+    r.setStatus('batch/jobs', job, status);
+  });
+}
