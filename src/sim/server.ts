@@ -530,44 +530,23 @@ export class ApiHandler {
     this.respond(r, res, 200, this.deleteObject(r.rt, current, grace, propagation));
   }
 
-  /** Graceful for scheduled pods and for namespaces (which empty first), immediate otherwise. */
+  /**
+   * Graceful for scheduled pods (the kubelet stops them, then removes them) and for namespaces (the namespace
+   * controller empties them first); immediate otherwise.
+   */
   deleteObject(rt: ResourceType, o: KObj, grace: number | undefined, propagation?: string): KObj {
     const store = this.ctx.store;
-    const tk = typeKey(rt.group, rt.resource);
     if (o.metadata.deletionTimestamp) return o;
-    const gracePeriod = grace ?? (rt.resource === 'pods' ? (o.spec?.terminationGracePeriodSeconds ?? 30) : 0);
-    const graceful = (rt.resource === 'pods' && o.spec?.nodeName && gracePeriod > 0) || (rt.resource === 'namespaces' && tk === 'namespaces');
+    const isPod = rt.group === '' && rt.resource === 'pods';
+    const isNamespace = rt.group === '' && rt.resource === 'namespaces';
+    const gracePeriod = grace ?? (isPod ? (o.spec?.terminationGracePeriodSeconds ?? 30) : 0);
+    const graceful = (isPod && o.spec?.nodeName && gracePeriod > 0) || isNamespace;
     if (!graceful) return store.remove(rt, o.metadata.namespace, o.metadata.name, { propagation }) ?? o;
     const marked = structuredClone(o);
     marked.metadata.deletionTimestamp = nowIso(new Date(Date.now() + gracePeriod * 1000));
     marked.metadata.deletionGracePeriodSeconds = gracePeriod;
-    if (rt.resource === 'namespaces') marked.status = { ...(marked.status ?? {}), phase: 'Terminating' };
-    const updated = store.update(rt, marked);
-    // The kubelet stops containers promptly; the namespace controller empties the namespace. Both take a moment.
-    this.ctx.clock.after(Math.min(gracePeriod * 1000, 1500), () => {
-      try {
-        if (rt.resource === 'namespaces') this.emptyNamespace(o.metadata.name);
-        const cur = store.get(tk, o.metadata.namespace, o.metadata.name);
-        if (cur && cur.metadata.uid === o.metadata.uid) store.remove(rt, o.metadata.namespace, o.metadata.name, { propagation });
-      } catch {
-        // already gone: someone else finished the deletion
-      }
-    });
-    return updated;
-  }
-
-  private emptyNamespace(ns: string): void {
-    for (const rt of this.ctx.types.all()) {
-      if (!rt.namespaced || rt.virtual) continue;
-      const tk = typeKey(rt.group, rt.resource);
-      for (const o of [...this.ctx.store.iterate(tk, ns)]) {
-        try {
-          this.ctx.store.remove(rt, ns, o.metadata.name);
-        } catch {
-          // removed by garbage collection of its owner
-        }
-      }
-    }
+    if (isNamespace) marked.status = { ...(marked.status ?? {}), phase: 'Terminating' };
+    return store.update(rt, marked, { markDeleting: true });
   }
 
   private deleteCollection(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
@@ -616,7 +595,7 @@ export class ApiHandler {
     const verdict = evictionAllowed(this.ctx, pod);
     if (!verdict.allowed) {
       throw new StatusError(429, 'TooManyRequests', verdict.message ?? 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
-        causes: [{ reason: 'DisruptionBudget', message: verdict.message }],
+        causes: [{ reason: 'DisruptionBudget', message: verdict.cause ?? verdict.message }],
       });
     }
     if (!this.dryRun(r)) this.deleteObject(r.rt, pod, ev.deleteOptions?.gracePeriodSeconds);

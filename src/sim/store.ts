@@ -255,7 +255,7 @@ export class Store {
    * Replaces an object. `expectRV` enforces optimistic concurrency (409 on mismatch).
    * Spec changes bump metadata.generation, as the API server does.
    */
-  update(rt: ResourceType, input: KObj, opts: { dryRun?: boolean; expectRV?: string; subresource?: string } = {}): KObj {
+  update(rt: ResourceType, input: KObj, opts: { dryRun?: boolean; expectRV?: string; subresource?: string; markDeleting?: boolean } = {}): KObj {
     const tk = typeKey(rt.group, rt.resource);
     const ns = rt.namespaced ? input.metadata?.namespace : undefined;
     const name = input.metadata?.name;
@@ -272,10 +272,14 @@ export class Store {
     obj.metadata.creationTimestamp = prev.metadata.creationTimestamp;
     obj.metadata.namespace = prev.metadata.namespace;
     if (!rt.namespaced) delete obj.metadata.namespace;
+    // Only a DELETE (graceful deletion) may set deletionTimestamp, and nothing may clear it.
     if (prev.metadata.deletionTimestamp) {
       obj.metadata.deletionTimestamp = prev.metadata.deletionTimestamp;
       obj.metadata.deletionGracePeriodSeconds = prev.metadata.deletionGracePeriodSeconds;
-    } else delete obj.metadata.deletionTimestamp;
+    } else if (!opts.markDeleting) {
+      delete obj.metadata.deletionTimestamp;
+      delete obj.metadata.deletionGracePeriodSeconds;
+    }
     if (opts.subresource === 'status') {
       // The status subresource changes status only.
       for (const k of Object.keys(obj)) if (k !== 'status' && k !== 'metadata') obj[k] = prev[k];
