@@ -1,14 +1,33 @@
-// `npm run bench`: every benchmark, printed as a table to paste into BENCHMARKS.md.
+// `npm run bench`: every benchmark, printed as lines to paste into BENCHMARKS.md.
+// BENCH_PODS / BENCH_NODES scale them down for a quick look; BENCH_ONLY=sim,engine picks some.
 import { benchSim } from './simBench';
+import { benchEngine } from './engineBench';
+
+const pods = Number(process.env.BENCH_PODS ?? 100_000);
+const nodes = Number(process.env.BENCH_NODES ?? 2_000);
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
+const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
-  const pods = Number(process.env.BENCH_PODS ?? 100_000);
-  const nodes = Number(process.env.BENCH_NODES ?? 2_000);
-  const r = await benchSim(pods, nodes);
-  console.log(`simulator, scenario scale, ${r.pods} pods / ${r.nodes} nodes`);
-  console.log(`  start (load + TLS + listen): ${r.startMs.toFixed(0)} ms`);
-  console.log(`  one paged full list (limit=500, ${r.pages} pages, ${(r.bytes / 1e6).toFixed(1)} MB, client parses each page): ${r.pagedListMs.toFixed(0)} ms`);
-  console.log(`  RSS after list (simulator and client in one process): ${r.rssMb.toFixed(0)} MB`);
+  console.log(`node ${process.version}, ${pods} pods / ${nodes} nodes`);
+  // The engine first: its RSS is measured in this process, before the in-process simulator bench grows the heap.
+  if (wanted('engine')) {
+    global.gc?.();
+    const r = await benchEngine(pods, nodes);
+    console.log(`\n## engine (simulator in a child process)`);
+    console.log(`fetch + JSON.parse of every page: ${ms(r.fetchParseMs)}`);
+    console.log(`cold sync into the indexed cache: ${ms(r.coldSyncMs)} (ratio ${r.ratio.toFixed(2)}, goal <= 1.5)`);
+    console.log(`watch events applied: ${(r.eventsPerSec / 1000).toFixed(1)}k/s (goal >= 50k/s)`);
+    console.log(`RSS after sync: ${r.rssMb.toFixed(0)} MB (goal <= 600 MB)`);
+  }
+  if (wanted('sim')) {
+    const r = await benchSim(pods, nodes);
+    console.log(`\n## simulator (scenario scale)`);
+    console.log(`start (load + TLS + listen): ${ms(r.startMs)}`);
+    console.log(`one paged full list of pods (limit=500, ${r.pages} pages, ${(r.bytes / 1e6).toFixed(1)} MB, each page parsed): ${ms(r.pagedListMs)}`);
+    console.log(`RSS after the list (simulator and client in one process): ${r.rssMb.toFixed(0)} MB`);
+  }
 }
 
 main().catch((e) => {
