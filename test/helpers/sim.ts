@@ -87,13 +87,13 @@ export function waitForOutput(stream: NodeJS.ReadableStream, predicate: (all: st
 }
 
 /** Polls until `fn` returns a truthy value (or throws the last error after `ms`). */
-export async function eventually<T>(fn: () => T | Promise<T>, ms = 15_000, every = 100): Promise<T> {
+export async function eventually<T>(fn: () => T | Promise<T>, ms = 15_000, every = 100): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v;
+      if (v) return v as NonNullable<T>;
       last = new Error('condition still false');
     } catch (e) {
       last = e;

@@ -20,7 +20,7 @@ describe('sim fault injection (/_sim/)', function () {
     await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'pod', namespace: 'shop', name: pod, fault: 'crashloop' });
     const crashed = await eventually(async () => {
       const s = await podStatus();
-      return ['CrashLoopBackOff', 'Error'].includes(s[2]) && Number(s[3]) > 0 && s;
+      return ['CrashLoopBackOff', 'Error'].includes(s[2]) && Number(s[3]) > 0 ? s : undefined;
     });
     assert.equal(crashed[1], '0/1');
     await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'pod', namespace: 'shop', name: pod, fault: 'none' });

@@ -91,10 +91,42 @@ export class ObjectIndex {
   upsert(o: KObject): KObject | undefined {
     const key = objectKey(o.metadata.namespace, o.metadata.name);
     const prev = this.objects.get(key);
-    if (prev) this.unindex(key, prev, o);
     this.objects.set(key, o);
-    this.index(key, o, prev);
+    if (prev) this.reindex(key, prev, o);
+    else this.index(key, o);
     return prev;
+  }
+
+  /** Most updates change status only: touch just the index entries whose source fields changed. */
+  private reindex(key: string, prev: KObject, o: KObject): void {
+    const pm = prev.metadata;
+    const m = o.metadata;
+    if (pm.uid !== m.uid) {
+      if (pm.uid && this.byUid.get(pm.uid) === key) this.byUid.delete(pm.uid);
+      if (m.uid) this.byUid.set(m.uid, key);
+    }
+    const po = pm.ownerReferences;
+    const no = m.ownerReferences;
+    if (po !== no && JSON.stringify(po) !== JSON.stringify(no)) {
+      if (po) for (const r of po) removeFrom(this.byOwner, r.uid, key);
+      if (no) for (const r of no) addTo(this.byOwner, r.uid, key);
+    }
+    const pn = prev.spec?.nodeName;
+    const nn = o.spec?.nodeName;
+    if (pn !== nn) {
+      if (typeof pn === 'string' && pn) removeFrom(this.byNode, pn, key);
+      if (typeof nn === 'string' && nn) addTo(this.byNode, nn, key);
+    }
+    const pl = pm.labels;
+    const nl = m.labels;
+    if (pl) for (const k in pl) if (!nl || nl[k] !== pl[k]) removeFrom(this.byLabel, `${k}=${pl[k]}`, key);
+    if (nl) for (const k in nl) if (!pl || pl[k] !== nl[k]) addTo(this.byLabel, `${k}=${nl[k]}`, key);
+    const pi = (prev.involvedObject as { uid?: string } | undefined)?.uid ?? (prev.regarding as { uid?: string } | undefined)?.uid;
+    const ni = (o.involvedObject as { uid?: string } | undefined)?.uid ?? (o.regarding as { uid?: string } | undefined)?.uid;
+    if (pi !== ni) {
+      if (pi) removeFrom(this.byInvolved, pi, key);
+      if (ni) addTo(this.byInvolved, ni, key);
+    }
   }
 
   remove(namespace: string | undefined, name: string): KObject | undefined {
@@ -102,7 +134,7 @@ export class ObjectIndex {
     const prev = this.objects.get(key);
     if (!prev) return undefined;
     this.objects.delete(key);
-    this.unindex(key, prev, undefined);
+    this.unindex(key, prev);
     return prev;
   }
 
@@ -116,9 +148,9 @@ export class ObjectIndex {
     this.byUid.clear();
   }
 
-  private index(key: string, o: KObject, prev: KObject | undefined): void {
+  private index(key: string, o: KObject): void {
     const m = o.metadata;
-    if (!prev || prev.metadata.namespace !== m.namespace) if (m.namespace) addTo(this.byNamespace, m.namespace, key);
+    if (m.namespace) addTo(this.byNamespace, m.namespace, key);
     if (m.uid) this.byUid.set(m.uid, key);
     const owners = m.ownerReferences;
     if (owners) for (const r of owners) addTo(this.byOwner, r.uid, key);
@@ -130,10 +162,9 @@ export class ObjectIndex {
     if (inv) addTo(this.byInvolved, inv, key);
   }
 
-  /** Removes `prev`'s index entries; `next` (same key) lets us keep the namespace entry. */
-  private unindex(key: string, prev: KObject, next: KObject | undefined): void {
+  private unindex(key: string, prev: KObject): void {
     const m = prev.metadata;
-    if (m.namespace && (!next || next.metadata.namespace !== m.namespace)) removeFrom(this.byNamespace, m.namespace, key);
+    if (m.namespace) removeFrom(this.byNamespace, m.namespace, key);
     if (m.uid && this.byUid.get(m.uid) === key) this.byUid.delete(m.uid);
     const owners = m.ownerReferences;
     if (owners) for (const r of owners) removeFrom(this.byOwner, r.uid, key);
