@@ -28,6 +28,7 @@ interface Transport {
 interface Session {
   stdin(data: string): void;
   stdinEnd(): void;
+  resize(cols: number, rows: number): void;
   /** The client went away. */
   abort(): void;
 }
@@ -74,6 +75,24 @@ function parseOptions(r: ResourceRequest, pod: KObj, attach: boolean): ExecOptio
   return opts;
 }
 
+/** Resize messages are JSON `{"Width":80,"Height":24}` (any key case); SPDY may carry several in one frame, newline-separated. */
+function resizeFrom(d: Buffer, session: Session): void {
+
+  for (const line of d.toString().split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      // Go's JSON decoding matches keys case-insensitively: client-node sends {"width","height"}.
+      const size = JSON.parse(line) as Record<string, unknown>;
+      const get = (k: string) => Object.entries(size).find(([key]) => key.toLowerCase() === k)?.[1];
+      const w = get('width');
+      const h = get('height');
+      if (Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0) session.resize(w as number, h as number);
+    } catch {
+      // a malformed resize is ignored, as the kubelet does
+    }
+  }
+}
+
 const INTERACTIVE_SHELL = /^(\/bin\/|\/usr\/bin\/)?(sh|bash|ash)$/;
 
 function startExec(pod: KObj, opts: ExecOptions, t: Transport, now: () => Date): Session {
@@ -106,6 +125,7 @@ function startExec(pod: KObj, opts: ExecOptions, t: Transport, now: () => Date):
   return {
     stdin: (d) => (ld ? ld.input(d) : raw.push(d)),
     stdinEnd: () => (ld ? ld.end() : raw.end()),
+    resize: (cols, rows) => opts.tty && shell?.resize(cols, rows),
     abort: () => {
       done = true;
       ac.abort();
@@ -122,7 +142,7 @@ function startAttach(pod: KObj, opts: ExecOptions, t: Transport, wallNow: () => 
     run = containerRun(pod, opts.container, false, wallNow(), speed);
   } catch (e) {
     t.finish({ ...SUCCESS, status: 'Failure', reason: 'BadRequest', message: (e as Error).message, code: 400 });
-    return { stdin: () => {}, stdinEnd: () => {}, abort: () => {} };
+    return { stdin: () => {}, stdinEnd: () => {}, resize: () => {}, abort: () => {} };
   }
   const log = new RunLog(run);
   let sent = log.count(wallNow());
@@ -134,7 +154,7 @@ function startAttach(pod: KObj, opts: ExecOptions, t: Transport, wallNow: () => 
     }
     sent = upto;
   }, 250);
-  return { stdin: () => {}, stdinEnd: () => {}, abort: () => clearInterval(timer) };
+  return { stdin: () => {}, stdinEnd: () => {}, resize: () => {}, abort: () => clearInterval(timer) };
 }
 
 export function installExec(ctx: SimContext): void {
@@ -194,6 +214,7 @@ export function installExec(ctx: SimContext): void {
           ws.on('message', (d: Buffer) => {
             if (d.length === 0) return;
             if (d[0] === 0) session.stdin(d.subarray(1).toString());
+            else if (d[0] === 4) resizeFrom(d.subarray(1), session);
             else if (d[0] === 255 && d[1] === 0) session.stdinEnd(); // v5: the client closed stdin
           });
           ws.on('close', end);
@@ -224,6 +245,7 @@ export function installExec(ctx: SimContext): void {
           }, () => spdy.close()));
           streams.stdin?.on('data', (d: Buffer) => session!.stdin(d.toString()));
           streams.stdin?.on('end', () => session!.stdinEnd());
+          streams.resize?.on('data', (d: Buffer) => resizeFrom(d, session!));
         };
         // kubectl opens every stream it asked for before it reads anything; start once they are all here.
         const timeout = setTimeout(begin, 5000);

@@ -154,7 +154,7 @@ const DEBIAN =
   'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\n';
 
 const BINARIES = [
-  'cat', 'cd', 'clear', 'date', 'echo', 'env', 'exit', 'export', 'false', 'grep', 'head', 'hostname', 'id', 'ls', 'printenv', 'ps', 'pwd', 'sh', 'bash', 'sleep', 'true', 'uname', 'whoami',
+  'cat', 'cd', 'clear', 'date', 'echo', 'env', 'exit', 'export', 'false', 'grep', 'head', 'hostname', 'id', 'ls', 'printenv', 'ps', 'pwd', 'sh', 'bash', 'sleep', 'stty', 'true', 'uname', 'whoami',
 ];
 
 export class Shell {
@@ -168,6 +168,12 @@ export class Shell {
   constructor(readonly view: ContainerView, private readonly io: ShellIO, private readonly now: () => Date = () => new Date()) {
     this.vars = { ...view.env, PWD: '/', SHELL: '/bin/sh', USER: view.uid === 0 ? 'root' : String(view.uid) };
     this.files = FILES(view, /alpine|busybox/.test(view.image) ? ALPINE : DEBIAN);
+  }
+
+  /** The terminal's size, as a resize message on the exec stream sets it (what `stty size` and $COLUMNS show). */
+  resize(cols: number, rows: number): void {
+    this.vars.COLUMNS = String(cols);
+    this.vars.LINES = String(rows);
   }
 
   /** Whether argv[0] exists in this image (kubectl exec of a missing binary fails before anything runs). */
@@ -333,6 +339,17 @@ export class Shell {
       case 'hostname':
         out(this.vars.HOSTNAME + '\n');
         return 0;
+      case 'stty':
+        if (args[0] === 'size') {
+          if (!this.vars.COLUMNS) {
+            err('stty: standard input: Not a tty\n');
+            return 1;
+          }
+          out(`${this.vars.LINES} ${this.vars.COLUMNS}\n`);
+          return 0;
+        }
+        err(`stty: unsupported here: ${args.join(' ')}\n`);
+        return 1;
       case 'whoami':
         if (this.view.uid !== 0) {
           err(`whoami: unknown uid ${this.view.uid}\n`);

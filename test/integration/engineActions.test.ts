@@ -228,9 +228,11 @@ describe('engine actions (simulator, demo cluster)', function () {
     const term = await admin.exec({ namespace: 'shop', pod: pod.metadata.name, command: ['sh'], tty: true, cols: 100, rows: 30 });
     let screen = '';
     term.onStdout((d) => (screen += d.toString()));
+    term.write('stty size\n');
+    await eventually(() => /30 100\r\n/.test(screen), 5000);
     term.resize(120, 40);
-    term.write('echo from-the-terminal\n');
-    await eventually(() => /from-the-terminal\r\n/.test(screen.split('echo from-the-terminal')[1] ?? ''));
+    term.write('stty size; echo from-the-terminal\n');
+    await eventually(() => /40 120\r\n/.test(screen) && /from-the-terminal\r\n/.test(screen.split('echo from-the-terminal')[1] ?? ''));
     term.write('exit\n');
     assert.equal((await term.exit).code, 0);
   });
