@@ -304,14 +304,11 @@ export class ApiHandler {
     sendJson(res, code, o);
   }
 
+  /** kubectl's printers for built-in kinds; a CRD's additionalPrinterColumns for custom ones. */
   private columns(r: ResourceRequest) {
-    const tk = this.tk(r);
-    let printer;
-    if (r.rt.group && !tk.includes('k8s.io/') && !['apps', 'batch', 'autoscaling', 'policy'].includes(r.rt.group)) {
-      const crd = this.ctx.store.get('apiextensions.k8s.io/customresourcedefinitions', undefined, `${r.rt.resource}.${r.rt.group}`);
-      printer = crd?.spec?.versions?.find((v: KObj) => v.name === r.rt.version)?.additionalPrinterColumns;
-    }
-    return columnsFor(tk, printer);
+    const crd = r.rt.group ? this.ctx.store.get('apiextensions.k8s.io/customresourcedefinitions', undefined, `${r.rt.resource}.${r.rt.group}`) : undefined;
+    const printer = crd?.spec?.versions?.find((v: KObj) => v.name === r.rt.version)?.additionalPrinterColumns;
+    return columnsFor(this.tk(r), printer);
   }
 
   private get(r: ResourceRequest, res: ServerResponse): void {

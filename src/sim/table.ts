@@ -306,10 +306,21 @@ export function crdColumns(printerColumns: Array<{ name: string; type: string; j
   return [NAME, ...cols, ...(printerColumns.some((c) => c.name.toLowerCase() === 'age') ? [] : [AGE])];
 }
 
+/** The JSONPath subset CRD printer columns use: `.a.b`, `[0]`, and filters like `[?(@.type=="Ready")]`. */
 function jsonPathGet(o: unknown, path: string): unknown {
-  const parts = path.replace(/^\{?\.?/, '').replace(/\}$/, '').split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+  const tokens = path.replace(/^\{|\}$/g, '').match(/\[\?\(@\.[\w.-]+\s*==\s*(?:"[^"]*"|'[^']*')\)\]|\[\d+\]|[^.[\]]+/g) ?? [];
   let cur: unknown = o;
-  for (const p of parts) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+  for (const t of tokens) {
+    if (cur === undefined || cur === null) return undefined;
+    const filter = /^\[\?\(@\.([\w.-]+)\s*==\s*["']([^"']*)["']\)\]$/.exec(t);
+    if (filter) {
+      cur = Array.isArray(cur) ? cur.find((x) => x && String((x as Record<string, unknown>)[filter[1]]) === filter[2]) : undefined;
+    } else if (/^\[\d+\]$/.test(t)) {
+      cur = Array.isArray(cur) ? cur[Number(t.slice(1, -1))] : undefined;
+    } else {
+      cur = typeof cur === 'object' ? (cur as Record<string, unknown>)[t] : undefined;
+    }
+  }
   return cur;
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseLabelSelector, parseFieldSelector, fieldAllowed } from '../../src/sim/selectors';
+import { columnsFor } from '../../src/sim/table';
 
 describe('sim selectors', () => {
   it('matches label selectors with every operator', () => {
@@ -14,5 +15,26 @@ describe('sim selectors', () => {
     const f = parseFieldSelector('status.phase!=Running,spec.nodeName=n1', fieldAllowed('pods'))!;
     assert.equal(f({ status: { phase: 'Pending' }, spec: { nodeName: 'n1' } }), true);
     assert.equal(f({ status: { phase: 'Running' }, spec: { nodeName: 'n1' } }), false);
+  });
+});
+
+describe('sim CRD printer columns', () => {
+  it('evaluate the JSONPath forms CRDs use, filters included', () => {
+    const cols = columnsFor('cert-manager.io/certificates', [
+      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+      { name: 'Secret', type: 'string', jsonPath: '.spec.secretName' },
+      { name: 'First', type: 'string', jsonPath: '.spec.dnsNames[0]' },
+    ]);
+    const cert = {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: 'c', creationTimestamp: new Date().toISOString() },
+      spec: { secretName: 's', dnsNames: ['a.example', 'b.example'] },
+      status: { conditions: [{ type: 'Issuing', status: 'False' }, { type: 'Ready', status: 'True' }] },
+    };
+    assert.deepEqual(
+      cols.map((c) => c.cell(cert)),
+      ['c', 'True', 's', 'a.example', '0s'],
+    );
   });
 });
