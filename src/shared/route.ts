@@ -1,0 +1,44 @@
+// The shape of one documented route. Every face (HTTP server, webview bridge, typed client) dispatches through
+// tables of these, so a route is declared once: method, path, params (validated), result type, one-line doc.
+import type { z } from 'zod';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'WS' | 'ANY';
+
+/** Which engine answers: routes of engines not built yet still exist and answer 501 with a clear message. */
+export type Owner = 'kube' | 'incidents' | 'metrics' | 'store' | 'integrations' | 'ai' | 'server';
+
+export interface Route<P = unknown, R = unknown> {
+  readonly method: Method;
+  /** As documented: `/api/pods`, `/api/incidents/{id}`, `/api/kiali/proxy/*`. `{x}` segments become params. */
+  readonly path: string;
+  readonly owner: Owner;
+  readonly doc: string;
+  /** Query (GET, DELETE, WS) or JSON body over query (POST, PUT), plus path segments; validated before a handler runs. */
+  readonly params: z.ZodType<P>;
+  /** Phantom: carries the result type to the typed client and the handler signature. Never set. */
+  readonly result?: R;
+}
+
+/** `route<Result>()('GET', '/api/pods', 'kube', 'List pods', schema)`: the result type is given, the params inferred. */
+export const route =
+  <R>() =>
+  <P>(method: Method, path: string, owner: Owner, doc: string, params: z.ZodType<P>): Route<P, R> => ({ method, path, owner, doc, params });
+
+export type ParamsOf<T> = T extends Route<infer P, unknown> ? P : never;
+export type ResultOf<T> = T extends Route<unknown, infer R> ? R : never;
+
+/** Errors are values at the boundary: every face maps this to its own form (HTTP status + `{error:{code,message}}`). */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** A handler per route of a table, given the engines it needs (`D`) and the caller. */
+export type Handlers<T extends Record<string, Route>, D> = {
+  [K in keyof T]: (params: ParamsOf<T[K]>, deps: D, caller: Caller) => Promise<ResultOf<T[K]>>;
+};
+
+/** Who is asking: the face, and (for the browser server) the signed-in user when accounts are on. */
+export interface Caller {
+  face: 'http' | 'webview' | 'vscode';
+  user?: string;
+}
