@@ -10,7 +10,7 @@ await build({
   outfile: 'dist/cli.js',
   banner: { js: '#!/usr/bin/env node' },
   // Optional native/transport deps of client-node and ws stay external.
-  external: ['bufferutil', 'utf-8-validate'],
+  external: ['bufferutil', 'utf-8-validate', 'node-pty'],
 });
 
 if (existsSync('src/vscode/extension.ts')) {

@@ -1,5 +1,103 @@
-// `kubegraf web`: the dashboard server. Until the server lands (issue 4) it says so plainly.
-export async function web(_argv: string[]): Promise<void> {
-  process.stderr.write('kubegraf web: the dashboard server is not built yet; run `kubegraf sim --scenario demo` for the demo cluster.\n');
+// `kubegraf web`: the dashboard server. Prints one JSON "ready" line on stdout; everything for humans goes to stderr.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSim, type Sim } from '../sim/index';
+import { kubeconfigFiles } from '../core/kube/kubeconfig';
+import { isLoopback } from './auth';
+import { startApp, type App } from './app';
+
+const USAGE = 'usage: kubegraf web [--port N] [--host 127.0.0.1] [--kubeconfig FILE] [--context NAME] [--demo] [--data-dir DIR] [--no-open] [--tls-cert FILE --tls-key FILE]';
+
+function fail(message: string): never {
+  process.stderr.write(`kubegraf web: ${message}\n${USAGE}\n`);
   process.exit(2);
+}
+
+function openBrowser(url: string): void {
+  // No shell: the URL is one argv entry.
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+  execFile(cmd, args as string[], { timeout: 10_000 }, (e) => {
+    if (e) process.stderr.write(`kubegraf web: could not open a browser (${e.message.split('\n')[0]}); open the URL above yourself\n`);
+  }).unref();
+}
+
+export async function web(argv: string[]): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        demo: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        'no-open': { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  const host = values.host ?? '127.0.0.1';
+  let tls: { key: Buffer; cert: Buffer } | undefined;
+  if (values['tls-cert'] || values['tls-key']) {
+    if (!values['tls-cert'] || !values['tls-key']) fail('--tls-cert and --tls-key go together');
+    try {
+      tls = { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) };
+    } catch (e) {
+      fail(`cannot read the TLS files: ${(e as Error).message}`);
+    }
+  }
+  if (!isLoopback(host) && !tls) fail(`--host ${host} is reachable from other machines: give --tls-cert and --tls-key (accounts are then required: register the first admin at /api/auth/register)`);
+  const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.kubegraf'));
+  let sim: Sim | undefined;
+  let app: App | undefined;
+
+  const startDemo = async (why: string) => {
+    sim = await startSim({ scenario: 'demo', kubeconfigOut: join(dataDir, 'demo', 'kubeconfig') });
+    process.stderr.write(`kubegraf web: DEMO MODE (${why}): serving the built-in simulated cluster at ${sim.server}, not a real one\n`);
+    return startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir, host, port, demo: true, tls });
+  };
+
+  try {
+    if (values.demo) app = await startDemo('--demo');
+    else {
+      const files = values.kubeconfig ? [resolve(values.kubeconfig)] : kubeconfigFiles();
+      app = await startApp({ kubeconfigFiles: files, context: values.context, dataDir, host, port, tls });
+      const cur = app.engine.currentContext();
+      const state = cur ? app.engine.context(cur).connection : undefined;
+      if (!cur || (state?.state === 'unreachable' && !values.context)) {
+        const why = !cur ? `no kubeconfig context in ${files.join(', ')}` : `context "${cur}" is unreachable: ${state?.state === 'unreachable' ? state.reason : ''}`;
+        await app.close();
+        app = await startDemo(why);
+      }
+    }
+  } catch (e) {
+    await sim?.close();
+    fail((e as Error).message);
+  }
+  const a = app!;
+  process.stdout.write(JSON.stringify({ event: 'ready', url: a.launchUrl, token: a.token }) + '\n');
+  process.stderr.write(`kubegraf web: dashboard at ${a.launchUrl} (context ${a.engine.currentContext()})\n`);
+  if (!values['no-open']) openBrowser(a.launchUrl);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void a
+      .close()
+      .then(() => sim?.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

@@ -1,0 +1,18 @@
+// Every handler this process has, keyed by route id. Routes without one (engines not wired yet) answer 501.
+import type { Caller } from '../../shared/route';
+import type { RouteId } from '../../shared/routeTable';
+import { CLUSTER_HANDLERS } from './cluster';
+import type { ApiDeps } from './deps';
+import { INTEGRATION_HANDLERS } from './integrations';
+import { RESOURCE_HANDLERS } from './resources';
+import { SYSTEM_HANDLERS } from './system';
+
+export type AnyHandler = (params: never, deps: ApiDeps, caller: Caller) => Promise<unknown>;
+export type HandlerMap = Partial<Record<RouteId, AnyHandler>>;
+
+export const KUBE_SERVER_HANDLERS: HandlerMap = {
+  ...(RESOURCE_HANDLERS as unknown as HandlerMap),
+  ...(CLUSTER_HANDLERS as unknown as HandlerMap),
+  ...(SYSTEM_HANDLERS as unknown as HandlerMap),
+  ...(INTEGRATION_HANDLERS as unknown as HandlerMap),
+};

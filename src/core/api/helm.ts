@@ -1,0 +1,104 @@
+// Helm 3 without the helm binary for reads: release records are `helm.sh/release.v1` secrets whose `release` key is
+// base64(gzip(JSON)) inside the API's own base64. Writes (rollback, install) run the real helm binary, never a shell.
+import { execFile } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import type { HelmHistoryEntry, HelmRelease, HelmReleaseSummary } from '../../shared/routes/integrations';
+import type { KObject } from '../kube/descriptors';
+import type { ApiDeps } from './deps';
+import { ApiError, notFound } from './errors';
+import { contextOf } from './common';
+
+interface ReleaseJson {
+  name: string;
+  namespace: string;
+  version: number;
+  info?: { first_deployed?: string; last_deployed?: string; description?: string; status?: string; notes?: string };
+  chart?: { metadata?: { name?: string; version?: string; appVersion?: string }; values?: unknown };
+  config?: unknown;
+  manifest?: string;
+}
+
+export function decodeRelease(secret: KObject): ReleaseJson | undefined {
+  const raw = (secret.data as Record<string, string> | undefined)?.release;
+  if (!raw) return undefined;
+  try {
+    let b = Buffer.from(Buffer.from(raw, 'base64').toString('utf8'), 'base64');
+    if (b[0] === 0x1f && b[1] === 0x8b && b[2] === 0x08) b = gunzipSync(b);
+    return JSON.parse(b.toString('utf8')) as ReleaseJson;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function releaseSecrets(deps: ApiDeps, context: string | undefined, namespace?: string): Promise<KObject[]> {
+  const ctx = contextOf(deps, context);
+  const { cache } = await deps.lists.cache(ctx, 'secrets', namespace || undefined);
+  const all = namespace ? cache.index.inNamespace(namespace) : cache.list();
+  return all.filter((s) => s.type === 'helm.sh/release.v1' && s.metadata.labels?.owner === 'helm');
+}
+
+function summary(r: ReleaseJson, s: KObject): HelmReleaseSummary {
+  return {
+    name: r.name,
+    namespace: r.namespace ?? s.metadata.namespace ?? '',
+    revision: r.version,
+    status: r.info?.status ?? s.metadata.labels?.status ?? 'unknown',
+    chart: r.chart?.metadata?.name ?? '',
+    chartVersion: r.chart?.metadata?.version ?? '',
+    appVersion: r.chart?.metadata?.appVersion ?? '',
+    updated: r.info?.last_deployed ?? '',
+    description: r.info?.description ?? '',
+  };
+}
+
+/** Every revision of every release, decoded. */
+async function decoded(deps: ApiDeps, context: string | undefined, namespace?: string) {
+  return (await releaseSecrets(deps, context, namespace)).map((s) => ({ s, r: decodeRelease(s) })).filter((x): x is { s: KObject; r: ReleaseJson } => Boolean(x.r));
+}
+
+/** Like `helm list -A`: the newest revision of each release. */
+export async function listReleases(deps: ApiDeps, context: string | undefined, namespace?: string): Promise<HelmReleaseSummary[]> {
+  const latest = new Map<string, { s: KObject; r: ReleaseJson }>();
+  for (const x of await decoded(deps, context, namespace)) {
+    const key = `${x.r.namespace}/${x.r.name}`;
+    const cur = latest.get(key);
+    if (!cur || x.r.version > cur.r.version) latest.set(key, x);
+  }
+  return [...latest.values()].map((x) => summary(x.r, x.s)).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+export async function releaseHistory(deps: ApiDeps, context: string | undefined, namespace: string, name: string): Promise<HelmHistoryEntry[]> {
+  const revs = (await decoded(deps, context, namespace)).filter((x) => x.r.name === name).sort((a, b) => a.r.version - b.r.version);
+  if (!revs.length) throw notFound(`no Helm release "${name}" in namespace ${namespace}`);
+  return revs.map(({ r }) => ({
+    revision: r.version,
+    updated: r.info?.last_deployed ?? '',
+    status: r.info?.status ?? 'unknown',
+    chart: `${r.chart?.metadata?.name ?? ''}-${r.chart?.metadata?.version ?? ''}`,
+    app_version: r.chart?.metadata?.appVersion ?? '',
+    description: r.info?.description ?? '',
+  }));
+}
+
+export async function releaseDetails(deps: ApiDeps, context: string | undefined, namespace: string, name: string): Promise<HelmRelease> {
+  const revs = (await decoded(deps, context, namespace)).filter((x) => x.r.name === name);
+  if (!revs.length) throw notFound(`no Helm release "${name}" in namespace ${namespace}`);
+  const { r, s } = revs.sort((a, b) => b.r.version - a.r.version)[0];
+  return { ...summary(r, s), firstDeployed: r.info?.first_deployed ?? '', notes: r.info?.notes ?? '', values: r.chart?.values ?? {}, config: r.config ?? {}, manifest: r.manifest ?? '' };
+}
+
+/** Runs `helm ARGS --kube-context C` with our kubeconfig files; ENOENT becomes a clear "install helm" error. */
+export function runHelm(deps: ApiDeps, context: string, args: string[], timeoutMs = 300_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'helm',
+      [...args, '--kube-context', context],
+      { env: { ...process.env, KUBECONFIG: deps.kubeconfigFiles.join(process.platform === 'win32' ? ';' : ':') }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, shell: false },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new ApiError('helmNotFound', 'the helm binary is not on PATH; install Helm 3 (https://helm.sh/docs/intro/install/) to change releases', 424));
+        reject(new ApiError('helmFailed', `helm ${args[0]} failed: ${(stderr || err.message).trim().slice(0, 2000)}`, 502));
+      },
+    );
+  });
+}

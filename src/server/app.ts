@@ -1,0 +1,77 @@
+// Builds the whole local server: a KubeEngine over the kubeconfig, the stores in the data dir, the handlers, the
+// HTTP/WebSocket server. `kubegraf web` and the tests start it the same way.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { KubeEngine } from '../core/kube/engine';
+import { AccountStore } from '../core/api/accounts';
+import type { ApiDeps } from '../core/api/deps';
+import { KUBE_SERVER_HANDLERS, type HandlerMap } from '../core/api/handlers';
+import { ListKeeper } from '../core/api/lists';
+import { SettingsStore } from '../core/api/settings';
+import { isLoopback } from './auth';
+import { startServer, type RunningServer } from './server';
+
+export interface AppOptions {
+  kubeconfigFiles: string[];
+  context?: string;
+  dataDir: string;
+  host?: string;
+  port?: number;
+  token?: string;
+  demo?: boolean;
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  version?: string;
+  /** Handlers of engines wired elsewhere (incidents, metrics), merged over the kube ones. */
+  extraHandlers?: HandlerMap;
+  webviewDir?: string;
+  probeTimeoutMs?: number;
+}
+
+export interface App {
+  server: RunningServer;
+  engine: KubeEngine;
+  deps: ApiDeps;
+  token: string;
+  /** The URL to open: carries the token once, the page then keeps it in a cookie. */
+  launchUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startApp(o: AppOptions): Promise<App> {
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const engine = new KubeEngine({ files: o.kubeconfigFiles, probeTimeoutMs: o.probeTimeoutMs ?? 8000 });
+  if (o.context) await engine.switchContext(o.context);
+  else if (engine.currentContext()) await engine.connect(engine.currentContext());
+  const host = o.host ?? '127.0.0.1';
+  const deps: ApiDeps = {
+    kube: engine,
+    lists: new ListKeeper(engine),
+    settings: new SettingsStore(o.dataDir),
+    accounts: isLoopback(host) ? undefined : new AccountStore(o.dataDir),
+    dataDir: o.dataDir,
+    version: o.version ?? '0.1.0',
+    demo: Boolean(o.demo),
+    kubeconfigFiles: o.kubeconfigFiles,
+  };
+  const token = o.token ?? randomBytes(32).toString('base64url');
+  let server: RunningServer;
+  try {
+    server = await startServer({ host, port: o.port, token, deps, handlers: { ...KUBE_SERVER_HANDLERS, ...(o.extraHandlers ?? {}) }, tls: o.tls, webviewDir: o.webviewDir });
+  } catch (e) {
+    await deps.lists.close();
+    await engine.close();
+    throw e;
+  }
+  return {
+    server,
+    engine,
+    deps,
+    token,
+    launchUrl: `${server.url}/?token=${encodeURIComponent(token)}`,
+    close: async () => {
+      await server.close();
+      await deps.lists.close();
+      await engine.close();
+    },
+  };
+}

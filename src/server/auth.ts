@@ -1,0 +1,78 @@
+// Who may talk to the server: the launch token (constant-time compare), or an account session when accounts are on;
+// Host and Origin checks so a page on another site (or a rebound DNS name) cannot drive it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AccountStore } from '../core/api/accounts';
+import type { UserDto } from '../shared/routes/system';
+
+export const COOKIE = 'kubegraf_token';
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+
+/** Equal-length digests, so the comparison time says nothing about the token. */
+export function tokenEquals(a: string, b: string): boolean {
+  return timingSafeEqual(sha(a), sha(b));
+}
+
+export function cookieToken(req: IncomingMessage): string | undefined {
+  const h = req.headers.cookie;
+  if (!h) return undefined;
+  for (const part of h.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  const m = h && /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1];
+}
+
+export interface AuthResult {
+  ok: boolean;
+  user?: UserDto;
+  /** The token the request carried (for logout). */
+  token?: string;
+}
+
+export async function authenticate(launchToken: string, accounts: AccountStore | undefined, candidates: Array<string | undefined>): Promise<AuthResult> {
+  for (const t of candidates) {
+    if (!t || t.length > 512) continue;
+    if (tokenEquals(t, launchToken)) return { ok: true, token: t };
+    if (accounts) {
+      const s = await accounts.session(t);
+      if (s) return { ok: true, user: s.user, token: t };
+    }
+  }
+  return { ok: false };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export const isLoopback = (host: string) => LOOPBACK.has(host) || /^127\./.test(host);
+
+/** Host header values this server answers to (DNS rebinding: anything else is refused). */
+export function allowedHosts(host: string, port: number): Set<string> {
+  const names = isLoopback(host) ? ['127.0.0.1', 'localhost', '[::1]'] : [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
+  const out = new Set<string>();
+  for (const n of names) out.add(`${n}:${port}`.toLowerCase());
+  return out;
+}
+
+export function hostOk(req: IncomingMessage, allowed: Set<string>): boolean {
+  const h = req.headers.host?.toLowerCase();
+  return Boolean(h && allowed.has(h));
+}
+
+/** Origin, when a browser sends one, must be this server. Clients that send none (curl, kubectl-like tools) hold the token. */
+export function originOk(req: IncomingMessage, allowed: Set<string>, scheme: 'http' | 'https'): boolean {
+  const o = req.headers.origin;
+  if (o === undefined) return true;
+  try {
+    const u = new URL(o);
+    return u.protocol === `${scheme}:` && allowed.has(u.host.toLowerCase());
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,276 @@
+// The local server: documented /api/* routes from the route table, WebSockets, the dashboard shell. Secure by
+// default: launch token on every route and upgrade, Host and Origin checks, no CORS, bounded bodies, validated params.
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Caller, Route } from '../shared/route';
+import type { RouteId } from '../shared/routeTable';
+import type { ApiDeps } from '../core/api/deps';
+import { ApiError, toApiError } from '../core/api/errors';
+import type { AnyHandler, HandlerMap } from '../core/api/handlers';
+import { contextOf } from '../core/api/common';
+import { allowedHosts, authenticate, bearer, cookieToken, COOKIE, hostOk, isLoopback, originOk } from './auth';
+import { matchPath, methodMatches, type Match } from './match';
+import { FALLBACK_STATUS_JS, findWebviewDir, serveStatic } from './static';
+import type { UpgradeContext, UpgradeHandler } from './upgrades';
+import { kubeSocket, podTerminal } from './wsKube';
+import { localTerminal } from './localTerminal';
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  token: string;
+  deps: ApiDeps;
+  handlers: HandlerMap;
+  /** Required (with accounts) when the host is not loopback. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  webviewDir?: string;
+  /** Request body limit in bytes (default 2 MiB: a 1 MiB YAML plus JSON escaping). */
+  bodyLimit?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  /** Lets another engine answer one of its WebSocket routes (`execution.stream`, `metrics.ws`). */
+  registerUpgrade(id: RouteId, handler: UpgradeHandler): void;
+  close(): Promise<void>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'Cross-Origin-Resource-Policy': 'same-origin' };
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.end();
+  const text = JSON.stringify(body ?? null);
+  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...extra });
+  res.end(text);
+}
+
+const sendError = (res: http.ServerResponse, e: ApiError) => sendJson(res, e.status, e.body());
+
+/** Refuses an upgrade with a JSON body on the raw socket (the handshake never completes). */
+function refuseUpgrade(socket: Duplex, e: ApiError): void {
+  const body = JSON.stringify(e.body());
+  socket.end(`HTTP/1.1 ${e.status} ${http.STATUS_CODES[e.status] ?? 'Error'}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return reject(new ApiError('payloadTooLarge', `request body is larger than ${limit} bytes`, 413));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new ApiError('payloadTooLarge', `request body is larger than ${limit} bytes`, 413));
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Query values are strings; `items` (bulk routes) may come as JSON in the query. */
+function queryParams(u: URL): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of u.searchParams) {
+    if (k === 'token') continue;
+    if ((k === 'items' || k === 'labels' || k === 'command') && /^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // Left as a string: the schema reports it.
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function validate(route: Route, id: string, raw: Record<string, unknown>): unknown {
+  const r = route.params.safeParse(raw);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  throw new ApiError('invalidParams', `invalid parameters for ${id}: ${text}`, 400, issues);
+}
+
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const host = o.host ?? '127.0.0.1';
+  const loopback = isLoopback(host);
+  if (!loopback && (!o.tls || !o.deps.accounts)) throw new Error(`listening on ${host} (not loopback) requires TLS and user accounts`);
+  const scheme: 'http' | 'https' = o.tls ? 'https' : 'http';
+  const limit = o.bodyLimit ?? 2 * 1024 * 1024;
+  const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const webview = findWebviewDir(o.webviewDir);
+  const upgrades = new Map<string, UpgradeHandler>([
+    ['ws', kubeSocket as UpgradeHandler],
+    ['pod.terminal', podTerminal as unknown as UpgradeHandler],
+    ['local.terminal', localTerminal as unknown as UpgradeHandler],
+  ]);
+  let allowed = new Set<string>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  const callerFor = (auth: { user?: { username: string; role: string }; token?: string }): Caller & { session?: string; role?: string } => ({ face: 'http', user: auth.user?.username, role: auth.user?.role, session: auth.token });
+
+  /** Accounts mode leaves sign-in open (the user has no session yet); everything else needs a token. */
+  const openRoute = (id: string) => Boolean(o.deps.accounts) && (id === 'auth.login' || id === 'auth.register');
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!hostOk(req, allowed)) return sendError(res, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
+    let u: URL;
+    try {
+      u = new URL(req.url ?? '/', `${scheme}://${req.headers.host}`);
+    } catch {
+      return sendError(res, new ApiError('badRequest', 'malformed URL', 400));
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (u.pathname === '/healthz') return sendJson(res, 200, { ok: true });
+    const isApi = u.pathname === '/api' || u.pathname.startsWith('/api/') || u.pathname === '/ws' || u.pathname.startsWith('/ws/');
+    if (!isApi) {
+      if (method !== 'GET' && method !== 'HEAD') return sendError(res, new ApiError('methodNotAllowed', `${method} is not allowed here`, 405));
+      const qt = u.searchParams.get('token');
+      const headers: Record<string, string> = { ...BASE_HEADERS };
+      // The visit from the printed URL sets an HttpOnly, same-site cookie so the page never handles the token.
+      if (qt && (await authenticate(o.token, o.deps.accounts, [qt])).ok) headers['Set-Cookie'] = `${COOKIE}=${encodeURIComponent(qt)}; HttpOnly; SameSite=Strict; Path=/${scheme === 'https' ? '; Secure' : ''}`;
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      if (u.pathname === '/__kubegraf/status.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+        return void res.end(method === 'HEAD' ? undefined : FALLBACK_STATUS_JS);
+      }
+      return serveStatic(webview, u.pathname, res, method === 'HEAD');
+    }
+    const matches = matchPath(u.pathname);
+    if (!matches.length) return sendError(res, new ApiError('notFound', `no route ${u.pathname}`, 404));
+    const m: Match | undefined = matches.find((x) => methodMatches(x.route, method, false));
+    if (!m) {
+      const ws = matches.some((x) => x.route.method === 'WS');
+      return sendError(res, new ApiError('methodNotAllowed', ws ? `${u.pathname} is a WebSocket; connect with an Upgrade request` : `${method} is not allowed on ${u.pathname}; use ${matches.map((x) => x.route.method).join(' or ')}`, 405));
+    }
+    const auth = openRoute(m.id) ? { ok: true } : await authenticate(o.token, o.deps.accounts, [bearer(req), cookieToken(req)]);
+    if (!auth.ok) return sendError(res, new ApiError('unauthorized', 'missing or wrong token: open the URL `kubegraf web` printed, or send Authorization: Bearer <token>', 401));
+    if (method !== 'GET' && method !== 'HEAD' && !originOk(req, allowed, scheme)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
+    try {
+      let raw: Record<string, unknown> = { ...queryParams(u) };
+      if (method === 'POST' || method === 'PUT' || method === 'DELETE' || method === 'PATCH') {
+        const text = await readBody(req, limit);
+        if (text.trim()) {
+          const ct = String(req.headers['content-type'] ?? '');
+          if (!/^application\/json\b/i.test(ct)) throw new ApiError('unsupportedMediaType', 'request bodies are JSON (Content-Type: application/json)', 415);
+          let body: unknown;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            throw new ApiError('badJson', 'the request body is not valid JSON', 400);
+          }
+          if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('badJson', 'the request body must be a JSON object', 400);
+          raw = { ...raw, ...(body as Record<string, unknown>) };
+        }
+      }
+      raw = { ...raw, ...m.pathParams };
+      const params = validate(m.route, m.id, raw) as Record<string, unknown>;
+      const h = o.handlers[m.id] as AnyHandler | undefined;
+      if (!h) throw new ApiError('notImplemented', `${m.route.doc}: the ${m.route.owner} engine does not answer this route yet`, 501);
+      if (m.id === 'pod.logs' && params.follow) return await followLogs(params, res);
+      const result = await h(params as never, o.deps, callerFor(auth as { user?: { username: string; role: string }; token?: string }));
+      sendJson(res, 200, result);
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.status >= 500 && err.status !== 501 && err.status !== 503 && err.status !== 504) log(`kubegraf web: ${method} ${u.pathname}: ${(e as Error)?.stack ?? String(e)}`);
+      sendError(res, err);
+    }
+  }
+
+  /** `GET /api/pod/logs?follow=true`: NDJSON, one line object per log line, until the client leaves or the pod ends. */
+  async function followLogs(p: Record<string, unknown>, res: http.ServerResponse): Promise<void> {
+    const a = o.deps.kube.actions(contextOf(o.deps, p.context as string | undefined));
+    const target = { kind: 'pods', namespace: p.namespace as string, name: p.name as string, container: p.container as string | undefined };
+    await a.logSources(target);
+    res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+    const stream = await a.followLogs(target, { tailLines: (p.tailLines as number | undefined) ?? 100, sinceSeconds: p.sinceSeconds as number | undefined, timestamps: p.timestamps as boolean | undefined }, (l) => res.write(JSON.stringify(l) + '\n'));
+    res.on('close', () => stream.stop());
+    stream.done.then(
+      () => res.end(),
+      (e) => res.end(JSON.stringify({ error: toApiError(e).body().error }) + '\n'),
+    );
+  }
+
+  async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    if (!hostOk(req, allowed)) return refuseUpgrade(socket, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
+    let u: URL;
+    try {
+      u = new URL(req.url ?? '/', `${scheme}://${req.headers.host}`);
+    } catch {
+      return refuseUpgrade(socket, new ApiError('badRequest', 'malformed URL', 400));
+    }
+    const m = matchPath(u.pathname).find((x) => x.route.method === 'WS');
+    if (!m) return refuseUpgrade(socket, new ApiError('notFound', `no WebSocket route ${u.pathname}`, 404));
+    const auth = await authenticate(o.token, o.deps.accounts, [u.searchParams.get('token') ?? undefined, bearer(req), cookieToken(req)]);
+    if (!auth.ok) return refuseUpgrade(socket, new ApiError('unauthorized', 'missing or wrong token (pass ?token=)', 401));
+    if (!originOk(req, allowed, scheme)) return refuseUpgrade(socket, new ApiError('badOrigin', `Origin ${req.headers.origin} may not open sockets on this server`, 403));
+    let params: unknown;
+    try {
+      params = validate(m.route, m.id, { ...queryParams(u), ...m.pathParams });
+    } catch (e) {
+      return refuseUpgrade(socket, toApiError(e));
+    }
+    const h = upgrades.get(m.id);
+    if (!h) return refuseUpgrade(socket, new ApiError('notImplemented', `${m.route.doc}: the ${m.route.owner} engine does not answer this socket yet`, 501));
+    const ctx: UpgradeContext = { deps: o.deps, caller: callerFor(auth as { user?: { username: string; role: string }; token?: string }) };
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      ws.on('error', () => ws.terminate());
+      Promise.resolve(h(ws, params as never, ctx)).catch((e) => {
+        log(`kubegraf web: socket ${m.id}: ${(e as Error)?.message ?? e}`);
+        ws.close(1011, 'internal error');
+      });
+    });
+  }
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res).catch((e) => {
+      log(`kubegraf web: ${(e as Error)?.stack ?? e}`);
+      sendError(res, toApiError(e));
+    });
+  };
+  const server = o.tls ? https.createServer({ key: o.tls.key, cert: o.tls.cert }, onRequest) : http.createServer(onRequest);
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 10 * 60_000;
+  server.on('upgrade', (req, socket, head) => {
+    upgrade(req, socket, head).catch((e) => {
+      log(`kubegraf web: upgrade: ${(e as Error)?.message ?? e}`);
+      refuseUpgrade(socket, toApiError(e));
+    });
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  allowed = allowedHosts(host, port);
+  const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return {
+    url: `${scheme}://${urlHost}:${port}`,
+    port,
+    host,
+    registerUpgrade: (id, h) => void upgrades.set(id, h),
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      server.closeAllConnections?.();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// The typed client: `call('pods.list', {namespace})` is checked against the route table at compile time and sent
+// over whichever transport the host picked (HTTP + token in a browser tab, postMessage bridge in a VS Code webview).
+import type { ApiErrorBody, ParamsOf, ResultOf, Route } from './route';
+import { ROUTES, type RouteId, type Routes } from './routeTable';
+
+export interface Transport {
+  request(id: string, route: Route, params: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A failed call: the server's `{error:{code,message}}` plus the HTTP status when there was one. */
+export class ApiCallError extends Error {
+  constructor(readonly code: string, message: string, readonly status?: number, readonly details?: unknown) {
+    super(message);
+    this.name = 'ApiCallError';
+  }
+}
+
+export interface Client {
+  call<K extends RouteId>(id: K, params: ParamsOf<Routes[K]>): Promise<ResultOf<Routes[K]>>;
+}
+
+export function createClient(transport: Transport): Client {
+  return {
+    call: async (id, params) => {
+      const r = (ROUTES as Record<string, Route>)[id];
+      if (!r) throw new ApiCallError('unknownRoute', `no route "${id}"`);
+      if (r.method === 'WS') throw new ApiCallError('badRequest', `${id} is a WebSocket; open it with wsUrl()`);
+      return transport.request(id, r, (params ?? {}) as Record<string, unknown>) as Promise<never>;
+    },
+  };
+}
+
+/** Fills `{x}` segments from params; returns the path and the params left over. */
+export function fillPath(path: string, params: Record<string, unknown>): { path: string; rest: Record<string, unknown> } {
+  const rest = { ...params };
+  const out = path.replace(/\{(\w+)\}/g, (_m, k: string) => {
+    const v = rest[k];
+    delete rest[k];
+    if (v === undefined || v === null || v === '') throw new ApiCallError('badRequest', `missing path parameter "${k}"`);
+    return encodeURIComponent(String(v));
+  });
+  return { path: out.replace(/\/\*$/, `/${String(rest.path ?? '').replace(/^\/+/, '')}`), rest };
+}
+
+function query(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null) continue;
+    q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface HttpTransportOptions {
+  /** `http://127.0.0.1:PORT` in a tab; '' for same-origin. */
+  baseUrl?: string;
+  /** The launch token (or a session token); omitted when the cookie carries it. */
+  token?: string;
+  fetch?: typeof fetch;
+}
+
+/** HTTP + token: GET/DELETE put params in the query (DELETE bulk routes send a body), POST/PUT send JSON. */
+export function httpTransport(o: HttpTransportOptions = {}): Transport {
+  const f = o.fetch ?? fetch;
+  return {
+    async request(_id, r, params) {
+      const { path, rest } = fillPath(r.path, params);
+      const method = r.method === 'ANY' ? 'GET' : r.method;
+      const hasBody = method === 'POST' || method === 'PUT' || (method === 'DELETE' && Object.values(rest).some((v) => typeof v === 'object' && v !== null));
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (o.token) headers.Authorization = `Bearer ${o.token}`;
+      if (hasBody) headers['Content-Type'] = 'application/json';
+      const res = await f(`${o.baseUrl ?? ''}${path}${hasBody ? '' : query(rest)}`, { method, headers, body: hasBody ? JSON.stringify(rest) : undefined, credentials: 'same-origin' });
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      if (!res.ok) {
+        const e = (body as ApiErrorBody | undefined)?.error;
+        throw new ApiCallError(e?.code ?? 'http', e?.message ?? `HTTP ${res.status}`, res.status, e?.details);
+      }
+      return body;
+    },
+  };
+}
+
+/** The URL of a WebSocket route for a browser tab (the token goes in the query: browsers cannot set headers). */
+export function wsUrl(id: RouteId, params: Record<string, unknown>, o: { baseUrl: string; token?: string }): string {
+  const r = (ROUTES as Record<string, Route>)[id];
+  const { path, rest } = fillPath(r.path, params);
+  const base = o.baseUrl.replace(/^http/, 'ws');
+  return `${base}${path}${query(o.token ? { ...rest, token: o.token } : rest)}`;
+}
+
+/** Messages of the webview bridge (request/response over postMessage). */
+export type BridgeRequest = { type: 'api.request'; reqId: number; id: string; params: Record<string, unknown> };
+export type BridgeResponse = { type: 'api.response'; reqId: number; ok: true; result: unknown } | { type: 'api.response'; reqId: number; ok: false; error: ApiErrorBody['error'] & { status?: number } };
+
+/** postMessage bridge: the host (VS Code panel) answers each request through the same handlers as the server. */
+export function bridgeTransport(post: (m: BridgeRequest) => void, subscribe: (onMessage: (m: unknown) => void) => () => void, timeoutMs = 120_000): Transport {
+  let seq = 0;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }>();
+  subscribe((m) => {
+    const r = m as BridgeResponse;
+    if (!r || r.type !== 'api.response') return;
+    const p = pending.get(r.reqId);
+    if (!p) return;
+    pending.delete(r.reqId);
+    clearTimeout(p.timer);
+    if (r.ok) p.resolve(r.result);
+    else p.reject(new ApiCallError(r.error.code, r.error.message, r.error.status, r.error.details));
+  });
+  return {
+    request(id, _r, params) {
+      const reqId = ++seq;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(reqId);
+          reject(new ApiCallError('timeout', `${id} got no answer in ${timeoutMs / 1000}s`));
+        }, timeoutMs);
+        pending.set(reqId, { resolve, reject, timer });
+        post({ type: 'api.request', reqId, id, params });
+      });
+    },
+  };
+}

@@ -1,0 +1,180 @@
+// The generic per-kind routes (`/api/{kind}s`, `/api/{kind}/details|yaml|describe|update|delete`, bulk and workload
+// actions), generated from one data list: a documented resource word is one row here.
+import { z } from 'zod';
+import type { ColumnDto, KubeErrorDto, ObjectKey, ApplyPreview, BulkDeleteResult } from '../kube';
+import { route, type Route } from '../route';
+import { base, boolish, bulkItems, bulkParams, deleteParams, int, listParams, namespaceName, objectParams, updateParams, yamlParams } from './params';
+
+/**
+ * `one`/`many`: the words the documented API uses (`/api/pod/details`, `/api/pods`); `kind`: the engine's kind id;
+ * `caps`: the workload actions the kind has routes for (logs/exec/port-forward of pods are routes of their own).
+ */
+export const RESOURCE_KINDS = [
+  { one: 'pod', many: 'pods', kind: 'pods', namespaced: true, caps: ['restart'] },
+  { one: 'deployment', many: 'deployments', kind: 'deployments.apps', namespaced: true, caps: ['scale', 'restart', 'rollback'] },
+  { one: 'statefulset', many: 'statefulsets', kind: 'statefulsets.apps', namespaced: true, caps: ['scale', 'restart'] },
+  { one: 'daemonset', many: 'daemonsets', kind: 'daemonsets.apps', namespaced: true, caps: ['restart'] },
+  { one: 'replicaset', many: 'replicasets', kind: 'replicasets.apps', namespaced: true, caps: ['scale'] },
+  { one: 'job', many: 'jobs', kind: 'jobs.batch', namespaced: true, caps: [] },
+  { one: 'cronjob', many: 'cronjobs', kind: 'cronjobs.batch', namespaced: true, caps: [] },
+  { one: 'service', many: 'services', kind: 'services', namespaced: true, caps: [] },
+  { one: 'endpoint', many: 'endpoints', kind: 'endpoints', namespaced: true, caps: [] },
+  { one: 'ingress', many: 'ingresses', kind: 'ingresses.networking.k8s.io', namespaced: true, caps: [] },
+  { one: 'networkpolicy', many: 'networkpolicies', kind: 'networkpolicies.networking.k8s.io', namespaced: true, caps: [] },
+  { one: 'configmap', many: 'configmaps', kind: 'configmaps', namespaced: true, caps: [] },
+  { one: 'secret', many: 'secrets', kind: 'secrets', namespaced: true, caps: [] },
+  { one: 'pvc', many: 'pvcs', kind: 'persistentvolumeclaims', namespaced: true, caps: [] },
+  { one: 'pv', many: 'pvs', kind: 'persistentvolumes', namespaced: false, caps: [] },
+  { one: 'storageclass', many: 'storageclasses', kind: 'storageclasses.storage.k8s.io', namespaced: false, caps: [] },
+  { one: 'namespace', many: 'namespaces', kind: 'namespaces', namespaced: false, caps: [] },
+  { one: 'node', many: 'nodes', kind: 'nodes', namespaced: false, caps: [] },
+  { one: 'hpa', many: 'hpas', kind: 'horizontalpodautoscalers.autoscaling', namespaced: true, caps: [] },
+  { one: 'pdb', many: 'pdbs', kind: 'poddisruptionbudgets.policy', namespaced: true, caps: [] },
+  { one: 'service-account', many: 'service-accounts', kind: 'serviceaccounts', namespaced: true, caps: [] },
+  { one: 'role', many: 'roles', kind: 'roles.rbac.authorization.k8s.io', namespaced: true, caps: [] },
+  { one: 'rolebinding', many: 'rolebindings', kind: 'rolebindings.rbac.authorization.k8s.io', namespaced: true, caps: [] },
+  { one: 'clusterrole', many: 'clusterroles', kind: 'clusterroles.rbac.authorization.k8s.io', namespaced: false, caps: [] },
+  { one: 'clusterrolebinding', many: 'clusterrolebindings', kind: 'clusterrolebindings.rbac.authorization.k8s.io', namespaced: false, caps: [] },
+  { one: 'certificate', many: 'certificates', kind: 'certificates.cert-manager.io', namespaced: true, caps: [] },
+] as const;
+
+export type ResourceEntry = (typeof RESOURCE_KINDS)[number];
+export type ResourceOp = 'list' | 'details' | 'yaml' | 'describe' | 'update' | 'delete' | 'bulkDelete' | 'scale' | 'restart' | 'bulkRestart' | 'rollback';
+
+// ---------- results ----------
+
+/** One row of a list: identity plus every column of the kind's descriptor, keyed by column id. */
+export interface ResourceRow {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  createdAt?: string;
+  labels?: Record<string, string>;
+  [column: string]: unknown;
+}
+
+export interface ResourceList {
+  /** Engine kind id: `pods`, `deployments.apps`. */
+  kind: string;
+  columns: ColumnDto[];
+  items: ResourceRow[];
+  /** The watch is live: the rows are the cluster as of now. */
+  live: boolean;
+  /** The rows may be behind the cluster (reconnecting); never show them as live. */
+  stale: boolean;
+  resourceVersion?: string;
+  error?: KubeErrorDto;
+}
+
+export interface EventRow {
+  namespace?: string;
+  name: string;
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  source?: string;
+  object: { kind: string; name: string; namespace?: string };
+  firstSeen?: string;
+  lastSeen?: string;
+}
+
+export interface ResourceDetails extends ResourceRow {
+  kind: string;
+  apiVersion?: string;
+  annotations?: Record<string, string>;
+  /** The object as the server stores it (secret values masked unless one key was revealed). */
+  object: unknown;
+  events: EventRow[];
+  /** Pods the object selects or owns (workloads, services). */
+  pods?: ResourceRow[];
+  [k: string]: unknown;
+}
+
+export interface YamlResult {
+  name: string;
+  namespace?: string;
+  yaml: string;
+  /** Secrets: the key whose value is shown decoded, if one was asked for. */
+  revealed?: { key: string; value: string };
+}
+
+export interface DescribeResult {
+  name: string;
+  namespace?: string;
+  describe: string;
+}
+
+export interface UpdateResult {
+  /** false: dry run only (or nothing changed). */
+  applied: boolean;
+  preview: ApplyPreview;
+  object?: unknown;
+}
+
+export interface ActionResult {
+  ok: true;
+  message: string;
+  [k: string]: unknown;
+}
+
+export interface DeleteResult extends ActionResult {
+  deleted: ObjectKey[];
+  dryRun: boolean;
+}
+
+export type BulkResult = BulkDeleteResult & { dryRun?: boolean; restarted?: ObjectKey[] };
+
+// ---------- params ----------
+
+export const scaleParams = objectParams.extend({ replicas: int(0, 100_000), namespace: namespaceName });
+export const restartParams = objectParams.extend({ namespace: namespaceName, force: boolish.optional() });
+export const rollbackParams = objectParams.extend({ namespace: namespaceName, revision: int(1, 1_000_000).optional() });
+export const bulkRestartParams = z.object({ ...base, items: bulkItems });
+
+type RouteOf<P extends z.ZodType, R> = Route<z.output<P>, R>;
+type Caps<E> = E extends { caps: readonly (infer C)[] } ? C : never;
+
+export type ResourceTable = { [E in ResourceEntry as `${E['many']}.list`]: RouteOf<typeof listParams, ResourceList> } & {
+  [E in ResourceEntry as `${E['one']}.details`]: RouteOf<typeof yamlParams, ResourceDetails>;
+} & { [E in ResourceEntry as `${E['one']}.yaml`]: RouteOf<typeof yamlParams, YamlResult> } & {
+  [E in ResourceEntry as `${E['one']}.describe`]: RouteOf<typeof objectParams, DescribeResult>;
+} & { [E in ResourceEntry as `${E['one']}.update`]: RouteOf<typeof updateParams, UpdateResult> } & {
+  [E in ResourceEntry as `${E['one']}.delete`]: RouteOf<typeof deleteParams, DeleteResult>;
+} & { [E in ResourceEntry as `${E['many']}.bulkDelete`]: RouteOf<typeof bulkParams, BulkResult> } & {
+  [E in ResourceEntry as 'scale' extends Caps<E> ? `${E['one']}.scale` : never]: RouteOf<typeof scaleParams, ActionResult>;
+} & { [E in ResourceEntry as 'restart' extends Caps<E> ? `${E['one']}.restart` : never]: RouteOf<typeof restartParams, ActionResult> } & {
+  [E in ResourceEntry as 'restart' extends Caps<E> ? `${E['many']}.bulkRestart` : never]: RouteOf<typeof bulkRestartParams, BulkResult>;
+} & { [E in ResourceEntry as 'rollback' extends Caps<E> ? `${E['one']}.rollback` : never]: RouteOf<typeof rollbackParams, ActionResult> };
+
+/** Which row and operation a generated route id stands for (handlers are generated from the same list). */
+export const RESOURCE_ROUTE_INFO: Record<string, { entry: ResourceEntry; op: ResourceOp }> = {};
+
+function build(): ResourceTable {
+  const t: Record<string, Route> = {};
+  const add = (id: string, e: ResourceEntry, op: ResourceOp, r: Route) => {
+    t[id] = r;
+    RESOURCE_ROUTE_INFO[id] = { entry: e, op };
+  };
+  for (const e of RESOURCE_KINDS) {
+    const K = e.one;
+    add(`${e.many}.list`, e, 'list', route<ResourceList>()('GET', `/api/${e.many}`, 'kube', `List ${e.many} (all namespaces when namespace is absent or empty)`, listParams));
+    add(`${K}.details`, e, 'details', route<ResourceDetails>()('GET', `/api/${K}/details`, 'kube', `Get ${K} details with its events`, yamlParams));
+    add(`${K}.yaml`, e, 'yaml', route<YamlResult>()('GET', `/api/${K}/yaml`, 'kube', `Get ${K} YAML`, yamlParams));
+    add(`${K}.describe`, e, 'describe', route<DescribeResult>()('GET', `/api/${K}/describe`, 'kube', `kubectl describe output of a ${K}`, objectParams));
+    add(`${K}.update`, e, 'update', route<UpdateResult>()('POST', `/api/${K}/update`, 'kube', `Apply edited ${K} YAML (server-side dry run first; dryRun=true previews only)`, updateParams));
+    add(`${K}.delete`, e, 'delete', route<DeleteResult>()('DELETE', `/api/${K}/delete`, 'kube', `Delete a ${K} (dryRun=true previews)`, deleteParams));
+    add(`${e.many}.bulkDelete`, e, 'bulkDelete', route<BulkResult>()('DELETE', `/api/${e.many}/bulk/delete`, 'kube', `Bulk delete ${e.many}`, bulkParams));
+    const caps = e.caps as readonly string[];
+    if (caps.includes('scale')) add(`${K}.scale`, e, 'scale', route<ActionResult>()('POST', `/api/${K}/scale`, 'kube', `Scale a ${K}`, scaleParams));
+    if (caps.includes('restart')) {
+      add(`${K}.restart`, e, 'restart', route<ActionResult>()('POST', `/api/${K}/restart`, 'kube', K === 'pod' ? 'Restart a pod (delete it so its controller recreates it)' : `Restart a ${K} (rollout restart)`, restartParams));
+      add(`${e.many}.bulkRestart`, e, 'bulkRestart', route<BulkResult>()('POST', `/api/${e.many}/bulk/restart`, 'kube', `Bulk restart ${e.many}`, bulkRestartParams));
+    }
+    if (caps.includes('rollback')) add(`${K}.rollback`, e, 'rollback', route<ActionResult>()('POST', `/api/${K}/rollback`, 'kube', `Roll a ${K} back to a revision (default: the previous one)`, rollbackParams));
+  }
+  return t as unknown as ResourceTable;
+}
+
+export const RESOURCE_ROUTES: ResourceTable = build();
+
