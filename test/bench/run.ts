@@ -2,6 +2,7 @@
 // BENCH_PODS / BENCH_NODES scale them down for a quick look; BENCH_ONLY=sim,engine picks some.
 import { benchSim } from './simBench';
 import { benchEngine } from './engineBench';
+import { benchServer } from './serverBench';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
@@ -27,6 +28,15 @@ async function main(): Promise<void> {
     console.log(`start (load + TLS + listen): ${ms(r.startMs)}`);
     console.log(`one paged full list of pods (limit=500, ${r.pages} pages, ${(r.bytes / 1e6).toFixed(1)} MB, each page parsed): ${ms(r.pagedListMs)}`);
     console.log(`RSS after the list (simulator and client in one process): ${r.rssMb.toFixed(0)} MB`);
+  }
+  if (wanted('server')) {
+    global.gc?.();
+    const r = await benchServer(pods, nodes);
+    console.log(`\n## local server: GET /api/pods (all namespaces) from the cache vs kubectl get pods -A -o json`);
+    console.log(`first /api/pods (includes the cache's cold sync): ${ms(r.firstListMs)}`);
+    console.log(`warm /api/pods: ${ms(r.warmListMs)}`);
+    console.log(`kubectl get pods -A -o json on the same simulator: ${ms(r.kubectlMs)}`);
+    console.log(`speedup: ${r.speedup.toFixed(0)}x (goal >= 20x)`);
   }
 }
 
