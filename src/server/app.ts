@@ -2,12 +2,12 @@
 // HTTP/WebSocket server. `kubegraf web` and the tests start it the same way.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { KubeEngine } from '../core/kube/engine';
 import { AccountStore } from '../core/api/accounts';
-import type { ApiDeps } from '../core/api/deps';
+import { openDeps, type ApiDeps } from '../core/api/deps';
 import { KUBE_SERVER_HANDLERS, type HandlerMap } from '../core/api/handlers';
-import { ListKeeper } from '../core/api/lists';
-import { SettingsStore } from '../core/api/settings';
+import type { KubeEngine } from '../core/kube/engine';
+import { INCIDENT_HANDLERS, executionStream } from '../core/api/incidents';
+import { METRIC_HANDLERS, metricsStream } from '../core/api/metrics';
 import { isLoopback } from './auth';
 import { startServer, type RunningServer } from './server';
 
@@ -39,29 +39,28 @@ export interface App {
 
 export async function startApp(o: AppOptions): Promise<App> {
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const engine = new KubeEngine({ files: o.kubeconfigFiles, probeTimeoutMs: o.probeTimeoutMs ?? 8000 });
-  if (o.context) await engine.switchContext(o.context);
-  else if (engine.currentContext()) await engine.connect(engine.currentContext());
   const host = o.host ?? '127.0.0.1';
-  const deps: ApiDeps = {
-    kube: engine,
-    lists: new ListKeeper(engine),
-    settings: new SettingsStore(o.dataDir),
-    accounts: isLoopback(host) ? undefined : new AccountStore(o.dataDir),
-    dataDir: o.dataDir,
-    version: o.version ?? '0.1.0',
-    demo: Boolean(o.demo),
+  const { close: closeEngines, ...deps } = await openDeps({
     kubeconfigFiles: o.kubeconfigFiles,
-  };
+    dataDir: o.dataDir,
+    context: o.context,
+    demo: o.demo,
+    version: o.version,
+    accounts: isLoopback(host) ? undefined : new AccountStore(o.dataDir),
+    kube: { probeTimeoutMs: o.probeTimeoutMs ?? 8000 },
+  });
+  const engine = deps.kube;
   const token = o.token ?? randomBytes(32).toString('base64url');
   let server: RunningServer;
   try {
-    server = await startServer({ host, port: o.port, token, deps, handlers: { ...KUBE_SERVER_HANDLERS, ...(o.extraHandlers ?? {}) }, tls: o.tls, webviewDir: o.webviewDir });
+    const handlers: HandlerMap = { ...KUBE_SERVER_HANDLERS, ...(INCIDENT_HANDLERS as unknown as HandlerMap), ...(METRIC_HANDLERS as unknown as HandlerMap), ...(o.extraHandlers ?? {}) };
+    server = await startServer({ host, port: o.port, token, deps, handlers, tls: o.tls, webviewDir: o.webviewDir });
   } catch (e) {
-    await deps.lists.close();
-    await engine.close();
+    await closeEngines();
     throw e;
   }
+  server.registerUpgrade('execution.stream', (ws, p: { id?: string }, u) => executionStream(ws, p, u.deps));
+  server.registerUpgrade('ws.metrics', (ws, p: { context?: string; namespace?: string }, u) => metricsStream(ws, p, u.deps));
   return {
     server,
     engine,
@@ -70,8 +69,7 @@ export async function startApp(o: AppOptions): Promise<App> {
     launchUrl: `${server.url}/?token=${encodeURIComponent(token)}`,
     close: async () => {
       await server.close();
-      await deps.lists.close();
-      await engine.close();
+      await closeEngines();
     },
   };
 }

@@ -1,11 +1,18 @@
 // What every API handler is given: the engines and stores of this process.
-import type { KubeEngine } from '../kube/engine';
-import type { ListKeeper } from './lists';
-import type { SettingsStore } from './settings';
+import { KubeEngine, type KubeEngineOptions } from '../kube/engine';
+import { IncidentEngine } from '../incidents/engine';
+import { MetricsEngine } from '../metrics/engine';
+import { KubeGrafStore } from '../store/store';
+import { ListKeeper } from './lists';
+import { SettingsStore } from './settings';
 import type { AccountStore } from './accounts';
 
 export interface ApiDeps {
   kube: KubeEngine;
+  incidents: IncidentEngine;
+  metrics: MetricsEngine;
+  /** The sql.js database in the data dir: incidents, history, notifications, executions, settings, feedback. */
+  store: KubeGrafStore;
   lists: ListKeeper;
   settings: SettingsStore;
   /** Present when the server requires user accounts (non-loopback host). */
@@ -17,4 +24,52 @@ export interface ApiDeps {
   demo: boolean;
   /** Kubeconfig files in use (helm needs one). */
   kubeconfigFiles: string[];
+}
+
+export interface OpenDepsOptions {
+  kubeconfigFiles: string[];
+  dataDir: string;
+  /** Switch to this context at start (else connect the current one). */
+  context?: string;
+  demo?: boolean;
+  version?: string;
+  accounts?: AccountStore;
+  kube?: Omit<KubeEngineOptions, 'files'>;
+}
+
+/**
+ * The engines every face runs (the local server and the VS Code extension host alike): the Kubernetes engine over
+ * the kubeconfig, the store in the data dir, the metrics and incident engines over both. `close()` stops them in
+ * order: engines before the cluster connection they use, the store last so their final writes land.
+ */
+export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close(): Promise<void> }> {
+  const kube = new KubeEngine({ files: o.kubeconfigFiles, ...o.kube });
+  if (o.context) await kube.switchContext(o.context);
+  else if (kube.currentContext()) await kube.connect(kube.currentContext());
+  const store = await KubeGrafStore.open({ dataDir: o.dataDir });
+  const metrics = new MetricsEngine({ kube, store });
+  const incidents = new IncidentEngine({ kube, store, metrics });
+  const deps: ApiDeps = {
+    kube,
+    incidents,
+    metrics,
+    store,
+    lists: new ListKeeper(kube),
+    settings: new SettingsStore(o.dataDir),
+    accounts: o.accounts,
+    dataDir: o.dataDir,
+    version: o.version ?? '0.1.0',
+    demo: Boolean(o.demo),
+    kubeconfigFiles: o.kubeconfigFiles,
+  };
+  return {
+    ...deps,
+    close: async () => {
+      await incidents.close();
+      await metrics.close();
+      await deps.lists.close();
+      await kube.close();
+      await store.close();
+    },
+  };
 }
