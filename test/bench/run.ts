@@ -3,6 +3,7 @@
 import { benchSim } from './simBench';
 import { benchEngine } from './engineBench';
 import { benchServer } from './serverBench';
+import { benchIncidents } from './incidentsBench';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
@@ -28,6 +29,13 @@ async function main(): Promise<void> {
     console.log(`start (load + TLS + listen): ${ms(r.startMs)}`);
     console.log(`one paged full list of pods (limit=500, ${r.pages} pages, ${(r.bytes / 1e6).toFixed(1)} MB, each page parsed): ${ms(r.pagedListMs)}`);
     console.log(`RSS after the list (simulator and client in one process): ${r.rssMb.toFixed(0)} MB`);
+  }
+  if (wanted('incidents')) {
+    global.gc?.();
+    const r = await benchIncidents(pods);
+    console.log(`\n## incident detection (${r.openIncidents} open incidents found)`);
+    console.log(`full scan of ${pods} pods: ${ms(r.fullScanMs)} (goal <= 100 ms)`);
+    console.log(`per watch event: ${r.perEventUs.toFixed(1)} µs (goal <= 20 µs)`);
   }
   if (wanted('server')) {
     global.gc?.();
