@@ -1,6 +1,7 @@
-// Builds the CLI (`kubegraf`) and, once it exists, the VS Code extension bundle.
+// Builds the CLI (`kubegraf`), the VS Code extension bundle and the Solid app.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
@@ -13,6 +14,18 @@ await build({
   external: ['bufferutil', 'utf-8-validate', 'node-pty'],
 });
 
+// The store's sql.js WASM beside the bundles: the installed extension and the CLI have no node_modules to load it from.
+mkdirSync('dist', { recursive: true });
+copyFileSync(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+
 if (existsSync('src/vscode/extension.ts')) {
-  await build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'bufferutil', 'utf-8-validate'] });
+  await build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'bufferutil', 'utf-8-validate', 'node-pty'], minify: true });
+}
+
+// The Solid app (webviews/) for the browser face and the VS Code panel: dist/webview/index.html + assets.
+{
+  // Vite warns that a .ts config will need "type": "module" under its future native loader; the bundled loader we use is fine.
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({ configFile: 'webviews/vite.config.ts', logLevel: 'warn' });
 }

@@ -4,12 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { AccountStore } from '../core/api/accounts';
 import { openDeps, type ApiDeps } from '../core/api/deps';
-import { KUBE_SERVER_HANDLERS, type HandlerMap } from '../core/api/handlers';
+import { ALL_HANDLERS, type HandlerMap } from '../core/api/handlers';
 import type { KubeEngine } from '../core/kube/engine';
-import { INCIDENT_HANDLERS, executionStream } from '../core/api/incidents';
-import { METRIC_HANDLERS, metricsStream } from '../core/api/metrics';
 import { isLoopback } from './auth';
 import { startServer, type RunningServer } from './server';
+import { ENGINE_UPGRADES } from './upgrades';
 
 export interface AppOptions {
   kubeconfigFiles: string[];
@@ -53,14 +52,12 @@ export async function startApp(o: AppOptions): Promise<App> {
   const token = o.token ?? randomBytes(32).toString('base64url');
   let server: RunningServer;
   try {
-    const handlers: HandlerMap = { ...KUBE_SERVER_HANDLERS, ...(INCIDENT_HANDLERS as unknown as HandlerMap), ...(METRIC_HANDLERS as unknown as HandlerMap), ...(o.extraHandlers ?? {}) };
-    server = await startServer({ host, port: o.port, token, deps, handlers, tls: o.tls, webviewDir: o.webviewDir });
+    server = await startServer({ host, port: o.port, token, deps, handlers: { ...ALL_HANDLERS, ...(o.extraHandlers ?? {}) }, tls: o.tls, webviewDir: o.webviewDir });
   } catch (e) {
     await closeEngines();
     throw e;
   }
-  server.registerUpgrade('execution.stream', (ws, p: { id?: string }, u) => executionStream(ws, p, u.deps));
-  server.registerUpgrade('ws.metrics', (ws, p: { context?: string; namespace?: string }, u) => metricsStream(ws, p, u.deps));
+  for (const [id, h] of Object.entries(ENGINE_UPGRADES)) server.registerUpgrade(id as keyof typeof ENGINE_UPGRADES, h);
   return {
     server,
     engine,

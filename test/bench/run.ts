@@ -4,6 +4,7 @@ import { benchSim } from './simBench';
 import { benchEngine } from './engineBench';
 import { benchServer } from './serverBench';
 import { benchIncidents } from './incidentsBench';
+import { benchPodsPage } from './webviewBench';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
@@ -45,6 +46,14 @@ async function main(): Promise<void> {
     console.log(`warm /api/pods: ${ms(r.warmListMs)}`);
     console.log(`kubectl get pods -A -o json on the same simulator: ${ms(r.kubectlMs)}`);
     console.log(`speedup: ${r.speedup.toFixed(0)}x (goal >= 20x)`);
+  }
+  if (wanted('webview')) {
+    global.gc?.();
+    const r = await benchPodsPage(pods);
+    console.log(`\n## dashboard pods page in Chromium (${r.pods} pods)`);
+    console.log(`GET /api/pods: ${ms(r.listApiMs)}; first row on screen: ${ms(r.firstRowMs)}; all rows loaded: ${ms(r.allRowsMs)}`);
+    console.log(`sort by Status, click to painted frame: ${ms(r.sortMs)}`);
+    console.log(`scroll frames (${r.frames}): p50 ${r.frameP50Ms.toFixed(1)} ms, p95 ${r.frameP95Ms.toFixed(1)} ms, max ${r.frameMaxMs.toFixed(1)} ms; longest task ${ms(r.longestTaskMs)}`);
   }
 }
 

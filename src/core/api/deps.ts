@@ -35,6 +35,9 @@ export interface OpenDepsOptions {
   version?: string;
   accounts?: AccountStore;
   kube?: Omit<KubeEngineOptions, 'files'>;
+  /** An engine the caller already runs and keeps owning (the VS Code host's); else one is made here. */
+  engine?: KubeEngine;
+  autoRemediation?: boolean;
 }
 
 /**
@@ -43,12 +46,15 @@ export interface OpenDepsOptions {
  * order: engines before the cluster connection they use, the store last so their final writes land.
  */
 export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close(): Promise<void> }> {
-  const kube = new KubeEngine({ files: o.kubeconfigFiles, ...o.kube });
-  if (o.context) await kube.switchContext(o.context);
-  else if (kube.currentContext()) await kube.connect(kube.currentContext());
+  const kube = o.engine ?? new KubeEngine({ files: o.kubeconfigFiles, ...o.kube });
+  if (!o.engine) {
+    if (o.context) await kube.switchContext(o.context);
+    else if (kube.currentContext()) await kube.connect(kube.currentContext());
+  }
   const store = await KubeGrafStore.open({ dataDir: o.dataDir });
   const metrics = new MetricsEngine({ kube, store });
   const incidents = new IncidentEngine({ kube, store, metrics });
+  if (o.autoRemediation) await incidents.setPolicy({ enabled: true });
   const deps: ApiDeps = {
     kube,
     incidents,
@@ -68,7 +74,7 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
       await incidents.close();
       await metrics.close();
       await deps.lists.close();
-      await kube.close();
+      if (!o.engine) await kube.close();
       await store.close();
     },
   };

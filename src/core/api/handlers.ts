@@ -2,6 +2,8 @@
 import type { Caller } from '../../shared/route';
 import type { RouteId } from '../../shared/routeTable';
 import { CLUSTER_HANDLERS } from './cluster';
+import { INCIDENT_HANDLERS } from './incidents';
+import { METRIC_HANDLERS } from './metrics';
 import type { ApiDeps } from './deps';
 import { INTEGRATION_HANDLERS } from './integrations';
 import { RESOURCE_HANDLERS } from './resources';
@@ -15,4 +17,11 @@ export const KUBE_SERVER_HANDLERS: HandlerMap = {
   ...(CLUSTER_HANDLERS as unknown as HandlerMap),
   ...(SYSTEM_HANDLERS as unknown as HandlerMap),
   ...(INTEGRATION_HANDLERS as unknown as HandlerMap),
+};
+
+/** Every engine's handlers: what the local server and the VS Code webview bridge both dispatch to. */
+export const ALL_HANDLERS: HandlerMap = {
+  ...KUBE_SERVER_HANDLERS,
+  ...(INCIDENT_HANDLERS as unknown as HandlerMap),
+  ...(METRIC_HANDLERS as unknown as HandlerMap),
 };

@@ -1,0 +1,407 @@
+// The Clusters view: contexts → namespaces (and cluster-scoped kinds) → kind groups → kinds → objects → containers.
+// Kind nodes subscribe to the engine's watch cache only while expanded; watch batches refresh just that node,
+// debounced, and only while the view is visible (a hidden view is refreshed when it shows again).
+import * as vscode from 'vscode';
+import type { KubeEngine, Subscription } from '../core/kube/engine';
+import { kindId, type KObject } from '../core/kube/descriptors';
+import { toKubeError } from '../core/kube/errors';
+import type { KindDto } from '../shared/kube';
+import type { KubeGrafHost } from './host';
+import {
+  containerPresentation,
+  containersOf,
+  contextPresentation,
+  groupsFor,
+  kindsOfGroup,
+  KeyedDebouncer,
+  nodeIds,
+  objectPresentation,
+  pageOf,
+  pluralLabel,
+  type GroupName,
+  type Presentation,
+  type TreeNode,
+} from './treeModel';
+
+const SYNC_TIMEOUT_MS = 20_000;
+
+interface Watched {
+  sub: Subscription;
+  nodeId: string;
+}
+
+export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Same object per id: VS Code refreshes an element by identity. */
+  private readonly nodes = new Map<string, TreeNode>();
+  private readonly watched = new Map<string, Watched>();
+  private readonly limits = new Map<string, number>();
+  private readonly dirty = new Set<string>();
+  /** Nodes VS Code has asked about since the last full redraw: only those can be refreshed one by one. */
+  private readonly rendered = new Set<string>();
+  private filter = '';
+  private view?: vscode.TreeView<TreeNode>;
+  private connectedOnce = false;
+  private readonly debouncer: KeyedDebouncer<string>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly host: KubeGrafHost) {
+    this.debouncer = new KeyedDebouncer(
+      () => host.config<number>('tree.refreshDebounceMs', 300),
+      (id) => this.refreshNow(id),
+    );
+    this.disposables.push(
+      this.changed,
+      host.onDidChangeContexts(() => this.debouncer.schedule('')),
+      host.onDidChangeEngine(() => void this.reset()),
+    );
+  }
+
+  attach(view: vscode.TreeView<TreeNode>): void {
+    this.view = view;
+    this.disposables.push(
+      view.onDidCollapseElement((e) => void this.collapsed(e.element)),
+      view.onDidChangeVisibility((e) => {
+        if (!e.visible) return;
+        const ids = [...this.dirty];
+        this.dirty.clear();
+        ids.forEach((id) => this.refreshNow(id));
+      }),
+    );
+    this.updateDescription();
+  }
+
+  private get engine(): KubeEngine {
+    return this.host.engine;
+  }
+
+  private node<T extends TreeNode>(n: T): T {
+    const prev = this.nodes.get(n.id) as T | undefined;
+    if (prev) {
+      Object.assign(prev, n);
+      return prev;
+    }
+    this.nodes.set(n.id, n);
+    return n;
+  }
+
+  private refreshNow(id: string): void {
+    if (this.view && !this.view.visible) {
+      this.dirty.add(id);
+      return;
+    }
+    if (!id) {
+      this.rendered.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    // A node VS Code has not shown yet is drawn fresh when it is; refreshing it by handle would be an error.
+    if (this.rendered.has(id)) this.changed.fire(this.nodes.get(id));
+  }
+
+  /** Redraws a node (or everything) on the next debounce tick. */
+  refresh(node?: TreeNode): void {
+    this.debouncer.schedule(node?.id ?? '');
+  }
+
+  async reset(): Promise<void> {
+    const w = [...this.watched.values()];
+    this.watched.clear();
+    this.nodes.clear();
+    this.limits.clear();
+    this.connectedOnce = false;
+    await Promise.all(w.map((x) => x.sub.unsubscribe()));
+    this.rendered.clear();
+    this.changed.fire(undefined);
+  }
+
+  setFilter(text: string): void {
+    this.filter = text.trim();
+    void vscode.commands.executeCommand('setContext', 'kubegraf.filtered', this.filter !== '');
+    this.updateDescription();
+    for (const w of this.watched.values()) this.refresh(this.nodes.get(w.nodeId));
+  }
+
+  get filterText(): string {
+    return this.filter;
+  }
+
+  private updateDescription(): void {
+    if (this.view) this.view.description = this.filter ? `filter: ${this.filter}` : undefined;
+  }
+
+  loadMore(node: TreeNode): void {
+    if (node.type !== 'loadMore') return;
+    const kindNode = nodeIds.kind(node.context, node.namespace, node.kind);
+    this.limits.set(kindNode, (this.limits.get(kindNode) ?? this.pageSize()) + this.pageSize());
+    this.refreshNow(kindNode);
+  }
+
+  private pageSize(): number {
+    return Math.max(10, this.host.config<number>('tree.pageSize', 200));
+  }
+
+  private async collapsed(n: TreeNode): Promise<void> {
+    // Watches live only while someone looks at them; a collapsed kind (or an ancestor) releases its watch.
+    const prefix = n.type === 'context' ? `/${n.context}/` : n.type === 'namespace' ? `/${n.context}/${n.namespace}/` : undefined;
+    for (const [key, w] of [...this.watched]) {
+      const drop = w.nodeId === n.id || (prefix && w.nodeId.includes(prefix)) || (n.type === 'group' && w.nodeId.startsWith(`kind/${n.context}/${n.namespace ?? '*'}/`));
+      if (drop) {
+        this.watched.delete(key);
+        await w.sub.unsubscribe();
+      }
+    }
+  }
+
+  // ---------------- TreeDataProvider ----------------
+
+  getTreeItem(n: TreeNode): vscode.TreeItem {
+    this.rendered.add(n.id);
+    const p = this.present(n);
+    const item = new vscode.TreeItem(p.label, p.collapsible === 'none' ? vscode.TreeItemCollapsibleState.None : p.collapsible === 'expanded' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = n.id;
+    if (p.description !== undefined) item.description = p.description;
+    if (p.tooltip) item.tooltip = p.tooltip;
+    // Screen readers (and the e2e) hear the status, not just the name.
+    item.accessibilityInformation = { label: p.description ? `${p.label}, ${p.description}` : p.label };
+    if (p.icon) item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
+    item.contextValue = p.contextValue;
+    if (n.type === 'loadMore') item.command = { command: 'kubegraf.loadMore', title: 'Load More', arguments: [n] };
+    if (n.type === 'message' && n.detail) item.command = { command: 'kubegraf.showErrorDetails', title: 'Show Details', arguments: [n.text, n.detail] };
+    return item;
+  }
+
+  private present(n: TreeNode): Presentation {
+    switch (n.type) {
+      case 'context': {
+        const info = this.engine.contexts().find((c) => c.name === n.context);
+        return info ? contextPresentation(info) : { label: n.context, contextValue: 'kgContext', collapsible: 'collapsed' };
+      }
+      case 'namespace': {
+        const current = this.host.namespace(n.context) === n.namespace;
+        return { label: n.namespace, description: current ? 'current' : undefined, icon: { id: 'symbol-namespace' }, contextValue: `kgNamespace${current ? ' current' : ''}`, collapsible: 'collapsed' };
+      }
+      case 'clusterScope':
+        return { label: 'Cluster', description: 'cluster-scoped kinds', icon: { id: 'globe' }, contextValue: 'kgClusterScope', collapsible: 'collapsed' };
+      case 'group':
+        return { label: n.group, icon: { id: groupIcon(n.group) }, contextValue: 'kgGroup', collapsible: 'collapsed' };
+      case 'kind': {
+        const d = this.kindDto(n.context, n.kind);
+        const w = this.watched.get(n.id);
+        const count = w?.sub.cache.status.synced ? w.sub.cache.index.size : undefined;
+        const stale = w && w.sub.cache.status.stale && w.sub.cache.status.synced;
+        return { label: d ? pluralLabel(d.kind) : n.kind, description: count !== undefined ? `${count}${stale ? ' · stale' : ''}` : undefined, icon: { id: 'symbol-class' }, contextValue: `kgKind kind:${n.kind}`, collapsible: 'collapsed' };
+      }
+      case 'object': {
+        const d = this.kindDto(n.context, n.kind);
+        const o = this.lookup(n.context, n.kind, n.namespace, n.name);
+        if (!d || !o) return { label: n.name, contextValue: 'kgObject', collapsible: 'none' };
+        return objectPresentation(d, o);
+      }
+      case 'container': {
+        const pod = this.lookup(n.context, 'pods', n.namespace, n.pod);
+        const c = pod ? containersOf(pod).find((x) => x.name === n.container) : undefined;
+        return c ? containerPresentation(c) : { label: n.container, contextValue: 'kgContainer cap:logs', collapsible: 'none' };
+      }
+      case 'loadMore':
+        return { label: `Load more (${n.remaining} more)`, icon: { id: 'ellipsis' }, contextValue: 'kgLoadMore', collapsible: 'none' };
+      case 'message':
+        return {
+          label: n.text,
+          icon: n.severity === 'error' ? { id: 'error', color: 'list.errorForeground' } : n.severity === 'warning' ? { id: 'warning', color: 'list.warningForeground' } : { id: 'info' },
+          tooltip: n.detail ?? n.text,
+          contextValue: 'kgMessage',
+          collapsible: 'none',
+        };
+    }
+  }
+
+  getParent(n: TreeNode): TreeNode | undefined {
+    switch (n.type) {
+      case 'context':
+        return undefined;
+      case 'namespace':
+      case 'clusterScope':
+        return this.nodes.get(nodeIds.context(n.context));
+      case 'group':
+        return this.nodes.get(n.namespace ? nodeIds.namespace(n.context, n.namespace) : nodeIds.clusterScope(n.context));
+      case 'kind':
+      case 'loadMore': {
+        const d = this.kindDto(n.context, n.kind);
+        return d ? this.nodes.get(nodeIds.group(n.context, n.namespace, groupsFor([d], d.namespaced)[0])) : undefined;
+      }
+      case 'object':
+        return this.nodes.get(nodeIds.kind(n.context, n.namespace, n.kind));
+      case 'container':
+        return this.nodes.get(nodeIds.object(n.context, n.namespace, 'pods', n.pod));
+      default:
+        return undefined;
+    }
+  }
+
+  async getChildren(n?: TreeNode): Promise<TreeNode[]> {
+    try {
+      return await this.children(n);
+    } catch (e) {
+      const k = toKubeError(e);
+      const parent = n?.id ?? 'root';
+      return [this.node({ type: 'message', id: nodeIds.message(parent, 'error'), context: n && 'context' in n ? n.context : '', text: k.message, severity: 'error', detail: `${k.code}: ${k.message}` })];
+    }
+  }
+
+  private async children(n?: TreeNode): Promise<TreeNode[]> {
+    if (!n) {
+      const names = this.engine.contextNames();
+      void vscode.commands.executeCommand('setContext', 'kubegraf.noContexts', names.length === 0);
+      if (!this.connectedOnce && names.length) {
+        this.connectedOnce = true;
+        // Probe every context in the background: a dead one shows its reason without delaying the others.
+        void this.engine.connectAll().catch(() => undefined);
+      }
+      return names.map((c) => this.node({ type: 'context', id: nodeIds.context(c), context: c }));
+    }
+    switch (n.type) {
+      case 'context':
+        return this.contextChildren(n.context);
+      case 'namespace':
+        return this.groupNodes(n.context, n.namespace);
+      case 'clusterScope':
+        return this.groupNodes(n.context, undefined);
+      case 'group':
+        return this.kindNodes(n.context, n.namespace, n.group);
+      case 'kind':
+        return this.objectNodes(n.context, n.namespace, n.kind, n.id);
+      case 'object':
+        if (n.kind !== 'pods') return [];
+        return this.containerNodes(n.context, n.namespace!, n.name);
+      default:
+        return [];
+    }
+  }
+
+  private async contextChildren(context: string): Promise<TreeNode[]> {
+    let info = this.engine.context(context);
+    if (info.connection.state !== 'connected' && info.connection.state !== 'reconnecting') info = await this.engine.connect(context);
+    if (info.connection.state === 'unreachable') {
+      const s = info.connection;
+      return [this.node({ type: 'message', id: nodeIds.message(nodeIds.context(context), 'unreachable'), context, text: `Unreachable: ${s.reason}`, severity: 'error', detail: `${s.code}: ${s.reason}` })];
+    }
+    const id = nodeIds.kind(context, undefined, 'namespaces');
+    let namespaces: string[];
+    try {
+      const w = await this.watch(context, 'namespaces', undefined, nodeIds.context(context), id);
+      namespaces = w.sub.cache.list().map((o) => o.metadata.name);
+    } catch (e) {
+      // Users who may not list namespaces still get their kubeconfig namespace.
+      const ns = this.host.namespace(context) ?? info.namespace ?? 'default';
+      namespaces = [ns];
+      this.host.output.appendLine(`listing namespaces of ${context}: ${toKubeError(e).message}`);
+    }
+    const nsNodes = namespaces.sort().map((ns) => this.node({ type: 'namespace', id: nodeIds.namespace(context, ns), context, namespace: ns }));
+    return [...nsNodes, this.node({ type: 'clusterScope', id: nodeIds.clusterScope(context), context })];
+  }
+
+  private kindDtos(context: string): KindDto[] {
+    return this.engine.kinds(context);
+  }
+
+  private kindDto(context: string, kind: string): KindDto | undefined {
+    try {
+      return this.kindDtos(context).find((k) => kindId(k) === kind);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private groupNodes(context: string, namespace: string | undefined): TreeNode[] {
+    return groupsFor(this.kindDtos(context), namespace !== undefined).map((g) => this.node({ type: 'group', id: nodeIds.group(context, namespace, g), context, namespace, group: g }));
+  }
+
+  private kindNodes(context: string, namespace: string | undefined, group: GroupName): TreeNode[] {
+    return kindsOfGroup(this.kindDtos(context), group, namespace !== undefined).map((d) =>
+      this.node({ type: 'kind', id: nodeIds.kind(context, namespace, kindId(d)), context, namespace, kind: kindId(d) }),
+    );
+  }
+
+  /** Subscribes (once) to a kind's cache for a node and waits for the first list. */
+  private async watch(context: string, kind: string, namespace: string | undefined, refreshId: string, key: string): Promise<Watched> {
+    let w = this.watched.get(key);
+    if (!w) {
+      const sub = this.engine.subscribe(context, kind, namespace, () => this.debouncer.schedule(refreshId));
+      w = { sub, nodeId: refreshId };
+      this.watched.set(key, w);
+      sub.cache.onStatus(() => this.debouncer.schedule(refreshId));
+    }
+    if (!w.sub.cache.status.synced) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          w.sub.cache.whenSynced(),
+          new Promise((_r, rej) => (timer = setTimeout(() => rej(new Error(`the cluster did not list ${kind} within ${SYNC_TIMEOUT_MS / 1000}s`)), SYNC_TIMEOUT_MS))),
+        ]);
+      } catch (e) {
+        this.watched.delete(key);
+        await w.sub.unsubscribe();
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return w;
+  }
+
+  private async objectNodes(context: string, namespace: string | undefined, kind: string, nodeId: string): Promise<TreeNode[]> {
+    const w = await this.watch(context, kind, namespace, nodeId, nodeId);
+    const limit = this.limits.get(nodeId) ?? this.pageSize();
+    const page = pageOf(w.sub.cache.list(), this.filter, limit);
+    const out: TreeNode[] = page.items.map((o) => this.node({ type: 'object', id: nodeIds.object(context, namespace, kind, o.metadata.name), context, namespace, kind, name: o.metadata.name }));
+    if (page.remaining > 0) out.push(this.node({ type: 'loadMore', id: nodeIds.loadMore(context, namespace, kind), context, namespace, kind, remaining: page.remaining }));
+    if (!out.length) out.push(this.node({ type: 'message', id: nodeIds.message(nodeId, 'empty'), context, text: this.filter ? `Nothing matches "${this.filter}"` : 'None', severity: 'info' }));
+    if (w.sub.cache.status.error) out.unshift(this.node({ type: 'message', id: nodeIds.message(nodeId, 'stale'), context, text: `Stale: ${w.sub.cache.status.error.message}`, severity: 'warning' }));
+    return out;
+  }
+
+  private containerNodes(context: string, namespace: string, pod: string): TreeNode[] {
+    const o = this.lookup(context, 'pods', namespace, pod);
+    if (!o) return [];
+    return containersOf(o).map((c) => this.node({ type: 'container', id: nodeIds.container(context, namespace, pod, c.name), context, namespace, pod, container: c.name, init: c.init }));
+  }
+
+  /** The cached object behind a node (from the subscription its kind node holds). */
+  lookup(context: string, kind: string, namespace: string | undefined, name: string): KObject | undefined {
+    const w = this.watched.get(nodeIds.kind(context, namespace, kind));
+    return w?.sub.cache.index.get(namespace, name) ?? this.engine.cache(context, kind, namespace)?.index.get(namespace, name);
+  }
+
+  /** Expands the tree down to a node (used by reveal and tests). */
+  async reveal(n: TreeNode): Promise<void> {
+    await this.view?.reveal(n, { expand: true, select: true, focus: false });
+  }
+
+  dispose(): void {
+    this.debouncer.dispose();
+    this.disposables.forEach((d) => d.dispose());
+    void Promise.all([...this.watched.values()].map((w) => w.sub.unsubscribe()));
+    this.watched.clear();
+  }
+}
+
+function groupIcon(g: GroupName): string {
+  switch (g) {
+    case 'Workloads':
+      return 'layers';
+    case 'Networking':
+      return 'globe';
+    case 'Config & Storage':
+      return 'database';
+    case 'Access Control':
+      return 'shield';
+    case 'Cluster':
+      return 'server';
+    case 'Custom Resources':
+      return 'extensions';
+    default:
+      return 'folder';
+  }
+}

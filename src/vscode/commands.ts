@@ -1,0 +1,466 @@
+// Handlers for every row of the command table. Each handler resolves its target from the tree node it was invoked on,
+// or asks (quick picks) when run from the palette. Cluster commands run only when their context can be reached; the
+// others say why instead (the rust-analyzer habit: a command is always registered, enabled or explaining itself).
+import * as vscode from 'vscode';
+import { kindId, type KObject } from '../core/kube/descriptors';
+import type { Capability } from '../shared/kube';
+import type { Incident } from '../shared/incidents';
+import type { LogStream } from '../core/kube/logs';
+import { blockedReason, COMMANDS, type CommandSpec } from './commandTable';
+import type { ClusterTree } from './clusterTree';
+import type { DashboardPanel } from './dashboardPanel';
+import { ExecPty } from './execPty';
+import type { KubeGrafHost } from './host';
+import type { IncidentsTree, PortForwardsTree } from './sideViews';
+import type { StatusBar } from './statusBar';
+import { containersOf, type TreeNode } from './treeModel';
+import { EDIT_SCHEME, objectUri, VIEW_SCHEME } from './yamlDocs';
+
+export interface Faces {
+  host: KubeGrafHost;
+  tree: ClusterTree;
+  incidents: IncidentsTree;
+  portForwards: PortForwardsTree;
+  status: StatusBar;
+  openDashboard: () => Promise<DashboardPanel>;
+  /** Starts incident detection (idempotent); the incident commands need it. */
+  startIncidents: () => Promise<void>;
+  /** Starts the local server on the same engines (once) and gives the URL with its token. */
+  startServer: () => Promise<{ url: string }>;
+}
+
+interface Target {
+  context: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  container?: string;
+}
+
+type Handler = (f: Faces, arg?: unknown, ...rest: unknown[]) => Promise<unknown> | unknown;
+
+class Cancelled extends Error {}
+
+const isNode = (a: unknown): a is TreeNode => !!a && typeof a === 'object' && 'type' in a && 'id' in a;
+
+function contextOf(f: Faces, arg: unknown): string | undefined {
+  if (isNode(arg) && 'context' in arg && arg.context) return arg.context;
+  return f.host.currentContext();
+}
+
+async function pick<T extends vscode.QuickPickItem>(items: T[], placeHolder: string): Promise<T> {
+  const r = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
+  if (!r) throw new Cancelled();
+  return r;
+}
+
+/** The object a command acts on: the tree node it was run on, else picked (kind with the capability, then object). */
+async function target(f: Faces, arg: unknown, cap?: Capability, onlyKinds?: string[]): Promise<Target> {
+  if (isNode(arg)) {
+    if (arg.type === 'object') return { context: arg.context, kind: arg.kind, namespace: arg.namespace, name: arg.name };
+    if (arg.type === 'container') return { context: arg.context, kind: 'pods', namespace: arg.namespace, name: arg.pod, container: arg.container };
+  }
+  const context = contextOf(f, arg);
+  if (!context) throw new Error('No Kubernetes context is configured.');
+  const engine = f.host.engine;
+  const kinds = engine.kinds(context).filter((k) => (!cap || k.capabilities.includes(cap)) && (!onlyKinds || onlyKinds.includes(kindId(k))));
+  const kind = kinds.length === 1 ? kindId(kinds[0]) : (await pick(kinds.map((k) => ({ label: k.kind, description: kindId(k), id: kindId(k) })), 'Kind')).id;
+  const d = kinds.find((k) => kindId(k) === kind)!;
+  const ns = d.namespaced ? f.host.namespace(context) : undefined;
+  const items = await engine.actions(context).list(kind, ns);
+  if (!items.length) throw new Error(`No ${d.kind} objects in ${ns ? `namespace ${ns}` : 'the cluster'} of ${context}.`);
+  const chosen = await pick(
+    items.map((o) => ({ label: o.metadata.name, description: o.metadata.namespace, o })),
+    `${d.kind} in ${ns ?? (d.namespaced ? 'all namespaces' : context)}`,
+  );
+  return { context, kind, namespace: chosen.o.metadata.namespace, name: chosen.o.metadata.name };
+}
+
+/** `deployments.apps` → `Deployment` for messages; the id when the context is gone. */
+let kindNames: (t: Target) => string = (t) => t.kind;
+const label = (t: Target) => `${kindNames(t)} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+
+async function confirm(message: string, detail: string, action: string): Promise<void> {
+  const r = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+  if (r !== action) throw new Cancelled();
+}
+
+async function podOf(f: Faces, t: Target): Promise<KObject> {
+  return f.tree.lookup(t.context, 'pods', t.namespace, t.name) ?? f.host.engine.actions(t.context).get('pods', t.namespace, t.name);
+}
+
+// ---------------- logs ----------------
+
+const follows = new Map<string, { stream: LogStream; channel: vscode.OutputChannel }>();
+
+function setFollowing(): void {
+  void vscode.commands.executeCommand('setContext', 'kubegraf.followingLogs', follows.size > 0);
+}
+
+async function showLogs(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, 'logs');
+  const actions = f.host.engine.actions(t.context);
+  const key = `${t.context}/${t.kind}/${t.namespace}/${t.name}/${t.container ?? '*'}`;
+  follows.get(key)?.stream.stop();
+  const title = `KubeGraf Logs: ${t.kind === 'pods' ? '' : `${t.kind.split('.')[0]}/`}${t.name}${t.container ? ` (${t.container})` : ''}`;
+  const prev = follows.get(key)?.channel;
+  const channel = prev ?? vscode.window.createOutputChannel(title, 'log');
+  channel.clear();
+  channel.show(true);
+  const logTarget = { kind: t.kind, namespace: t.namespace ?? 'default', name: t.name, container: t.container };
+  const tailLines = f.host.config<number>('logs.tailLines', 500);
+  // Prefix lines with their source only when several pods or containers interleave.
+  const merged = t.kind !== 'pods' || (!t.container && containersOf(await podOf(f, t)).filter((c) => !c.init).length > 1);
+  const line = (l: { pod: string; container: string; text: string }) => channel.appendLine(merged ? `[${l.pod}/${l.container}] ${l.text}` : l.text);
+  channel.appendLine(`# logs of ${label(t)}${t.container ? ` container ${t.container}` : ''} in ${t.context}`);
+  if (!f.host.config<boolean>('logs.follow', true)) {
+    for (const l of await actions.logs(logTarget, { tailLines })) line(l);
+    return;
+  }
+  const stream = await actions.followLogs(logTarget, { tailLines }, line);
+  follows.set(key, { stream, channel });
+  setFollowing();
+  void stream.done
+    .catch((e: Error) => channel.appendLine(`# log stream failed: ${e.message}`))
+    .finally(() => {
+      if (follows.get(key)?.stream === stream) {
+        follows.delete(key);
+        channel.appendLine('# log stream ended');
+        setFollowing();
+      }
+    });
+}
+
+function stopLogs(): void {
+  for (const [k, v] of follows) {
+    v.stream.stop();
+    v.channel.appendLine('# stopped following');
+    follows.delete(k);
+  }
+  setFollowing();
+}
+
+// ---------------- exec ----------------
+
+async function exec(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, 'exec', ['pods']);
+  let container = t.container;
+  if (!container) {
+    const cs = containersOf(await podOf(f, t)).filter((c) => !c.init);
+    container = cs.length === 1 ? cs[0].name : (await pick(cs.map((c) => ({ label: c.name, description: c.image })), 'Container')).label;
+  }
+  const command = f.host.config<string>('exec.command', 'sh').split(/\s+/).filter(Boolean);
+  const engine = f.host.engine;
+  const pty = new ExecPty({ context: t.context, namespace: t.namespace ?? 'default', pod: t.name, container, command }, (x, size) =>
+    engine.actions(x.context).exec({ namespace: x.namespace, pod: x.pod, container: x.container, command: x.command, tty: true, stdin: true, cols: size?.columns, rows: size?.rows }),
+  );
+  const term = vscode.window.createTerminal({ name: `${t.name}/${container}`, pty, iconPath: new vscode.ThemeIcon('terminal') });
+  term.show();
+}
+
+// ---------------- workloads ----------------
+
+async function scale(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, 'scale');
+  const cur = (await f.host.engine.actions(t.context).get(t.kind, t.namespace, t.name)).spec?.replicas ?? 1;
+  const v = await vscode.window.showInputBox({
+    title: `Scale ${label(t)}`,
+    prompt: `Replicas (now ${cur})`,
+    value: String(cur),
+    validateInput: (s) => (/^\d+$/.test(s.trim()) ? undefined : 'A whole number ≥ 0'),
+  });
+  if (v === undefined) throw new Cancelled();
+  const n = Number(v.trim());
+  await f.host.progress(`Scaling ${label(t)} to ${n}…`, () => f.host.engine.actions(t.context).scale(t.kind, t.namespace ?? 'default', t.name, n), 'statusBar');
+}
+
+async function restart(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, 'restart');
+  await confirm(`Restart ${label(t)}?`, 'Every pod is replaced by a rolling update.', 'Restart');
+  await f.host.progress(`Restarting ${label(t)}…`, () => f.host.engine.actions(t.context).restart(t.kind, t.namespace ?? 'default', t.name), 'statusBar');
+}
+
+async function rollback(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, 'rollback', ['deployments.apps']);
+  const actions = f.host.engine.actions(t.context);
+  const revs = (await actions.revisions(t.namespace ?? 'default', t.name)).filter((r) => !r.current);
+  if (!revs.length) throw new Error(`${label(t)} has no previous revision to roll back to.`);
+  const r = await pick(revs.map((x) => ({ label: `Revision ${x.revision}`, description: x.images.join(', '), detail: x.createdAt, rev: x.revision })), 'Roll back to');
+  await f.host.progress(`Rolling back ${label(t)} to revision ${r.rev}…`, () => actions.rollback(t.kind, t.namespace ?? 'default', t.name, r.rev));
+}
+
+async function del(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, 'delete');
+  await confirm(`Delete ${label(t)} from ${t.context}?`, 'This cannot be undone.', 'Delete');
+  await f.host.progress(`Deleting ${label(t)}…`, () => f.host.engine.actions(t.context).delete(t.kind, t.namespace, t.name), 'statusBar');
+}
+
+async function cordon(f: Faces, arg: unknown, on: boolean): Promise<void> {
+  const t = await target(f, arg, undefined, ['nodes']);
+  await f.host.progress(`${on ? 'Cordoning' : 'Uncordoning'} node ${t.name}…`, () => f.host.engine.actions(t.context).cordon(t.name, on), 'statusBar');
+}
+
+async function drain(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, undefined, ['nodes']);
+  await confirm(`Drain node ${t.name}?`, 'The node is cordoned and its pods are evicted (PodDisruptionBudgets are honoured; DaemonSet pods stay).', 'Drain');
+  const res = await f.host.progress(`Draining node ${t.name}…`, () => f.host.engine.actions(t.context).drain(t.name, { timeoutMs: 60_000 }));
+  if (!res) return;
+  const msg = `Drained ${t.name}: ${res.evicted.length} evicted, ${res.skipped.length} skipped, ${res.failed.length} failed.`;
+  if (res.failed.length) {
+    f.host.output.appendLine(msg);
+    res.failed.forEach((x) => f.host.output.appendLine(`  ${x.pod}: ${x.reason}`));
+    const r = await vscode.window.showWarningMessage(msg, 'Show Details');
+    if (r) f.host.output.show(true);
+  } else void vscode.window.showInformationMessage(msg);
+}
+
+// ---------------- port-forwards ----------------
+
+async function portForward(f: Faces, arg: unknown): Promise<void> {
+  const t = await target(f, arg, 'portForward');
+  const o = await f.host.engine.actions(t.context).get(t.kind, t.namespace, t.name);
+  const ports: number[] =
+    t.kind === 'services'
+      ? (o.spec?.ports ?? []).map((p: { port: number }) => p.port)
+      : ((t.kind === 'pods' ? o.spec?.containers : o.spec?.template?.spec?.containers) ?? []).flatMap((c: { ports?: Array<{ containerPort: number }> }) => (c.ports ?? []).map((p) => p.containerPort));
+  const v = await vscode.window.showInputBox({
+    title: `Port forward to ${label(t)}`,
+    prompt: ports.length ? `Remote port (${ports.join(', ')})` : 'Remote port',
+    value: ports[0] ? String(ports[0]) : '',
+    validateInput: (s) => (/^\d+$/.test(s.trim()) && Number(s) > 0 && Number(s) < 65536 ? undefined : 'A port number'),
+  });
+  if (v === undefined) throw new Cancelled();
+  const pf = await f.host.progress(`Forwarding to ${label(t)}:${v}…`, () => f.host.engine.actions(t.context).startPortForward(t.kind, t.namespace ?? 'default', t.name, Number(v)));
+  f.portForwards.refresh();
+  if (!pf) return;
+  const url = `http://${pf.address}:${pf.localPort}`;
+  const r = await vscode.window.showInformationMessage(`Forwarding ${url} → ${pf.pod}:${pf.remotePort}`, 'Copy URL', 'Open');
+  if (r === 'Copy URL') await vscode.env.clipboard.writeText(url);
+  if (r === 'Open') await vscode.env.openExternal(vscode.Uri.parse(url));
+}
+
+function forwardArg(f: Faces, arg: unknown) {
+  const list = f.host.engine.portForwards.list();
+  const id = arg && typeof arg === 'object' && 'id' in arg ? String((arg as { id: unknown }).id) : undefined;
+  return id ? list.find((p) => p.id === id) : undefined;
+}
+
+async function stopPortForward(f: Faces, arg: unknown): Promise<void> {
+  let pf = forwardArg(f, arg);
+  if (!pf) {
+    const list = f.host.hasEngine ? f.host.engine.portForwards.list() : [];
+    if (!list.length) throw new Error('No port forwards are running.');
+    pf = (await pick(list.map((p) => ({ label: `${p.namespace}/${p.pod}:${p.remotePort}`, description: `127.0.0.1:${p.localPort}`, p })), 'Stop which port forward?')).p;
+  }
+  await f.host.engine.portForwards.stop(pf.id);
+  f.portForwards.refresh();
+}
+
+// ---------------- contexts ----------------
+
+async function switchContext(f: Faces, arg: unknown): Promise<void> {
+  const engine = f.host.engine;
+  let name = isNode(arg) && arg.type === 'context' ? arg.context : undefined;
+  if (!name) {
+    const items = engine.contexts().map((c) => ({ label: c.name, description: `${c.current ? 'current · ' : ''}${c.connection.state}`, detail: 'reason' in c.connection ? c.connection.reason : c.server }));
+    if (!items.length) throw new Error('No Kubernetes contexts found. Set kubegraf.kubeconfigPaths or run "KubeGraf: Start Demo Cluster".');
+    name = (await pick(items, 'Switch to context')).label;
+  }
+  const info = await engine.switchContext(name);
+  f.tree.refresh();
+  if (info.connection.state === 'unreachable') void vscode.window.showWarningMessage(`Switched to ${name}, but it is unreachable: ${info.connection.reason}`);
+}
+
+async function switchNamespace(f: Faces, arg: unknown): Promise<void> {
+  const context = contextOf(f, arg)!;
+  let ns = isNode(arg) && arg.type === 'namespace' ? arg.namespace : undefined;
+  if (!ns) {
+    const list = (await f.host.engine.actions(context).list('namespaces')).map((o) => o.metadata.name).sort();
+    const r = await pick([{ label: '$(globe) All namespaces', ns: '' }, ...list.map((n) => ({ label: n, ns: n }))], `Namespace for ${context}`);
+    ns = r.ns;
+  }
+  f.host.setNamespace(context, ns || undefined);
+  f.tree.refresh();
+}
+
+// ---------------- incidents ----------------
+
+async function incidentAndFix(f: Faces, arg: unknown): Promise<{ incident: Incident; fixId: string }> {
+  await f.startIncidents();
+  const src = f.incidents.sourceOrThrow;
+  const incident = arg && typeof arg === 'object' && 'recommendedFixes' in arg ? (arg as Incident) : (await pick(src.list().filter((i) => i.status === 'open').map((i) => ({ label: i.title, description: i.severity, i })), 'Incident')).i;
+  if (!incident.recommendedFixes.length) throw new Error(`"${incident.title}" has no recommended fix.`);
+  const fix = incident.recommendedFixes.length === 1 ? incident.recommendedFixes[0] : (await pick(incident.recommendedFixes.map((x) => ({ label: x.description, description: `risk ${x.risk}`, detail: x.preview, x })), 'Fix')).x;
+  return { incident, fixId: fix.id };
+}
+
+async function showIncident(f: Faces, arg: unknown): Promise<void> {
+  await f.startIncidents();
+  const src = f.incidents.sourceOrThrow;
+  const i = arg && typeof arg === 'object' && 'evidence' in arg ? (arg as Incident) : (await pick(src.list().map((x) => ({ label: x.title, description: x.severity, x })), 'Incident')).x;
+  const md = [
+    `# ${i.title}`,
+    '',
+    `**Severity:** ${i.severity} · **Status:** ${i.status} · **Occurrences:** ${i.occurrences}`,
+    `**Resource:** ${i.resource.kind} ${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name} (${i.context})`,
+    `**First seen:** ${i.firstSeen} · **Last seen:** ${i.lastSeen}`,
+    '',
+    i.description,
+    '',
+    '## Root cause',
+    i.rootCause,
+    '',
+    '## Recommended fixes',
+    ...i.recommendedFixes.map((x) => `- **${x.description}** (risk ${x.risk}, impact ${x.impact})\n  \`${x.preview}\``),
+  ].join('\n');
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+async function previewFix(f: Faces, arg: unknown): Promise<void> {
+  const { incident, fixId } = await incidentAndFix(f, arg);
+  const p = await f.incidents.sourceOrThrow.previewFix(incident.id, fixId);
+  const head = `# ${p.fix.description}\n# validated by server dry run: ${p.validated ? 'yes' : `no (${p.validationError ?? 'unknown'})`}\n# allowed: ${p.allowed ? 'yes' : `no (${p.reason ?? ''})`}\n`;
+  const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: `${head}${p.diff}` });
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+async function applyFix(f: Faces, arg: unknown): Promise<void> {
+  const { incident, fixId } = await incidentAndFix(f, arg);
+  const src = f.incidents.sourceOrThrow;
+  const p = await src.previewFix(incident.id, fixId);
+  if (!p.validated) throw new Error(`The server rejected this fix in a dry run: ${p.validationError ?? 'no reason given'}`);
+  if (!p.allowed) throw new Error(`You may not apply this fix: ${p.reason ?? 'access denied'}`);
+  await confirm(`Apply "${p.fix.description}"?`, p.diff.slice(0, 2000), 'Apply');
+  await f.host.progress(`Applying fix for ${incident.title}…`, () => src.applyFix(incident.id, fixId));
+}
+
+// ---------------- the table of handlers ----------------
+
+const HANDLERS: Record<string, Handler> = {
+  'kubegraf.openDashboard': (f) => f.openDashboard(),
+  'kubegraf.openDashboardInBrowser': async (f) => {
+    const s = await f.host.progress('Starting the local KubeGraf server…', () => f.startServer());
+    if (s) await vscode.env.openExternal(vscode.Uri.parse(s.url));
+  },
+  'kubegraf.refresh': async (f) => {
+    if (f.host.hasEngine) await f.host.engine.reload();
+    await f.tree.reset();
+    f.portForwards.refresh();
+  },
+  'kubegraf.switchContext': switchContext,
+  'kubegraf.switchNamespace': switchNamespace,
+  'kubegraf.reconnect': async (f, arg) => {
+    const c = contextOf(f, arg);
+    if (!c) return;
+    await f.host.engine.disconnect(c);
+    await f.host.engine.connect(c);
+    await f.tree.reset();
+  },
+  'kubegraf.filter': async (f) => {
+    const v = await vscode.window.showInputBox({ title: 'Filter objects by name', value: f.tree.filterText, prompt: 'Part of a name; empty clears the filter' });
+    if (v !== undefined) f.tree.setFilter(v);
+  },
+  'kubegraf.clearFilter': (f) => f.tree.setFilter(''),
+  'kubegraf.loadMore': (f, arg) => isNode(arg) && f.tree.loadMore(arg),
+  'kubegraf.showYaml': async (f, arg) => {
+    const t = await target(f, arg);
+    const doc = await vscode.workspace.openTextDocument(objectUri(VIEW_SCHEME, t));
+    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), { preview: true });
+  },
+  'kubegraf.editYaml': async (f, arg) => {
+    const t = await target(f, arg, 'edit');
+    const doc = await vscode.workspace.openTextDocument(objectUri(EDIT_SCHEME, t));
+    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), { preview: false });
+  },
+  'kubegraf.describe': async (f, arg) => {
+    const t = await target(f, arg);
+    const doc = await vscode.workspace.openTextDocument(objectUri(VIEW_SCHEME, t, 'describe'));
+    await vscode.window.showTextDocument(doc, { preview: true });
+  },
+  'kubegraf.logs': showLogs,
+  'kubegraf.stopLogs': stopLogs,
+  'kubegraf.exec': exec,
+  'kubegraf.portForward': portForward,
+  'kubegraf.stopPortForward': stopPortForward,
+  'kubegraf.copyPortForwardUrl': async (f, arg) => {
+    const pf = forwardArg(f, arg) ?? (await (async () => {
+      const list = f.host.hasEngine ? f.host.engine.portForwards.list() : [];
+      if (!list.length) throw new Error('No port forwards are running.');
+      return (await pick(list.map((p) => ({ label: `${p.namespace}/${p.pod}:${p.remotePort}`, p })), 'Copy URL of')).p;
+    })());
+    await vscode.env.clipboard.writeText(`http://${pf.address}:${pf.localPort}`);
+  },
+  'kubegraf.scale': scale,
+  'kubegraf.restart': restart,
+  'kubegraf.rollback': rollback,
+  'kubegraf.cordon': (f, arg) => cordon(f, arg, true),
+  'kubegraf.uncordon': (f, arg) => cordon(f, arg, false),
+  'kubegraf.drain': drain,
+  'kubegraf.copyName': async (f, arg) => {
+    const n = isNode(arg) ? arg : undefined;
+    const text = !n ? (await target(f, arg)).name : n.type === 'object' ? n.name : n.type === 'container' ? n.container : n.type === 'namespace' ? n.namespace : n.type === 'context' ? n.context : '';
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`Copied ${text}`, 2000);
+  },
+  'kubegraf.delete': del,
+  'kubegraf.showIncident': showIncident,
+  'kubegraf.previewFix': previewFix,
+  'kubegraf.applyFix': applyFix,
+  'kubegraf.startDemoCluster': async (f) => {
+    const d = await f.host.progress('Starting the demo cluster…', () => f.host.startDemo());
+    if (d) {
+      await f.tree.reset();
+      void vscode.window.showInformationMessage(`Demo cluster running at ${d.server} (contexts kubegraf-sim and kubegraf-sim-viewer).`);
+    }
+  },
+  'kubegraf.stopDemoCluster': async (f) => {
+    await f.host.stopDemo();
+    await f.tree.reset();
+  },
+  'kubegraf.showErrorDetails': (f, arg, detail?: unknown) => {
+    f.host.output.appendLine(`${String(arg ?? '')}${detail ? `\n  ${String(detail)}` : ''}`);
+    f.host.output.show(true);
+  },
+};
+
+/** Which context a cluster command targets, and that context's state, for the enabled/disabled decision. */
+function stateFor(f: Faces, arg: unknown): { context?: string; connection?: { state: string; reason?: string } } {
+  if (!f.host.hasEngine && !f.host.currentContext()) return {};
+  const context = contextOf(f, arg);
+  if (!context) return {};
+  const c = f.host.engine.contexts().find((x) => x.name === context);
+  return { context, connection: c ? { state: c.connection.state, reason: 'reason' in c.connection ? c.connection.reason : undefined } : undefined };
+}
+
+/** Registers every command of the table; a row without a handler is a programming error caught by the unit test. */
+export function registerCommands(f: Faces): vscode.Disposable[] {
+  kindNames = (t) => {
+    try {
+      return f.host.engine.descriptor(t.context, t.kind).kind;
+    } catch {
+      return t.kind;
+    }
+  };
+  return COMMANDS.map((spec: CommandSpec) => {
+    const h = HANDLERS[spec.id];
+    return vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
+      const arg = args[0];
+      const blocked = blockedReason(spec, stateFor(f, arg));
+      if (blocked) {
+        const r = await vscode.window.showWarningMessage(blocked, 'Switch Context', 'Reconnect');
+        if (r === 'Switch Context') await vscode.commands.executeCommand('kubegraf.switchContext');
+        if (r === 'Reconnect') await vscode.commands.executeCommand('kubegraf.reconnect', arg);
+        return;
+      }
+      try {
+        return await h(f, ...args);
+      } catch (e) {
+        if (e instanceof Cancelled) return;
+        await f.host.showError(spec.title.replace(/…$/, ''), e);
+      }
+    });
+  });
+}
+
+export const HANDLED_COMMANDS = Object.keys(HANDLERS);

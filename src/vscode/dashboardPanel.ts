@@ -1,0 +1,110 @@
+// The dashboard webview panel: the Solid app from dist/webview when it is built, else the built-in overview page.
+// Requests from the page come over postMessage and go through the route table (no HTTP round trip).
+import * as vscode from 'vscode';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_HANDLERS } from '../core/api/handlers';
+import { HOST_UPGRADES } from './engines';
+import { answer } from './bridge';
+import { appHtml, makeNonce, overviewHtml } from './dashboardHtml';
+import type { KubeGrafHost } from './host';
+import { OverviewSource } from './overview';
+import { WebviewBridge } from './webviewBridge';
+import type { HandlerMap } from '../core/api/handlers';
+import type { UpgradeHandler } from '../server/upgrades';
+
+export class DashboardPanel implements vscode.Disposable {
+  private static current?: DashboardPanel;
+  private readonly overview: OverviewSource;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pushTimer?: NodeJS.Timeout;
+
+  static show(host: KubeGrafHost, page?: string): DashboardPanel {
+    if (DashboardPanel.current) {
+      DashboardPanel.current.panel.reveal();
+      if (page) void DashboardPanel.current.panel.webview.postMessage({ type: 'app.navigate', page });
+      return DashboardPanel.current;
+    }
+    const root = host.ext.extensionUri;
+    const panel = vscode.window.createWebviewPanel('kubegraf.dashboard', 'KubeGraf Dashboard', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+    });
+    panel.iconPath = vscode.Uri.joinPath(root, 'media', 'kubegraf.svg');
+    DashboardPanel.current = new DashboardPanel(host, panel, ALL_HANDLERS, HOST_UPGRADES, page);
+    return DashboardPanel.current;
+  }
+
+  private readonly bridge: WebviewBridge;
+
+  private constructor(private readonly host: KubeGrafHost, readonly panel: vscode.WebviewPanel, handlers: HandlerMap, upgrades: Map<string, UpgradeHandler>, page?: string) {
+    this.overview = new OverviewSource(host.engine, () => this.pushChanged());
+    this.bridge = new WebviewBridge({
+      post: (m) => void panel.webview.postMessage(m),
+      deps: () => host.apiDeps(),
+      handlers,
+      upgrades,
+      onReady: () => {
+        if (page) void panel.webview.postMessage({ type: 'app.navigate', page });
+      },
+      saveFile: (name, content) => void this.saveFile(name, content),
+    });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      host.onDidChangeContexts(() => this.pushChanged()),
+      host.onDidChangeEngine(() => void this.overview.close()),
+    );
+    panel.webview.html = this.html();
+  }
+
+  private html(): string {
+    const w = this.panel.webview;
+    const nonce = makeNonce();
+    const appDir = join(this.host.ext.extensionUri.fsPath, 'dist', 'webview');
+    const index = join(appDir, 'index.html');
+    if (existsSync(index)) {
+      const base = vscode.Uri.joinPath(this.host.ext.extensionUri, 'dist', 'webview');
+      const context = this.host.currentContext();
+      return appHtml(readFileSync(index, 'utf8'), (rel) => w.asWebviewUri(vscode.Uri.joinPath(base, rel)).toString(), w.cspSource, nonce, { transport: 'webview', context });
+    }
+    return overviewHtml(w.cspSource, nonce);
+  }
+
+  /** Only the latest state matters for a redraw: one coalesced "changed" push per second at most. */
+  private pushChanged(): void {
+    if (this.pushTimer) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      void this.panel.webview.postMessage({ type: 'event', topic: 'changed' });
+    }, 1000);
+  }
+
+  private async saveFile(name: string, content: string): Promise<void> {
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(process.env.HOME ?? '', name)) });
+    if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
+  }
+
+  private async onMessage(m: unknown): Promise<void> {
+    if (await this.bridge.receive(m)) return;
+    // The built-in overview page (used while the Solid app is not built) asks for one snapshot at a time.
+    const reply = await answer(m, async (method, path, params) => {
+      if (method === 'KUBEGRAF' && path === 'overview') {
+        const ctx = typeof params.context === 'string' ? params.context : this.host.currentContext();
+        if (!ctx) throw Object.assign(new Error('No Kubernetes context is configured. Run "KubeGraf: Start Demo Cluster" or set kubegraf.kubeconfigPaths.'), { code: 'notFound' });
+        return this.overview.read(ctx);
+      }
+      throw Object.assign(new Error(`unknown request ${method} ${path}`), { code: 'notFound' });
+    });
+    if (reply) await this.panel.webview.postMessage(reply);
+  }
+
+  dispose(): void {
+    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    clearTimeout(this.pushTimer);
+    this.disposables.forEach((d) => d.dispose());
+    this.bridge.dispose();
+    void this.overview.close();
+  }
+}

@@ -1,0 +1,324 @@
+// What the Clusters tree shows, as plain data: node shapes, kind groups, labels, status icons, tooltips and the
+// context values menus match on. No `vscode` import, so all of it is unit-tested without a workbench.
+import type { Capability, ContextInfo } from '../shared/kube';
+import { kindId, podReady, podRestarts, podStatus, nodeStatus, type KObject, type KindDescriptor } from '../core/kube/descriptors';
+
+export type GroupName = 'Workloads' | 'Networking' | 'Config & Storage' | 'Access Control' | 'Cluster' | 'Custom Resources' | 'Other';
+
+/** Kind groups as users know them; a kind not listed here falls into Custom Resources (CRDs) or Other. */
+const GROUP_OF: Record<string, GroupName> = {
+  pods: 'Workloads',
+  'deployments.apps': 'Workloads',
+  'statefulsets.apps': 'Workloads',
+  'daemonsets.apps': 'Workloads',
+  'replicasets.apps': 'Workloads',
+  'jobs.batch': 'Workloads',
+  'cronjobs.batch': 'Workloads',
+  'horizontalpodautoscalers.autoscaling': 'Workloads',
+  'poddisruptionbudgets.policy': 'Workloads',
+  services: 'Networking',
+  endpoints: 'Networking',
+  'ingresses.networking.k8s.io': 'Networking',
+  'ingressclasses.networking.k8s.io': 'Networking',
+  'networkpolicies.networking.k8s.io': 'Networking',
+  configmaps: 'Config & Storage',
+  secrets: 'Config & Storage',
+  persistentvolumeclaims: 'Config & Storage',
+  persistentvolumes: 'Config & Storage',
+  'storageclasses.storage.k8s.io': 'Config & Storage',
+  resourcequotas: 'Config & Storage',
+  limitranges: 'Config & Storage',
+  serviceaccounts: 'Access Control',
+  'roles.rbac.authorization.k8s.io': 'Access Control',
+  'rolebindings.rbac.authorization.k8s.io': 'Access Control',
+  'clusterroles.rbac.authorization.k8s.io': 'Access Control',
+  'clusterrolebindings.rbac.authorization.k8s.io': 'Access Control',
+  nodes: 'Cluster',
+  namespaces: 'Cluster',
+  events: 'Cluster',
+};
+
+export const GROUP_ORDER: GroupName[] = ['Workloads', 'Networking', 'Config & Storage', 'Access Control', 'Cluster', 'Custom Resources', 'Other'];
+
+/** The fields of a kind the tree needs (a KindDescriptor or a KindDto). */
+export type KindLike = Pick<KindDescriptor, 'group' | 'plural' | 'custom' | 'namespaced' | 'kind'>;
+
+export function groupOf(d: Pick<KindDescriptor, 'group' | 'plural' | 'custom'>): GroupName {
+  return GROUP_OF[kindId(d)] ?? (d.custom ? 'Custom Resources' : 'Other');
+}
+
+/** The kinds of one group for one scope (a namespace, or cluster-scoped kinds), ordered as listed above, then by name. */
+export function kindsOfGroup<K extends KindLike>(kinds: readonly K[], group: GroupName, namespaced: boolean): K[] {
+  const order = Object.keys(GROUP_OF);
+  const rank = (d: K) => {
+    const i = order.indexOf(kindId(d));
+    return i < 0 ? order.length : i;
+  };
+  return kinds
+    .filter((d) => d.namespaced === namespaced && groupOf(d) === group && kindId(d) !== 'namespaces')
+    .sort((a, b) => rank(a) - rank(b) || a.kind.localeCompare(b.kind));
+}
+
+/** Groups that have at least one kind in this scope, in display order. */
+export function groupsFor(kinds: readonly KindLike[], namespaced: boolean): GroupName[] {
+  return GROUP_ORDER.filter((g) => kindsOfGroup(kinds, g, namespaced).length > 0);
+}
+
+// ---------------- nodes ----------------
+
+export type TreeNode =
+  | { type: 'context'; id: string; context: string }
+  | { type: 'namespace'; id: string; context: string; namespace: string }
+  | { type: 'clusterScope'; id: string; context: string }
+  | { type: 'group'; id: string; context: string; namespace?: string; group: GroupName }
+  | { type: 'kind'; id: string; context: string; namespace?: string; kind: string }
+  | { type: 'object'; id: string; context: string; namespace?: string; kind: string; name: string }
+  | { type: 'container'; id: string; context: string; namespace: string; pod: string; container: string; init: boolean }
+  | { type: 'loadMore'; id: string; context: string; namespace?: string; kind: string; remaining: number }
+  | { type: 'message'; id: string; context: string; text: string; severity: 'info' | 'warning' | 'error'; detail?: string };
+
+const scope = (ns: string | undefined) => ns ?? '*';
+
+export const nodeIds = {
+  context: (c: string) => `ctx/${c}`,
+  namespace: (c: string, ns: string) => `ns/${c}/${ns}`,
+  clusterScope: (c: string) => `cluster/${c}`,
+  group: (c: string, ns: string | undefined, g: GroupName) => `grp/${c}/${scope(ns)}/${g}`,
+  kind: (c: string, ns: string | undefined, kind: string) => `kind/${c}/${scope(ns)}/${kind}`,
+  object: (c: string, ns: string | undefined, kind: string, name: string) => `obj/${c}/${scope(ns)}/${kind}/${name}`,
+  container: (c: string, ns: string, pod: string, container: string) => `ctr/${c}/${ns}/${pod}/${container}`,
+  loadMore: (c: string, ns: string | undefined, kind: string) => `more/${c}/${scope(ns)}/${kind}`,
+  message: (parent: string, key: string) => `msg/${parent}/${key}`,
+};
+
+// ---------------- presentation ----------------
+
+/** A theme icon id and an optional theme colour id; the VS Code layer turns these into ThemeIcons. */
+export interface IconSpec {
+  id: string;
+  color?: string;
+}
+
+export interface Presentation {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: IconSpec;
+  /** Matched by `viewItem` in package.json menus: a type word, then `cap:` words for what the node can do. */
+  contextValue: string;
+  collapsible: 'none' | 'collapsed' | 'expanded';
+}
+
+const OK: IconSpec = { id: 'pass-filled', color: 'testing.iconPassed' };
+const WARN: IconSpec = { id: 'warning', color: 'list.warningForeground' };
+const ERR: IconSpec = { id: 'error', color: 'list.errorForeground' };
+const PENDING: IconSpec = { id: 'clock', color: 'list.warningForeground' };
+const DONE: IconSpec = { id: 'check', color: 'disabledForeground' };
+
+const FAILING = /CrashLoopBackOff|Error|OOMKilled|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|InvalidImageName|Evicted|Failed|ContainerStatusUnknown|Init:(?!\d)/;
+
+/** The icon for a pod's kubectl STATUS and its readiness. */
+export function podIcon(status: string, ready: string): IconSpec {
+  if (status === 'Terminating') return { id: 'trash', color: 'disabledForeground' };
+  if (status === 'Completed' || status === 'Succeeded') return DONE;
+  if (FAILING.test(status)) return ERR;
+  if (status === 'Running') {
+    const [r, t] = ready.split('/').map(Number);
+    return r === t ? OK : WARN;
+  }
+  return PENDING;
+}
+
+const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/** Readiness of a workload as `ready/desired`, for the kinds that have replicas. */
+function replicaSummary(id: string, o: KObject): { text: string; ok: boolean } | undefined {
+  if (id === 'deployments.apps' || id === 'statefulsets.apps' || id === 'replicasets.apps') {
+    const want = n(o.spec?.replicas ?? 1);
+    const ready = n(o.status?.readyReplicas);
+    return { text: `${ready}/${want} ready`, ok: ready >= want };
+  }
+  if (id === 'daemonsets.apps') {
+    const want = n(o.status?.desiredNumberScheduled);
+    const ready = n(o.status?.numberReady);
+    return { text: `${ready}/${want} ready`, ok: ready >= want };
+  }
+  return undefined;
+}
+
+/** What a cluster object looks like in the tree: status icon, short description, tooltip with the key facts. */
+export function objectPresentation(d: KindLike & { capabilities: readonly Capability[] }, o: KObject, caps: readonly Capability[] = d.capabilities): Presentation {
+  const id = kindId(d);
+  const name = o.metadata.name;
+  const facts: string[] = [`${d.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${name}`];
+  let description: string | undefined;
+  let icon: IconSpec | undefined;
+  let collapsible: Presentation['collapsible'] = 'none';
+  if (id === 'pods') {
+    const status = podStatus(o);
+    const ready = podReady(o);
+    const restarts = podRestarts(o);
+    description = `${status} · ${ready}${restarts ? ` · ${restarts} restart${restarts === 1 ? '' : 's'}` : ''}`;
+    icon = podIcon(status, ready);
+    facts.push(`Status: ${status}`, `Ready: ${ready}`, `Restarts: ${restarts}`);
+    if (o.spec?.nodeName) facts.push(`Node: ${o.spec.nodeName}`);
+    if (o.status?.podIP) facts.push(`IP: ${o.status.podIP}`);
+    collapsible = 'collapsed';
+  } else if (id === 'nodes') {
+    const s = nodeStatus(o);
+    description = s;
+    icon = s.startsWith('Ready') ? (s.includes('SchedulingDisabled') ? WARN : OK) : ERR;
+    facts.push(`Status: ${s}`);
+    if (o.status?.nodeInfo?.kubeletVersion) facts.push(`Kubelet: ${o.status.nodeInfo.kubeletVersion}`);
+  } else {
+    const r = replicaSummary(id, o);
+    if (r) {
+      description = r.text;
+      icon = r.ok ? OK : WARN;
+      facts.push(`Ready: ${r.text}`);
+    } else if (id === 'jobs.batch') {
+      const done = n(o.status?.succeeded) >= n(o.spec?.completions ?? 1);
+      const failed = (o.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Failed' && c.status === 'True');
+      description = failed ? 'Failed' : done ? 'Complete' : 'Running';
+      icon = failed ? ERR : done ? DONE : PENDING;
+    } else if (id === 'services') {
+      description = `${o.spec?.type ?? 'ClusterIP'} ${o.spec?.clusterIP ?? ''}`.trim();
+    } else if (id === 'persistentvolumeclaims' || id === 'persistentvolumes') {
+      description = String(o.status?.phase ?? '');
+      icon = o.status?.phase === 'Bound' ? OK : PENDING;
+    }
+  }
+  if (o.metadata.creationTimestamp) facts.push(`Created: ${o.metadata.creationTimestamp}`);
+  const labels = Object.entries(o.metadata.labels ?? {});
+  if (labels.length) facts.push(`Labels: ${labels.slice(0, 6).map(([k, v]) => `${k}=${v}`).join(', ')}${labels.length > 6 ? ', …' : ''}`);
+  const p: Presentation = { label: name, tooltip: facts.join('\n'), contextValue: objectContextValue(id, caps), collapsible };
+  if (description) p.description = description;
+  if (icon) p.icon = icon;
+  return p;
+}
+
+/** `kgObject kind:pods cap:logs cap:exec …`: menus use `viewItem =~ /cap:scale/`. */
+export function objectContextValue(id: string, caps: readonly Capability[]): string {
+  const extra = id === 'nodes' ? ['cap:cordon', 'cap:drain'] : [];
+  return ['kgObject', `kind:${id}`, ...caps.map((c) => `cap:${c}`), ...extra].join(' ');
+}
+
+export interface ContainerFacts {
+  name: string;
+  image?: string;
+  init: boolean;
+  ready?: boolean;
+  restarts: number;
+  state: string;
+}
+
+/** The containers of a pod (init containers first), with their state from the pod's status. */
+export function containersOf(pod: KObject): ContainerFacts[] {
+  const statuses = new Map<string, { ready?: boolean; restartCount?: number; state?: Record<string, { reason?: string; exitCode?: number }> }>();
+  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) statuses.set(s.name, s);
+  const list = (arr: Array<{ name: string; image?: string }> | undefined, init: boolean) =>
+    (arr ?? []).map((c) => {
+      const s = statuses.get(c.name);
+      const [stateName, detail] = Object.entries(s?.state ?? {})[0] ?? ['unknown', undefined];
+      const state = detail?.reason ? `${stateName}: ${detail.reason}` : stateName;
+      return { name: c.name, image: c.image, init, ready: s?.ready, restarts: s?.restartCount ?? 0, state };
+    });
+  return [...list(pod.spec?.initContainers, true), ...list(pod.spec?.containers, false)];
+}
+
+export function containerPresentation(c: ContainerFacts): Presentation {
+  const icon = c.state.startsWith('running') ? (c.ready ? OK : WARN) : c.state.startsWith('terminated: Completed') ? DONE : c.state === 'unknown' ? PENDING : ERR;
+  const caps = c.init ? ['cap:logs'] : ['cap:logs', 'cap:exec'];
+  return {
+    label: c.name,
+    description: `${c.init ? 'init · ' : ''}${c.state}${c.restarts ? ` · ${c.restarts} restarts` : ''}`,
+    tooltip: [`Container ${c.name}${c.init ? ' (init)' : ''}`, c.image ? `Image: ${c.image}` : '', `State: ${c.state}`, `Restarts: ${c.restarts}`].filter(Boolean).join('\n'),
+    icon,
+    contextValue: ['kgContainer', ...caps].join(' '),
+    collapsible: 'none',
+  };
+}
+
+/** A context row: its connection state is its icon and description; unreachable contexts say why. */
+export function contextPresentation(c: ContextInfo): Presentation {
+  const s = c.connection;
+  let icon: IconSpec;
+  let description: string;
+  switch (s.state) {
+    case 'connected':
+      icon = { id: 'vm-active', color: 'testing.iconPassed' };
+      description = [c.serverVersion, c.nodeCount !== undefined ? `${c.nodeCount} nodes` : ''].filter(Boolean).join(' · ') || 'connected';
+      break;
+    case 'unreachable':
+      icon = { id: 'vm-outline', color: 'list.errorForeground' };
+      description = `unreachable: ${s.reason}`;
+      break;
+    case 'reconnecting':
+      icon = { id: 'sync', color: 'list.warningForeground' };
+      description = `reconnecting: ${s.reason}`;
+      break;
+    case 'connecting':
+      icon = { id: 'loading~spin' };
+      description = 'connecting…';
+      break;
+    default:
+      icon = { id: 'vm-outline' };
+      description = '';
+  }
+  if (c.current) description = description ? `current · ${description}` : 'current';
+  const tooltip = [`Context ${c.name}`, `Cluster: ${c.cluster}`, `User: ${c.user}`, `Server: ${c.server}`, c.namespace ? `Namespace: ${c.namespace}` : '', `State: ${s.state}${'reason' in s ? ` (${s.reason})` : ''}`]
+    .filter(Boolean)
+    .join('\n');
+  return { label: c.name, description, tooltip, icon, contextValue: `kgContext state:${s.state}${c.current ? ' current' : ''}`, collapsible: c.current ? 'expanded' : 'collapsed' };
+}
+
+// ---------------- lists: filter and paging ----------------
+
+/** Case-insensitive substring filter on names; an empty filter keeps everything. */
+export function matchesFilter(name: string, filter: string | undefined): boolean {
+  if (!filter) return true;
+  return name.toLowerCase().includes(filter.trim().toLowerCase());
+}
+
+export interface Page<T> {
+  items: T[];
+  /** How many matching items are not shown yet ("Load more"). */
+  remaining: number;
+}
+
+/** Filters, sorts by name and cuts a list to `limit`. */
+export function pageOf(objects: readonly KObject[], filter: string | undefined, limit: number): Page<KObject> {
+  const matching = objects.filter((o) => matchesFilter(o.metadata.name, filter)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return { items: matching.slice(0, limit), remaining: Math.max(0, matching.length - limit) };
+}
+
+/** Trailing debounce keyed by node id: a burst of watch batches becomes one tree refresh per node. */
+export class KeyedDebouncer<K> {
+  private readonly timers = new Map<K, ReturnType<typeof setTimeout>>();
+  constructor(private readonly ms: () => number, private readonly fire: (key: K) => void) {}
+  schedule(key: K): void {
+    if (this.timers.has(key)) return;
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.fire(key);
+      }, this.ms()),
+    );
+  }
+  pending(): number {
+    return this.timers.size;
+  }
+  dispose(): void {
+    this.timers.forEach((t) => clearTimeout(t));
+    this.timers.clear();
+  }
+}
+
+/** `Pod` → `Pods`, `Ingress` → `Ingresses`, `NetworkPolicy` → `NetworkPolicies`; `Endpoints` stays. */
+export function pluralLabel(kind: string): string {
+  if (kind.endsWith('Endpoints')) return kind;
+  if (/(s|x|ch|sh)$/.test(kind)) return `${kind}es`;
+  if (/[^aeiou]y$/.test(kind)) return `${kind.slice(0, -1)}ies`;
+  return `${kind}s`;
+}

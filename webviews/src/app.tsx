@@ -1,0 +1,114 @@
+// The app shell: sidebar, header, the current page, the execution panel, dialogs, toasts, and the palette.
+import { createMemo, For, Match, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
+import { pageById } from './model/nav';
+import { route, setPaletteOpen, paletteOpen, toasts } from './stores/app';
+import { createLoader } from './stores/loader';
+import { api } from './stores/app';
+import { entryByMany } from './stores/kinds';
+import { Sidebar } from './components/sidebar';
+import { Header } from './components/header';
+import { CommandPalette } from './components/commandPalette';
+import { ExecutionPanel } from './components/executionPanel';
+import { ActionDialogs } from './components/objectActions';
+import { ResourcePage } from './pages/resourcePage';
+import { Dashboard } from './pages/dashboard';
+import { Incidents } from './pages/incidents';
+import { Events } from './pages/events';
+import { Nodes } from './pages/nodes';
+import { PortForwards } from './pages/portForwards';
+import { Metrics } from './pages/metrics';
+import { Logs } from './pages/logs';
+import { TerminalPage } from './pages/terminal';
+import { ClusterManager } from './pages/clusterManager';
+import { ClusterOverview } from './pages/clusterOverview';
+import { Settings } from './pages/settings';
+import { CustomResources } from './pages/customResources';
+import { AutoFix } from './pages/autofix';
+import { RoutesPage } from './pages/routesPage';
+import { Empty } from './ui/states';
+import type { IncidentSummary } from '../../src/shared/incidents';
+
+const CUSTOM: Record<string, () => JSX.Element> = {
+  dashboard: Dashboard,
+  incidents: Incidents,
+  events: Events,
+  nodes: Nodes,
+  portForwards: PortForwards,
+  metrics: Metrics,
+  logs: Logs,
+  terminal: TerminalPage,
+  clusterManager: ClusterManager,
+  clusterOverview: ClusterOverview,
+  settings: Settings,
+  customResources: CustomResources,
+  autofix: AutoFix,
+};
+
+/** Without a valid token every call answers 401: say how to get in rather than showing a wall of errors. */
+export function App(): JSX.Element {
+  const gate = createLoader(() => api().call('status', {}));
+  return (
+    <Show when={gate.error()?.status !== 401} fallback={<SignIn />}>
+      <Shell />
+    </Show>
+  );
+}
+
+function SignIn(): JSX.Element {
+  return (
+    <main class="kg-signin" data-testid="sign-in">
+      <h1>KubeGraf</h1>
+      <div class="kg-state kg-state-error" role="alert" data-testid="state-error">
+        <strong>This dashboard needs its access token</strong>
+        <span>Open the link that <code>kubegraf web</code> printed (it ends in <code>?token=…</code>). The token keeps other programs on this machine out of your cluster.</span>
+      </div>
+    </main>
+  );
+}
+
+function Shell(): JSX.Element {
+  const page = createMemo(() => pageById(route().page) ?? pageById('dashboard')!);
+  const summary = createLoader<IncidentSummary>(() => api().call('incidents.summary', {}), { refreshMs: 20_000 });
+  const onKey = (e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+      e.preventDefault();
+      setPaletteOpen(!paletteOpen());
+    }
+  };
+  onMount(() => window.addEventListener('keydown', onKey));
+  onCleanup(() => window.removeEventListener('keydown', onKey));
+  return (
+    <div class="kg-app">
+      <a class="kg-skip" href="#kg-main" onClick={(e) => { e.preventDefault(); document.getElementById('kg-main')?.focus(); }}>Skip to content</a>
+      <Sidebar unreadIncidents={() => summary.value()?.open ?? 0} />
+      <div class="kg-main-col">
+        <Header />
+        <main id="kg-main" class="kg-content" tabIndex={-1}>
+          {/* Keyed on the page id: a page's state and subscriptions end when the user leaves it. */}
+          <Show when={page().id} keyed>
+            {(_id: string) => {
+              const pg = page();
+              const v = pg.view;
+              return (
+                <Switch fallback={<Empty title="Unknown page" />}>
+                  <Match when={v.type === 'resource' && v}>{(r) => {
+                    const entry = entryByMany(r().many);
+                    return entry ? <ResourcePage entry={entry} title={pg.label} /> : <Empty title={`No routes for ${r().many}`} />;
+                  }}</Match>
+                  <Match when={v.type === 'custom' && v}>{(c) => { const C = CUSTOM[c().component]; return C ? <C /> : <Empty title="Unknown page" />; }}</Match>
+                  <Match when={v.type === 'routes' && v}>{(r) => <RoutesPage title={pg.label} paths={r().paths} />}</Match>
+                </Switch>
+              );
+            }}
+          </Show>
+        </main>
+        <ExecutionPanel />
+      </div>
+      <CommandPalette />
+      <ActionDialogs />
+      <div class="kg-toasts" role="status" aria-live="polite">
+        <For each={toasts()}>{(t) => <div class={`kg-toast kg-tone-${t.tone}`} data-testid="toast">{t.text}</div>}</For>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+// One app, two faces: a Transport is how the app reaches the engines. Pages never know which one they use.
+import type { Transport as RequestTransport } from '../../../src/shared/client';
+
+export type ChannelState = 'connecting' | 'open' | 'closed';
+
+export interface ChannelHandlers {
+  onMessage: (data: string) => void;
+  onState?: (state: ChannelState, reason?: string) => void;
+}
+
+/** A push channel (WebSocket in the browser, a bridged stream in VS Code). */
+export interface Channel {
+  send(data: string): void;
+  close(): void;
+}
+
+/** The shared client's transport (route calls) plus what a page needs beyond request/response. */
+export interface Transport extends RequestTransport {
+  readonly face: 'browser' | 'vscode';
+  /** Opens a push channel at a documented WebSocket path. */
+  open(path: string, params: Record<string, string>, handlers: ChannelHandlers): Channel;
+  /** Reads a long HTTP response line by line (`/api/pod/logs?follow=true` sends NDJSON). */
+  stream(path: string, params: Record<string, string>, handlers: ChannelHandlers): Channel;
+  /** Hands a file to the user (browser download; VS Code save dialog). */
+  saveFile(name: string, content: string, mime: string): void;
+}
+
+/** Scalars as query parameters; objects and arrays as JSON text (the server's schemas parse both). */
+export function toQuery(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) for (const x of v) q.append(k, String(x));
+    else q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,55 @@
+// Entry: pick the transport for where we run (VS Code webview or browser tab), then mount the app.
+import { render } from 'solid-js/web';
+import { App } from './app';
+import { Api } from './api/api';
+import { HttpTransport, takeLaunchToken } from './host/httpTransport';
+import { inVsCode, VsCodeTransport } from './host/vscodeTransport';
+import { applyTheme, navigate, route, setApi, setContext, startRouter } from './stores/app';
+import { startLive } from './stores/live';
+import { registerToolkit } from './ui/toolkit';
+import './styles.css';
+
+function download(name: string, content: string, mime: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function boot(): void {
+  registerToolkit();
+  let face: 'browser' | 'vscode';
+  // The VS Code panel host writes a boot object before the app loads (transport, the context it shows).
+  const boot = (globalThis as { __KUBEGRAF__?: { context?: string; page?: string } }).__KUBEGRAF__;
+  if (boot?.context) setContext(boot.context);
+  if (boot?.page) navigate(boot.page);
+  if (inVsCode()) {
+    const t = new VsCodeTransport(window);
+    setApi(new Api(t));
+    t.onNavigate((page, params) => navigate(page, params));
+    t.ready(route().page);
+    face = 'vscode';
+  } else {
+    let storage: Storage | undefined;
+    try {
+      storage = sessionStorage;
+    } catch {
+      storage = undefined;
+    }
+    const token = takeLaunchToken(location.href, (u) => history.replaceState(history.state, '', u), storage);
+    setApi(new Api(new HttpTransport(location.origin, token, download)));
+    face = 'browser';
+  }
+  document.body.classList.add(face === 'browser' ? 'kg-browser' : 'kg-vscode');
+  applyTheme(face);
+  startRouter();
+  startLive();
+  const root = document.getElementById('root');
+  if (root) render(() => <App />, root);
+}
+
+boot();

@@ -1,0 +1,233 @@
+// Incidents by severity; detail with evidence, root cause, timeline and recommended fixes; a fix preview shows the
+// diff (server dry run) and the permission check, and applying it streams into the execution panel.
+import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
+import { api, navigate, route, toast } from '../stores/app';
+import { createLoader } from '../stores/loader';
+import { showExecution } from '../stores/executions';
+import { Badge, Button } from '../ui/button';
+import { Modal } from '../ui/modal';
+import { Empty, ErrorState, Loading } from '../ui/states';
+import { DiffView } from '../components/diffView';
+import { toApiError, type ApiError } from '../host/apiError';
+import { SEVERITY_TONE } from './dashboard';
+
+const ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+
+export function Incidents(): JSX.Element {
+  const [status, setStatus] = createSignal<'open' | 'resolved' | 'all'>('open');
+  const [sev, setSev] = createSignal<Severity[]>([]);
+  const [q, setQ] = createSignal('');
+  const list = createLoader<IncidentList>(() => api().call('incidents.list', { status: status() }), { refreshMs: 10_000 });
+  const rows = createMemo(() => {
+    const text = q().toLowerCase();
+    return (list.value()?.incidents ?? [])
+      .filter((i) => (status() === 'all' || i.status === status()) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
+      .sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || b.lastSeen.localeCompare(a.lastSeen));
+  });
+  const selected = () => route().params.id;
+  const select = (id?: string) => navigate('incidents', id ? { id } : {});
+  const rescan = async () => {
+    try {
+      await api().call('incidents.refresh', {});
+      await list.reload();
+      toast('Incidents rescanned', 'ok');
+    } catch (e) {
+      toast(`Rescan failed: ${toApiError(e).message}`, 'danger');
+    }
+  };
+  const toggleSev = (s: Severity) => setSev((x) => (x.includes(s) ? x.filter((y) => y !== s) : [...x, s]));
+  return (
+    <div class="kg-page" data-testid="page-incidents">
+      <div class="kg-page-head">
+        <h1>Incidents</h1>
+        <Show when={list.value()}>
+          {(l) => (
+            <span class="kg-chips" role="group" aria-label="Filter by severity">
+              <For each={['critical', 'high', 'medium', 'low'] as Severity[]}>
+                {(s) => (
+                  <button class="kg-chip kg-chip-btn" aria-pressed={sev().includes(s)} onClick={() => toggleSev(s)} data-testid={`sev-${s}`}>
+                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted">{l().summary.bySeverity[s] ?? 0}</span>
+                  </button>
+                )}
+              </For>
+            </span>
+          )}
+        </Show>
+        <Show when={list.value() && !list.value()?.synced}><Badge tone="warn" title="Detection has not seen every kind yet">syncing</Badge></Show>
+      </div>
+      <div class="kg-toolbar">
+        <input class="kg-input kg-grow" type="search" placeholder="Filter incidents" aria-label="Filter incidents" value={q()} onInput={(e) => setQ(e.currentTarget.value)} data-testid="incident-filter" />
+        <select aria-label="Status" value={status()} onChange={(e) => { setStatus(e.currentTarget.value as 'open'); void list.reload(); }}>
+          <option value="open">Open</option>
+          <option value="resolved">Resolved</option>
+          <option value="all">All</option>
+        </select>
+        <Button onClick={() => void rescan()}>Rescan</Button>
+      </div>
+      <div class="kg-split">
+        <div class="kg-split-main">
+          <Show when={!list.error()} fallback={<ErrorState error={list.error()} retry={list.reload} what="incidents" />}>
+            <Show when={list.value()} fallback={<Loading label="Loading incidents…" />}>
+              <Show when={rows().length} fallback={<Empty title={status() === 'open' ? 'No open incidents' : 'No incidents'} hint="Faults such as crash loops, OOM kills and image pull errors appear here as they happen." />}>
+                <table class="kg-simple-table" data-testid="incident-table">
+                  <thead><tr><th>Severity</th><th>Incident</th><th>Object</th><th>Seen</th><th>Count</th></tr></thead>
+                  <tbody>
+                    <For each={rows()}>
+                      {(i) => (
+                        <tr classList={{ 'kg-active': selected() === i.id }} data-testid="incident-row" tabIndex={0} onClick={() => select(i.id)} onKeyDown={(e) => e.key === 'Enter' && select(i.id)}>
+                          <td><Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge></td>
+                          <td><strong>{i.title}</strong><div class="kg-muted">{i.type}</div></td>
+                          <td>{i.resource.kind}/{i.resource.namespace ? `${i.resource.namespace}/` : ''}{i.resource.name}</td>
+                          <td class="kg-muted">{new Date(i.lastSeen).toLocaleTimeString()}</td>
+                          <td>{i.occurrences}</td>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </Show>
+            </Show>
+          </Show>
+        </div>
+        <Show when={selected()} keyed>
+          {(id) => <IncidentDetailView id={id} summary={list.value()?.incidents.find((i) => i.id === id)} onClose={() => select()} />}
+        </Show>
+      </div>
+    </div>
+  );
+}
+
+function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => void }): JSX.Element {
+  const detail = createLoader<IncidentDetail>(() => api().call('incidents.get', { id: p.id }));
+  const [fix, setFix] = createSignal<RecommendedFix | undefined>();
+  const inc = () => detail.value() ?? (p.summary as IncidentDetail | undefined);
+  return (
+    <aside class="kg-split-side" aria-label="Incident details" data-testid="incident-detail">
+      <header class="kg-drawer-head">
+        <h2>{inc()?.title ?? p.id}</h2>
+        <button class="kg-icon-btn" aria-label="Close incident" onClick={() => p.onClose()}>✕</button>
+      </header>
+      <Show when={!detail.error() || inc()} fallback={<ErrorState error={detail.error()} retry={detail.reload} what="the incident" />}>
+        <Show when={inc()} fallback={<Loading />}>
+          {(i) => (
+            <div class="kg-incident">
+              <p>
+                <Badge tone={SEVERITY_TONE[i().severity]}>{i().severity}</Badge> <Badge tone={i().status === 'open' ? 'warn' : 'ok'}>{i().status}</Badge>{' '}
+                <span class="kg-muted">first seen {new Date(i().firstSeen).toLocaleString()} · {i().occurrences}×</span>
+              </p>
+              <p>{i().description}</p>
+              <h3>Root cause</h3>
+              <p data-testid="root-cause">{i().rootCause}</p>
+              <Show when={i().precedingChange}>{(c) => <p class="kg-muted">Preceded by a change: {c().summary} ({new Date(c().time).toLocaleTimeString()})</p>}</Show>
+              <h3>Evidence</h3>
+              <dl class="kg-dl" data-testid="evidence">
+                <For each={Object.entries(i().evidence).filter(([, v]) => typeof v === 'string' || typeof v === 'number')}>{([k, v]) => <><dt>{k}</dt><dd>{String(v)}</dd></>}</For>
+              </dl>
+              <Show when={i().evidence.events.length}>
+                <ul class="kg-events">
+                  <For each={i().evidence.events.slice(0, 10)}>{(e) => <li><Badge tone={e.type === 'Warning' ? 'warn' : 'muted'}>{e.reason}</Badge> {e.message}{e.count && e.count > 1 ? ` ×${e.count}` : ''}</li>}</For>
+                </ul>
+              </Show>
+              <For each={i().evidence.logs}>
+                {(l) => (
+                  <details>
+                    <summary>Logs of {l.pod}/{l.container}{l.previous ? ' (previous run)' : ''}</summary>
+                    <pre class="kg-code">{l.lines.join('\n')}</pre>
+                  </details>
+                )}
+              </For>
+              <Show when={detail.value()?.history.length}>
+                <h3>Timeline</h3>
+                <ol class="kg-timeline" data-testid="timeline">
+                  <For each={detail.value()?.history ?? []}>{(h) => <li><span class="kg-muted">{new Date(h.time).toLocaleTimeString()}</span> {h.event.replace('_', ' ')} — {h.detail}</li>}</For>
+                </ol>
+              </Show>
+              <h3>Recommended fixes</h3>
+              <Show when={i().recommendedFixes.length} fallback={<p class="kg-muted">No automatic fix for this incident; see the runbook.</p>}>
+                <ul class="kg-list" data-testid="fixes">
+                  <For each={i().recommendedFixes}>
+                    {(f) => (
+                      <li class="kg-fix">
+                        <div><strong>{f.description}</strong> <Badge tone={f.risk === 'high' ? 'danger' : f.risk === 'medium' ? 'warn' : 'ok'}>risk {f.risk}</Badge></div>
+                        <code class="kg-muted">{f.preview}</code>
+                        <div><Button onClick={() => setFix(f)} testId="fix-preview">Preview fix</Button></div>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+              <Show when={detail.value()?.runbook}>
+                {(rb) => (
+                  <details>
+                    <summary>Runbook: {rb().title}</summary>
+                    <p>{rb().summary}</p>
+                    <ol><For each={rb().steps}>{(s) => <li>{s}</li>}</For></ol>
+                    <pre class="kg-code">{rb().commands.join('\n')}</pre>
+                  </details>
+                )}
+              </Show>
+              <div class="kg-toolbar">
+                <Show when={i().resource.kind === 'Pod'}>
+                  <Button onClick={() => navigate('pods', { name: i().resource.name, ns: i().resource.namespace ?? '' })}>Open pod</Button>
+                </Show>
+              </div>
+            </div>
+          )}
+        </Show>
+      </Show>
+      <Show when={fix()} keyed>
+        {(f) => <FixPreviewModal incidentId={p.id} fix={f} onClose={() => setFix(undefined)} onApplied={() => void detail.reload()} />}
+      </Show>
+    </aside>
+  );
+}
+
+function FixPreviewModal(p: { incidentId: string; fix: RecommendedFix; onClose: () => void; onApplied: () => void }): JSX.Element {
+  const preview = createLoader<FixPreview>(() => api().call('incidents.fixPreview', { incidentId: p.incidentId, fixId: p.fix.id }));
+  const [busy, setBusy] = createSignal(false);
+  const [err, setErr] = createSignal<ApiError | undefined>();
+  const apply = async () => {
+    setBusy(true);
+    setErr(undefined);
+    try {
+      showExecution(await api().call('incidents.fixApply', { incidentId: p.incidentId, fixId: p.fix.id, confirm: true }));
+      toast('Fix started', 'ok');
+      p.onApplied();
+      p.onClose();
+    } catch (e) {
+      setErr(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const canApply = () => !!preview.value()?.validated && !!preview.value()?.allowed && !busy();
+  return (
+    <Modal
+      title={`Fix preview: ${p.fix.description}`}
+      onClose={p.onClose}
+      wide
+      testId="fix-preview-modal"
+      footer={
+        <>
+          <button class="kg-plain-btn" onClick={() => p.onClose()}>Cancel</button>
+          <button class="kg-plain-btn kg-danger" disabled={!canApply()} onClick={() => void apply()} data-testid="fix-apply">Apply fix</button>
+        </>
+      }
+    >
+      <p>Target: <code>{p.fix.target.kind}/{p.fix.target.namespace ? `${p.fix.target.namespace}/` : ''}{p.fix.target.name}</code> · impact {p.fix.impact} · risk {p.fix.risk}</p>
+      <Show when={!preview.error()} fallback={<ErrorState error={preview.error()} retry={preview.reload} what="the fix preview" />}>
+        <Show when={preview.value()} fallback={<Loading label="Running a server-side dry run…" />}>
+          {(pv) => (
+            <>
+              <Show when={!pv().validated}><p class="kg-error-text" role="alert">The server rejected the change in a dry run: {pv().validationError}</p></Show>
+              <Show when={!pv().allowed}><p class="kg-error-text" role="alert">You may not make this change: {pv().reason ?? `${pv().permission.verb} ${pv().permission.resource}`}</p></Show>
+              <DiffView diff={pv().diff} testId="fix-diff" />
+            </>
+          )}
+        </Show>
+      </Show>
+      <Show when={err()}>{(e) => <ErrorState error={e()} what="the fix" />}</Show>
+    </Modal>
+  );
+}

@@ -1,0 +1,76 @@
+// Settings stored by the server, theme, and database backups.
+import { createEffect, createSignal, Show, type JSX } from 'solid-js';
+import type { Settings as SettingsDto } from '../../../src/shared/routes/system';
+import type { BackupStatus } from '../../../src/shared/incidents';
+import { api, setTheme, theme, toast } from '../stores/app';
+import { createLoader } from '../stores/loader';
+import { Button } from '../ui/button';
+import { ErrorState, Loading } from '../ui/states';
+import { toApiError } from '../host/apiError';
+
+export function Settings(): JSX.Element {
+  const settings = createLoader<SettingsDto>(() => api().call('settings.get', {}));
+  const backup = createLoader<BackupStatus>(() => api().call('backup.status', {}));
+  const [ns, setNs] = createSignal('');
+  const [refresh, setRefresh] = createSignal(10);
+  createEffect(() => {
+    const s = settings.value();
+    if (!s) return;
+    setNs(s.defaultNamespace ?? '');
+    setRefresh(s.refreshIntervalSeconds ?? 10);
+  });
+  const save = async () => {
+    try {
+      settings.set(await api().call('settings.save', { defaultNamespace: ns() || undefined, refreshIntervalSeconds: refresh(), theme: theme() }));
+      toast('Settings saved', 'ok');
+    } catch (e) {
+      toast(`Save failed: ${toApiError(e).message}`, 'danger');
+    }
+  };
+  const backupNow = async () => {
+    try {
+      await api().post('/api/database/backup/now');
+      toast('Backup written', 'ok');
+      await backup.reload();
+    } catch (e) {
+      toast(`Backup failed: ${toApiError(e).message}`, 'danger');
+    }
+  };
+  return (
+    <div class="kg-page" data-testid="page-settings">
+      <div class="kg-page-head"><h1>Settings</h1></div>
+      <section class="kg-panel">
+        <h2>General</h2>
+        <Show when={!settings.error()} fallback={<ErrorState error={settings.error()} retry={settings.reload} what="settings" />}>
+          <Show when={settings.value()} fallback={<Loading />}>
+            <form class="kg-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+              <label>Default namespace <input class="kg-input" value={ns()} onInput={(e) => setNs(e.currentTarget.value)} /></label>
+              <label>Refresh interval (seconds) <input class="kg-input" type="number" min="1" max="3600" value={refresh()} onInput={(e) => setRefresh(Number(e.currentTarget.value) || 10)} /></label>
+              <Show when={api().face === 'browser'}>
+                <label>Theme <select value={theme()} onChange={(e) => setTheme(e.currentTarget.value as 'dark')}><option value="dark">Dark</option><option value="light">Light</option></select></label>
+              </Show>
+              <div><button class="kg-plain-btn kg-primary" type="submit">Save</button></div>
+            </form>
+          </Show>
+        </Show>
+      </section>
+      <section class="kg-panel">
+        <h2>Database backup</h2>
+        <Show when={!backup.error()} fallback={<ErrorState error={backup.error()} retry={backup.reload} what="backup status" />}>
+          <Show when={backup.value()} fallback={<Loading />}>
+            {(b) => (
+              <>
+                <dl class="kg-dl">
+                  <dt>Database</dt><dd>{b().databasePath} ({(b().databaseSizeBytes / 1024).toFixed(0)} KiB)</dd>
+                  <dt>Backups</dt><dd>{b().count} in {b().directory}</dd>
+                  <dt>Last backup</dt><dd>{b().lastBackup ? new Date(b().lastBackup!.createdAt).toLocaleString() : 'never'}</dd>
+                </dl>
+                <Button onClick={() => void backupNow()}>Back up now</Button>
+              </>
+            )}
+          </Show>
+        </Show>
+      </section>
+    </div>
+  );
+}

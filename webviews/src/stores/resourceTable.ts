@@ -1,0 +1,142 @@
+// A live table of one kind: first the list route (a clear error when the cluster is unreachable), then `/ws` keeps
+// it current. Updates are coalesced to one per animation frame so 100k-row churn does not re-render per event.
+import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { ColumnDto } from '../../../src/shared/kube';
+import type { ResourceList, ResourceRow } from '../../../src/shared/routes/resources';
+import { ApiError, toApiError } from '../host/apiError';
+import { toRow } from '../model/rows';
+import { rowKey, TableModel } from '../model/tableModel';
+import { api, context } from './app';
+import { socketState, subscribeKind } from './live';
+import type { RouteId } from '../api/api';
+
+export interface LiveTable {
+  model: TableModel;
+  version: Accessor<number>;
+  columns: Accessor<ColumnDto[]>;
+  loading: Accessor<boolean>;
+  error: Accessor<ApiError | undefined>;
+  /** Rows may be behind the cluster (reconnecting). */
+  stale: Accessor<boolean>;
+  live: Accessor<boolean>;
+  reload: () => void;
+}
+
+/** `many` is the route word (`pods`); `namespaces` empty = all. Must be called inside a reactive owner. */
+export function createLiveTable(many: string, namespaces: () => string[], listRoute?: () => Promise<ResourceList>, kindColumns?: () => ColumnDto[] | undefined): LiveTable {
+  const model = new TableModel();
+  const [version, setVersion] = createSignal(0);
+  const [columns, setColumns] = createSignal<ColumnDto[]>([]);
+  const [loading, setLoading] = createSignal(true);
+  const [error, setError] = createSignal<ApiError | undefined>();
+  const [stale, setStale] = createSignal(false);
+  const [live, setLive] = createSignal(false);
+  let frame = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastBump = 0;
+  // Small tables follow every frame. Big ones re-sort at most twice a second: a 100k-row filter+sort is ~100 ms,
+  // and doing that per watch event would freeze scrolling.
+  const bump = () => {
+    if (frame || timer) return;
+    const big = model.size > 20_000;
+    const wait = big ? Math.max(0, 500 - (performance.now() - lastBump)) : 0;
+    const run = () => {
+      timer = undefined;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        lastBump = performance.now();
+        setVersion(model.version);
+      });
+    };
+    if (wait > 0) timer = setTimeout(run, wait);
+    else run();
+  };
+  let unsub: (() => void) | undefined;
+  let generation = 0;
+
+  const inScope = (r: { namespace?: string }, ns: string[]) => ns.length <= 1 || (r.namespace !== undefined && ns.includes(r.namespace));
+  const rows = (items: ResourceRow[], ns: string[]) => items.filter((r) => inScope(r, ns)).map(toRow);
+
+  const load = () => {
+    const gen = ++generation;
+    unsub?.();
+    const ns = namespaces();
+    // One namespace: ask the server for it. Several: watch all and keep the chosen ones.
+    const one = ns.length === 1 ? ns[0] : undefined;
+    setLoading(true);
+    setError(undefined);
+    const fetchList = listRoute ?? (() => api().call(`${many}.list` as RouteId, { namespace: one ?? '', context: context() || undefined } as never) as Promise<ResourceList>);
+    let snapshotSeen = false;
+    // With the live socket up, its snapshot is the same data: give it a moment before asking the list route too
+    // (parsing 100k rows twice doubles the first paint). The list route still runs when the snapshot is late,
+    // and it is what explains failures (401, 403, unreachable) in words.
+    const delay = !listRoute && socketState() === 'open' ? 1500 : 0;
+    const listNow = () => (snapshotSeen && columns().length ? Promise.resolve(undefined) : fetchList());
+    new Promise((r) => setTimeout(r, delay))
+      .then(listNow)
+      .then((res) => {
+        if (gen !== generation || !res) return;
+        if (snapshotSeen) {
+          setColumns(res.columns);
+          return;
+        }
+        setColumns(res.columns);
+        model.reset(rows(res.items, ns));
+        setLive(res.live);
+        setStale(res.stale);
+        if (res.error && !res.items.length) setError(new ApiError(0, res.error.code, res.error.message));
+        bump();
+      })
+      .catch((e) => {
+        if (gen === generation) setError(toApiError(e));
+      })
+      .finally(() => {
+        if (gen === generation) setLoading(false);
+      });
+    if (listRoute) return;
+    unsub = subscribeKind(many, one, (m) => {
+      if (gen !== generation) return;
+      switch (m.type) {
+        case 'snapshot':
+          snapshotSeen = true;
+          if (!columns().length) {
+            const k = kindColumns?.();
+            if (k?.length) setColumns(k);
+          }
+          model.reset(rows(m.items, ns));
+          setLive(m.live);
+          setStale(m.stale);
+          setLoading(false);
+          setError(undefined);
+          break;
+        case 'changes':
+          if (m.reset) model.reset(rows(m.added, ns));
+          else {
+            model.upsert(rows([...m.added, ...m.modified], ns));
+            model.remove(m.deleted.map((k) => rowKey(k.namespace, k.name)));
+          }
+          break;
+        case 'status':
+          setLive(m.live);
+          setStale(m.stale);
+          if (m.error && model.size === 0) setError(new ApiError(0, m.error.code, m.error.message));
+          break;
+        case 'error':
+          setStale(true);
+          // The list route's own error (401, 403, unreachable) says more than a dropped socket.
+          if (model.size === 0 && !loading() && !error()) setError(new ApiError(0, m.error.code, m.error.message));
+          break;
+      }
+      bump();
+    });
+  };
+
+  load();
+  onCleanup(() => {
+    generation++;
+    unsub?.();
+    if (frame) cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  });
+  return { model, version, columns, loading, error, stale, live, reload: load };
+}

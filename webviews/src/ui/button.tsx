@@ -1,0 +1,39 @@
+// Our button: the toolkit's element today, any element tomorrow. Pages only use this.
+import type { JSX } from 'solid-js';
+
+export interface ButtonProps {
+  children: JSX.Element;
+  onClick?: (e: MouseEvent) => void;
+  variant?: 'primary' | 'secondary' | 'icon' | 'danger';
+  disabled?: boolean;
+  title?: string;
+  label?: string;
+  testId?: string;
+  class?: string;
+}
+
+export function Button(p: ButtonProps): JSX.Element {
+  return (
+    <vscode-button
+      appearance={p.variant === 'danger' ? 'primary' : (p.variant ?? 'secondary')}
+      class={`kg-btn ${p.variant === 'danger' ? 'kg-btn-danger' : ''} ${p.class ?? ''}`}
+      disabled={p.disabled}
+      title={p.title}
+      attr:aria-label={p.label ?? p.title}
+      attr:data-testid={p.testId}
+      onClick={(e) => {
+        if (!p.disabled) p.onClick?.(e);
+      }}
+    >
+      {p.children}
+    </vscode-button>
+  );
+}
+
+export function Badge(p: { children: JSX.Element; tone?: 'danger' | 'warn' | 'ok' | 'info' | 'muted'; title?: string; testId?: string }): JSX.Element {
+  return (
+    <span class={`kg-badge kg-tone-${p.tone ?? 'muted'}`} title={p.title} data-testid={p.testId}>
+      {p.children}
+    </span>
+  );
+}
