@@ -53,8 +53,13 @@ describe('VS Code extension in a real workbench (code-server)', function () {
   async function expand(name: string | RegExp): Promise<void> {
     const r = row(name);
     await r.waitFor({ timeout: 30_000 });
-    if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
-    await eventually(async () => (await r.getAttribute('aria-expanded')) === 'true', 20_000);
+    // A row re-rendered by a live update (a context's state arriving) can swallow a click: click its twistie until open.
+    await eventually(async () => {
+      if ((await r.getAttribute('aria-expanded')) === 'true') return true;
+      await r.locator('.monaco-tl-twistie').click();
+      await page.waitForTimeout(300);
+      return (await r.getAttribute('aria-expanded')) === 'true';
+    }, 20_000);
   }
 
   async function contextMenu(rowName: string | RegExp, item: string): Promise<void> {
