@@ -41,8 +41,8 @@ export class Detector {
   readonly incidents = new Map<string, LiveIncident>();
   /** Keys of the findings each source currently contributes. */
   private readonly bySource = new Map<string, string[]>();
-  /** When a held finding (source + key) was first seen, to promote it after its hold time. */
-  private readonly heldSince = new Map<string, number>();
+  /** Per source, when each held finding (by key) was first seen, to promote it after its hold time. */
+  private readonly heldSince = new Map<string, Map<string, number>>();
   /** Sources whose findings depend on time: re-checked by sweep(). */
   readonly timed = new Map<string, { kind: WatchedKind; namespace?: string; name: string }>();
   private changes: DetectorChange[] = [];
@@ -132,9 +132,10 @@ export class Detector {
       if (f.timed) timed = true;
       const key = findingKey(f);
       if (f.holdMs) {
-        const hk = `${sk}#${key}`;
-        const since = this.heldSince.get(hk) ?? now;
-        this.heldSince.set(hk, since);
+        let held = this.heldSince.get(sk);
+        if (!held) this.heldSince.set(sk, (held = new Map()));
+        const since = held.get(key) ?? now;
+        held.set(key, since);
         const inc = this.incidents.get(key);
         if (now - since < f.holdMs && !(inc?.open && inc.sources.has(sk))) {
           timed = true;
@@ -149,12 +150,10 @@ export class Detector {
       this.detach(key, sk, now);
     }
     // Held findings that disappeared start their hold again next time.
-    if (this.heldSince.size) {
-      for (const hk of this.heldSince.keys()) {
-        if (!hk.startsWith(`${sk}#`)) continue;
-        const key = hk.slice(sk.length + 1);
-        if (!found.some((f) => findingKey(f) === key)) this.heldSince.delete(hk);
-      }
+    const held = this.heldSince.get(sk);
+    if (held) {
+      for (const key of held.keys()) if (!found.some((f) => findingKey(f) === key)) held.delete(key);
+      if (!held.size) this.heldSince.delete(sk);
     }
     if (next.length) this.bySource.set(sk, next);
     else this.bySource.delete(sk);
