@@ -86,7 +86,7 @@ describe('incident engine against the simulator (demo scenario)', function () {
     await waitFor('crash loop logs', () => engine.incident(crash.id)!.evidence.logs.length > 0);
     await waitFor('BackOff events as evidence', () => engine.incident(crash.id)!.evidence.events.some((e) => e.reason === 'BackOff'));
     const pull = find('image_pull_error', 'shop', 'checkout')!;
-    assert.ok(pull.evidence.events.some((e) => /Failed to pull image/.test(e.message)), 'the pull failure event is evidence');
+    await waitFor('the pull failure event as evidence', () => engine.incident(pull.id)!.evidence.events.some((e) => /Failed to pull image/.test(e.message)));
     assert.match(pull.precedingChange?.summary ?? '', /4\.1\.0 → checkout=ghcr\.io\/acme\/checkout:4\.2\.0-does-not-exist/);
     assert.equal(pull.recommendedFixes.find((f) => f.action === 'fix_image_tag')?.preview, 'spec.template.spec.containers[0].image: ghcr.io/acme/checkout:4.2.0-does-not-exist -> ghcr.io/acme/checkout:4.1.0');
     // Stable ids: a rescan finds the same incidents, not new ones.

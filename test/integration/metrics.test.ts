@@ -10,7 +10,7 @@ import { MetricsEngine } from '../../src/core/metrics/engine';
 import { KubeGrafStore } from '../../src/core/store/store';
 import { METRIC_HANDLERS, metricsStream } from '../../src/core/api/metrics';
 import type { MetricsSnapshot } from '../../src/shared/metrics';
-import { startTestSim, type Sim } from '../helpers/sim';
+import { eventually, startTestSim, type Sim } from '../helpers/sim';
 
 const caller = { face: 'http' as const };
 
@@ -34,17 +34,23 @@ describe('metrics engine against the simulator', function () {
     const metrics = new MetricsEngine({ kube, store, intervalMs: 200, ringSize: 5 });
     const deps = { metrics, kube };
     try {
-      const snap = await METRIC_HANDLERS.metrics({ context: sim.contexts.admin }, deps, caller);
-      assert.equal(snap.available, true, snap.reason);
+      // The demo's pods come up over the first seconds; take a snapshot that has them.
+      const snap = await eventually(async () => {
+        const s = await METRIC_HANDLERS.metrics({ context: sim.contexts.admin }, deps, caller);
+        assert.equal(s.available, true, s.reason);
+        return s.pods.some((p) => p.namespace === 'monitoring' && p.name.startsWith('grafana')) ? s : undefined;
+      });
       const node = snap.nodes.find((n) => n.name === 'worker-a')!;
       assert.ok(node.cpuCapacity > 3000 && node.cpuCapacity <= 4000, 'allocatable millicores of a 4-core node');
       assert.ok(node.cpuMillicores > 0 && node.cpuUsage > 0 && node.cpuUsage < 100);
       const loader = snap.pods.find((p) => p.namespace === 'monitoring' && p.name.startsWith('grafana'));
       assert.ok(loader && loader.memoryUsage > 0 && loader.containers.length === 1);
-      await new Promise((r) => setTimeout(r, 1800));
-      const st = await METRIC_HANDLERS['metrics.status']({ context: sim.contexts.admin }, deps, caller);
+      // Sampling every 200 ms: wait for more samples than the ring holds (a loaded machine may take longer).
+      const st = await eventually(async () => {
+        const s = await METRIC_HANDLERS['metrics.status']({ context: sim.contexts.admin }, deps, caller);
+        return s.samples >= 6 ? s : undefined;
+      });
       assert.equal(st.available, true);
-      assert.ok(st.samples >= 6);
       assert.equal(st.ringSize, 5, 'the ring is bounded');
       const hist = await METRIC_HANDLERS['metrics.snapshot']({ context: sim.contexts.admin, kind: 'node', name: 'worker-a' }, deps, caller);
       assert.equal(hist.history.source, 'memory');
