@@ -38,102 +38,19 @@ export function appHtml(indexHtml: string, toUri: (relPath: string) => string, c
   return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (h) => `${h}\n${head}`) : `${head}\n${html}`;
 }
 
-/**
- * The built-in page, used while the Solid app (webviews/ → dist/webview) is not built: a cluster overview drawn from
- * the engine through the same message bridge the app uses.
- */
-export function overviewHtml(cspSource: string, nonce: string): string {
+/** What the panel shows when the Solid app was not built (a development checkout before `npm run build`): no script. */
+export function missingAppHtml(cspSource: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(cspSource, 'none'))}">
 <title>KubeGraf</title>
-<style>
-  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 12px 20px; }
-  h1 { font-size: 1.4em; font-weight: 600; margin: 0 0 4px; }
-  h2 { font-size: 1.1em; font-weight: 600; margin: 18px 0 6px; }
-  .muted { color: var(--vscode-descriptionForeground); }
-  .cards { display: flex; gap: 12px; flex-wrap: wrap; margin-top: 12px; }
-  .card { border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, #8884)); border-radius: 4px; padding: 8px 14px; min-width: 110px; }
-  .card .n { font-size: 1.6em; font-weight: 600; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid var(--vscode-panel-border, #8883); white-space: nowrap; }
-  th { color: var(--vscode-descriptionForeground); font-weight: 600; }
-  .bad { color: var(--vscode-errorForeground); }
-  .warn { color: var(--vscode-editorWarning-foreground); }
-  .ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
-  .error { color: var(--vscode-errorForeground); border: 1px solid var(--vscode-inputValidation-errorBorder, currentColor); padding: 8px; }
-</style>
+<style>body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 16px 20px; }</style>
 </head>
 <body>
-<h1 id="title">KubeGraf</h1>
-<div id="subtitle" class="muted">Loading cluster data…</div>
-<div id="content"></div>
-<script nonce="${nonce}">
-(function () {
-  const vscode = acquireVsCodeApi();
-  let seq = 0;
-  const waiting = new Map();
-  function request(type, params) {
-    const id = ++seq;
-    vscode.postMessage({ type: 'request', id, method: 'KUBEGRAF', path: type, params: params || {} });
-    return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
-  }
-  window.addEventListener('message', (ev) => {
-    const m = ev.data;
-    if (m && m.type === 'response' && waiting.has(m.id)) {
-      const w = waiting.get(m.id); waiting.delete(m.id);
-      m.ok ? w.resolve(m.result) : w.reject(m.error);
-    } else if (m && m.type === 'event' && m.topic === 'changed') {
-      load();
-    }
-  });
-  function el(tag, attrs, ...kids) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-    for (const k of kids) e.append(k && k.nodeType ? k : document.createTextNode(String(k)));
-    return e;
-  }
-  function statusClass(s, ready) {
-    if (/CrashLoopBackOff|Error|OOMKilled|ImagePull|Failed|Evicted/.test(s)) return 'bad';
-    if (s === 'Running') { const [r, t] = ready.split('/'); return r === t ? 'ok' : 'warn'; }
-    if (s === 'Completed' || s === 'Succeeded') return 'muted';
-    return 'warn';
-  }
-  function render(o) {
-    document.getElementById('title').textContent = 'KubeGraf · ' + o.context;
-    document.getElementById('subtitle').textContent = o.server + (o.serverVersion ? ' · ' + o.serverVersion : '') + ' · ' + o.connection;
-    const c = document.getElementById('content');
-    c.replaceChildren();
-    const cards = el('div', { class: 'cards' });
-    for (const [label, n] of [['Nodes', o.nodes.length], ['Namespaces', o.namespaces.length], ['Pods', o.pods.length], ['Pods not ready', o.pods.filter((p) => statusClass(p.status, p.ready) !== 'ok' && p.status !== 'Completed').length], ['Deployments', o.deployments.length]]) {
-      cards.append(el('div', { class: 'card' }, el('div', { class: 'n' }, n), el('div', { class: 'muted' }, label)));
-    }
-    c.append(cards);
-    c.append(el('h2', {}, 'Nodes'));
-    const nt = el('table', { id: 'nodes' }, el('tr', {}, el('th', {}, 'Name'), el('th', {}, 'Status'), el('th', {}, 'Version')));
-    for (const n of o.nodes) nt.append(el('tr', {}, el('td', {}, n.name), el('td', { class: n.status.startsWith('Ready') ? 'ok' : 'bad' }, n.status), el('td', {}, n.version)));
-    c.append(nt);
-    c.append(el('h2', {}, 'Pods'));
-    const pt = el('table', { id: 'pods' }, el('tr', {}, el('th', {}, 'Namespace'), el('th', {}, 'Name'), el('th', {}, 'Ready'), el('th', {}, 'Status'), el('th', {}, 'Restarts')));
-    for (const p of o.pods) pt.append(el('tr', {}, el('td', {}, p.namespace), el('td', {}, p.name), el('td', {}, p.ready), el('td', { class: statusClass(p.status, p.ready) }, p.status), el('td', {}, p.restarts)));
-    c.append(pt);
-  }
-  let loading = false;
-  function load() {
-    if (loading) return;
-    loading = true;
-    request('overview').then(render, (e) => {
-      const c = document.getElementById('content');
-      document.getElementById('subtitle').textContent = '';
-      c.replaceChildren(el('div', { class: 'error' }, (e && e.message) || String(e)));
-    }).finally(() => { loading = false; });
-  }
-  load();
-})();
-</script>
+<h1>KubeGraf</h1>
+<p>The dashboard UI is not built in this copy of the extension (dist/webview is missing). Run <code>npm run build</code> and reopen the panel.</p>
 </body>
 </html>`;
 }

@@ -1,23 +1,19 @@
-// The dashboard webview panel: the Solid app from dist/webview when it is built, else the built-in overview page.
+// The dashboard webview panel: the Solid app from dist/webview.
 // Requests from the page come over postMessage and go through the route table (no HTTP round trip).
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_HANDLERS } from '../core/api/handlers';
 import { HOST_UPGRADES } from './engines';
-import { answer } from './bridge';
-import { appHtml, makeNonce, overviewHtml } from './dashboardHtml';
+import { appHtml, makeNonce, missingAppHtml } from './dashboardHtml';
 import type { KubeGrafHost } from './host';
-import { OverviewSource } from './overview';
 import { WebviewBridge } from './webviewBridge';
 import type { HandlerMap } from '../core/api/handlers';
 import type { UpgradeHandler } from '../server/upgrades';
 
 export class DashboardPanel implements vscode.Disposable {
   private static current?: DashboardPanel;
-  private readonly overview: OverviewSource;
   private readonly disposables: vscode.Disposable[] = [];
-  private pushTimer?: NodeJS.Timeout;
 
   static show(host: KubeGrafHost, page?: string): DashboardPanel {
     if (DashboardPanel.current) {
@@ -39,7 +35,6 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly bridge: WebviewBridge;
 
   private constructor(private readonly host: KubeGrafHost, readonly panel: vscode.WebviewPanel, handlers: HandlerMap, upgrades: Map<string, UpgradeHandler>, page?: string) {
-    this.overview = new OverviewSource(host.engine, () => this.pushChanged());
     this.bridge = new WebviewBridge({
       post: (m) => void panel.webview.postMessage(m),
       deps: () => host.apiDeps(),
@@ -53,8 +48,6 @@ export class DashboardPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
-      host.onDidChangeContexts(() => this.pushChanged()),
-      host.onDidChangeEngine(() => void this.overview.close()),
     );
     panel.webview.html = this.html();
   }
@@ -69,16 +62,7 @@ export class DashboardPanel implements vscode.Disposable {
       const context = this.host.currentContext();
       return appHtml(readFileSync(index, 'utf8'), (rel) => w.asWebviewUri(vscode.Uri.joinPath(base, rel)).toString(), w.cspSource, nonce, { transport: 'webview', context });
     }
-    return overviewHtml(w.cspSource, nonce);
-  }
-
-  /** Only the latest state matters for a redraw: one coalesced "changed" push per second at most. */
-  private pushChanged(): void {
-    if (this.pushTimer) return;
-    this.pushTimer = setTimeout(() => {
-      this.pushTimer = undefined;
-      void this.panel.webview.postMessage({ type: 'event', topic: 'changed' });
-    }, 1000);
+    return missingAppHtml(w.cspSource);
   }
 
   private async saveFile(name: string, content: string): Promise<void> {
@@ -87,24 +71,12 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private async onMessage(m: unknown): Promise<void> {
-    if (await this.bridge.receive(m)) return;
-    // The built-in overview page (used while the Solid app is not built) asks for one snapshot at a time.
-    const reply = await answer(m, async (method, path, params) => {
-      if (method === 'KUBEGRAF' && path === 'overview') {
-        const ctx = typeof params.context === 'string' ? params.context : this.host.currentContext();
-        if (!ctx) throw Object.assign(new Error('No Kubernetes context is configured. Run "KubeGraf: Start Demo Cluster" or set kubegraf.kubeconfigPaths.'), { code: 'notFound' });
-        return this.overview.read(ctx);
-      }
-      throw Object.assign(new Error(`unknown request ${method} ${path}`), { code: 'notFound' });
-    });
-    if (reply) await this.panel.webview.postMessage(reply);
+    await this.bridge.receive(m);
   }
 
   dispose(): void {
     if (DashboardPanel.current === this) DashboardPanel.current = undefined;
-    clearTimeout(this.pushTimer);
     this.disposables.forEach((d) => d.dispose());
     this.bridge.dispose();
-    void this.overview.close();
   }
 }
