@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { cliArgs } from '../helpers/cli';
 
 const ROOT = join(__dirname, '..', '..');
 const SHOTS = join(ROOT, 'test-results');
@@ -21,10 +22,10 @@ async function ensureWebviewBuilt(): Promise<void> {
   await build({ configFile: join(ROOT, 'webviews', 'vite.config.ts'), logLevel: 'warn' });
 }
 
-/** Starts `kubegraf web --demo` from the sources and resolves with its ready line. */
+/** Starts `kubegraf web --demo` (the built command) and resolves with its ready line. */
 function startServer(): Promise<{ proc: ChildProcess; url: string; token: string; base: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'web', '--demo', '--port', '0', '--no-open', '--data-dir', mkdtempSync(join(tmpdir(), 'kubegraf-browser-e2e-'))], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } });
+    const proc = spawn(process.execPath, cliArgs('web', '--demo', '--port', '0', '--no-open', '--data-dir', mkdtempSync(join(tmpdir(), 'kubegraf-browser-e2e-'))), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } });
     let err = '';
     proc.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     const timer = setTimeout(() => reject(new Error(`kubegraf web did not print a ready line in 60 s:\n${err}`)), 60_000);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForOutput } from '../helpers/sim';
 import { request } from './serverHelpers';
+import { ROOT, cliArgs } from '../helpers/cli';
 
 const TOOL = [join(__dirname, '../../../shared/tools/route-coverage.mjs'), '/work/shared/tools/route-coverage.mjs'].find((p) => existsSync(p))!;
 
@@ -17,7 +18,7 @@ describe('kubegraf web (CLI)', function () {
   let err = '';
 
   before(async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'web', '--demo', '--port', '0', '--no-open', '--data-dir', mkdtempSync(join(tmpdir(), 'kubegraf-cli-'))], { cwd: join(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, cliArgs('web', '--demo', '--port', '0', '--no-open', '--data-dir', mkdtempSync(join(tmpdir(), 'kubegraf-cli-'))), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stderr!.on('data', (d) => (err += d));
     const out = await waitForOutput(child.stdout!, (s) => s.includes('\n'), 60_000);
     ready = JSON.parse(out.trim().split('\n')[0]);

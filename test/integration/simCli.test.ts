@@ -4,11 +4,11 @@ import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KUBECTL } from '../helpers/sim';
+import { cliArgs } from '../helpers/cli';
 
-const CLI = resolve(__dirname, '../../src/cli/main.ts');
 
 describe('kubegraf sim (the command)', function () {
   this.timeout(30_000);
@@ -16,7 +16,7 @@ describe('kubegraf sim (the command)', function () {
   it('prints one ready line with the real port, writes both contexts, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubegraf-cli-'));
     const kubeconfig = join(dir, 'kc.yaml');
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'sim', '--port', '0', '--scenario', 'empty', '--kube-minor', '31', '--kubeconfig-out', kubeconfig], {
+    const child = spawn(process.execPath, cliArgs('sim', '--port', '0', '--scenario', 'empty', '--kube-minor', '31', '--kubeconfig-out', kubeconfig), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: string[] = [];
@@ -47,7 +47,7 @@ describe('kubegraf sim (the command)', function () {
   it('refuses bad options with a readable message and exit code 2', () => {
     let err: { status?: number; stderr?: Buffer } = {};
     try {
-      execFileSync(process.execPath, ['--import', 'tsx', CLI, 'sim', '--scenario', 'prod'], { stdio: 'pipe' });
+      execFileSync(process.execPath, cliArgs('sim', '--scenario', 'prod'), { stdio: 'pipe' });
     } catch (e) {
       err = e as typeof err;
     }

@@ -11,7 +11,8 @@ const CHILD = join(__dirname, '..', 'helpers', 'storeCrashChild.ts');
 
 function runAndKill(dataDir: string, tag: string, killAfterAcks: number): Promise<{ acked: string[]; opened: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, tag], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The CJS loader, not `--import tsx`: its off-thread ESM hooks were seen to deadlock a child at start-up.
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, dataDir, tag], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: string[] = [];
     let opened = false;
     let buf = '';
