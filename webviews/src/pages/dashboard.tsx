@@ -72,7 +72,7 @@ export function Dashboard(): JSX.Element {
         <Card title="Services" value={counts.value()?.services} page="services" testId="card-services" loading={counts.loading()} />
         <Card title="Namespaces" value={counts.value()?.namespaces} page="namespaces" testId="card-namespaces" loading={counts.loading()} />
         <Card title="Open incidents" value={incidents.error() ? undefined : open().length} sub={incidents.error()?.notImplemented ? 'not available yet' : undefined} page="incidents" testId="card-incidents" loading={incidents.loading()} />
-        <Card title="Health" value={healthScore()} sub={healthScore() === undefined ? undefined : healthScore()! >= 90 ? 'healthy' : healthScore()! >= 70 ? 'degraded' : 'unhealthy'} testId="card-health" loading={counts.loading()} />
+        <Card title="Health" value={healthScore()} sub={healthScore() === undefined ? undefined : `${healthScore()! >= 90 ? 'healthy' : healthScore()! >= 70 ? 'degraded' : 'unhealthy'} · score of 100`} testId="card-health" loading={counts.loading()} />
       </section>
       <Show when={counts.error()}><ErrorState error={counts.error()} retry={counts.reload} what="resource counts" /></Show>
       <section class="kg-grid2">
