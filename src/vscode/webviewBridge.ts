@@ -6,14 +6,14 @@ import type { WebSocket } from 'ws';
 import type { ApiDeps } from '../core/api/deps';
 import { toApiError } from '../core/api/errors';
 import type { HandlerMap } from '../core/api/handlers';
-import type { BridgeResponse } from '../shared/client';
+import type { BridgeFromHost, BridgeResponse } from '../shared/client';
 import type { Caller, Route } from '../shared/route';
 import { ROUTES, type RouteId } from '../shared/routeTable';
 import type { UpgradeHandler } from '../server/upgrades';
 
 const CALLER: Caller = { face: 'webview' };
 
-type Post = (m: unknown) => void;
+type Post = (m: BridgeFromHost | BridgeResponse) => void;
 
 /** Just enough of a `ws` WebSocket for the server's socket handlers: send, close, readyState and message/close events. */
 class ChannelSocket extends EventEmitter {

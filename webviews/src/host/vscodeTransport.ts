@@ -1,8 +1,7 @@
 // The VS Code face: route calls go over the shared client's postMessage bridge (`api.request`/`api.response`) and
-// push channels over the stream messages of bridgeProtocol.ts. This is the only module that touches acquireVsCodeApi().
-import { bridgeTransport, type BridgeRequest } from '../../../src/shared/client';
+// push channels over the shared stream messages (BridgeToHost / BridgeFromHost). This is the only module that touches acquireVsCodeApi().
+import { bridgeTransport, type BridgeFromHost as FromHost, type BridgeRequest, type BridgeToHost as ToHost } from '../../../src/shared/client';
 import type { Route } from '../../../src/shared/route';
-import type { FromHost, ToHost } from './bridgeProtocol';
 import type { Channel, ChannelHandlers, Transport } from './transport';
 
 interface VsCodeApi {
