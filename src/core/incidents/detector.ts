@@ -35,7 +35,8 @@ export function hash(s: string): string {
 
 export const findingKey = (f: Finding): string => `${f.type}|${f.subject.kind}|${f.subject.namespace ?? ''}|${f.subject.name}|${f.container ?? ''}`;
 export const sourceKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
-export const incidentId = (context: string, f: Finding): string => `inc-${f.type}-${hash(`${context}|${findingKey(f)}`)}`;
+/** Stable across restarts and clusters' relists: the finding's key hashed with its context. */
+export const incidentId = (context: string, f: Finding, key = findingKey(f)): string => `inc-${f.type}-${hash(`${context}|${key}`)}`;
 
 export class Detector {
   readonly incidents = new Map<string, LiveIncident>();
@@ -172,7 +173,9 @@ export class Detector {
     let inc = this.incidents.get(key);
     const restarts = f.evidence.restartCount ?? 0;
     if (!inc) {
-      inc = { key, id: incidentId(this.context, f), sources: new Map([[sk, f]]), firstSeen: now, lastSeen: now, occurrences: 1, open: true, restarts: new Map([[sk, restarts]]) };
+      inc = { key, id: incidentId(this.context, f, key), sources: new Map(), firstSeen: now, lastSeen: now, occurrences: 1, open: true, restarts: new Map() };
+      inc.sources.set(sk, f);
+      inc.restarts.set(sk, restarts);
       this.incidents.set(key, inc);
       this.changes.push({ incident: inc, what: 'opened' });
       return;
