@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext, User } from './context';
 import type { KObj } from './store';
 import { StatusError, badRequest, forbidden, notFound } from './status';
-import { sendJson } from './server';
+import { decodeBody, readBody, sendJson } from './server';
 
 export class Faults {
   private failNext = 0;
@@ -97,8 +97,8 @@ export class Faults {
         return true;
       }
       case 'POST /_sim/fault': {
-        const body = await readJson(req);
-        sendJson(res, 200, this.applyFault(body as FaultRequest));
+        const body = decodeBody(await readBody(req), 'application/json');
+        sendJson(res, 200, this.applyFault(body as unknown as FaultRequest));
         return true;
       }
     }
@@ -108,20 +108,3 @@ export class Faults {
 
 /** `{"kind":"pod","namespace":"shop","name":"web-x","fault":"crashloop"}` or `{"kind":"node","name":"n1","fault":"notready"}`. */
 export interface FaultRequest { kind: 'pod' | 'node' | 'deployment'; namespace?: string; name: string; fault: string }
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let s = '';
-    req.on('data', (c) => {
-      s += c;
-      if (s.length > 65536) reject(badRequest('body too large'));
-    });
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(s || '{}'));
-      } catch {
-        reject(badRequest('body must be JSON'));
-      }
-    });
-  });
-}

@@ -46,7 +46,7 @@ export function sendStatus(res: ServerResponse, err: unknown): void {
   sendJson(res, e.code, e.toStatus());
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
