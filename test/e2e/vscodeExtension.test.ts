@@ -63,9 +63,15 @@ describe('VS Code extension in a real workbench (code-server)', function () {
   }
 
   async function contextMenu(rowName: string | RegExp, item: string): Promise<void> {
-    await row(rowName).click({ button: 'right' });
     const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-    await entry.waitFor({ timeout: 10_000 });
+    // Like a row click, a right-click can land during a live re-render and open nothing: right-click until the menu shows.
+    await eventually(async () => {
+      await row(rowName).click({ button: 'right' });
+      return entry.waitFor({ timeout: 3000 }).then(() => true, async () => {
+        await page.keyboard.press('Escape');
+        return false;
+      });
+    }, 20_000);
     // Menus ignore a click that lands right after they open (it guards against the opening right-click); retry once.
     await page.waitForTimeout(200);
     await entry.click();
