@@ -37,7 +37,7 @@ function makePod(i: number, now: number): KObject {
 export function benchIncidents(pods: number): IncidentsBenchResult {
   const now = Date.now();
   const list = Array.from({ length: pods }, (_, i) => makePod(i, now));
-  const view: ClusterView = { get: () => undefined, inNamespace: () => [], known: () => false, eventsFor: () => [], ownedBy: () => [], now: () => now };
+  const view: ClusterView = { get: () => undefined, inNamespace: () => [], known: () => true, eventsFor: () => [], ownedBy: () => [], now: () => now };
   // Warm up the rule code paths (JIT) on a separate detector.
   const warm = new Detector('bench', view, DEFAULT_RULE_OPTIONS);
   warm.reset('pods', list.slice(0, Math.min(pods, 20_000)));

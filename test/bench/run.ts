@@ -1,21 +1,28 @@
 // `npm run bench`: every benchmark, printed as lines to paste into BENCHMARKS.md.
 // BENCH_PODS / BENCH_NODES scale them down for a quick look; BENCH_ONLY=sim,engine picks some.
-import { benchSim } from './simBench';
-import { benchEngine } from './engineBench';
-import { benchServer } from './serverBench';
-import { benchIncidents } from './incidentsBench';
-import { benchPodsPage } from './webviewBench';
+// Each benchmark runs in a fresh process of its own, so none pays for another's heap or JIT state.
+import { spawnSync } from 'node:child_process';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
+const ALL = ['engine', 'sim', 'incidents', 'server', 'webview'];
 const only = process.env.BENCH_ONLY?.split(',');
-const wanted = (name: string) => !only || only.includes(name);
+const child = process.env.BENCH_CHILD === '1';
+const wanted = (name: string) => (!only || only.includes(name)) && (!child || only?.length === 1);
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${pods} pods / ${nodes} nodes`);
+  if (!child) {
+    console.log(`node ${process.version}, ${pods} pods / ${nodes} nodes`);
+    for (const name of ALL.filter(wanted)) {
+      const r = spawnSync(process.execPath, [...process.execArgv, __filename], { stdio: 'inherit', env: { ...process.env, BENCH_ONLY: name, BENCH_CHILD: '1' } });
+      if (r.status !== 0) throw new Error(`benchmark ${name} failed (exit ${r.status ?? r.signal})`);
+    }
+    return;
+  }
   // The engine first: its RSS is measured in this process, before the in-process simulator bench grows the heap.
   if (wanted('engine')) {
+    const { benchEngine } = await import('./engineBench');
     global.gc?.();
     const r = await benchEngine(pods, nodes);
     console.log(`\n## engine (simulator in a child process)`);
@@ -25,6 +32,7 @@ async function main(): Promise<void> {
     console.log(`RSS after sync: ${r.rssMb.toFixed(0)} MB (goal <= 600 MB)`);
   }
   if (wanted('sim')) {
+    const { benchSim } = await import('./simBench');
     const r = await benchSim(pods, nodes);
     console.log(`\n## simulator (scenario scale)`);
     console.log(`start (load + TLS + listen): ${ms(r.startMs)}`);
@@ -32,6 +40,7 @@ async function main(): Promise<void> {
     console.log(`RSS after the list (simulator and client in one process): ${r.rssMb.toFixed(0)} MB`);
   }
   if (wanted('incidents')) {
+    const { benchIncidents } = await import('./incidentsBench');
     global.gc?.();
     const r = await benchIncidents(pods);
     console.log(`\n## incident detection (${r.openIncidents} open incidents found)`);
@@ -39,6 +48,7 @@ async function main(): Promise<void> {
     console.log(`per watch event: ${r.perEventUs.toFixed(1)} µs (goal <= 20 µs)`);
   }
   if (wanted('server')) {
+    const { benchServer } = await import('./serverBench');
     global.gc?.();
     const r = await benchServer(pods, nodes);
     console.log(`\n## local server: GET /api/pods (all namespaces) from the cache vs kubectl get pods -A -o json`);
@@ -48,6 +58,7 @@ async function main(): Promise<void> {
     console.log(`speedup: ${r.speedup.toFixed(0)}x (goal >= 20x)`);
   }
   if (wanted('webview')) {
+    const { benchPodsPage } = await import('./webviewBench');
     global.gc?.();
     const r = await benchPodsPage(pods);
     console.log(`\n## dashboard pods page in Chromium (${r.pods} pods)`);

@@ -134,4 +134,24 @@ describe('incremental detector', () => {
     d.reset('pods', [healthy('other')]);
     assert.equal(d.openIncidents().length, 0);
   });
+
+  it('a relist resolves sources that recovered and lets go of held ones, keeping the incident id', () => {
+    const d = new Detector('ctx', view, { ...DEFAULT_RULE_OPTIONS, holdMs: 10_000 });
+    d.evaluate('pods', crash('web-h1-a'));
+    const [inc] = d.openIncidents();
+    const dep: KObject = { metadata: { name: 'api', namespace: 'shop', uid: 'd2' }, spec: { replicas: 3 }, status: { availableReplicas: 1, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }] } };
+    d.evaluate('deployments', dep);
+    assert.equal(d.timedCount(), 1, 'the held deployment is re-checked by sweep');
+    d.reset('pods', [healthy('web-h1-a')]);
+    assert.equal(d.openIncidents().length, 0);
+    assert.equal(d.drain().find((c) => c.incident.key === inc.key)?.what, 'resolved');
+    d.reset('deployments', [{ ...dep, status: { availableReplicas: 3, conditions: [{ type: 'Available', status: 'True' }] } }]);
+    assert.equal(d.timedCount(), 0, 'nothing held any more');
+    now += 11_000;
+    d.sweep();
+    assert.equal(d.openIncidents().length, 0);
+    d.reset('pods', [crash('web-h1-a')]);
+    assert.deepEqual(d.openIncidents().map((i) => [i.id, i.occurrences]), [[inc.id, 2]], 'reopened under the same id');
+    assert.match(inc.id, /^inc-pod_crash_loop-[0-9a-f]{16}$/);
+  });
 });

@@ -4,19 +4,28 @@ import type { KObject } from '../kube/descriptors';
 import type { ObjectRef, Severity } from '../../shared/incidents';
 import { NONE, RULES, type ClusterView, type Finding, type RuleOptions, type WatchedKind } from './rules';
 
-export interface LiveIncident {
-  key: string;
-  id: string;
+export class LiveIncident {
   /** Findings by the source object that produced them. */
-  sources: Map<string, Finding>;
-  firstSeen: number;
-  lastSeen: number;
+  readonly sources = new Map<string, Finding>();
   /** Count of (re)openings, new affected objects and new restarts: how often the problem was seen again. */
-  occurrences: number;
-  open: boolean;
+  occurrences = 1;
+  open = true;
   resolvedAt?: number;
-  /** Restart counts per source, to count a new crash as an occurrence. */
-  restarts: Map<string, number>;
+  lastSeen: number;
+  private idCache?: string;
+
+  constructor(
+    readonly context: string,
+    readonly key: string,
+    readonly firstSeen: number,
+  ) {
+    this.lastSeen = firstSeen;
+  }
+
+  /** Stable across restarts and relists; hashed when first asked for (a full scan of a big cluster never needs it). */
+  get id(): string {
+    return (this.idCache ??= incidentId(this.context, this.key));
+  }
 }
 
 export type DetectorChange = { incident: LiveIncident; what: 'opened' | 'reopened' | 'updated' | 'resolved' };
@@ -33,25 +42,40 @@ export function hash(s: string): string {
   return (h >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
 }
 
-export const findingKey = (f: Finding): string => `${f.type}|${f.subject.kind}|${f.subject.namespace ?? ''}|${f.subject.name}|${f.container ?? ''}`;
-export const sourceKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`;
-/** Stable across restarts and clusters' relists: the finding's key hashed with its context. */
-export const incidentId = (context: string, f: Finding, key = findingKey(f)): string => `inc-${f.type}-${hash(`${context}|${key}`)}`;
+// Joined in one step: a flat string, cheaper to build and hash than a chain of concatenations.
+export const findingKey = (f: Finding): string => [f.type, f.subject.kind, f.subject.namespace ?? '', f.subject.name, f.container ?? ''].join('|');
+export const sourceKey = (kind: string, namespace: string | undefined, name: string): string => [kind, namespace ?? '', name].join('/');
+/** Stable across restarts and clusters' relists: the finding's key (which starts with its type) hashed with its context. */
+export const incidentId = (context: string, key: string): string => `inc-${key.slice(0, key.indexOf('|'))}-${hash(`${context}|${key}`)}`;
+
+/** What one object with findings holds in the detector. */
+interface Source {
+  kind: WatchedKind;
+  namespace?: string;
+  name: string;
+  uid?: string;
+  /** Keys of the findings it contributes to incidents now. */
+  keys: readonly string[];
+  /** When each held finding (by key) was first seen, to promote it after its hold time. */
+  held?: Map<string, number>;
+  /** Its findings depend on time (stability windows, holds): sweep() re-checks it. */
+  timed: boolean;
+  /** The relist that last saw it with findings. */
+  generation: number;
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
 
 export class Detector {
   readonly incidents = new Map<string, LiveIncident>();
-  /** Keys of the findings each source currently contributes. */
-  private readonly bySource = new Map<string, string[]>();
-  /** Per source, when each held finding (by key) was first seen, to promote it after its hold time. */
-  private readonly heldSince = new Map<string, Map<string, number>>();
-  /** Sources whose findings depend on time: re-checked by sweep(). */
-  readonly timed = new Map<string, { kind: WatchedKind; namespace?: string; name: string }>();
-  private changes: DetectorChange[] = [];
-  /** Uids of objects that contribute findings: lets the healthy path skip building a key string. */
+  /** Objects that have findings (contributed or held), by source key. */
+  private readonly sources = new Map<string, Source>();
+  /** Their uids: lets the healthy path of a watch event skip building a key string. */
   private readonly failingUids = new Set<string>();
-  private readonly uidOf = new Map<string, string>();
-  /** During reset(): the sources evaluated with findings before or after, so the rest can be dropped. */
-  private touched?: Set<string>;
+  private changes: DetectorChange[] = [];
+  /** Counts relists; set while one runs. */
+  private generation = 0;
+  private relisting = false;
 
   constructor(
     readonly context: string,
@@ -71,115 +95,112 @@ export class Detector {
     if (!rule) return;
     const found = rule(o, this.view, this.opts);
     const uid = o.metadata.uid;
-    // The common case at scale: healthy and never failing. Watches deliver deletes before re-creations, so a uid
-    // not in the set means this object contributes nothing.
-    if (found.length === 0 && uid !== undefined && !this.failingUids.has(uid)) return;
-    const sk = sourceKey(kind, o.metadata.namespace, o.metadata.name);
-    if (found.length === 0 && !this.bySource.has(sk)) {
-      if (this.timed.size && this.timed.has(sk)) this.timed.delete(sk);
+    if (found.length === 0) {
+      // A relist lets go of the sources it did not see with findings at its end, so a healthy object costs no lookup.
+      if (this.relisting) return;
+      // The common case at scale: healthy and never failing. Watches deliver deletes before re-creations, so a uid
+      // not in the set means this object holds nothing.
+      if (uid !== undefined && !this.failingUids.has(uid)) return;
+      const sk = sourceKey(kind, o.metadata.namespace, o.metadata.name);
+      const s = this.sources.get(sk);
+      if (s) this.apply(sk, s, NONE);
       return;
     }
-    this.touched?.add(sk);
-    if (uid !== undefined && found.length) {
-      this.failingUids.add(uid);
-      this.uidOf.set(sk, uid);
+    const sk = sourceKey(kind, o.metadata.namespace, o.metadata.name);
+    let s = this.sources.get(sk);
+    if (!s) this.sources.set(sk, (s = { kind, namespace: o.metadata.namespace, name: o.metadata.name, keys: NO_KEYS, timed: false, generation: 0 }));
+    if (s.uid !== uid) {
+      if (s.uid !== undefined) this.failingUids.delete(s.uid);
+      if (uid !== undefined) this.failingUids.add(uid);
+      s.uid = uid;
     }
-    this.apply(sk, kind, o, found);
+    s.generation = this.generation;
+    this.apply(sk, s, found);
   }
 
   remove(kind: WatchedKind, namespace: string | undefined, name: string): void {
     const sk = sourceKey(kind, namespace, name);
-    this.timed.delete(sk);
-    if (this.bySource.has(sk)) this.apply(sk, kind, undefined, NONE);
+    const s = this.sources.get(sk);
+    if (s) this.apply(sk, s, NONE);
   }
 
   /** A kind was relisted: objects not in `objects` are gone; every listed one is re-evaluated. */
   reset(kind: WatchedKind, objects: Iterable<KObject>): void {
-    const prefix = `${kind}/`;
-    const prior: string[] = [];
-    for (const sk of this.bySource.keys()) if (sk.startsWith(prefix)) prior.push(sk);
-    this.touched = new Set();
+    const generation = ++this.generation;
+    this.relisting = true;
     try {
       for (const o of objects) this.evaluate(kind, o);
-      // Sources that had findings and were not evaluated again are gone from the list.
-      for (const sk of prior) {
-        if (this.touched.has(sk)) continue;
-        this.timed.delete(sk);
-        this.apply(sk, kind, undefined, NONE);
-      }
     } finally {
-      this.touched = undefined;
+      this.relisting = false;
     }
+    // Sources of this kind the relist did not see with findings recovered or are gone.
+    for (const [sk, s] of this.sources) if (s.kind === kind && s.generation !== generation) this.apply(sk, s, NONE);
   }
 
   /** Sources (by kind) that currently contribute findings of a type, e.g. pods with missing references. */
   sourcesWith(kind: WatchedKind, type: string, namespace?: string): Array<{ namespace?: string; name: string }> {
     const out: Array<{ namespace?: string; name: string }> = [];
-    for (const [sk, keys] of this.bySource) {
-      if (!sk.startsWith(`${kind}/`) || !keys.some((k) => k.startsWith(`${type}|`))) continue;
-      const [, ns, ...rest] = sk.split('/');
-      if (namespace !== undefined && ns !== namespace) continue;
-      out.push({ namespace: ns || undefined, name: rest.join('/') });
+    const prefix = `${type}|`;
+    for (const s of this.sources.values()) {
+      if (s.kind !== kind || (namespace !== undefined && (s.namespace ?? '') !== namespace) || !s.keys.some((k) => k.startsWith(prefix))) continue;
+      out.push({ namespace: s.namespace, name: s.name });
     }
     return out;
   }
 
-  private apply(sk: string, kind: WatchedKind, o: KObject | undefined, found: readonly Finding[]): void {
+  /** How many sources sweep() re-checks. */
+  timedCount(): number {
+    let n = 0;
+    for (const s of this.sources.values()) if (s.timed) n++;
+    return n;
+  }
+
+  private apply(sk: string, s: Source, found: readonly Finding[]): void {
     const now = this.view.now();
-    const prev = this.bySource.get(sk) ?? [];
-    const next: string[] = [];
+    const prev = s.keys;
+    let next = NO_KEYS as string[];
     let timed = false;
     for (const f of found) {
       if (f.timed) timed = true;
       const key = findingKey(f);
       if (f.holdMs) {
-        let held = this.heldSince.get(sk);
-        if (!held) this.heldSince.set(sk, (held = new Map()));
+        const held = (s.held ??= new Map());
         const since = held.get(key) ?? now;
-        held.set(key, since);
+        if (since === now) held.set(key, now);
         const inc = this.incidents.get(key);
         if (now - since < f.holdMs && !(inc?.open && inc.sources.has(sk))) {
           timed = true;
           continue;
         }
       }
+      if (next === NO_KEYS) next = [];
       next.push(key);
       this.upsert(key, sk, f, now);
     }
-    for (const key of prev) {
-      if (next.includes(key)) continue;
-      this.detach(key, sk, now);
-    }
+    for (const key of prev) if (!next.includes(key)) this.detach(key, sk, now);
     // Held findings that disappeared start their hold again next time.
-    const held = this.heldSince.get(sk);
-    if (held) {
-      for (const key of held.keys()) if (!found.some((f) => findingKey(f) === key)) held.delete(key);
-      if (!held.size) this.heldSince.delete(sk);
+    if (s.held) {
+      for (const key of s.held.keys()) if (!found.some((f) => findingKey(f) === key)) s.held.delete(key);
+      if (!s.held.size) s.held = undefined;
     }
-    if (next.length) this.bySource.set(sk, next);
-    else this.bySource.delete(sk);
+    s.keys = next;
+    s.timed = timed;
     if (!found.length) {
-      const uid = this.uidOf.get(sk);
-      if (uid !== undefined) {
-        this.failingUids.delete(uid);
-        this.uidOf.delete(sk);
-      }
+      this.sources.delete(sk);
+      if (s.uid !== undefined) this.failingUids.delete(s.uid);
     }
-    if (timed && o) this.timed.set(sk, { kind, namespace: o.metadata.namespace, name: o.metadata.name });
-    else this.timed.delete(sk);
   }
 
   private upsert(key: string, sk: string, f: Finding, now: number): void {
     let inc = this.incidents.get(key);
-    const restarts = f.evidence.restartCount ?? 0;
     if (!inc) {
-      inc = { key, id: incidentId(this.context, f, key), sources: new Map(), firstSeen: now, lastSeen: now, occurrences: 1, open: true, restarts: new Map() };
+      inc = new LiveIncident(this.context, key, now);
       inc.sources.set(sk, f);
-      inc.restarts.set(sk, restarts);
       this.incidents.set(key, inc);
       this.changes.push({ incident: inc, what: 'opened' });
       return;
     }
+    // The source's previous finding carries its restart count: a new crash counts as an occurrence.
     const before = inc.sources.get(sk);
     inc.sources.set(sk, f);
     inc.lastSeen = now;
@@ -187,14 +208,13 @@ export class Detector {
       inc.open = true;
       inc.resolvedAt = undefined;
       inc.occurrences++;
-      inc.restarts.set(sk, restarts);
       this.changes.push({ incident: inc, what: 'reopened' });
       return;
     }
-    const prevRestarts = inc.restarts.get(sk);
+    const restarts = f.evidence.restartCount ?? 0;
+    const prevRestarts = before?.evidence.restartCount ?? 0;
     if (!before) inc.occurrences++;
-    else if (prevRestarts !== undefined && restarts > prevRestarts) inc.occurrences += restarts - prevRestarts;
-    inc.restarts.set(sk, restarts);
+    else if (restarts > prevRestarts) inc.occurrences += restarts - prevRestarts;
     if (!before || before.rootCause !== f.rootCause || before.severity !== f.severity || before.evidence.restartCount !== f.evidence.restartCount || before.evidence.reason !== f.evidence.reason) {
       this.changes.push({ incident: inc, what: 'updated' });
     }
@@ -204,7 +224,6 @@ export class Detector {
     const inc = this.incidents.get(key);
     if (!inc) return;
     inc.sources.delete(sk);
-    inc.restarts.delete(sk);
     if (inc.sources.size === 0 && inc.open) {
       inc.open = false;
       inc.resolvedAt = now;
@@ -227,11 +246,11 @@ export class Detector {
 
   /** Re-evaluates time-dependent sources (stability windows, holds) with fresh objects from the view. */
   sweep(): void {
-    for (const [sk, t] of [...this.timed]) {
-      const o = this.view.get(t.kind, t.namespace, t.name);
-      if (o) this.evaluate(t.kind, o);
-      else this.remove(t.kind, t.namespace, t.name);
-      void sk;
+    for (const s of [...this.sources.values()]) {
+      if (!s.timed) continue;
+      const o = this.view.get(s.kind, s.namespace, s.name);
+      if (o) this.evaluate(s.kind, o);
+      else this.remove(s.kind, s.namespace, s.name);
     }
   }
 

@@ -162,7 +162,6 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
   const out: Finding[] = [];
   const podRef = ref('Pod', p);
   const owner = podOwner(p, view);
-  const base = (container?: string): Partial<Evidence> => podEvidence(p, owner, podRef, container);
   const now = view.now();
 
   if (p.metadata.deletionTimestamp) {
@@ -182,7 +181,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         : (p.metadata.finalizers as string[] | undefined)?.length
           ? `Finalizers ${(p.metadata.finalizers as string[]).join(', ')} have not been removed.`
           : 'The kubelet has not confirmed the containers stopped.',
-      evidence: { ...base(), reason: 'Terminating', message: `deletionTimestamp ${p.metadata.deletionTimestamp}` },
+      evidence: podEvidence(p, owner, podRef, undefined, 'Terminating', `deletionTimestamp ${p.metadata.deletionTimestamp}`),
       holdMs: stuck ? 0 : o.stuckTerminatingMs,
       timed: true,
     });
@@ -198,7 +197,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `Pod evicted: ${ns}/${p.metadata.name}`,
         description: `The kubelet evicted pod ${p.metadata.name}${p.spec?.nodeName ? ` from node ${p.spec.nodeName}` : ''}.`,
         rootCause: `Evicted: ${st.message ?? 'the node ran short of a resource'}`,
-        evidence: { ...base(), reason: 'Evicted', message: st.message },
+        evidence: podEvidence(p, owner, podRef, undefined, 'Evicted', st.message),
       });
       return out;
     }
@@ -215,7 +214,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `Pod cannot be scheduled: ${ns}/${p.metadata.name}`,
         description: `Pod ${p.metadata.name} is Pending: the scheduler found no node for it.`,
         rootCause: `The scheduler says: ${sched.message ?? 'no node fits'}`,
-        evidence: { ...base(), reason: 'Unschedulable', message: sched.message },
+        evidence: podEvidence(p, owner, podRef, undefined, 'Unschedulable', sched.message),
       });
     }
     // Stuck creating: mount and sandbox failures show up as warning events on the pod.
@@ -229,17 +228,17 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `${t === 'volume_mount_failed' ? 'Volume mount failed' : t === 'sandbox_create_failed' ? 'Pod sandbox creation failed' : 'Lifecycle hook failed'}: ${ns}/${p.metadata.name}`,
         description: `${e.reason}: ${e.message ?? ''}`,
         rootCause: t === 'volume_mount_failed' ? `A volume cannot be mounted: ${e.message}` : t === 'sandbox_create_failed' ? `The container runtime could not create the pod sandbox (network or runtime problem): ${e.message}` : `A lifecycle hook failed: ${e.message}`,
-        evidence: { ...base(), reason: String(e.reason), message: String(e.message ?? '') },
+        evidence: podEvidence(p, owner, podRef, undefined, String(e.reason), String(e.message ?? '')),
       });
     }
   }
 
-  const all: CStatus[] = [...((st.initContainerStatuses as CStatus[] | undefined) ?? []), ...(statuses ?? [])];
+  const inits = st.initContainerStatuses as CStatus[] | undefined;
+  const all: CStatus[] = inits ? [...inits, ...(statuses ?? [])] : (statuses ?? []);
   for (const c of all) {
     const w = c.state?.waiting;
     const last = c.lastState?.terminated ?? c.state?.terminated;
     const restarts = c.restartCount ?? 0;
-    const ev = (reason: string, message?: string): Partial<Evidence> => containerEvidence(podEvidence(p, owner, podRef, c.name), reason, message, restarts, last);
     const subject = owner.kind === 'Pod' ? podRef : owner;
     if (w?.reason && IMAGE_PULL.has(w.reason)) {
       out.push({
@@ -250,7 +249,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `Image cannot be pulled: ${nsName(subject)} (${c.name})`,
         description: `Container '${c.name}' is waiting with ${w.reason} for image ${c.image ?? imageOf(p, c.name)}.`,
         rootCause: `The image ${imageOf(p, c.name) ?? c.image} cannot be pulled: ${w.reason === 'ErrImageNeverPull' ? 'imagePullPolicy is Never and the image is not on the node' : 'the tag or repository does not exist, or the registry refused the credentials'}.`,
-        evidence: ev(w.reason, w.message),
+        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), w.reason, w.message, restarts, last),
       });
       continue;
     }
@@ -264,7 +263,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `${w.reason}: ${nsName(subject)} (${c.name})`,
         description: `Container '${c.name}' cannot start: ${w.reason}.`,
         rootCause: w.message ? `${w.reason}: ${w.message}` : `The container runtime reports ${w.reason}.`,
-        evidence: ev(w.reason, w.message),
+        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), w.reason, w.message, restarts, last),
       });
       continue;
     }
@@ -289,7 +288,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
           : last
             ? `The container exits with code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''} shortly after it starts${last.message ? `: ${last.message}` : ''}; the kubelet backs off restarting it.`
             : 'The container keeps exiting; the kubelet backs off restarting it.',
-        evidence: { ...ev(crashing ? 'CrashLoopBackOff' : 'Restarting', w?.message), ...(oom && limit ? { memoryLimit: limit } : {}) },
+        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), crashing ? 'CrashLoopBackOff' : 'Restarting', w?.message, restarts, last, oom ? limit : undefined),
         timed: !crashing,
       });
       continue;
@@ -303,7 +302,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `High restart count: ${nsName(subject)} (${c.name})`,
         description: `Container '${c.name}' restarted ${restarts} times; the last restart was at ${last.finishedAt}.`,
         rootCause: `The container ended with ${last.reason ?? 'exit code ' + last.exitCode} and was restarted; it is running now but has restarted ${restarts} times.`,
-        evidence: ev(last.reason ?? 'Restarted'),
+        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), last.reason ?? 'Restarted', undefined, restarts, last),
         timed: true,
       });
       continue;
@@ -318,7 +317,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `Readiness probe failing: ${ns}/${p.metadata.name} (${c.name})`,
         description: `Container '${c.name}' runs but is not ready, so its Services send it no traffic.`,
         rootCause: probeFails.length ? `The readiness probe fails: ${String(probeFails[probeFails.length - 1].message)}` : 'The container has been running without becoming ready.',
-        evidence: ev('NotReady', probeFails.length ? String(probeFails[probeFails.length - 1].message) : undefined),
+        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), 'NotReady', probeFails.length ? String(probeFails[probeFails.length - 1].message) : undefined, restarts, last),
         holdMs: probeFails.length ? 0 : o.holdMs,
       });
     }
@@ -332,7 +331,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
       title: `Pod failed: ${ns}/${p.metadata.name}`,
       description: `Pod ${p.metadata.name} ended in phase Failed.`,
       rootCause: st.message ? String(st.message) : `A container exited with a failure${(statuses ?? []).map((c) => c.state?.terminated).filter(Boolean).map((t) => ` (exit ${t!.exitCode}${t!.reason ? `, ${t!.reason}` : ''})`).join('')}.`,
-      evidence: { ...base(), reason: String(st.reason ?? 'Failed'), message: st.message },
+      evidence: podEvidence(p, owner, podRef, undefined, String(st.reason ?? 'Failed'), st.message),
     });
   }
 
@@ -346,25 +345,37 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `Missing ${missing.map((m) => m.kind).join('/')} for ${ns}/${p.metadata.name}`,
         description: `Pod ${p.metadata.name} refers to ${missing.map((m) => `${m.kind} ${m.name}`).join(', ')}, which ${missing.length === 1 ? 'does' : 'do'} not exist.`,
         rootCause: `The pod needs ${missing.map((m) => `${m.kind} "${m.name}"`).join(' and ')} in namespace ${ns}; without it the container cannot be created.`,
-        evidence: { ...base(), objects: [...(base().objects ?? []), ...missing], reason: 'MissingReference' },
+        evidence: podEvidence(p, owner, podRef, undefined, 'MissingReference', undefined, missing),
       });
     }
   }
   return out;
 }
 
-function podEvidence(p: KObject, owner: ObjectRef, podRef: ObjectRef, container?: string): Partial<Evidence> {
-  const e: Partial<Evidence> = { objects: owner.kind === 'Pod' ? [podRef] : [owner, podRef], podName: p.metadata.name, namespace: p.metadata.namespace, nodeName: p.spec?.nodeName };
+function podEvidence(p: KObject, owner: ObjectRef, podRef: ObjectRef, container?: string, reason?: string, message?: unknown, more?: ObjectRef[]): Partial<Evidence> {
+  const objects = owner.kind === 'Pod' ? [podRef] : [owner, podRef];
+  if (more) objects.push(...more);
+  const e: Partial<Evidence> = { objects, podName: p.metadata.name, namespace: p.metadata.namespace, nodeName: p.spec?.nodeName };
   if (container) e.containerName = container;
+  if (reason) e.reason = reason;
+  if (message !== undefined && message !== null) e.message = String(message);
   return e;
 }
 
-function containerEvidence(e: Partial<Evidence>, reason: string, message: string | undefined, restarts: number, last: { exitCode?: number; reason?: string } | undefined): Partial<Evidence> {
+function containerEvidence(
+  e: Partial<Evidence>,
+  reason: string,
+  message: string | undefined,
+  restarts: number,
+  last: { exitCode?: number; reason?: string } | undefined,
+  memoryLimit?: string,
+): Partial<Evidence> {
   e.reason = reason;
   if (message) e.message = message;
   e.restartCount = restarts;
   if (last?.exitCode !== undefined) e.exitCode = last.exitCode;
   if (last?.reason) e.terminationReason = last.reason;
+  if (memoryLimit) e.memoryLimit = memoryLimit;
   return e;
 }
 
@@ -373,40 +384,48 @@ function imageOf(p: KObject, container: string): string | undefined {
 }
 
 /** ConfigMaps and Secrets a pod refers to (env, envFrom, volumes, projected) that are not in the cache. */
+interface RefCheck {
+  view: ClusterView;
+  ns: string;
+  out: ObjectRef[];
+}
+
+function checkRef(r: RefCheck, kind: 'ConfigMap' | 'Secret', name: string | undefined, optional: boolean | undefined): void {
+  if (!name || optional) return;
+  const k = kind === 'ConfigMap' ? 'configmaps' : 'secrets';
+  if (!r.view.known(k) || r.view.get(k, r.ns, name)) return;
+  if (!r.out.some((m) => m.kind === kind && m.name === name)) r.out.push({ kind, namespace: r.ns, name });
+}
+
 export function missingRefs(p: KObject, view: ClusterView): ObjectRef[] {
-  const ns = p.metadata.namespace!;
-  const out: ObjectRef[] = [];
-  const seen = new Set<string>();
-  const check = (kind: 'ConfigMap' | 'Secret', name: string | undefined, optional: boolean | undefined) => {
-    if (!name || optional) return;
-    const k = kind === 'ConfigMap' ? 'configmaps' : 'secrets';
-    if (!view.known(k) || seen.has(`${kind}/${name}`)) return;
-    seen.add(`${kind}/${name}`);
-    if (!view.get(k, ns, name)) out.push({ kind, namespace: ns, name });
-  };
+  // Nothing counts as missing before the caches listed (runs for every failing pod, so no closures here).
+  if (!view.known('configmaps') && !view.known('secrets')) return [];
+  const r: RefCheck = { view, ns: p.metadata.namespace!, out: [] };
   type Env = { valueFrom?: { configMapKeyRef?: { name?: string; optional?: boolean }; secretKeyRef?: { name?: string; optional?: boolean } } };
   type EnvFrom = { configMapRef?: { name?: string; optional?: boolean }; secretRef?: { name?: string; optional?: boolean } };
-  const containers = [...((p.spec?.initContainers as unknown[]) ?? []), ...((p.spec?.containers as unknown[]) ?? [])] as Array<{ env?: Env[]; envFrom?: EnvFrom[] }>;
-  for (const c of containers) {
-    for (const e of c.env ?? []) {
-      check('ConfigMap', e.valueFrom?.configMapKeyRef?.name, e.valueFrom?.configMapKeyRef?.optional);
-      check('Secret', e.valueFrom?.secretKeyRef?.name, e.valueFrom?.secretKeyRef?.optional);
-    }
-    for (const e of c.envFrom ?? []) {
-      check('ConfigMap', e.configMapRef?.name, e.configMapRef?.optional);
-      check('Secret', e.secretRef?.name, e.secretRef?.optional);
+  type Container = { env?: Env[]; envFrom?: EnvFrom[] };
+  for (const list of [p.spec?.initContainers as Container[] | undefined, p.spec?.containers as Container[] | undefined]) {
+    for (const c of list ?? []) {
+      for (const e of c.env ?? []) {
+        checkRef(r, 'ConfigMap', e.valueFrom?.configMapKeyRef?.name, e.valueFrom?.configMapKeyRef?.optional);
+        checkRef(r, 'Secret', e.valueFrom?.secretKeyRef?.name, e.valueFrom?.secretKeyRef?.optional);
+      }
+      for (const e of c.envFrom ?? []) {
+        checkRef(r, 'ConfigMap', e.configMapRef?.name, e.configMapRef?.optional);
+        checkRef(r, 'Secret', e.secretRef?.name, e.secretRef?.optional);
+      }
     }
   }
   type Vol = { configMap?: { name?: string; optional?: boolean }; secret?: { secretName?: string; optional?: boolean }; projected?: { sources?: Array<{ configMap?: { name?: string; optional?: boolean }; secret?: { name?: string; optional?: boolean } }> } };
   for (const v of (p.spec?.volumes as Vol[] | undefined) ?? []) {
-    check('ConfigMap', v.configMap?.name, v.configMap?.optional);
-    check('Secret', v.secret?.secretName, v.secret?.optional);
+    checkRef(r, 'ConfigMap', v.configMap?.name, v.configMap?.optional);
+    checkRef(r, 'Secret', v.secret?.secretName, v.secret?.optional);
     for (const s of v.projected?.sources ?? []) {
-      check('ConfigMap', s.configMap?.name, s.configMap?.optional);
-      check('Secret', s.secret?.name, s.secret?.optional);
+      checkRef(r, 'ConfigMap', s.configMap?.name, s.configMap?.optional);
+      checkRef(r, 'Secret', s.secret?.name, s.secret?.optional);
     }
   }
-  return out;
+  return r.out;
 }
 
 export function nodeRule(n: KObject, view: ClusterView, o: RuleOptions): readonly Finding[] {
