@@ -11,6 +11,7 @@ import type { ApiDeps } from '../core/api/deps';
 import { ApiError, toApiError } from '../core/api/errors';
 import type { AnyHandler, HandlerMap } from '../core/api/handlers';
 import { contextOf } from '../core/api/common';
+import { pipeAppProxy } from '../core/api/integrations';
 import { allowedHosts, authenticate, bearer, cookieToken, COOKIE, hostOk, isLoopback, originOk } from './auth';
 import { matchPath, methodMatches, type Match } from './match';
 import { FALLBACK_STATUS_JS, findWebviewDir, serveStatic } from './static';
@@ -162,6 +163,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (!auth.ok) return sendError(res, new ApiError('unauthorized', 'missing or wrong token: open the URL `kubegraf web` printed, or send Authorization: Bearer <token>', 401));
     if (method !== 'GET' && method !== 'HEAD' && !originOk(req, allowed, scheme)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
     try {
+      // In-cluster UIs (Kiali, MLflow) stream through as they are: method, body, status and content type. (The
+      // webview bridge, which has no HTTP, reaches the same apps through the routes' JSON handlers.)
+      if (m.id === 'kiali.proxy' || m.id === 'mlflow.proxy') {
+        return await pipeAppProxy(o.deps, m.id === 'kiali.proxy' ? 'kiali' : 'mlflow', req, res, m.pathParams.path ?? '', u.searchParams, u.searchParams.get('context') ?? undefined);
+      }
       let raw: Record<string, unknown> = { ...queryParams(u) };
       if (method === 'POST' || method === 'PUT' || method === 'DELETE' || method === 'PATCH') {
         const text = await readBody(req, limit);
@@ -187,7 +193,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       sendJson(res, 200, result);
     } catch (e) {
       const err = toApiError(e);
-      if (err.status >= 500 && err.status !== 501 && err.status !== 503 && err.status !== 504) log(`kubegraf web: ${method} ${u.pathname}: ${(e as Error)?.stack ?? String(e)}`);
+      // 501-504 are answers about something else (not built here, an upstream that failed, is down or slow), not our bugs.
+      if (err.status >= 500 && (err.status < 501 || err.status > 504)) log(`kubegraf web: ${method} ${u.pathname}: ${(e as Error)?.stack ?? String(e)}`);
       sendError(res, err);
     }
   }

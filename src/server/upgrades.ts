@@ -5,6 +5,7 @@ import type { Caller } from '../shared/route';
 import type { ApiDeps } from '../core/api/deps';
 import { executionStream } from '../core/api/incidents';
 import { metricsStream } from '../core/api/metrics';
+import { mlJobLogsStream } from '../core/api/integrations';
 
 export interface UpgradeContext {
   deps: ApiDeps;
@@ -18,4 +19,5 @@ export type UpgradeHandler = (ws: WebSocket, params: never, ctx: UpgradeContext)
 export const ENGINE_UPGRADES = {
   'execution.stream': ((ws, p: { id?: string }, u) => executionStream(ws, p, u.deps)) as UpgradeHandler,
   'ws.metrics': ((ws, p: { context?: string; namespace?: string }, u) => metricsStream(ws, p, u.deps)) as UpgradeHandler,
+  'ml.jobs.logsWs': ((ws, p: { context?: string; namespace: string; name: string; tailLines?: number }, u) => mlJobLogsStream(ws, p, u.deps)) as UpgradeHandler,
 } as const;

@@ -115,13 +115,14 @@ export function bridgeTransport(post: (m: BridgeRequest) => void, subscribe: (on
     else p.reject(new ApiCallError(r.error.code, r.error.message, r.error.status, r.error.details));
   });
   return {
-    request(id, _r, params) {
+    request(id, r, params) {
       const reqId = ++seq;
+      const wait = r.timeoutMs ?? timeoutMs;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           pending.delete(reqId);
-          reject(new ApiCallError('timeout', `${id} got no answer in ${timeoutMs / 1000}s`));
-        }, timeoutMs);
+          reject(new ApiCallError('timeout', `${id} got no answer in ${wait / 1000}s`));
+        }, wait);
         pending.set(reqId, { resolve, reject, timer });
         post({ type: 'api.request', reqId, id, params });
       });

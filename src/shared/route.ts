@@ -17,12 +17,14 @@ export interface Route<P = unknown, R = unknown> {
   readonly params: z.ZodType<P>;
   /** Phantom: carries the result type to the typed client and the handler signature. Never set. */
   readonly result?: R;
+  /** How long a client waits for the answer, for routes that are slow by nature (an AI answer); else its default. */
+  readonly timeoutMs?: number;
 }
 
 /** `route<Result>()('GET', '/api/pods', 'kube', 'List pods', schema)`: the result type is given, the params inferred. */
 export const route =
   <R>() =>
-  <P>(method: Method, path: string, owner: Owner, doc: string, params: z.ZodType<P>): Route<P, R> => ({ method, path, owner, doc, params });
+  <P>(method: Method, path: string, owner: Owner, doc: string, params: z.ZodType<P>, opts?: { timeoutMs?: number }): Route<P, R> => ({ method, path, owner, doc, params, ...opts });
 
 export type ParamsOf<T> = T extends Route<infer P, unknown> ? P : never;
 export type ResultOf<T> = T extends Route<unknown, infer R> ? R : never;

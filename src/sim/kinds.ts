@@ -96,6 +96,7 @@ export const BUILTIN_TYPES: ResourceType[] = [
     subresources: [status('CustomResourceDefinition')],
   }),
   t('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+  t('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   t('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, { verbs: ['create'], virtual: true }),
   t('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, { verbs: ['create'], virtual: true }),
   t('metrics.k8s.io', 'v1beta1', 'nodes', 'NodeMetrics', false, { verbs: RO, virtual: true }),

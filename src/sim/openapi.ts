@@ -65,6 +65,7 @@ const SHARED: Record<string, Schema> = {
       generateName: str('Optional prefix the server uses to generate a unique name.'),
       namespace: str('Namespace defines the space within which each name must be unique.'),
       uid: str('UID is the unique in time and space value for this object.'),
+      selfLink: str('Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.'),
       resourceVersion: str('An opaque value that represents the internal version of this object.'),
       generation: { type: 'integer', format: 'int64', description: 'A sequence number representing a specific generation of the desired state.' },
       creationTimestamp: { type: 'string', format: 'date-time', description: 'Time this object was created.' },
@@ -307,6 +308,11 @@ function kindSchema(ctx: SimContext, rt: ResourceType): Schema {
     ...(body ? {} : { 'x-kubernetes-preserve-unknown-fields': true }),
     'x-kubernetes-group-version-kind': gvk,
   };
+}
+
+/** The schema of a kind, with the shared component schemas its `$ref`s name (for server-side field validation). */
+export function kindSchemaOf(ctx: SimContext, rt: ResourceType): { schema: Schema; components: Record<string, Schema> } {
+  return { schema: kindSchema(ctx, rt), components: { ...SHARED, [SCALE]: SCALE_SCHEMA } };
 }
 
 const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';

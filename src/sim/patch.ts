@@ -265,9 +265,9 @@ const omit = (m: JMap, key: string): JMap => Object.fromEntries(Object.entries(m
 // set is recorded in managedFields, fields it applied before and no longer applies are removed, and
 // fields another applier owns with a different value conflict unless forced.
 
-type FieldSet = { [seg: string]: FieldSet };
+export type FieldSet = { [seg: string]: FieldSet };
 
-interface ManagedFieldsEntry {
+export interface ManagedFieldsEntry {
   manager: string;
   operation: string;
   apiVersion?: string;
@@ -310,7 +310,7 @@ function serverSideApply(current: KObj | undefined, text: string, rt: ResourceTy
   const live: JMap = current ? clone(current) : {};
   if (current) {
     const conflicts = findConflicts(fields, config, live, others);
-    if (conflicts.length && !opts.force) throw conflictError(conflicts, apiVersion);
+    if (conflicts.length && !opts.force) throw conflictError(conflicts);
     for (const c of conflicts) for (const o of others) if (o.fieldsV1) removePath(o.fieldsV1, c.segs);
   }
   const merged = applyMerge(live, config, rt.kind, []) as KObj;
@@ -359,7 +359,7 @@ function applyMerge(live: Json, config: Json, kind: string, path: string[]): Jso
 const keySeg = (item: JMap, key: string) => `k:${JSON.stringify({ [key]: item[key] })}`;
 
 /** The managedFields (FieldsV1) set of the fields a configuration sets. */
-function fieldSet(config: JMap, kind: string, path: string[]): FieldSet {
+export function fieldSet(config: JMap, kind: string, path: string[]): FieldSet {
   const out: FieldSet = {};
   for (const [k, v] of Object.entries(config)) {
     const sub = [...path, k];
@@ -388,7 +388,7 @@ function step(v: Json, seg: string): { found: boolean; value?: Json; remove?: ()
   return { found: false };
 }
 
-function resolve(v: Json, segs: string[]): { found: boolean; value?: Json } {
+export function resolve(v: Json, segs: string[]): { found: boolean; value?: Json } {
   let cur: { found: boolean; value?: Json } = { found: true, value: v };
   for (const s of segs) {
     if (!cur.found) break;
@@ -397,7 +397,7 @@ function resolve(v: Json, segs: string[]): { found: boolean; value?: Json } {
   return cur;
 }
 
-function leaves(set: FieldSet, prefix: string[] = []): string[][] {
+export function leaves(set: FieldSet, prefix: string[] = []): string[][] {
   const out: string[][] = [];
   for (const [seg, child] of Object.entries(set)) {
     if (seg === '.') continue;
@@ -408,14 +408,24 @@ function leaves(set: FieldSet, prefix: string[] = []): string[][] {
   return out;
 }
 
-const hasPath = (set: FieldSet | undefined, segs: string[]) => segs.reduce<FieldSet | undefined>((s, seg) => s?.[seg], set) !== undefined;
+export const hasPath = (set: FieldSet | undefined, segs: string[]) => segs.reduce<FieldSet | undefined>((s, seg) => s?.[seg], set) !== undefined;
 
-function removePath(set: FieldSet, segs: string[]): void {
-  const parent = segs.slice(0, -1).reduce<FieldSet | undefined>((s, seg) => s?.[seg], set);
-  if (parent) delete parent[segs[segs.length - 1]];
+/** Removes one owned field and every ancestor it leaves empty (a keyed element's '.' marker does not count). */
+export function removePath(set: FieldSet, segs: string[]): void {
+  const chain: FieldSet[] = [set];
+  for (const seg of segs.slice(0, -1)) {
+    const next = chain[chain.length - 1][seg];
+    if (!next) return;
+    chain.push(next);
+  }
+  delete chain[chain.length - 1][segs[segs.length - 1]];
+  for (let i = chain.length - 1; i > 0; i--) {
+    if (Object.keys(chain[i]).some((k) => k !== '.')) break;
+    delete chain[i - 1][segs[i - 1]];
+  }
 }
 
-interface Conflict { manager: string; segs: string[] }
+interface Conflict { entry: ManagedFieldsEntry; segs: string[] }
 
 function findConflicts(fields: FieldSet, config: JMap, live: JMap, others: ManagedFieldsEntry[]): Conflict[] {
   const out: Conflict[] = [];
@@ -424,7 +434,7 @@ function findConflicts(fields: FieldSet, config: JMap, live: JMap, others: Manag
     const want = resolve(cfg, segs).value;
     const have = resolve(live, segs);
     if (have.found && deepEqual(have.value, want)) continue;
-    for (const o of others) if (hasPath(o.fieldsV1, segs)) out.push({ manager: o.manager, segs });
+    for (const o of others) if (hasPath(o.fieldsV1, segs)) out.push({ entry: o, segs });
   }
   return out;
 }
@@ -441,17 +451,22 @@ function pathString(segs: string[]): string {
     .join('');
 }
 
-function conflictError(conflicts: Conflict[], apiVersion: string): StatusError {
-  const who = (m: string) => `"${m}" using ${apiVersion}`;
+/** A manager as the server names it in conflicts: `"kubectl" with subresource "scale" using apps/v1`. */
+function printManager(e: ManagedFieldsEntry): string {
+  return `${JSON.stringify(e.manager)}${e.subresource ? ` with subresource ${JSON.stringify(e.subresource)}` : ''} using ${e.apiVersion ?? ''}`;
+}
+
+function conflictError(conflicts: Conflict[]): StatusError {
+  const who = conflicts.map((c) => ({ ...c, m: printManager(c.entry) }));
   const message =
-    conflicts.length === 1
-      ? `Apply failed with 1 conflict: conflict with ${who(conflicts[0].manager)}: ${pathString(conflicts[0].segs)}`
-      : `Apply failed with ${conflicts.length} conflicts: ${[...new Set(conflicts.map((c) => c.manager))]
+    who.length === 1
+      ? `Apply failed with 1 conflict: conflict with ${who[0].m}: ${pathString(who[0].segs)}`
+      : `Apply failed with ${who.length} conflicts: ${[...new Set(who.map((c) => c.m))]
           .sort()
-          .map((m) => `conflicts with ${who(m)}:\n${conflicts.filter((c) => c.manager === m).map((c) => `- ${pathString(c.segs)}`).join('\n')}`)
+          .map((m) => `conflicts with ${m}:\n${who.filter((c) => c.m === m).map((c) => `- ${pathString(c.segs)}`).join('\n')}`)
           .join('\n')}`;
   return new StatusError(409, 'Conflict', message, {
-    causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${who(c.manager)}`, field: pathString(c.segs) })),
+    causes: who.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.m}`, field: pathString(c.segs) })),
   });
 }
 

@@ -14,9 +14,10 @@ import { columnDefinitions, columnsFor, tableRow, type IncludeObject } from './t
 import { applyPatch } from './patch';
 import { can } from './authz';
 import { serveOpenApi } from './openapi';
-import { validate } from './validate';
+import { admit, admitSubresource } from './admission';
 import { evictionAllowed } from './controllers/pdb';
 import { decodeProtobufObject, isProtobuf } from './protobuf';
+import { serveProxy } from './serviceProxy';
 
 const MAX_BODY = 3 * 1024 * 1024; // the API server's own request size limit
 
@@ -124,6 +125,7 @@ export class ApiHandler {
         throw NOT_FOUND_PATH();
       }
       if (await this.opts.intercept(req, res)) return;
+      if (await serveProxy(this.ctx, req, res, url, user)) return;
       if (await this.nonResource(req, res, url)) return;
       const r = this.resolve(req, url, user);
       if (!r) throw NOT_FOUND_PATH();
@@ -456,7 +458,7 @@ export class ApiHandler {
     this.checkTypeMeta(r, o);
     o.metadata ??= { name: '' };
     this.checkNamespace(r, o);
-    validate(r.rt, o);
+    admit(this.ctx, r, res, o, undefined, 'create');
     const created = this.ctx.store.create(r.rt, o, { dryRun: this.dryRun(r) });
     this.respond(r, res, 201, created);
   }
@@ -468,8 +470,8 @@ export class ApiHandler {
     if (o.metadata.name && o.metadata.name !== r.name) throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${r.name})`);
     o.metadata.name = r.name!;
     if (r.rt.namespaced) o.metadata.namespace = r.namespace;
-    validate(r.rt, o);
     const exists = this.ctx.store.get(this.tk(r), r.namespace, r.name!);
+    admit(this.ctx, r, res, o, exists, exists ? 'update' : 'create');
     if (!exists) {
       this.checkNamespace(r, o);
       this.respond(r, res, 201, this.ctx.store.create(r.rt, o, { dryRun: this.dryRun(r) }));
@@ -491,7 +493,7 @@ export class ApiHandler {
     next.metadata.name = r.name!;
     if (r.rt.namespaced) next.metadata.namespace = r.namespace;
     this.checkTypeMeta(r, next);
-    validate(r.rt, next);
+    admit(this.ctx, r, res, next, current, isApply ? 'apply' : 'patch');
     if (!current) {
       this.checkNamespace(r, next);
       this.respond(r, res, 201, this.ctx.store.create(r.rt, next, { dryRun: this.dryRun(r) }));
@@ -561,6 +563,7 @@ export class ApiHandler {
     const next = r.verb === 'patch' ? applyPatch(current, body, ct, r.rt) : decodeBody(body, ct || 'application/json');
     next.metadata = { ...current.metadata, ...(next.metadata ?? {}), name: current.metadata.name, namespace: current.metadata.namespace };
     const expectRV = r.verb === 'update' ? next.metadata.resourceVersion : undefined;
+    admitSubresource(r, current, next, 'status');
     this.respond(r, res, 200, this.ctx.store.update(r.rt, next, { subresource: 'status', expectRV, dryRun: this.dryRun(r) }));
   }
 
@@ -582,7 +585,9 @@ export class ApiHandler {
       throw invalid('Scale', 'autoscaling', r.name!, [{ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
     }
     const expectRV = r.verb === 'update' ? next.metadata?.resourceVersion : undefined;
-    const updated = this.ctx.store.update(r.rt, { ...current, spec: { ...current.spec, replicas } }, { expectRV, dryRun: this.dryRun(r) });
+    const scaled = { ...current, metadata: { ...current.metadata }, spec: { ...current.spec, replicas } };
+    admitSubresource(r, current, scaled, 'scale');
+    const updated = this.ctx.store.update(r.rt, scaled, { expectRV, dryRun: this.dryRun(r) });
     sendJson(res, 200, toScale(updated));
   }
 

@@ -157,6 +157,26 @@ const TABLES: Record<string, Column[]> = {
     AGE,
     ...workloadWide(podTemplate),
   ],
+  'discovery.k8s.io/endpointslices': [
+    NAME,
+    col('AddressType', (e) => e.addressType ?? ''),
+    col('Ports', (e) => ((e.ports ?? []) as KObj[]).map((p) => (p.port === undefined ? '<unset>' : String(p.port))).join(',') || '<unset>'),
+    col('Endpoints', (e) => {
+      const ips: string[] = ((e.endpoints ?? []) as KObj[]).flatMap((x) => x.addresses ?? []);
+      if (!ips.length) return '<none>';
+      return ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(',');
+    }),
+    AGE,
+  ],
+  'apps/controllerrevisions': [
+    NAME,
+    col('Controller', (c) => {
+      const ref = (c.metadata.ownerReferences ?? []).find((o) => o.controller);
+      return ref ? `${ref.kind.toLowerCase()}.${ref.apiVersion.split('/')[0]}/${ref.name}` : '<none>';
+    }),
+    col('Revision', (c) => c.revision ?? 0, { type: 'integer' }),
+    AGE,
+  ],
   'batch/jobs': [
     NAME,
     col('Status', (j) => {

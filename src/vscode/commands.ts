@@ -181,11 +181,18 @@ async function restart(f: Faces, arg: unknown): Promise<void> {
 }
 
 async function rollback(f: Faces, arg: unknown): Promise<void> {
-  const t = await target(f, arg, 'rollback', ['deployments.apps']);
+  const t = await target(f, arg, 'rollback');
   const actions = f.host.engine.actions(t.context);
-  const revs = (await actions.revisions(t.namespace ?? 'default', t.name)).filter((r) => !r.current);
+  const ns = t.namespace ?? 'default';
+  const revs = (await actions.revisions(ns, t.name, t.kind)).filter((r) => !r.current);
   if (!revs.length) throw new Error(`${label(t)} has no previous revision to roll back to.`);
   const r = await pick(revs.map((x) => ({ label: `Revision ${x.revision}`, description: x.images.join(', '), detail: x.createdAt, rev: x.revision })), 'Roll back to');
+  // What the rollback changes, as the server would store it (dry run), before anything is replaced.
+  const preview = await f.host.progress(`Checking the rollback of ${label(t)}…`, () => actions.previewRollback(t.kind, ns, t.name, r.rev));
+  if (!preview) return; // The failure was already shown.
+  const changes = preview.diff.split('\n').filter((l) => /^[+-](?![+-])/.test(l));
+  const detail = preview.changed ? `Pods are replaced by a rolling update. Images: ${preview.images.join(', ')}.\n\n${changes.slice(0, 12).join('\n')}${changes.length > 12 ? `\n… ${changes.length - 12} more changed lines` : ''}` : 'The pod template of that revision is the one running now: nothing would change.';
+  await confirm(`Roll back ${label(t)} to revision ${r.rev}?`, detail, 'Roll Back');
   await f.host.progress(`Rolling back ${label(t)} to revision ${r.rev}…`, () => actions.rollback(t.kind, t.namespace ?? 'default', t.name, r.rev));
 }
 

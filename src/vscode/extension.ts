@@ -1,6 +1,7 @@
 // Extension entry. Activation is cheap: views, commands and providers are registered, but the Kubernetes engine is
 // only built (and clusters probed) when a view shows its contents or a command needs it.
 import * as vscode from 'vscode';
+import { registerChatParticipant } from './chatParticipant';
 import { ClusterTree } from './clusterTree';
 import { registerCommands, type Faces } from './commands';
 import { KubeGrafHost } from './host';
@@ -95,6 +96,13 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
     ...registerCommands(faces),
     { dispose: () => void h.dispose() },
   );
+  // `@kubegraf` in chat: only where this VS Code has the chat API; activation never depends on it.
+  try {
+    const participant = registerChatParticipant(h);
+    if (participant) ext.subscriptions.push(participant);
+  } catch (e) {
+    console.warn(`KubeGraf: chat participant not registered: ${(e as Error).message}`);
+  }
   return { host: h };
 }
 

@@ -30,6 +30,21 @@ export const CONFIGURATION = {
   },
 };
 
+/** `@kubegraf` in VS Code chat (src/vscode/chatParticipant.ts; the id must match CHAT_PARTICIPANT_ID there). */
+export const CHAT_PARTICIPANTS = [
+  {
+    id: 'kubegraf.assistant',
+    name: 'kubegraf',
+    fullName: 'KubeGraf',
+    description: 'Ask about your cluster (read-only lookups)',
+    isSticky: true,
+    commands: [
+      { name: 'incidents', description: 'What is wrong in the cluster right now' },
+      { name: 'explain', description: 'Explain an incident or object and the safest fix' },
+    ],
+  },
+];
+
 /** The keys of package.json this extension owns. */
 export function extensionManifest(): Record<string, unknown> {
   const menus: Record<string, Array<Record<string, string>>> = { commandPalette: [] };
@@ -60,6 +75,7 @@ export function extensionManifest(): Record<string, unknown> {
       commands: COMMANDS.map((c) => (c.icon ? { command: c.id, title: c.title, category: CATEGORY, icon: c.icon } : { command: c.id, title: c.title, category: CATEGORY })),
       menus,
       configuration: CONFIGURATION,
+      chatParticipants: CHAT_PARTICIPANTS,
     },
   };
 }

@@ -1,52 +1,15 @@
 // The dashboard in real Chromium against `kubegraf web --demo`: what a user does on first contact, end to end.
 // Debian's chromium (apt-get install chromium) is driven by playwright-core; nothing is downloaded.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { cliArgs } from '../helpers/cli';
+import { CHROMIUM, CHROMIUM_ARGS, ensureWebviewBuilt, SHOTS, startWebDemo, type WebDemo } from './helpers/webDemo';
 
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function ensureWebviewBuilt(): Promise<void> {
-  if (existsSync(join(ROOT, 'dist', 'webview', 'index.html'))) return;
-  // A variable specifier: the test tsconfig resolves CommonJS-style and vite ships ESM types only.
-  const spec = 'vite';
-  const { build } = (await import(spec)) as { build: (c: object) => Promise<unknown> };
-  await build({ configFile: join(ROOT, 'webviews', 'vite.config.ts'), logLevel: 'warn' });
-}
-
-/** Starts `kubegraf web --demo` (the built command) and resolves with its ready line. */
-function startServer(): Promise<{ proc: ChildProcess; url: string; token: string; base: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, cliArgs('web', '--demo', '--port', '0', '--no-open', '--data-dir', mkdtempSync(join(tmpdir(), 'kubegraf-browser-e2e-'))), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } });
-    let err = '';
-    proc.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-    const timer = setTimeout(() => reject(new Error(`kubegraf web did not print a ready line in 60 s:\n${err}`)), 60_000);
-    proc.on('exit', (code) => reject(new Error(`kubegraf web exited with ${code}:\n${err}`)));
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      try {
-        const m = JSON.parse(line) as { event?: string; url?: string; token?: string };
-        if (m.event === 'ready' && m.url && m.token) {
-          clearTimeout(timer);
-          resolve({ proc, url: m.url, token: m.token, base: new URL(m.url).origin });
-        }
-      } catch {
-        // Not JSON: a human line.
-      }
-    });
-  });
-}
 
 describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: { proc: ChildProcess; url: string; token: string; base: string };
+  let server: WebDemo;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -80,7 +43,7 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     this.timeout(180_000);
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     await ensureWebviewBuilt();
-    server = await startServer();
+    server = await startWebDemo('browser-e2e');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
     page = await ctx.newPage();

@@ -264,10 +264,11 @@ describe('kubegraf web: API against the demo cluster', function () {
     assert.equal((await A.get('/api/auth/me')).body.accounts, false);
   });
 
-  it('routes of engines not built answer 501 with a clear message', async () => {
-    const r = await A.post('/api/ai/chat', { message: 'hi' });
+  it('self-update, which KubeGraf leaves to VS Code and npm, answers 501 saying how to update', async () => {
+    const r = await A.post('/api/updates/install', {});
     assert.equal(r.status, 501);
     assert.equal(r.body.error.code, 'notImplemented');
+    assert.match(r.body.error.message, /marketplace|npm install/);
   });
 
   it('/ws: snapshot on subscribe, then changes, for one namespace', async () => {

@@ -25,6 +25,7 @@ import { Settings } from './pages/settings';
 import { CustomResources } from './pages/customResources';
 import { AutoFix } from './pages/autofix';
 import { RoutesPage } from './pages/routesPage';
+import { Assistant } from './pages/assistant';
 import { Empty } from './ui/states';
 import type { IncidentSummary } from '../../src/shared/incidents';
 
@@ -42,6 +43,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   settings: Settings,
   customResources: CustomResources,
   autofix: AutoFix,
+  assistant: Assistant,
 };
 
 /** Without a valid token every call answers 401: say how to get in rather than showing a wall of errors. */

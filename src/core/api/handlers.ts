@@ -1,6 +1,7 @@
 // Every handler this process has, keyed by route id. Routes without one (engines not wired yet) answer 501.
 import type { Caller } from '../../shared/route';
 import type { RouteId } from '../../shared/routeTable';
+import { AI_HANDLERS } from './ai';
 import { CLUSTER_HANDLERS } from './cluster';
 import { INCIDENT_HANDLERS } from './incidents';
 import { METRIC_HANDLERS } from './metrics';
@@ -24,4 +25,5 @@ export const ALL_HANDLERS: HandlerMap = {
   ...KUBE_SERVER_HANDLERS,
   ...(INCIDENT_HANDLERS as unknown as HandlerMap),
   ...(METRIC_HANDLERS as unknown as HandlerMap),
+  ...(AI_HANDLERS as unknown as HandlerMap),
 };

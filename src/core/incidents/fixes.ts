@@ -210,6 +210,8 @@ export interface FixPlan {
   /** What the execution prints before calling. */
   describe: string;
   run(actions: KubeActions): Promise<void>;
+  /** For fixes without an `after` object (deletes): the same call as a server-side dry run. */
+  dryRun?(actions: KubeActions): Promise<void>;
   /** Reads the target back and says what it is now. */
   verify(actions: KubeActions): Promise<string>;
   undo?: { description: string; yaml: string };
@@ -332,6 +334,7 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
         before,
         describe: `delete pod ${t.namespace}/${t.name}${force ? ' (grace period 0)' : ''}`,
         run: async (a) => a.delete('pods', t.namespace, t.name, force ? { gracePeriodSeconds: 0 } : {}),
+        dryRun: async (a) => a.delete('pods', t.namespace, t.name, { ...(force ? { gracePeriodSeconds: 0 } : {}), dryRun: true }),
         verify: async (a) => {
           try {
             const o = await a.get('pods', t.namespace, t.name);
@@ -383,8 +386,15 @@ export async function previewPlan(plan: FixPlan, inc: Incident, actions: KubeAct
     } catch (e) {
       validationError = toKubeError(e).message;
     }
+  } else if (plan.dryRun) {
+    try {
+      await plan.dryRun(actions);
+      validated = true;
+    } catch (e) {
+      validationError = toKubeError(e).message;
+    }
   } else {
-    validationError = 'deletes cannot be dry-run through this engine; checked by permission only';
+    validationError = 'this fix has no server-side dry run; checked by permission only';
   }
   let allowed = false;
   let reason: string | undefined;
@@ -394,9 +404,8 @@ export async function previewPlan(plan: FixPlan, inc: Incident, actions: KubeAct
   } catch (e) {
     reason = `could not check permission: ${toKubeError(e).message}`;
   }
-  if (!plan.after && allowed) validated = true;
   const p: FixPreview = { incidentId: inc.id, fix: plan.fix, diff, validated, allowed, permission: plan.permission };
-  if (validationError && !(validated && !plan.after)) p.validationError = validationError;
+  if (validationError) p.validationError = validationError;
   if (reason) p.reason = reason;
   return p;
 }

@@ -2,7 +2,6 @@
 import { loadAll, dump } from 'js-yaml';
 import { createTwoFilesPatch } from 'diff';
 import {
-  AppsV1Api,
   AuthorizationV1Api,
   CoreV1Api,
   KubernetesObjectApi,
@@ -44,9 +43,38 @@ export interface LogTarget {
 type FindCache = (kind: { group: string; plural: string }, ns?: string) => WatchCache | undefined;
 
 const FIELD_MANAGER = 'kubegraf';
-const REVISION = 'deployment.kubernetes.io/revision';
+const ROLLBACK_KINDS = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps'];
+
+type PodTemplate = { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { containers?: Array<{ image?: string }> } };
+
+/** What a rollback would change, from a server-side dry run. */
+export interface RollbackPreview extends ApplyPreview {
+  revision: number;
+  images: string[];
+}
+
+const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
+
+/** Key-order-independent JSON, so templates that differ only in key order compare equal. */
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function selectorText(sel: LabelSelector | undefined): string {
+  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of (sel as { matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined)?.matchExpressions ?? []) {
+    if (e.operator === 'In' || e.operator === 'NotIn') parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
 const merge = () => setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-const jsonPatch = () => setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 
 /** What a YAML diff should show: no managedFields, no resourceVersion churn. */
 function forDiff(o: unknown): unknown {
@@ -105,6 +133,15 @@ export class KubeActions {
     const o = await this.get(kind, namespace, name);
     delete o.metadata.managedFields;
     return toYaml(o);
+  }
+
+  /**
+   * A GET of any API path (aggregated APIs such as metrics.k8s.io, non-resource paths), parsed as JSON, through this
+   * context's authenticated transport. A non-2xx reply fails as a typed KubeError.
+   */
+  raw<T = unknown>(path: string, o: { accept?: string; query?: Record<string, string | number | boolean | undefined>; timeoutMs?: number } = {}): Promise<T> {
+    if (!path.startsWith('/')) return Promise.reject(new KubeError('invalid', `an API path must start with "/", got "${path}"`));
+    return guarded(() => this.conn.http.json<T>(path, { accept: o.accept, query: o.query, timeoutMs: o.timeoutMs }));
   }
 
   /** Lists (all pages) straight from the server, for one-off reads that need no watch. */
@@ -233,10 +270,11 @@ export class KubeActions {
 
   // ---------------- delete ----------------
 
-  async delete(kind: string, namespace: string | undefined, name: string, o: { gracePeriodSeconds?: number; propagation?: 'Background' | 'Foreground' | 'Orphan' } = {}): Promise<void> {
+  /** Deletes one object; `dryRun` asks the server to validate the delete (`dryRun=All`) without deleting. */
+  async delete(kind: string, namespace: string | undefined, name: string, o: { gracePeriodSeconds?: number; propagation?: 'Background' | 'Foreground' | 'Orphan'; dryRun?: boolean } = {}): Promise<void> {
     const d = this.kind(kind);
     this.need(d, 'delete');
-    await guarded(() => this.objects.delete(this.header(d, namespace, name), undefined, undefined, o.gracePeriodSeconds, undefined, o.propagation ?? 'Background'));
+    await guarded(() => this.objects.delete(this.header(d, namespace, name), undefined, o.dryRun ? 'All' : undefined, o.gracePeriodSeconds, undefined, o.propagation ?? 'Background'));
   }
 
   /** Deletes several objects (of any kinds) with bounded concurrency; reports each failure, never throws for one. */
@@ -278,40 +316,94 @@ export class KubeActions {
     await guarded(() => this.objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.StrategicMergePatch));
   }
 
-  /** A deployment's revisions, from its ReplicaSets' revision annotations, newest first. */
-  async revisions(namespace: string, deployment: string): Promise<RevisionInfo[]> {
-    const dep = await this.get('deployments', namespace, deployment);
-    const rss = (await this.selected('replicasets', namespace, dep.spec?.selector ?? {})).filter((r) => r.metadata.ownerReferences?.some((x) => x.uid === dep.metadata.uid));
-    const current = revisionOf(dep);
-    return rss
-      .filter((r) => revisionOf(r) > 0)
-      .map((r) => ({
-        revision: revisionOf(r),
-        name: r.metadata.name,
-        images: ((r.spec?.template?.spec?.containers ?? []) as Array<{ image?: string }>).map((c) => c.image ?? ''),
-        createdAt: r.metadata.creationTimestamp,
-        current: revisionOf(r) === current,
-      }))
-      .sort((a, b) => b.revision - a.revision);
+  /**
+   * A workload's revisions, newest first: a Deployment's from its ReplicaSets' revision annotations, a StatefulSet's or
+   * DaemonSet's from the ControllerRevisions its controller keeps (as `kubectl rollout history` reads them).
+   */
+  async revisions(namespace: string, name: string, kind = 'deployments'): Promise<RevisionInfo[]> {
+    return (await this.revisionSources(kind, namespace, name)).map(({ template: _t, ...info }) => info);
   }
 
-  /** `kubectl rollout undo [--to-revision]`: puts a ReplicaSet's pod template back on the deployment. */
-  async rollback(kind: string, namespace: string, name: string, toRevision?: number): Promise<number> {
+  /** Revisions with the pod template each one puts back. */
+  private async revisionSources(kind: string, namespace: string, name: string): Promise<Array<RevisionInfo & { template: PodTemplate }>> {
+    const d = this.kind(kind);
+    const id = kindId(d);
+    if (!ROLLBACK_KINDS.includes(id)) throw new KubeError('unsupported', `${d.kind} has no revision history`);
+    const o = await this.get(kind, namespace, name);
+    const images = (t: PodTemplate) => (t.spec?.containers ?? []).map((c) => c.image ?? '');
+    const ownedBy = (x: KObject) => x.metadata.ownerReferences?.some((r) => r.uid === o.metadata.uid && r.controller) ?? false;
+    if (id === 'deployments.apps') {
+      const current = revisionOf(o);
+      const rss = (await this.selected('replicasets', namespace, o.spec?.selector ?? {})).filter(ownedBy);
+      return rss
+        .filter((r) => revisionOf(r) > 0)
+        .map((r) => {
+          const template = clone(r.spec?.template ?? {}) as PodTemplate;
+          delete template.metadata?.labels?.['pod-template-hash'];
+          return { revision: revisionOf(r), name: r.metadata.name, images: images(template), createdAt: r.metadata.creationTimestamp, current: revisionOf(r) === current, template };
+        })
+        .sort((a, b) => b.revision - a.revision);
+    }
+    const labelSelector = selectorText(o.spec?.selector);
+    const crs = (await this.raw<{ items?: KObject[] }>(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/controllerrevisions`, { query: labelSelector ? { labelSelector } : {} })).items ?? [];
+    const out = crs.filter(ownedBy).map((cr) => {
+      const template = clone((cr as KObject & { data?: { spec?: { template?: PodTemplate } } }).data?.spec?.template ?? {}) as PodTemplate & { $patch?: string };
+      delete template.$patch;
+      return { revision: Number((cr as KObject & { revision?: number }).revision ?? 0), name: cr.metadata.name, images: images(template), createdAt: cr.metadata.creationTimestamp, current: false, template };
+    });
+    out.sort((a, b) => b.revision - a.revision);
+    // The StatefulSet names its update revision; a DaemonSet's current revision is the one holding its template.
+    const live = stableJson(o.spec?.template ?? {});
+    const cur = (id === 'statefulsets.apps' && out.find((r) => r.name === o.status?.updateRevision)) || out.find((r) => stableJson(r.template) === live) || out[0];
+    if (cur) cur.current = true;
+    return out;
+  }
+
+  /** Which revision a rollback goes to (default: the newest one that is not current) and the template it restores. */
+  private async rollbackTarget(kind: string, namespace: string, name: string, toRevision?: number): Promise<{ d: KindDescriptor; revision: RevisionInfo; template: PodTemplate }> {
     const d = this.kind(kind);
     this.need(d, 'rollback');
-    if (kindId(d) !== 'deployments.apps') throw new KubeError('unsupported', `rollback is implemented for Deployments, not ${d.kind}`);
-    const revs = await this.revisions(namespace, name);
+    const revs = await this.revisionSources(kind, namespace, name);
     const cur = revs.find((r) => r.current)?.revision ?? revs[0]?.revision;
     const target = toRevision ?? revs.find((r) => r.revision !== cur)?.revision;
     const rev = revs.find((r) => r.revision === target);
-    if (!rev) throw new KubeError('notFound', toRevision ? `revision ${toRevision} of deployment ${name} not found` : `deployment ${name} has no previous revision`);
+    const what = `${d.kind.toLowerCase()} ${name}`;
+    if (!rev) throw new KubeError('notFound', toRevision ? `revision ${toRevision} of ${what} not found` : `${what} has no previous revision`);
     if (rev.revision === cur) throw new KubeError('invalid', `revision ${rev.revision} is already the current one`);
-    const rs = await this.get('replicasets', namespace, rev.name);
-    const template = JSON.parse(JSON.stringify(rs.spec.template)) as { metadata?: { labels?: Record<string, string> } };
-    delete template.metadata?.labels?.['pod-template-hash'];
-    const apps = this.conn.kc.makeApiClient(AppsV1Api);
-    await guarded(() => apps.patchNamespacedDeployment({ name, namespace, body: [{ op: 'replace', path: '/spec/template', value: template }], fieldManager: FIELD_MANAGER }, jsonPatch()));
-    return rev.revision;
+    const { template, ...revision } = rev;
+    return { d, revision, template };
+  }
+
+  private patchTemplate(d: KindDescriptor, namespace: string, name: string, template: PodTemplate, dryRun: boolean): Promise<KObject> {
+    return guarded(() =>
+      this.conn.http.json<KObject>(resourcePath(d, namespace, name), {
+        method: 'PATCH',
+        body: [{ op: 'replace', path: '/spec/template', value: template }],
+        contentType: 'application/json-patch+json',
+        query: { fieldManager: FIELD_MANAGER, dryRun: dryRun ? 'All' : undefined },
+      }),
+    );
+  }
+
+  /**
+   * `kubectl rollout undo [--to-revision]` for Deployments, StatefulSets and DaemonSets: puts a revision's pod template
+   * back on the workload (its controller then rolls the pods). Returns the revision rolled back to.
+   */
+  async rollback(kind: string, namespace: string, name: string, toRevision?: number, o: { dryRun?: boolean } = {}): Promise<number> {
+    const t = await this.rollbackTarget(kind, namespace, name, toRevision);
+    await this.patchTemplate(t.d, namespace, name, t.template, o.dryRun === true);
+    return t.revision.revision;
+  }
+
+  /** The rollback as a server-side dry run: the diff between the live workload and what the server would store. */
+  async previewRollback(kind: string, namespace: string, name: string, toRevision?: number): Promise<RollbackPreview> {
+    const t = await this.rollbackTarget(kind, namespace, name, toRevision);
+    const live = await this.get(kind, namespace, name);
+    const dry = await this.patchTemplate(t.d, namespace, name, t.template, true);
+    const a = toYaml(forDiff(live));
+    const b = toYaml(forDiff(dry));
+    const label = `${kindId(t.d)}/${namespace}/${name}`;
+    return { revision: t.revision.revision, images: t.revision.images, diff: a === b ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (revision ${t.revision.revision})`, a, b), changed: a !== b };
   }
 
   // ---------------- nodes ----------------

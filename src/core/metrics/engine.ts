@@ -3,7 +3,6 @@
 // reports no numbers: nothing is ever made up. The metrics API cannot be watched, so sampling is the only way.
 import type { KubeEngine, Subscription } from '../kube/engine';
 import type { KObject } from '../kube/descriptors';
-import type { HttpClient } from '../kube/http';
 import { Emitter } from '../kube/emitter';
 import { KubeError, toKubeError } from '../kube/errors';
 import type { KubeGrafStore, MetricsBucketRow } from '../store/store';
@@ -99,9 +98,7 @@ export class MetricsEngine implements MetricsFacts {
 
   private rawGet(context: string, path: string): Promise<unknown> {
     if (this.o.get) return this.o.get(context, path);
-    // KubeActions keeps its connection private; its HttpClient is the one authenticated transport for this context.
-    const actions = this.o.kube.actions(context) as unknown as { conn: { http: HttpClient } };
-    return actions.conn.http.json(path);
+    return this.o.kube.actions(context).raw(path);
   }
 
   /** Starts sampling a context (idempotent); resolves after the first sample. */

@@ -161,7 +161,96 @@ const customApp = z.object({
   dryRun: boolish.optional(),
 });
 const none = z.object({});
-const proxy = z.object({ path: z.string().max(2048).optional() }).catchall(z.unknown());
+/** The app path, an explicit upstream method and JSON body (for faces that only send params), the rest is the query. */
+const proxy = z.object({ ...base, path: z.string().max(2048).optional(), method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(), body: z.unknown().optional() }).catchall(z.union([z.string().max(8192), z.number(), z.boolean(), z.array(z.union([z.string().max(8192), z.number(), z.boolean()])).max(100)]));
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'must be a Kubernetes quantity (e.g. 500m, 4, 16Gi)');
+const mlJobCreate = z.object({
+  ...base,
+  namespace: namespaceName,
+  name: z.string().regex(/^[a-z]([-a-z0-9]{0,48}[a-z0-9])?$/, 'must be a DNS label starting with a letter (at most 50 characters)'),
+  /** TrainJob (Kubeflow Trainer v2) or PyTorchJob (training-operator v1); default: whichever the cluster serves, TrainJob first. */
+  kind: z.enum(['TrainJob', 'PyTorchJob']).optional(),
+  image: z.string().min(1).max(512).regex(/^[^\s]+$/, 'must be an image reference without spaces'),
+  command: z.array(z.string().max(4096)).max(64).optional(),
+  args: z.array(z.string().max(4096)).max(256).optional(),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(32_768)).optional(),
+  /** Nodes (pods) in total: PyTorchJob = 1 Master + (nodes-1) Workers; TrainJob numNodes. */
+  nodes: int(1, 128).optional(),
+  gpusPerNode: int(0, 16).optional(),
+  cpu: quantity.optional(),
+  memory: quantity.optional(),
+  /** TrainJob: the (Cluster)TrainingRuntime to use (default torch-distributed). */
+  runtime: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/).optional(),
+  restartPolicy: z.enum(['OnFailure', 'Never', 'Always', 'ExitCode']).optional(),
+  backoffLimit: int(0, 100).optional(),
+  activeDeadlineSeconds: int(1, 31_536_000).optional(),
+  ttlSecondsAfterFinished: int(0, 31_536_000).optional(),
+  /** Kueue LocalQueue (label kueue.x-k8s.io/queue-name). */
+  queue: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/).optional(),
+  dryRun: boolish.optional(),
+});
+
+export interface TrafficNode {
+  id: string;
+  namespace: string;
+  workload?: string;
+  app?: string;
+  service?: string;
+  version?: string;
+  /** Requests per second in and out. */
+  requestsIn: number;
+  requestsOut: number;
+  /** Outside the asked namespaces (an ingress gateway, a caller elsewhere). */
+  outside: boolean;
+}
+
+export interface TrafficEdge {
+  source: string;
+  target: string;
+  protocol: string;
+  requestsPerSecond: number;
+  errorsPerSecond: number;
+  /** 0..1: 5xx (HTTP) or non-OK (gRPC) share. */
+  errorRate: number;
+  responseTimeMs?: number;
+  mtls: boolean;
+  health?: string;
+}
+
+export interface TrafficMetrics {
+  source: 'kiali';
+  namespaces: string[];
+  duration: string;
+  /** When Kiali computed the graph (ISO). */
+  timestamp: string;
+  nodes: TrafficNode[];
+  edges: TrafficEdge[];
+  totals: { requestsPerSecond: number; errorsPerSecond: number; errorRate: number };
+}
+
+export interface GpuMetricsReport {
+  source: 'dcgm-exporter';
+  scrapedAt: string;
+  gpus: Array<{
+    node: string;
+    gpu: string;
+    uuid?: string;
+    device?: string;
+    modelName?: string;
+    pod?: { namespace: string; name: string; container?: string };
+    utilizationPercent?: number;
+    memoryUsedMiB?: number;
+    memoryFreeMiB?: number;
+    memoryTotalMiB?: number;
+    temperatureC?: number;
+    powerW?: number;
+    smClockMHz?: number;
+    xidErrors?: number;
+  }>;
+  nodes: Array<{ node: string; gpus: number; busy: number; avgUtilizationPercent: number; memoryUsedMiB: number; memoryTotalMiB: number; powerW: number }>;
+  /** Exporter pods that could not be read, with why. */
+  errors: Array<{ pod: string; node?: string; message: string }>;
+}
 
 export const INTEGRATION_ROUTES = {
   // Helm (release records in helm.sh/release.v1 secrets)
@@ -182,18 +271,18 @@ export const INTEGRATION_ROUTES = {
   'inference.get': route<InferenceServiceDto & { object: unknown; pods: ResourceRow[] }>()('GET', '/api/inference/get', 'integrations', 'Get inference details', relParams),
   'inference.create': route<UpdateResult>()('POST', '/api/inference/create', 'integrations', 'Create inference service', relParams.extend({ modelFormat: z.string().regex(/^[a-z0-9-]{1,63}$/), storageUri: z.string().min(1).max(2048), runtime: z.string().max(253).optional(), dryRun: boolish.optional() })),
   'inference.delete': route<DeleteResult>()('DELETE', '/api/inference/delete', 'integrations', 'Delete inference service', relParams.extend({ dryRun: boolish.optional() })),
-  'inference.test': route<{ status: number; body: unknown }>()('POST', '/api/inference/test', 'integrations', 'Test inference endpoint', relParams.extend({ input: z.unknown().optional() })),
+  'inference.test': route<{ protocol: 'v1' | 'v2'; path: string; status: number; body: unknown; latencyMs: number }>()('POST', '/api/inference/test', 'integrations', 'Test inference endpoint (V1 :predict or V2 /infer through the API server service proxy)', relParams.extend({ input: z.unknown().optional(), protocol: z.enum(['v1', 'v2']).optional() })),
   // ML jobs
   'ml.jobs.list': route<{ jobs: unknown[] }>()('GET', '/api/ml/jobs/list', 'integrations', 'List ML jobs', z.object(ns)),
   'ml.jobs.get': route<unknown>()('GET', '/api/ml/jobs/get', 'integrations', 'Get ML job details', relParams),
-  'ml.jobs.create': route<unknown>()('POST', '/api/ml/jobs/create', 'integrations', 'Create ML job', z.object({ ...base }).catchall(z.unknown())),
+  'ml.jobs.create': route<UpdateResult & { kind: string }>()('POST', '/api/ml/jobs/create', 'integrations', 'Create ML job (Kubeflow TrainJob or PyTorchJob; server-side dry run first)', mlJobCreate),
   'ml.jobs.delete': route<unknown>()('DELETE', '/api/ml/jobs/delete', 'integrations', 'Delete ML job', relParams),
   'ml.jobs.logs': route<unknown>()('GET', '/api/ml/jobs/logs', 'integrations', 'Get job logs', relParams),
-  'ml.jobs.logsWs': route<never>()('WS', '/api/ml/jobs/logs/ws', 'integrations', 'Stream job logs', relParams),
+  'ml.jobs.logsWs': route<never>()('WS', '/api/ml/jobs/logs/ws', 'integrations', 'Stream job logs', relParams.extend({ tailLines: int(0, 10_000).optional() })),
   // GPUs
   'gpu.status': route<{ available: boolean; nodes: number; totalGpus: number; allocatedGpus: number; devicePlugin: boolean; dcgmExporter: boolean; message: string }>()('GET', '/api/gpu/status', 'integrations', 'Get GPU status', z.object({ ...base })),
   'gpu.nodes': route<{ nodes: GpuNode[] }>()('GET', '/api/gpu/nodes', 'integrations', 'List GPU nodes', z.object({ ...base })),
-  'gpu.metrics': route<unknown>()('GET', '/api/gpu/metrics', 'integrations', 'Get GPU metrics (DCGM exporter)', z.object({ ...base })),
+  'gpu.metrics': route<GpuMetricsReport>()('GET', '/api/gpu/metrics', 'integrations', 'Get GPU metrics (DCGM exporter, read through the API server pod proxy)', z.object({ ...base })),
   'gpu.install': route<ActionResult>()('POST', '/api/gpu/install', 'integrations', 'Install GPU support', z.object({ ...base })),
   // Kiali, MLflow, Feast
   'kiali.status': route<IntegrationStatus>()('GET', '/api/integrations/kiali/status', 'integrations', 'Check Kiali status', z.object({ ...base })),
@@ -220,10 +309,10 @@ export const INTEGRATION_ROUTES = {
   topology: route<Graph>()('GET', '/api/topology', 'kube', 'Cluster topology (nodes, workloads, pods, services, ingresses)', z.object(ns)),
   resourcemap: route<Graph>()('GET', '/api/resourcemap', 'kube', 'Resource relationship map of a namespace', z.object(ns)),
   'continuity.summary': route<unknown>()('GET', '/api/continuity/summary', 'integrations', 'Business continuity summary (backups, PDB coverage, replica spread)', z.object(ns)),
-  'traffic.metrics': route<unknown>()('GET', '/api/traffic/metrics', 'integrations', 'Get traffic metrics (service mesh)', z.object(ns)),
+  'traffic.metrics': route<TrafficMetrics>()('GET', '/api/traffic/metrics', 'integrations', 'Get traffic metrics (service mesh, from the Kiali graph API)', z.object({ ...ns, duration: z.string().regex(/^[1-9][0-9]{0,4}[smhd]$/, 'must be a duration like 10m, 1h').optional() })),
   // AI assistant
-  'ai.chat': route<unknown>()('POST', '/api/ai/chat', 'ai', 'Send message to AI', z.object({ message: z.string().min(1).max(32_768) }).catchall(z.unknown())),
-  'ai.providers': route<unknown>()('GET', '/api/ai/providers', 'ai', 'List available providers', none),
-  'ai.configure': route<unknown>()('POST', '/api/ai/providers/configure', 'ai', 'Configure provider', z.object({ provider: z.string().max(64) }).catchall(z.unknown())),
+  'ai.chat': route<import('../ai').AiChatResult>()('POST', '/api/ai/chat', 'ai', 'Send message to AI (read-only cluster tools; conversationId continues a conversation)', z.object({ ...base, message: z.string().trim().min(1, 'message is empty').max(32_768), conversationId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a conversation id from an earlier answer').optional(), namespace: namespaceFilter, provider: z.string().max(64).optional() }), { timeoutMs: 180_000 }),
+  'ai.providers': route<import('../ai').AiProvidersResult>()('GET', '/api/ai/providers', 'ai', 'List available providers (API keys never returned: hasKey and a hint)', none),
+  'ai.configure': route<import('../ai').AiProvidersResult>()('POST', '/api/ai/providers/configure', 'ai', 'Configure provider (provider, model, baseUrl, apiKey; clearKey drops the key; activate defaults to true)', z.object({ provider: z.string().max(64), model: z.string().trim().max(256).optional(), baseUrl: z.string().trim().max(2048).optional(), apiKey: z.string().max(4096).optional(), clearKey: boolish.optional(), activate: boolish.optional() })),
 } as const;
 

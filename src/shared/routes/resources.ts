@@ -12,8 +12,8 @@ import { base, boolish, bulkItems, bulkParams, deleteParams, int, listParams, na
 export const RESOURCE_KINDS = [
   { one: 'pod', many: 'pods', kind: 'pods', namespaced: true, caps: ['restart'] },
   { one: 'deployment', many: 'deployments', kind: 'deployments.apps', namespaced: true, caps: ['scale', 'restart', 'rollback'] },
-  { one: 'statefulset', many: 'statefulsets', kind: 'statefulsets.apps', namespaced: true, caps: ['scale', 'restart'] },
-  { one: 'daemonset', many: 'daemonsets', kind: 'daemonsets.apps', namespaced: true, caps: ['restart'] },
+  { one: 'statefulset', many: 'statefulsets', kind: 'statefulsets.apps', namespaced: true, caps: ['scale', 'restart', 'rollback'] },
+  { one: 'daemonset', many: 'daemonsets', kind: 'daemonsets.apps', namespaced: true, caps: ['restart', 'rollback'] },
   { one: 'replicaset', many: 'replicasets', kind: 'replicasets.apps', namespaced: true, caps: ['scale'] },
   { one: 'job', many: 'jobs', kind: 'jobs.batch', namespaced: true, caps: [] },
   { one: 'cronjob', many: 'cronjobs', kind: 'cronjobs.batch', namespaced: true, caps: [] },

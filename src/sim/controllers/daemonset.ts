@@ -1,9 +1,10 @@
 // DaemonSet controller: one pod per node that the pod template may run on (cordoned nodes included, as
-// daemon pods tolerate unschedulable), bound directly to its node.
+// daemon pods tolerate unschedulable), bound directly to its node; one ControllerRevision per template for rollbacks.
 import type { KObj } from '../store';
 import { nodeMatches, tolerates } from './scheduler';
 import type { Runtime } from './runtime';
-import { isActive, isReady, ownedPods, podFromTemplate, shortHash } from './runtime';
+import { isActive, isReady, ownedPods, podFromTemplate } from './runtime';
+import { syncRevisions } from './revisions';
 
 const DAEMON_TOLERATIONS = [
   { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
@@ -35,7 +36,8 @@ export function installDaemonSets(r: Runtime): void {
   r.handle('daemonset', (uid) => {
     const ds = r.ctx.store.getByUid(uid)?.object;
     if (!ds || ds.kind !== 'DaemonSet' || ds.metadata.deletionTimestamp) return;
-    const hash = shortHash(ds.spec.template);
+    const running = ownedPods(r, ds).map((p) => p.metadata.labels?.['controller-revision-hash']).filter((x): x is string => !!x);
+    const hash = syncRevisions(r, ds, running.map((h) => `${ds.metadata.name}-${h}`)).hash;
     const nodes = [...r.ctx.store.iterate('nodes')].filter((n) => eligible(ds, n));
     const wanted = new Set(nodes.map((n) => n.metadata.name));
     const pods = ownedPods(r, ds).filter(isActive);

@@ -1,8 +1,10 @@
 // StatefulSet controller: stable names NAME-0..N-1 created in order (or all at once for Parallel), a PVC
-// per volumeClaimTemplate per ordinal, and rolling updates from the highest ordinal down.
+// per volumeClaimTemplate per ordinal, rolling updates from the highest ordinal down, and ControllerRevisions
+// (currentRevision/updateRevision) for `rollout history`/`rollout undo`.
 import type { KObj } from '../store';
 import type { Runtime } from './runtime';
-import { isActive, isReady, ownedPods, podFromTemplate, shortHash } from './runtime';
+import { isActive, isReady, ownedPods, podFromTemplate } from './runtime';
+import { syncRevisions } from './revisions';
 
 const REV = 'controller-revision-hash';
 
@@ -14,9 +16,10 @@ export function installStatefulSets(r: Runtime): void {
     const name = s.metadata.name;
     const ns = s.metadata.namespace;
     const want = s.spec?.replicas ?? 1;
-    const revision = `${name}-${shortHash(s.spec.template)}`;
     const parallel = s.spec?.podManagementPolicy === 'Parallel';
     const pods = new Map(ownedPods(r, s).map((p) => [p.metadata.name, p]));
+    const running = [...pods.values()].map((p) => p.metadata.labels?.[REV]).filter((x): x is string => !!x);
+    const revision = syncRevisions(r, s, [...running, ...(s.status?.currentRevision ? [s.status.currentRevision] : [])]).name;
 
     for (let i = 0; i < want; i++) {
       const podName = `${name}-${i}`;

@@ -34,7 +34,7 @@ export function loadDemo(ctx: SimContext): void {
     }),
   );
 
-  for (const ns of ['shop', 'payments', 'data', 'ml', 'monitoring', 'argocd', 'cert-manager', 'ingress-nginx']) p(namespace(ns, ns === 'payments' ? { 'pod-security.kubernetes.io/enforce': 'restricted' } : {}));
+  for (const ns of ['shop', 'payments', 'data', 'ml', 'monitoring', 'argocd', 'cert-manager', 'ingress-nginx', 'istio-system', 'mlflow', 'gpu-operator']) p(namespace(ns, ns === 'payments' ? { 'pod-security.kubernetes.io/enforce': 'restricted' } : {}));
 
   p({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-balanced' }, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate', allowVolumeExpansion: true });
   p({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'k8s.io/ingress-nginx' } });
@@ -187,6 +187,28 @@ export function loadDemo(ctx: SimContext): void {
       deploymentMode: 'Standard',
     },
   });
+
+  // Service mesh console, experiment tracking and GPU telemetry, reached through the API server's service proxy.
+  p(deployment('istio-system', 'kiali', { labels: { 'app.kubernetes.io/name': 'kiali' }, containers: [{ image: 'quay.io/kiali/kiali:v2.1.0', cpu: '10m', memory: '64Mi', port: 20001 }] }));
+  p(service('istio-system', 'kiali', 20001));
+  p(deployment('mlflow', 'mlflow', { containers: [{ image: 'ghcr.io/mlflow/mlflow:v2.17.2', cpu: '100m', memory: '256Mi', port: 5000 }] }));
+  p(service('mlflow', 'mlflow', 5000));
+  p(daemonSet('gpu-operator', 'nvidia-dcgm-exporter', { tolerations: [GPU_TOLERATION], nodeSelector: { 'nvidia.com/gpu.present': 'true' }, containers: [{ name: 'nvidia-dcgm-exporter', image: 'nvcr.io/nvidia/k8s/dcgm-exporter:3.3.8-3.6.0-ubuntu22.04', cpu: '10m', memory: '128Mi', port: 9400, portName: 'gpu-metrics' }] }));
+  p(service('gpu-operator', 'nvidia-dcgm-exporter', 9400, { portName: 'gpu-metrics' }));
+  // Kubeflow training: the v1 PyTorchJob and v2 TrainJob kinds, and one PyTorchJob whose master pod trains on a GPU.
+  for (const c of [
+    crd('kubeflow.org', 'PyTorchJob', 'pytorchjobs', { version: 'v1', categories: ['kubeflow'], columns: [{ name: 'State', type: 'string', jsonPath: '.status.conditions[-1:].type' }, { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }] }),
+    crd('trainer.kubeflow.org', 'TrainJob', 'trainjobs', { version: 'v1alpha1', categories: ['kubeflow'] }),
+  ])
+    ctx.types.add(crdToType(p(c)));
+  const mnist = p({
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'PyTorchJob',
+    metadata: { name: 'mnist-ddp', namespace: 'ml' },
+    spec: { runPolicy: { cleanPodPolicy: 'None' }, pytorchReplicaSpecs: { Master: { replicas: 1, restartPolicy: 'OnFailure', template: { spec: { containers: [{ name: 'pytorch', image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727', resources: { limits: { 'nvidia.com/gpu': 1 } } }] } } } } },
+    status: { startTime: t0, conditions: [{ type: 'Created', status: 'True', reason: 'PyTorchJobCreated', message: 'PyTorchJob mnist-ddp is created.', lastUpdateTime: t0, lastTransitionTime: t0 }, { type: 'Running', status: 'True', reason: 'PyTorchJobRunning', message: 'PyTorchJob mnist-ddp is running.', lastUpdateTime: t0, lastTransitionTime: t0 }], replicaStatuses: { Master: { active: 1 } } },
+  });
+  p({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'mnist-ddp-master-0', namespace: 'ml', labels: { 'training.kubeflow.org/job-name': 'mnist-ddp', 'training.kubeflow.org/operator-name': 'pytorchjob-controller', 'training.kubeflow.org/replica-type': 'master', 'training.kubeflow.org/replica-index': '0', 'training.kubeflow.org/job-role': 'master' }, annotations: { [DURATION_ANNOTATION]: '1000000' }, ownerReferences: [ownerRef(mnist as KObj)] }, spec: { restartPolicy: 'OnFailure', tolerations: [GPU_TOLERATION], nodeSelector: { 'nvidia.com/gpu.present': 'true' }, containers: [{ name: 'pytorch', image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727', ports: [{ name: 'pytorchjob-port', containerPort: 23456 }], resources: { requests: { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }] } });
 
   // Helm releases with a little history.
   const first = days(40);

@@ -34,7 +34,8 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
     if (t === 'describe' && !describe.value()) void describe.reload();
   };
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === 'Escape' && !(e.target instanceof HTMLTextAreaElement)) p.onClose();
+    // An editor that handles Escape itself (CodeMirror with edits, a textarea) keeps the drawer open.
+    if (e.key === 'Escape' && !e.defaultPrevented && !(e.target instanceof HTMLTextAreaElement)) p.onClose();
   };
   onMount(() => {
     panel.focus();
@@ -76,7 +77,7 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
           <Match when={tab() === 'yaml'}>
             <Show when={!yaml.error()} fallback={<ErrorState error={yaml.error()} retry={yaml.reload} what="the YAML" />}>
               <Show when={yaml.value()} fallback={<Loading />}>
-                {(y) => <YamlEditor yaml={y().yaml} canEdit={p.ops.canEdit} update={p.ops.update} onApplied={() => { void yaml.reload(); void details.reload(); }} />}
+                {(y) => <YamlEditor yaml={y().yaml} canEdit={p.ops.canEdit} update={p.ops.update} reload={() => yaml.reload()} onApplied={() => { void yaml.reload(); void details.reload(); }} />}
               </Show>
             </Show>
           </Match>

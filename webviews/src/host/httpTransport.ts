@@ -52,7 +52,7 @@ export class HttpTransport implements Transport {
   timeoutMs = 30_000;
 
   async request(_routeId: string, route: Route, params: Record<string, unknown>): Promise<unknown> {
-    const opts = { timeoutMs: this.timeoutMs };
+    const opts = { timeoutMs: route.timeoutMs ?? this.timeoutMs };
     const { path, rest } = fillPath(route.path, params ?? {});
     const method = route.method === 'ANY' || route.method === 'WS' ? 'GET' : route.method;
     const bodyMethod = method === 'POST' || method === 'PUT';

@@ -86,7 +86,7 @@ export const PAGES: readonly PageDef[] = [
   routes('plugins', 'Plugins', 'Platform', ['/api/plugins/list']),
   routes('kiali', 'Kiali', 'Platform', ['/api/integrations/kiali/status'], ['mesh', 'istio']),
   custom('terminal', 'Terminal', 'Platform', 'terminal', ['shell', 'console']),
-  routes('ai-assistant', 'AI Assistant', 'Intelligence', ['/api/ai/providers'], ['chat']),
+  custom('ai-assistant', 'AI Assistant', 'Intelligence', 'assistant', ['chat', 'ai', 'llm']),
   custom('autofix', 'AutoFix', 'Intelligence', 'autofix', ['remediation']),
   routes('sre-agent', 'SRE Agent', 'Intelligence', ['/api/brain/summary', '/api/brain/oom-insights']),
   routes('knowledge-bank', 'Knowledge Bank', 'Intelligence', ['/api/incidents/runbooks'], ['runbooks']),

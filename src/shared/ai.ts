@@ -1,0 +1,67 @@
+// DTOs of the AI assistant routes (`/api/ai/*`): providers, their configuration, and one chat turn.
+
+export const AI_PROVIDER_IDS = ['openai', 'anthropic', 'ollama'] as const;
+export type AiProviderId = (typeof AI_PROVIDER_IDS)[number];
+
+/** One provider as the routes show it. The API key itself never leaves the server: only whether one is set, and a hint. */
+export interface AiProviderInfo {
+  id: AiProviderId;
+  name: string;
+  /** What the base URL points at by default (the public API, or the local Ollama port). */
+  defaultBaseUrl: string;
+  defaultModel: string;
+  /** The public API needs a key; local OpenAI-compatible servers and Ollama usually do not. */
+  needsKey: boolean;
+  /** Chosen for chat. */
+  active: boolean;
+  /** Stored settings (defaults until configured). */
+  model: string;
+  baseUrl: string;
+  configured: boolean;
+  hasKey: boolean;
+  /** The key's last four characters (`…abcd`), to tell keys apart. */
+  keyHint?: string;
+}
+
+export interface AiProvidersResult {
+  active: AiProviderId | null;
+  providers: AiProviderInfo[];
+  /** Always on: what is removed before anything is sent to a provider. */
+  redaction: string[];
+  /** Read-only tools the model may call. */
+  tools: Array<{ name: string; description: string }>;
+}
+
+export interface AiToolCallSummary {
+  name: string;
+  /** The arguments, short (`namespace=shop name=cart`). */
+  args: string;
+  /** What came back, one line (`3 open incidents`, or the error). */
+  summary: string;
+  ok: boolean;
+}
+
+export interface AiChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+  time: string;
+  /** Assistant messages: the tools called to answer. */
+  toolCalls?: AiToolCallSummary[];
+  provider?: AiProviderId;
+  model?: string;
+}
+
+export interface AiChatResult {
+  /** Send it back with the next message to continue this conversation. */
+  conversationId: string;
+  answer: string;
+  provider: AiProviderId;
+  model: string;
+  toolCalls: AiToolCallSummary[];
+  /** The conversation so far, this turn included. */
+  messages: AiChatMessage[];
+  /** How many values the redaction step replaced in what was sent this turn. */
+  redactions: number;
+  /** The tool loop stopped at its round cap before the model finished. */
+  truncated?: boolean;
+}

@@ -1,0 +1,88 @@
+// The AI Assistant page in real Chromium, over the local server on the demo cluster and the offline fake provider:
+// the user sees why chat cannot work yet, configures a provider (the key field is a password field and the key never
+// comes back into the page), asks a question, and sees the answer with the cluster tools it used.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './helpers/webDemo';
+import { startApp, type App } from '../../src/server/app';
+import { echoScript, startFakeAiProvider, type FakeAiServer } from '../helpers/fakeAiProvider';
+import { startTestSim, type Sim } from '../helpers/sim';
+
+const ROOT = join(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'test-results');
+/** The built app (`npm test` builds it first); KUBEGRAF_WEBVIEW_DIR points at another build. */
+const WEBVIEW = process.env.KUBEGRAF_WEBVIEW_DIR ?? join(ROOT, 'dist', 'webview');
+const KEY = 'sk-browser-test-key-7777';
+
+describe('AI Assistant page (Chromium, fake provider)', function () {
+  this.timeout(120_000);
+  let sim: Sim;
+  let app: App;
+  let fake: FakeAiServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    this.timeout(180_000);
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+    if (!existsSync(join(WEBVIEW, 'index.html'))) {
+      // A variable specifier: the test tsconfig resolves CommonJS-style and vite ships ESM types only.
+      const spec = 'vite';
+      const { build } = (await import(spec)) as { build: (c: object) => Promise<unknown> };
+      await build({ configFile: join(ROOT, 'webviews', 'vite.config.ts'), logLevel: 'warn' });
+    }
+    [sim, fake] = await Promise.all([startTestSim({ scenario: 'demo' }), startFakeAiProvider({ script: echoScript('list_resources', { kind: 'deployments', namespace: 'shop' }) })]);
+    app = await startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-ai-e2e-')), demo: true, webviewDir: WEBVIEW });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await fake?.close();
+    await sim?.close();
+  });
+
+  it('says how to configure a provider, saves one without echoing the key, and answers with the tools it used', async () => {
+    await page.goto(`${app.server.url}/?token=${app.token}#/ai-assistant`);
+    await page.getByTestId('ai-config').waitFor();
+    await page.getByTestId('ai-input').fill('Which deployments run in shop?');
+    await page.getByTestId('ai-send').click();
+    const err = page.getByTestId('ai-error');
+    await err.waitFor();
+    assert.match((await err.textContent()) ?? '', /No AI provider configured.*aiNotConfigured/s);
+
+    assert.equal(await page.getByTestId('ai-api-key').getAttribute('type'), 'password');
+    await page.getByTestId('ai-provider').selectOption('openai');
+    await page.getByTestId('ai-base-url').fill(fake.baseUrl.openai);
+    await page.getByTestId('ai-model').fill('gpt-e2e');
+    await page.getByTestId('ai-api-key').fill(KEY);
+    await page.getByTestId('ai-save').click();
+    assert.match((await page.getByTestId('ai-active').textContent()) ?? '', /gpt-e2e/);
+
+    // The failed message was given back for another try.
+    assert.equal(await page.getByTestId('ai-input').inputValue(), 'Which deployments run in shop?');
+    await page.getByTestId('ai-send').click();
+    const answer = page.getByTestId('ai-msg-assistant');
+    await answer.waitFor();
+    assert.match((await page.getByTestId('ai-tool-calls').textContent()) ?? '', /list_resources.*4 deployments in shop/);
+    const text = (await answer.textContent()) ?? '';
+    for (const d of ['frontend', 'cart', 'catalog', 'checkout']) assert.ok(text.includes(d), `${d} missing from ${text.slice(0, 300)}`);
+    assert.equal(await page.getByTestId('ai-msg-user').count(), 1);
+    assert.equal(fake.requests[0].headers.authorization, `Bearer ${KEY}`);
+
+    await page.getByTestId('ai-toggle-config').click();
+    assert.equal(await page.getByTestId('ai-api-key').inputValue(), '');
+    assert.match((await page.getByTestId('ai-api-key').getAttribute('placeholder')) ?? '', /saved \(…7777\)/);
+    assert.ok(!(await page.content()).includes(KEY), 'the key is in the page');
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'browser-ai-assistant.png') });
+    assert.deepEqual(pageErrors, []);
+  });
+});
