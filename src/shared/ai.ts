@@ -26,6 +26,8 @@ export interface AiProviderInfo {
 export interface AiProvidersResult {
   active: AiProviderId | null;
   providers: AiProviderInfo[];
+  /** Where API keys are kept (VS Code's secret storage, or a file readable by the user only); never returned. */
+  keysKeptIn: string;
   /** Always on: what is removed before anything is sent to a provider. */
   redaction: string[];
   /** Read-only tools the model may call. */

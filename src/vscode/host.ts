@@ -119,6 +119,12 @@ export class KubeGrafHost implements vscode.Disposable {
           demo: this.demoRunning,
           kubeconfigFiles: this.files(),
           autoRemediation: this.config<boolean>('incidents.autoRemediation', false),
+          secrets: {
+            where: "VS Code's secret storage (the system keychain)",
+            get: async (key) => this.ext.secrets.get(key),
+            set: async (key, value) => this.ext.secrets.store(key, value),
+            delete: async (key) => this.ext.secrets.delete(key),
+          },
         }),
       );
       this.deps = p;

@@ -3,8 +3,10 @@
 // real cluster data, conversations that continue, redaction of everything that leaves the machine, and clear errors
 // when no provider is configured or the provider cannot be reached.
 import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { eventually, kubectlOk } from '../helpers/sim';
 import { echoScript, startFakeAiProvider, type FakeAiServer } from '../helpers/fakeAiProvider';
 import { api, startHarness, type Harness } from './serverHelpers';
@@ -70,6 +72,14 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
       assert.ok(!g.text.includes(KEY) && !g.text.includes('SECRETKEY'), `${path} leaks the key`);
     }
     assert.ok(!r.text.includes('SECRETKEY'));
+    // Kept out of the database (and so out of its backups), in a file only the user can read.
+    assert.match(r.body.keysKeptIn, /secrets\.json/);
+    const backup = await A.post('/api/database/backup/now', {});
+    assert.equal(backup.status, 200, backup.text);
+    assert.ok(!readFileSync(backup.body.path).includes(Buffer.from(KEY)), 'the backup holds no key');
+    const file = join(h.app.deps.dataDir, 'secrets.json');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.ok(readFileSync(file, 'utf8').includes(KEY));
   });
 
   it('chat: the model calls list_incidents and the answer carries the real open incidents of the demo cluster', async () => {

@@ -1,10 +1,14 @@
 // The tool loop with a scripted model and stand-in engines: tools run and their redacted results go back, bad calls
 // come back as readable errors, the round cap holds, and provider settings never show the key.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chat, configureProvider, MAX_ROUNDS, providersView, readAiSettings, resolveProvider, toolLoop, type TurnFn } from '../../src/core/ai/assistant';
 import type { ChatMessage, ChatTurn, ToolSpec } from '../../src/core/ai/providers';
 import { Redactor } from '../../src/core/ai/redact';
 import type { ApiDeps } from '../../src/core/api/deps';
+import { fileSecretStore } from '../../src/core/api/secrets';
 import type { ApiError } from '../../src/core/api/errors';
 import type { KubeGrafStore } from '../../src/core/store/store';
 
@@ -38,6 +42,7 @@ function fakeDeps(): ApiDeps {
     kube: { currentContext: () => 'ctx' },
     incidents: { start: async () => undefined, list: () => ({ incidents: [incident], summary, synced: true, context: 'ctx' }), summary: () => summary },
     store: fakeStore(),
+    secrets: fileSecretStore(mkdtempSync(join(tmpdir(), 'kubegraf-ai-secrets-'))),
     demo: false,
   } as unknown as ApiDeps;
 }
@@ -100,13 +105,16 @@ describe('AI tool loop', () => {
   it('chat(): no provider is a 424; configured, it answers, keeps the conversation, restores placeholders, never shows the key', async () => {
     const deps = fakeDeps();
     await assert.rejects(chat(deps, { message: 'hi' }, { face: 'http' }), (e: ApiError) => e.status === 424 && e.code === 'aiNotConfigured');
-    await assert.rejects(configureProvider(deps.store, { provider: 'nope' }), (e: ApiError) => e.status === 400);
-    await assert.rejects(configureProvider(deps.store, { provider: 'openai', baseUrl: 'javascript:alert(1)' }), (e: ApiError) => e.status === 400);
-    const view = await configureProvider(deps.store, { provider: 'ollama', model: 'qwen2.5:7b', apiKey: 'proxy-key-abcd' });
+    await assert.rejects(configureProvider(deps, { provider: 'nope' }), (e: ApiError) => e.status === 400);
+    await assert.rejects(configureProvider(deps, { provider: 'openai', baseUrl: 'javascript:alert(1)' }), (e: ApiError) => e.status === 400);
+    await assert.rejects(configureProvider(deps, { provider: 'openai', apiKey: 'two words' }), (e: ApiError) => e.status === 400);
+    const view = await configureProvider(deps, { provider: 'ollama', model: 'qwen2.5:7b', apiKey: 'proxy-key-abcd' });
     assert.ok(!JSON.stringify(view).includes('proxy-key-abcd'));
     assert.equal(view.providers.find((p) => p.id === 'ollama')?.keyHint, '…abcd');
-    assert.equal(resolveProvider(deps.store).apiKey, 'proxy-key-abcd');
-    assert.ok(!JSON.stringify(providersView(readAiSettings(deps.store))).includes('proxy-key-abcd'));
+    assert.equal((await resolveProvider(deps)).apiKey, 'proxy-key-abcd');
+    assert.ok(!JSON.stringify(await providersView(deps)).includes('proxy-key-abcd'));
+    assert.ok(!JSON.stringify(readAiSettings(deps.store)).includes('proxy-key-abcd'), 'the key is kept in the secret store, not the settings');
+    assert.equal(await deps.secrets.get('ai.ollama.apiKey'), 'proxy-key-abcd');
     const m = scripted([{ text: 'Mail <email-1> please.' }]);
     const r = await chat(deps, { message: 'who owns it? ask dev@corp.example' }, { face: 'http' }, () => m.fn);
     assert.equal(r.provider, 'ollama');

@@ -6,6 +6,7 @@ import type { Caller } from '../../shared/route';
 import type { ApiDeps } from '../api/deps';
 import { ApiError, badRequest, notFound } from '../api/errors';
 import type { KubeGrafStore } from '../store/store';
+import type { SecretStore } from '../api/secrets';
 import { chatTurn, parseArgs, PROVIDER_DEFAULTS, providerLabel, type ChatMessage, type ChatTurn, type ProviderConfig, type ToolSpec } from './providers';
 import { Redactor, REDACTION_RULES } from './redact';
 import { argsSummary, runTool, TOOL_LIST, toolSpecs, type ToolScope } from './tools';
@@ -16,11 +17,25 @@ const MAX_CALLS_PER_ROUND = 8;
 const MAX_HISTORY = 24;
 const MAX_CONVERSATIONS = 50;
 
+/** In the settings (no keys there: those live in the secret store, under `keyName(provider)`). */
 interface StoredProvider {
   model?: string;
   baseUrl?: string;
-  apiKey?: string;
   configuredAt?: string;
+}
+
+/** What the AI settings need: the store for the settings, the secret store for the keys. */
+export type AiStores = Pick<ApiDeps, 'store' | 'secrets'>;
+
+const keyName = (id: AiProviderId) => `ai.${id}.apiKey`;
+
+async function readKeys(secrets: SecretStore): Promise<Partial<Record<AiProviderId, string>>> {
+  const out: Partial<Record<AiProviderId, string>> = {};
+  for (const id of AI_PROVIDER_IDS) {
+    const k = await secrets.get(keyName(id));
+    if (k) out[id] = k;
+  }
+  return out;
 }
 
 interface StoredAi {
@@ -37,26 +52,28 @@ export function readAiSettings(store: KubeGrafStore): StoredAi {
 
 const keyHint = (k: string) => `…${k.slice(-4)}`;
 
-export function providersView(s: StoredAi): AiProvidersResult {
+export async function providersView(d: AiStores): Promise<AiProvidersResult> {
+  const s = readAiSettings(d.store);
+  const keys = await readKeys(d.secrets);
   const providers: AiProviderInfo[] = AI_PROVIDER_IDS.map((id) => {
-    const d = PROVIDER_DEFAULTS[id];
+    const def = PROVIDER_DEFAULTS[id];
     const p = s.providers[id] ?? {};
     const info: AiProviderInfo = {
       id,
-      name: d.name,
-      defaultBaseUrl: d.baseUrl,
-      defaultModel: d.model,
-      needsKey: d.needsKey,
+      name: def.name,
+      defaultBaseUrl: def.baseUrl,
+      defaultModel: def.model,
+      needsKey: def.needsKey,
       active: s.active === id,
-      model: p.model || d.model,
-      baseUrl: p.baseUrl || d.baseUrl,
+      model: p.model || def.model,
+      baseUrl: p.baseUrl || def.baseUrl,
       configured: Boolean(p.configuredAt),
-      hasKey: Boolean(p.apiKey),
+      hasKey: Boolean(keys[id]),
     };
-    if (p.apiKey) info.keyHint = keyHint(p.apiKey);
+    if (keys[id]) info.keyHint = keyHint(keys[id]);
     return info;
   });
-  return { active: s.active, providers, redaction: REDACTION_RULES, tools: TOOL_LIST() };
+  return { active: s.active, providers, keysKeptIn: d.secrets.where, redaction: REDACTION_RULES, tools: TOOL_LIST() };
 }
 
 export interface ConfigureParams {
@@ -85,40 +102,40 @@ export function checkBaseUrl(raw: string): string {
 
 const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$/;
 
-export async function configureProvider(store: KubeGrafStore, p: ConfigureParams): Promise<AiProvidersResult> {
+export async function configureProvider(d: AiStores, p: ConfigureParams): Promise<AiProvidersResult> {
   if (!isProvider(p.provider)) throw badRequest(`unknown provider "${p.provider.slice(0, 64)}": use one of ${AI_PROVIDER_IDS.join(', ')} (openai covers any OpenAI-compatible server: vLLM, LM Studio, llama.cpp, Azure-style gateways)`);
-  const s = readAiSettings(store);
+  const s = readAiSettings(d.store);
   const cur: StoredProvider = { ...(s.providers[p.provider] ?? {}) };
   if (p.baseUrl !== undefined) cur.baseUrl = p.baseUrl === '' ? undefined : checkBaseUrl(p.baseUrl);
   if (p.model !== undefined) {
     if (p.model !== '' && !MODEL_RE.test(p.model)) throw badRequest(`model "${p.model.slice(0, 100)}" is not a model name (letters, digits and . _ : / @ + -)`);
     cur.model = p.model || undefined;
   }
-  if (p.clearKey) cur.apiKey = undefined;
-  if (p.apiKey !== undefined && p.apiKey !== '') {
-    if (/\s/.test(p.apiKey.trim()) || /[\r\n]/.test(p.apiKey)) throw badRequest('apiKey must be one token without spaces or line breaks');
-    cur.apiKey = p.apiKey.trim();
-  }
+  const key = p.apiKey?.trim();
+  if (key && /\s/.test(key)) throw badRequest('apiKey must be one token without spaces or line breaks');
+  // Validated first, written after: a bad request changes nothing.
+  if (key) await d.secrets.set(keyName(p.provider), key);
+  else if (p.clearKey) await d.secrets.delete(keyName(p.provider));
   cur.configuredAt = new Date().toISOString();
   s.providers[p.provider] = JSON.parse(JSON.stringify(cur)) as StoredProvider;
   if (p.activate !== false) s.active = p.provider;
-  await store.setSetting(SETTING_KEY, s);
-  return providersView(s);
+  await d.store.setSetting(SETTING_KEY, s);
+  return providersView(d);
 }
 
 const HOW_TO_CONFIGURE = 'configure one on the AI Assistant page, or POST /api/ai/providers/configure {"provider":"openai"|"anthropic"|"ollama","model":…,"baseUrl":…,"apiKey":…}';
 
 /** The provider a chat uses: the one asked for, else the active one. No provider: 424 with how to configure one. */
-export function resolveProvider(store: KubeGrafStore, requested?: string): ProviderConfig {
-  const s = readAiSettings(store);
+export async function resolveProvider(d: AiStores, requested?: string): Promise<ProviderConfig> {
+  const s = readAiSettings(d.store);
   if (requested !== undefined && requested !== '' && !isProvider(requested)) throw badRequest(`unknown provider "${requested.slice(0, 64)}": use one of ${AI_PROVIDER_IDS.join(', ')}`);
   const id = (requested || s.active) as AiProviderId | null;
   if (!id) throw new ApiError('aiNotConfigured', `no AI provider is configured: ${HOW_TO_CONFIGURE}`, 424);
   const stored = s.providers[id];
   if (!stored?.configuredAt) throw new ApiError('aiNotConfigured', `the ${PROVIDER_DEFAULTS[id].name} provider is not configured: ${HOW_TO_CONFIGURE}`, 424);
-  const d = PROVIDER_DEFAULTS[id];
-  const cfg: ProviderConfig = { id, model: stored.model || d.model, baseUrl: stored.baseUrl || d.baseUrl, apiKey: stored.apiKey };
-  if (d.needsKey && !cfg.apiKey && cfg.baseUrl === d.baseUrl) throw new ApiError('aiNotConfigured', `${providerLabel(cfg)} needs an API key: add it on the AI Assistant page (or configure a local OpenAI-compatible baseUrl)`, 424);
+  const def = PROVIDER_DEFAULTS[id];
+  const cfg: ProviderConfig = { id, model: stored.model || def.model, baseUrl: stored.baseUrl || def.baseUrl, apiKey: await d.secrets.get(keyName(id)) };
+  if (def.needsKey && !cfg.apiKey && cfg.baseUrl === def.baseUrl) throw new ApiError('aiNotConfigured', `${providerLabel(cfg)} needs an API key: add it on the AI Assistant page (or configure a local OpenAI-compatible baseUrl)`, 424);
   return cfg;
 }
 
@@ -234,7 +251,7 @@ export interface ChatParams {
 
 /** One chat turn over the configured provider: what `POST /api/ai/chat` answers. */
 export async function chat(deps: ApiDeps, p: ChatParams, caller: Caller, turnFn?: (cfg: ProviderConfig) => TurnFn): Promise<AiChatResult> {
-  const cfg = resolveProvider(deps.store, p.provider);
+  const cfg = await resolveProvider(deps, p.provider);
   const conv = openConversation(deps.store, p.conversationId, p.context, caller.user);
   const run = conv.chain.then(async () => {
     const scope: ToolScope = { context: p.context || conv.context, namespace: p.namespace || undefined };

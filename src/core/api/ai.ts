@@ -2,7 +2,7 @@
 // choosing where cluster data is sent (provider, URL, key) is an admin's call when accounts are on.
 import type { Caller, Handlers } from '../../shared/route';
 import type { INTEGRATION_ROUTES } from '../../shared/routes/integrations';
-import { chat, configureProvider, providersView, readAiSettings } from '../ai/assistant';
+import { chat, configureProvider, providersView } from '../ai/assistant';
 import type { ApiDeps } from './deps';
 import { ApiError } from './errors';
 
@@ -16,9 +16,9 @@ function mustConfigure(deps: ApiDeps, caller: Caller): void {
 
 export const AI_HANDLERS: H = {
   'ai.chat': async (p, deps, caller) => chat(deps, p, caller),
-  'ai.providers': async (_p, deps) => providersView(readAiSettings(deps.store)),
+  'ai.providers': async (_p, deps) => providersView(deps),
   'ai.configure': async (p, deps, caller) => {
     mustConfigure(deps, caller);
-    return configureProvider(deps.store, p);
+    return configureProvider(deps, p);
   },
 };

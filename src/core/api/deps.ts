@@ -5,6 +5,7 @@ import { MetricsEngine } from '../metrics/engine';
 import { KubeGrafStore } from '../store/store';
 import { ListKeeper } from './lists';
 import { SettingsStore } from './settings';
+import { fileSecretStore, type SecretStore } from './secrets';
 import type { AccountStore } from './accounts';
 
 export interface ApiDeps {
@@ -24,6 +25,8 @@ export interface ApiDeps {
   demo: boolean;
   /** Kubeconfig files in use (helm needs one). */
   kubeconfigFiles: string[];
+  /** Credentials KubeGraf keeps (AI provider keys). */
+  secrets: SecretStore;
 }
 
 export interface OpenDepsOptions {
@@ -38,6 +41,8 @@ export interface OpenDepsOptions {
   /** An engine the caller already runs and keeps owning (the VS Code host's); else one is made here. */
   engine?: KubeEngine;
   autoRemediation?: boolean;
+  /** Where credentials go (VS Code passes its SecretStorage); else a 0600 file in the data dir. */
+  secrets?: SecretStore;
 }
 
 /**
@@ -67,6 +72,7 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
     version: o.version ?? '0.1.0',
     demo: Boolean(o.demo),
     kubeconfigFiles: o.kubeconfigFiles,
+    secrets: o.secrets ?? fileSecretStore(o.dataDir),
   };
   return {
     ...deps,

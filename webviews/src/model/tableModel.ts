@@ -116,12 +116,47 @@ function sortValue(r: Row, column: string): Cell | undefined {
   return r.cells[column];
 }
 
+const compareRowKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** How the last `view()` call got its rows: for tests and benchmarks. */
+export type ViewBuild = 'cached' | 'incremental' | 'full';
+
+export interface TableView {
+  rows: Row[];
+  filter: CompiledFilter;
+}
+
+/**
+ * A change batch up to this many keys patches the cached view (binary-searched removals and inserts, one O(n) copy)
+ * instead of re-filtering and re-sorting every row; bigger ones rebuild, which is cheaper by then.
+ */
+const incrementalLimit = (size: number) => Math.max(64, Math.min(5000, Math.floor(size * 0.05)));
+
+interface ViewCache {
+  version: number;
+  sortKey: string;
+  filterKey: string;
+  sort: SortSpec | undefined;
+  result: TableView;
+}
+
 export class TableModel {
   private rows = new Map<string, Row>();
   private selected = new Set<string>();
-  /** Bumped on every change; the view is memoized on it. */
+  private statusTally = new Map<string, number>();
+  /** Bumped on every row change (not on selection changes); the view is memoized on it. */
   version = 0;
-  private cache?: { version: number; sortKey: string; filterKey: string; rows: Row[] };
+  /** Bumped on every selection change; `onSelectionChange` listeners hear each bump. */
+  selectionVersion = 0;
+  lastViewBuild: ViewBuild = 'full';
+  private cache?: ViewCache;
+  /**
+   * Keys changed since the cached view was built, each with its row as it was then (undefined: absent then), so a
+   * patch knows where the old row sits in the view. Undefined when the next view must be rebuilt anyway.
+   */
+  private pending?: Map<string, Row | undefined>;
+  private statusCache?: { version: number; counts: Array<{ status: string; count: number }> };
+  private selectionListeners = new Set<() => void>();
 
   get size(): number {
     return this.rows.size;
@@ -138,31 +173,83 @@ export class TableModel {
   /** Replaces everything (a snapshot or a resync); selection survives for rows that still exist. */
   reset(rows: Iterable<Row>): void {
     this.rows.clear();
-    for (const r of rows) this.rows.set(r.key, r);
-    for (const k of [...this.selected]) if (!this.rows.has(k)) this.selected.delete(k);
+    this.statusTally.clear();
+    for (const r of rows) this.put(r);
+    this.pending = undefined;
     this.version++;
+    let dropped = false;
+    for (const k of [...this.selected]) if (!this.rows.has(k)) dropped = this.selected.delete(k) || dropped;
+    if (dropped) this.selectionChanged();
   }
 
   upsert(rows: Iterable<Row>): void {
-    for (const r of rows) this.rows.set(r.key, r);
-    this.version++;
-  }
-
-  remove(keys: Iterable<string>): void {
-    for (const k of keys) {
-      this.rows.delete(k);
-      this.selected.delete(k);
+    for (const r of rows) {
+      this.track(r.key);
+      this.put(r);
     }
     this.version++;
   }
 
-  /** Filtered then sorted rows; recomputed only when rows, sort or filter changed. */
-  view(sort: SortSpec | undefined, filter: FilterInput): { rows: Row[]; filter: CompiledFilter } {
-    const compiled = compileFilter(filter);
+  remove(keys: Iterable<string>): void {
+    let dropped = false;
+    for (const k of keys) {
+      const old = this.rows.get(k);
+      if (!old) continue;
+      this.track(k);
+      this.tally(old.status, -1);
+      this.rows.delete(k);
+      dropped = this.selected.delete(k) || dropped;
+    }
+    this.version++;
+    if (dropped) this.selectionChanged();
+  }
+
+  private put(r: Row): void {
+    const old = this.rows.get(r.key);
+    if (old) this.tally(old.status, -1);
+    this.tally(r.status, 1);
+    this.rows.set(r.key, r);
+  }
+
+  private tally(status: string | undefined, d: number): void {
+    if (!status) return;
+    const n = (this.statusTally.get(status) ?? 0) + d;
+    if (n > 0) this.statusTally.set(status, n);
+    else this.statusTally.delete(status);
+  }
+
+  /** Remembers a key's row as the cached view knows it, before its first change since that view was built. */
+  private track(key: string): void {
+    const p = this.pending;
+    if (!p || p.has(key)) return;
+    p.set(key, this.rows.get(key));
+    if (p.size > incrementalLimit(this.rows.size)) this.pending = undefined;
+  }
+
+  /**
+   * Filtered then sorted rows. The same object comes back while rows, sort and filter are unchanged; after a small
+   * change batch the cached view is patched (same order as a full sort); otherwise everything is rebuilt.
+   */
+  view(sort: SortSpec | undefined, filter: FilterInput): TableView {
     const sortKey = sort ? `${sort.column}:${sort.dir}` : '';
     const filterKey = `${filter.text}\u0001${filter.labelSelector}\u0001${filter.statuses.join(',')}`;
     const c = this.cache;
-    if (c && c.version === this.version && c.sortKey === sortKey && c.filterKey === filterKey) return { rows: c.rows, filter: compiled };
+    if (c && c.sortKey === sortKey && c.filterKey === filterKey) {
+      if (c.version === this.version || (this.pending && !this.pending.size)) {
+        c.version = this.version;
+        this.lastViewBuild = 'cached';
+        return c.result;
+      }
+      const rows = this.pending && c.sort ? this.patch(c.result, c.sort, this.pending) : undefined;
+      if (rows) {
+        c.result = { rows, filter: c.result.filter };
+        c.version = this.version;
+        this.pending = new Map();
+        this.lastViewBuild = 'incremental';
+        return c.result;
+      }
+    }
+    const compiled = compileFilter(filter);
     let rows = [...this.rows.values()];
     if (compiled.active) rows = rows.filter(compiled.test);
     if (sort) {
@@ -170,30 +257,101 @@ export class TableModel {
       const col = sort.column;
       // Decorate-sort-undecorate: each cell is read and classified once, so a 100k-row sort stays ~100 ms.
       const dec = rows.map((r) => ({ r, k: keyOf(sortValue(r, col)) }));
-      dec.sort((a, b) => sign * compareKeys(a.k, b.k) || (a.r.key < b.r.key ? -1 : a.r.key > b.r.key ? 1 : 0));
+      dec.sort((a, b) => sign * compareKeys(a.k, b.k) || compareRowKeys(a.r.key, b.r.key));
       rows = dec.map((d) => d.r);
     }
-    this.cache = { version: this.version, sortKey, filterKey, rows };
-    return { rows, filter: compiled };
+    this.cache = { version: this.version, sortKey, filterKey, sort, result: { rows, filter: compiled } };
+    this.pending = new Map();
+    this.lastViewBuild = 'full';
+    return this.cache.result;
+  }
+
+  /**
+   * The cached sorted view with the pending keys' old rows taken out and their current rows (those passing the filter)
+   * put in at their binary-searched places, by the comparator of the full sort. A new array, so readers of the old
+   * one are unaffected. Undefined when an old row is not where the order says it is (a row mutated in place).
+   */
+  private patch(view: TableView, sort: SortSpec, pending: Map<string, Row | undefined>): Row[] | undefined {
+    const old = view.rows;
+    const test = view.filter.test;
+    const sign = sort.dir === 'asc' ? 1 : -1;
+    const col = sort.column;
+    const cmp = (a: Row, ak: SortKey, b: Row, bk: SortKey) => sign * compareKeys(ak, bk) || compareRowKeys(a.key, b.key);
+    /** First index of `old` whose row sorts after (r, k), or at (r, k) itself. */
+    const lowerBound = (r: Row, k: SortKey) => {
+      let lo = 0;
+      let hi = old.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const m = old[mid];
+        if (cmp(m, keyOf(sortValue(m, col)), r, k) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const gone: number[] = [];
+    const added: Array<{ r: Row; k: SortKey }> = [];
+    for (const [key, before] of pending) {
+      if (before && test(before)) {
+        const i = lowerBound(before, keyOf(sortValue(before, col)));
+        if (old[i] !== before) return undefined;
+        gone.push(i);
+      }
+      const now = this.rows.get(key);
+      if (now && test(now)) added.push({ r: now, k: keyOf(sortValue(now, col)) });
+    }
+    gone.sort((a, b) => a - b);
+    added.sort((a, b) => cmp(a.r, a.k, b.r, b.k));
+    const out = new Array<Row>(old.length - gone.length + added.length);
+    let o = 0;
+    let from = 0;
+    let g = 0;
+    // Copies old[from, to) into out, skipping removed indexes.
+    const copyTo = (to: number) => {
+      for (; from < to; from++) {
+        if (g < gone.length && gone[g] === from) g++;
+        else out[o++] = old[from];
+      }
+    };
+    for (const a of added) {
+      copyTo(lowerBound(a.r, a.k));
+      out[o++] = a.r;
+    }
+    copyTo(old.length);
+    return out;
   }
 
   /** Distinct statuses with counts, for the status filter chips. */
   statusCounts(): Array<{ status: string; count: number }> {
-    const m = new Map<string, number>();
-    for (const r of this.rows.values()) if (r.status) m.set(r.status, (m.get(r.status) ?? 0) + 1);
-    return [...m.entries()].map(([status, count]) => ({ status, count })).sort((a, b) => b.count - a.count || a.status.localeCompare(b.status));
+    if (this.statusCache?.version !== this.version) {
+      const counts = [...this.statusTally.entries()].map(([status, count]) => ({ status, count })).sort((a, b) => b.count - a.count || a.status.localeCompare(b.status));
+      this.statusCache = { version: this.version, counts };
+    }
+    return this.statusCache.counts;
   }
 
   // ---------- selection ----------
+
+  /** Calls `listener` after every selection change (not row changes); returns the unsubscribe function. */
+  onSelectionChange(listener: () => void): () => void {
+    this.selectionListeners.add(listener);
+    return () => this.selectionListeners.delete(listener);
+  }
+
+  private selectionChanged(): void {
+    this.selectionVersion++;
+    for (const l of [...this.selectionListeners]) l();
+  }
 
   isSelected(key: string): boolean {
     return this.selected.has(key);
   }
 
   toggle(key: string, on = !this.selected.has(key)): void {
+    const was = this.selected.has(key);
     if (on && this.rows.has(key)) this.selected.add(key);
     else this.selected.delete(key);
-    this.version++;
+    if (was !== this.selected.has(key)) this.selectionChanged();
   }
 
   /** Selects every row of the given (filtered) view, or clears them when all are already selected. */
@@ -203,7 +361,7 @@ export class TableModel {
       if (all) this.selected.delete(r.key);
       else this.selected.add(r.key);
     }
-    this.version++;
+    this.selectionChanged();
   }
 
   /** Shift-click: selects the rows between two keys of the view. */
@@ -212,12 +370,13 @@ export class TableModel {
     const b = view.findIndex((r) => r.key === toKey);
     if (a < 0 || b < 0) return;
     for (let i = Math.min(a, b); i <= Math.max(a, b); i++) this.selected.add(view[i].key);
-    this.version++;
+    this.selectionChanged();
   }
 
   clearSelection(): void {
+    if (!this.selected.size) return;
     this.selected.clear();
-    this.version++;
+    this.selectionChanged();
   }
 
   selection(): Row[] {

@@ -252,6 +252,7 @@ function ProviderForm(p: { providers: AiProvidersResult; onSaved: (v: AiProvider
         <label>
           API key{info().needsKey ? '' : ' (optional)'}
           <input class="kg-input" data-testid="ai-api-key" type="password" autocomplete="new-password" value={apiKey()} placeholder={info().hasKey ? `saved (${info().keyHint ?? '…'}); type to replace` : 'not set'} onInput={(e) => setApiKey(e.currentTarget.value)} />
+          <span class="kg-muted kg-small">Kept in {p.providers.keysKeptIn}, never shown again.</span>
         </label>
         <Show when={info().hasKey}>
           <label class="kg-check">
