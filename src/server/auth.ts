@@ -65,14 +65,35 @@ export function hostOk(req: IncomingMessage, allowed: Set<string>): boolean {
   return Boolean(h && allowed.has(h));
 }
 
-/** Origin, when a browser sends one, must be this server. Clients that send none (curl, kubectl-like tools) hold the token. */
-export function originOk(req: IncomingMessage, allowed: Set<string>, scheme: 'http' | 'https'): boolean {
+/**
+ * Origin, when a browser sends one, must be this server (or an exact external origin the host registered, see
+ * `externalAddress`). Clients that send none (curl, kubectl-like tools) hold the token.
+ */
+export function originOk(req: IncomingMessage, allowed: Set<string>, scheme: 'http' | 'https', externalOrigins: ReadonlySet<string> = new Set()): boolean {
   const o = req.headers.origin;
   if (o === undefined) return true;
   try {
     const u = new URL(o);
+    if (externalOrigins.has(u.origin)) return true;
     return u.protocol === `${scheme}:` && allowed.has(u.host.toLowerCase());
   } catch {
     return false;
   }
+}
+
+/**
+ * The Host header and Origin a browser sends when it reaches this server through a proxy or a forwarded port (what VS
+ * Code's `asExternalUri` returned: code-server's `/proxy/<port>/`, a Remote-SSH forward, a Codespaces tunnel). Only that
+ * exact host and that exact origin (scheme included) are trusted; a URL that is not plain http(s) is refused.
+ */
+export function externalAddress(url: string): { host: string; origin: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`"${url}" is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`an external address must be http or https, not ${u.protocol.replace(/:$/, '')}`);
+  if (u.username || u.password) throw new Error('an external address must not carry a user name or password');
+  return { host: u.host.toLowerCase(), origin: u.origin };
 }

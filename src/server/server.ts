@@ -12,7 +12,7 @@ import { ApiError, toApiError } from '../core/api/errors';
 import type { AnyHandler, HandlerMap } from '../core/api/handlers';
 import { contextOf } from '../core/api/common';
 import { pipeAppProxy } from '../core/api/integrations';
-import { allowedHosts, authenticate, bearer, cookieToken, COOKIE, hostOk, isLoopback, originOk } from './auth';
+import { allowedHosts, authenticate, bearer, cookieToken, COOKIE, externalAddress, hostOk, isLoopback, originOk } from './auth';
 import { matchPath, methodMatches, type Match } from './match';
 import { FALLBACK_STATUS_JS, findWebviewDir, serveStatic } from './static';
 import type { UpgradeContext, UpgradeHandler } from './upgrades';
@@ -39,6 +39,12 @@ export interface RunningServer {
   host: string;
   /** Lets another engine answer one of its WebSocket routes (`execution.stream`, `metrics.ws`). */
   registerUpgrade(id: RouteId, handler: UpgradeHandler): void;
+  /**
+   * Trusts the address a browser reaches this server at through a proxy or forwarded port (VS Code's `asExternalUri`):
+   * that URL's host joins the Host allow-list and its origin the Origin allow-list, nothing broader. Throws on a URL
+   * that is not plain http(s).
+   */
+  allowExternal(url: string): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +127,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ['local.terminal', localTerminal as unknown as UpgradeHandler],
   ]);
   let allowed = new Set<string>();
+  // Addresses the host registered with allowExternal: kept apart from `allowed` so an external host is not also
+  // accepted as an Origin under this server's own scheme.
+  const externalHosts = new Set<string>();
+  const externalOrigins = new Set<string>();
+  const hostAllowed = (req: http.IncomingMessage) => hostOk(req, allowed) || hostOk(req, externalHosts);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   const callerFor = (auth: { user?: { username: string; role: string }; token?: string }): Caller & { session?: string; role?: string } => ({ face: 'http', user: auth.user?.username, role: auth.user?.role, session: auth.token });
@@ -129,7 +140,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const openRoute = (id: string) => Boolean(o.deps.accounts) && (id === 'auth.login' || id === 'auth.register');
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!hostOk(req, allowed)) return sendError(res, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
+    if (!hostAllowed(req)) return sendError(res, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
     let u: URL;
     try {
       u = new URL(req.url ?? '/', `${scheme}://${req.headers.host}`);
@@ -161,7 +172,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const auth = openRoute(m.id) ? { ok: true } : await authenticate(o.token, o.deps.accounts, [bearer(req), cookieToken(req)]);
     if (!auth.ok) return sendError(res, new ApiError('unauthorized', 'missing or wrong token: open the URL `kubegraf web` printed, or send Authorization: Bearer <token>', 401));
-    if (method !== 'GET' && method !== 'HEAD' && !originOk(req, allowed, scheme)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
+    if (method !== 'GET' && method !== 'HEAD' && !originOk(req, allowed, scheme, externalOrigins)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
     try {
       // In-cluster UIs (Kiali, MLflow) stream through as they are: method, body, status and content type. (The
       // webview bridge, which has no HTTP, reaches the same apps through the routes' JSON handlers.)
@@ -215,7 +226,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
-    if (!hostOk(req, allowed)) return refuseUpgrade(socket, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
+    if (!hostAllowed(req)) return refuseUpgrade(socket, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
     let u: URL;
     try {
       u = new URL(req.url ?? '/', `${scheme}://${req.headers.host}`);
@@ -226,7 +237,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (!m) return refuseUpgrade(socket, new ApiError('notFound', `no WebSocket route ${u.pathname}`, 404));
     const auth = await authenticate(o.token, o.deps.accounts, [u.searchParams.get('token') ?? undefined, bearer(req), cookieToken(req)]);
     if (!auth.ok) return refuseUpgrade(socket, new ApiError('unauthorized', 'missing or wrong token (pass ?token=)', 401));
-    if (!originOk(req, allowed, scheme)) return refuseUpgrade(socket, new ApiError('badOrigin', `Origin ${req.headers.origin} may not open sockets on this server`, 403));
+    if (!originOk(req, allowed, scheme, externalOrigins)) return refuseUpgrade(socket, new ApiError('badOrigin', `Origin ${req.headers.origin} may not open sockets on this server`, 403));
     let params: unknown;
     try {
       params = validate(m.route, m.id, { ...queryParams(u), ...m.pathParams });
@@ -273,6 +284,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     port,
     host,
     registerUpgrade: (id, h) => void upgrades.set(id, h),
+    allowExternal: (url) => {
+      const a = externalAddress(url);
+      externalHosts.add(a.host);
+      externalOrigins.add(a.origin);
+    },
     close: async () => {
       for (const c of wss.clients) c.terminate();
       wss.close();

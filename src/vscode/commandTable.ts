@@ -4,7 +4,7 @@
 export type Needs = 'nothing' | 'cluster';
 
 export interface MenuPlacement {
-  menu: 'view/item/context' | 'view/title' | 'commandPalette';
+  menu: 'view/item/context' | 'view/title' | 'commandPalette' | 'explorer/context' | 'editor/title';
   when: string;
   group?: string;
 }
@@ -52,6 +52,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'kubegraf.showIncident', title: 'Show Incident Details', needs: 'nothing', menus: [{ menu: 'view/item/context', when: 'view == kubegraf.incidents && viewItem =~ /kgIncident/', group: '1_incident@1' }] },
   { id: 'kubegraf.previewFix', title: 'Preview Fix', needs: 'cluster', menus: [{ menu: 'view/item/context', when: 'view == kubegraf.incidents && viewItem =~ /hasFix/', group: '1_incident@2' }] },
   { id: 'kubegraf.applyFix', title: 'Apply Fix…', needs: 'cluster', menus: [{ menu: 'view/item/context', when: 'view == kubegraf.incidents && viewItem =~ /hasFix/', group: '1_incident@3' }] },
+  {
+    id: 'kubegraf.applyManifest',
+    title: 'Apply YAML to Cluster…',
+    icon: '$(cloud-upload)',
+    needs: 'cluster',
+    menus: [
+      { menu: 'explorer/context', when: 'resourceExtname == .yaml || resourceExtname == .yml', group: '7_kubegraf@1' },
+      { menu: 'editor/title', when: 'resourceLangId == yaml', group: '7_kubegraf@1' },
+    ],
+  },
   { id: 'kubegraf.startDemoCluster', title: 'Start Demo Cluster', icon: '$(beaker)', needs: 'nothing' },
   { id: 'kubegraf.stopDemoCluster', title: 'Stop Demo Cluster', needs: 'nothing', palette: 'kubegraf.demoRunning' },
   { id: 'kubegraf.showErrorDetails', title: 'Show Error Details', needs: 'nothing', palette: false },

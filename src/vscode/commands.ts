@@ -13,6 +13,7 @@ import { ExecPty } from './execPty';
 import type { KubeGrafHost } from './host';
 import type { IncidentsTree, PortForwardsTree } from './sideViews';
 import type { StatusBar } from './statusBar';
+import { combinedDiff, confirmText, countsText, failureLines } from './manifestReview';
 import { containersOf, type TreeNode } from './treeModel';
 import { EDIT_SCHEME, objectUri, VIEW_SCHEME } from './yamlDocs';
 
@@ -26,7 +27,6 @@ export interface Faces {
   /** Starts incident detection (idempotent); the incident commands need it. */
   startIncidents: () => Promise<void>;
   /** Starts the local server on the same engines (once) and gives the URL with its token. */
-  startServer: () => Promise<{ url: string }>;
 }
 
 interface Target {
@@ -342,13 +342,70 @@ async function applyFix(f: Faces, arg: unknown): Promise<void> {
   await f.host.progress(`Applying fix for ${incident.title}…`, () => src.applyFix(incident.id, fixId));
 }
 
+// ---------------- manifests ----------------
+
+const isYamlDoc = (d: vscode.TextDocument) => d.languageId === 'yaml' || /\.ya?ml$/i.test(d.fileName);
+
+/**
+ * `kubectl apply --server-side` for the YAML in the active editor (or a .yaml file from the explorer): a server-side
+ * dry run first whose diff opens beside the editor, a modal confirm naming the context, then the apply.
+ */
+async function applyManifest(f: Faces, arg: unknown): Promise<void> {
+  let doc: vscode.TextDocument;
+  if (arg instanceof vscode.Uri) doc = await vscode.workspace.openTextDocument(arg);
+  else {
+    const ed = vscode.window.activeTextEditor;
+    if (!ed || !isYamlDoc(ed.document)) {
+      void vscode.window.showInformationMessage('Apply YAML to Cluster: open a YAML file (or choose one in the Explorer) first.');
+      return;
+    }
+    doc = ed.document;
+  }
+  const text = doc.getText();
+  const file = doc.isUntitled ? 'the untitled YAML' : vscode.workspace.asRelativePath(doc.uri);
+  if (!text.trim()) throw new Error(`${file} is empty.`);
+  const context = f.host.currentContext();
+  if (!context) throw new Error('No Kubernetes context is configured.');
+  const defaultNamespace = f.host.namespace(context);
+  const actions = f.host.engine.actions(context);
+  const review = await f.host.progress(`Reviewing ${file} against ${context} (server-side dry run)…`, () => actions.applyManifests(text, { dryRun: true, defaultNamespace }));
+  if (!review) return;
+  if (!review.results.length) throw new Error(`${file} holds no Kubernetes objects.`);
+  const diffDoc = await vscode.workspace.openTextDocument({ language: 'diff', content: combinedDiff(context, review.results) });
+  await vscode.window.showTextDocument(diffDoc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  const conflicts = review.results.some((r) => r.error?.conflicts?.length);
+  if (!review.applied && !conflicts) {
+    const msg = review.failed ? `Nothing can be applied from ${file}: ${countsText(review.results)}.` : `Nothing to apply: all ${review.results.length} objects of ${file} are unchanged in ${context}.`;
+    if (review.failed) {
+      f.host.output.appendLine(`[${new Date().toISOString()}] ${msg}`);
+      failureLines(review.results).forEach((l) => f.host.output.appendLine(l));
+      if ((await vscode.window.showWarningMessage(msg, 'Show Details')) === 'Show Details') f.host.output.show(true);
+    } else void vscode.window.showInformationMessage(msg);
+    return;
+  }
+  const c = confirmText(context, review.results, false);
+  const choices = conflicts ? ['Apply', 'Apply and Force Conflicts'] : ['Apply'];
+  const choice = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, ...choices);
+  if (!choice) throw new Cancelled();
+  const force = choice === 'Apply and Force Conflicts';
+  const res = await f.host.progress(`Applying ${file} to ${context}…`, () => actions.applyManifests(text, { defaultNamespace, force }));
+  if (!res) return;
+  const msg = `Applied ${file} to ${context}: ${countsText(res.results)}.`;
+  f.host.output.appendLine(`[${new Date().toISOString()}] ${msg}`);
+  if (res.failed) {
+    failureLines(res.results).forEach((l) => f.host.output.appendLine(l));
+    if ((await vscode.window.showWarningMessage(msg, 'Show Details')) === 'Show Details') f.host.output.show(true);
+  } else void vscode.window.showInformationMessage(msg);
+}
+
 // ---------------- the table of handlers ----------------
 
 const HANDLERS: Record<string, Handler> = {
   'kubegraf.openDashboard': (f) => f.openDashboard(),
   'kubegraf.openDashboardInBrowser': async (f) => {
-    const s = await f.host.progress('Starting the local KubeGraf server…', () => f.startServer());
-    if (s) await vscode.env.openExternal(vscode.Uri.parse(s.url));
+    // The host maps the local address for remote windows (asExternalUri) and lets the server trust that address.
+    const uri = await f.host.progress('Opening the KubeGraf dashboard in the browser…', (report) => f.host.dashboardBrowserUri(report));
+    if (uri) await vscode.env.openExternal(uri);
   },
   'kubegraf.refresh': async (f) => {
     if (f.host.hasEngine) await f.host.engine.reload();
@@ -414,6 +471,7 @@ const HANDLERS: Record<string, Handler> = {
   'kubegraf.showIncident': showIncident,
   'kubegraf.previewFix': previewFix,
   'kubegraf.applyFix': applyFix,
+  'kubegraf.applyManifest': applyManifest,
   'kubegraf.startDemoCluster': async (f) => {
     const d = await f.host.progress('Starting the demo cluster…', () => f.host.startDemo());
     if (d) {

@@ -79,7 +79,6 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
     status,
     // The panel host pulls in the route tables and handlers: loaded when first opened, not at activation.
     openDashboard: async () => (await import('./dashboardPanel')).DashboardPanel.show(h),
-    startServer: async () => ({ url: await h.startServer() }),
     startIncidents,
   };
 

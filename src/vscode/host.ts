@@ -20,7 +20,7 @@ export class KubeGrafHost implements vscode.Disposable {
   private engineOff: Array<() => void> = [];
   private demo?: DemoCluster;
   private deps?: Promise<ApiDeps & { close(): Promise<void> }>;
-  private server?: { url: string; launchUrl: string; close(): Promise<void> };
+  private server?: { url: string; launchUrl: string; token: string; allowExternal(url: string): void; close(): Promise<void> };
   private readonly namespaces = new Map<string, string>();
   readonly output: vscode.OutputChannel;
   private readonly engineChanged = new vscode.EventEmitter<KubeEngine>();
@@ -161,9 +161,46 @@ export class KubeGrafHost implements vscode.Disposable {
     const running = await startServer({ host: '127.0.0.1', port: this.config<number>('server.port', 0), token, deps, handlers: ALL_HANDLERS, webviewDir, log: (l) => this.output.appendLine(l) });
     // The server has /ws and pod terminals built in; the incident and metrics streams are registered like `kubegraf web` does.
     for (const [id, h] of Object.entries(ENGINE_UPGRADES)) running.registerUpgrade(id as keyof typeof ENGINE_UPGRADES, h);
-    this.server = { url: running.url, launchUrl: `${running.url}/?token=${encodeURIComponent(token)}`, close: () => running.close() };
+    this.server = { url: running.url, launchUrl: `${running.url}/?token=${encodeURIComponent(token)}`, token, allowExternal: (u) => running.allowExternal(u), close: () => running.close() };
     this.output.appendLine(`KubeGraf server listening on ${running.url}`);
     return this.server.launchUrl;
+  }
+
+  /**
+   * The dashboard's address as the user's browser reaches it, with the token. Remote windows (code-server, Codespaces,
+   * Remote-SSH) see the server through VS Code's port mapping: another host, port or a path prefix. The server is told
+   * to trust exactly that address (its Host and Origin checks refuse anything else).
+   */
+  async dashboardBrowserUri(report: (message: string) => void = () => undefined): Promise<vscode.Uri> {
+    report('starting the local server');
+    await this.startServer();
+    const s = this.server;
+    if (!s) throw new Error('the local server stopped while starting (the engines were rebuilt); run the command again');
+    report('resolving the address for this window');
+    const local = vscode.Uri.parse(`${s.url}/`);
+    let mapped: vscode.Uri;
+    try {
+      mapped = await vscode.env.asExternalUri(local);
+    } catch (e) {
+      throw new Error(`VS Code could not give an address for ${s.url} that your browser can reach: ${(e as Error)?.message ?? e}`);
+    }
+    const external = new URL(mapped.toString(true));
+    // The app resolves API calls against its own directory, so the address must end in `/` (code-server's
+    // `/proxy/<port>` does not when the local path is `/`).
+    if (!external.pathname.endsWith('/')) external.pathname += '/';
+    if (external.origin !== new URL(s.url).origin || external.pathname !== '/') {
+      s.allowExternal(external.href);
+      this.output.appendLine(`KubeGraf server reachable from the browser at ${external.origin}${external.pathname}`);
+    }
+    // openExternal maps localhost addresses through asExternalUri again: a plain forwarded port (Remote-SSH) would be
+    // forwarded twice, so it gets the local address to map; a proxy path or another host (code-server, tunnels) the
+    // mapped address itself.
+    const forwardedPort = isLocalHost(external.hostname) && external.pathname === '/';
+    const open = forwardedPort ? new URL(`${s.url}/`) : external;
+    open.search = '';
+    open.hash = '';
+    open.searchParams.set('token', s.token);
+    return vscode.Uri.parse(open.href, true);
   }
 
   currentContext(): string | undefined {
@@ -245,3 +282,5 @@ export class KubeGrafHost implements vscode.Disposable {
     await this.demo?.close();
   }
 }
+
+const isLocalHost = (h: string): boolean => h === 'localhost' || h === '127.0.0.1' || h === '[::1]' || h === '::1';

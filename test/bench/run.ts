@@ -65,6 +65,11 @@ async function main(): Promise<void> {
     console.log(`GET /api/pods: ${ms(r.listApiMs)}; first row on screen: ${ms(r.firstRowMs)}; all rows loaded: ${ms(r.allRowsMs)}`);
     console.log(`sort by Status, click to painted frame: ${ms(r.sortMs)}`);
     console.log(`scroll frames (${r.frames}): p50 ${r.frameP50Ms.toFixed(1)} ms, p95 ${r.frameP95Ms.toFixed(1)} ms, max ${r.frameMaxMs.toFixed(1)} ms; longest task ${ms(r.longestTaskMs)}`);
+    const c = r.churn;
+    console.log(`scroll frames while ${c.changesPerSec}/s pods change (${c.frames}): p50 ${c.frameP50Ms.toFixed(1)} ms, p95 ${c.frameP95Ms.toFixed(1)} ms, max ${c.frameMaxMs.toFixed(1)} ms; longest task ${ms(c.longestTaskMs)}`);
+    const { benchTableModel } = await import('./tableModelBench');
+    const t = benchTableModel(pods);
+    console.log(`table model, ${t.rows} rows sorted by status: full filter+sort ${ms(t.fullMs)}; view after a ${t.batch}-row change batch p50 ${t.patchP50Ms.toFixed(1)} ms, max ${t.patchMaxMs.toFixed(1)} ms; after a selection change ${t.afterSelectMs.toFixed(2)} ms`);
   }
 }
 

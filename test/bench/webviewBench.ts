@@ -2,11 +2,13 @@
 // table, and how long scroll frames take (from a Chromium trace: frame intervals and main-thread tasks while
 // scrolling). Simulator and `kubegraf web` run in child processes; Debian's chromium is driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
+import { load as loadYaml } from 'js-yaml';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,6 +32,17 @@ export interface WebviewBenchResult {
   /** Longest renderer main-thread task while scrolling. */
   longestTaskMs: number;
   /** Main-thread tasks over 50 ms while scrolling. */
+  longTasks: number;
+  /** The same scroll again while pods change in the cluster (label patches and pod replacements), so live change batches reach the sorted table. */
+  churn: ScrollStats & { changesPerSec: number };
+}
+
+interface ScrollStats {
+  frames: number;
+  frameP50Ms: number;
+  frameP95Ms: number;
+  frameMaxMs: number;
+  longestTaskMs: number;
   longTasks: number;
 }
 
@@ -56,6 +69,84 @@ interface TraceEvent {
   args?: { name?: string };
 }
 
+/** Scrolls the table body for ~2 s under a Chromium trace: frame intervals and the renderer main thread's tasks. */
+async function traceScroll(browser: Browser, page: Page, dy: number): Promise<ScrollStats> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel'] });
+  for (let i = 0; i < 120; i++) {
+    await page.mouse.wheel(0, dy);
+    await page.waitForTimeout(16);
+  }
+  await page.waitForTimeout(300);
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+  const ev = trace.traceEvents;
+  const mainTids = new Set(ev.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const draws = ev.filter((e) => e.name === 'DrawFrame').map((e) => e.ts).sort((a, b) => a - b);
+  const intervals = draws.slice(1).map((t, i) => (t - draws[i]) / 1000);
+  const tasks = ev.filter((e) => (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && e.dur !== undefined && mainTids.has(`${e.pid}:${e.tid}`)).map((e) => (e.dur ?? 0) / 1000);
+  return {
+    frames: draws.length,
+    frameP50Ms: pct(intervals, 50),
+    frameP95Ms: pct(intervals, 95),
+    frameMaxMs: intervals.length ? Math.max(...intervals) : 0,
+    longestTaskMs: tasks.length ? Math.max(...tasks) : 0,
+    longTasks: tasks.filter((d) => d > 50).length,
+  };
+}
+
+const CHURN_TICK_MS = 100;
+const CHURN_PER_TICK = 20;
+
+/**
+ * Changes pods straight on the simulator with the admin token, CHURN_PER_TICK every CHURN_TICK_MS: most get a new
+ * label (a modification), every tenth is deleted (its ReplicaSet adds a new pod, which goes Pending then Running).
+ */
+function startChurn(kubeconfig: string, pods: Array<{ namespace: string; name: string }>): () => Promise<void> {
+  let sent = 0;
+  let applied = 0;
+  let failure = '';
+  const kc = loadYaml(readFileSync(kubeconfig, 'utf8')) as {
+    clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+    users: Array<{ name: string; user: { token: string } }>;
+  };
+  const server = new URL(kc.clusters[0].cluster.server);
+  const agent = new Agent({ keepAlive: true, maxSockets: 8, ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64') });
+  const token = kc.users.find((u) => u.name === 'admin')!.user.token;
+  const call = (method: string, path: string, body?: unknown) =>
+    new Promise<void>((ok) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      sent++;
+      const req = request({ host: server.hostname, port: server.port, path, method, agent, headers: { authorization: `Bearer ${token}`, ...(data ? { 'content-type': 'application/merge-patch+json' } : {}) } }, (res) => {
+        if ((res.statusCode ?? 0) < 300) applied++;
+        else failure = `${method} ${path}: HTTP ${res.statusCode}`;
+        res.resume();
+        res.on('end', () => ok());
+      });
+      req.on('error', (e) => {
+        failure = `${method} ${path}: ${e.message}`;
+        ok();
+      });
+      req.end(data);
+    });
+  let n = 0;
+  const inflight = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    for (let k = 0; k < CHURN_PER_TICK; k++, n++) {
+      const p = pods[(n * 7919) % pods.length];
+      const path = `/api/v1/namespaces/${p.namespace}/pods/${p.name}`;
+      const done = n % 10 === 9 ? call('DELETE', path) : call('PATCH', path, { metadata: { labels: { 'bench-churn': String(n) } } });
+      inflight.add(done);
+      void done.then(() => inflight.delete(done));
+    }
+  }, CHURN_TICK_MS);
+  return async () => {
+    clearInterval(timer);
+    await Promise.all(inflight);
+    agent.destroy();
+    // A churn the simulator refused measures nothing.
+    if (applied < sent * 0.9) throw new Error(`only ${applied} of ${sent} pod changes applied (${failure})`);
+  };
+}
+
 export async function benchPodsPage(pods = 100_000): Promise<WebviewBenchResult> {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-webview-bench-')), 'kubeconfig');
   const nodes = Math.max(3, Math.round(pods / 50));
@@ -69,12 +160,11 @@ export async function benchPodsPage(pods = 100_000): Promise<WebviewBenchResult>
     // Warm the server's cache so the page measures the UI, then time one list call on its own.
     const list = async () => {
       const r = await fetch(`${base}/api/pods`, { headers: { Authorization: `Bearer ${token}` } });
-      const j = (await r.json()) as { items: unknown[] };
-      return j.items.length;
+      return ((await r.json()) as { items: Array<{ namespace: string; name: string }> }).items;
     };
-    for (let i = 0; i < 60 && (await list()) < pods; i++) await new Promise((r) => setTimeout(r, 1000));
+    for (let i = 0; i < 60 && (await list()).length < pods; i++) await new Promise((r) => setTimeout(r, 1000));
     const t0 = performance.now();
-    await list();
+    const items = await list();
     const listApiMs = performance.now() - t0;
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -99,31 +189,17 @@ export async function benchPodsPage(pods = 100_000): Promise<WebviewBenchResult>
 
     const body = page.getByTestId('table-body');
     await body.hover();
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel'] });
-    for (let i = 0; i < 120; i++) {
-      await page.mouse.wheel(0, 1200);
-      await page.waitForTimeout(16);
+    const quiet = await traceScroll(browser, page, 1200);
+    const stopChurn = startChurn(kubeconfig, items);
+    let churn: ScrollStats;
+    try {
+      // Let the first change batches reach the page before measuring.
+      await page.waitForTimeout(1000);
+      churn = await traceScroll(browser, page, -1200);
+    } finally {
+      await stopChurn();
     }
-    await page.waitForTimeout(300);
-    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
-    const ev = trace.traceEvents;
-    const mainTids = new Set(ev.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const draws = ev.filter((e) => e.name === 'DrawFrame').map((e) => e.ts).sort((a, b) => a - b);
-    const intervals = draws.slice(1).map((t, i) => (t - draws[i]) / 1000);
-    const tasks = ev.filter((e) => (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && e.dur !== undefined && mainTids.has(`${e.pid}:${e.tid}`)).map((e) => (e.dur ?? 0) / 1000);
-    return {
-      pods,
-      listApiMs,
-      firstRowMs,
-      allRowsMs,
-      sortMs,
-      frames: draws.length,
-      frameP50Ms: pct(intervals, 50),
-      frameP95Ms: pct(intervals, 95),
-      frameMaxMs: intervals.length ? Math.max(...intervals) : 0,
-      longestTaskMs: tasks.length ? Math.max(...tasks) : 0,
-      longTasks: tasks.filter((d) => d > 50).length,
-    };
+    return { pods, listApiMs, firstRowMs, allRowsMs, sortMs, ...quiet, churn: { ...churn, changesPerSec: (CHURN_PER_TICK * 1000) / CHURN_TICK_MS } };
   } finally {
     await browser.close();
     web?.child.kill('SIGTERM');

@@ -1,10 +1,10 @@
 // The dashboard in real Chromium against `kubegraf web --demo`: what a user does on first contact, end to end.
 // Debian's chromium (apt-get install chromium) is driven by playwright-core; nothing is downloaded.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ensureWebviewBuilt, SHOTS, startWebDemo, type WebDemo } from './helpers/webDemo';
+import type { Browser, Page } from 'playwright-core';
+import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
 
 
 describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
@@ -41,13 +41,7 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    await ensureWebviewBuilt();
-    server = await startWebDemo('browser-e2e');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
-    page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ server, browser, page } = await openDemoBrowser('browser-e2e', pageErrors));
   });
 
   after(async () => {
@@ -105,6 +99,24 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId(`status-${failing.status}`).click();
     await until(`every row is ${failing.status}`, () => everyRow(failing.status!));
     await page.getByTestId(`status-${failing.status}`).click();
+  });
+
+  it('selects rows for bulk actions: one row, then every row of the filtered view, then none', async () => {
+    await go('#/pods');
+    await page.getByTestId('page-pods').waitFor();
+    await page.getByTestId('filter-text').fill('checkout');
+    await until('every row shows checkout', () => everyRow('checkout'));
+    const shown = await page.getByTestId('row').count();
+    await page.getByTestId('row').first().getByRole('checkbox').click();
+    await page.getByTestId('bulk-bar').waitFor();
+    assert.match(await page.getByTestId('bulk-bar').innerText(), /^1 selected/);
+    assert.equal(await page.getByTestId('row').first().getAttribute('aria-selected'), 'true');
+    await page.getByTestId('select-all').click();
+    await until(`all ${shown} checkout rows selected`, async () => (await page.getByTestId('bulk-bar').innerText()).startsWith(`${shown} selected`));
+    assert.ok((await page.getByTestId('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-selected')))).every((a) => a === 'true'));
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByTestId('bulk-bar').waitFor({ state: 'detached' });
+    await page.getByTestId('filter-text').fill('');
   });
 
   it('opens a pod in the detail drawer with its YAML and description', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { eventually, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
-import { buildVsix, runCommand, startWorkbench, viewLines, type Workbench } from './helpers/codeServer';
+import { buildVsix, runCommand, SHOTS, startWorkbench, viewLines, type Workbench } from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
 const UNREACHABLE = 'kubegraf-unreachable';
@@ -234,5 +234,67 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     const badge = page.locator('.part.activitybar .action-item:has(a[aria-label^="KubeGraf"]) .badge-content');
     await eventually(async () => Number((await badge.innerText()).trim()) > 0, 15_000);
     await wb.shot('incidents');
+  });
+
+  it('opens the dashboard in a browser tab through code-server\'s proxy, with live data and working changes', async () => {
+    // The palette lists the command once the extension's contributions are in (as its activity bar icon).
+    await page.locator('.part.activitybar .action-item a[aria-label^="KubeGraf"]').waitFor({ timeout: 30_000 });
+    const opened = page.context().waitForEvent('page', { timeout: 30_000 });
+    await runCommand(page, 'KubeGraf: Open Dashboard in Browser');
+    // code-server may first ask whether to open the website: confirm when it does, else the tab just opens.
+    const confirm = page.locator('.monaco-dialog-box').getByRole('button', { name: 'Open', exact: true });
+    const tab = await Promise.race([
+      opened,
+      confirm.waitFor({ timeout: 30_000 }).then(async () => {
+        await confirm.click();
+        return opened;
+      }),
+    ]);
+    const shot = async (name: string) => tab.screenshot({ path: join(SHOTS, `browser-tab-${name}.png`) });
+    try {
+      await tab.waitForLoadState('domcontentloaded');
+      // Through code-server itself (its host, the server's port as a path prefix), not the server's own loopback port.
+      const at = new URL(tab.url());
+      assert.equal(at.origin, new URL(wb.url).origin, tab.url());
+      assert.match(at.pathname, /^\/proxy\/\d+\/$/);
+      await tab.getByTestId('page-dashboard').waitFor({ timeout: 30_000 });
+      assert.ok(!tab.url().includes('token='), `token still in ${tab.url()}`);
+      // The push socket goes through the proxy too (Host and Origin are code-server's): a refused socket would show
+      // "Server disconnected" / "Connecting"; once open it reports the cluster's state.
+      await tab.getByTestId('connection').filter({ hasText: /Connected|Idle|Reconnecting|Cluster unreachable/ }).waitFor({ timeout: 30_000 });
+
+      const base = `${at.origin}${at.pathname}`;
+      await tab.goto(`${base}#/pods`);
+      await tab.getByTestId('page-pods').waitFor();
+      await tab.getByTestId('filter-text').fill('ledger-db');
+      const pods = (await kubectlOk(sim, ['get', 'pods', '-n', 'payments', '-o', 'name'])).split('\n').map((l) => l.replace('pod/', '').trim()).filter((n) => n.startsWith('ledger-db'));
+      assert.ok(pods.length > 0, 'kubectl lists ledger-db pods');
+      await eventually(async () => {
+        const rows = await tab.getByTestId('row').allTextContents();
+        return pods.every((p) => rows.some((r) => r.includes(p)));
+      }, 30_000);
+      await shot('pods');
+
+      // A state change (POST) through the proxy: the server accepts code-server's Origin for this window.
+      await tab.goto(`${base}#/settings`);
+      const refresh = tab.getByLabel('Refresh interval (seconds)');
+      await refresh.waitFor({ timeout: 30_000 });
+      const value = String(Number(await refresh.inputValue()) === 17 ? 23 : 17);
+      await refresh.fill(value);
+      await tab.getByTestId('page-settings').getByRole('button', { name: 'Save' }).click();
+      await tab.locator('.kg-toast', { hasText: /Settings saved|Save failed/ }).first().waitFor({ timeout: 15_000 });
+      assert.equal(await tab.locator('.kg-toast', { hasText: 'Save failed' }).count(), 0, (await tab.locator('.kg-toast').allTextContents()).join(' | '));
+      // Stored by the server: a fresh load (the token stays with the tab) shows the new value.
+      await tab.reload();
+      await tab.getByTestId('page-settings').waitFor({ timeout: 30_000 });
+      await eventually(async () => (await tab.getByLabel('Refresh interval (seconds)').inputValue()) === value, 20_000);
+      await shot('settings-saved');
+    } catch (e) {
+      await shot('FAILED').catch(() => undefined);
+      throw e;
+    } finally {
+      await tab.close();
+      await page.bringToFront();
+    }
   });
 });

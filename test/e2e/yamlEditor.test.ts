@@ -2,10 +2,10 @@
 // kubectl-edit identity rules, Review → Apply read back from the cluster, a conflict and its reload, unsaved edits.
 // Debian's chromium is driven by playwright-core; nothing is downloaded.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ensureWebviewBuilt, SHOTS, startWebDemo, type WebDemo } from './helpers/webDemo';
+import type { Browser, Page } from 'playwright-core';
+import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
 
 const NS = 'monitoring';
 const NAME = 'grafana';
@@ -83,13 +83,7 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    await ensureWebviewBuilt();
-    server = await startWebDemo('yaml-e2e');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
-    page = await ctx.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ server, browser, page } = await openDemoBrowser('yaml-e2e', pageErrors));
     await page.goto(server.url);
     await page.getByTestId('page-dashboard').waitFor();
     await settled(1);

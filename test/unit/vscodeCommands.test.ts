@@ -8,6 +8,7 @@ import { KubeError } from '../../src/core/kube/errors';
 import { blockedReason, COMMANDS } from '../../src/vscode/commandTable';
 import { appHtml, contentSecurityPolicy, missingAppHtml } from '../../src/vscode/dashboardHtml';
 import { ExecPty } from '../../src/vscode/execPty';
+import { combinedDiff, confirmText, failureLines } from '../../src/vscode/manifestReview';
 import { extensionManifest, manifestUpToDate } from '../../src/vscode/manifest';
 import type { ApiDeps } from '../../src/core/api/deps';
 import { WebviewBridge } from '../../src/vscode/webviewBridge';
@@ -44,6 +45,37 @@ describe('vscode commands and manifest', () => {
     assert.equal(blockedReason(scale, { context: 'prod', connection: { state: 'connected' } }), undefined);
     const dash = COMMANDS.find((c) => c.id === 'kubegraf.openDashboard')!;
     assert.equal(blockedReason(dash, { context: 'prod', connection: { state: 'unreachable', reason: 'x' } }), undefined);
+  });
+});
+
+describe('vscode apply YAML to cluster', () => {
+  it('offers the command on YAML files in the explorer and the YAML editor title, and in the palette', () => {
+    const m = extensionManifest() as { contributes: any };
+    const cmd = m.contributes.commands.find((c: any) => c.command === 'kubegraf.applyManifest');
+    assert.deepEqual([cmd.title, cmd.category], ['Apply YAML to Cluster…', 'KubeGraf']);
+    assert.deepEqual(m.contributes.menus['explorer/context'].filter((e: any) => e.command === 'kubegraf.applyManifest').map((e: any) => e.when), ['resourceExtname == .yaml || resourceExtname == .yml']);
+    assert.deepEqual(m.contributes.menus['editor/title'].filter((e: any) => e.command === 'kubegraf.applyManifest').map((e: any) => e.when), ['resourceLangId == yaml']);
+    assert.ok(!m.contributes.menus.commandPalette.some((e: any) => e.command === 'kubegraf.applyManifest' && e.when === 'false'));
+    assert.match(blockedReason(COMMANDS.find((c) => c.id === 'kubegraf.applyManifest')!, {})!, /Apply YAML to Cluster…: no Kubernetes context/);
+  });
+
+  it('names the context and the objects that change in the confirm, and lists failures with their conflicts', () => {
+    const results = [
+      { doc: 1, line: 1, kind: 'Namespace', apiVersion: 'v1', name: 'shop', action: 'created' as const, diff: '+x' },
+      { doc: 2, line: 5, kind: 'ConfigMap', apiVersion: 'v1', namespace: 'shop', name: 'cfg', action: 'unchanged' as const, diff: '' },
+      {
+        doc: 3, line: 9, kind: 'Deployment', apiVersion: 'apps/v1', namespace: 'shop', name: 'web', action: 'failed' as const, diff: '',
+        error: { code: 'conflict' as const, message: 'Apply failed with 1 conflict', status: 409, conflicts: [{ manager: '"kubectl" using apps/v1', field: '.spec.replicas' }] },
+      },
+    ];
+    const c = confirmText('prod', results, false);
+    assert.equal(c.message, 'Apply 1 object to context "prod"?');
+    assert.match(c.detail, /^1 created, 0 configured, 1 unchanged, 1 failed\./);
+    assert.match(c.detail, /\+ Namespace shop/);
+    assert.match(c.detail, /1 object cannot be applied \(see the review\): Deployment shop\/web/);
+    assert.deepEqual(failureLines(results), ['  Deployment shop/web (document 3, line 9): Apply failed with 1 conflict [HTTP 409]', '    .spec.replicas is owned by "kubectl" using apps/v1']);
+    const diff = combinedDiff('prod', results);
+    assert.match(diff, /# Deployment shop\/web \(document 3, line 9\): failed — Apply failed with 1 conflict\n# {3}conflict: \.spec\.replicas is owned by "kubectl" using apps\/v1/);
   });
 });
 

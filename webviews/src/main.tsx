@@ -2,7 +2,7 @@
 import { render } from 'solid-js/web';
 import { App } from './app';
 import { Api } from './api/api';
-import { HttpTransport, takeLaunchToken } from './host/httpTransport';
+import { apiBase, HttpTransport, takeLaunchToken } from './host/httpTransport';
 import { inVsCode, VsCodeTransport } from './host/vscodeTransport';
 import { applyTheme, navigate, route, setApi, setContext, startRouter } from './stores/app';
 import { startLive } from './stores/live';
@@ -41,7 +41,8 @@ function boot(): void {
       storage = undefined;
     }
     const token = takeLaunchToken(location.href, (u) => history.replaceState(history.state, '', u), storage);
-    setApi(new Api(new HttpTransport(location.origin, token, download)));
+    // The page's directory, not the origin: behind code-server's proxy the app lives under `/proxy/<port>/`.
+    setApi(new Api(new HttpTransport(apiBase(location.href), token, download)));
     face = 'browser';
   }
   document.body.classList.add(face === 'browser' ? 'kg-browser' : 'kg-vscode');

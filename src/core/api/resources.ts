@@ -9,6 +9,7 @@ import {
   type BulkResult,
   type DeleteResult,
   type DescribeResult,
+  type ManifestApplyResult,
   type ResourceDetails,
   type ResourceList,
   type ResourceRow,
@@ -266,5 +267,12 @@ function handlersFor(): Handlers<typeof RESOURCE_ROUTES, ApiDeps> {
   return out as unknown as Handlers<typeof RESOURCE_ROUTES, ApiDeps>;
 }
 
-export const RESOURCE_HANDLERS = handlersFor();
+/** `POST /api/manifests/apply`: every object of the YAML, server-side applied (or reviewed with dryRun). */
+export async function applyManifestsOf(deps: ApiDeps, p: { context?: string; yaml: string; namespace?: string; dryRun?: boolean; force?: boolean }): Promise<ManifestApplyResult> {
+  const context = contextOf(deps, p.context);
+  const r = await deps.kube.actions(context).applyManifests(p.yaml, { dryRun: p.dryRun === true, defaultNamespace: p.namespace, force: p.force === true });
+  return { context, dryRun: p.dryRun === true, ...r };
+}
+
+export const RESOURCE_HANDLERS: Handlers<typeof RESOURCE_ROUTES, ApiDeps> = { ...handlersFor(), 'manifests.apply': (p, deps) => applyManifestsOf(deps, p) };
 

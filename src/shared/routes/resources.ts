@@ -176,5 +176,59 @@ function build(): ResourceTable {
   return t as unknown as ResourceTable;
 }
 
-export const RESOURCE_ROUTES: ResourceTable = build();
+// ---------- apply a manifest (any kinds, many documents) ----------
+
+/** What applying one object of a manifest did (or, in a dry run, would do). */
+export interface ManifestObjectResult {
+  /** 1-based document number and line in the submitted YAML. */
+  doc: number;
+  line: number;
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+  /** `failed`: see error; nothing was changed for this object. */
+  action: 'created' | 'configured' | 'unchanged' | 'failed';
+  /** Unified diff, live object vs. what the server stores after the apply (from a server-side dry run). */
+  diff: string;
+  error?: KubeErrorDto & {
+    /** The HTTP status the cluster answered for this object (403 for a read-only user). */
+    status?: number;
+    /** Field-manager conflicts (server-side apply): who owns which field; retry with force to take them over. */
+    conflicts?: Array<{ manager: string; field: string }>;
+  };
+  /** Why a dry-run result is not the server's own verdict (e.g. its namespace is created by the same manifest). */
+  note?: string;
+}
+
+export interface ManifestApplyResult {
+  context: string;
+  dryRun: boolean;
+  results: ManifestObjectResult[];
+  /** Objects created or configured (in a dry run: that would be). */
+  applied: number;
+  failed: number;
+}
+
+/** A manifest may hold many objects, so it may be larger than one object's YAML. */
+export const manifestApplyParams = z.object({
+  ...base,
+  yaml: z.string().min(1, 'YAML is empty').max(2 * 1_048_576, 'YAML is larger than 2 MiB'),
+  namespace: namespaceName.optional(),
+  dryRun: boolish.optional(),
+  force: boolish.optional(),
+});
+
+const MANIFEST_ROUTES = {
+  'manifests.apply': route<ManifestApplyResult>()(
+    'POST',
+    '/api/manifests/apply',
+    'kube',
+    'Apply multi-document YAML (server-side apply, field manager kubegraf; dryRun=true reviews per-object actions and diffs; force=true takes over conflicting fields)',
+    manifestApplyParams,
+    { timeoutMs: 120_000 },
+  ),
+};
+
+export const RESOURCE_ROUTES: ResourceTable & typeof MANIFEST_ROUTES = { ...build(), ...MANIFEST_ROUTES };
 

@@ -1,9 +1,11 @@
 // What the browser e2e suites share: the built dashboard, `kubegraf web --demo` as users start it, Debian Chromium.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { cliArgs } from '../../helpers/cli';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -46,4 +48,22 @@ export function startWebDemo(name: string): Promise<WebDemo> {
       }
     });
   });
+}
+
+export interface DemoBrowser {
+  server: WebDemo;
+  browser: Browser;
+  page: Page;
+}
+
+/** The built dashboard served by `kubegraf web --demo`, and a dark 1400×900 Chromium page whose errors land in `pageErrors`. */
+export async function openDemoBrowser(name: string, pageErrors: string[]): Promise<DemoBrowser> {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
+  await ensureWebviewBuilt();
+  const server = await startWebDemo(name);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { server, browser, page };
 }

@@ -4,6 +4,7 @@ import { rank } from '../model/fuzzy';
 import { PAGES } from '../model/nav';
 import { navigate, paletteOpen, setPaletteOpen, setTheme, theme, api } from '../stores/app';
 import { Portal } from 'solid-js/web';
+import { openApplyDialog } from './applyDialog';
 
 export interface Command {
   id: string;
@@ -41,6 +42,7 @@ export function commands(extra: Command[] = []): Command[] {
   }));
   const actions: Command[] = [
     { id: 'theme', label: `Switch to ${theme() === 'dark' ? 'light' : 'dark'} theme`, group: 'Settings', keywords: ['theme', 'dark', 'light'], run: () => setTheme(theme() === 'dark' ? 'light' : 'dark') },
+    { id: 'apply-yaml', label: 'Apply YAML…', group: 'Actions', keywords: ['apply', 'create', 'yaml', 'manifest', 'kubectl'], run: openApplyDialog },
     { id: 'refresh-incidents', label: 'Rescan incidents', group: 'Actions', keywords: ['refresh', 'incidents'], run: () => { void api().post('/api/incidents/refresh').catch(() => undefined); navigate('incidents'); } },
   ];
   return [...nav, ...actions, ...extra];

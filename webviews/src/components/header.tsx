@@ -6,6 +6,7 @@ import { clusterState, demoCluster, socketState, startLive } from '../stores/liv
 import { createLoader } from '../stores/loader';
 import { refetchKinds } from '../stores/kinds';
 import { NotificationCenter } from './notificationCenter';
+import { ApplyDialog, openApplyDialog } from './applyDialog';
 import { toApiError } from '../host/apiError';
 
 export function Header(): JSX.Element {
@@ -47,6 +48,8 @@ export function Header(): JSX.Element {
       <button class="kg-hbtn" onClick={() => setPaletteOpen(true)} aria-keyshortcuts="Control+K Meta+K" data-testid="palette-button">
         Search… <kbd>Ctrl K</kbd>
       </button>
+      <button class="kg-hbtn" onClick={openApplyDialog} title="Create or update objects from YAML (server-side apply)" data-testid="apply-yaml-button">Apply YAML</button>
+      <ApplyDialog />
       <Show when={api().face === 'browser'}>
         <button class="kg-hbtn" onClick={() => navigate('terminal')} title="Local terminal">Terminal</button>
         <button class="kg-hbtn" onClick={() => setTheme(theme() === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme() === 'dark' ? 'light' : 'dark'} theme`} data-testid="theme-toggle">

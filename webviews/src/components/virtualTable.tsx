@@ -1,15 +1,13 @@
 // The table every list uses: only visible rows are in the DOM (100k rows scroll like 100), sortable headers,
 // multi-select (click, Shift-click range, Space), keyboard row navigation, and a per-row action slot.
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createEffect, createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { createComputed, createEffect, createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
 import type { ColumnDef, Row, SortSpec, TableModel } from '../model/tableModel';
 
 const ROW_HEIGHT = 28;
 
 export interface VirtualTableProps {
   model: TableModel;
-  /** Re-read the model when this changes. */
-  version: () => number;
   rows: () => Row[];
   columns: () => ColumnDef[];
   sort: () => SortSpec | undefined;
@@ -38,12 +36,18 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
     overscan: 12,
   });
   const template = createMemo(() => `${p.selectable ? '32px ' : ''}${p.columns().map((c) => (c.id === 'name' ? 'minmax(180px,2fr)' : c.id === 'message' ? 'minmax(240px,4fr)' : 'minmax(70px,1fr)')).join(' ')}${p.actions ? ` ${p.actionsWidth ?? 200}px` : ''}`);
+  // Checkboxes follow the model's selection directly: a click re-renders them without re-reading the row view.
+  const [selectionTick, setSelectionTick] = createSignal(0);
+  createComputed(() => {
+    const model = p.model;
+    onCleanup(model.onSelectionChange(() => setSelectionTick((t) => t + 1)));
+  });
   const sel = (key: string) => {
-    p.version();
+    selectionTick();
     return p.model.isSelected(key);
   };
   const allSelected = () => {
-    p.version();
+    selectionTick();
     const rows = p.rows();
     return rows.length > 0 && p.model.selectedCount >= rows.length && rows.every((r) => p.model.isSelected(r.key));
   };

@@ -39,9 +39,23 @@ export function takeLaunchToken(href: string, replaceUrl: (url: string) => void,
   }
 }
 
+/**
+ * Where the API lives: the page's own directory. The server hosts the app at `/`, but a proxy can put it under a path
+ * (code-server's `/proxy/<port>/`), so calls resolve against the page, never the origin's root (routes use `#`).
+ */
+export function apiBase(pageHref: string): string {
+  return new URL('.', pageHref).href;
+}
+
+/** A route path (`/api/pods`) under the API base: the leading `/` is dropped so a path prefix is kept. */
+export function apiUrl(path: string, baseUrl: string): URL {
+  return new URL(path.replace(/^\/+/, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+}
+
 export class HttpTransport implements Transport {
   readonly face = 'browser' as const;
 
+  /** `baseUrl`: the API base (`apiBase(location.href)`); a bare origin works too. */
   constructor(
     private readonly baseUrl: string,
     private readonly token: string | undefined,
@@ -59,7 +73,7 @@ export class HttpTransport implements Transport {
     // DELETE with structured params (bulk items) sends them as a JSON body; scalars stay in the query.
     const hasObjects = Object.values(rest).some((v) => v !== null && typeof v === 'object');
     const useBody = bodyMethod || (method === 'DELETE' && hasObjects);
-    const url = new URL(path + (useBody ? '' : toQuery(rest)), this.baseUrl);
+    const url = apiUrl(path + (useBody ? '' : toQuery(rest)), this.baseUrl);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     if (useBody) headers['Content-Type'] = 'application/json';
@@ -93,7 +107,7 @@ export class HttpTransport implements Transport {
   }
 
   open(path: string, params: Record<string, string>, h: ChannelHandlers): Channel {
-    const url = new URL(path + toQuery(params), this.baseUrl);
+    const url = apiUrl(path + toQuery(params), this.baseUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     // Browsers cannot set headers on a WebSocket handshake: the token travels as a query parameter.
     if (this.token) url.searchParams.set('token', this.token);
@@ -132,7 +146,7 @@ export class HttpTransport implements Transport {
 
   stream(path: string, params: Record<string, string>, h: ChannelHandlers): Channel {
     const ctl = new AbortController();
-    const url = new URL(path + toQuery(params), this.baseUrl);
+    const url = apiUrl(path + toQuery(params), this.baseUrl);
     const headers: Record<string, string> = { Accept: 'application/x-ndjson, application/json' };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     h.onState?.('connecting');

@@ -56,7 +56,7 @@ export function Events(): JSX.Element {
       <Show when={!list.error() || list.value()} fallback={<ErrorState error={list.error()} retry={list.reload} what="events" />}>
         <Show when={list.value()} fallback={<Loading label="Loading events…" />}>
           <Show when={view().length} fallback={<Empty title="No events" />}>
-            <VirtualTable label="Events" model={model} version={version} rows={view} columns={() => COLUMNS} sort={sort} onSort={setSort} onOpen={() => undefined}
+            <VirtualTable label="Events" model={model} rows={view} columns={() => COLUMNS} sort={sort} onSort={setSort} onOpen={() => undefined}
               cell={(r, c) => (c.id === 'type' ? <span class={`kg-status kg-tone-${r.status === 'Warning' ? 'warn' : 'muted'}`}>{r.status}</span> : undefined)} />
           </Show>
         </Show>

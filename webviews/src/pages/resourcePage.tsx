@@ -72,7 +72,7 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
     return table.model.size;
   });
   const selectedCount = createMemo(() => {
-    table.version();
+    table.selection();
     return table.model.selectedCount;
   });
   const caps = () => p.capabilities ?? capabilitiesOf(p.entry);
@@ -161,7 +161,6 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
             <VirtualTable
               label={p.title}
               model={table.model}
-              version={table.version}
               rows={() => view().rows}
               columns={columns}
               sort={sort}

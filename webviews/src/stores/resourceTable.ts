@@ -1,6 +1,6 @@
 // A live table of one kind: first the list route (a clear error when the cluster is unreachable), then `/ws` keeps
 // it current. Updates are coalesced to one per animation frame so 100k-row churn does not re-render per event.
-import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { ColumnDto } from '../../../src/shared/kube';
 import type { ResourceList, ResourceRow } from '../../../src/shared/routes/resources';
 import { ApiError, toApiError } from '../host/apiError';
@@ -12,7 +12,7 @@ import type { RouteId } from '../api/api';
 
 export interface LiveTable {
   model: TableModel;
-  /** Changes when rows change (at most once a frame) or the selection changes; reading the view again is cheap then. */
+  /** Changes when rows change (at most once a frame). */
   version: Accessor<number>;
   /** Changes on selection changes only: what a selection count or checkbox should track. */
   selection: Accessor<number>;
@@ -38,12 +38,12 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
   let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastBump = 0;
-  // Small tables follow every frame. Big ones refresh at most four times a second: a change batch patches the sorted
-  // view in a few ms, but each refresh still copies the view array and re-renders the visible rows.
+  // Small tables follow every frame. Big ones refresh at most twice a second: a small change batch patches the sorted
+  // view in a few ms, but a big one (or a resync) re-sorts 100k rows, and each refresh re-renders the visible rows.
   const bump = () => {
     if (frame || timer) return;
     const big = model.size > 20_000;
-    const wait = big ? Math.max(0, 250 - (performance.now() - lastBump)) : 0;
+    const wait = big ? Math.max(0, 500 - (performance.now() - lastBump)) : 0;
     const run = () => {
       timer = undefined;
       frame = requestAnimationFrame(() => {
@@ -55,14 +55,8 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
     if (wait > 0) timer = setTimeout(run, wait);
     else run();
   };
-  // A click shows at once. The model keeps its cached view across selection changes, so pages that re-read the view
-  // on `version` get the same rows back; `batch` makes it one update for both signals.
-  const offSelection = model.onSelectionChange(() =>
-    batch(() => {
-      setSelection(model.selectionVersion);
-      setVersion((v) => v + 1);
-    }),
-  );
+  // A click shows at once, through the selection signal only: the rows' view does not change.
+  const offSelection = model.onSelectionChange(() => setSelection(model.selectionVersion));
   let unsub: (() => void) | undefined;
   let generation = 0;
 
@@ -79,12 +73,17 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
     setError(undefined);
     const fetchList = listRoute ?? (() => api().call(`${many}.list` as RouteId, { namespace: one ?? '', context: context() || undefined } as never) as Promise<ResourceList>);
     let snapshotSeen = false;
-    // With the live socket up, its snapshot is the same data: give it a moment before asking the list route too
-    // (parsing 100k rows twice doubles the first paint). The list route still runs when the snapshot is late,
-    // and it is what explains failures (401, 403, unreachable) in words.
-    const delay = !listRoute && socketState() === 'open' ? 1500 : 0;
+    // With the live socket up or still connecting (a page opened by URL), its snapshot is the same data: give it a
+    // moment before asking the list route too (a second 100k-row parse and reset lands as a 300-500 ms task while the
+    // user already scrolls). The list route still runs when the snapshot is late, and at once when the subscription
+    // reports an error: it is what explains failures (401, 403, unreachable) in words.
+    const delay = !listRoute && socketState() !== 'closed' ? 1500 : 0;
+    let listWait: (() => void) | undefined;
     const listNow = () => (snapshotSeen && columns().length ? Promise.resolve(undefined) : fetchList());
-    new Promise((r) => setTimeout(r, delay))
+    new Promise<void>((r) => {
+      listWait = r;
+      setTimeout(r, delay);
+    })
       .then(listNow)
       .then((res) => {
         if (gen !== generation || !res) return;
@@ -131,9 +130,11 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
         case 'status':
           setLive(m.live);
           setStale(m.stale);
+          if (m.error) listWait?.();
           if (m.error && model.size === 0) setError(new ApiError(0, m.error.code, m.error.message));
           break;
         case 'error':
+          listWait?.();
           setStale(true);
           // The list route's own error (401, 403, unreachable) says more than a dropped socket.
           if (model.size === 0 && !loading() && !error()) setError(new ApiError(0, m.error.code, m.error.message));
