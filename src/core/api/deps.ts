@@ -55,6 +55,10 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
   if (!o.engine) {
     if (o.context) await kube.switchContext(o.context);
     else if (kube.currentContext()) await kube.connect(kube.currentContext());
+  } else if (kube.currentContext() && kube.context(kube.currentContext()).connection.state === 'idle') {
+    // A host that connects lazily (VS Code's tree) has not yet: the dashboard and the engines need the current context,
+    // and its state (connected, unreachable…) is what they show. A failure is recorded on the connection.
+    void kube.connect(kube.currentContext()).catch(() => undefined);
   }
   const store = await KubeGrafStore.open({ dataDir: o.dataDir });
   const metrics = new MetricsEngine({ kube, store });
