@@ -2,6 +2,7 @@
 // or asks (quick picks) when run from the palette. Cluster commands run only when their context can be reached; the
 // others say why instead (the rust-analyzer habit: a command is always registered, enabled or explaining itself).
 import * as vscode from 'vscode';
+import { showGenerated } from './generatedDocs';
 import { kindId, type KObject } from '../core/kube/descriptors';
 import type { Capability } from '../shared/kube';
 import type { Incident } from '../shared/incidents';
@@ -320,16 +321,14 @@ async function showIncident(f: Faces, arg: unknown): Promise<void> {
     '## Recommended fixes',
     ...i.recommendedFixes.map((x) => `- **${x.description}** (risk ${x.risk}, impact ${x.impact})\n  \`${x.preview}\``),
   ].join('\n');
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await showGenerated(`incident ${i.id}.md`, md);
 }
 
 async function previewFix(f: Faces, arg: unknown): Promise<void> {
   const { incident, fixId } = await incidentAndFix(f, arg);
   const p = await f.incidents.sourceOrThrow.previewFix(incident.id, fixId);
   const head = `# ${p.fix.description}\n# validated by server dry run: ${p.validated ? 'yes' : `no (${p.validationError ?? 'unknown'})`}\n# allowed: ${p.allowed ? 'yes' : `no (${p.reason ?? ''})`}\n`;
-  const doc = await vscode.workspace.openTextDocument({ language: 'diff', content: `${head}${p.diff}` });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  await showGenerated(`fix preview ${incident.id}.diff`, `${head}${p.diff}`);
 }
 
 async function applyFix(f: Faces, arg: unknown): Promise<void> {
@@ -371,8 +370,7 @@ async function applyManifest(f: Faces, arg: unknown): Promise<void> {
   const review = await f.host.progress(`Reviewing ${file} against ${context} (server-side dry run)…`, () => actions.applyManifests(text, { dryRun: true, defaultNamespace }));
   if (!review) return;
   if (!review.results.length) throw new Error(`${file} holds no Kubernetes objects.`);
-  const diffDoc = await vscode.workspace.openTextDocument({ language: 'diff', content: combinedDiff(context, review.results) });
-  await vscode.window.showTextDocument(diffDoc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  await showGenerated(`review ${file}.diff`, combinedDiff(context, review.results), { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   const conflicts = review.results.some((r) => r.error?.conflicts?.length);
   if (!review.applied && !conflicts) {
     const msg = review.failed ? `Nothing can be applied from ${file}: ${countsText(review.results)}.` : `Nothing to apply: all ${review.results.length} objects of ${file} are unchanged in ${context}.`;

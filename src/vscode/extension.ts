@@ -1,6 +1,7 @@
 // Extension entry. Activation is cheap: views, commands and providers are registered, but the Kubernetes engine is
 // only built (and clusters probed) when a view shows its contents or a command needs it.
 import * as vscode from 'vscode';
+import { registerGeneratedDocs } from './generatedDocs';
 import { registerChatParticipant } from './chatParticipant';
 import { ClusterTree } from './clusterTree';
 import { registerCommands, type Faces } from './commands';
@@ -90,6 +91,7 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
     incidents,
     portForwards,
     status,
+    registerGeneratedDocs(),
     vscode.workspace.registerFileSystemProvider(VIEW_SCHEME, new ObjectFileSystem(h, false), { isCaseSensitive: true, isReadonly: true }),
     vscode.workspace.registerFileSystemProvider(EDIT_SCHEME, new ObjectFileSystem(h, true), { isCaseSensitive: true }),
     ...registerCommands(faces),

@@ -2,6 +2,7 @@
 // saving runs a server-side dry run, shows the diff, asks, then applies. A save that is refused or fails leaves the
 // document dirty with the reason, so nothing is lost.
 import * as vscode from 'vscode';
+import { showGenerated } from './generatedDocs';
 import type { KubeGrafHost } from './host';
 import { toKubeError } from '../core/kube/errors';
 
@@ -83,8 +84,7 @@ export class ObjectFileSystem implements vscode.FileSystemProvider {
       void vscode.window.showInformationMessage(`No changes to apply to ${r.kind} ${r.name}.`);
       return;
     }
-    const diffDoc = await vscode.workspace.openTextDocument({ language: 'diff', content: preview.diff });
-    await vscode.window.showTextDocument(diffDoc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    await showGenerated(`${r.name} changes.diff`, preview.diff, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
     const ok = await vscode.window.showWarningMessage(
       `Apply these changes to ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} in ${r.context}?`,
       { modal: true, detail: 'The server accepted them in a dry run. The diff is open beside the editor.' },

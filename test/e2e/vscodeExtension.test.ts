@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { eventually, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
-import { buildVsix, runCommand, SHOTS, startWorkbench, viewLines, type Workbench } from './helpers/codeServer';
+import { eventually, kubectl, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
+import { buildVsix, openFile, runCommand, SHOTS, startWorkbench, viewLines, type Workbench } from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
 const UNREACHABLE = 'kubegraf-unreachable';
@@ -59,6 +59,17 @@ describe('VS Code extension in a real workbench (code-server)', function () {
       await r.locator('.monaco-tl-twistie').click();
       await page.waitForTimeout(300);
       return (await r.getAttribute('aria-expanded')) === 'true';
+    }, 20_000);
+  }
+
+  async function collapse(name: string | RegExp): Promise<void> {
+    const r = row(name);
+    await r.waitFor({ timeout: 30_000 });
+    await eventually(async () => {
+      if ((await r.getAttribute('aria-expanded')) !== 'true') return true;
+      await r.locator('.monaco-tl-twistie').click();
+      await page.waitForTimeout(300);
+      return (await r.getAttribute('aria-expanded')) !== 'true';
     }, 20_000);
   }
 
@@ -296,5 +307,61 @@ describe('VS Code extension in a real workbench (code-server)', function () {
       await tab.close();
       await page.bringToFront();
     }
+  });
+
+  it('rolls a StatefulSet back to an earlier ControllerRevision from the context menu, after a dry-run summary', async () => {
+    const image = async () => (await kubectlOk(sim, ['get', 'statefulset', 'ledger-db', '-n', 'payments', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).trim();
+    assert.equal(await image(), 'postgres:16.4');
+    // Revision 2 of the StatefulSet: a new pod template, recorded by the controller as a second ControllerRevision.
+    await kubectlOk(sim, ['set', 'image', 'statefulset/ledger-db', 'postgres=postgres:16.6', '-n', 'payments']);
+    await eventually(async () => {
+      const revs = JSON.parse(await kubectlOk(sim, ['get', 'controllerrevisions', '-n', 'payments', '-o', 'json'])).items as Array<{ revision: number; metadata: { ownerReferences?: Array<{ name: string }> } }>;
+      return revs.filter((r) => r.metadata.ownerReferences?.some((o) => o.name === 'ledger-db')).some((r) => r.revision === 2);
+    }, 20_000);
+    await collapse(/^Deployments/);
+    await expand(/^StatefulSets/);
+    await contextMenu(/^ledger-db, /, 'Roll Back…');
+    // The revisions other than the current one, with their images.
+    const rev1 = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Revision 1' }).first();
+    await rev1.waitFor({ timeout: 15_000 });
+    assert.match(await rev1.innerText(), /postgres:16\.4/);
+    assert.equal(await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Revision 2' }).count(), 0, 'the current revision is not offered');
+    await wb.shot('rollback-revisions');
+    await rev1.click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    const text = (await dialog.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /Roll back StatefulSet payments\/ledger-db to revision 1\?/);
+    // The dry run's diff: the image goes from the running one back to revision 1's.
+    assert.match(text, /^-.*postgres:16\.6/m);
+    assert.match(text, /^\+.*postgres:16\.4/m);
+    await wb.shot('rollback-confirm');
+    await dialog.getByRole('button', { name: 'Roll Back', exact: true }).click();
+    await eventually(async () => (await image()) === 'postgres:16.4', 20_000);
+    await wb.shot('rolled-back');
+  });
+
+  it('applies the YAML of the active editor to the cluster after a dry-run diff and a modal confirm', async () => {
+    const ns = `e2e-apply-${Date.now().toString(36)}`;
+    const file = 'e2e-apply.yaml';
+    writeFileSync(
+      join(wb.workspace, file),
+      ['apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${ns}`, '---', 'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: greeting', `  namespace: ${ns}`, 'data:', '  hello: world', ''].join('\n'),
+    );
+    await openFile(page, file);
+    await runCommand(page, 'KubeGraf: Apply YAML to Cluster…');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    // The confirm names the context it applies to; the dry run's diff is open beside the YAML.
+    const text = (await dialog.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /Apply 2 objects to context "kubegraf-sim"\?/);
+    assert.match(text, new RegExp(`ConfigMap ${ns}/greeting`));
+    await eventually(async () => (await viewLines(page, '.part.editor')).some((l) => /^# kubectl apply --server-side .* review for context kubegraf-sim/.test(l)), 15_000);
+    assert.notEqual((await kubectl(sim, ['get', 'namespace', ns])).code, 0, 'nothing is created before the confirm');
+    await wb.shot('apply-confirm');
+    await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+    await eventually(async () => (await kubectlOk(sim, ['get', 'configmap', 'greeting', '-n', ns, '-o', 'jsonpath={.data.hello}'])).trim() === 'world', 20_000);
+    await page.locator('.notification-toast', { hasText: `Applied ${file} to kubegraf-sim` }).first().waitFor({ timeout: 15_000 });
+    await wb.shot('applied');
   });
 });

@@ -82,8 +82,8 @@ const merge = () => setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 function forDiff(o: unknown): unknown {
   if (!o) return o;
   const c = JSON.parse(JSON.stringify(o)) as KObject;
-  delete c.metadata?.managedFields;
-  delete c.metadata?.resourceVersion;
+  // What the server maintains itself (and a dry run of a new object invents) is noise in a review.
+  for (const k of ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'] as const) delete c.metadata?.[k];
   return c;
 }
 

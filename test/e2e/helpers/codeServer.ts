@@ -15,6 +15,8 @@ export interface Workbench {
   page: Page;
   url: string;
   userDataDir: string;
+  /** The folder the workbench has open: a file written here can be opened with `openFile`. */
+  workspace: string;
   /** Saves test-results/vscode-e2e/NN-name.png. */
   shot(name: string): Promise<string>;
   /** The extension host log (activation errors land here). */
@@ -158,6 +160,7 @@ export async function startWorkbench(o: WorkbenchOptions): Promise<Workbench> {
       page,
       url,
       userDataDir: dirs.user,
+      workspace: dirs.workspace,
       shot: async (name) => {
         const file = join(SHOTS, `${String(++n).padStart(2, '0')}-${name}.png`);
         await page.screenshot({ path: file });
@@ -195,4 +198,23 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export async function viewLines(page: Page, container: string): Promise<string[]> {
   const lines = await page.locator(`${container} .view-lines .view-line`).allInnerTexts();
   return lines.map((l) => l.replace(/\u00a0/g, ' '));
+}
+
+/** Opens a file of the workspace folder by name through Quick Open, and waits until its editor tab is the active one. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  const tab = page.locator('.part.editor .tab.active', { hasText: name });
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const result = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+  // A file written a moment ago can miss the first file search: ask again until Quick Open lists it.
+  const end = Date.now() + 20_000;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(name);
+    if (await result.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    await page.keyboard.press('Escape');
+    if (Date.now() > end) throw new Error(`Quick Open never listed ${name}`);
+  }
+  await page.keyboard.press('Enter');
+  await tab.waitFor({ timeout: 15_000 });
 }
