@@ -526,4 +526,3 @@ export function registerCommands(f: Faces): vscode.Disposable[] {
   });
 }
 
-export const HANDLED_COMMANDS = Object.keys(HANDLERS);
