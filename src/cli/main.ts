@@ -1,10 +1,7 @@
 // The `kubegraf` command: `kubegraf sim ...` (simulated cluster) and `kubegraf web ...` (dashboard server).
 import { parseArgs } from 'node:util';
 import { startSim, type Scenario } from '../sim/index';
-
-const USAGE = `usage:
-  kubegraf sim [--port N] [--scenario demo|empty|scale] [--pods N] [--nodes N] [--kube-minor 30] [--kubeconfig-out FILE] [--speed X]
-  kubegraf web [--port N] [--host 127.0.0.1] [--kubeconfig FILE] [--context NAME] [--demo] [--data-dir DIR] [--no-open]`;
+import { SIM_HELP, USAGE } from './help';
 
 function fail(message: string): never {
   process.stderr.write(`kubegraf: ${message}\n${USAGE}\n`);
@@ -19,6 +16,10 @@ function int(name: string, v: string | undefined, min: number, max: number): num
 }
 
 async function sim(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(SIM_HELP);
+    return;
+  }
   let values;
   try {
     ({ values } = parseArgs({

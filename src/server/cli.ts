@@ -9,7 +9,9 @@ import { kubeconfigFiles } from '../core/kube/kubeconfig';
 import { isLoopback } from './auth';
 import { startApp, type App } from './app';
 
-const USAGE = 'usage: kubegraf web [--port N] [--host 127.0.0.1] [--kubeconfig FILE] [--context NAME] [--demo] [--data-dir DIR] [--no-open] [--tls-cert FILE --tls-key FILE]';
+import { WEB_HELP, WEB_USAGE } from '../cli/help';
+
+const USAGE = `usage: ${WEB_USAGE}`;
 
 function fail(message: string): never {
   process.stderr.write(`kubegraf web: ${message}\n${USAGE}\n`);
@@ -25,6 +27,10 @@ function openBrowser(url: string): void {
 }
 
 export async function web(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(WEB_HELP);
+    return;
+  }
   let values;
   try {
     ({ values } = parseArgs({

@@ -54,4 +54,15 @@ describe('kubegraf sim (the command)', function () {
     assert.equal(err.status, 2);
     assert.match(String(err.stderr), /--scenario must be demo, empty or scale, got "prod"/);
   });
+
+  it('--help describes every option of both commands on stdout and exits 0', () => {
+    const web = execFileSync(process.execPath, cliArgs('web', '--help'), { stdio: 'pipe' }).toString();
+    for (const flag of ['--port', '--host', '--tls-cert', '--tls-key', '--kubeconfig', '--context', '--demo', '--data-dir', '--no-open']) assert.match(web, new RegExp(`\\n  ${flag} `), `kubegraf web --help explains ${flag}`);
+    assert.match(web, /~\/\.kubegraf/, 'says where data is kept');
+    assert.match(web, /Ctrl\+C/, 'says how to stop');
+    const sim = execFileSync(process.execPath, cliArgs('sim', '--help'), { stdio: 'pipe' }).toString();
+    for (const flag of ['--port', '--scenario', '--kube-minor', '--kubeconfig-out', '--speed']) assert.match(sim, new RegExp(`\\n  ${flag} `), `kubegraf sim --help explains ${flag}`);
+    const top = execFileSync(process.execPath, cliArgs('--help'), { stdio: 'pipe' }).toString();
+    assert.match(top, /--tls-cert FILE --tls-key FILE/);
+  });
 });
