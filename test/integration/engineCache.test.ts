@@ -91,6 +91,19 @@ describe('engine watch cache (simulator)', function () {
     assert.ok(sub.cache.stats.lists > lists);
   });
 
+  it('reconnects quickly after each of eight drops in a row: a healthy watch resets the backoff', async () => {
+    // backoffMinMs is 100 and backoffMaxMs 1000 here: without the reset, the eighth delay would be the 1 s cap.
+    for (let i = 0; i < 8; i++) {
+      const { reconnects } = sub.cache.stats;
+      await eventually(() => sub.cache.status.live && sub.cache.liveForMs >= 1_000);
+      await simAdmin(sim, 'POST', '/_sim/watches/drop');
+      await eventually(() => sub.cache.stats.reconnects > reconnects);
+      assert.ok(sub.cache.stats.lastDelayMs <= 120, `drop ${i + 1}: waited ${sub.cache.stats.lastDelayMs} ms before reconnecting`);
+    }
+    create('after-eight-drops');
+    await eventually(() => inSync() && sub.cache.index.get(ns, 'after-eight-drops'));
+  });
+
   it('comes back by itself after a run of HTTP 500s, showing the data as stale meanwhile', async () => {
     const { reconnects } = sub.cache.stats;
     stale.length = 0;

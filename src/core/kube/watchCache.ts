@@ -16,6 +16,11 @@ export interface WatchCacheOptions {
   requestTimeoutMs?: number;
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /**
+   * A watch that stayed connected this long before it failed counts as healthy: the next reconnect starts again from
+   * backoffMinMs instead of doubling (client-go's backoff manager resets after a quiet period the same way).
+   */
+  healthyMs?: number;
   /** Server-side watch timeout range; the server ends the watch cleanly and we re-watch. */
   watchTimeoutSeconds?: [number, number];
 }
@@ -31,6 +36,7 @@ const DEFAULTS: Required<WatchCacheOptions> = {
   requestTimeoutMs: 30_000,
   backoffMinMs: 250,
   backoffMaxMs: 30_000,
+  healthyMs: 1_000,
   watchTimeoutSeconds: [300, 600],
 };
 
@@ -68,7 +74,11 @@ export class WatchCache {
   /** Since when the cache has been trying to reconnect (undefined while live). */
   reconnectingSince?: number;
   /** Counts for tests and diagnostics: how the cache has recovered so far. */
-  readonly stats = { lists: 0, watches: 0, relists: 0, reconnects: 0, silent: 0, events: 0 };
+  readonly stats = { lists: 0, watches: 0, relists: 0, reconnects: 0, silent: 0, events: 0, lastDelayMs: 0 };
+  /** When the current watch connected (0 while not connected). */
+  private liveSince = 0;
+  /** How long the last watch that ended had been connected. */
+  private lastUptimeMs = 0;
 
   constructor(
     private readonly http: HttpClient,
@@ -132,6 +142,11 @@ export class WatchCache {
     if (changed) for (const l of [...this.statusListeners]) l(next);
   }
 
+  /** How long the current watch has been connected (0 when it is not). */
+  get liveForMs(): number {
+    return this.liveSince ? Date.now() - this.liveSince : 0;
+  }
+
   private async loop(): Promise<void> {
     let backoff = this.o.backoffMinMs;
     let failures = 0;
@@ -158,6 +173,8 @@ export class WatchCache {
           continue;
         }
         failures++;
+        // Connected for a while and then dropped: the server is fine, so start the backoff over.
+        if (this.lastUptimeMs >= this.o.healthyMs) backoff = this.o.backoffMinMs;
         const err = e instanceof WatchEnded ? e.cause ?? new KubeError('unreachable', e.kind === 'silent' ? `no data from the watch for ${Math.round(this.o.silentMs / 1000)}s` : 'the watch connection ended') : toKubeError(e);
         if (e instanceof WatchEnded && e.kind === 'silent') this.stats.silent++;
         this.stats.reconnects++;
@@ -167,6 +184,7 @@ export class WatchCache {
           this.syncWaiters.splice(0).forEach((w) => w.reject(err));
         }
         const delay = Math.min(this.o.backoffMaxMs, backoff) * (0.8 + Math.random() * 0.4);
+        this.stats.lastDelayMs = Math.round(delay);
         backoff = Math.min(this.o.backoffMaxMs, backoff * 2);
         await this.sleep(delay);
       }
@@ -266,6 +284,8 @@ export class WatchCache {
         clearTimeout(connectTimer);
         this.abortCurrent = undefined;
         controller?.abort();
+        this.lastUptimeMs = connected ? Date.now() - connectedAt : 0;
+        this.liveSince = 0;
         fn();
       };
       const silentTimer = setInterval(() => {
@@ -321,7 +341,7 @@ export class WatchCache {
           }
           clearTimeout(connectTimer);
           connected = true;
-          connectedAt = lastByte = Date.now();
+          connectedAt = lastByte = this.liveSince = Date.now();
           // Headers arrived and the server replays everything after our resourceVersion: the data is live again.
           this.setStatus({ live: true, stale: false });
         })
