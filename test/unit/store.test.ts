@@ -85,4 +85,39 @@ describe('store', () => {
     assert.ok(readdirSync(join(d, 'backups')).length >= 2);
     await again.close();
   });
+
+  it('refuses a backup it cannot restore without touching the live database or the backup list', async () => {
+    const d = dir();
+    const s = await KubeGrafStore.open({ dataDir: d });
+    await s.setSetting('v', 'live');
+    s.backupNow();
+    const initSqlJs = (await import('sql.js')).default;
+    const SQL = await initSqlJs();
+    const craft = (sql: string): Uint8Array => {
+      const db = new SQL.Database();
+      db.exec(sql);
+      const bytes = db.export();
+      db.close();
+      return bytes;
+    };
+    const planted = {
+      'kubegraf-20200101T000000001Z.db': craft("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO _meta VALUES ('schema_version', '1'); CREATE TABLE settings (x TEXT);"),
+      'kubegraf-20200101T000000002Z.db': craft('CREATE TABLE notes (body TEXT);'),
+      'kubegraf-20200101T000000003Z.db': craft("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO _meta VALUES ('schema_version', '9999');"),
+      'kubegraf-20200101T000000004Z.db': Buffer.from('not a database at all, just text that is long enough to look like a file header'),
+    };
+    for (const [name, bytes] of Object.entries(planted)) writeFileSync(join(d, 'backups', name), bytes);
+    const before = readdirSync(join(d, 'backups')).sort();
+    for (const name of Object.keys(planted)) {
+      assert.throws(() => s.restoreBackup(name), (e: Error) => /cannot be restored: /.test(e.message) && !/SQLITE_|sql\.js|no such table|file is not a database/.test(e.message), name);
+      assert.equal(s.getSetting('v'), 'live', `the live database still answers after ${name}`);
+      await s.addFeedback({ incidentId: 'i', signature: 'sig', type: 't', verdict: 'helpful', time: new Date().toISOString() });
+    }
+    assert.deepEqual(readdirSync(join(d, 'backups')).sort(), before, 'no pre-restore backup for a refused restore');
+    await s.close();
+    const again = await KubeGrafStore.open({ dataDir: d });
+    assert.equal(again.getSetting('v'), 'live', 'the next start opens the same database');
+    assert.equal(again.feedbackBySignature().get('sig')?.helpful, 4);
+    await again.close();
+  });
 });

@@ -162,19 +162,26 @@ export class DurableDb {
   }
 
   private migrateTo(v: number): void {
+    this.schemaVersion = this.migrate(this.db, this.schemaVersion, v);
+  }
+
+  /** Runs the migrations above `from` up to `to` on `db`, each in its own transaction; returns the version reached. */
+  private migrate(db: Database, from: number, to: number): number {
+    let at = from;
     for (const m of [...this.migrations].sort((a, b) => a.version - b.version)) {
-      if (m.version <= this.schemaVersion || m.version > v) continue;
-      this.db.exec('BEGIN');
+      if (m.version <= at || m.version > to) continue;
+      db.exec('BEGIN');
       try {
-        this.db.exec(m.sql);
-        this.db.run('INSERT OR REPLACE INTO _meta(key, value) VALUES (?, ?)', ['schema_version', String(m.version)]);
-        this.db.exec('COMMIT');
+        db.exec(m.sql);
+        db.run('INSERT OR REPLACE INTO _meta(key, value) VALUES (?, ?)', ['schema_version', String(m.version)]);
+        db.exec('COMMIT');
       } catch (e) {
-        this.db.exec('ROLLBACK');
+        db.exec('ROLLBACK');
         throw new Error(`database migration ${m.version} failed: ${(e as Error).message}`);
       }
-      this.schemaVersion = m.version;
+      at = m.version;
     }
+    return at;
   }
 
   private meta(key: string): string | undefined {
@@ -355,21 +362,73 @@ export class DurableDb {
     }
   }
 
-  /** Replaces the whole database with the given SQLite bytes (a backup), durably. Throws when they do not open. */
-  replaceWith(bytes: Uint8Array): void {
-    const next = new this.SQL.Database(bytes);
-    const r = next.exec('PRAGMA integrity_check');
-    if (String(r[0]?.values[0]?.[0] ?? '') !== 'ok') {
-      next.close();
-      throw new Error('the backup does not pass an integrity check');
+  /**
+   * Opens SQLite bytes (a backup) as a candidate database and proves it can replace this one, without touching the
+   * live database: integrity check, a schema version this code knows, every migration run on the copy, and then
+   * every table and column the live schema has. Throws with the reason otherwise.
+   */
+  prepareReplacement(bytes: Uint8Array): Database {
+    let next: Database;
+    try {
+      next = new this.SQL.Database(bytes);
+      // Reading the schema is what fails for bytes that are not SQLite at all.
+      next.exec('SELECT count(*) FROM sqlite_master');
+    } catch {
+      throw new Error('the file is not a SQLite database');
     }
+    try {
+      const verdict = String(next.exec('PRAGMA integrity_check')[0]?.values[0]?.[0] ?? '');
+      if (verdict !== 'ok') throw new Error('the backup does not pass an integrity check');
+      next.run('CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+      const version = Number(next.exec("SELECT value FROM _meta WHERE key = 'schema_version'")[0]?.values[0]?.[0] ?? 0);
+      if (!Number.isInteger(version) || version < 1) throw new Error('it is not a KubeGraf database (no schema version)');
+      if (version > this.latest()) throw new Error(`it was written by a newer KubeGraf (schema ${version}, this one knows up to ${this.latest()})`);
+      this.migrate(next, version, this.latest());
+      const want = DurableDb.columns(this.db);
+      const have = DurableDb.columns(next);
+      for (const [table, cols] of want) {
+        const got = have.get(table);
+        if (!got) throw new Error(`it has no ${table} table`);
+        const missing = [...cols].filter((c) => !got.has(c));
+        if (missing.length) throw new Error(`its ${table} table lacks ${missing.join(', ')}`);
+      }
+      return next;
+    } catch (e) {
+      next.close();
+      throw e;
+    }
+  }
+
+  /** Every table's column names. */
+  private static columns(db: Database): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    const tables = (db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")[0]?.values ?? []).map((r) => String(r[0]));
+    for (const t of tables) {
+      const cols = db.exec(`PRAGMA table_info("${t.replace(/"/g, '""')}")`)[0]?.values ?? [];
+      out.set(t, new Set(cols.map((c) => String(c[1]))));
+    }
+    return out;
+  }
+
+  /**
+   * Swaps in a database from prepareReplacement and writes it durably. If writing fails, the previous database
+   * comes back as it was, in memory and on disk (the caller closes `next`).
+   */
+  swapTo(next: Database): void {
     if (this.queue.length) this.flush();
-    this.db.close();
+    const prev = this.db;
+    const prevVersion = this.schemaVersion;
     this.db = next;
-    this.db.run('CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     this.schemaVersion = Number(this.meta('schema_version') ?? 0);
-    this.migrateTo(this.latest());
-    this.snapshotNow();
+    try {
+      this.snapshotNow();
+    } catch (e) {
+      this.db = prev;
+      this.schemaVersion = prevVersion;
+      this.snapshotNow();
+      throw e;
+    }
+    prev.close();
   }
 
   sizeBytes(): number {

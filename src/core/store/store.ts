@@ -439,18 +439,29 @@ export class KubeGrafStore {
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.name < b.name ? 1 : -1));
   }
 
-  /** Replaces the database with a backup; the current database is backed up first so a restore can be undone. */
+  /**
+   * Replaces the database with a backup. The backup is checked completely (and migrated) in a copy first; only then
+   * is the current database backed up (so the restore can be undone) and swapped out, atomically. A backup that
+   * cannot be restored changes nothing and leaves no safety backup behind.
+   */
   restoreBackup(name: string): { restored: BackupInfo; safetyBackup: BackupInfo } {
     if (basename(name) !== name || !BACKUP_RE.test(name)) throw new StoreError('invalid', `"${name}" is not a backup name (see /api/database/backup/list)`);
     const path = join(this.backupDir, name);
     if (!existsSync(path)) throw new StoreError('notFound', `no backup named "${name}"`);
     const restored = this.info(name);
-    const bytes = readFileSync(path);
-    const safetyBackup = this.backupNow('pre-restore');
+    let next: ReturnType<DurableDb['prepareReplacement']>;
     try {
-      this.db.replaceWith(bytes);
+      next = this.db.prepareReplacement(readFileSync(path));
     } catch (e) {
       throw new StoreError('invalid', `backup "${name}" cannot be restored: ${(e as Error).message}`);
+    }
+    let safetyBackup: BackupInfo;
+    try {
+      safetyBackup = this.backupNow('pre-restore');
+      this.db.swapTo(next);
+    } catch (e) {
+      next.close();
+      throw e;
     }
     return { restored, safetyBackup };
   }
