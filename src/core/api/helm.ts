@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { HelmHistoryEntry, HelmRelease, HelmReleaseSummary } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
 import type { ApiDeps } from './deps';
-import { ApiError, notFound } from './errors';
+import { ApiError, badRequest, notFound } from './errors';
 import { contextOf } from './common';
 
 interface ReleaseJson {
@@ -87,17 +87,38 @@ export async function releaseDetails(deps: ApiDeps, context: string | undefined,
   return { ...summary(r, s), firstDeployed: r.info?.first_deployed ?? '', notes: r.info?.notes ?? '', values: r.chart?.values ?? {}, config: r.config ?? {}, manifest: r.manifest ?? '' };
 }
 
-/** Runs `helm ARGS --kube-context C` with our kubeconfig files; ENOENT becomes a clear "install helm" error. */
-export function runHelm(deps: ApiDeps, context: string, args: string[], timeoutMs = 300_000): Promise<string> {
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export interface HelmCall {
+  /** `install`, `rollback`, `uninstall`… */
+  command: string;
+  release: string;
+  namespace: string;
+  /** Positional arguments after the release (a chart reference, a revision): ours, never a user's free text. */
+  rest?: string[];
+  /** Flags of ours (`--wait`, `--repo URL`). */
+  flags?: string[];
+}
+
+/**
+ * Runs `helm COMMAND FLAGS --namespace=NS --kube-context=C -- RELEASE REST` with our kubeconfig files, as an argument
+ * array (no shell). The release and namespace must be Kubernetes names (a release named `--kubeconfig=…` in a crafted
+ * secret is refused), and `--` ends the flags before any positional argument. ENOENT becomes "install helm".
+ */
+export function runHelm(deps: ApiDeps, context: string, call: HelmCall, timeoutMs = 300_000): Promise<string> {
+  if (call.release.length > 53 || !RELEASE_NAME.test(call.release)) return Promise.reject(badRequest(`"${call.release.slice(0, 80)}" is not a valid Helm release name`));
+  if (call.namespace.length > 63 || !NAMESPACE.test(call.namespace)) return Promise.reject(badRequest(`"${call.namespace.slice(0, 80)}" is not a valid namespace name`));
+  const argv = [call.command, ...(call.flags ?? []), `--namespace=${call.namespace}`, `--kube-context=${context}`, '--', call.release, ...(call.rest ?? [])];
   return new Promise((resolve, reject) => {
     execFile(
       'helm',
-      [...args, '--kube-context', context],
+      argv,
       { env: { ...process.env, KUBECONFIG: deps.kubeconfigFiles.join(process.platform === 'win32' ? ';' : ':') }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, shell: false },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new ApiError('helmNotFound', 'the helm binary is not on PATH; install Helm 3 (https://helm.sh/docs/intro/install/) to change releases', 424));
-        reject(new ApiError('helmFailed', `helm ${args[0]} failed: ${(stderr || err.message).trim().slice(0, 2000)}`, 502));
+        reject(new ApiError('helmFailed', `helm ${call.command} failed: ${(stderr || err.message).trim().slice(0, 2000)}`, 502));
       },
     );
   });

@@ -148,8 +148,8 @@ async function installApp(deps: ApiDeps, context: string | undefined, name: stri
   const ctx = contextOf(deps, context);
   if (deps.demo) throw new ApiError('unsupported', `the demo cluster is simulated and cannot run ${c.title}'s containers; connect a real cluster to install apps`, 400);
   const ns = namespace ?? c.defaultNamespace;
-  const chartArgs = c.repo.startsWith('oci://') ? [`${c.repo}/${c.chart}`] : [c.chart, '--repo', c.repo];
-  await runHelm(deps, ctx, ['install', c.name, ...chartArgs, '--namespace', ns, '--create-namespace', '--wait', '--timeout', '5m']);
+  const oci = c.repo.startsWith('oci://');
+  await runHelm(deps, ctx, { command: 'install', release: c.name, namespace: ns, rest: [oci ? `${c.repo}/${c.chart}` : c.chart], flags: [...(oci ? [] : [`--repo=${c.repo}`]), '--create-namespace', '--wait', '--timeout=5m'] });
   return { ok: true as const, message: `installed ${c.title} in namespace ${ns} (helm release ${c.name})` };
 }
 
@@ -612,7 +612,7 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
     if (p.revision !== undefined && !hist.some((h) => h.revision === p.revision)) throw new ApiError('notFound', `release ${p.name} has no revision ${p.revision}`, 404);
     if (p.revision === undefined && hist.length < 2) throw new ApiError('badRequest', `release ${p.name} has no previous revision`, 400);
     const ctx = contextOf(deps, p.context);
-    await runHelm(deps, ctx, ['rollback', p.name, ...(p.revision ? [String(p.revision)] : []), '--namespace', p.namespace, '--wait']);
+    await runHelm(deps, ctx, { command: 'rollback', release: p.name, namespace: p.namespace, rest: p.revision ? [String(p.revision)] : [], flags: ['--wait'] });
     return { ok: true, message: `rolled back ${p.namespace}/${p.name}${p.revision ? ` to revision ${p.revision}` : ''}` };
   },
   'argocd.apps': async (p, deps) => ({ apps: (await must(deps, p.context, ARGO, 'Argo CD', p.namespace)).map(argoApp).sort((a, b) => a.name.localeCompare(b.name)) }),
@@ -731,7 +731,7 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
     if (!p.name) throw new ApiError('badRequest', 'give the release to uninstall (name)', 400);
     const rel = (await listReleases(deps, p.context)).find((r) => r.name === p.name && (!p.namespace || r.namespace === p.namespace));
     if (!rel) throw new ApiError('notFound', `no Helm release "${p.name}"`, 404);
-    await runHelm(deps, contextOf(deps, p.context), ['uninstall', rel.name, '--namespace', rel.namespace, '--wait']);
+    await runHelm(deps, contextOf(deps, p.context), { command: 'uninstall', release: rel.name, namespace: rel.namespace, flags: ['--wait'] });
     return { ok: true, message: `uninstalled ${rel.namespace}/${rel.name}` };
   },
   'customApps.preview': async (p) => customAppPreview(p),
