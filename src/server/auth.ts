@@ -2,6 +2,7 @@
 // Host and Origin checks so a page on another site (or a rebound DNS name) cannot drive it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { AccountStore } from '../core/api/accounts';
 import type { UserDto } from '../shared/routes/system';
 
@@ -49,8 +50,17 @@ export async function authenticate(launchToken: string, accounts: AccountStore |
   return { ok: false };
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-export const isLoopback = (host: string) => LOOPBACK.has(host) || /^127\./.test(host);
+/**
+ * Only addresses decide: an IPv4 literal in 127.0.0.0/8, ::1, or `localhost`. A name that merely starts with "127."
+ * (`127.lan.test`) may resolve anywhere, so it counts as reachable from other machines (TLS and accounts).
+ */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIPv4(h)) return h.startsWith('127.');
+  // The URL parser writes any spelling of ::1 (0:0:0:0:0:0:0:1) in its short form.
+  return isIPv6(h) && new URL(`http://[${h}]`).hostname === '[::1]';
+}
 
 /** Host header values this server answers to (DNS rebinding: anything else is refused). */
 export function allowedHosts(host: string, port: number): Set<string> {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Caller, Route } from '../shared/route';
+import { MAX_DEPTH, nestedDeeperThan } from '../shared/limits';
 import type { RouteId } from '../shared/routeTable';
 import type { ApiDeps } from '../core/api/deps';
 import { ApiError, toApiError } from '../core/api/errors';
@@ -87,15 +88,22 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Query values are strings; `items` (bulk routes) may come as JSON in the query. */
-function queryParams(u: URL): Record<string, unknown> {
+/**
+ * Query values are strings; `items` (bulk routes) may come as JSON in the query. `token` is a credential, not a
+ * parameter, except where the route's subject is a token (validate-token).
+ */
+function queryParams(u: URL, keepToken = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of u.searchParams) {
-    if (k === 'token') continue;
+    if (k === 'token' && !keepToken) continue;
     if ((k === 'items' || k === 'labels' || k === 'command') && /^[[{]/.test(v)) {
       try {
-        out[k] = JSON.parse(v);
-        continue;
+        const parsed: unknown = JSON.parse(v);
+        // Nested too deeply: left as a string, which the schema refuses.
+        if (!nestedDeeperThan(parsed)) {
+          out[k] = parsed;
+          continue;
+        }
       } catch {
         // Left as a string: the schema reports it.
       }
@@ -172,14 +180,19 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const auth = openRoute(m.id) ? { ok: true } : await authenticate(o.token, o.deps.accounts, [bearer(req), cookieToken(req)]);
     if (!auth.ok) return sendError(res, new ApiError('unauthorized', 'missing or wrong token: open the URL `kubegraf web` printed, or send Authorization: Bearer <token>', 401));
-    if (method !== 'GET' && method !== 'HEAD' && !originOk(req, allowed, scheme, externalOrigins)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
+    if (method !== 'GET' && method !== 'HEAD') {
+      // A cookie rides along with any cross-site form post; browsers send Origin with every state change they make, so
+      // a cookie-only state change without one did not come from our page (CSRF).
+      if (!bearer(req) && cookieToken(req) && req.headers.origin === undefined) return sendError(res, new ApiError('badOrigin', 'a change signed in by cookie needs the Origin header browsers send; scripts should use Authorization: Bearer <token>', 403));
+      if (!originOk(req, allowed, scheme, externalOrigins)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
+    }
     try {
       // In-cluster UIs (Kiali, MLflow) stream through as they are: method, body, status and content type. (The
       // webview bridge, which has no HTTP, reaches the same apps through the routes' JSON handlers.)
       if (m.id === 'kiali.proxy' || m.id === 'mlflow.proxy') {
         return await pipeAppProxy(o.deps, m.id === 'kiali.proxy' ? 'kiali' : 'mlflow', req, res, m.pathParams.path ?? '', u.searchParams, u.searchParams.get('context') ?? undefined);
       }
-      let raw: Record<string, unknown> = { ...queryParams(u) };
+      let raw: Record<string, unknown> = { ...queryParams(u, m.id === 'auth.validate') };
       if (method === 'POST' || method === 'PUT' || method === 'DELETE' || method === 'PATCH') {
         const text = await readBody(req, limit);
         if (text.trim()) {
@@ -192,6 +205,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
             throw new ApiError('badJson', 'the request body is not valid JSON', 400);
           }
           if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('badJson', 'the request body must be a JSON object', 400);
+          if (nestedDeeperThan(body)) throw new ApiError('badJson', `the request body nests deeper than ${MAX_DEPTH} levels`, 400);
           raw = { ...raw, ...(body as Record<string, unknown>) };
         }
       }

@@ -1,5 +1,4 @@
 // Handlers of the generic per-kind routes, generated from RESOURCE_KINDS like the routes themselves.
-import { loadAll } from 'js-yaml';
 import type { ObjectKey } from '../../shared/kube';
 import type { Caller, Handlers } from '../../shared/route';
 import {
@@ -19,6 +18,7 @@ import {
 import { toYaml } from '../kube/actions';
 import { kindId, toKindDto, type KObject, type KindDescriptor } from '../kube/descriptors';
 import { KubeError } from '../kube/errors';
+import { parseOneManifest } from '../kube/manifests';
 import { matchesSelector } from '../kube/objectIndex';
 import { contextOf, nsFor, parseLabelSelector } from './common';
 import type { ApiDeps } from './deps';
@@ -125,15 +125,7 @@ export async function updateOf(deps: ApiDeps, kind: string, p: P & { yaml: strin
   const context = contextOf(deps, p.context);
   const d = deps.kube.descriptor(context, kind);
   const a = deps.kube.actions(context);
-  let docs: unknown[];
-  try {
-    docs = loadAll(p.yaml).filter((x) => x !== null && x !== undefined);
-  } catch (e) {
-    throw new KubeError('invalid', `the YAML does not parse: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (docs.length !== 1 || typeof docs[0] !== 'object' || Array.isArray(docs[0])) throw new KubeError('invalid', `expected exactly one object, got ${docs.length === 1 ? typeof docs[0] : docs.length}`);
-  const obj = docs[0] as KObject;
-  if (!obj.kind || !obj.apiVersion || !obj.metadata?.name) throw new KubeError('invalid', 'the object needs apiVersion, kind and metadata.name');
+  const obj = parseOneManifest(p.yaml);
   const yd = deps.kube.descriptor(context, String(obj.kind));
   if (kindId(yd) !== kindId(d)) throw badRequest(`this route edits ${d.kind} objects; the YAML is a ${obj.kind}`);
   if (p.name && obj.metadata.name !== p.name) throw badRequest(`the YAML is for "${obj.metadata.name}", not "${p.name}"`);

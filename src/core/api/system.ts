@@ -85,8 +85,9 @@ export const SYSTEM_HANDLERS: Omit<H, 'local.terminal'> = {
     return { accounts: true, user: s?.user ?? null };
   },
   'auth.validate': async (p, deps, caller) => {
-    // Reaching a handler already means the request's own token was accepted.
-    if (!deps.accounts) return { valid: true };
+    // Reaching a handler means the request's own token was accepted; without accounts that token is the launch
+    // token, so a token given to check is valid exactly when it is the same one.
+    if (!deps.accounts) return { valid: p.token === undefined || p.token === (caller as SessionCaller).session };
     const tok = p.token ?? (caller as SessionCaller).session;
     const s = tok ? await deps.accounts.session(tok) : undefined;
     return s ? { valid: true, expiresAt: s.expiresAt, user: s.user } : { valid: false };
@@ -102,8 +103,8 @@ export const SYSTEM_HANDLERS: Omit<H, 'local.terminal'> = {
   },
   'updates.autoCheck': async (p, deps) => {
     const s = await deps.settings.get();
+    // A GET changes nothing: `enabled` answers "what if" for this call; the setting is saved with POST /api/settings.
     const enabled = p.enabled ?? s.autoCheckUpdates !== false;
-    if (p.enabled !== undefined) await deps.settings.save({ autoCheckUpdates: p.enabled });
     if (!enabled) return { enabled, currentVersion: deps.version, updateAvailable: false, source: 'disabled' };
     return { enabled, ...(await checkUpdates(deps)) };
   },

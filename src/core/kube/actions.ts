@@ -1,5 +1,5 @@
 // Actions against one context. Every method fails with a KubeError (notFound, forbidden, conflict, invalid, ...).
-import { loadAll, dump } from 'js-yaml';
+import { dump } from 'js-yaml';
 import { createTwoFilesPatch } from 'diff';
 import {
   AuthorizationV1Api,
@@ -16,7 +16,7 @@ import { apiVersionOf, kindId, resourcePath, type KObject, type KindDescriptor }
 import { describeObject, revisionOf, type DescribeRelated } from './describe';
 import { KubeError, guarded, toKubeError } from './errors';
 import { startExec, type ExecOptions, type ExecSession } from './execSession';
-import { applyOrder, parseManifests } from './manifests';
+import { applyOrder, parseManifests, parseOneManifest } from './manifests';
 import { readLogs, streamLogs, type LogLine, type LogOptions, type LogSource, type LogStream } from './logs';
 import { matchesSelector, type LabelSelector } from './objectIndex';
 import type { PortForwards } from './portForward';
@@ -217,17 +217,7 @@ export class KubeActions {
   // ---------------- edit / apply ----------------
 
   private parseOne(yamlText: string): { d: KindDescriptor; obj: KObject } {
-    let docs: unknown[];
-    try {
-      docs = loadAll(yamlText).filter((x) => x !== null && x !== undefined);
-    } catch (e) {
-      throw new KubeError('invalid', `the YAML does not parse: ${(e as Error).message}`);
-    }
-    if (docs.length !== 1) throw new KubeError('invalid', `expected exactly one object, got ${docs.length}`);
-    const obj = docs[0] as KObject;
-    if (!obj || typeof obj !== 'object' || !obj.apiVersion || !obj.kind || !obj.metadata?.name) {
-      throw new KubeError('invalid', 'the object needs apiVersion, kind and metadata.name');
-    }
+    const obj = parseOneManifest(yamlText);
     return { d: this.kind(String(obj.kind), String(obj.apiVersion)), obj };
   }
 

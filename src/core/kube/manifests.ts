@@ -2,6 +2,7 @@
 // empty and comment-only documents are skipped, and a malformed document fails the whole manifest before anything is
 // sent, naming the document and the line so the user can find it.
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { flowNestingDeeperThan, MAX_DEPTH, nestedDeeperThan } from '../../shared/limits';
 import type { KObject } from './descriptors';
 import { KubeError } from './errors';
 
@@ -31,6 +32,7 @@ function check(o: unknown, doc: number, line: number, what = ''): KObject {
  * so a manifest means here what it means to kubectl.
  */
 export function parseManifests(text: string): ManifestObject[] {
+  if (flowNestingDeeperThan(text)) throw new KubeError('badRequest', `the YAML nests deeper than ${MAX_DEPTH} levels`);
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [];
@@ -53,8 +55,10 @@ export function parseManifests(text: string): ManifestObject[] {
     try {
       js = d.toJS({ maxAliasCount: 1000 });
     } catch (e) {
-      throw new KubeError('badRequest', `${where(doc, line)} cannot be read: ${(e as Error).message.split('\n')[0]}`);
+      const m = (e as Error).message;
+      throw new KubeError('badRequest', `${where(doc, line)} cannot be read: ${/alias count/i.test(m) ? 'it expands aliases too many times (a YAML bomb?)' : m.split('\n')[0]}`);
     }
+    if (nestedDeeperThan(js)) throw new KubeError('badRequest', `${where(doc, line)} nests deeper than ${MAX_DEPTH} levels`);
     if (js === null || js === undefined) return;
     const o = js as KObject & { items?: unknown };
     // `kind: List` (kubectl get -o yaml) and typed lists (`ConfigMapList`) carry their objects in items.
@@ -69,6 +73,13 @@ export function parseManifests(text: string): ManifestObject[] {
     out.push({ doc, line, obj: check(js, doc, line) });
   });
   return out;
+}
+
+/** Exactly one object (an edit of one resource): the same parser and limits as a manifest file. */
+export function parseOneManifest(text: string): KObject {
+  const objs = parseManifests(text);
+  if (objs.length !== 1) throw new KubeError('invalid', `expected exactly one object, got ${objs.length}`);
+  return objs[0].obj;
 }
 
 /**
