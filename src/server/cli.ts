@@ -1,6 +1,6 @@
 // `kubegraf web`: the dashboard server. Prints one JSON "ready" line on stdout; everything for humans goes to stderr.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,6 +65,12 @@ export async function web(argv: string[]): Promise<void> {
   }
   if (!isLoopback(host) && !tls) fail(`--host ${host} is reachable from other machines: give --tls-cert and --tls-key (accounts are then required: register the first admin at /api/auth/register)`);
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.kubegraf'));
+  // Ours alone (settings, the database, keys, the demo's admin kubeconfig), whichever mode writes into it first.
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    fail(`cannot create the data directory ${dataDir}: ${(e as Error).message}`);
+  }
   let sim: Sim | undefined;
   let app: App | undefined;
 
@@ -93,7 +99,10 @@ export async function web(argv: string[]): Promise<void> {
   }
   const a = app!;
   process.stdout.write(JSON.stringify({ event: 'ready', url: a.launchUrl, token: a.token }) + '\n');
-  process.stderr.write(`kubegraf web: dashboard at ${a.launchUrl} (context ${a.engine.currentContext()})\n`);
+  // The token goes to stdout only (the ready line): stderr often ends up in logs.
+  const shown = new URL(a.launchUrl);
+  shown.search = '';
+  process.stderr.write(`kubegraf web: dashboard at ${shown.href} (context ${a.engine.currentContext()}); open the url of the ready line above, which carries the access token\n`);
   if (!values['no-open']) openBrowser(a.launchUrl);
   let stopping = false;
   const stop = () => {

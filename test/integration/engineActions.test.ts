@@ -146,8 +146,17 @@ describe('engine actions (simulator, demo cluster)', function () {
     await eventually(async () => (await admin.revisions('shop', 'catalog')).length === 2);
 
     // A new image makes revision 3; rolling back puts revision 2's template back.
-    const y = (await admin.getYaml('deployments', 'shop', 'catalog')).replace(image, 'ghcr.io/acme/catalog:9.9.9');
-    await admin.apply(y);
+    // The controller may still be writing the rollout's status: like `kubectl edit`, re-read after a conflict.
+    await eventually(async () => {
+      const y = (await admin.getYaml('deployments', 'shop', 'catalog')).replace(image, 'ghcr.io/acme/catalog:9.9.9');
+      return admin.apply(y).then(
+        () => true,
+        (e: KubeError) => {
+          if (e.code !== 'conflict') throw e;
+          return false;
+        },
+      );
+    });
     await eventually(async () => (await admin.revisions('shop', 'catalog'))[0]?.images[0] === 'ghcr.io/acme/catalog:9.9.9');
     const revs = await admin.revisions('shop', 'catalog');
     assert.equal(revs[0].current, true);

@@ -33,8 +33,21 @@ export async function writeJsonAtomic(file: string, value: unknown, mode = 0o600
   }
 }
 
+const swept = new Set<string>();
+
+/** Temp files of writes that a kill interrupted (they never replaced the file): removed once per file per process. */
+async function sweepTemps(file: string): Promise<void> {
+  if (swept.has(file)) return;
+  swept.add(file);
+  const dir = dirname(file);
+  const prefix = `.${basename(file)}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => fs.rm(join(dir, n), { force: true })));
+}
+
 /** The parsed file, or `fallback` when it does not exist. A corrupt file is an error, not silently replaced. */
 export async function readJson<T>(file: string, fallback: T): Promise<T> {
+  await sweepTemps(file);
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

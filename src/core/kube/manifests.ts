@@ -77,7 +77,13 @@ export function parseManifests(text: string): ManifestObject[] {
 
 /** Exactly one object (an edit of one resource): the same parser and limits as a manifest file. */
 export function parseOneManifest(text: string): KObject {
-  const objs = parseManifests(text);
+  let objs: ManifestObject[];
+  try {
+    objs = parseManifests(text);
+  } catch (e) {
+    // An edit that cannot be read is invalid input for that object (422), as the API server says of a bad object.
+    throw e instanceof KubeError ? new KubeError('invalid', e.message) : e;
+  }
   if (objs.length !== 1) throw new KubeError('invalid', `expected exactly one object, got ${objs.length}`);
   return objs[0].obj;
 }

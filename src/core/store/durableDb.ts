@@ -117,7 +117,7 @@ export class DurableDb {
 
   static async open(path: string, migrations: Migration[], o: DurableDbOptions = {}): Promise<DurableDb> {
     const SQL = await loadSqlJs();
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const d = new DurableDb(SQL, path, migrations, o);
     d.load();
     return d;

@@ -75,7 +75,7 @@ export class KubeGrafStore {
 
   static async open(o: StoreOptions = {}): Promise<KubeGrafStore> {
     const dir = o.dataDir ?? defaultDataDir();
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const db = await DurableDb.open(join(dir, o.fileName ?? 'kubegraf.db'), MIGRATIONS, o);
     const s = new KubeGrafStore(db, dir);
     s.scheduleBackups();
@@ -406,7 +406,7 @@ export class KubeGrafStore {
 
   /** Copies the whole database (every acknowledged write) into backups/, then keeps only the newest `keep`. */
   backupNow(tag?: 'auto' | 'pre-restore'): BackupInfo {
-    mkdirSync(this.backupDir, { recursive: true });
+    mkdirSync(this.backupDir, { recursive: true, mode: 0o700 });
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.(\d{3})Z$/, '$1Z');
     const base = `kubegraf-${stamp}${tag ? `-${tag}` : ''}`;
     let name = `${base}.db`;
