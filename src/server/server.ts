@@ -7,6 +7,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Caller, Route } from '../shared/route';
 import { MAX_DEPTH, nestedDeeperThan } from '../shared/limits';
+import { requiredRole, roleAllows } from '../shared/permissions';
+import type { UserDto } from '../shared/routes/system';
 import type { RouteId } from '../shared/routeTable';
 import type { ApiDeps } from '../core/api/deps';
 import { ApiError, toApiError } from '../core/api/errors';
@@ -113,6 +115,15 @@ function queryParams(u: URL, keepToken = false): Record<string, unknown> {
   return out;
 }
 
+/** In accounts mode, a signed-in user whose role is below the route's gets a 403 that names what they lack. */
+function roleDenies(auth: { user?: UserDto }, m: Match, method: string, params: Record<string, unknown>): ApiError | undefined {
+  const who = auth.user;
+  if (!who) return undefined;
+  const need = requiredRole(m.id, method, params);
+  if (roleAllows(who.role, need)) return undefined;
+  return new ApiError('forbidden', `your role (${who.role}) may not do this: "${m.route.doc}" needs ${need}; ask an admin`, 403, { role: who.role, required: need });
+}
+
 function validate(route: Route, id: string, raw: Record<string, unknown>): unknown {
   const r = route.params.safeParse(raw);
   if (r.success) return r.data;
@@ -144,8 +155,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   const callerFor = (auth: { user?: { username: string; role: string }; token?: string }): Caller & { session?: string; role?: string } => ({ face: 'http', user: auth.user?.username, role: auth.user?.role, session: auth.token });
 
-  /** Accounts mode leaves sign-in open (the user has no session yet); everything else needs a token. */
-  const openRoute = (id: string) => Boolean(o.deps.accounts) && (id === 'auth.login' || id === 'auth.register');
+  /**
+   * Accounts mode leaves sign-in open (the user has no session yet); everything else needs a token. Registration is
+   * not open: the first admin needs the launch token, later accounts an admin session.
+   */
+  const openRoute = (id: string) => Boolean(o.deps.accounts) && id === 'auth.login';
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!hostAllowed(req)) return sendError(res, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
@@ -186,6 +200,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       if (!bearer(req) && cookieToken(req) && req.headers.origin === undefined) return sendError(res, new ApiError('badOrigin', 'a change signed in by cookie needs the Origin header browsers send; scripts should use Authorization: Bearer <token>', 403));
       if (!originOk(req, allowed, scheme, externalOrigins)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
     }
+    const denied = roleDenies(auth, m, method, queryParams(u));
+    if (denied) return sendError(res, denied);
     try {
       // In-cluster UIs (Kiali, MLflow) stream through as they are: method, body, status and content type. (The
       // webview bridge, which has no HTTP, reaches the same apps through the routes' JSON handlers.)
@@ -258,6 +274,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     } catch (e) {
       return refuseUpgrade(socket, toApiError(e));
     }
+    const denied = roleDenies(auth, m, 'WS', params as Record<string, unknown>);
+    if (denied) return refuseUpgrade(socket, denied);
     const h = upgrades.get(m.id);
     if (!h) return refuseUpgrade(socket, new ApiError('notImplemented', `${m.route.doc}: the ${m.route.owner} engine does not answer this socket yet`, 501));
     const ctx: UpgradeContext = { deps: o.deps, caller: callerFor(auth as { user?: { username: string; role: string }; token?: string }) };

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Caller, Handlers } from '../../shared/route';
-import type { SYSTEM_ROUTES, UpdateCheck } from '../../shared/routes/system';
+import type { SYSTEM_ROUTES, UpdateCheck, UserDto } from '../../shared/routes/system';
 import type { ApiDeps } from './deps';
 import { ApiError, notImplemented } from './errors';
 
@@ -14,6 +14,12 @@ export type SessionCaller = Caller & { session?: string };
 function accounts(deps: ApiDeps) {
   if (!deps.accounts) throw new ApiError('accountsDisabled', 'accounts are off: this server listens on loopback and uses its launch token; start it with --host (and TLS) to use accounts', 400);
   return deps.accounts;
+}
+
+/** The signed-in user behind the caller's session token (undefined for the launch token or no session). */
+async function sessionUser(deps: ApiDeps, caller: Caller): Promise<UserDto | undefined> {
+  const tok = (caller as SessionCaller).session;
+  return tok && deps.accounts ? (await deps.accounts.session(tok))?.user : undefined;
 }
 
 export function availableShells(): Array<{ name: string; path: string }> {
@@ -66,10 +72,20 @@ export const SYSTEM_HANDLERS: Omit<H, 'local.terminal'> = {
   'settings.save': async (p, deps) => deps.settings.save(p),
   'auth.register': async (p, deps, caller) => {
     const a = accounts(deps);
-    const by = (caller as SessionCaller).session ? (await a.session((caller as SessionCaller).session!))?.user : undefined;
-    await a.register(p.username, p.password, by);
-    const s = await a.login(p.username, p.password);
-    return s;
+    await a.register(p.username, p.password, await sessionUser(deps, caller));
+    return a.login(p.username, p.password);
+  },
+  'users.list': async (_p, deps, caller) => ({ users: await accounts(deps).list(await sessionUser(deps, caller)) }),
+  'users.create': async (p, deps, caller) => {
+    const by = await sessionUser(deps, caller);
+    // Only an admin session: the launch token alone creates the first admin, nobody else.
+    if (!by) throw new ApiError('forbidden', 'only an admin can manage accounts', 403);
+    return accounts(deps).register(p.username, p.password, by, p.role);
+  },
+  'users.update': async (p, deps, caller) => accounts(deps).update(p.username, { role: p.role, disabled: p.disabled }, await sessionUser(deps, caller)),
+  'users.delete': async (p, deps, caller) => {
+    await accounts(deps).remove(p.username, await sessionUser(deps, caller));
+    return { ok: true, message: `deleted user ${p.username}` };
   },
   'auth.login': async (p, deps) => accounts(deps).login(p.username, p.password),
   'auth.logout': async (_p, deps, caller) => {

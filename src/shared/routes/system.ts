@@ -20,10 +20,14 @@ export interface TerminalPreferences {
   scrollback?: number;
 }
 
+/** viewer: reads; operator: also changes workloads; admin: also accounts, settings, secrets, terminals, AI keys. */
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+
 export interface UserDto {
   username: string;
-  role: 'admin' | 'user';
+  role: (typeof ROLES)[number];
   createdAt: string;
+  disabled?: boolean;
 }
 
 export interface AuthResult {
@@ -69,7 +73,11 @@ export const settingsSchema = z
 export const SYSTEM_ROUTES = {
   'settings.get': route<Settings>()('GET', '/api/settings', 'store', 'Load settings', z.object({})),
   'settings.save': route<Settings>()('POST', '/api/settings', 'store', 'Save settings (merged into the stored ones)', settingsSchema),
-  'auth.register': route<AuthResult>()('POST', '/api/auth/register', 'server', 'User registration (the first account is admin; later ones need an admin session)', z.object({ username, password })),
+  'auth.register': route<AuthResult>()('POST', '/api/auth/register', 'server', 'User registration (the first account is an admin and needs the launch token; later ones need an admin session)', z.object({ username, password })),
+  'users.list': route<{ users: UserDto[] }>()('GET', '/api/users', 'server', 'List user accounts (admin)', z.object({})),
+  'users.create': route<UserDto>()('POST', '/api/users/create', 'server', 'Create a user account with a role (admin)', z.object({ username, password, role: z.enum(ROLES) })),
+  'users.update': route<UserDto>()('POST', '/api/users/update', 'server', "Change a user's role, or disable/enable them (admin)", z.object({ username, role: z.enum(ROLES).optional(), disabled: boolish.optional() })),
+  'users.delete': route<ActionResult>()('DELETE', '/api/users/delete', 'server', 'Delete a user account (admin)', z.object({ username })),
   'auth.login': route<AuthResult>()('POST', '/api/auth/login', 'server', 'User login', z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })),
   'auth.logout': route<ActionResult>()('POST', '/api/auth/logout', 'server', 'User logout (ends this session)', z.object({})),
   'auth.me': route<MeResult>()('GET', '/api/auth/me', 'server', 'Get current user', z.object({})),
