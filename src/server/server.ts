@@ -21,6 +21,7 @@ import { FALLBACK_STATUS_JS, findWebviewDir, serveStatic } from './static';
 import type { UpgradeContext, UpgradeHandler } from './upgrades';
 import { kubeSocket, podTerminal } from './wsKube';
 import { localTerminal } from './localTerminal';
+import { guardConnections, type ConnectionLimits } from './connectionGuard';
 
 export interface ServerOptions {
   host?: string;
@@ -34,6 +35,8 @@ export interface ServerOptions {
   /** Request body limit in bytes (default 2 MiB: a 1 MiB YAML plus JSON escaping). */
   bodyLimit?: number;
   log?: (line: string) => void;
+  /** Caps on open and silent connections (default DEFAULT_LIMITS). */
+  connectionLimits?: ConnectionLimits;
 }
 
 export interface RunningServer {
@@ -295,6 +298,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     });
   };
   const server = o.tls ? https.createServer({ key: o.tls.key, cert: o.tls.cert }, onRequest) : http.createServer(onRequest);
+  guardConnections(server as http.Server, o.connectionLimits);
   server.headersTimeout = 30_000;
   server.requestTimeout = 10 * 60_000;
   server.on('upgrade', (req, socket, head) => {
