@@ -2,6 +2,8 @@
 // base64(gzip(JSON)) inside the API's own base64. Writes (rollback, install) run the real helm binary, never a shell.
 import { execFile } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
+import { isMap, parseAllDocuments } from 'yaml';
+import { MASK } from './rows';
 import type { HelmHistoryEntry, HelmRelease, HelmReleaseSummary } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
 import type { ApiDeps } from './deps';
@@ -51,6 +53,39 @@ function summary(r: ReleaseJson, s: KObject): HelmReleaseSummary {
   };
 }
 
+/** Keys whose values are credentials by name (chart values carry passwords as `auth.password`, `apiKey`, …). */
+const SECRET_KEY = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|auth[-_]?key|access[-_]?key|cert(ificate)?[-_]?key/i;
+
+/** Values with every credential-named leaf replaced by MASK, as the secret routes show a Secret. */
+export function maskValues(v: unknown, key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => maskValues(x, key));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskValues(x, k)]));
+  return SECRET_KEY.test(key) && v !== null && v !== '' && typeof v !== 'boolean' ? MASK : v;
+}
+
+/** A rendered manifest with the values of every Secret's data/stringData masked (keys kept), the rest as written. */
+export function maskManifest(manifest: string): string {
+  if (!/\bkind:\s*["']?Secret\b/.test(manifest)) return manifest;
+  let docs;
+  try {
+    docs = parseAllDocuments(manifest);
+  } catch {
+    return '# (the manifest could not be read, so it is not shown: it may hold Secret values)\n';
+  }
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length)) return '# (the manifest could not be read, so it is not shown: it may hold Secret values)\n';
+  return docs
+    .map((d) => {
+      if (d.get('kind') === 'Secret') {
+        for (const field of ['data', 'stringData']) {
+          const m = d.get(field);
+          if (isMap(m)) for (const item of m.items) item.value = d.createNode(MASK);
+        }
+      }
+      return d.toString();
+    })
+    .join('');
+}
+
 /** Every revision of every release, decoded. */
 async function decoded(deps: ApiDeps, context: string | undefined, namespace?: string) {
   return (await releaseSecrets(deps, context, namespace)).map((s) => ({ s, r: decodeRelease(s) })).filter((x): x is { s: KObject; r: ReleaseJson } => Boolean(x.r));
@@ -84,7 +119,7 @@ export async function releaseDetails(deps: ApiDeps, context: string | undefined,
   const revs = (await decoded(deps, context, namespace)).filter((x) => x.r.name === name);
   if (!revs.length) throw notFound(`no Helm release "${name}" in namespace ${namespace}`);
   const { r, s } = revs.sort((a, b) => b.r.version - a.r.version)[0];
-  return { ...summary(r, s), firstDeployed: r.info?.first_deployed ?? '', notes: r.info?.notes ?? '', values: r.chart?.values ?? {}, config: r.config ?? {}, manifest: r.manifest ?? '' };
+  return { ...summary(r, s), firstDeployed: r.info?.first_deployed ?? '', notes: r.info?.notes ?? '', values: maskValues(r.chart?.values ?? {}), config: maskValues(r.config ?? {}), manifest: maskManifest(r.manifest ?? '') };
 }
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
