@@ -17,8 +17,8 @@ export interface WatchCacheOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   /**
-   * A watch that stayed connected this long before it failed counts as healthy: the next reconnect starts again from
-   * backoffMinMs instead of doubling (client-go's backoff manager resets after a quiet period the same way).
+   * A watch the server accepted and kept at least this long counts as healthy when it later fails: the next reconnect
+   * starts again from backoffMinMs instead of doubling. Only connections the server refuses or fails escalate.
    */
   healthyMs?: number;
   /** Server-side watch timeout range; the server ends the watch cleanly and we re-watch. */
@@ -35,8 +35,9 @@ const DEFAULTS: Required<WatchCacheOptions> = {
   silentMs: 75_000,
   requestTimeoutMs: 30_000,
   backoffMinMs: 250,
-  backoffMaxMs: 30_000,
-  healthyMs: 1_000,
+  // Short enough that any fault is recovered from within ~5 s of its end (the fault campaign's goal).
+  backoffMaxMs: 4_000,
+  healthyMs: 0,
   watchTimeoutSeconds: [300, 600],
 };
 
@@ -174,7 +175,7 @@ export class WatchCache {
         }
         failures++;
         // Connected for a while and then dropped: the server is fine, so start the backoff over.
-        if (this.lastUptimeMs >= this.o.healthyMs) backoff = this.o.backoffMinMs;
+        if (this.lastUptimeMs > 0 && this.lastUptimeMs >= this.o.healthyMs) backoff = this.o.backoffMinMs;
         const err = e instanceof WatchEnded ? e.cause ?? new KubeError('unreachable', e.kind === 'silent' ? `no data from the watch for ${Math.round(this.o.silentMs / 1000)}s` : 'the watch connection ended') : toKubeError(e);
         if (e instanceof WatchEnded && e.kind === 'silent') this.stats.silent++;
         this.stats.reconnects++;
