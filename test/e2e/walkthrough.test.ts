@@ -100,14 +100,18 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
   const rawText = async (scope: string): Promise<string[]> => {
     const { text, labels } = await page.evaluate(
       ([sel, ok]) => {
-        const d = (globalThis as unknown as { document: { querySelectorAll: (s: string) => ArrayLike<{ cloneNode: (deep: boolean) => unknown }> } }).document;
-        type El = { querySelectorAll: (s: string) => ArrayLike<{ remove: () => void; textContent: string | null }>; innerText?: string; textContent: string | null };
+        // This tsconfig has no DOM types: the few calls used are typed here.
+        type Text = { nodeValue: string | null };
+        type El = { querySelectorAll: (s: string) => ArrayLike<{ remove: () => void; textContent: string | null }>; textContent: string | null; cloneNode: (deep: boolean) => El };
+        const d = (globalThis as unknown as { document: { querySelectorAll: (s: string) => ArrayLike<El>; createTreeWalker: (root: El, what: number) => { nextNode: () => Text | null } } }).document;
         let text = '';
         const labels: string[] = [];
         for (const root of Array.from(d.querySelectorAll(sel))) {
-          const c = root.cloneNode(true) as El;
+          const c = root.cloneNode(true);
           for (const x of Array.from(c.querySelectorAll(ok))) x.remove();
-          text += `${c.textContent ?? ''}\n`;
+          // One line per text node: cells must not run together ("Analysed0.0045" would hide an unrounded number).
+          const walker = d.createTreeWalker(c, 4);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) text += `${n.nodeValue ?? ''}\n`;
           for (const l of Array.from(c.querySelectorAll('th, dt, [role=columnheader], .kg-card-title, h2, h3, label'))) labels.push((l.textContent ?? '').trim());
         }
         return { text, labels };
