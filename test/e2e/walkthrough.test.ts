@@ -14,7 +14,8 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Text a user reads, minus the places that show raw text on purpose: YAML, logs, terminals, kubectl describe. */
-const RAW_OK = '.cm-editor, .kg-logbox, .xterm, [data-testid=yaml-view], [data-testid=describe], [data-testid=log-lines], .kg-diff';
+// `code.kg-command`: a runbook's kubectl line is a command to copy, so its JSON patch is shown as typed.
+const RAW_OK = '.cm-editor, .kg-logbox, .xterm, [data-testid=yaml-view], [data-testid=describe], [data-testid=log-lines], .kg-diff, code.kg-command';
 
 /** What raw API text looks like on screen; each pattern names what it caught. */
 const RAW_PATTERNS: Array<[string, RegExp]> = [
@@ -22,7 +23,8 @@ const RAW_PATTERNS: Array<[string, RegExp]> = [
   ['an HTTP status', /\bHTTP [45]\d\d\b/],
   ['a JSON dump', /[{[]\s*"[\w.-]+"\s*:/],
   ['an ISO timestamp', /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/],
-  ['an unrounded number', /(?<![\w.:/-])\d+\.\d{4,}(?![\w.-])/],
+  // Four or more significant decimals: 0.004549444 and 12.3456 are unrounded; a price of $0.0045 is not.
+  ['an unrounded number', /(?<![\w.:/-])\d+\.0*[1-9]\d{3,}(?![\w.-])/],
 ];
 /** A camelCase word alone in a label (a column title, a field name, a card title): an API key shown as is. */
 const CAMEL_LABEL = /^[a-z]+(?:[A-Z][a-z0-9]*)+$/;

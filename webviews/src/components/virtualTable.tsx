@@ -5,7 +5,6 @@ import { createComputed, createEffect, createMemo, createSignal, For, onCleanup,
 import type { ColumnDef, Row, SortSpec, TableModel } from '../model/tableModel';
 
 const ROW_HEIGHT = 28;
-let tableSeq = 0;
 
 export interface VirtualTableProps {
   model: TableModel;
@@ -102,9 +101,6 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
     setActive(i);
     virt.scrollToIndex(i, { align: 'auto' });
   };
-  // The keyboard's row, for screen readers: focus stays on the row group while Arrow keys move through rows.
-  const tableId = `kg-table-${++tableSeq}`;
-  const rowId = (i: number) => `${tableId}-row-${i}`;
   const ariaSort = (c: ColumnDef) => {
     const s = p.sort();
     return s?.column === c.id ? (s.dir === 'asc' ? 'ascending' : 'descending') : 'none';
@@ -131,7 +127,7 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
           <div class="kg-td kg-actions-head" role="columnheader">Actions</div>
         </Show>
       </div>
-      <div ref={scroller} class="kg-tbody" role="rowgroup" tabIndex={0} onKeyDown={onKey} aria-label={`${p.label} rows`} aria-activedescendant={virt.getVirtualItems().some((v) => v.index === active()) ? rowId(active()) : undefined} data-testid="table-body">
+      <div ref={scroller} class="kg-tbody" role="rowgroup" tabIndex={0} onKeyDown={onKey} aria-label={`${p.label} rows`} data-testid="table-body">
         <div style={{ height: `${virt.getTotalSize()}px`, position: 'relative', width: '100%' }}>
           <For each={virt.getVirtualItems()}>
             {(v) => {
@@ -142,7 +138,6 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
                     class="kg-tr kg-row"
                     classList={{ 'kg-active': active() === v.index, 'kg-selected': sel(r().key) }}
                     role="row"
-                    id={rowId(v.index)}
                     aria-rowindex={v.index + 2}
                     aria-selected={sel(r().key)}
                     data-key={r().key}

@@ -32,12 +32,8 @@ function unitOf(key: string): Unit | undefined {
 /** `memoryLimitBytes` → "Memory limit", `repoURL` → "Repo URL", `oom_kills` → "OOM kills", `cpuPerCoreHour` → "CPU per core hour". */
 export function humanizeKey(key: string): string {
   const base = key.replace(/(?<=[a-z0-9])(Bytes|KiB|MiB|GiB|Millicores|MilliCpu|Cores|Percent|Pct|Seconds|Secs|Ms)$/, '');
-  const words = base
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[\s_.-]+/)
-    .filter(Boolean)
-    .map((w) => WORDS[w.toLowerCase()] ?? w.toLowerCase());
+  // Words of camelCase, snake_case and kebab-case alike; binary units and acronyms (`repoURL`) stay whole.
+  const words = (base.match(/KiB|MiB|GiB|TiB|[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+/g) ?? []).map((w) => WORDS[w.toLowerCase()] ?? w.toLowerCase());
   if (!words.length) return key;
   const first = words[0];
   words[0] = first === first.toLowerCase() ? first[0].toUpperCase() + first.slice(1) : first;
@@ -45,6 +41,7 @@ export function humanizeKey(key: string): string {
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})\b/g;
 export const isIsoTime = (v: unknown): boolean => typeof v === 'string' && ISO.test(v);
 const TIME_KEY = /(At|Time|Timestamp|Since|Until|Date)$|^(time|timestamp|date|since|created|updated|lastSeen|firstSeen)$/;
 
@@ -105,6 +102,8 @@ export interface Shown {
   /** Where a value that names a cluster object or an incident leads. */
   href?: string;
   tone?: 'ok' | 'warn' | 'danger';
+  /** A command to copy and run (a runbook's kubectl line): shown as code, as typed. */
+  command?: boolean;
 }
 
 const COST = /(cost|price|PerHour|PerCoreHour|PerGiBHour)$/i;
@@ -126,9 +125,12 @@ export function present(key: string, v: unknown, row: Record<string, unknown> = 
       const t = Date.parse(v);
       return { text: relativeTime(t, now), title: new Date(t).toLocaleString() };
     }
-    const href = linkFor(key, v, row);
-    const tone = /^(severity|status|health|healthStatus|syncStatus|state|phase|level|type)$/i.test(key) ? SEVERITY_TONE[v.toLowerCase()] : undefined;
-    return { text: v, ...(href ? { href } : {}), ...(tone ? { tone } : {}) };
+    if (/^kubectl /.test(v)) return { text: v, command: true };
+    // A time inside a sentence ("since 2026-12-02T17:08:22Z") reads as local time.
+    const text = v.replace(ISO_IN_TEXT, (m) => new Date(Date.parse(m)).toLocaleString());
+    const href = linkFor(key, text, row);
+    const tone = /^(severity|status|health|healthStatus|syncStatus|state|phase|level|type)$/i.test(key) ? SEVERITY_TONE[text.toLowerCase()] : undefined;
+    return { text, ...(href ? { href } : {}), ...(tone ? { tone } : {}) };
   }
   if (Array.isArray(v)) {
     if (v.every((x) => x === null || typeof x !== 'object')) return { text: v.length ? v.map((x) => present(key, x, row, now).text).join(', ') : '—' };

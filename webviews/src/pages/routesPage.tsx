@@ -53,7 +53,7 @@ const PROSE = /^(text|message|summary|description|basis|note|recommendation)$/;
 function Cell(p: { k: string; v: unknown; row: Record<string, unknown> }): JSX.Element {
   const s: Shown = present(p.k, p.v, p.row);
   return (
-    <Show when={s.href} fallback={<span class={s.tone ? `kg-status kg-tone-${s.tone}` : undefined} title={s.title}>{s.text}</span>}>
+    <Show when={s.href} fallback={s.command ? <code class="kg-command">{s.text}</code> : <span class={s.tone ? `kg-status kg-tone-${s.tone}` : undefined} title={s.title}>{s.text}</span>}>
       <a href={s.href} title={s.title}>{s.text}</a>
     </Show>
   );
