@@ -51,6 +51,8 @@ const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object' ||
 const PROSE = /^(text|message|summary|description|basis|note|recommendation)$/;
 
 function Cell(p: { k: string; v: unknown; row: Record<string, unknown> }): JSX.Element {
+  // A list of steps or commands reads one per line.
+  if (Array.isArray(p.v) && p.v.length > 1 && p.v.every((x) => typeof x === 'string')) return <ul class="kg-cell-list"><For each={p.v as string[]}>{(x) => <li><Cell k={p.k} v={x} row={p.row} /></li>}</For></ul>;
   const s: Shown = present(p.k, p.v, p.row);
   return (
     <Show when={s.href} fallback={s.command ? <code class="kg-command">{s.text}</code> : <span class={s.tone ? `kg-status kg-tone-${s.tone}` : undefined} title={s.title}>{s.text}</span>}>
