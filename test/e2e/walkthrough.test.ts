@@ -142,6 +142,77 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
     await dialog.waitFor({ state: 'detached' });
   };
 
+  /** What has the focus, and whether it shows a focus ring (an outline). */
+  const focused = async () =>
+    (await page.evaluate(`(() => {
+      const el = document.activeElement;
+      const cs = el ? getComputedStyle(el) : undefined;
+      return {
+        testId: el?.getAttribute('data-testid') ?? '',
+        label: el?.getAttribute('aria-label') ?? el?.textContent?.trim().slice(0, 40) ?? '',
+        cls: el?.className ?? '',
+        inDialog: !!el?.closest('[role=dialog]'),
+        inPalette: !!el?.closest('[data-testid=palette]'),
+        ring: !!cs && cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0,
+      };
+    })()`)) as { testId: string; label: string; cls: string; inDialog: boolean; inPalette: boolean; ring: boolean };
+
+  it('works from the keyboard alone, with a visible focus ring on every stop', async () => {
+    where = 'keyboard';
+    await page.evaluate(`location.hash = '#/dashboard'`);
+    await page.getByTestId('page-dashboard').waitFor();
+    // The first Tab stop skips the navigation; Enter lands in the page.
+    await page.evaluate('document.activeElement?.blur()');
+    await page.keyboard.press('Tab');
+    let f = await focused();
+    assert.match(String(f.cls), /kg-skip/, `first Tab stop: ${JSON.stringify(f)}`);
+    assert.ok(f.ring, 'the skip link shows its focus');
+    await page.keyboard.press('Enter');
+    assert.equal((await page.evaluate('document.activeElement?.id')) as string, 'kg-main');
+    // A sidebar link opens its page with Enter.
+    await page.getByTestId('nav-deployments').focus();
+    assert.ok((await focused()).ring, 'a sidebar link shows its focus');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('page-deployments').locator('[data-testid=row]').first().waitFor();
+    // The table: Arrow keys move the row, Enter opens the drawer, Escape closes it and gives the focus back.
+    await page.getByTestId('table-body').focus();
+    assert.ok((await focused()).ring, 'the table shows its focus');
+    await page.keyboard.press('ArrowDown');
+    await page.locator('[data-testid=row].kg-active[aria-rowindex="3"]').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('drawer').waitFor();
+    assert.ok((await focused()).inDialog, 'the drawer takes the focus');
+    await page.keyboard.press('Tab');
+    f = await focused();
+    assert.ok(f.inDialog && f.ring, `Tab moves inside the drawer with a visible ring: ${JSON.stringify(f)}`);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('drawer').waitFor({ state: 'detached' });
+    assert.equal((await focused()).testId, 'table-body', 'the focus returns to the table');
+    // A row action's dialog: focus inside, Tab stays inside, Escape closes and returns the focus to the button.
+    await page.locator('[data-testid=row]').first().getByTestId('action-scale').focus();
+    assert.ok((await focused()).ring, 'a row action shows its focus');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    for (let i = 0; i < 6; i++) {
+      f = await focused();
+      assert.ok(f.inDialog && f.ring, `Tab ${i} stays in the dialog with a visible ring: ${JSON.stringify(f)}`);
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.equal((await focused()).testId, 'action-scale', 'the focus returns to the action');
+    // The palette: Ctrl+K, type, Enter.
+    await page.keyboard.press('Control+K');
+    await page.getByTestId('palette').waitFor();
+    assert.ok((await focused()).inPalette, 'the palette takes the focus');
+    await page.keyboard.type('events');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('page-events').waitFor();
+    const report = [...pageErrors, ...consoleErrors, ...failedRequests];
+    pageErrors.length = consoleErrors.length = failedRequests.length = 0;
+    assert.deepEqual(report, []);
+  });
+
   for (const theme of ['dark', 'light'] as const) {
     it(`${theme} theme: every page and row action is readable, accessible and error-free`, async () => {
       const found: Found[] = [];

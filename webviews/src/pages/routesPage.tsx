@@ -52,7 +52,7 @@ const PROSE = /^(text|message|summary|description|basis|note|recommendation)$/;
 
 function Cell(p: { k: string; v: unknown; row: Record<string, unknown> }): JSX.Element {
   // A list of steps or commands reads one per line.
-  if (Array.isArray(p.v) && p.v.length > 1 && p.v.every((x) => typeof x === 'string')) return <ul class="kg-cell-list"><For each={p.v as string[]}>{(x) => <li><Cell k={p.k} v={x} row={p.row} /></li>}</For></ul>;
+  if (Array.isArray(p.v) && p.v.length && p.v.every((x) => typeof x === 'string') && (p.v.length > 1 || present(p.k, p.v[0]).command)) return <ul class="kg-cell-list"><For each={p.v as string[]}>{(x) => <li><Cell k={p.k} v={x} row={p.row} /></li>}</For></ul>;
   const s: Shown = present(p.k, p.v, p.row);
   return (
     <Show when={s.href} fallback={s.command ? <code class="kg-command">{s.text}</code> : <span class={s.tone ? `kg-status kg-tone-${s.tone}` : undefined} title={s.title}>{s.text}</span>}>
@@ -64,7 +64,8 @@ function Cell(p: { k: string; v: unknown; row: Record<string, unknown> }): JSX.E
 function Table(p: { rows: Array<Record<string, unknown>>; label: string }): JSX.Element {
   const cols = [...new Set(p.rows.slice(0, 50).flatMap((r) => Object.keys(r)))].filter((k) => p.rows.some((r) => isScalar(r[k]) && r[k] !== undefined && r[k] !== null && r[k] !== '')).slice(0, 10);
   return (
-    <div class="kg-table-scroll">
+    // A wide table scrolls sideways: a tab stop lets the keyboard scroll it too.
+    <div class="kg-table-scroll" role="region" tabIndex={0} aria-label={p.label}>
       <table class="kg-simple-table" aria-label={p.label}>
         <thead><tr><For each={cols}>{(c) => <th scope="col">{humanizeKey(c)}</th>}</For></tr></thead>
         <tbody><For each={p.rows.slice(0, 500)}>{(r) => <tr><For each={cols}>{(c) => <td><Cell k={c} v={r[c]} row={r} /></td>}</For></tr>}</For></tbody>
