@@ -25,6 +25,7 @@ describe('webview: presenting API data for reading', () => {
     assert.equal(present('monthlyCost', 12.5).text, '$12.50');
     assert.equal(present('available', true).text, 'Yes');
     assert.equal(present('version', null).text, '—');
+    assert.equal(present('kind', 'incident_opened').text, 'Incident opened');
   });
 
   it('shows times relative to now, with the date on hover; times inside sentences read as local time', () => {

@@ -126,6 +126,8 @@ export function present(key: string, v: unknown, row: Record<string, unknown> = 
       return { text: relativeTime(t, now), title: new Date(t).toLocaleString() };
     }
     if (/^kubectl /.test(v)) return { text: v, command: true };
+    // An enum value in snake_case (`incident_opened`) reads as words.
+    if (/^[a-z]+(_[a-z]+)+$/.test(v)) return { text: humanizeKey(v) };
     // A time inside a sentence ("since 2026-12-02T17:08:22Z") reads as local time.
     const text = v.replace(ISO_IN_TEXT, (m) => new Date(Date.parse(m)).toLocaleString());
     const href = linkFor(key, text, row);

@@ -50,6 +50,17 @@ const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object' ||
 /** Prose fields read as a paragraph, not as a field of a list. */
 const PROSE = /^(text|message|summary|description|basis|note|recommendation)$/;
 
+/** Keys that read the same (`memoryLimit` "512Mi" and `memoryLimitBytes` 536870912) show once: the first one. */
+function distinctTitles(keys: string[]): string[] {
+  const seen = new Set<string>();
+  return keys.filter((k) => {
+    const t = humanizeKey(k);
+    if (seen.has(t)) return false;
+    seen.add(t);
+    return true;
+  });
+}
+
 function Cell(p: { k: string; v: unknown; row: Record<string, unknown> }): JSX.Element {
   // A list of steps or commands reads one per line.
   if (Array.isArray(p.v) && p.v.length && p.v.every((x) => typeof x === 'string') && (p.v.length > 1 || present(p.k, p.v[0]).command)) return <ul class="kg-cell-list"><For each={p.v as string[]}>{(x) => <li><Cell k={p.k} v={x} row={p.row} /></li>}</For></ul>;
@@ -62,7 +73,7 @@ function Cell(p: { k: string; v: unknown; row: Record<string, unknown> }): JSX.E
 }
 
 function Table(p: { rows: Array<Record<string, unknown>>; label: string }): JSX.Element {
-  const cols = [...new Set(p.rows.slice(0, 50).flatMap((r) => Object.keys(r)))].filter((k) => p.rows.some((r) => isScalar(r[k]) && r[k] !== undefined && r[k] !== null && r[k] !== '')).slice(0, 10);
+  const cols = distinctTitles([...new Set(p.rows.slice(0, 50).flatMap((r) => Object.keys(r)))].filter((k) => p.rows.some((r) => isScalar(r[k]) && r[k] !== undefined && r[k] !== null && r[k] !== ''))).slice(0, 10);
   return (
     // A wide table scrolls sideways: a tab stop lets the keyboard scroll it too.
     <div class="kg-table-scroll" role="region" tabIndex={0} aria-label={p.label}>
@@ -85,7 +96,8 @@ export function Value(p: { v: unknown; depth: number; label?: string }): JSX.Ele
   if (isRecord(v)) {
     const entries = Object.entries(v);
     const prose = entries.filter(([k, x]) => PROSE.test(k) && typeof x === 'string' && x);
-    const flat = entries.filter(([k, x]) => isScalar(x) && !prose.some(([pk]) => pk === k));
+    const scalarKeys = distinctTitles(entries.filter(([k, x]) => isScalar(x) && !prose.some(([pk]) => pk === k)).map(([k]) => k));
+    const flat = entries.filter(([k]) => scalarKeys.includes(k));
     const nested = entries.filter(([, x]) => !isScalar(x));
     const H = p.depth === 0 ? 'h3' : 'h4';
     return (
