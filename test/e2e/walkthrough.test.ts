@@ -133,6 +133,8 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
   const settle = async () => {
     await until('the page shows content', async () => ((await page.locator('main').innerText()).trim().length > 20));
     await until('the page stops loading', async () => (await page.locator('main [data-testid=state-loading]').count()) === 0);
+    // A table's rows come with their column titles.
+    await until('the table shows its columns', async () => (await page.locator('main [data-testid=row]').count()) === 0 || (await page.locator('main [role=columnheader] .kg-sort').count()) > 0);
   };
 
   const closeDialog = async () => {
@@ -291,4 +293,42 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
       assert.deepEqual(report, [], `the walkthrough found ${report.length} problems:\n${report.join('\n')}`);
     });
   }
+
+  it('follows VS Code\'s high-contrast theme: outlined badges and states, no serious or critical axe violation', async () => {
+    // What the VS Code panel gets in "Dark High Contrast": the body class and the theme's variables on <html>
+    // (values of VS Code's hc-black theme). The browser tab's own theme classes are taken off for the check.
+    const HC_BLACK: Record<string, string> = {
+      '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace',
+      '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff',
+      '--vscode-sideBar-background': '#000000', '--vscode-sideBar-foreground': '#ffffff', '--vscode-panel-background': '#000000', '--vscode-panel-border': '#6fc3df',
+      '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-focusBorder': '#f38518',
+      '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df', '--vscode-input-placeholderForeground': '#ffffffb3',
+      '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-list-hoverBackground': '#000000', '--vscode-list-activeSelectionBackground': '#000000', '--vscode-list-inactiveSelectionBackground': '#000000',
+      '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff', '--vscode-textLink-foreground': '#21a6ff', '--vscode-errorForeground': '#f48771',
+      '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#ffd370', '--vscode-charts-red': '#f48771', '--vscode-charts-blue': '#75beff',
+      '--vscode-editorWidget-background': '#0c141f', '--vscode-widget-shadow': 'transparent',
+    };
+    where = 'high contrast';
+    await page.evaluate(`(() => {
+      document.body.classList.remove('vscode-dark', 'vscode-light');
+      document.body.classList.add('vscode-high-contrast');
+      for (const [k, v] of Object.entries(${JSON.stringify(HC_BLACK)})) document.documentElement.style.setProperty(k, v);
+    })()`);
+    const found: string[] = [];
+    for (const id of ['dashboard', 'pods', 'incidents', 'cost']) {
+      where = `high contrast #/${id}`;
+      await page.evaluate(`location.hash = '#/${id}'`);
+      await settle();
+      await shot(`hc-${id}`);
+      found.push(...(await axe()).map((v) => `${where}: ${v}`));
+    }
+    // Colour alone says nothing in high contrast: the incident count badge is outlined, on the page's own background.
+    const badge = (await page.evaluate(`(() => { const b = document.querySelector('.kg-pulse, .kg-badge'); const cs = b && getComputedStyle(b); return cs ? { border: cs.borderTopStyle, bg: cs.backgroundColor } : undefined; })()`)) as { border: string; bg: string } | undefined;
+    found.push(...pageErrors, ...consoleErrors, ...failedRequests);
+    pageErrors.length = consoleErrors.length = failedRequests.length = 0;
+    assert.equal(badge?.border, 'solid', 'badges are outlined');
+    assert.equal(badge?.bg, 'rgb(0, 0, 0)', 'badges sit on the editor background');
+    assert.deepEqual(found, []);
+  });
 });
