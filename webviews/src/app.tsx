@@ -85,7 +85,8 @@ function Shell(): JSX.Element {
       <Sidebar unreadIncidents={() => summary.value()?.open ?? 0} />
       <div class="kg-main-col">
         <Header />
-        <main id="kg-main" class="kg-content" tabIndex={-1}>
+        {/* A tab stop of its own: a page of read-only text scrolls with the keyboard too (WCAG 2.1.1). */}
+        <main id="kg-main" class="kg-content" tabIndex={0} aria-label={page().label}>
           {/* Keyed on the page id: a page's state and subscriptions end when the user leaves it. */}
           <Show when={page().id} keyed>
             {(_id: string) => {

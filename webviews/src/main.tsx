@@ -8,6 +8,8 @@ import { applyTheme, navigate, route, setApi, setContext, startRouter } from './
 import { startLive } from './stores/live';
 import { registerToolkit } from './ui/toolkit';
 import './styles.css';
+import './styles/a11y.css';
+import './styles/readable.css';
 
 function download(name: string, content: string, mime: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: mime }));

@@ -138,7 +138,7 @@ async function serviceStatus(deps: ApiDeps, context: string | undefined, app: st
   const c = CATALOG.find((x) => x.name === app)!;
   const svcs = (await objects(deps, context, 'services')) ?? [];
   const s = svcs.find((x) => c.match.test(x.metadata.name) || c.match.test(x.metadata.labels?.['app.kubernetes.io/name'] ?? ''));
-  if (!s) return { installed: false, name: c.title, message: `${c.title} was not found in this cluster (no matching Service); install it with POST /api/${app === 'kiali' ? 'integrations/kiali' : app}/install` };
+  if (!s) return { installed: false, name: c.title, message: `${c.title} was not found in this cluster (no matching Service). Install it from the Apps page.` };
   return { installed: true, name: c.title, namespace: s.metadata.namespace, service: s.metadata.name, version: s.metadata.labels?.['app.kubernetes.io/version'], message: `${c.title} is running as service ${s.metadata.namespace}/${s.metadata.name}` };
 }
 

@@ -203,7 +203,8 @@ export function CodeEditor(p: CodeEditorProps): JSX.Element {
       ...foldKeymap,
       ...lintKeymap,
     ]),
-    EditorView.contentAttributes.of({ 'aria-label': p.label, ...(p.describedBy ? { 'aria-describedby': p.describedBy } : {}) }),
+    // An explicit tab stop: assistive tech and axe do not count a contenteditable as focusable on its own.
+    EditorView.contentAttributes.of({ tabindex: '0', 'aria-label': p.label, ...(p.describedBy ? { 'aria-describedby': p.describedBy } : {}) }),
     EditorView.updateListener.of((u) => {
       if (u.docChanged) p.onChange?.(u.state.doc.toString());
     }),

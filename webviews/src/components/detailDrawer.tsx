@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from '../ui/states';
 import { Badge } from '../ui/button';
 import { YamlEditor } from './yamlEditor';
 import { navigate } from '../stores/app';
+import { humanizeKey, present } from '../model/present';
 
 export interface ObjectOps {
   kind: string;
@@ -109,7 +110,7 @@ function Overview(p: { d: ResourceDetails }): JSX.Element {
   return (
     <div class="kg-overview" data-testid="overview">
       <dl class="kg-dl">
-        <For each={fields()}>{([k, v]) => (<><dt>{k}</dt><dd>{String(v)}</dd></>)}</For>
+        <For each={fields()}>{([k, v]) => { const s = present(k, v, p.d as unknown as Record<string, unknown>); return <><dt>{humanizeKey(k)}</dt><dd title={s.title}>{s.text}</dd></>; }}</For>
       </dl>
       <h3>Labels</h3>
       <Chips map={p.d.labels} />

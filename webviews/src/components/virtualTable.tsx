@@ -127,7 +127,7 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
           <div class="kg-td kg-actions-head" role="columnheader">Actions</div>
         </Show>
       </div>
-      <div ref={scroller} class="kg-tbody" tabIndex={0} onKeyDown={onKey} aria-label={`${p.label} rows`} data-testid="table-body">
+      <div ref={scroller} class="kg-tbody" role="rowgroup" tabIndex={0} onKeyDown={onKey} aria-label={`${p.label} rows`} data-testid="table-body">
         <div style={{ height: `${virt.getTotalSize()}px`, position: 'relative', width: '100%' }}>
           <For each={virt.getVirtualItems()}>
             {(v) => {

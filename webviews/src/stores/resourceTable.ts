@@ -113,11 +113,13 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
           if (!columns().length) {
             const k = kindColumns?.();
             if (k?.length) setColumns(k);
+            // Rows without column titles read as a blank table: ask the list route for them now, not after the wait.
+            else listWait?.();
           }
           model.reset(rows(m.items, ns));
           setLive(m.live);
           setStale(m.stale);
-          setLoading(false);
+          if (columns().length) setLoading(false);
           setError(undefined);
           break;
         case 'changes':

@@ -1,10 +1,11 @@
 // A modal dialog with a focus trap: Escape closes, Tab cycles inside, focus returns to where it was.
 import { onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
+import { focusReturn } from './focusReturn';
 
 export function Modal(p: { title: string; onClose: () => void; children: JSX.Element; footer?: JSX.Element; wide?: boolean; testId?: string }): JSX.Element {
   let box!: HTMLDivElement;
-  const before = document.activeElement as HTMLElement | null;
+  const restoreFocus = focusReturn();
   const focusables = () => [...box.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, vscode-button, [tabindex]:not([tabindex="-1"])')].filter((el) => !el.hasAttribute('disabled'));
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
@@ -27,7 +28,7 @@ export function Modal(p: { title: string; onClose: () => void; children: JSX.Ele
     const first = box.querySelector<HTMLElement>('[autofocus], input, textarea, select') ?? focusables()[0] ?? box;
     first.focus();
   });
-  onCleanup(() => before?.focus?.());
+  onCleanup(restoreFocus);
   return (
     <Portal>
       <div class="kg-overlay" onMouseDown={(e) => e.target === e.currentTarget && p.onClose()}>
