@@ -18,6 +18,7 @@ import { FALLBACK_STATUS_JS, findWebviewDir, serveStatic } from './static';
 import type { UpgradeContext, UpgradeHandler } from './upgrades';
 import { kubeSocket, podTerminal } from './wsKube';
 import { localTerminal } from './localTerminal';
+import { describeIssue, describeIssues } from '../shared/paramErrors';
 
 export interface ServerOptions {
   host?: string;
@@ -108,9 +109,9 @@ function queryParams(u: URL): Record<string, unknown> {
 function validate(route: Route, id: string, raw: Record<string, unknown>): unknown {
   const r = route.params.safeParse(raw);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new ApiError('invalidParams', `invalid parameters for ${id}: ${text}`, 400, issues);
+  // Plain words naming the field ("replicas must be a whole number"): this text reaches users as is.
+  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) }));
+  throw new ApiError('invalidParams', describeIssues(r.error.issues), 400, issues);
 }
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {

@@ -7,7 +7,9 @@ import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { Badge } from '../ui/button';
 import { YamlEditor } from './yamlEditor';
+import { PodOverview } from './podOverview';
 import { navigate } from '../stores/app';
+import { liveAge, timeAgo } from '../stores/clock';
 
 export interface ObjectOps {
   kind: string;
@@ -24,7 +26,8 @@ export interface ObjectOps {
 
 export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTab?: string }): JSX.Element {
   const [tab, setTab] = createSignal('overview');
-  const details = createLoader(() => p.ops.details());
+  // The overview follows the object (restarts, states, conditions) while the drawer is open.
+  const details = createLoader(() => p.ops.details(), { refreshMs: 10_000 });
   const yaml = createLoader(() => p.ops.yaml(), { lazy: true });
   const describe = createLoader(() => p.ops.describe(), { lazy: true });
   let panel!: HTMLElement;
@@ -102,20 +105,28 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
   );
 }
 
-const IDENTITY = new Set(['name', 'namespace', 'uid', 'labels', 'annotations', 'object', 'events', 'pods', 'kind', 'apiVersion']);
+// Shown elsewhere (header, tabs) or in their own form below; `createdAt` is the live age.
+const IDENTITY = new Set(['name', 'namespace', 'uid', 'labels', 'annotations', 'object', 'events', 'pods', 'kind', 'apiVersion', 'createdAt']);
 
 function Overview(p: { d: ResourceDetails }): JSX.Element {
-  const fields = () => Object.entries(p.d).filter(([k, v]) => !IDENTITY.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
-  return (
-    <div class="kg-overview" data-testid="overview">
-      <dl class="kg-dl">
-        <For each={fields()}>{([k, v]) => (<><dt>{k}</dt><dd>{String(v)}</dd></>)}</For>
-      </dl>
+  const labels = () => (
+    <>
       <h3>Labels</h3>
       <Chips map={p.d.labels} />
       <h3>Annotations</h3>
       <Chips map={p.d.annotations} />
-    </div>
+    </>
+  );
+  const fields = () => Object.entries(p.d).filter(([k, v]) => !IDENTITY.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
+  return (
+    <Show when={p.d.kind !== 'Pod'} fallback={<PodOverview d={p.d}>{labels()}</PodOverview>}>
+      <div class="kg-overview" data-testid="overview">
+        <dl class="kg-dl">
+          <For each={fields()}>{([k, v]) => (<><dt>{k}</dt><dd>{k === 'age' && p.d.createdAt ? <time datetime={p.d.createdAt} title={new Date(p.d.createdAt).toLocaleString()}>{liveAge(p.d.createdAt)}</time> : String(v)}</dd></>)}</For>
+        </dl>
+        {labels()}
+      </div>
+    </Show>
   );
 }
 
@@ -137,7 +148,7 @@ export function EventList(p: { events: EventRow[] }): JSX.Element {
           {(e) => (
             <li>
               <Badge tone={e.type === 'Warning' ? 'warn' : 'muted'}>{e.type}</Badge> <strong>{e.reason}</strong>
-              <span class="kg-muted"> {e.lastSeen ?? ''}{e.count > 1 ? ` ×${e.count}` : ''}</span>
+              <span class="kg-muted"> <time datetime={e.lastSeen} title={e.lastSeen ? new Date(e.lastSeen).toLocaleString() : undefined}>{timeAgo(e.lastSeen)}</time>{e.count > 1 ? ` ×${e.count}` : ''}</span>
               <div>{e.message}</div>
             </li>
           )}

@@ -1,11 +1,13 @@
 // Row and drawer actions by capability (k9s: actions are capabilities a kind has, not per-kind code). Destructive
 // ones confirm first; every outcome is a toast; failures say why.
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { Capability } from '../../../src/shared/kube';
 import type { ResourceEntry } from '../../../src/shared/routes/resources';
 import { api, navigate, toast } from '../stores/app';
 import { toApiError } from '../host/apiError';
 import { Confirm, Modal } from '../ui/modal';
+import { TextField } from '../ui/field';
+import { problem, wholeNumber } from '../model/validate';
 import { TerminalView } from './terminalView';
 import { LogsViewer } from './logsViewer';
 import type { RouteId } from '../api/api';
@@ -149,23 +151,66 @@ function WithContainers(p: { t: ActionTarget; children: (t: ActionTarget) => JSX
   return <Show when={t()} fallback={<p class="kg-muted">Loading containers…</p>}>{(x) => p.children(x())}</Show>;
 }
 
+/** Replicas the dialog accepts: the route's own limit, checked here first so the user reads why next to the field. */
+export const MAX_REPLICAS = 100_000;
+
 function ScaleDialog(p: { t: ActionTarget; one: string; onClose: () => void }): JSX.Element {
-  const current = () => Number(String(p.t.cells?.ready ?? '').split('/')[1] ?? p.t.cells?.desired ?? 1) || 0;
-  const [n, setN] = createSignal(current());
+  const current = Number(String(p.t.cells?.ready ?? '').split('/')[1] ?? p.t.cells?.desired ?? p.t.cells?.replicas ?? NaN);
+  const known = Number.isInteger(current);
+  const [text, setText] = createSignal(known ? String(current) : '1');
+  const [stopConfirmed, setStopConfirmed] = createSignal(false);
+  const checked = createMemo(() => wholeNumber(text(), { min: 0, max: MAX_REPLICAS, what: 'the number of replicas' }));
+  const target = () => { const c = checked(); return c.ok ? c.value : undefined; };
+  // Scaling to 0 stops the workload: only on an explicit, confirmed choice.
+  const toZero = () => target() === 0;
+  const ready = () => target() !== undefined && (!toZero() || stopConfirmed());
+  const submit = () => {
+    const n = target();
+    if (n === undefined || !ready()) return;
+    p.onClose();
+    void run('Scale', () => call(`${p.one}.scale`, { name: p.t.name, namespace: p.t.namespace, replicas: n }), lastDone);
+  };
+  const label = () => (target() === undefined ? 'Scale' : toZero() ? 'Scale to 0 and stop all pods' : `Scale to ${target()}`);
   return (
-    <Modal title={`Scale ${p.t.name}`} onClose={p.onClose} footer={<><button class="kg-plain-btn" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" data-testid="scale-ok" onClick={() => { p.onClose(); void run('Scale', () => call(`${p.one}.scale`, { name: p.t.name, namespace: p.t.namespace, replicas: n() }), lastDone); }}>Scale to {n()}</button></>}>
-      <label>Replicas <input class="kg-input" type="number" min="0" max="1000" value={n()} onInput={(e) => setN(Math.max(0, Number(e.currentTarget.value) || 0))} autofocus /></label>
+    <Modal title={`Scale ${p.t.name}`} onClose={p.onClose} testId="scale-dialog" footer={<><button class="kg-plain-btn" type="button" onClick={p.onClose}>Cancel</button><button class={`kg-plain-btn ${toZero() ? 'kg-danger' : 'kg-primary'}`} type="submit" form="kg-scale-form" data-testid="scale-ok" disabled={!ready()}>{label()}</button></>}>
+      <form id="kg-scale-form" onSubmit={(e) => { e.preventDefault(); submit(); }} novalidate>
+        <Show when={known}><p class="kg-muted kg-form-current">Now: {current} replica{current === 1 ? '' : 's'}</p></Show>
+        <TextField label="Replicas" numeric value={text()} onInput={(v) => { setText(v); setStopConfirmed(false); }} error={problem(checked())} hint={`A whole number from 0 to ${MAX_REPLICAS.toLocaleString('en-US')}`} autofocus testId="scale-replicas" />
+        <Show when={toZero()}>
+          <div class="kg-warn-box" role="alert" data-testid="scale-zero-warning">
+            <strong>Scaling to 0 stops every pod of {p.t.name}.</strong>
+            <span>It serves nothing until it is scaled up again.</span>
+            <label class="kg-check"><input type="checkbox" checked={stopConfirmed()} onChange={(e) => setStopConfirmed(e.currentTarget.checked)} data-testid="scale-zero-confirm" /> Yes, stop all pods of {p.t.name}</label>
+          </div>
+        </Show>
+      </form>
     </Modal>
   );
 }
 
 function PortForwardDialog(p: { t: ActionTarget; one: string; onClose: () => void }): JSX.Element {
-  const [port, setPort] = createSignal(80);
-  const [local, setLocal] = createSignal(0);
+  const firstPort = String(p.t.cells?.ports ?? '').match(/\d+/)?.[0] ?? '80';
+  const [remote, setRemote] = createSignal(firstPort);
+  const [local, setLocal] = createSignal('');
+  const remoteChecked = createMemo(() => wholeNumber(remote(), { min: 1, max: 65_535, what: 'the port to forward' }));
+  const localChecked = createMemo(() => wholeNumber(local(), { min: 1024, max: 65_535, what: 'a local port', emptyMeans: 0 }));
+  const ready = () => remoteChecked().ok && localChecked().ok;
+  const submit = () => {
+    const r = remoteChecked();
+    const l = localChecked();
+    if (!r.ok || !l.ok) return;
+    p.onClose();
+    void run('Port forward', async () => {
+      const f = await api().call('portforward.start', { name: p.t.name, namespace: p.t.namespace ?? 'default', kind: p.one as 'pod', port: r.value, localPort: l.value || undefined });
+      return { message: `Forwarding ${f.address}:${f.localPort} → ${p.t.name}:${f.remotePort}` };
+    }, () => navigate('port-forwards'));
+  };
   return (
-    <Modal title={`Forward a port of ${p.t.name}`} onClose={p.onClose} footer={<><button class="kg-plain-btn" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" onClick={() => { p.onClose(); void run('Port forward', async () => { const f = await api().call('portforward.start', { name: p.t.name, namespace: p.t.namespace ?? 'default', kind: p.one as 'pod', port: port(), localPort: local() || undefined }); return { message: `Forwarding ${f.address}:${f.localPort} → ${p.t.name}:${f.remotePort}` }; }, () => navigate('port-forwards')); }}>Start</button></>}>
-      <label>Remote port <input class="kg-input" type="number" min="1" max="65535" value={port()} onInput={(e) => setPort(Number(e.currentTarget.value) || 0)} autofocus /></label>
-      <label>Local port (0 = any free port) <input class="kg-input" type="number" min="0" max="65535" value={local()} onInput={(e) => setLocal(Number(e.currentTarget.value) || 0)} /></label>
+    <Modal title={`Forward a port of ${p.t.name}`} onClose={p.onClose} testId="port-forward-dialog" footer={<><button class="kg-plain-btn" type="button" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" type="submit" form="kg-pf-form" disabled={!ready()} data-testid="port-forward-ok">Start</button></>}>
+      <form id="kg-pf-form" onSubmit={(e) => { e.preventDefault(); submit(); }} novalidate>
+        <TextField label="Port of the pod or service" numeric value={remote()} onInput={setRemote} error={problem(remoteChecked())} hint="1 to 65,535" autofocus testId="pf-remote" />
+        <TextField label="Local port" numeric value={local()} onInput={setLocal} error={problem(localChecked())} placeholder="any free port" hint="Leave empty for any free port, or 1,024 to 65,535" testId="pf-local" />
+      </form>
     </Modal>
   );
 }

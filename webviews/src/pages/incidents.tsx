@@ -4,6 +4,8 @@ import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
 import { api, navigate, route, toast } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { inScope, oneNamespace, scopeKey } from '../stores/scope';
+import { timeAgo } from '../stores/clock';
 import { showExecution } from '../stores/executions';
 import { Badge, Button } from '../ui/button';
 import { Modal } from '../ui/modal';
@@ -18,11 +20,11 @@ export function Incidents(): JSX.Element {
   const [status, setStatus] = createSignal<'open' | 'resolved' | 'all'>('open');
   const [sev, setSev] = createSignal<Severity[]>([]);
   const [q, setQ] = createSignal('');
-  const list = createLoader<IncidentList>(() => api().call('incidents.list', { status: status() }), { refreshMs: 10_000 });
+  const list = createLoader<IncidentList>(() => api().call('incidents.list', { status: status(), namespace: oneNamespace() }), { refreshMs: 10_000, key: scopeKey });
   const rows = createMemo(() => {
     const text = q().toLowerCase();
     return (list.value()?.incidents ?? [])
-      .filter((i) => (status() === 'all' || i.status === status()) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
+      .filter((i) => (status() === 'all' || i.status === status()) && inScope(i.resource.namespace) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
       .sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || b.lastSeen.localeCompare(a.lastSeen));
   });
   const selected = () => route().params.id;
@@ -79,7 +81,7 @@ export function Incidents(): JSX.Element {
                           <td><Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge></td>
                           <td><strong>{i.title}</strong><div class="kg-muted">{i.type}</div></td>
                           <td>{i.resource.kind}/{i.resource.namespace ? `${i.resource.namespace}/` : ''}{i.resource.name}</td>
-                          <td class="kg-muted">{new Date(i.lastSeen).toLocaleTimeString()}</td>
+                          <td class="kg-muted"><time datetime={i.lastSeen} title={new Date(i.lastSeen).toLocaleString()} data-testid="incident-seen">{timeAgo(i.lastSeen)}</time></td>
                           <td>{i.occurrences}</td>
                         </tr>
                       )}
@@ -114,7 +116,7 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
             <div class="kg-incident">
               <p>
                 <Badge tone={SEVERITY_TONE[i().severity]}>{i().severity}</Badge> <Badge tone={i().status === 'open' ? 'warn' : 'ok'}>{i().status}</Badge>{' '}
-                <span class="kg-muted">first seen {new Date(i().firstSeen).toLocaleString()} · {i().occurrences}×</span>
+                <span class="kg-muted">first seen <time datetime={i().firstSeen} title={new Date(i().firstSeen).toLocaleString()}>{timeAgo(i().firstSeen)}</time> · {i().occurrences}×</span>
               </p>
               <p>{i().description}</p>
               <h3>Root cause</h3>
