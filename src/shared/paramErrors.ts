@@ -42,7 +42,7 @@ export function describeIssue(i: ParamIssue): string {
       return i.inclusive === false ? `${field} must be more than ${n(i.minimum)}` : `${field} must be ${n(i.minimum)} or more`;
     case 'too_big':
       if (i.origin === 'string') return `${field} must be at most ${n(i.maximum)} characters`;
-      if (i.origin === 'array' || i.origin === 'set') return `${field} takes at most ${n(i.maximum)} items`;
+      if (i.origin === 'array' || i.origin === 'set') return `${field} takes at most ${n(i.maximum)} item${Number(i.maximum) === 1 ? '' : 's'}`;
       return i.inclusive === false ? `${field} must be less than ${n(i.maximum)}` : `${field} must be at most ${n(i.maximum)}`;
     case 'invalid_value':
       return i.values?.length ? `${field} must be one of ${i.values.map((v) => String(v)).join(', ')}` : `${field} has a value that is not allowed`;

@@ -16,12 +16,13 @@ export interface WholeNumberRule {
 export function wholeNumber(text: string, r: WholeNumberRule): Checked<number> {
   const t = text.trim();
   if (!t) return r.emptyMeans !== undefined ? { ok: true, value: r.emptyMeans } : { ok: false, error: `Enter ${r.what}` };
-  if (/^-\s*\d+([.,]\d*)?$/.test(t)) return { ok: false, error: `Cannot be negative: enter ${r.min} or more` };
+  const range = `${r.min.toLocaleString('en-US')} to ${r.max.toLocaleString('en-US')}`;
+  if (/^-\s*\d+([.,]\d*)?$/.test(t)) return { ok: false, error: `Cannot be negative: use ${range}` };
   if (/^\d*[.,]\d+$|^\d+[.,]$/.test(t)) return { ok: false, error: 'Use a whole number, without decimals' };
   if (!/^\d+$/.test(t)) return { ok: false, error: 'Use digits only (0–9)' };
   const value = Number(t);
   if (value > r.max) return { ok: false, error: `Too large: at most ${r.max.toLocaleString('en-US')}` };
-  if (value < r.min) return { ok: false, error: `Too small: at least ${r.min}` };
+  if (value < r.min) return { ok: false, error: `Too small: at least ${r.min.toLocaleString('en-US')}` };
   return { ok: true, value };
 }
 
