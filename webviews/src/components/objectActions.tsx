@@ -189,8 +189,17 @@ function ScaleDialog(p: { t: ActionTarget; one: string; onClose: () => void }): 
 }
 
 function PortForwardDialog(p: { t: ActionTarget; one: string; onClose: () => void }): JSX.Element {
-  const firstPort = String(p.t.cells?.ports ?? '').match(/\d+/)?.[0] ?? '80';
-  const [remote, setRemote] = createSignal(firstPort);
+  const [remote, setRemote] = createSignal('');
+  let edited = false;
+  // The ports the object declares, offered as one-click choices; the first one is the default.
+  const [declared, setDeclared] = createSignal<Array<{ port: number; label: string }>>([]);
+  call(`${p.one}.details`, { name: p.t.name, namespace: p.t.namespace })
+    .then((d) => {
+      const ports = declaredPorts(p.one, (d as { object?: unknown }).object);
+      setDeclared(ports);
+      if (!edited && !remote()) setRemote(String(ports[0]?.port ?? ''));
+    })
+    .catch(() => undefined);
   const [local, setLocal] = createSignal('');
   const remoteChecked = createMemo(() => wholeNumber(remote(), { min: 1, max: 65_535, what: 'the port to forward' }));
   const localChecked = createMemo(() => wholeNumber(local(), { min: 1024, max: 65_535, what: 'a local port', emptyMeans: 0 }));
@@ -208,7 +217,13 @@ function PortForwardDialog(p: { t: ActionTarget; one: string; onClose: () => voi
   return (
     <Modal title={`Forward a port of ${p.t.name}`} onClose={p.onClose} testId="port-forward-dialog" footer={<><button class="kg-plain-btn" type="button" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" type="submit" form="kg-pf-form" disabled={!ready()} data-testid="port-forward-ok">Start</button></>}>
       <form id="kg-pf-form" onSubmit={(e) => { e.preventDefault(); submit(); }} novalidate>
-        <TextField label="Port of the pod or service" numeric value={remote()} onInput={setRemote} error={problem(remoteChecked())} hint="1 to 65,535" autofocus testId="pf-remote" />
+        <TextField label={`Port of the ${p.one}`} numeric value={remote()} onInput={(v) => { edited = true; setRemote(v); }} error={remote() || edited ? problem(remoteChecked()) : undefined} hint="1 to 65,535" autofocus testId="pf-remote" />
+        <Show when={declared().length}>
+          <div class="kg-chips kg-field-choices" role="group" aria-label="Declared ports">
+            <span class="kg-muted">Declared:</span>
+            <For each={declared()}>{(d) => <button type="button" class="kg-chip kg-chip-btn" aria-pressed={remote() === String(d.port)} onClick={() => { edited = true; setRemote(String(d.port)); }}>{d.label}</button>}</For>
+          </div>
+        </Show>
         <TextField label="Local port" numeric value={local()} onInput={setLocal} error={problem(localChecked())} placeholder="any free port" hint="Leave empty for any free port, or 1,024 to 65,535" testId="pf-local" />
       </form>
     </Modal>
@@ -228,4 +243,16 @@ function ShellDialog(p: { t: ActionTarget; onClose: () => void }): JSX.Element {
       </Show>
     </Modal>
   );
+}
+
+type PortSpec = { containerPort?: number; port?: number; name?: string; protocol?: string };
+
+/** The ports a pod, a workload's pod template or a service declares. */
+function declaredPorts(one: string, object: unknown): Array<{ port: number; label: string }> {
+  const o = (object ?? {}) as { spec?: { ports?: PortSpec[]; containers?: Array<{ ports?: PortSpec[] }>; template?: { spec?: { containers?: Array<{ ports?: PortSpec[] }> } } } };
+  const specs: PortSpec[] = one === 'service' ? (o.spec?.ports ?? []) : (o.spec?.containers ?? o.spec?.template?.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
+  return specs
+    .map((x) => ({ port: Number(x.port ?? x.containerPort), name: x.name, protocol: x.protocol ?? 'TCP' }))
+    .filter((x) => Number.isInteger(x.port) && x.protocol === 'TCP')
+    .map((x) => ({ port: x.port, label: `${x.port}${x.name ? ` (${x.name})` : ''}` }));
 }

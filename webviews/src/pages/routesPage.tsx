@@ -4,6 +4,7 @@
 import { For, Show, type JSX } from 'solid-js';
 import { api } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { inScope } from '../stores/scope';
 import { ErrorState, Loading, Empty } from '../ui/states';
 
 export function RoutesPage(p: { title: string; paths: string[] }): JSX.Element {
@@ -15,6 +16,7 @@ export function RoutesPage(p: { title: string; paths: string[] }): JSX.Element {
   );
 }
 
+// Rows that name a namespace follow the header's namespace picker, like every other page.
 function RouteBlock(p: { path: string }): JSX.Element {
   const data = createLoader<unknown>(() => api().get(p.path));
   return (
@@ -41,7 +43,7 @@ export function Value(p: { v: unknown; depth: number }): JSX.Element {
       return (
         <table class="kg-simple-table">
           <thead><tr><For each={cols}>{(c) => <th>{c}</th>}</For></tr></thead>
-          <tbody><For each={v.slice(0, 500)}>{(r) => <tr><For each={cols}>{(c) => <td>{scalar(r[c])}</td>}</For></tr>}</For></tbody>
+          <tbody><For each={v.filter((r) => typeof r.namespace !== 'string' || inScope(r.namespace)).slice(0, 500)}>{(r) => <tr><For each={cols}>{(c) => <td>{scalar(r[c])}</td>}</For></tr>}</For></tbody>
         </table>
       );
     }
