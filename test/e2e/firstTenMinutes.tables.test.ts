@@ -142,6 +142,27 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     await until('the pods card counts every pod again', () => near(''));
   });
 
+  it("filters incidents at once, and their 'seen' times tick", async () => {
+    await page.goto(`${server.base}/#/incidents`);
+    await page.getByTestId('page-incidents').waitFor();
+    const objects = async () => (await page.getByTestId('incident-row').allTextContents());
+    await until('incidents of several namespaces are listed', async () => {
+      const rows = await objects();
+      return rows.some((r) => r.includes('/shop/')) && rows.some((r) => !r.includes('/shop/'));
+    });
+    const seen = page.getByTestId('incident-seen').first();
+    const was = (await seen.textContent()) ?? '';
+    assert.match(was, /ago$/);
+    await until(`"${was}" moves on`, async () => ((await seen.textContent()) ?? '') !== was, 75_000);
+    await pickNamespaces(['shop']);
+    await until('only shop incidents are listed', async () => {
+      const rows = await objects();
+      // Cluster-scoped objects (nodes) belong to every namespace's view.
+      return rows.length > 0 && rows.some((r) => r.includes('/shop/')) && rows.every((r) => r.includes('/shop/') || r.includes('Node/'));
+    });
+    await shot('incidents-shop');
+  });
+
   it('never scales on abc, -1, 2.5, 99999999 or an empty field, and says why next to the field', async () => {
     await page.goto(`${server.base}/#/deployments`);
     await page.getByTestId('page-deployments').waitFor();

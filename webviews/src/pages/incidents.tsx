@@ -2,7 +2,7 @@
 // diff (server dry run) and the permission check, and applying it streams into the execution panel.
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
-import { api, navigate, route, toast } from '../stores/app';
+import { api, namespaces, navigate, route, toast } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { timeAgo } from '../stores/clock';
@@ -27,6 +27,12 @@ export function Incidents(): JSX.Element {
       .filter((i) => (status() === 'all' || i.status === status()) && inScope(i.resource.namespace) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
       .sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || b.lastSeen.localeCompare(a.lastSeen));
   });
+  // With namespaces chosen, the chips count what the list can show (the summary counts every namespace).
+  const scopedBySeverity = createMemo(() => {
+    const out: Partial<Record<Severity, number>> = {};
+    for (const i of list.value()?.incidents ?? []) if ((status() === 'all' || i.status === status()) && inScope(i.resource.namespace)) out[i.severity] = (out[i.severity] ?? 0) + 1;
+    return out;
+  });
   const selected = () => route().params.id;
   const select = (id?: string) => navigate('incidents', id ? { id } : {});
   const rescan = async () => {
@@ -49,7 +55,7 @@ export function Incidents(): JSX.Element {
               <For each={['critical', 'high', 'medium', 'low'] as Severity[]}>
                 {(s) => (
                   <button class="kg-chip kg-chip-btn" aria-pressed={sev().includes(s)} onClick={() => toggleSev(s)} data-testid={`sev-${s}`}>
-                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted">{l().summary.bySeverity[s] ?? 0}</span>
+                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted">{namespaces().length ? scopedBySeverity()[s] ?? 0 : l().summary.bySeverity[s] ?? 0}</span>
                   </button>
                 )}
               </For>
