@@ -82,5 +82,7 @@ export function plainMessage(message: string): string {
     .replace(/(^|;\s*)([\w.[\]]+): (must|is|needs|takes|has) /g, '$1$2 $3 ')
     .replace(/\(params\)\s*/g, '');
   m = m.replace(/\bHTTP \d{3}\b:?\s*/g, '').trim();
+  // Messages that needed no rewording are the engine's own words: keep them exactly.
+  if (m === message) return message;
   return m ? m[0].toUpperCase() + m.slice(1) : message;
 }

@@ -50,7 +50,8 @@ describe('plain parameter messages', () => {
   it('rewrites validator text that reached a message anyway', () => {
     assert.equal(plainMessage('invalid parameters for deployment.scale: replicas: Invalid input: expected int, received number'), 'Replicas must be a whole number');
     assert.equal(plainMessage('invalid parameters for POST /api/deployment/scale: replicas: Too small: expected number to be >=0'), 'Replicas must be 0 or more');
-    assert.equal(plainMessage('deployment "x" not found'), 'Deployment "x" not found');
+    assert.equal(plainMessage('deployment "x" not found'), 'deployment "x" not found');
+    assert.equal(plainMessage('HTTP 424: no AI provider is configured'), 'No AI provider is configured');
   });
 });
 

@@ -32,7 +32,8 @@ const [dialog, setDialog] = createSignal<Dialog | undefined>();
 async function run(label: string, f: () => Promise<unknown>, after?: () => void): Promise<void> {
   try {
     const r = (await f()) as { message?: string } | undefined;
-    toast(r?.message ?? `${label}: done`, 'ok');
+    const text = r?.message ?? `${label}: done`;
+    toast(text[0].toUpperCase() + text.slice(1), 'ok');
     after?.();
   } catch (e) {
     toast(`${label} failed: ${toApiError(e).message}`, 'danger');
