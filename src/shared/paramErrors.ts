@@ -19,6 +19,8 @@ export interface ParamIssue {
 
 const missing = (i: ParamIssue): boolean => /received undefined/.test(i.message) || (i.code === 'invalid_union' && !!i.errors?.length && i.errors.every((b) => b.every(missing)));
 
+const VALIDATOR_WORDS = /^(Invalid|Too (small|big)|Expected|Required|Unrecognized)/;
+
 const KIND_WORDS: Record<string, string> = {
   int: 'a whole number',
   number: 'a number',
@@ -33,6 +35,8 @@ export function describeIssue(i: ParamIssue): string {
   const field = i.path?.length ? i.path.map(String).join('.') : 'the request';
   const n = (v: number | bigint | undefined) => String(v ?? '');
   if (missing(i)) return `${field} is required`;
+  // Our own schema messages are written for people ("must be a namespace name…", "YAML is empty"); keep them.
+  if (i.code !== 'invalid_union' && !VALIDATOR_WORDS.test(i.message)) return /^(must|is|needs|has) /.test(i.message) ? `${field} ${i.message}` : i.message;
   switch (i.code) {
     case 'invalid_type':
       return `${field} must be ${KIND_WORDS[String(i.expected)] ?? `a valid ${String(i.expected)}`}`;
@@ -54,8 +58,7 @@ export function describeIssue(i: ParamIssue): string {
       return branch ? `${field} ${branch.message}` : `${field} is not valid`;
     }
   }
-  // Our own schema messages are written for people ("must be a namespace name…"); the validator's are not.
-  return /^(Invalid|Too |Expected|Required)/.test(i.message) ? `${field} is not valid` : `${field} ${i.message}`;
+  return `${field} is not valid`;
 }
 
 /** Every issue, in one sentence a user can act on. */

@@ -109,7 +109,7 @@ export class WebviewBridge {
     const route = (ROUTES as Record<string, Route>)[id];
     if (!route) return fail('notFound', `no route "${id}"`, 404);
     const parsed = route.params.safeParse(msg.params ?? {});
-    if (!parsed.success) return fail('invalidParams', describeIssues(parsed.error.issues), 400, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) })));
+    if (!parsed.success) return fail('badRequest', describeIssues(parsed.error.issues), 400, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) })));
     const h = this.o.handlers[id];
     if (!h) return fail('notImplemented', `${route.method} ${route.path} is answered by the ${route.owner} engine, which is not available in this build`, 501);
     try {

@@ -46,6 +46,8 @@ describe('plain parameter messages', () => {
     assert.equal(message(undefined), 'Replicas is required');
     const e = z.object({ mode: z.enum(['a', 'b']), tags: z.array(z.string()).max(1) }).safeParse({ mode: 'c', tags: ['x', 'y'] });
     assert.equal(describeIssues(e.error!.issues), 'Mode must be one of a, b; tags takes at most 1 item');
+    const m = z.object({ message: z.string().min(1, 'message is empty'), ns: z.string().regex(/^[a-z]+$/, 'must be a namespace name') }).safeParse({ message: '', ns: 'A' });
+    assert.equal(describeIssues(m.error!.issues), 'Message is empty; ns must be a namespace name');
   });
   it('rewrites validator text that reached a message anyway', () => {
     assert.equal(plainMessage('invalid parameters for deployment.scale: replicas: Invalid input: expected int, received number'), 'Replicas must be a whole number');
