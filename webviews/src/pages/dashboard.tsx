@@ -83,7 +83,7 @@ export function Dashboard(): JSX.Element {
       <Show when={counts.error()}><ErrorState error={counts.error()} retry={counts.reload} what="resource counts" /></Show>
       <section class="kg-grid2">
         <div class="kg-panel">
-          <h2>CPU and memory</h2>
+          <h2>CPU and memory<Show when={namespaces().length}> <span class="kg-muted">· whole cluster</span></Show></h2>
           <Show when={latest()?.available} fallback={<p class="kg-muted" data-testid="metrics-unavailable">{metricsError() ?? 'Waiting for the first metrics sample…'}</p>}>
             <p class="kg-muted">
               CPU {latest()?.cluster.cpuPercent.toFixed(0)}% of {((latest()?.cluster.cpuCapacityMillicores ?? 0) / 1000).toFixed(0)} cores · memory {latest()?.cluster.memoryPercent.toFixed(0)}% of {((latest()?.cluster.memoryCapacityMiB ?? 0) / 1024).toFixed(0)} GiB
