@@ -314,6 +314,17 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     const age = overview.locator('dt', { hasText: /^Age$/ }).locator('xpath=following-sibling::dd[1]');
     const was = (await age.textContent()) ?? '';
     await until(`the drawer's age ${was} moves on`, async () => ((await age.textContent()) ?? '') !== was, 20_000);
+
+    // The same overview reads in the light theme too.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('drawer').waitFor({ state: 'detached' });
+    await page.getByTestId('theme-toggle').click();
+    await page.goto(`${server.base}/#/pods?name=${pod.name}&ns=data`);
+    await overview.getByTestId('pod-container').nth(1).waitFor();
+    await shot('pod-overview-light');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('drawer').waitFor({ state: 'detached' });
+    await page.getByTestId('theme-toggle').click();
     assert.deepEqual(pageErrors, []);
   });
 });
