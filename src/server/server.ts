@@ -22,6 +22,7 @@ import type { UpgradeContext, UpgradeHandler } from './upgrades';
 import { kubeSocket, podTerminal } from './wsKube';
 import { localTerminal } from './localTerminal';
 import { guardConnections, type ConnectionLimits } from './connectionGuard';
+import { describeIssue, describeIssues } from '../shared/paramErrors';
 
 export interface ServerOptions {
   host?: string;
@@ -130,9 +131,9 @@ function roleDenies(auth: { user?: UserDto }, m: Match, method: string, params: 
 function validate(route: Route, id: string, raw: Record<string, unknown>): unknown {
   const r = route.params.safeParse(raw);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  throw new ApiError('invalidParams', `invalid parameters for ${id}: ${text}`, 400, issues);
+  // Plain words naming the field ("replicas must be a whole number"): this text reaches users as is.
+  const issues = r.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) }));
+  throw new ApiError('invalidParams', describeIssues(r.error.issues), 400, issues);
 }
 
 export async function startServer(o: ServerOptions): Promise<RunningServer> {

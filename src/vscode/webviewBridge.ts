@@ -9,6 +9,7 @@ import type { HandlerMap } from '../core/api/handlers';
 import type { BridgeFromHost, BridgeResponse } from '../shared/client';
 import type { Caller, Route } from '../shared/route';
 import { ROUTES, type RouteId } from '../shared/routeTable';
+import { describeIssue, describeIssues } from '../shared/paramErrors';
 import type { UpgradeHandler } from '../server/upgrades';
 
 const CALLER: Caller = { face: 'webview' };
@@ -108,7 +109,7 @@ export class WebviewBridge {
     const route = (ROUTES as Record<string, Route>)[id];
     if (!route) return fail('notFound', `no route "${id}"`, 404);
     const parsed = route.params.safeParse(msg.params ?? {});
-    if (!parsed.success) return fail('badRequest', `invalid parameters for ${route.method} ${route.path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ')}`, 400);
+    if (!parsed.success) return fail('badRequest', describeIssues(parsed.error.issues), 400, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) })));
     const h = this.o.handlers[id];
     if (!h) return fail('notImplemented', `${route.method} ${route.path} is answered by the ${route.owner} engine, which is not available in this build`, 501);
     try {
@@ -129,7 +130,7 @@ export class WebviewBridge {
     const handler = this.o.upgrades.get(id);
     if (!handler) return closed(`${path} is answered by the ${route.owner} engine, which is not available in this build`);
     const parsed = route.params.safeParse(msg.params ?? {});
-    if (!parsed.success) return closed(`invalid parameters: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success) return closed(describeIssues(parsed.error.issues));
     const sock = new ChannelSocket(streamId, this.o.post, () => this.streams.delete(streamId));
     this.streams.set(streamId, sock);
     this.o.post({ type: 'stream.opened', streamId });

@@ -125,6 +125,8 @@ describe('vscode webview html and bridge', () => {
     await bridge.receive({ type: 'api.request', reqId: 4, id: 'pod.details', params: {} });
     assert.equal(posted[3].error.code, 'badRequest');
     assert.equal(posted[3].error.status, 400);
+    // In plain words naming the field, as the HTTP server words it: never the validator's or the route's text.
+    assert.equal(posted[3].error.message, 'Name is required');
     // A documented route this process has no handler for says so.
     await bridge.receive({ type: 'api.request', reqId: 5, id: 'nodes.list', params: {} });
     assert.equal(posted[4].error.code, 'notImplemented');

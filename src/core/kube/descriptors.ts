@@ -1,4 +1,5 @@
 // Kinds are data: one row per built-in kind, plus rows built from discovery for CRDs. Trees, tables and actions read these.
+import { ageSince } from '../../shared/age';
 import type { Capability, ColumnDto, KindDto, KindRef } from '../../shared/kube';
 
 /** A raw Kubernetes object as the API server sends it (the cache keeps server JSON as is). */
@@ -63,23 +64,9 @@ export function resourcePath(k: KindRef & { namespaced: boolean }, namespace?: s
 
 // ---------- formatting helpers used by columns and describe ----------
 
-/** kubectl's human duration: 45s, 12m, 3h4m, 5d, 2y. */
+/** kubectl's human duration: 45s, 12m, 3h4m, 5d, 2y (the formula the webview's live ages share). */
 export function humanAge(fromIso: string | undefined, now: number): string {
-  if (!fromIso) return '<unknown>';
-  const t = Date.parse(fromIso);
-  if (!Number.isFinite(t)) return '<unknown>';
-  const s = Math.max(0, Math.floor((now - t) / 1000));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 8) return `${h}h${m % 60 ? `${m % 60}m` : ''}`;
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  if (d < 8) return `${d}d${h % 24 ? `${h % 24}h` : ''}`;
-  if (d < 365 * 2) return `${d}d`;
-  return `${Math.floor(d / 365)}y`;
+  return ageSince(fromIso, now) || '<unknown>';
 }
 
 const n = (v: unknown): number => (typeof v === 'number' ? v : 0);

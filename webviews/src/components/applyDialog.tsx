@@ -4,7 +4,7 @@
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { ManifestApplyResult, ManifestObjectResult } from '../../../src/shared/routes/resources';
-import { toApiError, type ApiError } from '../host/apiError';
+import { ApiError, toApiError } from '../host/apiError';
 import { Button } from '../ui/button';
 import { Modal } from '../ui/modal';
 import { api, context, namespaces, toast } from '../stores/app';
@@ -117,8 +117,8 @@ function ApplyBox(): JSX.Element {
     setDraft(t);
     setDone(undefined);
     if (!t.trim()) {
-      setError(undefined);
-      toast('Nothing to review: the editor is empty', 'info');
+      // Said next to the editor, where the user is looking, rather than in a toast.
+      setError(new ApiError(400, 'empty', 'The editor is empty: paste or write at least one object'));
       return;
     }
     const first = lintManifest(t)[0];
@@ -211,6 +211,7 @@ function ApplyBox(): JSX.Element {
           onChange={(t) => {
             setDraft(t);
             setDone(undefined);
+            if (error()?.code === 'empty' && t.trim()) setError(undefined);
           }}
           onSave={() => void runReview()}
           ref={(h) => (ed = h)}

@@ -7,8 +7,10 @@ import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { Badge } from '../ui/button';
 import { YamlEditor } from './yamlEditor';
+import { PodOverview } from './podOverview';
 import { navigate } from '../stores/app';
 import { humanizeKey, present } from '../model/present';
+import { liveAge, timeAgo } from '../stores/clock';
 
 export interface ObjectOps {
   kind: string;
@@ -25,7 +27,8 @@ export interface ObjectOps {
 
 export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTab?: string }): JSX.Element {
   const [tab, setTab] = createSignal('overview');
-  const details = createLoader(() => p.ops.details());
+  // The overview follows the object (restarts, states, conditions) while the drawer is open.
+  const details = createLoader(() => p.ops.details(), { refreshMs: 10_000 });
   const yaml = createLoader(() => p.ops.yaml(), { lazy: true });
   const describe = createLoader(() => p.ops.describe(), { lazy: true });
   let panel!: HTMLElement;
@@ -103,20 +106,34 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
   );
 }
 
-const IDENTITY = new Set(['name', 'namespace', 'uid', 'labels', 'annotations', 'object', 'events', 'pods', 'kind', 'apiVersion']);
+// Shown elsewhere (header, tabs) or in their own form below; `createdAt` is the live age.
+const IDENTITY = new Set(['name', 'namespace', 'uid', 'labels', 'annotations', 'object', 'events', 'pods', 'kind', 'apiVersion', 'createdAt']);
 
 function Overview(p: { d: ResourceDetails }): JSX.Element {
-  const fields = () => Object.entries(p.d).filter(([k, v]) => !IDENTITY.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
-  return (
-    <div class="kg-overview" data-testid="overview">
-      <dl class="kg-dl">
-        <For each={fields()}>{([k, v]) => { const s = present(k, v, p.d as unknown as Record<string, unknown>); return <><dt>{humanizeKey(k)}</dt><dd title={s.title}>{s.text}</dd></>; }}</For>
-      </dl>
+  const labels = () => (
+    <>
       <h3>Labels</h3>
       <Chips map={p.d.labels} />
       <h3>Annotations</h3>
       <Chips map={p.d.annotations} />
-    </div>
+    </>
+  );
+  const fields = () => Object.entries(p.d).filter(([k, v]) => !IDENTITY.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
+  return (
+    <Show when={p.d.kind !== 'Pod'} fallback={<PodOverview d={p.d}>{labels()}</PodOverview>}>
+      <div class="kg-overview" data-testid="overview">
+        <dl class="kg-dl">
+          <For each={fields()}>
+            {([k, v]) => {
+              if (k === 'age' && p.d.createdAt) return <><dt>Age</dt><dd><time datetime={p.d.createdAt} title={new Date(p.d.createdAt).toLocaleString()}>{liveAge(p.d.createdAt)}</time></dd></>;
+              const s = present(k, v, p.d as unknown as Record<string, unknown>);
+              return <><dt>{humanizeKey(k)}</dt><dd title={s.title}>{s.text}</dd></>;
+            }}
+          </For>
+        </dl>
+        {labels()}
+      </div>
+    </Show>
   );
 }
 
@@ -138,7 +155,7 @@ export function EventList(p: { events: EventRow[] }): JSX.Element {
           {(e) => (
             <li>
               <Badge tone={e.type === 'Warning' ? 'warn' : 'muted'}>{e.type}</Badge> <strong>{e.reason}</strong>
-              <span class="kg-muted"> {e.lastSeen ?? ''}{e.count > 1 ? ` ×${e.count}` : ''}</span>
+              <span class="kg-muted"> <time datetime={e.lastSeen} title={e.lastSeen ? new Date(e.lastSeen).toLocaleString() : undefined}>{timeAgo(e.lastSeen)}</time>{e.count > 1 ? ` ×${e.count}` : ''}</span>
               <div>{e.message}</div>
             </li>
           )}

@@ -1,11 +1,13 @@
 // Row and drawer actions by capability (k9s: actions are capabilities a kind has, not per-kind code). Destructive
 // ones confirm first; every outcome is a toast; failures say why.
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { Capability } from '../../../src/shared/kube';
 import type { ResourceEntry } from '../../../src/shared/routes/resources';
 import { api, navigate, toast } from '../stores/app';
 import { toApiError } from '../host/apiError';
 import { Confirm, Modal } from '../ui/modal';
+import { TextField } from '../ui/field';
+import { problem, wholeNumber } from '../model/validate';
 import { TerminalView } from './terminalView';
 import { LogsViewer } from './logsViewer';
 import type { RouteId } from '../api/api';
@@ -30,7 +32,8 @@ const [dialog, setDialog] = createSignal<Dialog | undefined>();
 async function run(label: string, f: () => Promise<unknown>, after?: () => void): Promise<void> {
   try {
     const r = (await f()) as { message?: string } | undefined;
-    toast(r?.message ?? `${label}: done`, 'ok');
+    const text = r?.message ?? `${label}: done`;
+    toast(text[0].toUpperCase() + text.slice(1), 'ok');
     after?.();
   } catch (e) {
     toast(`${label} failed: ${toApiError(e).message}`, 'danger');
@@ -149,23 +152,81 @@ function WithContainers(p: { t: ActionTarget; children: (t: ActionTarget) => JSX
   return <Show when={t()} fallback={<p class="kg-muted">Loading containers…</p>}>{(x) => p.children(x())}</Show>;
 }
 
+/** Replicas the dialog accepts: the route's own limit, checked here first so the user reads why next to the field. */
+export const MAX_REPLICAS = 100_000;
+
 function ScaleDialog(p: { t: ActionTarget; one: string; onClose: () => void }): JSX.Element {
-  const current = () => Number(String(p.t.cells?.ready ?? '').split('/')[1] ?? p.t.cells?.desired ?? 1) || 0;
-  const [n, setN] = createSignal(current());
+  const current = Number(String(p.t.cells?.ready ?? '').split('/')[1] ?? p.t.cells?.desired ?? p.t.cells?.replicas ?? NaN);
+  const known = Number.isInteger(current);
+  const [text, setText] = createSignal(known ? String(current) : '1');
+  const [stopConfirmed, setStopConfirmed] = createSignal(false);
+  const checked = createMemo(() => wholeNumber(text(), { min: 0, max: MAX_REPLICAS, what: 'the number of replicas' }));
+  const target = () => { const c = checked(); return c.ok ? c.value : undefined; };
+  // Scaling to 0 stops the workload: only on an explicit, confirmed choice.
+  const toZero = () => target() === 0;
+  const ready = () => target() !== undefined && (!toZero() || stopConfirmed());
+  const submit = () => {
+    const n = target();
+    if (n === undefined || !ready()) return;
+    p.onClose();
+    void run('Scale', () => call(`${p.one}.scale`, { name: p.t.name, namespace: p.t.namespace, replicas: n }), lastDone);
+  };
+  const label = () => (target() === undefined ? 'Scale' : toZero() ? 'Scale to 0 and stop all pods' : `Scale to ${target()}`);
   return (
-    <Modal title={`Scale ${p.t.name}`} onClose={p.onClose} footer={<><button class="kg-plain-btn" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" data-testid="scale-ok" onClick={() => { p.onClose(); void run('Scale', () => call(`${p.one}.scale`, { name: p.t.name, namespace: p.t.namespace, replicas: n() }), lastDone); }}>Scale to {n()}</button></>}>
-      <label>Replicas <input class="kg-input" type="number" min="0" max="1000" value={n()} onInput={(e) => setN(Math.max(0, Number(e.currentTarget.value) || 0))} autofocus /></label>
+    <Modal title={`Scale ${p.t.name}`} onClose={p.onClose} testId="scale-dialog" footer={<><button class="kg-plain-btn" type="button" onClick={p.onClose}>Cancel</button><button class={`kg-plain-btn ${toZero() ? 'kg-danger' : 'kg-primary'}`} type="submit" form="kg-scale-form" data-testid="scale-ok" disabled={!ready()}>{label()}</button></>}>
+      <form id="kg-scale-form" onSubmit={(e) => { e.preventDefault(); submit(); }} novalidate>
+        <Show when={known}><p class="kg-muted kg-form-current">Now: {current} replica{current === 1 ? '' : 's'}</p></Show>
+        <TextField label="Replicas" numeric value={text()} onInput={(v) => { setText(v); setStopConfirmed(false); }} error={problem(checked())} hint={`A whole number from 0 to ${MAX_REPLICAS.toLocaleString('en-US')}`} autofocus testId="scale-replicas" />
+        <Show when={toZero()}>
+          <div class="kg-warn-box" role="alert" data-testid="scale-zero-warning">
+            <strong>Scaling to 0 stops every pod of {p.t.name}.</strong>
+            <span>It serves nothing until it is scaled up again.</span>
+            <label class="kg-check"><input type="checkbox" checked={stopConfirmed()} onChange={(e) => setStopConfirmed(e.currentTarget.checked)} data-testid="scale-zero-confirm" /> Yes, stop all pods of {p.t.name}</label>
+          </div>
+        </Show>
+      </form>
     </Modal>
   );
 }
 
 function PortForwardDialog(p: { t: ActionTarget; one: string; onClose: () => void }): JSX.Element {
-  const [port, setPort] = createSignal(80);
-  const [local, setLocal] = createSignal(0);
+  const [remote, setRemote] = createSignal('');
+  let edited = false;
+  // The ports the object declares, offered as one-click choices; the first one is the default.
+  const [declared, setDeclared] = createSignal<Array<{ port: number; label: string }>>([]);
+  call(`${p.one}.details`, { name: p.t.name, namespace: p.t.namespace })
+    .then((d) => {
+      const ports = declaredPorts(p.one, (d as { object?: unknown }).object);
+      setDeclared(ports);
+      if (!edited && !remote()) setRemote(String(ports[0]?.port ?? ''));
+    })
+    .catch(() => undefined);
+  const [local, setLocal] = createSignal('');
+  const remoteChecked = createMemo(() => wholeNumber(remote(), { min: 1, max: 65_535, what: 'the port to forward' }));
+  const localChecked = createMemo(() => wholeNumber(local(), { min: 1024, max: 65_535, what: 'a local port', emptyMeans: 0 }));
+  const ready = () => remoteChecked().ok && localChecked().ok;
+  const submit = () => {
+    const r = remoteChecked();
+    const l = localChecked();
+    if (!r.ok || !l.ok) return;
+    p.onClose();
+    void run('Port forward', async () => {
+      const f = await api().call('portforward.start', { name: p.t.name, namespace: p.t.namespace ?? 'default', kind: p.one as 'pod', port: r.value, localPort: l.value || undefined });
+      return { message: `Forwarding ${f.address}:${f.localPort} → ${p.t.name}:${f.remotePort}` };
+    }, () => navigate('port-forwards'));
+  };
   return (
-    <Modal title={`Forward a port of ${p.t.name}`} onClose={p.onClose} footer={<><button class="kg-plain-btn" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" onClick={() => { p.onClose(); void run('Port forward', async () => { const f = await api().call('portforward.start', { name: p.t.name, namespace: p.t.namespace ?? 'default', kind: p.one as 'pod', port: port(), localPort: local() || undefined }); return { message: `Forwarding ${f.address}:${f.localPort} → ${p.t.name}:${f.remotePort}` }; }, () => navigate('port-forwards')); }}>Start</button></>}>
-      <label>Remote port <input class="kg-input" type="number" min="1" max="65535" value={port()} onInput={(e) => setPort(Number(e.currentTarget.value) || 0)} autofocus /></label>
-      <label>Local port (0 = any free port) <input class="kg-input" type="number" min="0" max="65535" value={local()} onInput={(e) => setLocal(Number(e.currentTarget.value) || 0)} /></label>
+    <Modal title={`Forward a port of ${p.t.name}`} onClose={p.onClose} testId="port-forward-dialog" footer={<><button class="kg-plain-btn" type="button" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" type="submit" form="kg-pf-form" disabled={!ready()} data-testid="port-forward-ok">Start</button></>}>
+      <form id="kg-pf-form" onSubmit={(e) => { e.preventDefault(); submit(); }} novalidate>
+        <TextField label={`Port of the ${p.one}`} numeric value={remote()} onInput={(v) => { edited = true; setRemote(v); }} error={remote() || edited ? problem(remoteChecked()) : undefined} hint="1 to 65,535" autofocus testId="pf-remote" />
+        <Show when={declared().length}>
+          <div class="kg-chips kg-field-choices" role="group" aria-label="Declared ports">
+            <span class="kg-muted">Declared:</span>
+            <For each={declared()}>{(d) => <button type="button" class="kg-chip kg-chip-btn" aria-pressed={remote() === String(d.port)} onClick={() => { edited = true; setRemote(String(d.port)); }}>{d.label}</button>}</For>
+          </div>
+        </Show>
+        <TextField label="Local port" numeric value={local()} onInput={setLocal} error={problem(localChecked())} placeholder="any free port" hint="Leave empty for any free port, or 1,024 to 65,535" testId="pf-local" />
+      </form>
     </Modal>
   );
 }
@@ -183,4 +244,16 @@ function ShellDialog(p: { t: ActionTarget; onClose: () => void }): JSX.Element {
       </Show>
     </Modal>
   );
+}
+
+type PortSpec = { containerPort?: number; port?: number; name?: string; protocol?: string };
+
+/** The ports a pod, a workload's pod template or a service declares. */
+function declaredPorts(one: string, object: unknown): Array<{ port: number; label: string }> {
+  const o = (object ?? {}) as { spec?: { ports?: PortSpec[]; containers?: Array<{ ports?: PortSpec[] }>; template?: { spec?: { containers?: Array<{ ports?: PortSpec[] }> } } } };
+  const specs: PortSpec[] = one === 'service' ? (o.spec?.ports ?? []) : (o.spec?.containers ?? o.spec?.template?.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
+  return specs
+    .map((x) => ({ port: Number(x.port ?? x.containerPort), name: x.name, protocol: x.protocol ?? 'TCP' }))
+    .filter((x) => Number.isInteger(x.port) && x.protocol === 'TCP')
+    .map((x) => ({ port: x.port, label: `${x.port}${x.name ? ` (${x.name})` : ''}` }));
 }

@@ -3,6 +3,7 @@
 import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createComputed, createEffect, createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
 import type { ColumnDef, Row, SortSpec, TableModel } from '../model/tableModel';
+import { liveAge } from '../stores/clock';
 
 const ROW_HEIGHT = 28;
 
@@ -162,8 +163,8 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
                     </Show>
                     <For each={p.columns()}>
                       {(c) => (
-                        <div class="kg-td" role="gridcell" title={String(c.id === 'name' ? r().name : (r().cells[c.id] ?? ''))}>
-                          {p.cell?.(r(), c) ?? String(c.id === 'name' ? r().name : c.id === 'namespace' ? (r().namespace ?? '') : (r().cells[c.id] ?? ''))}
+                        <div class="kg-td" role="gridcell" title={c.id === 'age' && r().createdAt !== undefined ? new Date(r().createdAt!).toLocaleString() : String(c.id === 'name' ? r().name : (r().cells[c.id] ?? ''))}>
+                          {p.cell?.(r(), c) ?? (c.id === 'age' && r().createdAt !== undefined ? liveAge(r().createdAt) : String(c.id === 'name' ? r().name : c.id === 'namespace' ? (r().namespace ?? '') : (r().cells[c.id] ?? '')))}
                         </div>
                       )}
                     </For>

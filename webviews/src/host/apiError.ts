@@ -1,5 +1,7 @@
 // Errors are values at the boundary: every transport turns failures into this one shape, so pages show one kind of
-// error state whether the call went over HTTP, over the VS Code bridge, or never left the machine.
+// error state whether the call went over HTTP, over the VS Code bridge, or never left the machine. Messages are for
+// people: validator phrasing and bare HTTP statuses are reworded here, whatever engine or server produced them.
+import { plainMessage } from '../../../src/shared/paramErrors';
 
 export class ApiError extends Error {
   constructor(
@@ -9,7 +11,7 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
   ) {
-    super(message);
+    super(plainMessage(message));
     this.name = 'ApiError';
   }
 
@@ -36,9 +38,27 @@ export function toApiError(e: unknown): ApiError {
 }
 
 /** Reads `{error:{code,message}}` bodies; anything else becomes a generic error with the status text. */
-export function fromErrorBody(status: number, body: unknown, statusText = ''): ApiError {
+export function fromErrorBody(status: number, body: unknown, _statusText = ''): ApiError {
   const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (err && typeof err.message === 'string') return new ApiError(status, typeof err.code === 'string' ? err.code : `http${status}`, err.message, err.details);
-  const fallback = status === 501 ? 'Not available yet' : status === 401 ? 'The session token is missing or expired: open the URL kubegraf web printed' : `Request failed (${status}${statusText ? ` ${statusText}` : ''})`;
+  const fallback = STATUS_WORDS[status] ?? (status >= 500 ? 'The KubeGraf server could not complete this; try again' : 'The request was not accepted');
   return new ApiError(status, status === 501 ? 'notImplemented' : `http${status}`, fallback);
 }
+
+/** What a bare status means to a user (the body said nothing better). */
+const STATUS_WORDS: Record<number, string> = {
+  400: 'The request was not accepted: check the values you entered',
+  401: 'The session token is missing or expired: open the URL kubegraf web printed',
+  403: 'You do not have permission to do this on this cluster',
+  404: 'Not found: it may have been deleted',
+  408: 'The server took too long to answer; try again',
+  409: 'Someone else changed this object at the same time; reload and try again',
+  413: 'This is too large to send',
+  422: 'The cluster did not accept these values',
+  424: 'This needs a setting that is not configured yet',
+  429: 'Too many requests; wait a moment and try again',
+  501: 'Not available yet',
+  502: 'The cluster could not be reached',
+  503: 'The cluster is not available right now; try again shortly',
+  504: 'The cluster took too long to answer; try again',
+};

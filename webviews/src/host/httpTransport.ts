@@ -99,7 +99,7 @@ export class HttpTransport implements Transport {
       try {
         body = JSON.parse(text);
       } catch {
-        throw new ApiError(res.status, 'badResponse', `${route.path} answered with invalid JSON`);
+        throw new ApiError(res.status, 'badResponse', 'The server sent an answer KubeGraf cannot read; try again');
       }
     }
     if (!res.ok) throw fromErrorBody(res.status, body, res.statusText);
@@ -130,7 +130,7 @@ export class HttpTransport implements Transport {
       else if (ev.data instanceof Blob) void ev.data.text().then(h.onMessage);
     };
     ws.onclose = (ev) => {
-      if (!closedByUs) h.onState?.('closed', ev.reason || (ev.code === 1000 ? 'closed' : `connection lost (${ev.code})`));
+      if (!closedByUs) h.onState?.('closed', ev.reason || (ev.code === 1000 ? 'closed' : 'connection lost'));
     };
     return {
       send: (d) => {

@@ -28,16 +28,3 @@ export function toRow(r: ResourceRow): Row {
     raw: r,
   };
 }
-
-/** kubectl-style age from a creation time, for rows whose server text went stale while the page stayed open. */
-export function ageOf(createdAt: number | undefined, now: number): string {
-  if (createdAt === undefined) return '';
-  const s = Math.max(0, Math.floor((now - createdAt) / 1000));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 180) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h`;
-  const d = Math.floor(h / 24);
-  return d < 730 ? `${d}d` : `${Math.floor(d / 365)}y`;
-}

@@ -2,6 +2,7 @@
 import { createMemo, For, Show, type JSX } from 'solid-js';
 import { api } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { inScope } from '../stores/scope';
 import { ErrorState, Loading } from '../ui/states';
 
 export function ClusterOverview(): JSX.Element {
@@ -11,7 +12,8 @@ export function ClusterOverview(): JSX.Element {
   }, { refreshMs: 30_000 });
   const count = (key: 'namespace' | 'node') => createMemo(() => {
     const m = new Map<string, number>();
-    for (const p of data.value()?.pods ?? []) {
+    // Charts follow the header's namespace picker (filtered here: the counts need no new request).
+    for (const p of (data.value()?.pods ?? []).filter((x) => inScope(x.namespace))) {
       const k = String(p[key] ?? '(none)');
       m.set(k, (m.get(k) ?? 0) + 1);
     }

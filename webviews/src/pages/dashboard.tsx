@@ -2,7 +2,9 @@
 import { createMemo, For, onCleanup, Show, type JSX } from 'solid-js';
 import type { IncidentList, Severity } from '../../../src/shared/incidents';
 import type { StatusResult } from '../../../src/shared/routes/cluster';
-import { api, navigate } from '../stores/app';
+import { api, namespaces, navigate } from '../stores/app';
+import { inScope, oneNamespace, scopeKey } from '../stores/scope';
+import { timeAgo } from '../stores/clock';
 import { createLoader } from '../stores/loader';
 import { history, latest, metricsError, useMetrics } from '../stores/metrics';
 import { clusterState } from '../stores/live';
@@ -26,25 +28,29 @@ interface Counts {
 export function Dashboard(): JSX.Element {
   const status = createLoader<StatusResult>(() => api().call('status', {}), { refreshMs: 15_000 });
   const counts = createLoader<Counts>(async () => {
-    const [nodes, pods, deps, svcs, ns] = await Promise.allSettled([api().call('nodes.list', {}), api().call('pods.list', {}), api().call('deployments.list', {}), api().call('services.list', {}), api().call('namespaces.list', {})]);
+    // Namespaced counts follow the header's namespace picker; nodes are the cluster's.
+    const namespace = oneNamespace();
+    const sel = namespaces();
+    const [nodes, pods, deps, svcs, ns] = await Promise.allSettled([api().call('nodes.list', {}), api().call('pods.list', { namespace }), api().call('deployments.list', { namespace }), api().call('services.list', { namespace }), api().call('namespaces.list', {})]);
     const ok = <T,>(r: PromiseSettledResult<T>) => (r.status === 'fulfilled' ? r.value : undefined);
+    const scoped = <T extends { namespace?: string }>(r: PromiseSettledResult<{ items: T[] }>) => ok(r)?.items.filter((i) => inScope(i.namespace, sel));
     if (nodes.status === 'rejected' && pods.status === 'rejected') throw nodes.reason;
-    const podItems = ok(pods)?.items ?? [];
+    const podItems = scoped(pods) ?? [];
     return {
       nodes: ok(nodes)?.items.length,
       nodesReady: ok(nodes)?.items.filter((n) => String(n.status ?? '').startsWith('Ready')).length,
-      pods: ok(pods)?.items.length,
+      pods: scoped(pods)?.length,
       podsRunning: podItems.filter((p) => p.status === 'Running' || p.status === 'Completed').length,
       podsFailing: podItems.filter((p) => /Err|BackOff|Fail|OOM|Unknown/i.test(String(p.status ?? ''))).length,
-      deployments: ok(deps)?.items.length,
-      services: ok(svcs)?.items.length,
-      namespaces: ok(ns)?.items.length,
+      deployments: scoped(deps)?.length,
+      services: scoped(svcs)?.length,
+      namespaces: sel.length || ok(ns)?.items.length,
     };
-  }, { refreshMs: 20_000 });
-  const incidents = createLoader<IncidentList>(() => api().call('incidents.list', { status: 'open' }), { refreshMs: 15_000 });
+  }, { refreshMs: 20_000, key: scopeKey });
+  const incidents = createLoader<IncidentList>(() => api().call('incidents.list', { status: 'open', namespace: oneNamespace() }), { refreshMs: 15_000, key: scopeKey });
   onCleanup(useMetrics());
   const labels = createMemo(() => history().map((h) => new Date(h.time).toLocaleTimeString()));
-  const open = createMemo(() => (incidents.value()?.incidents ?? []).filter((i) => i.status === 'open'));
+  const open = createMemo(() => (incidents.value()?.incidents ?? []).filter((i) => i.status === 'open' && inScope(i.resource.namespace)));
   const healthScore = createMemo(() => {
     const c = counts.value();
     if (!c?.pods || !c.nodes) return undefined;
@@ -70,14 +76,14 @@ export function Dashboard(): JSX.Element {
         <Card title="Pods" value={counts.value()?.pods} sub={counts.value() ? `${counts.value()?.podsRunning ?? 0} running · ${counts.value()?.podsFailing ?? 0} failing` : undefined} page="pods" testId="card-pods" loading={counts.loading()} />
         <Card title="Deployments" value={counts.value()?.deployments} page="deployments" testId="card-deployments" loading={counts.loading()} />
         <Card title="Services" value={counts.value()?.services} page="services" testId="card-services" loading={counts.loading()} />
-        <Card title="Namespaces" value={counts.value()?.namespaces} page="namespaces" testId="card-namespaces" loading={counts.loading()} />
+        <Card title={namespaces().length ? 'Namespaces chosen' : 'Namespaces'} value={counts.value()?.namespaces} page="namespaces" testId="card-namespaces" loading={counts.loading()} />
         <Card title="Open incidents" value={incidents.error() ? undefined : open().length} sub={incidents.error()?.notImplemented ? 'not available yet' : undefined} page="incidents" testId="card-incidents" loading={incidents.loading()} />
         <Card title="Health" value={healthScore()} sub={healthScore() === undefined ? undefined : `${healthScore()! >= 90 ? 'healthy' : healthScore()! >= 70 ? 'degraded' : 'unhealthy'} · score of 100`} testId="card-health" loading={counts.loading()} />
       </section>
       <Show when={counts.error()}><ErrorState error={counts.error()} retry={counts.reload} what="resource counts" /></Show>
       <section class="kg-grid2">
         <div class="kg-panel">
-          <h2>CPU and memory</h2>
+          <h2>CPU and memory<Show when={namespaces().length}> <span class="kg-muted">· whole cluster</span></Show></h2>
           <Show when={latest()?.available} fallback={<p class="kg-muted" data-testid="metrics-unavailable">{metricsError() ?? 'Waiting for the first metrics sample…'}</p>}>
             <p class="kg-muted">
               CPU {latest()?.cluster.cpuPercent.toFixed(0)}% of {((latest()?.cluster.cpuCapacityMillicores ?? 0) / 1000).toFixed(0)} cores · memory {latest()?.cluster.memoryPercent.toFixed(0)}% of {((latest()?.cluster.memoryCapacityMiB ?? 0) / 1024).toFixed(0)} GiB
@@ -99,7 +105,7 @@ export function Dashboard(): JSX.Element {
                       <li>
                         <Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge>{' '}
                         <button class="kg-link" onClick={() => navigate('incidents', { id: i.id })}>{i.title}</button>
-                        <span class="kg-muted"> · {new Date(i.lastSeen).toLocaleTimeString()}</span>
+                        <span class="kg-muted"> · <time datetime={i.lastSeen} title={new Date(i.lastSeen).toLocaleString()}>{timeAgo(i.lastSeen)}</time></span>
                       </li>
                     )}
                   </For>

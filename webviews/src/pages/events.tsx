@@ -3,6 +3,8 @@ import { createEffect, createMemo, createSignal, Show, type JSX } from 'solid-js
 import type { EventRow } from '../../../src/shared/routes/resources';
 import { api, namespaces } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { inScope, oneNamespace, scopeKey } from '../stores/scope';
+import { timeAgo } from '../stores/clock';
 import { TableModel, searchText, type ColumnDef, type Row, type SortSpec } from '../model/tableModel';
 import { VirtualTable } from '../components/virtualTable';
 import { Empty, ErrorState, Loading } from '../ui/states';
@@ -18,7 +20,8 @@ const COLUMNS: ColumnDef[] = [
 ];
 
 function toRow(e: EventRow, i: number): Row {
-  const cells = { lastSeen: e.lastSeen ? new Date(e.lastSeen).toLocaleTimeString() : '', type: e.type, reason: e.reason, object: `${e.object.kind}/${e.object.name}`, count: e.count, message: e.message, namespace: e.namespace ?? '' };
+  // ISO times sort in time order; the cell shows them relative to the shared clock.
+  const cells = { lastSeen: e.lastSeen ?? '', type: e.type, reason: e.reason, object: `${e.object.kind}/${e.object.name}`, count: e.count, message: e.message, namespace: e.namespace ?? '' };
   return { key: `${e.namespace ?? ''}/${e.name}/${i}`, name: e.name, namespace: e.namespace, labels: {}, status: e.type, cells, createdAt: e.lastSeen ? Date.parse(e.lastSeen) : undefined, search: searchText(e.name, e.namespace, cells, {}), raw: e };
 }
 
@@ -26,14 +29,14 @@ export function Events(): JSX.Element {
   const [type, setType] = createSignal<'' | 'Warning' | 'Normal'>('');
   const [q, setQ] = createSignal('');
   const [sort, setSort] = createSignal<SortSpec | undefined>();
-  const ns = () => (namespaces().length === 1 ? namespaces()[0] : '');
-  const list = createLoader(() => api().call('events.list', { namespace: ns(), type: type() || undefined, limit: 5000 }), { refreshMs: 5000 });
+  // The namespace picker and the type are inputs: changing either asks again at once.
+  const list = createLoader(() => api().call('events.list', { namespace: oneNamespace(), type: type() || undefined, limit: 5000 }), { refreshMs: 5000, key: () => `${scopeKey()}|${type()}` });
   const model = new TableModel();
   const [version, setVersion] = createSignal(0);
   createEffect(() => {
     const evs = list.value()?.events ?? [];
     const sel = namespaces();
-    model.reset(evs.filter((e) => sel.length <= 1 || (e.namespace && sel.includes(e.namespace))).map(toRow));
+    model.reset(evs.filter((e) => inScope(e.namespace, sel)).map(toRow));
     setVersion(model.version);
   });
   const view = createMemo(() => {
@@ -47,7 +50,7 @@ export function Events(): JSX.Element {
       <div class="kg-page-head"><h1>Events</h1><span class="kg-muted">{view().length} events</span></div>
       <div class="kg-toolbar">
         <input class="kg-input kg-grow" type="search" placeholder="Filter events" aria-label="Filter events" value={q()} onInput={(e) => setQ(e.currentTarget.value)} />
-        <select aria-label="Event type" value={type()} onChange={(e) => { setType(e.currentTarget.value as ''); void list.reload(); }}>
+        <select aria-label="Event type" value={type()} onChange={(e) => setType(e.currentTarget.value as '')}>
           <option value="">All types</option>
           <option value="Warning">Warning</option>
           <option value="Normal">Normal</option>
@@ -57,7 +60,7 @@ export function Events(): JSX.Element {
         <Show when={list.value()} fallback={<Loading label="Loading events…" />}>
           <Show when={view().length} fallback={<Empty title="No events" />}>
             <VirtualTable label="Events" model={model} rows={view} columns={() => COLUMNS} sort={sort} onSort={setSort} onOpen={() => undefined}
-              cell={(r, c) => (c.id === 'type' ? <span class={`kg-status kg-tone-${r.status === 'Warning' ? 'warn' : 'muted'}`}>{r.status}</span> : undefined)} />
+              cell={(r, c) => (c.id === 'type' ? <span class={`kg-status kg-tone-${r.status === 'Warning' ? 'warn' : 'muted'}`}>{r.status}</span> : c.id === 'lastSeen' ? <time datetime={String(r.cells.lastSeen)} data-testid="event-last-seen">{timeAgo(r.createdAt)}</time> : undefined)} />
           </Show>
         </Show>
       </Show>

@@ -2,8 +2,10 @@
 // diff (server dry run) and the permission check, and applying it streams into the execution panel.
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
-import { api, navigate, route, toast } from '../stores/app';
+import { api, namespaces, navigate, route, toast } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { inScope, oneNamespace, scopeKey } from '../stores/scope';
+import { timeAgo } from '../stores/clock';
 import { showExecution } from '../stores/executions';
 import { Badge, Button } from '../ui/button';
 import { Modal } from '../ui/modal';
@@ -18,12 +20,18 @@ export function Incidents(): JSX.Element {
   const [status, setStatus] = createSignal<'open' | 'resolved' | 'all'>('open');
   const [sev, setSev] = createSignal<Severity[]>([]);
   const [q, setQ] = createSignal('');
-  const list = createLoader<IncidentList>(() => api().call('incidents.list', { status: status() }), { refreshMs: 10_000 });
+  const list = createLoader<IncidentList>(() => api().call('incidents.list', { status: status(), namespace: oneNamespace() }), { refreshMs: 10_000, key: scopeKey });
   const rows = createMemo(() => {
     const text = q().toLowerCase();
     return (list.value()?.incidents ?? [])
-      .filter((i) => (status() === 'all' || i.status === status()) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
+      .filter((i) => (status() === 'all' || i.status === status()) && inScope(i.resource.namespace) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
       .sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || b.lastSeen.localeCompare(a.lastSeen));
+  });
+  // With namespaces chosen, the chips count what the list can show (the summary counts every namespace).
+  const scopedBySeverity = createMemo(() => {
+    const out: Partial<Record<Severity, number>> = {};
+    for (const i of list.value()?.incidents ?? []) if ((status() === 'all' || i.status === status()) && inScope(i.resource.namespace)) out[i.severity] = (out[i.severity] ?? 0) + 1;
+    return out;
   });
   const selected = () => route().params.id;
   const select = (id?: string) => navigate('incidents', id ? { id } : {});
@@ -47,7 +55,7 @@ export function Incidents(): JSX.Element {
               <For each={['critical', 'high', 'medium', 'low'] as Severity[]}>
                 {(s) => (
                   <button class="kg-chip kg-chip-btn" aria-pressed={sev().includes(s)} onClick={() => toggleSev(s)} data-testid={`sev-${s}`}>
-                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted">{l().summary.bySeverity[s] ?? 0}</span>
+                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted">{namespaces().length ? scopedBySeverity()[s] ?? 0 : l().summary.bySeverity[s] ?? 0}</span>
                   </button>
                 )}
               </For>
@@ -79,7 +87,7 @@ export function Incidents(): JSX.Element {
                           <td><Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge></td>
                           <td><strong>{i.title}</strong><div class="kg-muted">{i.type}</div></td>
                           <td>{i.resource.kind}/{i.resource.namespace ? `${i.resource.namespace}/` : ''}{i.resource.name}</td>
-                          <td class="kg-muted">{new Date(i.lastSeen).toLocaleTimeString()}</td>
+                          <td class="kg-muted"><time datetime={i.lastSeen} title={new Date(i.lastSeen).toLocaleString()} data-testid="incident-seen">{timeAgo(i.lastSeen)}</time></td>
                           <td>{i.occurrences}</td>
                         </tr>
                       )}
@@ -114,7 +122,7 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
             <div class="kg-incident">
               <p>
                 <Badge tone={SEVERITY_TONE[i().severity]}>{i().severity}</Badge> <Badge tone={i().status === 'open' ? 'warn' : 'ok'}>{i().status}</Badge>{' '}
-                <span class="kg-muted">first seen {new Date(i().firstSeen).toLocaleString()} · {i().occurrences}×</span>
+                <span class="kg-muted">first seen <time datetime={i().firstSeen} title={new Date(i().firstSeen).toLocaleString()}>{timeAgo(i().firstSeen)}</time> · {i().occurrences}×</span>
               </p>
               <p>{i().description}</p>
               <h3>Root cause</h3>

@@ -3,6 +3,7 @@ import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { ResourceDetails } from '../../../src/shared/routes/resources';
 import { api, namespaces, route } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { inScope, scopeKey } from '../stores/scope';
 import { LogsViewer } from '../components/logsViewer';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import type { RouteId } from '../api/api';
@@ -19,7 +20,7 @@ export function Logs(): JSX.Element {
   const [source, setSource] = createSignal(route().params.kind ?? 'pod');
   const [pick, setPick] = createSignal(route().params.ns && route().params.name ? `${route().params.ns}/${route().params.name}` : '');
   const src = () => SOURCES.find((s) => s.one === source()) ?? SOURCES[0];
-  const list = createLoader(() => api().call(`${src().many}.list` as RouteId, { namespace: namespaces().length === 1 ? namespaces()[0] : '' } as never) as Promise<{ items: Array<{ name: string; namespace?: string; containers?: unknown }> }>);
+  const list = createLoader(() => api().call(`${src().many}.list` as RouteId, { namespace: namespaces().length === 1 ? namespaces()[0] : '' } as never) as Promise<{ items: Array<{ name: string; namespace?: string; containers?: unknown }> }>, { key: scopeKey });
   const target = createLoader(async () => {
     const [ns, name] = pick().split('/');
     if (!name) return undefined;
@@ -37,7 +38,7 @@ export function Logs(): JSX.Element {
     void target.reload();
   };
   if (pick()) void target.reload();
-  const items = createMemo(() => (list.value()?.items ?? []).map((i) => `${i.namespace}/${i.name}`).sort());
+  const items = createMemo(() => (list.value()?.items ?? []).filter((i) => inScope(i.namespace)).map((i) => `${i.namespace}/${i.name}`).sort());
   return (
     <div class="kg-page" data-testid="page-logs">
       <div class="kg-page-head"><h1>Logs</h1></div>

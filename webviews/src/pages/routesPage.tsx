@@ -9,6 +9,7 @@ import { ROUTES } from '../../../src/shared/routeTable';
 import { humanizeKey, present, sectionTitle, type Shown } from '../model/present';
 import { api } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { inScope } from '../stores/scope';
 import { ErrorState, Loading, Empty } from '../ui/states';
 
 const docOf = (path: string): string | undefined => (Object.values(ROUTES) as Route[]).find((r) => r.method === 'GET' && r.path === path)?.doc;
@@ -22,6 +23,7 @@ export function RoutesPage(p: { title: string; paths: string[] }): JSX.Element {
   );
 }
 
+// Rows that name a namespace follow the header's namespace picker, like every other page.
 function RouteBlock(p: { path: string }): JSX.Element {
   const data = createLoader<unknown>(() => api().get(p.path));
   const head = sectionTitle(docOf(p.path), p.path);
@@ -90,7 +92,8 @@ export function Value(p: { v: unknown; depth: number; label?: string }): JSX.Ele
   const v = p.v;
   if (Array.isArray(v)) {
     if (!v.length) return <Empty title="Nothing here" />;
-    if (v.every(isRecord)) return <Table rows={v} label={p.label ?? 'Items'} />;
+    // Rows that name a namespace follow the header's namespace picker.
+    if (v.every(isRecord)) return <Table rows={v.filter((r) => typeof r.namespace !== 'string' || inScope(r.namespace))} label={p.label ?? 'Items'} />;
     return <ul class="kg-list"><For each={v.slice(0, 500)}>{(x) => <li>{isRecord(x) ? <Value v={x} depth={p.depth + 1} /> : <Cell k={p.label ?? ''} v={x} row={{}} />}</li>}</For></ul>;
   }
   if (isRecord(v)) {

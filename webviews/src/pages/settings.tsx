@@ -1,5 +1,5 @@
 // Settings stored by the server, theme, and database backups.
-import { createEffect, createSignal, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, Show, type JSX } from 'solid-js';
 import type { Settings as SettingsDto } from '../../../src/shared/routes/system';
 import type { BackupStatus } from '../../../src/shared/incidents';
 import { api, setTheme, theme, toast } from '../stores/app';
@@ -7,21 +7,29 @@ import { createLoader } from '../stores/loader';
 import { Button } from '../ui/button';
 import { ErrorState, Loading } from '../ui/states';
 import { toApiError } from '../host/apiError';
+import { TextField } from '../ui/field';
+import { namespaceName, problem, wholeNumber } from '../model/validate';
 
 export function Settings(): JSX.Element {
   const settings = createLoader<SettingsDto>(() => api().call('settings.get', {}));
   const backup = createLoader<BackupStatus>(() => api().call('backup.status', {}));
   const [ns, setNs] = createSignal('');
-  const [refresh, setRefresh] = createSignal(10);
+  const [refresh, setRefresh] = createSignal('10');
   createEffect(() => {
     const s = settings.value();
     if (!s) return;
     setNs(s.defaultNamespace ?? '');
-    setRefresh(s.refreshIntervalSeconds ?? 10);
+    setRefresh(String(s.refreshIntervalSeconds ?? 10));
   });
+  const nsChecked = createMemo(() => namespaceName(ns(), true));
+  const refreshChecked = createMemo(() => wholeNumber(refresh(), { min: 1, max: 3600, what: 'a number of seconds' }));
+  const valid = () => nsChecked().ok && refreshChecked().ok;
   const save = async () => {
+    const n = nsChecked();
+    const r = refreshChecked();
+    if (!n.ok || !r.ok) return;
     try {
-      settings.set(await api().call('settings.save', { defaultNamespace: ns() || undefined, refreshIntervalSeconds: refresh(), theme: theme() }));
+      settings.set(await api().call('settings.save', { defaultNamespace: n.value || undefined, refreshIntervalSeconds: r.value, theme: theme() }));
       toast('Settings saved', 'ok');
     } catch (e) {
       toast(`Save failed: ${toApiError(e).message}`, 'danger');
@@ -43,13 +51,13 @@ export function Settings(): JSX.Element {
         <h2>General</h2>
         <Show when={!settings.error()} fallback={<ErrorState error={settings.error()} retry={settings.reload} what="settings" />}>
           <Show when={settings.value()} fallback={<Loading />}>
-            <form class="kg-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
-              <label>Default namespace <input class="kg-input" value={ns()} onInput={(e) => setNs(e.currentTarget.value)} /></label>
-              <label>Refresh interval (seconds) <input class="kg-input" type="number" min="1" max="3600" value={refresh()} onInput={(e) => setRefresh(Number(e.currentTarget.value) || 10)} /></label>
+            <form class="kg-form" novalidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
+              <TextField label="Default namespace" value={ns()} onInput={setNs} error={problem(nsChecked())} placeholder="all namespaces" hint="Leave empty for all namespaces" testId="settings-namespace" />
+              <TextField label="Refresh interval (seconds)" numeric value={refresh()} onInput={setRefresh} error={problem(refreshChecked())} hint="1 to 3,600 seconds" testId="settings-refresh" />
               <Show when={api().face === 'browser'}>
                 <label>Theme <select value={theme()} onChange={(e) => setTheme(e.currentTarget.value as 'dark')}><option value="dark">Dark</option><option value="light">Light</option></select></label>
               </Show>
-              <div><button class="kg-plain-btn kg-primary" type="submit">Save</button></div>
+              <div><button class="kg-plain-btn kg-primary" type="submit" disabled={!valid()} data-testid="settings-save">Save</button></div>
             </form>
           </Show>
         </Show>

@@ -1,6 +1,6 @@
 // A fetch as three signals (value, error, loading) that never throws into the render tree: every page shows its own
 // error state rather than a blank screen. Calls end: the transports time out.
-import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import { toApiError, type ApiError } from '../host/apiError';
 
 export interface Loader<T> {
@@ -11,7 +11,8 @@ export interface Loader<T> {
   set: (v: T) => void;
 }
 
-export function createLoader<T>(fn: () => Promise<T>, opts: { refreshMs?: number; lazy?: boolean } = {}): Loader<T> {
+/** `key`: a reactive input (the namespace scope, a filter); when it changes the value is fetched again at once. */
+export function createLoader<T>(fn: () => Promise<T>, opts: { refreshMs?: number; lazy?: boolean; key?: () => unknown } = {}): Loader<T> {
   const [value, setValue] = createSignal<T | undefined>();
   const [error, setError] = createSignal<ApiError | undefined>();
   const [loading, setLoading] = createSignal(!opts.lazy);
@@ -33,6 +34,7 @@ export function createLoader<T>(fn: () => Promise<T>, opts: { refreshMs?: number
     }
   };
   if (!opts.lazy) void reload();
+  if (opts.key) createEffect(on(opts.key, () => void reload(), { defer: true }));
   const timer = opts.refreshMs ? setInterval(() => void reload(), opts.refreshMs) : undefined;
   onCleanup(() => {
     disposed = true;

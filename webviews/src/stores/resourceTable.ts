@@ -1,12 +1,13 @@
 // A live table of one kind: first the list route (a clear error when the cluster is unreachable), then `/ws` keeps
 // it current. Updates are coalesced to one per animation frame so 100k-row churn does not re-render per event.
-import { createSignal, onCleanup, type Accessor } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
 import type { ColumnDto } from '../../../src/shared/kube';
 import type { ResourceList, ResourceRow } from '../../../src/shared/routes/resources';
 import { ApiError, toApiError } from '../host/apiError';
 import { toRow } from '../model/rows';
 import { rowKey, TableModel } from '../model/tableModel';
 import { api, context } from './app';
+import { inScope } from './scope';
 import { socketState, subscribeKind } from './live';
 import type { RouteId } from '../api/api';
 
@@ -59,14 +60,21 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
   const offSelection = model.onSelectionChange(() => setSelection(model.selectionVersion));
   let unsub: (() => void) | undefined;
   let generation = 0;
+  let lastScope: string | undefined;
 
-  const inScope = (r: { namespace?: string }, ns: string[]) => ns.length <= 1 || (r.namespace !== undefined && ns.includes(r.namespace));
-  const rows = (items: ResourceRow[], ns: string[]) => items.filter((r) => inScope(r, ns)).map(toRow);
+  const rows = (items: ResourceRow[], ns: string[]) => items.filter((r) => inScope(r.namespace, ns)).map(toRow);
 
   const load = () => {
     const gen = ++generation;
     unsub?.();
     const ns = namespaces();
+    // The rows of the previous scope must not stay on screen while the new ones load.
+    const scope = ns.join(',');
+    if (lastScope !== undefined && scope !== lastScope) {
+      model.reset([]);
+      bump();
+    }
+    lastScope = scope;
     // One namespace: ask the server for it. Several: watch all and keep the chosen ones.
     const one = ns.length === 1 ? ns[0] : undefined;
     setLoading(true);
@@ -146,7 +154,8 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
     });
   };
 
-  load();
+  // The scope is an input: choosing namespaces in the header re-requests this table at once.
+  createEffect(on(() => namespaces().join(','), load));
   onCleanup(() => {
     generation++;
     unsub?.();

@@ -40,9 +40,6 @@ export function ErrorState(p: { error: unknown; retry?: () => void; what?: strin
       <div class="kg-state kg-state-error" role="alert" data-testid="state-error">
         <strong>{e().unreachable ? 'Cannot reach the cluster or server' : `Could not load${p.what ? ` ${p.what}` : ''}`}</strong>
         <span>{e().message}</span>
-        <Show when={e().code && !e().unreachable}>
-          <span class="kg-muted">code: {e().code}</span>
-        </Show>
         <Show when={p.retry}>
           <Button onClick={() => p.retry?.()}>Retry</Button>
         </Show>
