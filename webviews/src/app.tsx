@@ -1,6 +1,6 @@
 // The app shell: sidebar, header, the current page, the execution panel, dialogs, toasts, and the palette.
 import { createMemo, For, Match, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
-import { pageById } from './model/nav';
+import { NOT_FOUND, pageById } from './model/nav';
 import { route, setPaletteOpen, paletteOpen, toasts } from './stores/app';
 import { createLoader } from './stores/loader';
 import { api } from './stores/app';
@@ -26,7 +26,9 @@ import { CustomResources } from './pages/customResources';
 import { AutoFix } from './pages/autofix';
 import { RoutesPage } from './pages/routesPage';
 import { Assistant } from './pages/assistant';
-import { Empty } from './ui/states';
+import { Empty, Loading } from './ui/states';
+import { startLive } from './stores/live';
+import { NotFound } from './pages/notFound';
 import type { IncidentSummary } from '../../src/shared/incidents';
 
 const CUSTOM: Record<string, () => JSX.Element> = {
@@ -46,13 +48,23 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   assistant: Assistant,
 };
 
-/** Without a valid token every call answers 401: say how to get in rather than showing a wall of errors. */
+/**
+ * Without a valid token every call answers 401: say how to get in rather than showing a wall of errors. The shell (and
+ * its sockets) mounts only once the server has let us in: mounting it first and dropping it on the 401 closed
+ * `/ws/metrics` while it was still connecting, and left `/ws` retrying a handshake it could never pass.
+ */
 export function App(): JSX.Element {
   const gate = createLoader(() => api().call('status', {}));
+  const signedIn = () => gate.value() !== undefined || (gate.error() !== undefined && gate.error()!.status !== 401);
   return (
-    <Show when={gate.error()?.status !== 401} fallback={<SignIn />}>
-      <Shell />
-    </Show>
+    <Switch fallback={<div class="kg-boot"><Loading label="Opening KubeGraf…" /></div>}>
+      <Match when={gate.error()?.status === 401}>
+        <SignIn />
+      </Match>
+      <Match when={signedIn()}>
+        <Shell />
+      </Match>
+    </Switch>
   );
 }
 
@@ -69,7 +81,7 @@ function SignIn(): JSX.Element {
 }
 
 function Shell(): JSX.Element {
-  const page = createMemo(() => pageById(route().page) ?? pageById('dashboard')!);
+  const page = createMemo(() => pageById(route().page));
   const summary = createLoader<IncidentSummary>(() => api().call('incidents.summary', {}), { refreshMs: 20_000 });
   const onKey = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
@@ -77,7 +89,10 @@ function Shell(): JSX.Element {
       setPaletteOpen(!paletteOpen());
     }
   };
-  onMount(() => window.addEventListener('keydown', onKey));
+  onMount(() => {
+    window.addEventListener('keydown', onKey);
+    startLive();
+  });
   onCleanup(() => window.removeEventListener('keydown', onKey));
   return (
     <div class="kg-app">
@@ -87,9 +102,9 @@ function Shell(): JSX.Element {
         <Header />
         <main id="kg-main" class="kg-content" tabIndex={-1}>
           {/* Keyed on the page id: a page's state and subscriptions end when the user leaves it. */}
-          <Show when={page().id} keyed>
+          <Show when={page()?.id} keyed fallback={<NotFound path={route().page === NOT_FOUND ? (route().params.path ?? '') : route().page} />}>
             {(_id: string) => {
-              const pg = page();
+              const pg = page()!;
               const v = pg.view;
               return (
                 <Switch fallback={<Empty title="Unknown page" />}>
