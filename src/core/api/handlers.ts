@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps';
 import { INTEGRATION_HANDLERS } from './integrations';
 import { RESOURCE_HANDLERS } from './resources';
 import { SYSTEM_HANDLERS } from './system';
+import { SEARCH_HANDLERS } from './search';
 
 export type AnyHandler = (params: never, deps: ApiDeps, caller: Caller) => Promise<unknown>;
 export type HandlerMap = Partial<Record<RouteId, AnyHandler>>;
@@ -26,4 +27,5 @@ export const ALL_HANDLERS: HandlerMap = {
   ...(INCIDENT_HANDLERS as unknown as HandlerMap),
   ...(METRIC_HANDLERS as unknown as HandlerMap),
   ...(AI_HANDLERS as unknown as HandlerMap),
+  ...(SEARCH_HANDLERS as unknown as HandlerMap),
 };
