@@ -32,6 +32,19 @@ export interface AiProvidersResult {
   redaction: string[];
   /** Read-only tools the model may call. */
   tools: Array<{ name: string; description: string }>;
+  /** How far one answer may go: rounds of tool calls, calls per round, messages of history a conversation keeps. */
+  limits: { maxToolRounds: number; maxToolCallsPerRound: number; historyMessages: number };
+}
+
+/** A connection test: one tiny request to the provider with the given settings; nothing is saved. */
+export interface AiTestResult {
+  ok: true;
+  provider: AiProviderId;
+  model: string;
+  baseUrl: string;
+  latencyMs: number;
+  /** The start of what the model said. */
+  reply: string;
 }
 
 export interface AiToolCallSummary {

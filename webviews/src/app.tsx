@@ -3,6 +3,7 @@ import { createMemo, For, Match, onCleanup, onMount, Show, Switch, type JSX } fr
 import { NOT_FOUND, pageById } from './model/nav';
 import { route, setPaletteOpen, paletteOpen, toasts } from './stores/app';
 import { createLoader } from './stores/loader';
+import { incidentFeed } from './stores/incidents';
 import { api } from './stores/app';
 import { entryByMany } from './stores/kinds';
 import { Sidebar } from './components/sidebar';
@@ -26,10 +27,11 @@ import { CustomResources } from './pages/customResources';
 import { AutoFix } from './pages/autofix';
 import { RoutesPage } from './pages/routesPage';
 import { Assistant } from './pages/assistant';
+import { SreAgent } from './pages/sreAgent';
+import { AiAgents } from './pages/aiAgents';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
-import type { IncidentSummary } from '../../src/shared/incidents';
 
 const CUSTOM: Record<string, () => JSX.Element> = {
   dashboard: Dashboard,
@@ -46,6 +48,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   customResources: CustomResources,
   autofix: AutoFix,
   assistant: Assistant,
+  sreAgent: SreAgent,
+  aiAgents: AiAgents,
 };
 
 /**
@@ -82,7 +86,7 @@ function SignIn(): JSX.Element {
 
 function Shell(): JSX.Element {
   const page = createMemo(() => pageById(route().page));
-  const summary = createLoader<IncidentSummary>(() => api().call('incidents.summary', {}), { refreshMs: 20_000 });
+  const incidents = incidentFeed();
   const onKey = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
       e.preventDefault();
@@ -97,7 +101,7 @@ function Shell(): JSX.Element {
   return (
     <div class="kg-app">
       <a class="kg-skip" href="#kg-main" onClick={(e) => { e.preventDefault(); document.getElementById('kg-main')?.focus(); }}>Skip to content</a>
-      <Sidebar unreadIncidents={() => summary.value()?.open ?? 0} />
+      <Sidebar unreadIncidents={() => incidents.counts()?.total ?? 0} />
       <div class="kg-main-col">
         <Header />
         <main id="kg-main" class="kg-content" tabIndex={-1}>

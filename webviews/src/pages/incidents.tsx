@@ -2,7 +2,8 @@
 // diff (server dry run) and the permission check, and applying it streams into the execution panel.
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
-import { api, navigate, route, toast } from '../stores/app';
+import { api, namespaces, navigate, route, toast } from '../stores/app';
+import { incidentFeed, inScope } from '../stores/incidents';
 import { createLoader } from '../stores/loader';
 import { showExecution } from '../stores/executions';
 import { Badge, Button } from '../ui/button';
@@ -18,10 +19,14 @@ export function Incidents(): JSX.Element {
   const [status, setStatus] = createSignal<'open' | 'resolved' | 'all'>('open');
   const [sev, setSev] = createSignal<Severity[]>([]);
   const [q, setQ] = createSignal('');
-  const list = createLoader<IncidentList>(() => api().call('incidents.list', { status: status() }), { refreshMs: 10_000 });
+  // Open incidents (and every count) come from the one feed the sidebar and dashboard read; resolved ones are asked for.
+  const feed = incidentFeed();
+  const list = createLoader<IncidentList | undefined>(async () => (status() === 'open' ? undefined : api().call('incidents.list', { status: status() })), { refreshMs: 10_000 });
+  const shown = () => (status() === 'open' ? feed.open() : list.value() && inScope(list.value()!.incidents, namespaces()));
+  const failed = () => (status() === 'open' ? feed.error() : list.error());
   const rows = createMemo(() => {
     const text = q().toLowerCase();
-    return (list.value()?.incidents ?? [])
+    return (shown() ?? [])
       .filter((i) => (status() === 'all' || i.status === status()) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
       .sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || b.lastSeen.localeCompare(a.lastSeen));
   });
@@ -30,7 +35,7 @@ export function Incidents(): JSX.Element {
   const rescan = async () => {
     try {
       await api().call('incidents.refresh', {});
-      await list.reload();
+      await Promise.all([list.reload(), feed.reload()]);
       toast('Incidents rescanned', 'ok');
     } catch (e) {
       toast(`Rescan failed: ${toApiError(e).message}`, 'danger');
@@ -41,20 +46,20 @@ export function Incidents(): JSX.Element {
     <div class="kg-page" data-testid="page-incidents">
       <div class="kg-page-head">
         <h1>Incidents</h1>
-        <Show when={list.value()}>
-          {(l) => (
-            <span class="kg-chips" role="group" aria-label="Filter by severity">
+        <Show when={feed.counts()}>
+          {(c) => (
+            <span class="kg-chips" role="group" aria-label="Filter by severity (open incidents)">
               <For each={['critical', 'high', 'medium', 'low'] as Severity[]}>
                 {(s) => (
                   <button class="kg-chip kg-chip-btn" aria-pressed={sev().includes(s)} onClick={() => toggleSev(s)} data-testid={`sev-${s}`}>
-                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted">{l().summary.bySeverity[s] ?? 0}</span>
+                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted" data-testid={`sev-${s}-count`}>{c().bySeverity[s]}</span>
                   </button>
                 )}
               </For>
             </span>
           )}
         </Show>
-        <Show when={list.value() && !list.value()?.synced}><Badge tone="warn" title="Detection has not seen every kind yet">syncing</Badge></Show>
+        <Show when={feed.counts() && !feed.synced()}><Badge tone="warn" title="Detection has not seen every kind yet">syncing</Badge></Show>
       </div>
       <div class="kg-toolbar">
         <input class="kg-input kg-grow" type="search" placeholder="Filter incidents" aria-label="Filter incidents" value={q()} onInput={(e) => setQ(e.currentTarget.value)} data-testid="incident-filter" />
@@ -67,8 +72,8 @@ export function Incidents(): JSX.Element {
       </div>
       <div class="kg-split">
         <div class="kg-split-main">
-          <Show when={!list.error()} fallback={<ErrorState error={list.error()} retry={list.reload} what="incidents" />}>
-            <Show when={list.value()} fallback={<Loading label="Loading incidents…" />}>
+          <Show when={!failed() || shown()} fallback={<ErrorState error={failed()} retry={() => void (status() === 'open' ? feed.reload() : list.reload())} what="incidents" />}>
+            <Show when={shown()} fallback={<Loading label="Loading incidents…" />}>
               <Show when={rows().length} fallback={<Empty title={status() === 'open' ? 'No open incidents' : 'No incidents'} hint="Faults such as crash loops, OOM kills and image pull errors appear here as they happen." />}>
                 <table class="kg-simple-table" data-testid="incident-table">
                   <thead><tr><th>Severity</th><th>Incident</th><th>Object</th><th>Seen</th><th>Count</th></tr></thead>
@@ -91,7 +96,7 @@ export function Incidents(): JSX.Element {
           </Show>
         </div>
         <Show when={selected()} keyed>
-          {(id) => <IncidentDetailView id={id} summary={list.value()?.incidents.find((i) => i.id === id)} onClose={() => select()} />}
+          {(id) => <IncidentDetailView id={id} summary={shown()?.find((i) => i.id === id)} onClose={() => select()} />}
         </Show>
       </div>
     </div>
