@@ -19,6 +19,7 @@ export const KUBE_SERVER_HANDLERS: HandlerMap = {
   ...(CLUSTER_HANDLERS as unknown as HandlerMap),
   ...(SYSTEM_HANDLERS as unknown as HandlerMap),
   ...(INTEGRATION_HANDLERS as unknown as HandlerMap),
+  ...(SEARCH_HANDLERS as unknown as HandlerMap),
 };
 
 /** Every engine's handlers: what the local server and the VS Code webview bridge both dispatch to. */
@@ -27,5 +28,4 @@ export const ALL_HANDLERS: HandlerMap = {
   ...(INCIDENT_HANDLERS as unknown as HandlerMap),
   ...(METRIC_HANDLERS as unknown as HandlerMap),
   ...(AI_HANDLERS as unknown as HandlerMap),
-  ...(SEARCH_HANDLERS as unknown as HandlerMap),
 };
