@@ -131,6 +131,12 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
         await until('the metrics stream is open', async () => sockets.includes('/ws/metrics'));
         await p.getByText('live, every 5 s').waitFor();
         assert.equal(sockets.filter((s) => s === '/ws/metrics').length, 1);
+        // Another page that shows metrics takes the same stream over.
+        await p.getByTestId('nav-nodes').click();
+        await p.getByTestId('node-usage').waitFor();
+        await p.getByTestId('nav-dashboard').click();
+        await p.getByTestId('page-dashboard').waitFor();
+        assert.equal(sockets.filter((s) => s === '/ws/metrics').length, 1);
         assert.deepEqual(logs.filter((m) => /closed before the connection is established|WebSocket connection .* failed/.test(m)), []);
       } finally {
         await ctx.close();

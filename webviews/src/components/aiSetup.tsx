@@ -189,7 +189,7 @@ export function AiProviderForm(p: { providers: AiProvidersResult; onSaved: (v: A
             <div class="kg-state kg-state-ok" role="status" data-testid="ai-test-result">
               <strong>Connection works</strong>
               <span>
-                {info().name} answered with model {t().model} in {(t().latencyMs / 1000).toFixed(1)} s.{t().reply ? ` It said: “${t().reply}”.` : ''}
+                {info().name} answered with model {t().model} in {t().latencyMs < 1000 ? `${t().latencyMs} ms` : `${(t().latencyMs / 1000).toFixed(1)} s`}.{t().reply ? ` It said: “${t().reply}”.` : ''}
               </span>
             </div>
           )}

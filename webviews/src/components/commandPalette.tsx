@@ -359,7 +359,7 @@ function PaletteBox(): JSX.Element {
           </ul>
           <div class="kg-palette-hint kg-muted kg-small" aria-hidden="true">
             <Show when={searching() && results().length}><span data-testid="palette-searching">Searching the cluster…</span></Show>
-            <span>↑↓ choose · Enter open · → actions · Esc {sub() ? 'back' : 'close'}</span>
+            <span>{sub() ? '↑↓ choose · Enter run · ← or Esc back' : '↑↓ choose · Enter open · → actions · Esc close'}</span>
             <Show when={found()?.result && found()!.result!.total > found()!.result!.hits.length}>
               <span>{found()!.result!.hits.length} of {found()!.result!.total} objects: type more to narrow</span>
             </Show>

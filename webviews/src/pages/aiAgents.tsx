@@ -68,7 +68,7 @@ function AssistantAgent(): JSX.Element {
                 <div>
                   <h3>Tools it may use (read-only)</h3>
                   <ul class="kg-tool-list" data-testid="agent-assistant-tools">
-                    <For each={pv().tools}>{(t) => <li title={t.description}><code>{t.name}</code> <span class="kg-muted">{t.description.split('. ')[0]}</span></li>}</For>
+                    <For each={pv().tools}>{(t) => <li title={t.description}><code>{t.name}</code> <span class="kg-muted">{brief(t.description)}</span></li>}</For>
                   </ul>
                 </div>
                 <div>
@@ -87,6 +87,9 @@ function AssistantAgent(): JSX.Element {
     </section>
   );
 }
+
+/** The first clause of a tool's description: enough to tell the tools apart; the whole text is its tooltip. */
+const brief = (d: string): string => d.split(/[.(:;]/)[0].trim();
 
 const NS_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const list = (s: string) => s.split(/[\s,]+/).filter(Boolean);
