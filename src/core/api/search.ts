@@ -5,10 +5,13 @@ import type { Handlers } from '../../shared/route';
 import { RESOURCE_KINDS, type ResourceEntry } from '../../shared/routes/resources';
 import type { SEARCH_ROUTES, SearchHit, SearchResult } from '../../shared/routes/search';
 import { resolveColumns, type KObject, type KindDescriptor } from '../kube/descriptors';
+import type { WatchCache } from '../kube/watchCache';
 import { contextOf } from './common';
 import type { ApiDeps } from './deps';
 
 const DEFAULT_LIMIT = 50;
+/** How long a search waits for caches that are still loading before it answers with the others. */
+const SYNC_WAIT_MS = 1500;
 
 /** How well `term` matches `name`: exact, prefix, at a word start (after `-`, `.`, `_`), anywhere; 0 = no match. */
 export function nameScore(name: string, term: string): number {
@@ -51,21 +54,34 @@ export async function search(deps: ApiDeps, p: { context?: string; q: string; na
       terms = terms.slice(1);
     }
   }
+  // Caches open on first use and stay open. A search never waits long for one still loading (100k pods on a busy
+  // machine take a while): it answers with what is in memory and names the kinds still loading, to ask again.
   const skipped: string[] = [];
-  const caches = await Promise.all(
-    kinds.map(async ({ e }) => {
-      try {
-        return { e, ...(await deps.lists.cache(context, e.kind, p.namespace || undefined)) };
-      } catch {
-        // The cluster lacks the kind (a CRD not installed) or refuses to list it: search the rest.
-        skipped.push(e.many);
-        return undefined;
-      }
-    }),
-  );
+  const loading: string[] = [];
+  const opened = kinds.flatMap(({ e }) => {
+    try {
+      return [{ e, ...deps.lists.peek(context, e.kind) }];
+    } catch {
+      // The cluster lacks the kind (a CRD not installed): search the rest.
+      skipped.push(e.many);
+      return [];
+    }
+  });
+  const pending = opened.filter((o) => !o.cache.status.synced);
+  if (pending.length) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(pending.map((o) => o.cache.whenSynced().catch(() => undefined))), new Promise<void>((r) => (timer = setTimeout(r, SYNC_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+  const caches: Array<{ e: ResourceEntry; cache: WatchCache; kind: KindDescriptor }> = [];
+  for (const o of opened) {
+    if (o.cache.status.synced) caches.push(o);
+    // Refused (RBAC) or failing: nothing to search; anything else is on its way.
+    else if (o.cache.status.error && o.cache.status.error.code !== 'unreachable' && o.cache.status.error.code !== 'timeout') skipped.push(o.e.many);
+    else loading.push(o.e.many);
+  }
   const found: Found[] = [];
   for (const c of caches) {
-    if (!c) continue;
     const objs = p.namespace && c.kind.namespaced ? c.cache.index.inNamespace(p.namespace) : c.cache.index.values();
     for (const o of objs) {
       const name = o.metadata.name.toLowerCase();
@@ -97,7 +113,7 @@ export async function search(deps: ApiDeps, p: { context?: string; q: string; na
     .incidents.filter((i) => terms.every((t) => `${i.title} ${i.resource.namespace ?? ''}/${i.resource.name}`.toLowerCase().includes(t)))
     .slice(0, 10)
     .map((i) => ({ id: i.id, title: i.title, severity: i.severity, name: i.resource.name, ...(i.resource.namespace ? { namespace: i.resource.namespace } : {}) }));
-  return { query: p.q, hits, incidents, total: found.length, kinds: kinds.length - skipped.length, skipped: skipped.sort() };
+  return { query: p.q, hits, incidents, total: found.length, kinds: caches.length, skipped: skipped.sort(), loading: loading.sort() };
 }
 
 export const SEARCH_HANDLERS: Handlers<typeof SEARCH_ROUTES, ApiDeps> = {

@@ -30,9 +30,11 @@ export interface SearchResult {
   incidents: SearchIncidentHit[];
   /** Objects that matched, before `limit`. */
   total: number;
-  /** Kinds searched; kinds the cluster lacks or refuses are skipped (listed in `skipped`). */
+  /** Kinds searched; kinds the cluster lacks or refuses are `skipped`. */
   kinds: number;
   skipped: string[];
+  /** Kinds whose objects are still being loaded into memory (the first search of a big cluster): ask again shortly. */
+  loading: string[];
 }
 
 export const searchParams = z.object({

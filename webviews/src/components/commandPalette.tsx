@@ -208,12 +208,18 @@ function PaletteBox(): JSX.Element {
       const term = (verbOf(text)?.rest ?? text).trim();
       if (level || !term) return setFound(undefined);
       const g = ++gen;
-      const timer = setTimeout(() => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ask = () =>
         api()
           .call('search', { q: term, limit: 30, ...(context() ? { context: context() } : {}) })
-          .then((result) => g === gen && setFound({ q: text, result }))
+          .then((result) => {
+            if (g !== gen) return;
+            setFound({ q: text, result });
+            // A big cluster's first search: some kinds are still loading; ask again until they are in.
+            if (result.loading.length) timer = setTimeout(ask, 1000);
+          })
           .catch((e) => g === gen && setFound({ q: text, error: toApiError(e).message }));
-      }, 120);
+      timer = setTimeout(ask, 120);
       onCleanup(() => clearTimeout(timer));
     }),
   );
@@ -359,6 +365,7 @@ function PaletteBox(): JSX.Element {
           </ul>
           <div class="kg-palette-hint kg-muted kg-small" aria-hidden="true">
             <Show when={searching() && results().length}><span data-testid="palette-searching">Searching the cluster…</span></Show>
+            <Show when={!searching() && found()?.result?.loading.length}><span data-testid="palette-loading">Still loading {found()!.result!.loading.slice(0, 3).join(', ')}{found()!.result!.loading.length > 3 ? '…' : ''}</span></Show>
             <span>{sub() ? '↑↓ choose · Enter run · ← or Esc back' : '↑↓ choose · Enter open · → actions · Esc close'}</span>
             <Show when={found()?.result && found()!.result!.total > found()!.result!.hits.length}>
               <span>{found()!.result!.hits.length} of {found()!.result!.total} objects: type more to narrow</span>
