@@ -14,7 +14,7 @@ export function plainAiError(e: ApiError, provider?: string): { title: string; t
   const who = provider ?? 'The AI provider';
   switch (e.code) {
     case 'aiNotConfigured':
-      return { title: 'No AI provider is set up yet', text: 'Choose a provider, enter its endpoint, model and key, test the connection, then save. The assistant can answer as soon as one is saved.' };
+      return { title: 'No AI provider is set up yet', text: 'Set one up in the AI provider form: choose a provider, enter its endpoint, model and key, test the connection, then save. The assistant answers as soon as one is saved.' };
     case 'aiKeyMissing':
       return { title: 'An API key is needed', text: `${who} needs an API key. Paste it in the API key field.` };
     case 'providerAuth':
