@@ -33,6 +33,18 @@ interface Found {
   d: KindDescriptor;
   o: KObject;
   score: number;
+  /** The kind's place in RESOURCE_KINDS: pods before deployments before services… on equal names. */
+  rank: number;
+}
+
+const KIND_ORDER = new Map(RESOURCE_KINDS.map((e, i) => [e.one as string, i]));
+
+/** Best first: score, then shorter names (closer to what was typed), kind, name, namespace. */
+function before(a: Found, b: Found): boolean {
+  const an = a.o.metadata.name;
+  const bn = b.o.metadata.name;
+  const c = b.score - a.score || an.length - bn.length || a.rank - b.rank || (an < bn ? -1 : an > bn ? 1 : 0) || ((a.o.metadata.namespace ?? '') < (b.o.metadata.namespace ?? '') ? -1 : (a.o.metadata.namespace ?? '') > (b.o.metadata.namespace ?? '') ? 1 : 0);
+  return c <= 0;
 }
 
 export async function search(deps: ApiDeps, p: { context?: string; q: string; namespace?: string; limit?: number }): Promise<SearchResult> {
@@ -80,8 +92,12 @@ export async function search(deps: ApiDeps, p: { context?: string; q: string; na
     else if (o.cache.status.error && o.cache.status.error.code !== 'unreachable' && o.cache.status.error.code !== 'timeout') skipped.push(o.e.many);
     else loading.push(o.e.many);
   }
-  const found: Found[] = [];
+  // Only the best `limit` are kept (a sorted window, binary insertion): a broad query over 100k pods matches most of
+  // them, and sorting every match would cost more than finding them.
+  const top: Found[] = [];
+  let total = 0;
   for (const c of caches) {
+    const rank = KIND_ORDER.get(c.e.one)!;
     const objs = p.namespace && c.kind.namespaced ? c.cache.index.inNamespace(p.namespace) : c.cache.index.values();
     for (const o of objs) {
       const name = o.metadata.name.toLowerCase();
@@ -95,13 +111,23 @@ export async function search(deps: ApiDeps, p: { context?: string; q: string; na
         }
         score = Math.max(score, s);
       }
-      if (all) found.push({ e: c.e, d: c.kind, o, score });
+      if (!all) continue;
+      total++;
+      const f: Found = { e: c.e, d: c.kind, o, score, rank };
+      if (top.length === limit && before(top[limit - 1], f)) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(top[mid], f)) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, f);
+      if (top.length > limit) top.pop();
     }
   }
-  const order = new Map(RESOURCE_KINDS.map((e, i) => [e.one, i]));
-  found.sort((a, b) => b.score - a.score || a.o.metadata.name.length - b.o.metadata.name.length || order.get(a.e.one)! - order.get(b.e.one)! || a.o.metadata.name.localeCompare(b.o.metadata.name) || (a.o.metadata.namespace ?? '').localeCompare(b.o.metadata.namespace ?? ''));
   const now = Date.now();
-  const hits = found.slice(0, limit).map(({ e, d, o }): SearchHit => {
+  const hits = top.map(({ e, d, o }): SearchHit => {
     const h: SearchHit = { one: e.one, many: e.many, kind: d.kind, name: o.metadata.name };
     if (o.metadata.namespace) h.namespace = o.metadata.namespace;
     const status = resolveColumns(d).find((col) => col.id === 'status')?.get(o, now);
@@ -113,7 +139,7 @@ export async function search(deps: ApiDeps, p: { context?: string; q: string; na
     .incidents.filter((i) => terms.every((t) => `${i.title} ${i.resource.namespace ?? ''}/${i.resource.name}`.toLowerCase().includes(t)))
     .slice(0, 10)
     .map((i) => ({ id: i.id, title: i.title, severity: i.severity, name: i.resource.name, ...(i.resource.namespace ? { namespace: i.resource.namespace } : {}) }));
-  return { query: p.q, hits, incidents, total: found.length, kinds: caches.length, skipped: skipped.sort(), loading: loading.sort() };
+  return { query: p.q, hits, incidents, total, kinds: caches.length, skipped: skipped.sort(), loading: loading.sort() };
 }
 
 export const SEARCH_HANDLERS: Handlers<typeof SEARCH_ROUTES, ApiDeps> = {
