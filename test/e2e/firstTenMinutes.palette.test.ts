@@ -212,6 +212,14 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
       await page.getByTestId('logs-modal').waitFor({ state: 'detached' });
     });
 
+    it('":deploy" goes to a page, as k9s does', async () => {
+      await openPalette();
+      await page.getByTestId('palette-input').fill(':deploy');
+      await page.getByTestId('palette-item').first().filter({ hasText: 'Go to Deployments' }).waitFor();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('page-deployments').waitFor();
+    });
+
     it('switches the namespace from the palette', async () => {
       await openPalette();
       await page.getByTestId('palette-input').fill('namespace shop');

@@ -206,7 +206,7 @@ function PaletteBox(): JSX.Element {
   createEffect(
     on([q, sub], ([text, level]) => {
       const term = (verbOf(text)?.rest ?? text).trim();
-      if (level || !term) return setFound(undefined);
+      if (level || !term || term.startsWith(':')) return setFound(undefined);
       const g = ++gen;
       let timer: ReturnType<typeof setTimeout> | undefined;
       const ask = () =>
@@ -234,6 +234,8 @@ function PaletteBox(): JSX.Element {
       const rec = r.map((id) => byId.get(id)).filter((c): c is Command => !!c);
       return [...rec, ...all.filter((c) => !r.includes(c.id))].slice(0, 50).map((item) => ({ item, positions: [] }));
     }
+    // k9s's `:pods`: pages only.
+    if (text.startsWith(':')) return rank(all.filter((c) => c.group === 'Navigation'), text.slice(1), 30).map((x) => ({ item: x.item, positions: x.match.positions }));
     const f = found()?.q === q() ? found()?.result : undefined;
     const verb = verbOf(text);
     if (verb && f) {
@@ -251,7 +253,7 @@ function PaletteBox(): JSX.Element {
     const weak = local.filter((x) => !x.strong);
     return [...strong, ...objects, ...incidents, ...weak].slice(0, 80);
   });
-  const searching = () => Boolean(q().trim() && !sub() && found()?.q !== q());
+  const searching = () => Boolean(q().trim() && !q().trim().startsWith(':') && !sub() && found()?.q !== q());
 
   const close = () => {
     setPaletteOpen(false);
