@@ -3,6 +3,9 @@
 export const AI_PROVIDER_IDS = ['openai', 'anthropic', 'ollama'] as const;
 export type AiProviderId = (typeof AI_PROVIDER_IDS)[number];
 
+/** A model name as providers spell them (`gpt-4o-mini`, `llama3.2:3b`, `org/model@rev`): checked by the server and the form. */
+export const AI_MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$/;
+
 /** One provider as the routes show it. The API key itself never leaves the server: only whether one is set, and a hint. */
 export interface AiProviderInfo {
   id: AiProviderId;

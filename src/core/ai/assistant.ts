@@ -1,7 +1,7 @@
 // The assistant: provider settings (kept in the store; keys never shown back), conversations, the system prompt that
 // grounds answers in the current cluster, and the tool loop (capped rounds) between a provider and the read-only tools.
 import { randomUUID } from 'node:crypto';
-import { AI_PROVIDER_IDS, type AiChatMessage, type AiChatResult, type AiProviderId, type AiProviderInfo, type AiProvidersResult, type AiTestResult, type AiToolCallSummary } from '../../shared/ai';
+import { AI_MODEL_RE as MODEL_RE, AI_PROVIDER_IDS, type AiChatMessage, type AiChatResult, type AiProviderId, type AiProviderInfo, type AiProvidersResult, type AiTestResult, type AiToolCallSummary } from '../../shared/ai';
 import type { Caller } from '../../shared/route';
 import type { ApiDeps } from '../api/deps';
 import { ApiError, badRequest, notFound } from '../api/errors';
@@ -100,7 +100,6 @@ export function checkBaseUrl(raw: string): string {
   return u.toString().replace(/\/+$/, '');
 }
 
-const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$/;
 
 export async function configureProvider(d: AiStores, p: ConfigureParams): Promise<AiProvidersResult> {
   if (!isProvider(p.provider)) throw badRequest(`unknown provider "${p.provider.slice(0, 64)}": use one of ${AI_PROVIDER_IDS.join(', ')} (openai covers any OpenAI-compatible server: vLLM, LM Studio, llama.cpp, Azure-style gateways)`);

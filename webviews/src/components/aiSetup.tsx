@@ -2,12 +2,11 @@
 // next to the field, a connection test that saves nothing, and errors in plain words (never route paths or codes).
 // The AI Assistant and AI Agents pages both use it.
 import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from 'solid-js';
-import type { AiProviderId, AiProvidersResult, AiTestResult } from '../../../src/shared/ai';
+import { AI_MODEL_RE, type AiProviderId, type AiProvidersResult, type AiTestResult } from '../../../src/shared/ai';
 import { api, toast } from '../stores/app';
 import { toApiError, type ApiError } from '../host/apiError';
 import '../styles/aiAgents.css';
 
-const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$/;
 
 /** What went wrong with the assistant or its provider, said plainly, with what to do. */
 export function plainAiError(e: ApiError, provider?: string): { title: string; text: string } {
@@ -67,7 +66,7 @@ export function checkAiFields(f: { baseUrl: string; model: string; apiKey: strin
     else if (u && (u.search || u.hash)) out.baseUrl = 'The address cannot have a ? or # part';
   }
   const model = f.model.trim();
-  if (model && !MODEL_RE.test(model)) out.model = 'A model name has letters, digits and . _ : / @ + - only (no spaces)';
+  if (model && !AI_MODEL_RE.test(model)) out.model = 'A model name has letters, digits and . _ : / @ + - only (no spaces)';
   const key = f.apiKey.trim();
   if (key && /\s/.test(key)) out.apiKey = 'The key is one word: remove spaces and line breaks';
   else if (f.needsKey && !key && !f.hasKey && (!url || url.replace(/\/+$/, '') === f.defaultBaseUrl)) out.apiKey = `${f.name} needs an API key`;
