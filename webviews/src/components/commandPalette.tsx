@@ -7,9 +7,9 @@ import { Portal } from 'solid-js/web';
 import type { SearchHit, SearchResult } from '../../../src/shared/routes/search';
 import { rank } from '../model/fuzzy';
 import { PAGES } from '../model/nav';
-import { api, context, namespaces, navigate, paletteOpen, saveNamespaces, setContext, setPaletteOpen, setTheme, theme, toast } from '../stores/app';
-import { capabilitiesOf, entryByMany, refetchKinds } from '../stores/kinds';
-import { startLive } from '../stores/live';
+import { api, context, namespaces, navigate, paletteOpen, saveNamespaces, setPaletteOpen, setTheme, theme } from '../stores/app';
+import { capabilitiesOf, entryByMany } from '../stores/kinds';
+import { switchContext } from '../stores/scope';
 import { toApiError } from '../host/apiError';
 import { openApplyDialog } from './applyDialog';
 import { actionsFor, type ActionDef, type ActionTarget } from './objectActions';
@@ -50,20 +50,6 @@ function remember(id: string): void {
 /** The page that lists a kind (`pods`, `pdbs` → `pdb`, `nodes`). */
 export function pageOfMany(many: string): string | undefined {
   return PAGES.find((p) => (p.view.type === 'resource' && p.view.many === many) || p.id === many)?.id;
-}
-
-async function switchContext(name: string): Promise<void> {
-  try {
-    await api().call('clusters.switch', { contextName: name });
-    setContext(name);
-    saveNamespaces([]);
-    startLive();
-    refetchKinds();
-    toast(`Switched to ${name}`, 'ok');
-    navigate('dashboard');
-  } catch (e) {
-    toast(`Cannot switch to ${name}: ${toApiError(e).message}`, 'danger');
-  }
 }
 
 function contextCommands(): Promise<Command[]> {
