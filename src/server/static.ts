@@ -39,10 +39,12 @@ export async function serveStatic(root: string | undefined, pathname: string, re
   }
   let file = resolve(base, '.' + rel);
   if (file !== base && !file.startsWith(base + sep)) return send(res, 404, 'text/plain; charset=utf-8', Buffer.from('not found'), head);
+  if (file === base) file = join(base, 'index.html');
   if (!existsSync(file) || statSync(file).isDirectory()) {
-    // Client-side routes (/pods, /incidents) get the app shell; a missing asset with an extension is a 404.
+    // A missing asset is a plain 404; any other path is a page a person asked for: say so, with a way back. (The app
+    // routes with `#/`, and its relative asset URLs would not load under a deeper path anyway.)
     if (extname(rel)) return send(res, 404, 'text/plain; charset=utf-8', Buffer.from('not found'), head);
-    file = join(base, 'index.html');
+    return send(res, 404, TYPES['.html'], Buffer.from(notFoundPage(pathname)), head);
   }
   const body = await fs.readFile(file);
   res.setHeader('Cache-Control', file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600');
@@ -52,6 +54,26 @@ export async function serveStatic(root: string | undefined, pathname: string, re
 function send(res: ServerResponse, status: number, type: string, body: Buffer, head: boolean): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length });
   res.end(head ? undefined : body);
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The page for a path the server does not have. The link back is relative (`../../`) so it also leads home when a
+ * proxy serves the dashboard under a prefix (code-server's `/proxy/<port>/`).
+ */
+export function notFoundPage(pathname: string): string {
+  const depth = Math.max(0, (pathname.match(/\//g)?.length ?? 1) - 1);
+  const home = depth ? '../'.repeat(depth) : './';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Page not found · KubeGraf</title>
+<style>:root{color-scheme:light dark}body{font:15px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2328;background:#fff}
+main{padding:1.5rem 1.75rem;border:1px solid #d0d7de;border-radius:8px}h1{margin:0 0 .5rem;font-size:1.5rem}code{background:#f2f3f5;padding:.1rem .3rem;border-radius:4px;overflow-wrap:anywhere}
+a.btn{display:inline-block;margin-top:1rem;padding:.45rem 1rem;border-radius:4px;background:#0b62c4;color:#fff;text-decoration:none}a.btn:focus-visible{outline:2px solid #0b62c4;outline-offset:2px}
+@media (prefers-color-scheme:dark){body{background:#1e1e1e;color:#e6e6e6}main{border-color:#3c3c3c}code{background:#2d2d2d}a.btn{background:#0e639c}}</style></head>
+<body><main data-testid="not-found"><p>KubeGraf</p><h1>Page not found</h1>
+<p>There is no page at <code>${escapeHtml(pathname)}</code>. The link may be old or mistyped.</p>
+<a class="btn" href="${home}" data-testid="not-found-home">Go to the dashboard</a></main></body></html>`;
 }
 
 const FALLBACK_PAGE = `<!doctype html>

@@ -3,6 +3,9 @@
 export const AI_PROVIDER_IDS = ['openai', 'anthropic', 'ollama'] as const;
 export type AiProviderId = (typeof AI_PROVIDER_IDS)[number];
 
+/** A model name as providers spell them (`gpt-4o-mini`, `llama3.2:3b`, `org/model@rev`): checked by the server and the form. */
+export const AI_MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$/;
+
 /** One provider as the routes show it. The API key itself never leaves the server: only whether one is set, and a hint. */
 export interface AiProviderInfo {
   id: AiProviderId;
@@ -32,6 +35,19 @@ export interface AiProvidersResult {
   redaction: string[];
   /** Read-only tools the model may call. */
   tools: Array<{ name: string; description: string }>;
+  /** How far one answer may go: rounds of tool calls, calls per round, messages of history a conversation keeps. */
+  limits: { maxToolRounds: number; maxToolCallsPerRound: number; historyMessages: number };
+}
+
+/** A connection test: one tiny request to the provider with the given settings; nothing is saved. */
+export interface AiTestResult {
+  ok: true;
+  provider: AiProviderId;
+  model: string;
+  baseUrl: string;
+  latencyMs: number;
+  /** The start of what the model said. */
+  reply: string;
 }
 
 export interface AiToolCallSummary {

@@ -7,6 +7,7 @@ import { SYSTEM_ROUTES } from './routes/system';
 import { INTEGRATION_ROUTES } from './routes/integrations';
 import { INCIDENT_ROUTES } from './routes/incidents';
 import { METRIC_ROUTES } from './routes/metrics';
+import { SEARCH_ROUTES } from './routes/search';
 
 export const ROUTES = {
   ...RESOURCE_ROUTES,
@@ -15,6 +16,7 @@ export const ROUTES = {
   ...INTEGRATION_ROUTES,
   ...INCIDENT_ROUTES,
   ...METRIC_ROUTES,
+  ...SEARCH_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
-const ALL = ['engine', 'sim', 'incidents', 'server', 'webview'];
+const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview'];
 const only = process.env.BENCH_ONLY?.split(',');
 const child = process.env.BENCH_CHILD === '1';
 const wanted = (name: string) => (!only || only.includes(name)) && (!child || only?.length === 1);
@@ -56,6 +56,15 @@ async function main(): Promise<void> {
     console.log(`warm /api/pods: ${ms(r.warmListMs)}`);
     console.log(`kubectl get pods -A -o json on the same simulator: ${ms(r.kubectlMs)}`);
     console.log(`speedup: ${r.speedup.toFixed(0)}x (goal >= 20x)`);
+  }
+  if (wanted('search')) {
+    const { benchSearch } = await import('./searchBench');
+    global.gc?.();
+    const r = await benchSearch(pods, nodes);
+    console.log(`\n## palette search: GET /api/search over every kind's watch cache (${r.pods} pods)`);
+    console.log(`first search (opens a cache per kind): ${ms(r.firstMs)}${r.firstLoading.length ? `, still loading: ${r.firstLoading.join(', ')}` : ''}`);
+    console.log(`server start until a search covers every kind: ${ms(r.syncedMs)}`);
+    for (const w of r.warm) console.log(`warm "${w.q}" (${w.total} matches, 30 returned): ${ms(w.ms)}`);
   }
   if (wanted('webview')) {
     const { benchPodsPage } = await import('./webviewBench');

@@ -56,7 +56,7 @@ describe('AI Assistant page (Chromium, fake provider)', function () {
     await page.getByTestId('ai-send').click();
     const err = page.getByTestId('ai-error');
     await err.waitFor();
-    assert.match((await err.textContent()) ?? '', /No AI provider configured.*aiNotConfigured/s);
+    assert.match((await err.textContent()) ?? '', /No AI provider is set up yet/);
 
     assert.equal(await page.getByTestId('ai-api-key').getAttribute('type'), 'password');
     await page.getByTestId('ai-provider').selectOption('openai');

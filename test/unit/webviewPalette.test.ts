@@ -46,7 +46,7 @@ describe('webview command palette', () => {
 
   it('round-trips page links through the URL hash and falls back to the dashboard', () => {
     assert.deepEqual(parseHash(toHash('pods', { ns: 'shop', name: 'web-1' })), { page: 'pods', params: { ns: 'shop', name: 'web-1' } });
-    assert.equal(parseHash('#/no-such-page').page, 'dashboard');
+    assert.deepEqual(parseHash('#/no-such-page'), { page: 'not-found', params: { path: 'no-such-page' } });
     assert.equal(parseHash('').page, 'dashboard');
   });
 });

@@ -1,8 +1,9 @@
 // The app shell: sidebar, header, the current page, the execution panel, dialogs, toasts, and the palette.
 import { createMemo, For, Match, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
-import { pageById } from './model/nav';
+import { NOT_FOUND, pageById } from './model/nav';
 import { route, setPaletteOpen, paletteOpen, toasts } from './stores/app';
 import { createLoader } from './stores/loader';
+import { incidentFeed } from './stores/incidents';
 import { api } from './stores/app';
 import { entryByMany } from './stores/kinds';
 import { Sidebar } from './components/sidebar';
@@ -26,8 +27,11 @@ import { CustomResources } from './pages/customResources';
 import { AutoFix } from './pages/autofix';
 import { RoutesPage } from './pages/routesPage';
 import { Assistant } from './pages/assistant';
-import { Empty } from './ui/states';
-import type { IncidentSummary } from '../../src/shared/incidents';
+import { SreAgent } from './pages/sreAgent';
+import { AiAgents } from './pages/aiAgents';
+import { Empty, Loading } from './ui/states';
+import { startLive } from './stores/live';
+import { NotFound } from './pages/notFound';
 
 const CUSTOM: Record<string, () => JSX.Element> = {
   dashboard: Dashboard,
@@ -44,15 +48,27 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   customResources: CustomResources,
   autofix: AutoFix,
   assistant: Assistant,
+  sreAgent: SreAgent,
+  aiAgents: AiAgents,
 };
 
-/** Without a valid token every call answers 401: say how to get in rather than showing a wall of errors. */
+/**
+ * Without a valid token every call answers 401: say how to get in rather than showing a wall of errors. The shell (and
+ * its sockets) mounts only once the server has let us in: mounting it first and dropping it on the 401 closed
+ * `/ws/metrics` while it was still connecting, and left `/ws` retrying a handshake it could never pass.
+ */
 export function App(): JSX.Element {
   const gate = createLoader(() => api().call('status', {}));
+  const signedIn = () => gate.value() !== undefined || (gate.error() !== undefined && gate.error()!.status !== 401);
   return (
-    <Show when={gate.error()?.status !== 401} fallback={<SignIn />}>
-      <Shell />
-    </Show>
+    <Switch fallback={<div class="kg-boot"><Loading label="Opening KubeGraf…" /></div>}>
+      <Match when={gate.error()?.status === 401}>
+        <SignIn />
+      </Match>
+      <Match when={signedIn()}>
+        <Shell />
+      </Match>
+    </Switch>
   );
 }
 
@@ -69,28 +85,31 @@ function SignIn(): JSX.Element {
 }
 
 function Shell(): JSX.Element {
-  const page = createMemo(() => pageById(route().page) ?? pageById('dashboard')!);
-  const summary = createLoader<IncidentSummary>(() => api().call('incidents.summary', {}), { refreshMs: 20_000 });
+  const page = createMemo(() => pageById(route().page));
+  const incidents = incidentFeed();
   const onKey = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
       e.preventDefault();
       setPaletteOpen(!paletteOpen());
     }
   };
-  onMount(() => window.addEventListener('keydown', onKey));
+  onMount(() => {
+    window.addEventListener('keydown', onKey);
+    startLive();
+  });
   onCleanup(() => window.removeEventListener('keydown', onKey));
   return (
     <div class="kg-app">
       <a class="kg-skip" href="#kg-main" onClick={(e) => { e.preventDefault(); document.getElementById('kg-main')?.focus(); }}>Skip to content</a>
-      <Sidebar unreadIncidents={() => summary.value()?.open ?? 0} />
+      <Sidebar unreadIncidents={() => incidents.counts()?.total ?? 0} />
       <div class="kg-main-col">
         <Header />
         {/* A tab stop of its own: a page of read-only text scrolls with the keyboard too (WCAG 2.1.1). */}
-        <main id="kg-main" class="kg-content" tabIndex={0} aria-label={page().label}>
+        <main id="kg-main" class="kg-content" tabIndex={0} aria-label={page()?.label ?? 'Page not found'}>
           {/* Keyed on the page id: a page's state and subscriptions end when the user leaves it. */}
-          <Show when={page().id} keyed>
+          <Show when={page()?.id} keyed fallback={<NotFound path={route().page === NOT_FOUND ? (route().params.path ?? '') : route().page} />}>
             {(_id: string) => {
-              const pg = page();
+              const pg = page()!;
               const v = pg.view;
               return (
                 <Switch fallback={<Empty title="Unknown page" />}>

@@ -5,7 +5,6 @@ import { Api } from './api/api';
 import { apiBase, HttpTransport, takeLaunchToken } from './host/httpTransport';
 import { inVsCode, VsCodeTransport } from './host/vscodeTransport';
 import { applyTheme, navigate, route, setApi, setContext, startRouter } from './stores/app';
-import { startLive } from './stores/live';
 import { registerToolkit } from './ui/toolkit';
 import './styles.css';
 import './styles/a11y.css';
@@ -50,7 +49,6 @@ function boot(): void {
   document.body.classList.add(face === 'browser' ? 'kg-browser' : 'kg-vscode');
   applyTheme(face);
   startRouter();
-  startLive();
   const root = document.getElementById('root');
   if (root) render(() => <App />, root);
 }

@@ -1,7 +1,7 @@
 // The assistant: provider settings (kept in the store; keys never shown back), conversations, the system prompt that
 // grounds answers in the current cluster, and the tool loop (capped rounds) between a provider and the read-only tools.
 import { randomUUID } from 'node:crypto';
-import { AI_PROVIDER_IDS, type AiChatMessage, type AiChatResult, type AiProviderId, type AiProviderInfo, type AiProvidersResult, type AiToolCallSummary } from '../../shared/ai';
+import { AI_MODEL_RE as MODEL_RE, AI_PROVIDER_IDS, type AiChatMessage, type AiChatResult, type AiProviderId, type AiProviderInfo, type AiProvidersResult, type AiTestResult, type AiToolCallSummary } from '../../shared/ai';
 import type { Caller } from '../../shared/route';
 import type { ApiDeps } from '../api/deps';
 import { ApiError, badRequest, notFound } from '../api/errors';
@@ -73,7 +73,7 @@ export async function providersView(d: AiStores): Promise<AiProvidersResult> {
     if (keys[id]) info.keyHint = keyHint(keys[id]);
     return info;
   });
-  return { active: s.active, providers, keysKeptIn: d.secrets.where, redaction: REDACTION_RULES, tools: TOOL_LIST() };
+  return { active: s.active, providers, keysKeptIn: d.secrets.where, redaction: REDACTION_RULES, tools: TOOL_LIST(), limits: { maxToolRounds: MAX_ROUNDS, maxToolCallsPerRound: MAX_CALLS_PER_ROUND, historyMessages: MAX_HISTORY } };
 }
 
 export interface ConfigureParams {
@@ -100,7 +100,6 @@ export function checkBaseUrl(raw: string): string {
   return u.toString().replace(/\/+$/, '');
 }
 
-const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,255}$/;
 
 export async function configureProvider(d: AiStores, p: ConfigureParams): Promise<AiProvidersResult> {
   if (!isProvider(p.provider)) throw badRequest(`unknown provider "${p.provider.slice(0, 64)}": use one of ${AI_PROVIDER_IDS.join(', ')} (openai covers any OpenAI-compatible server: vLLM, LM Studio, llama.cpp, Azure-style gateways)`);
@@ -121,6 +120,25 @@ export async function configureProvider(d: AiStores, p: ConfigureParams): Promis
   if (p.activate !== false) s.active = p.provider;
   await d.store.setSetting(SETTING_KEY, s);
   return providersView(d);
+}
+
+const TEST_TIMEOUT_MS = 30_000;
+
+/** One short request with these settings (unsaved ones, or the saved key): does the endpoint answer, with this model and key? */
+export async function testProvider(d: AiStores, p: { provider: string; model?: string; baseUrl?: string; apiKey?: string }): Promise<AiTestResult> {
+  if (!isProvider(p.provider)) throw badRequest(`unknown provider "${p.provider.slice(0, 64)}": use one of ${AI_PROVIDER_IDS.join(', ')}`);
+  const id = p.provider;
+  const def = PROVIDER_DEFAULTS[id];
+  const stored = readAiSettings(d.store).providers[id] ?? {};
+  const baseUrl = p.baseUrl ? checkBaseUrl(p.baseUrl) : stored.baseUrl || def.baseUrl;
+  if (p.model && !MODEL_RE.test(p.model)) throw badRequest(`model "${p.model.slice(0, 100)}" is not a model name (letters, digits and . _ : / @ + -)`);
+  const model = p.model || stored.model || def.model;
+  const apiKey = p.apiKey?.trim() || (await d.secrets.get(keyName(id)));
+  if (apiKey && /\s/.test(apiKey)) throw badRequest('apiKey must be one token without spaces or line breaks');
+  if (def.needsKey && !apiKey && baseUrl === def.baseUrl) throw new ApiError('aiKeyMissing', `${def.name} needs an API key`, 400);
+  const t0 = Date.now();
+  const turn = await chatTurn({ id, model, baseUrl, apiKey, timeoutMs: TEST_TIMEOUT_MS, maxTokens: 16 }, { system: 'This is a connection test.', messages: [{ role: 'user', content: 'Reply with the single word OK.' }], tools: [] });
+  return { ok: true, provider: id, model, baseUrl, latencyMs: Date.now() - t0, reply: turn.text.trim().slice(0, 200) };
 }
 
 const HOW_TO_CONFIGURE = 'configure one on the AI Assistant page, or POST /api/ai/providers/configure {"provider":"openai"|"anthropic"|"ollama","model":…,"baseUrl":…,"apiKey":…}';

@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps';
 import { INTEGRATION_HANDLERS } from './integrations';
 import { RESOURCE_HANDLERS } from './resources';
 import { SYSTEM_HANDLERS } from './system';
+import { SEARCH_HANDLERS } from './search';
 
 export type AnyHandler = (params: never, deps: ApiDeps, caller: Caller) => Promise<unknown>;
 export type HandlerMap = Partial<Record<RouteId, AnyHandler>>;
@@ -18,6 +19,7 @@ export const KUBE_SERVER_HANDLERS: HandlerMap = {
   ...(CLUSTER_HANDLERS as unknown as HandlerMap),
   ...(SYSTEM_HANDLERS as unknown as HandlerMap),
   ...(INTEGRATION_HANDLERS as unknown as HandlerMap),
+  ...(SEARCH_HANDLERS as unknown as HandlerMap),
 };
 
 /** Every engine's handlers: what the local server and the VS Code webview bridge both dispatch to. */

@@ -603,7 +603,7 @@ async function mlJob(deps: ApiDeps, context: string | undefined, namespace: stri
   return hit;
 }
 
-export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.providers' | 'ai.configure'> = {
+export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.providers' | 'ai.configure' | 'ai.test'> = {
   'helm.releases': async (p, deps) => ({ releases: await listReleases(deps, p.context, p.namespace) }),
   'helm.release': async (p, deps) => releaseDetails(deps, p.context, p.namespace, p.name),
   'helm.history': async (p, deps) => ({ history: await releaseHistory(deps, p.context, p.namespace, p.name) }),

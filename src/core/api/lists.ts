@@ -31,7 +31,16 @@ export class ListKeeper {
     }
   }
 
-  private async open(context: string, d: KindDescriptor, namespace: string | undefined): Promise<WatchCache> {
+  /**
+   * The all-namespaces cache of a kind, opened if needed, without waiting for it to sync: for callers that answer with
+   * what is already in memory and say what is still loading (the palette's search).
+   */
+  peek(context: string, kind: string): { cache: WatchCache; kind: KindDescriptor } {
+    const d = this.kube.descriptor(context, kind);
+    return { cache: this.hold(context, d, undefined).h.sub.cache, kind: d };
+  }
+
+  private hold(context: string, d: KindDescriptor, namespace: string | undefined): { h: Held; key: string } {
     const key = `${context}|${d.group}/${d.plural}|${namespace ?? '*'}`;
     let h = this.held.get(key);
     if (!h) {
@@ -39,6 +48,11 @@ export class ListKeeper {
       this.held.set(key, h);
     }
     h.lastUsed = Date.now();
+    return { h, key };
+  }
+
+  private async open(context: string, d: KindDescriptor, namespace: string | undefined): Promise<WatchCache> {
+    const { h, key } = this.hold(context, d, namespace);
     const cache = h.sub.cache;
     if (cache.status.synced) return cache;
     let timer: NodeJS.Timeout | undefined;

@@ -1,13 +1,12 @@
 // Top bar: cluster switcher, namespace multi-select, connection indicator, notification center, theme, palette.
 import { createMemo, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { ClustersResult } from '../../../src/shared/routes/cluster';
-import { api, context, namespaces, navigate, saveNamespaces, setContext, setPaletteOpen, setTheme, theme, toast } from '../stores/app';
-import { clusterState, demoCluster, socketState, startLive } from '../stores/live';
+import { api, context, namespaces, navigate, saveNamespaces, setPaletteOpen, setTheme, theme } from '../stores/app';
+import { clusterState, demoCluster, socketState } from '../stores/live';
 import { createLoader } from '../stores/loader';
-import { refetchKinds } from '../stores/kinds';
+import { switchContext } from '../stores/scope';
 import { NotificationCenter } from './notificationCenter';
 import { ApplyDialog, openApplyDialog } from './applyDialog';
-import { toApiError } from '../host/apiError';
 
 export function Header(): JSX.Element {
   const clusters = createLoader<ClustersResult>(() => api().call('clusters.list', {}));
@@ -16,19 +15,7 @@ export function Header(): JSX.Element {
     return r.items.map((i) => i.name).sort();
   });
   const switchCluster = async (name: string) => {
-    try {
-      await api().call('clusters.switch', { contextName: name });
-      setContext(name);
-      saveNamespaces([]);
-      startLive();
-      refetchKinds();
-      await Promise.all([clusters.reload(), nsList.reload()]);
-      toast(`Switched to ${name}`, 'ok');
-      // Pages re-read their data for the new cluster.
-      navigate('dashboard');
-    } catch (e) {
-      toast(`Cannot switch to ${name}: ${toApiError(e).message}`, 'danger');
-    }
+    if (await switchContext(name)) await Promise.all([clusters.reload(), nsList.reload()]);
   };
   const current = () => clusters.value()?.currentCluster?.contextName ?? context();
   return (

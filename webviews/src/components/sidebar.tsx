@@ -35,7 +35,7 @@ export function Sidebar(p: { unreadIncidents: () => number }): JSX.Element {
                       <a href={toHash(pg.id)} class="kg-nav-link" aria-current={route().page === pg.id ? 'page' : undefined} data-testid={`nav-${pg.id}`}>
                         {pg.label}
                         <Show when={pg.id === 'incidents' && p.unreadIncidents() > 0}>
-                          <span class="kg-pulse" title={`${p.unreadIncidents()} open incidents`}>{p.unreadIncidents()}</span>
+                          <span class="kg-pulse" title={`${p.unreadIncidents()} open incidents`} data-testid="nav-incidents-count">{p.unreadIncidents()}</span>
                         </Show>
                       </a>
                     </li>

@@ -139,7 +139,13 @@ export class HttpTransport implements Transport {
       },
       close: () => {
         closedByUs = true;
-        ws?.close(1000);
+        // Closing a socket still in its handshake makes the browser log "closed before the connection is established":
+        // let the handshake finish, then close it.
+        if (ws?.readyState === WebSocket.CONNECTING) {
+          const w = ws;
+          w.onopen = () => w.close(1000);
+          w.onmessage = null;
+        } else ws?.close(1000);
       },
     };
   }

@@ -88,7 +88,8 @@ export const PAGES: readonly PageDef[] = [
   custom('terminal', 'Terminal', 'Platform', 'terminal', ['shell', 'console']),
   custom('ai-assistant', 'AI Assistant', 'Intelligence', 'assistant', ['chat', 'ai', 'llm']),
   custom('autofix', 'AutoFix', 'Intelligence', 'autofix', ['remediation']),
-  routes('sre-agent', 'SRE Agent', 'Intelligence', ['/api/brain/summary', '/api/brain/oom-insights']),
+  custom('sre-agent', 'SRE Agent', 'Intelligence', 'sreAgent', ['brain', 'health']),
+  custom('ai-agents', 'AI Agents', 'Intelligence', 'aiAgents', ['agents', 'llm', 'provider', 'model', 'remediation', 'limits']),
   routes('knowledge-bank', 'Knowledge Bank', 'Intelligence', ['/api/incidents/runbooks'], ['runbooks']),
   routes('training-jobs', 'Training Jobs', 'Machine Learning', ['/api/ml/jobs/list']),
   routes('inference-services', 'Inference Services', 'Machine Learning', ['/api/inference/list']),
@@ -101,14 +102,18 @@ export const PAGES: readonly PageDef[] = [
 
 export const pageById = (id: string): PageDef | undefined => PAGES.find((p) => p.id === id);
 
-/** `#/pods?ns=default&name=web` → page id and params; unknown pages fall back to the dashboard. */
+/** The page shown for a `#/` route no page has (its `path` param is what was asked for). */
+export const NOT_FOUND = 'not-found';
+
+/** `#/pods?ns=default&name=web` → page id and params; no route is the dashboard, an unknown one is "not found". */
 export function parseHash(hash: string): { page: string; params: Record<string, string> } {
   const h = hash.replace(/^#\/?/, '');
   const [path, query = ''] = h.split('?');
   const params: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(query)) params[k] = v;
-  const page = pageById(path) ? path : 'dashboard';
-  return { page, params };
+  if (!path) return { page: 'dashboard', params };
+  if (pageById(path)) return { page: path, params };
+  return { page: NOT_FOUND, params: { path } };
 }
 
 export function toHash(page: string, params: Record<string, string> = {}): string {

@@ -1,10 +1,11 @@
 // The AI assistant: choose and configure a provider (the key goes in a password field and is never shown back), then
 // chat. Answers come from the server's tool loop over read-only cluster tools; each answer lists the tools it used.
 import { createEffect, createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import type { AiChatMessage, AiProviderId, AiProvidersResult } from '../../../src/shared/ai';
+import type { AiChatMessage, AiProvidersResult } from '../../../src/shared/ai';
 import { api, context, namespaces, toast } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { toApiError, type ApiError } from '../host/apiError';
+import { AiErrorBox, AiProviderForm } from '../components/aiSetup';
 import { Button } from '../ui/button';
 import { ErrorState, Loading } from '../ui/states';
 
@@ -75,7 +76,7 @@ export function Assistant(): JSX.Element {
           {(pv) => (
             <>
               <Show when={showConfig()}>
-                <ProviderForm providers={pv()} onSaved={(v) => (providers.set(v), setShowConfig(false))} />
+                <AiProviderForm providers={pv()} onSaved={(v) => (providers.set(v), setShowConfig(false), setError(undefined))} />
               </Show>
               <section class="kg-panel" aria-label="Conversation">
                 <Show when={messages().length} fallback={<Intro configured={Boolean(pv().active)} />}>
@@ -91,14 +92,11 @@ export function Assistant(): JSX.Element {
                 </Show>
                 <Show when={error()}>
                   {(e) => (
-                    <div class="kg-state kg-state-error" role="alert" data-testid="ai-error">
-                      <strong>{e().code === 'aiNotConfigured' ? 'No AI provider configured' : e().code.startsWith('provider') ? 'The AI provider failed' : 'The assistant could not answer'}</strong>
-                      <span>{e().message}</span>
-                      <span class="kg-muted">code: {e().code}{e().status ? ` (HTTP ${e().status})` : ''}</span>
-                      <Show when={e().code === 'aiNotConfigured' || e().code === 'providerAuth' || e().code === 'providerUnreachable' || e().code === 'providerNotFound'}>
-                        <Button onClick={() => setShowConfig(true)}>Open provider settings</Button>
+                    <AiErrorBox error={e()} provider={active()?.name}>
+                      <Show when={!showConfig() && (e().code === 'aiNotConfigured' || e().code === 'providerAuth' || e().code === 'providerUnreachable' || e().code === 'providerNotFound')}>
+                        <Button onClick={() => setShowConfig(true)}>Set up the provider</Button>
                       </Show>
-                    </div>
+                    </AiErrorBox>
                   )}
                 </Show>
                 <form
@@ -186,99 +184,5 @@ function Message(p: { m: AiChatMessage }): JSX.Element {
       </Show>
       <div style={{ 'white-space': 'pre-wrap', 'overflow-wrap': 'anywhere' }}>{p.m.content}</div>
     </div>
-  );
-}
-
-function ProviderForm(p: { providers: AiProvidersResult; onSaved: (v: AiProvidersResult) => void }): JSX.Element {
-  const [id, setId] = createSignal<AiProviderId>(p.providers.active ?? 'openai');
-  const info = createMemo(() => p.providers.providers.find((x) => x.id === id())!);
-  const [model, setModel] = createSignal('');
-  const [baseUrl, setBaseUrl] = createSignal('');
-  const [apiKey, setApiKey] = createSignal('');
-  const [clearKey, setClearKey] = createSignal(false);
-  const [saving, setSaving] = createSignal(false);
-  const [error, setError] = createSignal<ApiError | undefined>();
-  // Switching provider shows that provider's stored settings; the key field always starts empty.
-  createEffect(() => {
-    const i = info();
-    setModel(i.configured ? i.model : '');
-    setBaseUrl(i.configured && i.baseUrl !== i.defaultBaseUrl ? i.baseUrl : '');
-    setApiKey('');
-    setClearKey(false);
-    setError(undefined);
-  });
-  const save = async () => {
-    setSaving(true);
-    setError(undefined);
-    try {
-      const v = await api().call('ai.configure', { provider: id(), model: model().trim(), baseUrl: baseUrl().trim(), apiKey: apiKey() || undefined, clearKey: clearKey() || undefined, activate: true });
-      setApiKey('');
-      toast(`${info().name} is now the assistant's provider`, 'ok');
-      p.onSaved(v);
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setSaving(false);
-    }
-  };
-  return (
-    <section class="kg-panel" aria-label="AI provider" data-testid="ai-config">
-      <h2>AI provider</h2>
-      <form
-        class="kg-form"
-        autocomplete="off"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        <label>
-          Provider
-          <select data-testid="ai-provider" value={id()} onChange={(e) => setId(e.currentTarget.value as AiProviderId)}>
-            <For each={p.providers.providers}>{(x) => <option value={x.id}>{x.name}{x.active ? ' (active)' : x.configured ? ' (configured)' : ''}</option>}</For>
-          </select>
-        </label>
-        <label>
-          Model
-          <input class="kg-input" data-testid="ai-model" value={model()} placeholder={info().defaultModel} onInput={(e) => setModel(e.currentTarget.value)} />
-        </label>
-        <label>
-          Base URL
-          <input class="kg-input" data-testid="ai-base-url" type="url" value={baseUrl()} placeholder={info().defaultBaseUrl} onInput={(e) => setBaseUrl(e.currentTarget.value)} />
-          <Show when={id() === 'openai'}>
-            <span class="kg-muted kg-small">Any OpenAI-compatible server: vLLM (…:8000/v1), LM Studio (…:1234/v1), llama.cpp, a gateway.</span>
-          </Show>
-        </label>
-        <label>
-          API key{info().needsKey ? '' : ' (optional)'}
-          <input class="kg-input" data-testid="ai-api-key" type="password" autocomplete="new-password" value={apiKey()} placeholder={info().hasKey ? `saved (${info().keyHint ?? '…'}); type to replace` : 'not set'} onInput={(e) => setApiKey(e.currentTarget.value)} />
-          <span class="kg-muted kg-small">Kept in {p.providers.keysKeptIn}, never shown again.</span>
-        </label>
-        <Show when={info().hasKey}>
-          <label class="kg-check">
-            <input type="checkbox" checked={clearKey()} onChange={(e) => setClearKey(e.currentTarget.checked)} /> Remove the saved key
-          </label>
-        </Show>
-        <Show when={error()}>
-          {(e) => (
-            <div class="kg-state kg-state-error" role="alert" data-testid="ai-config-error">
-              <strong>Not saved</strong>
-              <span>{e().message}</span>
-            </div>
-          )}
-        </Show>
-        <div>
-          <button class="kg-plain-btn kg-primary" type="submit" disabled={saving()} data-testid="ai-save">
-            {saving() ? 'Saving…' : 'Save and use'}
-          </button>
-        </div>
-      </form>
-      <details>
-        <summary>What is removed before anything is sent</summary>
-        <ul>
-          <For each={p.providers.redaction}>{(r) => <li>{r}</li>}</For>
-        </ul>
-      </details>
-    </section>
   );
 }

@@ -1,6 +1,7 @@
 // Cluster health at a glance: status cards, CPU/memory charts, recent incidents, health indicators.
 import { createMemo, For, onCleanup, Show, type JSX } from 'solid-js';
-import type { IncidentList, Severity } from '../../../src/shared/incidents';
+import type { Severity } from '../../../src/shared/incidents';
+import { incidentFeed } from '../stores/incidents';
 import type { StatusResult } from '../../../src/shared/routes/cluster';
 import { api, namespaces, navigate } from '../stores/app';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
@@ -47,10 +48,10 @@ export function Dashboard(): JSX.Element {
       namespaces: sel.length || ok(ns)?.items.length,
     };
   }, { refreshMs: 20_000, key: scopeKey });
-  const incidents = createLoader<IncidentList>(() => api().call('incidents.list', { status: 'open', namespace: oneNamespace() }), { refreshMs: 15_000, key: scopeKey });
+  const incidents = incidentFeed();
   onCleanup(useMetrics());
   const labels = createMemo(() => history().map((h) => new Date(h.time).toLocaleTimeString()));
-  const open = createMemo(() => (incidents.value()?.incidents ?? []).filter((i) => i.status === 'open' && inScope(i.resource.namespace)));
+  const open = createMemo(() => incidents.open() ?? []);
   const healthScore = createMemo(() => {
     const c = counts.value();
     if (!c?.pods || !c.nodes) return undefined;
@@ -77,7 +78,7 @@ export function Dashboard(): JSX.Element {
         <Card title="Deployments" value={counts.value()?.deployments} page="deployments" testId="card-deployments" loading={counts.loading()} />
         <Card title="Services" value={counts.value()?.services} page="services" testId="card-services" loading={counts.loading()} />
         <Card title={namespaces().length ? 'Namespaces chosen' : 'Namespaces'} value={counts.value()?.namespaces} page="namespaces" testId="card-namespaces" loading={counts.loading()} />
-        <Card title="Open incidents" value={incidents.error() ? undefined : open().length} sub={incidents.error()?.notImplemented ? 'not available yet' : undefined} page="incidents" testId="card-incidents" loading={incidents.loading()} />
+        <Card title="Open incidents" value={incidents.counts()?.total} sub={incidents.error() ? 'could not be read' : incidents.counts() ? severityLine(incidents.counts()!.bySeverity) : undefined} page="incidents" testId="card-incidents" loading={!incidents.counts() && !incidents.error()} />
         <Card title="Health" value={healthScore()} sub={healthScore() === undefined ? undefined : `${healthScore()! >= 90 ? 'healthy' : healthScore()! >= 70 ? 'degraded' : 'unhealthy'} · score of 100`} testId="card-health" loading={counts.loading()} />
       </section>
       <Show when={counts.error()}><ErrorState error={counts.error()} retry={counts.reload} what="resource counts" /></Show>
@@ -96,8 +97,8 @@ export function Dashboard(): JSX.Element {
         </div>
         <div class="kg-panel">
           <h2>Recent incidents</h2>
-          <Show when={!incidents.error()} fallback={<ErrorState error={incidents.error()} retry={incidents.reload} what="incidents" />}>
-            <Show when={incidents.value()} fallback={<Loading />}>
+          <Show when={!incidents.error() || incidents.open()} fallback={<ErrorState error={incidents.error()} retry={incidents.reload} what="incidents" />}>
+            <Show when={incidents.open()} fallback={<Loading />}>
               <Show when={open().length} fallback={<Empty title="No open incidents" hint="The incident engine watches every pod, node and workload." />}>
                 <ul class="kg-list" data-testid="recent-incidents">
                   <For each={open().slice(0, 8)}>
@@ -117,6 +118,11 @@ export function Dashboard(): JSX.Element {
       </section>
     </div>
   );
+}
+
+/** "1 critical · 2 high": the severities present, most severe first. */
+export function severityLine(by: Record<Severity, number>): string {
+  return (['critical', 'high', 'medium', 'low'] as Severity[]).filter((s) => by[s]).map((s) => `${by[s]} ${s}`).join(' · ') || 'none';
 }
 
 function Card(p: { title: string; value?: number; sub?: string; page?: string; testId: string; loading: boolean }): JSX.Element {

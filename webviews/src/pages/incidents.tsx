@@ -3,8 +3,8 @@
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
 import { api, namespaces, navigate, route, toast } from '../stores/app';
+import { incidentFeed, inScope } from '../stores/incidents';
 import { createLoader } from '../stores/loader';
-import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { timeAgo } from '../stores/clock';
 import { showExecution } from '../stores/executions';
 import { Badge, Button } from '../ui/button';
@@ -20,25 +20,23 @@ export function Incidents(): JSX.Element {
   const [status, setStatus] = createSignal<'open' | 'resolved' | 'all'>('open');
   const [sev, setSev] = createSignal<Severity[]>([]);
   const [q, setQ] = createSignal('');
-  const list = createLoader<IncidentList>(() => api().call('incidents.list', { status: status(), namespace: oneNamespace() }), { refreshMs: 10_000, key: scopeKey });
+  // Open incidents (and every count) come from the one feed the sidebar and dashboard read; resolved ones are asked for.
+  const feed = incidentFeed();
+  const list = createLoader<IncidentList | undefined>(async () => (status() === 'open' ? undefined : api().call('incidents.list', { status: status() })), { refreshMs: 10_000 });
+  const shown = () => (status() === 'open' ? feed.open() : list.value() && inScope(list.value()!.incidents, namespaces()));
+  const failed = () => (status() === 'open' ? feed.error() : list.error());
   const rows = createMemo(() => {
     const text = q().toLowerCase();
-    return (list.value()?.incidents ?? [])
-      .filter((i) => (status() === 'all' || i.status === status()) && inScope(i.resource.namespace) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
+    return (shown() ?? [])
+      .filter((i) => (status() === 'all' || i.status === status()) && (!sev().length || sev().includes(i.severity)) && (!text || `${i.title} ${i.type} ${i.resource.namespace ?? ''} ${i.resource.name}`.toLowerCase().includes(text)))
       .sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || b.lastSeen.localeCompare(a.lastSeen));
-  });
-  // With namespaces chosen, the chips count what the list can show (the summary counts every namespace).
-  const scopedBySeverity = createMemo(() => {
-    const out: Partial<Record<Severity, number>> = {};
-    for (const i of list.value()?.incidents ?? []) if ((status() === 'all' || i.status === status()) && inScope(i.resource.namespace)) out[i.severity] = (out[i.severity] ?? 0) + 1;
-    return out;
   });
   const selected = () => route().params.id;
   const select = (id?: string) => navigate('incidents', id ? { id } : {});
   const rescan = async () => {
     try {
       await api().call('incidents.refresh', {});
-      await list.reload();
+      await Promise.all([list.reload(), feed.reload()]);
       toast('Incidents rescanned', 'ok');
     } catch (e) {
       toast(`Rescan failed: ${toApiError(e).message}`, 'danger');
@@ -49,20 +47,20 @@ export function Incidents(): JSX.Element {
     <div class="kg-page" data-testid="page-incidents">
       <div class="kg-page-head">
         <h1>Incidents</h1>
-        <Show when={list.value()}>
-          {(l) => (
-            <span class="kg-chips" role="group" aria-label="Filter by severity">
+        <Show when={feed.counts()}>
+          {(c) => (
+            <span class="kg-chips" role="group" aria-label="Filter by severity (open incidents)">
               <For each={['critical', 'high', 'medium', 'low'] as Severity[]}>
                 {(s) => (
                   <button class="kg-chip kg-chip-btn" aria-pressed={sev().includes(s)} onClick={() => toggleSev(s)} data-testid={`sev-${s}`}>
-                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted">{namespaces().length ? scopedBySeverity()[s] ?? 0 : l().summary.bySeverity[s] ?? 0}</span>
+                    <span class={`kg-dot kg-tone-${SEVERITY_TONE[s]}`} /> {s} <span class="kg-muted" data-testid={`sev-${s}-count`}>{c().bySeverity[s]}</span>
                   </button>
                 )}
               </For>
             </span>
           )}
         </Show>
-        <Show when={list.value() && !list.value()?.synced}><Badge tone="warn" title="Detection has not seen every kind yet">syncing</Badge></Show>
+        <Show when={feed.counts() && !feed.synced()}><Badge tone="warn" title="Detection has not seen every kind yet">syncing</Badge></Show>
       </div>
       <div class="kg-toolbar">
         <input class="kg-input kg-grow" type="search" placeholder="Filter incidents" aria-label="Filter incidents" value={q()} onInput={(e) => setQ(e.currentTarget.value)} data-testid="incident-filter" />
@@ -75,8 +73,8 @@ export function Incidents(): JSX.Element {
       </div>
       <div class="kg-split">
         <div class="kg-split-main">
-          <Show when={!list.error()} fallback={<ErrorState error={list.error()} retry={list.reload} what="incidents" />}>
-            <Show when={list.value()} fallback={<Loading label="Loading incidents…" />}>
+          <Show when={!failed() || shown()} fallback={<ErrorState error={failed()} retry={() => void (status() === 'open' ? feed.reload() : list.reload())} what="incidents" />}>
+            <Show when={shown()} fallback={<Loading label="Loading incidents…" />}>
               <Show when={rows().length} fallback={<Empty title={status() === 'open' ? 'No open incidents' : 'No incidents'} hint="Faults such as crash loops, OOM kills and image pull errors appear here as they happen." />}>
                 <table class="kg-simple-table" data-testid="incident-table">
                   <thead><tr><th>Severity</th><th>Incident</th><th>Object</th><th>Seen</th><th>Count</th></tr></thead>
@@ -99,7 +97,7 @@ export function Incidents(): JSX.Element {
           </Show>
         </div>
         <Show when={selected()} keyed>
-          {(id) => <IncidentDetailView id={id} summary={list.value()?.incidents.find((i) => i.id === id)} onClose={() => select()} />}
+          {(id) => <IncidentDetailView id={id} summary={shown()?.find((i) => i.id === id)} onClose={() => select()} />}
         </Show>
       </div>
     </div>

@@ -87,9 +87,12 @@ export function useMetrics(): () => void {
   }
   return () => {
     users--;
-    if (users === 0) {
-      channel?.close();
-      channel = undefined;
-    }
+    // Leaving one metrics page for another (dashboard → nodes) keeps the stream: the next page takes it over.
+    queueMicrotask(() => {
+      if (users === 0 && channel) {
+        channel.close();
+        channel = undefined;
+      }
+    });
   };
 }
