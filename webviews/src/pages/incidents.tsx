@@ -11,6 +11,8 @@ import { Empty, ErrorState, Loading } from '../ui/states';
 import { DiffView } from '../components/diffView';
 import { toApiError, type ApiError } from '../host/apiError';
 import { SEVERITY_TONE } from './dashboard';
+import { FixOutcomeBadge, FixOutcomeCard, FixTrack } from '../components/fixOutcome';
+import '../styles/fixes.css';
 
 const ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
@@ -77,7 +79,7 @@ export function Incidents(): JSX.Element {
                       {(i) => (
                         <tr classList={{ 'kg-active': selected() === i.id }} data-testid="incident-row" tabIndex={0} onClick={() => select(i.id)} onKeyDown={(e) => e.key === 'Enter' && select(i.id)}>
                           <td><Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge></td>
-                          <td><strong>{i.title}</strong><div class="kg-muted">{i.type}</div></td>
+                          <td><strong>{i.title}</strong><div class="kg-muted">{i.type} <FixOutcomeBadge v={i.fixVerification} /></div></td>
                           <td>{i.resource.kind}/{i.resource.namespace ? `${i.resource.namespace}/` : ''}{i.resource.name}</td>
                           <td class="kg-muted">{new Date(i.lastSeen).toLocaleTimeString()}</td>
                           <td>{i.occurrences}</td>
@@ -99,7 +101,8 @@ export function Incidents(): JSX.Element {
 }
 
 function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => void }): JSX.Element {
-  const detail = createLoader<IncidentDetail>(() => api().call('incidents.get', { id: p.id }));
+  // Refreshed while open: a fix's verdict arrives after the fix.
+  const detail = createLoader<IncidentDetail>(() => api().call('incidents.get', { id: p.id }), { refreshMs: 3000 });
   const [fix, setFix] = createSignal<RecommendedFix | undefined>();
   const inc = () => detail.value() ?? (p.summary as IncidentDetail | undefined);
   return (
@@ -117,6 +120,16 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
                 <span class="kg-muted">first seen {new Date(i().firstSeen).toLocaleString()} · {i().occurrences}×</span>
               </p>
               <p>{i().description}</p>
+              <Show when={i().fixVerification}>
+                {(v) => (
+                  <FixOutcomeCard
+                    v={v()}
+                    canFix={(id) => i().status === 'open' && i().recommendedFixes.some((f) => f.id === id)}
+                    onFix={(id) => setFix(i().recommendedFixes.find((f) => f.id === id))}
+                    onUndone={() => void detail.reload()}
+                  />
+                )}
+              </Show>
               <h3>Root cause</h3>
               <p data-testid="root-cause">{i().rootCause}</p>
               <Show when={i().precedingChange}>{(c) => <p class="kg-muted">Preceded by a change: {c().summary} ({new Date(c().time).toLocaleTimeString()})</p>}</Show>
@@ -149,8 +162,9 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
                   <For each={i().recommendedFixes}>
                     {(f) => (
                       <li class="kg-fix">
-                        <div><strong>{f.description}</strong> <Badge tone={f.risk === 'high' ? 'danger' : f.risk === 'medium' ? 'warn' : 'ok'}>risk {f.risk}</Badge></div>
+                        <div><strong>{f.description}</strong> <Badge tone={f.risk === 'high' ? 'danger' : f.risk === 'medium' ? 'warn' : 'ok'}>risk {f.risk}</Badge> <FixTrack track={f.track} /></div>
                         <code class="kg-muted">{f.preview}</code>
+                        <Show when={f.rationale}>{(r) => <p class="kg-muted kg-fix-rationale" data-testid="fix-rationale">{r()}</p>}</Show>
                         <div><Button onClick={() => setFix(f)} testId="fix-preview">Preview fix</Button></div>
                       </li>
                     )}

@@ -7,6 +7,7 @@ import { createLoader } from '../stores/loader';
 import { Button } from '../ui/button';
 import { ErrorState, Loading } from '../ui/states';
 import { toApiError } from '../host/apiError';
+import { FixVerificationSetting } from '../components/fixVerificationSetting';
 
 export function Settings(): JSX.Element {
   const settings = createLoader<SettingsDto>(() => api().call('settings.get', {}));
@@ -53,6 +54,10 @@ export function Settings(): JSX.Element {
             </form>
           </Show>
         </Show>
+      </section>
+      <section class="kg-panel">
+        <h2>Verified fixes</h2>
+        <Show when={settings.value()}>{(s) => <FixVerificationSetting seconds={s().fixVerificationSeconds} onSaved={(n) => settings.set({ ...s(), fixVerificationSeconds: n })} />}</Show>
       </section>
       <section class="kg-panel">
         <h2>Database backup</h2>
