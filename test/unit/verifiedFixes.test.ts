@@ -65,7 +65,7 @@ describe('fix verdicts', () => {
     const r = judge(v(), obs({ recurrences: [oom] }), at(6));
     assert.ok(r && 'outcome' in r);
     assert.equal(r.outcome, 'did_not_help');
-    assert.equal(r.summary, `It happened again after the fix: ${oom.message}`);
+    assert.equal(r.summary, `It happened again after the fix: ${oom.message}.`);
     assert.deepEqual(r.evidence, [oom]);
   });
 

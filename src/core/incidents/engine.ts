@@ -166,7 +166,8 @@ export class IncidentEngine {
         if (inc.severity === 'critical' || inc.severity === 'high') {
           void this.o.store.addNotification({ severity: inc.severity, title: inc.title, message: inc.rootCause, source: 'incidents', incidentId: inc.id, context: inc.context }).catch(() => undefined);
         }
-      } else if (ch.what === 'resolved' && (inc.severity === 'critical' || inc.severity === 'high')) {
+      } else if (ch.what === 'resolved' && (inc.severity === 'critical' || inc.severity === 'high') && inc.fixVerification?.outcome !== 'verifying') {
+        // While a fix is being verified its verdict is the notification: a clear right after a fix may not last.
         void this.o.store.addNotification({ severity: 'info', title: `Resolved: ${inc.title}`, message: 'The condition cleared by itself or after a fix.', source: 'incidents', incidentId: inc.id, context: inc.context }).catch(() => undefined);
       }
       if (ch.what !== 'resolved') {

@@ -36,10 +36,10 @@ export function judge(v: FixVerification, o: Observation, now: number): Verdict 
   const w = v.windowSeconds * 1000;
   const applied = Date.parse(v.appliedAt);
   if (o.worse.length) {
-    return { outcome: 'made_worse', summary: `After the fix, new failures appeared on ${refText(v.target)}: ${o.worse[0].message}`, evidence: [...o.worse, ...o.recurrences].slice(0, 10) };
+    return { outcome: 'made_worse', summary: `After the fix, new failures appeared on ${refText(v.target)}: ${o.worse[0].message}.`, evidence: [...o.worse, ...o.recurrences].slice(0, 10) };
   }
   if (o.recurrences.length) {
-    return { outcome: 'did_not_help', summary: `It happened again after the fix: ${o.recurrences[0].message}`, evidence: o.recurrences.slice(0, 10) };
+    return { outcome: 'did_not_help', summary: `It happened again after the fix: ${o.recurrences[0].message}.`, evidence: o.recurrences.slice(0, 10) };
   }
   if (o.open && v.clearedAt) {
     return { outcome: 'did_not_help', summary: `The condition cleared at ${v.clearedAt.slice(11, 19)} UTC but came back within ${fmtWindow(v.windowSeconds)}.`, evidence: [{ time: new Date(now).toISOString(), type: 'Warning', reason: 'Recurred', message: 'the incident reopened during verification', object: v.target }] };
