@@ -24,9 +24,6 @@ describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', func
   before(async function () {
     this.timeout(180_000);
     ({ server, browser, page } = await openDemoBrowser('verified-fixes', pageErrors));
-    // A short verification window, as a user can set in Settings → Verified fixes.
-    const r = await fetch(`${server.base}/api/settings`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ fixVerificationSeconds: 10 }) });
-    assert.equal(r.status, 200);
   });
 
   after(async () => {
@@ -34,9 +31,24 @@ describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', func
     server?.proc.kill('SIGTERM');
   });
 
-  it('shows the sizing rule on the recommended fix', async () => {
+  it('sets a short verification window in Settings, refusing what is not a number of seconds', async () => {
     await page.goto(server.url);
     await page.getByTestId('page-dashboard').waitFor();
+    await page.goto(`${server.base}/#/settings`);
+    const form = page.getByTestId('fix-verification-setting');
+    const field = form.getByTestId('fix-verification-seconds');
+    await field.fill('abc');
+    await form.getByRole('alert').filter({ hasText: 'Use a whole number of seconds, such as 300.' }).waitFor();
+    assert.equal(await form.getByRole('button', { name: 'Save window' }).isDisabled(), true);
+    await field.fill('2');
+    await form.getByRole('alert').filter({ hasText: 'At least 5 seconds.' }).waitFor();
+    await field.fill('10');
+    await field.press('Enter');
+    await page.getByText('Verification window saved').waitFor();
+    assert.equal(await form.getByRole('alert').count(), 0);
+  });
+
+  it('shows the sizing rule on the recommended fix', async () => {
     await page.goto(`${server.base}/#/incidents`);
     await page.getByTestId('incident-row').filter({ hasText: 'Container OOMKilled: data/warehouse-loader' }).first().click({ timeout: 90_000 });
     const fix = detail().getByTestId('fixes').locator('li', { hasText: "Increase memory limit of 'loader' to 768Mi" });

@@ -1,6 +1,6 @@
 // Verified fixes on screen: what KubeGraf saw after a fix (on the incident, in its list row, in the execution panel),
 // the evidence and the next steps, and each fix's track record.
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createSignal, For, Index, Show, type JSX } from 'solid-js';
 import type { FixOutcome, FixTrackRecord, FixVerification } from '../../../src/shared/incidents';
 import { api, toast } from '../stores/app';
 import { showExecution } from '../stores/executions';
@@ -70,27 +70,27 @@ export function FixOutcomeCard(p: { v: FixVerification; canFix: (fixId: string) 
       <Show when={p.v.evidence.length}>
         <h4>Evidence</h4>
         <ul class="kg-fix-evidence" data-testid="fix-outcome-evidence">
-          <For each={p.v.evidence}>
+          <Index each={p.v.evidence}>
             {(e) => (
               <li>
-                <Show when={e.time}>{(t) => <span class="kg-muted">{clock(t())} </span>}</Show>
-                <Badge tone={e.type === 'Warning' ? 'warn' : 'muted'}>{e.reason}</Badge> {e.message}
+                <Show when={e().time}>{(t) => <span class="kg-muted">{clock(t())} </span>}</Show>
+                <Badge tone={e().type === 'Warning' ? 'warn' : 'muted'}>{e().reason}</Badge> {e().message}
               </li>
             )}
-          </For>
+          </Index>
         </ul>
       </Show>
       <Show when={p.v.nextSteps.length}>
         <h4>Next step</h4>
         <div class="kg-toolbar kg-fix-next">
           <For each={p.v.nextSteps}>
-            {(s) =>
-              s.kind === 'fix' ? (
-                <Button variant="primary" disabled={!p.canFix(s.fixId)} title={p.canFix(s.fixId) ? undefined : 'The incident is no longer open'} onClick={() => p.onFix(s.fixId)} testId="fix-next-step">
-                  Preview: {s.label}
+            {(step) =>
+              step.kind === 'fix' ? (
+                <Button variant="primary" disabled={!p.canFix(step.fixId)} title={p.canFix(step.fixId) ? undefined : 'The incident is no longer open'} onClick={() => p.onFix(step.fixId)} testId="fix-next-step">
+                  Preview: {step.label}
                 </Button>
               ) : (
-                <Button onClick={() => setUndo(s)} testId="fix-undo">
+                <Button onClick={() => setUndo(step)} testId="fix-undo">
                   Undo the fix
                 </Button>
               )

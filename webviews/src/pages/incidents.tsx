@@ -1,6 +1,6 @@
 // Incidents by severity; detail with evidence, root cause, timeline and recommended fixes; a fix preview shows the
 // diff (server dry run) and the permission check, and applying it streams into the execution panel.
-import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Index, onCleanup, Show, type JSX } from 'solid-js';
 import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
 import { api, navigate, route, toast } from '../stores/app';
 import { createLoader } from '../stores/loader';
@@ -101,8 +101,10 @@ export function Incidents(): JSX.Element {
 }
 
 function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => void }): JSX.Element {
-  // Refreshed while open: a fix's verdict arrives after the fix.
-  const detail = createLoader<IncidentDetail>(() => api().call('incidents.get', { id: p.id }), { refreshMs: 3000 });
+  const detail = createLoader<IncidentDetail>(() => api().call('incidents.get', { id: p.id }));
+  // A fix's verdict arrives after the fix: refreshed while one is being verified.
+  const verifying = setInterval(() => detail.value()?.fixVerification?.outcome === 'verifying' && void detail.reload(), 3000);
+  onCleanup(() => clearInterval(verifying));
   const [fix, setFix] = createSignal<RecommendedFix | undefined>();
   const inc = () => detail.value() ?? (p.summary as IncidentDetail | undefined);
   return (
@@ -159,16 +161,17 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
               <h3>Recommended fixes</h3>
               <Show when={i().recommendedFixes.length} fallback={<p class="kg-muted">No automatic fix for this incident; see the runbook.</p>}>
                 <ul class="kg-list" data-testid="fixes">
-                  <For each={i().recommendedFixes}>
+                  {/* Index, not For: a refresh while a fix is verified updates the rows in place, keeping focus. */}
+                  <Index each={i().recommendedFixes}>
                     {(f) => (
                       <li class="kg-fix">
-                        <div><strong>{f.description}</strong> <Badge tone={f.risk === 'high' ? 'danger' : f.risk === 'medium' ? 'warn' : 'ok'}>risk {f.risk}</Badge> <FixTrack track={f.track} /></div>
-                        <code class="kg-muted">{f.preview}</code>
-                        <Show when={f.rationale}>{(r) => <p class="kg-muted kg-fix-rationale" data-testid="fix-rationale">{r()}</p>}</Show>
-                        <div><Button onClick={() => setFix(f)} testId="fix-preview">Preview fix</Button></div>
+                        <div><strong>{f().description}</strong> <Badge tone={f().risk === 'high' ? 'danger' : f().risk === 'medium' ? 'warn' : 'ok'}>risk {f().risk}</Badge> <FixTrack track={f().track} /></div>
+                        <code class="kg-muted">{f().preview}</code>
+                        <Show when={f().rationale}>{(r) => <p class="kg-muted kg-fix-rationale" data-testid="fix-rationale">{r()}</p>}</Show>
+                        <div><Button onClick={() => setFix(f())} testId="fix-preview">Preview fix</Button></div>
                       </li>
                     )}
-                  </For>
+                  </Index>
                 </ul>
               </Show>
               <Show when={detail.value()?.runbook}>
