@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
 
 describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', function () {
-  this.timeout(240_000);
+  this.timeout(400_000);
   let server: WebDemo;
   let browser: Browser;
   let page: Page;
@@ -42,7 +42,7 @@ describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', func
     assert.equal(await form.getByRole('button', { name: 'Save window' }).isDisabled(), true);
     await field.fill('2');
     await form.getByRole('alert').filter({ hasText: 'At least 5 seconds.' }).waitFor();
-    await field.fill('10');
+    await field.fill('20');
     await field.press('Enter');
     await page.getByText('Verification window saved').waitFor();
     assert.equal(await form.getByRole('alert').count(), 0);
@@ -92,7 +92,7 @@ describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', func
     await page.getByTestId('fix-diff').filter({ hasText: '1152Mi' }).waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=fix-apply]:not([disabled])').click({ timeout: 30_000 });
     await outcome('resolved').waitFor({ timeout: 150_000 });
-    assert.match((await outcome('resolved').textContent()) ?? '', /The fix worked.*Increase memory limit of 'loader' to 1152Mi.*stayed clear for 10 s/);
+    assert.match((await outcome('resolved').textContent()) ?? '', /The fix worked.*Increase memory limit of 'loader' to 1152Mi.*stayed clear for 20 s/);
     await shot('resolved');
     assert.deepEqual(pageErrors, []);
   });

@@ -87,6 +87,7 @@ export class IncidentEngine {
   private readonly records = new Map<string, Incident>();
   private readonly enriching = new Map<string, number>();
   private readonly declinedLogged = new Set<string>();
+  private readonly remediating = new Set<string>();
   private readonly opts: RuleOptions;
   private closed = false;
 
@@ -566,12 +567,17 @@ export class IncidentEngine {
     const hourAgo = new Date(Date.now() - 3600_000).toISOString();
     const taken = this.o.store.decisions(500).filter((d) => d.decision === 'taken' && d.time >= hourAgo).length;
     if (taken >= p.maxActionsPerHour) return decline(`rate limit: ${taken} automatic actions in the last hour (max ${p.maxActionsPerHour})`, fix.action);
+    // One attempt at a time per incident: detector updates arrive while the fix is being planned and applied.
+    if (this.remediating.has(inc.id)) return;
+    this.remediating.add(inc.id);
     this.declinedLogged.add(`${inc.id}|taken`);
     try {
       const ex = await this.applyFix(inc.id, fix.id, 'auto-remediation');
       await this.decide(w, inc, 'taken', ex.status === 'succeeded' ? `policy allows ${fix.action} in ${ns ?? 'the cluster'}; applied` : `policy allows ${fix.action}; the attempt failed: ${ex.error}`, fix.action, ex.id);
     } catch (e) {
       await decline(`could not apply ${fix.action}: ${toKubeError(e).message}`, fix.action);
+    } finally {
+      this.remediating.delete(inc.id);
     }
   }
 
