@@ -189,7 +189,9 @@ function describe(f: Finding): string {
   const e = f.evidence;
   if (f.type === 'oom_killed') return `was OOMKilled again${e.memoryLimit ? ` at its ${e.memoryLimit} limit` : ''} (exit code ${e.exitCode ?? 137})${e.containerName ? `, container ${e.containerName}` : ''}`;
   const cause = f.rootCause.replace(/\.$/, '');
-  return `${f.title.split(':')[0].toLowerCase()}: ${cause.charAt(0).toLowerCase()}${cause.slice(1)}`;
+  // "Pod crash loop in ns/pod" or "Image cannot be pulled: ns/name (c)": the kind of failure, without the names.
+  const what = f.title.split(':')[0].replace(/ in \S+$/, '').toLowerCase();
+  return `${what}: ${cause.charAt(0).toLowerCase()}${cause.slice(1)}`;
 }
 
 const sameRef = (a: ObjectRef, b: ObjectRef) => a.kind === b.kind && (a.namespace ?? '') === (b.namespace ?? '') && a.name === b.name;
