@@ -194,5 +194,10 @@ describe('a fix that made it worse', function () {
     assert.equal(v.nextSteps[0]?.kind, 'undo');
     assert.deepEqual(r.store.fixTrackRecords('pod_crash_loop').get('rollback'), { action: 'rollback', resolved: 0, didNotHelp: 0, madeWorse: 1, successRate: 0 });
     await eventually(async () => (await INCIDENT_HANDLERS['notifications.list']({}, r.deps, caller)).notifications.some((x) => x.incidentId === inc.id && x.severity === 'critical' && /^Fix made it worse:/.test(x.title)), 10_000);
+    // The offered undo puts the workload back as it was before the fix.
+    const undo = v.nextSteps[0] as { executionId: string };
+    const undone = await INCIDENT_HANDLERS['incidents.fixApply']({ undoExecutionId: undo.executionId, confirm: true }, r.deps, caller);
+    assert.equal(undone.status, 'succeeded', undone.error);
+    assert.equal((await kubectlOk(r.sim, ['get', 'deployment', '-n', 'shop', 'flaky', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).trim(), 'ghcr.io/acme/flaky:1.1');
   });
 });

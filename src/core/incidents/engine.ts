@@ -479,11 +479,18 @@ export class IncidentEngine {
     try {
       // The recorded object carries no resourceVersion: take the live one so the replace is not refused as stale.
       const t = prev.undo.target;
-      const live = await actions.get(t.kind, t.namespace, t.name);
       const { load, dump } = await import('js-yaml');
       const obj = load(prev.undo.yaml) as KObject;
-      obj.metadata.resourceVersion = live.metadata.resourceVersion;
-      await actions.apply(dump(obj), t.namespace);
+      // Controllers write status all the time: a replace refused as stale is tried again with the new version.
+      for (let attempt = 1; ; attempt++) {
+        obj.metadata.resourceVersion = (await actions.get(t.kind, t.namespace, t.name)).metadata.resourceVersion;
+        try {
+          await actions.apply(dump(obj), t.namespace);
+          break;
+        } catch (e) {
+          if (toKubeError(e).code !== 'conflict' || attempt >= 5) throw e;
+        }
+      }
       this.executions.line(ex, `re-applied ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
       return this.executions.finish(ex, true, { resourcesChanged: 1 });
     } catch (e) {
