@@ -116,8 +116,58 @@ export interface RecommendedFix {
   /** One line, e.g. `spec.template.spec.containers[0].resources.limits.memory: 256Mi -> 512Mi`. */
   preview: string;
   target: ObjectRef;
-  /** Ranking score; feedback moves it. */
+  /** Ranking score; feedback and verified outcomes move it. */
   score: number;
+  /** Why this change, and how its numbers were chosen (e.g. the memory sizing rule). */
+  rationale?: string;
+  /** How this kind of fix (action, for this incident type) turned out when KubeGraf verified it before. */
+  track?: FixTrackRecord;
+}
+
+/** Verified outcomes of one fix action for one incident type, across targets and clusters. */
+export interface FixTrackRecord {
+  action: FixAction;
+  resolved: number;
+  didNotHelp: number;
+  madeWorse: number;
+  /** resolved / (resolved + didNotHelp + madeWorse); absent before the first verdict. */
+  successRate?: number;
+}
+
+/**
+ * After a fix is applied KubeGraf watches its target: `verifying` until the condition has cleared and stayed clear
+ * for the verification window (`resolved`), or it comes back on objects made after the fix or never clears
+ * (`did_not_help`), or new failures appear on the target (`made_worse`). `superseded`: another fix was applied to the
+ * same incident before a verdict.
+ */
+export type FixOutcome = 'verifying' | 'resolved' | 'did_not_help' | 'made_worse' | 'superseded';
+
+/** A next step offered when a fix did not help: another (e.g. larger) fix, or undoing this one. */
+export type FixNextStep = { kind: 'fix'; fixId: string; label: string } | { kind: 'undo'; executionId: string; label: string };
+
+export interface FixVerification {
+  executionId: string;
+  incidentId: string;
+  context: string;
+  incidentType: IncidentType;
+  fixId?: string;
+  action: FixAction;
+  /** The fix's description as the user saw it. */
+  description: string;
+  target: ObjectRef;
+  initiator: 'user' | 'auto-remediation';
+  appliedAt: string;
+  /** How long the condition must stay clear to count as resolved. */
+  windowSeconds: number;
+  outcome: FixOutcome;
+  /** When the condition cleared (if it did). */
+  clearedAt?: string;
+  decidedAt?: string;
+  /** One sentence in plain words: what KubeGraf saw. */
+  summary: string;
+  /** What the verdict rests on: the failures after the fix, with times and objects. */
+  evidence: EvidenceEvent[];
+  nextSteps: FixNextStep[];
 }
 
 export interface Incident {
@@ -141,6 +191,8 @@ export interface Incident {
   occurrences: number;
   /** Spec's field: when the incident was last (re)opened. */
   timestamp: string;
+  /** The latest fix applied to it and what KubeGraf saw afterwards. */
+  fixVerification?: FixVerification;
 }
 
 export interface IncidentSummary {
@@ -163,12 +215,14 @@ export interface IncidentList {
 export interface IncidentHistoryEntry {
   incidentId: string;
   time: string;
-  event: 'opened' | 'updated' | 'resolved' | 'reopened' | 'fix_applied' | 'feedback';
+  event: 'opened' | 'updated' | 'resolved' | 'reopened' | 'fix_applied' | 'fix_verified' | 'feedback';
   detail: string;
 }
 
 export interface IncidentDetail extends Incident {
   history: IncidentHistoryEntry[];
+  /** Every fix applied to it, newest first, with its verified outcome. */
+  verifications?: FixVerification[];
   runbook?: Runbook;
   similar: SimilarIncident[];
 }
@@ -220,6 +274,8 @@ export interface Execution {
   summary: { duration: number; exitCode: number | null; resourcesChanged: number };
   undo?: UndoInfo;
   error?: string;
+  /** For a fix that succeeded: whether it helped, once KubeGraf has watched the target (see FixVerification). */
+  verification?: FixVerification;
 }
 
 /** Messages on `/api/execution/stream`. */
@@ -228,6 +284,7 @@ export type ExecutionStreamMessage =
   | { type: 'started'; execution: Execution }
   | { type: 'output'; executionId: string; time: string; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'status'; executionId: string; status: ExecutionStatus; summary: Execution['summary']; error?: string }
+  | { type: 'verification'; executionId: string; verification: FixVerification }
   | { type: 'error'; error: { code: string; message: string } };
 
 export interface RemediationPolicy {

@@ -2,7 +2,7 @@
 // simulated time around each pod's requests, with a leaking container for the OOM fault.
 import type { ServerResponse } from 'node:http';
 import type { ResourceRequest, SimContext } from './context';
-import { containerFault, LOAD_ANNOTATION } from './controllers/faults';
+import { containerFault, FAULT_CONTAINER_ANNOTATION, LOAD_ANNOTATION, memoryNeed } from './controllers/faults';
 import { formatMemory, parseQuantity } from './controllers/quantity';
 import { fieldAllowed, parseFieldSelector, parseLabelSelector } from './selectors';
 import type { KObj } from './store';
@@ -37,9 +37,14 @@ export function containerUsage(pod: KObj, c: { name: string; resources?: { reque
   let memory = memReq * (0.45 + 0.3 * h2) * (1 + 0.04 * Math.sin(tSec / 300 + h1 * 6.28));
   const memLimit = parseQuantity(lim.memory);
   const fault = containerFault(pod.metadata.annotations, pod.spec?.containers ?? [], c.name);
+  const target = pod.metadata.annotations?.[FAULT_CONTAINER_ANNOTATION] ?? pod.spec?.containers?.[0]?.name;
+  const need = target === c.name ? memoryNeed(pod.metadata.annotations, c) : 0;
   if (fault === 'oomkill' && memLimit) {
     // Leaks from 60% to the limit over each crash cycle.
     memory = memLimit * (0.6 + 0.39 * ((tSec / 13 + h1) % 1));
+  } else if (need) {
+    // Enough memory: it settles just under what it needs.
+    memory = need * (0.9 + 0.04 * Math.sin(tSec / 40 + h1 * 6.28));
   } else if (memLimit) memory = Math.min(memory, memLimit * 0.92);
   if (fault === 'crashloop') cpu *= 0.2;
   return { cpu: Math.max(cpu, 0.0005), memory: Math.max(memory, 2 * MI) };

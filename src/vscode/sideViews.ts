@@ -14,6 +14,9 @@ export interface IncidentSource {
 
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
+/** What the Incidents view says after a fix (superseded fixes say nothing). */
+const FIX_OUTCOME: Partial<Record<NonNullable<Incident['fixVerification']>['outcome'], string>> = { verifying: 'checking fix', resolved: 'fix worked', did_not_help: 'fix did not help', made_worse: 'fix made it worse' };
+
 type IncidentNode = { type: 'severity'; severity: Severity; count: number } | { type: 'incident'; incident: Incident } | { type: 'message'; text: string };
 
 const SEVERITY_ICON: Record<Severity, vscode.ThemeIcon> = {
@@ -91,6 +94,11 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}`;
     t.tooltip = new vscode.MarkdownString(`**${i.title}**\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`);
     t.iconPath = SEVERITY_ICON[i.severity];
+    const fix = i.fixVerification;
+    if (fix && FIX_OUTCOME[fix.outcome]) {
+      t.description = `${String(t.description ?? '')} · ${FIX_OUTCOME[fix.outcome]}`;
+      (t.tooltip as vscode.MarkdownString).appendText(`\n\nLast fix: ${fix.description}: ${FIX_OUTCOME[fix.outcome]}. ${fix.summary}`);
+    }
     t.contextValue = `kgIncident${i.recommendedFixes.length ? ' hasFix' : ''}`;
     t.command = { command: 'kubegraf.showIncident', title: 'Show Incident Details', arguments: [i] };
     return t;

@@ -85,7 +85,7 @@ describe('incident rules', () => {
     assert.equal(signatureOf(a), signatureOf(b));
   });
 
-  it('recommends a memory limit from the observed peak', () => {
+  it('recommends a memory limit from the limit at the kill, or a peak above it', () => {
     assert.equal(formatMi(recommendMemory(256 * 1024 * 1024, 300 * 1024 * 1024)), '512Mi');
     assert.equal(formatMi(recommendMemory(512 * 1024 * 1024, undefined)), '768Mi');
   });

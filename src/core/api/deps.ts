@@ -62,7 +62,8 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
   }
   const store = await KubeGrafStore.open({ dataDir: o.dataDir });
   const metrics = new MetricsEngine({ kube, store });
-  const incidents = new IncidentEngine({ kube, store, metrics });
+  const settings = new SettingsStore(o.dataDir);
+  const incidents = new IncidentEngine({ kube, store, metrics, verifyWindowSeconds: async () => (await settings.get()).fixVerificationSeconds });
   if (o.autoRemediation) await incidents.setPolicy({ enabled: true });
   const deps: ApiDeps = {
     kube,
@@ -70,7 +71,7 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
     metrics,
     store,
     lists: new ListKeeper(kube),
-    settings: new SettingsStore(o.dataDir),
+    settings,
     accounts: o.accounts,
     dataDir: o.dataDir,
     version: o.version ?? '0.1.0',

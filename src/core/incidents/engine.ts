@@ -20,6 +20,8 @@ import type {
   FixAction,
   IncidentType,
   Feedback,
+  FixVerification,
+  RecommendedFix,
 } from '../../shared/incidents';
 import type { KubeEngine } from '../kube/engine';
 import type { KObject } from '../kube/descriptors';
@@ -33,6 +35,7 @@ import { DEFAULT_RULE_OPTIONS, type Finding, type RuleOptions } from './rules';
 import { SHIPPED_RUNBOOKS } from './runbooks';
 import { ContextWatcher } from './watcher';
 import { similarIncidents } from './learning';
+import { DEFAULT_VERIFY_WINDOW_SECONDS, nextSteps, Verifications } from './verification';
 
 /** What the metrics engine tells incidents (peaks for OOM fixes and insights, series for predictions). */
 export interface MetricsFacts {
@@ -49,6 +52,11 @@ export interface IncidentEngineOptions {
   sweepMs?: number;
   /** Read container logs as evidence (default true). */
   logs?: boolean;
+  /**
+   * How long (seconds) a fixed condition must stay clear before the fix counts as resolved; read when a fix is
+   * applied (the dashboard's "fix verification window" setting). Default 300.
+   */
+  verifyWindowSeconds?: number | (() => number | undefined | Promise<number | undefined>);
 }
 
 export interface IncidentEngineEvents extends Record<string, unknown> {
@@ -71,18 +79,22 @@ const POD_TYPES = new Set<IncidentType>(['pod_crash_loop', 'oom_killed', 'image_
 export class IncidentEngine {
   readonly events = new Emitter<IncidentEngineEvents>();
   readonly executions: Executions;
+  /** Fixes applied and being watched for their outcome. */
+  readonly verifications: Verifications;
   private readonly watchers = new Map<string, ContextWatcher>();
   private readonly starting = new Map<string, Promise<ContextWatcher>>();
   /** Every incident we know (open and resolved), by id. */
   private readonly records = new Map<string, Incident>();
   private readonly enriching = new Map<string, number>();
   private readonly declinedLogged = new Set<string>();
+  private readonly remediating = new Set<string>();
   private readonly opts: RuleOptions;
   private closed = false;
 
   constructor(private readonly o: IncidentEngineOptions) {
     this.opts = { ...DEFAULT_RULE_OPTIONS, ...(o.rules ?? {}) };
     this.executions = new Executions(o.store);
+    this.verifications = new Verifications({ store: o.store, record: (id) => this.records.get(id), decided: (v) => this.onVerified(v) });
     for (const i of o.store.incidents({ limit: 5000 })) this.records.set(i.id, i);
   }
 
@@ -155,7 +167,8 @@ export class IncidentEngine {
         if (inc.severity === 'critical' || inc.severity === 'high') {
           void this.o.store.addNotification({ severity: inc.severity, title: inc.title, message: inc.rootCause, source: 'incidents', incidentId: inc.id, context: inc.context }).catch(() => undefined);
         }
-      } else if (ch.what === 'resolved' && (inc.severity === 'critical' || inc.severity === 'high')) {
+      } else if (ch.what === 'resolved' && (inc.severity === 'critical' || inc.severity === 'high') && inc.fixVerification?.outcome !== 'verifying') {
+        // While a fix is being verified its verdict is the notification: a clear right after a fix may not last.
         void this.o.store.addNotification({ severity: 'info', title: `Resolved: ${inc.title}`, message: 'The condition cleared by itself or after a fix.', source: 'incidents', incidentId: inc.id, context: inc.context }).catch(() => undefined);
       }
       if (ch.what !== 'resolved') {
@@ -163,6 +176,7 @@ export class IncidentEngine {
         void this.considerRemediation(w, inc);
       }
     }
+    if (this.verifications.forContext(w.context)) void this.verifications.check(w).catch(() => undefined);
   }
 
   /** Rebuilds open incidents whose fixes or root cause changed because other caches caught up. */
@@ -235,13 +249,19 @@ export class IncidentEngine {
       timestamp: reopened || !prev ? new Date(live.lastSeen).toISOString() : prev.timestamp,
     };
     live.occurrences = inc.occurrences;
+    if (prev?.fixVerification) inc.fixVerification = prev.fixVerification;
     const change = this.precedingChange(w, inc);
     if (change) {
       inc.precedingChange = change;
       if (change.category === 'rollout' || change.category === 'config') inc.rootCause += ` It started after a change: ${change.summary} (${change.time}).`;
     }
-    inc.recommendedFixes = recommendFixes(inc, w.view, this.o.store.fixScores(inc.type));
+    inc.recommendedFixes = this.fixesFor(w, inc);
     return inc;
+  }
+
+  /** Ranked by feedback and verified outcomes, each with its track record. */
+  private fixesFor(w: ContextWatcher, inc: Pick<Incident, 'type' | 'resource' | 'evidence'>): RecommendedFix[] {
+    return recommendFixes(inc, w.view, this.o.store.fixScores(inc.type), this.o.store.fixTrackRecords(inc.type));
   }
 
   /** Warning events about the incident's objects, newest last, as evidence. */
@@ -320,7 +340,7 @@ export class IncidentEngine {
       const peak = this.o.metrics.peakMemory(w.context, inc.resource.namespace, pods, inc.evidence.containerName);
       if (peak && peak !== inc.evidence.observedPeakBytes) {
         inc.evidence.observedPeakBytes = peak;
-        fixes = recommendFixes(inc, w.view, this.o.store.fixScores(inc.type));
+        fixes = this.fixesFor(w, inc);
         changed = true;
       }
     }
@@ -370,7 +390,7 @@ export class IncidentEngine {
   detail(id: string): IncidentDetail {
     const inc = this.incident(id);
     if (!inc) throw new KubeError('notFound', `no incident with id "${id}"`);
-    return { ...inc, history: this.o.store.history(id), runbook: this.runbook(inc.type), similar: similarIncidents(inc, this.allIncidents(), this.o.store.feedbackBySignature()).slice(0, 10) };
+    return { ...inc, history: this.o.store.history(id), verifications: this.o.store.fixOutcomes({ incidentId: id, limit: 50 }), runbook: this.runbook(inc.type), similar: similarIncidents(inc, this.allIncidents(), this.o.store.feedbackBySignature()).slice(0, 10) };
   }
 
   allIncidents(): Incident[] {
@@ -410,20 +430,35 @@ export class IncidentEngine {
   async applyFix(id: string, fixId: string | undefined, initiator: Execution['initiator'] = 'user'): Promise<Execution> {
     const { inc, fix } = this.fixOf(id, fixId);
     const actions = this.o.kube.actions(inc.context);
-    const plan = await planFix(fix, inc, actions, inc.evidence.observedPeakBytes);
+    let plan = await planFix(fix, inc, actions, inc.evidence.observedPeakBytes);
     const allowed = await actions.canI(plan.permission);
     if (!allowed) throw new KubeError('forbidden', `cannot apply "${fix.description}": ${notAllowed(plan.permission)}`, { permission: plan.permission });
+    const w = this.watchers.get(inc.context);
+    const baseline = this.verifications.baseline(w, fix.target.namespace ?? inc.resource.namespace);
     const ex = await this.executions.start({ context: inc.context, action: fix.action, incidentId: inc.id, fixId: fix.id, target: fix.target, initiator });
     this.executions.line(ex, `$ ${plan.describe}`);
     this.executions.line(ex, `permission ${plan.permission.verb} ${plan.permission.group ? `${plan.permission.resource}.${plan.permission.group}` : plan.permission.resource}: allowed (SelfSubjectAccessReview)`);
     try {
-      await plan.run(actions);
+      // Controllers write the target's status all the time: a replace refused as stale is planned again on the
+      // fresh object (the same change), as kubectl retries on conflict.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await plan.run(actions);
+          break;
+        } catch (e) {
+          if (toKubeError(e).code !== 'conflict' || attempt >= 5) throw e;
+          plan = await planFix(fix, inc, actions, inc.evidence.observedPeakBytes);
+        }
+      }
       this.executions.line(ex, `applied: ${fix.preview}`);
       const check = await plan.verify(actions);
       this.executions.line(ex, `read back: ${check}`);
       if (plan.undo) this.executions.line(ex, `undo: ${plan.undo.description}`);
+      const window = await this.windowSeconds();
+      if (w) this.executions.line(ex, `verify: KubeGraf watches ${fix.target.kind} ${fix.target.namespace ? `${fix.target.namespace}/` : ''}${fix.target.name} and reports whether the fix helped (the condition must stay clear for ${window} s)`);
       const done = await this.executions.finish(ex, true, { resourcesChanged: 1, ...(plan.undo ? { undo: { description: plan.undo.description, yaml: plan.undo.yaml, target: fix.target } } : { undo: { description: 'a deleted pod cannot be brought back; its controller replaces it', target: fix.target } }) });
       await this.o.store.addHistory({ incidentId: inc.id, time: new Date().toISOString(), event: 'fix_applied', detail: `${fix.description} (execution ${ex.id}, by ${initiator})` });
+      if (w) await this.beginVerification(done, inc, fix, window, baseline);
       return done;
     } catch (e) {
       const k = toKubeError(e);
@@ -438,16 +473,24 @@ export class IncidentEngine {
     if (!prev) throw new KubeError('notFound', `no execution "${executionId}"`);
     if (!prev.undo?.yaml) throw new KubeError('unsupported', `execution ${executionId} cannot be undone: ${prev.undo?.description ?? 'no undo recorded'}`);
     const actions = this.o.kube.actions(prev.context);
+    if (prev.incidentId && this.verifications.get(prev.id)) await this.verifications.supersede(prev.incidentId, 'The fix was undone before a verdict.');
     const ex = await this.executions.start({ context: prev.context, action: `undo:${prev.action}`, incidentId: prev.incidentId, target: prev.target, initiator: 'user' });
     this.executions.line(ex, `$ ${prev.undo.description}`);
     try {
       // The recorded object carries no resourceVersion: take the live one so the replace is not refused as stale.
       const t = prev.undo.target;
-      const live = await actions.get(t.kind, t.namespace, t.name);
       const { load, dump } = await import('js-yaml');
       const obj = load(prev.undo.yaml) as KObject;
-      obj.metadata.resourceVersion = live.metadata.resourceVersion;
-      await actions.apply(dump(obj), t.namespace);
+      // Controllers write status all the time: a replace refused as stale is tried again with the new version.
+      for (let attempt = 1; ; attempt++) {
+        obj.metadata.resourceVersion = (await actions.get(t.kind, t.namespace, t.name)).metadata.resourceVersion;
+        try {
+          await actions.apply(dump(obj), t.namespace);
+          break;
+        } catch (e) {
+          if (toKubeError(e).code !== 'conflict' || attempt >= 5) throw e;
+        }
+      }
       this.executions.line(ex, `re-applied ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
       return this.executions.finish(ex, true, { resourcesChanged: 1 });
     } catch (e) {
@@ -508,8 +551,16 @@ export class IncidentEngine {
     const ns = inc.resource.namespace;
     if (this.protectedNamespace(w, ns, p)) return decline(`namespace ${ns} is protected`);
     if (p.namespaces.length && (!ns || !p.namespaces.includes(ns))) return decline(`namespace ${ns ?? '(cluster-scoped)'} is not in the policy's namespaces (${p.namespaces.join(', ')})`);
-    const fix = inc.recommendedFixes.find((f) => p.allowedActions.includes(f.action));
-    if (!fix) return decline(inc.recommendedFixes.length ? `no recommended fix is allowed by policy (recommended: ${inc.recommendedFixes.map((f) => f.action).join(', ')}; allowed: ${p.allowedActions.join(', ')})` : 'no automatic fix exists for this incident type');
+    const allowed = inc.recommendedFixes.filter((f) => p.allowedActions.includes(f.action));
+    if (!allowed.length) return decline(inc.recommendedFixes.length ? `no recommended fix is allowed by policy (recommended: ${inc.recommendedFixes.map((f) => f.action).join(', ')}; allowed: ${p.allowedActions.join(', ')})` : 'no automatic fix exists for this incident type');
+    // A fix being verified gets its verdict first; a fix type that did not help on this target is not retried.
+    if (this.executions.list({ incidentId: inc.id, limit: 5 }).some((e) => this.verifications.get(e.id))) return;
+    const failed = (f: RecommendedFix) => this.o.store.fixOutcomes({ context: w.context, target: f.target, action: f.action, limit: 50 }).find((o) => o.outcome === 'did_not_help' || o.outcome === 'made_worse');
+    const fix = allowed.find((f) => !failed(f));
+    if (!fix) {
+      const o = failed(allowed[0])!;
+      return decline(`${allowed[0].action} ${o.outcome === 'made_worse' ? 'made things worse' : 'did not help'} on ${o.target.kind} ${o.target.namespace ? `${o.target.namespace}/` : ''}${o.target.name} (execution ${o.executionId}): a fix that did not help is not retried automatically`, allowed[0].action);
+    }
     const age = (Date.now() - Date.parse(inc.timestamp)) / 1000;
     if (age < p.minOpenSeconds) {
       const again = Math.ceil(p.minOpenSeconds - age) * 1000 + 100;
@@ -523,13 +574,91 @@ export class IncidentEngine {
     const hourAgo = new Date(Date.now() - 3600_000).toISOString();
     const taken = this.o.store.decisions(500).filter((d) => d.decision === 'taken' && d.time >= hourAgo).length;
     if (taken >= p.maxActionsPerHour) return decline(`rate limit: ${taken} automatic actions in the last hour (max ${p.maxActionsPerHour})`, fix.action);
+    // One attempt at a time per incident: detector updates arrive while the fix is being planned and applied.
+    if (this.remediating.has(inc.id)) return;
+    this.remediating.add(inc.id);
     this.declinedLogged.add(`${inc.id}|taken`);
     try {
       const ex = await this.applyFix(inc.id, fix.id, 'auto-remediation');
       await this.decide(w, inc, 'taken', ex.status === 'succeeded' ? `policy allows ${fix.action} in ${ns ?? 'the cluster'}; applied` : `policy allows ${fix.action}; the attempt failed: ${ex.error}`, fix.action, ex.id);
     } catch (e) {
       await decline(`could not apply ${fix.action}: ${toKubeError(e).message}`, fix.action);
+    } finally {
+      this.remediating.delete(inc.id);
     }
+  }
+
+  // ---------------- verified fixes ----------------
+
+  private async windowSeconds(): Promise<number> {
+    const o = this.o.verifyWindowSeconds;
+    const v = typeof o === 'function' ? await Promise.resolve(o()).catch(() => undefined) : o;
+    return v && Number.isFinite(v) && v > 0 ? Math.round(v) : DEFAULT_VERIFY_WINDOW_SECONDS;
+  }
+
+  private async beginVerification(ex: Execution, inc: Incident, fix: RecommendedFix, windowSeconds: number, baseline: ReturnType<Verifications['baseline']>): Promise<void> {
+    const v: FixVerification = {
+      executionId: ex.id,
+      incidentId: inc.id,
+      context: inc.context,
+      incidentType: inc.type,
+      fixId: fix.id,
+      action: fix.action,
+      description: fix.description,
+      target: fix.target,
+      initiator: ex.initiator,
+      appliedAt: ex.finishedAt ?? new Date().toISOString(),
+      windowSeconds,
+      outcome: 'verifying',
+      summary: `Watching ${fix.target.kind} ${fix.target.namespace ? `${fix.target.namespace}/` : ''}${fix.target.name}: the fix counts as resolved once the condition has cleared and stayed clear for ${windowSeconds} s.`,
+      evidence: [],
+      nextSteps: [],
+    };
+    // In this order, so a verdict that comes at once is the last word on the incident and the execution.
+    await this.verifications.supersede(inc.id, 'Another fix was applied to this incident before a verdict.');
+    ex.verification = v;
+    await this.o.store.saveExecution(ex);
+    const cur = this.records.get(inc.id);
+    if (cur) {
+      cur.fixVerification = v;
+      this.events.emit('incident', { what: 'updated', incident: cur });
+      await this.o.store.saveIncident(cur);
+    }
+    await this.verifications.begin(v, baseline);
+  }
+
+  /** A verdict: on the incident, in the execution's history, as a notification; then learning and the policy use it. */
+  private async onVerified(v: FixVerification): Promise<void> {
+    const w = this.watchers.get(v.context);
+    const cur = this.records.get(v.incidentId);
+    const ex = this.executions.get(v.executionId);
+    // Learned first, so the fixes on offer now (the target changed too) carry this verdict in their track record.
+    await this.o.store.saveFixOutcome(v);
+    if (w && cur?.status === 'open') cur.recommendedFixes = this.fixesFor(w, cur);
+    if (v.outcome === 'did_not_help' || v.outcome === 'made_worse') {
+      v.nextSteps = nextSteps(v, cur?.status === 'open' ? cur.recommendedFixes : [], ex?.undo);
+      await this.o.store.saveFixOutcome(v);
+    }
+    if (cur) {
+      cur.fixVerification = v;
+      this.events.emit('incident', { what: 'updated', incident: cur });
+    }
+    if (ex) await this.executions.verified(ex, v);
+    if (cur) await this.o.store.saveIncident(cur);
+    const words = { resolved: 'resolved', did_not_help: 'did not help', made_worse: 'made it worse', superseded: 'superseded', verifying: 'verifying' }[v.outcome];
+    await this.o.store.addHistory({ incidentId: v.incidentId, time: v.decidedAt ?? new Date().toISOString(), event: 'fix_verified', detail: `${v.description}: ${words}. ${v.summary}` });
+    if (v.outcome === 'superseded') return;
+    const title = cur?.title ?? v.incidentId;
+    const next = v.nextSteps.length ? ` Next: ${v.nextSteps.map((n) => n.label).join('; or ')}.` : '';
+    await this.o.store.addNotification({
+      severity: v.outcome === 'resolved' ? 'info' : v.outcome === 'made_worse' ? 'critical' : 'high',
+      title: v.outcome === 'resolved' ? `Fix worked: ${title}` : v.outcome === 'made_worse' ? `Fix made it worse: ${title}` : `Fix did not help: ${title}`,
+      message: `${v.description}. ${v.summary}${next}`,
+      source: 'incidents',
+      incidentId: v.incidentId,
+      context: v.context,
+    });
+    if (v.outcome !== 'resolved' && w && cur?.status === 'open') void this.considerRemediation(w, cur);
   }
 
   // ---------------- feedback and runbooks ----------------
@@ -547,7 +676,7 @@ export class IncidentEngine {
     for (const i of this.records.values()) {
       if (i.type !== inc.type) continue;
       const w = this.watchers.get(i.context);
-      i.recommendedFixes = w && i.status === 'open' ? recommendFixes(i, w.view, scores) : i.recommendedFixes.map((x) => ({ ...x, score: Math.round((x.score + (x.action === fix?.action ? (f.verdict === 'helpful' ? 0.1 : -0.1) : 0)) * 100) / 100 })).sort((a, b) => b.score - a.score);
+      i.recommendedFixes = w && i.status === 'open' ? recommendFixes(i, w.view, scores, this.o.store.fixTrackRecords(i.type)) : i.recommendedFixes.map((x) => ({ ...x, score: Math.round((x.score + (x.action === fix?.action ? (f.verdict === 'helpful' ? 0.1 : -0.1) : 0)) * 100) / 100 })).sort((a, b) => b.score - a.score);
       await this.o.store.saveIncident(i);
     }
     return full;

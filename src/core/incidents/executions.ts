@@ -1,6 +1,6 @@
 // Executions: a fix being applied, with output lines that stream to subscribers and a record kept in the store.
 import { randomUUID } from 'node:crypto';
-import type { Execution, ExecutionStreamMessage, ObjectRef, UndoInfo } from '../../shared/incidents';
+import type { Execution, ExecutionStreamMessage, FixVerification, ObjectRef, UndoInfo } from '../../shared/incidents';
 import { Emitter } from '../kube/emitter';
 import type { KubeGrafStore } from '../store/store';
 
@@ -51,6 +51,18 @@ export class Executions {
     const msg: ExecutionStreamMessage = { type: 'status', executionId: e.id, status: e.status, summary: e.summary };
     if (e.error) msg.error = e.error;
     this.events.emit('message', msg);
+    return e;
+  }
+
+  /** Adds a fix's verdict to its (finished) execution's history: its lines, the evidence, the next steps. */
+  async verified(e: Execution, v: FixVerification): Promise<Execution> {
+    const words = { resolved: 'resolved', did_not_help: 'did not help', made_worse: 'made it worse', superseded: 'superseded', verifying: 'verifying' }[v.outcome];
+    this.line(e, `verify: ${words}. ${v.summary}`, v.outcome === 'did_not_help' || v.outcome === 'made_worse' ? 'stderr' : 'stdout');
+    for (const ev of v.evidence.slice(0, 5)) this.line(e, `  evidence: ${ev.time ? `${ev.time.slice(11, 19)} ` : ''}${ev.message}`, 'stderr');
+    for (const n of v.nextSteps) this.line(e, `  next step: ${n.label}`);
+    e.verification = v;
+    await this.store.saveExecution(e);
+    this.events.emit('message', { type: 'verification', executionId: e.id, verification: v });
     return e;
   }
 

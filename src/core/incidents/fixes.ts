@@ -5,7 +5,7 @@ import type { KubeActions } from '../kube/actions';
 import { toYaml } from '../kube/actions';
 import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
-import type { FixAction, FixPreview, Incident, ObjectRef, RecommendedFix } from '../../shared/incidents';
+import type { FixAction, FixPreview, FixTrackRecord, Incident, ObjectRef, RecommendedFix } from '../../shared/incidents';
 import type { ClusterView } from './rules';
 
 const MI = 1024 * 1024;
@@ -22,10 +22,37 @@ export function parseQuantity(q: string | number | undefined): number {
 
 export const formatMi = (bytes: number): string => (bytes >= 1024 * MI && bytes % (1024 * MI) === 0 ? `${bytes / (1024 * MI)}Gi` : `${Math.round(bytes / MI)}Mi`);
 
-/** A new memory limit from the observed peak: 1.5× the larger of peak and current limit, rounded up to 64Mi. */
+/** The memory sizing rule after an OOM kill, as numbers (see memorySizing). */
+export const OOM_SIZING = { factor: 1.5, minStepBytes: 128 * MI, unitBytes: 64 * MI, floorBytes: 256 * MI };
+
+/**
+ * A new memory limit for a container that was OOM-killed, and the rule in words. A container killed at its limit was
+ * using all of it, so the usage seen before the kill (at most the limit) only says that it needs more than the limit:
+ * sizing "from the observed peak" under-estimates. So, as the Vertical Pod Autoscaler does after an OOM, the step is a
+ * factor of the memory at the kill with a minimum step; the factor is larger than VPA's 1.2 because a limit change
+ * restarts the pods and should take as few attempts as possible. Without a limit (the node ran out of memory) the
+ * basis is the highest usage seen.
+ */
+export function memorySizing(limitBytes: number, peakBytes: number | undefined): { bytes: number; rationale: string } {
+  const { factor, minStepBytes, unitBytes, floorBytes } = OOM_SIZING;
+  const limit = Number.isFinite(limitBytes) && limitBytes > 0 ? limitBytes : undefined;
+  const peak = peakBytes && peakBytes > 0 ? peakBytes : undefined;
+  const basis = Math.max(limit ?? 0, peak ?? 0);
+  const bytes = Math.max(floorBytes, Math.ceil(Math.max(basis * factor, basis + minStepBytes) / unitBytes) * unitBytes);
+  const rule = `${factor}× the memory at the kill, at least +${formatMi(minStepBytes)}, rounded up to ${formatMi(unitBytes)}`;
+  const why = limit
+    ? peak && peak > limit
+      ? `It was seen using ${formatMi(peak)}, more than its current ${formatMi(limit)} limit, so the basis is ${formatMi(peak)}.`
+      : `It was OOM-killed at its ${formatMi(limit)} limit: at the kill it used all of it${peak ? ` (the highest usage seen, ${formatMi(peak)}, is the limit itself)` : ''}, so its real need is unknown and above ${formatMi(limit)}.`
+    : peak
+      ? `It has no memory limit and was killed when the node ran out of memory; the highest usage seen was ${formatMi(peak)}.`
+      : `It has no memory limit and no usage was seen; ${formatMi(floorBytes)} is the smallest limit KubeGraf suggests.`;
+  return { bytes, rationale: `${why} Rule (as the Vertical Pod Autoscaler sizes after an OOM kill): ${rule} → ${formatMi(bytes)}. KubeGraf watches the new pods after the change and says whether it helped.` };
+}
+
+/** The new memory limit of memorySizing, in bytes. */
 export function recommendMemory(limitBytes: number, peakBytes: number | undefined): number {
-  const basis = Math.max(Number.isFinite(limitBytes) ? limitBytes : 0, peakBytes ?? 0, 64 * MI);
-  return Math.ceil((basis * 1.5) / (64 * MI)) * 64 * MI;
+  return memorySizing(limitBytes, peakBytes).bytes;
 }
 
 const KIND_IDS: Record<string, { id: string; group: string; resource: string }> = {
@@ -69,13 +96,25 @@ function containersOf(o: KObject): Array<{ name: string; image?: string; resourc
   return (o.spec?.template?.spec?.containers ?? o.spec?.containers ?? []) as Array<{ name: string; image?: string }>;
 }
 
-function withFix(action: FixAction, target: ObjectRef, description: string, preview: string, impact: RecommendedFix['impact'], risk: RecommendedFix['risk'], scores: Map<string, number>): RecommendedFix {
-  return { id: `${action}:${target.kind}/${target.namespace ?? ''}/${target.name}`, action, description, impact, risk, preview, target, score: Math.round((PRIOR[action] + 0.1 * (scores.get(action) ?? 0)) * 100) / 100 };
+function withFix(action: FixAction, target: ObjectRef, description: string, preview: string, impact: RecommendedFix['impact'], risk: RecommendedFix['risk'], scores: Map<string, number>, rationale?: string): RecommendedFix {
+  const f: RecommendedFix = { id: `${action}:${target.kind}/${target.namespace ?? ''}/${target.name}`, action, description, impact, risk, preview, target, score: Math.round((PRIOR[action] + 0.1 * (scores.get(action) ?? 0)) * 100) / 100 };
+  if (rationale) f.rationale = rationale;
+  return f;
 }
 
-/** Recommended fixes for an incident, ranked (prior, moved by user feedback per incident type and action). */
-export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'evidence'>, view: ClusterView, scores: Map<string, number>): RecommendedFix[] {
+/**
+ * Recommended fixes for an incident, ranked (prior, moved by user feedback and verified outcomes per incident type and
+ * action), each with its track record when one exists.
+ */
+export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'evidence'>, view: ClusterView, scores: Map<string, number>, tracks?: Map<string, FixTrackRecord>): RecommendedFix[] {
   const out: RecommendedFix[] = [];
+  const ranked = () => {
+    for (const f of out) {
+      const t = tracks?.get(f.action);
+      if (t) f.track = t;
+    }
+    return out.sort((a, b) => b.score - a.score);
+  };
   const r = inc.resource;
   const ev = inc.evidence;
   const workload = ['Deployment', 'StatefulSet', 'DaemonSet'].includes(r.kind) ? r : undefined;
@@ -91,21 +130,24 @@ export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'eviden
       if (wObj && ev.containerName) {
         const c = containersOf(wObj).find((x) => x.name === ev.containerName);
         const limit = parseQuantity(c?.resources?.limits?.memory);
-        const next = recommendMemory(limit, ev.observedPeakBytes);
+        const size = memorySizing(limit, ev.observedPeakBytes);
         const idx = containersOf(wObj).findIndex((x) => x.name === ev.containerName);
         out.push(
           withFix(
             'increase_memory_limit',
             workload!,
-            `Increase memory limit of '${ev.containerName}' to ${formatMi(next)}${ev.observedPeakBytes ? ` (observed peak ${formatMi(ev.observedPeakBytes)})` : ''}`,
-            `spec.template.spec.containers[${idx}].resources.limits.memory: ${c?.resources?.limits?.memory ?? 'none'} -> ${formatMi(next)}`,
+            `Increase memory limit of '${ev.containerName}' to ${formatMi(size.bytes)}${Number.isFinite(limit) ? ` (${formatMi(limit)} × ${OOM_SIZING.factor})` : ''}`,
+            `spec.template.spec.containers[${idx}].resources.limits.memory: ${c?.resources?.limits?.memory ?? 'none'} -> ${formatMi(size.bytes)}`,
             'low',
             'low',
             scores,
+            size.rationale,
           ),
         );
       }
-      if (previous && changedSince(previous.rs, dep!)) out.push(withFix('rollback', workload!, `Roll back to revision ${previous.revision}`, `spec.template: revision ${current} -> ${previous.revision}`, 'medium', 'medium', scores));
+      // Rolling back to a revision with a lower memory limit (e.g. undoing an increase) cannot cure an OOM kill.
+      const lowersLimit = (rs: KObject) => parseQuantity(containersOf(rs).find((x) => x.name === ev.containerName)?.resources?.limits?.memory) < parseQuantity(containersOf(dep!).find((x) => x.name === ev.containerName)?.resources?.limits?.memory);
+      if (previous && changedSince(previous.rs, dep!) && !lowersLimit(previous.rs)) out.push(withFix('rollback', workload!, `Roll back to revision ${previous.revision}`, `spec.template: revision ${current} -> ${previous.revision}`, 'medium', 'medium', scores));
       break;
     }
     case 'pod_crash_loop':
@@ -188,7 +230,7 @@ export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'eviden
     default:
       break;
   }
-  return out.sort((a, b) => b.score - a.score);
+  return ranked();
 }
 
 function changedSince(prev: KObject, dep: KObject): boolean {

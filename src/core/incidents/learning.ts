@@ -143,6 +143,7 @@ export function timeline(incidents: Incident[], history: IncidentHistoryEntry[],
     if (h.event === 'opened' || h.event === 'reopened') out.push({ time: h.time, kind: 'incident_opened', title: `${h.event === 'reopened' ? 'Reopened' : 'Opened'}: ${i.title}`, detail: h.detail, severity: i.severity, incidentId: i.id, object: i.resource });
     else if (h.event === 'resolved') out.push({ time: h.time, kind: 'incident_resolved', title: `Resolved: ${i.title}`, detail: h.detail, severity: i.severity, incidentId: i.id, object: i.resource });
     else if (h.event === 'fix_applied') out.push({ time: h.time, kind: 'fix', title: `Fix applied: ${i.title}`, detail: h.detail, incidentId: i.id, object: i.resource });
+    else if (h.event === 'fix_verified') out.push({ time: h.time, kind: 'fix', title: `Fix verified: ${i.title}`, detail: h.detail, incidentId: i.id, object: i.resource });
   }
   for (const c of changes) if (c.time >= sinceIso) out.push({ time: c.time, kind: 'change', title: c.summary, object: { kind: c.kind, ...(c.namespace ? { namespace: c.namespace } : {}), name: c.name } });
   for (const e of events) if (e.time >= sinceIso) out.push({ time: e.time, kind: 'event', title: `${e.reason}: ${e.object.kind} ${e.object.namespace ? `${e.object.namespace}/` : ''}${e.object.name}`, detail: e.message, object: e.object });

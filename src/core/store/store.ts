@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync 
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { BackupInfo, BackupStatus, ChangeRecord, Execution, Feedback, Incident, IncidentHistoryEntry, Notification, RemediationDecision, Runbook } from '../../shared/incidents';
+import type { BackupInfo, BackupStatus, ChangeRecord, Execution, Feedback, FixAction, FixTrackRecord, FixVerification, Incident, IncidentHistoryEntry, Notification, ObjectRef, RemediationDecision, Runbook } from '../../shared/incidents';
 import { DurableDb, writeFileDurable, type DurableDbOptions, type Migration, type Row } from './durableDb';
 
 export const MIGRATIONS: Migration[] = [
@@ -39,7 +39,21 @@ export const MIGRATIONS: Migration[] = [
         mem_avg REAL NOT NULL, mem_max REAL NOT NULL, cpu_pct REAL, mem_pct REAL, samples INTEGER NOT NULL, PRIMARY KEY (context, target, bucket));
     `,
   },
+  {
+    // Verified fixes: what happened after each fix was applied (one row per execution).
+    version: 3,
+    sql: `
+      CREATE TABLE fix_outcomes (execution_id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, context TEXT NOT NULL, incident_type TEXT NOT NULL,
+        action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL, applied_at TEXT NOT NULL, decided_at TEXT, json TEXT NOT NULL);
+      CREATE INDEX fix_outcomes_incident ON fix_outcomes(incident_id);
+      CREATE INDEX fix_outcomes_target ON fix_outcomes(context, target, action);
+      CREATE INDEX fix_outcomes_type ON fix_outcomes(incident_type, action);
+    `,
+  },
 ];
+
+/** How a fix target is keyed in fix_outcomes. */
+export const targetKey = (t: ObjectRef): string => `${t.kind}/${t.namespace ?? ''}/${t.name}`;
 
 export interface StoreOptions extends DurableDbOptions {
   /** Directory holding kubegraf.db, its log and backups/. Default: $KUBEGRAF_DATA_DIR or ~/.kubegraf. */
@@ -70,6 +84,8 @@ const parse = <T>(r: Row | undefined): T | undefined => (r ? (JSON.parse(String(
 export class KubeGrafStore {
   private backupTimer?: NodeJS.Timeout;
   private closed = false;
+  /** fixTrackRecords per incident type: read on every incident rebuild, changed only by a verdict. */
+  private readonly tracks = new Map<string, Map<string, FixTrackRecord>>();
 
   private constructor(readonly db: DurableDb, readonly dataDir: string) {}
 
@@ -276,12 +292,16 @@ export class KubeGrafStore {
     ]);
   }
 
-  /** helpful minus wrong, per fix action for an incident type. */
+  /**
+   * Per fix action for an incident type: helpful minus wrong votes, plus verified outcomes (resolved +1, did not help
+   * -1, made worse -2): what the cluster showed counts at least as much as a vote.
+   */
   fixScores(type: string): Map<string, number> {
     const m = new Map<string, number>();
     for (const r of this.db.all("SELECT action, sum(CASE verdict WHEN 'helpful' THEN 1 ELSE -1 END) AS s FROM feedback WHERE type = ? AND action IS NOT NULL GROUP BY action", [type])) {
       m.set(String(r.action), Number(r.s));
     }
+    for (const t of this.fixTrackRecords(type).values()) m.set(t.action, (m.get(t.action) ?? 0) + t.resolved - t.didNotHelp - 2 * t.madeWorse);
     return m;
   }
 
@@ -300,6 +320,61 @@ export class KubeGrafStore {
       if (r.comment) f.comment = String(r.comment);
       return f;
     });
+  }
+
+  // ---------------- verified fixes ----------------
+
+  saveFixOutcome(v: FixVerification): Promise<void> {
+    this.tracks.clear();
+    return this.db.run('INSERT OR REPLACE INTO fix_outcomes(execution_id, incident_id, context, incident_type, action, target, outcome, applied_at, decided_at, json) VALUES (?,?,?,?,?,?,?,?,?,?)', [
+      v.executionId,
+      v.incidentId,
+      v.context,
+      v.incidentType,
+      v.action,
+      targetKey(v.target),
+      v.outcome,
+      v.appliedAt,
+      v.decidedAt,
+      JSON.stringify(v),
+    ]);
+  }
+
+  fixOutcome(executionId: string): FixVerification | undefined {
+    return parse<FixVerification>(this.db.get('SELECT json FROM fix_outcomes WHERE execution_id = ?', [executionId]));
+  }
+
+  /** Newest first. */
+  fixOutcomes(q: { incidentId?: string; outcome?: FixVerification['outcome']; context?: string; target?: ObjectRef; action?: FixAction; limit?: number } = {}): FixVerification[] {
+    const where: string[] = [];
+    const p: Array<string | number> = [];
+    if (q.incidentId) (where.push('incident_id = ?'), p.push(q.incidentId));
+    if (q.outcome) (where.push('outcome = ?'), p.push(q.outcome));
+    if (q.context) (where.push('context = ?'), p.push(q.context));
+    if (q.target) (where.push('target = ?'), p.push(targetKey(q.target)));
+    if (q.action) (where.push('action = ?'), p.push(q.action));
+    p.push(q.limit ?? 500);
+    return this.db.all(`SELECT json FROM fix_outcomes${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY applied_at DESC LIMIT ?`, p).map((r) => JSON.parse(String(r.json)) as FixVerification);
+  }
+
+  /** Verified outcomes per fix action for an incident type: the learning engine's success rates. */
+  fixTrackRecords(type: string): Map<string, FixTrackRecord> {
+    const cached = this.tracks.get(type);
+    if (cached) return cached;
+    const m = new Map<string, FixTrackRecord>();
+    this.tracks.set(type, m);
+    const rows = this.db.all(
+      "SELECT action, sum(outcome = 'resolved') AS ok, sum(outcome = 'did_not_help') AS no, sum(outcome = 'made_worse') AS worse FROM fix_outcomes WHERE incident_type = ? GROUP BY action",
+      [type],
+    );
+    for (const r of rows) {
+      const t: FixTrackRecord = { action: r.action as FixAction, resolved: Number(r.ok), didNotHelp: Number(r.no), madeWorse: Number(r.worse) };
+      const n = t.resolved + t.didNotHelp + t.madeWorse;
+      if (!n) continue;
+      t.successRate = Math.round((t.resolved / n) * 100) / 100;
+      m.set(t.action, t);
+    }
+    return m;
   }
 
   // ---------------- remediation decisions ----------------
@@ -459,6 +534,7 @@ export class KubeGrafStore {
     try {
       safetyBackup = this.backupNow('pre-restore');
       this.db.swapTo(next);
+      this.tracks.clear();
     } catch (e) {
       next.close();
       throw e;

@@ -9,6 +9,8 @@ export interface Settings {
   defaultNamespace?: string;
   refreshIntervalSeconds?: number;
   terminal?: TerminalPreferences;
+  /** How long a fixed incident must stay clear before KubeGraf records the fix as resolved (default 300). */
+  fixVerificationSeconds?: number;
   [k: string]: unknown;
 }
 
@@ -66,6 +68,7 @@ export const settingsSchema = z
     defaultNamespace: z.string().max(63).optional(),
     refreshIntervalSeconds: z.number().int().min(1).max(3600).optional(),
     terminal: terminalPrefs.optional(),
+    fixVerificationSeconds: z.number().int().min(5).max(86_400).optional(),
   })
   .catchall(z.unknown())
   .refine((s) => JSON.stringify(s).length <= 256 * 1024, 'settings are larger than 256 KiB');

@@ -1,5 +1,6 @@
 // Fault knobs: annotations on a pod (or a workload's pod template, or a node) that make the simulated
 // kubelet misbehave. Tests, scenarios and the fault-injection API set these; nothing else is magic.
+import { parseQuantity } from './quantity';
 
 /** Pod: `crashloop` | `oomkill` | `imagepull` | `unready` | `fail`. Node: `notready`. */
 export const FAULT_ANNOTATION = 'sim.kubegraf.io/fault';
@@ -11,6 +12,13 @@ export const DURATION_ANNOTATION = 'sim.kubegraf.io/duration-seconds';
 export const INITIAL_RESTARTS_ANNOTATION = 'sim.kubegraf.io/initial-restarts';
 /** Pod: CPU usage as a multiple of the request (default: a per-pod value between 0.2 and 0.7). */
 export const LOAD_ANNOTATION = 'sim.kubegraf.io/load';
+
+/**
+ * Pod: the memory the fault container needs to do its work (`900Mi`). Below it, its memory limit kills it (OOMKilled)
+ * every run; at or above it, it runs and its usage settles just under the need. Unlike the `oomkill` fault, a larger
+ * limit fixes it, as on a real cluster.
+ */
+export const MEMORY_NEED_ANNOTATION = 'sim.kubegraf.io/memory-need';
 
 /** An image whose tag (or name) contains this cannot be pulled. */
 export const MISSING_IMAGE_MARK = 'does-not-exist';
@@ -26,13 +34,23 @@ export function podFault(annotations: Record<string, string> | undefined): PodFa
 /** The fault that hits this container, if any: the pod's fault for its target container, or a missing image. */
 export function containerFault(
   annotations: Record<string, string> | undefined,
-  containers: Array<{ name: string; image?: string }>,
+  containers: Array<{ name: string; image?: string; resources?: { limits?: Record<string, string> } }>,
   name: string,
 ): PodFault | undefined {
   const c = containers.find((x) => x.name === name);
   if (c?.image?.includes(MISSING_IMAGE_MARK)) return 'imagepull';
-  const f = podFault(annotations);
-  if (!f) return undefined;
   const target = annotations?.[FAULT_CONTAINER_ANNOTATION] ?? containers[0]?.name;
-  return target === name ? f : undefined;
+  if (target !== name) return undefined;
+  const f = podFault(annotations);
+  if (f) return f;
+  return memoryNeed(annotations, c) > memoryLimit(c) ? 'oomkill' : undefined;
 }
+
+/** Bytes the fault container needs (0: no need declared). */
+export function memoryNeed(annotations: Record<string, string> | undefined, c: { resources?: { limits?: Record<string, string> } } | undefined): number {
+  const need = annotations?.[MEMORY_NEED_ANNOTATION];
+  return need && c ? parseQuantity(need) : 0;
+}
+
+/** The container's memory limit in bytes; without one, only the node bounds it. */
+const memoryLimit = (c: { resources?: { limits?: Record<string, string> } } | undefined): number => parseQuantity(c?.resources?.limits?.memory) || Infinity;

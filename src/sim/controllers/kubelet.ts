@@ -4,7 +4,7 @@
 import type { KObj } from '../store';
 import { nowIso } from '../store';
 import type { PodFault } from './faults';
-import { DURATION_ANNOTATION, FAULT_ANNOTATION, FAULT_CONTAINER_ANNOTATION, INITIAL_RESTARTS_ANNOTATION, containerFault } from './faults';
+import { DURATION_ANNOTATION, FAULT_ANNOTATION, FAULT_CONTAINER_ANNOTATION, INITIAL_RESTARTS_ANNOTATION, MEMORY_NEED_ANNOTATION, containerFault } from './faults';
 import type { NodeIndex } from './nodeIndex';
 import { qosClass } from './quantity';
 import type { Condition, Runtime } from './runtime';
@@ -297,7 +297,7 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
   };
 }
 
-const faultSig = (p: KObj) => `${p.metadata.annotations?.[FAULT_ANNOTATION] ?? ''}|${p.metadata.annotations?.[FAULT_CONTAINER_ANNOTATION] ?? ''}`;
+const faultSig = (p: KObj) => `${p.metadata.annotations?.[FAULT_ANNOTATION] ?? ''}|${p.metadata.annotations?.[FAULT_CONTAINER_ANNOTATION] ?? ''}|${p.metadata.annotations?.[MEMORY_NEED_ANNOTATION] ?? ''}`;
 
 function imageId(image: string): string {
   const repo = image.replace(/[:@].*$/, '');

@@ -2,7 +2,7 @@
 // faults an on-call engineer meets. Everything is created through the store so controllers bring it to life.
 import type { SimContext } from '../context';
 import { crdToType } from '../crd';
-import { DURATION_ANNOTATION, FAULT_ANNOTATION, FAULT_CONTAINER_ANNOTATION, INITIAL_RESTARTS_ANNOTATION, LOAD_ANNOTATION } from '../controllers/faults';
+import { DURATION_ANNOTATION, FAULT_ANNOTATION, FAULT_CONTAINER_ANNOTATION, INITIAL_RESTARTS_ANNOTATION, LOAD_ANNOTATION, MEMORY_NEED_ANNOTATION } from '../controllers/faults';
 import { ownerRef, shortHash } from '../controllers/runtime';
 import type { Json } from '../controllers/runtime';
 import type { KObj } from '../store';
@@ -100,7 +100,8 @@ export function loadDemo(ctx: SimContext): void {
   p({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-from-shop', namespace: 'payments' }, spec: { podSelector: { matchLabels: { app: 'payments-api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }] } });
 
   // data: batch work, an OOM-killed loader, a claim for a storage class that does not exist.
-  p(deployment('data', 'warehouse-loader', { podAnnotations: { [FAULT_ANNOTATION]: 'oomkill', [FAULT_CONTAINER_ANNOTATION]: 'loader', [INITIAL_RESTARTS_ANNOTATION]: '3' }, containers: [{ name: 'loader', image: 'ghcr.io/acme/warehouse-loader:0.9.4', cpu: '200m', memory: '256Mi', memoryLimit: '512Mi' }, { name: 'metrics-exporter', image: 'prom/statsd-exporter:v0.27.1', cpu: '10m', memory: '32Mi', port: 9102, portName: 'metrics' }] }));
+  // Needs 900Mi: OOMKilled at its 512Mi limit, and still at 768Mi (1.5×); 1152Mi (1.5× again) is enough.
+  p(deployment('data', 'warehouse-loader', { podAnnotations: { [MEMORY_NEED_ANNOTATION]: '900Mi', [FAULT_CONTAINER_ANNOTATION]: 'loader', [INITIAL_RESTARTS_ANNOTATION]: '3' }, containers: [{ name: 'loader', image: 'ghcr.io/acme/warehouse-loader:0.9.4', cpu: '200m', memory: '256Mi', memoryLimit: '512Mi' }, { name: 'metrics-exporter', image: 'prom/statsd-exporter:v0.27.1', cpu: '10m', memory: '32Mi', port: 9102, portName: 'metrics' }] }));
   p({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly-report', namespace: 'data' }, spec: { schedule: '*/1 * * * *', concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1, jobTemplate: { spec: { backoffLimit: 2, template: podTemplate('nightly-report', { restartPolicy: 'OnFailure', podAnnotations: { [DURATION_ANNOTATION]: '4' }, containers: [{ name: 'report', image: 'ghcr.io/acme/reports:1.4.0', cpu: '100m', memory: '128Mi' }] }) } } } });
   p({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'db-vacuum', namespace: 'data' }, spec: { schedule: '0 3 * * 0', suspend: true, jobTemplate: { spec: { template: podTemplate('db-vacuum', { restartPolicy: 'OnFailure', containers: [{ image: 'postgres:16.4' }] }) } } } });
   p({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'schema-migrate-42', namespace: 'data' }, spec: { backoffLimit: 4, completions: 1, parallelism: 1, template: podTemplate('schema-migrate', { restartPolicy: 'Never', podAnnotations: { [DURATION_ANNOTATION]: '3' }, containers: [{ name: 'migrate', image: 'ghcr.io/acme/migrations:42', cpu: '50m', memory: '64Mi' }] }) } });

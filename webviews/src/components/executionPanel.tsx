@@ -2,6 +2,7 @@
 import { createEffect, createMemo, For, Show, type JSX } from 'solid-js';
 import { executions, focusedExecution, panelOpen, setFocusedExecution, setPanelOpen, streamState } from '../stores/executions';
 import { Badge } from '../ui/button';
+import { FixOutcomeBadge, outcomeWords } from './fixOutcome';
 
 const tone = (s: string) => (s === 'succeeded' ? 'ok' : s === 'failed' ? 'danger' : s === 'running' ? 'info' : 'muted');
 
@@ -21,6 +22,7 @@ export function ExecutionPanel(): JSX.Element {
             {(e) => (
               <>
                 <Badge tone={tone(e().status)} testId="execution-status">{e().status}</Badge>
+                <FixOutcomeBadge v={e().verification} />
                 <span>{e().action}{e().target ? ` · ${e().target?.kind}/${e().target?.namespace ? `${e().target?.namespace}/` : ''}${e().target?.name}` : ''}</span>
                 <span class="kg-muted">
                   {e().status === 'running' ? 'running…' : `${(e().summary.duration / 1000).toFixed(1)} s · exit ${e().summary.exitCode ?? '-'} · ${e().summary.resourcesChanged} changed`}
@@ -30,7 +32,7 @@ export function ExecutionPanel(): JSX.Element {
           </Show>
           <Show when={executions().length > 1}>
             <select aria-label="Execution history" value={current()?.id ?? ''} onChange={(ev) => setFocusedExecution(ev.currentTarget.value)}>
-              <For each={executions()}>{(e) => <option value={e.id}>{e.startedAt.slice(11, 19)} {e.action} ({e.status})</option>}</For>
+              <For each={executions()}>{(e) => <option value={e.id}>{e.startedAt.slice(11, 19)} {e.action} ({e.status}{e.verification && e.verification.outcome !== 'superseded' ? `, ${outcomeWords(e.verification.outcome)}` : ''})</option>}</For>
             </select>
           </Show>
           <span class="kg-muted">{streamState() === 'open' ? 'live' : streamState()}</span>

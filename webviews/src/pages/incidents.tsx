@@ -1,6 +1,6 @@
 // Incidents by severity; detail with evidence, root cause, timeline and recommended fixes; a fix preview shows the
 // diff (server dry run) and the permission check, and applying it streams into the execution panel.
-import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Index, onCleanup, Show, type JSX } from 'solid-js';
 import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
 import { api, namespaces, navigate, route, toast } from '../stores/app';
 import { incidentFeed, inScope } from '../stores/incidents';
@@ -13,6 +13,8 @@ import { Empty, ErrorState, Loading } from '../ui/states';
 import { DiffView } from '../components/diffView';
 import { toApiError, type ApiError } from '../host/apiError';
 import { SEVERITY_TONE } from './dashboard';
+import { FixOutcomeBadge, FixOutcomeCard, FixTrack } from '../components/fixOutcome';
+import '../styles/fixes.css';
 
 const ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
@@ -83,7 +85,7 @@ export function Incidents(): JSX.Element {
                       {(i) => (
                         <tr classList={{ 'kg-active': selected() === i.id }} data-testid="incident-row" tabIndex={0} onClick={() => select(i.id)} onKeyDown={(e) => e.key === 'Enter' && select(i.id)}>
                           <td><Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge></td>
-                          <td><strong>{i.title}</strong><div class="kg-muted">{i.type}</div></td>
+                          <td><strong>{i.title}</strong><div class="kg-muted">{i.type} <FixOutcomeBadge v={i.fixVerification} /></div></td>
                           <td>{i.resource.kind}/{i.resource.namespace ? `${i.resource.namespace}/` : ''}{i.resource.name}</td>
                           <td class="kg-muted"><time datetime={i.lastSeen} title={new Date(i.lastSeen).toLocaleString()} data-testid="incident-seen">{timeAgo(i.lastSeen)}</time></td>
                           <td>{i.occurrences}</td>
@@ -106,6 +108,9 @@ export function Incidents(): JSX.Element {
 
 function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => void }): JSX.Element {
   const detail = createLoader<IncidentDetail>(() => api().call('incidents.get', { id: p.id }));
+  // A fix's verdict arrives after the fix: refreshed while one is being verified.
+  const verifying = setInterval(() => detail.value()?.fixVerification?.outcome === 'verifying' && void detail.reload(), 3000);
+  onCleanup(() => clearInterval(verifying));
   const [fix, setFix] = createSignal<RecommendedFix | undefined>();
   const inc = () => detail.value() ?? (p.summary as IncidentDetail | undefined);
   return (
@@ -123,6 +128,16 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
                 <span class="kg-muted">first seen <time datetime={i().firstSeen} title={new Date(i().firstSeen).toLocaleString()}>{timeAgo(i().firstSeen)}</time> · {i().occurrences}×</span>
               </p>
               <p>{i().description}</p>
+              <Show when={i().fixVerification}>
+                {(v) => (
+                  <FixOutcomeCard
+                    v={v()}
+                    canFix={(id) => i().status === 'open' && i().recommendedFixes.some((f) => f.id === id)}
+                    onFix={(id) => setFix(i().recommendedFixes.find((f) => f.id === id))}
+                    onUndone={() => void detail.reload()}
+                  />
+                )}
+              </Show>
               <h3>Root cause</h3>
               <p data-testid="root-cause">{i().rootCause}</p>
               <Show when={i().precedingChange}>{(c) => <p class="kg-muted">Preceded by a change: {c().summary} ({new Date(c().time).toLocaleTimeString()})</p>}</Show>
@@ -152,15 +167,17 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
               <h3>Recommended fixes</h3>
               <Show when={i().recommendedFixes.length} fallback={<p class="kg-muted">No automatic fix for this incident; see the runbook.</p>}>
                 <ul class="kg-list" data-testid="fixes">
-                  <For each={i().recommendedFixes}>
+                  {/* Index, not For: a refresh while a fix is verified updates the rows in place, keeping focus. */}
+                  <Index each={i().recommendedFixes}>
                     {(f) => (
                       <li class="kg-fix">
-                        <div><strong>{f.description}</strong> <Badge tone={f.risk === 'high' ? 'danger' : f.risk === 'medium' ? 'warn' : 'ok'}>risk {f.risk}</Badge></div>
-                        <code class="kg-muted">{f.preview}</code>
-                        <div><Button onClick={() => setFix(f)} testId="fix-preview">Preview fix</Button></div>
+                        <div><strong>{f().description}</strong> <Badge tone={f().risk === 'high' ? 'danger' : f().risk === 'medium' ? 'warn' : 'ok'}>risk {f().risk}</Badge> <FixTrack track={f().track} /></div>
+                        <code class="kg-muted">{f().preview}</code>
+                        <Show when={f().rationale}>{(r) => <p class="kg-muted kg-fix-rationale" data-testid="fix-rationale">{r()}</p>}</Show>
+                        <div><Button onClick={() => setFix(f())} testId="fix-preview">Preview fix</Button></div>
                       </li>
                     )}
-                  </For>
+                  </Index>
                 </ul>
               </Show>
               <Show when={detail.value()?.runbook}>

@@ -9,6 +9,7 @@ import { ErrorState, Loading } from '../ui/states';
 import { toApiError } from '../host/apiError';
 import { TextField } from '../ui/field';
 import { namespaceName, problem, wholeNumber } from '../model/validate';
+import { FixVerificationSetting } from '../components/fixVerificationSetting';
 
 export function Settings(): JSX.Element {
   const settings = createLoader<SettingsDto>(() => api().call('settings.get', {}));
@@ -61,6 +62,10 @@ export function Settings(): JSX.Element {
             </form>
           </Show>
         </Show>
+      </section>
+      <section class="kg-panel">
+        <h2>Verified fixes</h2>
+        <Show when={settings.value()}>{(s) => <FixVerificationSetting seconds={s().fixVerificationSeconds} onSaved={(n) => settings.set({ ...s(), fixVerificationSeconds: n })} />}</Show>
       </section>
       <section class="kg-panel">
         <h2>Database backup</h2>

@@ -59,6 +59,9 @@ export function ensureExecutionStream(): void {
         case 'status':
           update(m.executionId, (e) => ({ ...e, status: m.status, summary: m.summary, error: m.error }));
           break;
+        case 'verification':
+          update(m.executionId, (e) => ({ ...e, verification: m.verification }));
+          break;
       }
     },
   });
