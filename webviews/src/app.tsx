@@ -27,6 +27,8 @@ import { CustomResources } from './pages/customResources';
 import { AutoFix } from './pages/autofix';
 import { RoutesPage } from './pages/routesPage';
 import { Assistant } from './pages/assistant';
+import { Users } from './pages/users';
+import { SignIn } from './components/signIn';
 import { SreAgent } from './pages/sreAgent';
 import { AiAgents } from './pages/aiAgents';
 import { Empty, Loading } from './ui/states';
@@ -48,6 +50,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   customResources: CustomResources,
   autofix: AutoFix,
   assistant: Assistant,
+  users: Users,
   sreAgent: SreAgent,
   aiAgents: AiAgents,
 };
@@ -69,18 +72,6 @@ export function App(): JSX.Element {
         <Shell />
       </Match>
     </Switch>
-  );
-}
-
-function SignIn(): JSX.Element {
-  return (
-    <main class="kg-signin" data-testid="sign-in">
-      <h1>KubeGraf</h1>
-      <div class="kg-state kg-state-error" role="alert" data-testid="state-error">
-        <strong>This dashboard needs its access token</strong>
-        <span>Open the link that <code>kubegraf web</code> printed (it ends in <code>?token=…</code>). The token keeps other programs on this machine out of your cluster.</span>
-      </div>
-    </main>
   );
 }
 

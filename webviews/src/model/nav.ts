@@ -98,6 +98,7 @@ export const PAGES: readonly PageDef[] = [
   routes('gpu-dashboard', 'GPU Dashboard', 'Machine Learning', ['/api/gpu/status', '/api/gpu/nodes']),
   custom('custom-resources', 'Custom Resources', 'Custom Resources', 'customResources', ['crd', 'crds']),
   custom('settings', 'Settings', 'Settings', 'settings', ['preferences', 'backup']),
+  custom('users', 'Users', 'Settings', 'users', ['accounts', 'roles', 'user management', 'admin']),
 ];
 
 export const pageById = (id: string): PageDef | undefined => PAGES.find((p) => p.id === id);

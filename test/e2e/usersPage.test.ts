@@ -1,0 +1,89 @@
+// Accounts mode in the browser: signing in with an account, and the Users page an admin manages accounts on (create
+// with the form's own checks, change a role, disable after confirming). The server runs as `--host` with TLS does;
+// the browser reaches it at 127.0.0.1, trusted the way VS Code's forwarded addresses are.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startApp, type App } from '../../src/server/app';
+import { makePki } from '../../src/sim/tls';
+import { startTestSim, type Sim } from '../helpers/sim';
+import { CHROMIUM, CHROMIUM_ARGS, SHOTS, ensureWebviewBuilt } from './helpers/webDemo';
+
+describe('browser: accounts mode, sign-in and the Users page', function () {
+  this.timeout(120_000);
+  let sim: Sim;
+  let app: App;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const errors: string[] = [];
+
+  before(async () => {
+    await ensureWebviewBuilt();
+    sim = await startTestSim({ scenario: 'demo' });
+    const pki = await makePki(['127.0.0.1', 'localhost']);
+    app = await startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-users-e2e-')), host: '0.0.0.0', tls: { cert: pki.certPem, key: pki.keyPem }, demo: true });
+    base = `https://127.0.0.1:${new URL(app.server.url).port}`;
+    app.server.allowExternal(`${base}/`);
+    // The first admin, made with the launch token as the README says.
+    await new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ username: 'ada', password: 'correct horse battery' });
+      const req = https.request(`${base}/api/auth/register`, { method: 'POST', ca: pki.caPem, headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`register answered ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'] });
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark', ignoreHTTPSErrors: true })).newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await sim?.close();
+  });
+
+  it('signs in with an account (a wrong password says so in plain words)', async () => {
+    await page.goto(`${base}/`);
+    await page.getByTestId('sign-in-form').waitFor();
+    await page.getByTestId('login-user').fill('ada');
+    await page.getByTestId('login-password').fill('not the password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').getByText('wrong username or password').waitFor();
+    await page.getByTestId('login-password').fill('correct horse battery');
+    await page.getByTestId('login-password').press('Enter');
+    await page.locator('[data-testid="page-dashboard"], [data-testid="card-pods"]').first().waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('creates a user only when the form is right, changes the role, and disables after a confirmation', async () => {
+    await page.goto(`${base}/#/users`);
+    await page.getByTestId('users-table').waitFor();
+    await page.getByTestId('user-name').fill('-bad');
+    await page.getByTestId('user-password').fill('short');
+    await page.getByText('Start with a letter or digit').waitFor();
+    await page.getByText('At least 10 characters (5 more)').waitFor();
+    await page.getByTestId('user-create-submit').click();
+    assert.equal(await page.locator('[data-testid="user-row"][data-user="-bad"]').count(), 0);
+    await page.getByTestId('user-name').fill('vera');
+    await page.getByTestId('user-password').fill('correct horse battery');
+    await page.getByTestId('user-create-submit').click();
+    const row = page.locator('[data-testid="user-row"][data-user="vera"]');
+    await row.waitFor();
+    assert.equal(await row.getByTestId('user-role').inputValue(), 'viewer');
+    await row.getByTestId('user-role').selectOption('operator');
+    await page.getByTestId('toast').getByText('vera is now an operator').waitFor();
+    await row.getByTestId('user-toggle').click();
+    await page.getByRole('dialog').getByText('cannot sign in until enabled again').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'users-confirm-disable.png') });
+    await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('disabled').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'users-page.png') });
+    assert.deepEqual(errors, []);
+  });
+});
