@@ -14,7 +14,7 @@ export interface IncidentSource {
 
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
-type IncidentNode = { type: 'severity'; severity: Severity; count: number } | { type: 'incident'; incident: Incident } | { type: 'message'; text: string };
+type IncidentNode = { type: 'severity'; severity: Severity; count: number } | { type: 'incident'; incident: Incident; withContext: boolean } | { type: 'message'; text: string };
 
 const SEVERITY_ICON: Record<Severity, vscode.ThemeIcon> = {
   critical: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
@@ -31,7 +31,17 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   private readonly countChanged = new vscode.EventEmitter<number>();
   readonly onDidChangeCount = this.countChanged.event;
 
-  constructor(private source: IncidentSource | undefined, private unavailableReason: string, private readonly shown: (i: Incident) => boolean = () => true) {}
+  /**
+   * `clusterOf` names the cluster a context points at (its API server): two contexts of one cluster (admin and
+   * viewer) watch the same objects, so their incidents are one incident, counted once.
+   */
+  constructor(
+    private source: IncidentSource | undefined,
+    private unavailableReason: string,
+    private readonly shown: (i: Incident) => boolean = () => true,
+    private readonly clusterOf: (context: string) => string = (c) => c,
+    private readonly currentContext: () => string | undefined = () => undefined,
+  ) {}
 
   attach(view: vscode.TreeView<IncidentNode>): void {
     this.view = view;
@@ -59,9 +69,28 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     return this.open().length;
   }
 
-  /** Open incidents of the rules the user has not turned off. */
+  /** What the view lists (and the badge counts): open incidents of the rules that are on, once per cluster. */
+  shownIncidents(): Incident[] {
+    return this.open();
+  }
+
+  /** Whether incidents of more than one cluster are listed: then each row names its context. */
+  private manyClusters(open: Incident[]): boolean {
+    return new Set(open.map((i) => this.clusterOf(i.context))).size > 1;
+  }
+
+  /** Open incidents of the rules the user has not turned off, one per cluster and resource (the current context's record first). */
   private open(): Incident[] {
-    return this.source?.list().filter((i) => i.status === 'open' && this.shown(i)) ?? [];
+    const current = this.currentContext();
+    const best = new Map<string, Incident>();
+    for (const i of this.source?.list() ?? []) {
+      if (i.status !== 'open' || !this.shown(i)) continue;
+      const key = [this.clusterOf(i.context), i.type, i.resource.kind, i.resource.namespace ?? '', i.resource.name].join('|');
+      const had = best.get(key);
+      const mine = (x: Incident) => (x.context === current ? 1 : 0);
+      if (!had || mine(i) > mine(had) || (mine(i) === mine(had) && i.lastSeen > had.lastSeen)) best.set(key, i);
+    }
+    return [...best.values()];
   }
 
   update(): void {
@@ -88,8 +117,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     const i = n.incident;
     const t = new vscode.TreeItem(i.title);
     t.id = `inc/${i.id}`;
-    t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}`;
-    t.tooltip = new vscode.MarkdownString(`**${i.title}**\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`);
+    const where = n.withContext ? ` · ${i.context}` : '';
+    t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}${where}`;
+    t.accessibilityInformation = { label: `${i.title}, ${t.description}` };
+    t.tooltip = new vscode.MarkdownString(`**${i.title}**\n\nContext: ${i.context}\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`);
     t.iconPath = SEVERITY_ICON[i.severity];
     t.contextValue = `kgIncident${i.recommendedFixes.length ? ' hasFix' : ''}`;
     t.command = { command: 'kubegraf.showIncident', title: 'Show Incident Details', arguments: [i] };
@@ -103,7 +134,8 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
       if (!open.length) return [{ type: 'message', text: 'No open incidents' }];
       return SEVERITIES.map((s) => ({ type: 'severity' as const, severity: s, count: open.filter((i) => i.severity === s).length })).filter((x) => x.count > 0);
     }
-    if (n.type === 'severity') return open.filter((i) => i.severity === n.severity).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)).map((incident) => ({ type: 'incident' as const, incident }));
+    const withContext = this.manyClusters(open);
+    if (n.type === 'severity') return open.filter((i) => i.severity === n.severity).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)).map((incident) => ({ type: 'incident' as const, incident, withContext }));
     return [];
   }
 
