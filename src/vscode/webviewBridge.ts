@@ -163,13 +163,15 @@ export class WebviewBridge {
           ready = true;
           early.splice(0).forEach((m) => sock.send(m));
           sock.once('close', () => s.stop());
-          return s.done.then(
+          // Not awaited: the channel lives on after it opened.
+          void s.done.then(
             () => sock.close(1000, 'ended'),
             (e) => {
               sock.send(JSON.stringify({ error: toApiError(e).body().error }));
               sock.close(1000, 'ended');
             },
           );
+          return;
         }
         case 'json':
           // A stream route asked for one answer: the channel carries it, then ends.
