@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { FixPreview, Incident, Severity } from '../shared/incidents';
 import type { PortForwardDto } from '../shared/kube';
 import type { KubeGrafHost } from './host';
+import { oncePerCluster } from './incidentList';
 
 /** What the Incidents view needs from the incident engine (src/core/incidents); wired in extension.ts. */
 export interface IncidentSource {
@@ -74,23 +75,13 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     return this.open();
   }
 
-  /** Whether incidents of more than one cluster are listed: then each row names its context. */
-  private manyClusters(open: Incident[]): boolean {
-    return new Set(open.map((i) => this.clusterOf(i.context))).size > 1;
+  /** Open incidents of the rules the user has not turned off, one per cluster and resource. */
+  private listing() {
+    return oncePerCluster(this.source?.list() ?? [], this.clusterOf, this.currentContext(), this.shown);
   }
 
-  /** Open incidents of the rules the user has not turned off, one per cluster and resource (the current context's record first). */
   private open(): Incident[] {
-    const current = this.currentContext();
-    const best = new Map<string, Incident>();
-    for (const i of this.source?.list() ?? []) {
-      if (i.status !== 'open' || !this.shown(i)) continue;
-      const key = [this.clusterOf(i.context), i.type, i.resource.kind, i.resource.namespace ?? '', i.resource.name].join('|');
-      const had = best.get(key);
-      const mine = (x: Incident) => (x.context === current ? 1 : 0);
-      if (!had || mine(i) > mine(had) || (mine(i) === mine(had) && i.lastSeen > had.lastSeen)) best.set(key, i);
-    }
-    return [...best.values()];
+    return this.listing().incidents;
   }
 
   update(): void {
@@ -134,7 +125,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
       if (!open.length) return [{ type: 'message', text: 'No open incidents' }];
       return SEVERITIES.map((s) => ({ type: 'severity' as const, severity: s, count: open.filter((i) => i.severity === s).length })).filter((x) => x.count > 0);
     }
-    const withContext = this.manyClusters(open);
+    const withContext = this.listing().manyClusters;
     if (n.type === 'severity') return open.filter((i) => i.severity === n.severity).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)).map((incident) => ({ type: 'incident' as const, incident, withContext }));
     return [];
   }

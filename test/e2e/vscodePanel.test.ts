@@ -63,7 +63,8 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
   const badge = () => page.locator('.part.activitybar .action-item:has(a[aria-label^="KubeGraf"]) .badge-content');
 
   async function openPanelPage(id: string): Promise<void> {
-    await app.getByTestId(`nav-${id}`).click();
+    // A panel opened cold (engines starting on a busy machine) may take a while to show its app.
+    await app.getByTestId(`nav-${id}`).click({ timeout: 90_000 });
     await app.getByTestId(`page-${id}`).waitFor({ timeout: 30_000 });
   }
 
