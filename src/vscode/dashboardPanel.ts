@@ -42,9 +42,18 @@ export class DashboardPanel implements vscode.Disposable {
       },
       saveFile: (name, content) => void this.saveFile(name, content),
     });
+    let shown = host.currentContext();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      // The app shows one context (its header, its live socket): after a switch in VS Code it starts over on the new
+      // one instead of showing the old context's state.
+      host.onDidChangeContexts(() => {
+        if (host.currentContext() === shown) return;
+        shown = host.currentContext();
+        this.bridge.dispose();
+        panel.webview.html = this.html();
+      }),
     );
     panel.webview.html = this.html();
   }

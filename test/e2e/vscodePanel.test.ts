@@ -59,6 +59,13 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     return out.split('\n').map((l) => l.replace('pod/', '').trim()).filter((n) => n.startsWith(prefix)).sort();
   }
 
+  async function switchContext(name: string): Promise<void> {
+    await runCommand(page, 'KubeGraf: Switch Context…');
+    const label = page.locator('.quick-input-widget .monaco-list-row .label-name').filter({ hasText: new RegExp(`^${name}$`) });
+    await label.first().click({ timeout: 30_000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
   const incidentsPane = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Incidents' }) });
   const badge = () => page.locator('.part.activitybar .action-item:has(a[aria-label^="KubeGraf"]) .badge-content');
 
@@ -275,15 +282,18 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     const first = await eventually(agree, 90_000);
 
     // The viewer context is the same cluster: connecting it must not double anything.
-    await runCommand(page, 'KubeGraf: Switch Context…');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'kubegraf-sim-viewer' }).first().click();
+    await switchContext('kubegraf-sim-viewer');
+    // The panel starts over on the new context: its header names it.
+    await eventually(async () => (await app.getByTestId('cluster-switcher').inputValue().catch(() => '')) === 'kubegraf-sim-viewer', 60_000);
+    await app.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor({ timeout: 60_000 });
+    await openPanelPage('incidents');
     await app.getByTestId('incident-row').first().waitFor({ timeout: 90_000 });
     const viewer = await eventually(agree, 90_000);
     assert.ok(viewer.labels.every((l) => !/kubegraf-sim/.test(l)), `one cluster: no context label\n${viewer.labels.join('\n')}`);
     await wb.shot('incidents-viewer-connected');
 
-    await runCommand(page, 'KubeGraf: Switch Context…');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^kubegraf-sim\b(?!-viewer)/ }).first().click();
+    await switchContext('kubegraf-sim');
+    await openPanelPage('incidents');
     const back = await eventually(agree, 90_000);
     assert.ok(back.badge <= first.badge + 3, `the badge did not jump (${first.badge} → ${back.badge})`);
     await wb.shot('incidents-switched-back');
