@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { eventually, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
-import { buildVsix, runCommand, startWorkbench, type Workbench } from './helpers/codeServer';
+import { buildVsix, runCommand, startWorkbench, treeContextMenu, type Workbench } from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
 describe('VS Code dashboard panel and views in a real workbench (code-server)', function () {
@@ -33,20 +33,7 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     }, 20_000);
   }
 
-  async function contextMenu(r: Locator, item: string): Promise<void> {
-    const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-    await eventually(async () => {
-      await r.click({ button: 'right' });
-      return entry.waitFor({ timeout: 3000 }).then(() => true, async () => {
-        await page.keyboard.press('Escape');
-        return false;
-      });
-    }, 20_000);
-    await page.waitForTimeout(200);
-    await entry.click();
-    if (!(await entry.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await entry.click();
-    await entry.waitFor({ state: 'hidden', timeout: 5000 });
-  }
+  const contextMenu = (r: Locator, item: string) => treeContextMenu(page, r, item);
 
   /** Pod names of a tree's expanded Pods node that start with `prefix`. */
   async function treePods(prefix: string): Promise<string[]> {
