@@ -8,7 +8,6 @@ import { ALL_HANDLERS, type HandlerMap } from '../core/api/handlers';
 import type { KubeEngine } from '../core/kube/engine';
 import { isLoopback } from './auth';
 import { startServer, type RunningServer } from './server';
-import { ENGINE_UPGRADES } from './upgrades';
 
 export interface AppOptions {
   kubeconfigFiles: string[];
@@ -57,7 +56,6 @@ export async function startApp(o: AppOptions): Promise<App> {
     await closeEngines();
     throw e;
   }
-  for (const [id, h] of Object.entries(ENGINE_UPGRADES)) server.registerUpgrade(id as keyof typeof ENGINE_UPGRADES, h);
   return {
     server,
     engine,

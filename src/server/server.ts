@@ -5,22 +5,20 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Caller, Route } from '../shared/route';
+import { shapeOf, type Caller, type Route } from '../shared/route';
 import { MAX_DEPTH, nestedDeeperThan } from '../shared/limits';
 import { requiredRole, roleAllows } from '../shared/permissions';
 import type { UserDto } from '../shared/routes/system';
 import type { RouteId } from '../shared/routeTable';
 import type { ApiDeps } from '../core/api/deps';
 import { ApiError, toApiError } from '../core/api/errors';
-import type { AnyHandler, HandlerMap } from '../core/api/handlers';
-import { contextOf } from '../core/api/common';
-import { pipeAppProxy } from '../core/api/integrations';
+import type { HandlerMap } from '../core/api/handlers';
+import type { StreamHandler } from '../core/api/streams';
 import { allowedHosts, authenticate, bearer, cookieToken, COOKIE, externalAddress, hostOk, isLoopback, originOk } from './auth';
+import { Dispatcher, handlerTables } from './dispatch';
 import { matchPath, methodMatches, type Match } from './match';
 import { FALLBACK_STATUS_JS, findWebviewDir, serveStatic } from './static';
 import type { UpgradeContext, UpgradeHandler } from './upgrades';
-import { kubeSocket, podTerminal } from './wsKube';
-import { localTerminal } from './localTerminal';
 import { guardConnections, type ConnectionLimits } from './connectionGuard';
 import { describeIssue, describeIssues } from '../shared/paramErrors';
 
@@ -29,6 +27,7 @@ export interface ServerOptions {
   port?: number;
   token: string;
   deps: ApiDeps;
+  /** JSON handlers; the stream, socket and raw tables are the shared ones (src/server/dispatch.ts). */
   handlers: HandlerMap;
   /** Required (with accounts) when the host is not loopback. */
   tls?: { key: string | Buffer; cert: string | Buffer };
@@ -44,7 +43,7 @@ export interface RunningServer {
   url: string;
   port: number;
   host: string;
-  /** Lets another engine answer one of its WebSocket routes (`execution.stream`, `metrics.ws`). */
+  /** Replaces the handler of one WebSocket route (the shared socket table answers all of them already). */
   registerUpgrade(id: RouteId, handler: UpgradeHandler): void;
   /**
    * Trusts the address a browser reaches this server at through a proxy or forwarded port (VS Code's `asExternalUri`):
@@ -144,11 +143,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const limit = o.bodyLimit ?? 2 * 1024 * 1024;
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const webview = findWebviewDir(o.webviewDir);
-  const upgrades = new Map<string, UpgradeHandler>([
-    ['ws', kubeSocket as UpgradeHandler],
-    ['pod.terminal', podTerminal as unknown as UpgradeHandler],
-    ['local.terminal', localTerminal as unknown as UpgradeHandler],
-  ]);
+  const dispatch = new Dispatcher('http', handlerTables(o.handlers));
   let allowed = new Set<string>();
   // Addresses the host registered with allowExternal: kept apart from `allowed` so an external host is not also
   // accepted as an Origin under this server's own scheme.
@@ -206,11 +201,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const denied = roleDenies(auth, m, method, queryParams(u));
     if (denied) return sendError(res, denied);
+    const caller = callerFor(auth as { user?: { username: string; role: string }; token?: string });
     try {
-      // In-cluster UIs (Kiali, MLflow) stream through as they are: method, body, status and content type. (The
-      // webview bridge, which has no HTTP, reaches the same apps through the routes' JSON handlers.)
-      if (m.id === 'kiali.proxy' || m.id === 'mlflow.proxy') {
-        return await pipeAppProxy(o.deps, m.id === 'kiali.proxy' ? 'kiali' : 'mlflow', req, res, m.pathParams.path ?? '', u.searchParams, u.searchParams.get('context') ?? undefined);
+      // `raw` routes (the in-cluster UIs: Kiali, MLflow) stream through as they are: method, body, status and content
+      // type. (The webview bridge, which has no HTTP, reaches the same apps through the routes' JSON handlers.)
+      if (shapeOf(m.route) === 'raw') {
+        const d = dispatch.pick(m.id, m.route, m.pathParams);
+        if (d.shape === 'raw') return await d.handler(req, res, m.pathParams, u, o.deps, caller);
       }
       let raw: Record<string, unknown> = { ...queryParams(u, m.id === 'auth.validate') };
       if (method === 'POST' || method === 'PUT' || method === 'DELETE' || method === 'PATCH') {
@@ -231,11 +228,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       }
       raw = { ...raw, ...m.pathParams };
       const params = validate(m.route, m.id, raw) as Record<string, unknown>;
-      const h = o.handlers[m.id] as AnyHandler | undefined;
-      if (!h) throw new ApiError('notImplemented', `${m.route.doc}: the ${m.route.owner} engine does not answer this route yet`, 501);
-      if (m.id === 'pod.logs' && params.follow) return await followLogs(params, res);
-      const result = await h(params as never, o.deps, callerFor(auth as { user?: { username: string; role: string }; token?: string }));
-      sendJson(res, 200, result);
+      const d = dispatch.pick(m.id, m.route, params);
+      if (d.shape === 'stream') return await ndjson(d.handler, params, caller, res);
+      if (d.shape !== 'json') throw new ApiError('badRequest', `${m.route.path} does not answer this request`, 400);
+      sendJson(res, 200, await d.handler(params as never, o.deps, caller));
     } catch (e) {
       const err = toApiError(e);
       // 501-504 are answers about something else (not built here, an upstream that failed, is down or slow), not our bugs.
@@ -244,13 +240,22 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
   }
 
-  /** `GET /api/pod/logs?follow=true`: NDJSON, one line object per log line, until the client leaves or the pod ends. */
-  async function followLogs(p: Record<string, unknown>, res: http.ServerResponse): Promise<void> {
-    const a = o.deps.kube.actions(contextOf(o.deps, p.context as string | undefined));
-    const target = { kind: 'pods', namespace: p.namespace as string, name: p.name as string, container: p.container as string | undefined };
-    await a.logSources(target);
-    res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
-    const stream = await a.followLogs(target, { tailLines: (p.tailLines as number | undefined) ?? 100, sinceSeconds: p.sinceSeconds as number | undefined, timestamps: p.timestamps as boolean | undefined }, (l) => res.write(JSON.stringify(l) + '\n'));
+  /** A `stream` route over HTTP (`GET /api/pod/logs?follow=true`): NDJSON, one item per line, until the client leaves or the source ends. */
+  async function ndjson(h: StreamHandler, params: Record<string, unknown>, caller: Caller, res: http.ServerResponse): Promise<void> {
+    let open = false;
+    const stream = await h(params as never, o.deps, caller, (item) => {
+      if (!open) {
+        open = true;
+        res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+      }
+      res.write(JSON.stringify(item) + '\n');
+    });
+    // Opened without an item yet (an empty log): the headers go now, so the client sees the stream is live.
+    if (!open) {
+      open = true;
+      res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.flushHeaders();
+    }
     res.on('close', () => stream.stop());
     stream.done.then(
       () => res.end(),
@@ -280,8 +285,14 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const denied = roleDenies(auth, m, 'WS', params as Record<string, unknown>);
     if (denied) return refuseUpgrade(socket, denied);
-    const h = upgrades.get(m.id);
-    if (!h) return refuseUpgrade(socket, new ApiError('notImplemented', `${m.route.doc}: the ${m.route.owner} engine does not answer this socket yet`, 501));
+    let h: UpgradeHandler;
+    try {
+      const d = dispatch.pick(m.id, m.route, params as Record<string, unknown>);
+      if (d.shape !== 'socket') throw new ApiError('badRequest', `${m.route.path} is not a WebSocket`, 400);
+      h = d.handler;
+    } catch (e) {
+      return refuseUpgrade(socket, toApiError(e));
+    }
     const ctx: UpgradeContext = { deps: o.deps, caller: callerFor(auth as { user?: { username: string; role: string }; token?: string }) };
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       ws.on('error', () => ws.terminate());
@@ -320,7 +331,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     url: `${scheme}://${urlHost}:${port}`,
     port,
     host,
-    registerUpgrade: (id, h) => void upgrades.set(id, h),
+    registerUpgrade: (id, h) => void (dispatch.tables.socket[id] = h),
     allowExternal: (url) => {
       const a = externalAddress(url);
       externalHosts.add(a.host);

@@ -96,6 +96,15 @@ export function wsUrl(id: RouteId, params: Record<string, unknown>, o: { baseUrl
   return `${base}${path}${query(o.token ? { ...rest, token: o.token } : rest)}`;
 }
 
+/**
+ * The push channels a page can open, by route id: `socket` routes (WebSockets) and `stream` routes (long NDJSON
+ * answers). Every face serves each one (a unit test walks the route table against this list).
+ */
+export const CHANNEL_IDS = ['ws', 'ws.metrics', 'execution.stream', 'pod.terminal', 'local.terminal', 'pod.logs', 'ml.jobs.logsWs'] as const satisfies readonly RouteId[];
+export type ChannelId = (typeof CHANNEL_IDS)[number];
+/** A channel's query parameters (strings on the wire; the route's schema parses them). */
+export type ChannelParams<K extends ChannelId> = { [P in keyof ParamsOf<Routes[K]>]?: string | number | boolean };
+
 /** Messages of the webview bridge (request/response over postMessage). */
 export type BridgeRequest = { type: 'api.request'; reqId: number; id: string; params: Record<string, unknown> };
 export type BridgeResponse = { type: 'api.response'; reqId: number; ok: true; result: unknown } | { type: 'api.response'; reqId: number; ok: false; error: ApiErrorBody['error'] & { status?: number } };
@@ -133,10 +142,10 @@ export function bridgeTransport(post: (m: BridgeRequest) => void, subscribe: (on
 // Beyond route calls, the webview and the panel host exchange push-channel and app messages; both ends import these.
 /** Webview → extension host. */
 export type BridgeToHost =
-  /** Open a push channel at a documented WebSocket path (`/ws`, `/ws/metrics`, `/api/pod/terminal`,
+  /** Open a push channel by route id (`id`; `path` is its documented path) at a documented WebSocket path (`/ws`, `/ws/metrics`, `/api/pod/terminal`,
    *  `/api/local/terminal` is browser-only, `/api/execution/stream`) or a streamed response (`/api/pod/logs` with
    *  follow=true: one message per NDJSON line). Params are the route's query parameters. */
-  | { type: 'stream.open'; streamId: number; path: string; params: Record<string, string> }
+  | { type: 'stream.open'; streamId: number; id?: ChannelId; path: string; params: Record<string, string> }
   /** One text frame to the channel (terminal stdin, `/ws` subscribe). */
   | { type: 'stream.send'; streamId: number; data: string }
   | { type: 'stream.close'; streamId: number }

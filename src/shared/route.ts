@@ -4,6 +4,13 @@ import type { z } from 'zod';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'WS' | 'ANY';
 
+/**
+ * How a route answers, so every face dispatches it from the same table: `json` (one answer), `stream` (a long
+ * response of NDJSON items while `streamParam` is true, else one JSON answer), `socket` (a WebSocket: frames both
+ * ways), `raw` (bytes passed through as they are: the in-cluster app proxies).
+ */
+export type Shape = 'json' | 'stream' | 'socket' | 'raw';
+
 /** Which engine answers: routes of engines not built yet still exist and answer 501 with a clear message. */
 export type Owner = 'kube' | 'incidents' | 'metrics' | 'store' | 'integrations' | 'ai' | 'server';
 
@@ -19,12 +26,24 @@ export interface Route<P = unknown, R = unknown> {
   readonly result?: R;
   /** How long a client waits for the answer, for routes that are slow by nature (an AI answer); else its default. */
   readonly timeoutMs?: number;
+  /** Absent: `socket` for WS routes, else `json` (see shapeOf). */
+  readonly shape?: Shape;
+  /** For `stream` routes: the boolean param that asks for the stream (`follow`). */
+  readonly streamParam?: string;
 }
+
+export const shapeOf = (r: Route): Shape => r.shape ?? (r.method === 'WS' ? 'socket' : 'json');
+
+/** Whether these (validated) params ask a route for a push channel rather than one JSON answer. */
+export const opensChannel = (r: Route, params: Record<string, unknown>): boolean => {
+  const s = shapeOf(r);
+  return s === 'socket' || (s === 'stream' && !!r.streamParam && params[r.streamParam] === true);
+};
 
 /** `route<Result>()('GET', '/api/pods', 'kube', 'List pods', schema)`: the result type is given, the params inferred. */
 export const route =
   <R>() =>
-  <P>(method: Method, path: string, owner: Owner, doc: string, params: z.ZodType<P>, opts?: { timeoutMs?: number }): Route<P, R> => ({ method, path, owner, doc, params, ...opts });
+  <P>(method: Method, path: string, owner: Owner, doc: string, params: z.ZodType<P>, opts?: { timeoutMs?: number; shape?: Shape; streamParam?: string }): Route<P, R> => ({ method, path, owner, doc, params, ...opts });
 
 export type ParamsOf<T> = T extends Route<infer P, unknown> ? P : never;
 export type ResultOf<T> = T extends Route<unknown, infer R> ? R : never;

@@ -150,8 +150,12 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       if (drop) {
         this.watched.delete(key);
         await w.sub.unsubscribe();
+        // VS Code keeps a collapsed node's children: without a change event it would show them again on expand,
+        // however the cluster moved meanwhile. Marked changed, the node asks for fresh children (a new watch) then.
+        this.refreshNow(w.nodeId);
       }
     }
+    this.refreshNow(n.id);
   }
 
   // ---------------- TreeDataProvider ----------------

@@ -293,19 +293,39 @@ async function switchNamespace(f: Faces, arg: unknown): Promise<void> {
 
 // ---------------- incidents ----------------
 
-async function incidentAndFix(f: Faces, arg: unknown): Promise<{ incident: Incident; fixId: string }> {
+/** An Incident, or the Incidents view's row for one (what a context menu passes). */
+function incidentArg(arg: unknown): Incident | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as { type?: unknown; incident?: Incident; recommendedFixes?: unknown; id?: unknown };
+  if (a.type === 'incident' && a.incident) return a.incident;
+  return Array.isArray(a.recommendedFixes) && typeof a.id === 'string' ? (arg as Incident) : undefined;
+}
+
+const refText = (r: { namespace?: string; name: string }) => `${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+
+/**
+ * The incident a command acts on: the one its Incidents row (or the caller) names, re-read from the engine so it is
+ * current; only from the palette (no argument) does the user pick one.
+ */
+async function incidentOf(f: Faces, arg: unknown, onlyWithFix = false): Promise<Incident> {
   await f.startIncidents();
   const src = f.incidents.sourceOrThrow;
-  const incident = arg && typeof arg === 'object' && 'recommendedFixes' in arg ? (arg as Incident) : (await pick(src.list().filter((i) => i.status === 'open').map((i) => ({ label: i.title, description: i.severity, i })), 'Incident')).i;
+  const given = incidentArg(arg);
+  if (given) return src.list().find((i) => i.id === given.id) ?? given;
+  const open = f.incidents.shownIncidents().filter((i) => !onlyWithFix || i.recommendedFixes.length);
+  if (!open.length) throw new Error(onlyWithFix ? 'No open incident has a recommended fix.' : 'There are no open incidents.');
+  return (await pick(open.map((i) => ({ label: i.title, description: `${i.severity} · ${refText(i.resource)} · ${i.context}`, i })), 'Incident')).i;
+}
+
+async function incidentAndFix(f: Faces, arg: unknown): Promise<{ incident: Incident; fixId: string }> {
+  const incident = await incidentOf(f, arg, true);
   if (!incident.recommendedFixes.length) throw new Error(`"${incident.title}" has no recommended fix.`);
-  const fix = incident.recommendedFixes.length === 1 ? incident.recommendedFixes[0] : (await pick(incident.recommendedFixes.map((x) => ({ label: x.description, description: `risk ${x.risk}`, detail: x.preview, x })), 'Fix')).x;
+  const fix = incident.recommendedFixes.length === 1 ? incident.recommendedFixes[0] : (await pick(incident.recommendedFixes.map((x) => ({ label: x.description, description: `risk ${x.risk}`, detail: x.preview, x })), `Fix for "${incident.title}"`)).x;
   return { incident, fixId: fix.id };
 }
 
 async function showIncident(f: Faces, arg: unknown): Promise<void> {
-  await f.startIncidents();
-  const src = f.incidents.sourceOrThrow;
-  const i = arg && typeof arg === 'object' && 'evidence' in arg ? (arg as Incident) : (await pick(src.list().map((x) => ({ label: x.title, description: x.severity, x })), 'Incident')).x;
+  const i = await incidentOf(f, arg);
   const md = [
     `# ${i.title}`,
     '',
@@ -327,7 +347,7 @@ async function showIncident(f: Faces, arg: unknown): Promise<void> {
 async function previewFix(f: Faces, arg: unknown): Promise<void> {
   const { incident, fixId } = await incidentAndFix(f, arg);
   const p = await f.incidents.sourceOrThrow.previewFix(incident.id, fixId);
-  const head = `# ${p.fix.description}\n# validated by server dry run: ${p.validated ? 'yes' : `no (${p.validationError ?? 'unknown'})`}\n# allowed: ${p.allowed ? 'yes' : `no (${p.reason ?? ''})`}\n`;
+  const head = `# ${p.fix.description}\n# incident: ${incident.title} (${incident.context})\n# target: ${p.fix.target.kind} ${refText(p.fix.target)}\n# validated by server dry run: ${p.validated ? 'yes' : `no (${p.validationError ?? 'unknown'})`}\n# allowed: ${p.allowed ? 'yes' : `no (${p.reason ?? ''})`}\n`;
   await showGenerated(`fix preview ${incident.id}.diff`, `${head}${p.diff}`);
 }
 
@@ -337,7 +357,7 @@ async function applyFix(f: Faces, arg: unknown): Promise<void> {
   const p = await src.previewFix(incident.id, fixId);
   if (!p.validated) throw new Error(`The server rejected this fix in a dry run: ${p.validationError ?? 'no reason given'}`);
   if (!p.allowed) throw new Error(`You may not apply this fix: ${p.reason ?? 'access denied'}`);
-  await confirm(`Apply "${p.fix.description}"?`, p.diff.slice(0, 2000), 'Apply');
+  await confirm(`Apply "${p.fix.description}" to ${p.fix.target.kind} ${refText(p.fix.target)} (context ${incident.context})?`, `For the incident "${incident.title}".\n\n${p.diff.slice(0, 2000)}`, 'Apply');
   await f.host.progress(`Applying fix for ${incident.title}…`, () => src.applyFix(incident.id, fixId));
 }
 

@@ -3,13 +3,11 @@
 import * as vscode from 'vscode';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_HANDLERS } from '../core/api/handlers';
-import { HOST_UPGRADES } from './engines';
+import { handlerTables } from '../server/dispatch';
 import { appHtml, makeNonce, missingAppHtml } from './dashboardHtml';
 import type { KubeGrafHost } from './host';
 import { WebviewBridge } from './webviewBridge';
-import type { HandlerMap } from '../core/api/handlers';
-import type { UpgradeHandler } from '../server/upgrades';
+import type { HandlerTables } from '../server/dispatch';
 
 export class DashboardPanel implements vscode.Disposable {
   private static current?: DashboardPanel;
@@ -28,26 +26,34 @@ export class DashboardPanel implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
     });
     panel.iconPath = vscode.Uri.joinPath(root, 'media', 'kubegraf.svg');
-    DashboardPanel.current = new DashboardPanel(host, panel, ALL_HANDLERS, HOST_UPGRADES, page);
+    DashboardPanel.current = new DashboardPanel(host, panel, handlerTables(), page);
     return DashboardPanel.current;
   }
 
   private readonly bridge: WebviewBridge;
 
-  private constructor(private readonly host: KubeGrafHost, readonly panel: vscode.WebviewPanel, handlers: HandlerMap, upgrades: Map<string, UpgradeHandler>, page?: string) {
+  private constructor(private readonly host: KubeGrafHost, readonly panel: vscode.WebviewPanel, tables: HandlerTables, page?: string) {
     this.bridge = new WebviewBridge({
       post: (m) => void panel.webview.postMessage(m),
       deps: () => host.apiDeps(),
-      handlers,
-      upgrades,
+      tables,
       onReady: () => {
         if (page) void panel.webview.postMessage({ type: 'app.navigate', page });
       },
       saveFile: (name, content) => void this.saveFile(name, content),
     });
+    let shown = host.currentContext();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      // The app shows one context (its header, its live socket): after a switch in VS Code it starts over on the new
+      // one instead of showing the old context's state.
+      host.onDidChangeContexts(() => {
+        if (host.currentContext() === shown) return;
+        shown = host.currentContext();
+        this.bridge.dispose();
+        panel.webview.html = this.html();
+      }),
     );
     panel.webview.html = this.html();
   }

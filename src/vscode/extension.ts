@@ -28,7 +28,9 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
 
   // Incident rules the user turned off (kubegraf.incidents.rules: {"pod_crash_loop": false}) are not shown.
   const ruleOn = (i: Incident) => h.config<Record<string, boolean>>('incidents.rules', {})[i.type] !== false;
-  const incidents = new IncidentsTree(undefined, 'Open this view to start incident detection…', ruleOn);
+  // Contexts of one API server (kubegraf-sim and kubegraf-sim-viewer) are one cluster: its incidents are counted once.
+  const clusterOf = (c: string) => (h.hasEngine ? h.engine.contexts().find((x) => x.name === c)?.server || c : c);
+  const incidents = new IncidentsTree(undefined, 'Open this view to start incident detection…', ruleOn, clusterOf, () => h.currentContext());
   const incidentsView = vscode.window.createTreeView(VIEW_IDS.incidents, { treeDataProvider: incidents });
   incidents.attach(incidentsView);
   // Detection watches many kinds: it starts when the Incidents view shows (or a command needs it), not at activation.

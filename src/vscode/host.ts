@@ -149,18 +149,11 @@ export class KubeGrafHost implements vscode.Disposable {
   /** Starts (once) the local server on this host's engines, loopback only, and returns the URL that carries the token. */
   async startServer(): Promise<string> {
     if (this.server) return this.server.launchUrl;
-    const [{ startServer }, { randomBytes }, { ALL_HANDLERS }, { ENGINE_UPGRADES }] = await Promise.all([
-      import('../server/server'),
-      import('node:crypto'),
-      import('../core/api/handlers'),
-      import('../server/upgrades'),
-    ]);
+    const [{ startServer }, { randomBytes }, { ALL_HANDLERS }] = await Promise.all([import('../server/server'), import('node:crypto'), import('../core/api/handlers')]);
     const token = randomBytes(32).toString('base64url');
     const webviewDir = join(this.ext.extensionUri.fsPath, 'dist', 'webview');
     const deps = await this.apiDeps();
     const running = await startServer({ host: '127.0.0.1', port: this.config<number>('server.port', 0), token, deps, handlers: ALL_HANDLERS, webviewDir, log: (l) => this.output.appendLine(l) });
-    // The server has /ws and pod terminals built in; the incident and metrics streams are registered like `kubegraf web` does.
-    for (const [id, h] of Object.entries(ENGINE_UPGRADES)) running.registerUpgrade(id as keyof typeof ENGINE_UPGRADES, h);
     this.server = { url: running.url, launchUrl: `${running.url}/?token=${encodeURIComponent(token)}`, token, allowExternal: (u) => running.allowExternal(u), close: () => running.close() };
     this.output.appendLine(`KubeGraf server listening on ${running.url}`);
     return this.server.launchUrl;

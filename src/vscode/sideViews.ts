@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { FixPreview, Incident, Severity } from '../shared/incidents';
 import type { PortForwardDto } from '../shared/kube';
 import type { KubeGrafHost } from './host';
+import { oncePerCluster } from './incidentList';
 
 /** What the Incidents view needs from the incident engine (src/core/incidents); wired in extension.ts. */
 export interface IncidentSource {
@@ -17,7 +18,7 @@ export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 /** What the Incidents view says after a fix (superseded fixes say nothing). */
 const FIX_OUTCOME: Partial<Record<NonNullable<Incident['fixVerification']>['outcome'], string>> = { verifying: 'checking fix', resolved: 'fix worked', did_not_help: 'fix did not help', made_worse: 'fix made it worse' };
 
-type IncidentNode = { type: 'severity'; severity: Severity; count: number } | { type: 'incident'; incident: Incident } | { type: 'message'; text: string };
+type IncidentNode = { type: 'severity'; severity: Severity; count: number } | { type: 'incident'; incident: Incident; withContext: boolean } | { type: 'message'; text: string };
 
 const SEVERITY_ICON: Record<Severity, vscode.ThemeIcon> = {
   critical: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
@@ -34,7 +35,17 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   private readonly countChanged = new vscode.EventEmitter<number>();
   readonly onDidChangeCount = this.countChanged.event;
 
-  constructor(private source: IncidentSource | undefined, private unavailableReason: string, private readonly shown: (i: Incident) => boolean = () => true) {}
+  /**
+   * `clusterOf` names the cluster a context points at (its API server): two contexts of one cluster (admin and
+   * viewer) watch the same objects, so their incidents are one incident, counted once.
+   */
+  constructor(
+    private source: IncidentSource | undefined,
+    private unavailableReason: string,
+    private readonly shown: (i: Incident) => boolean = () => true,
+    private readonly clusterOf: (context: string) => string = (c) => c,
+    private readonly currentContext: () => string | undefined = () => undefined,
+  ) {}
 
   attach(view: vscode.TreeView<IncidentNode>): void {
     this.view = view;
@@ -62,9 +73,18 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     return this.open().length;
   }
 
-  /** Open incidents of the rules the user has not turned off. */
+  /** What the view lists (and the badge counts): open incidents of the rules that are on, once per cluster. */
+  shownIncidents(): Incident[] {
+    return this.open();
+  }
+
+  /** Open incidents of the rules the user has not turned off, one per cluster and resource. */
+  private listing() {
+    return oncePerCluster(this.source?.list() ?? [], this.clusterOf, this.currentContext(), this.shown);
+  }
+
   private open(): Incident[] {
-    return this.source?.list().filter((i) => i.status === 'open' && this.shown(i)) ?? [];
+    return this.listing().incidents;
   }
 
   update(): void {
@@ -91,8 +111,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     const i = n.incident;
     const t = new vscode.TreeItem(i.title);
     t.id = `inc/${i.id}`;
-    t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}`;
-    t.tooltip = new vscode.MarkdownString(`**${i.title}**\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`);
+    const where = n.withContext ? ` · ${i.context}` : '';
+    t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}${where}`;
+    t.accessibilityInformation = { label: `${i.title}, ${t.description}` };
+    t.tooltip = new vscode.MarkdownString(`**${i.title}**\n\nContext: ${i.context}\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`);
     t.iconPath = SEVERITY_ICON[i.severity];
     const fix = i.fixVerification;
     if (fix && FIX_OUTCOME[fix.outcome]) {
@@ -111,7 +133,8 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
       if (!open.length) return [{ type: 'message', text: 'No open incidents' }];
       return SEVERITIES.map((s) => ({ type: 'severity' as const, severity: s, count: open.filter((i) => i.severity === s).length })).filter((x) => x.count > 0);
     }
-    if (n.type === 'severity') return open.filter((i) => i.severity === n.severity).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)).map((incident) => ({ type: 'incident' as const, incident }));
+    const withContext = this.listing().manyClusters;
+    if (n.type === 'severity') return open.filter((i) => i.severity === n.severity).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)).map((incident) => ({ type: 'incident' as const, incident, withContext }));
     return [];
   }
 

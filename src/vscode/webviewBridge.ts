@@ -1,16 +1,17 @@
-// The host end of the webview bridge for the Solid app: `api.request` → the route's handler (same handlers and param
-// schemas as the HTTP server, no HTTP round trip) → `api.response`; `stream.open` runs the route's WebSocket handler
-// over a socket-shaped channel whose frames travel as `stream.*` messages. No `vscode` import: unit-tested directly.
+// The host end of the webview bridge for the Solid app: `api.request` → the route's handler → `api.response`;
+// `stream.open` opens a push channel by route id: a `socket` route runs its WebSocket handler over a socket-shaped
+// channel whose frames travel as `stream.*` messages, a `stream` route (followed logs) sends one message per item.
+// Handlers come from the same Dispatcher and tables as the HTTP server (src/server/dispatch.ts), so every channel the
+// browser has, the panel has. No `vscode` import: unit-tested directly.
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { ApiDeps } from '../core/api/deps';
 import { toApiError } from '../core/api/errors';
-import type { HandlerMap } from '../core/api/handlers';
 import type { BridgeFromHost, BridgeResponse } from '../shared/client';
 import type { Caller, Route } from '../shared/route';
 import { ROUTES, type RouteId } from '../shared/routeTable';
 import { describeIssue, describeIssues } from '../shared/paramErrors';
-import type { UpgradeHandler } from '../server/upgrades';
+import { channelRouteByPath, Dispatcher, type HandlerTables } from '../server/dispatch';
 
 const CALLER: Caller = { face: 'webview' };
 
@@ -58,19 +59,25 @@ export interface BridgeOptions {
   post: Post;
   /** May start engines on first use, hence async. */
   deps: () => ApiDeps | Promise<ApiDeps>;
-  handlers: HandlerMap;
-  upgrades: Map<string, UpgradeHandler>;
+  /** The handler tables per shape: `handlerTables()` in the extension, the same the server dispatches. */
+  tables: HandlerTables;
   /** The app asked to save an export (CSV, logs). */
   saveFile?: (name: string, content: string, mime: string) => void;
   onReady?: (page?: string) => void;
 }
 
-const wsRoutes = (): Array<[RouteId, Route]> => (Object.entries(ROUTES) as Array<[RouteId, Route]>).filter(([, r]) => r.method === 'WS');
-
 export class WebviewBridge {
   private readonly streams = new Map<number, ChannelSocket>();
+  private readonly dispatch: Dispatcher;
 
-  constructor(private readonly o: BridgeOptions) {}
+  constructor(private readonly o: BridgeOptions) {
+    this.dispatch = new Dispatcher('webview', o.tables);
+  }
+
+  /** The push channels the panel can open (every socket and stream route the server serves, less browser-only ones). */
+  channels(): RouteId[] {
+    return this.dispatch.channels();
+  }
 
   /** Handles one message from the webview; returns true when it was a bridge message. */
   async receive(m: unknown): Promise<boolean> {
@@ -81,7 +88,7 @@ export class WebviewBridge {
         await this.request(msg);
         return true;
       case 'stream.open':
-        this.open(msg);
+        await this.open(msg);
         return true;
       case 'stream.send':
         if (typeof msg.streamId === 'number' && typeof msg.data === 'string') this.streams.get(msg.streamId)?.deliver(msg.data);
@@ -110,33 +117,72 @@ export class WebviewBridge {
     if (!route) return fail('notFound', `no route "${id}"`, 404);
     const parsed = route.params.safeParse(msg.params ?? {});
     if (!parsed.success) return fail('badRequest', describeIssues(parsed.error.issues), 400, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) })));
-    const h = this.o.handlers[id];
-    if (!h) return fail('notImplemented', `${route.method} ${route.path} is answered by the ${route.owner} engine, which is not available in this build`, 501);
     try {
-      reply({ type: 'api.response', reqId, ok: true, result: await h(parsed.data as never, await this.o.deps(), CALLER) });
+      const d = this.dispatch.pick(id, route, parsed.data as Record<string, unknown>);
+      if (d.shape !== 'json') return fail('badRequest', `${route.path} is a push channel: open it with stream.open`, 400);
+      reply({ type: 'api.response', reqId, ok: true, result: await d.handler(parsed.data as never, await this.o.deps(), CALLER) });
     } catch (e) {
       const a = toApiError(e);
       fail(a.code, a.message, a.status, a.details);
     }
   }
 
-  private open(msg: Record<string, unknown>): void {
+  /** Resolves once the channel is open (or refused); the channel itself lives on. */
+  private async open(msg: Record<string, unknown>): Promise<void> {
     const streamId = typeof msg.streamId === 'number' ? msg.streamId : -1;
-    const path = String(msg.path ?? '');
     const closed = (reason: string) => this.o.post({ type: 'stream.closed', streamId, code: 1008, reason });
-    const hit = wsRoutes().find(([, r]) => r.path === path);
-    if (!hit) return closed(`no push channel at ${path}`);
-    const [id, route] = hit;
-    const handler = this.o.upgrades.get(id);
-    if (!handler) return closed(`${path} is answered by the ${route.owner} engine, which is not available in this build`);
+    const asked = typeof msg.id === 'string' ? msg.id : String(msg.path ?? '');
+    const id = (typeof msg.id === 'string' ? msg.id : channelRouteByPath(String(msg.path ?? ''))) as RouteId | undefined;
+    const route = id ? (ROUTES as Record<string, Route>)[id] : undefined;
+    if (!id || !route) return closed(`no push channel at ${asked}`);
     const parsed = route.params.safeParse(msg.params ?? {});
     if (!parsed.success) return closed(describeIssues(parsed.error.issues));
+    const params = parsed.data as Record<string, unknown>;
+    let d;
+    try {
+      d = this.dispatch.pick(id, route, params);
+    } catch (e) {
+      return closed(toApiError(e).message);
+    }
     const sock = new ChannelSocket(streamId, this.o.post, () => this.streams.delete(streamId));
     this.streams.set(streamId, sock);
-    this.o.post({ type: 'stream.opened', streamId });
-    Promise.resolve(this.o.deps())
-      .then((deps) => handler(sock as unknown as WebSocket, parsed.data as never, { deps, caller: CALLER }))
-      .catch((e: unknown) => sock.close(1011, toApiError(e).message.slice(0, 120)));
+    const fail = (e: unknown) => sock.close(1011, toApiError(e).message.slice(0, 200));
+    const picked = d;
+    await (async () => {
+      const deps = await this.o.deps();
+      switch (picked.shape) {
+        case 'socket':
+          this.o.post({ type: 'stream.opened', streamId });
+          return picked.handler(sock as unknown as WebSocket, params as never, { deps, caller: CALLER });
+        case 'stream': {
+          // Like the HTTP face: the channel opens once the source is (a bad target fails before anything is sent).
+          const early: string[] = [];
+          let ready = false;
+          const s = await picked.handler(params as never, deps, CALLER, (item) => (ready ? sock.send(JSON.stringify(item)) : early.push(JSON.stringify(item))));
+          if (sock.readyState !== sock.OPEN) return s.stop();
+          this.o.post({ type: 'stream.opened', streamId });
+          ready = true;
+          early.splice(0).forEach((m) => sock.send(m));
+          sock.once('close', () => s.stop());
+          // Not awaited: the channel lives on after it opened.
+          void s.done.then(
+            () => sock.close(1000, 'ended'),
+            (e) => {
+              sock.send(JSON.stringify({ error: toApiError(e).body().error }));
+              sock.close(1000, 'ended');
+            },
+          );
+          return;
+        }
+        case 'json':
+          // A stream route asked for one answer: the channel carries it, then ends.
+          this.o.post({ type: 'stream.opened', streamId });
+          sock.send(JSON.stringify(await picked.handler(params as never, deps, CALLER)));
+          return sock.close(1000, 'ended');
+        default:
+          return sock.close(1008, `${route.path} has no push channel`);
+      }
+    })().catch(fail);
   }
 
   /** The panel went away: end every channel as if the webview closed it. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { eventually, kubectl, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
-import { buildVsix, openFile, runCommand, SHOTS, startWorkbench, viewLines, type Workbench } from './helpers/codeServer';
+import { buildVsix, openFile, runCommand, SHOTS, startWorkbench, treeContextMenu, viewLines, type Workbench } from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
 const UNREACHABLE = 'kubegraf-unreachable';
@@ -73,22 +73,7 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     }, 20_000);
   }
 
-  async function contextMenu(rowName: string | RegExp, item: string): Promise<void> {
-    const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-    // Like a row click, a right-click can land during a live re-render and open nothing: right-click until the menu shows.
-    await eventually(async () => {
-      await row(rowName).click({ button: 'right' });
-      return entry.waitFor({ timeout: 3000 }).then(() => true, async () => {
-        await page.keyboard.press('Escape');
-        return false;
-      });
-    }, 20_000);
-    // Menus ignore a click that lands right after they open (it guards against the opening right-click); retry once.
-    await page.waitForTimeout(200);
-    await entry.click();
-    if (!(await entry.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await entry.click();
-    await entry.waitFor({ state: 'hidden', timeout: 5000 });
-  }
+  const contextMenu = (rowName: string | RegExp, item: string) => treeContextMenu(page, row(rowName), item);
 
   before(async function () {
     // The one-time install (about two minutes) is not part of the suite's time.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startApp, type App } from '../../src/server/app';
 import type { SearchResult } from '../../src/shared/routes/search';
 import { simAdmin, startTestSim, type Sim } from '../helpers/sim';
-import { ALL_HANDLERS } from '../../src/core/api/handlers';
+import { handlerTables } from '../../src/server/dispatch';
 import { WebviewBridge } from '../../src/vscode/webviewBridge';
 import { api, startHarness, type Harness } from './serverHelpers';
 
@@ -70,7 +70,7 @@ describe('search route (GET /api/search)', function () {
 
   it('answers the VS Code panel through the webview bridge with the same handler', async () => {
     const posted: unknown[] = [];
-    const bridge = new WebviewBridge({ post: (m) => posted.push(m), deps: () => h.app.deps, handlers: ALL_HANDLERS, upgrades: new Map() });
+    const bridge = new WebviewBridge({ post: (m) => posted.push(m), deps: () => h.app.deps, tables: handlerTables() });
     assert.equal(await bridge.receive({ type: 'api.request', reqId: 7, id: 'search', params: { q: 'checkout' } }), true);
     const reply = posted[0] as { reqId: number; ok: boolean; result: SearchResult };
     assert.equal(reply.reqId, 7);

@@ -106,13 +106,17 @@ describe('vscode webview html and bridge', () => {
     const bridge = new WebviewBridge({
       post: (m) => posted.push(m),
       deps: () => deps,
-      handlers: {
-        'pods.list': (async (p: unknown, d: ApiDeps) => ({ params: p, demo: d.demo })) as never,
-        'contexts.list': (async () => {
-          throw new KubeError('unreachable', 'connect ECONNREFUSED');
-        }) as never,
+      tables: {
+        json: {
+          'pods.list': (async (p: unknown, d: ApiDeps) => ({ params: p, demo: d.demo })) as never,
+          'contexts.list': (async () => {
+            throw new KubeError('unreachable', 'connect ECONNREFUSED');
+          }) as never,
+        },
+        stream: {},
+        socket: {},
+        raw: {},
       },
-      upgrades: new Map(),
     });
     assert.equal(await bridge.receive({ type: 'api.request', reqId: 1, id: 'pods.list', params: {} }), true);
     assert.equal(posted[0].ok, true);
@@ -140,17 +144,18 @@ describe('vscode webview html and bridge', () => {
     const bridge = new WebviewBridge({
       post: (m) => posted.push(m),
       deps: () => ({}) as ApiDeps,
-      handlers: {},
-      upgrades: new Map([
-        [
-          'ws',
-          ((ws: any) => {
+      tables: {
+        json: {},
+        stream: {},
+        socket: {
+          ws: ((ws: any) => {
             ws.send(JSON.stringify({ type: 'hello' }));
             ws.on('message', (raw: Buffer) => seen.push(String(raw)));
             ws.on('close', () => (closed = true));
           }) as never,
-        ],
-      ]),
+        },
+        raw: {},
+      },
     });
     await bridge.receive({ type: 'stream.open', streamId: 7, path: '/ws', params: {} });
     assert.deepEqual(posted.slice(0, 2), [
@@ -163,7 +168,7 @@ describe('vscode webview html and bridge', () => {
     assert.equal(closed, true);
     await bridge.receive({ type: 'stream.open', streamId: 8, path: '/ws/metrics', params: {} });
     assert.equal(posted.at(-1).type, 'stream.closed');
-    assert.match(posted.at(-1).reason, /metrics engine, which is not available/);
+    assert.match(posted.at(-1).reason, /metrics engine does not answer this socket/);
   });
 });
 

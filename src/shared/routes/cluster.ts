@@ -183,7 +183,7 @@ export const CLUSTER_ROUTES = {
   'node.cordon': route<ActionResult>()('POST', '/api/node/cordon', 'kube', 'Cordon (or with unschedulable=false, uncordon) a node', objectParams.extend({ unschedulable: boolish.optional() })),
   'node.drain': route<DrainResult & { ok: boolean }>()('POST', '/api/node/drain', 'kube', 'Drain a node (cordon, then evict through the eviction API honouring PDBs)', objectParams.extend({ force: boolish.optional(), ignoreDaemonSets: boolish.optional(), deleteEmptyDirData: boolish.optional(), timeoutSeconds: int(0, 600).optional(), gracePeriodSeconds: int(0, 3600).optional() })),
   // pods
-  'pod.logs': route<PodLogsResult>()('GET', '/api/pod/logs', 'kube', 'Get pod logs (follow=true streams NDJSON lines)', logParams),
+  'pod.logs': route<PodLogsResult>()('GET', '/api/pod/logs', 'kube', 'Get pod logs (follow=true streams NDJSON lines)', logParams, { shape: 'stream', streamParam: 'follow' }),
   'pod.exec': route<ExecResult>()('POST', '/api/pod/exec', 'kube', 'Execute command in pod (argv, no shell)', execParams),
   'pod.terminal': route<never>()('WS', '/api/pod/terminal', 'kube', 'Interactive terminal', z.object({ ...base, namespace: namespaceName, pod: name.optional(), name: name.optional(), container: z.string().max(253).optional(), shell: z.string().max(64).regex(/^[A-Za-z0-9/._-]+$/).optional(), cols: int(1, 1000).optional(), rows: int(1, 1000).optional() }).refine((p) => p.pod || p.name, 'give the pod (pod=NAME)')),
   // port-forwards

@@ -287,10 +287,10 @@ export const INTEGRATION_ROUTES = {
   // Kiali, MLflow, Feast
   'kiali.status': route<IntegrationStatus>()('GET', '/api/integrations/kiali/status', 'integrations', 'Check Kiali status', z.object({ ...base })),
   'kiali.install': route<ActionResult>()('POST', '/api/integrations/kiali/install', 'integrations', 'Install Kiali', z.object({ ...base })),
-  'kiali.proxy': route<unknown>()('ANY', '/api/kiali/proxy/*', 'integrations', 'Proxy Kiali API', proxy),
+  'kiali.proxy': route<unknown>()('ANY', '/api/kiali/proxy/*', 'integrations', 'Proxy Kiali API', proxy, { shape: 'raw' }),
   'mlflow.status': route<IntegrationStatus>()('GET', '/api/mlflow/status', 'integrations', 'Check MLflow status', z.object({ ...base })),
   'mlflow.install': route<ActionResult>()('POST', '/api/mlflow/install', 'integrations', 'Install MLflow', z.object({ ...base })),
-  'mlflow.proxy': route<unknown>()('ANY', '/api/mlflow/proxy/*', 'integrations', 'Proxy MLflow API', proxy),
+  'mlflow.proxy': route<unknown>()('ANY', '/api/mlflow/proxy/*', 'integrations', 'Proxy MLflow API', proxy, { shape: 'raw' }),
   'feast.status': route<IntegrationStatus>()('GET', '/api/feast/status', 'integrations', 'Check Feast status', z.object({ ...base })),
   'feast.install': route<ActionResult>()('POST', '/api/feast/install', 'integrations', 'Install Feast', z.object({ ...base })),
   // Apps

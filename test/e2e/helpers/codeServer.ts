@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { ensureCodeServer, REPO_ROOT } from './codeServerInstall';
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -217,4 +217,34 @@ export async function openFile(page: Page, name: string): Promise<void> {
   }
   await page.keyboard.press('Enter');
   await tab.waitFor({ timeout: 15_000 });
+}
+
+/** Sleeps between retries of a UI step whose outcome is then checked (never as a wait for state). */
+const settle = (page: Page, ms: number) => page.waitForTimeout(ms);
+
+/** Polls `fn` until it is true (a UI step that a live re-render can swallow is retried by `fn` itself). */
+async function until(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`${what}: still not so after ${ms / 1000}s`);
+  }
+}
+
+/**
+ * Opens a tree row's context menu and runs one of its items. A right-click can land during a live re-render and open
+ * nothing, and a menu ignores a click that lands right after it opened: both are retried until the item ran.
+ */
+export async function treeContextMenu(page: Page, row: Locator, item: string): Promise<void> {
+  const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
+  await until(async () => {
+    await row.click({ button: 'right' });
+    return entry.waitFor({ timeout: 3000 }).then(() => true, async () => {
+      await page.keyboard.press('Escape');
+      return false;
+    });
+  }, 20_000, `the context menu with "${item}"`);
+  await settle(page, 200);
+  await entry.click();
+  if (!(await entry.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await entry.click();
+  await entry.waitFor({ state: 'hidden', timeout: 5000 });
 }

@@ -1,8 +1,8 @@
 // The app's face of the route table: `api.call('pods.list', {namespace})` goes through the shared typed client, so
 // params and results are checked against the one table. Pages that list documented paths (`/api/security`) reach
 // the same routes by path. Every failure comes back as an ApiError.
-import { createClient, type Client } from '../../../src/shared/client';
-import type { ParamsOf, ResultOf, Route } from '../../../src/shared/route';
+import { createClient, type ChannelId, type ChannelParams, type Client } from '../../../src/shared/client';
+import { shapeOf, type ParamsOf, type ResultOf, type Route } from '../../../src/shared/route';
 import { ROUTES, type RouteId, type Routes } from '../../../src/shared/routeTable';
 import { toApiError } from '../host/apiError';
 import type { Channel, ChannelHandlers, Transport } from '../host/transport';
@@ -48,6 +48,16 @@ export class Api {
 
   post<T>(path: string, body: Record<string, unknown> = {}): Promise<T> {
     return this.request<T>('POST', path, body);
+  }
+
+  /**
+   * Opens a push channel by route id, the same on every face: a `socket` route as a WebSocket, a `stream` route as a
+   * long NDJSON response (one message per item); in VS Code both travel over the bridge.
+   */
+  channel<K extends ChannelId>(id: K, params: ChannelParams<K>, h: ChannelHandlers): Channel {
+    const r = (ROUTES as Record<string, Route>)[id];
+    const q = clean(params as Record<string, string | number | boolean | undefined>);
+    return shapeOf(r) === 'stream' ? this.transport.stream(r.path, q, h, id) : this.transport.open(r.path, q, h, id);
   }
 
   open(path: string, params: Record<string, string | number | boolean | undefined>, h: ChannelHandlers): Channel {

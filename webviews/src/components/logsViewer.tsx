@@ -68,7 +68,7 @@ export function LogsViewer(p: { target: LogTarget; initialContainer?: string }):
     let open = 0;
     for (const pod of p.target.pods.slice(0, 20)) {
       channels.push(
-        api().stream('/api/pod/logs', { namespace: p.target.namespace, name: pod, container: c, follow: true, tailLines: 200 }, {
+        api().channel('pod.logs', { namespace: p.target.namespace, name: pod, container: c, follow: true, tailLines: 200 }, {
           onMessage: (data) => {
             try {
               const m = JSON.parse(data) as Partial<LogLineDto> & { error?: { message: string; code: string } };

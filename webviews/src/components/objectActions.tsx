@@ -240,7 +240,7 @@ function ShellDialog(p: { t: ActionTarget; onClose: () => void }): JSX.Element {
         <label>Container <select value={container()} onChange={(e) => { setContainer(e.currentTarget.value); setSession((s) => s + 1); }}><For each={p.t.containers}>{(c) => <option value={c}>{c}</option>}</For></select></label>
       </Show>
       <Show when={String(session()) + container()} keyed>
-        <TerminalView path="/api/pod/terminal" label={`${p.t.namespace}/${p.t.name}${container() ? ` · ${container()}` : ''}`} params={{ namespace: p.t.namespace, pod: p.t.name, container: container() || undefined }} />
+        <TerminalView route="pod.terminal" label={`${p.t.namespace}/${p.t.name}${container() ? ` · ${container()}` : ''}`} params={{ namespace: p.t.namespace, pod: p.t.name, container: container() || undefined }} />
       </Show>
     </Modal>
   );

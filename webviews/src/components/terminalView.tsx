@@ -7,7 +7,7 @@ import { createSignal, onCleanup, onMount, type JSX } from 'solid-js';
 import type { TerminalServerMessage } from '../../../src/shared/routes/push';
 import { api } from '../stores/app';
 
-export function TerminalView(p: { path: '/api/pod/terminal' | '/api/local/terminal'; params: Record<string, string | undefined>; label: string }): JSX.Element {
+export function TerminalView(p: { route: 'pod.terminal' | 'local.terminal'; params: Record<string, string | undefined>; label: string }): JSX.Element {
   let host!: HTMLDivElement;
   const [status, setStatus] = createSignal('Connecting…');
   onMount(() => {
@@ -30,7 +30,7 @@ export function TerminalView(p: { path: '/api/pod/terminal' | '/api/local/termin
     } catch {
       // Not laid out yet (hidden tab); the resize observer fits later.
     }
-    const ch = api().open(p.path, { ...p.params, cols: term.cols, rows: term.rows }, {
+    const ch = api().channel(p.route, { ...p.params, cols: term.cols, rows: term.rows }, {
       onState: (s, reason) => {
         if (s === 'open') setStatus('Connected');
         if (s === 'closed') {

@@ -1,5 +1,5 @@
 // One app, two faces: a Transport is how the app reaches the engines. Pages never know which one they use.
-import type { Transport as RequestTransport } from '../../../src/shared/client';
+import type { ChannelId, Transport as RequestTransport } from '../../../src/shared/client';
 
 export type ChannelState = 'connecting' | 'open' | 'closed';
 
@@ -18,9 +18,9 @@ export interface Channel {
 export interface Transport extends RequestTransport {
   readonly face: 'browser' | 'vscode';
   /** Opens a push channel at a documented WebSocket path. */
-  open(path: string, params: Record<string, string>, handlers: ChannelHandlers): Channel;
+  open(path: string, params: Record<string, string>, handlers: ChannelHandlers, id?: ChannelId): Channel;
   /** Reads a long HTTP response line by line (`/api/pod/logs?follow=true` sends NDJSON). */
-  stream(path: string, params: Record<string, string>, handlers: ChannelHandlers): Channel;
+  stream(path: string, params: Record<string, string>, handlers: ChannelHandlers, id?: ChannelId): Channel;
   /** Hands a file to the user (browser download; VS Code save dialog). */
   saveFile(name: string, content: string, mime: string): void;
 }

@@ -1,6 +1,6 @@
 // The VS Code face: route calls go over the shared client's postMessage bridge (`api.request`/`api.response`) and
 // push channels over the shared stream messages (BridgeToHost / BridgeFromHost). This is the only module that touches acquireVsCodeApi().
-import { bridgeTransport, type BridgeFromHost as FromHost, type BridgeRequest, type BridgeToHost as ToHost } from '../../../src/shared/client';
+import { bridgeTransport, type BridgeFromHost as FromHost, type BridgeRequest, type BridgeToHost as ToHost, type ChannelId } from '../../../src/shared/client';
 import type { Route } from '../../../src/shared/route';
 import type { Channel, ChannelHandlers, Transport } from './transport';
 
@@ -80,11 +80,11 @@ export class VsCodeTransport implements Transport {
     }
   }
 
-  open(path: string, params: Record<string, string>, h: ChannelHandlers): Channel {
+  open(path: string, params: Record<string, string>, h: ChannelHandlers, id?: ChannelId): Channel {
     const streamId = this.nextId++;
     this.channels.set(streamId, h);
     h.onState?.('connecting');
-    this.post({ type: 'stream.open', streamId, path, params });
+    this.post(id ? { type: 'stream.open', streamId, id, path, params } : { type: 'stream.open', streamId, path, params });
     return {
       send: (data) => this.post({ type: 'stream.send', streamId, data }),
       close: () => {
@@ -93,9 +93,9 @@ export class VsCodeTransport implements Transport {
     };
   }
 
-  stream(path: string, params: Record<string, string>, h: ChannelHandlers): Channel {
-    // The host runs long HTTP responses (followed logs) as a channel too: one message per line.
-    return this.open(path, params, h);
+  stream(path: string, params: Record<string, string>, h: ChannelHandlers, id?: ChannelId): Channel {
+    // The host runs `stream` routes (followed logs) as a channel too: one message per item.
+    return this.open(path, params, h, id);
   }
 
   saveFile(name: string, content: string, mime: string): void {

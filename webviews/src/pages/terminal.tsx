@@ -23,7 +23,7 @@ export function TerminalPage(): JSX.Element {
       </div>
       <Show when={api().face === 'browser'} fallback={<Empty title="Use the VS Code terminal" hint="Inside VS Code, the local shell is the editor's integrated terminal." />}>
         <Show when={session()} keyed>
-          {(_n: number) => <TerminalView path="/api/local/terminal" label="Local shell" params={{ shell: shell() || undefined }} />}
+          {(_n: number) => <TerminalView route="local.terminal" label="Local shell" params={{ shell: shell() || undefined }} />}
         </Show>
       </Show>
     </div>

@@ -27,6 +27,16 @@ export function navigate(page: string, params: Record<string, string> = {}): voi
 export function startRouter(): void {
   window.addEventListener('hashchange', () => setRoute(parseHash(location.hash)));
   window.addEventListener('popstate', () => setRoute(parseHash(location.hash)));
+  // Page links route in-app: the VS Code webview host swallows `<a href="#/…">` clicks (and Enter on a link, which is
+  // a click), so relying on the browser's hash navigation would leave the panel where it was.
+  document.addEventListener('click', (e) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as Element | null)?.closest?.('a[href^="#/"]');
+    if (!a || a.getAttribute('target')) return;
+    e.preventDefault();
+    const { page, params } = parseHash(a.getAttribute('href')!);
+    navigate(page, params);
+  });
 }
 
 // ---------- cluster scope ----------

@@ -29,7 +29,7 @@ function update(id: string, f: (e: Execution) => Execution): void {
 
 export function ensureExecutionStream(): void {
   if (channel) return;
-  channel = api().open('/api/execution/stream', {}, {
+  channel = api().channel('execution.stream', {}, {
     onState: (s) => {
       setStreamState(s);
       if (s === 'open') retry = 0;

@@ -27,7 +27,7 @@ function send(m: unknown): void {
 
 function connect(): void {
   clearTimeout(retryTimer);
-  channel = api().open('/ws', { context: context() || undefined }, {
+  channel = api().channel('ws', { context: context() || undefined }, {
     onState: (s, reason) => {
       setSocketState(s);
       if (s === 'open') {

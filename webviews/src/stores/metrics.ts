@@ -36,7 +36,7 @@ async function explain(reason: string | undefined, wasOpen: boolean): Promise<vo
 
 function connect(): void {
   opened = false;
-  channel = api().open('/ws/metrics', {}, {
+  channel = api().channel('ws.metrics', {}, {
     onState: (s, reason) => {
       setMetricsState(s);
       if (s === 'open') {

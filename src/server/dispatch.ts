@@ -1,0 +1,91 @@
+// The one dispatch of every face: a route declares its shape (json, stream, socket, raw) and each shape has one
+// handler table. The HTTP server and the VS Code webview bridge both pick handlers here, so whatever streams in a
+// browser tab streams in the VS Code panel too, and no face special-cases a route id.
+import type http from 'node:http';
+import type { Caller, Route } from '../shared/route';
+import { opensChannel, shapeOf } from '../shared/route';
+import { ROUTES, type RouteId } from '../shared/routeTable';
+import type { ApiDeps } from '../core/api/deps';
+import { ApiError } from '../core/api/errors';
+import { ALL_HANDLERS, type AnyHandler, type HandlerMap } from '../core/api/handlers';
+import { pipeAppProxy } from '../core/api/integrations';
+import { STREAM_HANDLERS, type StreamHandler, type StreamHandlers } from '../core/api/streams';
+import { BROWSER_ONLY, SOCKET_HANDLERS, type SocketHandlers, type UpgradeHandler } from './upgrades';
+
+/** `raw` routes pass an HTTP exchange through as it is; only the HTTP face has one (the bridge answers them as JSON). */
+export type RawHandler = (req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, unknown>, url: URL, deps: ApiDeps, caller: Caller) => Promise<void>;
+export type RawHandlers = Partial<Record<RouteId, RawHandler>>;
+
+const appProxy =
+  (app: 'kiali' | 'mlflow'): RawHandler =>
+  (req, res, p, u, deps) =>
+    pipeAppProxy(deps, app, req, res, String(p.path ?? ''), u.searchParams, u.searchParams.get('context') ?? undefined);
+
+export const RAW_HANDLERS: RawHandlers = { 'kiali.proxy': appProxy('kiali'), 'mlflow.proxy': appProxy('mlflow') };
+
+export interface HandlerTables {
+  json: HandlerMap;
+  stream: StreamHandlers;
+  socket: SocketHandlers;
+  raw: RawHandlers;
+}
+
+/** Every engine's handlers of every shape: what `kubegraf web`, the extension's server and the panel all serve. */
+export const handlerTables = (json: HandlerMap = ALL_HANDLERS): HandlerTables => ({ json, stream: { ...STREAM_HANDLERS }, socket: { ...SOCKET_HANDLERS }, raw: { ...RAW_HANDLERS } });
+
+export type Face = 'http' | 'webview';
+
+export type Dispatched =
+  | { shape: 'json'; handler: AnyHandler }
+  | { shape: 'stream'; handler: StreamHandler }
+  | { shape: 'socket'; handler: UpgradeHandler }
+  | { shape: 'raw'; handler: RawHandler };
+
+const missing = (r: Route, what: string) => new ApiError('notImplemented', `${r.doc}: the ${r.owner} engine does not answer this ${what} yet`, 501);
+
+export class Dispatcher {
+  constructor(
+    readonly face: Face,
+    readonly tables: HandlerTables,
+  ) {}
+
+  /**
+   * The handler for a call with validated params: by the route's shape, and for a `stream` route by whether the
+   * params ask for the stream. Throws an ApiError (501) when this process has none.
+   */
+  pick(id: RouteId, route: Route, params: Record<string, unknown>): Dispatched {
+    const unavailable = BROWSER_ONLY[id];
+    if (unavailable && this.face !== 'http') throw new ApiError('notAvailable', unavailable, 501);
+    const shape = shapeOf(route);
+    if (shape === 'socket') {
+      const handler = this.tables.socket[id];
+      if (!handler) throw missing(route, 'socket');
+      return { shape, handler };
+    }
+    if (shape === 'stream' && opensChannel(route, params)) {
+      const handler = this.tables.stream[id];
+      if (!handler) throw missing(route, 'stream');
+      return { shape, handler };
+    }
+    if (shape === 'raw' && this.face === 'http') {
+      const handler = this.tables.raw[id];
+      if (handler) return { shape, handler };
+    }
+    const handler = this.tables.json[id];
+    if (!handler) throw missing(route, 'route');
+    return { shape: 'json', handler };
+  }
+
+  /** The push channels (socket and stream routes) this face serves, by id. */
+  channels(): RouteId[] {
+    return (Object.entries(ROUTES) as Array<[RouteId, Route]>)
+      .filter(([id, r]) => (shapeOf(r) === 'socket' ? !!this.tables.socket[id] : shapeOf(r) === 'stream' && !!this.tables.stream[id]))
+      .filter(([id]) => this.face === 'http' || !BROWSER_ONLY[id])
+      .map(([id]) => id);
+  }
+}
+
+/** A channel route by its documented path (`/ws`, `/api/pod/logs`): the webview bridge's older messages name paths. */
+export function channelRouteByPath(path: string): RouteId | undefined {
+  return (Object.entries(ROUTES) as Array<[RouteId, Route]>).find(([, r]) => r.path === path && (shapeOf(r) === 'socket' || shapeOf(r) === 'stream'))?.[0];
+}
