@@ -277,7 +277,7 @@ describe('VS Code extension in a real workbench (code-server)', function () {
       await refresh.waitFor({ timeout: 30_000 });
       const value = String(Number(await refresh.inputValue()) === 17 ? 23 : 17);
       await refresh.fill(value);
-      await tab.getByTestId('page-settings').getByRole('button', { name: 'Save' }).click();
+      await tab.getByTestId('page-settings').getByRole('button', { name: 'Save', exact: true }).click();
       await tab.locator('.kg-toast', { hasText: /Settings saved|Save failed/ }).first().waitFor({ timeout: 15_000 });
       assert.equal(await tab.locator('.kg-toast', { hasText: 'Save failed' }).count(), 0, (await tab.locator('.kg-toast').allTextContents()).join(' | '));
       // Stored by the server: a fresh load (the token stays with the tab) shows the new value.

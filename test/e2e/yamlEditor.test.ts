@@ -262,12 +262,27 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
     // No DOM types in this tsconfig: the page's own getComputedStyle, reached through globalThis.
     const style = (l: typeof key, prop: 'color' | 'backgroundColor') => l.evaluate((el, pr) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el)[pr], prop);
     assert.match((await page.locator('body').getAttribute('class')) ?? '', /vscode-dark/);
-    assert.equal(await style(key, 'color'), 'rgb(117, 190, 255)');
+    // Keys mix the theme's link colour into its text colour (WCAG contrast on every theme): whatever the theme's
+    // variables are, the key is that mix. A probe element in the editor resolves the same expression.
+    const KEY = 'color-mix(in srgb, var(--vscode-symbolIcon-variableForeground, var(--vscode-textLink-foreground)) 80%, var(--vscode-editor-foreground))';
+    const themed = () =>
+      bg.evaluate((el, expr) => {
+        const g = globalThis as unknown as { document: { createElement(t: string): { style: Record<string, string>; remove(): void } }; getComputedStyle(e: unknown): Record<string, string> };
+        const probe = g.document.createElement('span');
+        probe.style.color = expr;
+        (el as { appendChild(n: unknown): void }).appendChild(probe);
+        const c = g.getComputedStyle(probe).color;
+        probe.remove();
+        return c;
+      }, KEY);
+    const darkKey = await style(key, 'color');
+    assert.equal(darkKey, await themed());
     assert.equal(await style(bg, 'backgroundColor'), 'rgb(31, 31, 31)');
     // The drawer covers the header's theme button; the click goes to the button itself.
     await page.getByTestId('theme-toggle').dispatchEvent('click');
     await until('the light theme is on', async () => /vscode-light/.test((await page.locator('body').getAttribute('class')) ?? ''));
-    assert.equal(await style(key, 'color'), 'rgb(0, 122, 204)');
+    assert.equal(await style(key, 'color'), await themed());
+    assert.notEqual(await style(key, 'color'), darkKey, 'the light theme has its own key colour');
     assert.equal(await style(bg, 'backgroundColor'), 'rgb(255, 255, 255)');
     await page.getByTestId('yaml-edit').click();
     await line(/^ {2}replicas: 3$/).click();

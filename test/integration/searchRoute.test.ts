@@ -82,7 +82,7 @@ describe('search route (GET /api/search)', function () {
   it('says what is wrong with a bad query in plain words (JSON error body)', async () => {
     const r = await api(h).get('/api/search?q=');
     assert.equal(r.status, 400);
-    assert.match(r.body.error.message, /type something to search for/);
+    assert.match(r.body.error.message, /type something to search for/i);
     assert.equal(r.body.error.code, 'invalidParams');
   });
 });

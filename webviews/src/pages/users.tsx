@@ -52,7 +52,7 @@ export function Users(): JSX.Element {
 
 function UserAdmin(p: { self: string }): JSX.Element {
   const users = createLoader(() => api().call('users.list', {}));
-  const [confirm, setConfirm] = createSignal<{ title: string; message: string; label: string; run: () => Promise<unknown> }>();
+  const [confirm, setConfirm] = createSignal<{ title: string; message: string; label: string; done: string; run: () => Promise<unknown> }>();
   const act = async (what: string, run: () => Promise<unknown>) => {
     try {
       await run();
@@ -92,13 +92,13 @@ function UserAdmin(p: { self: string }): JSX.Element {
                             onClick={() =>
                               u.disabled
                                 ? void act(`${u.username} may sign in again`, () => api().call('users.update', { username: u.username, disabled: false }))
-                                : setConfirm({ title: `Disable ${u.username}?`, message: `${u.username} is signed out now and cannot sign in until enabled again.`, label: 'Disable', run: () => api().call('users.update', { username: u.username, disabled: true }) })
+                                : setConfirm({ title: `Disable ${u.username}?`, message: `${u.username} is signed out now and cannot sign in until enabled again.`, label: 'Disable', done: `${u.username} is disabled and signed out`, run: () => api().call('users.update', { username: u.username, disabled: true }) })
                             }
                             testId="user-toggle"
                           >
                             {u.disabled ? 'Enable' : 'Disable'}
                           </Button>
-                          <Button variant="danger" onClick={() => setConfirm({ title: `Delete ${u.username}?`, message: `The account ${u.username} and its sessions are removed. This cannot be undone.`, label: 'Delete', run: () => api().call('users.delete', { username: u.username }) })} testId="user-delete">
+                          <Button variant="danger" onClick={() => setConfirm({ title: `Delete ${u.username}?`, message: `The account ${u.username} and its sessions are removed. This cannot be undone.`, label: 'Delete', done: `Deleted ${u.username}`, run: () => api().call('users.delete', { username: u.username }) })} testId="user-delete">
                             Delete
                           </Button>
                         </td>
@@ -125,7 +125,7 @@ function UserAdmin(p: { self: string }): JSX.Element {
             onConfirm={() => {
               const x = c();
               setConfirm(undefined);
-              void act(`${x.label}d`, x.run);
+              void act(x.done, x.run);
             }}
           />
         )}
