@@ -57,7 +57,7 @@ function hash(s: string): number {
 }
 
 /** A small PRNG (mulberry32) so a line's content depends only on its seed. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

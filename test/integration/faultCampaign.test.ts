@@ -10,22 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeEngine, type Subscription } from '../../src/core/kube/engine';
 import { KUBECTL, eventually, simAdmin, startTestSim, type Sim } from '../helpers/sim';
+import { rng } from '../../src/sim/logs';
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 5);
 const SEED = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 const CONVERGE_MS = 5_000;
-
-/** mulberry32: a small seeded PRNG, so a failing campaign can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe(`fault campaign (${RUNS} randomized runs, seed ${SEED})`, function () {
   this.timeout(60_000 + RUNS * 30_000);
@@ -33,7 +22,7 @@ describe(`fault campaign (${RUNS} randomized runs, seed ${SEED})`, function () {
   let engine: KubeEngine;
   let sub: Subscription;
   const ns = 'default';
-  const rnd = prng(SEED);
+  const rnd = rng(SEED); // the simulator's seeded PRNG: a failing campaign replays with FAULT_SEED
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   let serial = 0;
 

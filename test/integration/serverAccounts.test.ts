@@ -2,7 +2,6 @@
 // made once however many ask at the same time; admins manage users and roles; every route and socket is held to the
 // least role it declares (src/shared/permissions.ts), for every route of the table.
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +11,7 @@ import { makePki } from '../../src/sim/tls';
 import { requiredRole } from '../../src/shared/permissions';
 import { ROUTES } from '../../src/shared/routeTable';
 import { startTestSim, type Sim } from '../helpers/sim';
-
-interface Reply {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+import { request, type Reply } from './serverHelpers';
 
 describe('kubegraf web: accounts mode (first admin, users, roles)', function () {
   this.timeout(120_000);
@@ -27,26 +22,7 @@ describe('kubegraf web: accounts mode (first admin, users, roles)', function () 
   const tokens: Record<string, string> = {};
 
   /** HTTPS to 127.0.0.1 with the Host the server was started for (0.0.0.0:port). */
-  const call = (method: string, path: string, token?: string, body?: unknown): Promise<Reply> =>
-    new Promise((resolve, reject) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const r = https.request({ host: '127.0.0.1', port, path, method, ca, servername: 'localhost', headers: { Host: `0.0.0.0:${port}`, ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(data ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          let parsed: unknown;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            parsed = text;
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      });
-      r.on('error', reject);
-      r.end(data);
-    });
+  const call = (method: string, path: string, token?: string, body?: unknown): Promise<Reply> => request({ base: `https://127.0.0.1:${port}`, token, ca }, method, path, body, { Host: `0.0.0.0:${port}` });
 
   const socketStatus = (path: string, token: string): Promise<number> =>
     new Promise((resolve) => {

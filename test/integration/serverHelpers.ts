@@ -1,5 +1,6 @@
 // Starts the local server over an in-process simulator, and small HTTP/WebSocket clients for the server suites.
 import http from 'node:http';
+import https from 'node:https';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +29,12 @@ export interface Reply {
   headers: http.IncomingHttpHeaders;
 }
 
-export function request(h: { base: string; token?: string }, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+/** One HTTP(S) request to the server (`ca`: the CA an HTTPS server's certificate is checked against). */
+export function request(h: { base: string; token?: string; ca?: string }, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const r = http.request(new URL(path, h.base), { method, headers: { ...(h.token ? { Authorization: `Bearer ${h.token}` } : {}), ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}), ...headers } }, (res) => {
+    const url = new URL(path, h.base);
+    const r = (url.protocol === 'https:' ? https : http).request(url, { method, ca: h.ca, headers: { ...(h.token ? { Authorization: `Bearer ${h.token}` } : {}), ...(data !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) } : {}), ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
