@@ -282,7 +282,9 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await switchContext('kubegraf-sim');
     await openPanelPage('incidents');
     const back = await eventually(agree, 90_000);
-    assert.ok(back.badge <= first.badge + 3, `the badge did not jump (${first.badge} → ${back.badge})`);
+    // Not compared with `first`: the demo keeps opening incidents during its first minutes, so the count grows on its
+    // own. A doubled count shows as repeated rows, or a badge apart from the rows and the panel, which `agree` refuses.
+    assert.equal(back.unique, back.labels.length, `no incident listed twice after switching back (${first.badge} then ${back.badge})`);
     await wb.shot('incidents-switched-back');
   });
 });
