@@ -10,7 +10,8 @@ import { YamlEditor } from './yamlEditor';
 import { PodOverview } from './podOverview';
 import { navigate } from '../stores/app';
 import { humanizeKey, present } from '../model/present';
-import { liveAge, timeAgo } from '../stores/clock';
+import { timeAgo } from '../stores/clock';
+import { When } from '../ui/when';
 
 export interface ObjectOps {
   kind: string;
@@ -125,7 +126,7 @@ function Overview(p: { d: ResourceDetails }): JSX.Element {
         <dl class="kg-dl">
           <For each={fields()}>
             {([k, v]) => {
-              if (k === 'age' && p.d.createdAt) return <><dt>Age</dt><dd><time datetime={p.d.createdAt} title={new Date(p.d.createdAt).toLocaleString()}>{liveAge(p.d.createdAt)}</time></dd></>;
+              if (k === 'age' && p.d.createdAt) return <><dt>Age</dt><dd><When at={p.d.createdAt} ago={false} /></dd></>;
               const s = present(k, v, p.d as unknown as Record<string, unknown>);
               return <><dt>{humanizeKey(k)}</dt><dd title={s.title}>{s.text}</dd></>;
             }}

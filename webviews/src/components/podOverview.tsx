@@ -5,20 +5,12 @@ import { createMemo, For, Show, type JSX } from 'solid-js';
 import type { ResourceDetails } from '../../../src/shared/routes/resources';
 import { podView, type ContainerState, type ContainerView } from '../model/podOverview';
 import { navigate } from '../stores/app';
-import { liveAge, timeAgo } from '../stores/clock';
 import { Badge } from '../ui/button';
 import { statusTone } from './statusTone';
 import '../styles/podOverview.css';
+import { When } from '../ui/when';
 
 const OWNER_PAGE: Record<string, string> = { ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', Node: 'nodes' };
-
-function When(p: { at?: string; ago?: boolean }): JSX.Element {
-  return (
-    <Show when={p.at}>
-      <time datetime={p.at} title={new Date(p.at!).toLocaleString()}>{p.ago === false ? liveAge(p.at) : timeAgo(p.at)}</time>
-    </Show>
-  );
-}
 
 function StateLine(p: { s: ContainerState; last?: boolean }): JSX.Element {
   const tone = () => (p.s.kind === 'running' ? 'ok' : p.s.kind === 'terminated' && p.s.reason === 'Completed' ? 'muted' : p.s.reason && /BackOff|Err|OOM|Error|Invalid/i.test(p.s.reason) ? 'danger' : 'warn');

@@ -5,13 +5,13 @@ import { incidentFeed } from '../stores/incidents';
 import type { StatusResult } from '../../../src/shared/routes/cluster';
 import { api, namespaces, navigate } from '../stores/app';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
-import { timeAgo } from '../stores/clock';
 import { createLoader } from '../stores/loader';
 import { history, latest, metricsError, useMetrics } from '../stores/metrics';
 import { clusterState } from '../stores/live';
 import { LineChart } from '../components/lineChart';
 import { ErrorState, Loading, Empty } from '../ui/states';
 import { Badge } from '../ui/button';
+import { When } from '../ui/when';
 
 export const SEVERITY_TONE: Record<Severity, 'danger' | 'warn' | 'info' | 'muted'> = { critical: 'danger', high: 'danger', medium: 'warn', low: 'info' };
 
@@ -106,7 +106,7 @@ export function Dashboard(): JSX.Element {
                       <li>
                         <Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge>{' '}
                         <button class="kg-link" onClick={() => navigate('incidents', { id: i.id })}>{i.title}</button>
-                        <span class="kg-muted"> · <time datetime={i.lastSeen} title={new Date(i.lastSeen).toLocaleString()}>{timeAgo(i.lastSeen)}</time></span>
+                        <span class="kg-muted"> · <When at={i.lastSeen} /></span>
                       </li>
                     )}
                   </For>

@@ -5,7 +5,6 @@ import type { FixPreview, Incident, IncidentDetail, IncidentList, RecommendedFix
 import { api, namespaces, navigate, route, toast } from '../stores/app';
 import { incidentFeed, inScope } from '../stores/incidents';
 import { createLoader } from '../stores/loader';
-import { timeAgo } from '../stores/clock';
 import { showExecution } from '../stores/executions';
 import { Badge, Button } from '../ui/button';
 import { Modal } from '../ui/modal';
@@ -15,6 +14,7 @@ import { toApiError, type ApiError } from '../host/apiError';
 import { SEVERITY_TONE } from './dashboard';
 import { FixOutcomeBadge, FixOutcomeCard, FixTrack } from '../components/fixOutcome';
 import '../styles/fixes.css';
+import { When } from '../ui/when';
 
 const ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
@@ -87,7 +87,7 @@ export function Incidents(): JSX.Element {
                           <td><Badge tone={SEVERITY_TONE[i.severity]}>{i.severity}</Badge></td>
                           <td><strong>{i.title}</strong><div class="kg-muted">{i.type} <FixOutcomeBadge v={i.fixVerification} /></div></td>
                           <td>{i.resource.kind}/{i.resource.namespace ? `${i.resource.namespace}/` : ''}{i.resource.name}</td>
-                          <td class="kg-muted"><time datetime={i.lastSeen} title={new Date(i.lastSeen).toLocaleString()} data-testid="incident-seen">{timeAgo(i.lastSeen)}</time></td>
+                          <td class="kg-muted"><When at={i.lastSeen} testId="incident-seen" /></td>
                           <td>{i.occurrences}</td>
                         </tr>
                       )}
@@ -125,7 +125,7 @@ function IncidentDetailView(p: { id: string; summary?: Incident; onClose: () => 
             <div class="kg-incident">
               <p>
                 <Badge tone={SEVERITY_TONE[i().severity]}>{i().severity}</Badge> <Badge tone={i().status === 'open' ? 'warn' : 'ok'}>{i().status}</Badge>{' '}
-                <span class="kg-muted">first seen <time datetime={i().firstSeen} title={new Date(i().firstSeen).toLocaleString()}>{timeAgo(i().firstSeen)}</time> · {i().occurrences}×</span>
+                <span class="kg-muted">first seen <When at={i().firstSeen} /> · {i().occurrences}×</span>
               </p>
               <p>{i().description}</p>
               <Show when={i().fixVerification}>

@@ -6,12 +6,12 @@ import type { UserDto } from '../../../src/shared/routes/system';
 import { ROLES } from '../../../src/shared/routes/system';
 import { toApiError } from '../host/apiError';
 import { api, toast } from '../stores/app';
-import { timeAgo } from '../stores/clock';
 import { createLoader } from '../stores/loader';
 import { Badge, Button } from '../ui/button';
 import { Confirm } from '../ui/modal';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import '../styles/forms.css';
+import { When } from '../ui/when';
 
 type Role = UserDto['role'];
 const ROLE_NOTE: Record<Role, string> = {
@@ -85,7 +85,7 @@ function UserAdmin(p: { self: string }): JSX.Element {
                             <For each={ROLES}>{(r) => <option value={r}>{r}</option>}</For>
                           </select>
                         </td>
-                        <td><time datetime={u.createdAt} title={new Date(u.createdAt).toLocaleString()}>{timeAgo(u.createdAt)}</time></td>
+                        <td><When at={u.createdAt} /></td>
                         <td><Badge tone={u.disabled ? 'warn' : 'ok'}>{u.disabled ? 'disabled' : 'active'}</Badge></td>
                         <td class="kg-actions-cell">
                           <Button
