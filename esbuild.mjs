@@ -3,7 +3,14 @@ import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+};
 
 await build({
   ...common,
@@ -19,7 +26,13 @@ mkdirSync('dist', { recursive: true });
 copyFileSync(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 
 if (existsSync('src/vscode/extension.ts')) {
-  await build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'bufferutil', 'utf-8-validate', 'node-pty'], minify: true });
+  await build({
+    ...common,
+    entryPoints: ['src/vscode/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode', 'bufferutil', 'utf-8-validate', 'node-pty'],
+    minify: true,
+  });
 }
 
 // The Solid app (webviews/) for the browser face and the VS Code panel: dist/webview/index.html + assets.

@@ -20,6 +20,13 @@ export default defineConfig({
     cssCodeSplit: false,
     chunkSizeWarningLimit: 2000,
     // Babel (vite-plugin-solid) is the slow step by design; its timing report is noise in `npm run build`.
-    rolldownOptions: { checks: { bundlerTimings: false }, output: { entryFileNames: 'assets/index.js', chunkFileNames: 'assets/[name].js', assetFileNames: 'assets/[name][extname]' } },
+    rolldownOptions: {
+      checks: { bundlerTimings: false },
+      output: {
+        entryFileNames: 'assets/index.js',
+        chunkFileNames: 'assets/[name].js',
+        assetFileNames: 'assets/[name][extname]',
+      },
+    },
   },
 });

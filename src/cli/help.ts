@@ -1,8 +1,10 @@
 // What `kubegraf --help`, `kubegraf sim --help` and `kubegraf web --help` print. A leaf module: both commands'
 // parsers read it, and neither pulls the other's code in to print a line of help.
 
-export const SIM_USAGE = 'kubegraf sim [--port N] [--scenario demo|empty|scale] [--pods N] [--nodes N] [--kube-minor 30] [--kubeconfig-out FILE] [--speed X]';
-export const WEB_USAGE = 'kubegraf web [--port N] [--host 127.0.0.1] [--kubeconfig FILE] [--context NAME] [--demo] [--data-dir DIR] [--no-open] [--tls-cert FILE --tls-key FILE]';
+export const SIM_USAGE =
+  'kubegraf sim [--port N] [--scenario demo|empty|scale] [--pods N] [--nodes N] [--kube-minor 30] [--kubeconfig-out FILE] [--speed X]';
+export const WEB_USAGE =
+  'kubegraf web [--port N] [--host 127.0.0.1] [--kubeconfig FILE] [--context NAME] [--demo] [--data-dir DIR] [--no-open] [--tls-cert FILE --tls-key FILE]';
 
 export const USAGE = `usage:\n  ${SIM_USAGE}\n  ${WEB_USAGE}\n\nkubegraf sim --help and kubegraf web --help describe each option.`;
 

@@ -11,7 +11,8 @@ function fail(message: string): never {
 function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
   return n;
 }
 
@@ -39,7 +40,8 @@ async function sim(argv: string[]): Promise<void> {
     fail((e as Error).message);
   }
   const scenario = (values.scenario ?? 'demo') as Scenario;
-  if (!['demo', 'empty', 'scale'].includes(scenario)) fail(`--scenario must be demo, empty or scale, got "${values.scenario}"`);
+  if (!['demo', 'empty', 'scale'].includes(scenario))
+    fail(`--scenario must be demo, empty or scale, got "${values.scenario}"`);
   const speed = values.speed === undefined ? 1 : Number(values.speed);
   if (!(speed > 0 && speed <= 1000)) fail(`--speed must be a number above 0 and at most 1000, got "${values.speed}"`);
   const s = await startSim({
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     case 'sim':
       return sim(rest);
     case 'web': {
-      const { web } = await import('../server/cli');
+      const { web } = await import('./web');
       return web(rest);
     }
     case undefined:

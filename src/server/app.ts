@@ -51,7 +51,15 @@ export async function startApp(o: AppOptions): Promise<App> {
   const token = o.token ?? randomBytes(32).toString('base64url');
   let server: RunningServer;
   try {
-    server = await startServer({ host, port: o.port, token, deps, handlers: { ...ALL_HANDLERS, ...(o.extraHandlers ?? {}) }, tls: o.tls, webviewDir: o.webviewDir });
+    server = await startServer({
+      host,
+      port: o.port,
+      token,
+      deps,
+      handlers: { ...ALL_HANDLERS, ...(o.extraHandlers ?? {}) },
+      tls: o.tls,
+      webviewDir: o.webviewDir,
+    });
   } catch (e) {
     await closeEngines();
     throw e;

@@ -38,7 +38,11 @@ export interface AuthResult {
   token?: string;
 }
 
-export async function authenticate(launchToken: string, accounts: AccountStore | undefined, candidates: Array<string | undefined>): Promise<AuthResult> {
+export async function authenticate(
+  launchToken: string,
+  accounts: AccountStore | undefined,
+  candidates: Array<string | undefined>,
+): Promise<AuthResult> {
   for (const t of candidates) {
     if (!t || t.length > 512) continue;
     if (tokenEquals(t, launchToken)) return { ok: true, token: t };
@@ -64,7 +68,9 @@ export function isLoopback(host: string): boolean {
 
 /** Host header values this server answers to (DNS rebinding: anything else is refused). */
 export function allowedHosts(host: string, port: number): Set<string> {
-  const names = isLoopback(host) ? ['127.0.0.1', 'localhost', '[::1]'] : [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
+  const names = isLoopback(host)
+    ? ['127.0.0.1', 'localhost', '[::1]']
+    : [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
   const out = new Set<string>();
   for (const n of names) out.add(`${n}:${port}`.toLowerCase());
   return out;
@@ -79,7 +85,12 @@ export function hostOk(req: IncomingMessage, allowed: Set<string>): boolean {
  * Origin, when a browser sends one, must be this server (or an exact external origin the host registered, see
  * `externalAddress`). Clients that send none (curl, kubectl-like tools) hold the token.
  */
-export function originOk(req: IncomingMessage, allowed: Set<string>, scheme: 'http' | 'https', externalOrigins: ReadonlySet<string> = new Set()): boolean {
+export function originOk(
+  req: IncomingMessage,
+  allowed: Set<string>,
+  scheme: 'http' | 'https',
+  externalOrigins: ReadonlySet<string> = new Set(),
+): boolean {
   const o = req.headers.origin;
   if (o === undefined) return true;
   try {
@@ -103,7 +114,8 @@ export function externalAddress(url: string): { host: string; origin: string } {
   } catch {
     throw new Error(`"${url}" is not a URL`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`an external address must be http or https, not ${u.protocol.replace(/:$/, '')}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new Error(`an external address must be http or https, not ${u.protocol.replace(/:$/, '')}`);
   if (u.username || u.password) throw new Error('an external address must not carry a user name or password');
   return { host: u.host.toLowerCase(), origin: u.origin };
 }

@@ -15,7 +15,10 @@ export interface ConnectionLimits {
 
 export const DEFAULT_LIMITS: ConnectionLimits = { maxTotal: 600, maxPendingPerClient: 64, pendingTimeoutMs: 10_000 };
 
-export function guardConnections(server: Server, limits: ConnectionLimits = DEFAULT_LIMITS): { open(): number; pending(): number } {
+export function guardConnections(
+  server: Server,
+  limits: ConnectionLimits = DEFAULT_LIMITS,
+): { open(): number; pending(): number } {
   const open = new Set<Socket>();
   /** Pending sockets in arrival order (a Set keeps insertion order: the first is the oldest). */
   const pending = new Set<Socket>();

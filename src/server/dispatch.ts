@@ -13,7 +13,14 @@ import { STREAM_HANDLERS, type StreamHandler, type StreamHandlers } from '../cor
 import { BROWSER_ONLY, SOCKET_HANDLERS, type SocketHandlers, type UpgradeHandler } from './upgrades';
 
 /** `raw` routes pass an HTTP exchange through as it is; only the HTTP face has one (the bridge answers them as JSON). */
-export type RawHandler = (req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, unknown>, url: URL, deps: ApiDeps, caller: Caller) => Promise<void>;
+export type RawHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  params: Record<string, unknown>,
+  url: URL,
+  deps: ApiDeps,
+  caller: Caller,
+) => Promise<void>;
 export type RawHandlers = Partial<Record<RouteId, RawHandler>>;
 
 const appProxy =
@@ -31,7 +38,12 @@ export interface HandlerTables {
 }
 
 /** Every engine's handlers of every shape: what `kubegraf web`, the extension's server and the panel all serve. */
-export const handlerTables = (json: HandlerMap = ALL_HANDLERS): HandlerTables => ({ json, stream: { ...STREAM_HANDLERS }, socket: { ...SOCKET_HANDLERS }, raw: { ...RAW_HANDLERS } });
+export const handlerTables = (json: HandlerMap = ALL_HANDLERS): HandlerTables => ({
+  json,
+  stream: { ...STREAM_HANDLERS },
+  socket: { ...SOCKET_HANDLERS },
+  raw: { ...RAW_HANDLERS },
+});
 
 export type Face = 'http' | 'webview';
 
@@ -41,7 +53,8 @@ export type Dispatched =
   | { shape: 'socket'; handler: UpgradeHandler }
   | { shape: 'raw'; handler: RawHandler };
 
-const missing = (r: Route, what: string) => new ApiError('notImplemented', `${r.doc}: the ${r.owner} engine does not answer this ${what} yet`, 501);
+const missing = (r: Route, what: string) =>
+  new ApiError('notImplemented', `${r.doc}: the ${r.owner} engine does not answer this ${what} yet`, 501);
 
 export class Dispatcher {
   constructor(
@@ -79,7 +92,9 @@ export class Dispatcher {
   /** The push channels (socket and stream routes) this face serves, by id. */
   channels(): RouteId[] {
     return (Object.entries(ROUTES) as Array<[RouteId, Route]>)
-      .filter(([id, r]) => (shapeOf(r) === 'socket' ? !!this.tables.socket[id] : shapeOf(r) === 'stream' && !!this.tables.stream[id]))
+      .filter(([id, r]) =>
+        shapeOf(r) === 'socket' ? !!this.tables.socket[id] : shapeOf(r) === 'stream' && !!this.tables.stream[id],
+      )
       .filter(([id]) => this.face === 'http' || !BROWSER_ONLY[id])
       .map(([id]) => id);
   }
@@ -87,5 +102,7 @@ export class Dispatcher {
 
 /** A channel route by its documented path (`/ws`, `/api/pod/logs`): the webview bridge's older messages name paths. */
 export function channelRouteByPath(path: string): RouteId | undefined {
-  return (Object.entries(ROUTES) as Array<[RouteId, Route]>).find(([, r]) => r.path === path && (shapeOf(r) === 'socket' || shapeOf(r) === 'stream'))?.[0];
+  return (Object.entries(ROUTES) as Array<[RouteId, Route]>).find(
+    ([, r]) => r.path === path && (shapeOf(r) === 'socket' || shapeOf(r) === 'stream'),
+  )?.[0];
 }

@@ -22,23 +22,38 @@ function loadPty(): Promise<PtyModule> {
     (m) => ((m as { spawn?: unknown }).spawn ? m : m.default!),
     (e: Error) => {
       loaded = undefined;
-      throw new Error(`the local terminal needs node-pty, which is not available (${e.message.split('\n')[0]}); install it with \`npm install node-pty\``);
+      throw new Error(
+        `the local terminal needs node-pty, which is not available (${e.message.split('\n')[0]}); install it with \`npm install node-pty\``,
+      );
     },
   ));
 }
 
 const send = (ws: WebSocket, m: TerminalServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
 
-export async function localTerminal(ws: WebSocket, p: { shell?: string; cols?: number; rows?: number; cwd?: string }, u: UpgradeContext): Promise<void> {
+export async function localTerminal(
+  ws: WebSocket,
+  p: { shell?: string; cols?: number; rows?: number; cwd?: string },
+  u: UpgradeContext,
+): Promise<void> {
   if (u.deps.accounts && (u.caller as { role?: string }).role !== 'admin') {
-    send(ws, { type: 'error', error: { code: 'forbidden', message: 'only an admin may open a terminal on the server machine' } });
+    send(ws, {
+      type: 'error',
+      error: { code: 'forbidden', message: 'only an admin may open a terminal on the server machine' },
+    });
     return ws.close(1008, 'forbidden');
   }
   const shells = availableShells();
   const shell = p.shell ?? defaultShell();
   // Only shells this machine lists: the parameter picks one, it cannot name an arbitrary program.
   if (!shell || !shells.some((s) => s.path === shell || s.name === shell)) {
-    send(ws, { type: 'error', error: { code: 'badRequest', message: `unknown shell "${shell ?? ''}"; available: ${shells.map((s) => s.path).join(', ') || 'none'}` } });
+    send(ws, {
+      type: 'error',
+      error: {
+        code: 'badRequest',
+        message: `unknown shell "${shell ?? ''}"; available: ${shells.map((s) => s.path).join(', ') || 'none'}`,
+      },
+    });
     return ws.close(1008, 'bad shell');
   }
   const file = shells.find((s) => s.path === shell || s.name === shell)!.path;
@@ -55,9 +70,18 @@ export async function localTerminal(ws: WebSocket, p: { shell?: string; cols?: n
   }
   let term: Pty;
   try {
-    term = pty.spawn(file, [], { name: 'xterm-256color', cols: p.cols ?? 80, rows: p.rows ?? 24, cwd: p.cwd ?? process.env.HOME ?? process.cwd(), env: process.env });
+    term = pty.spawn(file, [], {
+      name: 'xterm-256color',
+      cols: p.cols ?? 80,
+      rows: p.rows ?? 24,
+      cwd: p.cwd ?? process.env.HOME ?? process.cwd(),
+      env: process.env,
+    });
   } catch (e) {
-    send(ws, { type: 'error', error: { code: 'unavailable', message: `cannot start ${file}: ${(e as Error).message}` } });
+    send(ws, {
+      type: 'error',
+      error: { code: 'unavailable', message: `cannot start ${file}: ${(e as Error).message}` },
+    });
     return ws.close(1011, 'spawn failed');
   }
   ws.off('message', onEarly);
@@ -75,7 +99,16 @@ export async function localTerminal(ws: WebSocket, p: { shell?: string; cols?: n
       return;
     }
     if (m?.type === 'stdin' && typeof m.data === 'string') term.write(m.data);
-    else if (m?.type === 'resize' && Number.isInteger(m.cols) && Number.isInteger(m.rows) && m.cols > 0 && m.rows > 0 && m.cols <= 1000 && m.rows <= 1000) term.resize(m.cols, m.rows);
+    else if (
+      m?.type === 'resize' &&
+      Number.isInteger(m.cols) &&
+      Number.isInteger(m.rows) &&
+      m.cols > 0 &&
+      m.rows > 0 &&
+      m.cols <= 1000 &&
+      m.rows <= 1000
+    )
+      term.resize(m.cols, m.rows);
   };
   early.splice(0).forEach(apply);
   ws.on('message', (raw) => apply(raw.toString()));

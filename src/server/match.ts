@@ -14,7 +14,13 @@ const compiled: Compiled[] = routeEntries()
   .map(([id, route]) => {
     const wildcard = route.path.endsWith('/*');
     const segs = (wildcard ? route.path.slice(0, -2) : route.path).split('/').filter(Boolean);
-    return { id, route, segs, wildcard, score: segs.filter((s) => !s.startsWith('{')).length * 10 - (wildcard ? 5 : 0) };
+    return {
+      id,
+      route,
+      segs,
+      wildcard,
+      score: segs.filter((s) => !s.startsWith('{')).length * 10 - (wildcard ? 5 : 0),
+    };
   })
   .sort((a, b) => b.score - a.score);
 
@@ -28,7 +34,10 @@ export interface Match {
 export function matchPath(pathname: string): Match[] {
   let parts: string[];
   try {
-    parts = pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+    parts = pathname
+      .split('/')
+      .filter(Boolean)
+      .map((p) => decodeURIComponent(p));
   } catch {
     return [];
   }

@@ -14,7 +14,17 @@ import type { ApiDeps } from '../core/api/deps';
 import { ApiError, toApiError } from '../core/api/errors';
 import type { HandlerMap } from '../core/api/handlers';
 import type { StreamHandler } from '../core/api/streams';
-import { allowedHosts, authenticate, bearer, cookieToken, COOKIE, externalAddress, hostOk, isLoopback, originOk } from './auth';
+import {
+  allowedHosts,
+  authenticate,
+  bearer,
+  cookieToken,
+  COOKIE,
+  externalAddress,
+  hostOk,
+  isLoopback,
+  originOk,
+} from './auth';
 import { Dispatcher, handlerTables } from './dispatch';
 import { matchPath, methodMatches, type Match } from './match';
 import { FALLBACK_STATUS_JS, findWebviewDir, serveStatic } from './static';
@@ -55,12 +65,23 @@ export interface RunningServer {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'Cross-Origin-Resource-Policy': 'same-origin' };
+const BASE_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
   const text = JSON.stringify(body ?? null);
-  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...extra });
+  res.writeHead(status, {
+    ...BASE_HEADERS,
+    'Content-Type': JSON_TYPE,
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+    ...extra,
+  });
   res.end(text);
 }
 
@@ -69,13 +90,16 @@ const sendError = (res: http.ServerResponse, e: ApiError) => sendJson(res, e.sta
 /** Refuses an upgrade with a JSON body on the raw socket (the handshake never completes). */
 function refuseUpgrade(socket: Duplex, e: ApiError): void {
   const body = JSON.stringify(e.body());
-  socket.end(`HTTP/1.1 ${e.status} ${http.STATUS_CODES[e.status] ?? 'Error'}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${e.status} ${http.STATUS_CODES[e.status] ?? 'Error'}\r\nContent-Type: ${JSON_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new ApiError('payloadTooLarge', `request body is larger than ${limit} bytes`, 413));
+    if (declared > limit)
+      return reject(new ApiError('payloadTooLarge', `request body is larger than ${limit} bytes`, 413));
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -119,12 +143,22 @@ function queryParams(u: URL, keepToken = false): Record<string, unknown> {
 }
 
 /** In accounts mode, a signed-in user whose role is below the route's gets a 403 that names what they lack. */
-function roleDenies(auth: { user?: UserDto }, m: Match, method: string, params: Record<string, unknown>): ApiError | undefined {
+function roleDenies(
+  auth: { user?: UserDto },
+  m: Match,
+  method: string,
+  params: Record<string, unknown>,
+): ApiError | undefined {
   const who = auth.user;
   if (!who) return undefined;
   const need = requiredRole(m.id, method, params);
   if (roleAllows(who.role, need)) return undefined;
-  return new ApiError('forbidden', `your role (${who.role}) may not do this: "${m.route.doc}" needs ${need}; ask an admin`, 403, { role: who.role, required: need });
+  return new ApiError(
+    'forbidden',
+    `your role (${who.role}) may not do this: "${m.route.doc}" needs ${need}; ask an admin`,
+    403,
+    { role: who.role, required: need },
+  );
 }
 
 function validate(route: Route, id: string, raw: Record<string, unknown>): unknown {
@@ -138,7 +172,8 @@ function validate(route: Route, id: string, raw: Record<string, unknown>): unkno
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const host = o.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
-  if (!loopback && (!o.tls || !o.deps.accounts)) throw new Error(`listening on ${host} (not loopback) requires TLS and user accounts`);
+  if (!loopback && (!o.tls || !o.deps.accounts))
+    throw new Error(`listening on ${host} (not loopback) requires TLS and user accounts`);
   const scheme: 'http' | 'https' = o.tls ? 'https' : 'http';
   const limit = o.bodyLimit ?? 2 * 1024 * 1024;
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
@@ -152,7 +187,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const hostAllowed = (req: http.IncomingMessage) => hostOk(req, allowed) || hostOk(req, externalHosts);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
-  const callerFor = (auth: { user?: { username: string; role: string }; token?: string }): Caller & { session?: string; role?: string } => ({ face: 'http', user: auth.user?.username, role: auth.user?.role, session: auth.token });
+  const callerFor = (auth: {
+    user?: { username: string; role: string };
+    token?: string;
+  }): Caller & { session?: string; role?: string } => ({
+    face: 'http',
+    user: auth.user?.username,
+    role: auth.user?.role,
+    session: auth.token,
+  });
 
   /**
    * Accounts mode leaves sign-in open (the user has no session yet); everything else needs a token. Registration is
@@ -161,7 +204,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const openRoute = (id: string) => Boolean(o.deps.accounts) && id === 'auth.login';
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!hostAllowed(req)) return sendError(res, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
+    if (!hostAllowed(req))
+      return sendError(res, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
     let u: URL;
     try {
       u = new URL(req.url ?? '/', `${scheme}://${req.headers.host}`);
@@ -170,13 +214,17 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const method = (req.method ?? 'GET').toUpperCase();
     if (u.pathname === '/healthz') return sendJson(res, 200, { ok: true });
-    const isApi = u.pathname === '/api' || u.pathname.startsWith('/api/') || u.pathname === '/ws' || u.pathname.startsWith('/ws/');
+    const isApi =
+      u.pathname === '/api' || u.pathname.startsWith('/api/') || u.pathname === '/ws' || u.pathname.startsWith('/ws/');
     if (!isApi) {
-      if (method !== 'GET' && method !== 'HEAD') return sendError(res, new ApiError('methodNotAllowed', `${method} is not allowed here`, 405));
+      if (method !== 'GET' && method !== 'HEAD')
+        return sendError(res, new ApiError('methodNotAllowed', `${method} is not allowed here`, 405));
       const qt = u.searchParams.get('token');
       const headers: Record<string, string> = { ...BASE_HEADERS };
       // The visit from the printed URL sets an HttpOnly, same-site cookie so the page never handles the token.
-      if (qt && (await authenticate(o.token, o.deps.accounts, [qt])).ok) headers['Set-Cookie'] = `${COOKIE}=${encodeURIComponent(qt)}; HttpOnly; SameSite=Strict; Path=/${scheme === 'https' ? '; Secure' : ''}`;
+      if (qt && (await authenticate(o.token, o.deps.accounts, [qt])).ok)
+        headers['Set-Cookie'] =
+          `${COOKIE}=${encodeURIComponent(qt)}; HttpOnly; SameSite=Strict; Path=/${scheme === 'https' ? '; Secure' : ''}`;
       for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
       if (u.pathname === '/__kubegraf/status.js') {
         res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
@@ -189,15 +237,46 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const m: Match | undefined = matches.find((x) => methodMatches(x.route, method, false));
     if (!m) {
       const ws = matches.some((x) => x.route.method === 'WS');
-      return sendError(res, new ApiError('methodNotAllowed', ws ? `${u.pathname} is a WebSocket; connect with an Upgrade request` : `${method} is not allowed on ${u.pathname}; use ${matches.map((x) => x.route.method).join(' or ')}`, 405));
+      return sendError(
+        res,
+        new ApiError(
+          'methodNotAllowed',
+          ws
+            ? `${u.pathname} is a WebSocket; connect with an Upgrade request`
+            : `${method} is not allowed on ${u.pathname}; use ${matches.map((x) => x.route.method).join(' or ')}`,
+          405,
+        ),
+      );
     }
-    const auth = openRoute(m.id) ? { ok: true } : await authenticate(o.token, o.deps.accounts, [bearer(req), cookieToken(req)]);
-    if (!auth.ok) return sendError(res, new ApiError('unauthorized', 'missing or wrong token: open the URL `kubegraf web` printed, or send Authorization: Bearer <token>', 401));
+    const auth = openRoute(m.id)
+      ? { ok: true }
+      : await authenticate(o.token, o.deps.accounts, [bearer(req), cookieToken(req)]);
+    if (!auth.ok)
+      return sendError(
+        res,
+        new ApiError(
+          'unauthorized',
+          'missing or wrong token: open the URL `kubegraf web` printed, or send Authorization: Bearer <token>',
+          401,
+        ),
+      );
     if (method !== 'GET' && method !== 'HEAD') {
       // A cookie rides along with any cross-site form post; browsers send Origin with every state change they make, so
       // a cookie-only state change without one did not come from our page (CSRF).
-      if (!bearer(req) && cookieToken(req) && req.headers.origin === undefined) return sendError(res, new ApiError('badOrigin', 'a change signed in by cookie needs the Origin header browsers send; scripts should use Authorization: Bearer <token>', 403));
-      if (!originOk(req, allowed, scheme, externalOrigins)) return sendError(res, new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403));
+      if (!bearer(req) && cookieToken(req) && req.headers.origin === undefined)
+        return sendError(
+          res,
+          new ApiError(
+            'badOrigin',
+            'a change signed in by cookie needs the Origin header browsers send; scripts should use Authorization: Bearer <token>',
+            403,
+          ),
+        );
+      if (!originOk(req, allowed, scheme, externalOrigins))
+        return sendError(
+          res,
+          new ApiError('badOrigin', `Origin ${req.headers.origin} may not change state on this server`, 403),
+        );
     }
     const denied = roleDenies(auth, m, method, queryParams(u));
     if (denied) return sendError(res, denied);
@@ -214,15 +293,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         const text = await readBody(req, limit);
         if (text.trim()) {
           const ct = String(req.headers['content-type'] ?? '');
-          if (!/^application\/json\b/i.test(ct)) throw new ApiError('unsupportedMediaType', 'request bodies are JSON (Content-Type: application/json)', 415);
+          if (!/^application\/json\b/i.test(ct))
+            throw new ApiError('unsupportedMediaType', 'request bodies are JSON (Content-Type: application/json)', 415);
           let body: unknown;
           try {
             body = JSON.parse(text);
           } catch {
             throw new ApiError('badJson', 'the request body is not valid JSON', 400);
           }
-          if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError('badJson', 'the request body must be a JSON object', 400);
-          if (nestedDeeperThan(body)) throw new ApiError('badJson', `the request body nests deeper than ${MAX_DEPTH} levels`, 400);
+          if (!body || typeof body !== 'object' || Array.isArray(body))
+            throw new ApiError('badJson', 'the request body must be a JSON object', 400);
+          if (nestedDeeperThan(body))
+            throw new ApiError('badJson', `the request body nests deeper than ${MAX_DEPTH} levels`, 400);
           raw = { ...raw, ...(body as Record<string, unknown>) };
         }
       }
@@ -235,25 +317,39 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     } catch (e) {
       const err = toApiError(e);
       // 501-504 are answers about something else (not built here, an upstream that failed, is down or slow), not our bugs.
-      if (err.status >= 500 && (err.status < 501 || err.status > 504)) log(`kubegraf web: ${method} ${u.pathname}: ${(e as Error)?.stack ?? String(e)}`);
+      if (err.status >= 500 && (err.status < 501 || err.status > 504))
+        log(`kubegraf web: ${method} ${u.pathname}: ${(e as Error)?.stack ?? String(e)}`);
       sendError(res, err);
     }
   }
 
   /** A `stream` route over HTTP (`GET /api/pod/logs?follow=true`): NDJSON, one item per line, until the client leaves or the source ends. */
-  async function ndjson(h: StreamHandler, params: Record<string, unknown>, caller: Caller, res: http.ServerResponse): Promise<void> {
+  async function ndjson(
+    h: StreamHandler,
+    params: Record<string, unknown>,
+    caller: Caller,
+    res: http.ServerResponse,
+  ): Promise<void> {
     let open = false;
     const stream = await h(params as never, o.deps, caller, (item) => {
       if (!open) {
         open = true;
-        res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.writeHead(200, {
+          ...BASE_HEADERS,
+          'Content-Type': 'application/x-ndjson; charset=utf-8',
+          'Cache-Control': 'no-store',
+        });
       }
       res.write(JSON.stringify(item) + '\n');
     });
     // Opened without an item yet (an empty log): the headers go now, so the client sees the stream is live.
     if (!open) {
       open = true;
-      res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        ...BASE_HEADERS,
+        'Content-Type': 'application/x-ndjson; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
       res.flushHeaders();
     }
     res.on('close', () => stream.stop());
@@ -265,7 +361,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
 
   async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
-    if (!hostAllowed(req)) return refuseUpgrade(socket, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
+    if (!hostAllowed(req))
+      return refuseUpgrade(socket, new ApiError('badHost', `Host "${req.headers.host ?? ''}" is not this server`, 403));
     let u: URL;
     try {
       u = new URL(req.url ?? '/', `${scheme}://${req.headers.host}`);
@@ -274,9 +371,18 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const m = matchPath(u.pathname).find((x) => x.route.method === 'WS');
     if (!m) return refuseUpgrade(socket, new ApiError('notFound', `no WebSocket route ${u.pathname}`, 404));
-    const auth = await authenticate(o.token, o.deps.accounts, [u.searchParams.get('token') ?? undefined, bearer(req), cookieToken(req)]);
-    if (!auth.ok) return refuseUpgrade(socket, new ApiError('unauthorized', 'missing or wrong token (pass ?token=)', 401));
-    if (!originOk(req, allowed, scheme, externalOrigins)) return refuseUpgrade(socket, new ApiError('badOrigin', `Origin ${req.headers.origin} may not open sockets on this server`, 403));
+    const auth = await authenticate(o.token, o.deps.accounts, [
+      u.searchParams.get('token') ?? undefined,
+      bearer(req),
+      cookieToken(req),
+    ]);
+    if (!auth.ok)
+      return refuseUpgrade(socket, new ApiError('unauthorized', 'missing or wrong token (pass ?token=)', 401));
+    if (!originOk(req, allowed, scheme, externalOrigins))
+      return refuseUpgrade(
+        socket,
+        new ApiError('badOrigin', `Origin ${req.headers.origin} may not open sockets on this server`, 403),
+      );
     let params: unknown;
     try {
       params = validate(m.route, m.id, { ...queryParams(u), ...m.pathParams });
@@ -293,7 +399,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     } catch (e) {
       return refuseUpgrade(socket, toApiError(e));
     }
-    const ctx: UpgradeContext = { deps: o.deps, caller: callerFor(auth as { user?: { username: string; role: string }; token?: string }) };
+    const ctx: UpgradeContext = {
+      deps: o.deps,
+      caller: callerFor(auth as { user?: { username: string; role: string }; token?: string }),
+    };
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       ws.on('error', () => ws.terminate());
       Promise.resolve(h(ws, params as never, ctx)).catch((e) => {
@@ -309,7 +418,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       sendError(res, toApiError(e));
     });
   };
-  const server = o.tls ? https.createServer({ key: o.tls.key, cert: o.tls.cert }, onRequest) : http.createServer(onRequest);
+  const server = o.tls
+    ? https.createServer({ key: o.tls.key, cert: o.tls.cert }, onRequest)
+    : http.createServer(onRequest);
   guardConnections(server as http.Server, o.connectionLimits);
   server.headersTimeout = 30_000;
   server.requestTimeout = 10 * 60_000;

@@ -21,13 +21,24 @@ const TYPES: Record<string, string> = {
 };
 
 export function findWebviewDir(explicit?: string): string | undefined {
-  const candidates = [explicit, join(__dirname, 'webview'), join(__dirname, '..', '..', 'dist', 'webview'), join(process.cwd(), 'dist', 'webview')];
+  const candidates = [
+    explicit,
+    join(__dirname, 'webview'),
+    join(__dirname, '..', '..', 'dist', 'webview'),
+    join(process.cwd(), 'dist', 'webview'),
+  ];
   return candidates.find((d) => d && existsSync(join(d, 'index.html')));
 }
 
-const CSP = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-export async function serveStatic(root: string | undefined, pathname: string, res: ServerResponse, head: boolean): Promise<void> {
+export async function serveStatic(
+  root: string | undefined,
+  pathname: string,
+  res: ServerResponse,
+  head: boolean,
+): Promise<void> {
   res.setHeader('Content-Security-Policy', CSP);
   if (!root) return send(res, 200, TYPES['.html'], Buffer.from(FALLBACK_PAGE), head);
   const base = resolve(root);
@@ -38,7 +49,8 @@ export async function serveStatic(root: string | undefined, pathname: string, re
     return send(res, 400, 'text/plain; charset=utf-8', Buffer.from('bad path'), head);
   }
   let file = resolve(base, '.' + rel);
-  if (file !== base && !file.startsWith(base + sep)) return send(res, 404, 'text/plain; charset=utf-8', Buffer.from('not found'), head);
+  if (file !== base && !file.startsWith(base + sep))
+    return send(res, 404, 'text/plain; charset=utf-8', Buffer.from('not found'), head);
   if (file === base) file = join(base, 'index.html');
   if (!existsSync(file) || statSync(file).isDirectory()) {
     // A missing asset is a plain 404; any other path is a page a person asked for: say so, with a way back. (The app

@@ -24,8 +24,10 @@ export const SOCKET_HANDLERS: SocketHandlers = {
   'pod.terminal': podTerminal as unknown as UpgradeHandler,
   'local.terminal': localTerminal as unknown as UpgradeHandler,
   'execution.stream': ((ws, p: { id?: string }, u) => executionStream(ws, p, u.deps)) as UpgradeHandler,
-  'ws.metrics': ((ws, p: { context?: string; namespace?: string }, u) => metricsStream(ws, p, u.deps)) as UpgradeHandler,
-  'ml.jobs.logsWs': ((ws, p: { context?: string; namespace: string; name: string; tailLines?: number }, u) => mlJobLogsStream(ws, p, u.deps)) as UpgradeHandler,
+  'ws.metrics': ((ws, p: { context?: string; namespace?: string }, u) =>
+    metricsStream(ws, p, u.deps)) as UpgradeHandler,
+  'ml.jobs.logsWs': ((ws, p: { context?: string; namespace: string; name: string; tailLines?: number }, u) =>
+    mlJobLogsStream(ws, p, u.deps)) as UpgradeHandler,
 };
 
 /**

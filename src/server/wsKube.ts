@@ -1,7 +1,13 @@
 // `/ws` (resource changes + connection state, multiplexed) and `/api/pod/terminal` (pod exec over xterm.js frames).
 import type { WebSocket } from 'ws';
 import { RESOURCE_KINDS } from '../shared/routes/resources';
-import { subscriptionId, type TerminalClientMessage, type TerminalServerMessage, type WsClientMessage, type WsServerMessage } from '../shared/routes/push';
+import {
+  subscriptionId,
+  type TerminalClientMessage,
+  type TerminalServerMessage,
+  type WsClientMessage,
+  type WsServerMessage,
+} from '../shared/routes/push';
 import type { ApiDeps } from '../core/api/deps';
 import { toRow } from '../core/api/rows';
 import { kindId, type KObject } from '../core/kube/descriptors';
@@ -23,7 +29,12 @@ export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: U
   const offConn = deps.kube.events.on('connection', (c) => {
     if (c.context === context) send(ws, { type: 'connection', context, connection: c.state });
   });
-  send(ws, { type: 'hello', context, connection: context ? deps.kube.context(context).connection : { state: 'idle' }, demo: deps.demo });
+  send(ws, {
+    type: 'hello',
+    context,
+    connection: context ? deps.kube.context(context).connection : { state: 'idle' },
+    demo: deps.demo,
+  });
 
   const subscribe = async (m: Extract<WsClientMessage, { type: 'subscribe' }>) => {
     const ns = m.namespace || undefined;
@@ -41,7 +52,9 @@ export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: U
         send(ws, { type: 'changes', id, kind: kindId(d), namespace: ns, reset: b.reset, added, modified, deleted });
       });
       subs.set(id, sub);
-      const offStatus = sub.cache.onStatus((s) => send(ws, { type: 'status', id, live: s.live, stale: s.stale, ...(s.error ? { error: s.error } : {}) }));
+      const offStatus = sub.cache.onStatus((s) =>
+        send(ws, { type: 'status', id, live: s.live, stale: s.stale, ...(s.error ? { error: s.error } : {}) }),
+      );
       const unsub = sub.unsubscribe;
       sub.unsubscribe = async () => {
         offStatus();
@@ -50,7 +63,15 @@ export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: U
       await sub.cache.whenSynced();
       if (!subs.has(id)) return;
       const items = (d.namespaced && ns ? sub.cache.index.inNamespace(ns) : sub.cache.list()).map((o) => toRow(d, o));
-      send(ws, { type: 'snapshot', id, kind: kindId(d), namespace: ns, items, live: sub.cache.status.live, stale: sub.cache.status.stale });
+      send(ws, {
+        type: 'snapshot',
+        id,
+        kind: kindId(d),
+        namespace: ns,
+        items,
+        live: sub.cache.status.live,
+        stale: sub.cache.status.stale,
+      });
     } catch (e) {
       const s = subs.get(id);
       subs.delete(id);
@@ -67,7 +88,12 @@ export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: U
       return send(ws, { type: 'error', error: { code: 'badRequest', message: 'messages are JSON objects' } });
     }
     if (m?.type === 'ping') return send(ws, { type: 'pong' });
-    if ((m?.type === 'subscribe' || m?.type === 'unsubscribe') && typeof m.kind === 'string' && m.kind.length < 256 && (m.namespace === undefined || typeof m.namespace === 'string')) {
+    if (
+      (m?.type === 'subscribe' || m?.type === 'unsubscribe') &&
+      typeof m.kind === 'string' &&
+      m.kind.length < 256 &&
+      (m.namespace === undefined || typeof m.namespace === 'string')
+    ) {
       if (m.type === 'subscribe') return void subscribe(m);
       const id = m.id ?? subscriptionId(m.kind, m.namespace || undefined);
       const s = subs.get(id);
@@ -75,7 +101,13 @@ export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: U
       void s?.unsubscribe();
       return send(ws, { type: 'unsubscribed', id });
     }
-    send(ws, { type: 'error', error: { code: 'badRequest', message: 'expected {type:"subscribe"|"unsubscribe", kind, namespace?} or {type:"ping"}' } });
+    send(ws, {
+      type: 'error',
+      error: {
+        code: 'badRequest',
+        message: 'expected {type:"subscribe"|"unsubscribe", kind, namespace?} or {type:"ping"}',
+      },
+    });
   });
   ws.on('close', () => {
     offConn();
@@ -84,7 +116,19 @@ export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: U
   });
 }
 
-export async function podTerminal(ws: WebSocket, p: { namespace: string; pod?: string; name?: string; container?: string; shell?: string; cols?: number; rows?: number }, u: UpgradeContext): Promise<void> {
+export async function podTerminal(
+  ws: WebSocket,
+  p: {
+    namespace: string;
+    pod?: string;
+    name?: string;
+    container?: string;
+    shell?: string;
+    cols?: number;
+    rows?: number;
+  },
+  u: UpgradeContext,
+): Promise<void> {
   const deps: ApiDeps = u.deps;
   const pod = (p.pod ?? p.name)!;
   // No shell was asked for: bash if the image has it, else sh (exec of a missing binary fails before anything runs).
@@ -105,7 +149,16 @@ export async function podTerminal(ws: WebSocket, p: { namespace: string; pod?: s
   let lastError: unknown;
   for (const command of candidates) {
     try {
-      session = await deps.kube.actions(deps.kube.currentContext()).exec({ namespace: p.namespace, pod, container: p.container, command, tty: true, stdin: true, cols: p.cols ?? 80, rows: p.rows ?? 24 });
+      session = await deps.kube.actions(deps.kube.currentContext()).exec({
+        namespace: p.namespace,
+        pod,
+        container: p.container,
+        command,
+        tty: true,
+        stdin: true,
+        cols: p.cols ?? 80,
+        rows: p.rows ?? 24,
+      });
       // A shell missing from the image exits at once with a non-zero code; give the next candidate a go.
       const quick = await Promise.race([session.exit, new Promise<null>((r) => setTimeout(() => r(null), 300))]);
       if (quick && quick.code !== 0 && candidates.length > 1 && command !== candidates[candidates.length - 1]) {
@@ -133,7 +186,16 @@ export async function podTerminal(ws: WebSocket, p: { namespace: string; pod?: s
   });
   const apply = (m: TerminalClientMessage) => {
     if (m?.type === 'stdin' && typeof m.data === 'string') session.write(m.data);
-    else if (m?.type === 'resize' && Number.isInteger(m.cols) && Number.isInteger(m.rows) && m.cols > 0 && m.rows > 0 && m.cols <= 1000 && m.rows <= 1000) session.resize(m.cols, m.rows);
+    else if (
+      m?.type === 'resize' &&
+      Number.isInteger(m.cols) &&
+      Number.isInteger(m.rows) &&
+      m.cols > 0 &&
+      m.rows > 0 &&
+      m.cols <= 1000 &&
+      m.rows <= 1000
+    )
+      session.resize(m.cols, m.rows);
   };
   early.splice(0).forEach(apply);
   ws.on('message', (raw) => {

@@ -9,7 +9,12 @@ export interface Transport {
 
 /** A failed call: the server's `{error:{code,message}}` plus the HTTP status when there was one. */
 export class ApiCallError extends Error {
-  constructor(readonly code: string, message: string, readonly status?: number, readonly details?: unknown) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status?: number,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'ApiCallError';
   }
@@ -31,12 +36,16 @@ export function createClient(transport: Transport): Client {
 }
 
 /** Fills `{x}` segments from params; returns the path and the params left over. */
-export function fillPath(path: string, params: Record<string, unknown>): { path: string; rest: Record<string, unknown> } {
+export function fillPath(
+  path: string,
+  params: Record<string, unknown>,
+): { path: string; rest: Record<string, unknown> } {
   const rest = { ...params };
   const out = path.replace(/\{(\w+)\}/g, (_m, k: string) => {
     const v = rest[k];
     delete rest[k];
-    if (v === undefined || v === null || v === '') throw new ApiCallError('badRequest', `missing path parameter "${k}"`);
+    if (v === undefined || v === null || v === '')
+      throw new ApiCallError('badRequest', `missing path parameter "${k}"`);
     return encodeURIComponent(String(v));
   });
   return { path: out.replace(/\/\*$/, `/${String(rest.path ?? '').replace(/^\/+/, '')}`), rest };
@@ -67,11 +76,19 @@ export function httpTransport(o: HttpTransportOptions = {}): Transport {
     async request(_id, r, params) {
       const { path, rest } = fillPath(r.path, params);
       const method = r.method === 'ANY' ? 'GET' : r.method;
-      const hasBody = method === 'POST' || method === 'PUT' || (method === 'DELETE' && Object.values(rest).some((v) => typeof v === 'object' && v !== null));
+      const hasBody =
+        method === 'POST' ||
+        method === 'PUT' ||
+        (method === 'DELETE' && Object.values(rest).some((v) => typeof v === 'object' && v !== null));
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (o.token) headers.Authorization = `Bearer ${o.token}`;
       if (hasBody) headers['Content-Type'] = 'application/json';
-      const res = await f(`${o.baseUrl ?? ''}${path}${hasBody ? '' : query(rest)}`, { method, headers, body: hasBody ? JSON.stringify(rest) : undefined, credentials: 'same-origin' });
+      const res = await f(`${o.baseUrl ?? ''}${path}${hasBody ? '' : query(rest)}`, {
+        method,
+        headers,
+        body: hasBody ? JSON.stringify(rest) : undefined,
+        credentials: 'same-origin',
+      });
       const text = await res.text();
       let body: unknown;
       try {
@@ -100,19 +117,36 @@ export function wsUrl(id: RouteId, params: Record<string, unknown>, o: { baseUrl
  * The push channels a page can open, by route id: `socket` routes (WebSockets) and `stream` routes (long NDJSON
  * answers). Every face serves each one (a unit test walks the route table against this list).
  */
-export const CHANNEL_IDS = ['ws', 'ws.metrics', 'execution.stream', 'pod.terminal', 'local.terminal', 'pod.logs', 'ml.jobs.logsWs'] as const satisfies readonly RouteId[];
+export const CHANNEL_IDS = [
+  'ws',
+  'ws.metrics',
+  'execution.stream',
+  'pod.terminal',
+  'local.terminal',
+  'pod.logs',
+  'ml.jobs.logsWs',
+] as const satisfies readonly RouteId[];
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 /** A channel's query parameters (strings on the wire; the route's schema parses them). */
 export type ChannelParams<K extends ChannelId> = { [P in keyof ParamsOf<Routes[K]>]?: string | number | boolean };
 
 /** Messages of the webview bridge (request/response over postMessage). */
 export type BridgeRequest = { type: 'api.request'; reqId: number; id: string; params: Record<string, unknown> };
-export type BridgeResponse = { type: 'api.response'; reqId: number; ok: true; result: unknown } | { type: 'api.response'; reqId: number; ok: false; error: ApiErrorBody['error'] & { status?: number } };
+export type BridgeResponse =
+  | { type: 'api.response'; reqId: number; ok: true; result: unknown }
+  | { type: 'api.response'; reqId: number; ok: false; error: ApiErrorBody['error'] & { status?: number } };
 
 /** postMessage bridge: the host (VS Code panel) answers each request through the same handlers as the server. */
-export function bridgeTransport(post: (m: BridgeRequest) => void, subscribe: (onMessage: (m: unknown) => void) => () => void, timeoutMs = 120_000): Transport {
+export function bridgeTransport(
+  post: (m: BridgeRequest) => void,
+  subscribe: (onMessage: (m: unknown) => void) => () => void,
+  timeoutMs = 120_000,
+): Transport {
   let seq = 0;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> }
+  >();
   subscribe((m) => {
     const r = m as BridgeResponse;
     if (!r || r.type !== 'api.response') return;

@@ -143,7 +143,8 @@ export interface FixTrackRecord {
 export type FixOutcome = 'verifying' | 'resolved' | 'did_not_help' | 'made_worse' | 'superseded';
 
 /** A next step offered when a fix did not help: another (e.g. larger) fix, or undoing this one. */
-export type FixNextStep = { kind: 'fix'; fixId: string; label: string } | { kind: 'undo'; executionId: string; label: string };
+export type FixNextStep =
+  { kind: 'fix'; fixId: string; label: string } | { kind: 'undo'; executionId: string; label: string };
 
 export interface FixVerification {
   executionId: string;

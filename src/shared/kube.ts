@@ -22,16 +22,7 @@ export interface KubeErrorDto {
 }
 
 export type Capability =
-  | 'logs'
-  | 'exec'
-  | 'scale'
-  | 'restart'
-  | 'rollback'
-  | 'cordon'
-  | 'drain'
-  | 'portForward'
-  | 'edit'
-  | 'delete';
+  'logs' | 'exec' | 'scale' | 'restart' | 'rollback' | 'cordon' | 'drain' | 'portForward' | 'edit' | 'delete';
 
 /** Identifies a kind on a cluster: `plural.group` with the version the engine talks (`pods`, `deployments.apps`). */
 export interface KindRef {

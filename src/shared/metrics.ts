@@ -83,7 +83,8 @@ export interface MetricsStatus {
 }
 
 /** Client → server on `/ws/metrics`. */
-export type MetricsClientMessage = { action: 'subscribe'; interval?: number; namespace?: string } | { action: 'unsubscribe' };
+export type MetricsClientMessage =
+  { action: 'subscribe'; interval?: number; namespace?: string } | { action: 'unsubscribe' };
 
 /** Server → client on `/ws/metrics`: a snapshot per interval, or an error. */
 export type MetricsServerMessage = MetricsSnapshot | { type: 'error'; error: { code: string; message: string } };

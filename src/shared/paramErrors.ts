@@ -17,7 +17,9 @@ export interface ParamIssue {
   errors?: ReadonlyArray<ReadonlyArray<ParamIssue>>;
 }
 
-const missing = (i: ParamIssue): boolean => /received undefined/.test(i.message) || (i.code === 'invalid_union' && !!i.errors?.length && i.errors.every((b) => b.every(missing)));
+const missing = (i: ParamIssue): boolean =>
+  /received undefined/.test(i.message) ||
+  (i.code === 'invalid_union' && !!i.errors?.length && i.errors.every((b) => b.every(missing)));
 
 const VALIDATOR_WORDS = /^(Invalid|Too (small|big)|Expected|Required|Unrecognized)/;
 
@@ -36,20 +38,32 @@ export function describeIssue(i: ParamIssue): string {
   const n = (v: number | bigint | undefined) => String(v ?? '');
   if (missing(i)) return `${field} is required`;
   // Our own schema messages are written for people ("must be a namespace name…", "YAML is empty"); keep them.
-  if (i.code !== 'invalid_union' && !VALIDATOR_WORDS.test(i.message)) return /^(must|is|needs|has) /.test(i.message) ? `${field} ${i.message}` : i.message;
+  if (i.code !== 'invalid_union' && !VALIDATOR_WORDS.test(i.message))
+    return /^(must|is|needs|has) /.test(i.message) ? `${field} ${i.message}` : i.message;
   switch (i.code) {
     case 'invalid_type':
       return `${field} must be ${KIND_WORDS[String(i.expected)] ?? `a valid ${String(i.expected)}`}`;
     case 'too_small':
-      if (i.origin === 'string') return Number(i.minimum) <= 1 ? `${field} must not be empty` : `${field} must be at least ${n(i.minimum)} characters`;
-      if (i.origin === 'array' || i.origin === 'set') return `${field} needs at least ${n(i.minimum)} item${Number(i.minimum) === 1 ? '' : 's'}`;
-      return i.inclusive === false ? `${field} must be more than ${n(i.minimum)}` : `${field} must be ${n(i.minimum)} or more`;
+      if (i.origin === 'string')
+        return Number(i.minimum) <= 1
+          ? `${field} must not be empty`
+          : `${field} must be at least ${n(i.minimum)} characters`;
+      if (i.origin === 'array' || i.origin === 'set')
+        return `${field} needs at least ${n(i.minimum)} item${Number(i.minimum) === 1 ? '' : 's'}`;
+      return i.inclusive === false
+        ? `${field} must be more than ${n(i.minimum)}`
+        : `${field} must be ${n(i.minimum)} or more`;
     case 'too_big':
       if (i.origin === 'string') return `${field} must be at most ${n(i.maximum)} characters`;
-      if (i.origin === 'array' || i.origin === 'set') return `${field} takes at most ${n(i.maximum)} item${Number(i.maximum) === 1 ? '' : 's'}`;
-      return i.inclusive === false ? `${field} must be less than ${n(i.maximum)}` : `${field} must be at most ${n(i.maximum)}`;
+      if (i.origin === 'array' || i.origin === 'set')
+        return `${field} takes at most ${n(i.maximum)} item${Number(i.maximum) === 1 ? '' : 's'}`;
+      return i.inclusive === false
+        ? `${field} must be less than ${n(i.maximum)}`
+        : `${field} must be at most ${n(i.maximum)}`;
     case 'invalid_value':
-      return i.values?.length ? `${field} must be one of ${i.values.map((v) => String(v)).join(', ')}` : `${field} has a value that is not allowed`;
+      return i.values?.length
+        ? `${field} must be one of ${i.values.map((v) => String(v)).join(', ')}`
+        : `${field} has a value that is not allowed`;
     case 'unrecognized_keys':
       return `unknown field${(i.keys?.length ?? 0) > 1 ? 's' : ''} ${(i.keys ?? []).join(', ')}`;
     case 'invalid_union': {
@@ -75,7 +89,10 @@ export function plainMessage(message: string): string {
     // "invalid parameters for deployment.scale: " / "invalid parameters for POST /api/x: " — the route id says nothing to a user.
     .replace(/^invalid parameters(?: for [^:]+)?:\s*/i, '')
     .replace(/Invalid input: expected (\w+), received undefined/g, 'is required')
-    .replace(/Invalid input: expected (\w+), received \w+/g, (_, k: string) => `must be ${KIND_WORDS[k] ?? `a valid ${k}`}`)
+    .replace(
+      /Invalid input: expected (\w+), received \w+/g,
+      (_, k: string) => `must be ${KIND_WORDS[k] ?? `a valid ${k}`}`,
+    )
     .replace(/Too small: expected \w+ to (?:be|have) >=\s*(\S+?)(?: characters| items)?$/gm, 'must be $1 or more')
     .replace(/Too big: expected \w+ to (?:be|have) <=\s*(\S+?)(?: characters| items)?$/gm, 'must be at most $1')
     .replace(/Too small: expected \w+ to (?:be|have) >\s*(\S+)/g, 'must be more than $1')

@@ -43,7 +43,14 @@ export const opensChannel = (r: Route, params: Record<string, unknown>): boolean
 /** `route<Result>()('GET', '/api/pods', 'kube', 'List pods', schema)`: the result type is given, the params inferred. */
 export const route =
   <R>() =>
-  <P>(method: Method, path: string, owner: Owner, doc: string, params: z.ZodType<P>, opts?: { timeoutMs?: number; shape?: Shape; streamParam?: string }): Route<P, R> => ({ method, path, owner, doc, params, ...opts });
+  <P>(
+    method: Method,
+    path: string,
+    owner: Owner,
+    doc: string,
+    params: z.ZodType<P>,
+    opts?: { timeoutMs?: number; shape?: Shape; streamParam?: string },
+  ): Route<P, R> => ({ method, path, owner, doc, params, ...opts });
 
 export type ParamsOf<T> = T extends Route<infer P, unknown> ? P : never;
 export type ResultOf<T> = T extends Route<unknown, infer R> ? R : never;

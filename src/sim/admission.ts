@@ -10,12 +10,22 @@ import { validate } from './validate';
 
 export type WriteKind = 'create' | 'update' | 'patch' | 'apply';
 
-export function admit(ctx: SimContext, r: ResourceRequest, res: ServerResponse, o: KObj, prev: KObj | undefined, how: WriteKind): void {
+export function admit(
+  ctx: SimContext,
+  r: ResourceRequest,
+  res: ServerResponse,
+  o: KObj,
+  prev: KObj | undefined,
+  how: WriteKind,
+): void {
   checkFields(ctx, r, res, o, how === 'create' || how === 'update' ? 'decode' : how);
   applyDefaults(r.rt, o);
   validate(r.rt, o);
   // Server-side apply records its own (Apply) entry while merging.
-  if (how !== 'apply') recordUpdate(r.rt, prev, o, managerOf(r.url, r.req), { statusSubresource: (r.rt.subresources ?? []).some((s) => s.name === 'status') });
+  if (how !== 'apply')
+    recordUpdate(r.rt, prev, o, managerOf(r.url, r.req), {
+      statusSubresource: (r.rt.subresources ?? []).some((s) => s.name === 'status'),
+    });
 }
 
 /** managedFields for a write through the scale or status subresource. */

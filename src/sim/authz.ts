@@ -18,7 +18,8 @@ const READ_VERBS = ['get', 'list', 'watch'];
 const POD_ACTIONS = new Set(['exec', 'attach', 'portforward', 'eviction']);
 const REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
 
-const isSelfReview = (a: AccessAttributes) => a.group === 'authorization.k8s.io' && REVIEWS.has(a.resource) && a.verb === 'create';
+const isSelfReview = (a: AccessAttributes) =>
+  a.group === 'authorization.k8s.io' && REVIEWS.has(a.resource) && a.verb === 'create';
 
 /** Admin may do anything; a viewer may read everything but secrets, and may always ask what it may do. */
 export function can(user: User, a: AccessAttributes): boolean {
@@ -31,15 +32,34 @@ export function can(user: User, a: AccessAttributes): boolean {
 /** Every authenticated user may read discovery, version, health and OpenAPI; only admin may do more. */
 export function canNonResource(user: User, verb: string, path: string): boolean {
   if (user.role === 'admin') return true;
-  return verb === 'get' && NON_RESOURCE_READ.some((p) => (p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p));
+  return (
+    verb === 'get' && NON_RESOURCE_READ.some((p) => (p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p))
+  );
 }
 
-const NON_RESOURCE_READ = ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/readyz', '/version', '/version/', '/openapi', '/openapi/*'];
+const NON_RESOURCE_READ = [
+  '/api',
+  '/api/*',
+  '/apis',
+  '/apis/*',
+  '/healthz',
+  '/livez',
+  '/readyz',
+  '/version',
+  '/version/',
+  '/openapi',
+  '/openapi/*',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Protobuf: just enough of the wire format to read the k8s envelope and the review specs.
 
-interface Field { num: number; wire: number; bytes?: Buffer; int?: number }
+interface Field {
+  num: number;
+  wire: number;
+  bytes?: Buffer;
+  int?: number;
+}
 
 function readVarint(buf: Buffer, at: number): [number, number] {
   let v = 0;
@@ -82,7 +102,8 @@ const sub = (fields: Field[], num: number): Field[] | undefined => {
   const f = fields.find((x) => x.num === num && x.bytes);
   return f ? decodeMessage(f.bytes!) : undefined;
 };
-const str = (fields: Field[], num: number): string => fields.find((x) => x.num === num && x.bytes)?.bytes!.toString('utf8') ?? '';
+const str = (fields: Field[], num: number): string =>
+  fields.find((x) => x.num === num && x.bytes)?.bytes!.toString('utf8') ?? '';
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
@@ -118,7 +139,9 @@ export function decodeReviewSpec(kind: string, raw: Field[]): ReviewSpec {
 // The review endpoints.
 
 function readReview(r: ResourceRequest, body: Buffer, kind: string): ReviewSpec {
-  const ct = String(r.req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+  const ct = String(r.req.headers['content-type'] ?? 'application/json')
+    .split(';')[0]
+    .trim();
   if (ct === 'application/vnd.kubernetes.protobuf') {
     try {
       const env = decodeEnvelope(body);
@@ -129,7 +152,11 @@ function readReview(r: ResourceRequest, body: Buffer, kind: string): ReviewSpec 
     }
   }
   if (ct !== 'application/json' && ct !== '') {
-    throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+    throw new StatusError(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+    );
   }
   let obj: { kind?: string; spec?: ReviewSpec };
   try {
@@ -152,7 +179,10 @@ function accessReview(r: ResourceRequest, res: ServerResponse, body: Buffer): vo
   const nra = spec.nonResourceAttributes;
   if (!ra === !nra) {
     throw invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', [
-      { field: 'spec.resourceAttributes', message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified' },
+      {
+        field: 'spec.resourceAttributes',
+        message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      },
     ]);
   }
   const allowed = ra
@@ -165,7 +195,9 @@ function accessReview(r: ResourceRequest, res: ServerResponse, body: Buffer): vo
         name: ra.name || undefined,
       })
     : canNonResource(r.user, nra!.verb, nra!.path);
-  const reason = allowed ? `RBAC: allowed by ClusterRoleBinding "kubegraf-${r.user.role}" of ClusterRole "${r.user.role === 'admin' ? 'cluster-admin' : 'view'}" to User "${r.user.name}"` : undefined;
+  const reason = allowed
+    ? `RBAC: allowed by ClusterRoleBinding "kubegraf-${r.user.role}" of ClusterRole "${r.user.role === 'admin' ? 'cluster-admin' : 'view'}" to User "${r.user.name}"`
+    : undefined;
   send(res, {
     kind: 'SelfSubjectAccessReview',
     apiVersion: 'authorization.k8s.io/v1',
@@ -185,7 +217,11 @@ function rulesReview(ctx: SimContext) {
             nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
             incomplete: false,
           }
-        : { resourceRules: viewerRules(ctx), nonResourceRules: [{ verbs: ['get'], nonResourceURLs: NON_RESOURCE_READ }], incomplete: false };
+        : {
+            resourceRules: viewerRules(ctx),
+            nonResourceRules: [{ verbs: ['get'], nonResourceURLs: NON_RESOURCE_READ }],
+            incomplete: false,
+          };
     send(res, {
       kind: 'SelfSubjectRulesReview',
       apiVersion: 'authorization.k8s.io/v1',
@@ -209,7 +245,9 @@ function viewerRules(ctx: SimContext) {
   };
   for (const rt of ctx.types.all()) {
     const readable = (verbs: string[], subresource?: string) =>
-      READ_VERBS.filter((v) => verbs.includes(v) && can(viewer, { verb: v, group: rt.group, resource: rt.resource, subresource }));
+      READ_VERBS.filter(
+        (v) => verbs.includes(v) && can(viewer, { verb: v, group: rt.group, resource: rt.resource, subresource }),
+      );
     add(readable(rt.verbs), rt.group, rt.resource);
     for (const s of rt.subresources ?? []) add(readable(s.verbs, s.name), rt.group, `${rt.resource}/${s.name}`);
   }

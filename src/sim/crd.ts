@@ -10,13 +10,26 @@ const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'upd
 /** The served type for a CRD: its storage version (or first served one), names, scope and subresources. */
 export function crdToType(crd: KObj): ResourceType {
   const spec = crd.spec ?? {};
-  const versions = (spec.versions ?? []) as Array<{ name: string; served?: boolean; storage?: boolean; subresources?: { status?: unknown; scale?: unknown } }>;
-  const v: (typeof versions)[number] = versions.find((x) => x.storage) ?? versions.find((x) => x.served !== false) ?? { name: spec.version ?? 'v1' };
+  const versions = (spec.versions ?? []) as Array<{
+    name: string;
+    served?: boolean;
+    storage?: boolean;
+    subresources?: { status?: unknown; scale?: unknown };
+  }>;
+  const v: (typeof versions)[number] = versions.find((x) => x.storage) ??
+    versions.find((x) => x.served !== false) ?? { name: spec.version ?? 'v1' };
   const names = spec.names ?? {};
   const subresources: SubresourceDef[] = [];
   const sub = v.subresources ?? spec.subresources ?? {};
   if (sub.status) subresources.push({ name: 'status', kind: names.kind, verbs: ['get', 'patch', 'update'] });
-  if (sub.scale) subresources.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
+  if (sub.scale)
+    subresources.push({
+      name: 'scale',
+      kind: 'Scale',
+      group: 'autoscaling',
+      version: 'v1',
+      verbs: ['get', 'patch', 'update'],
+    });
   return {
     group: spec.group,
     version: v.name,
@@ -40,7 +53,8 @@ export function installCrds(ctx: SimContext): void {
     const rt = crdToType(crd);
     if (!rt.group || !rt.resource || !rt.kind) return;
     const prev = served.get(crd.metadata.name);
-    if (prev && (prev.version !== rt.version || prev.resource !== rt.resource)) ctx.types.remove(prev.group, prev.version, prev.resource);
+    if (prev && (prev.version !== rt.version || prev.resource !== rt.resource))
+      ctx.types.remove(prev.group, prev.version, prev.resource);
     served.set(crd.metadata.name, rt);
     ctx.types.add(rt);
     markEstablished(ctx, crd);
@@ -54,7 +68,8 @@ export function installCrds(ctx: SimContext): void {
     served.delete(e.object.metadata.name);
     const tk = typeKey(rt.group, rt.resource);
     const rtNow = ctx.types.get(rt.group, rt.version, rt.resource);
-    if (rtNow) for (const o of [...ctx.store.iterate(tk)]) ctx.store.remove(rtNow, o.metadata.namespace, o.metadata.name);
+    if (rtNow)
+      for (const o of [...ctx.store.iterate(tk)]) ctx.store.remove(rtNow, o.metadata.namespace, o.metadata.name);
     ctx.types.remove(rt.group, rt.version, rt.resource);
   });
   ctx.onClose(off);
@@ -70,17 +85,33 @@ function markEstablished(ctx: SimContext, crd: KObj): void {
     const cur = ctx.store.get(CRD_TK, undefined, crd.metadata.name);
     if (!cur) return;
     try {
-      ctx.store.update(rt, {
-        ...cur,
-        status: {
-          acceptedNames: cur.spec?.names ?? {},
-          storedVersions: [crdToType(cur).version],
-          conditions: [
-            { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: now },
-            { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: now },
-          ],
+      ctx.store.update(
+        rt,
+        {
+          ...cur,
+          status: {
+            acceptedNames: cur.spec?.names ?? {},
+            storedVersions: [crdToType(cur).version],
+            conditions: [
+              {
+                type: 'NamesAccepted',
+                status: 'True',
+                reason: 'NoConflicts',
+                message: 'no conflicts found',
+                lastTransitionTime: now,
+              },
+              {
+                type: 'Established',
+                status: 'True',
+                reason: 'InitialNamesAccepted',
+                message: 'the initial names have been accepted',
+                lastTransitionTime: now,
+              },
+            ],
+          },
         },
-      }, { subresource: 'status' });
+        { subresource: 'status' },
+      );
     } catch {
       // Deleted or changed meanwhile; the next event marks it.
     }

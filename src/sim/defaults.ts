@@ -17,7 +17,8 @@ export function applyDefaults(rt: ResourceType, o: KObj): void {
       break;
     case 'daemonsets':
       spec.updateStrategy ??= { type: 'RollingUpdate' };
-      if (spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 };
+      if (spec.updateStrategy.type === 'RollingUpdate')
+        spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 };
       spec.revisionHistoryLimit ??= 10;
       break;
   }

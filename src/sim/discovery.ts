@@ -18,7 +18,10 @@ function groups(reg: TypeRegistry): Array<{ group: string; versions: string[] }>
 }
 
 const served = (reg: TypeRegistry, group: string, version: string) =>
-  reg.all().filter((t) => t.group === group && t.version === version).sort((a, b) => a.resource.localeCompare(b.resource));
+  reg
+    .all()
+    .filter((t) => t.group === group && t.version === version)
+    .sort((a, b) => a.resource.localeCompare(b.resource));
 
 export function aggregatedDiscovery(reg: TypeRegistry, core: boolean, apiVersion: 'v2' | 'v2beta1'): object {
   const items = groups(reg)
@@ -52,7 +55,11 @@ export function aggregatedDiscovery(reg: TypeRegistry, core: boolean, apiVersion
 }
 
 export function apiVersions(serverAddress: string): object {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 function apiGroup(g: { group: string; versions: string[] }) {
@@ -61,7 +68,13 @@ function apiGroup(g: { group: string; versions: string[] }) {
 }
 
 export function apiGroupList(reg: TypeRegistry): object {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups(reg).filter((g) => g.group !== '').map(apiGroup) };
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: groups(reg)
+      .filter((g) => g.group !== '')
+      .map(apiGroup),
+  };
 }
 
 export function apiGroupDoc(reg: TypeRegistry, group: string): object | undefined {
@@ -86,7 +99,12 @@ export function apiResourceList(reg: TypeRegistry, group: string, version: strin
       });
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }
 
 function resourceEntry(t: ResourceType): object {

@@ -50,7 +50,16 @@ function exitStatus(argv: string[], code: number): Record<string, unknown> {
 
 function notFoundInImage(argv0: string, container: string): Record<string, unknown> {
   const message = `Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "${container}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown`;
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'InternalError', details: { causes: [{ message }] }, code: 500 };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'InternalError',
+    details: { causes: [{ message }] },
+    code: 500,
+  };
 }
 
 function parseOptions(r: ResourceRequest, pod: KObj, attach: boolean): ExecOptions {
@@ -65,11 +74,15 @@ function parseOptions(r: ResourceRequest, pod: KObj, attach: boolean): ExecOptio
     tty: flag('tty'),
   };
   if (!attach && opts.command.length === 0) throw badRequest('you must specify at least one command for the container');
-  if (!opts.stdin && !opts.stdout && !opts.stderr) throw badRequest('you must specify at least one of stdin, stdout, stderr');
+  if (!opts.stdin && !opts.stdout && !opts.stderr)
+    throw badRequest('you must specify at least one of stdin, stdout, stderr');
   if (pod.metadata.deletionTimestamp) throw badRequest(`pod ${pod.metadata.name} is terminating`);
   const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
-  const st = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s: { name: string }) => s.name === opts.container);
+  if (phase === 'Succeeded' || phase === 'Failed')
+    throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  const st = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find(
+    (s: { name: string }) => s.name === opts.container,
+  );
   const running = st ? !!st.state?.running : phase === undefined || phase === 'Running';
   if (!running) throw badRequest(`container not found ("${opts.container}")`);
   return opts;
@@ -77,7 +90,6 @@ function parseOptions(r: ResourceRequest, pod: KObj, attach: boolean): ExecOptio
 
 /** Resize messages are JSON `{"Width":80,"Height":24}` (any key case); SPDY may carry several in one frame, newline-separated. */
 function resizeFrom(d: Buffer, session: Session): void {
-
   for (const line of d.toString().split('\n')) {
     if (!line.trim()) continue;
     try {
@@ -86,7 +98,8 @@ function resizeFrom(d: Buffer, session: Session): void {
       const get = (k: string) => Object.entries(size).find(([key]) => key.toLowerCase() === k)?.[1];
       const w = get('width');
       const h = get('height');
-      if (Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0) session.resize(w as number, h as number);
+      if (Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0)
+        session.resize(w as number, h as number);
     } catch {
       // a malformed resize is ignored, as the kubelet does
     }
@@ -104,10 +117,19 @@ function startExec(pod: KObj, opts: ExecOptions, t: Transport, now: () => Date):
   };
   // A tty has one output stream: stderr goes to the terminal too.
   const err = (s: string) => (opts.tty ? out(s) : opts.stderr && t.write('stderr', s));
-  let shell: Shell | undefined;
-  const ld = opts.tty ? new LineDiscipline((s) => opts.stdout && t.write('stdout', s), () => shell?.interrupt()) : undefined;
+  let shell: Shell | undefined = undefined;
+  const ld = opts.tty
+    ? new LineDiscipline(
+        (s) => opts.stdout && t.write('stdout', s),
+        () => shell?.interrupt(),
+      )
+    : undefined;
   if (ld && !opts.stdin) ld.end();
-  shell = new Shell(containerView(pod, opts.container), { stdout: out, stderr: err, stdin: ld ? ld.lines : raw, signal: ac.signal }, now);
+  shell = new Shell(
+    containerView(pod, opts.container),
+    { stdout: out, stderr: err, stdin: ld ? ld.lines : raw, signal: ac.signal },
+    now,
+  );
   const argv = opts.command;
   let done = false;
   const finish = (status: Record<string, unknown>) => {
@@ -118,7 +140,9 @@ function startExec(pod: KObj, opts: ExecOptions, t: Transport, now: () => Date):
   void (async () => {
     if (!shell.hasBinary(argv[0])) return finish(notFoundInImage(argv[0], opts.container));
     const interactive = INTERACTIVE_SHELL.test(argv[0]) && argv.slice(1).every((a) => a === '-i' || a === '-l');
-    const code = interactive ? await shell.runScript(opts.tty ? () => shell!.prompt() : undefined) : await shell.exec(argv);
+    const code = interactive
+      ? await shell.runScript(opts.tty ? () => shell!.prompt() : undefined)
+      : await shell.exec(argv);
     if (interactive && opts.tty && code === 0 && !ac.signal.aborted) out('exit\n');
     finish(exitStatus(argv, code));
   })().catch((e) => finish({ ...SUCCESS, status: 'Failure', reason: 'InternalError', message: String(e), code: 500 }));
@@ -175,14 +199,18 @@ export function installExec(ctx: SimContext): void {
       let opts: ExecOptions;
       try {
         const found = ctx.store.get('pods', r.namespace, r.name!);
-        if (!found) throw new StatusError(404, 'NotFound', `pods "${r.name}" not found`, { name: r.name, kind: 'pods' });
+        if (!found)
+          throw new StatusError(404, 'NotFound', `pods "${r.name}" not found`, { name: r.name, kind: 'pods' });
         pod = found;
         opts = parseOptions(r, pod, sub === 'attach');
       } catch (e) {
         return refuseUpgrade(socket, e instanceof StatusError ? e : badRequest(String(e)));
       }
       const start = (t: Transport, hangup: () => void) => {
-        const s = sub === 'exec' ? startExec(pod, opts, t, () => new Date(wallNow())) : startAttach(pod, opts, t, wallNow, ctx.clock.speed);
+        const s =
+          sub === 'exec'
+            ? startExec(pod, opts, t, () => new Date(wallNow()))
+            : startAttach(pod, opts, t, wallNow, ctx.clock.speed);
         const end = () => {
           live.delete(end);
           s.abort();
@@ -194,9 +222,15 @@ export function installExec(ctx: SimContext): void {
       const upgradeType = String(req.headers.upgrade ?? '').toLowerCase();
 
       if (upgradeType === 'websocket') {
-        const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+        const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+          .split(',')
+          .map((p) => p.trim());
         const proto = ['v5.channel.k8s.io', 'v4.channel.k8s.io'].find((p) => offered.includes(p));
-        if (!proto) return refuseUpgrade(socket, badRequest('websocket subprotocol must be one of v5.channel.k8s.io, v4.channel.k8s.io'));
+        if (!proto)
+          return refuseUpgrade(
+            socket,
+            badRequest('websocket subprotocol must be one of v5.channel.k8s.io, v4.channel.k8s.io'),
+          );
         upgrade(req, socket, head, proto, (ws: WebSocket) => {
           const frame = (ch: number, data: string | Buffer) => {
             if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)]));
@@ -223,26 +257,41 @@ export function installExec(ctx: SimContext): void {
       }
 
       if (upgradeType === 'spdy/3.1') {
-        const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((v) => v.trim());
+        const versions = String(req.headers['x-stream-protocol-version'] ?? '')
+          .split(',')
+          .map((v) => v.trim());
         const version = ['v4.channel.k8s.io'].find((v) => versions.includes(v));
-        if (!version) return refuseUpgrade(socket, badRequest('unable to negotiate protocol: the client must offer v4.channel.k8s.io'));
+        if (!version)
+          return refuseUpgrade(
+            socket,
+            badRequest('unable to negotiate protocol: the client must offer v4.channel.k8s.io'),
+          );
         const spdy = acceptSpdy(socket, head, { 'X-Stream-Protocol-Version': version });
         const streams: Record<string, SpdyStream> = {};
-        const wanted = ['error', ...(opts.stdin ? ['stdin'] : []), ...(opts.stdout ? ['stdout'] : []), ...(opts.stderr && !opts.tty ? ['stderr'] : []), ...(opts.tty ? ['resize'] : [])];
+        const wanted = [
+          'error',
+          ...(opts.stdin ? ['stdin'] : []),
+          ...(opts.stdout ? ['stdout'] : []),
+          ...(opts.stderr && !opts.tty ? ['stderr'] : []),
+          ...(opts.tty ? ['resize'] : []),
+        ];
         let session: Session | undefined;
         let end: (() => void) | undefined;
         const begin = () => {
           if (session) return;
           clearTimeout(timeout);
-          ({ session, end } = start({
-            write: (stream, data) => streams[stream]?.write(data),
-            finish: (status) => {
-              // v4 reports the outcome as a Status on the error stream; success may be silent.
-              if (status.status !== 'Success') streams.error?.write(JSON.stringify(status));
-              for (const s of Object.values(streams)) s.end();
-              spdy.close();
+          ({ session, end } = start(
+            {
+              write: (stream, data) => streams[stream]?.write(data),
+              finish: (status) => {
+                // v4 reports the outcome as a Status on the error stream; success may be silent.
+                if (status.status !== 'Success') streams.error?.write(JSON.stringify(status));
+                for (const s of Object.values(streams)) s.end();
+                spdy.close();
+              },
             },
-          }, () => spdy.close()));
+            () => spdy.close(),
+          ));
           streams.stdin?.on('data', (d: Buffer) => session!.stdin(d.toString()));
           streams.stdin?.on('end', () => session!.stdinEnd());
           streams.resize?.on('data', (d: Buffer) => resizeFrom(d, session!));

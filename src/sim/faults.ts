@@ -14,7 +14,11 @@ export class Faults {
   /** Counts of what was injected, for tests to check the fault really happened. */
   readonly injected = { dropped: 0, expired: 0, failed: 0, paused: 0 };
 
-  constructor(private readonly ctx: SimContext, private readonly watches: Set<ServerResponse>, private readonly applyFault: (o: FaultRequest) => KObj) {}
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly watches: Set<ServerResponse>,
+    private readonly applyFault: (o: FaultRequest) => KObj,
+  ) {}
 
   /** Delays or fails a cluster request as configured. Returns true when it answered the request itself. */
   async intercept(_req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -23,7 +27,11 @@ export class Faults {
     if (this.failNext > 0) {
       this.failNext--;
       this.injected.failed++;
-      const e = new StatusError(this.failCode, this.failCode === 503 ? 'ServiceUnavailable' : 'InternalError', 'Internal error occurred: injected fault');
+      const e = new StatusError(
+        this.failCode,
+        this.failCode === 503 ? 'ServiceUnavailable' : 'InternalError',
+        'Internal error occurred: injected fault',
+      );
       sendJson(res, e.code, e.toStatus());
       return true;
     }
@@ -70,7 +78,12 @@ export class Faults {
           const n = this.ctx.store.count(rt.group ? `${rt.group}/${rt.resource}` : rt.resource);
           if (n) counts[rt.group ? `${rt.resource}.${rt.group}` : rt.resource] = n;
         }
-        sendJson(res, 200, { resourceVersion: this.ctx.store.rev, watches: this.watches.size, counts, injected: this.injected });
+        sendJson(res, 200, {
+          resourceVersion: this.ctx.store.rev,
+          watches: this.watches.size,
+          counts,
+          injected: this.injected,
+        });
         return true;
       }
       case 'POST /_sim/watches/drop':
@@ -107,4 +120,9 @@ export class Faults {
 }
 
 /** `{"kind":"pod","namespace":"shop","name":"web-x","fault":"crashloop"}` or `{"kind":"node","name":"n1","fault":"notready"}`. */
-export interface FaultRequest { kind: 'pod' | 'node' | 'deployment'; namespace?: string; name: string; fault: string }
+export interface FaultRequest {
+  kind: 'pod' | 'node' | 'deployment';
+  namespace?: string;
+  name: string;
+  fault: string;
+}

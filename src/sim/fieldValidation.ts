@@ -22,13 +22,20 @@ export function fieldValidationOf(r: ResourceRequest): FieldValidation {
   if (v === null || v === '') return 'Warn';
   if ((MODES as readonly string[]).includes(v)) return v as FieldValidation;
   const options = r.verb === 'create' ? 'CreateOptions' : r.verb === 'update' ? 'UpdateOptions' : 'PatchOptions';
-  throw invalid(options, 'meta.k8s.io', '', [{ reason: 'FieldValueNotSupported', field: 'fieldValidation', message: `Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"` }]);
+  throw invalid(options, 'meta.k8s.io', '', [
+    {
+      reason: 'FieldValueNotSupported',
+      field: 'fieldValidation',
+      message: `Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`,
+    },
+  ]);
 }
 
 function deref(s: Schema | undefined, components: Record<string, Schema>): Schema | undefined {
   let cur = s;
   for (let i = 0; cur && i < 8; i++) {
-    const ref = (cur.$ref as string | undefined) ?? ((cur.allOf as Schema[] | undefined)?.[0]?.$ref as string | undefined);
+    const ref =
+      (cur.$ref as string | undefined) ?? ((cur.allOf as Schema[] | undefined)?.[0]?.$ref as string | undefined);
     if (!ref) break;
     cur = components[ref.replace('#/components/schemas/', '')];
   }
@@ -36,7 +43,14 @@ function deref(s: Schema | undefined, components: Record<string, Schema>): Schem
 }
 
 /** Paths of undeclared fields (`spec.template.spec.containers[0].foo`); `drop` removes them from `v` as it goes. */
-export function unknownFields(v: Json, schema: Schema | undefined, components: Record<string, Schema>, drop: boolean, path = '', out: string[] = []): string[] {
+export function unknownFields(
+  v: Json,
+  schema: Schema | undefined,
+  components: Record<string, Schema>,
+  drop: boolean,
+  path = '',
+  out: string[] = [],
+): string[] {
   const s = deref(schema, components);
   if (!s) return out;
   if (Array.isArray(v)) {
@@ -64,7 +78,13 @@ export function unknownFields(v: Json, schema: Schema | undefined, components: R
  * Checks `o` (a create/update body or a patch's result) against the kind's schema. Strict throws 400 BadRequest
  * with the decoder's message; Warn adds one `Warning` header per field; unknown fields are dropped otherwise.
  */
-export function checkFields(ctx: SimContext, r: ResourceRequest, res: ServerResponse, o: KObj, how: 'decode' | 'patch' | 'apply'): void {
+export function checkFields(
+  ctx: SimContext,
+  r: ResourceRequest,
+  res: ServerResponse,
+  o: KObj,
+  how: 'decode' | 'patch' | 'apply',
+): void {
   const mode = fieldValidationOf(r);
   const { schema, components } = kindSchemaOf(ctx, r.rt);
   const found = unknownFields(o, schema, components, mode !== 'Strict');
@@ -73,14 +93,24 @@ export function checkFields(ctx: SimContext, r: ResourceRequest, res: ServerResp
     const list = found.map((f) => `unknown field "${f}"`).join(', ');
     if (how === 'apply') {
       const id = `${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
-      throw new StatusError(400, 'BadRequest', `failed to create typed patch object (${id}; ${r.rt.group ? `${r.rt.group}/` : ''}${r.rt.version}, Kind=${r.rt.kind}): ${found.map((f) => `.${f}: field not declared in schema`).join(', ')}`);
+      throw new StatusError(
+        400,
+        'BadRequest',
+        `failed to create typed patch object (${id}; ${r.rt.group ? `${r.rt.group}/` : ''}${r.rt.version}, Kind=${r.rt.kind}): ${found.map((f) => `.${f}: field not declared in schema`).join(', ')}`,
+      );
     }
     if (how === 'patch') throw new StatusError(400, 'BadRequest', `strict decoding error: ${list}`);
-    throw new StatusError(400, 'BadRequest', `${r.rt.kind} in version "${r.rt.version}" cannot be handled as a ${r.rt.kind}: strict decoding error: ${list}`);
+    throw new StatusError(
+      400,
+      'BadRequest',
+      `${r.rt.kind} in version "${r.rt.version}" cannot be handled as a ${r.rt.kind}: strict decoding error: ${list}`,
+    );
   }
   if (mode === 'Warn') {
     const prev = res.getHeader('Warning');
-    const warnings = (Array.isArray(prev) ? prev : prev ? [String(prev)] : []).concat(found.map((f) => `299 - ${JSON.stringify(`unknown field "${f}"`)}`));
+    const warnings = (Array.isArray(prev) ? prev : prev ? [String(prev)] : []).concat(
+      found.map((f) => `299 - ${JSON.stringify(`unknown field "${f}"`)}`),
+    );
     res.setHeader('Warning', warnings);
   }
 }

@@ -133,8 +133,15 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
 /** Turns a fault request into a change of the object, which the controllers then act out. */
 function applyFault(ctx: SimContext, f: FaultRequest): import('./store').KObj {
   const rt =
-    f.kind === 'pod' ? ctx.types.get('', 'v1', 'pods') : f.kind === 'node' ? ctx.types.get('', 'v1', 'nodes') : f.kind === 'deployment' ? ctx.types.get('apps', 'v1', 'deployments') : undefined;
-  if (!rt || !f.name || typeof f.fault !== 'string') throw badRequest('fault needs kind (pod|node|deployment), name, fault');
+    f.kind === 'pod'
+      ? ctx.types.get('', 'v1', 'pods')
+      : f.kind === 'node'
+        ? ctx.types.get('', 'v1', 'nodes')
+        : f.kind === 'deployment'
+          ? ctx.types.get('apps', 'v1', 'deployments')
+          : undefined;
+  if (!rt || !f.name || typeof f.fault !== 'string')
+    throw badRequest('fault needs kind (pod|node|deployment), name, fault');
   const tk = rt.group ? `${rt.group}/${rt.resource}` : rt.resource;
   const cur = ctx.store.get(tk, rt.namespaced ? f.namespace : undefined, f.name);
   if (!cur) throw notFound(rt.resource, rt.group, f.name);

@@ -26,7 +26,13 @@ export interface ResourceType {
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const RO = ['get', 'list'];
 const status = (kind: string): SubresourceDef => ({ name: 'status', kind, verbs: ['get', 'patch', 'update'] });
-const scale: SubresourceDef = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+const scale: SubresourceDef = {
+  name: 'scale',
+  kind: 'Scale',
+  group: 'autoscaling',
+  version: 'v1',
+  verbs: ['get', 'patch', 'update'],
+};
 
 function t(
   group: string,
@@ -53,7 +59,11 @@ export const BUILTIN_TYPES: ResourceType[] = [
       status('Pod'),
     ],
   }),
-  t('', 'v1', 'services', 'Service', true, { shortNames: ['svc'], categories: ['all'], subresources: [status('Service')] }),
+  t('', 'v1', 'services', 'Service', true, {
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: [status('Service')],
+  }),
   t('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'], singular: 'endpoints' }),
   t('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
   t('', 'v1', 'secrets', 'Secret', true),
@@ -64,27 +74,62 @@ export const BUILTIN_TYPES: ResourceType[] = [
   }),
   t('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: [status('Node')] }),
   t('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
-  t('', 'v1', 'persistentvolumes', 'PersistentVolume', false, { shortNames: ['pv'], subresources: [status('PersistentVolume')] }),
-  t('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: [status('PersistentVolumeClaim')] }),
+  t('', 'v1', 'persistentvolumes', 'PersistentVolume', false, {
+    shortNames: ['pv'],
+    subresources: [status('PersistentVolume')],
+  }),
+  t('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, {
+    shortNames: ['pvc'],
+    subresources: [status('PersistentVolumeClaim')],
+  }),
   t('', 'v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
-  t('', 'v1', 'resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'], subresources: [status('ResourceQuota')] }),
+  t('', 'v1', 'resourcequotas', 'ResourceQuota', true, {
+    shortNames: ['quota'],
+    subresources: [status('ResourceQuota')],
+  }),
   t('', 'v1', 'limitranges', 'LimitRange', true, { shortNames: ['limits'] }),
-  t('apps', 'v1', 'deployments', 'Deployment', true, { shortNames: ['deploy'], categories: ['all'], subresources: [scale, status('Deployment')] }),
-  t('apps', 'v1', 'replicasets', 'ReplicaSet', true, { shortNames: ['rs'], categories: ['all'], subresources: [scale, status('ReplicaSet')] }),
-  t('apps', 'v1', 'statefulsets', 'StatefulSet', true, { shortNames: ['sts'], categories: ['all'], subresources: [scale, status('StatefulSet')] }),
-  t('apps', 'v1', 'daemonsets', 'DaemonSet', true, { shortNames: ['ds'], categories: ['all'], subresources: [status('DaemonSet')] }),
+  t('apps', 'v1', 'deployments', 'Deployment', true, {
+    shortNames: ['deploy'],
+    categories: ['all'],
+    subresources: [scale, status('Deployment')],
+  }),
+  t('apps', 'v1', 'replicasets', 'ReplicaSet', true, {
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: [scale, status('ReplicaSet')],
+  }),
+  t('apps', 'v1', 'statefulsets', 'StatefulSet', true, {
+    shortNames: ['sts'],
+    categories: ['all'],
+    subresources: [scale, status('StatefulSet')],
+  }),
+  t('apps', 'v1', 'daemonsets', 'DaemonSet', true, {
+    shortNames: ['ds'],
+    categories: ['all'],
+    subresources: [status('DaemonSet')],
+  }),
   t('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
   t('batch', 'v1', 'jobs', 'Job', true, { categories: ['all'], subresources: [status('Job')] }),
-  t('batch', 'v1', 'cronjobs', 'CronJob', true, { shortNames: ['cj'], categories: ['all'], subresources: [status('CronJob')] }),
+  t('batch', 'v1', 'cronjobs', 'CronJob', true, {
+    shortNames: ['cj'],
+    categories: ['all'],
+    subresources: [status('CronJob')],
+  }),
   t('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
     shortNames: ['hpa'],
     categories: ['all'],
     subresources: [status('HorizontalPodAutoscaler')],
   }),
-  t('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, { shortNames: ['ing'], subresources: [status('Ingress')] }),
+  t('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, {
+    shortNames: ['ing'],
+    subresources: [status('Ingress')],
+  }),
   t('networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false),
   t('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, { shortNames: ['netpol'] }),
-  t('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, { shortNames: ['pdb'], subresources: [status('PodDisruptionBudget')] }),
+  t('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, {
+    shortNames: ['pdb'],
+    subresources: [status('PodDisruptionBudget')],
+  }),
   t('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, { shortNames: ['sc'] }),
   t('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
   t('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
@@ -97,15 +142,22 @@ export const BUILTIN_TYPES: ResourceType[] = [
   }),
   t('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
   t('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
-  t('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, { verbs: ['create'], virtual: true }),
-  t('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, { verbs: ['create'], virtual: true }),
+  t('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, {
+    verbs: ['create'],
+    virtual: true,
+  }),
+  t('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, {
+    verbs: ['create'],
+    virtual: true,
+  }),
   t('metrics.k8s.io', 'v1beta1', 'nodes', 'NodeMetrics', false, { verbs: RO, virtual: true }),
   t('metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics', true, { verbs: RO, virtual: true }),
 ];
 
 export const typeKey = (group: string, resource: string) => (group ? `${group}/${resource}` : resource);
 
-export const apiVersionOf = (t: { group: string; version: string }) => (t.group ? `${t.group}/${t.version}` : t.version);
+export const apiVersionOf = (t: { group: string; version: string }) =>
+  t.group ? `${t.group}/${t.version}` : t.version;
 
 /** Registry of served types, looked up by group/version/resource, by kind, or by short name. */
 export class TypeRegistry {

@@ -4,14 +4,21 @@ import { dump } from 'js-yaml';
 export const ADMIN_CONTEXT = 'kubegraf-sim';
 export const VIEWER_CONTEXT = 'kubegraf-sim-viewer';
 
-export function renderKubeconfig(server: string, caPem: string, tokens: { admin: string; viewer: string }, namespace = 'default'): string {
+export function renderKubeconfig(
+  server: string,
+  caPem: string,
+  tokens: { admin: string; viewer: string },
+  namespace = 'default',
+): string {
   const cluster = 'kubegraf-sim';
   return dump({
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
     'current-context': ADMIN_CONTEXT,
-    clusters: [{ name: cluster, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      { name: cluster, cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } },
+    ],
     users: [
       { name: 'admin', user: { token: tokens.admin } },
       { name: 'viewer', user: { token: tokens.viewer } },

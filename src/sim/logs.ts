@@ -6,7 +6,8 @@ import type { ResourceRequest, SimContext } from './context';
 import type { KObj } from './store';
 import { StatusError, badRequest, notFound } from './status';
 
-export type AppKind = 'nginx' | 'postgres' | 'mysql' | 'redis' | 'python' | 'node' | 'java' | 'coredns' | 'shell' | 'app';
+export type AppKind =
+  'nginx' | 'postgres' | 'mysql' | 'redis' | 'python' | 'node' | 'java' | 'coredns' | 'shell' | 'app';
 
 export function appKind(image: string): AppKind {
   const name = image.replace(/[:@].*$/, '').replace(/^.*\//, '');
@@ -46,7 +47,10 @@ export interface ContainerRun {
   speed?: number;
 }
 
-export interface LogLine { time: number; text: string }
+export interface LogLine {
+  time: number;
+  text: string;
+}
 
 // ---- deterministic randomness ----
 
@@ -90,7 +94,11 @@ const redisTime = (t: number) => {
 
 // ---- per-application profiles ----
 
-interface Ctx { pod: string; container: string; run: ContainerRun }
+interface Ctx {
+  pod: string;
+  container: string;
+  run: ContainerRun;
+}
 interface Profile {
   /** Mean simulated milliseconds between steady-state lines. */
   period: number;
@@ -100,13 +108,36 @@ interface Profile {
   exit(t: number, c: Ctx): string[];
 }
 
-const PATHS = ['/', '/api/items', '/api/orders', '/api/users/me', '/static/app.js', '/api/cart', '/login', '/api/search?q=shoes', '/favicon.ico', '/api/items/4821'];
-const AGENTS = ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36', 'curl/8.5.0', 'python-requests/2.32.3', 'Go-http-client/1.1'];
+const PATHS = [
+  '/',
+  '/api/items',
+  '/api/orders',
+  '/api/users/me',
+  '/static/app.js',
+  '/api/cart',
+  '/login',
+  '/api/search?q=shoes',
+  '/favicon.ico',
+  '/api/items/4821',
+];
+const AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  'curl/8.5.0',
+  'python-requests/2.32.3',
+  'Go-http-client/1.1',
+];
 const STATUSES = [200, 200, 200, 200, 200, 200, 304, 201, 404, 500];
 const clientIp = (r: Rand) => `10.244.${int(r, 0, 3)}.${int(r, 2, 250)}`;
 const DB = '10.96.14.3:5432';
 
-const goPanic = (msg: string) => [`panic: ${msg}`, '', 'goroutine 1 [running]:', 'main.main()', '\t/src/cmd/server/main.go:58 +0x1d4', 'exit status 2'];
+const goPanic = (msg: string) => [
+  `panic: ${msg}`,
+  '',
+  'goroutine 1 [running]:',
+  'main.main()',
+  '\t/src/cmd/server/main.go:58 +0x1d4',
+  'exit status 2',
+];
 
 const PROFILES: Record<AppKind, Profile> = {
   nginx: {
@@ -130,9 +161,18 @@ const PROFILES: Record<AppKind, Profile> = {
     },
     fatal: (reason, t) =>
       reason === 'OOMKilled'
-        ? [`${slashed(t)} [alert] 1#1: worker process 29 exited on signal 9`, `${slashed(t)} [emerg] 29#29: malloc(1048576) failed (12: Cannot allocate memory)`]
-        : [`${slashed(t)} [emerg] 1#1: host not found in upstream "backend:8080" in /etc/nginx/conf.d/default.conf:14`, `nginx: [emerg] host not found in upstream "backend:8080" in /etc/nginx/conf.d/default.conf:14`],
-    exit: (t) => [`${slashed(t)} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down`, `${slashed(t)} [notice] 1#1: exit`],
+        ? [
+            `${slashed(t)} [alert] 1#1: worker process 29 exited on signal 9`,
+            `${slashed(t)} [emerg] 29#29: malloc(1048576) failed (12: Cannot allocate memory)`,
+          ]
+        : [
+            `${slashed(t)} [emerg] 1#1: host not found in upstream "backend:8080" in /etc/nginx/conf.d/default.conf:14`,
+            `nginx: [emerg] host not found in upstream "backend:8080" in /etc/nginx/conf.d/default.conf:14`,
+          ],
+    exit: (t) => [
+      `${slashed(t)} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down`,
+      `${slashed(t)} [notice] 1#1: exit`,
+    ],
   },
   postgres: {
     period: 30000,
@@ -151,9 +191,19 @@ const PROFILES: Record<AppKind, Profile> = {
         : `${spaced(t)} UTC [27] LOG:  checkpoint complete: wrote ${int(r, 3, 900)} buffers (${(r() * 5).toFixed(1)}%); 0 WAL file(s) added, 0 removed, ${int(r, 0, 2)} recycled; write=${(r() * 90).toFixed(3)} s, sync=0.004 s, total=${(r() * 90 + 0.1).toFixed(3)} s`,
     fatal: (reason, t) =>
       reason === 'OOMKilled'
-        ? [`${spaced(t)} UTC [1] LOG:  server process (PID 812) was terminated by signal 9: Killed`, `${spaced(t)} UTC [1] FATAL:  out of memory`, `${spaced(t)} UTC [1] DETAIL:  Failed on request of size 268435456 in memory context "ExecutorState".`]
-        : [`${spaced(t)} UTC [1] FATAL:  data directory "/var/lib/postgresql/data" has invalid permissions`, `${spaced(t)} UTC [1] DETAIL:  Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).`],
-    exit: (t) => [`${spaced(t)} UTC [1] LOG:  received fast shutdown request`, `${spaced(t)} UTC [1] LOG:  database system is shut down`],
+        ? [
+            `${spaced(t)} UTC [1] LOG:  server process (PID 812) was terminated by signal 9: Killed`,
+            `${spaced(t)} UTC [1] FATAL:  out of memory`,
+            `${spaced(t)} UTC [1] DETAIL:  Failed on request of size 268435456 in memory context "ExecutorState".`,
+          ]
+        : [
+            `${spaced(t)} UTC [1] FATAL:  data directory "/var/lib/postgresql/data" has invalid permissions`,
+            `${spaced(t)} UTC [1] DETAIL:  Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).`,
+          ],
+    exit: (t) => [
+      `${spaced(t)} UTC [1] LOG:  received fast shutdown request`,
+      `${spaced(t)} UTC [1] LOG:  database system is shut down`,
+    ],
   },
   mysql: {
     period: 45000,
@@ -163,12 +213,21 @@ const PROFILES: Record<AppKind, Profile> = {
       `${iso(t)} 1 [System] [MY-013577] [InnoDB] InnoDB initialization has ended.`,
       `${iso(t)} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.4.2'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.`,
     ],
-    line: (r, t) => `${iso(t)} ${int(r, 10, 900)} [Warning] [MY-010055] [Server] IP address '${clientIp(r)}' could not be resolved: Name or service not known`,
+    line: (r, t) =>
+      `${iso(t)} ${int(r, 10, 900)} [Warning] [MY-010055] [Server] IP address '${clientIp(r)}' could not be resolved: Name or service not known`,
     fatal: (reason, t) =>
       reason === 'OOMKilled'
-        ? [`${iso(t)} 0 [ERROR] [MY-012681] [InnoDB] mmap(137428992 bytes) failed; errno 12`, `${iso(t)} 0 [ERROR] [MY-012956] [InnoDB] Cannot allocate memory for the buffer pool`]
-        : [`${iso(t)} 0 [ERROR] [MY-010259] [Server] Another process with pid 1 is using unix socket file.`, `${iso(t)} 0 [ERROR] [MY-010119] [Server] Aborting`],
-    exit: (t) => [`${iso(t)} 0 [System] [MY-013172] [Server] Received SHUTDOWN from user <via user signal>. Shutting down mysqld (Version: 8.4.2).`],
+        ? [
+            `${iso(t)} 0 [ERROR] [MY-012681] [InnoDB] mmap(137428992 bytes) failed; errno 12`,
+            `${iso(t)} 0 [ERROR] [MY-012956] [InnoDB] Cannot allocate memory for the buffer pool`,
+          ]
+        : [
+            `${iso(t)} 0 [ERROR] [MY-010259] [Server] Another process with pid 1 is using unix socket file.`,
+            `${iso(t)} 0 [ERROR] [MY-010119] [Server] Aborting`,
+          ],
+    exit: (t) => [
+      `${iso(t)} 0 [System] [MY-013172] [Server] Received SHUTDOWN from user <via user signal>. Shutting down mysqld (Version: 8.4.2).`,
+    ],
   },
   redis: {
     period: 60000,
@@ -180,18 +239,39 @@ const PROFILES: Record<AppKind, Profile> = {
       `1:M ${redisTime(t)} * Server initialized`,
       `1:M ${redisTime(t)} * Ready to accept connections tcp`,
     ],
-    line: (r, t) => pick(r, [`1:M ${redisTime(t)} * 100 changes in 300 seconds. Saving...`, `1:M ${redisTime(t)} * Background saving started by pid ${int(r, 20, 999)}`, `${int(r, 20, 999)}:C ${redisTime(t)} * DB saved on disk`, `1:M ${redisTime(t)} * Background saving terminated with success`]),
+    line: (r, t) =>
+      pick(r, [
+        `1:M ${redisTime(t)} * 100 changes in 300 seconds. Saving...`,
+        `1:M ${redisTime(t)} * Background saving started by pid ${int(r, 20, 999)}`,
+        `${int(r, 20, 999)}:C ${redisTime(t)} * DB saved on disk`,
+        `1:M ${redisTime(t)} * Background saving terminated with success`,
+      ]),
     fatal: (reason, t) =>
       reason === 'OOMKilled'
-        ? [`1:M ${redisTime(t)} # WARNING: maxmemory is not set; used_memory=1.95G`, `1:M ${redisTime(t)} # Out Of Memory allocating 1048576 bytes!`]
-        : [`1:M ${redisTime(t)} # Fatal error loading the DB, check server logs. Exiting.`, `1:M ${redisTime(t)} # Wrong signature trying to load DB from file`],
-    exit: (t) => [`1:signal-handler (${Math.floor(t / 1000)}) Received SIGTERM scheduling shutdown...`, `1:M ${redisTime(t)} # Redis is now ready to exit, bye bye...`],
+        ? [
+            `1:M ${redisTime(t)} # WARNING: maxmemory is not set; used_memory=1.95G`,
+            `1:M ${redisTime(t)} # Out Of Memory allocating 1048576 bytes!`,
+          ]
+        : [
+            `1:M ${redisTime(t)} # Fatal error loading the DB, check server logs. Exiting.`,
+            `1:M ${redisTime(t)} # Wrong signature trying to load DB from file`,
+          ],
+    exit: (t) => [
+      `1:signal-handler (${Math.floor(t / 1000)}) Received SIGTERM scheduling shutdown...`,
+      `1:M ${redisTime(t)} # Redis is now ready to exit, bye bye...`,
+    ],
   },
   python: {
     period: 2000,
     startup: (t) => {
       const g = `[${iso(t).slice(0, 19).replace('T', ' ')} +0000]`;
-      return [`${g} [1] [INFO] Starting gunicorn 22.0.0`, `${g} [1] [INFO] Listening at: http://0.0.0.0:8000 (1)`, `${g} [1] [INFO] Using worker: sync`, `${g} [7] [INFO] Booting worker with pid: 7`, `${g} [8] [INFO] Booting worker with pid: 8`];
+      return [
+        `${g} [1] [INFO] Starting gunicorn 22.0.0`,
+        `${g} [1] [INFO] Listening at: http://0.0.0.0:8000 (1)`,
+        `${g} [1] [INFO] Using worker: sync`,
+        `${g} [7] [INFO] Booting worker with pid: 7`,
+        `${g} [8] [INFO] Booting worker with pid: 8`,
+      ];
     },
     line: (r, t) =>
       r() < 0.6
@@ -199,7 +279,12 @@ const PROFILES: Record<AppKind, Profile> = {
         : `INFO:app.worker:processed order ${int(r, 1000, 99999)} in ${int(r, 4, 380)}ms`,
     fatal: (reason) =>
       reason === 'OOMKilled'
-        ? ['Traceback (most recent call last):', '  File "/app/app/worker.py", line 88, in load_batch', '    rows = cursor.fetchall()', 'MemoryError']
+        ? [
+            'Traceback (most recent call last):',
+            '  File "/app/app/worker.py", line 88, in load_batch',
+            '    rows = cursor.fetchall()',
+            'MemoryError',
+          ]
         : [
             'Traceback (most recent call last):',
             '  File "/app/app/db.py", line 23, in connect',
@@ -207,16 +292,35 @@ const PROFILES: Record<AppKind, Profile> = {
             `psycopg2.OperationalError: connection to server at "${DB.split(':')[0]}", port 5432 failed: Connection refused`,
             '\tIs the server running on that host and accepting TCP/IP connections?',
           ],
-    exit: (t) => [`[${iso(t).slice(0, 19).replace('T', ' ')} +0000] [1] [INFO] Handling signal: term`, `[${iso(t).slice(0, 19).replace('T', ' ')} +0000] [1] [INFO] Shutting down: Master`],
+    exit: (t) => [
+      `[${iso(t).slice(0, 19).replace('T', ' ')} +0000] [1] [INFO] Handling signal: term`,
+      `[${iso(t).slice(0, 19).replace('T', ' ')} +0000] [1] [INFO] Shutting down: Master`,
+    ],
   },
   node: {
     period: 2500,
     startup: () => ['', '> app@1.4.2 start', '> node server.js', '', 'Server listening on port 3000'],
     line: (r, t, c) =>
-      JSON.stringify({ level: 30, time: t, pid: 1, hostname: c.pod, req: { method: pick(r, ['GET', 'GET', 'GET', 'POST']), url: pick(r, PATHS) }, res: { statusCode: pick(r, STATUSES) }, responseTime: int(r, 1, 400), msg: 'request completed' }),
+      JSON.stringify({
+        level: 30,
+        time: t,
+        pid: 1,
+        hostname: c.pod,
+        req: { method: pick(r, ['GET', 'GET', 'GET', 'POST']), url: pick(r, PATHS) },
+        res: { statusCode: pick(r, STATUSES) },
+        responseTime: int(r, 1, 400),
+        msg: 'request completed',
+      }),
     fatal: (reason) =>
       reason === 'OOMKilled'
-        ? ['', '<--- Last few GCs --->', '', '[1:0x6a3c000]   812345 ms: Mark-Compact 2031.2 (2083.4) -> 2030.9 (2084.1) MB, 1520.32 / 0.00 ms  (average mu = 0.112, current mu = 0.004) allocation failure;', '', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory']
+        ? [
+            '',
+            '<--- Last few GCs --->',
+            '',
+            '[1:0x6a3c000]   812345 ms: Mark-Compact 2031.2 (2083.4) -> 2030.9 (2084.1) MB, 1520.32 / 0.00 ms  (average mu = 0.112, current mu = 0.004) allocation failure;',
+            '',
+            'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+          ]
         : [
             `Error: connect ECONNREFUSED ${DB}`,
             '    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16) {',
@@ -234,7 +338,7 @@ const PROFILES: Record<AppKind, Profile> = {
       '  .   ____          _            __ _ _',
       " /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\",
       "( ( )\\___ | '_ | '_| | '_ \\/ _` | \\ \\ \\ \\",
-      " \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )",
+      ' \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )',
       "  '  |____| .__|_| |_|_| |_\\__, | / / / /",
       ' =========|_|==============|___/=/_/_/_/',
       '',
@@ -244,7 +348,8 @@ const PROFILES: Record<AppKind, Profile> = {
       `${iso(t)}  INFO 1 --- [           main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port 8080 (http) with context path '/'`,
       `${iso(t)}  INFO 1 --- [           main] com.example.shop.ShopApplication         : Started ShopApplication in 6.482 seconds (process running for 7.311)`,
     ],
-    line: (r, t) => `${iso(t)}  INFO 1 --- [nio-8080-exec-${int(r, 1, 10)}] c.e.shop.web.OrderController            : ${pick(r, ['GET', 'GET', 'POST'])} ${pick(r, PATHS)} -> ${pick(r, STATUSES)} (${int(r, 2, 250)} ms)`,
+    line: (r, t) =>
+      `${iso(t)}  INFO 1 --- [nio-8080-exec-${int(r, 1, 10)}] c.e.shop.web.OrderController            : ${pick(r, ['GET', 'GET', 'POST'])} ${pick(r, PATHS)} -> ${pick(r, STATUSES)} (${int(r, 2, 250)} ms)`,
     fatal: (reason, t) =>
       reason === 'OOMKilled'
         ? [
@@ -261,36 +366,67 @@ const PROFILES: Record<AppKind, Profile> = {
             `Caused by: org.postgresql.util.PSQLException: Connection to ${DB} refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections.`,
             'Caused by: java.net.ConnectException: Connection refused',
           ],
-    exit: (t) => [`${iso(t)}  INFO 1 --- [ionShutdownHook] o.s.b.w.e.tomcat.GracefulShutdown        : Graceful shutdown complete`],
+    exit: (t) => [
+      `${iso(t)}  INFO 1 --- [ionShutdownHook] o.s.b.w.e.tomcat.GracefulShutdown        : Graceful shutdown complete`,
+    ],
   },
   coredns: {
     period: 5000,
-    startup: () => ['.:53', '[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908', 'CoreDNS-1.11.3', 'linux/amd64, go1.22.7, a6338e9'],
+    startup: () => [
+      '.:53',
+      '[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908',
+      'CoreDNS-1.11.3',
+      'linux/amd64, go1.22.7, a6338e9',
+    ],
     line: (r) => {
-      const svc = pick(r, ['web.default.svc.cluster.local.', 'postgres.default.svc.cluster.local.', 'kubernetes.default.svc.cluster.local.', 'redis.cache.svc.cluster.local.']);
+      const svc = pick(r, [
+        'web.default.svc.cluster.local.',
+        'postgres.default.svc.cluster.local.',
+        'kubernetes.default.svc.cluster.local.',
+        'redis.cache.svc.cluster.local.',
+      ]);
       return `[INFO] ${clientIp(r)}:${int(r, 30000, 60000)} - ${int(r, 1000, 65000)} "${pick(r, ['A', 'AAAA'])} IN ${svc} udp ${int(r, 40, 80)} false 512" NOERROR qr,aa,rd ${int(r, 90, 160)} 0.000${int(r, 100, 999)}s`;
     },
-    fatal: (reason) => (reason === 'OOMKilled' ? ['fatal error: runtime: out of memory'] : ['[FATAL] plugin/loop: Loop (127.0.0.1:53 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting.']),
+    fatal: (reason) =>
+      reason === 'OOMKilled'
+        ? ['fatal error: runtime: out of memory']
+        : [
+            '[FATAL] plugin/loop: Loop (127.0.0.1:53 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting.',
+          ],
     exit: () => ['[INFO] SIGTERM: Shutting down servers then terminating'],
   },
   shell: {
     period: 5000,
     startup: () => [],
     line: (r, _t, c) => shellEcho(c.run.cmdline) ?? `heartbeat ${int(r, 1, 9999)}`,
-    fatal: (reason) => (reason === 'OOMKilled' ? ['Killed'] : ['sh: can\'t open \'/config/start.sh\': No such file or directory']),
+    fatal: (reason) =>
+      reason === 'OOMKilled' ? ['Killed'] : ["sh: can't open '/config/start.sh': No such file or directory"],
     exit: () => [],
   },
   app: {
     period: 3000,
-    startup: (t, c) => [`time=${iso(t)} level=INFO msg="starting server" service=${c.container} version=1.8.3 addr=:8080`, `time=${iso(t)} level=INFO msg="connected to database" host=${DB}`, `time=${iso(t)} level=INFO msg="ready"`],
+    startup: (t, c) => [
+      `time=${iso(t)} level=INFO msg="starting server" service=${c.container} version=1.8.3 addr=:8080`,
+      `time=${iso(t)} level=INFO msg="connected to database" host=${DB}`,
+      `time=${iso(t)} level=INFO msg="ready"`,
+    ],
     line: (r, t) => {
       const status = pick(r, STATUSES);
       return `time=${iso(t)} level=${status >= 500 ? 'ERROR' : 'INFO'} msg="request handled" method=${pick(r, ['GET', 'GET', 'POST', 'PUT'])} path=${pick(r, PATHS)} status=${status} duration=${(r() * 120).toFixed(1)}ms`;
     },
     fatal: (reason, t) =>
       reason === 'OOMKilled'
-        ? [`time=${iso(t)} level=WARN msg="cache size exceeds limit" entries=8388608`, 'fatal error: runtime: out of memory', '', 'runtime stack:', 'runtime.throw({0x9b2c1e, 0x16})']
-        : [`time=${iso(t)} level=ERROR msg="database unreachable" host=${DB} err="dial tcp ${DB}: connect: connection refused"`, ...goPanic(`failed to connect to database: dial tcp ${DB}: connect: connection refused`)],
+        ? [
+            `time=${iso(t)} level=WARN msg="cache size exceeds limit" entries=8388608`,
+            'fatal error: runtime: out of memory',
+            '',
+            'runtime stack:',
+            'runtime.throw({0x9b2c1e, 0x16})',
+          ]
+        : [
+            `time=${iso(t)} level=ERROR msg="database unreachable" host=${DB} err="dial tcp ${DB}: connect: connection refused"`,
+            ...goPanic(`failed to connect to database: dial tcp ${DB}: connect: connection refused`),
+          ],
     exit: (t) => [`time=${iso(t)} level=INFO msg="shutting down" signal=terminated`],
   },
 };
@@ -325,7 +461,9 @@ export class RunLog {
     this.steadyFrom = run.startedAt + this.startup.length * STARTUP_GAP + 400;
     if (run.endedAt !== undefined) {
       const crashed = run.reason !== 'Completed' && (run.exitCode ?? 1) !== 0;
-      this.ending = crashed ? (run.fatal ?? this.profile.fatal(run.reason ?? 'Error', run.endedAt, c)) : this.profile.exit(run.endedAt, c);
+      this.ending = crashed
+        ? (run.fatal ?? this.profile.fatal(run.reason ?? 'Error', run.endedAt, c))
+        : this.profile.exit(run.endedAt, c);
       this.steadyUntil = run.endedAt - this.ending.length * FATAL_GAP - 1;
     } else {
       this.ending = [];
@@ -370,7 +508,14 @@ export class RunLog {
     const steady = this.steadyCount(Infinity);
     if (k < steady) {
       const time = this.steadyTime(k);
-      return { time, text: this.profile.line(rng(this.seed + k), time, { pod: this.run.pod, container: this.run.container, run: this.run }) };
+      return {
+        time,
+        text: this.profile.line(rng(this.seed + k), time, {
+          pod: this.run.pod,
+          container: this.run.container,
+          run: this.run,
+        }),
+      };
     }
     const e = k - steady;
     return { time: this.endingTime(e), text: this.ending[e] };
@@ -414,10 +559,19 @@ interface ContainerStatus {
   state?: { running?: { startedAt?: string }; waiting?: { reason?: string }; terminated?: Terminated };
   lastState?: { terminated?: Terminated };
 }
-interface Terminated { startedAt?: string; finishedAt?: string; reason?: string; exitCode?: number }
+interface Terminated {
+  startedAt?: string;
+  finishedAt?: string;
+  reason?: string;
+  exitCode?: number;
+}
 
 function allContainers(pod: KObj): Array<{ name: string; image?: string; command?: string[]; args?: string[] }> {
-  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
+  return [
+    ...(pod.spec?.initContainers ?? []),
+    ...(pod.spec?.containers ?? []),
+    ...(pod.spec?.ephemeralContainers ?? []),
+  ];
 }
 
 /** The API server's container choice and its 400s, worded as kube-apiserver words them. */
@@ -427,9 +581,14 @@ export function resolveContainer(pod: KObj, container: string | null | undefined
     const cs = pod.spec?.containers ?? [];
     if (cs.length === 1) return cs[0].name;
     if (cs.length === 0) throw badRequest(`a container name must be specified for pod ${name}`);
-    throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${allContainers(pod).map((c) => c.name).join(' ')}]`);
+    throw badRequest(
+      `a container name must be specified for pod ${name}, choose one of: [${allContainers(pod)
+        .map((c) => c.name)
+        .join(' ')}]`,
+    );
   }
-  if (!allContainers(pod).some((c) => c.name === container)) throw badRequest(`container ${container} is not valid for pod ${name}`);
+  if (!allContainers(pod).some((c) => c.name === container))
+    throw badRequest(`container ${container} is not valid for pod ${name}`);
   return container;
 }
 
@@ -439,7 +598,11 @@ export function resolveContainer(pod: KObj, container: string | null | undefined
  */
 export function containerRun(pod: KObj, container: string, previous: boolean, now: number, speed = 1): ContainerRun {
   const spec = allContainers(pod).find((c) => c.name === container)!;
-  const statuses: ContainerStatus[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+  const statuses: ContainerStatus[] = [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+    ...(pod.status?.ephemeralContainerStatuses ?? []),
+  ];
   const st = statuses.find((s) => s.name === container);
   const podName = pod.metadata.name;
   const base = {
@@ -455,7 +618,14 @@ export function containerRun(pod: KObj, container: string, previous: boolean, no
   const fromTerminated = (t: Terminated, attempt: number): ContainerRun => {
     const endedAt = Number.isFinite(ms(t.finishedAt)) ? ms(t.finishedAt) : now;
     const started = ms(t.startedAt);
-    return { ...base, attempt, startedAt: Number.isFinite(started) ? Math.min(started, endedAt) : endedAt - 60_000, endedAt, reason: t.reason ?? 'Error', exitCode: t.exitCode ?? (t.reason === 'Completed' ? 0 : 1) };
+    return {
+      ...base,
+      attempt,
+      startedAt: Number.isFinite(started) ? Math.min(started, endedAt) : endedAt - 60_000,
+      endedAt,
+      reason: t.reason ?? 'Error',
+      exitCode: t.exitCode ?? (t.reason === 'Completed' ? 0 : 1),
+    };
   };
   const last = st?.lastState?.terminated;
   const waiting = st?.state?.waiting;
@@ -467,14 +637,17 @@ export function containerRun(pod: KObj, container: string, previous: boolean, no
   if (waiting) {
     // A container backing off after a crash still has its dead instance's logs.
     if (last) return fromTerminated(last, Math.max(0, restarts - 1));
-    const why = /ImagePull|ErrImage|InvalidImageName/.test(waiting.reason ?? '') ? 'trying and failing to pull image' : (waiting.reason ?? 'ContainerCreating');
+    const why = /ImagePull|ErrImage|InvalidImageName/.test(waiting.reason ?? '')
+      ? 'trying and failing to pull image'
+      : (waiting.reason ?? 'ContainerCreating');
     throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${why}`);
   }
   if (!st && pod.status?.phase === 'Pending') {
     if (!pod.spec?.nodeName) throw badRequest(`pod ${podName} does not have a host assigned`);
     throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
   }
-  const started = ms(st?.state?.running?.startedAt) || ms(pod.status?.startTime) || ms(pod.metadata.creationTimestamp) || now;
+  const started =
+    ms(st?.state?.running?.startedAt) || ms(pod.status?.startTime) || ms(pod.metadata.creationTimestamp) || now;
   return { ...base, attempt: restarts, startedAt: Math.min(started, now) };
 }
 
@@ -534,19 +707,31 @@ export function installLogs(ctx: SimContext): void {
       const t = now();
       const sinceSeconds = intParam(u, 'sinceSeconds');
       const sinceTimeRaw = u.searchParams.get('sinceTime');
-      if (sinceSeconds !== undefined && sinceTimeRaw) throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
-      if (sinceSeconds !== undefined && sinceSeconds < 1) throw badRequest('PodLogOptions "" is invalid: sinceSeconds: Invalid value: must be greater than 0');
-      const sinceTime = sinceSeconds !== undefined ? t - sinceSeconds * 1000 : sinceTimeRaw ? Date.parse(sinceTimeRaw) : undefined;
+      if (sinceSeconds !== undefined && sinceTimeRaw)
+        throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
+      if (sinceSeconds !== undefined && sinceSeconds < 1)
+        throw badRequest('PodLogOptions "" is invalid: sinceSeconds: Invalid value: must be greater than 0');
+      const sinceTime =
+        sinceSeconds !== undefined ? t - sinceSeconds * 1000 : sinceTimeRaw ? Date.parse(sinceTimeRaw) : undefined;
       limitBytes = intParam(u, 'limitBytes');
-      if (limitBytes !== undefined && limitBytes < 1) throw badRequest('PodLogOptions "" is invalid: limitBytes: Invalid value: must be greater than 0');
-      q = { now: t, tailLines: intParam(u, 'tailLines'), sinceTime: Number.isFinite(sinceTime) ? sinceTime : undefined };
+      if (limitBytes !== undefined && limitBytes < 1)
+        throw badRequest('PodLogOptions "" is invalid: limitBytes: Invalid value: must be greater than 0');
+      q = {
+        now: t,
+        tailLines: intParam(u, 'tailLines'),
+        sinceTime: Number.isFinite(sinceTime) ? sinceTime : undefined,
+      };
       run = containerRun(pod, container, previous, t, ctx.clock.speed);
     } catch (e) {
       if (e instanceof StatusError) return sendError(res, e);
       throw e;
     }
 
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
     let budget = limitBytes ?? Infinity;
     const log = new RunLog(run);
@@ -574,7 +759,8 @@ export function installLogs(ctx: SimContext): void {
     if (!follow || !more || previous || run.endedAt !== undefined) return void res.end();
 
     let sent = to;
-    const restarts = (p: KObj) => (p.status?.containerStatuses ?? []).find((s: ContainerStatus) => s.name === container)?.restartCount ?? 0;
+    const restarts = (p: KObj) =>
+      (p.status?.containerStatuses ?? []).find((s: ContainerStatus) => s.name === container)?.restartCount ?? 0;
     const startRestarts = restarts(pod);
     const stop = () => {
       if (closed) return;
@@ -587,11 +773,21 @@ export function installLogs(ctx: SimContext): void {
     const tick = () => {
       const current = ctx.store.get(tk, ns, name);
       if (!current || current.metadata.uid !== pod.metadata.uid) return stop();
-      const cur: ContainerStatus | undefined = (current.status?.containerStatuses ?? []).find((s: ContainerStatus) => s.name === container);
+      const cur: ContainerStatus | undefined = (current.status?.containerStatuses ?? []).find(
+        (s: ContainerStatus) => s.name === container,
+      );
       const term = cur?.state?.terminated ?? cur?.lastState?.terminated;
       // The container this stream follows has exited (crash or restart): its log ends with how it ended.
       const ended = restarts(current) !== startRestarts || !!cur?.state?.terminated || !!cur?.state?.waiting;
-      const source = ended && term ? new RunLog({ ...run, endedAt: Math.max(ms(term.finishedAt) || now(), run.startedAt), reason: term.reason ?? 'Error', exitCode: term.exitCode ?? 1 }) : log;
+      const source =
+        ended && term
+          ? new RunLog({
+              ...run,
+              endedAt: Math.max(ms(term.finishedAt) || now(), run.startedAt),
+              reason: term.reason ?? 'Error',
+              exitCode: term.exitCode ?? 1,
+            })
+          : log;
       const upto = source.count(now());
       if (!emit(sent, upto, source)) return stop();
       sent = upto;

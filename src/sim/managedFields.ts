@@ -29,8 +29,25 @@ function trackable(o: KObj, subresource: string | undefined): Json {
   void _a;
   void _k;
   const meta: Json = { ...(metadata ?? {}) };
-  for (const k of ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']) delete meta[k];
-  const out: Json = subresource === 'status' ? { status: rest.status } : subresource === 'scale' ? { spec: { replicas: rest.spec?.replicas } } : { ...rest };
+  for (const k of [
+    'name',
+    'namespace',
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'managedFields',
+    'selfLink',
+  ])
+    delete meta[k];
+  const out: Json =
+    subresource === 'status'
+      ? { status: rest.status }
+      : subresource === 'scale'
+        ? { spec: { replicas: rest.spec?.replicas } }
+        : { ...rest };
   if (!subresource && Object.keys(meta).length) out.metadata = meta;
   if (subresource !== 'status' && subresource !== 'scale') delete out.status;
   return out;
@@ -52,11 +69,21 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Records an Update by `manager` on `next` (the object about to be stored; `prev` what is stored now, undefined on
  * create). Status writes to a type with a status subresource count only through that subresource.
  */
-export function recordUpdate(rt: ResourceType, prev: KObj | undefined, next: KObj, manager: string, opts: { subresource?: string; statusSubresource?: boolean } = {}): void {
+export function recordUpdate(
+  rt: ResourceType,
+  prev: KObj | undefined,
+  next: KObj,
+  manager: string,
+  opts: { subresource?: string; statusSubresource?: boolean } = {},
+): void {
   const sub = opts.subresource;
   const incoming = next.metadata.managedFields as ManagedFieldsEntry[] | undefined;
   // A body without managedFields keeps the stored ones; an explicit list (even empty) replaces them, as on the server.
-  const entries: ManagedFieldsEntry[] = structuredClone(incoming !== undefined && !sub ? incoming : ((prev?.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? []));
+  const entries: ManagedFieldsEntry[] = structuredClone(
+    incoming !== undefined && !sub
+      ? incoming
+      : ((prev?.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? []),
+  );
   const after = trackable(next, sub);
   const before = prev ? trackable(prev, sub) : {};
   if (!sub && !opts.statusSubresource && next.status !== undefined) after.status = next.status;
@@ -76,9 +103,18 @@ export function recordUpdate(rt: ResourceType, prev: KObj | undefined, next: KOb
     return;
   }
   const apiVersion = apiVersionOf(rt);
-  let mine = entries.find((e) => e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (sub ?? ''));
+  let mine = entries.find(
+    (e) => e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (sub ?? ''),
+  );
   if (!mine) {
-    mine = { manager, operation: 'Update', apiVersion, fieldsType: 'FieldsV1', fieldsV1: {}, ...(sub ? { subresource: sub } : {}) };
+    mine = {
+      manager,
+      operation: 'Update',
+      apiVersion,
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+      ...(sub ? { subresource: sub } : {}),
+    };
     entries.push(mine);
   }
   mine.time = nowIso();

@@ -1,7 +1,7 @@
 // metrics.k8s.io/v1beta1 as metrics-server serves it: per-container usage that drifts smoothly over
 // simulated time around each pod's requests, with a leaking container for the OOM fault.
 import type { ServerResponse } from 'node:http';
-import type { ResourceRequest, SimContext } from './context';
+import type { SimContext } from './context';
 import { containerFault, FAULT_CONTAINER_ANNOTATION, LOAD_ANNOTATION, memoryNeed } from './controllers/faults';
 import { formatMemory, parseQuantity } from './controllers/quantity';
 import { fieldAllowed, parseFieldSelector, parseLabelSelector } from './selectors';
@@ -19,10 +19,17 @@ function fnv(s: string): number {
   return (h >>> 0) / 0xffffffff;
 }
 
-export interface Usage { cpu: number; memory: number }
+export interface Usage {
+  cpu: number;
+  memory: number;
+}
 
 /** A container's usage (cores, bytes) at simulated time `tSec`. */
-export function containerUsage(pod: KObj, c: { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }, tSec: number): Usage {
+export function containerUsage(
+  pod: KObj,
+  c: { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } },
+  tSec: number,
+): Usage {
   const seed = `${pod.metadata.uid}/${c.name}`;
   const h1 = fnv(seed);
   const h2 = fnv(seed + '#');
@@ -53,7 +60,9 @@ export function containerUsage(pod: KObj, c: { name: string; resources?: { reque
 /** Containers that are running now (metrics-server reports nothing for waiting or terminated ones). */
 function runningContainers(pod: KObj): Array<{ name: string; resources?: KObj['resources'] }> {
   if (pod.status?.phase !== 'Running') return [];
-  const running = new Set((pod.status.containerStatuses ?? []).filter((s: KObj) => s.state?.running).map((s: KObj) => s.name));
+  const running = new Set(
+    (pod.status.containerStatuses ?? []).filter((s: KObj) => s.state?.running).map((s: KObj) => s.name),
+  );
   return (pod.spec?.containers ?? []).filter((c: { name: string }) => running.has(c.name));
 }
 
@@ -61,7 +70,8 @@ export function podUsage(pod: KObj, tSec: number): Array<{ name: string; usage: 
   return runningContainers(pod).map((c) => ({ name: c.name, usage: containerUsage(pod, c, tSec) }));
 }
 
-const nodeReady = (n: KObj) => (n.status?.conditions ?? []).some((c: KObj) => c.type === 'Ready' && c.status === 'True');
+const nodeReady = (n: KObj) =>
+  (n.status?.conditions ?? []).some((c: KObj) => c.type === 'Ready' && c.status === 'True');
 
 function send(res: ServerResponse, code: number, body: unknown): void {
   res.writeHead(code, { 'Content-Type': 'application/json' });
@@ -95,10 +105,18 @@ export function installMetrics(ctx: SimContext): void {
   const window = '30s';
 
   const podMetrics = (pod: KObj, tSec: number, stamp: string) => ({
-    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, creationTimestamp: stamp, labels: pod.metadata.labels ?? {} },
+    metadata: {
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace,
+      creationTimestamp: stamp,
+      labels: pod.metadata.labels ?? {},
+    },
     timestamp: stamp,
     window,
-    containers: podUsage(pod, tSec).map((c) => ({ name: c.name, usage: { cpu: `${Math.round(c.usage.cpu * 1e9)}n`, memory: formatMemory(c.usage.memory) } })),
+    containers: podUsage(pod, tSec).map((c) => ({
+      name: c.name,
+      usage: { cpu: `${Math.round(c.usage.cpu * 1e9)}n`, memory: formatMemory(c.usage.memory) },
+    })),
   });
 
   ctx.virtual.set('metrics.k8s.io/pods', (r, res) => {
@@ -107,7 +125,15 @@ export function installMetrics(ctx: SimContext): void {
     const tSec = t();
     if (r.name) {
       const pod = ctx.store.get('pods', r.namespace, r.name);
-      if (!pod || runningContainers(pod).length === 0) return fail(res, new StatusError(404, 'NotFound', `podmetrics.metrics.k8s.io "${r.namespace}/${r.name}" not found`, { name: r.name, group: 'metrics.k8s.io', kind: 'pods' }));
+      if (!pod || runningContainers(pod).length === 0)
+        return fail(
+          res,
+          new StatusError(404, 'NotFound', `podmetrics.metrics.k8s.io "${r.namespace}/${r.name}" not found`, {
+            name: r.name,
+            group: 'metrics.k8s.io',
+            kind: 'pods',
+          }),
+        );
       return send(res, 200, { kind: 'PodMetrics', apiVersion: API_VERSION, ...podMetrics(pod, tSec, stamp) });
     }
     let labels: ReturnType<typeof parseLabelSelector>;
@@ -145,7 +171,15 @@ export function installMetrics(ctx: SimContext): void {
     };
     if (r.name) {
       const n = ctx.store.get('nodes', undefined, r.name);
-      if (!n || !nodeReady(n)) return fail(res, new StatusError(404, 'NotFound', `nodemetrics.metrics.k8s.io "${r.name}" not found`, { name: r.name, group: 'metrics.k8s.io', kind: 'nodes' }));
+      if (!n || !nodeReady(n))
+        return fail(
+          res,
+          new StatusError(404, 'NotFound', `nodemetrics.metrics.k8s.io "${r.name}" not found`, {
+            name: r.name,
+            group: 'metrics.k8s.io',
+            kind: 'nodes',
+          }),
+        );
       return send(res, 200, { kind: 'NodeMetrics', apiVersion: API_VERSION, ...nodeMetrics(n) });
     }
     let labels;
@@ -154,7 +188,9 @@ export function installMetrics(ctx: SimContext): void {
     } catch (err) {
       return fail(res, err as StatusError);
     }
-    const items = [...ctx.store.iterate('nodes')].filter((n) => nodeReady(n) && (!labels || labels(n.metadata.labels))).map(nodeMetrics);
+    const items = [...ctx.store.iterate('nodes')]
+      .filter((n) => nodeReady(n) && (!labels || labels(n.metadata.labels)))
+      .map(nodeMetrics);
     sendList(res, 'NodeMetricsList', items);
   });
 }
@@ -166,7 +202,10 @@ function nodeUsage(ctx: SimContext, tSec: number, only?: string): Map<string, Us
     if (only && n.metadata.name !== only) continue;
     const h = fnv(n.metadata.name);
     const cap = parseQuantity(n.status?.allocatable?.cpu ?? '1');
-    out.set(n.metadata.name, { cpu: Math.min(0.1 + 0.04 * cap * (0.5 + h) * (1 + 0.2 * Math.sin(tSec / 45 + h * 6.28)), cap), memory: (600 + 500 * h) * MI });
+    out.set(n.metadata.name, {
+      cpu: Math.min(0.1 + 0.04 * cap * (0.5 + h) * (1 + 0.2 * Math.sin(tSec / 45 + h * 6.28)), cap),
+      memory: (600 + 500 * h) * MI,
+    });
   }
   for (const pod of ctx.store.iterate('pods')) {
     const u = out.get(pod.spec?.nodeName);
@@ -178,4 +217,3 @@ function nodeUsage(ctx: SimContext, tSec: number, only?: string): Map<string, Us
   }
   return out;
 }
-

@@ -17,12 +17,38 @@ const d = (description?: string): Schema => (description ? { description } : {})
 const str = (description?: string): Schema => ({ type: 'string', ...d(description) });
 const int = (description?: string): Schema => ({ type: 'integer', format: 'int32', ...d(description) });
 const bool = (description?: string): Schema => ({ type: 'boolean', ...d(description) });
-const strMap = (description?: string): Schema => ({ type: 'object', additionalProperties: { type: 'string', default: '' }, ...d(description) });
-const strList = (description?: string): Schema => ({ type: 'array', items: { type: 'string', default: '' }, ...d(description) });
-const loose = (description?: string): Schema => ({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, ...d(description) });
-const looseList = (description?: string): Schema => ({ type: 'array', items: loose(), 'x-kubernetes-list-type': 'atomic', ...d(description) });
-const ref = (name: string, description?: string): Schema => ({ allOf: [{ $ref: `#/components/schemas/${name}` }], default: {}, ...d(description) });
-const obj = (properties: Record<string, Schema>, description?: string, extra: Schema = {}): Schema => ({ type: 'object', properties, ...d(description), ...extra });
+const strMap = (description?: string): Schema => ({
+  type: 'object',
+  additionalProperties: { type: 'string', default: '' },
+  ...d(description),
+});
+const strList = (description?: string): Schema => ({
+  type: 'array',
+  items: { type: 'string', default: '' },
+  ...d(description),
+});
+const loose = (description?: string): Schema => ({
+  type: 'object',
+  'x-kubernetes-preserve-unknown-fields': true,
+  ...d(description),
+});
+const looseList = (description?: string): Schema => ({
+  type: 'array',
+  items: loose(),
+  'x-kubernetes-list-type': 'atomic',
+  ...d(description),
+});
+const ref = (name: string, description?: string): Schema => ({
+  allOf: [{ $ref: `#/components/schemas/${name}` }],
+  default: {},
+  ...d(description),
+});
+const obj = (properties: Record<string, Schema>, description?: string, extra: Schema = {}): Schema => ({
+  type: 'object',
+  properties,
+  ...d(description),
+  ...extra,
+});
 
 /** A list annotated with the patch metadata patch.ts merges it by (kind and path locate it in a built-in type). */
 function mergeList(kind: string, path: string[], items: Schema, description?: string): Schema {
@@ -40,7 +66,14 @@ function mergeList(kind: string, path: string[], items: Schema, description?: st
       ...d(description),
     };
   }
-  if (meta?.set) return { type: 'array', items, 'x-kubernetes-list-type': 'set', 'x-kubernetes-patch-strategy': 'merge', ...d(description) };
+  if (meta?.set)
+    return {
+      type: 'array',
+      items,
+      'x-kubernetes-list-type': 'set',
+      'x-kubernetes-patch-strategy': 'merge',
+      ...d(description),
+    };
   return { type: 'array', items, 'x-kubernetes-list-type': 'atomic', ...d(description) };
 }
 
@@ -67,27 +100,53 @@ const SHARED: Record<string, Schema> = {
       uid: str('UID is the unique in time and space value for this object.'),
       selfLink: str('Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.'),
       resourceVersion: str('An opaque value that represents the internal version of this object.'),
-      generation: { type: 'integer', format: 'int64', description: 'A sequence number representing a specific generation of the desired state.' },
+      generation: {
+        type: 'integer',
+        format: 'int64',
+        description: 'A sequence number representing a specific generation of the desired state.',
+      },
       creationTimestamp: { type: 'string', format: 'date-time', description: 'Time this object was created.' },
-      deletionTimestamp: { type: 'string', format: 'date-time', description: 'Time at which this resource will be deleted.' },
+      deletionTimestamp: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Time at which this resource will be deleted.',
+      },
       deletionGracePeriodSeconds: { type: 'integer', format: 'int64' },
       labels: strMap('Map of string keys and values that can be used to organize and categorize objects.'),
       annotations: strMap('Unstructured key value map stored with a resource.'),
       ownerReferences: mergeList('Pod', ['metadata', 'ownerReferences'], loose(), 'Objects depended by this object.'),
-      finalizers: mergeList('Pod', ['metadata', 'finalizers'], { type: 'string', default: '' }, 'Must be empty before the object is deleted from the registry.'),
+      finalizers: mergeList(
+        'Pod',
+        ['metadata', 'finalizers'],
+        { type: 'string', default: '' },
+        'Must be empty before the object is deleted from the registry.',
+      ),
       managedFields: looseList('Maps workflow-id and version to the set of fields managed by that workflow.'),
     },
     'ObjectMeta is metadata that all persisted resources must have.',
   ),
-  [LIST_META]: obj({ resourceVersion: str(), continue: str(), remainingItemCount: { type: 'integer', format: 'int64' } }),
+  [LIST_META]: obj({
+    resourceVersion: str(),
+    continue: str(),
+    remainingItemCount: { type: 'integer', format: 'int64' },
+  }),
   [SELECTOR]: obj(
-    { matchLabels: strMap('A map of {key,value} pairs.'), matchExpressions: looseList('A list of label selector requirements.') },
+    {
+      matchLabels: strMap('A map of {key,value} pairs.'),
+      matchExpressions: looseList('A list of label selector requirements.'),
+    },
     'A label selector is a label query over a set of resources.',
     { 'x-kubernetes-map-type': 'atomic' },
   ),
-  [PATCH]: { type: 'object', description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.' },
+  [PATCH]: {
+    type: 'object',
+    description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.',
+  },
   [STATUS]: loose('Status is a return value for calls that do not return other objects.'),
-  [POD_TEMPLATE]: obj({ metadata: ref(META), spec: ref(POD_SPEC, 'Specification of the desired behavior of the pod.') }, 'PodTemplateSpec describes the data a pod should have when created from a template.'),
+  [POD_TEMPLATE]: obj(
+    { metadata: ref(META), spec: ref(POD_SPEC, 'Specification of the desired behavior of the pod.') },
+    'PodTemplateSpec describes the data a pod should have when created from a template.',
+  ),
   [CONTAINER]: obj(
     {
       name: str('Name of the container specified as a DNS_LABEL.'),
@@ -96,13 +155,39 @@ const SHARED: Record<string, Schema> = {
       command: strList('Entrypoint array.'),
       args: strList('Arguments to the entrypoint.'),
       workingDir: str(),
-      ports: mergeList('Pod', [...CTR, 'ports'], obj({ name: str(), containerPort: int(), hostPort: int(), hostIP: str(), protocol: str() }), 'List of ports to expose from the container.'),
-      env: mergeList('Pod', [...CTR, 'env'], obj({ name: str(), value: str(), valueFrom: loose() }), 'List of environment variables to set in the container.'),
+      ports: mergeList(
+        'Pod',
+        [...CTR, 'ports'],
+        obj({ name: str(), containerPort: int(), hostPort: int(), hostIP: str(), protocol: str() }),
+        'List of ports to expose from the container.',
+      ),
+      env: mergeList(
+        'Pod',
+        [...CTR, 'env'],
+        obj({ name: str(), value: str(), valueFrom: loose() }),
+        'List of environment variables to set in the container.',
+      ),
       envFrom: looseList('List of sources to populate environment variables in the container.'),
-      resources: obj({ limits: strMap(), requests: strMap(), claims: looseList() }, 'Compute Resources required by this container.'),
+      resources: obj(
+        { limits: strMap(), requests: strMap(), claims: looseList() },
+        'Compute Resources required by this container.',
+      ),
       resizePolicy: looseList(),
       restartPolicy: str(),
-      volumeMounts: mergeList('Pod', [...CTR, 'volumeMounts'], obj({ name: str(), mountPath: str(), readOnly: bool(), subPath: str(), subPathExpr: str(), mountPropagation: str(), recursiveReadOnly: str() }), 'Pod volumes to mount into the container\'s filesystem.'),
+      volumeMounts: mergeList(
+        'Pod',
+        [...CTR, 'volumeMounts'],
+        obj({
+          name: str(),
+          mountPath: str(),
+          readOnly: bool(),
+          subPath: str(),
+          subPathExpr: str(),
+          mountPropagation: str(),
+          recursiveReadOnly: str(),
+        }),
+        "Pod volumes to mount into the container's filesystem.",
+      ),
       volumeDevices: mergeList('Pod', [...CTR, 'volumeDevices'], obj({ name: str(), devicePath: str() })),
       livenessProbe: loose('Periodic probe of container liveness.'),
       readinessProbe: loose('Periodic probe of container service readiness.'),
@@ -120,15 +205,25 @@ const SHARED: Record<string, Schema> = {
   [POD_SPEC]: obj(
     {
       containers: mergeList('Pod', [...POD, 'containers'], ref(CONTAINER), 'List of containers belonging to the pod.'),
-      initContainers: mergeList('Pod', [...POD, 'initContainers'], ref(CONTAINER), 'List of initialization containers belonging to the pod.'),
+      initContainers: mergeList(
+        'Pod',
+        [...POD, 'initContainers'],
+        ref(CONTAINER),
+        'List of initialization containers belonging to the pod.',
+      ),
       ephemeralContainers: mergeList('Pod', [...POD, 'ephemeralContainers'], loose()),
-      volumes: mergeList('Pod', [...POD, 'volumes'], loose(), 'List of volumes that can be mounted by containers belonging to the pod.'),
+      volumes: mergeList(
+        'Pod',
+        [...POD, 'volumes'],
+        loose(),
+        'List of volumes that can be mounted by containers belonging to the pod.',
+      ),
       imagePullSecrets: mergeList('Pod', [...POD, 'imagePullSecrets'], obj({ name: str() })),
       hostAliases: mergeList('Pod', [...POD, 'hostAliases'], obj({ ip: str(), hostnames: strList() })),
       topologySpreadConstraints: mergeList('Pod', [...POD, 'topologySpreadConstraints'], loose()),
       schedulingGates: mergeList('Pod', [...POD, 'schedulingGates'], obj({ name: str() })),
       resourceClaims: mergeList('Pod', [...POD, 'resourceClaims'], loose()),
-      tolerations: looseList('If specified, the pod\'s tolerations.'),
+      tolerations: looseList("If specified, the pod's tolerations."),
       readinessGates: looseList(),
       restartPolicy: str('Restart policy for all containers within the pod. One of Always, OnFailure, Never.'),
       terminationGracePeriodSeconds: { type: 'integer', format: 'int64' },
@@ -149,7 +244,7 @@ const SHARED: Record<string, Schema> = {
       hostname: str(),
       subdomain: str(),
       setHostnameAsFQDN: bool(),
-      affinity: loose('If specified, the pod\'s scheduling constraints.'),
+      affinity: loose("If specified, the pod's scheduling constraints."),
       schedulerName: str(),
       priorityClassName: str(),
       priority: int(),
@@ -187,7 +282,11 @@ const SHARED: Record<string, Schema> = {
 
 /** Status with conditions merged by type, everything else open. */
 const statusOf = (kind: string): Schema =>
-  obj({ conditions: mergeList(kind, ['status', 'conditions'], loose()) }, `Most recently observed status of the ${kind}.`, { 'x-kubernetes-preserve-unknown-fields': true });
+  obj(
+    { conditions: mergeList(kind, ['status', 'conditions'], loose()) },
+    `Most recently observed status of the ${kind}.`,
+    { 'x-kubernetes-preserve-unknown-fields': true },
+  );
 
 const workloadSpec = (kind: string, extra: Record<string, Schema>): Schema =>
   obj(
@@ -206,7 +305,11 @@ const workloadSpec = (kind: string, extra: Record<string, Schema>): Schema =>
 const BODIES: Record<string, () => Record<string, Schema>> = {
   Pod: () => ({ spec: ref(POD_SPEC), status: statusOf('Pod') }),
   Deployment: () => ({
-    spec: workloadSpec('Deployment', { strategy: loose('The deployment strategy to use.'), paused: bool(), progressDeadlineSeconds: int() }),
+    spec: workloadSpec('Deployment', {
+      strategy: loose('The deployment strategy to use.'),
+      paused: bool(),
+      progressDeadlineSeconds: int(),
+    }),
     status: statusOf('Deployment'),
   }),
   ReplicaSet: () => ({ spec: workloadSpec('ReplicaSet', {}), status: statusOf('ReplicaSet') }),
@@ -230,7 +333,10 @@ const BODIES: Record<string, () => Record<string, Schema>> = {
       startingDeadlineSeconds: { type: 'integer', format: 'int64' },
       concurrencyPolicy: str(),
       suspend: bool(),
-      jobTemplate: obj({ metadata: ref(META), spec: ref(JOB_SPEC) }, 'Specifies the job that will be created when executing a CronJob.'),
+      jobTemplate: obj(
+        { metadata: ref(META), spec: ref(JOB_SPEC) },
+        'Specifies the job that will be created when executing a CronJob.',
+      ),
       successfulJobsHistoryLimit: int(),
       failedJobsHistoryLimit: int(),
     }),
@@ -239,7 +345,19 @@ const BODIES: Record<string, () => Record<string, Schema>> = {
   Service: () => ({
     spec: obj(
       {
-        ports: mergeList('Service', ['spec', 'ports'], obj({ name: str(), protocol: str(), appProtocol: str(), port: int(), targetPort: { 'x-kubernetes-int-or-string': true }, nodePort: int() }), 'The list of ports that are exposed by this service.'),
+        ports: mergeList(
+          'Service',
+          ['spec', 'ports'],
+          obj({
+            name: str(),
+            protocol: str(),
+            appProtocol: str(),
+            port: int(),
+            targetPort: { 'x-kubernetes-int-or-string': true },
+            nodePort: int(),
+          }),
+          'The list of ports that are exposed by this service.',
+        ),
         selector: strMap('Route service traffic to pods with label keys and values matching this selector.'),
         type: str('type determines how the Service is exposed.'),
         clusterIP: str(),
@@ -265,15 +383,31 @@ const BODIES: Record<string, () => Record<string, Schema>> = {
     status: statusOf('Service'),
   }),
   Node: () => ({
-    spec: obj({ podCIDR: str(), podCIDRs: mergeList('Node', ['spec', 'podCIDRs'], { type: 'string', default: '' }), unschedulable: bool('Unschedulable controls node schedulability of new pods.'), taints: looseList(), providerID: str(), configSource: loose(), externalID: str() }),
+    spec: obj({
+      podCIDR: str(),
+      podCIDRs: mergeList('Node', ['spec', 'podCIDRs'], { type: 'string', default: '' }),
+      unschedulable: bool('Unschedulable controls node schedulability of new pods.'),
+      taints: looseList(),
+      providerID: str(),
+      configSource: loose(),
+      externalID: str(),
+    }),
     status: obj(
-      { conditions: mergeList('Node', ['status', 'conditions'], loose()), addresses: mergeList('Node', ['status', 'addresses'], obj({ type: str(), address: str() })) },
+      {
+        conditions: mergeList('Node', ['status', 'conditions'], loose()),
+        addresses: mergeList('Node', ['status', 'addresses'], obj({ type: str(), address: str() })),
+      },
       'Most recently observed status of the node.',
       { 'x-kubernetes-preserve-unknown-fields': true },
     ),
   }),
   ConfigMap: () => ({ data: strMap('Data contains the configuration data.'), binaryData: strMap(), immutable: bool() }),
-  Secret: () => ({ data: strMap('Data contains the secret data, base64 encoded.'), stringData: strMap(), type: str(), immutable: bool() }),
+  Secret: () => ({
+    data: strMap('Data contains the secret data, base64 encoded.'),
+    stringData: strMap(),
+    type: str(),
+    immutable: bool(),
+  }),
   Namespace: () => ({ spec: obj({ finalizers: strList() }), status: statusOf('Namespace') }),
 };
 
@@ -285,7 +419,8 @@ const isBuiltin = (rt: ResourceType) => BUILTIN_TYPES.some((b) => b.group === rt
 /** Schema names as a real server spells them: io.k8s.api.<group>.<version>.<Kind>, or reversed-domain for CRDs. */
 function schemaName(group: string, version: string, kind: string, builtin: boolean): string {
   if (!group) return `io.k8s.api.core.${version}.${kind}`;
-  if (group === 'apiextensions.k8s.io') return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}.${kind}`;
+  if (group === 'apiextensions.k8s.io')
+    return `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.${version}.${kind}`;
   if (builtin) return `io.k8s.api.${group.replace(/\.k8s\.io$/, '').split('.')[0]}.${version}.${kind}`;
   return `${group.split('.').reverse().join('.')}.${version}.${kind}`;
 }
@@ -298,7 +433,13 @@ function kindSchema(ctx: SimContext, rt: ResourceType): Schema {
     metadata: ref(META, "Standard object's metadata."),
   };
   const crd = isBuiltin(rt) ? undefined : crdSchema(ctx, rt);
-  if (crd) return { ...crd, type: 'object', properties: { ...((crd.properties as Record<string, Schema>) ?? {}), ...common }, 'x-kubernetes-group-version-kind': gvk };
+  if (crd)
+    return {
+      ...crd,
+      type: 'object',
+      properties: { ...((crd.properties as Record<string, Schema>) ?? {}), ...common },
+      'x-kubernetes-group-version-kind': gvk,
+    };
   const body = BODIES[rt.kind]?.();
   return {
     type: 'object',
@@ -311,7 +452,10 @@ function kindSchema(ctx: SimContext, rt: ResourceType): Schema {
 }
 
 /** The schema of a kind, with the shared component schemas its `$ref`s name (for server-side field validation). */
-export function kindSchemaOf(ctx: SimContext, rt: ResourceType): { schema: Schema; components: Record<string, Schema> } {
+export function kindSchemaOf(
+  ctx: SimContext,
+  rt: ResourceType,
+): { schema: Schema; components: Record<string, Schema> } {
   return { schema: kindSchema(ctx, rt), components: { ...SHARED, [SCALE]: SCALE_SCHEMA } };
 }
 
@@ -320,19 +464,43 @@ const CRD_KEY = 'apiextensions.k8s.io/customresourcedefinitions';
 /** The structural schema a CRD declares for this version, if it declares one. */
 function crdSchema(ctx: SimContext, rt: ResourceType): Schema | undefined {
   const crd = ctx.store.get(CRD_KEY, undefined, `${rt.resource}.${rt.group}`);
-  const version = (crd?.spec?.versions as Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> | undefined)?.find((v) => v.name === rt.version);
+  const version = (
+    crd?.spec?.versions as Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> | undefined
+  )?.find((v) => v.name === rt.version);
   const s = version?.schema?.openAPIV3Schema;
   return s ? structuredClone(s) : undefined;
 }
 
-const queryParam = (name: string, description: string): Schema => ({ name, in: 'query', description, schema: { type: 'string', uniqueItems: true } });
-const pathParam = (name: string, description: string): Schema => ({ name, in: 'path', description, required: true, schema: { type: 'string', uniqueItems: true } });
+const queryParam = (name: string, description: string): Schema => ({
+  name,
+  in: 'query',
+  description,
+  schema: { type: 'string', uniqueItems: true },
+});
+const pathParam = (name: string, description: string): Schema => ({
+  name,
+  in: 'path',
+  description,
+  required: true,
+  schema: { type: 'string', uniqueItems: true },
+});
 const WRITE_PARAMS = [
   queryParam('dryRun', 'When present, indicates that modifications should not be persisted.'),
-  queryParam('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.'),
-  queryParam('fieldValidation', 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.'),
+  queryParam(
+    'fieldManager',
+    'fieldManager is a name associated with the actor or entity that is making these changes.',
+  ),
+  queryParam(
+    'fieldValidation',
+    'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields: Ignore, Warn or Strict.',
+  ),
 ];
-const FORCE = { name: 'force', in: 'query', description: 'Force is going to "force" Apply requests.', schema: { type: 'boolean', uniqueItems: true } };
+const FORCE = {
+  name: 'force',
+  in: 'query',
+  description: 'Force is going to "force" Apply requests.',
+  schema: { type: 'boolean', uniqueItems: true },
+};
 
 /**
  * Patch bodies the server accepts. Strategic merge is left out on purpose: kubectl then computes
@@ -341,33 +509,61 @@ const FORCE = { name: 'force', in: 'query', description: 'Force is going to "for
  */
 const PATCH_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json'];
 
-interface Gvk { group: string; version: string; kind: string }
+interface Gvk {
+  group: string;
+  version: string;
+  kind: string;
+}
 
-function operation(action: string, gvk: Gvk, schema: string, parameters: Schema[], requestBody?: Record<string, Schema>): Schema {
+function operation(
+  action: string,
+  gvk: Gvk,
+  schema: string,
+  parameters: Schema[],
+  requestBody?: Record<string, Schema>,
+): Schema {
   const json = { schema: { $ref: `#/components/schemas/${schema}` } };
   return {
     description: `${action} ${gvk.kind}`,
     operationId: `${action}${gvk.group.split('.')[0]}${gvk.version}${gvk.kind}`,
     parameters,
     ...(requestBody ? { requestBody: { content: requestBody, required: true } } : {}),
-    responses: { '200': { description: 'OK', content: { 'application/json': json } }, '401': { description: 'Unauthorized' } },
+    responses: {
+      '200': { description: 'OK', content: { 'application/json': json } },
+      '401': { description: 'Unauthorized' },
+    },
     'x-kubernetes-action': action,
     'x-kubernetes-group-version-kind': gvk,
   };
 }
 
-function pathsFor(rt: ResourceType, schema: string, subSchema: (s: { kind: string; group?: string; version?: string }) => string): Record<string, Schema> {
+function pathsFor(
+  rt: ResourceType,
+  schema: string,
+  subSchema: (s: { kind: string; group?: string; version?: string }) => string,
+): Record<string, Schema> {
   const base = rt.group ? `/apis/${rt.group}/${rt.version}` : `/api/${rt.version}`;
   const coll = rt.namespaced ? `${base}/namespaces/{namespace}/${rt.resource}` : `${base}/${rt.resource}`;
   const gvk = { group: rt.group, version: rt.version, kind: rt.kind };
   const has = (v: string) => rt.verbs.includes(v);
-  const ns = rt.namespaced ? [pathParam('namespace', 'object name and auth scope, such as for teams and projects')] : [];
+  const ns = rt.namespaced
+    ? [pathParam('namespace', 'object name and auth scope, such as for teams and projects')]
+    : [];
   const json = (s: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${s}` } } });
-  const patchContent = Object.fromEntries(PATCH_TYPES.map((t) => [t, { schema: { $ref: `#/components/schemas/${PATCH}` } }])) as Record<string, Schema>;
+  const patchContent = Object.fromEntries(
+    PATCH_TYPES.map((t) => [t, { schema: { $ref: `#/components/schemas/${PATCH}` } }]),
+  ) as Record<string, Schema>;
   const out: Record<string, Schema> = {};
 
   const collection: Schema = { parameters: ns };
-  if (has('list')) collection.get = operation('list', gvk, schema, [queryParam('labelSelector', 'A selector to restrict the list of returned objects by their labels.'), queryParam('fieldSelector', 'A selector to restrict the list of returned objects by their fields.'), queryParam('limit', 'limit is a maximum number of responses to return for a list call.'), queryParam('continue', 'The continue option should be set when retrieving more results from the server.'), queryParam('watch', 'Watch for changes to the described resources.')]);
+  if (has('list'))
+    collection.get = operation('list', gvk, schema, [
+      queryParam('labelSelector', 'A selector to restrict the list of returned objects by their labels.'),
+      queryParam('fieldSelector', 'A selector to restrict the list of returned objects by their fields.'),
+      queryParam('limit', 'limit is a maximum number of responses to return for a list call.'),
+      queryParam('continue', 'The continue option should be set when retrieving more results from the server.'),
+      queryParam('watch', 'Watch for changes to the described resources.'),
+    ]);
   if (has('create')) collection.post = operation('post', gvk, schema, WRITE_PARAMS, json(schema));
   if (has('deletecollection')) collection.delete = operation('deletecollection', gvk, schema, []);
   if (Object.keys(collection).length > 1) out[coll] = collection;
@@ -377,7 +573,11 @@ function pathsFor(rt: ResourceType, schema: string, subSchema: (s: { kind: strin
   if (has('get')) item.get = operation('get', gvk, schema, []);
   if (has('update')) item.put = operation('put', gvk, schema, WRITE_PARAMS, json(schema));
   if (has('patch')) item.patch = operation('patch', gvk, schema, [...WRITE_PARAMS, FORCE], patchContent);
-  if (has('delete')) item.delete = operation('delete', gvk, schema, [queryParam('gracePeriodSeconds', 'The duration in seconds before the object should be deleted.'), queryParam('propagationPolicy', 'Whether and how garbage collection will be performed.')]);
+  if (has('delete'))
+    item.delete = operation('delete', gvk, schema, [
+      queryParam('gracePeriodSeconds', 'The duration in seconds before the object should be deleted.'),
+      queryParam('propagationPolicy', 'Whether and how garbage collection will be performed.'),
+    ]);
   if (Object.keys(item).length > 1) out[`${coll}/{name}`] = item;
 
   for (const s of rt.subresources ?? []) {
@@ -410,7 +610,10 @@ const SCALE_SCHEMA: Schema = {
 
 /** The OpenAPI v3 document of one group/version. */
 function buildDoc(ctx: SimContext, group: string, version: string, kubeVersion: string): Schema {
-  const types = ctx.types.all().filter((t) => t.group === group && t.version === version).sort((a, b) => a.resource.localeCompare(b.resource));
+  const types = ctx.types
+    .all()
+    .filter((t) => t.group === group && t.version === version)
+    .sort((a, b) => a.resource.localeCompare(b.resource));
   const schemas: Record<string, Schema> = { ...SHARED };
   let paths: Record<string, Schema> = {};
   for (const rt of types) {
@@ -458,22 +661,63 @@ function buildV2(ctx: SimContext, kubeVersion: string): Buffer {
     const path = `${base}${rt.namespaced ? '/namespaces/{namespace}' : ''}/${rt.resource}/{name}`;
     // QueryParameterSubSchema{in=2, name=4, type=6} in NonBodyParameter=3 in Parameter=2 in ParametersItem=1.
     const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) =>
-      pbMessage([[1, pbMessage([[2, pbMessage([[3, pbMessage([[2, 'query'], [4, name], [6, name === 'force' ? 'boolean' : 'string']])]])]])]]),
+      pbMessage([
+        [
+          1,
+          pbMessage([
+            [
+              2,
+              pbMessage([
+                [
+                  3,
+                  pbMessage([
+                    [2, 'query'],
+                    [4, name],
+                    [6, name === 'force' ? 'boolean' : 'string'],
+                  ]),
+                ],
+              ]),
+            ],
+          ]),
+        ],
+      ]),
     );
     // NamedAny{name=1, value=Any{yaml=2}}.
-    const gvk = pbMessage([[1, 'x-kubernetes-group-version-kind'], [2, pbMessage([[2, `group: "${rt.group}"\nkind: ${rt.kind}\nversion: ${rt.version}\n`]])]]);
+    const gvk = pbMessage([
+      [1, 'x-kubernetes-group-version-kind'],
+      [2, pbMessage([[2, `group: "${rt.group}"\nkind: ${rt.kind}\nversion: ${rt.version}\n`]])],
+    ]);
     // Operation{operation_id=5, parameters=8, vendor_extension=13} as PathItem.patch=8, in NamedPathItem{name=1, value=2}.
     const op = pbMessage([[5, `patch${rt.kind}`], ...params.map((p): [number, Buffer] => [8, p]), [13, gvk]]);
-    paths.push(pbMessage([[1, path], [2, pbMessage([[8, op]])]]));
+    paths.push(
+      pbMessage([
+        [1, path],
+        [2, pbMessage([[8, op]])],
+      ]),
+    );
   }
   // Document{swagger=1, info=2{title=1, version=2}, paths=8{path=2}}.
-  return pbMessage([[1, '2.0'], [2, pbMessage([[1, 'Kubernetes'], [2, kubeVersion]])], [8, pbMessage(paths.map((p): [number, Buffer] => [2, p]))]]);
+  return pbMessage([
+    [1, '2.0'],
+    [
+      2,
+      pbMessage([
+        [1, 'Kubernetes'],
+        [2, kubeVersion],
+      ]),
+    ],
+    [8, pbMessage(paths.map((p): [number, Buffer] => [2, p]))],
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Serving, with documents cached until the set of types changes.
 
-interface Cache { docs: Map<string, { body: string; hash: string }>; index?: string; v2?: Buffer }
+interface Cache {
+  docs: Map<string, { body: string; hash: string }>;
+  index?: string;
+  v2?: Buffer;
+}
 const caches = new WeakMap<SimContext, Cache>();
 
 function cacheOf(ctx: SimContext): Cache {
@@ -509,7 +753,11 @@ function doc(ctx: SimContext, group: string, version: string): { body: string; h
 }
 
 function send(res: ServerResponse, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), ...headers });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -519,7 +767,10 @@ export function serveOpenApi(ctx: SimContext, url: URL, res: ServerResponse): bo
   if (p === '/openapi/v2') {
     const cache = cacheOf(ctx);
     cache.v2 ??= buildV2(ctx, `v1.${ctx.kubeMinor}.0`);
-    res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': String(cache.v2.length) });
+    res.writeHead(200, {
+      'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+      'Content-Length': String(cache.v2.length),
+    });
     res.end(cache.v2);
     return true;
   }
@@ -528,7 +779,10 @@ export function serveOpenApi(ctx: SimContext, url: URL, res: ServerResponse): bo
     if (!cache.index) {
       const paths: Record<string, { serverRelativeURL: string }> = {};
       for (const { group, versions } of ctx.types.groupVersions()) {
-        for (const v of versions) paths[gvPath(group, v)] = { serverRelativeURL: `/openapi/v3/${gvPath(group, v)}?hash=${doc(ctx, group, v).hash}` };
+        for (const v of versions)
+          paths[gvPath(group, v)] = {
+            serverRelativeURL: `/openapi/v3/${gvPath(group, v)}?hash=${doc(ctx, group, v).hash}`,
+          };
       }
       cache.index = JSON.stringify({ paths });
     }

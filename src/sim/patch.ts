@@ -67,7 +67,8 @@ const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralConta
 export function listMeta(kind: string, path: readonly string[]): ListMeta | undefined {
   const field = path[path.length - 1];
   const parent = path[path.length - 2];
-  if (parent === 'metadata') return field === 'finalizers' ? { set: true } : field === 'ownerReferences' ? { key: 'uid' } : undefined;
+  if (parent === 'metadata')
+    return field === 'finalizers' ? { set: true } : field === 'ownerReferences' ? { key: 'uid' } : undefined;
   if (field === 'ports') {
     if (CONTAINER_LISTS.has(parent)) return { key: 'containerPort' };
     return kind === 'Service' && path.length === 2 ? { key: 'port' } : undefined;
@@ -99,7 +100,13 @@ function unsupported(rt: ResourceType): StatusError {
 }
 
 /** Applies a PATCH body to `current` (undefined: the object does not exist) and returns the new object. */
-export function applyPatch(current: KObj | undefined, body: Buffer, contentType: string, rt: ResourceType, opts: PatchOptions = {}): KObj {
+export function applyPatch(
+  current: KObj | undefined,
+  body: Buffer,
+  contentType: string,
+  rt: ResourceType,
+  opts: PatchOptions = {},
+): KObj {
   const type = contentType.split(';')[0].trim().toLowerCase();
   const text = body.toString('utf8');
   if (type === APPLY) return serverSideApply(current, text, rt, opts);
@@ -112,7 +119,8 @@ export function applyPatch(current: KObj | undefined, body: Buffer, contentType:
     return mergePatch(clone(current), patch) as KObj;
   }
   const patch = parseJson(text, (m) => badRequest(m));
-  if (!isMap(patch)) throw badRequest(`json: cannot unmarshal ${goTypeName(patch)} into Go value of type map[string]interface {}`);
+  if (!isMap(patch))
+    throw badRequest(`json: cannot unmarshal ${goTypeName(patch)} into Go value of type map[string]interface {}`);
   return stripDirectives(smpMap(clone(current), patch, rt.kind, [])) as KObj;
 }
 
@@ -134,9 +142,11 @@ function mergePatch(target: Json, patch: Json): Json {
 
 function jsonPatch(current: KObj, text: string): KObj {
   const ops = parseJson(text, (m) => badRequest(m));
-  if (!Array.isArray(ops)) throw badRequest(`json: cannot unmarshal ${goTypeName(ops)} into Go value of type jsonpatch.Patch`);
+  if (!Array.isArray(ops))
+    throw badRequest(`json: cannot unmarshal ${goTypeName(ops)} into Go value of type jsonpatch.Patch`);
   const bad = ops.find((o) => !isMap(o));
-  if (bad !== undefined) throw badRequest(`json: cannot unmarshal ${goTypeName(bad)} into Go value of type jsonpatch.Operation`);
+  if (bad !== undefined)
+    throw badRequest(`json: cannot unmarshal ${goTypeName(bad)} into Go value of type jsonpatch.Operation`);
   try {
     const out = applyJsonPatch(clone(current), ops as Operation[], true, true).newDocument;
     if (!isMap(out)) throw new Error('the patched document is not an object');
@@ -144,7 +154,10 @@ function jsonPatch(current: KObj, text: string): KObj {
   } catch (e) {
     // The server wraps the failure in NewGenericServerResponse, whose Status keeps only a generic message
     // and empty details; the library's own words stay server-side, here as the error's cause.
-    throw Object.assign(new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {}), { cause: jsonPatchMessage(e) });
+    throw Object.assign(
+      new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', {}),
+      { cause: jsonPatchMessage(e) },
+    );
   }
 }
 
@@ -179,13 +192,15 @@ const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
 const SET_ORDER = '$setElementOrder/';
 const DELETE_PRIMITIVE = '$deleteFromPrimitiveList/';
-const isDirectiveKey = (k: string) => k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(SET_ORDER) || k.startsWith(DELETE_PRIMITIVE);
+const isDirectiveKey = (k: string) =>
+  k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(SET_ORDER) || k.startsWith(DELETE_PRIMITIVE);
 
 function smpMap(orig: JMap, patch: JMap, kind: string, path: string[]): JMap {
   const directive = patch[DIRECTIVE];
   if (directive === 'replace') return stripDirectives(omit(patch, DIRECTIVE));
   if (directive === 'delete') return {};
-  if (directive !== undefined && directive !== 'merge') throw internalError(`Unknown patch type: ${directive} in map: ${goMap(patch)}`);
+  if (directive !== undefined && directive !== 'merge')
+    throw internalError(`Unknown patch type: ${directive} in map: ${goMap(patch)}`);
 
   const retain = patch[RETAIN_KEYS];
   if (retain !== undefined) {
@@ -241,7 +256,8 @@ function smpList(orig: Json[], patch: Json[], kind: string, path: string[]): Jso
 
 /** Puts the elements named in `order` into that order, leaving elements it does not name in their slots. */
 function reorder(list: Json[], order: Json[], key: string | undefined): Json[] {
-  const rank = (x: Json) => order.findIndex((o) => (key && isMap(o) && isMap(x) ? deepEqual(o[key], x[key]) : deepEqual(o, x)));
+  const rank = (x: Json) =>
+    order.findIndex((o) => (key && isMap(o) && isMap(x) ? deepEqual(o[key], x[key]) : deepEqual(o, x)));
   const slots = list.map((x, i) => ({ x, i, r: rank(x) })).filter((s) => s.r >= 0);
   const sorted = [...slots].sort((a, b) => a.r - b.r);
   const out = [...list];
@@ -251,7 +267,8 @@ function reorder(list: Json[], order: Json[], key: string | undefined): Json[] {
 
 /** Removes patch directives at every depth, so that none is ever stored. */
 function stripDirectives<T extends Json>(v: T): T {
-  if (Array.isArray(v)) return v.filter((x) => !(isMap(x) && Object.keys(x).length === 1 && DIRECTIVE in x)).map(stripDirectives) as T;
+  if (Array.isArray(v))
+    return v.filter((x) => !(isMap(x) && Object.keys(x).length === 1 && DIRECTIVE in x)).map(stripDirectives) as T;
   if (!isMap(v)) return v;
   const out: JMap = {};
   for (const [k, x] of Object.entries(v)) if (!isDirectiveKey(k)) out[k] = stripDirectives(x);
@@ -284,25 +301,41 @@ function serverSideApply(current: KObj | undefined, text: string, rt: ResourceTy
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (!isMap(applied)) throw badRequest(`error decoding YAML: cannot unmarshal ${goTypeName(applied)} into map[string]interface {}`);
+  if (!isMap(applied))
+    throw badRequest(`error decoding YAML: cannot unmarshal ${goTypeName(applied)} into map[string]interface {}`);
   const apiVersion = apiVersionOf(rt);
   if (applied.apiVersion !== apiVersion || applied.kind !== rt.kind) {
-    throw badRequest(`invalid object type: ${applied.apiVersion ?? ''}, Kind=${applied.kind ?? ''}; expected ${apiVersion}, Kind=${rt.kind}`);
+    throw badRequest(
+      `invalid object type: ${applied.apiVersion ?? ''}, Kind=${applied.kind ?? ''}; expected ${apiVersion}, Kind=${rt.kind}`,
+    );
   }
   const manager = opts.fieldManager;
   if (!manager) throw badRequest('PATCH requests with apply content type must specify a fieldManager');
   if (!isMap(applied.metadata)) applied.metadata = {};
   if (current && applied.metadata.name !== undefined && applied.metadata.name !== current.metadata.name) {
-    throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${current.metadata.name})`);
+    throw badRequest(
+      `the name of the object (${applied.metadata.name}) does not match the name on the URL (${current.metadata.name})`,
+    );
   }
-  if (current && applied.metadata.resourceVersion && applied.metadata.resourceVersion !== current.metadata.resourceVersion) {
-    throw new StatusError(409, 'Conflict', `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: current.metadata.name, group: rt.group, kind: rt.resource });
+  if (
+    current &&
+    applied.metadata.resourceVersion &&
+    applied.metadata.resourceVersion !== current.metadata.resourceVersion
+  ) {
+    throw new StatusError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${rt.group ? `${rt.resource}.${rt.group}` : rt.resource} "${current.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      { name: current.metadata.name, group: rt.group, kind: rt.resource },
+    );
   }
   // The applier states intent for the main resource only: status and server-owned metadata are not its to set.
   const config = dropNulls(omit(applied, 'status')) as JMap;
-  for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'deletionTimestamp']) delete config.metadata[k];
+  for (const k of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'deletionTimestamp'])
+    delete config.metadata[k];
 
-  const entries: ManagedFieldsEntry[] = clone(current?.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
+  const entries: ManagedFieldsEntry[] =
+    clone(current?.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? [];
   const mine = entries.find((e) => e.manager === manager && e.operation === 'Apply' && !e.subresource);
   const others = entries.filter((e) => e !== mine);
   const fields = fieldSet(omitIdentity(config), rt.kind, []);
@@ -314,9 +347,22 @@ function serverSideApply(current: KObj | undefined, text: string, rt: ResourceTy
     for (const c of conflicts) for (const o of others) if (o.fieldsV1) removePath(o.fieldsV1, c.segs);
   }
   const merged = applyMerge(live, config, rt.kind, []) as KObj;
-  if (mine?.fieldsV1) prune(merged, mine.fieldsV1, fields, others.map((o) => o.fieldsV1 ?? {}));
+  if (mine?.fieldsV1)
+    prune(
+      merged,
+      mine.fieldsV1,
+      fields,
+      others.map((o) => o.fieldsV1 ?? {}),
+    );
 
-  const entry: ManagedFieldsEntry = { manager, operation: 'Apply', apiVersion, time: opts.now ?? nowIso(), fieldsType: 'FieldsV1', fieldsV1: fields };
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation: 'Apply',
+    apiVersion,
+    time: opts.now ?? nowIso(),
+    fieldsType: 'FieldsV1',
+    fieldsV1: fields,
+  };
   merged.metadata.managedFields = [...others.filter((o) => !o.fieldsV1 || Object.keys(o.fieldsV1).length), entry];
   return merged;
 }
@@ -333,7 +379,11 @@ function omitIdentity(config: JMap): JMap {
 function dropNulls(v: Json): Json {
   if (Array.isArray(v)) return v.filter((x) => x !== null).map(dropNulls);
   if (!isMap(v)) return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, dropNulls(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== null)
+      .map(([k, x]) => [k, dropNulls(x)]),
+  );
 }
 
 function applyMerge(live: Json, config: Json, kind: string, path: string[]): Json {
@@ -367,7 +417,9 @@ export function fieldSet(config: JMap, kind: string, path: string[]): FieldSet {
     if (isMap(v)) out[`f:${k}`] = fieldSet(v, kind, sub);
     else if (meta?.set) out[`f:${k}`] = Object.fromEntries(v.map((x: Json) => [`v:${JSON.stringify(x)}`, {}]));
     else if (meta?.key) {
-      out[`f:${k}`] = Object.fromEntries(v.filter(isMap).map((x: JMap) => [keySeg(x, meta.key!), { '.': {}, ...fieldSet(x, kind, sub) }]));
+      out[`f:${k}`] = Object.fromEntries(
+        v.filter(isMap).map((x: JMap) => [keySeg(x, meta.key!), { '.': {}, ...fieldSet(x, kind, sub) }]),
+      );
     } else out[`f:${k}`] = {};
   }
   return out;
@@ -381,7 +433,8 @@ function step(v: Json, seg: string): { found: boolean; value?: Json; remove?: ()
   }
   if ((seg.startsWith('k:') || seg.startsWith('v:')) && Array.isArray(v)) {
     const want = JSON.parse(seg.slice(2));
-    const match = (x: Json) => (seg[0] === 'v' ? deepEqual(x, want) : isMap(x) && Object.entries(want).every(([k, w]) => deepEqual(x[k], w)));
+    const match = (x: Json) =>
+      seg[0] === 'v' ? deepEqual(x, want) : isMap(x) && Object.entries(want).every(([k, w]) => deepEqual(x[k], w));
     const at = v.findIndex(match);
     return { found: at >= 0, value: v[at], remove: () => v.splice(at, 1) };
   }
@@ -408,7 +461,8 @@ export function leaves(set: FieldSet, prefix: string[] = []): string[][] {
   return out;
 }
 
-export const hasPath = (set: FieldSet | undefined, segs: string[]) => segs.reduce<FieldSet | undefined>((s, seg) => s?.[seg], set) !== undefined;
+export const hasPath = (set: FieldSet | undefined, segs: string[]) =>
+  segs.reduce<FieldSet | undefined>((s, seg) => s?.[seg], set) !== undefined;
 
 /** Removes one owned field and every ancestor it leaves empty (a keyed element's '.' marker does not count). */
 export function removePath(set: FieldSet, segs: string[]): void {
@@ -425,7 +479,10 @@ export function removePath(set: FieldSet, segs: string[]): void {
   }
 }
 
-interface Conflict { entry: ManagedFieldsEntry; segs: string[] }
+interface Conflict {
+  entry: ManagedFieldsEntry;
+  segs: string[];
+}
 
 function findConflicts(fields: FieldSet, config: JMap, live: JMap, others: ManagedFieldsEntry[]): Conflict[] {
   const out: Conflict[] = [];
@@ -446,7 +503,9 @@ function pathString(segs: string[]): string {
       if (s.startsWith('f:')) return `.${s.slice(2)}`;
       if (s.startsWith('v:')) return `[=${s.slice(2)}]`;
       const key = JSON.parse(s.slice(2)) as JMap;
-      return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
     })
     .join('');
 }
@@ -463,10 +522,20 @@ function conflictError(conflicts: Conflict[]): StatusError {
       ? `Apply failed with 1 conflict: conflict with ${who[0].m}: ${pathString(who[0].segs)}`
       : `Apply failed with ${who.length} conflicts: ${[...new Set(who.map((c) => c.m))]
           .sort()
-          .map((m) => `conflicts with ${m}:\n${who.filter((c) => c.m === m).map((c) => `- ${pathString(c.segs)}`).join('\n')}`)
+          .map(
+            (m) =>
+              `conflicts with ${m}:\n${who
+                .filter((c) => c.m === m)
+                .map((c) => `- ${pathString(c.segs)}`)
+                .join('\n')}`,
+          )
           .join('\n')}`;
   return new StatusError(409, 'Conflict', message, {
-    causes: who.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.m}`, field: pathString(c.segs) })),
+    causes: who.map((c) => ({
+      reason: 'FieldManagerConflict',
+      message: `conflict with ${c.m}`,
+      field: pathString(c.segs),
+    })),
   });
 }
 
@@ -500,13 +569,17 @@ function goTypeName(v: Json): string {
 }
 
 function goMap(m: JMap): string {
-  return `map[${Object.keys(m).sort().map((k) => `${k}:${isMap(m[k]) ? goMap(m[k]) : String(m[k])}`).join(' ')}]`;
+  return `map[${Object.keys(m)
+    .sort()
+    .map((k) => `${k}:${isMap(m[k]) ? goMap(m[k]) : String(m[k])}`)
+    .join(' ')}]`;
 }
 
 /** Locates the first syntax error in `s` and words it like Go's encoding/json scanner. */
 export function goJsonError(s: string): string {
   let i = 0;
-  const ch = (c: string) => (c === "'" ? "'\\''" : c === '\n' ? "'\\n'" : c === '\t' ? "'\\t'" : c === '\r' ? "'\\r'" : `'${c}'`);
+  const ch = (c: string) =>
+    c === "'" ? "'\\''" : c === '\n' ? "'\\n'" : c === '\t' ? "'\\t'" : c === '\r' ? "'\\r'" : `'${c}'`;
   const fail = (context: string): never => {
     throw new Error(i >= s.length ? 'unexpected end of JSON input' : `invalid character ${ch(s[i])} ${context}`);
   };
@@ -563,7 +636,8 @@ export function goJsonError(s: string): string {
     }
     for (const lit of ['true', 'false', 'null']) {
       if (c !== lit[0]) continue;
-      for (let k = 0; k < lit.length; k++, i++) if (s[i] !== lit[k]) fail(`in literal ${lit} (expecting ${ch(lit[k])})`);
+      for (let k = 0; k < lit.length; k++, i++)
+        if (s[i] !== lit[k]) fail(`in literal ${lit} (expecting ${ch(lit[k])})`);
       return;
     }
     fail('looking for beginning of value');

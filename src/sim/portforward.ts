@@ -28,7 +28,11 @@ export class SpdyStream extends EventEmitter {
   ended = false;
   private finished = false;
 
-  constructor(private readonly session: SpdySession, readonly id: number, readonly headers: Record<string, string>) {
+  constructor(
+    private readonly session: SpdySession,
+    readonly id: number,
+    readonly headers: Record<string, string>,
+  ) {
     super();
   }
 
@@ -69,7 +73,10 @@ export class SpdySession extends EventEmitter {
   private outQueue: Promise<void> = Promise.resolve();
   closed = false;
 
-  constructor(private readonly send: (b: Buffer) => void, private readonly onClose: () => void) {
+  constructor(
+    private readonly send: (b: Buffer) => void,
+    private readonly onClose: () => void,
+  ) {
     super();
   }
 
@@ -225,8 +232,17 @@ function parseHeaderBlock(b: Buffer): Record<string, string> {
 /** Answers a refused upgrade with a Status body: kubectl prints `Error from server (Reason): message`. */
 export function refuseUpgrade(socket: Duplex, e: StatusError): void {
   const body = JSON.stringify(e.toStatus());
-  const text = e.code === 404 ? 'Not Found' : e.code === 403 ? 'Forbidden' : e.code === 500 ? 'Internal Server Error' : 'Bad Request';
-  socket.end(`HTTP/1.1 ${e.code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const text =
+    e.code === 404
+      ? 'Not Found'
+      : e.code === 403
+        ? 'Forbidden'
+        : e.code === 500
+          ? 'Internal Server Error'
+          : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${e.code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Completes a raw `Upgrade: SPDY/3.1` handshake and returns the session over the socket. */
@@ -263,7 +279,10 @@ const offered = (req: IncomingMessage) =>
  * A WebSocket server for the k8s subprotocols. `ws` rejects the token "SPDY/3.1+portforward.k8s.io" ('/' and '+'
  * are not token characters), so that offer is hidden from it and the chosen protocol is written back here.
  */
-export function makeWss(): { wss: WebSocketServer; upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string, cb: (ws: WebSocket) => void): void } {
+export function makeWss(): {
+  wss: WebSocketServer;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string, cb: (ws: WebSocket) => void): void;
+} {
   const chosen = new WeakMap<IncomingMessage, string>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: () => false });
   wss.on('headers', (headers, req) => {
@@ -386,10 +405,15 @@ export function installPortForward(ctx: SimContext): void {
           return;
         }
         let done = false;
-        const responder = podResponder(livePod(), port, (b) => s.write(b), () => {
-          if (!done) s.end();
-          done = true;
-        });
+        const responder = podResponder(
+          livePod(),
+          port,
+          (b) => s.write(b),
+          () => {
+            if (!done) s.end();
+            done = true;
+          },
+        );
         s.on('data', (d: Buffer) => responder.input(d));
         s.on('end', () => responder.end());
       });
@@ -418,8 +442,15 @@ export function installPortForward(ctx: SimContext): void {
 
     // client-node: channels 2i (data) and 2i+1 (error) for the i-th port of ?ports=.
     const proto = ['v4.channel.k8s.io', 'v5.channel.k8s.io', 'channel.k8s.io'].find((p) => protocols.includes(p));
-    const ports = r.url.searchParams.getAll('ports').flatMap((p) => p.split(',')).map(Number);
-    if (!proto) return refuseUpgrade(socket, badRequest('websocket subprotocol must be one of v4.channel.k8s.io, v5.channel.k8s.io'));
+    const ports = r.url.searchParams
+      .getAll('ports')
+      .flatMap((p) => p.split(','))
+      .map(Number);
+    if (!proto)
+      return refuseUpgrade(
+        socket,
+        badRequest('websocket subprotocol must be one of v4.channel.k8s.io, v5.channel.k8s.io'),
+      );
     if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
       return refuseUpgrade(socket, badRequest('query parameter "port" is required'));
     }
@@ -432,7 +463,12 @@ export function installPortForward(ctx: SimContext): void {
         portBytes.writeUInt16LE(port);
         ws.send(Buffer.concat([Buffer.from([2 * i]), portBytes]));
         ws.send(Buffer.concat([Buffer.from([2 * i + 1]), portBytes]));
-        return podResponder(livePod(), port, (b) => ws.send(Buffer.concat([Buffer.from([2 * i]), b])), () => ws.close(1000));
+        return podResponder(
+          livePod(),
+          port,
+          (b) => ws.send(Buffer.concat([Buffer.from([2 * i]), b])),
+          () => ws.close(1000),
+        );
       });
       ws.on('message', (d: Buffer) => {
         const ch = d[0];

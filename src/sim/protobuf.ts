@@ -9,53 +9,130 @@ type Field = [string, string, boolean?];
 
 const MESSAGES: Record<string, Record<number, Field>> = {
   ObjectMeta: {
-    1: ['name', 'string'], 2: ['generateName', 'string'], 3: ['namespace', 'string'], 5: ['uid', 'string'], 6: ['resourceVersion', 'string'],
-    7: ['generation', 'varint'], 8: ['creationTimestamp', 'time'], 11: ['labels', 'map:string'], 12: ['annotations', 'map:string'],
-    13: ['ownerReferences', 'OwnerReference', true], 14: ['finalizers', 'string', true],
+    1: ['name', 'string'],
+    2: ['generateName', 'string'],
+    3: ['namespace', 'string'],
+    5: ['uid', 'string'],
+    6: ['resourceVersion', 'string'],
+    7: ['generation', 'varint'],
+    8: ['creationTimestamp', 'time'],
+    11: ['labels', 'map:string'],
+    12: ['annotations', 'map:string'],
+    13: ['ownerReferences', 'OwnerReference', true],
+    14: ['finalizers', 'string', true],
   },
-  OwnerReference: { 1: ['kind', 'string'], 3: ['name', 'string'], 4: ['uid', 'string'], 5: ['apiVersion', 'string'], 6: ['controller', 'bool'], 7: ['blockOwnerDeletion', 'bool'] },
+  OwnerReference: {
+    1: ['kind', 'string'],
+    3: ['name', 'string'],
+    4: ['uid', 'string'],
+    5: ['apiVersion', 'string'],
+    6: ['controller', 'bool'],
+    7: ['blockOwnerDeletion', 'bool'],
+  },
   LabelSelector: { 1: ['matchLabels', 'map:string'], 2: ['matchExpressions', 'LabelSelectorRequirement', true] },
   LabelSelectorRequirement: { 1: ['key', 'string'], 2: ['operator', 'string'], 3: ['values', 'string', true] },
   Namespace: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'Empty'], 3: ['status', 'Empty'] },
-  ConfigMap: { 1: ['metadata', 'ObjectMeta'], 2: ['data', 'map:string'], 3: ['binaryData', 'map:bytes'], 4: ['immutable', 'bool'] },
-  Secret: { 1: ['metadata', 'ObjectMeta'], 2: ['data', 'map:bytes'], 3: ['type', 'string'], 4: ['stringData', 'map:string'], 5: ['immutable', 'bool'] },
+  ConfigMap: {
+    1: ['metadata', 'ObjectMeta'],
+    2: ['data', 'map:string'],
+    3: ['binaryData', 'map:bytes'],
+    4: ['immutable', 'bool'],
+  },
+  Secret: {
+    1: ['metadata', 'ObjectMeta'],
+    2: ['data', 'map:bytes'],
+    3: ['type', 'string'],
+    4: ['stringData', 'map:string'],
+    5: ['immutable', 'bool'],
+  },
   ServiceAccount: { 1: ['metadata', 'ObjectMeta'], 4: ['automountServiceAccountToken', 'bool'] },
   Deployment: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'DeploymentSpec'], 3: ['status', 'Empty'] },
   DeploymentSpec: {
-    1: ['replicas', 'varint'], 2: ['selector', 'LabelSelector'], 3: ['template', 'PodTemplateSpec'], 4: ['strategy', 'DeploymentStrategy'],
-    5: ['minReadySeconds', 'varint'], 6: ['revisionHistoryLimit', 'varint'], 7: ['paused', 'bool'], 9: ['progressDeadlineSeconds', 'varint'],
+    1: ['replicas', 'varint'],
+    2: ['selector', 'LabelSelector'],
+    3: ['template', 'PodTemplateSpec'],
+    4: ['strategy', 'DeploymentStrategy'],
+    5: ['minReadySeconds', 'varint'],
+    6: ['revisionHistoryLimit', 'varint'],
+    7: ['paused', 'bool'],
+    9: ['progressDeadlineSeconds', 'varint'],
   },
   DeploymentStrategy: { 1: ['type', 'string'] },
   PodTemplateSpec: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'PodSpec'] },
   PodSpec: {
-    2: ['containers', 'Container', true], 3: ['restartPolicy', 'string'], 4: ['terminationGracePeriodSeconds', 'varint'], 6: ['dnsPolicy', 'string'],
-    7: ['nodeSelector', 'map:string'], 8: ['serviceAccountName', 'string'], 10: ['nodeName', 'string'],
+    2: ['containers', 'Container', true],
+    3: ['restartPolicy', 'string'],
+    4: ['terminationGracePeriodSeconds', 'varint'],
+    6: ['dnsPolicy', 'string'],
+    7: ['nodeSelector', 'map:string'],
+    8: ['serviceAccountName', 'string'],
+    10: ['nodeName', 'string'],
   },
   Container: {
-    1: ['name', 'string'], 2: ['image', 'string'], 3: ['command', 'string', true], 4: ['args', 'string', true], 5: ['workingDir', 'string'],
-    6: ['ports', 'ContainerPort', true], 7: ['env', 'EnvVar', true], 8: ['resources', 'ResourceRequirements'], 14: ['imagePullPolicy', 'string'],
-    16: ['stdin', 'bool'], 18: ['tty', 'bool'],
+    1: ['name', 'string'],
+    2: ['image', 'string'],
+    3: ['command', 'string', true],
+    4: ['args', 'string', true],
+    5: ['workingDir', 'string'],
+    6: ['ports', 'ContainerPort', true],
+    7: ['env', 'EnvVar', true],
+    8: ['resources', 'ResourceRequirements'],
+    14: ['imagePullPolicy', 'string'],
+    16: ['stdin', 'bool'],
+    18: ['tty', 'bool'],
   },
-  ContainerPort: { 1: ['name', 'string'], 2: ['hostPort', 'varint'], 3: ['containerPort', 'varint'], 4: ['protocol', 'string'] },
+  ContainerPort: {
+    1: ['name', 'string'],
+    2: ['hostPort', 'varint'],
+    3: ['containerPort', 'varint'],
+    4: ['protocol', 'string'],
+  },
   EnvVar: { 1: ['name', 'string'], 2: ['value', 'string'] },
   ResourceRequirements: { 1: ['limits', 'map:quantity'], 2: ['requests', 'map:quantity'] },
   Service: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'ServiceSpec'], 3: ['status', 'Empty'] },
   ServiceSpec: {
-    1: ['ports', 'ServicePort', true], 2: ['selector', 'map:string'], 3: ['clusterIP', 'string'], 4: ['type', 'string'], 5: ['externalIPs', 'string', true],
+    1: ['ports', 'ServicePort', true],
+    2: ['selector', 'map:string'],
+    3: ['clusterIP', 'string'],
+    4: ['type', 'string'],
+    5: ['externalIPs', 'string', true],
     11: ['externalName', 'string'],
   },
-  ServicePort: { 1: ['name', 'string'], 2: ['protocol', 'string'], 3: ['port', 'varint'], 4: ['targetPort', 'intstr'], 5: ['nodePort', 'varint'] },
+  ServicePort: {
+    1: ['name', 'string'],
+    2: ['protocol', 'string'],
+    3: ['port', 'varint'],
+    4: ['targetPort', 'intstr'],
+    5: ['nodePort', 'varint'],
+  },
   Job: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'JobSpec'], 3: ['status', 'Empty'] },
   JobSpec: {
-    1: ['parallelism', 'varint'], 2: ['completions', 'varint'], 3: ['activeDeadlineSeconds', 'varint'], 4: ['selector', 'LabelSelector'],
-    6: ['template', 'PodTemplateSpec'], 7: ['backoffLimit', 'varint'], 8: ['ttlSecondsAfterFinished', 'varint'],
+    1: ['parallelism', 'varint'],
+    2: ['completions', 'varint'],
+    3: ['activeDeadlineSeconds', 'varint'],
+    4: ['selector', 'LabelSelector'],
+    6: ['template', 'PodTemplateSpec'],
+    7: ['backoffLimit', 'varint'],
+    8: ['ttlSecondsAfterFinished', 'varint'],
   },
   CronJob: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'CronJobSpec'], 3: ['status', 'Empty'] },
-  CronJobSpec: { 1: ['schedule', 'string'], 3: ['concurrencyPolicy', 'string'], 4: ['suspend', 'bool'], 5: ['jobTemplate', 'JobTemplateSpec'], 8: ['timeZone', 'string'] },
+  CronJobSpec: {
+    1: ['schedule', 'string'],
+    3: ['concurrencyPolicy', 'string'],
+    4: ['suspend', 'bool'],
+    5: ['jobTemplate', 'JobTemplateSpec'],
+    8: ['timeZone', 'string'],
+  },
   JobTemplateSpec: { 1: ['metadata', 'ObjectMeta'], 2: ['spec', 'JobSpec'] },
   Role: { 1: ['metadata', 'ObjectMeta'], 2: ['rules', 'PolicyRule', true] },
   ClusterRole: { 1: ['metadata', 'ObjectMeta'], 2: ['rules', 'PolicyRule', true] },
-  PolicyRule: { 1: ['verbs', 'string', true], 2: ['apiGroups', 'string', true], 3: ['resources', 'string', true], 4: ['resourceNames', 'string', true], 5: ['nonResourceURLs', 'string', true] },
+  PolicyRule: {
+    1: ['verbs', 'string', true],
+    2: ['apiGroups', 'string', true],
+    3: ['resources', 'string', true],
+    4: ['resourceNames', 'string', true],
+    5: ['nonResourceURLs', 'string', true],
+  },
   RoleBinding: { 1: ['metadata', 'ObjectMeta'], 2: ['subjects', 'Subject', true], 3: ['roleRef', 'RoleRef'] },
   ClusterRoleBinding: { 1: ['metadata', 'ObjectMeta'], 2: ['subjects', 'Subject', true], 3: ['roleRef', 'RoleRef'] },
   Subject: { 1: ['kind', 'string'], 2: ['apiGroup', 'string'], 3: ['name', 'string'], 4: ['namespace', 'string'] },
@@ -65,15 +142,30 @@ const MESSAGES: Record<string, Record<number, Field>> = {
 
 /** Optional (pointer) fields: on the wire only when set, so a zero there is meant. */
 const POINTERS = new Set([
-  'replicas', 'parallelism', 'completions', 'backoffLimit', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'revisionHistoryLimit',
-  'progressDeadlineSeconds', 'ttlSecondsAfterFinished', 'suspend', 'immutable', 'automountServiceAccountToken', 'controller', 'blockOwnerDeletion',
+  'replicas',
+  'parallelism',
+  'completions',
+  'backoffLimit',
+  'terminationGracePeriodSeconds',
+  'activeDeadlineSeconds',
+  'revisionHistoryLimit',
+  'progressDeadlineSeconds',
+  'ttlSecondsAfterFinished',
+  'suspend',
+  'immutable',
+  'automountServiceAccountToken',
+  'controller',
+  'blockOwnerDeletion',
 ]);
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Buffer, readonly end = buf.length) {}
+  constructor(
+    readonly buf: Buffer,
+    readonly end = buf.length,
+  ) {}
   varint(): number {
     let result = 0;
     let shift = 0;
@@ -201,7 +293,8 @@ export function isProtobuf(contentType: string): boolean {
 
 /** Turns a protobuf body into the JSON object it stands for; unknown kinds or fields are a 415. */
 export function decodeProtobufObject(body: Buffer): { apiVersion: string; kind: string; [k: string]: unknown } {
-  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw unsupportedMediaType('application/vnd.kubernetes.protobuf (missing k8s envelope)', BODY_TYPES);
+  if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC))
+    throw unsupportedMediaType('application/vnd.kubernetes.protobuf (missing k8s envelope)', BODY_TYPES);
   let apiVersion = '';
   let kind = '';
   let raw: Buffer | undefined;
@@ -214,7 +307,8 @@ export function decodeProtobufObject(body: Buffer): { apiVersion: string; kind: 
         }
       } else if (no === 2 && Buffer.isBuffer(v)) raw = v;
     }
-    if (!MESSAGES[kind] || !raw) throw new Error(`kind "${kind}" is not decoded from protobuf by this simulator; send JSON`);
+    if (!MESSAGES[kind] || !raw)
+      throw new Error(`kind "${kind}" is not decoded from protobuf by this simulator; send JSON`);
     const obj = decode(kind, raw);
     const meta = (obj.metadata ?? {}) as Record<string, unknown>;
     if (meta.creationTimestamp === null) delete meta.creationTimestamp;

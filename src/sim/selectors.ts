@@ -4,7 +4,11 @@ import { badRequest } from './status';
 type Labels = Record<string, string> | undefined;
 export type Predicate<T> = (x: T) => boolean;
 
-interface Requirement { key: string; op: '=' | '!=' | 'in' | 'notin' | 'exists' | '!exists'; values: string[] }
+interface Requirement {
+  key: string;
+  op: '=' | '!=' | 'in' | 'notin' | 'exists' | '!exists';
+  values: string[];
+}
 
 /** Splits on commas that are not inside parentheses: `a in (x,y),b=c`. */
 function splitTopLevel(s: string): string[] {
@@ -25,7 +29,15 @@ function splitTopLevel(s: string): string[] {
 
 function parseRequirement(term: string): Requirement {
   let m = /^([A-Za-z0-9_./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
-  if (m) return { key: m[1], op: m[2] as 'in' | 'notin', values: m[3].split(',').map((v) => v.trim()).filter(Boolean) };
+  if (m)
+    return {
+      key: m[1],
+      op: m[2] as 'in' | 'notin',
+      values: m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    };
   m = /^([A-Za-z0-9_./-]+)\s*(==|=|!=)\s*([A-Za-z0-9_.-]*)$/.exec(term);
   if (m) return { key: m[1], op: m[2] === '!=' ? '!=' : '=', values: [m[3]] };
   m = /^!([A-Za-z0-9_./-]+)$/.exec(term);
@@ -43,12 +55,18 @@ export function parseLabelSelector(s: string | undefined | null): Predicate<Labe
     return reqs.every((r) => {
       const has = Object.prototype.hasOwnProperty.call(l, r.key);
       switch (r.op) {
-        case '=': return has && l[r.key] === r.values[0];
-        case '!=': return !has || l[r.key] !== r.values[0];
-        case 'in': return has && r.values.includes(l[r.key]);
-        case 'notin': return !has || !r.values.includes(l[r.key]);
-        case 'exists': return has;
-        case '!exists': return !has;
+        case '=':
+          return has && l[r.key] === r.values[0];
+        case '!=':
+          return !has || l[r.key] !== r.values[0];
+        case 'in':
+          return has && r.values.includes(l[r.key]);
+        case 'notin':
+          return !has || !r.values.includes(l[r.key]);
+        case 'exists':
+          return has;
+        case '!exists':
+          return !has;
       }
     });
   };
@@ -56,7 +74,12 @@ export function parseLabelSelector(s: string | undefined | null): Predicate<Labe
 
 /** matchLabels / matchExpressions, as used in Deployment, Service, PDB and NetworkPolicy selectors. */
 export function labelSelectorMatches(
-  sel: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined,
+  sel:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+      }
+    | undefined,
   labels: Labels,
 ): boolean {
   if (!sel) return false;
@@ -74,7 +97,10 @@ export function labelSelectorMatches(
 const k = (l: Record<string, string>, key: string) => Object.prototype.hasOwnProperty.call(l, key);
 
 /** `a=b,c!=d` over dotted paths. Unknown fields are rejected like the API server does. */
-export function parseFieldSelector(s: string | undefined | null, allowed: (field: string) => boolean): Predicate<unknown> | undefined {
+export function parseFieldSelector(
+  s: string | undefined | null,
+  allowed: (field: string) => boolean,
+): Predicate<unknown> | undefined {
   if (!s) return undefined;
   const reqs = splitTopLevel(s).map((term) => {
     const m = /^([A-Za-z0-9_.]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
@@ -93,8 +119,28 @@ export function parseFieldSelector(s: string | undefined | null, allowed: (field
 
 const COMMON_FIELDS = new Set(['metadata.name', 'metadata.namespace']);
 const EXTRA_FIELDS: Record<string, string[]> = {
-  pods: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
-  events: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+  pods: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
   nodes: ['spec.unschedulable'],
   secrets: ['type'],
   namespaces: ['status.phase'],

@@ -7,7 +7,16 @@ import type { ResourceType } from './kinds';
 import { typeKey, apiVersionOf } from './kinds';
 import type { KObj } from './store';
 import { nowIso } from './store';
-import { BODY_TYPES, StatusError, badRequest, forbidden, invalid, methodNotAllowed, notFound, unsupportedMediaType } from './status';
+import {
+  BODY_TYPES,
+  StatusError,
+  badRequest,
+  forbidden,
+  invalid,
+  methodNotAllowed,
+  notFound,
+  unsupportedMediaType,
+} from './status';
 import { parseFieldSelector, parseLabelSelector, fieldAllowed } from './selectors';
 import { aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery';
 import { columnDefinitions, columnsFor, tableRow, type IncludeObject } from './table';
@@ -34,12 +43,19 @@ export interface HttpOptions {
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const s = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(s), 'Cache-Control': 'no-cache, private' });
+  res.writeHead(code, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(s),
+    'Cache-Control': 'no-cache, private',
+  });
   res.end(s);
 }
 
 export function sendStatus(res: ServerResponse, err: unknown): void {
-  const e = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
+  const e =
+    err instanceof StatusError
+      ? err
+      : new StatusError(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -69,18 +85,26 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 export function decodeBody(body: Buffer, contentType: string): KObj {
   const ct = contentType.split(';')[0].trim();
   if (isProtobuf(ct)) return decodeProtobufObject(body) as KObj;
-  if (ct && ct !== 'application/json' && ct !== 'application/yaml' && ct !== '*/*') throw unsupportedMediaType(ct, BODY_TYPES);
+  if (ct && ct !== 'application/json' && ct !== 'application/yaml' && ct !== '*/*')
+    throw unsupportedMediaType(ct, BODY_TYPES);
   let obj: unknown;
   try {
     obj = ct === 'application/yaml' ? loadYaml(body.toString('utf8')) : JSON.parse(body.toString('utf8'));
   } catch (e) {
-    throw badRequest(`the object provided is unrecognized (must be of type ${ct || 'application/json'}): ${(e as Error).message.split('\n')[0]}`);
+    throw badRequest(
+      `the object provided is unrecognized (must be of type ${ct || 'application/json'}): ${(e as Error).message.split('\n')[0]}`,
+    );
   }
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request must be a JSON object');
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+    throw badRequest('the body of the request must be a JSON object');
   return obj as KObj;
 }
 
-interface ParsedPath { group: string; version: string; rest: string[] }
+interface ParsedPath {
+  group: string;
+  version: string;
+  rest: string[];
+}
 
 function parseApiPath(path: string): ParsedPath | undefined {
   const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -110,14 +134,25 @@ function kubeVerb(method: string, hasName: boolean, watch: boolean): string {
 }
 
 export class ApiHandler {
-  constructor(private readonly ctx: SimContext, private readonly opts: HttpOptions) {}
+  constructor(
+    private readonly ctx: SimContext,
+    private readonly opts: HttpOptions,
+  ) {}
 
   async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'https://sim');
       const user = this.opts.authenticate(req);
       if (!user) {
-        sendJson(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+        sendJson(res, 401, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: 'Unauthorized',
+          reason: 'Unauthorized',
+          code: 401,
+        });
         return;
       }
       if (url.pathname.startsWith('/_sim/')) {
@@ -137,8 +172,10 @@ export class ApiHandler {
 
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const fail = (code: number, message: string) => {
-      socket.end(`HTTP/1.1 ${code} ${code === 401 ? 'Unauthorized' : code === 403 ? 'Forbidden' : code === 404 ? 'Not Found' : 'Bad Request'}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n` +
-        JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code }));
+      socket.end(
+        `HTTP/1.1 ${code} ${code === 401 ? 'Unauthorized' : code === 403 ? 'Forbidden' : code === 404 ? 'Not Found' : 'Bad Request'}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n` +
+          JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code }),
+      );
     };
     try {
       const url = new URL(req.url ?? '/', 'https://sim');
@@ -148,8 +185,24 @@ export class ApiHandler {
       const handler = r && r.subresource ? this.ctx.upgrades.get(`${r.rt.resource}/${r.subresource}`) : undefined;
       if (!r || !handler) return fail(404, 'the server could not find the requested resource');
       // exec/attach/portforward are "create" on the subresource (kubectl can-i create pods/exec).
-      if (!can(r.user, { verb: 'create', group: r.rt.group, resource: r.rt.resource, subresource: r.subresource, namespace: r.namespace, name: r.name })) {
-        const e = forbidden(r.user.name, 'create', `${r.rt.resource}/${r.subresource}`, r.rt.group, r.namespace, r.name);
+      if (
+        !can(r.user, {
+          verb: 'create',
+          group: r.rt.group,
+          resource: r.rt.resource,
+          subresource: r.subresource,
+          namespace: r.namespace,
+          name: r.name,
+        })
+      ) {
+        const e = forbidden(
+          r.user.name,
+          'create',
+          `${r.rt.resource}/${r.subresource}`,
+          r.rt.group,
+          r.namespace,
+          r.name,
+        );
         return fail(403, e.message);
       }
       const pod = this.ctx.store.get(typeKey(r.rt.group, r.rt.resource), r.namespace, r.name!);
@@ -224,7 +277,11 @@ export class ApiHandler {
     let { rest } = api;
     let namespace: string | undefined;
     // /namespaces/NS/RESOURCE/... addresses a namespaced resource; /namespaces/NAME[/status|finalize] the namespace itself.
-    if (rest[0] === 'namespaces' && rest.length >= 3 && !(api.group === '' && rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
+    if (
+      rest[0] === 'namespaces' &&
+      rest.length >= 3 &&
+      !(api.group === '' && rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))
+    ) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
@@ -239,9 +296,23 @@ export class ApiHandler {
 
   private async serve(r: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { rt } = r;
-    const attrs = { verb: r.verb, group: rt.group, resource: rt.resource, subresource: r.subresource, namespace: r.namespace, name: r.name };
+    const attrs = {
+      verb: r.verb,
+      group: rt.group,
+      resource: rt.resource,
+      subresource: r.subresource,
+      namespace: r.namespace,
+      name: r.name,
+    };
     if (!can(r.user, attrs)) {
-      throw forbidden(r.user.name, r.verb, r.subresource ? `${rt.resource}/${r.subresource}` : rt.resource, rt.group, r.namespace, r.name);
+      throw forbidden(
+        r.user.name,
+        r.verb,
+        r.subresource ? `${rt.resource}/${r.subresource}` : rt.resource,
+        rt.group,
+        r.namespace,
+        r.name,
+      );
     }
     if (!rt.verbs.includes(r.verb) && !r.subresource) throw methodNotAllowed(r.verb, rt.resource);
     const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
@@ -252,10 +323,12 @@ export class ApiHandler {
     }
     if (r.subresource) {
       if (['exec', 'attach', 'portforward'].includes(r.subresource)) throw badRequest('Upgrade request required');
-      const h = this.ctx.subresources.get(`${rt.resource}/${r.subresource}`) ?? this.ctx.subresources.get(`*/${r.subresource}`);
+      const h =
+        this.ctx.subresources.get(`${rt.resource}/${r.subresource}`) ?? this.ctx.subresources.get(`*/${r.subresource}`);
       if (h) return h(r, res, body);
       if (r.subresource === 'status') return this.status(r, res, body);
-      if (r.subresource === 'scale' && (rt.subresources ?? []).some((s) => s.name === 'scale')) return this.scale(r, res, body);
+      if (r.subresource === 'scale' && (rt.subresources ?? []).some((s) => s.name === 'scale'))
+        return this.scale(r, res, body);
       if (r.subresource === 'eviction' && rt.resource === 'pods') return this.evict(r, res, body);
       throw NOT_FOUND_PATH();
     }
@@ -308,7 +381,13 @@ export class ApiHandler {
 
   /** kubectl's printers for built-in kinds; a CRD's additionalPrinterColumns for custom ones. */
   private columns(r: ResourceRequest) {
-    const crd = r.rt.group ? this.ctx.store.get('apiextensions.k8s.io/customresourcedefinitions', undefined, `${r.rt.resource}.${r.rt.group}`) : undefined;
+    const crd = r.rt.group
+      ? this.ctx.store.get(
+          'apiextensions.k8s.io/customresourcedefinitions',
+          undefined,
+          `${r.rt.resource}.${r.rt.group}`,
+        )
+      : undefined;
     const printer = crd?.spec?.versions?.find((v: KObj) => v.name === r.rt.version)?.additionalPrinterColumns;
     return columnsFor(this.tk(r), printer);
   }
@@ -343,7 +422,9 @@ export class ApiHandler {
     const result = this.ctx.store.list(this.tk(r), { namespace: r.namespace, match: this.matcher(r), limit, after });
     const meta: Record<string, unknown> = { resourceVersion: String(rev ?? result.rev) };
     if (result.lastKey !== undefined) {
-      meta.continue = Buffer.from(JSON.stringify({ rv: rev ?? result.rev, start: result.lastKey })).toString('base64url');
+      meta.continue = Buffer.from(JSON.stringify({ rv: rev ?? result.rev, start: result.lastKey })).toString(
+        'base64url',
+      );
       meta.remainingItemCount = result.remaining;
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
@@ -351,17 +432,24 @@ export class ApiHandler {
     const writeItems = (render: (o: KObj) => string) => {
       const items = result.items;
       for (let i = 0; i < items.length; i += 500) {
-        const chunk = items.slice(i, i + 500).map(render).join(',');
+        const chunk = items
+          .slice(i, i + 500)
+          .map(render)
+          .join(',');
         res.write(i === 0 ? chunk : ',' + chunk);
       }
     };
     if (wantsTable(r.req)) {
       const cols = this.columns(r);
       const inc = includeObject(r.url);
-      res.write(`{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(meta)},"columnDefinitions":${JSON.stringify(columnDefinitions(cols))},"rows":[`);
+      res.write(
+        `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(meta)},"columnDefinitions":${JSON.stringify(columnDefinitions(cols))},"rows":[`,
+      );
       writeItems((o) => JSON.stringify(tableRow(cols, o, inc)));
     } else {
-      res.write(`{"kind":"${r.rt.kind}List","apiVersion":"${apiVersionOf(r.rt)}","metadata":${JSON.stringify(meta)},"items":[`);
+      res.write(
+        `{"kind":"${r.rt.kind}List","apiVersion":"${apiVersionOf(r.rt)}","metadata":${JSON.stringify(meta)},"items":[`,
+      );
       writeItems((o) => JSON.stringify(o));
     }
     res.end(']}');
@@ -380,12 +468,21 @@ export class ApiHandler {
     let first = true;
     const render = (type: string, o: KObj) => {
       if (!table || type === 'BOOKMARK' || type === 'ERROR') return JSON.stringify({ type, object: o }) + '\n';
-      const t: Record<string, unknown> = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion: o.metadata.resourceVersion }, rows: [tableRow(cols, o, inc)] };
+      const t: Record<string, unknown> = {
+        kind: 'Table',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: { resourceVersion: o.metadata.resourceVersion },
+        rows: [tableRow(cols, o, inc)],
+      };
       if (first) t.columnDefinitions = columnDefinitions(cols);
       first = false;
       return JSON.stringify({ type, object: t }) + '\n';
     };
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     res.flushHeaders();
     const store = this.ctx.store;
     const tk = this.tk(r);
@@ -400,7 +497,12 @@ export class ApiHandler {
     } else {
       fromRev = Number(rvParam);
       if (!Number.isFinite(fromRev)) {
-        res.end(render('ERROR', new StatusError(400, 'BadRequest', `invalid resource version: ${rvParam}`).toStatus() as KObj));
+        res.end(
+          render(
+            'ERROR',
+            new StatusError(400, 'BadRequest', `invalid resource version: ${rvParam}`).toStatus() as KObj,
+          ),
+        );
         return;
       }
     }
@@ -417,7 +519,10 @@ export class ApiHandler {
     }
     this.opts.watches.add(res);
     const timers: NodeJS.Timeout[] = [];
-    if (bookmarks) timers.push(setInterval(() => res.write(render('BOOKMARK', bookmark(r.rt, Math.max(lastRev, fromRev ?? 0), false))), 5000));
+    if (bookmarks)
+      timers.push(
+        setInterval(() => res.write(render('BOOKMARK', bookmark(r.rt, Math.max(lastRev, fromRev ?? 0), false))), 5000),
+      );
     if (timeout > 0) timers.push(setTimeout(() => res.end(), timeout * 1000));
     const done = () => {
       stop();
@@ -443,14 +548,22 @@ export class ApiHandler {
     const nsObj = this.ctx.store.get('namespaces', undefined, ns);
     if (!nsObj) throw notFound('namespaces', '', ns);
     if (nsObj.metadata.deletionTimestamp) {
-      throw new StatusError(403, 'Forbidden', `${r.rt.resource} "${o.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+      throw new StatusError(
+        403,
+        'Forbidden',
+        `${r.rt.resource} "${o.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+      );
     }
   }
 
   private checkTypeMeta(r: ResourceRequest, o: KObj): void {
     const want = apiVersionOf(r.rt);
-    if (o.apiVersion && o.apiVersion !== want) throw badRequest(`the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`);
-    if (o.kind && o.kind !== r.rt.kind) throw badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${r.rt.kind})`);
+    if (o.apiVersion && o.apiVersion !== want)
+      throw badRequest(
+        `the API version in the data (${o.apiVersion}) does not match the expected API version (${want})`,
+      );
+    if (o.kind && o.kind !== r.rt.kind)
+      throw badRequest(`the kind in the data (${o.kind}) does not match the expected kind (${r.rt.kind})`);
   }
 
   private create(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
@@ -467,7 +580,8 @@ export class ApiHandler {
     const o = decodeBody(body, String(r.req.headers['content-type'] ?? 'application/json'));
     this.checkTypeMeta(r, o);
     o.metadata ??= { name: r.name! };
-    if (o.metadata.name && o.metadata.name !== r.name) throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${r.name})`);
+    if (o.metadata.name && o.metadata.name !== r.name)
+      throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${r.name})`);
     o.metadata.name = r.name!;
     if (r.rt.namespaced) o.metadata.namespace = r.namespace;
     const exists = this.ctx.store.get(this.tk(r), r.namespace, r.name!);
@@ -486,10 +600,14 @@ export class ApiHandler {
     const current = this.ctx.store.get(this.tk(r), r.namespace, r.name!);
     const isApply = ct.startsWith('application/apply-patch');
     if (!current && !isApply) throw notFound(r.rt.resource, r.rt.group, r.name!);
-    const opts = { fieldManager: r.url.searchParams.get('fieldManager') ?? undefined, force: r.url.searchParams.get('force') === 'true' };
+    const opts = {
+      fieldManager: r.url.searchParams.get('fieldManager') ?? undefined,
+      force: r.url.searchParams.get('force') === 'true',
+    };
     const next = applyPatch(current, body, ct, r.rt, opts);
     next.metadata ??= { name: r.name! };
-    if (next.metadata.name && next.metadata.name !== r.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${r.name})`);
+    if (next.metadata.name && next.metadata.name !== r.name)
+      throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${r.name})`);
     next.metadata.name = r.name!;
     if (r.rt.namespaced) next.metadata.namespace = r.namespace;
     this.checkTypeMeta(r, next);
@@ -517,9 +635,18 @@ export class ApiHandler {
     const opts = this.deleteOptions(body);
     const current = this.mustGet(r);
     const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== current.metadata.uid) throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+    if (pre?.uid && pre.uid !== current.metadata.uid)
+      throw new StatusError(
+        409,
+        'Conflict',
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
     if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw new StatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+      throw new StatusError(
+        409,
+        'Conflict',
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
     }
     const dryRun = this.dryRun(r) || (opts.dryRun ?? []).includes('All');
     const propagation = opts.propagationPolicy ?? r.url.searchParams.get('propagationPolicy') ?? undefined;
@@ -552,8 +679,15 @@ export class ApiHandler {
     const opts = this.deleteOptions(body);
     const { items } = this.ctx.store.list(this.tk(r), { namespace: r.namespace, match: this.matcher(r) });
     const dryRun = this.dryRun(r);
-    const out = items.map((o) => (dryRun ? o : this.deleteObject(r.rt, o, opts.gracePeriodSeconds, opts.propagationPolicy)));
-    sendJson(res, 200, { kind: `${r.rt.kind}List`, apiVersion: apiVersionOf(r.rt), metadata: { resourceVersion: String(this.ctx.store.rev) }, items: out });
+    const out = items.map((o) =>
+      dryRun ? o : this.deleteObject(r.rt, o, opts.gracePeriodSeconds, opts.propagationPolicy),
+    );
+    sendJson(res, 200, {
+      kind: `${r.rt.kind}List`,
+      apiVersion: apiVersionOf(r.rt),
+      metadata: { resourceVersion: String(this.ctx.store.rev) },
+      items: out,
+    });
   }
 
   private status(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
@@ -561,10 +695,20 @@ export class ApiHandler {
     if (r.verb === 'get') return this.respond(r, res, 200, current);
     const ct = String(r.req.headers['content-type'] ?? '');
     const next = r.verb === 'patch' ? applyPatch(current, body, ct, r.rt) : decodeBody(body, ct || 'application/json');
-    next.metadata = { ...current.metadata, ...(next.metadata ?? {}), name: current.metadata.name, namespace: current.metadata.namespace };
+    next.metadata = {
+      ...current.metadata,
+      ...(next.metadata ?? {}),
+      name: current.metadata.name,
+      namespace: current.metadata.namespace,
+    };
     const expectRV = r.verb === 'update' ? next.metadata.resourceVersion : undefined;
     admitSubresource(r, current, next, 'status');
-    this.respond(r, res, 200, this.ctx.store.update(r.rt, next, { subresource: 'status', expectRV, dryRun: this.dryRun(r) }));
+    this.respond(
+      r,
+      res,
+      200,
+      this.ctx.store.update(r.rt, next, { subresource: 'status', expectRV, dryRun: this.dryRun(r) }),
+    );
   }
 
   private scale(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
@@ -572,17 +716,31 @@ export class ApiHandler {
     const toScale = (o: KObj): KObj => ({
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
-      metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+      metadata: {
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        uid: o.metadata.uid,
+        resourceVersion: o.metadata.resourceVersion,
+        creationTimestamp: o.metadata.creationTimestamp,
+      },
       spec: { replicas: o.spec?.replicas ?? 1 },
       status: { replicas: o.status?.replicas ?? 0, selector: selectorText(o.spec?.selector) },
     });
     if (r.verb === 'get') return sendJson(res, 200, toScale(current));
     const scaleRt = { ...r.rt, kind: 'Scale', group: 'autoscaling', version: 'v1' };
     const ct = String(r.req.headers['content-type'] ?? 'application/json');
-    const next = r.verb === 'patch' ? applyPatch(toScale(current), body, ct.includes('strategic') ? 'application/merge-patch+json' : ct, scaleRt) : decodeBody(body, ct);
+    const next =
+      r.verb === 'patch'
+        ? applyPatch(toScale(current), body, ct.includes('strategic') ? 'application/merge-patch+json' : ct, scaleRt)
+        : decodeBody(body, ct);
     const replicas = next.spec?.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      throw invalid('Scale', 'autoscaling', r.name!, [{ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
+      throw invalid('Scale', 'autoscaling', r.name!, [
+        {
+          field: 'spec.replicas',
+          message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        },
+      ]);
     }
     const expectRV = r.verb === 'update' ? next.metadata?.resourceVersion : undefined;
     const scaled = { ...current, metadata: { ...current.metadata }, spec: { ...current.spec, replicas } };
@@ -596,9 +754,14 @@ export class ApiHandler {
     const ev = body.length ? decodeBody(body, 'application/json') : ({} as KObj);
     const verdict = evictionAllowed(this.ctx, pod);
     if (!verdict.allowed) {
-      throw new StatusError(429, 'TooManyRequests', verdict.message ?? 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
-        causes: [{ reason: 'DisruptionBudget', message: verdict.cause ?? verdict.message }],
-      });
+      throw new StatusError(
+        429,
+        'TooManyRequests',
+        verdict.message ?? "Cannot evict pod as it would violate the pod's disruption budget.",
+        {
+          causes: [{ reason: 'DisruptionBudget', message: verdict.cause ?? verdict.message }],
+        },
+      );
     }
     if (!this.dryRun(r)) this.deleteObject(r.rt, pod, ev.deleteOptions?.gracePeriodSeconds);
     sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
@@ -615,7 +778,11 @@ function bookmark(rt: ResourceType, rev: number, initialEnd: boolean): KObj {
   return {
     kind: rt.kind,
     apiVersion: apiVersionOf(rt),
-    metadata: { name: '', resourceVersion: String(rev), ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) },
+    metadata: {
+      name: '',
+      resourceVersion: String(rev),
+      ...(initialEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}),
+    },
   };
 }
 

@@ -17,7 +17,15 @@ import type { AppRequest, AppResponse, SimApp } from './apps/app';
 const PROXY_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/(services|pods)\/([^/]+)\/proxy(\/.*)?$/;
 const MAX_PROXY_BODY = 3 * 1024 * 1024;
 
-const VERB: Record<string, string> = { GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete', OPTIONS: 'get' };
+const VERB: Record<string, string> = {
+  GET: 'get',
+  HEAD: 'get',
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'patch',
+  DELETE: 'delete',
+  OPTIONS: 'get',
+};
 
 const unavailable = (message: string) => new StatusError(503, 'ServiceUnavailable', message);
 
@@ -35,13 +43,20 @@ function appFor(pod: KObj): SimApp {
 /** A pod with nothing special listening: health endpoints answer, the rest is a 404 page. */
 const plainApp: SimApp = (r) => {
   if (r.method === 'GET' || r.method === 'HEAD') {
-    if (['/', '/healthz', '/livez', '/readyz', '/health'].includes(r.path)) return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok' };
+    if (['/', '/healthz', '/livez', '/readyz', '/health'].includes(r.path))
+      return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok' };
   }
   return { status: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
 };
 
 /** Handles the request when it addresses a proxy subresource; false otherwise. Errors are Status objects. */
-export async function serveProxy(ctx: SimContext, req: IncomingMessage, res: ServerResponse, url: URL, user: User): Promise<boolean> {
+export async function serveProxy(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  user: User,
+): Promise<boolean> {
   const m = PROXY_PATH.exec(url.pathname);
   if (!m) return false;
   let namespace: string, ref: string, rest: string;
@@ -53,18 +68,30 @@ export async function serveProxy(ctx: SimContext, req: IncomingMessage, res: Ser
   const resource = m[2];
   const method = (req.method ?? 'GET').toUpperCase();
   const verb = VERB[method];
-  if (!verb) throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  if (!verb)
+    throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   // "[scheme:]name[:port]" as the API server parses it.
   const parts = ref.split(':');
-  const [scheme, name, port] = parts.length === 3 ? parts : parts.length === 2 ? ['', parts[0], parts[1]] : ['', parts[0], ''];
+  const [scheme, name, port] =
+    parts.length === 3 ? parts : parts.length === 2 ? ['', parts[0], parts[1]] : ['', parts[0], ''];
   if (parts.length > 3 || !name) throw badRequest(`invalid ${resource} proxy target "${ref}"`);
   if (scheme && scheme !== 'http' && scheme !== 'https') throw badRequest(`unsupported scheme "${scheme}"`);
-  if (!can(user, { verb, group: '', resource, subresource: 'proxy', namespace, name })) throw forbidden(user.name, verb, `${resource}/proxy`, '', namespace, name);
+  if (!can(user, { verb, group: '', resource, subresource: 'proxy', namespace, name }))
+    throw forbidden(user.name, verb, `${resource}/proxy`, '', namespace, name);
 
   const pod = resource === 'services' ? podBehindService(ctx, namespace, name, port) : podByName(ctx, namespace, name);
   const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readLimited(req);
   const q = new URLSearchParams(url.search);
-  const areq: AppRequest = { ctx, method, path: rest, query: q, body, contentType: String(req.headers['content-type'] ?? ''), pod, namespace };
+  const areq: AppRequest = {
+    ctx,
+    method,
+    path: rest,
+    query: q,
+    body,
+    contentType: String(req.headers['content-type'] ?? ''),
+    pod,
+    namespace,
+  };
   let out: AppResponse;
   try {
     out = await appFor(pod)(areq);
@@ -72,8 +99,15 @@ export async function serveProxy(ctx: SimContext, req: IncomingMessage, res: Ser
     // What the API server relays when the upstream connection breaks.
     throw unavailable(`error trying to reach service: ${(e as Error).message}`);
   }
-  const payload = typeof out.body === 'string' || Buffer.isBuffer(out.body) ? Buffer.from(out.body) : Buffer.from(JSON.stringify(out.body));
-  res.writeHead(out.status, { 'Content-Type': out.contentType ?? 'application/json', 'Content-Length': payload.length, ...(out.headers ?? {}) });
+  const payload =
+    typeof out.body === 'string' || Buffer.isBuffer(out.body)
+      ? Buffer.from(out.body)
+      : Buffer.from(JSON.stringify(out.body));
+  res.writeHead(out.status, {
+    'Content-Type': out.contentType ?? 'application/json',
+    'Content-Length': payload.length,
+    ...(out.headers ?? {}),
+  });
   res.end(method === 'HEAD' ? undefined : payload);
   return true;
 }
@@ -83,7 +117,9 @@ function podBehindService(ctx: SimContext, namespace: string, name: string, port
   if (!svc) throw notFound('services', '', name);
   const ports = (svc.spec?.ports ?? []) as KObj[];
   // An empty port string matches the unnamed (single) port; otherwise the port's name or number.
-  const sp = ports.find((p) => (port === '' ? !p.name || ports.length === 1 : p.name === port || String(p.port) === port));
+  const sp = ports.find((p) =>
+    port === '' ? !p.name || ports.length === 1 : p.name === port || String(p.port) === port,
+  );
   if (!sp) throw unavailable(`no service port "${port}" found for service "${name}"`);
   const ep = ctx.store.get('endpoints', namespace, name);
   for (const subset of (ep?.subsets ?? []) as KObj[]) {

@@ -19,7 +19,10 @@ export interface ContainerView {
 }
 
 export function containerView(pod: KObj, container: string): ContainerView {
-  const spec = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((c: { name: string }) => c.name === container) ?? {};
+  const spec =
+    [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find(
+      (c: { name: string }) => c.name === container,
+    ) ?? {};
   const image: string = spec.image ?? 'busybox';
   const namespace = pod.metadata.namespace ?? 'default';
   const env: Record<string, string> = {
@@ -33,7 +36,13 @@ export function containerView(pod: KObj, container: string): ContainerView {
   };
   for (const e of spec.env ?? []) {
     // valueFrom (secrets, fieldRefs) resolves at container start in a real kubelet; a placeholder keeps the name visible.
-    env[e.name] = e.value ?? (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name' ? pod.metadata.name : e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace' ? namespace : '');
+    env[e.name] =
+      e.value ??
+      (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name'
+        ? pod.metadata.name
+        : e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace'
+          ? namespace
+          : '');
   }
   const uid = Number(spec.securityContext?.runAsUser ?? pod.spec?.securityContext?.runAsUser ?? 0);
   const cmdline = [...(spec.command ?? defaultCommand(image)), ...(spec.args ?? [])];
@@ -52,16 +61,26 @@ export function containerView(pod: KObj, container: string): ContainerView {
 
 function defaultCommand(image: string): string[] {
   switch (appKind(image)) {
-    case 'nginx': return ['nginx', '-g', 'daemon off;'];
-    case 'postgres': return ['postgres'];
-    case 'mysql': return ['mysqld'];
-    case 'redis': return ['redis-server', '*:6379'];
-    case 'python': return ['python', 'app.py'];
-    case 'node': return ['node', 'server.js'];
-    case 'java': return ['java', '-jar', '/app/app.jar'];
-    case 'coredns': return ['/coredns', '-conf', '/etc/coredns/Corefile'];
-    case 'shell': return ['sh'];
-    default: return ['/app/server'];
+    case 'nginx':
+      return ['nginx', '-g', 'daemon off;'];
+    case 'postgres':
+      return ['postgres'];
+    case 'mysql':
+      return ['mysqld'];
+    case 'redis':
+      return ['redis-server', '*:6379'];
+    case 'python':
+      return ['python', 'app.py'];
+    case 'node':
+      return ['node', 'server.js'];
+    case 'java':
+      return ['java', '-jar', '/app/app.jar'];
+    case 'coredns':
+      return ['/coredns', '-conf', '/etc/coredns/Corefile'];
+    case 'shell':
+      return ['sh'];
+    default:
+      return ['/app/server'];
   }
 }
 
@@ -128,9 +147,20 @@ export interface ShellIO {
 type Part = { lit: string } | { var: string };
 type Word = Part[];
 /** `>file`, `>>file`, `2>file`, `>&2`, `2>&1`. */
-interface Redirect { fd: 1 | 2; path?: Word; toFd?: 1 | 2; append: boolean }
-interface Command { words: Word[]; redirects: Redirect[] }
-interface Pipeline { cmds: Command[]; op: ';' | '&&' | '||' }
+interface Redirect {
+  fd: 1 | 2;
+  path?: Word;
+  toFd?: 1 | 2;
+  append: boolean;
+}
+interface Command {
+  words: Word[];
+  redirects: Redirect[];
+}
+interface Pipeline {
+  cmds: Command[];
+  op: ';' | '&&' | '||';
+}
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -146,15 +176,40 @@ const FILES = (v: ContainerView, osRelease: string): Record<string, string> => (
   '/proc/version': 'Linux version 6.1.0-sim (builder@kubegraf) (gcc 12.2.0) #1 SMP PREEMPT_DYNAMIC\n',
   '/var/run/secrets/kubernetes.io/serviceaccount/namespace': v.namespace,
   '/var/run/secrets/kubernetes.io/serviceaccount/token': 'eyJhbGciOiJSUzI1NiIsImtpZCI6InNpbSJ9.c2ltdWxhdGVk.c2lt',
-  '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt': '-----BEGIN CERTIFICATE-----\nMIIBsimulated\n-----END CERTIFICATE-----\n',
+  '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt':
+    '-----BEGIN CERTIFICATE-----\nMIIBsimulated\n-----END CERTIFICATE-----\n',
 });
 
-const ALPINE = 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME="Alpine Linux v3.20"\nHOME_URL="https://alpinelinux.org/"\n';
+const ALPINE =
+  'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\nPRETTY_NAME="Alpine Linux v3.20"\nHOME_URL="https://alpinelinux.org/"\n';
 const DEBIAN =
   'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\n';
 
 const BINARIES = [
-  'cat', 'cd', 'clear', 'date', 'echo', 'env', 'exit', 'export', 'false', 'grep', 'head', 'hostname', 'id', 'ls', 'printenv', 'ps', 'pwd', 'sh', 'bash', 'sleep', 'stty', 'true', 'uname', 'whoami',
+  'cat',
+  'cd',
+  'clear',
+  'date',
+  'echo',
+  'env',
+  'exit',
+  'export',
+  'false',
+  'grep',
+  'head',
+  'hostname',
+  'id',
+  'ls',
+  'printenv',
+  'ps',
+  'pwd',
+  'sh',
+  'bash',
+  'sleep',
+  'stty',
+  'true',
+  'uname',
+  'whoami',
 ];
 
 export class Shell {
@@ -165,7 +220,11 @@ export class Shell {
   private readonly startedAt = Date.now();
   private sleeping?: AbortController;
 
-  constructor(readonly view: ContainerView, private readonly io: ShellIO, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    readonly view: ContainerView,
+    private readonly io: ShellIO,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     this.vars = { ...view.env, PWD: '/', SHELL: '/bin/sh', USER: view.uid === 0 ? 'root' : String(view.uid) };
     this.files = FILES(view, /alpine|busybox/.test(view.image) ? ALPINE : DEBIAN);
   }
@@ -249,7 +308,10 @@ export class Shell {
       }
       if (argv.length === 0) continue;
       let buf = '';
-      const sinks: Record<1 | 2, (s: string) => void> = { 1: last ? out : (s: string) => (buf += s), 2: this.io.stderr };
+      const sinks: Record<1 | 2, (s: string) => void> = {
+        1: last ? out : (s: string) => (buf += s),
+        2: this.io.stderr,
+      };
       for (const r of c.redirects) {
         if (r.toFd) {
           sinks[r.fd] = sinks[r.toFd];
@@ -273,7 +335,11 @@ export class Shell {
   }
 
   private expand(w: Word): string {
-    return w.map((p) => ('lit' in p ? p.lit : p.var === '?' ? String(this.lastStatus) : p.var === '$' ? '1' : (this.vars[p.var] ?? ''))).join('');
+    return w
+      .map((p) =>
+        'lit' in p ? p.lit : p.var === '?' ? String(this.lastStatus) : p.var === '$' ? '1' : (this.vars[p.var] ?? ''),
+      )
+      .join('');
   }
 
   private resolve(p: string): string {
@@ -294,11 +360,20 @@ export class Shell {
     const prefix = dir === '/' ? '/' : dir + '/';
     for (const f of Object.keys(this.files)) if (f.startsWith(prefix)) names.add(f.slice(prefix.length).split('/')[0]);
     if (dir === '/bin') BINARIES.forEach((b) => names.add(b));
-    if (names.size === 0 && !['/tmp', '/home', '/root', '/dev', '/sys', '/run', '/usr', '/lib', '/sbin', '/var/log'].includes(dir)) return undefined;
+    if (
+      names.size === 0 &&
+      !['/tmp', '/home', '/root', '/dev', '/sys', '/run', '/usr', '/lib', '/sbin', '/var/log'].includes(dir)
+    )
+      return undefined;
     return [...names].sort();
   }
 
-  private async runCommand(argv: string[], stdin: InputQueue, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  private async runCommand(
+    argv: string[],
+    stdin: InputQueue,
+    out: (s: string) => void,
+    err: (s: string) => void,
+  ): Promise<number> {
     const [cmd, ...args] = argv;
     const name = cmd.replace(/^(\/usr)?\/s?bin\//, '');
     if (!this.hasBinary(cmd)) {
@@ -358,7 +433,11 @@ export class Shell {
         out('root\n');
         return 0;
       case 'id':
-        out(this.view.uid === 0 ? 'uid=0(root) gid=0(root) groups=0(root)\n' : `uid=${this.view.uid} gid=${this.view.uid} groups=${this.view.uid}\n`);
+        out(
+          this.view.uid === 0
+            ? 'uid=0(root) gid=0(root) groups=0(root)\n'
+            : `uid=${this.view.uid} gid=${this.view.uid} groups=${this.view.uid}\n`,
+        );
         return 0;
       case 'env':
       case 'printenv': {
@@ -377,17 +456,30 @@ export class Shell {
         }
         return 0;
       case 'date':
-        out(this.now().toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_m, wd, d, mon, y, hms) => `${wd} ${mon} ${d.replace(/^0/, ' ')} ${hms} UTC ${y}`) + '\n');
+        out(
+          this.now()
+            .toUTCString()
+            .replace(
+              /^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/,
+              (_m, wd, d, mon, y, hms) => `${wd} ${mon} ${d.replace(/^0/, ' ')} ${hms} UTC ${y}`,
+            ) + '\n',
+        );
         return 0;
       case 'uname':
-        out(args.includes('-a') ? `Linux ${this.vars.HOSTNAME} 6.1.0-sim #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n` : 'Linux\n');
+        out(
+          args.includes('-a')
+            ? `Linux ${this.vars.HOSTNAME} 6.1.0-sim #1 SMP PREEMPT_DYNAMIC x86_64 GNU/Linux\n`
+            : 'Linux\n',
+        );
         return 0;
       case 'clear':
         out('\x1b[H\x1b[2J');
         return 0;
       case 'ps': {
         const up = Math.floor((Date.now() - this.startedAt) / 60000);
-        out(`PID   USER     TIME  COMMAND\n    1 ${this.view.uid === 0 ? 'root' : this.view.uid}      0:0${up % 10} ${this.view.cmdline.join(' ')}\n   42 root      0:00 sh\n   57 root      0:00 ps ${args.join(' ')}\n`);
+        out(
+          `PID   USER     TIME  COMMAND\n    1 ${this.view.uid === 0 ? 'root' : this.view.uid}      0:0${up % 10} ${this.view.cmdline.join(' ')}\n   42 root      0:00 sh\n   57 root      0:00 ps ${args.join(' ')}\n`,
+        );
         return 0;
       }
       case 'sleep': {
@@ -457,7 +549,11 @@ export class Shell {
     for (const a of paths.length ? paths : ['.']) {
       const p = this.resolve(a);
       if (p in this.files) {
-        out(flags.includes('l') ? `-rw-r--r--    1 root     root     ${String(this.files[p].length).padStart(8)} Jan  1 00:00 ${a}\n` : a + '\n');
+        out(
+          flags.includes('l')
+            ? `-rw-r--r--    1 root     root     ${String(this.files[p].length).padStart(8)} Jan  1 00:00 ${a}\n`
+            : a + '\n',
+        );
         continue;
       }
       const names = this.entries(p);
@@ -472,14 +568,24 @@ export class Shell {
         out(`total ${all.length * 4}\n`);
         for (const n of all) {
           const f = this.files[p === '/' ? `/${n}` : `${p}/${n}`];
-          out(f !== undefined ? `-rw-r--r--    1 root     root     ${String(f.length).padStart(8)} Jan  1 00:00 ${n}\n` : `drwxr-xr-x    2 root     root         4096 Jan  1 00:00 ${n}\n`);
+          out(
+            f !== undefined
+              ? `-rw-r--r--    1 root     root     ${String(f.length).padStart(8)} Jan  1 00:00 ${n}\n`
+              : `drwxr-xr-x    2 root     root         4096 Jan  1 00:00 ${n}\n`,
+          );
         }
       } else if (all.length) out(all.join(flags.includes('1') ? '\n' : '  ') + '\n');
     }
     return rc;
   }
 
-  private async filter(name: string, args: string[], stdin: InputQueue, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  private async filter(
+    name: string,
+    args: string[],
+    stdin: InputQueue,
+    out: (s: string) => void,
+    err: (s: string) => void,
+  ): Promise<number> {
     const opts = args.filter((a) => a.startsWith('-'));
     const rest = args.filter((a) => !a.startsWith('-'));
     let text: string;
@@ -649,7 +755,10 @@ export class LineDiscipline {
   private line = '';
   private escape = 0;
 
-  constructor(private readonly echo: (s: string) => void, private readonly onInterrupt: () => void) {}
+  constructor(
+    private readonly echo: (s: string) => void,
+    private readonly onInterrupt: () => void,
+  ) {}
 
   input(data: string): void {
     for (const ch of data) {

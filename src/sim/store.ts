@@ -16,7 +16,14 @@ export interface ObjectMeta {
   deletionGracePeriodSeconds?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean }>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
   finalizers?: string[];
   generateName?: string;
   [k: string]: unknown;
@@ -32,15 +39,26 @@ export interface KObj {
 }
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-export interface StoreEvent { type: EventType; tk: string; object: KObj; rev: number }
+export interface StoreEvent {
+  type: EventType;
+  tk: string;
+  object: KObj;
+  rev: number;
+}
 
-export interface WatchFilter { namespace?: string; match?: (o: KObj) => boolean }
+export interface WatchFilter {
+  namespace?: string;
+  match?: (o: KObj) => boolean;
+}
 
 export const nowIso = (d = new Date()) => d.toISOString().replace(/\.\d+Z$/, 'Z');
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-interface Table { objs: Map<string, KObj>; sorted?: string[] }
+interface Table {
+  objs: Map<string, KObj>;
+  sorted?: string[];
+}
 
 const objKey = (ns: string | undefined, name: string) => (ns ? `${ns}/${name}` : name);
 
@@ -63,7 +81,12 @@ export interface ListOptions {
   after?: string;
 }
 
-export interface ListResult { items: KObj[]; rev: number; lastKey?: string; remaining?: number }
+export interface ListResult {
+  items: KObj[];
+  rev: number;
+  lastKey?: string;
+  remaining?: number;
+}
 
 export class Store {
   rev = 1;
@@ -78,7 +101,10 @@ export class Store {
   /** Hook for controllers: every committed change, after watchers. */
   private listeners = new Set<(e: StoreEvent) => void>();
 
-  constructor(readonly types: TypeRegistry, opts: { logCapacity?: number } = {}) {
+  constructor(
+    readonly types: TypeRegistry,
+    opts: { logCapacity?: number } = {},
+  ) {
     this.logCapacity = opts.logCapacity ?? 20000;
   }
 
@@ -131,7 +157,8 @@ export class Store {
     if (!t) return { items: [], rev };
     const keys = this.sortedKeys(t);
     const prefix = opts.namespace ? opts.namespace + '/' : '';
-    let i = opts.after !== undefined ? sortedIndexOf(keys, opts.after + '\0') : prefix ? sortedIndexOf(keys, prefix) : 0;
+    let i =
+      opts.after !== undefined ? sortedIndexOf(keys, opts.after + '\0') : prefix ? sortedIndexOf(keys, prefix) : 0;
     const items: KObj[] = [];
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     for (; i < keys.length; i++) {
@@ -143,7 +170,12 @@ export class Store {
         // Count what is left only cheaply: the rest of the key range is an upper bound, as the API server's estimate is.
         let end = keys.length;
         if (prefix) end = sortedIndexOf(keys, prefix.slice(0, -1) + '0');
-        return { items, rev, lastKey: objKey(items[items.length - 1].metadata.namespace, items[items.length - 1].metadata.name), remaining: end - i };
+        return {
+          items,
+          rev,
+          lastKey: objKey(items[items.length - 1].metadata.namespace, items[items.length - 1].metadata.name),
+          remaining: end - i,
+        };
       }
       items.push(o);
     }
@@ -178,7 +210,14 @@ export class Store {
 
   private validateName(rt: ResourceType, obj: KObj): void {
     const name = obj.metadata?.name;
-    if (!name) throw invalid(rt.kind, rt.group, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
+    if (!name)
+      throw invalid(rt.kind, rt.group, '', [
+        {
+          reason: 'FieldValueRequired',
+          field: 'metadata.name',
+          message: 'Required value: name or generateName is required',
+        },
+      ]);
     if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
       throw invalid(rt.kind, rt.group, name, [
         {
@@ -222,7 +261,11 @@ export class Store {
     const key = objKey(obj.metadata.namespace, obj.metadata.name);
     const t = this.table(tk);
     if (t.objs.has(key)) throw alreadyExists(rt.resource, rt.group, obj.metadata.name);
-    if (opts.dryRun) return { ...obj, metadata: { ...obj.metadata, uid: obj.metadata.uid ?? randomUUID(), creationTimestamp: nowIso() } };
+    if (opts.dryRun)
+      return {
+        ...obj,
+        metadata: { ...obj.metadata, uid: obj.metadata.uid ?? randomUUID(), creationTimestamp: nowIso() },
+      };
     const rev = ++this.rev;
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = nowIso();
@@ -255,14 +298,23 @@ export class Store {
    * Replaces an object. `expectRV` enforces optimistic concurrency (409 on mismatch).
    * Spec changes bump metadata.generation, as the API server does.
    */
-  update(rt: ResourceType, input: KObj, opts: { dryRun?: boolean; expectRV?: string; subresource?: string; markDeleting?: boolean } = {}): KObj {
+  update(
+    rt: ResourceType,
+    input: KObj,
+    opts: { dryRun?: boolean; expectRV?: string; subresource?: string; markDeleting?: boolean } = {},
+  ): KObj {
     const tk = typeKey(rt.group, rt.resource);
     const ns = rt.namespaced ? input.metadata?.namespace : undefined;
     const name = input.metadata?.name;
     const prev = name ? this.get(tk, ns, name) : undefined;
     if (!prev) throw notFound(rt.resource, rt.group, name ?? '');
     if (opts.expectRV && opts.expectRV !== prev.metadata.resourceVersion) {
-      throw conflict(rt.resource, rt.group, name!, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        rt.resource,
+        rt.group,
+        name!,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
     const obj: KObj = structuredClone(input);
     obj.apiVersion = apiVersionOf(rt);
@@ -289,8 +341,12 @@ export class Store {
       obj.status = prev.status; // writes to the main resource leave status alone
     }
     obj.metadata.generation = prev.metadata.generation;
-    if (hasSpec(obj) && JSON.stringify(specOf(obj)) !== JSON.stringify(specOf(prev))) obj.metadata.generation = (prev.metadata.generation ?? 0) + 1;
-    if (JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: '' } }) === JSON.stringify({ ...prev, metadata: { ...prev.metadata, resourceVersion: '' } })) {
+    if (hasSpec(obj) && JSON.stringify(specOf(obj)) !== JSON.stringify(specOf(prev)))
+      obj.metadata.generation = (prev.metadata.generation ?? 0) + 1;
+    if (
+      JSON.stringify({ ...obj, metadata: { ...obj.metadata, resourceVersion: '' } }) ===
+      JSON.stringify({ ...prev, metadata: { ...prev.metadata, resourceVersion: '' } })
+    ) {
       return prev; // no-op writes do not bump the revision
     }
     if (opts.dryRun) return obj;
@@ -308,7 +364,12 @@ export class Store {
   }
 
   /** Removes now (finalizers permitting). Returns the final object. */
-  remove(rt: ResourceType, ns: string | undefined, name: string, opts: { dryRun?: boolean; propagation?: string } = {}): KObj | undefined {
+  remove(
+    rt: ResourceType,
+    ns: string | undefined,
+    name: string,
+    opts: { dryRun?: boolean; propagation?: string } = {},
+  ): KObj | undefined {
     const tk = typeKey(rt.group, rt.resource);
     const key = objKey(rt.namespaced ? ns : undefined, name);
     const t = this.tables.get(tk);
@@ -340,7 +401,8 @@ export class Store {
     if (opts.propagation !== 'Orphan') {
       for (const d of this.dependents(prev.metadata.uid!)) {
         const drt = this.typeOf(d.tk);
-        if (drt && this.get(d.tk, d.object.metadata.namespace, d.object.metadata.name)) this.remove(drt, d.object.metadata.namespace, d.object.metadata.name);
+        if (drt && this.get(d.tk, d.object.metadata.namespace, d.object.metadata.name))
+          this.remove(drt, d.object.metadata.namespace, d.object.metadata.name);
       }
       this.owners.delete(prev.metadata.uid!);
     }

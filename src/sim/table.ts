@@ -1,9 +1,21 @@
 // Server-side printing (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`): the columns kubectl's printers show.
 import type { KObj } from './store';
 
-export interface ColumnDefinition { name: string; type: string; format: string; description: string; priority: number }
+export interface ColumnDefinition {
+  name: string;
+  type: string;
+  format: string;
+  description: string;
+  priority: number;
+}
 type Cell = string | number | boolean;
-interface Column { name: string; type?: string; format?: string; priority?: number; cell: (o: KObj) => Cell }
+interface Column {
+  name: string;
+  type?: string;
+  format?: string;
+  priority?: number;
+  cell: (o: KObj) => Cell;
+}
 
 const col = (name: string, cell: (o: KObj) => Cell, extra: Partial<Column> = {}): Column => ({ name, cell, ...extra });
 const wide = (name: string, cell: (o: KObj) => Cell): Column => ({ name, cell, priority: 1 });
@@ -38,8 +50,12 @@ export function podStatus(p: KObj): string {
   inits.forEach((c, i) => {
     if (c.state?.terminated?.exitCode === 0) return;
     initializing = true;
-    if (c.state?.terminated) reason = c.state.terminated.reason ? `Init:${c.state.terminated.reason}` : `Init:ExitCode:${c.state.terminated.exitCode}`;
-    else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
+    if (c.state?.terminated)
+      reason = c.state.terminated.reason
+        ? `Init:${c.state.terminated.reason}`
+        : `Init:ExitCode:${c.state.terminated.exitCode}`;
+    else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing')
+      reason = `Init:${c.state.waiting.reason}`;
     else reason = `Init:${i}/${(p.spec?.initContainers ?? []).length}`;
   });
   if (!initializing) {
@@ -47,7 +63,10 @@ export function podStatus(p: KObj): string {
     for (const c of [...(st.containerStatuses ?? [])].reverse()) {
       if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
       else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-      else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode}`;
+      else if (c.state?.terminated)
+        reason = c.state.terminated.signal
+          ? `Signal:${c.state.terminated.signal}`
+          : `ExitCode:${c.state.terminated.exitCode}`;
       else if (c.ready && c.state?.running) hasRunning = true;
     }
     if (reason === 'Completed' && hasRunning) reason = 'Running';
@@ -70,13 +89,24 @@ function podRestarts(p: KObj): string {
 const containers = (spec: KObj | undefined) => (spec?.containers ?? []) as KObj[];
 const selectorString = (sel: KObj | undefined) => {
   if (!sel) return '<none>';
-  const parts = Object.entries(sel.matchLabels ?? sel).filter(([, v]) => typeof v === 'string').map(([k, v]) => `${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) parts.push(`${e.key} ${String(e.operator).toLowerCase()} (${(e.values ?? []).join(',')})`);
+  const parts = Object.entries(sel.matchLabels ?? sel)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k, v]) => `${k}=${v}`);
+  for (const e of sel.matchExpressions ?? [])
+    parts.push(`${e.key} ${String(e.operator).toLowerCase()} (${(e.values ?? []).join(',')})`);
   return parts.length ? parts.join(',') : '<none>';
 };
 const workloadWide = (specOf: (o: KObj) => KObj | undefined) => [
-  wide('Containers', (o) => containers(specOf(o)).map((c) => c.name).join(',')),
-  wide('Images', (o) => containers(specOf(o)).map((c) => c.image).join(',')),
+  wide('Containers', (o) =>
+    containers(specOf(o))
+      .map((c) => c.name)
+      .join(','),
+  ),
+  wide('Images', (o) =>
+    containers(specOf(o))
+      .map((c) => c.image)
+      .join(','),
+  ),
   wide('Selector', (o) => selectorString(o.spec?.selector)),
 ];
 const podTemplate = (o: KObj) => o.spec?.template?.spec;
@@ -112,7 +142,9 @@ function externalIp(s: KObj): string {
 
 function endpointsString(e: KObj): string {
   const out: string[] = [];
-  for (const sub of e.subsets ?? []) for (const a of sub.addresses ?? []) for (const p of sub.ports ?? [{}]) out.push(p.port ? `${a.ip}:${p.port}` : a.ip);
+  for (const sub of e.subsets ?? [])
+    for (const a of sub.addresses ?? [])
+      for (const p of sub.ports ?? [{}]) out.push(p.port ? `${a.ip}:${p.port}` : a.ip);
   if (!out.length) return '<none>';
   return out.length > 3 ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...` : out.join(',');
 }
@@ -120,7 +152,10 @@ function endpointsString(e: KObj): string {
 const TABLES: Record<string, Column[]> = {
   pods: [
     NAME,
-    col('Ready', (p) => `${(p.status?.containerStatuses ?? []).filter((c: KObj) => c.ready).length}/${containers(p.spec).length}`),
+    col(
+      'Ready',
+      (p) => `${(p.status?.containerStatuses ?? []).filter((c: KObj) => c.ready).length}/${containers(p.spec).length}`,
+    ),
     col('Status', podStatus),
     col('Restarts', podRestarts),
     AGE,
@@ -145,7 +180,12 @@ const TABLES: Record<string, Column[]> = {
     AGE,
     ...workloadWide(podTemplate),
   ],
-  'apps/statefulsets': [NAME, col('Ready', (s) => `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 1}`), AGE, ...workloadWide(podTemplate).slice(0, 2)],
+  'apps/statefulsets': [
+    NAME,
+    col('Ready', (s) => `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 1}`),
+    AGE,
+    ...workloadWide(podTemplate).slice(0, 2),
+  ],
   'apps/daemonsets': [
     NAME,
     col('Desired', (d) => d.status?.desiredNumberScheduled ?? 0, { type: 'integer' }),
@@ -160,7 +200,12 @@ const TABLES: Record<string, Column[]> = {
   'discovery.k8s.io/endpointslices': [
     NAME,
     col('AddressType', (e) => e.addressType ?? ''),
-    col('Ports', (e) => ((e.ports ?? []) as KObj[]).map((p) => (p.port === undefined ? '<unset>' : String(p.port))).join(',') || '<unset>'),
+    col(
+      'Ports',
+      (e) =>
+        ((e.ports ?? []) as KObj[]).map((p) => (p.port === undefined ? '<unset>' : String(p.port))).join(',') ||
+        '<unset>',
+    ),
     col('Endpoints', (e) => {
       const ips: string[] = ((e.endpoints ?? []) as KObj[]).flatMap((x) => x.addresses ?? []);
       if (!ips.length) return '<none>';
@@ -180,11 +225,20 @@ const TABLES: Record<string, Column[]> = {
   'batch/jobs': [
     NAME,
     col('Status', (j) => {
-      const c = (j.status?.conditions ?? []).find((x: KObj) => x.status === 'True' && (x.type === 'Complete' || x.type === 'Failed'));
+      const c = (j.status?.conditions ?? []).find(
+        (x: KObj) => x.status === 'True' && (x.type === 'Complete' || x.type === 'Failed'),
+      );
       return c ? c.type : j.spec?.suspend ? 'Suspended' : 'Running';
     }),
     col('Completions', (j) => `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`),
-    col('Duration', (j) => (j.status?.startTime ? humanDuration((j.status.completionTime ? Date.parse(j.status.completionTime) : Date.now()) - Date.parse(j.status.startTime)) : '')),
+    col('Duration', (j) =>
+      j.status?.startTime
+        ? humanDuration(
+            (j.status.completionTime ? Date.parse(j.status.completionTime) : Date.now()) -
+              Date.parse(j.status.startTime),
+          )
+        : '',
+    ),
     AGE,
     ...workloadWide(podTemplate),
   ],
@@ -220,8 +274,17 @@ const TABLES: Record<string, Column[]> = {
   ],
   endpoints: [NAME, col('Endpoints', endpointsString), AGE],
   namespaces: [NAME, col('Status', (n) => n.status?.phase ?? 'Active'), AGE],
-  configmaps: [NAME, col('Data', (c) => Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, { type: 'integer' }), AGE],
-  secrets: [NAME, col('Type', (s) => s.type ?? 'Opaque'), col('Data', (s) => Object.keys(s.data ?? {}).length, { type: 'integer' }), AGE],
+  configmaps: [
+    NAME,
+    col('Data', (c) => Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, { type: 'integer' }),
+    AGE,
+  ],
+  secrets: [
+    NAME,
+    col('Type', (s) => s.type ?? 'Opaque'),
+    col('Data', (s) => Object.keys(s.data ?? {}).length, { type: 'integer' }),
+    AGE,
+  ],
   serviceaccounts: [NAME, col('Secrets', (s) => (s.secrets ?? []).length, { type: 'integer' }), AGE],
   events: [
     col('Last Seen', (e) => age(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp)),
@@ -283,7 +346,14 @@ const TABLES: Record<string, Column[]> = {
     AGE,
   ],
   'storage.k8s.io/storageclasses': [
-    col('Name', (s) => (s.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true' ? `${s.metadata.name} (default)` : s.metadata.name), { format: 'name' }),
+    col(
+      'Name',
+      (s) =>
+        s.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true'
+          ? `${s.metadata.name} (default)`
+          : s.metadata.name,
+      { format: 'name' },
+    ),
     col('Provisioner', (s) => s.provisioner ?? ''),
     col('ReclaimPolicy', (s) => s.reclaimPolicy ?? 'Delete'),
     col('VolumeBindingMode', (s) => s.volumeBindingMode ?? 'Immediate'),
@@ -291,14 +361,26 @@ const TABLES: Record<string, Column[]> = {
     AGE,
   ],
   'rbac.authorization.k8s.io/rolebindings': [NAME, col('Role', (b) => `${b.roleRef?.kind}/${b.roleRef?.name}`), AGE],
-  'rbac.authorization.k8s.io/clusterrolebindings': [NAME, col('Role', (b) => `${b.roleRef?.kind}/${b.roleRef?.name}`), AGE],
+  'rbac.authorization.k8s.io/clusterrolebindings': [
+    NAME,
+    col('Role', (b) => `${b.roleRef?.kind}/${b.roleRef?.name}`),
+    AGE,
+  ],
   'rbac.authorization.k8s.io/roles': [NAME, col('Created At', (r) => r.metadata.creationTimestamp ?? '')],
   'rbac.authorization.k8s.io/clusterroles': [NAME, col('Created At', (r) => r.metadata.creationTimestamp ?? '')],
-  'apiextensions.k8s.io/customresourcedefinitions': [NAME, col('Created At', (r) => r.metadata.creationTimestamp ?? '')],
+  'apiextensions.k8s.io/customresourcedefinitions': [
+    NAME,
+    col('Created At', (r) => r.metadata.creationTimestamp ?? ''),
+  ],
 };
 
 function accessModes(modes: string[] | undefined): string {
-  const short: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };
+  const short: Record<string, string> = {
+    ReadWriteOnce: 'RWO',
+    ReadOnlyMany: 'ROX',
+    ReadWriteMany: 'RWX',
+    ReadWriteOncePod: 'RWOP',
+  };
   return (modes ?? []).map((m) => short[m] ?? m).join(',');
 }
 
@@ -315,26 +397,35 @@ function hpaTargets(h: KObj): string {
 }
 
 /** A CRD's additionalPrinterColumns, evaluated with a tiny JSONPath subset (`.spec.x`, `.status.y[0].z`). */
-export function crdColumns(printerColumns: Array<{ name: string; type: string; jsonPath: string; priority?: number; format?: string }>): Column[] {
+export function crdColumns(
+  printerColumns: Array<{ name: string; type: string; jsonPath: string; priority?: number; format?: string }>,
+): Column[] {
   const cols = printerColumns.map((c) =>
-    col(c.name, (o) => {
-      const v = jsonPathGet(o, c.jsonPath);
-      if (c.type === 'date' && typeof v === 'string') return age(v);
-      return v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
-    }, { type: c.type === 'date' ? 'string' : c.type, priority: c.priority ?? 0, format: c.format }),
+    col(
+      c.name,
+      (o) => {
+        const v = jsonPathGet(o, c.jsonPath);
+        if (c.type === 'date' && typeof v === 'string') return age(v);
+        return v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
+      },
+      { type: c.type === 'date' ? 'string' : c.type, priority: c.priority ?? 0, format: c.format },
+    ),
   );
   return [NAME, ...cols, ...(printerColumns.some((c) => c.name.toLowerCase() === 'age') ? [] : [AGE])];
 }
 
 /** The JSONPath subset CRD printer columns use: `.a.b`, `[0]`, and filters like `[?(@.type=="Ready")]`. */
 function jsonPathGet(o: unknown, path: string): unknown {
-  const tokens = path.replace(/^\{|\}$/g, '').match(/\[\?\(@\.[\w.-]+\s*==\s*(?:"[^"]*"|'[^']*')\)\]|\[\d+\]|[^.[\]]+/g) ?? [];
+  const tokens =
+    path.replace(/^\{|\}$/g, '').match(/\[\?\(@\.[\w.-]+\s*==\s*(?:"[^"]*"|'[^']*')\)\]|\[\d+\]|[^.[\]]+/g) ?? [];
   let cur: unknown = o;
   for (const t of tokens) {
     if (cur === undefined || cur === null) return undefined;
     const filter = /^\[\?\(@\.([\w.-]+)\s*==\s*["']([^"']*)["']\)\]$/.exec(t);
     if (filter) {
-      cur = Array.isArray(cur) ? cur.find((x) => x && String((x as Record<string, unknown>)[filter[1]]) === filter[2]) : undefined;
+      cur = Array.isArray(cur)
+        ? cur.find((x) => x && String((x as Record<string, unknown>)[filter[1]]) === filter[2])
+        : undefined;
     } else if (/^\[\d+\]$/.test(t)) {
       cur = Array.isArray(cur) ? cur[Number(t.slice(1, -1))] : undefined;
     } else {
@@ -351,7 +442,13 @@ export function columnsFor(tk: string, crdPrinterColumns?: Parameters<typeof crd
 }
 
 export function columnDefinitions(cols: Column[]): ColumnDefinition[] {
-  return cols.map((c) => ({ name: c.name, type: c.type ?? 'string', format: c.format ?? '', description: c.name, priority: c.priority ?? 0 }));
+  return cols.map((c) => ({
+    name: c.name,
+    type: c.type ?? 'string',
+    format: c.format ?? '',
+    description: c.name,
+    priority: c.priority ?? 0,
+  }));
 }
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -359,6 +456,7 @@ export type IncludeObject = 'None' | 'Metadata' | 'Object';
 export function tableRow(cols: Column[], o: KObj, include: IncludeObject): Record<string, unknown> {
   const row: Record<string, unknown> = { cells: cols.map((c) => c.cell(o)) };
   if (include === 'Object') row.object = o;
-  else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
+  else if (include === 'Metadata')
+    row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
   return row;
 }

@@ -144,9 +144,13 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   private async collapsed(n: TreeNode): Promise<void> {
     // Watches live only while someone looks at them; a collapsed kind (or an ancestor) releases its watch.
-    const prefix = n.type === 'context' ? `/${n.context}/` : n.type === 'namespace' ? `/${n.context}/${n.namespace}/` : undefined;
+    const prefix =
+      n.type === 'context' ? `/${n.context}/` : n.type === 'namespace' ? `/${n.context}/${n.namespace}/` : undefined;
     for (const [key, w] of [...this.watched]) {
-      const drop = w.nodeId === n.id || (prefix && w.nodeId.includes(prefix)) || (n.type === 'group' && w.nodeId.startsWith(`kind/${n.context}/${n.namespace ?? '*'}/`));
+      const drop =
+        w.nodeId === n.id ||
+        (prefix && w.nodeId.includes(prefix)) ||
+        (n.type === 'group' && w.nodeId.startsWith(`kind/${n.context}/${n.namespace ?? '*'}/`));
       if (drop) {
         this.watched.delete(key);
         await w.sub.unsubscribe();
@@ -163,16 +167,25 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   getTreeItem(n: TreeNode): vscode.TreeItem {
     this.rendered.add(n.id);
     const p = this.present(n);
-    const item = new vscode.TreeItem(p.label, p.collapsible === 'none' ? vscode.TreeItemCollapsibleState.None : p.collapsible === 'expanded' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      p.label,
+      p.collapsible === 'none'
+        ? vscode.TreeItemCollapsibleState.None
+        : p.collapsible === 'expanded'
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = n.id;
     if (p.description !== undefined) item.description = p.description;
     if (p.tooltip) item.tooltip = p.tooltip;
     // Screen readers (and the e2e) hear the status, not just the name.
     item.accessibilityInformation = { label: p.description ? `${p.label}, ${p.description}` : p.label };
-    if (p.icon) item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
+    if (p.icon)
+      item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
     item.contextValue = p.contextValue;
     if (n.type === 'loadMore') item.command = { command: 'kubegraf.loadMore', title: 'Load More', arguments: [n] };
-    if (n.type === 'message' && n.detail) item.command = { command: 'kubegraf.showErrorDetails', title: 'Show Details', arguments: [n.text, n.detail] };
+    if (n.type === 'message' && n.detail)
+      item.command = { command: 'kubegraf.showErrorDetails', title: 'Show Details', arguments: [n.text, n.detail] };
     return item;
   }
 
@@ -180,14 +193,28 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     switch (n.type) {
       case 'context': {
         const info = this.engine.contexts().find((c) => c.name === n.context);
-        return info ? contextPresentation(info) : { label: n.context, contextValue: 'kgContext', collapsible: 'collapsed' };
+        return info
+          ? contextPresentation(info)
+          : { label: n.context, contextValue: 'kgContext', collapsible: 'collapsed' };
       }
       case 'namespace': {
         const current = this.host.namespace(n.context) === n.namespace;
-        return { label: n.namespace, description: current ? 'current' : undefined, icon: { id: 'symbol-namespace' }, contextValue: `kgNamespace${current ? ' current' : ''}`, collapsible: 'collapsed' };
+        return {
+          label: n.namespace,
+          description: current ? 'current' : undefined,
+          icon: { id: 'symbol-namespace' },
+          contextValue: `kgNamespace${current ? ' current' : ''}`,
+          collapsible: 'collapsed',
+        };
       }
       case 'clusterScope':
-        return { label: 'Cluster', description: 'cluster-scoped kinds', icon: { id: 'globe' }, contextValue: 'kgClusterScope', collapsible: 'collapsed' };
+        return {
+          label: 'Cluster',
+          description: 'cluster-scoped kinds',
+          icon: { id: 'globe' },
+          contextValue: 'kgClusterScope',
+          collapsible: 'collapsed',
+        };
       case 'group':
         return { label: n.group, icon: { id: groupIcon(n.group) }, contextValue: 'kgGroup', collapsible: 'collapsed' };
       case 'kind': {
@@ -195,7 +222,13 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         const w = this.watched.get(n.id);
         const count = w?.sub.cache.status.synced ? w.sub.cache.index.size : undefined;
         const stale = w && w.sub.cache.status.stale && w.sub.cache.status.synced;
-        return { label: d ? pluralLabel(d.kind) : n.kind, description: count !== undefined ? `${count}${stale ? ' · stale' : ''}` : undefined, icon: { id: 'symbol-class' }, contextValue: `kgKind kind:${n.kind}`, collapsible: 'collapsed' };
+        return {
+          label: d ? pluralLabel(d.kind) : n.kind,
+          description: count !== undefined ? `${count}${stale ? ' · stale' : ''}` : undefined,
+          icon: { id: 'symbol-class' },
+          contextValue: `kgKind kind:${n.kind}`,
+          collapsible: 'collapsed',
+        };
       }
       case 'object': {
         const d = this.kindDto(n.context, n.kind);
@@ -206,14 +239,26 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       case 'container': {
         const pod = this.lookup(n.context, 'pods', n.namespace, n.pod);
         const c = pod ? containersOf(pod).find((x) => x.name === n.container) : undefined;
-        return c ? containerPresentation(c) : { label: n.container, contextValue: 'kgContainer cap:logs', collapsible: 'none' };
+        return c
+          ? containerPresentation(c)
+          : { label: n.container, contextValue: 'kgContainer cap:logs', collapsible: 'none' };
       }
       case 'loadMore':
-        return { label: `Load more (${n.remaining} more)`, icon: { id: 'ellipsis' }, contextValue: 'kgLoadMore', collapsible: 'none' };
+        return {
+          label: `Load more (${n.remaining} more)`,
+          icon: { id: 'ellipsis' },
+          contextValue: 'kgLoadMore',
+          collapsible: 'none',
+        };
       case 'message':
         return {
           label: n.text,
-          icon: n.severity === 'error' ? { id: 'error', color: 'list.errorForeground' } : n.severity === 'warning' ? { id: 'warning', color: 'list.warningForeground' } : { id: 'info' },
+          icon:
+            n.severity === 'error'
+              ? { id: 'error', color: 'list.errorForeground' }
+              : n.severity === 'warning'
+                ? { id: 'warning', color: 'list.warningForeground' }
+                : { id: 'info' },
           tooltip: n.detail ?? n.text,
           contextValue: 'kgMessage',
           collapsible: 'none',
@@ -229,7 +274,9 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       case 'clusterScope':
         return this.nodes.get(nodeIds.context(n.context));
       case 'group':
-        return this.nodes.get(n.namespace ? nodeIds.namespace(n.context, n.namespace) : nodeIds.clusterScope(n.context));
+        return this.nodes.get(
+          n.namespace ? nodeIds.namespace(n.context, n.namespace) : nodeIds.clusterScope(n.context),
+        );
       case 'kind':
       case 'loadMore': {
         const d = this.kindDto(n.context, n.kind);
@@ -250,7 +297,16 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     } catch (e) {
       const k = toKubeError(e);
       const parent = n?.id ?? 'root';
-      return [this.node({ type: 'message', id: nodeIds.message(parent, 'error'), context: n && 'context' in n ? n.context : '', text: k.message, severity: 'error', detail: `${k.code}: ${k.message}` })];
+      return [
+        this.node({
+          type: 'message',
+          id: nodeIds.message(parent, 'error'),
+          context: n && 'context' in n ? n.context : '',
+          text: k.message,
+          severity: 'error',
+          detail: `${k.code}: ${k.message}`,
+        }),
+      ];
     }
   }
 
@@ -286,10 +342,20 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
 
   private async contextChildren(context: string): Promise<TreeNode[]> {
     let info = this.engine.context(context);
-    if (info.connection.state !== 'connected' && info.connection.state !== 'reconnecting') info = await this.engine.connect(context);
+    if (info.connection.state !== 'connected' && info.connection.state !== 'reconnecting')
+      info = await this.engine.connect(context);
     if (info.connection.state === 'unreachable') {
       const s = info.connection;
-      return [this.node({ type: 'message', id: nodeIds.message(nodeIds.context(context), 'unreachable'), context, text: `Unreachable: ${s.reason}`, severity: 'error', detail: `${s.code}: ${s.reason}` })];
+      return [
+        this.node({
+          type: 'message',
+          id: nodeIds.message(nodeIds.context(context), 'unreachable'),
+          context,
+          text: `Unreachable: ${s.reason}`,
+          severity: 'error',
+          detail: `${s.code}: ${s.reason}`,
+        }),
+      ];
     }
     const id = nodeIds.kind(context, undefined, 'namespaces');
     let namespaces: string[];
@@ -302,7 +368,9 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       namespaces = [ns];
       this.host.output.appendLine(`listing namespaces of ${context}: ${toKubeError(e).message}`);
     }
-    const nsNodes = namespaces.sort().map((ns) => this.node({ type: 'namespace', id: nodeIds.namespace(context, ns), context, namespace: ns }));
+    const nsNodes = namespaces
+      .sort()
+      .map((ns) => this.node({ type: 'namespace', id: nodeIds.namespace(context, ns), context, namespace: ns }));
     return [...nsNodes, this.node({ type: 'clusterScope', id: nodeIds.clusterScope(context), context })];
   }
 
@@ -319,7 +387,9 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   }
 
   private groupNodes(context: string, namespace: string | undefined): TreeNode[] {
-    return groupsFor(this.kindDtos(context), namespace !== undefined).map((g) => this.node({ type: 'group', id: nodeIds.group(context, namespace, g), context, namespace, group: g }));
+    return groupsFor(this.kindDtos(context), namespace !== undefined).map((g) =>
+      this.node({ type: 'group', id: nodeIds.group(context, namespace, g), context, namespace, group: g }),
+    );
   }
 
   private kindNodes(context: string, namespace: string | undefined, group: GroupName): TreeNode[] {
@@ -329,7 +399,13 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   }
 
   /** Subscribes (once) to a kind's cache for a node and waits for the first list. */
-  private async watch(context: string, kind: string, namespace: string | undefined, refreshId: string, key: string): Promise<Watched> {
+  private async watch(
+    context: string,
+    kind: string,
+    namespace: string | undefined,
+    refreshId: string,
+    key: string,
+  ): Promise<Watched> {
     let w = this.watched.get(key);
     if (!w) {
       const sub = this.engine.subscribe(context, kind, namespace, () => this.debouncer.schedule(refreshId));
@@ -342,7 +418,13 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       try {
         await Promise.race([
           w.sub.cache.whenSynced(),
-          new Promise((_r, rej) => (timer = setTimeout(() => rej(new Error(`the cluster did not list ${kind} within ${SYNC_TIMEOUT_MS / 1000}s`)), SYNC_TIMEOUT_MS))),
+          new Promise(
+            (_r, rej) =>
+              (timer = setTimeout(
+                () => rej(new Error(`the cluster did not list ${kind} within ${SYNC_TIMEOUT_MS / 1000}s`)),
+                SYNC_TIMEOUT_MS,
+              )),
+          ),
         ]);
       } catch (e) {
         this.watched.delete(key);
@@ -355,27 +437,81 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     return w;
   }
 
-  private async objectNodes(context: string, namespace: string | undefined, kind: string, nodeId: string): Promise<TreeNode[]> {
+  private async objectNodes(
+    context: string,
+    namespace: string | undefined,
+    kind: string,
+    nodeId: string,
+  ): Promise<TreeNode[]> {
     const w = await this.watch(context, kind, namespace, nodeId, nodeId);
     const limit = this.limits.get(nodeId) ?? this.pageSize();
     const page = pageOf(w.sub.cache.list(), this.filter, limit);
-    const out: TreeNode[] = page.items.map((o) => this.node({ type: 'object', id: nodeIds.object(context, namespace, kind, o.metadata.name), context, namespace, kind, name: o.metadata.name }));
-    if (page.remaining > 0) out.push(this.node({ type: 'loadMore', id: nodeIds.loadMore(context, namespace, kind), context, namespace, kind, remaining: page.remaining }));
-    if (!out.length) out.push(this.node({ type: 'message', id: nodeIds.message(nodeId, 'empty'), context, text: this.filter ? `Nothing matches "${this.filter}"` : 'None', severity: 'info' }));
-    if (w.sub.cache.status.error) out.unshift(this.node({ type: 'message', id: nodeIds.message(nodeId, 'stale'), context, text: `Stale: ${w.sub.cache.status.error.message}`, severity: 'warning' }));
+    const out: TreeNode[] = page.items.map((o) =>
+      this.node({
+        type: 'object',
+        id: nodeIds.object(context, namespace, kind, o.metadata.name),
+        context,
+        namespace,
+        kind,
+        name: o.metadata.name,
+      }),
+    );
+    if (page.remaining > 0)
+      out.push(
+        this.node({
+          type: 'loadMore',
+          id: nodeIds.loadMore(context, namespace, kind),
+          context,
+          namespace,
+          kind,
+          remaining: page.remaining,
+        }),
+      );
+    if (!out.length)
+      out.push(
+        this.node({
+          type: 'message',
+          id: nodeIds.message(nodeId, 'empty'),
+          context,
+          text: this.filter ? `Nothing matches "${this.filter}"` : 'None',
+          severity: 'info',
+        }),
+      );
+    if (w.sub.cache.status.error)
+      out.unshift(
+        this.node({
+          type: 'message',
+          id: nodeIds.message(nodeId, 'stale'),
+          context,
+          text: `Stale: ${w.sub.cache.status.error.message}`,
+          severity: 'warning',
+        }),
+      );
     return out;
   }
 
   private containerNodes(context: string, namespace: string, pod: string): TreeNode[] {
     const o = this.lookup(context, 'pods', namespace, pod);
     if (!o) return [];
-    return containersOf(o).map((c) => this.node({ type: 'container', id: nodeIds.container(context, namespace, pod, c.name), context, namespace, pod, container: c.name, init: c.init }));
+    return containersOf(o).map((c) =>
+      this.node({
+        type: 'container',
+        id: nodeIds.container(context, namespace, pod, c.name),
+        context,
+        namespace,
+        pod,
+        container: c.name,
+        init: c.init,
+      }),
+    );
   }
 
   /** The cached object behind a node (from the subscription its kind node holds). */
   lookup(context: string, kind: string, namespace: string | undefined, name: string): KObject | undefined {
     const w = this.watched.get(nodeIds.kind(context, namespace, kind));
-    return w?.sub.cache.index.get(namespace, name) ?? this.engine.cache(context, kind, namespace)?.index.get(namespace, name);
+    return (
+      w?.sub.cache.index.get(namespace, name) ?? this.engine.cache(context, kind, namespace)?.index.get(namespace, name)
+    );
   }
 
   /** Expands the tree down to a node (used by reveal and tests). */

@@ -58,18 +58,31 @@ async function pick<T extends vscode.QuickPickItem>(items: T[], placeHolder: str
 /** The object a command acts on: the tree node it was run on, else picked (kind with the capability, then object). */
 async function target(f: Faces, arg: unknown, cap?: Capability, onlyKinds?: string[]): Promise<Target> {
   if (isNode(arg)) {
-    if (arg.type === 'object') return { context: arg.context, kind: arg.kind, namespace: arg.namespace, name: arg.name };
-    if (arg.type === 'container') return { context: arg.context, kind: 'pods', namespace: arg.namespace, name: arg.pod, container: arg.container };
+    if (arg.type === 'object')
+      return { context: arg.context, kind: arg.kind, namespace: arg.namespace, name: arg.name };
+    if (arg.type === 'container')
+      return { context: arg.context, kind: 'pods', namespace: arg.namespace, name: arg.pod, container: arg.container };
   }
   const context = contextOf(f, arg);
   if (!context) throw new Error('No Kubernetes context is configured.');
   const engine = f.host.engine;
-  const kinds = engine.kinds(context).filter((k) => (!cap || k.capabilities.includes(cap)) && (!onlyKinds || onlyKinds.includes(kindId(k))));
-  const kind = kinds.length === 1 ? kindId(kinds[0]) : (await pick(kinds.map((k) => ({ label: k.kind, description: kindId(k), id: kindId(k) })), 'Kind')).id;
+  const kinds = engine
+    .kinds(context)
+    .filter((k) => (!cap || k.capabilities.includes(cap)) && (!onlyKinds || onlyKinds.includes(kindId(k))));
+  const kind =
+    kinds.length === 1
+      ? kindId(kinds[0])
+      : (
+          await pick(
+            kinds.map((k) => ({ label: k.kind, description: kindId(k), id: kindId(k) })),
+            'Kind',
+          )
+        ).id;
   const d = kinds.find((k) => kindId(k) === kind)!;
   const ns = d.namespaced ? f.host.namespace(context) : undefined;
   const items = await engine.actions(context).list(kind, ns);
-  if (!items.length) throw new Error(`No ${d.kind} objects in ${ns ? `namespace ${ns}` : 'the cluster'} of ${context}.`);
+  if (!items.length)
+    throw new Error(`No ${d.kind} objects in ${ns ? `namespace ${ns}` : 'the cluster'} of ${context}.`);
   const chosen = await pick(
     items.map((o) => ({ label: o.metadata.name, description: o.metadata.namespace, o })),
     `${d.kind} in ${ns ?? (d.namespaced ? 'all namespaces' : context)}`,
@@ -87,7 +100,10 @@ async function confirm(message: string, detail: string, action: string): Promise
 }
 
 async function podOf(f: Faces, t: Target): Promise<KObject> {
-  return f.tree.lookup(t.context, 'pods', t.namespace, t.name) ?? f.host.engine.actions(t.context).get('pods', t.namespace, t.name);
+  return (
+    f.tree.lookup(t.context, 'pods', t.namespace, t.name) ??
+    f.host.engine.actions(t.context).get('pods', t.namespace, t.name)
+  );
 }
 
 // ---------------- logs ----------------
@@ -111,8 +127,10 @@ async function showLogs(f: Faces, arg: unknown): Promise<void> {
   const logTarget = { kind: t.kind, namespace: t.namespace ?? 'default', name: t.name, container: t.container };
   const tailLines = f.host.config<number>('logs.tailLines', 500);
   // Prefix lines with their source only when several pods or containers interleave.
-  const merged = t.kind !== 'pods' || (!t.container && containersOf(await podOf(f, t)).filter((c) => !c.init).length > 1);
-  const line = (l: { pod: string; container: string; text: string }) => channel.appendLine(merged ? `[${l.pod}/${l.container}] ${l.text}` : l.text);
+  const merged =
+    t.kind !== 'pods' || (!t.container && containersOf(await podOf(f, t)).filter((c) => !c.init).length > 1);
+  const line = (l: { pod: string; container: string; text: string }) =>
+    channel.appendLine(merged ? `[${l.pod}/${l.container}] ${l.text}` : l.text);
   channel.appendLine(`# logs of ${label(t)}${t.container ? ` container ${t.container}` : ''} in ${t.context}`);
   if (!f.host.config<boolean>('logs.follow', true)) {
     for (const l of await actions.logs(logTarget, { tailLines })) line(l);
@@ -148,14 +166,37 @@ async function exec(f: Faces, arg: unknown): Promise<void> {
   let container = t.container;
   if (!container) {
     const cs = containersOf(await podOf(f, t)).filter((c) => !c.init);
-    container = cs.length === 1 ? cs[0].name : (await pick(cs.map((c) => ({ label: c.name, description: c.image })), 'Container')).label;
+    container =
+      cs.length === 1
+        ? cs[0].name
+        : (
+            await pick(
+              cs.map((c) => ({ label: c.name, description: c.image })),
+              'Container',
+            )
+          ).label;
   }
   const command = f.host.config<string>('exec.command', 'sh').split(/\s+/).filter(Boolean);
   const engine = f.host.engine;
-  const pty = new ExecPty({ context: t.context, namespace: t.namespace ?? 'default', pod: t.name, container, command }, (x, size) =>
-    engine.actions(x.context).exec({ namespace: x.namespace, pod: x.pod, container: x.container, command: x.command, tty: true, stdin: true, cols: size?.columns, rows: size?.rows }),
+  const pty = new ExecPty(
+    { context: t.context, namespace: t.namespace ?? 'default', pod: t.name, container, command },
+    (x, size) =>
+      engine.actions(x.context).exec({
+        namespace: x.namespace,
+        pod: x.pod,
+        container: x.container,
+        command: x.command,
+        tty: true,
+        stdin: true,
+        cols: size?.columns,
+        rows: size?.rows,
+      }),
   );
-  const term = vscode.window.createTerminal({ name: `${t.name}/${container}`, pty, iconPath: new vscode.ThemeIcon('terminal') });
+  const term = vscode.window.createTerminal({
+    name: `${t.name}/${container}`,
+    pty,
+    iconPath: new vscode.ThemeIcon('terminal'),
+  });
   term.show();
 }
 
@@ -172,13 +213,21 @@ async function scale(f: Faces, arg: unknown): Promise<void> {
   });
   if (v === undefined) throw new Cancelled();
   const n = Number(v.trim());
-  await f.host.progress(`Scaling ${label(t)} to ${n}…`, () => f.host.engine.actions(t.context).scale(t.kind, t.namespace ?? 'default', t.name, n), 'statusBar');
+  await f.host.progress(
+    `Scaling ${label(t)} to ${n}…`,
+    () => f.host.engine.actions(t.context).scale(t.kind, t.namespace ?? 'default', t.name, n),
+    'statusBar',
+  );
 }
 
 async function restart(f: Faces, arg: unknown): Promise<void> {
   const t = await target(f, arg, 'restart');
   await confirm(`Restart ${label(t)}?`, 'Every pod is replaced by a rolling update.', 'Restart');
-  await f.host.progress(`Restarting ${label(t)}…`, () => f.host.engine.actions(t.context).restart(t.kind, t.namespace ?? 'default', t.name), 'statusBar');
+  await f.host.progress(
+    `Restarting ${label(t)}…`,
+    () => f.host.engine.actions(t.context).restart(t.kind, t.namespace ?? 'default', t.name),
+    'statusBar',
+  );
 }
 
 async function rollback(f: Faces, arg: unknown): Promise<void> {
@@ -187,31 +236,59 @@ async function rollback(f: Faces, arg: unknown): Promise<void> {
   const ns = t.namespace ?? 'default';
   const revs = (await actions.revisions(ns, t.name, t.kind)).filter((r) => !r.current);
   if (!revs.length) throw new Error(`${label(t)} has no previous revision to roll back to.`);
-  const r = await pick(revs.map((x) => ({ label: `Revision ${x.revision}`, description: x.images.join(', '), detail: x.createdAt, rev: x.revision })), 'Roll back to');
+  const r = await pick(
+    revs.map((x) => ({
+      label: `Revision ${x.revision}`,
+      description: x.images.join(', '),
+      detail: x.createdAt,
+      rev: x.revision,
+    })),
+    'Roll back to',
+  );
   // What the rollback changes, as the server would store it (dry run), before anything is replaced.
-  const preview = await f.host.progress(`Checking the rollback of ${label(t)}…`, () => actions.previewRollback(t.kind, ns, t.name, r.rev));
+  const preview = await f.host.progress(`Checking the rollback of ${label(t)}…`, () =>
+    actions.previewRollback(t.kind, ns, t.name, r.rev),
+  );
   if (!preview) return; // The failure was already shown.
   const changes = preview.diff.split('\n').filter((l) => /^[+-](?![+-])/.test(l));
-  const detail = preview.changed ? `Pods are replaced by a rolling update. Images: ${preview.images.join(', ')}.\n\n${changes.slice(0, 12).join('\n')}${changes.length > 12 ? `\n… ${changes.length - 12} more changed lines` : ''}` : 'The pod template of that revision is the one running now: nothing would change.';
+  const detail = preview.changed
+    ? `Pods are replaced by a rolling update. Images: ${preview.images.join(', ')}.\n\n${changes.slice(0, 12).join('\n')}${changes.length > 12 ? `\n… ${changes.length - 12} more changed lines` : ''}`
+    : 'The pod template of that revision is the one running now: nothing would change.';
   await confirm(`Roll back ${label(t)} to revision ${r.rev}?`, detail, 'Roll Back');
-  await f.host.progress(`Rolling back ${label(t)} to revision ${r.rev}…`, () => actions.rollback(t.kind, t.namespace ?? 'default', t.name, r.rev));
+  await f.host.progress(`Rolling back ${label(t)} to revision ${r.rev}…`, () =>
+    actions.rollback(t.kind, t.namespace ?? 'default', t.name, r.rev),
+  );
 }
 
 async function del(f: Faces, arg: unknown): Promise<void> {
   const t = await target(f, arg, 'delete');
   await confirm(`Delete ${label(t)} from ${t.context}?`, 'This cannot be undone.', 'Delete');
-  await f.host.progress(`Deleting ${label(t)}…`, () => f.host.engine.actions(t.context).delete(t.kind, t.namespace, t.name), 'statusBar');
+  await f.host.progress(
+    `Deleting ${label(t)}…`,
+    () => f.host.engine.actions(t.context).delete(t.kind, t.namespace, t.name),
+    'statusBar',
+  );
 }
 
 async function cordon(f: Faces, arg: unknown, on: boolean): Promise<void> {
   const t = await target(f, arg, undefined, ['nodes']);
-  await f.host.progress(`${on ? 'Cordoning' : 'Uncordoning'} node ${t.name}…`, () => f.host.engine.actions(t.context).cordon(t.name, on), 'statusBar');
+  await f.host.progress(
+    `${on ? 'Cordoning' : 'Uncordoning'} node ${t.name}…`,
+    () => f.host.engine.actions(t.context).cordon(t.name, on),
+    'statusBar',
+  );
 }
 
 async function drain(f: Faces, arg: unknown): Promise<void> {
   const t = await target(f, arg, undefined, ['nodes']);
-  await confirm(`Drain node ${t.name}?`, 'The node is cordoned and its pods are evicted (PodDisruptionBudgets are honoured; DaemonSet pods stay).', 'Drain');
-  const res = await f.host.progress(`Draining node ${t.name}…`, () => f.host.engine.actions(t.context).drain(t.name, { timeoutMs: 60_000 }));
+  await confirm(
+    `Drain node ${t.name}?`,
+    'The node is cordoned and its pods are evicted (PodDisruptionBudgets are honoured; DaemonSet pods stay).',
+    'Drain',
+  );
+  const res = await f.host.progress(`Draining node ${t.name}…`, () =>
+    f.host.engine.actions(t.context).drain(t.name, { timeoutMs: 60_000 }),
+  );
   if (!res) return;
   const msg = `Drained ${t.name}: ${res.evicted.length} evicted, ${res.skipped.length} skipped, ${res.failed.length} failed.`;
   if (res.failed.length) {
@@ -230,7 +307,9 @@ async function portForward(f: Faces, arg: unknown): Promise<void> {
   const ports: number[] =
     t.kind === 'services'
       ? (o.spec?.ports ?? []).map((p: { port: number }) => p.port)
-      : ((t.kind === 'pods' ? o.spec?.containers : o.spec?.template?.spec?.containers) ?? []).flatMap((c: { ports?: Array<{ containerPort: number }> }) => (c.ports ?? []).map((p) => p.containerPort));
+      : ((t.kind === 'pods' ? o.spec?.containers : o.spec?.template?.spec?.containers) ?? []).flatMap(
+          (c: { ports?: Array<{ containerPort: number }> }) => (c.ports ?? []).map((p) => p.containerPort),
+        );
   const v = await vscode.window.showInputBox({
     title: `Port forward to ${label(t)}`,
     prompt: ports.length ? `Remote port (${ports.join(', ')})` : 'Remote port',
@@ -238,11 +317,17 @@ async function portForward(f: Faces, arg: unknown): Promise<void> {
     validateInput: (s) => (/^\d+$/.test(s.trim()) && Number(s) > 0 && Number(s) < 65536 ? undefined : 'A port number'),
   });
   if (v === undefined) throw new Cancelled();
-  const pf = await f.host.progress(`Forwarding to ${label(t)}:${v}…`, () => f.host.engine.actions(t.context).startPortForward(t.kind, t.namespace ?? 'default', t.name, Number(v)));
+  const pf = await f.host.progress(`Forwarding to ${label(t)}:${v}…`, () =>
+    f.host.engine.actions(t.context).startPortForward(t.kind, t.namespace ?? 'default', t.name, Number(v)),
+  );
   f.portForwards.refresh();
   if (!pf) return;
   const url = `http://${pf.address}:${pf.localPort}`;
-  const r = await vscode.window.showInformationMessage(`Forwarding ${url} → ${pf.pod}:${pf.remotePort}`, 'Copy URL', 'Open');
+  const r = await vscode.window.showInformationMessage(
+    `Forwarding ${url} → ${pf.pod}:${pf.remotePort}`,
+    'Copy URL',
+    'Open',
+  );
   if (r === 'Copy URL') await vscode.env.clipboard.writeText(url);
   if (r === 'Open') await vscode.env.openExternal(vscode.Uri.parse(url));
 }
@@ -258,7 +343,16 @@ async function stopPortForward(f: Faces, arg: unknown): Promise<void> {
   if (!pf) {
     const list = f.host.hasEngine ? f.host.engine.portForwards.list() : [];
     if (!list.length) throw new Error('No port forwards are running.');
-    pf = (await pick(list.map((p) => ({ label: `${p.namespace}/${p.pod}:${p.remotePort}`, description: `127.0.0.1:${p.localPort}`, p })), 'Stop which port forward?')).p;
+    pf = (
+      await pick(
+        list.map((p) => ({
+          label: `${p.namespace}/${p.pod}:${p.remotePort}`,
+          description: `127.0.0.1:${p.localPort}`,
+          p,
+        })),
+        'Stop which port forward?',
+      )
+    ).p;
   }
   await f.host.engine.portForwards.stop(pf.id);
   f.portForwards.refresh();
@@ -270,13 +364,21 @@ async function switchContext(f: Faces, arg: unknown): Promise<void> {
   const engine = f.host.engine;
   let name = isNode(arg) && arg.type === 'context' ? arg.context : undefined;
   if (!name) {
-    const items = engine.contexts().map((c) => ({ label: c.name, description: `${c.current ? 'current · ' : ''}${c.connection.state}`, detail: 'reason' in c.connection ? c.connection.reason : c.server }));
-    if (!items.length) throw new Error('No Kubernetes contexts found. Set kubegraf.kubeconfigPaths or run "KubeGraf: Start Demo Cluster".');
+    const items = engine.contexts().map((c) => ({
+      label: c.name,
+      description: `${c.current ? 'current · ' : ''}${c.connection.state}`,
+      detail: 'reason' in c.connection ? c.connection.reason : c.server,
+    }));
+    if (!items.length)
+      throw new Error(
+        'No Kubernetes contexts found. Set kubegraf.kubeconfigPaths or run "KubeGraf: Start Demo Cluster".',
+      );
     name = (await pick(items, 'Switch to context')).label;
   }
   const info = await engine.switchContext(name);
   f.tree.refresh();
-  if (info.connection.state === 'unreachable') void vscode.window.showWarningMessage(`Switched to ${name}, but it is unreachable: ${info.connection.reason}`);
+  if (info.connection.state === 'unreachable')
+    void vscode.window.showWarningMessage(`Switched to ${name}, but it is unreachable: ${info.connection.reason}`);
 }
 
 async function switchNamespace(f: Faces, arg: unknown): Promise<void> {
@@ -284,7 +386,10 @@ async function switchNamespace(f: Faces, arg: unknown): Promise<void> {
   let ns = isNode(arg) && arg.type === 'namespace' ? arg.namespace : undefined;
   if (!ns) {
     const list = (await f.host.engine.actions(context).list('namespaces')).map((o) => o.metadata.name).sort();
-    const r = await pick([{ label: '$(globe) All namespaces', ns: '' }, ...list.map((n) => ({ label: n, ns: n }))], `Namespace for ${context}`);
+    const r = await pick(
+      [{ label: '$(globe) All namespaces', ns: '' }, ...list.map((n) => ({ label: n, ns: n }))],
+      `Namespace for ${context}`,
+    );
     ns = r.ns;
   }
   f.host.setNamespace(context, ns || undefined);
@@ -313,14 +418,33 @@ async function incidentOf(f: Faces, arg: unknown, onlyWithFix = false): Promise<
   const given = incidentArg(arg);
   if (given) return src.list().find((i) => i.id === given.id) ?? given;
   const open = f.incidents.shownIncidents().filter((i) => !onlyWithFix || i.recommendedFixes.length);
-  if (!open.length) throw new Error(onlyWithFix ? 'No open incident has a recommended fix.' : 'There are no open incidents.');
-  return (await pick(open.map((i) => ({ label: i.title, description: `${i.severity} · ${refText(i.resource)} · ${i.context}`, i })), 'Incident')).i;
+  if (!open.length)
+    throw new Error(onlyWithFix ? 'No open incident has a recommended fix.' : 'There are no open incidents.');
+  return (
+    await pick(
+      open.map((i) => ({ label: i.title, description: `${i.severity} · ${refText(i.resource)} · ${i.context}`, i })),
+      'Incident',
+    )
+  ).i;
 }
 
 async function incidentAndFix(f: Faces, arg: unknown): Promise<{ incident: Incident; fixId: string }> {
   const incident = await incidentOf(f, arg, true);
   if (!incident.recommendedFixes.length) throw new Error(`"${incident.title}" has no recommended fix.`);
-  const fix = incident.recommendedFixes.length === 1 ? incident.recommendedFixes[0] : (await pick(incident.recommendedFixes.map((x) => ({ label: x.description, description: `risk ${x.risk}`, detail: x.preview, x })), `Fix for "${incident.title}"`)).x;
+  const fix =
+    incident.recommendedFixes.length === 1
+      ? incident.recommendedFixes[0]
+      : (
+          await pick(
+            incident.recommendedFixes.map((x) => ({
+              label: x.description,
+              description: `risk ${x.risk}`,
+              detail: x.preview,
+              x,
+            })),
+            `Fix for "${incident.title}"`,
+          )
+        ).x;
   return { incident, fixId: fix.id };
 }
 
@@ -355,9 +479,14 @@ async function applyFix(f: Faces, arg: unknown): Promise<void> {
   const { incident, fixId } = await incidentAndFix(f, arg);
   const src = f.incidents.sourceOrThrow;
   const p = await src.previewFix(incident.id, fixId);
-  if (!p.validated) throw new Error(`The server rejected this fix in a dry run: ${p.validationError ?? 'no reason given'}`);
+  if (!p.validated)
+    throw new Error(`The server rejected this fix in a dry run: ${p.validationError ?? 'no reason given'}`);
   if (!p.allowed) throw new Error(`You may not apply this fix: ${p.reason ?? 'access denied'}`);
-  await confirm(`Apply "${p.fix.description}" to ${p.fix.target.kind} ${refText(p.fix.target)} (context ${incident.context})?`, `For the incident "${incident.title}".\n\n${p.diff.slice(0, 2000)}`, 'Apply');
+  await confirm(
+    `Apply "${p.fix.description}" to ${p.fix.target.kind} ${refText(p.fix.target)} (context ${incident.context})?`,
+    `For the incident "${incident.title}".\n\n${p.diff.slice(0, 2000)}`,
+    'Apply',
+  );
   await f.host.progress(`Applying fix for ${incident.title}…`, () => src.applyFix(incident.id, fixId));
 }
 
@@ -375,7 +504,9 @@ async function applyManifest(f: Faces, arg: unknown): Promise<void> {
   else {
     const ed = vscode.window.activeTextEditor;
     if (!ed || !isYamlDoc(ed.document)) {
-      void vscode.window.showInformationMessage('Apply YAML to Cluster: open a YAML file (or choose one in the Explorer) first.');
+      void vscode.window.showInformationMessage(
+        'Apply YAML to Cluster: open a YAML file (or choose one in the Explorer) first.',
+      );
       return;
     }
     doc = ed.document;
@@ -387,13 +518,21 @@ async function applyManifest(f: Faces, arg: unknown): Promise<void> {
   if (!context) throw new Error('No Kubernetes context is configured.');
   const defaultNamespace = f.host.namespace(context);
   const actions = f.host.engine.actions(context);
-  const review = await f.host.progress(`Reviewing ${file} against ${context} (server-side dry run)…`, () => actions.applyManifests(text, { dryRun: true, defaultNamespace }));
+  const review = await f.host.progress(`Reviewing ${file} against ${context} (server-side dry run)…`, () =>
+    actions.applyManifests(text, { dryRun: true, defaultNamespace }),
+  );
   if (!review) return;
   if (!review.results.length) throw new Error(`${file} holds no Kubernetes objects.`);
-  await showGenerated(`review ${file}.diff`, combinedDiff(context, review.results), { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  await showGenerated(`review ${file}.diff`, combinedDiff(context, review.results), {
+    viewColumn: vscode.ViewColumn.Beside,
+    preview: true,
+    preserveFocus: true,
+  });
   const conflicts = review.results.some((r) => r.error?.conflicts?.length);
   if (!review.applied && !conflicts) {
-    const msg = review.failed ? `Nothing can be applied from ${file}: ${countsText(review.results)}.` : `Nothing to apply: all ${review.results.length} objects of ${file} are unchanged in ${context}.`;
+    const msg = review.failed
+      ? `Nothing can be applied from ${file}: ${countsText(review.results)}.`
+      : `Nothing to apply: all ${review.results.length} objects of ${file} are unchanged in ${context}.`;
     if (review.failed) {
       f.host.output.appendLine(`[${new Date().toISOString()}] ${msg}`);
       failureLines(review.results).forEach((l) => f.host.output.appendLine(l));
@@ -406,7 +545,9 @@ async function applyManifest(f: Faces, arg: unknown): Promise<void> {
   const choice = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, ...choices);
   if (!choice) throw new Cancelled();
   const force = choice === 'Apply and Force Conflicts';
-  const res = await f.host.progress(`Applying ${file} to ${context}…`, () => actions.applyManifests(text, { defaultNamespace, force }));
+  const res = await f.host.progress(`Applying ${file} to ${context}…`, () =>
+    actions.applyManifests(text, { defaultNamespace, force }),
+  );
   if (!res) return;
   const msg = `Applied ${file} to ${context}: ${countsText(res.results)}.`;
   f.host.output.appendLine(`[${new Date().toISOString()}] ${msg}`);
@@ -422,7 +563,9 @@ const HANDLERS: Record<string, Handler> = {
   'kubegraf.openDashboard': (f) => f.openDashboard(),
   'kubegraf.openDashboardInBrowser': async (f) => {
     // The host maps the local address for remote windows (asExternalUri) and lets the server trust that address.
-    const uri = await f.host.progress('Opening the KubeGraf dashboard in the browser…', (report) => f.host.dashboardBrowserUri(report));
+    const uri = await f.host.progress('Opening the KubeGraf dashboard in the browser…', (report) =>
+      f.host.dashboardBrowserUri(report),
+    );
     if (uri) await vscode.env.openExternal(uri);
   },
   'kubegraf.refresh': async (f) => {
@@ -440,7 +583,11 @@ const HANDLERS: Record<string, Handler> = {
     await f.tree.reset();
   },
   'kubegraf.filter': async (f) => {
-    const v = await vscode.window.showInputBox({ title: 'Filter objects by name', value: f.tree.filterText, prompt: 'Part of a name; empty clears the filter' });
+    const v = await vscode.window.showInputBox({
+      title: 'Filter objects by name',
+      value: f.tree.filterText,
+      prompt: 'Part of a name; empty clears the filter',
+    });
     if (v !== undefined) f.tree.setFilter(v);
   },
   'kubegraf.clearFilter': (f) => f.tree.setFilter(''),
@@ -448,12 +595,16 @@ const HANDLERS: Record<string, Handler> = {
   'kubegraf.showYaml': async (f, arg) => {
     const t = await target(f, arg);
     const doc = await vscode.workspace.openTextDocument(objectUri(VIEW_SCHEME, t));
-    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), { preview: true });
+    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), {
+      preview: true,
+    });
   },
   'kubegraf.editYaml': async (f, arg) => {
     const t = await target(f, arg, 'edit');
     const doc = await vscode.workspace.openTextDocument(objectUri(EDIT_SCHEME, t));
-    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), { preview: false });
+    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), {
+      preview: false,
+    });
   },
   'kubegraf.describe': async (f, arg) => {
     const t = await target(f, arg);
@@ -466,11 +617,18 @@ const HANDLERS: Record<string, Handler> = {
   'kubegraf.portForward': portForward,
   'kubegraf.stopPortForward': stopPortForward,
   'kubegraf.copyPortForwardUrl': async (f, arg) => {
-    const pf = forwardArg(f, arg) ?? (await (async () => {
-      const list = f.host.hasEngine ? f.host.engine.portForwards.list() : [];
-      if (!list.length) throw new Error('No port forwards are running.');
-      return (await pick(list.map((p) => ({ label: `${p.namespace}/${p.pod}:${p.remotePort}`, p })), 'Copy URL of')).p;
-    })());
+    const pf =
+      forwardArg(f, arg) ??
+      (await (async () => {
+        const list = f.host.hasEngine ? f.host.engine.portForwards.list() : [];
+        if (!list.length) throw new Error('No port forwards are running.');
+        return (
+          await pick(
+            list.map((p) => ({ label: `${p.namespace}/${p.pod}:${p.remotePort}`, p })),
+            'Copy URL of',
+          )
+        ).p;
+      })());
     await vscode.env.clipboard.writeText(`http://${pf.address}:${pf.localPort}`);
   },
   'kubegraf.scale': scale,
@@ -481,7 +639,17 @@ const HANDLERS: Record<string, Handler> = {
   'kubegraf.drain': drain,
   'kubegraf.copyName': async (f, arg) => {
     const n = isNode(arg) ? arg : undefined;
-    const text = !n ? (await target(f, arg)).name : n.type === 'object' ? n.name : n.type === 'container' ? n.container : n.type === 'namespace' ? n.namespace : n.type === 'context' ? n.context : '';
+    const text = !n
+      ? (await target(f, arg)).name
+      : n.type === 'object'
+        ? n.name
+        : n.type === 'container'
+          ? n.container
+          : n.type === 'namespace'
+            ? n.namespace
+            : n.type === 'context'
+              ? n.context
+              : '';
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(`Copied ${text}`, 2000);
   },
@@ -494,7 +662,9 @@ const HANDLERS: Record<string, Handler> = {
     const d = await f.host.progress('Starting the demo cluster…', () => f.host.startDemo());
     if (d) {
       await f.tree.reset();
-      void vscode.window.showInformationMessage(`Demo cluster running at ${d.server} (contexts kubegraf-sim and kubegraf-sim-viewer).`);
+      void vscode.window.showInformationMessage(
+        `Demo cluster running at ${d.server} (contexts kubegraf-sim and kubegraf-sim-viewer).`,
+      );
     }
   },
   'kubegraf.stopDemoCluster': async (f) => {
@@ -513,7 +683,12 @@ function stateFor(f: Faces, arg: unknown): { context?: string; connection?: { st
   const context = contextOf(f, arg);
   if (!context) return {};
   const c = f.host.engine.contexts().find((x) => x.name === context);
-  return { context, connection: c ? { state: c.connection.state, reason: 'reason' in c.connection ? c.connection.reason : undefined } : undefined };
+  return {
+    context,
+    connection: c
+      ? { state: c.connection.state, reason: 'reason' in c.connection ? c.connection.reason : undefined }
+      : undefined,
+  };
 }
 
 /** Registers every command of the table; a row without a handler is a programming error caught by the unit test. */
@@ -545,4 +720,3 @@ export function registerCommands(f: Faces): vscode.Disposable[] {
     });
   });
 }
-

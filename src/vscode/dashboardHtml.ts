@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** Scripts only with our nonce; styles and images only from the extension; no network from the webview at all. */
@@ -28,8 +30,17 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
  * Turns the Solid app's built index.html into webview HTML: relative and root-relative asset URLs go through `toUri`,
  * every script gets the nonce, the CSP meta goes first in <head>, and a tiny boot script tells the app its transport.
  */
-export function appHtml(indexHtml: string, toUri: (relPath: string) => string, cspSource: string, nonce: string, boot: Record<string, unknown>): string {
-  let html = indexHtml.replace(/\b(src|href)="(?!https?:|data:|#|vscode-)(\.?\/)?([^"]+)"/g, (_m, attr: string, _p, path: string) => `${attr}="${escapeAttr(toUri(path))}"`);
+export function appHtml(
+  indexHtml: string,
+  toUri: (relPath: string) => string,
+  cspSource: string,
+  nonce: string,
+  boot: Record<string, unknown>,
+): string {
+  let html = indexHtml.replace(
+    /\b(src|href)="(?!https?:|data:|#|vscode-)(\.?\/)?([^"]+)"/g,
+    (_m, attr: string, _p, path: string) => `${attr}="${escapeAttr(toUri(path))}"`,
+  );
   html = html.replace(/<script(?![^>]*\bnonce=)/g, `<script nonce="${nonce}"`);
   const head = [
     `<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(cspSource, nonce))}">`,

@@ -20,11 +20,16 @@ export class DashboardPanel implements vscode.Disposable {
       return DashboardPanel.current;
     }
     const root = host.ext.extensionUri;
-    const panel = vscode.window.createWebviewPanel('kubegraf.dashboard', 'KubeGraf Dashboard', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'kubegraf.dashboard',
+      'KubeGraf Dashboard',
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(root, 'media', 'kubegraf.svg');
     DashboardPanel.current = new DashboardPanel(host, panel, handlerTables(), page);
     return DashboardPanel.current;
@@ -32,7 +37,12 @@ export class DashboardPanel implements vscode.Disposable {
 
   private readonly bridge: WebviewBridge;
 
-  private constructor(private readonly host: KubeGrafHost, readonly panel: vscode.WebviewPanel, tables: HandlerTables, page?: string) {
+  private constructor(
+    private readonly host: KubeGrafHost,
+    readonly panel: vscode.WebviewPanel,
+    tables: HandlerTables,
+    page?: string,
+  ) {
     this.bridge = new WebviewBridge({
       post: (m) => void panel.webview.postMessage(m),
       deps: () => host.apiDeps(),
@@ -66,13 +76,21 @@ export class DashboardPanel implements vscode.Disposable {
     if (existsSync(index)) {
       const base = vscode.Uri.joinPath(this.host.ext.extensionUri, 'dist', 'webview');
       const context = this.host.currentContext();
-      return appHtml(readFileSync(index, 'utf8'), (rel) => w.asWebviewUri(vscode.Uri.joinPath(base, rel)).toString(), w.cspSource, nonce, { transport: 'webview', context });
+      return appHtml(
+        readFileSync(index, 'utf8'),
+        (rel) => w.asWebviewUri(vscode.Uri.joinPath(base, rel)).toString(),
+        w.cspSource,
+        nonce,
+        { transport: 'webview', context },
+      );
     }
     return missingAppHtml(w.cspSource);
   }
 
   private async saveFile(name: string, content: string): Promise<void> {
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(process.env.HOME ?? '', name)) });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(join(process.env.HOME ?? '', name)),
+    });
     if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(content, 'utf8'));
   }
 

@@ -46,7 +46,10 @@ export class ExecPty {
   /** Set once the command ended: what the user saw as the final line. */
   exit?: ExecExit;
 
-  constructor(private readonly target: ExecTarget, private readonly start: StartExec) {}
+  constructor(
+    private readonly target: ExecTarget,
+    private readonly start: StartExec,
+  ) {}
 
   open(initial: Dimensions | undefined): void {
     const where = `${this.target.namespace}/${this.target.pod}${this.target.container ? ` (${this.target.container})` : ''}`;
@@ -77,7 +80,12 @@ export class ExecPty {
     if (this.exit) return;
     this.exit = e;
     // The terminal stays open so the user can read the end of the session and its exit code; a key closes it.
-    if (!this.closed) this.writeEmitter.fire(crlf(`\n[process exited with code ${e.code}${e.message && e.code !== 0 ? `: ${e.message}` : ''}] Press any key to close the terminal.\n`));
+    if (!this.closed)
+      this.writeEmitter.fire(
+        crlf(
+          `\n[process exited with code ${e.code}${e.message && e.code !== 0 ? `: ${e.message}` : ''}] Press any key to close the terminal.\n`,
+        ),
+      );
   }
 
   handleInput(data: string): void {

@@ -23,21 +23,27 @@ export interface KubeGrafApi {
 export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
   const h = (host = new KubeGrafHost(ext));
   const tree = new ClusterTree(h);
-  const clustersView = vscode.window.createTreeView(VIEW_IDS.clusters, { treeDataProvider: tree, showCollapseAll: true });
+  const clustersView = vscode.window.createTreeView(VIEW_IDS.clusters, {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
   tree.attach(clustersView);
 
   // Incident rules the user turned off (kubegraf.incidents.rules: {"pod_crash_loop": false}) are not shown.
   const ruleOn = (i: Incident) => h.config<Record<string, boolean>>('incidents.rules', {})[i.type] !== false;
   // Contexts of one API server (kubegraf-sim and kubegraf-sim-viewer) are one cluster: its incidents are counted once.
   const clusterOf = (c: string) => (h.hasEngine ? h.engine.contexts().find((x) => x.name === c)?.server || c : c);
-  const incidents = new IncidentsTree(undefined, 'Open this view to start incident detection…', ruleOn, clusterOf, () => h.currentContext());
+  const incidents = new IncidentsTree(undefined, 'Open this view to start incident detection…', ruleOn, clusterOf, () =>
+    h.currentContext(),
+  );
   const incidentsView = vscode.window.createTreeView(VIEW_IDS.incidents, { treeDataProvider: incidents });
   incidents.attach(incidentsView);
   // Detection watches many kinds: it starts when the Incidents view shows (or a command needs it), not at activation.
   let incidentsStarting: Promise<void> | undefined;
   const startIncidents = (): Promise<void> =>
     (incidentsStarting ??= (async () => {
-      if (!h.config<boolean>('incidents.enabled', true)) return incidents.setSource(undefined, 'Incident detection is off (kubegraf.incidents.enabled).');
+      if (!h.config<boolean>('incidents.enabled', true))
+        return incidents.setSource(undefined, 'Incident detection is off (kubegraf.incidents.enabled).');
       const ctx = h.currentContext();
       if (!ctx) return incidents.setSource(undefined, 'No Kubernetes context: nothing to watch for incidents.');
       incidents.setSource(undefined, `Scanning ${ctx} for incidents…`);
@@ -61,7 +67,11 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
     h.onDidChangeContexts(() => {
       // A switched context gets its own detection (start is idempotent per context).
       const ctx = h.currentContext();
-      if (ctx && incidents.available) void h.apiDeps().then((d) => d.incidents.start(ctx)).catch(() => undefined);
+      if (ctx && incidents.available)
+        void h
+          .apiDeps()
+          .then((d) => d.incidents.start(ctx))
+          .catch(() => undefined);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kubegraf.incidents.rules')) incidents.update();
@@ -94,7 +104,10 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
     portForwards,
     status,
     registerGeneratedDocs(),
-    vscode.workspace.registerFileSystemProvider(VIEW_SCHEME, new ObjectFileSystem(h, false), { isCaseSensitive: true, isReadonly: true }),
+    vscode.workspace.registerFileSystemProvider(VIEW_SCHEME, new ObjectFileSystem(h, false), {
+      isCaseSensitive: true,
+      isReadonly: true,
+    }),
     vscode.workspace.registerFileSystemProvider(EDIT_SCHEME, new ObjectFileSystem(h, true), { isCaseSensitive: true }),
     ...registerCommands(faces),
     { dispose: () => void h.dispose() },

@@ -20,7 +20,13 @@ export class KubeGrafHost implements vscode.Disposable {
   private engineOff: Array<() => void> = [];
   private demo?: DemoCluster;
   private deps?: Promise<ApiDeps & { close(): Promise<void> }>;
-  private server?: { url: string; launchUrl: string; token: string; allowExternal(url: string): void; close(): Promise<void> };
+  private server?: {
+    url: string;
+    launchUrl: string;
+    token: string;
+    allowExternal(url: string): void;
+    close(): Promise<void>;
+  };
   private readonly namespaces = new Map<string, string>();
   readonly output: vscode.OutputChannel;
   private readonly engineChanged = new vscode.EventEmitter<KubeEngine>();
@@ -40,7 +46,8 @@ export class KubeGrafHost implements vscode.Disposable {
       this.contextsChanged,
       this.namespaceChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('kubegraf.kubeconfigPaths') || e.affectsConfiguration('kubegraf.probeTimeoutMs')) void this.rebuild();
+        if (e.affectsConfiguration('kubegraf.kubeconfigPaths') || e.affectsConfiguration('kubegraf.probeTimeoutMs'))
+          void this.rebuild();
       }),
     );
   }
@@ -52,7 +59,9 @@ export class KubeGrafHost implements vscode.Disposable {
   /** Kubeconfig files: the setting (with ~ expanded), else $KUBECONFIG / ~/.kube/config; plus the demo cluster's. */
   files(): string[] {
     const home = process.env.HOME ?? '';
-    const set = this.config<string[]>('kubeconfigPaths', []).filter(Boolean).map((f) => (f.startsWith('~/') ? join(home, f.slice(2)) : f));
+    const set = this.config<string[]>('kubeconfigPaths', [])
+      .filter(Boolean)
+      .map((f) => (f.startsWith('~/') ? join(home, f.slice(2)) : f));
     const base = set.length ? set : kubeconfigFiles();
     return this.demo ? [...base, this.demo.kubeconfig] : base;
   }
@@ -149,12 +158,30 @@ export class KubeGrafHost implements vscode.Disposable {
   /** Starts (once) the local server on this host's engines, loopback only, and returns the URL that carries the token. */
   async startServer(): Promise<string> {
     if (this.server) return this.server.launchUrl;
-    const [{ startServer }, { randomBytes }, { ALL_HANDLERS }] = await Promise.all([import('../server/server'), import('node:crypto'), import('../core/api/handlers')]);
+    const [{ startServer }, { randomBytes }, { ALL_HANDLERS }] = await Promise.all([
+      import('../server/server'),
+      import('node:crypto'),
+      import('../core/api/handlers'),
+    ]);
     const token = randomBytes(32).toString('base64url');
     const webviewDir = join(this.ext.extensionUri.fsPath, 'dist', 'webview');
     const deps = await this.apiDeps();
-    const running = await startServer({ host: '127.0.0.1', port: this.config<number>('server.port', 0), token, deps, handlers: ALL_HANDLERS, webviewDir, log: (l) => this.output.appendLine(l) });
-    this.server = { url: running.url, launchUrl: `${running.url}/?token=${encodeURIComponent(token)}`, token, allowExternal: (u) => running.allowExternal(u), close: () => running.close() };
+    const running = await startServer({
+      host: '127.0.0.1',
+      port: this.config<number>('server.port', 0),
+      token,
+      deps,
+      handlers: ALL_HANDLERS,
+      webviewDir,
+      log: (l) => this.output.appendLine(l),
+    });
+    this.server = {
+      url: running.url,
+      launchUrl: `${running.url}/?token=${encodeURIComponent(token)}`,
+      token,
+      allowExternal: (u) => running.allowExternal(u),
+      close: () => running.close(),
+    };
     this.output.appendLine(`KubeGraf server listening on ${running.url}`);
     return this.server.launchUrl;
   }
@@ -168,14 +195,18 @@ export class KubeGrafHost implements vscode.Disposable {
     report('starting the local server');
     await this.startServer();
     const s = this.server;
-    if (!s) throw new Error('the local server stopped while starting (the engines were rebuilt); run the command again');
+    if (!s)
+      throw new Error('the local server stopped while starting (the engines were rebuilt); run the command again');
     report('resolving the address for this window');
     const local = vscode.Uri.parse(`${s.url}/`);
     let mapped: vscode.Uri;
     try {
       mapped = await vscode.env.asExternalUri(local);
     } catch (e) {
-      throw new Error(`VS Code could not give an address for ${s.url} that your browser can reach: ${(e as Error)?.message ?? e}`);
+      throw new Error(
+        `VS Code could not give an address for ${s.url} that your browser can reach: ${(e as Error)?.message ?? e}`,
+        { cause: e },
+      );
     }
     const external = new URL(mapped.toString(true));
     // The app resolves API calls against its own directory, so the address must end in `/` (code-server's
@@ -248,17 +279,25 @@ export class KubeGrafHost implements vscode.Disposable {
     const k = toKubeError(e);
     const message = `${what}: ${k.message}`;
     this.output.appendLine(`[${new Date().toISOString()}] ${message}`);
-    this.output.appendLine(`  code: ${k.code}${k.details !== undefined ? `\n  details: ${JSON.stringify(k.details, null, 2)}` : ''}`);
+    this.output.appendLine(
+      `  code: ${k.code}${k.details !== undefined ? `\n  details: ${JSON.stringify(k.details, null, 2)}` : ''}`,
+    );
     const pick = await vscode.window.showErrorMessage(message, 'Show Details');
     if (pick === 'Show Details') this.output.show(true);
   }
 
   /** Runs a long action with a progress notification; failures become error messages, never exceptions. */
-  async progress<T>(title: string, fn: (report: (message: string) => void) => Promise<T>, where: 'notification' | 'statusBar' = 'notification'): Promise<T | undefined> {
+  async progress<T>(
+    title: string,
+    fn: (report: (message: string) => void) => Promise<T>,
+    where: 'notification' | 'statusBar' = 'notification',
+  ): Promise<T | undefined> {
     try {
       // Quick actions (scale, delete) show in the status bar; long ones (drain, rollouts, fixes) get a notification.
       const location = where === 'statusBar' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
-      const r = await vscode.window.withProgress({ location, title, cancellable: false }, (p) => fn((message) => p.report({ message })));
+      const r = await vscode.window.withProgress({ location, title, cancellable: false }, (p) =>
+        fn((message) => p.report({ message })),
+      );
       if (where === 'statusBar') vscode.window.setStatusBarMessage(`$(check) ${title.replace(/…$/, '')}: done`, 4000);
       return r;
     } catch (e) {

@@ -9,7 +9,12 @@ export interface IncidentListing {
 }
 
 /** `clusterOf` names a context's cluster (its server URL); the current context's record wins, else the newest. */
-export function oncePerCluster(all: Incident[], clusterOf: (context: string) => string, current: string | undefined, shown: (i: Incident) => boolean = () => true): IncidentListing {
+export function oncePerCluster(
+  all: Incident[],
+  clusterOf: (context: string) => string,
+  current: string | undefined,
+  shown: (i: Incident) => boolean = () => true,
+): IncidentListing {
   const best = new Map<string, Incident>();
   const mine = (x: Incident) => (x.context === current ? 1 : 0);
   for (const i of all) {

@@ -16,9 +16,17 @@ export interface IncidentSource {
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
 /** What the Incidents view says after a fix (superseded fixes say nothing). */
-const FIX_OUTCOME: Partial<Record<NonNullable<Incident['fixVerification']>['outcome'], string>> = { verifying: 'checking fix', resolved: 'fix worked', did_not_help: 'fix did not help', made_worse: 'fix made it worse' };
+const FIX_OUTCOME: Partial<Record<NonNullable<Incident['fixVerification']>['outcome'], string>> = {
+  verifying: 'checking fix',
+  resolved: 'fix worked',
+  did_not_help: 'fix did not help',
+  made_worse: 'fix made it worse',
+};
 
-type IncidentNode = { type: 'severity'; severity: Severity; count: number } | { type: 'incident'; incident: Incident; withContext: boolean } | { type: 'message'; text: string };
+type IncidentNode =
+  | { type: 'severity'; severity: Severity; count: number }
+  | { type: 'incident'; incident: Incident; withContext: boolean }
+  | { type: 'message'; text: string };
 
 const SEVERITY_ICON: Record<Severity, vscode.ThemeIcon> = {
   critical: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
@@ -102,7 +110,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
       return t;
     }
     if (n.type === 'severity') {
-      const t = new vscode.TreeItem(n.severity[0].toUpperCase() + n.severity.slice(1), vscode.TreeItemCollapsibleState.Expanded);
+      const t = new vscode.TreeItem(
+        n.severity[0].toUpperCase() + n.severity.slice(1),
+        vscode.TreeItemCollapsibleState.Expanded,
+      );
       t.id = `sev/${n.severity}`;
       t.description = String(n.count);
       t.iconPath = SEVERITY_ICON[n.severity];
@@ -114,12 +125,16 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     const where = n.withContext ? ` · ${i.context}` : '';
     t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}${where}`;
     t.accessibilityInformation = { label: `${i.title}, ${t.description}` };
-    t.tooltip = new vscode.MarkdownString(`**${i.title}**\n\nContext: ${i.context}\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`);
+    t.tooltip = new vscode.MarkdownString(
+      `**${i.title}**\n\nContext: ${i.context}\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`,
+    );
     t.iconPath = SEVERITY_ICON[i.severity];
     const fix = i.fixVerification;
     if (fix && FIX_OUTCOME[fix.outcome]) {
       t.description = `${String(t.description ?? '')} · ${FIX_OUTCOME[fix.outcome]}`;
-      (t.tooltip as vscode.MarkdownString).appendText(`\n\nLast fix: ${fix.description}: ${FIX_OUTCOME[fix.outcome]}. ${fix.summary}`);
+      (t.tooltip as vscode.MarkdownString).appendText(
+        `\n\nLast fix: ${fix.description}: ${FIX_OUTCOME[fix.outcome]}. ${fix.summary}`,
+      );
     }
     t.contextValue = `kgIncident${i.recommendedFixes.length ? ' hasFix' : ''}`;
     t.command = { command: 'kubegraf.showIncident', title: 'Show Incident Details', arguments: [i] };
@@ -131,10 +146,18 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     const open = this.open();
     if (!n) {
       if (!open.length) return [{ type: 'message', text: 'No open incidents' }];
-      return SEVERITIES.map((s) => ({ type: 'severity' as const, severity: s, count: open.filter((i) => i.severity === s).length })).filter((x) => x.count > 0);
+      return SEVERITIES.map((s) => ({
+        type: 'severity' as const,
+        severity: s,
+        count: open.filter((i) => i.severity === s).length,
+      })).filter((x) => x.count > 0);
     }
     const withContext = this.listing().manyClusters;
-    if (n.type === 'severity') return open.filter((i) => i.severity === n.severity).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen)).map((incident) => ({ type: 'incident' as const, incident, withContext }));
+    if (n.type === 'severity')
+      return open
+        .filter((i) => i.severity === n.severity)
+        .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
+        .map((incident) => ({ type: 'incident' as const, incident, withContext }));
     return [];
   }
 

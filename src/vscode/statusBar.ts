@@ -11,7 +11,12 @@ export class StatusBar implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('kubegraf.status', vscode.StatusBarAlignment.Left, 10);
     this.item.name = 'KubeGraf';
     this.item.command = 'kubegraf.switchContext';
-    this.disposables.push(this.item, host.onDidChangeContexts(() => this.update()), host.onDidChangeNamespace(() => this.update()), host.onDidChangeEngine(() => this.update()));
+    this.disposables.push(
+      this.item,
+      host.onDidChangeContexts(() => this.update()),
+      host.onDidChangeNamespace(() => this.update()),
+      host.onDidChangeEngine(() => this.update()),
+    );
     this.update();
   }
 
@@ -32,12 +37,24 @@ export class StatusBar implements vscode.Disposable {
     const info = this.host.engine.contexts().find((c) => c.name === ctx);
     const state = info?.connection.state ?? 'idle';
     const ns = this.host.namespace(ctx) ?? 'all namespaces';
-    const icon = state === 'connected' ? '$(vm-active)' : state === 'unreachable' ? '$(vm-outline)' : state === 'idle' ? '$(vm)' : '$(sync~spin)';
+    const icon =
+      state === 'connected'
+        ? '$(vm-active)'
+        : state === 'unreachable'
+          ? '$(vm-outline)'
+          : state === 'idle'
+            ? '$(vm)'
+            : '$(sync~spin)';
     const word = state === 'connected' ? '' : ` (${state})`;
     this.item.text = `${icon} ${ctx} · ${ns}${word}${this.incidents ? ` $(warning) ${this.incidents}` : ''}`;
     const reason = info && 'reason' in info.connection ? `\n${info.connection.reason}` : '';
     this.item.tooltip = `KubeGraf context ${ctx}, namespace ${ns}: ${state}${reason}${this.incidents ? `\n${this.incidents} open incident(s)` : ''}\nClick to switch context`;
-    this.item.backgroundColor = state === 'unreachable' ? new vscode.ThemeColor('statusBarItem.errorBackground') : state === 'reconnecting' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      state === 'unreachable'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : state === 'reconnecting'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     this.item.show();
   }
 

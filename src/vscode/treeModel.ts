@@ -1,9 +1,18 @@
 // What the Clusters tree shows, as plain data: node shapes, kind groups, labels, status icons, tooltips and the
 // context values menus match on. No `vscode` import, so all of it is unit-tested without a workbench.
 import type { Capability, ContextInfo } from '../shared/kube';
-import { kindId, podReady, podRestarts, podStatus, nodeStatus, type KObject, type KindDescriptor } from '../core/kube/descriptors';
+import {
+  kindId,
+  podReady,
+  podRestarts,
+  podStatus,
+  nodeStatus,
+  type KObject,
+  type KindDescriptor,
+} from '../core/kube/descriptors';
 
-export type GroupName = 'Workloads' | 'Networking' | 'Config & Storage' | 'Access Control' | 'Cluster' | 'Custom Resources' | 'Other';
+export type GroupName =
+  'Workloads' | 'Networking' | 'Config & Storage' | 'Access Control' | 'Cluster' | 'Custom Resources' | 'Other';
 
 /** Kind groups as users know them; a kind not listed here falls into Custom Resources (CRDs) or Other. */
 const GROUP_OF: Record<string, GroupName> = {
@@ -38,7 +47,15 @@ const GROUP_OF: Record<string, GroupName> = {
   events: 'Cluster',
 };
 
-export const GROUP_ORDER: GroupName[] = ['Workloads', 'Networking', 'Config & Storage', 'Access Control', 'Cluster', 'Custom Resources', 'Other'];
+export const GROUP_ORDER: GroupName[] = [
+  'Workloads',
+  'Networking',
+  'Config & Storage',
+  'Access Control',
+  'Cluster',
+  'Custom Resources',
+  'Other',
+];
 
 /** The fields of a kind the tree needs (a KindDescriptor or a KindDto). */
 export type KindLike = Pick<KindDescriptor, 'group' | 'plural' | 'custom' | 'namespaced' | 'kind'>;
@@ -75,7 +92,14 @@ export type TreeNode =
   | { type: 'object'; id: string; context: string; namespace?: string; kind: string; name: string }
   | { type: 'container'; id: string; context: string; namespace: string; pod: string; container: string; init: boolean }
   | { type: 'loadMore'; id: string; context: string; namespace?: string; kind: string; remaining: number }
-  | { type: 'message'; id: string; context: string; text: string; severity: 'info' | 'warning' | 'error'; detail?: string };
+  | {
+      type: 'message';
+      id: string;
+      context: string;
+      text: string;
+      severity: 'info' | 'warning' | 'error';
+      detail?: string;
+    };
 
 const scope = (ns: string | undefined) => ns ?? '*';
 
@@ -115,7 +139,8 @@ const ERR: IconSpec = { id: 'error', color: 'list.errorForeground' };
 const PENDING: IconSpec = { id: 'clock', color: 'list.warningForeground' };
 const DONE: IconSpec = { id: 'check', color: 'disabledForeground' };
 
-const FAILING = /CrashLoopBackOff|Error|OOMKilled|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|InvalidImageName|Evicted|Failed|ContainerStatusUnknown|Init:(?!\d)/;
+const FAILING =
+  /CrashLoopBackOff|Error|OOMKilled|ImagePullBackOff|ErrImagePull|CreateContainerConfigError|InvalidImageName|Evicted|Failed|ContainerStatusUnknown|Init:(?!\d)/;
 
 /** The icon for a pod's kubectl STATUS and its readiness. */
 export function podIcon(status: string, ready: string): IconSpec {
@@ -147,7 +172,11 @@ function replicaSummary(id: string, o: KObject): { text: string; ok: boolean } |
 }
 
 /** What a cluster object looks like in the tree: status icon, short description, tooltip with the key facts. */
-export function objectPresentation(d: KindLike & { capabilities: readonly Capability[] }, o: KObject, caps: readonly Capability[] = d.capabilities): Presentation {
+export function objectPresentation(
+  d: KindLike & { capabilities: readonly Capability[] },
+  o: KObject,
+  caps: readonly Capability[] = d.capabilities,
+): Presentation {
   const id = kindId(d);
   const name = o.metadata.name;
   const facts: string[] = [`${d.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${name}`];
@@ -178,7 +207,9 @@ export function objectPresentation(d: KindLike & { capabilities: readonly Capabi
       facts.push(`Ready: ${r.text}`);
     } else if (id === 'jobs.batch') {
       const done = n(o.status?.succeeded) >= n(o.spec?.completions ?? 1);
-      const failed = (o.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Failed' && c.status === 'True');
+      const failed = (o.status?.conditions ?? []).some(
+        (c: { type: string; status: string }) => c.type === 'Failed' && c.status === 'True',
+      );
       description = failed ? 'Failed' : done ? 'Complete' : 'Running';
       icon = failed ? ERR : done ? DONE : PENDING;
     } else if (id === 'services') {
@@ -190,8 +221,19 @@ export function objectPresentation(d: KindLike & { capabilities: readonly Capabi
   }
   if (o.metadata.creationTimestamp) facts.push(`Created: ${o.metadata.creationTimestamp}`);
   const labels = Object.entries(o.metadata.labels ?? {});
-  if (labels.length) facts.push(`Labels: ${labels.slice(0, 6).map(([k, v]) => `${k}=${v}`).join(', ')}${labels.length > 6 ? ', …' : ''}`);
-  const p: Presentation = { label: name, tooltip: facts.join('\n'), contextValue: objectContextValue(id, caps), collapsible };
+  if (labels.length)
+    facts.push(
+      `Labels: ${labels
+        .slice(0, 6)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}${labels.length > 6 ? ', …' : ''}`,
+    );
+  const p: Presentation = {
+    label: name,
+    tooltip: facts.join('\n'),
+    contextValue: objectContextValue(id, caps),
+    collapsible,
+  };
   if (description) p.description = description;
   if (icon) p.icon = icon;
   return p;
@@ -214,8 +256,12 @@ export interface ContainerFacts {
 
 /** The containers of a pod (init containers first), with their state from the pod's status. */
 export function containersOf(pod: KObject): ContainerFacts[] {
-  const statuses = new Map<string, { ready?: boolean; restartCount?: number; state?: Record<string, { reason?: string; exitCode?: number }> }>();
-  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) statuses.set(s.name, s);
+  const statuses = new Map<
+    string,
+    { ready?: boolean; restartCount?: number; state?: Record<string, { reason?: string; exitCode?: number }> }
+  >();
+  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])])
+    statuses.set(s.name, s);
   const list = (arr: Array<{ name: string; image?: string }> | undefined, init: boolean) =>
     (arr ?? []).map((c) => {
       const s = statuses.get(c.name);
@@ -227,12 +273,27 @@ export function containersOf(pod: KObject): ContainerFacts[] {
 }
 
 export function containerPresentation(c: ContainerFacts): Presentation {
-  const icon = c.state.startsWith('running') ? (c.ready ? OK : WARN) : c.state.startsWith('terminated: Completed') ? DONE : c.state === 'unknown' ? PENDING : ERR;
+  const icon = c.state.startsWith('running')
+    ? c.ready
+      ? OK
+      : WARN
+    : c.state.startsWith('terminated: Completed')
+      ? DONE
+      : c.state === 'unknown'
+        ? PENDING
+        : ERR;
   const caps = c.init ? ['cap:logs'] : ['cap:logs', 'cap:exec'];
   return {
     label: c.name,
     description: `${c.init ? 'init · ' : ''}${c.state}${c.restarts ? ` · ${c.restarts} restarts` : ''}`,
-    tooltip: [`Container ${c.name}${c.init ? ' (init)' : ''}`, c.image ? `Image: ${c.image}` : '', `State: ${c.state}`, `Restarts: ${c.restarts}`].filter(Boolean).join('\n'),
+    tooltip: [
+      `Container ${c.name}${c.init ? ' (init)' : ''}`,
+      c.image ? `Image: ${c.image}` : '',
+      `State: ${c.state}`,
+      `Restarts: ${c.restarts}`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
     icon,
     contextValue: ['kgContainer', ...caps].join(' '),
     collapsible: 'none',
@@ -247,7 +308,9 @@ export function contextPresentation(c: ContextInfo): Presentation {
   switch (s.state) {
     case 'connected':
       icon = { id: 'vm-active', color: 'testing.iconPassed' };
-      description = [c.serverVersion, c.nodeCount !== undefined ? `${c.nodeCount} nodes` : ''].filter(Boolean).join(' · ') || 'connected';
+      description =
+        [c.serverVersion, c.nodeCount !== undefined ? `${c.nodeCount} nodes` : ''].filter(Boolean).join(' · ') ||
+        'connected';
       break;
     case 'unreachable':
       icon = { id: 'vm-outline', color: 'list.errorForeground' };
@@ -266,10 +329,24 @@ export function contextPresentation(c: ContextInfo): Presentation {
       description = '';
   }
   if (c.current) description = description ? `current · ${description}` : 'current';
-  const tooltip = [`Context ${c.name}`, `Cluster: ${c.cluster}`, `User: ${c.user}`, `Server: ${c.server}`, c.namespace ? `Namespace: ${c.namespace}` : '', `State: ${s.state}${'reason' in s ? ` (${s.reason})` : ''}`]
+  const tooltip = [
+    `Context ${c.name}`,
+    `Cluster: ${c.cluster}`,
+    `User: ${c.user}`,
+    `Server: ${c.server}`,
+    c.namespace ? `Namespace: ${c.namespace}` : '',
+    `State: ${s.state}${'reason' in s ? ` (${s.reason})` : ''}`,
+  ]
     .filter(Boolean)
     .join('\n');
-  return { label: c.name, description, tooltip, icon, contextValue: `kgContext state:${s.state}${c.current ? ' current' : ''}`, collapsible: c.current ? 'expanded' : 'collapsed' };
+  return {
+    label: c.name,
+    description,
+    tooltip,
+    icon,
+    contextValue: `kgContext state:${s.state}${c.current ? ' current' : ''}`,
+    collapsible: c.current ? 'expanded' : 'collapsed',
+  };
 }
 
 // ---------------- lists: filter and paging ----------------
@@ -288,14 +365,19 @@ export interface Page<T> {
 
 /** Filters, sorts by name and cuts a list to `limit`. */
 export function pageOf(objects: readonly KObject[], filter: string | undefined, limit: number): Page<KObject> {
-  const matching = objects.filter((o) => matchesFilter(o.metadata.name, filter)).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const matching = objects
+    .filter((o) => matchesFilter(o.metadata.name, filter))
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   return { items: matching.slice(0, limit), remaining: Math.max(0, matching.length - limit) };
 }
 
 /** Trailing debounce keyed by node id: a burst of watch batches becomes one tree refresh per node. */
 export class KeyedDebouncer<K> {
   private readonly timers = new Map<K, ReturnType<typeof setTimeout>>();
-  constructor(private readonly ms: () => number, private readonly fire: (key: K) => void) {}
+  constructor(
+    private readonly ms: () => number,
+    private readonly fire: (key: K) => void,
+  ) {}
   schedule(key: K): void {
     if (this.timers.has(key)) return;
     this.timers.set(

@@ -24,7 +24,11 @@ class ChannelSocket extends EventEmitter {
   readonly CLOSING = 2;
   readonly CLOSED = 3;
   readyState = 1;
-  constructor(private readonly streamId: number, private readonly post: Post, private readonly onGone: () => void) {
+  constructor(
+    private readonly streamId: number,
+    private readonly post: Post,
+    private readonly onGone: () => void,
+  ) {
     super();
   }
   send(data: string | Buffer): void {
@@ -91,7 +95,8 @@ export class WebviewBridge {
         await this.open(msg);
         return true;
       case 'stream.send':
-        if (typeof msg.streamId === 'number' && typeof msg.data === 'string') this.streams.get(msg.streamId)?.deliver(msg.data);
+        if (typeof msg.streamId === 'number' && typeof msg.data === 'string')
+          this.streams.get(msg.streamId)?.deliver(msg.data);
         return true;
       case 'stream.close':
         if (typeof msg.streamId === 'number') this.streams.get(msg.streamId)?.closedByPeer();
@@ -100,7 +105,8 @@ export class WebviewBridge {
         this.o.onReady?.(typeof msg.page === 'string' ? msg.page : undefined);
         return true;
       case 'app.saveFile':
-        if (typeof msg.name === 'string' && typeof msg.content === 'string') this.o.saveFile?.(msg.name, msg.content, String(msg.mime ?? 'text/plain'));
+        if (typeof msg.name === 'string' && typeof msg.content === 'string')
+          this.o.saveFile?.(msg.name, msg.content, String(msg.mime ?? 'text/plain'));
         return true;
       default:
         return false;
@@ -111,16 +117,33 @@ export class WebviewBridge {
     const reqId = typeof msg.reqId === 'number' ? msg.reqId : -1;
     const reply = (r: BridgeResponse) => this.o.post(r);
     const fail = (code: string, message: string, status: number, details?: unknown) =>
-      reply({ type: 'api.response', reqId, ok: false, error: details === undefined ? { code, message, status } : { code, message, status, details } });
+      reply({
+        type: 'api.response',
+        reqId,
+        ok: false,
+        error: details === undefined ? { code, message, status } : { code, message, status, details },
+      });
     const id = String(msg.id ?? '') as RouteId;
     const route = (ROUTES as Record<string, Route>)[id];
     if (!route) return fail('notFound', `no route "${id}"`, 404);
     const parsed = route.params.safeParse(msg.params ?? {});
-    if (!parsed.success) return fail('badRequest', describeIssues(parsed.error.issues), 400, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) })));
+    if (!parsed.success)
+      return fail(
+        'badRequest',
+        describeIssues(parsed.error.issues),
+        400,
+        parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: describeIssue(i) })),
+      );
     try {
       const d = this.dispatch.pick(id, route, parsed.data as Record<string, unknown>);
-      if (d.shape !== 'json') return fail('badRequest', `${route.path} is a push channel: open it with stream.open`, 400);
-      reply({ type: 'api.response', reqId, ok: true, result: await d.handler(parsed.data as never, await this.o.deps(), CALLER) });
+      if (d.shape !== 'json')
+        return fail('badRequest', `${route.path} is a push channel: open it with stream.open`, 400);
+      reply({
+        type: 'api.response',
+        reqId,
+        ok: true,
+        result: await d.handler(parsed.data as never, await this.o.deps(), CALLER),
+      });
     } catch (e) {
       const a = toApiError(e);
       fail(a.code, a.message, a.status, a.details);
@@ -132,7 +155,8 @@ export class WebviewBridge {
     const streamId = typeof msg.streamId === 'number' ? msg.streamId : -1;
     const closed = (reason: string) => this.o.post({ type: 'stream.closed', streamId, code: 1008, reason });
     const asked = typeof msg.id === 'string' ? msg.id : String(msg.path ?? '');
-    const id = (typeof msg.id === 'string' ? msg.id : channelRouteByPath(String(msg.path ?? ''))) as RouteId | undefined;
+    const id = (typeof msg.id === 'string' ? msg.id : channelRouteByPath(String(msg.path ?? ''))) as
+      RouteId | undefined;
     const route = id ? (ROUTES as Record<string, Route>)[id] : undefined;
     if (!id || !route) return closed(`no push channel at ${asked}`);
     const parsed = route.params.safeParse(msg.params ?? {});
@@ -158,7 +182,9 @@ export class WebviewBridge {
           // Like the HTTP face: the channel opens once the source is (a bad target fails before anything is sent).
           const early: string[] = [];
           let ready = false;
-          const s = await picked.handler(params as never, deps, CALLER, (item) => (ready ? sock.send(JSON.stringify(item)) : early.push(JSON.stringify(item))));
+          const s = await picked.handler(params as never, deps, CALLER, (item) =>
+            ready ? sock.send(JSON.stringify(item)) : early.push(JSON.stringify(item)),
+          );
           if (sock.readyState !== sock.OPEN) return s.stop();
           this.o.post({ type: 'stream.opened', streamId });
           ready = true;

@@ -36,7 +36,10 @@ export class ObjectFileSystem implements vscode.FileSystemProvider {
   readonly onDidChangeFile = this.emitter.event;
   private readonly cache = new Map<string, Uint8Array>();
 
-  constructor(private readonly host: KubeGrafHost, private readonly editable: boolean) {}
+  constructor(
+    private readonly host: KubeGrafHost,
+    private readonly editable: boolean,
+  ) {}
 
   watch(): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
@@ -44,7 +47,13 @@ export class ObjectFileSystem implements vscode.FileSystemProvider {
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const data = await this.read(uri);
-    return { type: vscode.FileType.File, ctime: 0, mtime: Date.now(), size: data.byteLength, permissions: this.editable ? undefined : vscode.FilePermission.Readonly };
+    return {
+      type: vscode.FileType.File,
+      ctime: 0,
+      mtime: Date.now(),
+      size: data.byteLength,
+      permissions: this.editable ? undefined : vscode.FilePermission.Readonly,
+    };
   }
 
   private async read(uri: vscode.Uri): Promise<Uint8Array> {
@@ -53,13 +62,19 @@ export class ObjectFileSystem implements vscode.FileSystemProvider {
     const r = parseObjectUri(uri);
     const actions = this.host.engine.actions(r.context);
     try {
-      const text = r.what === 'describe' ? await actions.describe(r.kind, r.namespace, r.name) : await actions.getYaml(r.kind, r.namespace, r.name);
+      const text =
+        r.what === 'describe'
+          ? await actions.describe(r.kind, r.namespace, r.name)
+          : await actions.getYaml(r.kind, r.namespace, r.name);
       const data = Buffer.from(text, 'utf8');
       this.cache.set(uri.toString(), data);
       return data;
     } catch (e) {
       const k = toKubeError(e);
-      if (k.code === 'notFound') throw vscode.FileSystemError.FileNotFound(`${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} was not found in ${r.context}`);
+      if (k.code === 'notFound')
+        throw vscode.FileSystemError.FileNotFound(
+          `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} was not found in ${r.context}`,
+        );
       throw vscode.FileSystemError.Unavailable(k.message);
     }
   }
@@ -70,7 +85,10 @@ export class ObjectFileSystem implements vscode.FileSystemProvider {
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    if (!this.editable) throw vscode.FileSystemError.NoPermissions('This document is read-only; use "KubeGraf: Edit YAML" to change the object.');
+    if (!this.editable)
+      throw vscode.FileSystemError.NoPermissions(
+        'This document is read-only; use "KubeGraf: Edit YAML" to change the object.',
+      );
     const r = parseObjectUri(uri);
     const actions = this.host.engine.actions(r.context);
     const text = Buffer.from(content).toString('utf8');
@@ -78,13 +96,19 @@ export class ObjectFileSystem implements vscode.FileSystemProvider {
     try {
       preview = await actions.previewApply(text, r.namespace ?? 'default');
     } catch (e) {
-      throw vscode.FileSystemError.Unavailable(`The server rejected the change in a dry run: ${toKubeError(e).message}`);
+      throw vscode.FileSystemError.Unavailable(
+        `The server rejected the change in a dry run: ${toKubeError(e).message}`,
+      );
     }
     if (!preview.changed) {
       void vscode.window.showInformationMessage(`No changes to apply to ${r.kind} ${r.name}.`);
       return;
     }
-    await showGenerated(`${r.name} changes.diff`, preview.diff, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+    await showGenerated(`${r.name} changes.diff`, preview.diff, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preview: true,
+      preserveFocus: true,
+    });
     const ok = await vscode.window.showWarningMessage(
       `Apply these changes to ${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} in ${r.context}?`,
       { modal: true, detail: 'The server accepted them in a dry run. The diff is open beside the editor.' },
@@ -94,11 +118,16 @@ export class ObjectFileSystem implements vscode.FileSystemProvider {
     try {
       const applied = await actions.apply(text, r.namespace ?? 'default');
       this.cache.delete(uri.toString());
-      void vscode.window.showInformationMessage(`Applied ${r.kind} ${r.name} (resourceVersion ${applied.metadata.resourceVersion ?? '?'}).`);
+      void vscode.window.showInformationMessage(
+        `Applied ${r.kind} ${r.name} (resourceVersion ${applied.metadata.resourceVersion ?? '?'}).`,
+      );
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     } catch (e) {
       const k = toKubeError(e);
-      const hint = k.code === 'conflict' ? ' The object changed on the cluster since you opened it: reopen it and edit again.' : '';
+      const hint =
+        k.code === 'conflict'
+          ? ' The object changed on the cluster since you opened it: reopen it and edit again.'
+          : '';
       throw vscode.FileSystemError.Unavailable(`Apply failed: ${k.message}.${hint}`);
     }
   }

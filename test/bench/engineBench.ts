@@ -29,10 +29,28 @@ export interface EngineBenchResult {
 async function startSimProcess(pods: number, nodes: number): Promise<{ child: ChildProcess; kubeconfig: string }> {
   const root = resolve(__dirname, '../..');
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-engine-bench-')), 'kubeconfig');
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', join(root, 'src/cli/main.ts'), 'sim', '--scenario', 'scale', '--pods', String(pods), '--nodes', String(nodes), '--kubeconfig-out', kubeconfig], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      '--import',
+      'tsx',
+      join(root, 'src/cli/main.ts'),
+      'sim',
+      '--scenario',
+      'scale',
+      '--pods',
+      String(pods),
+      '--nodes',
+      String(nodes),
+      '--kubeconfig-out',
+      kubeconfig,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface(child.stdout!);
   await new Promise<void>((ok, fail) => {
     child.once('exit', (c) => fail(new Error(`simulator exited with ${c}`)));
@@ -67,7 +85,12 @@ export async function benchEngine(pods = 100_000, nodes = 2_000): Promise<Engine
     const fetchParseMs = performance.now() - t;
     http.close();
 
-    const engine = new KubeEngine({ files: [kubeconfig], watchFiles: false, probeTimeoutMs: 60_000, cache: { requestTimeoutMs: 120_000 } });
+    const engine = new KubeEngine({
+      files: [kubeconfig],
+      watchFiles: false,
+      probeTimeoutMs: 60_000,
+      cache: { requestTimeoutMs: 120_000 },
+    });
     const ctx = engine.currentContext();
     await engine.connect(ctx);
     t = performance.now();
@@ -76,14 +99,28 @@ export async function benchEngine(pods = 100_000, nodes = 2_000): Promise<Engine
     const nodeSub = engine.subscribe(ctx, 'nodes');
     await nodeSub.cache.whenSynced();
     const coldSyncMs = performance.now() - t;
-    if (podSub.cache.index.size + nodeSub.cache.index.size !== counted) throw new Error(`cache holds ${podSub.cache.index.size + nodeSub.cache.index.size}, the server listed ${counted}`);
+    if (podSub.cache.index.size + nodeSub.cache.index.size !== counted)
+      throw new Error(
+        `cache holds ${podSub.cache.index.size + nodeSub.cache.index.size}, the server listed ${counted}`,
+      );
     (globalThis as { gc?: () => void }).gc?.();
     const rssMb = process.memoryUsage().rss / 1e6;
 
     // Watch events as the wire carries them: JSON lines, parsed then applied (relabelled and moved between nodes).
     const sample = podSub.cache.list().slice(0, 20_000);
     const lines = sample.map((p, i) =>
-      JSON.stringify({ type: 'MODIFIED', object: { ...p, metadata: { ...p.metadata, resourceVersion: String(10_000_000 + i), labels: { ...p.metadata.labels, bench: String(i % 7) } }, spec: { ...p.spec, nodeName: `bench-node-${i % 50}` } } }),
+      JSON.stringify({
+        type: 'MODIFIED',
+        object: {
+          ...p,
+          metadata: {
+            ...p.metadata,
+            resourceVersion: String(10_000_000 + i),
+            labels: { ...p.metadata.labels, bench: String(i % 7) },
+          },
+          spec: { ...p.spec, nodeName: `bench-node-${i % 50}` },
+        },
+      }),
     );
     let batches = 0;
     const off = podSub.cache.onBatch(() => batches++);
@@ -99,7 +136,15 @@ export async function benchEngine(pods = 100_000, nodes = 2_000): Promise<Engine
     if (!batches) throw new Error('no change batches were emitted');
     const eventsPerSec = (rounds * lines.length) / (applyMs / 1000);
     await engine.close();
-    return { pods: podSub.cache.index.size, nodes: nodeSub.cache.index.size, fetchParseMs, coldSyncMs, ratio: coldSyncMs / fetchParseMs, eventsPerSec, rssMb };
+    return {
+      pods: podSub.cache.index.size,
+      nodes: nodeSub.cache.index.size,
+      fetchParseMs,
+      coldSyncMs,
+      ratio: coldSyncMs / fetchParseMs,
+      eventsPerSec,
+      rssMb,
+    };
   } finally {
     child.kill('SIGTERM');
   }

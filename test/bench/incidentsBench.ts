@@ -16,28 +16,75 @@ function makePod(i: number, now: number): KObject {
   const ns = `ns-${i % 50}`;
   const app = `app-${i % 2000}`;
   const hash = 'abc12345';
-  const fault = i % 97 === 0 ? 'crash' : i % 89 === 0 ? 'pull' : i % 83 === 0 ? 'oom' : i % 79 === 0 ? 'pending' : undefined;
+  const fault =
+    i % 97 === 0 ? 'crash' : i % 89 === 0 ? 'pull' : i % 83 === 0 ? 'oom' : i % 79 === 0 ? 'pending' : undefined;
   const started = new Date(now - 3600_000).toISOString();
-  const container: Record<string, unknown> = { name: 'main', image: `registry/${app}:1.0`, ready: !fault, restartCount: fault === 'crash' || fault === 'oom' ? 7 : 0, state: { running: { startedAt: started } } };
-  if (fault === 'crash') Object.assign(container, { state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: started } } });
-  if (fault === 'oom') Object.assign(container, { state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: started } } });
-  if (fault === 'pull') Object.assign(container, { state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } });
+  const container: Record<string, unknown> = {
+    name: 'main',
+    image: `registry/${app}:1.0`,
+    ready: !fault,
+    restartCount: fault === 'crash' || fault === 'oom' ? 7 : 0,
+    state: { running: { startedAt: started } },
+  };
+  if (fault === 'crash')
+    Object.assign(container, {
+      state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 5m0s' } },
+      lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: started } },
+    });
+  if (fault === 'oom')
+    Object.assign(container, {
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+      lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: started } },
+    });
+  if (fault === 'pull')
+    Object.assign(container, { state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } } });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `${app}-${hash}-${i}`, namespace: ns, uid: `uid-${i}`, labels: { app, 'pod-template-hash': hash }, ownerReferences: [{ kind: 'ReplicaSet', name: `${app}-${hash}`, uid: `rs-${app}`, controller: true }], creationTimestamp: started },
-    spec: { nodeName: `node-${i % 2000}`, containers: [{ name: 'main', image: `registry/${app}:1.0`, resources: { limits: { memory: '256Mi' } } }] },
+    metadata: {
+      name: `${app}-${hash}-${i}`,
+      namespace: ns,
+      uid: `uid-${i}`,
+      labels: { app, 'pod-template-hash': hash },
+      ownerReferences: [{ kind: 'ReplicaSet', name: `${app}-${hash}`, uid: `rs-${app}`, controller: true }],
+      creationTimestamp: started,
+    },
+    spec: {
+      nodeName: `node-${i % 2000}`,
+      containers: [{ name: 'main', image: `registry/${app}:1.0`, resources: { limits: { memory: '256Mi' } } }],
+    },
     status:
       fault === 'pending'
-        ? { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2000 nodes are available: 2000 Insufficient cpu.' }] }
-        : { phase: 'Running', conditions: [{ type: 'Ready', status: fault ? 'False' : 'True' }], containerStatuses: [container] },
+        ? {
+            phase: 'Pending',
+            conditions: [
+              {
+                type: 'PodScheduled',
+                status: 'False',
+                reason: 'Unschedulable',
+                message: '0/2000 nodes are available: 2000 Insufficient cpu.',
+              },
+            ],
+          }
+        : {
+            phase: 'Running',
+            conditions: [{ type: 'Ready', status: fault ? 'False' : 'True' }],
+            containerStatuses: [container],
+          },
   };
 }
 
 export function benchIncidents(pods: number): IncidentsBenchResult {
   const now = Date.now();
   const list = Array.from({ length: pods }, (_, i) => makePod(i, now));
-  const view: ClusterView = { get: () => undefined, inNamespace: () => [], known: () => true, eventsFor: () => [], ownedBy: () => [], now: () => now };
+  const view: ClusterView = {
+    get: () => undefined,
+    inNamespace: () => [],
+    known: () => true,
+    eventsFor: () => [],
+    ownedBy: () => [],
+    now: () => now,
+  };
   // Warm up the rule code paths (JIT) on a separate detector.
   const warm = new Detector('bench', view, DEFAULT_RULE_OPTIONS);
   warm.reset('pods', list.slice(0, Math.min(pods, 20_000)));
@@ -62,5 +109,7 @@ export function benchIncidents(pods: number): IncidentsBenchResult {
 
 if (require.main === module) {
   const r = benchIncidents(Number(process.env.BENCH_PODS ?? 100_000));
-  console.log(`incidents: full scan of ${r.pods} pods ${r.fullScanMs.toFixed(1)} ms (goal <= 100 ms), per event ${r.perEventUs.toFixed(2)} µs (goal <= 20 µs), ${r.openIncidents} open incidents`);
+  console.log(
+    `incidents: full scan of ${r.pods} pods ${r.fullScanMs.toFixed(1)} ms (goal <= 100 ms), per event ${r.perEventUs.toFixed(2)} µs (goal <= 20 µs), ${r.openIncidents} open incidents`,
+  );
 }

@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   if (!child) {
     console.log(`node ${process.version}, ${pods} pods / ${nodes} nodes`);
     for (const name of ALL.filter(wanted)) {
-      const r = spawnSync(process.execPath, [...process.execArgv, __filename], { stdio: 'inherit', env: { ...process.env, BENCH_ONLY: name, BENCH_CHILD: '1' } });
+      const r = spawnSync(process.execPath, [...process.execArgv, __filename], {
+        stdio: 'inherit',
+        env: { ...process.env, BENCH_ONLY: name, BENCH_CHILD: '1' },
+      });
       if (r.status !== 0) throw new Error(`benchmark ${name} failed (exit ${r.status ?? r.signal})`);
     }
     return;
@@ -36,7 +39,9 @@ async function main(): Promise<void> {
     const r = await benchSim(pods, nodes);
     console.log(`\n## simulator (scenario scale)`);
     console.log(`start (load + TLS + listen): ${ms(r.startMs)}`);
-    console.log(`one paged full list of pods (limit=500, ${r.pages} pages, ${(r.bytes / 1e6).toFixed(1)} MB, each page parsed): ${ms(r.pagedListMs)}`);
+    console.log(
+      `one paged full list of pods (limit=500, ${r.pages} pages, ${(r.bytes / 1e6).toFixed(1)} MB, each page parsed): ${ms(r.pagedListMs)}`,
+    );
     console.log(`RSS after the list (simulator and client in one process): ${r.rssMb.toFixed(0)} MB`);
   }
   if (wanted('incidents')) {
@@ -62,7 +67,9 @@ async function main(): Promise<void> {
     global.gc?.();
     const r = await benchSearch(pods, nodes);
     console.log(`\n## palette search: GET /api/search over every kind's watch cache (${r.pods} pods)`);
-    console.log(`first search (opens a cache per kind): ${ms(r.firstMs)}${r.firstLoading.length ? `, still loading: ${r.firstLoading.join(', ')}` : ''}`);
+    console.log(
+      `first search (opens a cache per kind): ${ms(r.firstMs)}${r.firstLoading.length ? `, still loading: ${r.firstLoading.join(', ')}` : ''}`,
+    );
     console.log(`server start until a search covers every kind: ${ms(r.syncedMs)}`);
     for (const w of r.warm) console.log(`warm "${w.q}" (${w.total} matches, 30 returned): ${ms(w.ms)}`);
   }
@@ -71,14 +78,22 @@ async function main(): Promise<void> {
     global.gc?.();
     const r = await benchPodsPage(pods);
     console.log(`\n## dashboard pods page in Chromium (${r.pods} pods)`);
-    console.log(`GET /api/pods: ${ms(r.listApiMs)}; first row on screen: ${ms(r.firstRowMs)}; all rows loaded: ${ms(r.allRowsMs)}`);
+    console.log(
+      `GET /api/pods: ${ms(r.listApiMs)}; first row on screen: ${ms(r.firstRowMs)}; all rows loaded: ${ms(r.allRowsMs)}`,
+    );
     console.log(`sort by Status, click to painted frame: ${ms(r.sortMs)}`);
-    console.log(`scroll frames (${r.frames}): p50 ${r.frameP50Ms.toFixed(1)} ms, p95 ${r.frameP95Ms.toFixed(1)} ms, max ${r.frameMaxMs.toFixed(1)} ms; longest task ${ms(r.longestTaskMs)}`);
+    console.log(
+      `scroll frames (${r.frames}): p50 ${r.frameP50Ms.toFixed(1)} ms, p95 ${r.frameP95Ms.toFixed(1)} ms, max ${r.frameMaxMs.toFixed(1)} ms; longest task ${ms(r.longestTaskMs)}`,
+    );
     const c = r.churn;
-    console.log(`scroll frames while ${c.changesPerSec}/s pods change (${c.frames}): p50 ${c.frameP50Ms.toFixed(1)} ms, p95 ${c.frameP95Ms.toFixed(1)} ms, max ${c.frameMaxMs.toFixed(1)} ms; longest task ${ms(c.longestTaskMs)}`);
+    console.log(
+      `scroll frames while ${c.changesPerSec}/s pods change (${c.frames}): p50 ${c.frameP50Ms.toFixed(1)} ms, p95 ${c.frameP95Ms.toFixed(1)} ms, max ${c.frameMaxMs.toFixed(1)} ms; longest task ${ms(c.longestTaskMs)}`,
+    );
     const { benchTableModel } = await import('./tableModelBench');
     const t = benchTableModel(pods);
-    console.log(`table model, ${t.rows} rows sorted by status: full filter+sort ${ms(t.fullMs)}; view after a ${t.batch}-row change batch p50 ${t.patchP50Ms.toFixed(1)} ms, max ${t.patchMaxMs.toFixed(1)} ms; after a selection change ${t.afterSelectMs.toFixed(2)} ms`);
+    console.log(
+      `table model, ${t.rows} rows sorted by status: full filter+sort ${ms(t.fullMs)}; view after a ${t.batch}-row change batch p50 ${t.patchP50Ms.toFixed(1)} ms, max ${t.patchMaxMs.toFixed(1)} ms; after a selection change ${t.afterSelectMs.toFixed(2)} ms`,
+    );
   }
 }
 

@@ -33,17 +33,40 @@ async function timed(url: string, token: string): Promise<{ ms: number; r: Searc
   }
 }
 
-export async function benchSearch(pods: number, nodes = Math.max(10, Math.ceil(pods / 50))): Promise<SearchBenchResult> {
+export async function benchSearch(
+  pods: number,
+  nodes = Math.max(10, Math.ceil(pods / 50)),
+): Promise<SearchBenchResult> {
   const root = resolve(__dirname, '../..');
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-bench-')), 'kubeconfig');
-  const sim = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--scenario', 'scale', '--pods', String(pods), '--nodes', String(nodes), '--kubeconfig-out', kubeconfig], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'sim',
+      '--scenario',
+      'scale',
+      '--pods',
+      String(pods),
+      '--nodes',
+      String(nodes),
+      '--kubeconfig-out',
+      kubeconfig,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     await new Promise<void>((res, rej) => {
       createInterface({ input: sim.stdout! }).on('line', (l) => l.includes('"ready"') && res());
       sim.once('exit', (c) => rej(new Error(`simulator exited ${c}`)));
     });
     const t0 = performance.now();
-    const app = await startApp({ kubeconfigFiles: [kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-bench-data-')) });
+    const app = await startApp({
+      kubeconfigFiles: [kubeconfig],
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-bench-data-')),
+    });
     try {
       const url = (q: string) => `${app.server.url}/api/search?q=${encodeURIComponent(q)}&limit=30`;
       const first = await timed(url('svc-001'), app.token);

@@ -35,16 +35,39 @@ function get(url: string, token: string): Promise<{ ms: number; bytes: number; c
   });
 }
 
-export async function benchServer(pods: number, nodes = Math.max(10, Math.ceil(pods / 50))): Promise<ServerBenchResult> {
+export async function benchServer(
+  pods: number,
+  nodes = Math.max(10, Math.ceil(pods / 50)),
+): Promise<ServerBenchResult> {
   const root = resolve(__dirname, '../..');
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-bench-')), 'kubeconfig');
-  const sim = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sim', '--scenario', 'scale', '--pods', String(pods), '--nodes', String(nodes), '--kubeconfig-out', kubeconfig], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'sim',
+      '--scenario',
+      'scale',
+      '--pods',
+      String(pods),
+      '--nodes',
+      String(nodes),
+      '--kubeconfig-out',
+      kubeconfig,
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     await new Promise<void>((res, rej) => {
       createInterface({ input: sim.stdout! }).on('line', (l) => l.includes('"ready"') && res());
       sim.once('exit', (c) => rej(new Error(`simulator exited ${c}`)));
     });
-    const app = await startApp({ kubeconfigFiles: [kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-bench-data-')) });
+    const app = await startApp({
+      kubeconfigFiles: [kubeconfig],
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-bench-data-')),
+    });
     try {
       const url = `${app.server.url}/api/pods`;
       const first = await get(url, app.token);
@@ -55,11 +78,27 @@ export async function benchServer(pods: number, nodes = Math.max(10, Math.ceil(p
       const kubectl = process.env.KUBECTL ?? '/usr/bin/kubectl';
       const k0 = performance.now();
       await new Promise<void>((res, rej) =>
-        execFile(kubectl, ['get', 'pods', '-A', '-o', 'json'], { env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'kc-')) }, maxBuffer: 2 ** 31 - 1, timeout: 600_000 }, (e) => (e ? rej(e) : res())),
+        execFile(
+          kubectl,
+          ['get', 'pods', '-A', '-o', 'json'],
+          {
+            env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'kc-')) },
+            maxBuffer: 2 ** 31 - 1,
+            timeout: 600_000,
+          },
+          (e) => (e ? rej(e) : res()),
+        ),
       );
       const kubectlMs = performance.now() - k0;
       const warmListMs = warm[2];
-      return { pods: first.count, firstListMs: first.ms, warmListMs, bytes: first.bytes, kubectlMs, speedup: kubectlMs / warmListMs };
+      return {
+        pods: first.count,
+        firstListMs: first.ms,
+        warmListMs,
+        bytes: first.bytes,
+        kubectlMs,
+        speedup: kubectlMs / warmListMs,
+      };
     } finally {
       await app.close();
     }

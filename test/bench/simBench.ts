@@ -2,9 +2,21 @@
 import https from 'node:https';
 import { startSim } from '../../src/sim/index';
 
-export interface SimBenchResult { pods: number; nodes: number; startMs: number; pagedListMs: number; pages: number; bytes: number; rssMb: number }
+export interface SimBenchResult {
+  pods: number;
+  nodes: number;
+  startMs: number;
+  pagedListMs: number;
+  pages: number;
+  bytes: number;
+  rssMb: number;
+}
 
-function getJson(url: string, ca: string, token: string): Promise<{ body: { metadata: { continue?: string }; items: unknown[] }; bytes: number }> {
+function getJson(
+  url: string,
+  ca: string,
+  token: string,
+): Promise<{ body: { metadata: { continue?: string }; items: unknown[] }; bytes: number }> {
   return new Promise((resolve, reject) => {
     https
       .get(url, { ca, headers: { Authorization: `Bearer ${token}` }, agent: keepAlive }, (res) => {

@@ -62,7 +62,15 @@ export function benchTableModel(rows = 100_000, batch = 100, rounds = 30): Table
   const key = m.view(sort, filter).rows[0].key;
   m.toggle(key);
   const afterSelectMs = time(() => m.view(sort, filter));
-  return { rows, batch, fullMs: median(fulls), patchP50Ms: median(patches), patchMaxMs: Math.max(...patches), afterSelectMs };
+  return {
+    rows,
+    batch,
+    fullMs: median(fulls),
+    patchP50Ms: median(patches),
+    patchMaxMs: Math.max(...patches),
+    afterSelectMs,
+  };
 }
 
-if (require.main === module) console.log(JSON.stringify(benchTableModel(Number(process.env.BENCH_PODS ?? 100_000)), null, 2));
+if (require.main === module)
+  console.log(JSON.stringify(benchTableModel(Number(process.env.BENCH_PODS ?? 100_000)), null, 2));

@@ -12,7 +12,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const ROOT = resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Scroll stats (frames, longest task) are of the quiet scroll; `churn` has the same while pods change. */
 export interface WebviewBenchResult extends ScrollStats {
@@ -41,8 +50,16 @@ interface ScrollStats {
   longTasks: number;
 }
 
-function startChild(args: string[], ready: (line: string) => boolean, env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env });
+function startChild(
+  args: string[],
+  ready: (line: string) => boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=4096', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env },
+  );
   return new Promise((ok, fail) => {
     child.once('exit', (c) => fail(new Error(`kubegraf ${args[0]} exited with ${c}`)));
     createInterface(child.stdout!).on('line', (l) => {
@@ -51,7 +68,8 @@ function startChild(args: string[], ready: (line: string) => boolean, env: NodeJ
   });
 }
 
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0);
+const pct = (xs: number[], p: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : 0;
 
 interface TraceEvent {
   name: string;
@@ -66,7 +84,9 @@ interface TraceEvent {
 
 /** Scrolls the table body for ~2 s under a Chromium trace: frame intervals and the renderer main thread's tasks. */
 async function traceScroll(browser: Browser, page: Page, dy: number): Promise<ScrollStats> {
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel'] });
+  await browser.startTracing(page, {
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel'],
+  });
   for (let i = 0; i < 120; i++) {
     await page.mouse.wheel(0, dy);
     await page.waitForTimeout(16);
@@ -74,10 +94,24 @@ async function traceScroll(browser: Browser, page: Page, dy: number): Promise<Sc
   await page.waitForTimeout(300);
   const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
   const ev = trace.traceEvents;
-  const mainTids = new Set(ev.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const draws = ev.filter((e) => e.name === 'DrawFrame').map((e) => e.ts).sort((a, b) => a - b);
+  const mainTids = new Set(
+    ev
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const draws = ev
+    .filter((e) => e.name === 'DrawFrame')
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
   const intervals = draws.slice(1).map((t, i) => (t - draws[i]) / 1000);
-  const tasks = ev.filter((e) => (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') && e.dur !== undefined && mainTids.has(`${e.pid}:${e.tid}`)).map((e) => (e.dur ?? 0) / 1000);
+  const tasks = ev
+    .filter(
+      (e) =>
+        (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') &&
+        e.dur !== undefined &&
+        mainTids.has(`${e.pid}:${e.tid}`),
+    )
+    .map((e) => (e.dur ?? 0) / 1000);
   return {
     frames: draws.length,
     frameP50Ms: pct(intervals, 50),
@@ -104,18 +138,35 @@ function startChurn(kubeconfig: string, pods: Array<{ namespace: string; name: s
     users: Array<{ name: string; user: { token: string } }>;
   };
   const server = new URL(kc.clusters[0].cluster.server);
-  const agent = new Agent({ keepAlive: true, maxSockets: 8, ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64') });
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: 8,
+    ca: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64'),
+  });
   const token = kc.users.find((u) => u.name === 'admin')!.user.token;
   const call = (method: string, path: string, body?: unknown) =>
     new Promise<void>((ok) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
       sent++;
-      const req = request({ host: server.hostname, port: server.port, path, method, agent, headers: { authorization: `Bearer ${token}`, ...(data ? { 'content-type': 'application/merge-patch+json' } : {}) } }, (res) => {
-        if ((res.statusCode ?? 0) < 300) applied++;
-        else failure = `${method} ${path}: HTTP ${res.statusCode}`;
-        res.resume();
-        res.on('end', () => ok());
-      });
+      const req = request(
+        {
+          host: server.hostname,
+          port: server.port,
+          path,
+          method,
+          agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(data ? { 'content-type': 'application/merge-patch+json' } : {}),
+          },
+        },
+        (res) => {
+          if ((res.statusCode ?? 0) < 300) applied++;
+          else failure = `${method} ${path}: HTTP ${res.statusCode}`;
+          res.resume();
+          res.on('end', () => ok());
+        },
+      );
       req.on('error', (e) => {
         failure = `${method} ${path}: ${e.message}`;
         ok();
@@ -128,7 +179,10 @@ function startChurn(kubeconfig: string, pods: Array<{ namespace: string; name: s
     for (let k = 0; k < CHURN_PER_TICK; k++, n++) {
       const p = pods[(n * 7919) % pods.length];
       const path = `/api/v1/namespaces/${p.namespace}/pods/${p.name}`;
-      const done = n % 10 === 9 ? call('DELETE', path) : call('PATCH', path, { metadata: { labels: { 'bench-churn': String(n) } } });
+      const done =
+        n % 10 === 9
+          ? call('DELETE', path)
+          : call('PATCH', path, { metadata: { labels: { 'bench-churn': String(n) } } });
       inflight.add(done);
       void done.then(() => inflight.delete(done));
     }
@@ -145,11 +199,16 @@ function startChurn(kubeconfig: string, pods: Array<{ namespace: string; name: s
 export async function benchPodsPage(pods = 100_000): Promise<WebviewBenchResult> {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-webview-bench-')), 'kubeconfig');
   const nodes = Math.max(3, Math.round(pods / 50));
-  const sim = await startChild(['sim', '--scenario', 'scale', '--pods', String(pods), '--nodes', String(nodes), '--kubeconfig-out', kubeconfig], (l) => l.includes('"ready"'));
+  const sim = await startChild(
+    ['sim', '--scenario', 'scale', '--pods', String(pods), '--nodes', String(nodes), '--kubeconfig-out', kubeconfig],
+    (l) => l.includes('"ready"'),
+  );
   let web: { child: ChildProcess; line: string } | undefined;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   try {
-    web = await startChild(['web', '--kubeconfig', kubeconfig, '--port', '0', '--no-open'], (l) => l.includes('"ready"'));
+    web = await startChild(['web', '--kubeconfig', kubeconfig, '--port', '0', '--no-open'], (l) =>
+      l.includes('"ready"'),
+    );
     const { url, token } = JSON.parse(web.line) as { url: string; token: string };
     const base = new URL(url).origin;
     // Warm the server's cache so the page measures the UI, then time one list call on its own.
@@ -167,7 +226,10 @@ export async function benchPodsPage(pods = 100_000): Promise<WebviewBenchResult>
     await page.goto(`${url}#/pods`);
     await page.getByTestId('row').first().waitFor({ timeout: 120_000 });
     const firstRowMs = performance.now() - nav0;
-    await page.getByTestId('row-count').filter({ hasText: new RegExp(`^${pods} pods`) }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('row-count')
+      .filter({ hasText: new RegExp(`^${pods} pods`) })
+      .waitFor({ timeout: 120_000 });
     const allRowsMs = performance.now() - nav0;
 
     // Measured in the page: the click handler re-sorts and Solid re-renders synchronously; the next frame paints it.
@@ -194,7 +256,15 @@ export async function benchPodsPage(pods = 100_000): Promise<WebviewBenchResult>
     } finally {
       await stopChurn();
     }
-    return { pods, listApiMs, firstRowMs, allRowsMs, sortMs, ...quiet, churn: { ...churn, changesPerSec: (CHURN_PER_TICK * 1000) / CHURN_TICK_MS } };
+    return {
+      pods,
+      listApiMs,
+      firstRowMs,
+      allRowsMs,
+      sortMs,
+      ...quiet,
+      churn: { ...churn, changesPerSec: (CHURN_PER_TICK * 1000) / CHURN_TICK_MS },
+    };
   } finally {
     await browser.close();
     web?.child.kill('SIGTERM');

@@ -35,8 +35,16 @@ describe('AI Assistant page (Chromium, fake provider)', function () {
       const { build } = (await import(spec)) as { build: (c: object) => Promise<unknown> };
       await build({ configFile: join(ROOT, 'webviews', 'vite.config.ts'), logLevel: 'warn' });
     }
-    [sim, fake] = await Promise.all([startTestSim({ scenario: 'demo' }), startFakeAiProvider({ script: echoScript('list_resources', { kind: 'deployments', namespace: 'shop' }) })]);
-    app = await startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-ai-e2e-')), demo: true, webviewDir: WEBVIEW });
+    [sim, fake] = await Promise.all([
+      startTestSim({ scenario: 'demo' }),
+      startFakeAiProvider({ script: echoScript('list_resources', { kind: 'deployments', namespace: 'shop' }) }),
+    ]);
+    app = await startApp({
+      kubeconfigFiles: [sim.kubeconfig],
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-ai-e2e-')),
+      demo: true,
+      webviewDir: WEBVIEW,
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -71,9 +79,13 @@ describe('AI Assistant page (Chromium, fake provider)', function () {
     await page.getByTestId('ai-send').click();
     const answer = page.getByTestId('ai-msg-assistant');
     await answer.waitFor();
-    assert.match((await page.getByTestId('ai-tool-calls').textContent()) ?? '', /list_resources.*4 deployments in shop/);
+    assert.match(
+      (await page.getByTestId('ai-tool-calls').textContent()) ?? '',
+      /list_resources.*4 deployments in shop/,
+    );
     const text = (await answer.textContent()) ?? '';
-    for (const d of ['frontend', 'cart', 'catalog', 'checkout']) assert.ok(text.includes(d), `${d} missing from ${text.slice(0, 300)}`);
+    for (const d of ['frontend', 'cart', 'catalog', 'checkout'])
+      assert.ok(text.includes(d), `${d} missing from ${text.slice(0, 300)}`);
     assert.equal(await page.getByTestId('ai-msg-user').count(), 1);
     assert.equal(fake.requests[0].headers.authorization, `Bearer ${KEY}`);
 

@@ -32,7 +32,7 @@ describe('Apply YAML dialog (kubegraf web --demo, Chromium)', function () {
 
   const get = async (path: string) => {
     const r = await fetch(`${server.base}${path}`, { headers: { Authorization: `Bearer ${server.token}` } });
-    return { status: r.status, body: (await r.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { status: r.status, body: (await r.json()) as any };
   };
   const shot = async (name: string) => {
     mkdirSync(SHOTS, { recursive: true });
@@ -40,7 +40,10 @@ describe('Apply YAML dialog (kubegraf web --demo, Chromium)', function () {
   };
   const dialog = () => page.getByTestId('apply-dialog');
   const objects = (list: string) => page.locator(`[data-testid=${list}] [data-testid=apply-object]`);
-  const actions = async (list: string) => objects(list).evaluateAll((els) => els.map((e) => `${e.getAttribute('data-action')} ${e.querySelector('strong')?.textContent ?? ''}`));
+  const actions = async (list: string) =>
+    objects(list).evaluateAll((els) =>
+      els.map((e) => `${e.getAttribute('data-action')} ${e.querySelector('strong')?.textContent ?? ''}`),
+    );
   const replaceText = async (text: string) => {
     await page.locator('[data-testid=apply-editor] .cm-content').click();
     await page.keyboard.press('Control+a');
@@ -56,7 +59,8 @@ describe('Apply YAML dialog (kubegraf web --demo, Chromium)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`failed-${this.currentTest.title.split(' ').slice(0, 4).join('-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed')
+      await shot(`failed-${this.currentTest.title.split(' ').slice(0, 4).join('-')}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -67,11 +71,18 @@ describe('Apply YAML dialog (kubegraf web --demo, Chromium)', function () {
   it('reviews a new manifest per object before anything is written, then applies it', async () => {
     await page.getByTestId('apply-yaml-button').click();
     await dialog().waitFor();
-    assert.equal(await page.getByTestId('apply-apply').getAttribute('disabled') !== null, true, 'nothing reviewed yet: Apply is disabled');
+    assert.equal(
+      (await page.getByTestId('apply-apply').getAttribute('disabled')) !== null,
+      true,
+      'nothing reviewed yet: Apply is disabled',
+    );
     await replaceText(MANIFEST);
     await page.getByTestId('apply-review').click();
     await page.getByTestId('apply-review-results').waitFor();
-    assert.deepEqual(await actions('apply-review-results'), [`created ConfigMap ${NS}/settings`, `created Namespace ${NS}`]);
+    assert.deepEqual(await actions('apply-review-results'), [
+      `created ConfigMap ${NS}/settings`,
+      `created Namespace ${NS}`,
+    ]);
     assert.match(await page.getByTestId('apply-status').innerText(), /2 created, 0 configured, 0 unchanged, 0 failed/);
     assert.equal((await get(`/api/namespace/details?name=${NS}`)).status, 404, 'a review writes nothing');
     await shot('review');
@@ -91,12 +102,21 @@ describe('Apply YAML dialog (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId('palette-input').fill('apply yaml');
     await page.keyboard.press('Enter');
     await dialog().waitFor();
-    assert.match((await page.locator('[data-testid=apply-editor] .cm-content').innerText()).replace(/\u00a0/g, ' '), /mode: blue/);
+    assert.match(
+      (await page.locator('[data-testid=apply-editor] .cm-content').innerText()).replace(/\u00a0/g, ' '),
+      /mode: blue/,
+    );
     await replaceText(MANIFEST.replace('mode: blue', 'mode: green'));
     await page.getByTestId('apply-review').click();
     await page.getByTestId('apply-review-results').waitFor();
-    assert.deepEqual(await actions('apply-review-results'), [`configured ConfigMap ${NS}/settings`, `unchanged Namespace ${NS}`]);
-    const diff = await page.locator('[data-testid=apply-review-results] [data-testid=apply-object-diff]').first().innerText();
+    assert.deepEqual(await actions('apply-review-results'), [
+      `configured ConfigMap ${NS}/settings`,
+      `unchanged Namespace ${NS}`,
+    ]);
+    const diff = await page
+      .locator('[data-testid=apply-review-results] [data-testid=apply-object-diff]')
+      .first()
+      .innerText();
     assert.match(diff, /-\s+mode: blue/);
     assert.match(diff, /\+\s+mode: green/);
     await page.getByTestId('apply-apply').click();

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
 
-
 describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
   let server: WebDemo;
@@ -55,8 +54,14 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     assert.ok(!page.url().includes('token='), `token still in ${page.url()}`);
     const nodes = await api<{ items: unknown[] }>('/api/nodes');
     const deployments = await api<{ items: unknown[] }>('/api/deployments');
-    await page.getByTestId('card-nodes-value').filter({ hasText: String(nodes.items.length) }).waitFor();
-    await page.getByTestId('card-deployments-value').filter({ hasText: String(deployments.items.length) }).waitFor();
+    await page
+      .getByTestId('card-nodes-value')
+      .filter({ hasText: String(nodes.items.length) })
+      .waitFor();
+    await page
+      .getByTestId('card-deployments-value')
+      .filter({ hasText: String(deployments.items.length) })
+      .waitFor();
     const pods = Number(await page.getByTestId('card-pods-value').textContent());
     assert.ok(pods > 10, `pods card shows ${pods}`);
     await page.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
@@ -82,11 +87,17 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     assert.ok(total.length > 10);
     // Virtualized: a short window renders the rows it shows (plus a margin), not the whole list.
     await page.setViewportSize({ width: 1400, height: 560 });
-    await until('the table renders only what fits', async () => (await page.getByTestId('row').count()) < total.length - 5);
+    await until(
+      'the table renders only what fits',
+      async () => (await page.getByTestId('row').count()) < total.length - 5,
+    );
     await page.getByTestId('table-body').focus();
     await page.keyboard.press('End');
     // Keyboard: End moves to the last row, so the window no longer starts at the first one.
-    await until('End scrolls to the end', async () => Number(await page.getByTestId('row').first().getAttribute('aria-rowindex')) > 2);
+    await until(
+      'End scrolls to the end',
+      async () => Number(await page.getByTestId('row').first().getAttribute('aria-rowindex')) > 2,
+    );
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.getByTestId('filter-text').fill('checkout');
     await until('every row shows checkout', () => everyRow('checkout'));
@@ -112,8 +123,14 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     assert.match(await page.getByTestId('bulk-bar').innerText(), /^1 selected/);
     assert.equal(await page.getByTestId('row').first().getAttribute('aria-selected'), 'true');
     await page.getByTestId('select-all').click();
-    await until(`all ${shown} checkout rows selected`, async () => (await page.getByTestId('bulk-bar').innerText()).startsWith(`${shown} selected`));
-    assert.ok((await page.getByTestId('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-selected')))).every((a) => a === 'true'));
+    await until(`all ${shown} checkout rows selected`, async () =>
+      (await page.getByTestId('bulk-bar').innerText()).startsWith(`${shown} selected`),
+    );
+    assert.ok(
+      (await page.getByTestId('row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-selected')))).every(
+        (a) => a === 'true',
+      ),
+    );
     await page.getByRole('button', { name: 'Clear selection' }).click();
     await page.getByTestId('bulk-bar').waitFor({ state: 'detached' });
     await page.getByTestId('filter-text').fill('');
@@ -132,7 +149,7 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId('drawer').waitFor({ state: 'detached' });
   });
 
-  it('streams a pod\'s logs', async () => {
+  it("streams a pod's logs", async () => {
     await page.getByTestId('filter-text').fill('frontend');
     await page.getByTestId('row').first().getByTestId('action-logs').click();
     await page.getByTestId('logs-modal').waitFor();
@@ -154,7 +171,11 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     await page.locator('.xterm').click();
     await page.keyboard.type('echo kg-$HOSTNAME-ok\n');
     // The typed line shows `kg-$HOSTNAME-ok`; only the shell's output has the pod name in it.
-    await until('the shell prints the pod name', async () => /kg-frontend[\w-]*-ok/.test((await page.locator('.xterm-rows').textContent()) ?? ''), 30_000);
+    await until(
+      'the shell prints the pod name',
+      async () => /kg-frontend[\w-]*-ok/.test((await page.locator('.xterm-rows').textContent()) ?? ''),
+      30_000,
+    );
     await shot('pod-terminal');
     // Escape belongs to the terminal (vi, less): the dialog closes with its button.
     await page.getByTestId('shell-modal').getByRole('button', { name: 'Close' }).click();
@@ -178,13 +199,24 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
   it('lists the demo faults as incidents', async () => {
     await go('#/incidents');
     await page.getByTestId('page-incidents').waitFor();
-    await page.locator('[data-testid=incident-row], main [data-testid=state-not-available], main [data-testid=state-error]').first().waitFor({ timeout: 60_000 });
-    assert.equal(await page.locator('main [data-testid=state-not-available], main [data-testid=state-error]').count(), 0, (await page.locator('main').textContent()) ?? '');
+    await page
+      .locator('[data-testid=incident-row], main [data-testid=state-not-available], main [data-testid=state-error]')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    assert.equal(
+      await page.locator('main [data-testid=state-not-available], main [data-testid=state-error]').count(),
+      0,
+      (await page.locator('main').textContent()) ?? '',
+    );
     // The demo scenario's faults: a crash loop, an image that cannot be pulled, an OOM kill.
-    await until('the demo faults are listed', async () => {
-      const text = (await page.getByTestId('incident-table').textContent()) ?? '';
-      return /crash loop/i.test(text) && /cannot be pulled/i.test(text) && /OOMKilled/i.test(text);
-    }, 60_000);
+    await until(
+      'the demo faults are listed',
+      async () => {
+        const text = (await page.getByTestId('incident-table').textContent()) ?? '';
+        return /crash loop/i.test(text) && /cannot be pulled/i.test(text) && /OOMKilled/i.test(text);
+      },
+      60_000,
+    );
     await shot('incidents');
   });
 
@@ -194,7 +226,9 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId('fix-preview').first().click();
     await page.getByTestId('fix-preview-modal').waitFor();
     await page.getByTestId('fix-diff').waitFor({ timeout: 30_000 });
-    const changed = await page.locator('[data-testid=fix-diff] .kg-diff-add, [data-testid=fix-diff] .kg-diff-del').count();
+    const changed = await page
+      .locator('[data-testid=fix-diff] .kg-diff-add, [data-testid=fix-diff] .kg-diff-del')
+      .count();
     assert.ok(changed > 0, 'the diff shows changed lines');
     await shot('fix-preview');
   });
@@ -202,18 +236,44 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
   it('applies the fix and streams its output into the execution panel', async () => {
     await page.getByTestId('fix-apply').click();
     await page.getByTestId('execution-panel').waitFor();
-    await page.getByTestId('execution-status').filter({ hasText: /succeeded|failed/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('execution-status')
+      .filter({ hasText: /succeeded|failed/ })
+      .waitFor({ timeout: 60_000 });
     assert.equal(await page.getByTestId('execution-status').textContent(), 'succeeded');
-    assert.ok(((await page.getByTestId('execution-output').textContent()) ?? '').trim().length > 0, 'the panel shows what ran');
+    assert.ok(
+      ((await page.getByTestId('execution-output').textContent()) ?? '').trim().length > 0,
+      'the panel shows what ran',
+    );
     await shot('execution-panel');
   });
 
   it('renders every other page without a blank screen or an uncaught error', async () => {
-    for (const p of ['events', 'nodes', 'services', 'configmaps', 'metrics', 'port-forwards', 'security', 'helm', 'custom-resources', 'settings', 'cluster-manager', 'terminal']) {
+    for (const p of [
+      'events',
+      'nodes',
+      'services',
+      'configmaps',
+      'metrics',
+      'port-forwards',
+      'security',
+      'helm',
+      'custom-resources',
+      'settings',
+      'cluster-manager',
+      'terminal',
+    ]) {
       await go(`#/${p}`);
-      await until(`${p} shows content`, async () => ((await page.locator('main').textContent()) ?? '').trim().length > 20);
+      await until(
+        `${p} shows content`,
+        async () => ((await page.locator('main').textContent()) ?? '').trim().length > 20,
+      );
       // Nothing may stay on a spinner: each page settles on data, empty, error or not-available.
-      await until(`${p} stops loading`, async () => (await page.locator('main [data-testid=state-loading]').count()) === 0, 30_000);
+      await until(
+        `${p} stops loading`,
+        async () => (await page.locator('main [data-testid=state-loading]').count()) === 0,
+        30_000,
+      );
       await shot(p);
     }
     assert.match((await page.locator('body').getAttribute('class')) ?? '', /vscode-dark/);

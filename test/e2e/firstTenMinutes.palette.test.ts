@@ -45,15 +45,27 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
   /** Nothing on screen that only a developer reads: route paths, HTTP status codes, error codes. */
   const assertPlain = async (p: Page = page) => {
     const text = await p.locator('body').innerText();
-    assert.doesNotMatch(text, /\/api\/|HTTP \d{3}|\b(424|501)\b|aiNotConfigured|invalidParams/, `developer text on screen: ${text.slice(0, 600)}`);
+    assert.doesNotMatch(
+      text,
+      /\/api\/|HTTP \d{3}|\b(424|501)\b|aiNotConfigured|invalidParams/,
+      `developer text on screen: ${text.slice(0, 600)}`,
+    );
   };
 
   before(async function () {
     this.timeout(180_000);
     assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     await ensureWebviewBuilt();
-    [sim, fake] = await Promise.all([startTestSim({ scenario: 'demo' }), startFakeAiProvider({ script: () => ({ text: 'OK' }) })]);
-    app = await startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-first-ten-')), demo: true, webviewDir: WEBVIEW });
+    [sim, fake] = await Promise.all([
+      startTestSim({ scenario: 'demo' }),
+      startFakeAiProvider({ script: () => ({ text: 'OK' }) }),
+    ]);
+    app = await startApp({
+      kubeconfigFiles: [sim.kubeconfig],
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-first-ten-')),
+      demo: true,
+      webviewDir: WEBVIEW,
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' })).newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -81,7 +93,9 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
       await page.getByTestId('page-dashboard').waitFor();
       assert.equal(new URL(page.url()).pathname, '/');
       // The API keeps answering unknown routes as JSON errors.
-      const api = await fetch(`${base()}/api/this/does/not/exist`, { headers: { Authorization: `Bearer ${app.token}` } });
+      const api = await fetch(`${base()}/api/this/does/not/exist`, {
+        headers: { Authorization: `Bearer ${app.token}` },
+      });
       assert.equal(api.status, 404);
       const body = (await api.json()) as { error: { code: string; message: string } };
       assert.equal(body.error.code, 'notFound');
@@ -112,7 +126,10 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
         await p.goto(`${base()}/#/metrics`);
         await p.getByTestId('sign-in').waitFor();
         assert.deepEqual(sockets, [], 'sockets opened before the server let the page in');
-        assert.deepEqual(logs.filter((m) => /closed before the connection is established/.test(m)), []);
+        assert.deepEqual(
+          logs.filter((m) => /closed before the connection is established/.test(m)),
+          [],
+        );
       } finally {
         await ctx.close();
       }
@@ -137,7 +154,10 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
         await p.getByTestId('nav-dashboard').click();
         await p.getByTestId('page-dashboard').waitFor();
         assert.equal(sockets.filter((s) => s === '/ws/metrics').length, 1);
-        assert.deepEqual(logs.filter((m) => /closed before the connection is established|WebSocket connection .* failed/.test(m)), []);
+        assert.deepEqual(
+          logs.filter((m) => /closed before the connection is established|WebSocket connection .* failed/.test(m)),
+          [],
+        );
       } finally {
         await ctx.close();
       }
@@ -153,17 +173,24 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
     it('typing a pod name finds the pod (and other kinds named so); choosing it opens its details', async () => {
       await page.goto(`${base()}/#/dashboard`);
       await page.getByTestId('page-dashboard').waitFor();
-      const pods = (await apiGet<{ items: Array<{ name: string; namespace: string }> }>('/api/pods?namespace=shop')).items.filter((p) => p.name.startsWith('checkout-'));
+      const pods = (
+        await apiGet<{ items: Array<{ name: string; namespace: string }> }>('/api/pods?namespace=shop')
+      ).items.filter((p) => p.name.startsWith('checkout-'));
       assert.ok(pods.length, 'the demo has checkout pods');
       await openPalette();
       await page.getByTestId('palette-input').fill('checkout');
       const pod = page.getByTestId('palette-item').filter({ hasText: pods[0].name });
       await pod.waitFor();
       assert.match(await pod.innerText(), /Pod · shop/);
-      const groups = await page.getByTestId('palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
+      const groups = await page
+        .getByTestId('palette-item')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-group')));
       assert.ok(groups.includes('Resources'));
       const labels = await page.getByTestId('palette-item').allInnerTexts();
-      assert.ok(labels.some((l) => /^checkout\s*Deployment/.test(l)), `no Deployment checkout in ${labels.join(' | ')}`);
+      assert.ok(
+        labels.some((l) => /^checkout\s*Deployment/.test(l)),
+        `no Deployment checkout in ${labels.join(' | ')}`,
+      );
       await shot('palette-search');
       await pod.click();
       await page.getByTestId('page-pods').waitFor();
@@ -174,18 +201,29 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
     it('runs an action on a pod found by name: → lists its actions, Restart asks, then replaces the pod', async () => {
       await page.goto(`${base()}/#/dashboard`);
       await page.getByTestId('page-dashboard').waitFor();
-      const before = (await apiGet<{ items: Array<{ name: string }> }>('/api/pods?namespace=shop')).items.map((p) => p.name);
+      const before = (await apiGet<{ items: Array<{ name: string }> }>('/api/pods?namespace=shop')).items.map(
+        (p) => p.name,
+      );
       const target = before.find((n) => n.startsWith('checkout-'))!;
       await openPalette();
       await page.getByTestId('palette-input').fill(target);
       const item = page.getByTestId('palette-item').filter({ hasText: target }).first();
       await item.waitFor();
       // The exact name is the first result: → shows what can be done to it.
-      await until('the pod is highlighted', async () => (await page.getByTestId('palette-item').first().getAttribute('aria-selected')) === 'true' && (await page.getByTestId('palette-item').first().innerText()).includes(target));
+      await until(
+        'the pod is highlighted',
+        async () =>
+          (await page.getByTestId('palette-item').first().getAttribute('aria-selected')) === 'true' &&
+          (await page.getByTestId('palette-item').first().innerText()).includes(target),
+      );
       await page.keyboard.press('ArrowRight');
       await page.getByTestId('palette-crumb').filter({ hasText: target }).waitFor();
       const actions = await page.getByTestId('palette-item').allInnerTexts();
-      for (const a of ['Open details', 'Logs', 'Shell', 'Restart', 'Delete']) assert.ok(actions.some((x) => x.startsWith(a)), `${a} missing from ${actions.join(' | ')}`);
+      for (const a of ['Open details', 'Logs', 'Shell', 'Restart', 'Delete'])
+        assert.ok(
+          actions.some((x) => x.startsWith(a)),
+          `${a} missing from ${actions.join(' | ')}`,
+        );
       await page.getByTestId('palette-input').fill('restart');
       await shot('palette-actions');
       await page.keyboard.press('Enter');
@@ -193,13 +231,17 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
       await page.getByTestId('confirm-ok').click();
       await page.getByTestId('toast').first().waitFor();
       await until(`${target} is replaced`, async () => {
-        const now = (await apiGet<{ items: Array<{ name: string }> }>('/api/pods?namespace=shop')).items.map((p) => p.name);
+        const now = (await apiGet<{ items: Array<{ name: string }> }>('/api/pods?namespace=shop')).items.map(
+          (p) => p.name,
+        );
         return !now.includes(target) && now.some((n) => n.startsWith('checkout-') && !before.includes(n));
       });
     });
 
     it('"logs <pod>" lists the logs action for the pod and opens its logs', async () => {
-      const running = (await apiGet<{ items: Array<{ name: string; status: string }> }>('/api/pods?namespace=shop')).items.find((p) => p.name.startsWith('frontend-') && p.status === 'Running');
+      const running = (
+        await apiGet<{ items: Array<{ name: string; status: string }> }>('/api/pods?namespace=shop')
+      ).items.find((p) => p.name.startsWith('frontend-') && p.status === 'Running');
       assert.ok(running, 'a running frontend pod');
       await openPalette();
       await page.getByTestId('palette-input').fill(`logs ${running.name}`);
@@ -235,10 +277,14 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
   });
 
   describe('counters agree', () => {
-    const badge = async () => ((await page.getByTestId('nav-incidents-count').count()) ? Number(await page.getByTestId('nav-incidents-count').innerText()) : 0);
+    const badge = async () =>
+      (await page.getByTestId('nav-incidents-count').count())
+        ? Number(await page.getByTestId('nav-incidents-count').innerText())
+        : 0;
     const chips = async () => {
       let sum = 0;
-      for (const s of ['critical', 'high', 'medium', 'low']) sum += Number(await page.getByTestId(`sev-${s}-count`).innerText());
+      for (const s of ['critical', 'high', 'medium', 'low'])
+        sum += Number(await page.getByTestId(`sev-${s}-count`).innerText());
       return sum;
     };
     /** The same number in two places at one moment (the feed refreshes underneath, so read both, then compare). */
@@ -250,26 +296,40 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
           return last.every((n) => Number.isFinite(n) && n === last[0]);
         });
       } catch (e) {
-        throw new Error(`${(e as Error).message}: last read ${last.join(' / ')}`);
+        throw new Error(`${(e as Error).message}: last read ${last.join(' / ')}`, { cause: e });
       }
       return last[0];
     };
 
     it('the sidebar badge, the dashboard, the incident list (rows and chips) and the SRE agent page show one number', async () => {
       await apiGet('/api/incidents/v2');
-      await until('the demo has open incidents', async () => (await apiGet<{ incidents: unknown[] }>('/api/incidents/v2?status=open')).incidents.length > 0, 60_000);
+      await until(
+        'the demo has open incidents',
+        async () => (await apiGet<{ incidents: unknown[] }>('/api/incidents/v2?status=open')).incidents.length > 0,
+        60_000,
+      );
       await page.goto(`${base()}/#/dashboard`);
       await page.getByTestId('page-dashboard').waitFor();
-      const onDashboard = await agree('badge and dashboard card', async () => [await badge(), Number(await page.getByTestId('card-incidents-value').innerText())]);
+      const onDashboard = await agree('badge and dashboard card', async () => [
+        await badge(),
+        Number(await page.getByTestId('card-incidents-value').innerText()),
+      ]);
       assert.ok(onDashboard > 0);
       await shot('counts-dashboard');
       await page.goto(`${base()}/#/incidents`);
       await page.getByTestId('sev-critical-count').waitFor();
-      await agree('badge, chips and rows', async () => [await badge(), await chips(), await page.getByTestId('incident-row').count()]);
+      await agree('badge, chips and rows', async () => [
+        await badge(),
+        await chips(),
+        await page.getByTestId('incident-row').count(),
+      ]);
       await shot('counts-incidents');
       await page.goto(`${base()}/#/sre-agent`);
       await page.getByTestId('page-sre-agent').waitFor();
-      await agree('badge and SRE agent page', async () => [await badge(), Number(await page.getByTestId('sre-open-count').innerText())]);
+      await agree('badge and SRE agent page', async () => [
+        await badge(),
+        Number(await page.getByTestId('sre-open-count').innerText()),
+      ]);
       await shot('counts-sre-agent');
       await assertPlain();
     });
@@ -280,8 +340,14 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
       await page.getByTestId('namespace-picker').click();
       await page.getByTestId('ns-shop').click();
       await page.getByTestId('page-incidents').click({ position: { x: 5, y: 5 } });
-      const shopOpen = async () => (await apiGet<{ incidents: unknown[] }>('/api/incidents/v2?status=open&namespace=shop')).incidents.length;
-      await agree('badge, chips, rows and the shop incidents', async () => [await badge(), await chips(), await page.getByTestId('incident-row').count(), await shopOpen()]);
+      const shopOpen = async () =>
+        (await apiGet<{ incidents: unknown[] }>('/api/incidents/v2?status=open&namespace=shop')).incidents.length;
+      await agree('badge, chips, rows and the shop incidents', async () => [
+        await badge(),
+        await chips(),
+        await page.getByTestId('incident-row').count(),
+        await shopOpen(),
+      ]);
       for (const row of await page.getByTestId('incident-row').allInnerTexts()) assert.match(row, /\/shop\//);
       await shot('counts-scoped');
       await page.getByTestId('namespace-picker').click();
@@ -309,7 +375,10 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
       const assistant = page.getByTestId('agent-assistant');
       await assistant.getByText('not set up').waitFor();
       await assistant.getByTestId('ai-setup-intro').waitFor();
-      assert.ok((await page.getByTestId('agent-assistant-tools').locator('li').count()) > 3, 'the tools it may use are listed');
+      assert.ok(
+        (await page.getByTestId('agent-assistant-tools').locator('li').count()) > 3,
+        'the tools it may use are listed',
+      );
       assert.match(await page.getByTestId('agent-assistant-limits').innerText(), /rounds of tool calls/);
 
       await page.getByTestId('ai-provider').selectOption('openai');
@@ -363,7 +432,9 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
       await sre.getByTestId('sre-protected').fill('kube-system, payments');
       await sre.getByTestId('sre-save').click();
       await sre.getByText('may act on its own').waitFor();
-      const st = await apiGet<{ policy: { enabled: boolean; maxActionsPerHour: number; protectedNamespaces: string[] } }>('/api/incidents/auto-remediation/status');
+      const st = await apiGet<{
+        policy: { enabled: boolean; maxActionsPerHour: number; protectedNamespaces: string[] };
+      }>('/api/incidents/auto-remediation/status');
       assert.equal(st.policy.enabled, true);
       assert.equal(st.policy.maxActionsPerHour, 3);
       assert.deepEqual(st.policy.protectedNamespaces, ['kube-system', 'payments']);

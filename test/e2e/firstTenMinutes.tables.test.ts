@@ -20,7 +20,11 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
   const pageErrors: string[] = [];
 
   const request = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.base}${path}`, { method, headers: { Authorization: `Bearer ${server.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${server.base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${server.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
   const api = async <T>(path: string): Promise<T> => {
@@ -40,7 +44,8 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
       await new Promise((r) => setTimeout(r, 200));
     }
   };
-  const rowKeys = async () => Promise.all((await page.getByTestId('row').all()).map(async (r) => (await r.getAttribute('data-key')) ?? ''));
+  const rowKeys = async () =>
+    Promise.all((await page.getByTestId('row').all()).map(async (r) => (await r.getAttribute('data-key')) ?? ''));
   const rowCount = async () => (await page.getByTestId('row-count').textContent())?.trim() ?? '';
 
   /** Chooses exactly these namespaces in the header picker (none = all), then clicks away as a user would. */
@@ -52,9 +57,17 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
     await page.locator('h1').first().click();
     await menu.waitFor({ state: 'detached' });
-    await page.getByTestId('namespace-picker').filter({ hasText: chosen.length === 0 ? 'All namespaces' : chosen.length === 1 ? chosen[0] : `${chosen.length} namespaces` }).waitFor();
+    await page
+      .getByTestId('namespace-picker')
+      .filter({
+        hasText:
+          chosen.length === 0 ? 'All namespaces' : chosen.length === 1 ? chosen[0] : `${chosen.length} namespaces`,
+      })
+      .waitFor();
   };
-  const replicasOf = async (ns: string, name: string) => (await api<{ object: { spec: { replicas: number } } }>(`/api/deployment/details?namespace=${ns}&name=${name}`)).object.spec.replicas;
+  const replicasOf = async (ns: string, name: string) =>
+    (await api<{ object: { spec: { replicas: number } } }>(`/api/deployment/details?namespace=${ns}&name=${name}`))
+      .object.spec.replicas;
 
   before(async function () {
     this.timeout(240_000);
@@ -70,11 +83,13 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
 
   // Each test starts from all namespaces, whatever the one before left chosen.
   beforeEach(async () => {
-    if (!/All namespaces/.test((await page.getByTestId('namespace-picker').textContent()) ?? '')) await pickNamespaces([]);
+    if (!/All namespaces/.test((await page.getByTestId('namespace-picker').textContent()) ?? ''))
+      await pickNamespaces([]);
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed')
+      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
   });
 
   it('filters the pods page at once when a namespace is chosen, and widens again for all namespaces', async () => {
@@ -83,7 +98,9 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     const all = await api<Listed>('/api/pods');
     const shop = await api<Listed>('/api/pods?namespace=shop');
     assert.ok(shop.items.length > 0 && shop.items.length < all.items.length, 'the demo has pods in shop and elsewhere');
-    await until('pods of several namespaces are listed', async () => (await rowKeys()).some((k) => !k.startsWith('shop/')));
+    await until('pods of several namespaces are listed', async () =>
+      (await rowKeys()).some((k) => !k.startsWith('shop/')),
+    );
 
     await pickNamespaces(['shop']);
     // No page change: the page the user is on follows the picker.
@@ -92,7 +109,9 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
       return keys.length > 0 && keys.every((k) => k.startsWith('shop/'));
     });
     // The demo's rollouts come and go: compare with what the API lists at the same moment.
-    await until('the count is the number of shop pods', async () => (await rowCount()).startsWith(`${(await api<Listed>('/api/pods?namespace=shop')).items.length} pods`));
+    await until('the count is the number of shop pods', async () =>
+      (await rowCount()).startsWith(`${(await api<Listed>('/api/pods?namespace=shop')).items.length} pods`),
+    );
     assert.equal(page.url().split('#')[1], '/pods');
     await page.getByTestId('sort-namespace').waitFor({ state: 'detached' });
     await shot('pods-shop');
@@ -104,7 +123,10 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
   it('filters deployments and events at once, and the dashboard counts follow the picker', async () => {
     await page.goto(`${server.base}/#/deployments`);
     await page.getByTestId('page-deployments').waitFor();
-    await until('deployments of several namespaces are listed', async () => new Set((await rowKeys()).map((k) => k.split('/')[0])).size > 1);
+    await until(
+      'deployments of several namespaces are listed',
+      async () => new Set((await rowKeys()).map((k) => k.split('/')[0])).size > 1,
+    );
     const payments = await api<Listed>('/api/deployments?namespace=payments');
     await pickNamespaces(['payments']);
     await until(`only the ${payments.items.length} payments deployments are listed`, async () => {
@@ -123,7 +145,10 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     await pickNamespaces([]);
     await page.goto(`${server.base}/#/events`);
     await page.getByTestId('page-events').waitFor();
-    await until('events of several namespaces are listed', async () => new Set((await rowKeys()).map((k) => k.split('/')[0])).size > 1);
+    await until(
+      'events of several namespaces are listed',
+      async () => new Set((await rowKeys()).map((k) => k.split('/')[0])).size > 1,
+    );
     await pickNamespaces(['shop']);
     await until('only shop events are listed', async () => {
       const keys = await rowKeys();
@@ -135,9 +160,13 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     await page.getByTestId('page-dashboard').waitFor();
     const card = async () => Number(await page.getByTestId('card-pods-value').textContent());
     // Pods come and go with the demo's rollouts and jobs: a card read once may be a pod or two behind the API.
-    const near = async (ns: string) => Math.abs((await card()) - (await api<Listed>(`/api/pods?namespace=${ns}`)).items.length) <= 2;
+    const near = async (ns: string) =>
+      Math.abs((await card()) - (await api<Listed>(`/api/pods?namespace=${ns}`)).items.length) <= 2;
     await until('the pods card counts the pods of shop', () => near('shop'));
-    assert.ok((await card()) < (await api<Listed>('/api/pods')).items.length / 2, 'the card still counts every namespace');
+    assert.ok(
+      (await card()) < (await api<Listed>('/api/pods')).items.length / 2,
+      'the card still counts every namespace',
+    );
     await pickNamespaces([]);
     await until('the pods card counts every pod again', () => near(''));
   });
@@ -145,7 +174,7 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
   it("filters incidents at once, and their 'seen' times tick", async () => {
     await page.goto(`${server.base}/#/incidents`);
     await page.getByTestId('page-incidents').waitFor();
-    const objects = async () => (await page.getByTestId('incident-row').allTextContents());
+    const objects = async () => await page.getByTestId('incident-row').allTextContents();
     await until('incidents of several namespaces are listed', async () => {
       const rows = await objects();
       return rows.some((r) => r.includes('/shop/')) && rows.some((r) => !r.includes('/shop/'));
@@ -158,7 +187,11 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     await until('only shop incidents are listed', async () => {
       const rows = await objects();
       // Cluster-scoped objects (nodes) belong to every namespace's view.
-      return rows.length > 0 && rows.some((r) => r.includes('/shop/')) && rows.every((r) => r.includes('/shop/') || r.includes('Node/'));
+      return (
+        rows.length > 0 &&
+        rows.some((r) => r.includes('/shop/')) &&
+        rows.every((r) => r.includes('/shop/') || r.includes('Node/'))
+      );
     });
     await shot('incidents-shop');
   });
@@ -175,11 +208,19 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     await dialog.waitFor();
     const field = dialog.getByTestId('scale-replicas');
     const ok = dialog.getByTestId('scale-ok');
-    const expected: Record<string, RegExp> = { abc: /digits only/i, '-1': /negative/i, '2.5': /whole number/i, '99999999': /at most 100,000/i, '': /enter the number of replicas/i };
+    const expected: Record<string, RegExp> = {
+      abc: /digits only/i,
+      '-1': /negative/i,
+      '2.5': /whole number/i,
+      '99999999': /at most 100,000/i,
+      '': /enter the number of replicas/i,
+    };
     for (const [text, why] of Object.entries(expected)) {
       await field.fill(text);
       const msg = dialog.getByTestId('scale-replicas-msg');
-      await until(`the field explains what is wrong with "${text}"`, async () => why.test((await msg.textContent()) ?? ''));
+      await until(`the field explains what is wrong with "${text}"`, async () =>
+        why.test((await msg.textContent()) ?? ''),
+      );
       assert.equal(await field.getAttribute('aria-invalid'), 'true');
       assert.equal(await ok.isDisabled(), true, `the Scale button is enabled for "${text}"`);
       assert.equal(await field.inputValue(), text, 'the field keeps what the user typed');
@@ -189,7 +230,11 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     await dialog.waitFor();
     // Nothing reached the cluster: read back through the API, not the screen.
     assert.equal(await replicasOf('monitoring', 'grafana'), before);
-    assert.equal(await page.getByTestId('toast').count(), 0, `a toast appeared: ${(await page.getByTestId('toast').allTextContents()).join(' | ')}`);
+    assert.equal(
+      await page.getByTestId('toast').count(),
+      0,
+      `a toast appeared: ${(await page.getByTestId('toast').allTextContents()).join(' | ')}`,
+    );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await replicasOf('monitoring', 'grafana'), before);
@@ -212,7 +257,10 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     assert.equal(await replicasOf('monitoring', 'grafana'), before, 'Enter scaled to 0 without the confirmation');
 
     await dialog.getByTestId('scale-zero-confirm').check();
-    await until('the button names the consequence', async () => /stop all pods/.test((await ok.textContent()) ?? '') && !(await ok.isDisabled()));
+    await until(
+      'the button names the consequence',
+      async () => /stop all pods/.test((await ok.textContent()) ?? '') && !(await ok.isDisabled()),
+    );
     await ok.click();
     await dialog.waitFor({ state: 'detached' });
     await until('grafana is scaled to 0', async () => (await replicasOf('monitoring', 'grafana')) === 0);
@@ -227,14 +275,26 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
   });
 
   it('answers bad parameters with a plain message naming the field', async () => {
-    for (const [replicas, text] of [[2.5, 'Replicas must be a whole number'], [-1, 'Replicas must be 0 or more'], ['abc', 'Replicas must be a whole number'], [99999999, 'Replicas must be at most 100000']] as const) {
+    for (const [replicas, text] of [
+      [2.5, 'Replicas must be a whole number'],
+      [-1, 'Replicas must be 0 or more'],
+      ['abc', 'Replicas must be a whole number'],
+      [99999999, 'Replicas must be at most 100000'],
+    ] as const) {
       const r = await request('POST', '/api/deployment/scale', { namespace: 'monitoring', name: 'grafana', replicas });
       assert.equal(r.status, 400);
       const message = (r.body.error as { message: string }).message;
       assert.equal(message, text);
       assert.doesNotMatch(message, /invalid parameters|Invalid input|expected|received|deployment\.scale/);
     }
-    assert.equal((((await request('POST', '/api/deployment/scale', { namespace: 'monitoring', name: 'grafana' })).body.error) as { message: string }).message, 'Replicas is required');
+    assert.equal(
+      (
+        (await request('POST', '/api/deployment/scale', { namespace: 'monitoring', name: 'grafana' })).body.error as {
+          message: string;
+        }
+      ).message,
+      'Replicas is required',
+    );
   });
 
   it('validates the port-forward and settings forms as the user types', async () => {
@@ -246,13 +306,19 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     const dialog = page.getByTestId('port-forward-dialog');
     await dialog.waitFor();
     await dialog.getByTestId('pf-remote').fill('http');
-    await until('the remote port says what is wrong', async () => /digits only/i.test((await dialog.getByTestId('pf-remote-msg').textContent()) ?? ''));
+    await until('the remote port says what is wrong', async () =>
+      /digits only/i.test((await dialog.getByTestId('pf-remote-msg').textContent()) ?? ''),
+    );
     assert.equal(await dialog.getByTestId('port-forward-ok').isDisabled(), true);
     await dialog.getByTestId('pf-remote').fill('70000');
-    await until('the remote port is out of range', async () => /at most 65,535/i.test((await dialog.getByTestId('pf-remote-msg').textContent()) ?? ''));
+    await until('the remote port is out of range', async () =>
+      /at most 65,535/i.test((await dialog.getByTestId('pf-remote-msg').textContent()) ?? ''),
+    );
     await dialog.getByTestId('pf-remote').fill('3000');
     await dialog.getByTestId('pf-local').fill('-5');
-    await until('the local port cannot be negative', async () => /negative/i.test((await dialog.getByTestId('pf-local-msg').textContent()) ?? ''));
+    await until('the local port cannot be negative', async () =>
+      /negative/i.test((await dialog.getByTestId('pf-local-msg').textContent()) ?? ''),
+    );
     assert.equal(await dialog.getByTestId('port-forward-ok').isDisabled(), true);
     await shot('port-forward-invalid');
     await dialog.getByTestId('pf-local').fill('');
@@ -265,13 +331,20 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     const refresh = page.getByTestId('settings-refresh');
     await refresh.waitFor();
     await refresh.fill('0');
-    await until('the refresh interval says what is wrong', async () => /at least 1/i.test((await page.getByTestId('settings-refresh-msg').textContent()) ?? ''));
+    await until('the refresh interval says what is wrong', async () =>
+      /at least 1/i.test((await page.getByTestId('settings-refresh-msg').textContent()) ?? ''),
+    );
     await page.getByTestId('settings-namespace').fill('Shop');
-    await until('the namespace says what is wrong', async () => /lower-case/i.test((await page.getByTestId('settings-namespace-msg').textContent()) ?? ''));
+    await until('the namespace says what is wrong', async () =>
+      /lower-case/i.test((await page.getByTestId('settings-namespace-msg').textContent()) ?? ''),
+    );
     assert.equal(await page.getByTestId('settings-save').isDisabled(), true);
     await refresh.press('Enter');
     await shot('settings-invalid');
-    assert.deepEqual((await api<{ refreshIntervalSeconds?: number }>('/api/settings')).refreshIntervalSeconds, saved.refreshIntervalSeconds);
+    assert.deepEqual(
+      (await api<{ refreshIntervalSeconds?: number }>('/api/settings')).refreshIntervalSeconds,
+      saved.refreshIntervalSeconds,
+    );
   });
 
   it('ticks ages in the table from the shared clock', async () => {
@@ -289,14 +362,22 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
   });
 
   it("shows a pod's containers, images, states, probes and conditions in its overview, each fact once", async () => {
-    const pod = (await api<Listed>('/api/pods?namespace=data')).items.find((p) => p.name.startsWith('warehouse-loader-'));
+    const pod = (await api<Listed>('/api/pods?namespace=data')).items.find((p) =>
+      p.name.startsWith('warehouse-loader-'),
+    );
     assert.ok(pod, 'the demo has a warehouse-loader pod');
     await page.goto(`${server.base}/#/pods?name=${pod.name}&ns=data`);
     const overview = page.getByTestId('drawer').getByTestId('overview');
     await overview.waitFor();
     await until('both containers are listed', async () => (await overview.getByTestId('pod-container').count()) === 2);
-    assert.deepEqual(await overview.getByTestId('pod-container-name').allTextContents(), ['loader', 'metrics-exporter']);
-    assert.deepEqual(await overview.getByTestId('pod-container-image').allTextContents(), ['ghcr.io/acme/warehouse-loader:0.9.4', 'prom/statsd-exporter:v0.27.1']);
+    assert.deepEqual(await overview.getByTestId('pod-container-name').allTextContents(), [
+      'loader',
+      'metrics-exporter',
+    ]);
+    assert.deepEqual(await overview.getByTestId('pod-container-image').allTextContents(), [
+      'ghcr.io/acme/warehouse-loader:0.9.4',
+      'prom/statsd-exporter:v0.27.1',
+    ]);
     const loader = overview.getByTestId('pod-container').first();
     const text = (await loader.textContent()) ?? '';
     assert.match(text, /restarts?/);
@@ -307,7 +388,12 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     const all = (await overview.textContent()) ?? '';
     for (const dup of ['nodeName', 'podIP', 'phase']) assert.ok(!all.includes(dup), `the overview repeats ${dup}`);
     const dts = await overview.locator('dt').allTextContents();
-    for (const once of ['Status', 'Node', 'Pod IP']) assert.equal(dts.filter((d) => d === once).length, 1, `${once} appears ${dts.filter((d) => d === once).length} times`);
+    for (const once of ['Status', 'Node', 'Pod IP'])
+      assert.equal(
+        dts.filter((d) => d === once).length,
+        1,
+        `${once} appears ${dts.filter((d) => d === once).length} times`,
+      );
     await shot('pod-overview');
 
     // The drawer's age ticks too.

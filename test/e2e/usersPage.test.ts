@@ -25,21 +25,46 @@ describe('browser: accounts mode, sign-in and the Users page', function () {
     await ensureWebviewBuilt();
     sim = await startTestSim({ scenario: 'demo' });
     const pki = await makePki(['127.0.0.1', 'localhost']);
-    app = await startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-users-e2e-')), host: '0.0.0.0', tls: { cert: pki.certPem, key: pki.keyPem }, demo: true });
+    app = await startApp({
+      kubeconfigFiles: [sim.kubeconfig],
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-users-e2e-')),
+      host: '0.0.0.0',
+      tls: { cert: pki.certPem, key: pki.keyPem },
+      demo: true,
+    });
     base = `https://127.0.0.1:${new URL(app.server.url).port}`;
     app.server.allowExternal(`${base}/`);
     // The first admin, made with the launch token as the README says.
     await new Promise<void>((resolve, reject) => {
       const body = JSON.stringify({ username: 'ada', password: 'correct horse battery' });
-      const req = https.request(`${base}/api/auth/register`, { method: 'POST', ca: pki.caPem, headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`register answered ${res.statusCode}`))));
-      });
+      const req = https.request(
+        `${base}/api/auth/register`,
+        {
+          method: 'POST',
+          ca: pki.caPem,
+          headers: {
+            Authorization: `Bearer ${app.token}`,
+            'Content-Type': 'application/json',
+            'Content-Length': String(Buffer.byteLength(body)),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`register answered ${res.statusCode}`)),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'] });
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark', ignoreHTTPSErrors: true })).newPage();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'],
+    });
+    page = await (
+      await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark', ignoreHTTPSErrors: true })
+    ).newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   });
   after(async () => {

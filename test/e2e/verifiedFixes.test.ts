@@ -50,10 +50,17 @@ describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', func
 
   it('shows the sizing rule on the recommended fix', async () => {
     await page.goto(`${server.base}/#/incidents`);
-    await page.getByTestId('incident-row').filter({ hasText: 'Container OOMKilled: data/warehouse-loader' }).first().click({ timeout: 90_000 });
+    await page
+      .getByTestId('incident-row')
+      .filter({ hasText: 'Container OOMKilled: data/warehouse-loader' })
+      .first()
+      .click({ timeout: 90_000 });
     const fix = detail().getByTestId('fixes').locator('li', { hasText: "Increase memory limit of 'loader' to 768Mi" });
     await fix.waitFor({ timeout: 30_000 });
-    assert.match((await fix.getByTestId('fix-rationale').textContent()) ?? '', /OOM-killed at its 512Mi limit.*1\.5× the memory at the kill, at least \+128Mi, rounded up to 64Mi → 768Mi/);
+    assert.match(
+      (await fix.getByTestId('fix-rationale').textContent()) ?? '',
+      /OOM-killed at its 512Mi limit.*1\.5× the memory at the kill, at least \+128Mi, rounded up to 64Mi → 768Mi/,
+    );
   });
 
   it('applies the recommended fix and then says, with the evidence, that it did not help, and offers the next step', async () => {
@@ -67,19 +74,41 @@ describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', func
     await outcome('did_not_help').waitFor({ timeout: 120_000 });
     const card = outcome('did_not_help');
     assert.match((await card.textContent()) ?? '', /The fix did not help/);
-    assert.match((await card.getByTestId('fix-outcome-summary').textContent()) ?? '', /It happened again after the fix: pod warehouse-loader-\S+, started after the fix, was OOMKilled again at its 768Mi limit/);
+    assert.match(
+      (await card.getByTestId('fix-outcome-summary').textContent()) ?? '',
+      /It happened again after the fix: pod warehouse-loader-\S+, started after the fix, was OOMKilled again at its 768Mi limit/,
+    );
     const evidence = await card.getByTestId('fix-outcome-evidence').locator('li').allTextContents();
     assert.ok(evidence.length > 0 && evidence.every((e) => /OOMKilled/.test(e)), evidence.join('\n'));
-    assert.match((await card.getByTestId('fix-next-step').textContent()) ?? '', /Increase memory limit of 'loader' to 1152Mi/);
+    assert.match(
+      (await card.getByTestId('fix-next-step').textContent()) ?? '',
+      /Increase memory limit of 'loader' to 1152Mi/,
+    );
     await card.getByTestId('fix-undo').waitFor();
     // The fix on offer now carries what happened last time.
-    assert.match((await detail().getByTestId('fixes').getByTestId('fix-track').first().textContent()) ?? '', /Worked 0 of 1 time \(0%\)/);
+    assert.match(
+      (await detail().getByTestId('fixes').getByTestId('fix-track').first().textContent()) ?? '',
+      /Worked 0 of 1 time \(0%\)/,
+    );
     // In the list, in the execution's history and as a notification.
-    await page.getByTestId('incident-row').filter({ hasText: 'Container OOMKilled: data/warehouse-loader' }).getByTestId('fix-outcome-badge').filter({ hasText: 'fix did not help' }).waitFor({ timeout: 30_000 });
-    await page.getByTestId('execution-panel').getByTestId('fix-outcome-badge').filter({ hasText: 'fix did not help' }).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('incident-row')
+      .filter({ hasText: 'Container OOMKilled: data/warehouse-loader' })
+      .getByTestId('fix-outcome-badge')
+      .filter({ hasText: 'fix did not help' })
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('execution-panel')
+      .getByTestId('fix-outcome-badge')
+      .filter({ hasText: 'fix did not help' })
+      .waitFor({ timeout: 30_000 });
     assert.match((await page.getByTestId('execution-output').textContent()) ?? '', /verify: did not help/);
     await page.getByTestId('notifications-button').click();
-    await page.getByTestId('notifications').getByText(/Fix did not help: Container OOMKilled: data\/warehouse-loader/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('notifications')
+      .getByText(/Fix did not help: Container OOMKilled: data\/warehouse-loader/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await shot('did-not-help-notification');
     await page.getByTestId('notifications-button').click();
     await card.scrollIntoViewIfNeeded();
@@ -92,7 +121,10 @@ describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', func
     await page.getByTestId('fix-diff').filter({ hasText: '1152Mi' }).waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=fix-apply]:not([disabled])').click({ timeout: 30_000 });
     await outcome('resolved').waitFor({ timeout: 150_000 });
-    assert.match((await outcome('resolved').textContent()) ?? '', /The fix worked.*Increase memory limit of 'loader' to 1152Mi.*stayed clear for 20 s/);
+    assert.match(
+      (await outcome('resolved').textContent()) ?? '',
+      /The fix worked.*Increase memory limit of 'loader' to 1152Mi.*stayed clear for 20 s/,
+    );
     await shot('resolved');
     assert.deepEqual(pageErrors, []);
   });

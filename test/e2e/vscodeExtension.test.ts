@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { eventually, kubectl, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
-import { buildVsix, openFile, runCommand, SHOTS, startWorkbench, treeContextMenu, viewLines, type Workbench } from './helpers/codeServer';
+import {
+  buildVsix,
+  openFile,
+  runCommand,
+  SHOTS,
+  startWorkbench,
+  treeContextMenu,
+  viewLines,
+  type Workbench,
+} from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
 const UNREACHABLE = 'kubegraf-unreachable';
@@ -48,7 +57,11 @@ describe('VS Code extension in a real workbench (code-server)', function () {
 
   /** A tree row whose accessible name (label, then description) starts with `name`. */
   const row = (name: string | RegExp): Locator =>
-    page.getByRole('treeitem', { name: typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : name }).first();
+    page
+      .getByRole('treeitem', {
+        name: typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : name,
+      })
+      .first();
 
   async function expand(name: string | RegExp): Promise<void> {
     const r = row(name);
@@ -84,7 +97,11 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     const vsix = buildVsix(join(dir, 'vsix'));
     wb = await startWorkbench({
       vsix,
-      settings: { 'kubegraf.kubeconfigPaths': [sim.kubeconfig, unreachableKubeconfig(dir)], 'kubegraf.probeTimeoutMs': 4000, 'kubegraf.tree.refreshDebounceMs': 200 },
+      settings: {
+        'kubegraf.kubeconfigPaths': [sim.kubeconfig, unreachableKubeconfig(dir)],
+        'kubegraf.probeTimeoutMs': 4000,
+        'kubegraf.tree.refreshDebounceMs': 200,
+      },
     });
     page = wb.page;
   });
@@ -97,7 +114,14 @@ describe('VS Code extension in a real workbench (code-server)', function () {
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && wb) {
       await wb.shot(`FAILED-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-      console.log(wb.extHostLog().split('\n').filter((l) => /kubegraf|error/i.test(l)).slice(-40).join('\n'));
+      console.log(
+        wb
+          .extHostLog()
+          .split('\n')
+          .filter((l) => /kubegraf|error/i.test(l))
+          .slice(-40)
+          .join('\n'),
+      );
     }
   });
 
@@ -112,7 +136,10 @@ describe('VS Code extension in a real workbench (code-server)', function () {
 
   it('shows an unreachable context with its reason without blocking the others', async () => {
     const r = row(UNREACHABLE);
-    await eventually(async () => /unreachable: .*(ECONNREFUSED|connect)/i.test((await r.getAttribute('aria-label')) ?? ''), 30_000);
+    await eventually(
+      async () => /unreachable: .*(ECONNREFUSED|connect)/i.test((await r.getAttribute('aria-label')) ?? ''),
+      30_000,
+    );
     await expand(UNREACHABLE);
     await row(/^Unreachable: /).waitFor({ timeout: 15_000 });
     // The reachable context kept working meanwhile: its namespaces are listed.
@@ -130,9 +157,16 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     await expand('Workloads');
     await expand('Pods');
     // A healthy StatefulSet pod and the demo's crash-looping worker, with status, readiness and restarts.
-    await eventually(async () => /Running · 1\/1/.test((await row('ledger-db-0').getAttribute('aria-label')) ?? ''), 30_000);
+    await eventually(
+      async () => /Running · 1\/1/.test((await row('ledger-db-0').getAttribute('aria-label')) ?? ''),
+      30_000,
+    );
     const worker = row(/^payments-worker-/);
-    await eventually(async () => /(CrashLoopBackOff|Error|Running) · 0\/1 · \d+ restarts/.test((await worker.getAttribute('aria-label')) ?? ''), 30_000);
+    await eventually(
+      async () =>
+        /(CrashLoopBackOff|Error|Running) · 0\/1 · \d+ restarts/.test((await worker.getAttribute('aria-label')) ?? ''),
+      30_000,
+    );
     const fromKubectl = await kubectlOk(sim, ['get', 'pods', '-n', 'payments', '-o', 'name']);
     assert.match(fromKubectl, /pod\/ledger-db-0/);
     await wb.shot('tree-pods');
@@ -143,16 +177,23 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     const body = frame.locator('body');
     await body.waitFor({ timeout: 30_000 });
-    const count = async (args: string[]) => (await kubectlOk(sim, [...args, '--no-headers'])).trim().split('\n').filter(Boolean).length;
+    const count = async (args: string[]) =>
+      (await kubectlOk(sim, [...args, '--no-headers'])).trim().split('\n').filter(Boolean).length;
     const nodes = await count(['get', 'nodes']);
     const namespaces = await count(['get', 'namespaces']);
     // The numbers come from the cluster through the webview bridge (route handlers in the extension host).
     const text = await eventually(async () => {
       const t = (await body.innerText()).replace(/\u00a0/g, ' ');
-      return new RegExp(`Nodes\\s+${nodes}\\b`).test(t) && new RegExp(`Namespaces\\s+${namespaces}\\b`).test(t) && /Pods\s+\d+/.test(t) ? t : undefined;
+      return new RegExp(`Nodes\\s+${nodes}\\b`).test(t) &&
+        new RegExp(`Namespaces\\s+${namespaces}\\b`).test(t) &&
+        /Pods\s+\d+/.test(t)
+        ? t
+        : undefined;
     }, 30_000).catch(async (e) => {
       await wb.shot('dashboard-not-ready');
-      throw new Error(`dashboard never showed ${nodes} nodes and ${namespaces} namespaces: ${(e as Error).message}\n${await body.innerText()}`);
+      throw new Error(
+        `dashboard never showed ${nodes} nodes and ${namespaces} namespaces: ${(e as Error).message}\n${await body.innerText()}`,
+      );
     });
     assert.match(text, /kubegraf-sim/);
     await wb.shot('dashboard');
@@ -167,7 +208,10 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     await page.locator('.terminal-wrapper .xterm').last().click();
     await page.waitForTimeout(1000);
     await page.keyboard.type('printenv KUBERNETES_SERVICE_HOST\n');
-    await eventually(async () => /^10\.96\.0\.1\s*$/m.test((await terminal.innerText()).replace(/\u00a0/g, ' ')), 20_000);
+    await eventually(
+      async () => /^10\.96\.0\.1\s*$/m.test((await terminal.innerText()).replace(/\u00a0/g, ' ')),
+      20_000,
+    );
     await wb.shot('exec-terminal');
     await page.keyboard.type('exit 3\n');
     await eventually(async () => /process exited with code 3/.test(await terminal.innerText()), 20_000);
@@ -182,7 +226,10 @@ describe('VS Code extension in a real workbench (code-server)', function () {
       return lines.length >= 2 ? lines : undefined;
     }, 20_000);
     const real = await kubectlOk(sim, ['logs', '-n', 'payments', 'ledger-db-0']);
-    assert.ok(shown.some((l) => real.includes(l.trim())), `none of the shown lines is in kubectl logs:\n${shown.join('\n')}`);
+    assert.ok(
+      shown.some((l) => real.includes(l.trim())),
+      `none of the shown lines is in kubectl logs:\n${shown.join('\n')}`,
+    );
     await wb.shot('logs');
   });
 
@@ -212,27 +259,51 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     await input.fill('3');
     await wb.shot('scale-input');
     await page.keyboard.press('Enter');
-    await eventually(async () => (await kubectlOk(sim, ['get', 'deployment', 'payments-api', '-n', 'payments', '-o', 'jsonpath={.spec.replicas}'])).trim() === '3', 20_000);
+    await eventually(
+      async () =>
+        (
+          await kubectlOk(sim, [
+            'get',
+            'deployment',
+            'payments-api',
+            '-n',
+            'payments',
+            '-o',
+            'jsonpath={.spec.replicas}',
+          ])
+        ).trim() === '3',
+      20_000,
+    );
     // The tree follows the watch: the row's readiness moves to x/3.
-    await eventually(async () => /\d\/3 ready/.test((await row(/^payments-api, /).getAttribute('aria-label')) ?? ''), 30_000);
+    await eventually(
+      async () => /\d\/3 ready/.test((await row(/^payments-api, /).getAttribute('aria-label')) ?? ''),
+      30_000,
+    );
     await wb.shot('scaled');
   });
 
-  it('lists the demo\'s incidents by severity with a live count badge', async () => {
+  it("lists the demo's incidents by severity with a live count badge", async () => {
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Incidents' }) });
     const rows = pane.locator('.monaco-list-row');
     // The crash-looping payments worker is an incident of the demo cluster from the start.
-    await rows.filter({ hasText: 'payments-worker' }).first().waitFor({ timeout: 90_000 }).catch(async (e) => {
-      await wb.shot('incidents-missing');
-      throw new Error(`${(e as Error).message}\nIncidents view shows: ${(await rows.allInnerTexts()).join(' | ')}`);
-    });
-    assert.ok((await pane.getByRole('treeitem', { name: /^(Critical|High|Medium|Low)\b/ }).count()) > 0, 'incidents are grouped by severity');
+    await rows
+      .filter({ hasText: 'payments-worker' })
+      .first()
+      .waitFor({ timeout: 90_000 })
+      .catch(async (e) => {
+        await wb.shot('incidents-missing');
+        throw new Error(`${(e as Error).message}\nIncidents view shows: ${(await rows.allInnerTexts()).join(' | ')}`);
+      });
+    assert.ok(
+      (await pane.getByRole('treeitem', { name: /^(Critical|High|Medium|Low)\b/ }).count()) > 0,
+      'incidents are grouped by severity',
+    );
     const badge = page.locator('.part.activitybar .action-item:has(a[aria-label^="KubeGraf"]) .badge-content');
     await eventually(async () => Number((await badge.innerText()).trim()) > 0, 15_000);
     await wb.shot('incidents');
   });
 
-  it('opens the dashboard in a browser tab through code-server\'s proxy, with live data and working changes', async () => {
+  it("opens the dashboard in a browser tab through code-server's proxy, with live data and working changes", async () => {
     // The palette lists the command once the extension's contributions are in (as its activity bar icon).
     await page.locator('.part.activitybar .action-item a[aria-label^="KubeGraf"]').waitFor({ timeout: 30_000 });
     const opened = page.context().waitForEvent('page', { timeout: 30_000 });
@@ -257,13 +328,19 @@ describe('VS Code extension in a real workbench (code-server)', function () {
       assert.ok(!tab.url().includes('token='), `token still in ${tab.url()}`);
       // The push socket goes through the proxy too (Host and Origin are code-server's): a refused socket would show
       // "Server disconnected" / "Connecting"; once open it reports the cluster's state.
-      await tab.getByTestId('connection').filter({ hasText: /Connected|Idle|Reconnecting|Cluster unreachable/ }).waitFor({ timeout: 30_000 });
+      await tab
+        .getByTestId('connection')
+        .filter({ hasText: /Connected|Idle|Reconnecting|Cluster unreachable/ })
+        .waitFor({ timeout: 30_000 });
 
       const base = `${at.origin}${at.pathname}`;
       await tab.goto(`${base}#/pods`);
       await tab.getByTestId('page-pods').waitFor();
       await tab.getByTestId('filter-text').fill('ledger-db');
-      const pods = (await kubectlOk(sim, ['get', 'pods', '-n', 'payments', '-o', 'name'])).split('\n').map((l) => l.replace('pod/', '').trim()).filter((n) => n.startsWith('ledger-db'));
+      const pods = (await kubectlOk(sim, ['get', 'pods', '-n', 'payments', '-o', 'name']))
+        .split('\n')
+        .map((l) => l.replace('pod/', '').trim())
+        .filter((n) => n.startsWith('ledger-db'));
       assert.ok(pods.length > 0, 'kubectl lists ledger-db pods');
       await eventually(async () => {
         const rows = await tab.getByTestId('row').allTextContents();
@@ -278,8 +355,15 @@ describe('VS Code extension in a real workbench (code-server)', function () {
       const value = String(Number(await refresh.inputValue()) === 17 ? 23 : 17);
       await refresh.fill(value);
       await tab.getByTestId('page-settings').getByRole('button', { name: 'Save', exact: true }).click();
-      await tab.locator('.kg-toast', { hasText: /Settings saved|Save failed/ }).first().waitFor({ timeout: 15_000 });
-      assert.equal(await tab.locator('.kg-toast', { hasText: 'Save failed' }).count(), 0, (await tab.locator('.kg-toast').allTextContents()).join(' | '));
+      await tab
+        .locator('.kg-toast', { hasText: /Settings saved|Save failed/ })
+        .first()
+        .waitFor({ timeout: 15_000 });
+      assert.equal(
+        await tab.locator('.kg-toast', { hasText: 'Save failed' }).count(),
+        0,
+        (await tab.locator('.kg-toast').allTextContents()).join(' | '),
+      );
       // Stored by the server: a fresh load (the token stays with the tab) shows the new value.
       await tab.reload();
       await tab.getByTestId('page-settings').waitFor({ timeout: 30_000 });
@@ -295,13 +379,27 @@ describe('VS Code extension in a real workbench (code-server)', function () {
   });
 
   it('rolls a StatefulSet back to an earlier ControllerRevision from the context menu, after a dry-run summary', async () => {
-    const image = async () => (await kubectlOk(sim, ['get', 'statefulset', 'ledger-db', '-n', 'payments', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).trim();
+    const image = async () =>
+      (
+        await kubectlOk(sim, [
+          'get',
+          'statefulset',
+          'ledger-db',
+          '-n',
+          'payments',
+          '-o',
+          'jsonpath={.spec.template.spec.containers[0].image}',
+        ])
+      ).trim();
     assert.equal(await image(), 'postgres:16.4');
     // Revision 2 of the StatefulSet: a new pod template, recorded by the controller as a second ControllerRevision.
     await kubectlOk(sim, ['set', 'image', 'statefulset/ledger-db', 'postgres=postgres:16.6', '-n', 'payments']);
     await eventually(async () => {
-      const revs = JSON.parse(await kubectlOk(sim, ['get', 'controllerrevisions', '-n', 'payments', '-o', 'json'])).items as Array<{ revision: number; metadata: { ownerReferences?: Array<{ name: string }> } }>;
-      return revs.filter((r) => r.metadata.ownerReferences?.some((o) => o.name === 'ledger-db')).some((r) => r.revision === 2);
+      const revs = JSON.parse(await kubectlOk(sim, ['get', 'controllerrevisions', '-n', 'payments', '-o', 'json']))
+        .items as Array<{ revision: number; metadata: { ownerReferences?: Array<{ name: string }> } }>;
+      return revs
+        .filter((r) => r.metadata.ownerReferences?.some((o) => o.name === 'ledger-db'))
+        .some((r) => r.revision === 2);
     }, 20_000);
     await collapse(/^Deployments/);
     await expand(/^StatefulSets/);
@@ -310,7 +408,11 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     const rev1 = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Revision 1' }).first();
     await rev1.waitFor({ timeout: 15_000 });
     assert.match(await rev1.innerText(), /postgres:16\.4/);
-    assert.equal(await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Revision 2' }).count(), 0, 'the current revision is not offered');
+    assert.equal(
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Revision 2' }).count(),
+      0,
+      'the current revision is not offered',
+    );
     await wb.shot('rollback-revisions');
     await rev1.click();
     const dialog = page.locator('.monaco-dialog-box');
@@ -331,7 +433,21 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     const file = 'e2e-apply.yaml';
     writeFileSync(
       join(wb.workspace, file),
-      ['apiVersion: v1', 'kind: Namespace', 'metadata:', `  name: ${ns}`, '---', 'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: greeting', `  namespace: ${ns}`, 'data:', '  hello: world', ''].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata:',
+        `  name: ${ns}`,
+        '---',
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: greeting',
+        `  namespace: ${ns}`,
+        'data:',
+        '  hello: world',
+        '',
+      ].join('\n'),
     );
     await openFile(page, file);
     await runCommand(page, 'KubeGraf: Apply YAML to Cluster…');
@@ -341,12 +457,26 @@ describe('VS Code extension in a real workbench (code-server)', function () {
     const text = (await dialog.innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /Apply 2 objects to context "kubegraf-sim"\?/);
     assert.match(text, new RegExp(`ConfigMap ${ns}/greeting`));
-    await eventually(async () => (await viewLines(page, '.part.editor')).some((l) => /^# kubectl apply --server-side .* review for context kubegraf-sim/.test(l)), 15_000);
+    await eventually(
+      async () =>
+        (await viewLines(page, '.part.editor')).some((l) =>
+          /^# kubectl apply --server-side .* review for context kubegraf-sim/.test(l),
+        ),
+      15_000,
+    );
     assert.notEqual((await kubectl(sim, ['get', 'namespace', ns])).code, 0, 'nothing is created before the confirm');
     await wb.shot('apply-confirm');
     await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
-    await eventually(async () => (await kubectlOk(sim, ['get', 'configmap', 'greeting', '-n', ns, '-o', 'jsonpath={.data.hello}'])).trim() === 'world', 20_000);
-    await page.locator('.notification-toast', { hasText: `Applied ${file} to kubegraf-sim` }).first().waitFor({ timeout: 15_000 });
+    await eventually(
+      async () =>
+        (await kubectlOk(sim, ['get', 'configmap', 'greeting', '-n', ns, '-o', 'jsonpath={.data.hello}'])).trim() ===
+        'world',
+      20_000,
+    );
+    await page
+      .locator('.notification-toast', { hasText: `Applied ${file} to kubegraf-sim` })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await wb.shot('applied');
   });
 });

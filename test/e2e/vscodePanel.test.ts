@@ -19,7 +19,11 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
   let app: FrameLocator;
 
   const row = (name: string | RegExp): Locator =>
-    page.getByRole('treeitem', { name: typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : name }).first();
+    page
+      .getByRole('treeitem', {
+        name: typeof name === 'string' ? new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : name,
+      })
+      .first();
 
   async function setExpanded(name: string | RegExp, open: boolean): Promise<void> {
     const r = row(name);
@@ -37,18 +41,30 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
 
   /** Pod names of a tree's expanded Pods node that start with `prefix`. */
   async function treePods(prefix: string): Promise<string[]> {
-    const labels = await page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Clusters' }) }).getByRole('treeitem').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    return labels.map((l) => l.split(',')[0].trim()).filter((n) => n.startsWith(prefix)).sort();
+    const labels = await page
+      .locator('.pane', { has: page.locator('.pane-header', { hasText: 'Clusters' }) })
+      .getByRole('treeitem')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    return labels
+      .map((l) => l.split(',')[0].trim())
+      .filter((n) => n.startsWith(prefix))
+      .sort();
   }
 
   async function kubectlPods(ns: string, prefix: string): Promise<string[]> {
     const out = await kubectlOk(sim, ['get', 'pods', '-n', ns, '-o', 'name']);
-    return out.split('\n').map((l) => l.replace('pod/', '').trim()).filter((n) => n.startsWith(prefix)).sort();
+    return out
+      .split('\n')
+      .map((l) => l.replace('pod/', '').trim())
+      .filter((n) => n.startsWith(prefix))
+      .sort();
   }
 
   async function switchContext(name: string): Promise<void> {
     await runCommand(page, 'KubeGraf: Switch Context…');
-    const label = page.locator('.quick-input-widget .monaco-list-row .label-name').filter({ hasText: new RegExp(`^${name}$`) });
+    const label = page
+      .locator('.quick-input-widget .monaco-list-row .label-name')
+      .filter({ hasText: new RegExp(`^${name}$`) });
     await label.first().click({ timeout: 30_000 });
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
@@ -68,7 +84,14 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     sim = await startTestSim({ scenario: 'demo' });
     const dir = mkdtempSync(join(tmpdir(), 'kubegraf-vscode-panel-e2e-'));
     const vsix = buildVsix(join(dir, 'vsix'));
-    wb = await startWorkbench({ vsix, settings: { 'kubegraf.kubeconfigPaths': [sim.kubeconfig], 'kubegraf.probeTimeoutMs': 4000, 'kubegraf.tree.refreshDebounceMs': 200 } });
+    wb = await startWorkbench({
+      vsix,
+      settings: {
+        'kubegraf.kubeconfigPaths': [sim.kubeconfig],
+        'kubegraf.probeTimeoutMs': 4000,
+        'kubegraf.tree.refreshDebounceMs': 200,
+      },
+    });
     page = wb.page;
     app = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await page.locator('.part.activitybar .action-item a[aria-label^="KubeGraf"]').click();
@@ -83,7 +106,14 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && wb) {
       await wb.shot(`panel-FAILED-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-      console.log(wb.extHostLog().split('\n').filter((l) => /kubegraf|error/i.test(l)).slice(-40).join('\n'));
+      console.log(
+        wb
+          .extHostLog()
+          .split('\n')
+          .filter((l) => /kubegraf|error/i.test(l))
+          .slice(-40)
+          .join('\n'),
+      );
     }
   });
 
@@ -92,13 +122,19 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await app.getByTestId('page-dashboard').waitFor({ timeout: 60_000 });
     await app.getByTestId('nav-pods').click();
     await app.getByTestId('page-pods').waitFor({ timeout: 15_000 });
-    assert.equal(await app.locator('body').evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), '#/pods');
+    assert.equal(
+      await app.locator('body').evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash),
+      '#/pods',
+    );
     assert.equal(await app.getByTestId('nav-pods').getAttribute('aria-current'), 'page');
     await wb.shot('panel-nav-click');
     await app.getByTestId('nav-deployments').focus();
     await page.keyboard.press('Enter');
     await app.getByTestId('page-deployments').waitFor({ timeout: 15_000 });
-    assert.equal(await app.locator('body').evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), '#/deployments');
+    assert.equal(
+      await app.locator('body').evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash),
+      '#/deployments',
+    );
     await wb.shot('panel-nav-keyboard');
   });
 
@@ -107,11 +143,14 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await app.getByTestId('filter-text').fill('e2e-live');
     await kubectlOk(sim, ['create', 'deployment', 'e2e-live', '--image=nginx:1.27', '-n', 'default']);
     // The new pods arrive as watch changes: no reload, no navigation.
-    await eventually(async () => (await app.getByTestId('row').allTextContents()).some((t) => /e2e-live-/.test(t)), 60_000);
+    await eventually(
+      async () => (await app.getByTestId('row').allTextContents()).some((t) => /e2e-live-/.test(t)),
+      60_000,
+    );
     await wb.shot('panel-live-table');
   });
 
-  it('follows a pod\'s logs in the panel with new lines arriving', async () => {
+  it("follows a pod's logs in the panel with new lines arriving", async () => {
     await app.getByTestId('filter-text').fill('frontend');
     await app.getByTestId('row').first().getByTestId('action-logs').click();
     await app.getByTestId('logs-modal').waitFor();
@@ -119,7 +158,13 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await lines.first().waitFor({ timeout: 30_000 });
     const first = await lines.count();
     await eventually(async () => (await lines.count()) > first, 60_000);
-    assert.equal(await app.getByTestId('logs-modal').getByText(/no push channel/).count(), 0);
+    assert.equal(
+      await app
+        .getByTestId('logs-modal')
+        .getByText(/no push channel/)
+        .count(),
+      0,
+    );
     await wb.shot('panel-logs-follow');
     await page.keyboard.press('Escape');
     await app.getByTestId('logs-modal').waitFor({ state: 'detached' });
@@ -132,7 +177,10 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await app.getByTestId('terminal-status').filter({ hasText: 'Connected' }).waitFor({ timeout: 30_000 });
     await app.locator('.xterm').click();
     await page.keyboard.type('echo kg-$HOSTNAME-ok\n');
-    await eventually(async () => /kg-frontend[\w-]*-ok/.test((await app.locator('.xterm-rows').textContent()) ?? ''), 30_000);
+    await eventually(
+      async () => /kg-frontend[\w-]*-ok/.test((await app.locator('.xterm-rows').textContent()) ?? ''),
+      30_000,
+    );
     await wb.shot('panel-shell');
     await app.getByTestId('shell-modal').getByRole('button', { name: 'Close' }).click();
     await app.getByTestId('shell-modal').waitFor({ state: 'detached' });
@@ -174,9 +222,15 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await app.getByTestId('fix-diff').waitFor({ timeout: 30_000 });
     await app.getByTestId('fix-apply').click();
     await app.getByTestId('execution-panel').waitFor();
-    await app.getByTestId('execution-status').filter({ hasText: /succeeded|failed/ }).waitFor({ timeout: 60_000 });
+    await app
+      .getByTestId('execution-status')
+      .filter({ hasText: /succeeded|failed/ })
+      .waitFor({ timeout: 60_000 });
     assert.equal(await app.getByTestId('execution-status').textContent(), 'succeeded');
-    assert.ok(((await app.getByTestId('execution-output').textContent()) ?? '').trim().length > 0, 'the panel shows what ran');
+    assert.ok(
+      ((await app.getByTestId('execution-output').textContent()) ?? '').trim().length > 0,
+      'the panel shows what ran',
+    );
     await wb.shot('panel-execution');
     await page.keyboard.press('Control+W').catch(() => undefined);
   });
@@ -185,7 +239,18 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     const pane = incidentsPane();
     const incident = pane.getByRole('treeitem', { name: /^Image cannot be pulled.*shop\/checkout/ }).first();
     await incident.waitFor({ timeout: 90_000 });
-    const image = async () => (await kubectlOk(sim, ['get', 'deployment', 'checkout', '-n', 'shop', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).trim();
+    const image = async () =>
+      (
+        await kubectlOk(sim, [
+          'get',
+          'deployment',
+          'checkout',
+          '-n',
+          'shop',
+          '-o',
+          'jsonpath={.spec.template.spec.containers[0].image}',
+        ])
+      ).trim();
     assert.match(await image(), /does-not-exist/);
     await contextMenu(incident, 'Apply Fix…');
     // Several fixes: the picker is about this incident only. One fix: straight to the confirmation.
@@ -214,7 +279,12 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await setExpanded('payments', true);
     await setExpanded('Workloads', true);
     await setExpanded(/^Pods\b/, true);
-    await eventually(async () => JSON.stringify(await treePods('payments-api-')) === JSON.stringify(await kubectlPods('payments', 'payments-api-')), 30_000);
+    await eventually(
+      async () =>
+        JSON.stringify(await treePods('payments-api-')) ===
+        JSON.stringify(await kubectlPods('payments', 'payments-api-')),
+      30_000,
+    );
     const before = await treePods('payments-api-');
     await setExpanded(/^Pods\b/, false);
     await kubectlOk(sim, ['scale', 'deployment', 'payments-api', '--replicas=4', '-n', 'payments']);
@@ -225,9 +295,13 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await setExpanded(/^Pods\b/, true);
     await eventually(async () => {
       const shown = await treePods('payments-api-');
-      return JSON.stringify(shown) === JSON.stringify(await kubectlPods('payments', 'payments-api-')) && shown.length === 4;
+      return (
+        JSON.stringify(shown) === JSON.stringify(await kubectlPods('payments', 'payments-api-')) && shown.length === 4
+      );
     }, 30_000).catch(async (e) => {
-      throw new Error(`tree shows ${JSON.stringify(await treePods('payments-api-'))}, kubectl ${JSON.stringify(scaled)} (before: ${JSON.stringify(before)}): ${(e as Error).message}`);
+      throw new Error(
+        `tree shows ${JSON.stringify(await treePods('payments-api-'))}, kubectl ${JSON.stringify(scaled)} (before: ${JSON.stringify(before)}): ${(e as Error).message}`,
+      );
     });
     await wb.shot('tree-after-scale');
 
@@ -242,7 +316,12 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     // And again after a collapse/expand: still gone, the replacement listed.
     await setExpanded(/^Pods\b/, false);
     await setExpanded(/^Pods\b/, true);
-    await eventually(async () => JSON.stringify(await treePods('payments-api-')) === JSON.stringify(await kubectlPods('payments', 'payments-api-')), 30_000);
+    await eventually(
+      async () =>
+        JSON.stringify(await treePods('payments-api-')) ===
+        JSON.stringify(await kubectlPods('payments', 'payments-api-')),
+      30_000,
+    );
     await wb.shot('tree-after-delete');
     await setExpanded('kubegraf-sim', false);
   });
@@ -252,14 +331,26 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     const incidentRows = pane.getByRole('treeitem', { level: 2 });
     const treeState = async () => {
       const labels = await incidentRows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-      return { labels, unique: new Set(labels).size, badge: Number((await badge().innerText().catch(() => '0')).trim() || 0) };
+      return {
+        labels,
+        unique: new Set(labels).size,
+        badge: Number(
+          (
+            await badge()
+              .innerText()
+              .catch(() => '0')
+          ).trim() || 0,
+        ),
+      };
     };
     // The panel's count for the current context: the rows of its Incidents page.
     const panelCount = async () => app.getByTestId('incident-row').count();
     const agree = async () => {
       const t = await treeState();
       const n = await panelCount();
-      return t.labels.length > 0 && t.unique === t.labels.length && t.badge === t.labels.length && n === t.badge ? t : undefined;
+      return t.labels.length > 0 && t.unique === t.labels.length && t.badge === t.labels.length && n === t.badge
+        ? t
+        : undefined;
     };
     // Only rendered rows can be counted: fold the Clusters view so the Incidents view has the side bar's height.
     const clusters = page.locator('.pane-header', { hasText: 'Clusters' }).first();
@@ -271,12 +362,22 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     // The viewer context is the same cluster: connecting it must not double anything.
     await switchContext('kubegraf-sim-viewer');
     // The panel starts over on the new context: its header names it.
-    await eventually(async () => (await app.getByTestId('cluster-switcher').inputValue().catch(() => '')) === 'kubegraf-sim-viewer', 60_000);
+    await eventually(
+      async () =>
+        (await app
+          .getByTestId('cluster-switcher')
+          .inputValue()
+          .catch(() => '')) === 'kubegraf-sim-viewer',
+      60_000,
+    );
     await app.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor({ timeout: 60_000 });
     await openPanelPage('incidents');
     await app.getByTestId('incident-row').first().waitFor({ timeout: 90_000 });
     const viewer = await eventually(agree, 90_000);
-    assert.ok(viewer.labels.every((l) => !/kubegraf-sim/.test(l)), `one cluster: no context label\n${viewer.labels.join('\n')}`);
+    assert.ok(
+      viewer.labels.every((l) => !/kubegraf-sim/.test(l)),
+      `one cluster: no context label\n${viewer.labels.join('\n')}`,
+    );
     await wb.shot('incidents-viewer-connected');
 
     await switchContext('kubegraf-sim');
@@ -284,7 +385,11 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     const back = await eventually(agree, 90_000);
     // Not compared with `first`: the demo keeps opening incidents during its first minutes, so the count grows on its
     // own. A doubled count shows as repeated rows, or a badge apart from the rows and the panel, which `agree` refuses.
-    assert.equal(back.unique, back.labels.length, `no incident listed twice after switching back (${first.badge} then ${back.badge})`);
+    assert.equal(
+      back.unique,
+      back.labels.length,
+      `no incident listed twice after switching back (${first.badge} then ${back.badge})`,
+    );
     await wb.shot('incidents-switched-back');
   });
 });

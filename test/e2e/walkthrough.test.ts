@@ -15,7 +15,8 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Text a user reads, minus the places that show raw text on purpose: YAML, logs, terminals, kubectl describe. */
 // `code.kg-command`: a runbook's kubectl line is a command to copy, so its JSON patch is shown as typed.
-const RAW_OK = '.cm-editor, .kg-logbox, .xterm, [data-testid=yaml-view], [data-testid=describe], [data-testid=log-lines], .kg-diff, code.kg-command';
+const RAW_OK =
+  '.cm-editor, .kg-logbox, .xterm, [data-testid=yaml-view], [data-testid=describe], [data-testid=log-lines], .kg-diff, code.kg-command';
 
 /** What raw API text looks like on screen; each pattern names what it caught. */
 const RAW_PATTERNS: Array<[string, RegExp]> = [
@@ -65,7 +66,8 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
       if (!/ERR_ABORTED/.test(err)) failedRequests.push(`${where}: ${r.method()} ${new URL(r.url()).pathname} ${err}`);
     });
     page.on('response', (r) => {
-      if (r.status() >= 400) failedRequests.push(`${where}: ${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()}`);
+      if (r.status() >= 400)
+        failedRequests.push(`${where}: ${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()}`);
     });
     await page.goto(server.url);
     await page.getByTestId('page-dashboard').waitFor();
@@ -87,11 +89,34 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
     if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
     const v = await page.evaluate(
       async ([sel, tags]) => {
-        const a = (globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
+        const a = (
+          globalThis as unknown as {
+            axe: {
+              run: (
+                c: unknown,
+                o: unknown,
+              ) => Promise<{
+                violations: Array<{
+                  id: string;
+                  impact: string;
+                  help: string;
+                  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+                }>;
+              }>;
+            };
+          }
+        ).axe;
         const r = await a.run(sel, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
         return r.violations
           .filter((x) => x.impact === 'serious' || x.impact === 'critical')
-          .flatMap((x) => x.nodes.slice(0, 4).map((n) => `${x.id} (${x.impact}) ${JSON.stringify(n.target)}: ${(n.failureSummary ?? x.help).replace(/\s+/g, ' ').slice(0, 220)}`));
+          .flatMap((x) =>
+            x.nodes
+              .slice(0, 4)
+              .map(
+                (n) =>
+                  `${x.id} (${x.impact}) ${JSON.stringify(n.target)}: ${(n.failureSummary ?? x.help).replace(/\s+/g, ' ').slice(0, 220)}`,
+              ),
+          );
       },
       [scope, AXE_TAGS] as const,
     );
@@ -104,8 +129,19 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
       ([sel, ok]) => {
         // This tsconfig has no DOM types: the few calls used are typed here.
         type Text = { nodeValue: string | null };
-        type El = { querySelectorAll: (s: string) => ArrayLike<{ remove: () => void; textContent: string | null }>; textContent: string | null; cloneNode: (deep: boolean) => El };
-        const d = (globalThis as unknown as { document: { querySelectorAll: (s: string) => ArrayLike<El>; createTreeWalker: (root: El, what: number) => { nextNode: () => Text | null } } }).document;
+        type El = {
+          querySelectorAll: (s: string) => ArrayLike<{ remove: () => void; textContent: string | null }>;
+          textContent: string | null;
+          cloneNode: (deep: boolean) => El;
+        };
+        const d = (
+          globalThis as unknown as {
+            document: {
+              querySelectorAll: (s: string) => ArrayLike<El>;
+              createTreeWalker: (root: El, what: number) => { nextNode: () => Text | null };
+            };
+          }
+        ).document;
         let text = '';
         const labels: string[] = [];
         for (const root of Array.from(d.querySelectorAll(sel))) {
@@ -114,7 +150,8 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
           // One line per text node: cells must not run together ("Analysed0.0045" would hide an unrounded number).
           const walker = d.createTreeWalker(c, 4);
           for (let n = walker.nextNode(); n; n = walker.nextNode()) text += `${n.nodeValue ?? ''}\n`;
-          for (const l of Array.from(c.querySelectorAll('th, dt, [role=columnheader], .kg-card-title, h2, h3, label'))) labels.push((l.textContent ?? '').trim());
+          for (const l of Array.from(c.querySelectorAll('th, dt, [role=columnheader], .kg-card-title, h2, h3, label')))
+            labels.push((l.textContent ?? '').trim());
         }
         return { text, labels };
       },
@@ -131,10 +168,18 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
 
   /** The page settles: content shown, no spinner left in the main area. */
   const settle = async () => {
-    await until('the page shows content', async () => ((await page.locator('main').innerText()).trim().length > 20));
-    await until('the page stops loading', async () => (await page.locator('main [data-testid=state-loading]').count()) === 0);
+    await until('the page shows content', async () => (await page.locator('main').innerText()).trim().length > 20);
+    await until(
+      'the page stops loading',
+      async () => (await page.locator('main [data-testid=state-loading]').count()) === 0,
+    );
     // A table's rows come with their column titles.
-    await until('the table shows its columns', async () => (await page.locator('main [data-testid=row]').count()) === 0 || (await page.locator('main [role=columnheader] .kg-sort').count()) > 0);
+    await until(
+      'the table shows its columns',
+      async () =>
+        (await page.locator('main [data-testid=row]').count()) === 0 ||
+        (await page.locator('main [role=columnheader] .kg-sort').count()) > 0,
+    );
   };
 
   const closeDialog = async () => {
@@ -221,7 +266,9 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
       const add = (what: string[]) => found.push(...what.map((w) => ({ where, what: w })));
       const isDark = /vscode-dark/.test((await page.locator('body').getAttribute('class')) ?? '');
       if ((theme === 'dark') !== isDark) await page.getByTestId('theme-toggle').click();
-      await until(`the ${theme} theme applies`, async () => new RegExp(`vscode-${theme}`).test((await page.locator('body').getAttribute('class')) ?? ''));
+      await until(`the ${theme} theme applies`, async () =>
+        new RegExp(`vscode-${theme}`).test((await page.locator('body').getAttribute('class')) ?? ''),
+      );
       const actionsSeen = new Set<string>();
       for (const pg of PAGES) {
         where = `${theme} #/${pg.id}`;
@@ -235,7 +282,10 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
       }
       async function visit(pg: (typeof PAGES)[number]) {
         await page.evaluate(`location.hash = '#/${pg.id}'`);
-        await page.locator(`[data-testid=nav-${pg.id}][aria-current=page], main [data-testid^=page-]`).first().waitFor();
+        await page
+          .locator(`[data-testid=nav-${pg.id}][aria-current=page], main [data-testid^=page-]`)
+          .first()
+          .waitFor();
         await settle();
         await shot(`${theme}-${pg.id}`);
         add(await rawText('main'));
@@ -243,7 +293,9 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
         // Row actions: the first row's, each kind of action once per theme (they are the same dialogs on every kind).
         const row = page.locator('main [data-testid=row]').first();
         if (pg.view.type !== 'resource' || !(await row.count())) return;
-        for (const id of await row.locator('[data-testid^=action-]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-testid') ?? ''))) {
+        for (const id of await row
+          .locator('[data-testid^=action-]')
+          .evaluateAll((bs) => bs.map((b) => b.getAttribute('data-testid') ?? ''))) {
           const key = `${id}${id === 'action-logs' && pg.id !== 'pods' ? '-workload' : ''}`;
           if (actionsSeen.has(key)) continue;
           actionsSeen.add(key);
@@ -273,7 +325,10 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
         await page.getByTestId('table-body').focus();
         await page.keyboard.press('Enter');
         await page.getByTestId('drawer').waitFor();
-        await until('the drawer stops loading', async () => (await page.locator('[data-testid=drawer] [data-testid=state-loading]').count()) === 0);
+        await until(
+          'the drawer stops loading',
+          async () => (await page.locator('[data-testid=drawer] [data-testid=state-loading]').count()) === 0,
+        );
         if (pg.id === 'pods' || pg.id === 'deployments') {
           await shot(`${theme}-${pg.id}-drawer`);
           add(await rawText('[data-testid=drawer]'));
@@ -294,20 +349,45 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
     });
   }
 
-  it('follows VS Code\'s high-contrast theme: outlined badges and states, no serious or critical axe violation', async () => {
+  it("follows VS Code's high-contrast theme: outlined badges and states, no serious or critical axe violation", async () => {
     // What the VS Code panel gets in "Dark High Contrast": the body class and the theme's variables on <html>
     // (values of VS Code's hc-black theme). The browser tab's own theme classes are taken off for the check.
     const HC_BLACK: Record<string, string> = {
-      '--vscode-font-family': 'system-ui, sans-serif', '--vscode-font-size': '13px', '--vscode-editor-font-family': 'monospace',
-      '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff',
-      '--vscode-sideBar-background': '#000000', '--vscode-sideBar-foreground': '#ffffff', '--vscode-panel-background': '#000000', '--vscode-panel-border': '#6fc3df',
-      '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-focusBorder': '#f38518',
-      '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df', '--vscode-input-placeholderForeground': '#ffffffb3',
-      '--vscode-button-background': '#000000', '--vscode-button-foreground': '#ffffff', '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff',
-      '--vscode-list-hoverBackground': '#000000', '--vscode-list-activeSelectionBackground': '#000000', '--vscode-list-inactiveSelectionBackground': '#000000',
-      '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff', '--vscode-textLink-foreground': '#21a6ff', '--vscode-errorForeground': '#f48771',
-      '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#ffd370', '--vscode-charts-red': '#f48771', '--vscode-charts-blue': '#75beff',
-      '--vscode-editorWidget-background': '#0c141f', '--vscode-widget-shadow': 'transparent',
+      '--vscode-font-family': 'system-ui, sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': 'monospace',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-editor-background': '#000000',
+      '--vscode-editor-foreground': '#ffffff',
+      '--vscode-sideBar-background': '#000000',
+      '--vscode-sideBar-foreground': '#ffffff',
+      '--vscode-panel-background': '#000000',
+      '--vscode-panel-border': '#6fc3df',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-contrastActiveBorder': '#f38518',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-input-background': '#000000',
+      '--vscode-input-foreground': '#ffffff',
+      '--vscode-input-border': '#6fc3df',
+      '--vscode-input-placeholderForeground': '#ffffffb3',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-secondaryBackground': '#000000',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-list-hoverBackground': '#000000',
+      '--vscode-list-activeSelectionBackground': '#000000',
+      '--vscode-list-inactiveSelectionBackground': '#000000',
+      '--vscode-badge-background': '#000000',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-yellow': '#ffd370',
+      '--vscode-charts-red': '#f48771',
+      '--vscode-charts-blue': '#75beff',
+      '--vscode-editorWidget-background': '#0c141f',
+      '--vscode-widget-shadow': 'transparent',
     };
     where = 'high contrast';
     await page.evaluate(`(() => {
@@ -324,7 +404,9 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
       found.push(...(await axe()).map((v) => `${where}: ${v}`));
     }
     // Colour alone says nothing in high contrast: the incident count badge is outlined, on the page's own background.
-    const badge = (await page.evaluate(`(() => { const b = document.querySelector('.kg-pulse, .kg-badge'); const cs = b && getComputedStyle(b); return cs ? { border: cs.borderTopStyle, bg: cs.backgroundColor } : undefined; })()`)) as { border: string; bg: string } | undefined;
+    const badge = (await page.evaluate(
+      `(() => { const b = document.querySelector('.kg-pulse, .kg-badge'); const cs = b && getComputedStyle(b); return cs ? { border: cs.borderTopStyle, bg: cs.backgroundColor } : undefined; })()`,
+    )) as { border: string; bg: string } | undefined;
     found.push(...pageErrors, ...consoleErrors, ...failedRequests);
     pageErrors.length = consoleErrors.length = failedRequests.length = 0;
     assert.equal(badge?.border, 'solid', 'badges are outlined');

@@ -14,7 +14,13 @@ const DRAWER = `#/deployments?name=${NAME}&ns=${NS}&tab=yaml`;
 interface Deployment {
   metadata: { resourceVersion: string };
   spec: { replicas: number };
-  status?: { readyReplicas?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number; observedGeneration?: number };
+  status?: {
+    readyReplicas?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+    observedGeneration?: number;
+  };
 }
 
 describe('YAML editor (kubegraf web --demo, Chromium)', function () {
@@ -25,11 +31,16 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
   const pageErrors: string[] = [];
 
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${server.base}${path}`, { method, headers: { Authorization: `Bearer ${server.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const r = await fetch(`${server.base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${server.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     assert.equal(r.status, 200, `${method} ${path} answered ${r.status}: ${await r.clone().text()}`);
     return (await r.json()) as T;
   };
-  const deployment = async () => (await call<{ object: Deployment }>('GET', `/api/deployment/details?namespace=${NS}&name=${NAME}`)).object;
+  const deployment = async () =>
+    (await call<{ object: Deployment }>('GET', `/api/deployment/details?namespace=${NS}&name=${NAME}`)).object;
   const shot = async (name: string) => {
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, `yaml-${name}.png`) });
@@ -43,23 +54,36 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
   };
   /** The deployment's controller has caught up, so its resourceVersion holds still while the test edits it. */
   const settled = async (replicas: number) => {
-    await until(`${NAME} runs ${replicas} ready replicas`, async () => {
-      const d = await deployment();
-      return d.spec.replicas === replicas && d.status?.readyReplicas === replicas && d.status?.updatedReplicas === replicas && d.status?.availableReplicas === replicas;
-    }, 60_000);
+    await until(
+      `${NAME} runs ${replicas} ready replicas`,
+      async () => {
+        const d = await deployment();
+        return (
+          d.spec.replicas === replicas &&
+          d.status?.readyReplicas === replicas &&
+          d.status?.updatedReplicas === replicas &&
+          d.status?.availableReplicas === replicas
+        );
+      },
+      60_000,
+    );
     let rv = '';
-    await until('the deployment stops changing', async () => {
-      const now = (await deployment()).metadata.resourceVersion;
-      const same = now === rv;
-      rv = now;
-      if (!same) await new Promise((r) => setTimeout(r, 1000));
-      return same;
-    }, 30_000);
+    await until(
+      'the deployment stops changing',
+      async () => {
+        const now = (await deployment()).metadata.resourceVersion;
+        const same = now === rv;
+        rv = now;
+        if (!same) await new Promise((r) => setTimeout(r, 1000));
+        return same;
+      },
+      30_000,
+    );
   };
-  const editor = () => page.getByTestId('yaml-editor');
   const line = (re: RegExp) => page.locator('[data-testid=yaml-editor] .cm-line').filter({ hasText: re }).first();
   const disabled = async (testId: string) => (await page.getByTestId(testId).getAttribute('disabled')) !== null;
-  const editorText = async () => (await page.locator('[data-testid=yaml-editor] .cm-content').innerText()).replace(/\u00a0/g, ' ');
+  const editorText = async () =>
+    (await page.locator('[data-testid=yaml-editor] .cm-content').innerText()).replace(/\u00a0/g, ' ');
   const openDrawer = async () => {
     await page.goto(`${server.base}/#/dashboard`);
     await page.getByTestId('page-dashboard').waitFor();
@@ -90,7 +114,8 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await shot(`failed-${this.currentTest.title.split(' ').slice(0, 4).join('-')}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed')
+      await shot(`failed-${this.currentTest.title.split(' ').slice(0, 4).join('-')}`).catch(() => undefined);
   });
 
   after(async () => {
@@ -103,11 +128,20 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
     const view = page.getByTestId('yaml-view');
     await view.locator('.cm-content').filter({ hasText: 'kind: Deployment' }).waitFor();
     // Highlighting is token spans: keys, and values typed the way YAML reads them.
-    await view.locator('.kg-tok-key', { hasText: /^apiVersion$/ }).first().waitFor();
-    await view.locator('.kg-tok-value', { hasText: /^Deployment$/ }).first().waitFor();
+    await view
+      .locator('.kg-tok-key', { hasText: /^apiVersion$/ })
+      .first()
+      .waitFor();
+    await view
+      .locator('.kg-tok-value', { hasText: /^Deployment$/ })
+      .first()
+      .waitFor();
     await view.locator('.kg-tok-number', { hasText: /^1$/ }).first().waitFor();
     assert.ok((await view.locator('.cm-lineNumbers .cm-gutterElement').count()) > 10, 'line numbers are shown');
-    assert.ok((await view.locator('.cm-foldGutter .cm-gutterElement span[title]').count()) > 0, 'fold markers are shown');
+    assert.ok(
+      (await view.locator('.cm-foldGutter .cm-gutterElement span[title]').count()) > 0,
+      'fold markers are shown',
+    );
     const content = view.locator('.cm-content');
     assert.equal(await content.getAttribute('aria-label'), `YAML of Deployment ${NAME}`);
     assert.equal(await content.getAttribute('aria-readonly'), 'true');
@@ -134,9 +168,15 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
     const problem = (await page.getByTestId('yaml-problem').first().textContent()) ?? '';
     assert.match(problem, new RegExp(`^Line ${n}, col \\d+ error: `), problem);
     // The inline mark sits on that line.
-    const marked = page.locator('[data-testid=yaml-editor] .cm-line').filter({ has: page.locator('.cm-lintRange-error') }).first();
+    const marked = page
+      .locator('[data-testid=yaml-editor] .cm-line')
+      .filter({ has: page.locator('.cm-lintRange-error') })
+      .first();
     assert.equal((await marked.innerText()).replace(/\u00a0/g, ' '), '  replicas: 1: 3');
-    assert.ok((await page.locator('[data-testid=yaml-editor] .cm-lint-marker-error').count()) > 0, 'the gutter marks it too');
+    assert.ok(
+      (await page.locator('[data-testid=yaml-editor] .cm-lint-marker-error').count()) > 0,
+      'the gutter marks it too',
+    );
     assert.ok(await disabled('yaml-apply'), 'Apply is disabled while there are errors');
     assert.ok(await disabled('yaml-review'), 'Review is disabled while there are errors');
     assert.match((await page.getByTestId('yaml-status').textContent()) ?? '', /1 problem/);
@@ -146,9 +186,13 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
   });
 
   it('refuses a change of kind with a clear message, as kubectl edit does', async () => {
-    await line(/^kind: Deployment$/).locator('.kg-tok-value').dblclick();
+    await line(/^kind: Deployment$/)
+      .locator('.kg-tok-value')
+      .dblclick();
     await page.keyboard.type('StatefulSet');
-    const problem = page.getByTestId('yaml-problem').filter({ hasText: 'kind cannot be changed from Deployment to StatefulSet' });
+    const problem = page
+      .getByTestId('yaml-problem')
+      .filter({ hasText: 'kind cannot be changed from Deployment to StatefulSet' });
     await problem.waitFor();
     assert.match((await problem.textContent()) ?? '', /^Line 2, col 7 error: /);
     // Ctrl-S does not send it to the server.
@@ -181,13 +225,19 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId('yaml-edit').waitFor();
     assert.equal((await deployment()).spec.replicas, 2);
     // The view reloads with what the server now stores.
-    await page.getByTestId('yaml-view').locator('.cm-line', { hasText: /^ {2}replicas: 2$/ }).waitFor();
+    await page
+      .getByTestId('yaml-view')
+      .locator('.cm-line', { hasText: /^ {2}replicas: 2$/ })
+      .waitFor();
   });
 
   it('reports a conflict when the object changed on the cluster meanwhile, and reloads the latest keeping the edit', async () => {
     await settled(2);
     await openDrawer();
-    await page.getByTestId('yaml-view').locator('.cm-line', { hasText: /^ {2}replicas: 2$/ }).waitFor();
+    await page
+      .getByTestId('yaml-view')
+      .locator('.cm-line', { hasText: /^ {2}replicas: 2$/ })
+      .waitFor();
     await page.getByTestId('yaml-edit').click();
     await line(/^ {2}replicas: 2$/).click();
     await page.keyboard.press('End');
@@ -211,7 +261,7 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId('yaml-conflict').waitFor({ state: 'detached' });
     await line(/^ {2}replicas: 4$/).waitFor();
     const stash = (await page.getByTestId('yaml-stash').textContent()) ?? '';
-    assert.match(stash, /\n {2}replicas: 3\n/, 'the user\'s text is kept to copy');
+    assert.match(stash, /\n {2}replicas: 3\n/, "the user's text is kept to copy");
     await shot('conflict-reloaded');
     // The reloaded text is current: making the change again applies cleanly.
     await line(/^ {2}replicas: 4$/).click();
@@ -252,22 +302,37 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId('yaml-cancel').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('yaml-edit').waitFor();
-    await page.getByTestId('yaml-view').locator('.cm-line', { hasText: /^ {2}replicas: 3$/ }).waitFor();
+    await page
+      .getByTestId('yaml-view')
+      .locator('.cm-line', { hasText: /^ {2}replicas: 3$/ })
+      .waitFor();
     assert.equal((await deployment()).spec.replicas, 3, 'nothing was applied');
   });
 
-  it('takes its colours from the theme: VS Code variables, with the app\'s dark and light fallbacks', async () => {
-    const key = page.getByTestId('yaml-view').locator('.kg-tok-key', { hasText: /^apiVersion$/ }).first();
+  it("takes its colours from the theme: VS Code variables, with the app's dark and light fallbacks", async () => {
+    const key = page
+      .getByTestId('yaml-view')
+      .locator('.kg-tok-key', { hasText: /^apiVersion$/ })
+      .first();
     const bg = page.getByTestId('yaml-view').locator('.cm-editor');
     // No DOM types in this tsconfig: the page's own getComputedStyle, reached through globalThis.
-    const style = (l: typeof key, prop: 'color' | 'backgroundColor') => l.evaluate((el, pr) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el)[pr], prop);
+    const style = (l: typeof key, prop: 'color' | 'backgroundColor') =>
+      l.evaluate(
+        (el, pr) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el)[pr],
+        prop,
+      );
     assert.match((await page.locator('body').getAttribute('class')) ?? '', /vscode-dark/);
     // Keys mix the theme's link colour into its text colour (WCAG contrast on every theme): whatever the theme's
     // variables are, the key is that mix. A probe element in the editor resolves the same expression.
-    const KEY = 'color-mix(in srgb, var(--vscode-symbolIcon-variableForeground, var(--vscode-textLink-foreground)) 80%, var(--vscode-editor-foreground))';
+    const KEY =
+      'color-mix(in srgb, var(--vscode-symbolIcon-variableForeground, var(--vscode-textLink-foreground)) 80%, var(--vscode-editor-foreground))';
     const themed = () =>
       bg.evaluate((el, expr) => {
-        const g = globalThis as unknown as { document: { createElement(t: string): { style: Record<string, string>; remove(): void } }; getComputedStyle(e: unknown): Record<string, string> };
+        const g = globalThis as unknown as {
+          document: { createElement(t: string): { style: Record<string, string>; remove(): void } };
+          getComputedStyle(e: unknown): Record<string, string>;
+        };
         const probe = g.document.createElement('span');
         probe.style.color = expr;
         (el as { appendChild(n: unknown): void }).appendChild(probe);
@@ -280,7 +345,9 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
     assert.equal(await style(bg, 'backgroundColor'), 'rgb(31, 31, 31)');
     // The drawer covers the header's theme button; the click goes to the button itself.
     await page.getByTestId('theme-toggle').dispatchEvent('click');
-    await until('the light theme is on', async () => /vscode-light/.test((await page.locator('body').getAttribute('class')) ?? ''));
+    await until('the light theme is on', async () =>
+      /vscode-light/.test((await page.locator('body').getAttribute('class')) ?? ''),
+    );
     assert.equal(await style(key, 'color'), await themed());
     assert.notEqual(await style(key, 'color'), darkKey, 'the light theme has its own key colour');
     assert.equal(await style(bg, 'backgroundColor'), 'rgb(255, 255, 255)');

@@ -14,7 +14,11 @@ export async function startTestSim(opts: SimOptions = {}): Promise<Sim> {
   return startSim({ scenario: 'empty', speed: 10, ...opts });
 }
 
-export interface KubectlResult { code: number; stdout: string; stderr: string }
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export interface KubectlOptions {
   /** Run as the read-only user. */
@@ -36,7 +40,12 @@ function cacheDir(sim: Sim): string {
 }
 
 export function kubectlEnv(sim: Sim): NodeJS.ProcessEnv {
-  return { ...process.env, KUBECONFIG: sim.kubeconfig, KUBECACHEDIR: cacheDir(sim), HOME: process.env.HOME ?? tmpdir() };
+  return {
+    ...process.env,
+    KUBECONFIG: sim.kubeconfig,
+    KUBECACHEDIR: cacheDir(sim),
+    HOME: process.env.HOME ?? tmpdir(),
+  };
 }
 
 export function kubectlArgs(sim: Sim, args: string[], opts: KubectlOptions = {}): string[] {
@@ -50,7 +59,8 @@ export function kubectl(sim: Sim, args: string[], opts: KubectlOptions = {}): Pr
       KUBECTL,
       kubectlArgs(sim, args, opts),
       { env: kubectlEnv(sim), timeout: opts.timeoutMs ?? 20_000, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
     if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
     else child.stdin?.end();
@@ -70,7 +80,11 @@ export function kubectlSpawn(sim: Sim, args: string[], opts: KubectlOptions = {}
 }
 
 /** Resolves when `predicate` holds for the accumulated output of a stream, or rejects after `ms`. */
-export function waitForOutput(stream: NodeJS.ReadableStream, predicate: (all: string) => boolean, ms = 15_000): Promise<string> {
+export function waitForOutput(
+  stream: NodeJS.ReadableStream,
+  predicate: (all: string) => boolean,
+  ms = 15_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let all = '';
     const timer = setTimeout(() => reject(new Error(`timed out waiting for output; got:\n${all}`)), ms);
@@ -114,7 +128,11 @@ async function fetchInsecure(sim: Sim, method: string, path: string, body?: unkn
   return new Promise((resolve, reject) => {
     const req = https.request(
       `${sim.server}${path}`,
-      { method, ca: sim.caPem, headers: { Authorization: `Bearer ${sim.tokens.admin}`, 'Content-Type': 'application/json' } },
+      {
+        method,
+        ca: sim.caPem,
+        headers: { Authorization: `Bearer ${sim.tokens.admin}`, 'Content-Type': 'application/json' },
+      },
       (res) => {
         let s = '';
         res.on('data', (c) => (s += c));

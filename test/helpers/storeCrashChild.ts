@@ -9,7 +9,13 @@ void (async () => {
   process.stdout.write(`open ${s.notifications({ limit: 1_000_000 }).length}\n`);
   for (let i = 0; ; i++) {
     const id = `${tag}-${i}`;
-    await s.addNotification({ id, severity: 'info', title: `record ${i}`, message: 'x'.repeat(200), source: 'crash-test' });
+    await s.addNotification({
+      id,
+      severity: 'info',
+      title: `record ${i}`,
+      message: 'x'.repeat(200),
+      source: 'crash-test',
+    });
     process.stdout.write(`ack ${id}\n`);
   }
 })();

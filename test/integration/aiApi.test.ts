@@ -34,7 +34,10 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
     const p = await A.get('/api/ai/providers');
     assert.equal(p.status, 200, p.text);
     assert.equal(p.body.active, null);
-    assert.deepEqual(p.body.providers.map((x: any) => x.id), ['openai', 'anthropic', 'ollama']);
+    assert.deepEqual(
+      p.body.providers.map((x: any) => x.id),
+      ['openai', 'anthropic', 'ollama'],
+    );
     assert.ok(p.body.providers.every((x: any) => x.configured === false && x.hasKey === false));
     assert.ok(p.body.tools.some((t: any) => t.name === 'list_incidents'));
     const c = await A.post('/api/ai/chat', { message: 'what is broken?' });
@@ -57,15 +60,26 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
       assert.equal(r.status, 400, `${JSON.stringify(b)}: ${r.text}`);
       assert.ok(r.body.error.code && r.body.error.message, r.text);
     }
-    assert.match((await A.post('/api/ai/providers/configure', { provider: 'gemini' })).body.error.message, /unknown provider "gemini".*openai, anthropic, ollama/);
+    assert.match(
+      (await A.post('/api/ai/providers/configure', { provider: 'gemini' })).body.error.message,
+      /unknown provider "gemini".*openai, anthropic, ollama/,
+    );
     assert.equal((await A.get('/api/ai/providers')).body.active, null);
   });
 
   it('configures a provider; the API key is never returned by any route', async () => {
-    const r = await A.post('/api/ai/providers/configure', { provider: 'openai', baseUrl: fake.baseUrl.openai, model: 'gpt-test', apiKey: KEY });
+    const r = await A.post('/api/ai/providers/configure', {
+      provider: 'openai',
+      baseUrl: fake.baseUrl.openai,
+      model: 'gpt-test',
+      apiKey: KEY,
+    });
     assert.equal(r.status, 200, r.text);
     const o = r.body.providers.find((x: any) => x.id === 'openai');
-    assert.deepEqual([r.body.active, o.configured, o.hasKey, o.keyHint, o.model, o.baseUrl], ['openai', true, true, '…9f3a', 'gpt-test', fake.baseUrl.openai]);
+    assert.deepEqual(
+      [r.body.active, o.configured, o.hasKey, o.keyHint, o.model, o.baseUrl],
+      ['openai', true, true, '…9f3a', 'gpt-test', fake.baseUrl.openai],
+    );
     for (const path of ['/api/ai/providers', '/api/settings']) {
       const g = await A.get(path);
       assert.equal(g.status, 200, path);
@@ -84,10 +98,14 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
 
   it('chat: the model calls list_incidents and the answer carries the real open incidents of the demo cluster', async () => {
     // Wait until detection has found the demo's crash-looping payments worker.
-    const incidents = await eventually(async () => {
-      const l = (await A.get('/api/incidents/v2?status=open')).body;
-      return l?.incidents?.some((i: any) => i.resource.name.startsWith('payments-worker')) ? l.incidents : undefined;
-    }, 45_000, 500);
+    const incidents = await eventually(
+      async () => {
+        const l = (await A.get('/api/incidents/v2?status=open')).body;
+        return l?.incidents?.some((i: any) => i.resource.name.startsWith('payments-worker')) ? l.incidents : undefined;
+      },
+      45_000,
+      500,
+    );
     fake.requests.length = 0;
     fake.setScript(echoScript('list_incidents', { status: 'open' }));
     const r = await A.post('/api/ai/chat', { message: 'Which incidents are open right now?' });
@@ -95,13 +113,19 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
     assert.equal(r.body.provider, 'openai');
     assert.equal(r.body.model, 'gpt-test');
     assert.ok(r.body.conversationId);
-    assert.deepEqual(r.body.toolCalls.map((t: any) => [t.name, t.ok]), [['list_incidents', true]]);
+    assert.deepEqual(
+      r.body.toolCalls.map((t: any) => [t.name, t.ok]),
+      [['list_incidents', true]],
+    );
     assert.match(r.body.toolCalls[0].summary, /\d+ open incidents?/);
     // The answer quotes what the tool returned: the incidents the API lists.
     const worker = incidents.find((i: any) => i.resource.name.startsWith('payments-worker'));
     assert.ok(r.body.answer.includes(worker.id), r.body.answer.slice(0, 500));
     assert.ok(r.body.answer.includes(worker.resource.name));
-    assert.deepEqual(r.body.messages.map((m: any) => m.role), ['user', 'assistant']);
+    assert.deepEqual(
+      r.body.messages.map((m: any) => m.role),
+      ['user', 'assistant'],
+    );
     assert.equal(r.body.messages[1].toolCalls[0].name, 'list_incidents');
     // What the provider got: the key as a bearer token, tools, a system prompt grounded in the context, the tool result.
     assert.equal(fake.requests.length, 2);
@@ -119,36 +143,76 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
     const a = await A.post('/api/ai/chat', { message: 'Remember the word pineapple.' });
     assert.equal(a.status, 200, a.text);
     fake.requests.length = 0;
-    fake.setScript((r) => ({ text: `You said: ${r.body.messages.filter((m: any) => m.role === 'user').map((m: any) => m.content).join(' | ')}` }));
+    fake.setScript((r) => ({
+      text: `You said: ${r.body.messages
+        .filter((m: any) => m.role === 'user')
+        .map((m: any) => m.content)
+        .join(' | ')}`,
+    }));
     const b = await A.post('/api/ai/chat', { message: 'What word?', conversationId: a.body.conversationId });
     assert.equal(b.status, 200, b.text);
     assert.equal(b.body.conversationId, a.body.conversationId);
     assert.match(b.body.answer, /Remember the word pineapple\. \| What word\?/);
-    assert.deepEqual(b.body.messages.map((m: any) => m.role), ['user', 'assistant', 'user', 'assistant']);
+    assert.deepEqual(
+      b.body.messages.map((m: any) => m.role),
+      ['user', 'assistant', 'user', 'assistant'],
+    );
     const unknown = await A.post('/api/ai/chat', { message: 'hi', conversationId: 'no-such-conversation' });
     assert.equal(unknown.status, 404, unknown.text);
     assert.equal((await A.post('/api/ai/chat', { message: '   ' })).status, 400);
   });
 
   it('redacts before anything leaves: secret values, sensitive ConfigMap values, tokens in the prompt, emails (restored in the answer)', async () => {
-    await kubectlOk(h.sim, ['create', 'configmap', 'app-settings', '-n', 'shop', '--from-literal=DB_PASSWORD=hunter2-xyz-77', '--from-literal=OWNER=alice.ops@example.com', '--from-literal=LOG_LEVEL=debug']);
+    await kubectlOk(h.sim, [
+      'create',
+      'configmap',
+      'app-settings',
+      '-n',
+      'shop',
+      '--from-literal=DB_PASSWORD=hunter2-xyz-77',
+      '--from-literal=OWNER=alice.ops@example.com',
+      '--from-literal=LOG_LEVEL=debug',
+    ]);
     fake.requests.length = 0;
     let step = 0;
     fake.setScript((r) => {
       step++;
-      if (step === 1) return { toolCalls: [{ name: 'get_resource', args: { kind: 'secret', namespace: 'payments', name: 'ledger-db' } }, { name: 'get_resource', args: { kind: 'configmap', namespace: 'shop', name: 'app-settings' } }] };
+      if (step === 1)
+        return {
+          toolCalls: [
+            { name: 'get_resource', args: { kind: 'secret', namespace: 'payments', name: 'ledger-db' } },
+            { name: 'get_resource', args: { kind: 'configmap', namespace: 'shop', name: 'app-settings' } },
+          ],
+        };
       return { text: `Results: ${r.toolResults.map((t) => t.content).join('\n')}` };
     });
-    const r = await A.post('/api/ai/chat', { message: 'Check ledger-db. My kubectl token is Bearer abcdEFGH1234ijklMNOP5678, the db url postgres://ledger:s3cr3t@ledger-db:5432/ledger' });
+    const r = await A.post('/api/ai/chat', {
+      message:
+        'Check ledger-db. My kubectl token is Bearer abcdEFGH1234ijklMNOP5678, the db url postgres://ledger:s3cr3t@ledger-db:5432/ledger',
+    });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.toolCalls.map((t: any) => [t.name, t.ok]), [['get_resource', true], ['get_resource', true]]);
+    assert.deepEqual(
+      r.body.toolCalls.map((t: any) => [t.name, t.ok]),
+      [
+        ['get_resource', true],
+        ['get_resource', true],
+      ],
+    );
     const out = sent();
     // The tools did run and their (redacted) results were sent: key names, sizes, harmless values.
     assert.match(out, /dataKeys/);
     assert.match(out, /password/);
     assert.match(out, /LOG_LEVEL/);
     assert.match(out, /debug/);
-    for (const leak of ['s3cr3t', Buffer.from('s3cr3t').toString('base64'), Buffer.from('postgres://ledger:s3cr3t@ledger-db:5432/ledger').toString('base64'), 'hunter2-xyz-77', 'abcdEFGH1234ijklMNOP5678', 'alice.ops@example.com', KEY]) {
+    for (const leak of [
+      's3cr3t',
+      Buffer.from('s3cr3t').toString('base64'),
+      Buffer.from('postgres://ledger:s3cr3t@ledger-db:5432/ledger').toString('base64'),
+      'hunter2-xyz-77',
+      'abcdEFGH1234ijklMNOP5678',
+      'alice.ops@example.com',
+      KEY,
+    ]) {
       assert.ok(!out.includes(leak), `"${leak}" reached the provider`);
     }
     assert.ok(r.body.redactions > 0);
@@ -159,7 +223,12 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
 
   it('works with the Anthropic and Ollama wire formats end to end, and in the read-only viewer context', async () => {
     for (const provider of ['anthropic', 'ollama'] as const) {
-      const c = await A.post('/api/ai/providers/configure', { provider, baseUrl: fake.baseUrl[provider], model: `${provider}-model`, ...(provider === 'anthropic' ? { apiKey: 'sk-ant-test-key-0000' } : {}) });
+      const c = await A.post('/api/ai/providers/configure', {
+        provider,
+        baseUrl: fake.baseUrl[provider],
+        model: `${provider}-model`,
+        ...(provider === 'anthropic' ? { apiKey: 'sk-ant-test-key-0000' } : {}),
+      });
       assert.equal(c.status, 200, c.text);
       fake.requests.length = 0;
       fake.setScript(echoScript('list_resources', { kind: 'deployments', namespace: 'shop' }));
@@ -174,7 +243,10 @@ describe('kubegraf web: AI assistant against the demo cluster and a fake provide
     fake.setScript(echoScript('list_resources', { kind: 'pods', namespace: 'payments' }));
     const v = await A.post('/api/ai/chat', { message: 'pods in payments?', context: h.sim.contexts.viewer });
     assert.equal(v.status, 200, v.text);
-    assert.deepEqual(v.body.toolCalls.map((t: any) => [t.name, t.ok]), [['list_resources', true]]);
+    assert.deepEqual(
+      v.body.toolCalls.map((t: any) => [t.name, t.ok]),
+      [['list_resources', true]],
+    );
     assert.ok(v.body.answer.includes('payments-api'));
   });
 

@@ -20,7 +20,12 @@ describe('kubegraf web: AI provider connection test', function () {
   });
 
   it('answers with the model and what it said, sends the key given, and saves nothing', async () => {
-    const r = await api(h).post('/api/ai/providers/test', { provider: 'openai', baseUrl: fake.baseUrl.openai, model: 'gpt-test', apiKey: KEY });
+    const r = await api(h).post('/api/ai/providers/test', {
+      provider: 'openai',
+      baseUrl: fake.baseUrl.openai,
+      model: 'gpt-test',
+      apiKey: KEY,
+    });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.ok, true);
     assert.equal(r.body.model, 'gpt-test');
@@ -34,7 +39,12 @@ describe('kubegraf web: AI provider connection test', function () {
   });
 
   it('uses the saved key when none is given', async () => {
-    const c = await api(h).post('/api/ai/providers/configure', { provider: 'ollama', baseUrl: fake.baseUrl.ollama, model: 'llama-test', apiKey: KEY });
+    const c = await api(h).post('/api/ai/providers/configure', {
+      provider: 'ollama',
+      baseUrl: fake.baseUrl.ollama,
+      model: 'llama-test',
+      apiKey: KEY,
+    });
     assert.equal(c.status, 200, c.text);
     const r = await api(h).post('/api/ai/providers/test', { provider: 'ollama' });
     assert.equal(r.status, 200, r.text);
@@ -46,7 +56,11 @@ describe('kubegraf web: AI provider connection test', function () {
     const noKey = await api(h).post('/api/ai/providers/test', { provider: 'anthropic' });
     assert.equal(noKey.status, 400);
     assert.equal(noKey.body.error.code, 'aiKeyMissing');
-    const down = await api(h).post('/api/ai/providers/test', { provider: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: KEY });
+    const down = await api(h).post('/api/ai/providers/test', {
+      provider: 'openai',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      apiKey: KEY,
+    });
     assert.equal(down.status, 503);
     assert.equal(down.body.error.code, 'providerUnreachable');
     const bad = await api(h).post('/api/ai/providers/test', { provider: 'openai', baseUrl: 'ftp://x', apiKey: KEY });

@@ -52,7 +52,11 @@ describe('POST /api/manifests/apply (simulator, real HTTP)', function () {
 
   before(async () => {
     sim = await startTestSim();
-    app = await startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-apply-')), demo: true });
+    app = await startApp({
+      kubeconfigFiles: [sim.kubeconfig],
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-apply-')),
+      demo: true,
+    });
     h = { base: app.server.url, token: app.token };
   });
   after(async () => {
@@ -64,11 +68,14 @@ describe('POST /api/manifests/apply (simulator, real HTTP)', function () {
     const r = await apply({ yaml: MANIFEST, dryRun: true });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.dryRun, true);
-    assert.deepEqual(r.body.results.map((x: any) => [x.kind, x.namespace ?? '', x.name, x.action]), [
-      ['Deployment', 'shop-x', 'web', 'created'],
-      ['ConfigMap', 'shop-x', 'web-config', 'created'],
-      ['Namespace', '', 'shop-x', 'created'],
-    ]);
+    assert.deepEqual(
+      r.body.results.map((x: any) => [x.kind, x.namespace ?? '', x.name, x.action]),
+      [
+        ['Deployment', 'shop-x', 'web', 'created'],
+        ['ConfigMap', 'shop-x', 'web-config', 'created'],
+        ['Namespace', '', 'shop-x', 'created'],
+      ],
+    );
     assert.deepEqual([r.body.applied, r.body.failed], [3, 0]);
     assert.match(r.body.results[1].diff, /\+ {2}mode: blue/);
     assert.match(r.body.results[1].note, /namespace shop-x is created by this manifest/);
@@ -79,24 +86,36 @@ describe('POST /api/manifests/apply (simulator, real HTTP)', function () {
   it('creates the namespace first, then the objects in it, owned by field manager kubegraf', async () => {
     const r = await apply({ yaml: MANIFEST });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.results.map((x: any) => [x.doc, x.kind, x.action]), [
-      [1, 'Deployment', 'created'],
-      [3, 'ConfigMap', 'created'],
-      [4, 'Namespace', 'created'],
-    ]);
+    assert.deepEqual(
+      r.body.results.map((x: any) => [x.doc, x.kind, x.action]),
+      [
+        [1, 'Deployment', 'created'],
+        [3, 'ConfigMap', 'created'],
+        [4, 'Namespace', 'created'],
+      ],
+    );
     assert.deepEqual([r.body.applied, r.body.failed], [3, 0]);
     const dep = await getJson(['deployment', 'web', '-n', 'shop-x', '--show-managed-fields']);
     assert.equal(dep.spec.replicas, 2);
     assert.equal(dep.spec.template.spec.containers[0].image, 'nginx:1.27');
-    assert.ok(dep.metadata.managedFields.some((m: any) => m.manager === 'kubegraf' && m.operation === 'Apply'), JSON.stringify(dep.metadata.managedFields));
+    assert.ok(
+      dep.metadata.managedFields.some((m: any) => m.manager === 'kubegraf' && m.operation === 'Apply'),
+      JSON.stringify(dep.metadata.managedFields),
+    );
     assert.equal((await getJson(['configmap', 'web-config', '-n', 'shop-x'])).data.mode, 'blue');
   });
 
   it('reports an unchanged re-apply as unchanged, with no diff', async () => {
     const r = await apply({ yaml: MANIFEST });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.results.map((x: any) => x.action), ['unchanged', 'unchanged', 'unchanged']);
-    assert.deepEqual(r.body.results.map((x: any) => x.diff), ['', '', '']);
+    assert.deepEqual(
+      r.body.results.map((x: any) => x.action),
+      ['unchanged', 'unchanged', 'unchanged'],
+    );
+    assert.deepEqual(
+      r.body.results.map((x: any) => x.diff),
+      ['', '', ''],
+    );
     assert.equal(r.body.applied, 0);
   });
 
@@ -108,7 +127,10 @@ describe('POST /api/manifests/apply (simulator, real HTTP)', function () {
     assert.match(cm.diff, /-\s+mode: blue/);
     assert.match(cm.diff, /\+\s+mode: green/);
     assert.match(cm.diff, /configmaps\/shop-x\/web-config \(live\)/);
-    assert.deepEqual(r.body.results.filter((x: any) => x !== cm).map((x: any) => x.action), ['unchanged', 'unchanged']);
+    assert.deepEqual(
+      r.body.results.filter((x: any) => x !== cm).map((x: any) => x.action),
+      ['unchanged', 'unchanged'],
+    );
     assert.equal((await getJson(['configmap', 'web-config', '-n', 'shop-x'])).data.mode, 'green');
   });
 
@@ -121,7 +143,10 @@ describe('POST /api/manifests/apply (simulator, real HTTP)', function () {
     assert.equal(dep.action, 'failed');
     assert.equal(dep.error.code, 'conflict');
     assert.equal(dep.error.status, 409);
-    assert.ok(dep.error.conflicts.some((c: any) => /kubectl/.test(c.manager) && c.field === '.spec.replicas'), JSON.stringify(dep.error));
+    assert.ok(
+      dep.error.conflicts.some((c: any) => /kubectl/.test(c.manager) && c.field === '.spec.replicas'),
+      JSON.stringify(dep.error),
+    );
     assert.match(dep.error.message, /force/);
     assert.equal(r.body.failed, 1);
     assert.equal((await getJson(['deployment', 'web', '-n', 'shop-x'])).spec.replicas, 5);
@@ -141,11 +166,14 @@ describe('POST /api/manifests/apply (simulator, real HTTP)', function () {
   it('gives a read-only user the cluster’s 403 on each object, and changes nothing', async () => {
     const r = await apply({ yaml: MANIFEST.replace('mode: "blue"', 'mode: "viewer"'), context: sim.contexts.viewer });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.results.map((x: any) => [x.action, x.error?.status]), [
-      ['failed', 403],
-      ['failed', 403],
-      ['failed', 403],
-    ]);
+    assert.deepEqual(
+      r.body.results.map((x: any) => [x.action, x.error?.status]),
+      [
+        ['failed', 403],
+        ['failed', 403],
+        ['failed', 403],
+      ],
+    );
     assert.deepEqual([r.body.applied, r.body.failed], [0, 3]);
     assert.ok(r.body.results.every((x: any) => x.error.code === 'forbidden'));
     assert.equal((await getJson(['configmap', 'web-config', '-n', 'shop-x'])).data.mode, 'green');
@@ -158,11 +186,14 @@ describe('POST /api/manifests/apply (simulator, real HTTP)', function () {
     ].join('---\n');
     const r = await apply({ yaml, namespace: 'shop-x' });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.results.map((x: any) => [x.doc, x.name, x.namespace, x.action]), [
-      [1, 'one', 'shop-x', 'created'],
-      [1, 'two', 'shop-x', 'created'],
-      [2, 'w', undefined, 'failed'],
-    ]);
+    assert.deepEqual(
+      r.body.results.map((x: any) => [x.doc, x.name, x.namespace, x.action]),
+      [
+        [1, 'one', 'shop-x', 'created'],
+        [1, 'two', 'shop-x', 'created'],
+        [2, 'w', undefined, 'failed'],
+      ],
+    );
     assert.match(r.body.results[2].error.message, /unknown kind "example\.com\/v1 Widget"/);
     await kubectlOk(sim, ['get', 'configmap', 'one', 'two', '-n', 'shop-x']);
   });
@@ -195,26 +226,36 @@ spec:
 `;
     const review = await apply({ yaml, dryRun: true });
     assert.equal(review.status, 200, review.text);
-    assert.deepEqual(review.body.results.map((x: any) => [x.kind, x.action]), [
-      ['Gadget', 'created'],
-      ['CustomResourceDefinition', 'created'],
-    ]);
+    assert.deepEqual(
+      review.body.results.map((x: any) => [x.kind, x.action]),
+      [
+        ['Gadget', 'created'],
+        ['CustomResourceDefinition', 'created'],
+      ],
+    );
     assert.match(review.body.results[0].note, /defined by a CustomResourceDefinition in this manifest/);
     const r = await apply({ yaml });
     assert.equal(r.status, 200, r.text);
-    assert.deepEqual(r.body.results.map((x: any) => [x.kind, x.action, x.error?.message]), [
-      ['Gadget', 'created', undefined],
-      ['CustomResourceDefinition', 'created', undefined],
-    ]);
+    assert.deepEqual(
+      r.body.results.map((x: any) => [x.kind, x.action, x.error?.message]),
+      [
+        ['Gadget', 'created', undefined],
+        ['CustomResourceDefinition', 'created', undefined],
+      ],
+    );
     assert.equal((await getJson(['gadgets.example.com', 'g1', '-n', 'shop-x'])).spec.size, 3);
   });
 
   it('answers 400 naming the document and line for YAML that does not parse or lacks identity', async () => {
-    const bad = await apply({ yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n' });
+    const bad = await apply({
+      yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [broken\n',
+    });
     assert.equal(bad.status, 400, bad.text);
     assert.equal(bad.body.error.code, 'badRequest');
     assert.match(bad.body.error.message, /^document 2 \(line \d+\) is not valid YAML/);
-    const noName = await apply({ yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: ConfigMap\ndata: {}\n' });
+    const noName = await apply({
+      yaml: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: ConfigMap\ndata: {}\n',
+    });
     assert.equal(noName.status, 400, noName.text);
     assert.match(noName.body.error.message, /^document 3 \(line 6\): the object has no metadata\.name/);
     // Nothing of a rejected manifest is applied.

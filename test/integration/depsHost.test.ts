@@ -25,7 +25,11 @@ describe('engines over a host-owned Kubernetes engine (simulator)', function () 
   it('connects the current context the host has not connected yet, so /api/status says connected', async () => {
     const current = engine.currentContext();
     assert.equal(engine.context(current).connection.state, 'idle', 'the host connects lazily');
-    const deps = await openDeps({ engine, dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-deps-')), kubeconfigFiles: [sim.kubeconfig] });
+    const deps = await openDeps({
+      engine,
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-deps-')),
+      kubeconfigFiles: [sim.kubeconfig],
+    });
     try {
       const status = await eventually(async () => {
         const s = await CLUSTER_HANDLERS.status({} as never, deps, { face: 'webview' });
@@ -36,6 +40,10 @@ describe('engines over a host-owned Kubernetes engine (simulator)', function () 
     } finally {
       await deps.close();
     }
-    assert.equal(engine.context(current).connection.state, 'connected', "closing the engines leaves the host's connection alone");
+    assert.equal(
+      engine.context(current).connection.state,
+      'connected',
+      "closing the engines leaves the host's connection alone",
+    );
   });
 });

@@ -35,7 +35,10 @@ describe('engine actions (simulator, demo cluster)', function () {
   let viewer: KubeActions;
   const store = () => sim.ctx.store;
   const obj = (tk: string, ns: string | undefined, name: string) => store().get(tk, ns, name) as KObject | undefined;
-  const podsOf = (ns: string, app: string) => [...store().iterate('pods', ns)].filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp) as KObject[];
+  const podsOf = (ns: string, app: string) =>
+    [...store().iterate('pods', ns)].filter(
+      (p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp,
+    ) as KObject[];
 
   before(async () => {
     sim = await startTestSim({ scenario: 'demo' });
@@ -58,7 +61,10 @@ describe('engine actions (simulator, demo cluster)', function () {
     const y = load(text) as KObject;
     assert.equal(y.metadata.uid, truth.metadata.uid);
     const rv = Number(y.metadata.resourceVersion);
-    assert.ok(rv >= before && rv <= Number(truth.metadata.resourceVersion), `resourceVersion ${rv} within [${before}, ${truth.metadata.resourceVersion}]`);
+    assert.ok(
+      rv >= before && rv <= Number(truth.metadata.resourceVersion),
+      `resourceVersion ${rv} within [${before}, ${truth.metadata.resourceVersion}]`,
+    );
     assert.deepEqual(y.spec, truth.spec);
     assert.equal(y.metadata.managedFields, undefined);
     await assert.rejects(admin.getYaml('pods', 'shop', 'nope'), isCode('notFound'));
@@ -69,7 +75,9 @@ describe('engine actions (simulator, demo cluster)', function () {
     const text = await admin.describe('deployments', 'shop', 'frontend');
     assert.match(text, /^Name:\s+frontend$/m);
     assert.match(text, /^Replicas:\s+3 desired/m);
-    const rs = [...store().iterate('apps/replicasets', 'shop')].find((r) => r.metadata.ownerReferences?.some((o: { uid: string }) => o.uid === dep.metadata.uid))!;
+    const rs = [...store().iterate('apps/replicasets', 'shop')].find((r) =>
+      r.metadata.ownerReferences?.some((o: { uid: string }) => o.uid === dep.metadata.uid),
+    )!;
     assert.match(text, new RegExp(`^NewReplicaSet:\\s+${rs.metadata.name} `, 'm'));
     const events = [...store().iterate('events', 'shop')].filter((e) => e.involvedObject?.uid === dep.metadata.uid);
     assert.ok(events.length > 0);
@@ -84,7 +92,12 @@ describe('engine actions (simulator, demo cluster)', function () {
   });
 
   it('previews an edit with a server-side dry run and a diff, then applies it; stale and invalid edits fail typed', async () => {
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'edit-me', namespace: 'shop' }, data: { mode: 'slow' } };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'edit-me', namespace: 'shop' },
+      data: { mode: 'slow' },
+    };
     const created = await admin.previewApply(JSON.stringify(cm));
     assert.equal(created.changed, true);
     assert.equal(obj('configmaps', 'shop', 'edit-me'), undefined, 'a dry run creates nothing');
@@ -95,7 +108,11 @@ describe('engine actions (simulator, demo cluster)', function () {
     assert.equal(preview.changed, true);
     assert.match(preview.diff, /^-\s+mode: slow$/m);
     assert.match(preview.diff, /^\+\s+mode: fast$/m);
-    assert.equal((obj('configmaps', 'shop', 'edit-me')!.data as Record<string, string>).mode, 'slow', 'the preview changed nothing');
+    assert.equal(
+      (obj('configmaps', 'shop', 'edit-me')!.data as Record<string, string>).mode,
+      'slow',
+      'the preview changed nothing',
+    );
     const noop = await admin.previewApply(yaml);
     assert.equal(noop.changed, false);
     assert.equal(noop.diff, '');
@@ -104,13 +121,19 @@ describe('engine actions (simulator, demo cluster)', function () {
     assert.equal((obj('configmaps', 'shop', 'edit-me')!.data as Record<string, string>).mode, 'fast');
     // The first YAML's resourceVersion is now stale.
     await assert.rejects(admin.apply(yaml), isCode('conflict'));
-    await assert.rejects(admin.apply(JSON.stringify({ ...cm, metadata: { name: 'Bad_Name', namespace: 'shop' } })), isCode('invalid'));
+    await assert.rejects(
+      admin.apply(JSON.stringify({ ...cm, metadata: { name: 'Bad_Name', namespace: 'shop' } })),
+      isCode('invalid'),
+    );
     await assert.rejects(admin.previewApply('kind: Nope\napiVersion: x/v1\nmetadata: {name: a}'), isCode('invalid'));
     await assert.rejects(admin.apply(': : :'), isCode('invalid'));
   });
 
   it('deletes one object and many, reporting each failure', async () => {
-    for (const n of ['d1', 'd2', 'd3']) await admin.apply(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'shop' } }));
+    for (const n of ['d1', 'd2', 'd3'])
+      await admin.apply(
+        JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'shop' } }),
+      );
     await admin.delete('configmaps', 'shop', 'd1');
     assert.equal(obj('configmaps', 'shop', 'd1'), undefined);
     const r = await admin.deleteMany([
@@ -141,7 +164,10 @@ describe('engine actions (simulator, demo cluster)', function () {
     const image = before.spec.template.spec.containers[0].image;
     await admin.restart('deployments', 'shop', 'catalog', new Date('2024-06-01T00:00:00Z'));
     const after = obj('apps/deployments', 'shop', 'catalog')!;
-    assert.equal(after.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'], '2024-06-01T00:00:00.000Z');
+    assert.equal(
+      after.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'],
+      '2024-06-01T00:00:00.000Z',
+    );
     assert.equal(after.spec.template.spec.containers[0].image, image);
     await eventually(async () => (await admin.revisions('shop', 'catalog')).length === 2);
 
@@ -157,7 +183,9 @@ describe('engine actions (simulator, demo cluster)', function () {
         },
       );
     });
-    await eventually(async () => (await admin.revisions('shop', 'catalog'))[0]?.images[0] === 'ghcr.io/acme/catalog:9.9.9');
+    await eventually(
+      async () => (await admin.revisions('shop', 'catalog'))[0]?.images[0] === 'ghcr.io/acme/catalog:9.9.9',
+    );
     const revs = await admin.revisions('shop', 'catalog');
     assert.equal(revs[0].current, true);
     const to = await admin.rollback('deployments', 'shop', 'catalog');
@@ -176,9 +204,14 @@ describe('engine actions (simulator, demo cluster)', function () {
   });
 
   it('drains a node through evictions, honouring PodDisruptionBudgets, and says what it could not evict', async () => {
-    await eventually(() => podsOf('payments', 'payments-api').filter((p) => p.status?.phase === 'Running').length === 2);
+    await eventually(
+      () => podsOf('payments', 'payments-api').filter((p) => p.status?.phase === 'Running').length === 2,
+    );
     const node = podsOf('payments', 'payments-api')[0].spec.nodeName as string;
-    const onNode = () => [...store().iterate('pods')].filter((p) => p.spec?.nodeName === node && !p.metadata.deletionTimestamp) as KObject[];
+    const onNode = () =>
+      [...store().iterate('pods')].filter(
+        (p) => p.spec?.nodeName === node && !p.metadata.deletionTimestamp,
+      ) as KObject[];
     const before = onNode();
     const r = await admin.drain(node, { force: true, deleteEmptyDirData: true });
     assert.equal(obj('nodes', undefined, node)!.spec.unschedulable, true);
@@ -188,34 +221,53 @@ describe('engine actions (simulator, demo cluster)', function () {
     for (const s of r.skipped) assert.match(s.reason, /DaemonSet|mirror|terminating/);
     assert.equal(r.evicted.length + r.skipped.length + r.failed.length, before.length);
     // Every evicted pod is gone from the node.
-    await eventually(() => r.evicted.every((id) => !onNode().some((p) => `${p.metadata.namespace}/${p.metadata.name}` === id)));
+    await eventually(() =>
+      r.evicted.every((id) => !onNode().some((p) => `${p.metadata.namespace}/${p.metadata.name}` === id)),
+    );
     await admin.uncordon(node);
   });
 
   it('reads logs: tail, previous, all containers, and every pod of a workload merged', async () => {
     const pod = podsOf('shop', 'frontend')[0];
-    await eventually(async () => (await admin.logs({ kind: 'pods', namespace: 'shop', name: pod.metadata.name })).length > 6);
+    await eventually(
+      async () => (await admin.logs({ kind: 'pods', namespace: 'shop', name: pod.metadata.name })).length > 6,
+    );
     const tail = await admin.logs({ kind: 'pods', namespace: 'shop', name: pod.metadata.name }, { tailLines: 5 });
     assert.equal(tail.length, 5);
     assert.ok(tail.every((l) => l.pod === pod.metadata.name && l.text.length > 0));
-    const ts = await admin.logs({ kind: 'pods', namespace: 'shop', name: pod.metadata.name }, { tailLines: 2, timestamps: true });
+    const ts = await admin.logs(
+      { kind: 'pods', namespace: 'shop', name: pod.metadata.name },
+      { tailLines: 2, timestamps: true },
+    );
     assert.match(ts[0].text, /^\d{4}-\d\d-\d\dT\S+Z /);
 
     const worker = podsOf('payments', 'payments-worker')[0];
-    const prev = await admin.logs({ kind: 'pods', namespace: 'payments', name: worker.metadata.name }, { previous: true });
+    const prev = await admin.logs(
+      { kind: 'pods', namespace: 'payments', name: worker.metadata.name },
+      { previous: true },
+    );
     assert.ok(prev.length > 0);
 
     const loader = podsOf('data', 'warehouse-loader')[0];
-    const both = await admin.logs({ kind: 'pods', namespace: 'data', name: loader.metadata.name, container: '*' }, { tailLines: 3 });
+    const both = await admin.logs(
+      { kind: 'pods', namespace: 'data', name: loader.metadata.name, container: '*' },
+      { tailLines: 3 },
+    );
     assert.deepEqual([...new Set(both.map((l) => l.container))].sort(), ['loader', 'metrics-exporter']);
-    await assert.rejects(admin.logs({ kind: 'pods', namespace: 'data', name: loader.metadata.name, container: 'nope' }), isCode('notFound'));
+    await assert.rejects(
+      admin.logs({ kind: 'pods', namespace: 'data', name: loader.metadata.name, container: 'nope' }),
+      isCode('notFound'),
+    );
 
     const merged = await admin.logs({ kind: 'deployments', namespace: 'shop', name: 'frontend' }, { tailLines: 4 });
     assert.equal(new Set(merged.map((l) => l.pod)).size, podsOf('shop', 'frontend').length);
     const times = merged.map((l) => l.time!);
     assert.deepEqual([...times].sort(), times, 'merged by time');
 
-    const since = await admin.logs({ kind: 'pods', namespace: 'shop', name: pod.metadata.name }, { sinceSeconds: 1, timestamps: true });
+    const since = await admin.logs(
+      { kind: 'pods', namespace: 'shop', name: pod.metadata.name },
+      { sinceSeconds: 1, timestamps: true },
+    );
     const cutoff = Date.now() - 60_000;
     assert.ok(since.every((l) => Date.parse(l.time!) >= cutoff));
   });
@@ -223,7 +275,11 @@ describe('engine actions (simulator, demo cluster)', function () {
   it('follows logs until stopped', async () => {
     const pod = podsOf('shop', 'frontend')[0];
     const got: string[] = [];
-    const s = await admin.followLogs({ kind: 'pods', namespace: 'shop', name: pod.metadata.name }, { tailLines: 1 }, (l) => got.push(l.text));
+    const s = await admin.followLogs(
+      { kind: 'pods', namespace: 'shop', name: pod.metadata.name },
+      { tailLines: 1 },
+      (l) => got.push(l.text),
+    );
     await eventually(() => got.length >= 3, 20_000);
     s.stop();
     await s.done;
@@ -231,20 +287,34 @@ describe('engine actions (simulator, demo cluster)', function () {
 
   it('runs exec streams: a command with its exit code, and an interactive terminal', async () => {
     const pod = podsOf('shop', 'frontend')[0];
-    const run = await admin.exec({ namespace: 'shop', pod: pod.metadata.name, command: ['sh', '-c', 'echo hello; exit 3'], stdin: false });
+    const run = await admin.exec({
+      namespace: 'shop',
+      pod: pod.metadata.name,
+      command: ['sh', '-c', 'echo hello; exit 3'],
+      stdin: false,
+    });
     let out = '';
     run.onStdout((d) => (out += d.toString()));
     assert.deepEqual((await run.exit).code, 3);
     assert.equal(out.trim(), 'hello');
 
-    const term = await admin.exec({ namespace: 'shop', pod: pod.metadata.name, command: ['sh'], tty: true, cols: 100, rows: 30 });
+    const term = await admin.exec({
+      namespace: 'shop',
+      pod: pod.metadata.name,
+      command: ['sh'],
+      tty: true,
+      cols: 100,
+      rows: 30,
+    });
     let screen = '';
     term.onStdout((d) => (screen += d.toString()));
     term.write('stty size\n');
     await eventually(() => /30 100\r\n/.test(screen), 5000);
     term.resize(120, 40);
     term.write('stty size; echo from-the-terminal\n');
-    await eventually(() => /40 120\r\n/.test(screen) && /from-the-terminal\r\n/.test(screen.split('echo from-the-terminal')[1] ?? ''));
+    await eventually(
+      () => /40 120\r\n/.test(screen) && /from-the-terminal\r\n/.test(screen.split('echo from-the-terminal')[1] ?? ''),
+    );
     term.write('exit\n');
     assert.equal((await term.exit).code, 0);
   });
@@ -258,7 +328,13 @@ describe('engine actions (simulator, demo cluster)', function () {
     const svc = await admin.startPortForward('services', 'shop', 'frontend', 80);
     assert.equal(svc.remotePort, 8080, 'service port 80 → targetPort http → 8080');
     assert.equal((await httpGet(svc.localPort)).status, 200);
-    assert.deepEqual(admin.listPortForwards().map((p) => p.id).sort(), [pf.id, svc.id].sort());
+    assert.deepEqual(
+      admin
+        .listPortForwards()
+        .map((p) => p.id)
+        .sort(),
+      [pf.id, svc.id].sort(),
+    );
     await admin.stopPortForward(pf.id);
     await admin.stopPortForward(svc.id);
     assert.deepEqual(admin.listPortForwards(), []);
@@ -278,7 +354,10 @@ describe('engine actions (simulator, demo cluster)', function () {
     await assert.rejects(viewer.restart('deployments', 'shop', 'frontend'), isCode('forbidden'));
     await assert.rejects(viewer.delete('deployments', 'shop', 'frontend'), isCode('forbidden'));
     await assert.rejects(viewer.cordon('worker-a'), isCode('forbidden'));
-    await assert.rejects(viewer.apply(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'v', namespace: 'shop' } })), isCode('forbidden'));
+    await assert.rejects(
+      viewer.apply(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'v', namespace: 'shop' } })),
+      isCode('forbidden'),
+    );
     assert.equal(obj('apps/deployments', 'shop', 'frontend')!.metadata.resourceVersion, rv, 'nothing changed');
     assert.equal(obj('configmaps', 'shop', 'v'), undefined);
   });

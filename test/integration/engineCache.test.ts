@@ -20,11 +20,17 @@ describe('engine watch cache (simulator)', function () {
   const states: ConnectionState['state'][] = [];
 
   const cm = () => sim.ctx.types.get('', 'v1', 'configmaps')!;
-  const truth = () => new Map([...sim.ctx.store.iterate('configmaps', ns)].map((o) => [o.metadata.name, String(o.metadata.resourceVersion)]));
+  const truth = () =>
+    new Map(
+      [...sim.ctx.store.iterate('configmaps', ns)].map((o) => [o.metadata.name, String(o.metadata.resourceVersion)]),
+    );
   const cached = () => new Map(sub.cache.list().map((o) => [o.metadata.name, String(o.metadata.resourceVersion)]));
-  const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
-  const inSync = () => sub.cache.status.live && !sub.cache.status.stale && same(cached(), truth()) && same(face, truth());
-  const create = (name: string, data: Record<string, string> = { v: '1' }) => sim.ctx.store.create(cm(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
+  const same = (a: Map<string, string>, b: Map<string, string>) =>
+    a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+  const inSync = () =>
+    sub.cache.status.live && !sub.cache.status.stale && same(cached(), truth()) && same(face, truth());
+  const create = (name: string, data: Record<string, string> = { v: '1' }) =>
+    sim.ctx.store.create(cm(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data });
   const update = (name: string, v: string) => {
     const cur = sim.ctx.store.get('configmaps', ns, name)!;
     sim.ctx.store.update(cm(), { ...cur, data: { v } });
@@ -34,13 +40,18 @@ describe('engine watch cache (simulator)', function () {
   before(async () => {
     sim = await startTestSim();
     ctx = sim.contexts.admin;
-    engine = new KubeEngine({ files: [sim.kubeconfig], watchFiles: false, cache: { silentMs: 7000, backoffMinMs: 100, backoffMaxMs: 1000, requestTimeoutMs: 20_000, pageSize: 50 } });
+    engine = new KubeEngine({
+      files: [sim.kubeconfig],
+      watchFiles: false,
+      cache: { silentMs: 7000, backoffMinMs: 100, backoffMaxMs: 1000, requestTimeoutMs: 20_000, pageSize: 50 },
+    });
     engine.events.on('connection', (e) => e.context === ctx && states.push(e.state.state));
     for (let i = 0; i < 120; i++) create(`seed-${i}`);
     await engine.connect(ctx);
     sub = engine.subscribe(ctx, 'configmaps', ns, (b: ChangeBatch) => {
       if (b.reset) face.clear();
-      for (const o of [...b.added, ...b.modified] as KObject[]) face.set(o.metadata.name, String(o.metadata.resourceVersion));
+      for (const o of [...b.added, ...b.modified] as KObject[])
+        face.set(o.metadata.name, String(o.metadata.resourceVersion));
       for (const k of b.deleted) face.delete(k.name);
     });
     sub.cache.onStatus((s) => stale.push(s.stale));
@@ -65,7 +76,11 @@ describe('engine watch cache (simulator)', function () {
     for (let i = 0; i < 300; i += 3) remove(`storm-${i}`);
     for (let i = 0; i < 60; i++) remove(`seed-${i}`);
     await eventually(inSync);
-    assert.equal(sub.cache.index.get(ns, 'storm-2')!.data && (sub.cache.index.get(ns, 'storm-2')!.data as Record<string, string>).v, 'two');
+    assert.equal(
+      sub.cache.index.get(ns, 'storm-2')!.data &&
+        (sub.cache.index.get(ns, 'storm-2')!.data as Record<string, string>).v,
+      'two',
+    );
     assert.equal(sub.cache.index.get(ns, 'storm-3'), undefined);
     assert.equal(sub.cache.stats.lists, 1, 'a live watch never relists');
   });
@@ -98,7 +113,10 @@ describe('engine watch cache (simulator)', function () {
       await eventually(() => sub.cache.status.live && sub.cache.liveForMs >= 1_000);
       await simAdmin(sim, 'POST', '/_sim/watches/drop');
       await eventually(() => sub.cache.stats.reconnects > reconnects);
-      assert.ok(sub.cache.stats.lastDelayMs <= 120, `drop ${i + 1}: waited ${sub.cache.stats.lastDelayMs} ms before reconnecting`);
+      assert.ok(
+        sub.cache.stats.lastDelayMs <= 120,
+        `drop ${i + 1}: waited ${sub.cache.stats.lastDelayMs} ms before reconnecting`,
+      );
     }
     create('after-eight-drops');
     await eventually(() => inSync() && sub.cache.index.get(ns, 'after-eight-drops'));
@@ -147,7 +165,10 @@ describe('engine watch cache (simulator)', function () {
     remove('seed-103');
     await eventually(() => sub.cache.status.stale, 15_000);
     assert.equal(sub.cache.index.get(ns, 'long-pause-0'), undefined);
-    await eventually(() => inSync() && sub.cache.index.get(ns, 'long-pause-19') && !sub.cache.index.get(ns, 'seed-103'), 50_000);
+    await eventually(
+      () => inSync() && sub.cache.index.get(ns, 'long-pause-19') && !sub.cache.index.get(ns, 'seed-103'),
+      50_000,
+    );
     await eventually(() => engine.context(ctx).connection.state === 'connected');
   });
 
@@ -160,7 +181,10 @@ describe('engine watch cache (simulator)', function () {
     await a.unsubscribe();
     assert.equal(engine.openCaches(ctx).find((c) => c.kind === 'secrets')!.refs, 1);
     await b.unsubscribe();
-    assert.equal(engine.openCaches(ctx).find((c) => c.kind === 'secrets'), undefined);
+    assert.equal(
+      engine.openCaches(ctx).find((c) => c.kind === 'secrets'),
+      undefined,
+    );
     // configmaps (ours) + CRDs (discovery) remain open on the server.
     await eventually(async () => ((await simAdmin(sim, 'GET', '/_sim/stats')) as { watches: number }).watches === 2);
   });

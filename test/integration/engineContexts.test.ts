@@ -94,7 +94,12 @@ ${more}`;
     await deadDone;
     const dead = e.context('dead');
     assert.equal(dead.connection.state, 'unreachable');
-    assert.ok(dead.connection.state === 'unreachable' && dead.connection.code === 'unreachable' && /ECONNREFUSED/.test(dead.connection.reason), JSON.stringify(dead.connection));
+    assert.ok(
+      dead.connection.state === 'unreachable' &&
+        dead.connection.code === 'unreachable' &&
+        /ECONNREFUSED/.test(dead.connection.reason),
+      JSON.stringify(dead.connection),
+    );
     await silentDone;
     const s = e.context('silent').connection;
     assert.ok(s.state === 'unreachable' && s.code === 'timeout' && /no answer/.test(s.reason), JSON.stringify(s));
@@ -116,22 +121,40 @@ ${more}`;
   it('asks before running an exec credential plugin, with the exact command, and remembers the answer per context', async () => {
     const store = new MemoryApprovalStore();
     const asked: ExecApprovalRequest[] = [];
-    const refuse = engine({ files: [sim.kubeconfig, extra], approvals: store, approveExec: (r) => (asked.push(r), false) });
+    const refuse = engine({
+      files: [sim.kubeconfig, extra],
+      approvals: store,
+      approveExec: (r) => (asked.push(r), false),
+    });
     const refused = await refuse.connect('sim-exec');
-    assert.ok(refused.connection.state === 'unreachable' && refused.connection.code === 'notApproved', JSON.stringify(refused.connection));
+    assert.ok(
+      refused.connection.state === 'unreachable' && refused.connection.code === 'notApproved',
+      JSON.stringify(refused.connection),
+    );
     assert.equal(asked.length, 1);
     assert.equal(asked[0].context, 'sim-exec');
     assert.equal(asked[0].command, '/bin/sh');
     assert.match(asked[0].commandLine, /^\/bin\/sh -c 'echo /);
     assert.ok(asked[0].commandLine.includes(sim.tokens.admin));
 
-    const approve = engine({ files: [sim.kubeconfig, extra], approvals: store, approveExec: (r) => (asked.push(r), true) });
+    const approve = engine({
+      files: [sim.kubeconfig, extra],
+      approvals: store,
+      approveExec: (r) => (asked.push(r), true),
+    });
     assert.equal((await approve.connect('sim-exec')).connection.state, 'connected');
     assert.equal(asked.length, 2);
     // The plugin's token works for real requests too.
-    assert.equal(await approve.actions('sim-exec').canI({ verb: 'delete', resource: 'pods', namespace: 'default' }), true);
+    assert.equal(
+      await approve.actions('sim-exec').canI({ verb: 'delete', resource: 'pods', namespace: 'default' }),
+      true,
+    );
 
-    const later = engine({ files: [sim.kubeconfig, extra], approvals: store, approveExec: () => assert.fail('must not ask again') });
+    const later = engine({
+      files: [sim.kubeconfig, extra],
+      approvals: store,
+      approveExec: () => assert.fail('must not ask again'),
+    });
     assert.equal((await later.connect('sim-exec')).connection.state, 'connected');
     assert.deepEqual(store.get('sim-exec'), [asked[0].commandLine]);
     // Approval is per context: an unapproved store asks again.
@@ -144,7 +167,13 @@ ${more}`;
     const events: number[] = [];
     e.events.on('contexts', (l) => events.push(l.length));
     const tmp = join(dir, 'extra.yaml.tmp');
-    writeFileSync(tmp, extraConfig((silent.address() as AddressInfo).port, `- name: late\n  context: {cluster: kubegraf-sim, user: nobody}\n`));
+    writeFileSync(
+      tmp,
+      extraConfig(
+        (silent.address() as AddressInfo).port,
+        `- name: late\n  context: {cluster: kubegraf-sim, user: nobody}\n`,
+      ),
+    );
     renameSync(tmp, extra);
     await eventually(() => e.contextNames().includes('late'), 10_000);
     assert.ok(events.includes(6));

@@ -32,7 +32,10 @@ describe('engine rollback of Deployments, StatefulSets and DaemonSets (simulator
   let engine: KubeEngine;
   let admin: KubeActions;
   let viewer: KubeActions;
-  const liveImages = (tk: string, name: string) => (sim.ctx.store.get(tk, 'default', name) as KObject).spec.template.spec.containers.map((c: { image: string }) => c.image);
+  const liveImages = (tk: string, name: string) =>
+    (sim.ctx.store.get(tk, 'default', name) as KObject).spec.template.spec.containers.map(
+      (c: { image: string }) => c.image,
+    );
 
   before(async () => {
     sim = await startTestSim({ speed: 20 });
@@ -61,7 +64,13 @@ describe('engine rollback of Deployments, StatefulSets and DaemonSets (simulator
         const r = await admin.revisions('default', name, kindId);
         return r.length === 2 ? r : undefined;
       });
-      assert.deepEqual(revs.map((r) => [r.revision, r.images, r.current]), [[2, ['img:2'], true], [1, ['img:1'], false]]);
+      assert.deepEqual(
+        revs.map((r) => [r.revision, r.images, r.current]),
+        [
+          [2, ['img:2'], true],
+          [1, ['img:1'], false],
+        ],
+      );
 
       const preview = await admin.previewRollback(kindId, 'default', name);
       assert.equal(preview.revision, 1);

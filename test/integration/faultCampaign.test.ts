@@ -23,18 +23,28 @@ describe(`fault campaign (${RUNS} randomized runs, seed ${SEED})`, function () {
   let sub: Subscription;
   const ns = 'default';
   const rnd = rng(SEED); // the simulator's seeded PRNG: a failing campaign replays with FAULT_SEED
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   let serial = 0;
 
   const cm = () => sim.ctx.types.get('', 'v1', 'configmaps')!;
-  const truth = () => new Map([...sim.ctx.store.iterate('configmaps', ns)].map((o) => [o.metadata.name, String(o.metadata.resourceVersion)]));
+  const truth = () =>
+    new Map(
+      [...sim.ctx.store.iterate('configmaps', ns)].map((o) => [o.metadata.name, String(o.metadata.resourceVersion)]),
+    );
   const cached = () => new Map(sub.cache.list().map((o) => [o.metadata.name, String(o.metadata.resourceVersion)]));
-  const same = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+  const same = (a: Map<string, string>, b: Map<string, string>) =>
+    a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
   const inSync = () => sub.cache.status.live && !sub.cache.status.stale && same(cached(), truth());
 
   /** Creates, updates and deletes a few ConfigMaps straight in the simulator's store (the cluster moving on). */
   const churn = () => {
-    for (let i = 0; i < 3; i++) sim.ctx.store.create(cm(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${++serial}`, namespace: ns }, data: { v: '1' } });
+    for (let i = 0; i < 3; i++)
+      sim.ctx.store.create(cm(), {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `c-${++serial}`, namespace: ns },
+        data: { v: '1' },
+      });
     const names = [...truth().keys()];
     const upd = sim.ctx.store.get('configmaps', ns, pick(names))!;
     sim.ctx.store.update(cm(), { ...upd, data: { v: String(serial) } });
@@ -43,15 +53,28 @@ describe(`fault campaign (${RUNS} randomized runs, seed ${SEED})`, function () {
 
   // Asynchronous: the simulator runs in this process and must keep answering while kubectl talks to it.
   const kubectlView = async () => {
-    const { stdout: out } = await promisify(execFile)(KUBECTL, ['get', 'configmaps', '-n', ns, '-o', 'json'], { env: { ...process.env, KUBECONFIG: sim.kubeconfig, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'kc-')) } });
-    return new Map((JSON.parse(out).items as Array<{ metadata: { name: string; resourceVersion: string } }>).map((o) => [o.metadata.name, o.metadata.resourceVersion]));
+    const { stdout: out } = await promisify(execFile)(KUBECTL, ['get', 'configmaps', '-n', ns, '-o', 'json'], {
+      env: { ...process.env, KUBECONFIG: sim.kubeconfig, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'kc-')) },
+    });
+    return new Map(
+      (JSON.parse(out).items as Array<{ metadata: { name: string; resourceVersion: string } }>).map((o) => [
+        o.metadata.name,
+        o.metadata.resourceVersion,
+      ]),
+    );
   };
 
   before(async () => {
     sim = await startTestSim();
     const ctx = sim.contexts.admin;
     engine = new KubeEngine({ files: [sim.kubeconfig], watchFiles: false });
-    for (let i = 0; i < 20; i++) sim.ctx.store.create(cm(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `seed-${i}`, namespace: ns }, data: { v: '0' } });
+    for (let i = 0; i < 20; i++)
+      sim.ctx.store.create(cm(), {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `seed-${i}`, namespace: ns },
+        data: { v: '0' },
+      });
     await engine.connect(ctx);
     sub = engine.subscribe(ctx, 'configmaps', ns, () => undefined);
     await sub.cache.whenSynced();
@@ -106,10 +129,17 @@ describe(`fault campaign (${RUNS} randomized runs, seed ${SEED})`, function () {
       churn();
       await ended;
       const t = Date.now();
-      await eventually(inSync, CONVERGE_MS + 1_000).catch(() => assert.fail(`seed ${SEED} run ${run} (${what}): not in sync ${CONVERGE_MS} ms after the fault ended; cache status ${JSON.stringify(sub.cache.status)}`));
+      await eventually(inSync, CONVERGE_MS + 1_000).catch(() =>
+        assert.fail(
+          `seed ${SEED} run ${run} (${what}): not in sync ${CONVERGE_MS} ms after the fault ended; cache status ${JSON.stringify(sub.cache.status)}`,
+        ),
+      );
       const took = Date.now() - t;
       assert.ok(took <= CONVERGE_MS, `seed ${SEED} run ${run} (${what}): in sync only after ${took} ms`);
-      assert.ok(same(cached(), await kubectlView()), `seed ${SEED} run ${run} (${what}): the cache matches kubectl get`);
+      assert.ok(
+        same(cached(), await kubectlView()),
+        `seed ${SEED} run ${run} (${what}): the cache matches kubectl get`,
+      );
     });
   }
 });

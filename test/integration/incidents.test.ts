@@ -32,8 +32,17 @@ describe('incident engine against the simulator (demo scenario)', function () {
   let engine: IncidentEngine;
   let ctx: string;
   let deps: IncidentDeps;
-  const find = (type: string, ns: string | undefined, name: string, status: 'open' | 'resolved' = 'open'): Incident | undefined =>
-    engine.list({ context: ctx, status: 'all' }).incidents.find((i) => i.type === type && i.resource.namespace === ns && i.resource.name === name && i.status === status);
+  const find = (
+    type: string,
+    ns: string | undefined,
+    name: string,
+    status: 'open' | 'resolved' = 'open',
+  ): Incident | undefined =>
+    engine
+      .list({ context: ctx, status: 'all' })
+      .incidents.find(
+        (i) => i.type === type && i.resource.namespace === ns && i.resource.name === name && i.status === status,
+      );
 
   before(async () => {
     sim = await startTestSim({ scenario: 'demo' });
@@ -84,19 +93,33 @@ describe('incident engine against the simulator (demo scenario)', function () {
     assert.equal(oom.recommendedFixes[0].action, 'increase_memory_limit');
     // Log lines and events that prove it arrive shortly after detection.
     await waitFor('crash loop logs', () => engine.incident(crash.id)!.evidence.logs.length > 0);
-    await waitFor('BackOff events as evidence', () => engine.incident(crash.id)!.evidence.events.some((e) => e.reason === 'BackOff'));
+    await waitFor('BackOff events as evidence', () =>
+      engine.incident(crash.id)!.evidence.events.some((e) => e.reason === 'BackOff'),
+    );
     const pull = find('image_pull_error', 'shop', 'checkout')!;
-    await waitFor('the pull failure event as evidence', () => engine.incident(pull.id)!.evidence.events.some((e) => /Failed to pull image/.test(e.message)));
-    assert.match(pull.precedingChange?.summary ?? '', /4\.1\.0 → checkout=ghcr\.io\/acme\/checkout:4\.2\.0-does-not-exist/);
-    assert.equal(pull.recommendedFixes.find((f) => f.action === 'fix_image_tag')?.preview, 'spec.template.spec.containers[0].image: ghcr.io/acme/checkout:4.2.0-does-not-exist -> ghcr.io/acme/checkout:4.1.0');
+    await waitFor('the pull failure event as evidence', () =>
+      engine.incident(pull.id)!.evidence.events.some((e) => /Failed to pull image/.test(e.message)),
+    );
+    assert.match(
+      pull.precedingChange?.summary ?? '',
+      /4\.1\.0 → checkout=ghcr\.io\/acme\/checkout:4\.2\.0-does-not-exist/,
+    );
+    assert.equal(
+      pull.recommendedFixes.find((f) => f.action === 'fix_image_tag')?.preview,
+      'spec.template.spec.containers[0].image: ghcr.io/acme/checkout:4.2.0-does-not-exist -> ghcr.io/acme/checkout:4.1.0',
+    );
     // Stable ids: a rescan finds the same incidents, not new ones.
-    const before = engine.list({ context: ctx }).incidents.map((i) => i.id).sort();
+    const before = engine
+      .list({ context: ctx })
+      .incidents.map((i) => i.id)
+      .sort();
     const after = (await INCIDENT_HANDLERS['incidents.refresh']({}, deps, caller)).incidents.map((i) => i.id);
     for (const id of before) assert.ok(after.includes(id), `${id} kept its id after a rescan`);
   });
 
   it('raises and resolves incidents for faults injected on pods', async () => {
-    const pods = JSON.parse(await kubectlOk(sim, ['get', 'pods', '-n', 'shop', '-l', 'app=cart', '-o', 'json'])).items as Array<{ metadata: { name: string } }>;
+    const pods = JSON.parse(await kubectlOk(sim, ['get', 'pods', '-n', 'shop', '-l', 'app=cart', '-o', 'json']))
+      .items as Array<{ metadata: { name: string } }>;
     const pod = pods[0].metadata.name;
     for (const [fault, type] of [
       ['crashloop', 'pod_crash_loop'],
@@ -104,7 +127,9 @@ describe('incident engine against the simulator (demo scenario)', function () {
       ['unready', 'readiness_probe_failed'],
     ] as const) {
       await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'pod', namespace: 'shop', name: pod, fault });
-      const inc = await waitFor(`${type} after ${fault}`, () => engine.list({ context: ctx }).incidents.find((i) => i.type === type && i.resource.name === 'cart'));
+      const inc = await waitFor(`${type} after ${fault}`, () =>
+        engine.list({ context: ctx }).incidents.find((i) => i.type === type && i.resource.name === 'cart'),
+      );
       assert.equal(inc.evidence.podName, pod);
       await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'pod', namespace: 'shop', name: pod, fault: 'none' });
       await waitFor(`${type} resolved`, () => engine.incident(inc.id)?.status === 'resolved', 40_000);
@@ -117,8 +142,19 @@ describe('incident engine against the simulator (demo scenario)', function () {
   });
 
   it('raises an image pull incident for a broken image and resolves it once the image is fixed', async () => {
-    await kubectlOk(sim, ['set', 'image', '-n', 'monitoring', 'deployment/grafana', 'grafana=grafana/grafana:does-not-exist']);
-    const inc = await waitFor('image pull on grafana', () => engine.list({ context: ctx }).incidents.find((i) => i.type === 'image_pull_error' && i.resource.name === 'grafana'));
+    await kubectlOk(sim, [
+      'set',
+      'image',
+      '-n',
+      'monitoring',
+      'deployment/grafana',
+      'grafana=grafana/grafana:does-not-exist',
+    ]);
+    const inc = await waitFor('image pull on grafana', () =>
+      engine
+        .list({ context: ctx })
+        .incidents.find((i) => i.type === 'image_pull_error' && i.resource.name === 'grafana'),
+    );
     assert.match(inc.rootCause, /grafana\/grafana:does-not-exist cannot be pulled/);
     await waitFor('preceding change recorded', () => engine.incident(inc.id)?.precedingChange);
     await kubectlOk(sim, ['set', 'image', '-n', 'monitoring', 'deployment/grafana', 'grafana=grafana/grafana:11.2.2']);
@@ -134,18 +170,42 @@ describe('incident engine against the simulator (demo scenario)', function () {
   });
 
   it('a template fault stalls a rollout (crash loop after the change); clearing it resolves', async () => {
-    await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'deployment', namespace: 'shop', name: 'frontend', fault: 'crashloop' });
-    const inc = await waitFor('frontend crash loop', () => engine.list({ context: ctx }).incidents.find((i) => i.type === 'pod_crash_loop' && i.resource.name === 'frontend'));
+    await simAdmin(sim, 'POST', '/_sim/fault', {
+      kind: 'deployment',
+      namespace: 'shop',
+      name: 'frontend',
+      fault: 'crashloop',
+    });
+    const inc = await waitFor('frontend crash loop', () =>
+      engine
+        .list({ context: ctx })
+        .incidents.find((i) => i.type === 'pod_crash_loop' && i.resource.name === 'frontend'),
+    );
     const withChange = await waitFor('the rollout as preceding change', () => engine.incident(inc.id)?.precedingChange);
     assert.equal(withChange.category, 'rollout');
-    assert.ok(engine.incident(inc.id)!.recommendedFixes.some((f) => f.action === 'rollback'), 'rollback to the last good revision is offered');
-    await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'deployment', namespace: 'shop', name: 'frontend', fault: 'none' });
+    assert.ok(
+      engine.incident(inc.id)!.recommendedFixes.some((f) => f.action === 'rollback'),
+      'rollback to the last good revision is offered',
+    );
+    await simAdmin(sim, 'POST', '/_sim/fault', {
+      kind: 'deployment',
+      namespace: 'shop',
+      name: 'frontend',
+      fault: 'none',
+    });
     await waitFor('frontend crash loop resolved', () => engine.incident(inc.id)?.status === 'resolved', 60_000);
   });
 
   it('an image-pull template fault stalls the rollout of a deployment; clearing it resolves', async () => {
-    await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'deployment', namespace: 'shop', name: 'cart', fault: 'imagepull' });
-    const inc = await waitFor('cart image pull', () => engine.list({ context: ctx }).incidents.find((i) => i.type === 'image_pull_error' && i.resource.name === 'cart'));
+    await simAdmin(sim, 'POST', '/_sim/fault', {
+      kind: 'deployment',
+      namespace: 'shop',
+      name: 'cart',
+      fault: 'imagepull',
+    });
+    const inc = await waitFor('cart image pull', () =>
+      engine.list({ context: ctx }).incidents.find((i) => i.type === 'image_pull_error' && i.resource.name === 'cart'),
+    );
     assert.equal(inc.resource.kind, 'Deployment');
     assert.ok(['ErrImagePull', 'ImagePullBackOff'].includes(inc.evidence.reason ?? ''));
     await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'deployment', namespace: 'shop', name: 'cart', fault: 'none' });
@@ -162,15 +222,28 @@ describe('incident engine against the simulator (demo scenario)', function () {
     await assert.rejects(INCIDENT_HANDLERS['incidents.fixApply']({ incidentId: inc.id }, deps, caller), /confirm:true/);
 
     // The viewer: same engine API over the viewer context.
-    const viewerEngine = new IncidentEngine({ kube, store, rules: { stableMs: 2500, holdMs: 1500 }, sweepMs: 300, logs: false });
+    const viewerEngine = new IncidentEngine({
+      kube,
+      store,
+      rules: { stableMs: 2500, holdMs: 1500 },
+      sweepMs: 300,
+      logs: false,
+    });
     try {
       await viewerEngine.start(sim.contexts.viewer);
-      const vinc = await waitFor('viewer sees the oom incident', () => viewerEngine.list({ context: sim.contexts.viewer }).incidents.find((i) => i.type === 'oom_killed' && i.resource.name === 'warehouse-loader'));
+      const vinc = await waitFor('viewer sees the oom incident', () =>
+        viewerEngine
+          .list({ context: sim.contexts.viewer })
+          .incidents.find((i) => i.type === 'oom_killed' && i.resource.name === 'warehouse-loader'),
+      );
       const vp = await viewerEngine.previewFix(vinc.id);
       assert.equal(vp.allowed, false);
       assert.match(vp.reason ?? '', /may not update deployments\.apps "warehouse-loader" in namespace data/);
       assert.match(vp.diff, /768Mi/);
-      await assert.rejects(viewerEngine.applyFix(vinc.id, undefined), (e: Error & { code?: string }) => e.code === 'forbidden' && /SelfSubjectAccessReview denied/.test(e.message));
+      await assert.rejects(
+        viewerEngine.applyFix(vinc.id, undefined),
+        (e: Error & { code?: string }) => e.code === 'forbidden' && /SelfSubjectAccessReview denied/.test(e.message),
+      );
     } finally {
       await viewerEngine.close();
     }
@@ -179,8 +252,13 @@ describe('incident engine against the simulator (demo scenario)', function () {
     assert.equal(ex.status, 'succeeded', ex.error);
     assert.ok(ex.output.some((l) => /read back: container loader memory limit is now 768Mi/.test(l.line)));
     assert.ok(ex.undo?.yaml?.includes('512Mi'), 'undo info keeps the previous object');
-    const live = JSON.parse(await kubectlOk(sim, ['get', 'deployment', '-n', 'data', 'warehouse-loader', '-o', 'json']));
-    assert.equal(live.spec.template.spec.containers.find((c: { name: string }) => c.name === 'loader').resources.limits.memory, '768Mi');
+    const live = JSON.parse(
+      await kubectlOk(sim, ['get', 'deployment', '-n', 'data', 'warehouse-loader', '-o', 'json']),
+    );
+    assert.equal(
+      live.spec.template.spec.containers.find((c: { name: string }) => c.name === 'loader').resources.limits.memory,
+      '768Mi',
+    );
     const logs = await INCIDENT_HANDLERS['executions.logs']({ id: ex.id }, deps, caller);
     assert.equal(logs.status, 'succeeded');
     assert.ok(store.history(inc.id).some((h) => h.event === 'fix_applied'));
@@ -189,26 +267,70 @@ describe('incident engine against the simulator (demo scenario)', function () {
   it('applies a rollback to the stuck checkout rollout and the incident resolves', async () => {
     const inc = await waitFor('rollout stuck', () => find('rollout_stuck', 'shop', 'checkout'));
     const fix = inc.recommendedFixes.find((f) => f.action === 'rollback')!;
-    const preview = await INCIDENT_HANDLERS['incidents.fixPreview']({ incidentId: inc.id, fixId: fix.id }, deps, caller);
+    const preview = await INCIDENT_HANDLERS['incidents.fixPreview'](
+      { incidentId: inc.id, fixId: fix.id },
+      deps,
+      caller,
+    );
     assert.match(preview.diff, /^-\s+- image: ghcr\.io\/acme\/checkout:4\.2\.0-does-not-exist$/m);
     assert.match(preview.diff, /^\+\s+- image: ghcr\.io\/acme\/checkout:4\.1\.0$/m);
-    const ex = await INCIDENT_HANDLERS['incidents.fixApply']({ incidentId: inc.id, fixId: fix.id, confirm: true }, deps, caller);
+    const ex = await INCIDENT_HANDLERS['incidents.fixApply'](
+      { incidentId: inc.id, fixId: fix.id, confirm: true },
+      deps,
+      caller,
+    );
     assert.equal(ex.status, 'succeeded', ex.error);
-    const img = (await kubectlOk(sim, ['get', 'deployment', '-n', 'shop', 'checkout', '-o', 'jsonpath={.spec.template.spec.containers[0].image}'])).trim();
+    const img = (
+      await kubectlOk(sim, [
+        'get',
+        'deployment',
+        '-n',
+        'shop',
+        'checkout',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].image}',
+      ])
+    ).trim();
     assert.equal(img, 'ghcr.io/acme/checkout:4.1.0');
-    await waitFor('image pull incident resolved', () => engine.list({ context: ctx, status: 'all' }).incidents.filter((i) => i.type === 'image_pull_error' && i.resource.name === 'checkout').every((i) => i.status === 'resolved'), 60_000);
+    await waitFor(
+      'image pull incident resolved',
+      () =>
+        engine
+          .list({ context: ctx, status: 'all' })
+          .incidents.filter((i) => i.type === 'image_pull_error' && i.resource.name === 'checkout')
+          .every((i) => i.status === 'resolved'),
+      60_000,
+    );
     await waitFor('rollout incident resolved', () => engine.incident(inc.id)?.status === 'resolved', 60_000);
   });
 
   it('auto-remediation is off by default; with a policy it logs decisions taken and declined', async () => {
     assert.equal((await INCIDENT_HANDLERS['incidents.remediation.status']({}, deps, caller)).policy.enabled, false);
-    await INCIDENT_HANDLERS['incidents.remediation.enable']({ allowedActions: ['resume_cronjob'], protectedNamespaces: ['payments'], minOpenSeconds: 0, maxActionsPerHour: 5 }, deps, caller);
+    await INCIDENT_HANDLERS['incidents.remediation.enable'](
+      {
+        allowedActions: ['resume_cronjob'],
+        protectedNamespaces: ['payments'],
+        minOpenSeconds: 0,
+        maxActionsPerHour: 5,
+      },
+      deps,
+      caller,
+    );
     const { decisions } = await waitFor('decisions', () => {
       const d = store.decisions();
-      return d.some((x) => x.decision === 'taken' && x.action === 'resume_cronjob') && d.some((x) => x.decision === 'declined' && /payments is protected/.test(x.reason)) ? { decisions: d } : undefined;
+      return d.some((x) => x.decision === 'taken' && x.action === 'resume_cronjob') &&
+        d.some((x) => x.decision === 'declined' && /payments is protected/.test(x.reason))
+        ? { decisions: d }
+        : undefined;
     });
-    assert.ok(decisions.some((x) => x.decision === 'declined' && /no recommended fix is allowed|no automatic fix/.test(x.reason)));
-    const suspend = (await kubectlOk(sim, ['get', 'cronjob', '-n', 'data', 'db-vacuum', '-o', 'jsonpath={.spec.suspend}'])).trim();
+    assert.ok(
+      decisions.some(
+        (x) => x.decision === 'declined' && /no recommended fix is allowed|no automatic fix/.test(x.reason),
+      ),
+    );
+    const suspend = (
+      await kubectlOk(sim, ['get', 'cronjob', '-n', 'data', 'db-vacuum', '-o', 'jsonpath={.spec.suspend}'])
+    ).trim();
     assert.equal(suspend, 'false');
     await INCIDENT_HANDLERS['incidents.remediation.disable']({}, deps, caller);
     const listed = await INCIDENT_HANDLERS['incidents.remediation.decisions']({}, deps, caller);
@@ -219,20 +341,41 @@ describe('incident engine against the simulator (demo scenario)', function () {
     const inc = await waitFor('crash loop', () => find('pod_crash_loop', 'payments', 'payments-worker'));
     const first = inc.recommendedFixes[0];
     const second = inc.recommendedFixes[1];
-    for (let i = 0; i < 3; i++) await INCIDENT_HANDLERS['incidents.feedback']({ incidentId: inc.id, verdict: 'wrong', fixId: first.id }, deps, caller);
-    await INCIDENT_HANDLERS['incidents.feedback']({ incidentId: inc.id, verdict: 'helpful', fixId: second.id }, deps, caller);
+    for (let i = 0; i < 3; i++)
+      await INCIDENT_HANDLERS['incidents.feedback'](
+        { incidentId: inc.id, verdict: 'wrong', fixId: first.id },
+        deps,
+        caller,
+      );
+    await INCIDENT_HANDLERS['incidents.feedback'](
+      { incidentId: inc.id, verdict: 'helpful', fixId: second.id },
+      deps,
+      caller,
+    );
     const ranked = engine.incident(inc.id)!.recommendedFixes;
     assert.equal(ranked[0].action, second.action, 'the fix users found helpful now ranks first');
     const rb = await INCIDENT_HANDLERS['incidents.runbooks']({ type: 'pod_crash_loop' }, deps, caller);
     assert.equal(rb.runbooks[0].edited, false);
-    const edited = await INCIDENT_HANDLERS['incidents.runbooks.edit']({ type: 'pod_crash_loop', steps: ['Page the payments team'] }, deps, caller);
+    const edited = await INCIDENT_HANDLERS['incidents.runbooks.edit'](
+      { type: 'pod_crash_loop', steps: ['Page the payments team'] },
+      deps,
+      caller,
+    );
     assert.deepEqual(edited.steps, ['Page the payments team']);
     assert.equal((await INCIDENT_HANDLERS['incidents.get']({ id: inc.id }, deps, caller)).runbook?.edited, true);
-    assert.equal((await INCIDENT_HANDLERS['incidents.runbooks.edit']({ type: 'pod_crash_loop', reset: true }, deps, caller)).edited, false);
+    assert.equal(
+      (await INCIDENT_HANDLERS['incidents.runbooks.edit']({ type: 'pod_crash_loop', reset: true }, deps, caller))
+        .edited,
+      false,
+    );
     const trends = await INCIDENT_HANDLERS['incidents.learning.trends']({ days: 3 }, deps, caller);
     assert.ok(trends.trends[trends.trends.length - 1].total > 0);
     const tl = await INCIDENT_HANDLERS['brain.timeline']({ hours: 1 }, deps, caller);
-    assert.ok(tl.entries.some((e) => e.kind === 'incident_opened') && tl.entries.some((e) => e.kind === 'change') && tl.entries.some((e) => e.kind === 'event'));
+    assert.ok(
+      tl.entries.some((e) => e.kind === 'incident_opened') &&
+        tl.entries.some((e) => e.kind === 'change') &&
+        tl.entries.some((e) => e.kind === 'event'),
+    );
     const oom = await INCIDENT_HANDLERS['brain.oomInsights']({}, deps, caller);
     assert.ok(oom.insights.some((i) => i.workload.name === 'warehouse-loader' && i.container === 'loader'));
     await assert.rejects(INCIDENT_HANDLERS['incidents.get']({ id: 'inc-nope' }, deps, caller), /no incident/);

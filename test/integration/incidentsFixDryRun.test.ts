@@ -34,7 +34,18 @@ describe('fix preview: delete fixes are dry-run on the server', function () {
   });
 
   const crashLoop = () =>
-    eventually(() => engine.list({ context: sim.contexts.admin }).incidents.find((i) => i.type === 'pod_crash_loop' && i.resource.namespace === 'payments' && i.recommendedFixes.some((f) => f.action === 'delete_pod')), 60_000) as Promise<Incident>;
+    eventually(
+      () =>
+        engine
+          .list({ context: sim.contexts.admin })
+          .incidents.find(
+            (i) =>
+              i.type === 'pod_crash_loop' &&
+              i.resource.namespace === 'payments' &&
+              i.recommendedFixes.some((f) => f.action === 'delete_pod'),
+          ),
+      60_000,
+    ) as Promise<Incident>;
 
   it('validates a delete-pod fix without deleting the pod', async () => {
     const inc = await crashLoop();
@@ -56,7 +67,15 @@ describe('fix preview: delete fixes are dry-run on the server', function () {
     const actions = kube.actions(sim.contexts.admin);
     const plan = await planFix(fix, inc, actions);
     // The pod goes away between planning and preview: the server's dry run says so.
-    await kubectlOk(sim, ['delete', 'pod', '-n', fix.target.namespace!, fix.target.name, '--grace-period=0', '--force']);
+    await kubectlOk(sim, [
+      'delete',
+      'pod',
+      '-n',
+      fix.target.namespace!,
+      fix.target.name,
+      '--grace-period=0',
+      '--force',
+    ]);
     const preview = await previewPlan(plan, inc, actions);
     assert.equal(preview.validated, false);
     assert.match(preview.validationError ?? '', new RegExp(`pods "${fix.target.name}" not found`));

@@ -52,12 +52,23 @@ describe('metrics engine against the simulator', function () {
       });
       assert.equal(st.available, true);
       assert.equal(st.ringSize, 5, 'the ring is bounded');
-      const hist = await METRIC_HANDLERS['metrics.snapshot']({ context: sim.contexts.admin, kind: 'node', name: 'worker-a' }, deps, caller);
+      const hist = await METRIC_HANDLERS['metrics.snapshot'](
+        { context: sim.contexts.admin, kind: 'node', name: 'worker-a' },
+        deps,
+        caller,
+      );
       assert.equal(hist.history.source, 'memory');
       assert.ok(hist.history.points.length >= 3 && hist.history.points.length <= 5);
-      const pods = await METRIC_HANDLERS['pods.metrics']({ context: sim.contexts.admin, namespace: 'shop' }, deps, caller);
+      const pods = await METRIC_HANDLERS['pods.metrics'](
+        { context: sim.contexts.admin, namespace: 'shop' },
+        deps,
+        caller,
+      );
       assert.ok(pods.pods.length > 0 && pods.pods.every((p) => p.namespace === 'shop'));
-      await assert.rejects(METRIC_HANDLERS['metrics.snapshot']({ context: sim.contexts.admin, kind: 'pod', name: 'x' }, deps, caller), /namespace/);
+      await assert.rejects(
+        METRIC_HANDLERS['metrics.snapshot']({ context: sim.contexts.admin, kind: 'pod', name: 'x' }, deps, caller),
+        /namespace/,
+      );
     } finally {
       await metrics.close();
     }
@@ -67,7 +78,11 @@ describe('metrics engine against the simulator', function () {
   });
 
   it('says metrics.k8s.io is not installed and reports no numbers', async () => {
-    const metrics = new MetricsEngine({ kube, intervalMs: 60_000, get: async () => Promise.reject(new KubeError('notFound', 'the server could not find the requested resource')) });
+    const metrics = new MetricsEngine({
+      kube,
+      intervalMs: 60_000,
+      get: async () => Promise.reject(new KubeError('notFound', 'the server could not find the requested resource')),
+    });
     try {
       const snap = await METRIC_HANDLERS.metrics({ context: sim.contexts.admin }, { metrics, kube }, caller);
       assert.equal(snap.available, false);

@@ -35,7 +35,8 @@ describe('search route (GET /api/search)', function () {
   it('finds objects of every kind by name across namespaces, best match first', async () => {
     const r = await search('checkout');
     const kinds = new Set(r.hits.map((x) => x.one));
-    for (const k of ['pod', 'deployment', 'service', 'replicaset']) assert.ok(kinds.has(k), `no ${k} named checkout in ${JSON.stringify(r.hits.map((x) => `${x.one}/${x.name}`))}`);
+    for (const k of ['pod', 'deployment', 'service', 'replicaset'])
+      assert.ok(kinds.has(k), `no ${k} named checkout in ${JSON.stringify(r.hits.map((x) => `${x.one}/${x.name}`))}`);
     assert.ok(r.hits.every((x) => x.name.includes('checkout')));
     // The exact name (the Deployment and Service "checkout") ranks above pods that only start with it.
     assert.equal(r.hits[0].name, 'checkout');
@@ -53,7 +54,10 @@ describe('search route (GET /api/search)', function () {
     const pods = await search('po checkout');
     assert.ok(pods.hits.length > 0 && pods.hits.every((x) => x.one === 'pod'));
     const other = await search('checkout', '&namespace=kube-system');
-    assert.deepEqual(other.hits.filter((x) => x.namespace), []);
+    assert.deepEqual(
+      other.hits.filter((x) => x.namespace),
+      [],
+    );
     const none = await search('no-object-is-called-this');
     assert.deepEqual(none.hits, []);
     assert.equal(none.total, 0);
@@ -61,17 +65,25 @@ describe('search route (GET /api/search)', function () {
 
   it('finds open incidents by the object they are about', async () => {
     await api(h).post('/api/incidents/refresh', {});
-    const open = (await api(h).get('/api/incidents/v2?status=open')).body as { incidents: Array<{ id: string; resource: { name: string } }> };
+    const open = (await api(h).get('/api/incidents/v2?status=open')).body as {
+      incidents: Array<{ id: string; resource: { name: string } }>;
+    };
     assert.ok(open.incidents.length, 'the demo cluster has open incidents');
     const target = open.incidents[0].resource.name;
     const r = await search(target);
-    assert.ok(r.incidents.some((i) => i.id === open.incidents[0].id), `${target}: ${JSON.stringify(r.incidents)}`);
+    assert.ok(
+      r.incidents.some((i) => i.id === open.incidents[0].id),
+      `${target}: ${JSON.stringify(r.incidents)}`,
+    );
   });
 
   it('answers the VS Code panel through the webview bridge with the same handler', async () => {
     const posted: unknown[] = [];
     const bridge = new WebviewBridge({ post: (m) => posted.push(m), deps: () => h.app.deps, tables: handlerTables() });
-    assert.equal(await bridge.receive({ type: 'api.request', reqId: 7, id: 'search', params: { q: 'checkout' } }), true);
+    assert.equal(
+      await bridge.receive({ type: 'api.request', reqId: 7, id: 'search', params: { q: 'checkout' } }),
+      true,
+    );
     const reply = posted[0] as { reqId: number; ok: boolean; result: SearchResult };
     assert.equal(reply.reqId, 7);
     assert.equal(reply.ok, true);
@@ -96,7 +108,10 @@ describe('search route at scale', function () {
   before(async function () {
     this.timeout(240_000);
     sim = await startTestSim({ scenario: 'scale', pods: PODS });
-    app = await startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-search-scale-')) });
+    app = await startApp({
+      kubeconfigFiles: [sim.kubeconfig],
+      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-search-scale-')),
+    });
   });
   after(async () => {
     await app?.close();
@@ -105,7 +120,9 @@ describe('search route at scale', function () {
 
   const search = async (q: string): Promise<SearchResult> => {
     for (;;) {
-      const r = await fetch(`${app.server.url}/api/search?q=${encodeURIComponent(q)}&limit=20`, { headers: { Authorization: `Bearer ${app.token}` } });
+      const r = await fetch(`${app.server.url}/api/search?q=${encodeURIComponent(q)}&limit=20`, {
+        headers: { Authorization: `Bearer ${app.token}` },
+      });
       assert.equal(r.status, 200);
       const body = (await r.json()) as SearchResult;
       if (!body.loading.length) return body;

@@ -22,7 +22,9 @@ describe('kubegraf web: API against the demo cluster', function () {
   it('lists pods of all namespaces from the cache, matching kubectl', async () => {
     const r = await A.get('/api/pods');
     assert.equal(r.status, 200);
-    const want = (await kjson(['get', 'pods', '-A'])).items.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
+    const want = (await kjson(['get', 'pods', '-A'])).items
+      .map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`)
+      .sort();
     await eventually(async () => {
       const got = (await A.get('/api/pods')).body.items.map((p: any) => `${p.namespace}/${p.name}`).sort();
       const gotSet = new Set(got);
@@ -45,9 +47,26 @@ describe('kubegraf web: API against the demo cluster', function () {
   });
 
   it('serves every generic kind list (cluster-scoped too) and CRD-backed certificates', async () => {
-    for (const [path, kubectlKind] of [['nodes', 'nodes'], ['namespaces', 'namespaces'], ['services', 'services'], ['configmaps', 'configmaps'], ['pvcs', 'pvc'], ['pvs', 'pv'], ['hpas', 'hpa'], ['pdbs', 'pdb'], ['service-accounts', 'serviceaccounts'], ['roles', 'roles'], ['clusterroles', 'clusterroles'], ['ingresses', 'ingresses'], ['networkpolicies', 'networkpolicies'], ['certificates', 'certificates.cert-manager.io']]) {
+    for (const [path, kubectlKind] of [
+      ['nodes', 'nodes'],
+      ['namespaces', 'namespaces'],
+      ['services', 'services'],
+      ['configmaps', 'configmaps'],
+      ['pvcs', 'pvc'],
+      ['pvs', 'pv'],
+      ['hpas', 'hpa'],
+      ['pdbs', 'pdb'],
+      ['service-accounts', 'serviceaccounts'],
+      ['roles', 'roles'],
+      ['clusterroles', 'clusterroles'],
+      ['ingresses', 'ingresses'],
+      ['networkpolicies', 'networkpolicies'],
+      ['certificates', 'certificates.cert-manager.io'],
+    ]) {
       const got = (await A.get(`/api/${path}`)).body.items.map((o: any) => `${o.namespace ?? ''}/${o.name}`).sort();
-      const want = (await kjson(['get', kubectlKind, '-A'])).items.map((o: any) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+      const want = (await kjson(['get', kubectlKind, '-A'])).items
+        .map((o: any) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`)
+        .sort();
       assert.deepEqual(got, want, path);
     }
   });
@@ -85,7 +104,12 @@ describe('kubegraf web: API against the demo cluster', function () {
     const cm = await kjson(['get', 'configmap', 'frontend-config', '-n', 'shop']);
     cm.data.NEW_KEY = 'v1';
     const yaml = dump(cm);
-    const dry = await A.post('/api/configmap/update', { namespace: 'shop', name: 'frontend-config', yaml, dryRun: true });
+    const dry = await A.post('/api/configmap/update', {
+      namespace: 'shop',
+      name: 'frontend-config',
+      yaml,
+      dryRun: true,
+    });
     assert.equal(dry.body.applied, false);
     assert.match(dry.body.preview.diff, /\+\s+NEW_KEY: v1/);
     assert.equal((await kjson(['get', 'configmap', 'frontend-config', '-n', 'shop'])).data.NEW_KEY, undefined);
@@ -97,15 +121,28 @@ describe('kubegraf web: API against the demo cluster', function () {
   });
 
   it('scales, restarts and rolls back through the workload routes', async () => {
-    assert.equal((await A.post('/api/deployment/scale', { namespace: 'shop', name: 'catalog', replicas: 3 })).status, 200);
+    assert.equal(
+      (await A.post('/api/deployment/scale', { namespace: 'shop', name: 'catalog', replicas: 3 })).status,
+      200,
+    );
     assert.equal((await kjson(['get', 'deploy', 'catalog', '-n', 'shop'])).spec.replicas, 3);
     assert.equal((await A.post('/api/deployment/restart', { namespace: 'shop', name: 'catalog' })).status, 200);
     const k = await kjson(['get', 'deploy', 'catalog', '-n', 'shop']);
     assert.ok(k.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
-    const bulk = (await A.post('/api/deployments/bulk/restart', { items: [{ namespace: 'shop', name: 'cart' }, { namespace: 'shop', name: 'nope' }] })).body;
+    const bulk = (
+      await A.post('/api/deployments/bulk/restart', {
+        items: [
+          { namespace: 'shop', name: 'cart' },
+          { namespace: 'shop', name: 'nope' },
+        ],
+      })
+    ).body;
     assert.deepEqual(bulk.restarted, [{ namespace: 'shop', name: 'cart' }]);
     assert.equal(bulk.failed[0].error.code, 'notFound');
-    assert.equal((await A.post('/api/statefulset/scale', { namespace: 'monitoring', name: 'prometheus', replicas: 1 })).status, 200);
+    assert.equal(
+      (await A.post('/api/statefulset/scale', { namespace: 'monitoring', name: 'prometheus', replicas: 1 })).status,
+      200,
+    );
   });
 
   it('deletes with a dry run first, then for real; bulk delete reports each item', async () => {
@@ -116,27 +153,42 @@ describe('kubegraf web: API against the demo cluster', function () {
     await kubectlOk(h.sim, ['get', 'configmap', 'doomed', '-n', 'shop']);
     assert.equal((await A.del('/api/configmap/delete?namespace=shop&name=doomed')).status, 200);
     assert.equal((await A.del('/api/configmap/delete?namespace=shop&name=doomed')).status, 404);
-    const b = (await A.del('/api/configmaps/bulk/delete', { items: [{ namespace: 'shop', name: 'doomed2' }, { namespace: 'shop', name: 'ghost' }] })).body;
+    const b = (
+      await A.del('/api/configmaps/bulk/delete', {
+        items: [
+          { namespace: 'shop', name: 'doomed2' },
+          { namespace: 'shop', name: 'ghost' },
+        ],
+      })
+    ).body;
     assert.deepEqual(b.deleted, [{ namespace: 'shop', name: 'doomed2' }]);
     assert.equal(b.failed.length, 1);
   });
 
   it('pod logs, exec (argv, no shell) and restart of a controlled pod', async () => {
-    const pod = (await A.get('/api/pods?namespace=shop&labelSelector=app%3Dfrontend')).body.items.find((p: any) => p.status === 'Running');
+    const pod = (await A.get('/api/pods?namespace=shop&labelSelector=app%3Dfrontend')).body.items.find(
+      (p: any) => p.status === 'Running',
+    );
     const logs = (await A.get(`/api/pod/logs?namespace=shop&name=${pod.name}&tailLines=5`)).body;
     const want = await kubectlOk(h.sim, ['logs', pod.name, '-n', 'shop']);
     assert.ok(logs.lines.length > 0 && logs.lines.length <= 5);
     for (const l of logs.lines) assert.ok(want.includes(l.text), `kubectl logs has "${l.text}"`);
-    const ex = (await A.post('/api/pod/exec', { namespace: 'shop', name: pod.name, command: ['echo', 'hello; rm -rf /'] })).body;
+    const ex = (
+      await A.post('/api/pod/exec', { namespace: 'shop', name: pod.name, command: ['echo', 'hello; rm -rf /'] })
+    ).body;
     assert.equal(ex.stdout.trim(), 'hello; rm -rf /');
     assert.equal(ex.exitCode, 0);
     const r = await A.post('/api/pod/restart', { namespace: 'shop', name: pod.name });
     assert.equal(r.status, 200, r.text);
-    await eventually(async () => (await kubectlOk(h.sim, ['get', 'pods', '-n', 'shop', '-o', 'name'])).includes(pod.name) === false);
+    await eventually(
+      async () => (await kubectlOk(h.sim, ['get', 'pods', '-n', 'shop', '-o', 'name'])).includes(pod.name) === false,
+    );
   });
 
   it('port-forwards to a service and lists/stops the forward', async () => {
-    const f = (await A.post('/api/portforward/start', { namespace: 'shop', name: 'frontend', kind: 'service', port: 80 })).body;
+    const f = (
+      await A.post('/api/portforward/start', { namespace: 'shop', name: 'frontend', kind: 'service', port: 80 })
+    ).body;
     assert.ok(f.localPort > 0, JSON.stringify(f));
     assert.ok((await A.get('/api/portforward/list')).body.forwards.some((x: any) => x.id === f.id));
     assert.equal((await A.post('/api/portforward/stop', { id: f.id })).status, 200);
@@ -149,7 +201,10 @@ describe('kubegraf web: API against the demo cluster', function () {
     const k = (await kjson(['get', 'events', '-A'])).items.length;
     assert.ok(Math.abs(ev.total - k) <= Math.max(20, k * 0.5), `server ${ev.total} vs kubectl ${k}`);
     const stats = (await A.get('/api/event-stats')).body;
-    assert.equal(stats.total, Object.values(stats.byType as Record<string, number>).reduce((a, b) => a + b, 0));
+    assert.equal(
+      stats.total,
+      Object.values(stats.byType as Record<string, number>).reduce((a, b) => a + b, 0),
+    );
     const errs = (await A.get('/api/event-log/errors')).body.events;
     assert.ok(errs.every((e: any) => e.type === 'Warning'));
     const grouped = (await A.get('/api/event-grouped')).body.groups;
@@ -174,7 +229,10 @@ describe('kubegraf web: API against the demo cluster', function () {
     assert.ok(cs.caches.some((x: any) => x.kind === 'pods' && x.objects > 0));
     const sw = await A.post('/api/contexts/switch', { context: h.sim.contexts.viewer });
     assert.equal(sw.status, 200);
-    assert.equal((await A.post('/api/deployment/scale', { namespace: 'shop', name: 'catalog', replicas: 2 })).status, 403);
+    assert.equal(
+      (await A.post('/api/deployment/scale', { namespace: 'shop', name: 'catalog', replicas: 2 })).status,
+      403,
+    );
     assert.equal((await A.post('/api/v2/clusters/switch', { contextName: h.sim.contexts.admin })).body.success, true);
   });
 
@@ -192,10 +250,22 @@ describe('kubegraf web: API against the demo cluster', function () {
   it('custom resources: CRDs, instances, details, yaml', async () => {
     const crds = (await A.get('/api/custom-resources')).body.crds.map((c: any) => c.name);
     assert.ok(crds.includes('certificates.cert-manager.io'));
-    const inst = (await A.get('/api/custom-resources/certificates.cert-manager.io/instances')).body.items.map((i: any) => i.name).sort();
-    assert.deepEqual(inst, (await kjson(['get', 'certificates.cert-manager.io', '-A'])).items.map((i: any) => i.metadata.name).sort());
-    assert.equal((await A.get('/api/custom-resources/certificates.cert-manager.io/shop-tls?namespace=shop')).body.object.spec.secretName, 'shop-tls');
-    assert.match((await A.get('/api/custom-resources/certificates.cert-manager.io/shop-tls/yaml?namespace=shop')).body.yaml, /kind: Certificate/);
+    const inst = (await A.get('/api/custom-resources/certificates.cert-manager.io/instances')).body.items
+      .map((i: any) => i.name)
+      .sort();
+    assert.deepEqual(
+      inst,
+      (await kjson(['get', 'certificates.cert-manager.io', '-A'])).items.map((i: any) => i.metadata.name).sort(),
+    );
+    assert.equal(
+      (await A.get('/api/custom-resources/certificates.cert-manager.io/shop-tls?namespace=shop')).body.object.spec
+        .secretName,
+      'shop-tls',
+    );
+    assert.match(
+      (await A.get('/api/custom-resources/certificates.cert-manager.io/shop-tls/yaml?namespace=shop')).body.yaml,
+      /kind: Certificate/,
+    );
     assert.equal((await A.get('/api/custom-resources/pods/x/yaml?namespace=shop')).status, 400);
   });
 
@@ -208,8 +278,17 @@ describe('kubegraf web: API against the demo cluster', function () {
     const cm = rel.find((r: any) => r.name === 'cert-manager');
     assert.equal(cm.status, 'failed');
     const hist = (await A.get('/api/plugins/helm/history?namespace=shop&name=shop')).body.history;
-    assert.deepEqual(hist.map((x: any) => [x.revision, x.status]), [[1, 'superseded'], [2, 'deployed']]);
-    assert.deepEqual((await A.get('/api/plugins/helm/release?namespace=shop&name=shop')).body.config, { replicaCount: 3, image: { tag: '2.14.1' } });
+    assert.deepEqual(
+      hist.map((x: any) => [x.revision, x.status]),
+      [
+        [1, 'superseded'],
+        [2, 'deployed'],
+      ],
+    );
+    assert.deepEqual((await A.get('/api/plugins/helm/release?namespace=shop&name=shop')).body.config, {
+      replicaCount: 3,
+      image: { tag: '2.14.1' },
+    });
     assert.ok((await A.get('/api/apps/installed')).body.apps.every((a: any) => a.status === 'deployed'));
   });
 
@@ -218,17 +297,33 @@ describe('kubegraf web: API against the demo cluster', function () {
     assert.deepEqual(apps.map((a: any) => a.name).sort(), ['monitoring', 'payments', 'shop']);
     assert.equal(apps.find((a: any) => a.name === 'payments').syncStatus, 'OutOfSync');
     assert.equal((await A.post('/api/plugins/argocd/sync', { name: 'shop', namespace: 'argocd' })).status, 200);
-    assert.equal((await kjson(['get', 'applications.argoproj.io', 'shop', '-n', 'argocd'])).operation.initiatedBy.username, 'kubegraf');
+    assert.equal(
+      (await kjson(['get', 'applications.argoproj.io', 'shop', '-n', 'argocd'])).operation.initiatedBy.username,
+      'kubegraf',
+    );
     await A.post('/api/plugins/argocd/refresh', { name: 'monitoring', hard: true });
-    assert.equal((await kjson(['get', 'applications.argoproj.io', 'monitoring', '-n', 'argocd'])).metadata.annotations['argocd.argoproj.io/refresh'], 'hard');
-    assert.deepEqual((await A.get('/api/drift/analysis')).body.drifted.map((a: any) => a.name), ['payments']);
+    assert.equal(
+      (await kjson(['get', 'applications.argoproj.io', 'monitoring', '-n', 'argocd'])).metadata.annotations[
+        'argocd.argoproj.io/refresh'
+      ],
+      'hard',
+    );
+    assert.deepEqual(
+      (await A.get('/api/drift/analysis')).body.drifted.map((a: any) => a.name),
+      ['payments'],
+    );
   });
 
   it('KServe inference services, GPU nodes, security, cost and topology from cluster data', async () => {
     const isvc = (await A.get('/api/inference/list')).body.services;
-    assert.deepEqual(isvc.map((s: any) => s.name), ['sklearn-iris']);
+    assert.deepEqual(
+      isvc.map((s: any) => s.name),
+      ['sklearn-iris'],
+    );
     assert.equal((await A.get('/api/inference/get?namespace=ml&name=sklearn-iris')).body.modelFormat, 'sklearn');
-    const gpuNodes = (await kjson(['get', 'nodes'])).items.filter((n: any) => Number(n.status.capacity['nvidia.com/gpu'] ?? 0) > 0).map((n: any) => n.metadata.name);
+    const gpuNodes = (await kjson(['get', 'nodes'])).items
+      .filter((n: any) => Number(n.status.capacity['nvidia.com/gpu'] ?? 0) > 0)
+      .map((n: any) => n.metadata.name);
     assert.deepEqual((await A.get('/api/gpu/nodes')).body.nodes.map((n: any) => n.name).sort(), gpuNodes.sort());
     assert.equal((await A.get('/api/gpu/status')).body.available, gpuNodes.length > 0);
     const sec = (await A.get('/api/security')).body;
@@ -250,7 +345,11 @@ describe('kubegraf web: API against the demo cluster', function () {
     await kubectlOk(h.sim, ['get', 'deploy', 'hello', '-n', 'shop']);
     assert.ok((await A.get('/api/custom-apps/list?namespace=shop')).body.apps.some((a: any) => a.name === 'hello'));
     assert.equal((await A.del('/api/custom-apps/delete?namespace=shop&name=hello')).status, 200);
-    assert.equal((await A.del('/api/custom-apps/delete?namespace=shop&name=frontend')).status, 400, 'refuses apps it did not create');
+    assert.equal(
+      (await A.del('/api/custom-apps/delete?namespace=shop&name=frontend')).status,
+      400,
+      'refuses apps it did not create',
+    );
   });
 
   it('settings persist atomically to the data dir; terminal routes answer', async () => {
@@ -278,11 +377,21 @@ describe('kubegraf web: API against the demo cluster', function () {
       assert.equal(hello.connection.state, 'connected');
       ws.send(JSON.stringify({ type: 'subscribe', kind: 'configmaps', namespace: 'shop' }));
       const snap = await nextMessage(ws, (m) => m.type === 'snapshot');
-      assert.deepEqual(snap.items.map((i: any) => i.name).sort(), (await kjson(['get', 'cm', '-n', 'shop'])).items.map((i: any) => i.metadata.name).sort());
+      assert.deepEqual(
+        snap.items.map((i: any) => i.name).sort(),
+        (await kjson(['get', 'cm', '-n', 'shop'])).items.map((i: any) => i.metadata.name).sort(),
+      );
       const changed = nextMessage(ws, (m) => m.type === 'changes' && m.added.some((a: any) => a.name === 'pushed'));
       await kubectlOk(h.sim, ['create', 'configmap', 'pushed', '-n', 'shop']);
       await changed;
-      const other = nextMessage(ws, (m) => m.type === 'changes' && m.added.some((a: any) => a.name === 'elsewhere'), 1500).then(() => 'leaked', () => 'filtered');
+      const other = nextMessage(
+        ws,
+        (m) => m.type === 'changes' && m.added.some((a: any) => a.name === 'elsewhere'),
+        1500,
+      ).then(
+        () => 'leaked',
+        () => 'filtered',
+      );
       await kubectlOk(h.sim, ['create', 'configmap', 'elsewhere', '-n', 'data']);
       assert.equal(await other, 'filtered');
     } finally {
@@ -291,8 +400,12 @@ describe('kubegraf web: API against the demo cluster', function () {
   });
 
   it('/api/pod/terminal runs an interactive shell in the pod', async () => {
-    const pod = (await A.get('/api/pods?namespace=shop&labelSelector=app%3Dcatalog')).body.items.find((p: any) => p.status === 'Running');
-    const ws = await openWs(`${h.base.replace('http', 'ws')}/api/pod/terminal?token=${h.token}&namespace=shop&pod=${pod.name}`);
+    const pod = (await A.get('/api/pods?namespace=shop&labelSelector=app%3Dcatalog')).body.items.find(
+      (p: any) => p.status === 'Running',
+    );
+    const ws = await openWs(
+      `${h.base.replace('http', 'ws')}/api/pod/terminal?token=${h.token}&namespace=shop&pod=${pod.name}`,
+    );
     try {
       let seen = '';
       const out = nextMessage(ws, (m) => m.type === 'stdout' && /marker-hostname\r?\n/.test((seen += m.data)));

@@ -24,7 +24,10 @@ describe('kubegraf web (CLI)', function () {
 
   before(async () => {
     assert.ok(existsSync(TOOL), `${TOOL} is missing: the shared folder sits beside the repository`);
-    child = spawn(process.execPath, cliArgs('web', '--demo', '--port', '0', '--no-open', '--data-dir', dataDir), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, cliArgs('web', '--demo', '--port', '0', '--no-open', '--data-dir', dataDir), {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stderr!.on('data', (d) => (err += d));
     const out = await waitForOutput(child.stdout!, (s) => s.includes('\n'), 60_000);
     ready = JSON.parse(out.trim().split('\n')[0]);
@@ -47,13 +50,29 @@ describe('kubegraf web (CLI)', function () {
 
   it('passes the route-coverage tool for the implemented routes', async () => {
     const base = new URL(ready.url).origin;
-    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [TOOL, base, ready.token], { timeout: 100_000 }, (e, so) => (e ? reject(e) : resolve(so))));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [TOOL, base, ready.token], { timeout: 100_000 }, (e, so) =>
+        e ? reject(e) : resolve(so),
+      ),
+    );
     const m = /documented routes answered: (\d+)\/(\d+)/.exec(out);
     assert.ok(m, out);
     // Every route this server implements answers; the rest are other engines' (501) or need objects the tool
     // cannot name (it samples pod names for Helm/Argo/CRD instance routes, which then 404 as they should).
     const missing = out.split('\n').find((l) => l.startsWith('missing:')) ?? '';
-    for (const p of ['/api/pods ', '/api/deployments ', '/api/status ', '/api/v2/clusters ', '/api/events ', '/api/plugins/helm/releases ', '/api/security ', 'WebSocket /ws ', '/api/pod/terminal', '/api/local/terminal']) assert.ok(!missing.includes(p), `${p} reported missing: ${missing}`);
+    for (const p of [
+      '/api/pods ',
+      '/api/deployments ',
+      '/api/status ',
+      '/api/v2/clusters ',
+      '/api/events ',
+      '/api/plugins/helm/releases ',
+      '/api/security ',
+      'WebSocket /ws ',
+      '/api/pod/terminal',
+      '/api/local/terminal',
+    ])
+      assert.ok(!missing.includes(p), `${p} reported missing: ${missing}`);
     assert.ok(Number(m[1]) >= 120, out);
   });
 
@@ -61,7 +80,13 @@ describe('kubegraf web (CLI)', function () {
     const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
     assert.equal(mode(dataDir), '700');
     const u = new URL(ready.url);
-    const b = await request({ base: u.origin, token: ready.token }, 'POST', '/api/database/backup/now', {}, { Origin: u.origin });
+    const b = await request(
+      { base: u.origin, token: ready.token },
+      'POST',
+      '/api/database/backup/now',
+      {},
+      { Origin: u.origin },
+    );
     assert.equal(b.status, 200, b.text);
     assert.equal(mode(join(dataDir, 'backups')), '700');
     assert.ok(!err.includes(ready.token), 'stderr never shows the token');

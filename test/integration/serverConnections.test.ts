@@ -18,9 +18,22 @@ describe('kubegraf web: connection floods', function () {
   const flood: net.Socket[] = [];
 
   before(async () => {
-    const argv = cliArgs('web', '--demo', '--port', '0', '--no-open', '--data-dir', mkdtempSync(join(tmpdir(), 'kubegraf-flood-')));
-    child = spawn('sh', ['-c', 'ulimit -n 1024 && exec "$0" "$@"', process.execPath, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-    const ready = JSON.parse((await waitForOutput(child.stdout!, (s) => s.includes('\n'), 60_000)).trim().split('\n')[0]) as { url: string; token: string };
+    const argv = cliArgs(
+      'web',
+      '--demo',
+      '--port',
+      '0',
+      '--no-open',
+      '--data-dir',
+      mkdtempSync(join(tmpdir(), 'kubegraf-flood-')),
+    );
+    child = spawn('sh', ['-c', 'ulimit -n 1024 && exec "$0" "$@"', process.execPath, ...argv], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const ready = JSON.parse(
+      (await waitForOutput(child.stdout!, (s) => s.includes('\n'), 60_000)).trim().split('\n')[0],
+    ) as { url: string; token: string };
     base = new URL(ready.url).origin;
     token = ready.token;
   });
@@ -32,12 +45,16 @@ describe('kubegraf web: connection floods', function () {
   it('answers a real request while 1,100 half-open connections sit on a 1,024-descriptor process', async () => {
     const { port } = new URL(base);
     await Promise.all(
-      Array.from({ length: 1100 }, () => new Promise<void>((resolve) => {
-        const s = net.connect(Number(port), '127.0.0.1', () => resolve());
-        s.on('error', () => resolve());
-        s.on('close', () => resolve());
-        flood.push(s);
-      })),
+      Array.from(
+        { length: 1100 },
+        () =>
+          new Promise<void>((resolve) => {
+            const s = net.connect(Number(port), '127.0.0.1', () => resolve());
+            s.on('error', () => resolve());
+            s.on('close', () => resolve());
+            flood.push(s);
+          }),
+      ),
     );
     for (let i = 0; i < 3; i++) {
       const r = await request({ base, token }, 'GET', '/api/status');

@@ -18,9 +18,21 @@ describe('kubegraf web: CSRF and token checks', function () {
 
   it('refuses a cookie-only state change without Origin (query parameters, empty body), in POST and DELETE', async () => {
     const before = (await A.get('/api/settings')).body;
-    const r = await request({ base: h.base }, 'POST', '/api/deployment/scale?namespace=shop&name=checkout&replicas=0', undefined, cookie());
+    const r = await request(
+      { base: h.base },
+      'POST',
+      '/api/deployment/scale?namespace=shop&name=checkout&replicas=0',
+      undefined,
+      cookie(),
+    );
     assert.equal(r.status, 403, `${r.status} ${r.text.slice(0, 200)}`);
-    const d = await request({ base: h.base }, 'DELETE', '/api/configmap/delete?namespace=shop&name=settings', undefined, cookie());
+    const d = await request(
+      { base: h.base },
+      'DELETE',
+      '/api/configmap/delete?namespace=shop&name=settings',
+      undefined,
+      cookie(),
+    );
     assert.equal(d.status, 403, `${d.status} ${d.text.slice(0, 200)}`);
     const s = await request({ base: h.base }, 'POST', '/api/settings', { theme: 'light' }, cookie());
     assert.equal(s.status, 403);
@@ -30,7 +42,13 @@ describe('kubegraf web: CSRF and token checks', function () {
   });
 
   it('accepts the same change from our own page (cookie and same-origin Origin) and from scripts (Bearer, no Origin)', async () => {
-    const fromPage = await request({ base: h.base }, 'POST', '/api/settings', { autoCheckUpdates: false }, { ...cookie(), Origin: h.base });
+    const fromPage = await request(
+      { base: h.base },
+      'POST',
+      '/api/settings',
+      { autoCheckUpdates: false },
+      { ...cookie(), Origin: h.base },
+    );
     assert.equal(fromPage.status, 200, fromPage.text);
     const fromScript = await A.post('/api/settings', { autoCheckUpdates: true });
     assert.equal(fromScript.status, 200, fromScript.text);
@@ -38,7 +56,10 @@ describe('kubegraf web: CSRF and token checks', function () {
 
   it('GET /api/update/auto-check?enabled=false changes no setting', async () => {
     assert.equal((await A.post('/api/settings', { autoCheckUpdates: true })).status, 200);
-    const r = await request({ base: h.base }, 'GET', '/api/update/auto-check?enabled=false', undefined, { ...cookie(), Origin: 'https://evil.example' });
+    const r = await request({ base: h.base }, 'GET', '/api/update/auto-check?enabled=false', undefined, {
+      ...cookie(),
+      Origin: 'https://evil.example',
+    });
     assert.equal(r.status, 200);
     assert.equal(r.body.enabled, false);
     assert.equal((await A.get('/api/settings')).body.autoCheckUpdates, true);
@@ -51,7 +72,17 @@ describe('kubegraf web: CSRF and token checks', function () {
   });
 
   it('counts only loopback addresses as loopback, not names that look like them', () => {
-    for (const yes of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1']) assert.equal(isLoopback(yes), true, yes);
-    for (const no of ['127.lan.test', '127.0.0.1.nip.io', '0.0.0.0', '::', '192.0.2.10', '::ffff:8.8.8.8', 'example.com']) assert.equal(isLoopback(no), false, no);
+    for (const yes of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1'])
+      assert.equal(isLoopback(yes), true, yes);
+    for (const no of [
+      '127.lan.test',
+      '127.0.0.1.nip.io',
+      '0.0.0.0',
+      '::',
+      '192.0.2.10',
+      '::ffff:8.8.8.8',
+      'example.com',
+    ])
+      assert.equal(isLoopback(no), false, no);
   });
 });

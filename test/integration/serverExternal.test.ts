@@ -21,9 +21,10 @@ describe('kubegraf server: external addresses (remote VS Code)', function () {
   });
   after(async () => h?.close());
 
-  const status = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => (await request(h, method, path, body, headers)).status;
+  const status = async (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
+    (await request(h, method, path, body, headers)).status;
 
-  it('refuses the proxy\'s Host and Origin until the host registers that address', async () => {
+  it("refuses the proxy's Host and Origin until the host registers that address", async () => {
     const r = await request(h, 'GET', '/api/status', undefined, { Host: proxyHost });
     assert.equal(r.status, 403);
     assert.equal(r.body.error.code, 'badHost');
@@ -36,10 +37,19 @@ describe('kubegraf server: external addresses (remote VS Code)', function () {
     h.app.server.allowExternal(`${proxyOrigin}/proxy/${h.app.server.port}/`);
     assert.equal(await status('GET', '/api/status', { Host: proxyHost }), 200);
     assert.equal(await status('GET', '/', { Host: proxyHost }), 200);
-    const saved = await request(h, 'POST', '/api/settings', { refreshIntervalSeconds: 12 }, { Host: proxyHost, Origin: proxyOrigin });
+    const saved = await request(
+      h,
+      'POST',
+      '/api/settings',
+      { refreshIntervalSeconds: 12 },
+      { Host: proxyHost, Origin: proxyOrigin },
+    );
     assert.equal(saved.status, 200, saved.text);
     assert.equal(saved.body.refreshIntervalSeconds, 12);
-    const ws = await openWs(`${h.base.replace('http', 'ws')}/ws?token=${h.token}`, { Host: proxyHost, Origin: proxyOrigin });
+    const ws = await openWs(`${h.base.replace('http', 'ws')}/ws?token=${h.token}`, {
+      Host: proxyHost,
+      Origin: proxyOrigin,
+    });
     ws.close();
 
     // Nothing broader: another host, another port of the same host, the same host under another scheme.
@@ -49,10 +59,20 @@ describe('kubegraf server: external addresses (remote VS Code)', function () {
       assert.equal(r.body.error.code, 'badHost');
     }
     for (const origin of ['https://127.0.0.1:48123', 'http://127.0.0.1:48124', 'https://evil.example', 'null']) {
-      const r = await request(h, 'POST', '/api/settings', { refreshIntervalSeconds: 13 }, { Host: proxyHost, Origin: origin });
+      const r = await request(
+        h,
+        'POST',
+        '/api/settings',
+        { refreshIntervalSeconds: 13 },
+        { Host: proxyHost, Origin: origin },
+      );
       assert.equal(r.status, 403, origin);
       assert.equal(r.body.error.code, 'badOrigin');
-      await assert.rejects(openWs(`${h.base.replace('http', 'ws')}/ws?token=${h.token}`, { Host: proxyHost, Origin: origin }), (e: { status?: number }) => e.status === 403, origin);
+      await assert.rejects(
+        openWs(`${h.base.replace('http', 'ws')}/ws?token=${h.token}`, { Host: proxyHost, Origin: origin }),
+        (e: { status?: number }) => e.status === 403,
+        origin,
+      );
     }
     // The token is still required through the external address.
     const anon = await request({ base: h.base }, 'GET', '/api/status', undefined, { Host: proxyHost });
@@ -64,8 +84,24 @@ describe('kubegraf server: external addresses (remote VS Code)', function () {
     assert.equal(await status('GET', '/api/status', { Host: tunnel }), 403);
     h.app.server.allowExternal(`https://${tunnel}/`);
     assert.equal(await status('GET', '/api/status', { Host: tunnel }), 200);
-    assert.equal(await status('POST', '/api/settings', { Host: tunnel, Origin: `https://${tunnel}` }, { refreshIntervalSeconds: 14 }), 200);
-    assert.equal(await status('POST', '/api/settings', { Host: tunnel, Origin: `http://${tunnel}` }, { refreshIntervalSeconds: 15 }), 403);
+    assert.equal(
+      await status(
+        'POST',
+        '/api/settings',
+        { Host: tunnel, Origin: `https://${tunnel}` },
+        { refreshIntervalSeconds: 14 },
+      ),
+      200,
+    );
+    assert.equal(
+      await status(
+        'POST',
+        '/api/settings',
+        { Host: tunnel, Origin: `http://${tunnel}` },
+        { refreshIntervalSeconds: 15 },
+      ),
+      403,
+    );
     assert.equal(await status('GET', '/api/status', { Host: `${tunnel}:8443` }), 403);
   });
 
@@ -79,10 +115,13 @@ describe('kubegraf server: external addresses (remote VS Code)', function () {
 describe('dashboard app: API addresses under a path prefix', function () {
   this.timeout(30_000);
 
-  it('resolves every route against the page\'s directory, at the root and under a proxy prefix', () => {
+  it("resolves every route against the page's directory, at the root and under a proxy prefix", () => {
     assert.equal(apiBase('http://127.0.0.1:9/#/pods'), 'http://127.0.0.1:9/');
     assert.equal(apiBase('http://127.0.0.1:8080/proxy/4711/?token=x#/pods'), 'http://127.0.0.1:8080/proxy/4711/');
-    assert.equal(apiUrl('/api/pods?namespace=a', 'http://127.0.0.1:8080/proxy/4711/').href, 'http://127.0.0.1:8080/proxy/4711/api/pods?namespace=a');
+    assert.equal(
+      apiUrl('/api/pods?namespace=a', 'http://127.0.0.1:8080/proxy/4711/').href,
+      'http://127.0.0.1:8080/proxy/4711/api/pods?namespace=a',
+    );
     assert.equal(apiUrl('/ws', 'https://cs.example/proxy/4711/').href, 'https://cs.example/proxy/4711/ws');
     assert.equal(apiUrl('/api/pods', 'http://127.0.0.1:9').href, 'http://127.0.0.1:9/api/pods');
     assert.equal(apiUrl('/api/pods', 'http://127.0.0.1:9/').href, 'http://127.0.0.1:9/api/pods');

@@ -23,7 +23,15 @@ describe('kubegraf web: arguments of spawned processes (helm)', function () {
     process.env.HELM_ARGV_FILE = argvFile;
     h = await startHarness();
     A = api(h);
-    const secret = helmRelease('shop', '--kubeconfig=/tmp/stolen', 1, { chart: 'evil', version: '1.0.0', appVersion: '1', status: 'deployed', description: 'Install complete', deployedAt: '2026-01-01T00:00:00Z', firstDeployedAt: '2026-01-01T00:00:00Z' }) as { metadata: { name: string; labels: Record<string, string> } };
+    const secret = helmRelease('shop', '--kubeconfig=/tmp/stolen', 1, {
+      chart: 'evil',
+      version: '1.0.0',
+      appVersion: '1',
+      status: 'deployed',
+      description: 'Install complete',
+      deployedAt: '2026-01-01T00:00:00Z',
+      firstDeployedAt: '2026-01-01T00:00:00Z',
+    }) as { metadata: { name: string; labels: Record<string, string> } };
     secret.metadata.name = 'sh.helm.release.v1.evil.v1';
     secret.metadata.labels.name = 'evil';
     h.sim.ctx.store.create(h.sim.ctx.types.get('', 'v1', 'secrets')!, secret as never);

@@ -30,13 +30,17 @@ describe('kubegraf web: hostile input (YAML bombs, deep nesting)', function () {
   });
   after(async () => h?.close());
 
-  const yamlRoutes = (yaml: string) => [
-    ['/api/configmap/update', { namespace: 'shop', name: 'settings', yaml }],
-    ['/api/custom-resources/certificates.cert-manager.io/shop-tls/update', { namespace: 'shop', yaml }],
-    ['/api/manifests/apply', { yaml, dryRun: true }],
-  ] as const;
+  const yamlRoutes = (yaml: string) =>
+    [
+      ['/api/configmap/update', { namespace: 'shop', name: 'settings', yaml }],
+      ['/api/custom-resources/certificates.cert-manager.io/shop-tls/update', { namespace: 'shop', yaml }],
+      ['/api/manifests/apply', { yaml, dryRun: true }],
+    ] as const;
 
-  for (const [what, yaml] of [['an alias bomb', BOMB], ['20,000 nested flow lists', DEEP_YAML]] as const) {
+  for (const [what, yaml] of [
+    ['an alias bomb', BOMB],
+    ['20,000 nested flow lists', DEEP_YAML],
+  ] as const) {
     it(`refuses ${what} on every YAML entry point with a 4xx, while other requests keep answering`, async () => {
       let others = 0;
       let stop = false;

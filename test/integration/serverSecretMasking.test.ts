@@ -16,7 +16,17 @@ describe('kubegraf web: Secret data masked on every route that carries it', func
     h = await startHarness();
     A = api(h);
     const manifest = `---\n# Source: vault/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: vault-creds\ntype: Opaque\ndata:\n  password: ${B64}\nstringData:\n  token: ${PASSWORD}\n---\n# Source: vault/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: vault\nspec:\n  ports:\n  - port: 8200\n`;
-    const secret = helmRelease('shop', 'vault', 1, { chart: 'vault', version: '0.1.0', appVersion: '1.0', status: 'deployed', description: 'Install complete', deployedAt: '2026-01-01T00:00:00Z', firstDeployedAt: '2026-01-01T00:00:00Z', values: { auth: { password: PASSWORD, username: 'admin' }, apiKey: PASSWORD, replicas: 2 }, manifest });
+    const secret = helmRelease('shop', 'vault', 1, {
+      chart: 'vault',
+      version: '0.1.0',
+      appVersion: '1.0',
+      status: 'deployed',
+      description: 'Install complete',
+      deployedAt: '2026-01-01T00:00:00Z',
+      firstDeployedAt: '2026-01-01T00:00:00Z',
+      values: { auth: { password: PASSWORD, username: 'admin' }, apiKey: PASSWORD, replicas: 2 },
+      manifest,
+    });
     h.sim.ctx.store.create(h.sim.ctx.types.get('', 'v1', 'secrets')!, secret as never);
   });
   after(async () => h?.close());

@@ -6,7 +6,11 @@ import type { Route } from '../../src/shared/route';
 import { openWs, request, startHarness, type Harness } from './serverHelpers';
 
 const routes = Object.entries(ROUTES as Record<string, Route>);
-const fill = (path: string, v = 'x') => path.replace(/\{crd\}/g, 'certificates.cert-manager.io').replace(/\{\w+\}/g, v).replace(/\/\*$/, '/api/status');
+const fill = (path: string, v = 'x') =>
+  path
+    .replace(/\{crd\}/g, 'certificates.cert-manager.io')
+    .replace(/\{\w+\}/g, v)
+    .replace(/\/\*$/, '/api/status');
 const httpMethod = (r: Route) => (r.method === 'ANY' ? 'GET' : r.method);
 
 describe('kubegraf web: security', function () {
@@ -33,7 +37,11 @@ describe('kubegraf web: security', function () {
   it('refuses every WebSocket upgrade without the token (401) and from a foreign Origin (403)', async () => {
     for (const [id, r] of routes.filter(([, r]) => r.method === 'WS')) {
       await assert.rejects(openWs(`${wsBase}${fill(r.path)}`), (e: { status?: number }) => e.status === 401, id);
-      await assert.rejects(openWs(`${wsBase}${fill(r.path)}?token=${h.token}`, { Origin: 'https://evil.example' }), (e: { status?: number }) => e.status === 403, id);
+      await assert.rejects(
+        openWs(`${wsBase}${fill(r.path)}?token=${h.token}`, { Origin: 'https://evil.example' }),
+        (e: { status?: number }) => e.status === 403,
+        id,
+      );
     }
     const ok = await openWs(`${wsBase}/ws?token=${h.token}`, { Origin: h.base });
     ok.close();
@@ -45,7 +53,10 @@ describe('kubegraf web: security', function () {
     assert.equal(r.body.error.code, 'badHost');
     const s = await request(h, 'GET', '/', undefined, { Host: 'evil.example' });
     assert.equal(s.status, 403);
-    await assert.rejects(openWs(`${wsBase}/ws?token=${h.token}`, { Host: 'evil.example' }), (e: { status?: number }) => e.status === 403);
+    await assert.rejects(
+      openWs(`${wsBase}/ws?token=${h.token}`, { Host: 'evil.example' }),
+      (e: { status?: number }) => e.status === 403,
+    );
   });
 
   it('refuses state changes from a foreign Origin and sends no CORS headers', async () => {
@@ -54,7 +65,10 @@ describe('kubegraf web: security', function () {
     assert.equal(r.body.error.code, 'badOrigin');
     const g = await request(h, 'GET', '/api/status', undefined, { Origin: 'https://evil.example' });
     assert.equal(g.headers['access-control-allow-origin'], undefined);
-    const pre = await request(h, 'OPTIONS', '/api/settings', undefined, { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' });
+    const pre = await request(h, 'OPTIONS', '/api/settings', undefined, {
+      Origin: 'https://evil.example',
+      'Access-Control-Request-Method': 'POST',
+    });
     assert.ok(pre.status >= 400 && pre.headers['access-control-allow-origin'] === undefined);
   });
 
@@ -75,7 +89,18 @@ describe('kubegraf web: security', function () {
     // Names never exist, so no sweep request can change the cluster.
     const bad: Array<Record<string, unknown>> = [
       {},
-      { namespace: 123, name: ['a'], replicas: 'many', items: 'x', yaml: 42, context: '', command: 7, port: 'http', id: {}, revision: -1 },
+      {
+        namespace: 123,
+        name: ['a'],
+        replicas: 'many',
+        items: 'x',
+        yaml: 42,
+        context: '',
+        command: 7,
+        port: 'http',
+        id: {},
+        revision: -1,
+      },
       { namespace: '../../etc', name: '../../../etc/passwd', crd: '../..' },
       { namespace: 'shop', name: 'no-such-object', yaml: 'kind: [unclosed\n  - : :' },
       { namespace: 'shop', name: 'no-such-object', yaml: 'a: 1\n---\nb: 2' },
@@ -86,14 +111,29 @@ describe('kubegraf web: security', function () {
       for (const p of bad) {
         const method = httpMethod(r);
         const path = fill(r.path, encodeURIComponent(typeof p.name === 'string' ? p.name : 'no-such-object'));
-        const q = method === 'GET' ? '?' + new URLSearchParams(Object.entries(p).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString() : '';
+        const q =
+          method === 'GET'
+            ? '?' +
+              new URLSearchParams(
+                Object.entries(p).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+              ).toString()
+            : '';
         const res = await request(h, method, path + q, method === 'GET' ? undefined : p);
         // Proxied in-cluster apps (Kiali, MLflow) answer in their own words; KubeGraf's own errors are JSON.
         const proxied = res.headers['x-kubegraf-proxied-from'] !== undefined;
-        const ok = proxied ? res.status < 500 : (res.status < 500 || res.status === 501) && res.body !== undefined && (res.status < 400 || typeof res.body?.error?.code === 'string');
+        const ok = proxied
+          ? res.status < 500
+          : (res.status < 500 || res.status === 501) &&
+            res.body !== undefined &&
+            (res.status < 400 || typeof res.body?.error?.code === 'string');
         if (!ok) failures.push(`${id} ${JSON.stringify(p).slice(0, 60)} → ${res.status} ${res.text.slice(0, 160)}`);
         // A traversal-shaped name is refused by validation wherever a name is a parameter.
-        if (p.name === '../../../etc/passwd' && (r.path.includes('{name}') || /\/(details|yaml|describe|delete|update|scale|restart)$/.test(r.path)) && res.status !== 400) failures.push(`${id} accepted a traversal name: ${res.status}`);
+        if (
+          p.name === '../../../etc/passwd' &&
+          (r.path.includes('{name}') || /\/(details|yaml|describe|delete|update|scale|restart)$/.test(r.path)) &&
+          res.status !== 400
+        )
+          failures.push(`${id} accepted a traversal name: ${res.status}`);
       }
     }
     assert.deepEqual(failures, []);
@@ -102,7 +142,12 @@ describe('kubegraf web: security', function () {
 
   it('refuses invalid YAML on every update route with a 4xx', async () => {
     for (const [id, r] of routes.filter(([, r]) => r.path.endsWith('/update'))) {
-      for (const yaml of ['kind: [unclosed', 'a: 1\n---\nb: 2', '- just\n- a list', 'apiVersion: v1\nkind: ConfigMap']) {
+      for (const yaml of [
+        'kind: [unclosed',
+        'a: 1\n---\nb: 2',
+        '- just\n- a list',
+        'apiVersion: v1\nkind: ConfigMap',
+      ]) {
         const res = await request(h, 'POST', fill(r.path, 'no-such-object'), { namespace: 'shop', yaml });
         assert.ok(res.status >= 400 && res.status < 500, `${id} ${JSON.stringify(yaml)} → ${res.status} ${res.text}`);
       }
@@ -126,6 +171,9 @@ describe('kubegraf web: security', function () {
     assert.ok(!list.text.includes(Buffer.from('s3cr3t').toString('base64')) && !list.text.includes('s3cr3t'));
     const y = await request(h, 'GET', '/api/secret/yaml?namespace=payments&name=ledger-db');
     assert.ok(!y.text.includes(Buffer.from('s3cr3t').toString('base64')));
-    assert.equal((await request(h, 'GET', '/api/secret/yaml?namespace=payments&name=ledger-db&reveal=nokey')).status, 404);
+    assert.equal(
+      (await request(h, 'GET', '/api/secret/yaml?namespace=payments&name=ledger-db&reveal=nokey')).status,
+      404,
+    );
   });
 });

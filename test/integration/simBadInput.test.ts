@@ -3,15 +3,28 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { startTestSim, type Sim } from '../helpers/sim';
 
-interface Reply { code: number; body: { kind?: string; reason?: string; message?: string; code?: number; details?: { causes?: Array<{ field?: string }> } } }
+interface Reply {
+  code: number;
+  body: {
+    kind?: string;
+    reason?: string;
+    message?: string;
+    code?: number;
+    details?: { causes?: Array<{ field?: string }> };
+  };
+}
 
 function call(sim: Sim, method: string, path: string, body?: string, contentType = 'application/json'): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = https.request(`${sim.server}${path}`, { method, ca: sim.caPem, headers: { Authorization: `Bearer ${sim.tokens.admin}`, 'Content-Type': contentType } }, (res) => {
-      let s = '';
-      res.on('data', (c) => (s += c));
-      res.on('end', () => resolve({ code: res.statusCode ?? 0, body: JSON.parse(s) }));
-    });
+    const req = https.request(
+      `${sim.server}${path}`,
+      { method, ca: sim.caPem, headers: { Authorization: `Bearer ${sim.tokens.admin}`, 'Content-Type': contentType } },
+      (res) => {
+        let s = '';
+        res.on('data', (c) => (s += c));
+        res.on('end', () => resolve({ code: res.statusCode ?? 0, body: JSON.parse(s) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -22,7 +35,11 @@ const deployment = (replicas: unknown) =>
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'neg' },
-    spec: { replicas, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { a: 'b' } },
+      template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+    },
   });
 
 describe('sim rejects bad input like a real API server', () => {
@@ -44,11 +61,19 @@ describe('sim rejects bad input like a real API server', () => {
   });
 
   it('400 for a malformed YAML body', async () => {
-    expectStatus(await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', 'metadata: [unclosed', 'application/yaml'), 400, 'BadRequest');
+    expectStatus(
+      await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', 'metadata: [unclosed', 'application/yaml'),
+      400,
+      'BadRequest',
+    );
   });
 
   it('415 for a body in a format it does not take', async () => {
-    expectStatus(await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', '<xml/>', 'application/xml'), 415, 'UnsupportedMediaType');
+    expectStatus(
+      await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', '<xml/>', 'application/xml'),
+      415,
+      'UnsupportedMediaType',
+    );
   });
 
   it('404 for an unknown kind', async () => {
@@ -57,7 +82,12 @@ describe('sim rejects bad input like a real API server', () => {
   });
 
   it('422 for an invalid name, naming the field', async () => {
-    const r = await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ metadata: { name: 'Not_Valid' } }));
+    const r = await call(
+      sim,
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      JSON.stringify({ metadata: { name: 'Not_Valid' } }),
+    );
     expectStatus(r, 422, 'Invalid');
     assert.equal(r.body.details?.causes?.[0]?.field, 'metadata.name');
     assert.match(r.body.message!, /^ConfigMap "Not_Valid" is invalid: metadata\.name: Invalid value/);
@@ -68,7 +98,13 @@ describe('sim rejects bad input like a real API server', () => {
     expectStatus(r, 422, 'Invalid');
     assert.match(r.body.message!, /spec\.replicas: Invalid value: -1: must be greater than or equal to 0/);
     assert.equal((await call(sim, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment(1))).code, 201);
-    const s = await call(sim, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/neg/scale', '{"spec":{"replicas":-3}}', 'application/merge-patch+json');
+    const s = await call(
+      sim,
+      'PATCH',
+      '/apis/apps/v1/namespaces/default/deployments/neg/scale',
+      '{"spec":{"replicas":-3}}',
+      'application/merge-patch+json',
+    );
     expectStatus(s, 422, 'Invalid');
   });
 
@@ -81,18 +117,43 @@ describe('sim rejects bad input like a real API server', () => {
   });
 
   it('404 for a namespace that does not exist', async () => {
-    const r = await call(sim, 'POST', '/api/v1/namespaces/ghost/configmaps', JSON.stringify({ metadata: { name: 'x' } }));
+    const r = await call(
+      sim,
+      'POST',
+      '/api/v1/namespaces/ghost/configmaps',
+      JSON.stringify({ metadata: { name: 'x' } }),
+    );
     expectStatus(r, 404, 'NotFound');
     assert.equal(r.body.message, 'namespaces "ghost" not found');
   });
 
   it('400 when the body names another namespace or kind', async () => {
-    expectStatus(await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ kind: 'Secret', metadata: { name: 'x' } })), 400, 'BadRequest');
-    expectStatus(await call(sim, 'POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ metadata: { name: 'x', namespace: 'kube-system' } })), 400, 'BadRequest');
+    expectStatus(
+      await call(
+        sim,
+        'POST',
+        '/api/v1/namespaces/default/configmaps',
+        JSON.stringify({ kind: 'Secret', metadata: { name: 'x' } }),
+      ),
+      400,
+      'BadRequest',
+    );
+    expectStatus(
+      await call(
+        sim,
+        'POST',
+        '/api/v1/namespaces/default/configmaps',
+        JSON.stringify({ metadata: { name: 'x', namespace: 'kube-system' } }),
+      ),
+      400,
+      'BadRequest',
+    );
   });
 
   it('401 without a token, and keeps serving after all of it', async () => {
-    const r = await new Promise<number>((resolve) => https.get(`${sim.server}/api/v1/namespaces`, { ca: sim.caPem }, (res) => resolve(res.statusCode ?? 0)));
+    const r = await new Promise<number>((resolve) =>
+      https.get(`${sim.server}/api/v1/namespaces`, { ca: sim.caPem }, (res) => resolve(res.statusCode ?? 0)),
+    );
     assert.equal(r, 401);
     assert.equal((await call(sim, 'GET', '/api/v1/namespaces/default')).code, 200);
   });

@@ -9,16 +9,19 @@ import { createInterface } from 'node:readline';
 import { KUBECTL } from '../helpers/sim';
 import { cliArgs } from '../helpers/cli';
 
-
 describe('kubegraf sim (the command)', function () {
   this.timeout(30_000);
 
   it('prints one ready line with the real port, writes both contexts, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubegraf-cli-'));
     const kubeconfig = join(dir, 'kc.yaml');
-    const child = spawn(process.execPath, cliArgs('sim', '--port', '0', '--scenario', 'empty', '--kube-minor', '31', '--kubeconfig-out', kubeconfig), {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      cliArgs('sim', '--port', '0', '--scenario', 'empty', '--kube-minor', '31', '--kubeconfig-out', kubeconfig),
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const lines: string[] = [];
     const first = await new Promise<string>((ok, fail) => {
       child.once('exit', (c) => fail(new Error(`exited early with ${c}`)));
@@ -34,7 +37,11 @@ describe('kubegraf sim (the command)', function () {
     assert.ok(port > 0, 'the line carries the real port');
     assert.match(readFileSync(kubeconfig, 'utf8'), /certificate-authority-data: /);
     const env = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache') };
-    const contexts = execFileSync(KUBECTL, ['config', 'get-contexts', '-o', 'name'], { env }).toString().trim().split('\n').sort();
+    const contexts = execFileSync(KUBECTL, ['config', 'get-contexts', '-o', 'name'], { env })
+      .toString()
+      .trim()
+      .split('\n')
+      .sort();
     assert.deepEqual(contexts, ['kubegraf-sim', 'kubegraf-sim-viewer']);
     const version = JSON.parse(execFileSync(KUBECTL, ['version', '-o', 'json'], { env }).toString());
     assert.equal(version.serverVersion.minor, '31');
@@ -57,11 +64,23 @@ describe('kubegraf sim (the command)', function () {
 
   it('--help describes every option of both commands on stdout and exits 0', () => {
     const web = execFileSync(process.execPath, cliArgs('web', '--help'), { stdio: 'pipe' }).toString();
-    for (const flag of ['--port', '--host', '--tls-cert', '--tls-key', '--kubeconfig', '--context', '--demo', '--data-dir', '--no-open']) assert.match(web, new RegExp(`\\n  ${flag} `), `kubegraf web --help explains ${flag}`);
+    for (const flag of [
+      '--port',
+      '--host',
+      '--tls-cert',
+      '--tls-key',
+      '--kubeconfig',
+      '--context',
+      '--demo',
+      '--data-dir',
+      '--no-open',
+    ])
+      assert.match(web, new RegExp(`\\n  ${flag} `), `kubegraf web --help explains ${flag}`);
     assert.match(web, /~\/\.kubegraf/, 'says where data is kept');
     assert.match(web, /Ctrl\+C/, 'says how to stop');
     const sim = execFileSync(process.execPath, cliArgs('sim', '--help'), { stdio: 'pipe' }).toString();
-    for (const flag of ['--port', '--scenario', '--kube-minor', '--kubeconfig-out', '--speed']) assert.match(sim, new RegExp(`\\n  ${flag} `), `kubegraf sim --help explains ${flag}`);
+    for (const flag of ['--port', '--scenario', '--kube-minor', '--kubeconfig-out', '--speed'])
+      assert.match(sim, new RegExp(`\\n  ${flag} `), `kubegraf sim --help explains ${flag}`);
     const top = execFileSync(process.execPath, cliArgs('--help'), { stdio: 'pipe' }).toString();
     assert.match(top, /--tls-cert FILE --tls-key FILE/);
   });

@@ -13,7 +13,8 @@ describe('sim with @kubernetes/client-node', function () {
   let stopped = false;
   const ns = 'default';
 
-  const create = (name: string) => core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name }, data: { v: '1' } } });
+  const create = (name: string) =>
+    core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name }, data: { v: '1' } } });
   const cached = () => new Set(informer.list().map((c) => c.metadata!.name!));
   const truth = () => new Set([...sim.ctx.store.iterate('configmaps', ns)].map((o) => o.metadata.name));
   const inSync = () => {
@@ -27,7 +28,9 @@ describe('sim with @kubernetes/client-node', function () {
     kc = new k8s.KubeConfig();
     kc.loadFromFile(sim.kubeconfig);
     core = kc.makeApiClient(k8s.CoreV1Api);
-    informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns }));
+    informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () =>
+      core.listNamespacedConfigMap({ namespace: ns }),
+    );
     // client-node's informer stops for good on an HTTP error or a refused connection: restart it, as the engine does.
     informer.on('error', () => {
       errors++;
@@ -44,7 +47,11 @@ describe('sim with @kubernetes/client-node', function () {
   it('mirrors creates, updates and deletes', async () => {
     await create('a');
     await create('b');
-    await core.replaceNamespacedConfigMap({ name: 'a', namespace: ns, body: { metadata: { name: 'a' }, data: { v: '2' } } });
+    await core.replaceNamespacedConfigMap({
+      name: 'a',
+      namespace: ns,
+      body: { metadata: { name: 'a' }, data: { v: '2' } },
+    });
     await core.deleteNamespacedConfigMap({ name: 'b', namespace: ns });
     await eventually(() => inSync() && informer.get('a', ns)?.data?.v === '2');
   });
@@ -79,7 +86,11 @@ describe('sim with @kubernetes/client-node', function () {
     const started = Date.now();
     // Written to the store directly: the API is paused, the cluster is not.
     const cm = sim.ctx.types.get('', 'v1', 'configmaps')!;
-    sim.ctx.store.create(cm, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'during-pause', namespace: ns } });
+    sim.ctx.store.create(cm, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'during-pause', namespace: ns },
+    });
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(cached().has('during-pause'), false, 'nothing flows while paused');
     await eventually(() => cached().has('during-pause') && inSync(), 25_000);
@@ -89,19 +100,31 @@ describe('sim with @kubernetes/client-node', function () {
   it('patches with explicit content types', async () => {
     await create('patched');
     const opt = (s: string) => k8s.setHeaderOptions('Content-Type', s);
-    await core.patchNamespacedConfigMap({ name: 'patched', namespace: ns, body: { data: { m: 'merge' } } }, opt(k8s.PatchStrategy.MergePatch));
-    await core.patchNamespacedConfigMap({ name: 'patched', namespace: ns, body: { metadata: { labels: { s: 'strategic' } } } }, opt(k8s.PatchStrategy.StrategicMergePatch));
-    const after = await core.patchNamespacedConfigMap({ name: 'patched', namespace: ns, body: [{ op: 'add', path: '/data/j', value: 'json' }] }, opt(k8s.PatchStrategy.JsonPatch));
+    await core.patchNamespacedConfigMap(
+      { name: 'patched', namespace: ns, body: { data: { m: 'merge' } } },
+      opt(k8s.PatchStrategy.MergePatch),
+    );
+    await core.patchNamespacedConfigMap(
+      { name: 'patched', namespace: ns, body: { metadata: { labels: { s: 'strategic' } } } },
+      opt(k8s.PatchStrategy.StrategicMergePatch),
+    );
+    const after = await core.patchNamespacedConfigMap(
+      { name: 'patched', namespace: ns, body: [{ op: 'add', path: '/data/j', value: 'json' }] },
+      opt(k8s.PatchStrategy.JsonPatch),
+    );
     assert.deepEqual(after.data, { v: '1', m: 'merge', j: 'json' });
     assert.equal(after.metadata?.labels?.s, 'strategic');
   });
 
   it('gets typed errors for bad requests', async () => {
-    await assert.rejects(core.readNamespacedConfigMap({ name: 'missing', namespace: ns }), (e: k8s.ApiException<string>) => {
-      assert.equal(e.code, 404);
-      assert.equal(JSON.parse(e.body).reason, 'NotFound');
-      return true;
-    });
+    await assert.rejects(
+      core.readNamespacedConfigMap({ name: 'missing', namespace: ns }),
+      (e: k8s.ApiException<string>) => {
+        assert.equal(e.code, 404);
+        assert.equal(JSON.parse(e.body).reason, 'NotFound');
+        return true;
+      },
+    );
     await assert.rejects(create('Bad_Name'), (e: k8s.ApiException<string>) => e.code === 422);
   });
 });

@@ -12,7 +12,16 @@ for (const minor of [30, 33]) {
           apiVersion: 'v1',
           kind: 'List',
           items: [
-            { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-2', labels: { 'kubernetes.io/hostname': 'node-2' } }, status: { capacity: { cpu: '4', memory: '8Gi', pods: '110' }, allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, addresses: [{ type: 'InternalIP', address: '10.0.0.12' }] } },
+            {
+              apiVersion: 'v1',
+              kind: 'Node',
+              metadata: { name: 'node-2', labels: { 'kubernetes.io/hostname': 'node-2' } },
+              status: {
+                capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+                allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+                addresses: [{ type: 'InternalIP', address: '10.0.0.12' }],
+              },
+            },
           ],
         }),
       });
@@ -21,7 +30,10 @@ for (const minor of [30, 33]) {
 
     it('runs a deployment: get -o wide, scale, rollout status, describe with events', async () => {
       await kubectlOk(sim, ['create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=2']);
-      assert.match(await kubectlOk(sim, ['rollout', 'status', 'deployment/web', '--timeout=30s']), /deployment "web" successfully rolled out/);
+      assert.match(
+        await kubectlOk(sim, ['rollout', 'status', 'deployment/web', '--timeout=30s']),
+        /deployment "web" successfully rolled out/,
+      );
       const wide = await kubectlOk(sim, ['get', 'pods', '-A', '-o', 'wide']);
       const rows = wide.split('\n').filter((l) => l.startsWith('default') && l.includes(' web-'));
       assert.equal(rows.length, 2, wide);
@@ -44,23 +56,50 @@ for (const minor of [30, 33]) {
       await kubectlOk(sim, ['rollout', 'status', 'deployment/web', '--timeout=30s']);
       await kubectlOk(sim, ['set', 'image', 'deployment/web', 'nginx=nginx:1.27']);
       await kubectlOk(sim, ['rollout', 'status', 'deployment/web', '--timeout=30s']);
-      assert.match(await kubectlOk(sim, ['rollout', 'history', 'deployment/web']), /1\s+<none>\s+2\s+<none>\s+3\s+<none>/);
+      assert.match(
+        await kubectlOk(sim, ['rollout', 'history', 'deployment/web']),
+        /1\s+<none>\s+2\s+<none>\s+3\s+<none>/,
+      );
       assert.match(await kubectlOk(sim, ['rollout', 'undo', 'deployment/web']), /rolled back/);
       await kubectlOk(sim, ['rollout', 'status', 'deployment/web', '--timeout=30s']);
-      const images = await kubectlOk(sim, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.containers[0].image}']);
+      const images = await kubectlOk(sim, [
+        'get',
+        'pods',
+        '-l',
+        'app=web',
+        '-o',
+        'jsonpath={.items[*].spec.containers[0].image}',
+      ]);
       assert.deepEqual([...new Set(images.split(' '))], ['nginx:1.25']);
-      assert.equal(await kubectlOk(sim, ['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}']), '4');
+      assert.equal(
+        await kubectlOk(sim, [
+          'get',
+          'deploy',
+          'web',
+          '-o',
+          'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}',
+        ]),
+        '4',
+      );
     });
 
     it('reports a stuck rollout and a crash loop the way kubectl shows them', async () => {
       await kubectlOk(sim, ['create', 'deployment', 'bad', '--image=ghcr.io/acme/app:does-not-exist']);
-      await kubectlOk(sim, ['patch', 'deployment', 'bad', '--type=merge', '-p', '{"spec":{"progressDeadlineSeconds":5}}']);
+      await kubectlOk(sim, [
+        'patch',
+        'deployment',
+        'bad',
+        '--type=merge',
+        '-p',
+        '{"spec":{"progressDeadlineSeconds":5}}',
+      ]);
       const r = await kubectl(sim, ['rollout', 'status', 'deployment/bad', '--timeout=30s']);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /deployment "bad" exceeded its progress deadline/);
       assert.match(await kubectlOk(sim, ['get', 'pods', '-l', 'app=bad']), /0\/1\s+(ImagePullBackOff|ErrImagePull)/);
       await kubectlOk(sim, ['run', 'crashy', '--image=busybox', '--annotations=sim.kubegraf.io/fault=crashloop']);
-      for (let i = 0; i < 100 && !/CrashLoopBackOff/.test((await kubectl(sim, ['get', 'pod', 'crashy'])).stdout); i++) await new Promise((res) => setTimeout(res, 200));
+      for (let i = 0; i < 100 && !/CrashLoopBackOff/.test((await kubectl(sim, ['get', 'pod', 'crashy'])).stdout); i++)
+        await new Promise((res) => setTimeout(res, 200));
       const d = await kubectlOk(sim, ['describe', 'pod', 'crashy']);
       assert.match(d, /State:\s+Waiting\s+Reason:\s+CrashLoopBackOff/);
       assert.match(d, /Last State:\s+Terminated\s+Reason:\s+Error\s+Exit Code:\s+1/);
@@ -73,17 +112,45 @@ for (const minor of [30, 33]) {
       assert.match(await kubectlOk(sim, ['delete', 'pod', 'solo', '--timeout=30s']), /pod "solo" deleted/);
       assert.match((await kubectl(sim, ['get', 'pod', 'solo'])).stderr, /pods "solo" not found/);
 
-      await kubectlOk(sim, ['apply', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 3, selector: { matchLabels: { app: 'web' } } } }) });
+      await kubectlOk(sim, ['apply', '-f', '-'], {
+        stdin: JSON.stringify({
+          apiVersion: 'policy/v1',
+          kind: 'PodDisruptionBudget',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: { minAvailable: 3, selector: { matchLabels: { app: 'web' } } },
+        }),
+      });
       assert.match(await kubectlOk(sim, ['cordon', 'node-1']), /node\/node-1 cordoned/);
       assert.match(await kubectlOk(sim, ['get', 'node', 'node-1']), /Ready,SchedulingDisabled/);
-      const blocked = await kubectl(sim, ['drain', 'node-1', '--ignore-daemonsets', '--delete-emptydir-data', '--force', '--timeout=4s']);
-      const onNode1 = (await kubectlOk(sim, ['get', 'pods', '-l', 'app=web', '--field-selector=spec.nodeName=node-1', '-o', 'name'])).trim();
+      const blocked = await kubectl(sim, [
+        'drain',
+        'node-1',
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--force',
+        '--timeout=4s',
+      ]);
+      const onNode1 = (
+        await kubectlOk(sim, ['get', 'pods', '-l', 'app=web', '--field-selector=spec.nodeName=node-1', '-o', 'name'])
+      ).trim();
       if (onNode1) assert.match(blocked.stdout + blocked.stderr, /disruption budget/);
       await kubectlOk(sim, ['delete', 'pdb', 'web']);
-      const drained = await kubectlOk(sim, ['drain', 'node-1', '--ignore-daemonsets', '--delete-emptydir-data', '--force', '--timeout=30s']);
+      const drained = await kubectlOk(sim, [
+        'drain',
+        'node-1',
+        '--ignore-daemonsets',
+        '--delete-emptydir-data',
+        '--force',
+        '--timeout=30s',
+      ]);
       assert.match(drained, /node\/node-1 drained/);
       await kubectlOk(sim, ['rollout', 'status', 'deployment/web', '--timeout=30s']);
-      assert.equal((await kubectlOk(sim, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.nodeName}'])).split(' ').filter((n) => n !== 'node-2').length, 0);
+      assert.equal(
+        (await kubectlOk(sim, ['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].spec.nodeName}']))
+          .split(' ')
+          .filter((n) => n !== 'node-2').length,
+        0,
+      );
       assert.match(await kubectlOk(sim, ['uncordon', 'node-1']), /node\/node-1 uncordoned/);
 
       const top = await kubectlOk(sim, ['top', 'nodes']);

@@ -12,7 +12,11 @@ for (const minor of [30, 33]) {
 
     it('lists the pods running on the node with their requests', async () => {
       const podsOnNode = () =>
-        new Set([...sim.ctx.store.iterate('pods')].filter((p) => p.spec?.nodeName === 'worker-a' && !['Succeeded', 'Failed'].includes(p.status?.phase)).map((p) => p.metadata.name));
+        new Set(
+          [...sim.ctx.store.iterate('pods')]
+            .filter((p) => p.spec?.nodeName === 'worker-a' && !['Succeeded', 'Failed'].includes(p.status?.phase))
+            .map((p) => p.metadata.name),
+        );
       const before = podsOnNode();
       assert.ok(before.size > 0, 'the demo schedules pods on worker-a');
       const out = await kubectlOk(sim, ['describe', 'node', 'worker-a']);
@@ -25,7 +29,10 @@ for (const minor of [30, 33]) {
       // The demo keeps running (CronJobs): pods there both before and after must be listed, and the count must add up.
       const total = Number(/Non-terminated Pods:\s+\((\d+) in total\)/.exec(out)?.[1]);
       const section = out.slice(out.indexOf('Non-terminated Pods:'), out.indexOf('Allocated resources:'));
-      const rows = section.split('\n').slice(3).filter((l) => l.trim());
+      const rows = section
+        .split('\n')
+        .slice(3)
+        .filter((l) => l.trim());
       assert.equal(rows.length, total);
       for (const name of before) if (after.has(name)) assert.ok(section.includes(name), `${name} is listed`);
     });

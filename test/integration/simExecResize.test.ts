@@ -7,15 +7,25 @@ describe('sim exec: terminal resize (v5.channel.k8s.io)', function () {
   let sim: Sim;
   before(async () => {
     sim = await startTestSim();
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'tty', namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'tty', namespace: 'default' },
+      spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] },
+    };
     await kubectlOk(sim, ['create', '-f', '-'], { stdin: JSON.stringify(pod) });
-    await eventually(async () => (await kubectlOk(sim, ['get', 'pod', 'tty', '-o', 'jsonpath={.status.phase}'])) === 'Running');
+    await eventually(
+      async () => (await kubectlOk(sim, ['get', 'pod', 'tty', '-o', 'jsonpath={.status.phase}'])) === 'Running',
+    );
   });
   after(() => sim.close());
 
   it('reports the size the client last sent', async () => {
     const url = `${sim.server.replace('https', 'wss')}/api/v1/namespaces/default/pods/tty/exec?command=sh&stdin=true&stdout=true&tty=true&container=c`;
-    const ws = new WebSocket(url, ['v5.channel.k8s.io'], { ca: sim.caPem, headers: { Authorization: `Bearer ${sim.tokens.admin}` } });
+    const ws = new WebSocket(url, ['v5.channel.k8s.io'], {
+      ca: sim.caPem,
+      headers: { Authorization: `Bearer ${sim.tokens.admin}` },
+    });
     let out = '';
     ws.on('message', (d: Buffer) => {
       if (d[0] === 1) out += d.subarray(1).toString();

@@ -9,11 +9,14 @@ describe('sim fault injection (/_sim/)', function () {
   let pod: string;
   before(async () => {
     sim = await startTestSim({ scenario: 'demo', speed: 20 });
-    pod = (await kubectlOk(sim, ['get', 'pods', '-n', 'shop', '-l', 'app=cart', '-o', 'jsonpath={.items[0].metadata.name}'])).trim();
+    pod = (
+      await kubectlOk(sim, ['get', 'pods', '-n', 'shop', '-l', 'app=cart', '-o', 'jsonpath={.items[0].metadata.name}'])
+    ).trim();
   });
   after(() => sim.close());
 
-  const podStatus = async () => (await kubectlOk(sim, ['get', 'pod', pod, '-n', 'shop', '--no-headers'])).trim().split(/\s+/);
+  const podStatus = async () =>
+    (await kubectlOk(sim, ['get', 'pod', pod, '-n', 'shop', '--no-headers'])).trim().split(/\s+/);
 
   it('makes a running pod crash-loop, and clearing the fault lets it run again', async () => {
     await eventually(async () => (await podStatus())[2] === 'Running');
@@ -28,7 +31,8 @@ describe('sim fault injection (/_sim/)', function () {
   });
 
   it('takes a node NotReady and back', async () => {
-    const status = async () => (await kubectlOk(sim, ['get', 'node', 'worker-a', '--no-headers'])).trim().split(/\s+/)[1];
+    const status = async () =>
+      (await kubectlOk(sim, ['get', 'node', 'worker-a', '--no-headers'])).trim().split(/\s+/)[1];
     await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'node', name: 'worker-a', fault: 'notready' });
     await eventually(async () => (await status()) !== 'Ready');
     await simAdmin(sim, 'POST', '/_sim/fault', { kind: 'node', name: 'worker-a', fault: 'ready' });
@@ -44,7 +48,10 @@ describe('sim fault injection (/_sim/)', function () {
   });
 
   it('reports what it injected', async () => {
-    const stats = (await simAdmin(sim, 'GET', '/_sim/stats')) as { counts: Record<string, number>; resourceVersion: number };
+    const stats = (await simAdmin(sim, 'GET', '/_sim/stats')) as {
+      counts: Record<string, number>;
+      resourceVersion: number;
+    };
     assert.ok(stats.counts.pods > 20);
     assert.ok(stats.counts['deployments.apps'] > 5);
     assert.ok(stats.resourceVersion > 0);
@@ -53,17 +60,31 @@ describe('sim fault injection (/_sim/)', function () {
   it('refuses the viewer, unknown objects and malformed requests', async () => {
     const call = (path: string, token: string, body: string) =>
       new Promise<number>((ok, fail) => {
-        const req = https.request(`${sim.server}${path}`, { method: 'POST', ca: sim.caPem, headers: { Authorization: `Bearer ${token}` } }, (res) => {
-          res.resume();
-          ok(res.statusCode ?? 0);
-        });
+        const req = https.request(
+          `${sim.server}${path}`,
+          { method: 'POST', ca: sim.caPem, headers: { Authorization: `Bearer ${token}` } },
+          (res) => {
+            res.resume();
+            ok(res.statusCode ?? 0);
+          },
+        );
         req.on('error', fail);
         req.end(body);
       });
     assert.equal(await call('/_sim/watches/drop', sim.tokens.viewer, ''), 403);
-    assert.equal(await call('/_sim/fault', sim.tokens.admin, JSON.stringify({ kind: 'pod', namespace: 'shop', name: 'ghost', fault: 'crashloop' })), 404);
+    assert.equal(
+      await call(
+        '/_sim/fault',
+        sim.tokens.admin,
+        JSON.stringify({ kind: 'pod', namespace: 'shop', name: 'ghost', fault: 'crashloop' }),
+      ),
+      404,
+    );
     assert.equal(await call('/_sim/fault', sim.tokens.admin, '{not json'), 400);
-    assert.equal(await call('/_sim/fault', sim.tokens.admin, JSON.stringify({ kind: 'volcano', name: 'x', fault: 'erupt' })), 400);
+    assert.equal(
+      await call('/_sim/fault', sim.tokens.admin, JSON.stringify({ kind: 'volcano', name: 'x', fault: 'erupt' })),
+      400,
+    );
     assert.equal(await call('/_sim/latency?ms=-5', sim.tokens.admin, ''), 400);
   });
 });

@@ -33,8 +33,14 @@ for (const minor of [30, 33]) {
 
     before(async () => {
       sim = await startTestSim({ kubeMinor: minor });
-      writeFileSync(join(dir, 'ns-a.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }));
-      writeFileSync(join(dir, 'ns-b.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } }));
+      writeFileSync(
+        join(dir, 'ns-a.json'),
+        JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }),
+      );
+      writeFileSync(
+        join(dir, 'ns-b.json'),
+        JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } }),
+      );
       writeFileSync(join(dir, 'app.yaml'), MANIFEST);
       await kubectlOk(sim, ['create', '-f', join(dir, 'ns-a.json'), '-f', join(dir, 'ns-b.json')]);
       await kubectlOk(sim, ['create', '-f', join(dir, 'app.yaml')]);
@@ -50,8 +56,14 @@ for (const minor of [30, 33]) {
       const out = await kubectlOk(sim, ['get', 'configmaps', '-A']);
       const lines = out.trim().split('\n');
       assert.match(lines[0], /^NAMESPACE\s+NAME\s+DATA\s+AGE$/);
-      assert.ok(lines.some((l) => /^team-a\s+settings\s+1\s+\d+s$/.test(l)), out);
-      assert.ok(lines.some((l) => /^team-b\s+other\s+0\s+/.test(l)), out);
+      assert.ok(
+        lines.some((l) => /^team-a\s+settings\s+1\s+\d+s$/.test(l)),
+        out,
+      );
+      assert.ok(
+        lines.some((l) => /^team-b\s+other\s+0\s+/.test(l)),
+        out,
+      );
     });
 
     it('shows -o wide columns and labels', async () => {
@@ -71,12 +83,27 @@ for (const minor of [30, 33]) {
     it('filters by label and field selectors', async () => {
       const byLabel = await kubectlOk(sim, ['get', 'cm', '-A', '-l', 'app in (web,api)', '-o', 'name']);
       assert.deepEqual(byLabel.trim().split('\n'), ['configmap/settings']);
-      const byField = await kubectlOk(sim, ['get', 'cm', '-A', '--field-selector', 'metadata.namespace!=team-a', '-o', 'name']);
+      const byField = await kubectlOk(sim, [
+        'get',
+        'cm',
+        '-A',
+        '--field-selector',
+        'metadata.namespace!=team-a',
+        '-o',
+        'name',
+      ]);
       assert.ok(byField.includes('configmap/other') && !byField.includes('settings'), byField);
     });
 
     it('pages lists with continue tokens', async () => {
-      for (let i = 0; i < 7; i++) await kubectlOk(sim, ['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `page-${i}`, namespace: 'team-b' } }) });
+      for (let i = 0; i < 7; i++)
+        await kubectlOk(sim, ['create', '-f', '-'], {
+          stdin: JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `page-${i}`, namespace: 'team-b' },
+          }),
+        });
       const r = await kubectl(sim, ['get', 'cm', '-n', 'team-b', '--chunk-size=3', '-o', 'name', '-v=6']);
       assert.equal(r.code, 0, r.stderr);
       assert.equal((r.stderr.match(/configmaps\?continue=/g) ?? []).length, 2, 'three pages: two follow-up requests');
@@ -90,7 +117,13 @@ for (const minor of [30, 33]) {
       try {
         await waitForOutput(w.stdout!, (s) => s.includes('configmap/other'));
         const seen = waitForOutput(w.stdout!, (s) => s.includes('configmap/watched'));
-        await kubectlOk(sim, ['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched', namespace: 'team-b' } }) });
+        await kubectlOk(sim, ['create', '-f', '-'], {
+          stdin: JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: 'watched', namespace: 'team-b' },
+          }),
+        });
         await seen;
       } finally {
         w.kill();
@@ -121,7 +154,10 @@ for (const minor of [30, 33]) {
     it('forbids the viewer from writing', async () => {
       const r = await kubectl(sim, ['delete', 'cm', 'settings', '-n', 'team-a'], { viewer: true });
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /Error from server \(Forbidden\): configmaps "settings" is forbidden: User "viewer" cannot delete resource "configmaps" in API group "" in the namespace "team-a"/);
+      assert.match(
+        r.stderr,
+        /Error from server \(Forbidden\): configmaps "settings" is forbidden: User "viewer" cannot delete resource "configmaps" in API group "" in the namespace "team-a"/,
+      );
       const still = await kubectlOk(sim, ['get', 'cm', 'settings', '-n', 'team-a', '-o', 'name'], { viewer: true });
       assert.equal(still.trim(), 'configmap/settings');
     });

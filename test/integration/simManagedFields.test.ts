@@ -13,7 +13,15 @@ const deployment = (replicas: number, image = 'nginx:1.25') =>
     },
   });
 
-interface Entry { manager: string; operation: string; apiVersion: string; time?: string; fieldsType: string; fieldsV1: Record<string, unknown>; subresource?: string }
+interface Entry {
+  manager: string;
+  operation: string;
+  apiVersion: string;
+  time?: string;
+  fieldsType: string;
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
 
 async function managedFields(sim: Sim, what: string): Promise<Entry[]> {
   return JSON.parse(await kubectlOk(sim, ['get', what, '-o', 'json', '--show-managed-fields'])).metadata.managedFields;
@@ -60,23 +68,40 @@ for (const minor of [30, 33]) {
       assert.equal(scale.apiVersion, 'apps/v1');
       assert.deepEqual(scale.fieldsV1, { 'f:spec': { 'f:replicas': {} } });
       const creator = mf.find((e) => e.manager === 'kubectl-create')!;
-      assert.equal((creator.fieldsV1['f:spec'] as Record<string, unknown>)['f:replicas'], undefined, 'scale took spec.replicas from the creator');
+      assert.equal(
+        (creator.fieldsV1['f:spec'] as Record<string, unknown>)['f:replicas'],
+        undefined,
+        'scale took spec.replicas from the creator',
+      );
     });
 
     it('a server-side apply over a field kubectl scale changed conflicts unless forced', async () => {
       const r = await kubectl(sim, ['apply', '--server-side', '-f', '-'], { stdin: deployment(5) });
       assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas/);
+      assert.match(
+        r.stderr,
+        /Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas/,
+      );
       assert.match(r.stderr, /--force-conflicts/);
       assert.equal(await kubectlOk(sim, ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}']), '3');
 
       // The same value is no conflict: both managers share the field.
-      assert.match(await kubectlOk(sim, ['apply', '--server-side', '-f', '-'], { stdin: deployment(3) }), /deployment.apps\/web serverside-applied/);
+      assert.match(
+        await kubectlOk(sim, ['apply', '--server-side', '-f', '-'], { stdin: deployment(3) }),
+        /deployment.apps\/web serverside-applied/,
+      );
 
-      assert.match(await kubectlOk(sim, ['apply', '--server-side', '--force-conflicts', '-f', '-'], { stdin: deployment(5) }), /serverside-applied/);
+      assert.match(
+        await kubectlOk(sim, ['apply', '--server-side', '--force-conflicts', '-f', '-'], { stdin: deployment(5) }),
+        /serverside-applied/,
+      );
       assert.equal(await kubectlOk(sim, ['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}']), '5');
       const mf = await managedFields(sim, 'deployment/web');
-      assert.equal(mf.find((e) => e.subresource === 'scale'), undefined, 'forcing took replicas away from the scaler');
+      assert.equal(
+        mf.find((e) => e.subresource === 'scale'),
+        undefined,
+        'forcing took replicas away from the scaler',
+      );
       const applier = mf.find((e) => e.operation === 'Apply')!;
       assert.equal(applier.manager, 'kubectl');
       assert.deepEqual((applier.fieldsV1['f:spec'] as Record<string, unknown>)['f:replicas'], {});
@@ -95,7 +120,10 @@ for (const minor of [30, 33]) {
       assert.equal(edit?.operation, 'Update');
       const r = await kubectl(sim, ['apply', '--server-side', '-f', '-'], { stdin: deployment(5) });
       assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /conflict with "kubectl-edit" using apps\/v1: \.spec\.template\.spec\.containers\[name="web"\]\.image/);
+      assert.match(
+        r.stderr,
+        /conflict with "kubectl-edit" using apps\/v1: \.spec\.template\.spec\.containers\[name="web"\]\.image/,
+      );
     });
   });
 }

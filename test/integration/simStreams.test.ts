@@ -21,7 +21,12 @@ function seedPods(sim: Sim): void {
     spec: {
       nodeName: 'node-1',
       containers: [
-        { name: 'nginx', image: 'nginx:1.27', env: [{ name: 'MODE', value: 'prod' }], ports: [{ containerPort: 80, name: 'http' }] },
+        {
+          name: 'nginx',
+          image: 'nginx:1.27',
+          env: [{ name: 'MODE', value: 'prod' }],
+          ports: [{ containerPort: 80, name: 'http' }],
+        },
         { name: 'worker', image: 'eclipse-temurin:21-jre' },
       ],
     },
@@ -30,7 +35,13 @@ function seedPods(sim: Sim): void {
       podIP: '10.244.1.9',
       startTime: ago(600),
       containerStatuses: [
-        { name: 'nginx', ready: true, restartCount: 0, image: 'nginx:1.27', state: { running: { startedAt: ago(600) } } },
+        {
+          name: 'nginx',
+          ready: true,
+          restartCount: 0,
+          image: 'nginx:1.27',
+          state: { running: { startedAt: ago(600) } },
+        },
         {
           name: 'worker',
           ready: true,
@@ -80,12 +91,16 @@ for (const minor of [29, 30, 33]) {
       for (const l of lines) assert.match(l, NGINX_ACCESS);
 
       const ts = await kubectl(sim, ['logs', 'web', '-c', 'nginx', '--tail', '2', '--timestamps']);
-      for (const l of ts.stdout.trimEnd().split('\n')) assert.match(l, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z \S/);
+      for (const l of ts.stdout.trimEnd().split('\n'))
+        assert.match(l, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z \S/);
 
       const prev = await kubectl(sim, ['logs', 'web', '-c', 'worker', '--previous']);
       assert.equal(prev.code, 0, prev.stderr);
       assert.match(prev.stdout, /Spring Boot/);
-      assert.equal(prev.stdout.trimEnd().split('\n').pop(), 'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space');
+      assert.equal(
+        prev.stdout.trimEnd().split('\n').pop(),
+        'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+      );
 
       const none = await kubectl(sim, ['logs', 'web', '-c', 'nginx', '--previous']);
       assert.equal(none.code, 1);
@@ -110,12 +125,23 @@ for (const minor of [29, 30, 33]) {
     });
 
     it('exec runs a command, propagates the exit code and reads piped stdin', async () => {
-      const r = await kubectl(sim, ['exec', 'web', '-c', 'nginx', '--', 'sh', '-c', 'echo "$HOSTNAME $MODE"; cat /etc/hostname; exit 3']);
+      const r = await kubectl(sim, [
+        'exec',
+        'web',
+        '-c',
+        'nginx',
+        '--',
+        'sh',
+        '-c',
+        'echo "$HOSTNAME $MODE"; cat /etc/hostname; exit 3',
+      ]);
       assert.equal(r.stdout, 'web prod\nweb\n');
       assert.equal(r.code, 3);
       assert.match(r.stderr, /command terminated with exit code 3/);
 
-      const cat = await kubectl(sim, ['exec', '-i', 'web', '-c', 'nginx', '--', 'cat'], { stdin: 'hello from stdin\nline two\n' });
+      const cat = await kubectl(sim, ['exec', '-i', 'web', '-c', 'nginx', '--', 'cat'], {
+        stdin: 'hello from stdin\nline two\n',
+      });
       assert.equal(cat.code, 0, cat.stderr);
       assert.equal(cat.stdout, 'hello from stdin\nline two\n');
 
@@ -130,11 +156,13 @@ for (const minor of [29, 30, 33]) {
         const out = await waitForOutput(child.stdout!, (all) => /Forwarding from 127\.0\.0\.1:\d+ -> 80/.test(all));
         const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)![1]);
         const body = await new Promise<string>((resolve, reject) => {
-          http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
-            let s = '';
-            res.on('data', (c) => (s += c));
-            res.on('end', () => resolve(`${res.statusCode} ${s}`));
-          }).on('error', reject);
+          http
+            .get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+              let s = '';
+              res.on('data', (c) => (s += c));
+              res.on('end', () => resolve(`${res.statusCode} ${s}`));
+            })
+            .on('error', reject);
         });
         assert.match(body, /^200 /);
         assert.match(body, /Hello from web/);
@@ -183,11 +211,15 @@ describe('sim streams with @kubernetes/client-node', function () {
   it('the log endpoint refuses to guess a container, as kube-apiserver does', async () => {
     const res = await new Promise<{ code: number; body: string }>((resolve, reject) => {
       https
-        .get(`${sim.server}/api/v1/namespaces/default/pods/web/log`, { ca: sim.caPem, headers: { Authorization: `Bearer ${sim.tokens.admin}` } }, (r) => {
-          let s = '';
-          r.on('data', (c) => (s += c));
-          r.on('end', () => resolve({ code: r.statusCode ?? 0, body: s }));
-        })
+        .get(
+          `${sim.server}/api/v1/namespaces/default/pods/web/log`,
+          { ca: sim.caPem, headers: { Authorization: `Bearer ${sim.tokens.admin}` } },
+          (r) => {
+            let s = '';
+            r.on('data', (c) => (s += c));
+            r.on('end', () => resolve({ code: r.statusCode ?? 0, body: s }));
+          },
+        )
         .on('error', reject);
     });
     assert.equal(res.code, 400);
@@ -200,7 +232,19 @@ describe('sim streams with @kubernetes/client-node', function () {
     const out = collect();
     const err = collect();
     const status = await new Promise<k8s.V1Status>((resolve, reject) => {
-      new k8s.Exec(kc).exec('default', 'web', 'nginx', ['sh', '-c', 'echo out; echo err >&2; exit 2'], out.w, err.w, null, false, resolve).catch(reject);
+      new k8s.Exec(kc)
+        .exec(
+          'default',
+          'web',
+          'nginx',
+          ['sh', '-c', 'echo out; echo err >&2; exit 2'],
+          out.w,
+          err.w,
+          null,
+          false,
+          resolve,
+        )
+        .catch(reject);
     });
     assert.equal(out.text(), 'out\n');
     assert.equal(err.text(), 'err\n');
@@ -227,11 +271,13 @@ describe('sim streams with @kubernetes/client-node', function () {
     try {
       const port = (server.address() as net.AddressInfo).port;
       const body = await new Promise<string>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: '/api/ping', headers: { Connection: 'close' } }, (res) => {
-          let s = '';
-          res.on('data', (c) => (s += c));
-          res.on('end', () => resolve(s));
-        }).on('error', reject);
+        http
+          .get({ host: '127.0.0.1', port, path: '/api/ping', headers: { Connection: 'close' } }, (res) => {
+            let s = '';
+            res.on('data', (c) => (s += c));
+            res.on('end', () => resolve(s));
+          })
+          .on('error', reject);
       });
       const answer = JSON.parse(body);
       assert.equal(answer.pod, 'web');

@@ -9,10 +9,16 @@ import { KubeGrafStore } from '../../src/core/store/store';
 
 const CHILD = join(__dirname, '..', 'helpers', 'storeCrashChild.ts');
 
-function runAndKill(dataDir: string, tag: string, killAfterAcks: number): Promise<{ acked: string[]; opened: boolean }> {
+function runAndKill(
+  dataDir: string,
+  tag: string,
+  killAfterAcks: number,
+): Promise<{ acked: string[]; opened: boolean }> {
   return new Promise((resolve, reject) => {
     // The CJS loader, not `--import tsx`: its off-thread ESM hooks were seen to deadlock a child at start-up.
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, dataDir, tag], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, dataDir, tag], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acked: string[] = [];
     let opened = false;
     let buf = '';

@@ -11,7 +11,11 @@ describe('accounts: sign-in throttling', function () {
   this.timeout(60_000);
   let now = Date.parse('2026-01-01T00:00:00Z');
   const store = new AccountStore(mkdtempSync(join(tmpdir(), 'kubegraf-acc-')), 3600_000, () => now);
-  const status = (p: Promise<unknown>) => p.then(() => 200, (e: ApiError) => e.status);
+  const status = (p: Promise<unknown>) =>
+    p.then(
+      () => 200,
+      (e: ApiError) => e.status,
+    );
 
   before(async () => {
     await store.register('ada', 'correct horse battery');

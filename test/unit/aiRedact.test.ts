@@ -9,12 +9,29 @@ describe('AI redaction', () => {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'Opaque',
-      metadata: { name: 'db', namespace: 'p', managedFields: [{ manager: 'kubectl' }], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"czNjcjN0"}}', team: 'payments' } },
-      data: { password: Buffer.from('s3cr3t').toString('base64'), dsn: Buffer.from('postgres://u:p@h/db').toString('base64') },
+      metadata: {
+        name: 'db',
+        namespace: 'p',
+        managedFields: [{ manager: 'kubectl' }],
+        annotations: {
+          'kubectl.kubernetes.io/last-applied-configuration': '{"data":{"password":"czNjcjN0"}}',
+          team: 'payments',
+        },
+      },
+      data: {
+        password: Buffer.from('s3cr3t').toString('base64'),
+        dsn: Buffer.from('postgres://u:p@h/db').toString('base64'),
+      },
       stringData: { token: 'plain-token-value' },
     };
     const out = r.json(secret);
-    assert.ok(!out.includes('czNjcjN0') && !out.includes('s3cr3t') && !out.includes('plain-token-value') && !out.includes(secret.data.dsn), out);
+    assert.ok(
+      !out.includes('czNjcjN0') &&
+        !out.includes('s3cr3t') &&
+        !out.includes('plain-token-value') &&
+        !out.includes(secret.data.dsn),
+      out,
+    );
     const v = JSON.parse(out);
     assert.deepEqual(v.dataKeys, { password: '6 bytes', dsn: '19 bytes' });
     assert.deepEqual(Object.keys(v.stringDataKeys), ['token']);
@@ -47,7 +64,10 @@ describe('AI redaction', () => {
     const v = JSON.parse(r.json(pod));
     const c = v.spec.containers[0];
     assert.deepEqual(c.args, ['--port=8080', '--db-password=[redacted]', '--api-key', '[redacted]', '--verbose']);
-    assert.deepEqual(c.env.map((e: { value?: string }) => e.value), ['[redacted]', 'debug', undefined, '[redacted]']);
+    assert.deepEqual(
+      c.env.map((e: { value?: string }) => e.value),
+      ['[redacted]', 'debug', undefined, '[redacted]'],
+    );
     assert.deepEqual(c.env[2].valueFrom, { secretKeyRef: { name: 'ledger-db', key: 'dsn' } });
     assert.equal(v.spec.volumes[0].secret.secretName, 'shop-tls');
     const cm = JSON.parse(r.json({ kind: 'ConfigMap', data: { API_TOKEN: 'abc123456', FEATURE_FLAGS: 'a,b' } }));
@@ -78,15 +98,25 @@ describe('AI redaction', () => {
       assert.match(out, /redacted/);
     }
     // References and ordinary words are not secrets.
-    assert.equal(r.text('mounted secretName: shop-tls; token expired at 10:00'), 'mounted secretName: shop-tls; token expired at 10:00');
+    assert.equal(
+      r.text('mounted secretName: shop-tls; token expired at 10:00'),
+      'mounted secretName: shop-tls; token expired at 10:00',
+    );
   });
 
   it('emails and public IPs become stable placeholders that restore() turns back; private IPs stay', () => {
     const r = new Redactor();
-    const out = r.text('ops@acme.example paged; LB 203.0.113.10, pod 10.244.1.7, again OPS@acme.example from 203.0.113.10');
+    const out = r.text(
+      'ops@acme.example paged; LB 203.0.113.10, pod 10.244.1.7, again OPS@acme.example from 203.0.113.10',
+    );
     assert.equal(out, '<email-1> paged; LB <ip-1>, pod 10.244.1.7, again <email-1> from <ip-1>');
-    assert.equal(r.restore('Contact <email-1> about <ip-1> (and <ip-9>)'), 'Contact ops@acme.example about 203.0.113.10 (and <ip-9>)');
-    assert.ok(isPrivateIp('192.168.1.1') && isPrivateIp('172.20.0.1') && !isPrivateIp('8.8.8.8') && !isPrivateIp('172.32.0.1'));
+    assert.equal(
+      r.restore('Contact <email-1> about <ip-1> (and <ip-9>)'),
+      'Contact ops@acme.example about 203.0.113.10 (and <ip-9>)',
+    );
+    assert.ok(
+      isPrivateIp('192.168.1.1') && isPrivateIp('172.20.0.1') && !isPrivateIp('8.8.8.8') && !isPrivateIp('172.32.0.1'),
+    );
     const keep = new Redactor({ emails: false, publicIps: false });
     assert.equal(keep.text('a@b.io at 8.8.8.8'), 'a@b.io at 8.8.8.8');
   });

@@ -19,7 +19,10 @@ describe('dispatch: one handler table per route shape, the same for the server a
     assert.equal(shapeOf(route('kiali.proxy')), 'raw');
     assert.equal(shapeOf(route('pods.list')), 'json');
     // The webviews' channel ids are exactly the table's socket and stream routes.
-    const channels = routeEntries().filter(([, r]) => shapeOf(r) === 'socket' || shapeOf(r) === 'stream').map(([id]) => id).sort();
+    const channels = routeEntries()
+      .filter(([, r]) => shapeOf(r) === 'socket' || shapeOf(r) === 'stream')
+      .map(([id]) => id)
+      .sort();
     assert.deepEqual([...CHANNEL_IDS].sort(), channels);
   });
 
@@ -27,7 +30,13 @@ describe('dispatch: one handler table per route shape, the same for the server a
     const server = new Dispatcher('http', handlerTables());
     const bridge = new WebviewBridge({ post: () => undefined, deps: () => ({}) as ApiDeps, tables: handlerTables() });
     assert.deepEqual(server.channels().sort(), [...CHANNEL_IDS].sort());
-    assert.deepEqual(bridge.channels().sort(), server.channels().filter((id) => !BROWSER_ONLY[id]).sort());
+    assert.deepEqual(
+      bridge.channels().sort(),
+      server
+        .channels()
+        .filter((id) => !BROWSER_ONLY[id])
+        .sort(),
+    );
     assert.deepEqual(Object.keys(BROWSER_ONLY), ['local.terminal']);
   });
 
@@ -48,7 +57,10 @@ describe('dispatch: one handler table per route shape, the same for the server a
     // Raw routes pass through on HTTP; the bridge answers them with their JSON handler.
     assert.equal(new Dispatcher('http', tables).pick('kiali.proxy', route('kiali.proxy'), {}).shape, 'raw');
     assert.equal(new Dispatcher('webview', tables).pick('kiali.proxy', route('kiali.proxy'), {}).shape, 'json');
-    assert.throws(() => new Dispatcher('webview', tables).pick('local.terminal', route('local.terminal'), {}), /integrated terminal/);
+    assert.throws(
+      () => new Dispatcher('webview', tables).pick('local.terminal', route('local.terminal'), {}),
+      /integrated terminal/,
+    );
   });
 
   it('follows a stream route over the bridge: opened once the source is, one message per item, closed when it ends', async () => {
@@ -60,7 +72,12 @@ describe('dispatch: one handler table per route shape, the same for the server a
       socket: {},
       raw: {},
       stream: {
-        'pod.logs': (async (p: { name: string; follow: boolean }, _d: ApiDeps, _c: unknown, emit: (x: unknown) => void) => {
+        'pod.logs': (async (
+          p: { name: string; follow: boolean },
+          _d: ApiDeps,
+          _c: unknown,
+          emit: (x: unknown) => void,
+        ) => {
           assert.equal(p.follow, true);
           emit({ pod: p.name, text: 'first' });
           return { stop: () => (stopped = true), done: new Promise<void>((r) => (end = r)) };
@@ -69,7 +86,13 @@ describe('dispatch: one handler table per route shape, the same for the server a
     };
     const bridge = new WebviewBridge({ post: (m) => posted.push(m as never), deps: () => ({}) as ApiDeps, tables });
     // By route id (what the app sends) with the query strings a WebSocket URL would carry.
-    await bridge.receive({ type: 'stream.open', streamId: 3, id: 'pod.logs', path: '/api/pod/logs', params: { namespace: 'shop', name: 'web', follow: 'true' } });
+    await bridge.receive({
+      type: 'stream.open',
+      streamId: 3,
+      id: 'pod.logs',
+      path: '/api/pod/logs',
+      params: { namespace: 'shop', name: 'web', follow: 'true' },
+    });
     assert.deepEqual(posted.slice(0, 2), [
       { type: 'stream.opened', streamId: 3 },
       { type: 'stream.message', streamId: 3, data: '{"pod":"web","text":"first"}' },
@@ -81,7 +104,12 @@ describe('dispatch: one handler table per route shape, the same for the server a
 
     // By path (older messages) a stream closed by the webview stops its source.
     stopped = false;
-    await bridge.receive({ type: 'stream.open', streamId: 4, path: '/api/pod/logs', params: { namespace: 'shop', name: 'web', follow: 'true' } });
+    await bridge.receive({
+      type: 'stream.open',
+      streamId: 4,
+      path: '/api/pod/logs',
+      params: { namespace: 'shop', name: 'web', follow: 'true' },
+    });
     await bridge.receive({ type: 'stream.close', streamId: 4 });
     assert.equal(stopped, true);
 

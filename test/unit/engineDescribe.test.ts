@@ -12,15 +12,46 @@ const reg = new DescriptorRegistry();
 
 describe('engine describe', () => {
   const pod: KObject = {
-    metadata: { name: 'web-1', namespace: 'shop', uid: 'u1', labels: { app: 'web' }, creationTimestamp: '2024-05-01T11:00:00Z', ownerReferences: [{ kind: 'ReplicaSet', name: 'web-abc', uid: 'rs', controller: true }] },
+    metadata: {
+      name: 'web-1',
+      namespace: 'shop',
+      uid: 'u1',
+      labels: { app: 'web' },
+      creationTimestamp: '2024-05-01T11:00:00Z',
+      ownerReferences: [{ kind: 'ReplicaSet', name: 'web-abc', uid: 'rs', controller: true }],
+    },
     spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
-    status: { phase: 'Running', podIP: '10.0.0.9', hostIP: '192.168.0.1', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, restartCount: 4, state: { running: { startedAt: '2024-05-01T11:00:05Z' } } }] },
+    status: {
+      phase: 'Running',
+      podIP: '10.0.0.9',
+      hostIP: '192.168.0.1',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [
+        { name: 'app', ready: true, restartCount: 4, state: { running: { startedAt: '2024-05-01T11:00:05Z' } } },
+      ],
+    },
   };
 
   it('shows a pod like kubectl describe, with its events oldest first', () => {
     const events: KObject[] = [
-      { metadata: { name: 'e2' }, type: 'Warning', reason: 'BackOff', message: 'Back-off restarting', lastTimestamp: '2024-05-01T11:59:00Z', firstTimestamp: '2024-05-01T11:30:00Z', count: 4, source: { component: 'kubelet' } },
-      { metadata: { name: 'e1' }, type: 'Normal', reason: 'Scheduled', message: 'Successfully assigned shop/web-1 to n1', lastTimestamp: '2024-05-01T11:00:00Z', source: { component: 'default-scheduler' } },
+      {
+        metadata: { name: 'e2' },
+        type: 'Warning',
+        reason: 'BackOff',
+        message: 'Back-off restarting',
+        lastTimestamp: '2024-05-01T11:59:00Z',
+        firstTimestamp: '2024-05-01T11:30:00Z',
+        count: 4,
+        source: { component: 'kubelet' },
+      },
+      {
+        metadata: { name: 'e1' },
+        type: 'Normal',
+        reason: 'Scheduled',
+        message: 'Successfully assigned shop/web-1 to n1',
+        lastTimestamp: '2024-05-01T11:00:00Z',
+        source: { component: 'default-scheduler' },
+      },
     ];
     const text = describeObject(reg.resolve('pods')!, pod, { events }, NOW);
     const lines = text.split('\n');
@@ -41,16 +72,30 @@ describe('engine describe', () => {
 
   it('says Events: <none> when there are none, and prints a CRD spec as YAML', () => {
     const d = reg.resolve('configmaps')!;
-    const text = describeObject(d, { metadata: { name: 'cfg', namespace: 'a' }, data: { 'app.conf': 'x=1' } }, { events: [] }, NOW);
+    const text = describeObject(
+      d,
+      { metadata: { name: 'cfg', namespace: 'a' }, data: { 'app.conf': 'x=1' } },
+      { events: [] },
+      NOW,
+    );
     assert.match(text, /^app\.conf:\n----\nx=1$/m);
     assert.match(text, /^Events:\s+<none>$/m);
-    const sa = describeObject(reg.resolve('storageclasses')!, { metadata: { name: 'fast' }, spec: { size: 2 } }, { events: [] }, NOW);
+    const sa = describeObject(
+      reg.resolve('storageclasses')!,
+      { metadata: { name: 'fast' }, spec: { size: 2 } },
+      { events: [] },
+      NOW,
+    );
     assert.doesNotMatch(sa, /Namespace:/);
     assert.match(sa, /^Spec:\n {2}size: 2$/m);
   });
 
   it('lists pods on a node and its taints', () => {
-    const node: KObject = { metadata: { name: 'n1', labels: { 'node-role.kubernetes.io/worker': '' } }, spec: { unschedulable: true, taints: [{ key: 'gpu', value: 'yes', effect: 'NoSchedule' }] }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+    const node: KObject = {
+      metadata: { name: 'n1', labels: { 'node-role.kubernetes.io/worker': '' } },
+      spec: { unschedulable: true, taints: [{ key: 'gpu', value: 'yes', effect: 'NoSchedule' }] },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    };
     const text = describeObject(reg.resolve('nodes')!, node, { events: [], pods: [pod] }, NOW);
     assert.match(text, /^Roles:\s+worker$/m);
     assert.match(text, /^Taints:\s+gpu=yes:NoSchedule$/m);
@@ -67,7 +112,9 @@ describe('engine kubeconfig loading', () => {
     writeFileSync(p, body);
     return p;
   };
-  const a = file('a.yaml', `apiVersion: v1
+  const a = file(
+    'a.yaml',
+    `apiVersion: v1
 kind: Config
 current-context: one
 clusters:
@@ -79,8 +126,11 @@ users:
 contexts:
 - name: one
   context: {cluster: c1, user: u1, namespace: shop}
-`);
-  const b = file('b.yaml', `apiVersion: v1
+`,
+  );
+  const b = file(
+    'b.yaml',
+    `apiVersion: v1
 kind: Config
 current-context: two
 clusters:
@@ -101,7 +151,8 @@ contexts:
   context: {cluster: c2, user: u2}
 - name: two
   context: {cluster: c2, user: u2}
-`);
+`,
+  );
 
   it('merges KUBECONFIG files the way kubectl does: first file wins', () => {
     assert.deepEqual(kubeconfigFiles({ KUBECONFIG: `${a}:${b}:${a}` }), [a, b]);
@@ -109,7 +160,10 @@ contexts:
     const { config, problems } = loadKubeconfigs([a, b, join(dir, 'missing.yaml')]);
     assert.deepEqual(problems, []);
     assert.equal(config.getCurrentContext(), 'one');
-    assert.deepEqual(config.getContexts().map((c) => c.name), ['one', 'two']);
+    assert.deepEqual(
+      config.getContexts().map((c) => c.name),
+      ['one', 'two'],
+    );
     assert.equal(config.getContextObject('one')!.namespace, 'shop');
     assert.equal(config.getCluster('c1')!.server, 'https://one.example:6443');
   });

@@ -1,6 +1,17 @@
 // The descriptor table, columns and CRD descriptors: kinds are data.
 import assert from 'node:assert/strict';
-import { BUILTIN_KINDS, DescriptorRegistry, descriptorFromCrd, humanAge, kindId, podStatus, resourcePath, rowOf, toKindDto, type KObject } from '../../src/core/kube/descriptors';
+import {
+  BUILTIN_KINDS,
+  DescriptorRegistry,
+  descriptorFromCrd,
+  humanAge,
+  kindId,
+  podStatus,
+  resourcePath,
+  rowOf,
+  toKindDto,
+  type KObject,
+} from '../../src/core/kube/descriptors';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
 const pod = (over: Partial<KObject> = {}): KObject => ({
@@ -21,10 +32,35 @@ const pod = (over: Partial<KObject> = {}): KObject => ({
 
 describe('engine descriptors', () => {
   it('covers every built-in kind the seed asks for, once', () => {
-    const want = ['pods', 'deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'cronjobs.batch', 'services', 'endpoints',
-      'ingresses.networking.k8s.io', 'networkpolicies.networking.k8s.io', 'configmaps', 'secrets', 'persistentvolumes', 'persistentvolumeclaims', 'storageclasses.storage.k8s.io',
-      'namespaces', 'nodes', 'events', 'horizontalpodautoscalers.autoscaling', 'poddisruptionbudgets.policy', 'serviceaccounts', 'roles.rbac.authorization.k8s.io',
-      'clusterroles.rbac.authorization.k8s.io', 'rolebindings.rbac.authorization.k8s.io', 'clusterrolebindings.rbac.authorization.k8s.io', 'customresourcedefinitions.apiextensions.k8s.io'];
+    const want = [
+      'pods',
+      'deployments.apps',
+      'statefulsets.apps',
+      'daemonsets.apps',
+      'replicasets.apps',
+      'jobs.batch',
+      'cronjobs.batch',
+      'services',
+      'endpoints',
+      'ingresses.networking.k8s.io',
+      'networkpolicies.networking.k8s.io',
+      'configmaps',
+      'secrets',
+      'persistentvolumes',
+      'persistentvolumeclaims',
+      'storageclasses.storage.k8s.io',
+      'namespaces',
+      'nodes',
+      'events',
+      'horizontalpodautoscalers.autoscaling',
+      'poddisruptionbudgets.policy',
+      'serviceaccounts',
+      'roles.rbac.authorization.k8s.io',
+      'clusterroles.rbac.authorization.k8s.io',
+      'rolebindings.rbac.authorization.k8s.io',
+      'clusterrolebindings.rbac.authorization.k8s.io',
+      'customresourcedefinitions.apiextensions.k8s.io',
+    ];
     const ids = BUILTIN_KINDS.map(kindId);
     assert.deepEqual([...ids].sort(), [...want].sort());
   });
@@ -53,7 +89,16 @@ describe('engine descriptors', () => {
     const row = rowOf(d, pod(), NOW);
     const cols = toKindDto(d).columns.map((c) => c.id);
     const byId = Object.fromEntries(cols.map((c, i) => [c, row[i]]));
-    assert.deepEqual(byId, { namespace: 'shop', name: 'web-1', ready: '1/2', status: 'CrashLoopBackOff', restarts: 3, ip: '10.0.0.5', node: 'n1', age: '60m' });
+    assert.deepEqual(byId, {
+      namespace: 'shop',
+      name: 'web-1',
+      ready: '1/2',
+      status: 'CrashLoopBackOff',
+      restarts: 3,
+      ip: '10.0.0.5',
+      node: 'n1',
+      age: '60m',
+    });
     assert.equal(podStatus(pod({ metadata: { name: 'x', deletionTimestamp: '2024-01-01T00:00:00Z' } })), 'Terminating');
   });
 
@@ -75,7 +120,16 @@ describe('engine descriptors', () => {
         names: { plural: 'widgets', kind: 'Widget', shortNames: ['wd'] },
         versions: [
           { name: 'v1alpha1', served: true, storage: false },
-          { name: 'v1', served: true, storage: true, subresources: { scale: {} }, additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }, { name: 'Color', type: 'string', jsonPath: '.spec.color', priority: 1 }] },
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            subresources: { scale: {} },
+            additionalPrinterColumns: [
+              { name: 'Size', type: 'integer', jsonPath: '.spec.size' },
+              { name: 'Color', type: 'string', jsonPath: '.spec.color', priority: 1 },
+            ],
+          },
         ],
       },
     };
@@ -84,9 +138,16 @@ describe('engine descriptors', () => {
     assert.equal(d.custom, true);
     assert.ok(d.capabilities.includes('scale'));
     const dto = toKindDto(d);
-    assert.deepEqual(dto.columns.map((c) => c.label), ['Namespace', 'Name', 'Size', 'Color', 'Age']);
+    assert.deepEqual(
+      dto.columns.map((c) => c.label),
+      ['Namespace', 'Name', 'Size', 'Color', 'Age'],
+    );
     assert.equal(dto.columns.find((c) => c.label === 'Color')!.wide, true);
-    const row = rowOf(d, { metadata: { name: 'w', namespace: 'a', creationTimestamp: new Date(NOW).toISOString() }, spec: { size: 3 } }, NOW);
+    const row = rowOf(
+      d,
+      { metadata: { name: 'w', namespace: 'a', creationTimestamp: new Date(NOW).toISOString() }, spec: { size: 3 } },
+      NOW,
+    );
     assert.deepEqual(row, ['a', 'w', 3, '<none>', '0s']);
 
     const reg = new DescriptorRegistry();

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { ObjectIndex, matchesSelector } from '../../src/core/kube/objectIndex';
 import type { KObject } from '../../src/core/kube/descriptors';
 
-const pod = (name: string, ns: string, o: { node?: string; owner?: string; labels?: Record<string, string>; rv?: string } = {}): KObject => ({
+const pod = (
+  name: string,
+  ns: string,
+  o: { node?: string; owner?: string; labels?: Record<string, string>; rv?: string } = {},
+): KObject => ({
   metadata: {
     name,
     namespace: ns,
@@ -28,7 +32,10 @@ describe('engine object index', () => {
     assert.deepEqual(names(ix.onNode('n1')), ['a', 'c']);
     assert.deepEqual(names(ix.matching({ matchLabels: { app: 'web' } })), ['a', 'b']);
     assert.deepEqual(names(ix.matching({ matchLabels: { app: 'web', tier: 'fe' } })), ['a']);
-    assert.deepEqual(names(ix.matching({ matchExpressions: [{ key: 'app', operator: 'In', values: ['db', 'web'] }] }, 'data')), ['c']);
+    assert.deepEqual(
+      names(ix.matching({ matchExpressions: [{ key: 'app', operator: 'In', values: ['db', 'web'] }] }, 'data')),
+      ['c'],
+    );
     assert.equal(ix.getByUid('uid-data-c')!.metadata.name, 'c');
   });
 
@@ -51,8 +58,14 @@ describe('engine object index', () => {
 
   it('finds events by the involved object uid', () => {
     const ix = new ObjectIndex();
-    ix.upsert({ metadata: { name: 'e1', namespace: 'shop' }, involvedObject: { uid: 'pod-1', kind: 'Pod', name: 'web' } });
-    ix.upsert({ metadata: { name: 'e2', namespace: 'shop' }, involvedObject: { uid: 'pod-2', kind: 'Pod', name: 'api' } });
+    ix.upsert({
+      metadata: { name: 'e1', namespace: 'shop' },
+      involvedObject: { uid: 'pod-1', kind: 'Pod', name: 'web' },
+    });
+    ix.upsert({
+      metadata: { name: 'e2', namespace: 'shop' },
+      involvedObject: { uid: 'pod-2', kind: 'Pod', name: 'api' },
+    });
     assert.deepEqual(names(ix.involving('pod-1')), ['e1']);
     assert.deepEqual(ix.involving('nope'), []);
   });

@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import type { KObject } from '../../src/core/kube/descriptors';
 import { Detector } from '../../src/core/incidents/detector';
-import { DEFAULT_RULE_OPTIONS, podRule, missingRefs, type ClusterView, type WatchedKind } from '../../src/core/incidents/rules';
+import {
+  DEFAULT_RULE_OPTIONS,
+  podRule,
+  missingRefs,
+  type ClusterView,
+  type WatchedKind,
+} from '../../src/core/incidents/rules';
 import { recommendMemory, formatMi } from '../../src/core/incidents/fixes';
 import { signatureOf } from '../../src/core/incidents/engine';
 
@@ -21,13 +27,32 @@ const put = (k: WatchedKind, o: KObject) => objects.set(`${k}/${o.metadata.names
 
 function pod(name: string, cs: Record<string, unknown>, extra: Partial<KObject['spec']> = {}): KObject {
   return {
-    metadata: { name, namespace: 'shop', uid: `uid-${name}`, labels: { 'pod-template-hash': 'h1' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'web-h1', uid: 'rs', controller: true }] },
+    metadata: {
+      name,
+      namespace: 'shop',
+      uid: `uid-${name}`,
+      labels: { 'pod-template-hash': 'h1' },
+      ownerReferences: [{ kind: 'ReplicaSet', name: 'web-h1', uid: 'rs', controller: true }],
+    },
     spec: { containers: [{ name: 'web', image: 'web:1', resources: { limits: { memory: '256Mi' } } }], ...extra },
-    status: { phase: 'Running', containerStatuses: [{ name: 'web', image: 'web:1', ready: false, restartCount: 4, ...cs }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [{ name: 'web', image: 'web:1', ready: false, restartCount: 4, ...cs }],
+    },
   };
 }
-const crash = (name: string, restarts = 4) => pod(name, { restartCount: restarts, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now).toISOString() } } });
-const healthy = (name: string) => pod(name, { ready: true, restartCount: 0, state: { running: { startedAt: new Date(now - 3600_000).toISOString() } } });
+const crash = (name: string, restarts = 4) =>
+  pod(name, {
+    restartCount: restarts,
+    state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } },
+    lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now).toISOString() } },
+  });
+const healthy = (name: string) =>
+  pod(name, {
+    ready: true,
+    restartCount: 0,
+    state: { running: { startedAt: new Date(now - 3600_000).toISOString() } },
+  });
 
 describe('incident rules', () => {
   it('a crash loop is grouped under its deployment, with exit code, restarts and root cause', () => {
@@ -40,7 +65,10 @@ describe('incident rules', () => {
   });
 
   it('CrashLoopBackOff after OOMKilled is an OOM incident with the memory limit', () => {
-    const p = pod('web-h1-b', { state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } });
+    const p = pod('web-h1-b', {
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+      lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } },
+    });
     const [f] = podRule(p, view, DEFAULT_RULE_OPTIONS);
     assert.equal(f.type, 'oom_killed');
     assert.equal(f.evidence.memoryLimit, '256Mi');
@@ -64,18 +92,43 @@ describe('incident rules', () => {
 
   it('a healthy pod has no findings; a container that just restarted counts as crashing until stable', () => {
     assert.equal(podRule(healthy('ok'), view, DEFAULT_RULE_OPTIONS).length, 0);
-    const justStarted = pod('r', { ready: true, restartCount: 3, state: { running: { startedAt: new Date(now - 1000).toISOString() } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now - 2000).toISOString() } } });
+    const justStarted = pod('r', {
+      ready: true,
+      restartCount: 3,
+      state: { running: { startedAt: new Date(now - 1000).toISOString() } },
+      lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now - 2000).toISOString() } },
+    });
     assert.equal(podRule(justStarted, view, DEFAULT_RULE_OPTIONS)[0].type, 'pod_crash_loop');
-    const stable = pod('r', { ready: true, restartCount: 3, state: { running: { startedAt: new Date(now - 600_000).toISOString() } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now - 601_000).toISOString() } } });
+    const stable = pod('r', {
+      ready: true,
+      restartCount: 3,
+      state: { running: { startedAt: new Date(now - 600_000).toISOString() } },
+      lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: new Date(now - 601_000).toISOString() } },
+    });
     assert.equal(podRule(stable, view, DEFAULT_RULE_OPTIONS).length, 0);
   });
 
   it('finds missing ConfigMap and Secret references (not optional ones)', () => {
-    const p = pod('cfg', { state: { waiting: { reason: 'CreateContainerConfigError' } } }, {
-      containers: [{ name: 'web', env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k' } } }, { name: 'B', valueFrom: { secretKeyRef: { name: 'opt', key: 'k', optional: true } } }] }],
-      volumes: [{ name: 'v', secret: { secretName: 'tls' } }],
-    });
-    assert.deepEqual(missingRefs(p, view).map((r) => `${r.kind}/${r.name}`), ['ConfigMap/gone', 'Secret/tls']);
+    const p = pod(
+      'cfg',
+      { state: { waiting: { reason: 'CreateContainerConfigError' } } },
+      {
+        containers: [
+          {
+            name: 'web',
+            env: [
+              { name: 'A', valueFrom: { configMapKeyRef: { name: 'gone', key: 'k' } } },
+              { name: 'B', valueFrom: { secretKeyRef: { name: 'opt', key: 'k', optional: true } } },
+            ],
+          },
+        ],
+        volumes: [{ name: 'v', secret: { secretName: 'tls' } }],
+      },
+    );
+    assert.deepEqual(
+      missingRefs(p, view).map((r) => `${r.kind}/${r.name}`),
+      ['ConfigMap/gone', 'Secret/tls'],
+    );
     assert.ok(podRule(p, view, DEFAULT_RULE_OPTIONS).some((f) => f.type === 'missing_config_reference'));
   });
 
@@ -115,7 +168,14 @@ describe('incremental detector', () => {
 
   it('holds flapping conditions until they persist, re-checked by sweep', () => {
     const d = new Detector('ctx', view, { ...DEFAULT_RULE_OPTIONS, holdMs: 10_000 });
-    const dep: KObject = { metadata: { name: 'api', namespace: 'shop', uid: 'd1' }, spec: { replicas: 3 }, status: { availableReplicas: 1, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }] } };
+    const dep: KObject = {
+      metadata: { name: 'api', namespace: 'shop', uid: 'd1' },
+      spec: { replicas: 3 },
+      status: {
+        availableReplicas: 1,
+        conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }],
+      },
+    };
     put('deployments', dep);
     d.evaluate('deployments', dep);
     assert.equal(d.openIncidents().length, 0, 'held');
@@ -139,19 +199,32 @@ describe('incremental detector', () => {
     const d = new Detector('ctx', view, { ...DEFAULT_RULE_OPTIONS, holdMs: 10_000 });
     d.evaluate('pods', crash('web-h1-a'));
     const [inc] = d.openIncidents();
-    const dep: KObject = { metadata: { name: 'api', namespace: 'shop', uid: 'd2' }, spec: { replicas: 3 }, status: { availableReplicas: 1, conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }] } };
+    const dep: KObject = {
+      metadata: { name: 'api', namespace: 'shop', uid: 'd2' },
+      spec: { replicas: 3 },
+      status: {
+        availableReplicas: 1,
+        conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }],
+      },
+    };
     d.evaluate('deployments', dep);
     assert.equal(d.timedCount(), 1, 'the held deployment is re-checked by sweep');
     d.reset('pods', [healthy('web-h1-a')]);
     assert.equal(d.openIncidents().length, 0);
     assert.equal(d.drain().find((c) => c.incident.key === inc.key)?.what, 'resolved');
-    d.reset('deployments', [{ ...dep, status: { availableReplicas: 3, conditions: [{ type: 'Available', status: 'True' }] } }]);
+    d.reset('deployments', [
+      { ...dep, status: { availableReplicas: 3, conditions: [{ type: 'Available', status: 'True' }] } },
+    ]);
     assert.equal(d.timedCount(), 0, 'nothing held any more');
     now += 11_000;
     d.sweep();
     assert.equal(d.openIncidents().length, 0);
     d.reset('pods', [crash('web-h1-a')]);
-    assert.deepEqual(d.openIncidents().map((i) => [i.id, i.occurrences]), [[inc.id, 2]], 'reopened under the same id');
+    assert.deepEqual(
+      d.openIncidents().map((i) => [i.id, i.occurrences]),
+      [[inc.id, 2]],
+      'reopened under the same id',
+    );
     assert.match(inc.id, /^inc-pod_crash_loop-[0-9a-f]{16}$/);
   });
 });

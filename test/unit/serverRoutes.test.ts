@@ -20,13 +20,17 @@ const documented = readFileSync(TSV, 'utf8')
   .map(([method, path]) => ({ method: method === 'WebSocket' ? 'WS' : method === 'Any' ? 'ANY' : method, path }));
 
 const table = Object.entries(ROUTES as Record<string, Route>);
-const OWNED_ELSEWHERE = /^\/api\/(incidents|brain|notifications|executions|execution|database|metrics|pods\/metrics)|^\/ws\/metrics$/;
+const OWNED_ELSEWHERE =
+  /^\/api\/(incidents|brain|notifications|executions|execution|database|metrics|pods\/metrics)|^\/ws\/metrics$/;
 
 describe('route table vs api-routes.tsv', () => {
   it('declares every documented route (method and path), except the incidents/metrics engineer’s until their tables land', () => {
     const missing = documented.filter((d) => !table.some(([, r]) => r.method === d.method && r.path === d.path));
     const mine = missing.filter((d) => !OWNED_ELSEWHERE.test(d.path));
-    assert.deepEqual(mine.map((d) => `${d.method} ${d.path}`), []);
+    assert.deepEqual(
+      mine.map((d) => `${d.method} ${d.path}`),
+      [],
+    );
     const elsewhere = missing.filter((d) => OWNED_ELSEWHERE.test(d.path));
     if (elsewhere.length) console.log(`      not declared yet (incidents/metrics tables): ${elsewhere.length}`);
   });
@@ -42,8 +46,19 @@ describe('route table vs api-routes.tsv', () => {
 
   it('generates the per-kind pattern for every kind of the data list', () => {
     for (const e of RESOURCE_KINDS) {
-      for (const [m, p] of [['GET', `/api/${e.many}`], ['GET', `/api/${e.one}/details`], ['GET', `/api/${e.one}/yaml`], ['GET', `/api/${e.one}/describe`], ['POST', `/api/${e.one}/update`], ['DELETE', `/api/${e.one}/delete`], ['DELETE', `/api/${e.many}/bulk/delete`]]) {
-        assert.ok(table.some(([, r]) => r.method === m && r.path === p), `${m} ${p}`);
+      for (const [m, p] of [
+        ['GET', `/api/${e.many}`],
+        ['GET', `/api/${e.one}/details`],
+        ['GET', `/api/${e.one}/yaml`],
+        ['GET', `/api/${e.one}/describe`],
+        ['POST', `/api/${e.one}/update`],
+        ['DELETE', `/api/${e.one}/delete`],
+        ['DELETE', `/api/${e.many}/bulk/delete`],
+      ]) {
+        assert.ok(
+          table.some(([, r]) => r.method === m && r.path === p),
+          `${m} ${p}`,
+        );
       }
     }
   });
@@ -56,9 +71,14 @@ describe('route table vs api-routes.tsv', () => {
 
   it('reports which declared routes have no handler in this process (they answer 501)', () => {
     const ws = new Set(['ws', 'pod.terminal', 'local.terminal']);
-    const without = table.filter(([id, r]) => r.method !== 'WS' && !(id in KUBE_SERVER_HANDLERS) && !ws.has(id)).map(([, r]) => `${r.method} ${r.path} (${r.owner})`);
+    const without = table
+      .filter(([id, r]) => r.method !== 'WS' && !(id in KUBE_SERVER_HANDLERS) && !ws.has(id))
+      .map(([, r]) => `${r.method} ${r.path} (${r.owner})`);
     // Kube-owned routes are all answered here; only other engines' routes may lack a handler.
-    assert.deepEqual(without.filter((w) => w.endsWith('(kube)')), []);
+    assert.deepEqual(
+      without.filter((w) => w.endsWith('(kube)')),
+      [],
+    );
     console.log(`      routes answered 501 until their engine is wired: ${without.length}`);
   });
 });

@@ -29,14 +29,28 @@ function pb(fields: Array<[number, string | Buffer]>): Buffer {
     out.push(n);
     return Buffer.from(out);
   };
-  return Buffer.concat(fields.flatMap(([num, v]) => {
-    const bytes = typeof v === 'string' ? Buffer.from(v) : v;
-    return [varint(num * 8 + 2), varint(bytes.length), bytes];
-  }));
+  return Buffer.concat(
+    fields.flatMap(([num, v]) => {
+      const bytes = typeof v === 'string' ? Buffer.from(v) : v;
+      return [varint(num * 8 + 2), varint(bytes.length), bytes];
+    }),
+  );
 }
 
 function envelope(kind: string, raw: Buffer): Buffer {
-  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), pb([[1, pb([[1, 'authorization.k8s.io/v1'], [2, kind]])], [2, raw]])]);
+  return Buffer.concat([
+    Buffer.from('k8s\0', 'latin1'),
+    pb([
+      [
+        1,
+        pb([
+          [1, 'authorization.k8s.io/v1'],
+          [2, kind],
+        ]),
+      ],
+      [2, raw],
+    ]),
+  ]);
 }
 
 describe('sim authz: can', () => {
@@ -46,8 +60,10 @@ describe('sim authz: can', () => {
   });
 
   it('lets a viewer read everything but secrets, and change nothing', () => {
-    for (const verb of ['get', 'list', 'watch']) assert.equal(can(viewer, { verb, group: 'apps', resource: 'deployments' }), true, verb);
-    for (const verb of ['create', 'update', 'patch', 'delete', 'deletecollection']) assert.equal(can(viewer, { verb, group: '', resource: 'pods' }), false, verb);
+    for (const verb of ['get', 'list', 'watch'])
+      assert.equal(can(viewer, { verb, group: 'apps', resource: 'deployments' }), true, verb);
+    for (const verb of ['create', 'update', 'patch', 'delete', 'deletecollection'])
+      assert.equal(can(viewer, { verb, group: '', resource: 'pods' }), false, verb);
     assert.equal(can(viewer, { verb: 'get', group: '', resource: 'secrets' }), false);
     assert.equal(can(viewer, { verb: 'list', group: '', resource: 'secrets' }), false);
     assert.equal(can(viewer, { verb: 'get', group: '', resource: 'pods', subresource: 'log' }), true);
@@ -59,8 +75,14 @@ describe('sim authz: can', () => {
   });
 
   it('lets everyone ask what they may do', () => {
-    assert.equal(can(viewer, { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews' }), true);
-    assert.equal(can(viewer, { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectrulesreviews' }), true);
+    assert.equal(
+      can(viewer, { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews' }),
+      true,
+    );
+    assert.equal(
+      can(viewer, { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectrulesreviews' }),
+      true,
+    );
   });
 });
 
@@ -70,7 +92,15 @@ describe('sim authz: protobuf reviews', () => {
     assert.equal(env.apiVersion, 'authorization.k8s.io/v1');
     assert.equal(env.kind, 'SelfSubjectAccessReview');
     assert.deepEqual(decodeReviewSpec(env.kind, env.raw), {
-      resourceAttributes: { namespace: 'default', verb: 'get', group: '', version: '', resource: 'pods', subresource: '', name: '' },
+      resourceAttributes: {
+        namespace: 'default',
+        verb: 'get',
+        group: '',
+        version: '',
+        resource: 'pods',
+        subresource: '',
+        name: '',
+      },
     });
   });
 
@@ -81,12 +111,50 @@ describe('sim authz: protobuf reviews', () => {
   });
 
   it('decodes subresources, names and non-resource attributes', () => {
-    const ra = pb([[1, 'kube-system'], [2, 'create'], [5, 'pods'], [6, 'exec'], [7, 'web-1']]);
-    const env = decodeEnvelope(envelope('SelfSubjectAccessReview', pb([[1, Buffer.alloc(0)], [2, pb([[1, ra]])]])));
+    const ra = pb([
+      [1, 'kube-system'],
+      [2, 'create'],
+      [5, 'pods'],
+      [6, 'exec'],
+      [7, 'web-1'],
+    ]);
+    const env = decodeEnvelope(
+      envelope(
+        'SelfSubjectAccessReview',
+        pb([
+          [1, Buffer.alloc(0)],
+          [2, pb([[1, ra]])],
+        ]),
+      ),
+    );
     assert.deepEqual(decodeReviewSpec(env.kind, env.raw).resourceAttributes, {
-      namespace: 'kube-system', verb: 'create', group: '', version: '', resource: 'pods', subresource: 'exec', name: 'web-1',
+      namespace: 'kube-system',
+      verb: 'create',
+      group: '',
+      version: '',
+      resource: 'pods',
+      subresource: 'exec',
+      name: 'web-1',
     });
-    const nra = decodeEnvelope(envelope('SelfSubjectAccessReview', pb([[2, pb([[2, pb([[1, '/healthz'], [2, 'get']])]])]])));
+    const nra = decodeEnvelope(
+      envelope(
+        'SelfSubjectAccessReview',
+        pb([
+          [
+            2,
+            pb([
+              [
+                2,
+                pb([
+                  [1, '/healthz'],
+                  [2, 'get'],
+                ]),
+              ],
+            ]),
+          ],
+        ]),
+      ),
+    );
     assert.deepEqual(decodeReviewSpec(nra.kind, nra.raw).nonResourceAttributes, { path: '/healthz', verb: 'get' });
   });
 
@@ -100,7 +168,12 @@ describe('sim authz: review endpoints', () => {
   const virtual = new Map<string, SubresourceHandler>();
   installAccessReviews({ types: new TypeRegistry(BUILTIN_TYPES), virtual } as unknown as SimContext);
 
-  async function post(resource: string, user: User, body: Buffer, contentType: string): Promise<{ code: number; body: Record<string, any> }> {
+  async function post(
+    resource: string,
+    user: User,
+    body: Buffer,
+    contentType: string,
+  ): Promise<{ code: number; body: Record<string, any> }> {
     let code = 0;
     let text = '';
     let type = '';
@@ -113,7 +186,11 @@ describe('sim authz: review endpoints', () => {
     } as unknown as ServerResponse;
     const req = { headers: { 'content-type': contentType } } as unknown as IncomingMessage;
     const rt = BUILTIN_TYPES.find((t) => t.resource === resource)!;
-    await virtual.get(`authorization.k8s.io/${resource}`)!({ req, url: new URL('https://sim/'), user, rt, verb: 'create' } as ResourceRequest, res, body);
+    await virtual.get(`authorization.k8s.io/${resource}`)!(
+      { req, url: new URL('https://sim/'), user, rt, verb: 'create' } as ResourceRequest,
+      res,
+      body,
+    );
     assert.equal(type, 'application/json');
     return { code, body: JSON.parse(text) };
   }
@@ -124,22 +201,41 @@ describe('sim authz: review endpoints', () => {
     assert.equal(yes.body.kind, 'SelfSubjectAccessReview');
     assert.equal(yes.body.status.allowed, true);
     assert.equal(yes.body.spec.resourceAttributes.resource, 'pods');
-    const secret = pb([[1, 'default'], [2, 'get'], [5, 'secrets']]);
-    const no = await post('selfsubjectaccessreviews', viewer, envelope('SelfSubjectAccessReview', pb([[2, pb([[1, secret]])]])), 'application/vnd.kubernetes.protobuf');
+    const secret = pb([
+      [1, 'default'],
+      [2, 'get'],
+      [5, 'secrets'],
+    ]);
+    const no = await post(
+      'selfsubjectaccessreviews',
+      viewer,
+      envelope('SelfSubjectAccessReview', pb([[2, pb([[1, secret]])]])),
+      'application/vnd.kubernetes.protobuf',
+    );
     assert.equal(no.code, 201);
     assert.equal(no.body.status.allowed, false);
     assert.equal(no.body.status.reason, undefined, 'kubectl prints the reason after "no"');
   });
 
   it('answers the JSON reviews kubectl 1.27-1.31 sends', async () => {
-    const body = Buffer.from('{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":{"creationTimestamp":null},"spec":{"resourceAttributes":{"namespace":"default","verb":"get","resource":"pods"}},"status":{"allowed":false}}\n');
+    const body = Buffer.from(
+      '{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":{"creationTimestamp":null},"spec":{"resourceAttributes":{"namespace":"default","verb":"get","resource":"pods"}},"status":{"allowed":false}}\n',
+    );
     assert.equal((await post('selfsubjectaccessreviews', viewer, body, 'application/json')).body.status.allowed, true);
-    const patch = Buffer.from('{"spec":{"resourceAttributes":{"verb":"patch","group":"apps","resource":"deployments"}}}');
-    assert.equal((await post('selfsubjectaccessreviews', viewer, patch, 'application/json')).body.status.allowed, false);
+    const patch = Buffer.from(
+      '{"spec":{"resourceAttributes":{"verb":"patch","group":"apps","resource":"deployments"}}}',
+    );
+    assert.equal(
+      (await post('selfsubjectaccessreviews', viewer, patch, 'application/json')).body.status.allowed,
+      false,
+    );
   });
 
   it('rejects a review that names neither resource nor non-resource attributes', async () => {
-    await assert.rejects(post('selfsubjectaccessreviews', admin, Buffer.from('{"spec":{}}'), 'application/json'), (e: StatusError) => e.code === 422);
+    await assert.rejects(
+      post('selfsubjectaccessreviews', admin, Buffer.from('{"spec":{}}'), 'application/json'),
+      (e: StatusError) => e.code === 422,
+    );
   });
 
   it('lists rules: everything for admin, reads without secrets for a viewer', async () => {
@@ -151,7 +247,8 @@ describe('sim authz: review endpoints', () => {
     const v = await post('selfsubjectrulesreviews', viewer, CAN_I_LIST, 'application/vnd.kubernetes.protobuf');
     type Rule = { verbs: string[]; apiGroups: string[]; resources: string[] };
     const rules: Rule[] = v.body.status.resourceRules;
-    const verbsFor = (group: string, resource: string) => rules.filter((r) => r.apiGroups[0] === group && r.resources.includes(resource)).flatMap((r) => r.verbs);
+    const verbsFor = (group: string, resource: string) =>
+      rules.filter((r) => r.apiGroups[0] === group && r.resources.includes(resource)).flatMap((r) => r.verbs);
     assert.deepEqual(verbsFor('', 'pods'), ['get', 'list', 'watch']);
     assert.deepEqual(verbsFor('', 'pods/log'), ['get']);
     assert.deepEqual(verbsFor('apps', 'deployments/scale'), ['get']);

@@ -44,7 +44,9 @@ describe('sim openapi', () => {
     const doc = json(get(makeCtx(), '/openapi/v3/apis/apps/v1'));
     const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
     assert.deepEqual(patch['x-kubernetes-group-version-kind'], { group: 'apps', version: 'v1', kind: 'Deployment' });
-    assert.ok(patch.parameters.some((p: { name: string; in: string }) => p.name === 'fieldValidation' && p.in === 'query'));
+    assert.ok(
+      patch.parameters.some((p: { name: string; in: string }) => p.name === 'fieldValidation' && p.in === 'query'),
+    );
     const scale = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale'].patch;
     assert.deepEqual(scale['x-kubernetes-group-version-kind'], { group: 'autoscaling', version: 'v1', kind: 'Scale' });
     const schema = doc.components.schemas['io.k8s.api.apps.v1.Deployment'];
@@ -56,10 +58,22 @@ describe('sim openapi', () => {
     const containers = schemas['io.k8s.api.core.v1.PodSpec'].properties.containers;
     assert.equal(containers['x-kubernetes-patch-merge-key'], 'name');
     assert.equal(containers['x-kubernetes-patch-strategy'], 'merge');
-    assert.equal(schemas['io.k8s.api.core.v1.Container'].properties.ports['x-kubernetes-patch-merge-key'], 'containerPort');
-    assert.equal(schemas['io.k8s.api.core.v1.Container'].properties.volumeMounts['x-kubernetes-patch-merge-key'], 'mountPath');
-    assert.equal(schemas['io.k8s.api.core.v1.Service'].properties.spec.properties.ports['x-kubernetes-patch-merge-key'], 'port');
-    assert.equal(schemas['io.k8s.api.core.v1.PodSpec'].properties.tolerations['x-kubernetes-patch-merge-key'], undefined);
+    assert.equal(
+      schemas['io.k8s.api.core.v1.Container'].properties.ports['x-kubernetes-patch-merge-key'],
+      'containerPort',
+    );
+    assert.equal(
+      schemas['io.k8s.api.core.v1.Container'].properties.volumeMounts['x-kubernetes-patch-merge-key'],
+      'mountPath',
+    );
+    assert.equal(
+      schemas['io.k8s.api.core.v1.Service'].properties.spec.properties.ports['x-kubernetes-patch-merge-key'],
+      'port',
+    );
+    assert.equal(
+      schemas['io.k8s.api.core.v1.PodSpec'].properties.tolerations['x-kubernetes-patch-merge-key'],
+      undefined,
+    );
   });
 
   it('serves a protobuf OpenAPI v2 naming each PATCH operation, for kubectl 1.27 and 1.28', () => {
@@ -76,7 +90,15 @@ describe('sim openapi', () => {
     const ctx = makeCtx();
     const before = json(get(ctx, '/openapi/v3')).paths;
     assert.equal(before['apis/example.com/v1'], undefined);
-    ctx.types.add({ group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', singular: 'widget', namespaced: true, verbs: ['get', 'patch'] });
+    ctx.types.add({
+      group: 'example.com',
+      version: 'v1',
+      resource: 'widgets',
+      kind: 'Widget',
+      singular: 'widget',
+      namespaced: true,
+      verbs: ['get', 'patch'],
+    });
     const after = json(get(ctx, '/openapi/v3')).paths;
     const doc = json(get(ctx, after['apis/example.com/v1'].serverRelativeURL));
     assert.ok(doc.paths['/apis/example.com/v1/namespaces/{namespace}/widgets/{name}'].patch);

@@ -7,7 +7,15 @@ import { StatusError } from '../../src/sim/status';
 
 const rt = (resource: string) => BUILTIN_TYPES.find((t) => t.resource === resource)!;
 const DEPLOY = rt('deployments');
-const widgets: ResourceType = { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', singular: 'widget', namespaced: true, verbs: ['get', 'patch'] };
+const widgets: ResourceType = {
+  group: 'example.com',
+  version: 'v1',
+  resource: 'widgets',
+  kind: 'Widget',
+  singular: 'widget',
+  namespaced: true,
+  verbs: ['get', 'patch'],
+};
 
 const SMP = 'application/strategic-merge-patch+json';
 const MERGE = 'application/merge-patch+json';
@@ -51,7 +59,8 @@ function statusOf(fn: () => unknown): StatusError {
   assert.fail('expected a StatusError');
 }
 
-const noDirectives = (o: unknown) => assert.doesNotMatch(JSON.stringify(o), /\$(patch|setElementOrder|retainKeys|deleteFromPrimitiveList)/);
+const noDirectives = (o: unknown) =>
+  assert.doesNotMatch(JSON.stringify(o), /\$(patch|setElementOrder|retainKeys|deleteFromPrimitiveList)/);
 
 describe('sim patch: strategic merge', () => {
   it('applies kubectl client-side apply patches with $setElementOrder and never stores the directive', () => {
@@ -59,29 +68,62 @@ describe('sim patch: strategic merge', () => {
       '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"name":"web","namespace":"default"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.27","name":"c"}]}}}}\n';
     const body = {
       metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': lastApplied } },
-      spec: { replicas: 2, template: { spec: { '$setElementOrder/containers': [{ name: 'c' }], containers: [{ image: 'nginx:1.27', name: 'c' }] } } },
+      spec: {
+        replicas: 2,
+        template: {
+          spec: { '$setElementOrder/containers': [{ name: 'c' }], containers: [{ image: 'nginx:1.27', name: 'c' }] },
+        },
+      },
     };
     const out = applyPatch(deployment(), b(body), SMP, DEPLOY);
     assert.equal(out.spec.replicas, 2);
     assert.equal(out.metadata.annotations!['kubectl.kubernetes.io/last-applied-configuration'], lastApplied);
     const [c, side] = out.spec.template.spec.containers;
-    assert.deepEqual(c, { name: 'c', image: 'nginx:1.27', env: [{ name: 'A', value: '1' }], ports: [{ containerPort: 80 }] });
+    assert.deepEqual(c, {
+      name: 'c',
+      image: 'nginx:1.27',
+      env: [{ name: 'A', value: '1' }],
+      ports: [{ containerPort: 80 }],
+    });
     assert.equal(side.name, 'side', 'containers the patch does not name stay');
     noDirectives(out);
   });
 
   it('sets an image exactly as kubectl set image sends it', () => {
-    const out = applyPatch(deployment(), b('{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"c"}],"containers":[{"image":"nginx:2","name":"c"}]}}}}'), SMP, DEPLOY);
-    assert.deepEqual(out.spec.template.spec.containers.map((c: { image: string }) => c.image), ['nginx:2', 'busybox']);
+    const out = applyPatch(
+      deployment(),
+      b(
+        '{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"c"}],"containers":[{"image":"nginx:2","name":"c"}]}}}}',
+      ),
+      SMP,
+      DEPLOY,
+    );
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((c: { image: string }) => c.image),
+      ['nginx:2', 'busybox'],
+    );
     noDirectives(out);
   });
 
   it('adds the rollout restart annotation and cordons a node', () => {
-    const out = applyPatch(deployment(), b('{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-25T11:42:22Z"}}}}}'), SMP, DEPLOY);
-    assert.deepEqual(out.spec.template.metadata, { labels: { app: 'web' }, annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-25T11:42:22Z' } });
+    const out = applyPatch(
+      deployment(),
+      b(
+        '{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-25T11:42:22Z"}}}}}',
+      ),
+      SMP,
+      DEPLOY,
+    );
+    assert.deepEqual(out.spec.template.metadata, {
+      labels: { app: 'web' },
+      annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-25T11:42:22Z' },
+    });
     const node: KObj = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: {} };
     assert.equal(applyPatch(node, b('{"spec":{"unschedulable":true}}'), SMP, rt('nodes')).spec.unschedulable, true);
-    assert.equal(applyPatch(node, b('{"spec":{"unschedulable":null}}'), SMP, rt('nodes')).spec.unschedulable, undefined);
+    assert.equal(
+      applyPatch(node, b('{"spec":{"unschedulable":null}}'), SMP, rt('nodes')).spec.unschedulable,
+      undefined,
+    );
   });
 
   it('merges env by name, ports by containerPort, and deletes with $patch: delete', () => {
@@ -90,7 +132,14 @@ describe('sim patch: strategic merge', () => {
         template: {
           spec: {
             containers: [
-              { name: 'c', env: [{ name: 'B', value: '2' }, { name: 'A', value: '9' }], ports: [{ containerPort: 80, name: 'http' }, { containerPort: 443 }] },
+              {
+                name: 'c',
+                env: [
+                  { name: 'B', value: '2' },
+                  { name: 'A', value: '9' },
+                ],
+                ports: [{ containerPort: 80, name: 'http' }, { containerPort: 443 }],
+              },
               { name: 'side', $patch: 'delete' },
             ],
           },
@@ -100,7 +149,10 @@ describe('sim patch: strategic merge', () => {
     const out = applyPatch(deployment(), b(body), SMP, DEPLOY);
     const cs = out.spec.template.spec.containers;
     assert.equal(cs.length, 1);
-    assert.deepEqual(cs[0].env, [{ name: 'A', value: '9' }, { name: 'B', value: '2' }]);
+    assert.deepEqual(cs[0].env, [
+      { name: 'A', value: '9' },
+      { name: 'B', value: '2' },
+    ]);
     assert.deepEqual(cs[0].ports, [{ containerPort: 80, name: 'http' }, { containerPort: 443 }]);
   });
 
@@ -111,7 +163,15 @@ describe('sim patch: strategic merge', () => {
       metadata: { name: 's', finalizers: ['a'] },
       spec: { ports: [{ port: 80, targetPort: 8080 }], externalIPs: ['1.1.1.1'] },
     };
-    const out = applyPatch(svc, b({ metadata: { finalizers: ['b', 'a'] }, spec: { ports: [{ port: 80, name: 'web' }, { port: 81 }], externalIPs: ['2.2.2.2'] } }), SMP, rt('services'));
+    const out = applyPatch(
+      svc,
+      b({
+        metadata: { finalizers: ['b', 'a'] },
+        spec: { ports: [{ port: 80, name: 'web' }, { port: 81 }], externalIPs: ['2.2.2.2'] },
+      }),
+      SMP,
+      rt('services'),
+    );
     assert.deepEqual(out.spec.ports, [{ port: 80, targetPort: 8080, name: 'web' }, { port: 81 }]);
     assert.deepEqual(out.metadata.finalizers, ['a', 'b']);
     assert.deepEqual(out.spec.externalIPs, ['2.2.2.2']);
@@ -125,28 +185,65 @@ describe('sim patch: strategic merge', () => {
   });
 
   it('honours $patch: replace, $retainKeys, $deleteFromPrimitiveList and $setElementOrder ordering', () => {
-    const replaced = applyPatch(deployment(), b({ spec: { strategy: { $patch: 'replace', type: 'Recreate' } } }), SMP, DEPLOY);
+    const replaced = applyPatch(
+      deployment(),
+      b({ spec: { strategy: { $patch: 'replace', type: 'Recreate' } } }),
+      SMP,
+      DEPLOY,
+    );
     assert.deepEqual(replaced.spec.strategy, { type: 'Recreate' });
 
-    const retained = applyPatch(deployment(), b({ spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }), SMP, DEPLOY);
+    const retained = applyPatch(
+      deployment(),
+      b({ spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }),
+      SMP,
+      DEPLOY,
+    );
     assert.deepEqual(retained.spec.strategy, { type: 'Recreate' });
 
-    const list = applyPatch(deployment(), b({ spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'x' }] } } } }), SMP, DEPLOY);
+    const list = applyPatch(
+      deployment(),
+      b({ spec: { template: { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'x' }] } } } }),
+      SMP,
+      DEPLOY,
+    );
     assert.deepEqual(list.spec.template.spec.containers, [{ name: 'only', image: 'x' }]);
 
     const withFin = { ...deployment(), metadata: { ...deployment().metadata, finalizers: ['a', 'b', 'c'] } };
     const fin = applyPatch(withFin, b({ metadata: { '$deleteFromPrimitiveList/finalizers': ['b'] } }), SMP, DEPLOY);
     assert.deepEqual(fin.metadata.finalizers, ['a', 'c']);
 
-    const ordered = applyPatch(deployment(), b({ spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'side' }, { name: 'c' }] } } } }), SMP, DEPLOY);
-    assert.deepEqual(ordered.spec.template.spec.containers.map((c: { name: string }) => c.name), ['side', 'c']);
+    const ordered = applyPatch(
+      deployment(),
+      b({ spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'side' }, { name: 'c' }] } } } }),
+      SMP,
+      DEPLOY,
+    );
+    assert.deepEqual(
+      ordered.spec.template.spec.containers.map((c: { name: string }) => c.name),
+      ['side', 'c'],
+    );
     for (const o of [replaced, retained, list, fin, ordered]) noDirectives(o);
   });
 
   it('strips directives from subtrees the live object did not have', () => {
     const d = deployment();
     delete d.spec.template.spec.volumes;
-    const out = applyPatch(d, b({ spec: { template: { spec: { '$setElementOrder/volumes': [{ name: 'x' }], volumes: [{ name: 'x', $retainKeys: ['name'], emptyDir: {} }] } } } }), SMP, DEPLOY);
+    const out = applyPatch(
+      d,
+      b({
+        spec: {
+          template: {
+            spec: {
+              '$setElementOrder/volumes': [{ name: 'x' }],
+              volumes: [{ name: 'x', $retainKeys: ['name'], emptyDir: {} }],
+            },
+          },
+        },
+      }),
+      SMP,
+      DEPLOY,
+    );
     assert.deepEqual(out.spec.template.spec.volumes, [{ name: 'x', emptyDir: {} }]);
     noDirectives(out);
   });
@@ -154,7 +251,12 @@ describe('sim patch: strategic merge', () => {
   it('does not modify the object it was given', () => {
     const d = deployment();
     const before = JSON.stringify(d);
-    applyPatch(d, b({ spec: { replicas: 5, template: { spec: { containers: [{ name: 'c', image: 'x' }] } } } }), SMP, DEPLOY);
+    applyPatch(
+      d,
+      b({ spec: { replicas: 5, template: { spec: { containers: [{ name: 'c', image: 'x' }] } } } }),
+      SMP,
+      DEPLOY,
+    );
     assert.equal(JSON.stringify(d), before);
   });
 
@@ -163,7 +265,10 @@ describe('sim patch: strategic merge', () => {
     const e = statusOf(() => applyPatch(cr, b({ spec: { a: 1 } }), SMP, widgets));
     assert.equal(e.code, 415);
     assert.equal(e.reason, 'UnsupportedMediaType');
-    assert.match(e.message, /accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml$/);
+    assert.match(
+      e.message,
+      /accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/apply-patch\+yaml$/,
+    );
     assert.equal(applyPatch(cr, b({ spec: { a: 1 } }), MERGE, widgets).spec.a, 1);
   });
 
@@ -172,15 +277,23 @@ describe('sim patch: strategic merge', () => {
     assert.equal(e.code, 400);
     assert.equal(e.reason, 'BadRequest');
     assert.equal(e.message, 'unexpected end of JSON input');
-    assert.equal(statusOf(() => applyPatch(deployment(), b('{bad}'), SMP, DEPLOY)).message, "invalid character 'b' looking for beginning of object key string");
-    assert.equal(statusOf(() => applyPatch(deployment(), b('[1]'), SMP, DEPLOY)).message, 'json: cannot unmarshal array into Go value of type map[string]interface {}');
+    assert.equal(
+      statusOf(() => applyPatch(deployment(), b('{bad}'), SMP, DEPLOY)).message,
+      "invalid character 'b' looking for beginning of object key string",
+    );
+    assert.equal(
+      statusOf(() => applyPatch(deployment(), b('[1]'), SMP, DEPLOY)).message,
+      'json: cannot unmarshal array into Go value of type map[string]interface {}',
+    );
     const merge = statusOf(() => applyPatch(deployment(), b('{"a":tru}'), MERGE, DEPLOY));
     assert.equal(merge.code, 400);
     assert.equal(merge.message, "error decoding patch: invalid character '}' in literal true (expecting 'e')");
   });
 
   it('reports a list element without its merge key as the server does', () => {
-    const e = statusOf(() => applyPatch(deployment(), b({ spec: { template: { spec: { containers: [{ image: 'x' }] } } } }), SMP, DEPLOY));
+    const e = statusOf(() =>
+      applyPatch(deployment(), b({ spec: { template: { spec: { containers: [{ image: 'x' }] } } } }), SMP, DEPLOY),
+    );
     assert.equal(e.code, 500);
     assert.match(e.message, /does not contain declared merge key: name/);
   });
@@ -188,15 +301,33 @@ describe('sim patch: strategic merge', () => {
 
 describe('sim patch: merge patch and JSON patch', () => {
   it('applies label and annotate merge patches, null deletes', () => {
-    const out = applyPatch(deployment(), b('{"metadata":{"annotations":{"a":"b"},"labels":{"app":null,"x":"y"}}}'), MERGE, DEPLOY);
+    const out = applyPatch(
+      deployment(),
+      b('{"metadata":{"annotations":{"a":"b"},"labels":{"app":null,"x":"y"}}}'),
+      MERGE,
+      DEPLOY,
+    );
     assert.deepEqual(out.metadata.annotations, { a: 'b' });
     assert.deepEqual(out.metadata.labels, { x: 'y' });
-    const lists = applyPatch(deployment(), b({ spec: { template: { spec: { containers: [{ name: 'z', image: 'z' }] } } } }), MERGE, DEPLOY);
-    assert.deepEqual(lists.spec.template.spec.containers, [{ name: 'z', image: 'z' }], 'merge patch replaces lists whole');
+    const lists = applyPatch(
+      deployment(),
+      b({ spec: { template: { spec: { containers: [{ name: 'z', image: 'z' }] } } } }),
+      MERGE,
+      DEPLOY,
+    );
+    assert.deepEqual(
+      lists.spec.template.spec.containers,
+      [{ name: 'z', image: 'z' }],
+      'merge patch replaces lists whole',
+    );
   });
 
   it('accepts content types with parameters', () => {
-    assert.equal(applyPatch(deployment(), b('{"spec":{"replicas":4}}'), 'application/merge-patch+json; charset=utf-8', DEPLOY).spec.replicas, 4);
+    assert.equal(
+      applyPatch(deployment(), b('{"spec":{"replicas":4}}'), 'application/merge-patch+json; charset=utf-8', DEPLOY).spec
+        .replicas,
+      4,
+    );
   });
 
   it('applies RFC 6902 operations', () => {
@@ -216,20 +347,30 @@ describe('sim patch: merge patch and JSON patch', () => {
     const e = statusOf(() => applyPatch(deployment(), b('{"op":"add"}'), JSONP, DEPLOY));
     assert.equal(e.code, 400);
     assert.equal(e.message, 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-    assert.equal(statusOf(() => applyPatch(deployment(), b('[1]'), JSONP, DEPLOY)).message, 'json: cannot unmarshal number into Go value of type jsonpatch.Operation');
+    assert.equal(
+      statusOf(() => applyPatch(deployment(), b('[1]'), JSONP, DEPLOY)).message,
+      'json: cannot unmarshal number into Go value of type jsonpatch.Operation',
+    );
     assert.equal(statusOf(() => applyPatch(deployment(), b('[{"op":'), JSONP, DEPLOY)).code, 400);
   });
 
   it('answers failing operations with 422 Invalid and the cause', () => {
-    const e = statusOf(() => applyPatch(deployment(), b([{ op: 'test', path: '/spec/replicas', value: 7 }]), JSONP, DEPLOY));
+    const e = statusOf(() =>
+      applyPatch(deployment(), b([{ op: 'test', path: '/spec/replicas', value: 7 }]), JSONP, DEPLOY),
+    );
     assert.equal(e.code, 422);
     assert.equal(e.reason, 'Invalid');
     assert.equal(e.message, 'the server rejected our request due to an error in our request');
     assert.deepEqual(e.toStatus().details, {}, 'like the server: no causes, so kubectl prints the generic message');
     assert.equal(e.cause, 'testing value /spec/replicas failed: test failed');
-    const missing = statusOf(() => applyPatch(deployment(), b([{ op: 'replace', path: '/spec/nope/x', value: 1 }]), JSONP, DEPLOY));
+    const missing = statusOf(() =>
+      applyPatch(deployment(), b([{ op: 'replace', path: '/spec/nope/x', value: 1 }]), JSONP, DEPLOY),
+    );
     assert.equal(missing.code, 422);
-    assert.equal(statusOf(() => applyPatch(deployment(), b([{ op: 'jump', path: '/a' }]), JSONP, DEPLOY)).cause, 'Unexpected kind: jump');
+    assert.equal(
+      statusOf(() => applyPatch(deployment(), b([{ op: 'jump', path: '/a' }]), JSONP, DEPLOY)).cause,
+      'Unexpected kind: jump',
+    );
   });
 
   it('answers unknown content types with 415 listing the patch types', () => {
@@ -264,28 +405,46 @@ ${extra}spec:
 `;
 
   it('creates from YAML when the object is missing, recording the manager', () => {
-    const out = applyPatch(undefined, b(applied('nginx:1.27')), APPLY, DEPLOY, { fieldManager: 'kubectl', now: '2026-01-01T00:00:00Z' });
+    const out = applyPatch(undefined, b(applied('nginx:1.27')), APPLY, DEPLOY, {
+      fieldManager: 'kubectl',
+      now: '2026-01-01T00:00:00Z',
+    });
     assert.equal(out.kind, 'Deployment');
     assert.equal(out.spec.template.spec.containers[0].image, 'nginx:1.27');
     const [mf] = out.metadata.managedFields as Array<Record<string, unknown>>;
     assert.equal(mf.manager, 'kubectl');
     assert.equal(mf.operation, 'Apply');
     assert.equal(mf.time, '2026-01-01T00:00:00Z');
-    assert.deepEqual((mf.fieldsV1 as Record<string, Record<string, Record<string, unknown>>>)['f:spec']['f:replicas'], {});
+    assert.deepEqual(
+      (mf.fieldsV1 as Record<string, Record<string, Record<string, unknown>>>)['f:spec']['f:replicas'],
+      {},
+    );
   });
 
   it('accepts the JSON body kubectl sends and merges it into the live object by merge key', () => {
-    const body = '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.27","name":"c"}]}}}}\n';
+    const body =
+      '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.27","name":"c"}]}}}}\n';
     const out = applyPatch(deployment(), b(body), APPLY, DEPLOY, { fieldManager: 'kubectl' });
     assert.equal(out.spec.replicas, 2);
     assert.equal(out.metadata.uid, 'u1');
-    assert.deepEqual(out.spec.template.spec.containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`), ['c=nginx:1.27', 'side=busybox']);
-    assert.deepEqual(out.spec.template.spec.containers[0].env, [{ name: 'A', value: '1' }], 'fields the applier does not mention stay');
+    assert.deepEqual(
+      out.spec.template.spec.containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`),
+      ['c=nginx:1.27', 'side=busybox'],
+    );
+    assert.deepEqual(
+      out.spec.template.spec.containers[0].env,
+      [{ name: 'A', value: '1' }],
+      'fields the applier does not mention stay',
+    );
   });
 
   it('removes what the same manager applied before and applies no longer', () => {
-    const first = applyPatch(undefined, b(applied('a', '  labels: {keep: "1", drop: "1"}\n')), APPLY, DEPLOY, { fieldManager: 'kubectl' });
-    const second = applyPatch(first, b(applied('b', '  labels: {keep: "1"}\n')), APPLY, DEPLOY, { fieldManager: 'kubectl' });
+    const first = applyPatch(undefined, b(applied('a', '  labels: {keep: "1", drop: "1"}\n')), APPLY, DEPLOY, {
+      fieldManager: 'kubectl',
+    });
+    const second = applyPatch(first, b(applied('b', '  labels: {keep: "1"}\n')), APPLY, DEPLOY, {
+      fieldManager: 'kubectl',
+    });
     assert.deepEqual(second.metadata.labels, { keep: '1' });
     assert.equal(second.spec.template.spec.containers[0].image, 'b');
     assert.equal((second.metadata.managedFields as unknown[]).length, 1);
@@ -296,7 +455,10 @@ ${extra}spec:
     const e = statusOf(() => applyPatch(first, b(applied('b')), APPLY, DEPLOY, { fieldManager: 'bob' }));
     assert.equal(e.code, 409);
     assert.equal(e.reason, 'Conflict');
-    assert.equal(e.message, 'Apply failed with 1 conflict: conflict with "alice" using apps/v1: .spec.template.spec.containers[name="c"].image');
+    assert.equal(
+      e.message,
+      'Apply failed with 1 conflict: conflict with "alice" using apps/v1: .spec.template.spec.containers[name="c"].image',
+    );
     assert.equal(e.details?.causes?.[0].reason, 'FieldManagerConflict');
     const same = applyPatch(first, b(applied('a')), APPLY, DEPLOY, { fieldManager: 'bob' });
     assert.equal((same.metadata.managedFields as unknown[]).length, 2, 'agreeing on a value shares it');
@@ -308,12 +470,25 @@ ${extra}spec:
     const yaml = statusOf(() => applyPatch(undefined, b('a: [\n'), APPLY, DEPLOY, { fieldManager: 'k' }));
     assert.equal(yaml.code, 400);
     assert.match(yaml.message, /^error decoding YAML: /);
-    assert.equal(statusOf(() => applyPatch(undefined, b('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"}}'), APPLY, DEPLOY, { fieldManager: 'k' })).code, 400);
+    assert.equal(
+      statusOf(() =>
+        applyPatch(undefined, b('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"}}'), APPLY, DEPLOY, {
+          fieldManager: 'k',
+        }),
+      ).code,
+      400,
+    );
     assert.equal(statusOf(() => applyPatch(undefined, b(applied('a')), APPLY, DEPLOY)).code, 400);
   });
 
   it('works for custom resources too', () => {
-    const out = applyPatch(undefined, b('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n'), APPLY, widgets, { fieldManager: 'k' });
+    const out = applyPatch(
+      undefined,
+      b('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3}\n'),
+      APPLY,
+      widgets,
+      { fieldManager: 'k' },
+    );
     assert.equal(out.spec.size, 3);
   });
 });

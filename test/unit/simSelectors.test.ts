@@ -30,7 +30,12 @@ describe('sim CRD printer columns', () => {
       kind: 'Certificate',
       metadata: { name: 'c', creationTimestamp: new Date().toISOString() },
       spec: { secretName: 's', dnsNames: ['a.example', 'b.example'] },
-      status: { conditions: [{ type: 'Issuing', status: 'False' }, { type: 'Ready', status: 'True' }] },
+      status: {
+        conditions: [
+          { type: 'Issuing', status: 'False' },
+          { type: 'Ready', status: 'True' },
+        ],
+      },
     };
     assert.deepEqual(
       cols.map((c) => c.cell(cert)),

@@ -6,7 +6,18 @@ const pod: KObj = {
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'web-7d9f8-abcde', namespace: 'shop' },
-  spec: { containers: [{ name: 'web', image: 'nginx:1.27', env: [{ name: 'MODE', value: 'prod' }, { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }] },
+  spec: {
+    containers: [
+      {
+        name: 'web',
+        image: 'nginx:1.27',
+        env: [
+          { name: 'MODE', value: 'prod' },
+          { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        ],
+      },
+    ],
+  },
   status: { podIP: '10.244.1.7' },
 };
 
@@ -16,14 +27,22 @@ async function run(line: string, stdin = ''): Promise<{ out: string; err: string
   const q = new InputQueue();
   if (stdin) q.push(stdin);
   q.end();
-  const sh = new Shell(containerView(pod, 'web'), { stdout: (s) => (out += s), stderr: (s) => (err += s), stdin: q }, () => new Date('2026-03-04T05:06:07Z'));
+  const sh = new Shell(
+    containerView(pod, 'web'),
+    { stdout: (s) => (out += s), stderr: (s) => (err += s), stdin: q },
+    () => new Date('2026-03-04T05:06:07Z'),
+  );
   const code = await sh.exec(['sh', '-c', line]);
   return { out, err, code };
 }
 
 describe('sim shell', () => {
   it('runs builtins with quoting, variables and sequencing', async () => {
-    assert.deepEqual(await run('echo "hello  $MODE" \'$MODE\'; hostname && pwd'), { out: 'hello  prod $MODE\nweb-7d9f8-abcde\n/\n', err: '', code: 0 });
+    assert.deepEqual(await run('echo "hello  $MODE" \'$MODE\'; hostname && pwd'), {
+      out: 'hello  prod $MODE\nweb-7d9f8-abcde\n/\n',
+      err: '',
+      code: 0,
+    });
     assert.equal((await run('cd /etc && pwd; cat hostname')).out, '/etc\nweb-7d9f8-abcde\n');
     assert.equal((await run('false || echo rescued; false && echo never')).out, 'rescued\n');
     assert.equal((await run('date')).out, 'Wed Mar  4 05:06:07 UTC 2026\n');
@@ -42,7 +61,11 @@ describe('sim shell', () => {
     assert.match((await run('ls /')).out, /bin {2}dev {2}etc/);
     assert.equal((await run('env | grep MODE')).out, 'MODE=prod\n');
     assert.equal((await run('echo saved > /tmp/x; echo more >> /tmp/x; cat /tmp/x')).out, 'saved\nmore\n');
-    assert.deepEqual(await run('echo oops >&2; cat /nope 2>/dev/null; cat /nope 2>&1'), { out: 'cat: /nope: No such file or directory\n', err: 'oops\n', code: 1 });
+    assert.deepEqual(await run('echo oops >&2; cat /nope 2>/dev/null; cat /nope 2>&1'), {
+      out: 'cat: /nope: No such file or directory\n',
+      err: 'oops\n',
+      code: 1,
+    });
   });
 
   it('reports failures the way busybox sh does', async () => {
@@ -64,7 +87,12 @@ describe('sim shell', () => {
   it('sleep waits and an aborted session cuts it short', async () => {
     const ac = new AbortController();
     const q = new InputQueue();
-    const sh = new Shell(containerView(pod, 'web'), { stdout: () => {}, stderr: () => {}, stdin: q, signal: ac.signal });
+    const sh = new Shell(containerView(pod, 'web'), {
+      stdout: () => {},
+      stderr: () => {},
+      stdin: q,
+      signal: ac.signal,
+    });
     const t0 = Date.now();
     const p = sh.exec(['sleep', '30']);
     setTimeout(() => ac.abort(), 50);
@@ -76,7 +104,10 @@ describe('sim shell', () => {
   });
 
   it('a distroless image has no shell', async () => {
-    const dl: KObj = { ...pod, spec: { containers: [{ name: 'app', image: 'gcr.io/distroless/static', command: ['/server'] }] } };
+    const dl: KObj = {
+      ...pod,
+      spec: { containers: [{ name: 'app', image: 'gcr.io/distroless/static', command: ['/server'] }] },
+    };
     const sh = new Shell(containerView(dl, 'app'), { stdout: () => {}, stderr: () => {}, stdin: new InputQueue() });
     assert.equal(sh.hasBinary('sh'), false);
     assert.equal(sh.hasBinary('/server'), true);
@@ -85,7 +116,10 @@ describe('sim shell', () => {
   it('the tty line discipline echoes, erases and ends on ^D', async () => {
     let echoed = '';
     let interrupts = 0;
-    const ld = new LineDiscipline((s) => (echoed += s), () => interrupts++);
+    const ld = new LineDiscipline(
+      (s) => (echoed += s),
+      () => interrupts++,
+    );
     ld.input('lx\x7fs\r');
     ld.input('junk\x03');
     ld.input('\x1b[Apwd\r\x04');

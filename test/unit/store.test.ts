@@ -47,7 +47,11 @@ describe('store', () => {
     const s = await KubeGrafStore.open({ dataDir: d, snapshotDelayMs: 60_000 });
     await s.setSetting('kept', true);
     s.abandon();
-    writeFileSync(join(d, 'kubegraf.db.wal'), readFileSync(join(d, 'kubegraf.db.wal'), 'utf8') + '{"s":99,"v":2,"sql":"INSERT INTO set', { flag: 'w' });
+    writeFileSync(
+      join(d, 'kubegraf.db.wal'),
+      readFileSync(join(d, 'kubegraf.db.wal'), 'utf8') + '{"s":99,"v":2,"sql":"INSERT INTO set',
+      { flag: 'w' },
+    );
     const again = await KubeGrafStore.open({ dataDir: d });
     assert.equal(again.getSetting('kept'), true);
     await again.close();
@@ -101,17 +105,35 @@ describe('store', () => {
       return bytes;
     };
     const planted = {
-      'kubegraf-20200101T000000001Z.db': craft("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO _meta VALUES ('schema_version', '1'); CREATE TABLE settings (x TEXT);"),
+      'kubegraf-20200101T000000001Z.db': craft(
+        "CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO _meta VALUES ('schema_version', '1'); CREATE TABLE settings (x TEXT);",
+      ),
       'kubegraf-20200101T000000002Z.db': craft('CREATE TABLE notes (body TEXT);'),
-      'kubegraf-20200101T000000003Z.db': craft("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO _meta VALUES ('schema_version', '9999');"),
-      'kubegraf-20200101T000000004Z.db': Buffer.from('not a database at all, just text that is long enough to look like a file header'),
+      'kubegraf-20200101T000000003Z.db': craft(
+        "CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO _meta VALUES ('schema_version', '9999');",
+      ),
+      'kubegraf-20200101T000000004Z.db': Buffer.from(
+        'not a database at all, just text that is long enough to look like a file header',
+      ),
     };
     for (const [name, bytes] of Object.entries(planted)) writeFileSync(join(d, 'backups', name), bytes);
     const before = readdirSync(join(d, 'backups')).sort();
     for (const name of Object.keys(planted)) {
-      assert.throws(() => s.restoreBackup(name), (e: Error) => /cannot be restored: /.test(e.message) && !/SQLITE_|sql\.js|no such table|file is not a database/.test(e.message), name);
+      assert.throws(
+        () => s.restoreBackup(name),
+        (e: Error) =>
+          /cannot be restored: /.test(e.message) &&
+          !/SQLITE_|sql\.js|no such table|file is not a database/.test(e.message),
+        name,
+      );
       assert.equal(s.getSetting('v'), 'live', `the live database still answers after ${name}`);
-      await s.addFeedback({ incidentId: 'i', signature: 'sig', type: 't', verdict: 'helpful', time: new Date().toISOString() });
+      await s.addFeedback({
+        incidentId: 'i',
+        signature: 'sig',
+        type: 't',
+        verdict: 'helpful',
+        time: new Date().toISOString(),
+      });
     }
     assert.deepEqual(readdirSync(join(d, 'backups')).sort(), before, 'no pre-restore backup for a refused restore');
     await s.close();

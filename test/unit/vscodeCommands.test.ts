@@ -17,19 +17,32 @@ const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8
 
 describe('vscode commands and manifest', () => {
   it('package.json carries the manifest generated from the command table', () => {
-    assert.ok(manifestUpToDate(pkg), 'package.json is stale: run `flock /tmp/npm.lock npx tsx src/vscode/manifest.ts --write`');
+    assert.ok(
+      manifestUpToDate(pkg),
+      'package.json is stale: run `flock /tmp/npm.lock npx tsx src/vscode/manifest.ts --write`',
+    );
   });
 
   it('has the KubeGraf container with Clusters, Incidents and Port Forwards, every command in the KubeGraf category', () => {
     const m = extensionManifest() as { contributes: any };
-    assert.deepEqual(m.contributes.viewsContainers.activitybar.map((c: any) => [c.id, c.title]), [['kubegraf', 'KubeGraf']]);
-    assert.deepEqual(m.contributes.views.kubegraf.map((v: any) => v.name), ['Clusters', 'Incidents', 'Port Forwards']);
+    assert.deepEqual(
+      m.contributes.viewsContainers.activitybar.map((c: any) => [c.id, c.title]),
+      [['kubegraf', 'KubeGraf']],
+    );
+    assert.deepEqual(
+      m.contributes.views.kubegraf.map((v: any) => v.name),
+      ['Clusters', 'Incidents', 'Port Forwards'],
+    );
     for (const c of m.contributes.commands) assert.equal(c.category, 'KubeGraf', c.command);
-    assert.ok(m.contributes.commands.some((c: any) => c.command === 'kubegraf.openDashboard' && c.title === 'Open Dashboard'));
+    assert.ok(
+      m.contributes.commands.some((c: any) => c.command === 'kubegraf.openDashboard' && c.title === 'Open Dashboard'),
+    );
     const ids = new Set(COMMANDS.map((c) => c.id));
     assert.equal(ids.size, COMMANDS.length, 'command ids are unique');
     // Every menu entry names a declared command, and tree menus are gated by a when clause.
-    for (const [menu, entries] of Object.entries(m.contributes.menus as Record<string, Array<{ command: string; when: string }>>)) {
+    for (const [menu, entries] of Object.entries(
+      m.contributes.menus as Record<string, Array<{ command: string; when: string }>>,
+    )) {
       for (const e of entries) {
         assert.ok(ids.has(e.command), `${menu}: ${e.command}`);
         assert.ok(e.when, `${menu}: ${e.command} has no when clause`);
@@ -40,11 +53,17 @@ describe('vscode commands and manifest', () => {
 
   it('lets commands that need a cluster explain why they cannot run', () => {
     const scale = COMMANDS.find((c) => c.id === 'kubegraf.scale')!;
-    assert.match(blockedReason(scale, { context: 'prod', connection: { state: 'unreachable', reason: 'connect ECONNREFUSED' } })!, /"prod" is unreachable \(connect ECONNREFUSED\)/);
+    assert.match(
+      blockedReason(scale, { context: 'prod', connection: { state: 'unreachable', reason: 'connect ECONNREFUSED' } })!,
+      /"prod" is unreachable \(connect ECONNREFUSED\)/,
+    );
     assert.match(blockedReason(scale, {})!, /no Kubernetes context/);
     assert.equal(blockedReason(scale, { context: 'prod', connection: { state: 'connected' } }), undefined);
     const dash = COMMANDS.find((c) => c.id === 'kubegraf.openDashboard')!;
-    assert.equal(blockedReason(dash, { context: 'prod', connection: { state: 'unreachable', reason: 'x' } }), undefined);
+    assert.equal(
+      blockedReason(dash, { context: 'prod', connection: { state: 'unreachable', reason: 'x' } }),
+      undefined,
+    );
   });
 });
 
@@ -53,19 +72,60 @@ describe('vscode apply YAML to cluster', () => {
     const m = extensionManifest() as { contributes: any };
     const cmd = m.contributes.commands.find((c: any) => c.command === 'kubegraf.applyManifest');
     assert.deepEqual([cmd.title, cmd.category], ['Apply YAML to Cluster…', 'KubeGraf']);
-    assert.deepEqual(m.contributes.menus['explorer/context'].filter((e: any) => e.command === 'kubegraf.applyManifest').map((e: any) => e.when), ['resourceExtname == .yaml || resourceExtname == .yml']);
-    assert.deepEqual(m.contributes.menus['editor/title'].filter((e: any) => e.command === 'kubegraf.applyManifest').map((e: any) => e.when), ['resourceLangId == yaml']);
-    assert.ok(!m.contributes.menus.commandPalette.some((e: any) => e.command === 'kubegraf.applyManifest' && e.when === 'false'));
-    assert.match(blockedReason(COMMANDS.find((c) => c.id === 'kubegraf.applyManifest')!, {})!, /Apply YAML to Cluster…: no Kubernetes context/);
+    assert.deepEqual(
+      m.contributes.menus['explorer/context']
+        .filter((e: any) => e.command === 'kubegraf.applyManifest')
+        .map((e: any) => e.when),
+      ['resourceExtname == .yaml || resourceExtname == .yml'],
+    );
+    assert.deepEqual(
+      m.contributes.menus['editor/title']
+        .filter((e: any) => e.command === 'kubegraf.applyManifest')
+        .map((e: any) => e.when),
+      ['resourceLangId == yaml'],
+    );
+    assert.ok(
+      !m.contributes.menus.commandPalette.some(
+        (e: any) => e.command === 'kubegraf.applyManifest' && e.when === 'false',
+      ),
+    );
+    assert.match(
+      blockedReason(
+        COMMANDS.find((c) => c.id === 'kubegraf.applyManifest')!,
+        {},
+      )!,
+      /Apply YAML to Cluster…: no Kubernetes context/,
+    );
   });
 
   it('names the context and the objects that change in the confirm, and lists failures with their conflicts', () => {
     const results = [
       { doc: 1, line: 1, kind: 'Namespace', apiVersion: 'v1', name: 'shop', action: 'created' as const, diff: '+x' },
-      { doc: 2, line: 5, kind: 'ConfigMap', apiVersion: 'v1', namespace: 'shop', name: 'cfg', action: 'unchanged' as const, diff: '' },
       {
-        doc: 3, line: 9, kind: 'Deployment', apiVersion: 'apps/v1', namespace: 'shop', name: 'web', action: 'failed' as const, diff: '',
-        error: { code: 'conflict' as const, message: 'Apply failed with 1 conflict', status: 409, conflicts: [{ manager: '"kubectl" using apps/v1', field: '.spec.replicas' }] },
+        doc: 2,
+        line: 5,
+        kind: 'ConfigMap',
+        apiVersion: 'v1',
+        namespace: 'shop',
+        name: 'cfg',
+        action: 'unchanged' as const,
+        diff: '',
+      },
+      {
+        doc: 3,
+        line: 9,
+        kind: 'Deployment',
+        apiVersion: 'apps/v1',
+        namespace: 'shop',
+        name: 'web',
+        action: 'failed' as const,
+        diff: '',
+        error: {
+          code: 'conflict' as const,
+          message: 'Apply failed with 1 conflict',
+          status: 409,
+          conflicts: [{ manager: '"kubectl" using apps/v1', field: '.spec.replicas' }],
+        },
       },
     ];
     const c = confirmText('prod', results, false);
@@ -73,9 +133,15 @@ describe('vscode apply YAML to cluster', () => {
     assert.match(c.detail, /^1 created, 0 configured, 1 unchanged, 1 failed\./);
     assert.match(c.detail, /\+ Namespace shop/);
     assert.match(c.detail, /1 object cannot be applied \(see the review\): Deployment shop\/web/);
-    assert.deepEqual(failureLines(results), ['  Deployment shop/web (document 3, line 9): Apply failed with 1 conflict [HTTP 409]', '    .spec.replicas is owned by "kubectl" using apps/v1']);
+    assert.deepEqual(failureLines(results), [
+      '  Deployment shop/web (document 3, line 9): Apply failed with 1 conflict [HTTP 409]',
+      '    .spec.replicas is owned by "kubectl" using apps/v1',
+    ]);
     const diff = combinedDiff('prod', results);
-    assert.match(diff, /# Deployment shop\/web \(document 3, line 9\): failed — Apply failed with 1 conflict\n# {3}conflict: \.spec\.replicas is owned by "kubectl" using apps\/v1/);
+    assert.match(
+      diff,
+      /# Deployment shop\/web \(document 3, line 9\): failed — Apply failed with 1 conflict\n# {3}conflict: \.spec\.replicas is owned by "kubectl" using apps\/v1/,
+    );
   });
 });
 
@@ -90,8 +156,9 @@ describe('vscode webview html and bridge', () => {
     assert.match(page, /npm run build/);
   });
 
-  it('rewrites the Solid app\'s asset URLs through asWebviewUri and adds the nonce to its scripts', () => {
-    const index = '<!doctype html><html><head><script type="module" src="/assets/index-1.js"></script><link rel="stylesheet" href="./assets/index-1.css"></head><body><div id="root"></div></body></html>';
+  it("rewrites the Solid app's asset URLs through asWebviewUri and adds the nonce to its scripts", () => {
+    const index =
+      '<!doctype html><html><head><script type="module" src="/assets/index-1.js"></script><link rel="stylesheet" href="./assets/index-1.css"></head><body><div id="root"></div></body></html>';
     const html = appHtml(index, (p) => `https://webview/${p}`, 'https://webview', 'N', { transport: 'webview' });
     assert.match(html, /src="https:\/\/webview\/assets\/index-1\.js"/);
     assert.match(html, /href="https:\/\/webview\/assets\/index-1\.css"/);
@@ -100,7 +167,7 @@ describe('vscode webview html and bridge', () => {
     assert.match(html, /window\.__KUBEGRAF__ = \{"transport":"webview"\}/);
   });
 
-  it('answers the Solid app\'s route calls through the route table: results, validation and engine errors as values', async () => {
+  it("answers the Solid app's route calls through the route table: results, validation and engine errors as values", async () => {
     const posted: any[] = [];
     const deps = { demo: true } as unknown as ApiDeps;
     const bridge = new WebviewBridge({
@@ -122,7 +189,12 @@ describe('vscode webview html and bridge', () => {
     assert.equal(posted[0].ok, true);
     assert.equal(posted[0].result.demo, true);
     await bridge.receive({ type: 'api.request', reqId: 2, id: 'contexts.list', params: {} });
-    assert.deepEqual(posted[1], { type: 'api.response', reqId: 2, ok: false, error: { code: 'unreachable', message: 'connect ECONNREFUSED', status: 503 } });
+    assert.deepEqual(posted[1], {
+      type: 'api.response',
+      reqId: 2,
+      ok: false,
+      error: { code: 'unreachable', message: 'connect ECONNREFUSED', status: 503 },
+    });
     await bridge.receive({ type: 'api.request', reqId: 3, id: 'no.such.route', params: {} });
     assert.equal(posted[2].error.code, 'notFound');
     // pod.details needs a namespace and a name: refused before any handler runs.
@@ -212,7 +284,10 @@ const tick = () => new Promise((r) => setTimeout(r, 10));
 describe('vscode pod terminal', () => {
   it('streams output, forwards typing and resizes, then shows the exit code and closes on a key', async () => {
     const s = new FakeSession();
-    const pty = new ExecPty({ context: 'c', namespace: 'ns', pod: 'p', container: 'app', command: ['sh'] }, async () => s);
+    const pty = new ExecPty(
+      { context: 'c', namespace: 'ns', pod: 'p', container: 'app', command: ['sh'] },
+      async () => s,
+    );
     const out: string[] = [];
     let closedWith: number | void | undefined;
     let closed = false;

@@ -18,12 +18,28 @@ import {
 
 const kind = (id: string): KindDescriptor => BUILTIN_KINDS.find((k) => kindId(k) === id)!;
 
-function pod(name: string, o: { phase?: string; waiting?: string; ready?: boolean; restarts?: number; containers?: string[]; deleting?: boolean } = {}): KObject {
+function pod(
+  name: string,
+  o: {
+    phase?: string;
+    waiting?: string;
+    ready?: boolean;
+    restarts?: number;
+    containers?: string[];
+    deleting?: boolean;
+  } = {},
+): KObject {
   const containers = o.containers ?? ['app'];
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: 'shop', creationTimestamp: '2024-01-01T00:00:00Z', labels: { app: 'x' }, ...(o.deleting ? { deletionTimestamp: '2024-01-02T00:00:00Z' } : {}) },
+    metadata: {
+      name,
+      namespace: 'shop',
+      creationTimestamp: '2024-01-01T00:00:00Z',
+      labels: { app: 'x' },
+      ...(o.deleting ? { deletionTimestamp: '2024-01-02T00:00:00Z' } : {}),
+    },
     spec: { nodeName: 'worker-a', containers: containers.map((c) => ({ name: c, image: `img/${c}:1` })) },
     status: {
       phase: o.phase ?? 'Running',
@@ -68,7 +84,10 @@ describe('vscode tree model', () => {
     assert.match(ok.contextValue, /cap:logs/);
     assert.doesNotMatch(ok.contextValue, /cap:scale/);
 
-    const crash = objectPresentation(kind('pods'), pod('worker-1', { waiting: 'CrashLoopBackOff', ready: false, restarts: 6 }));
+    const crash = objectPresentation(
+      kind('pods'),
+      pod('worker-1', { waiting: 'CrashLoopBackOff', ready: false, restarts: 6 }),
+    );
     assert.equal(crash.description, 'CrashLoopBackOff · 0/1 · 6 restarts');
     assert.equal(crash.icon?.id, 'error');
 
@@ -81,7 +100,11 @@ describe('vscode tree model', () => {
   });
 
   it('shows workload readiness and offers scale/restart/rollback only where the kind can', () => {
-    const dep: KObject = { metadata: { name: 'api', namespace: 'shop' }, spec: { replicas: 3 }, status: { readyReplicas: 2 } };
+    const dep: KObject = {
+      metadata: { name: 'api', namespace: 'shop' },
+      spec: { replicas: 3 },
+      status: { readyReplicas: 2 },
+    };
     const p = objectPresentation(kind('deployments.apps'), dep);
     assert.equal(p.description, '2/3 ready');
     assert.equal(p.icon?.id, 'warning');
@@ -90,17 +113,26 @@ describe('vscode tree model', () => {
     const cm = objectPresentation(kind('configmaps'), { metadata: { name: 'c', namespace: 'shop' } });
     assert.doesNotMatch(cm.contextValue, /cap:scale|cap:logs/);
     assert.match(cm.contextValue, /cap:delete/);
-    const node = objectPresentation(kind('nodes'), { metadata: { name: 'n1' }, spec: { unschedulable: true }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    const node = objectPresentation(kind('nodes'), {
+      metadata: { name: 'n1' },
+      spec: { unschedulable: true },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    });
     assert.equal(node.description, 'Ready,SchedulingDisabled');
     assert.match(node.contextValue, /cap:drain/);
   });
 
-  it('lists a pod\'s containers with their state; init containers cannot be exec\'d into', () => {
+  it("lists a pod's containers with their state; init containers cannot be exec'd into", () => {
     const p = pod('web', { containers: ['app', 'sidecar'] });
     p.spec.initContainers = [{ name: 'migrate', image: 'm:1' }];
-    p.status.initContainerStatuses = [{ name: 'migrate', ready: false, restartCount: 0, state: { terminated: { reason: 'Completed', exitCode: 0 } } }];
+    p.status.initContainerStatuses = [
+      { name: 'migrate', ready: false, restartCount: 0, state: { terminated: { reason: 'Completed', exitCode: 0 } } },
+    ];
     const cs = containersOf(p);
-    assert.deepEqual(cs.map((c) => c.name), ['migrate', 'app', 'sidecar']);
+    assert.deepEqual(
+      cs.map((c) => c.name),
+      ['migrate', 'app', 'sidecar'],
+    );
     const init = containerPresentation(cs[0]);
     assert.equal(init.description, 'init · terminated: Completed');
     assert.doesNotMatch(init.contextValue, /cap:exec/);
@@ -108,22 +140,44 @@ describe('vscode tree model', () => {
   });
 
   it('says why a context is unreachable, and marks the current one', () => {
-    const p = contextPresentation({ name: 'prod', cluster: 'c', user: 'u', server: 'https://x', current: false, connection: { state: 'unreachable', since: '', reason: 'connect ECONNREFUSED 127.0.0.1:1', code: 'unreachable' } });
+    const p = contextPresentation({
+      name: 'prod',
+      cluster: 'c',
+      user: 'u',
+      server: 'https://x',
+      current: false,
+      connection: { state: 'unreachable', since: '', reason: 'connect ECONNREFUSED 127.0.0.1:1', code: 'unreachable' },
+    });
     assert.equal(p.description, 'unreachable: connect ECONNREFUSED 127.0.0.1:1');
     assert.match(p.contextValue, /state:unreachable/);
-    const c = contextPresentation({ name: 'dev', cluster: 'c', user: 'u', server: 'https://x', current: true, serverVersion: 'v1.32.0', nodeCount: 4, connection: { state: 'connected', since: '' } });
+    const c = contextPresentation({
+      name: 'dev',
+      cluster: 'c',
+      user: 'u',
+      server: 'https://x',
+      current: true,
+      serverVersion: 'v1.32.0',
+      nodeCount: 4,
+      connection: { state: 'connected', since: '' },
+    });
     assert.equal(c.description, 'current · v1.32.0 · 4 nodes');
     assert.equal(c.collapsible, 'expanded');
   });
 
   it('filters by name and pages long lists with a count of what is left', () => {
-    const objs = Array.from({ length: 25 }, (_, i) => ({ metadata: { name: `pod-${String(i).padStart(2, '0')}` } }) as KObject);
+    const objs = Array.from(
+      { length: 25 },
+      (_, i) => ({ metadata: { name: `pod-${String(i).padStart(2, '0')}` } }) as KObject,
+    );
     const first = pageOf(objs, undefined, 10);
     assert.equal(first.items.length, 10);
     assert.equal(first.remaining, 15);
     assert.equal(first.items[0].metadata.name, 'pod-00');
     const filtered = pageOf(objs, 'POD-1', 10);
-    assert.deepEqual(filtered.items.map((o) => o.metadata.name), ['pod-10', 'pod-11', 'pod-12', 'pod-13', 'pod-14', 'pod-15', 'pod-16', 'pod-17', 'pod-18', 'pod-19']);
+    assert.deepEqual(
+      filtered.items.map((o) => o.metadata.name),
+      ['pod-10', 'pod-11', 'pod-12', 'pod-13', 'pod-14', 'pod-15', 'pod-16', 'pod-17', 'pod-18', 'pod-19'],
+    );
     assert.equal(filtered.remaining, 0);
   });
 
@@ -136,7 +190,10 @@ describe('vscode tree model', () => {
 
   it('turns a burst of changes to one node into one refresh', async () => {
     const fired: string[] = [];
-    const d = new KeyedDebouncer<string>(() => 20, (k) => fired.push(k));
+    const d = new KeyedDebouncer<string>(
+      () => 20,
+      (k) => fired.push(k),
+    );
     for (let i = 0; i < 50; i++) d.schedule('kind/a');
     d.schedule('kind/b');
     assert.equal(d.pending(), 2);

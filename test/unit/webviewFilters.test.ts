@@ -45,7 +45,13 @@ describe('webview filters', () => {
   });
 
   it('combines free text (every word must match) with field shortcuts', () => {
-    const row = { name: 'checkout-7d9', namespace: 'shop', labels: { app: 'checkout' }, status: 'ImagePullBackOff', search: 'checkout-7d9\u0000shop\u0000node-2\u0000app=checkout' };
+    const row = {
+      name: 'checkout-7d9',
+      namespace: 'shop',
+      labels: { app: 'checkout' },
+      status: 'ImagePullBackOff',
+      search: 'checkout-7d9\u0000shop\u0000node-2\u0000app=checkout',
+    };
     const t = (text: string, statuses: string[] = []) => compileFilter({ text, labelSelector: '', statuses }).test(row);
     assert.equal(t('checkout node-2'), true);
     assert.equal(t('checkout node-3'), false);

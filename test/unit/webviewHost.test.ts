@@ -11,7 +11,11 @@ import type { Route } from '../../src/shared/route';
 
 function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; base: string }> {
   const server = createServer(handler);
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 const GET = (path: string): Route => ({ method: 'GET', path, owner: 'kube', doc: '', params: undefined as never });
@@ -31,8 +35,12 @@ describe('webview host: HTTP transport', () => {
           res.end(JSON.stringify(b));
         };
         if (req.url?.startsWith('/api/ok')) send(200, { items: [1, 2] });
-        else if (req.url?.startsWith('/api/unauth')) send(401, { error: { code: 'unauthorized', message: 'missing or invalid token' } });
-        else if (req.url?.startsWith('/api/na')) send(501, { error: { code: 'notImplemented', message: 'the metrics engine does not answer this route yet' } });
+        else if (req.url?.startsWith('/api/unauth'))
+          send(401, { error: { code: 'unauthorized', message: 'missing or invalid token' } });
+        else if (req.url?.startsWith('/api/na'))
+          send(501, {
+            error: { code: 'notImplemented', message: 'the metrics engine does not answer this route yet' },
+          });
         else if (req.url?.startsWith('/api/bad')) {
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.end('{not json');
@@ -49,18 +57,33 @@ describe('webview host: HTTP transport', () => {
 
   it('takes the launch token from the URL once, removes it from the address bar, and keeps it for the tab', () => {
     const store = new Map<string, string>();
-    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    };
     let shown = '';
-    assert.equal(takeLaunchToken('http://127.0.0.1:9/?token=abc&x=1#/pods', (u) => (shown = u), storage), 'abc');
+    assert.equal(
+      takeLaunchToken('http://127.0.0.1:9/?token=abc&x=1#/pods', (u) => (shown = u), storage),
+      'abc',
+    );
     assert.equal(shown, '/?x=1#/pods');
     // A reload (or a link opened in the same tab) no longer carries the token but still signs in.
-    assert.equal(takeLaunchToken('http://127.0.0.1:9/#/incidents', () => assert.fail('nothing to strip'), storage), 'abc');
-    assert.equal(takeLaunchToken('http://127.0.0.1:9/', () => undefined, undefined), undefined);
+    assert.equal(
+      takeLaunchToken('http://127.0.0.1:9/#/incidents', () => assert.fail('nothing to strip'), storage),
+      'abc',
+    );
+    assert.equal(
+      takeLaunchToken('http://127.0.0.1:9/', () => undefined, undefined),
+      undefined,
+    );
   });
 
   it('sends the token as a bearer header, GET params in the query and POST params as JSON', async () => {
     const t = new HttpTransport(base, 'tok-1');
-    assert.deepEqual(await t.request('x', GET('/api/ok/{name}'), { name: 'a b', namespace: 'shop', items: [{ n: 1 }] }), { items: [1, 2] });
+    assert.deepEqual(
+      await t.request('x', GET('/api/ok/{name}'), { name: 'a b', namespace: 'shop', items: [{ n: 1 }] }),
+      { items: [1, 2] },
+    );
     const g = seen.at(-1)!;
     assert.equal(g.auth, 'Bearer tok-1');
     assert.equal(g.url, `/api/ok/a%20b?namespace=shop&items=${encodeURIComponent('[{"n":1}]')}`);
@@ -71,8 +94,14 @@ describe('webview host: HTTP transport', () => {
 
   it('turns error bodies into ApiErrors that say what happened', async () => {
     const t = new HttpTransport(base, undefined);
-    await assert.rejects(t.request('x', GET('/api/unauth'), {}), (e: ApiError) => e.status === 401 && e.code === 'unauthorized' && /token/.test(e.message));
-    await assert.rejects(t.request('x', GET('/api/na'), {}), (e: ApiError) => e.notImplemented && /metrics engine/.test(e.message));
+    await assert.rejects(
+      t.request('x', GET('/api/unauth'), {}),
+      (e: ApiError) => e.status === 401 && e.code === 'unauthorized' && /token/.test(e.message),
+    );
+    await assert.rejects(
+      t.request('x', GET('/api/na'), {}),
+      (e: ApiError) => e.notImplemented && /metrics engine/.test(e.message),
+    );
     await assert.rejects(t.request('x', GET('/api/bad'), {}), (e: ApiError) => e.code === 'badResponse');
   });
 
@@ -81,12 +110,18 @@ describe('webview host: HTTP transport', () => {
     t.timeoutMs = 300;
     await assert.rejects(t.request('x', GET('/api/slow'), {}), (e: ApiError) => e.code === 'timeout' && e.unreachable);
     const dead = new HttpTransport('http://127.0.0.1:1', undefined);
-    await assert.rejects(dead.request('x', GET('/api/ok'), {}), (e: ApiError) => e.status === 0 && /Cannot reach/.test(e.message));
+    await assert.rejects(
+      dead.request('x', GET('/api/ok'), {}),
+      (e: ApiError) => e.status === 0 && /Cannot reach/.test(e.message),
+    );
   });
 
   it('calls routes of the shared table by id through the typed Api', async () => {
     const api = new Api(Object.assign(new HttpTransport(base, 't'), {}));
-    await assert.rejects(api.call('pods.list', { namespace: 'shop' }), (e: ApiError) => e instanceof ApiError && e.status === 404);
+    await assert.rejects(
+      api.call('pods.list', { namespace: 'shop' }),
+      (e: ApiError) => e instanceof ApiError && e.status === 404,
+    );
     assert.equal(seen.at(-1)!.url, '/api/pods?namespace=shop');
   });
 });
@@ -96,9 +131,15 @@ describe('webview host: VS Code bridge', () => {
   let win: EventTarget;
   let t: VsCodeTransport;
   before(() => {
-    (globalThis as Record<string, unknown>).acquireVsCodeApi = () => ({ postMessage: (m: unknown) => posted.push(m), getState: () => undefined, setState: () => undefined });
+    (globalThis as Record<string, unknown>).acquireVsCodeApi = () => ({
+      postMessage: (m: unknown) => posted.push(m),
+      getState: () => undefined,
+      setState: () => undefined,
+    });
     win = new EventTarget();
-    t = new VsCodeTransport(win as unknown as { addEventListener(type: 'message', fn: (ev: { data: unknown }) => void): void });
+    t = new VsCodeTransport(
+      win as unknown as { addEventListener(type: 'message', fn: (ev: { data: unknown }) => void): void },
+    );
   });
   after(() => {
     delete (globalThis as Record<string, unknown>).acquireVsCodeApi;
@@ -115,20 +156,33 @@ describe('webview host: VS Code bridge', () => {
     assert.deepEqual(await p, { items: [] });
     const q = t.request('incidents.list', GET('/api/incidents/v2'), {});
     const r2 = posted.at(-1) as { reqId: number };
-    fromHost({ type: 'api.response', reqId: r2.reqId, ok: false, error: { code: 'notImplemented', message: 'not yet', status: 501 } });
+    fromHost({
+      type: 'api.response',
+      reqId: r2.reqId,
+      ok: false,
+      error: { code: 'notImplemented', message: 'not yet', status: 501 },
+    });
     await assert.rejects(q, (e: { code: string; status?: number }) => e.code === 'notImplemented' && e.status === 501);
   });
 
   it('opens push channels as streams: frames in both directions, then close', () => {
     const got: string[] = [];
     const states: string[] = [];
-    const ch = t.open('/api/pod/terminal', { namespace: 'shop', pod: 'web' }, { onMessage: (d) => got.push(d), onState: (s) => states.push(s) });
+    const ch = t.open(
+      '/api/pod/terminal',
+      { namespace: 'shop', pod: 'web' },
+      { onMessage: (d) => got.push(d), onState: (s) => states.push(s) },
+    );
     const open = posted.at(-1) as { type: string; streamId: number; path: string; params: Record<string, string> };
     assert.equal(open.type, 'stream.open');
     assert.equal(open.path, '/api/pod/terminal');
     fromHost({ type: 'stream.opened', streamId: open.streamId });
     ch.send('{"type":"stdin","data":"ls\\n"}');
-    assert.deepEqual(posted.at(-1), { type: 'stream.send', streamId: open.streamId, data: '{"type":"stdin","data":"ls\\n"}' });
+    assert.deepEqual(posted.at(-1), {
+      type: 'stream.send',
+      streamId: open.streamId,
+      data: '{"type":"stdin","data":"ls\\n"}',
+    });
     fromHost({ type: 'stream.message', streamId: open.streamId, data: '{"type":"stdout","data":"bin\\n"}' });
     fromHost({ type: 'stream.message', streamId: open.streamId + 99, data: 'not ours' });
     assert.deepEqual(got, ['{"type":"stdout","data":"bin\\n"}']);

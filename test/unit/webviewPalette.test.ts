@@ -34,7 +34,10 @@ describe('webview command palette', () => {
 
   it('keeps the input order for equal scores (recent commands stay first)', () => {
     const r = rank([{ label: 'Restart B' }, { label: 'Restart A' }], '');
-    assert.deepEqual(r.map((x) => x.item.label), ['Restart B', 'Restart A']);
+    assert.deepEqual(
+      r.map((x) => x.item.label),
+      ['Restart B', 'Restart A'],
+    );
   });
 
   it('has a page in a seed section for every resource kind the server lists', () => {
@@ -45,7 +48,10 @@ describe('webview command palette', () => {
   });
 
   it('round-trips page links through the URL hash and falls back to the dashboard', () => {
-    assert.deepEqual(parseHash(toHash('pods', { ns: 'shop', name: 'web-1' })), { page: 'pods', params: { ns: 'shop', name: 'web-1' } });
+    assert.deepEqual(parseHash(toHash('pods', { ns: 'shop', name: 'web-1' })), {
+      page: 'pods',
+      params: { ns: 'shop', name: 'web-1' },
+    });
     assert.deepEqual(parseHash('#/no-such-page'), { page: 'not-found', params: { path: 'no-such-page' } });
     assert.equal(parseHash('').page, 'dashboard');
   });

@@ -28,8 +28,19 @@ const marked = (text: string, i: LintIssue) => text.slice(i.from, i.to);
 
 describe('YAML editor lint', () => {
   it('reads the identity of the opened object', () => {
-    assert.deepEqual(id, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop', hasResourceVersion: true });
-    assert.deepEqual(identityOf('apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n'), { apiVersion: 'v1', kind: 'Node', name: 'n1', namespace: undefined });
+    assert.deepEqual(id, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'shop',
+      hasResourceVersion: true,
+    });
+    assert.deepEqual(identityOf('apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n'), {
+      apiVersion: 'v1',
+      kind: 'Node',
+      name: 'n1',
+      namespace: undefined,
+    });
     assert.deepEqual(identityOf('kind: [broken'), {});
   });
 
@@ -63,7 +74,7 @@ describe('YAML editor lint', () => {
     assert.match(i.message, /same column|indent/i);
   });
 
-  it('rejects tabs as indentation and duplicate keys, as the server\'s parser does', () => {
+  it("rejects tabs as indentation and duplicate keys, as the server's parser does", () => {
     const tabs = only(lint(DEPLOYMENT.replace('  replicas: 2', '\treplicas: 2')));
     assert.equal(tabs.line, 8);
     assert.match(tabs.message, /Tabs are not allowed/);
@@ -83,7 +94,10 @@ describe('YAML editor lint', () => {
     assert.match(emptyName.message, /^metadata\.name is missing/);
     assert.equal(emptyName.line, 4);
     const noMeta = lint('apiVersion: apps/v1\nkind: Deployment\nspec: {}\n');
-    assert.deepEqual(noMeta.map((i) => i.code), ['missingField']);
+    assert.deepEqual(
+      noMeta.map((i) => i.code),
+      ['missingField'],
+    );
     assert.match(noMeta[0].message, /^metadata\.name is missing/);
     const numericKind = only(lint(DEPLOYMENT.replace('kind: Deployment', 'kind: 3')));
     assert.equal(numericKind.code, 'badField');

@@ -64,7 +64,13 @@ export function App(): JSX.Element {
   const gate = createLoader(() => api().call('status', {}));
   const signedIn = () => gate.value() !== undefined || (gate.error() !== undefined && gate.error()!.status !== 401);
   return (
-    <Switch fallback={<div class="kg-boot"><Loading label="Opening KubeGraf…" /></div>}>
+    <Switch
+      fallback={
+        <div class="kg-boot">
+          <Loading label="Opening KubeGraf…" />
+        </div>
+      }
+    >
       <Match when={gate.error()?.status === 401}>
         <SignIn />
       </Match>
@@ -91,25 +97,51 @@ function Shell(): JSX.Element {
   onCleanup(() => window.removeEventListener('keydown', onKey));
   return (
     <div class="kg-app">
-      <a class="kg-skip" href="#kg-main" onClick={(e) => { e.preventDefault(); document.getElementById('kg-main')?.focus(); }}>Skip to content</a>
+      <a
+        class="kg-skip"
+        href="#kg-main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('kg-main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <Sidebar unreadIncidents={() => incidents.counts()?.total ?? 0} />
       <div class="kg-main-col">
         <Header />
         {/* A tab stop of its own: a page of read-only text scrolls with the keyboard too (WCAG 2.1.1). */}
         <main id="kg-main" class="kg-content" tabIndex={0} aria-label={page()?.label ?? 'Page not found'}>
           {/* Keyed on the page id: a page's state and subscriptions end when the user leaves it. */}
-          <Show when={page()?.id} keyed fallback={<NotFound path={route().page === NOT_FOUND ? (route().params.path ?? '') : route().page} />}>
+          <Show
+            when={page()?.id}
+            keyed
+            fallback={<NotFound path={route().page === NOT_FOUND ? (route().params.path ?? '') : route().page} />}
+          >
             {(_id: string) => {
               const pg = page()!;
               const v = pg.view;
               return (
                 <Switch fallback={<Empty title="Unknown page" />}>
-                  <Match when={v.type === 'resource' && v}>{(r) => {
-                    const entry = entryByMany(r().many);
-                    return entry ? <ResourcePage entry={entry} title={pg.label} /> : <Empty title={`No routes for ${r().many}`} />;
-                  }}</Match>
-                  <Match when={v.type === 'custom' && v}>{(c) => { const C = CUSTOM[c().component]; return C ? <C /> : <Empty title="Unknown page" />; }}</Match>
-                  <Match when={v.type === 'routes' && v}>{(r) => <RoutesPage title={pg.label} paths={r().paths} />}</Match>
+                  <Match when={v.type === 'resource' && v}>
+                    {(r) => {
+                      const entry = entryByMany(r().many);
+                      return entry ? (
+                        <ResourcePage entry={entry} title={pg.label} />
+                      ) : (
+                        <Empty title={`No routes for ${r().many}`} />
+                      );
+                    }}
+                  </Match>
+                  <Match when={v.type === 'custom' && v}>
+                    {(c) => {
+                      const C = CUSTOM[c().component];
+                      return C ? <C /> : <Empty title="Unknown page" />;
+                    }}
+                  </Match>
+                  <Match when={v.type === 'routes' && v}>
+                    {(r) => <RoutesPage title={pg.label} paths={r().paths} />}
+                  </Match>
                 </Switch>
               );
             }}
@@ -120,7 +152,13 @@ function Shell(): JSX.Element {
       <CommandPalette />
       <ActionDialogs />
       <div class="kg-toasts" role="status" aria-live="polite">
-        <For each={toasts()}>{(t) => <div class={`kg-toast kg-tone-${t.tone}`} data-testid="toast">{t.text}</div>}</For>
+        <For each={toasts()}>
+          {(t) => (
+            <div class={`kg-toast kg-tone-${t.tone}`} data-testid="toast">
+              {t.text}
+            </div>
+          )}
+        </For>
       </div>
     </div>
   );

@@ -51,15 +51,24 @@ export interface ProviderConfig {
   maxTokens?: number;
 }
 
-export const PROVIDER_DEFAULTS: Record<AiProviderId, { name: string; baseUrl: string; model: string; needsKey: boolean }> = {
+export const PROVIDER_DEFAULTS: Record<
+  AiProviderId,
+  { name: string; baseUrl: string; model: string; needsKey: boolean }
+> = {
   openai: { name: 'OpenAI-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', needsKey: true },
-  anthropic: { name: 'Anthropic Claude', baseUrl: 'https://api.anthropic.com', model: 'claude-3-5-haiku-latest', needsKey: true },
+  anthropic: {
+    name: 'Anthropic Claude',
+    baseUrl: 'https://api.anthropic.com',
+    model: 'claude-3-5-haiku-latest',
+    needsKey: true,
+  },
   ollama: { name: 'Ollama', baseUrl: 'http://127.0.0.1:11434', model: 'llama3.2', needsKey: false },
 };
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-export const providerLabel = (c: { id: AiProviderId; baseUrl: string }): string => `${PROVIDER_DEFAULTS[c.id].name} at ${c.baseUrl}`;
+export const providerLabel = (c: { id: AiProviderId; baseUrl: string }): string =>
+  `${PROVIDER_DEFAULTS[c.id].name} at ${c.baseUrl}`;
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 
@@ -77,8 +86,26 @@ export async function chatTurn(cfg: ProviderConfig, req: ChatRequest): Promise<C
 
 // ---------------- HTTP and errors ----------------
 
-const NET_UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UND_ERR_SOCKET']);
-const NET_TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const NET_UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UND_ERR_SOCKET',
+]);
+const NET_TIMEOUT = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 function errCode(e: unknown): string | undefined {
   let cur = e as { code?: unknown; cause?: unknown } | undefined;
@@ -97,13 +124,25 @@ export function providerError(cfg: ProviderConfig, e: unknown, url: string, time
   const where = providerLabel(cfg);
   const details = { provider: cfg.id, baseUrl: cfg.baseUrl, url, ...(code ? { cause: code } : {}) };
   if (err?.name === 'TimeoutError' || (code && NET_TIMEOUT.has(code))) {
-    return new ApiError('providerTimeout', `${where} did not answer within ${Math.round(timeoutMs / 1000)} s${code ? ` (${code})` : ''}`, 504, details);
+    return new ApiError(
+      'providerTimeout',
+      `${where} did not answer within ${Math.round(timeoutMs / 1000)} s${code ? ` (${code})` : ''}`,
+      504,
+      details,
+    );
   }
-  if (err?.name === 'AbortError') return new ApiError('cancelled', `the request to ${where} was cancelled`, 499, details);
-  const network = (code && NET_UNREACHABLE.has(code)) || (err instanceof TypeError && /fetch failed/i.test(err.message));
+  if (err?.name === 'AbortError')
+    return new ApiError('cancelled', `the request to ${where} was cancelled`, 499, details);
+  const network =
+    (code && NET_UNREACHABLE.has(code)) || (err instanceof TypeError && /fetch failed/i.test(err.message));
   if (!network) return streamError(cfg, err?.message ? err.message.split('\n')[0] : String(e));
   const why = code ?? (err?.message ? err.message.split('\n')[0].slice(0, 200) : 'connection failed');
-  return new ApiError('providerUnreachable', `cannot reach ${where} (${why}): check the base URL and that this machine can reach it`, 503, details);
+  return new ApiError(
+    'providerUnreachable',
+    `cannot reach ${where} (${why}): check the base URL and that this machine can reach it`,
+    503,
+    details,
+  );
 }
 
 /** The provider's error message out of its error body (`{error:{message}}`, `{error:"…"}`, `{type:"error",error:{…}}`). */
@@ -111,7 +150,8 @@ export function errorMessageOf(text: string): string {
   try {
     const b = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
     if (typeof b.error === 'string') return b.error;
-    if (b.error && typeof b.error === 'object' && typeof (b.error as { message?: unknown }).message === 'string') return (b.error as { message: string }).message;
+    if (b.error && typeof b.error === 'object' && typeof (b.error as { message?: unknown }).message === 'string')
+      return (b.error as { message: string }).message;
     if (typeof b.message === 'string') return b.message;
     if (typeof b.detail === 'string') return b.detail;
   } catch {
@@ -124,23 +164,52 @@ function httpError(cfg: ProviderConfig, status: number, text: string, url: strin
   const msg = errorMessageOf(text).slice(0, 500);
   const where = providerLabel(cfg);
   const details = { provider: cfg.id, baseUrl: cfg.baseUrl, url, status };
-  if (status === 401 || status === 403) return new ApiError('providerAuth', `${where} refused the request (${status}): ${msg}. Check the API key in the AI provider settings.`, 502, details);
-  if (status === 404) return new ApiError('providerNotFound', `${where} answered 404 for ${url}: ${msg}. Check the base URL and the model name "${cfg.model}".`, 502, details);
-  if (status === 429) return new ApiError('providerRateLimited', `${where} is rate-limiting requests (429): ${msg}`, 503, details);
-  if (status === 529 || status === 503) return new ApiError('providerOverloaded', `${where} is overloaded (${status}): ${msg}`, 503, details);
+  if (status === 401 || status === 403)
+    return new ApiError(
+      'providerAuth',
+      `${where} refused the request (${status}): ${msg}. Check the API key in the AI provider settings.`,
+      502,
+      details,
+    );
+  if (status === 404)
+    return new ApiError(
+      'providerNotFound',
+      `${where} answered 404 for ${url}: ${msg}. Check the base URL and the model name "${cfg.model}".`,
+      502,
+      details,
+    );
+  if (status === 429)
+    return new ApiError('providerRateLimited', `${where} is rate-limiting requests (429): ${msg}`, 503, details);
+  if (status === 529 || status === 503)
+    return new ApiError('providerOverloaded', `${where} is overloaded (${status}): ${msg}`, 503, details);
   return new ApiError('providerError', `${where} answered ${status}: ${msg}`, 502, details);
 }
 
 /** A provider that signalled an error inside an otherwise successful stream. */
 export function streamError(cfg: ProviderConfig, message: string): ApiError {
-  return new ApiError('providerError', `${providerLabel(cfg)} failed while answering: ${message.slice(0, 500)}`, 502, { provider: cfg.id, baseUrl: cfg.baseUrl });
+  return new ApiError('providerError', `${providerLabel(cfg)} failed while answering: ${message.slice(0, 500)}`, 502, {
+    provider: cfg.id,
+    baseUrl: cfg.baseUrl,
+  });
 }
 
-async function send(cfg: ProviderConfig, url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal | undefined, read: (res: Response) => Promise<ChatTurn>): Promise<ChatTurn> {
+async function send(
+  cfg: ProviderConfig,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal | undefined,
+  read: (res: Response) => Promise<ChatTurn>,
+): Promise<ChatTurn> {
   const timeoutMs = cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sig = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: sig });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal: sig,
+    });
     if (!res.ok) throw httpError(cfg, res.status, await res.text().catch(() => ''), url);
     return await read(res);
   } catch (e) {
@@ -167,13 +236,25 @@ export function openaiBody(cfg: ProviderConfig, req: ChatRequest): Record<string
     else if (m.role === 'assistant')
       messages.push(
         m.toolCalls?.length
-          ? { role: 'assistant', content: m.content || null, tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) }
+          ? {
+              role: 'assistant',
+              content: m.content || null,
+              tool_calls: m.toolCalls.map((c) => ({
+                id: c.id,
+                type: 'function',
+                function: { name: c.name, arguments: c.arguments },
+              })),
+            }
           : { role: 'assistant', content: m.content },
       );
     else messages.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.content });
   }
   const body: Record<string, unknown> = { model: cfg.model, messages, stream: true };
-  if (req.tools.length) body.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  if (req.tools.length)
+    body.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
   if (req.tools.length && req.toolChoice === 'none') body.tool_choice = 'none';
   if (cfg.maxTokens) body.max_tokens = cfg.maxTokens;
   return body;
@@ -181,7 +262,17 @@ export function openaiBody(cfg: ProviderConfig, req: ChatRequest): Record<string
 
 interface OpenAiChunk {
   error?: { message?: string } | string;
-  choices?: Array<{ delta?: { content?: string | null; tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }> }; message?: { content?: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> }; finish_reason?: string | null }> | null;
+  choices?: Array<{
+    delta?: {
+      content?: string | null;
+      tool_calls?: Array<{ index?: number; id?: string; function?: { name?: string; arguments?: string } }>;
+    };
+    message?: {
+      content?: string | null;
+      tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+    };
+    finish_reason?: string | null;
+  }> | null;
 }
 
 /** Folds OpenAI stream chunks into a turn: text deltas appended, tool call fragments accumulated by `index`. */
@@ -193,7 +284,11 @@ export class OpenAiAccumulator {
   constructor(private readonly cfg: ProviderConfig) {}
 
   add(chunk: OpenAiChunk): void {
-    if (chunk.error) throw streamError(this.cfg, typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error)));
+    if (chunk.error)
+      throw streamError(
+        this.cfg,
+        typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error)),
+      );
     // The usage-only chunk has `choices: []` (OpenAI) or `choices: null` (vLLM).
     for (const ch of chunk.choices ?? []) {
       const d = ch.delta;
@@ -209,14 +304,23 @@ export class OpenAiAccumulator {
       // A server that ignored `stream` answers with a whole message.
       if (ch.message) {
         if (ch.message.content) this.text += ch.message.content;
-        for (const [i, tc] of (ch.message.tool_calls ?? []).entries()) this.calls.set(this.calls.size + i, { id: tc.id, name: tc.function.name, arguments: tc.function.arguments ?? '' });
+        for (const [i, tc] of (ch.message.tool_calls ?? []).entries())
+          this.calls.set(this.calls.size + i, {
+            id: tc.id,
+            name: tc.function.name,
+            arguments: tc.function.arguments ?? '',
+          });
       }
       if (ch.finish_reason) this.stopReason = ch.finish_reason;
     }
   }
 
   turn(): ChatTurn {
-    return { text: this.text, toolCalls: [...this.calls.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c), stopReason: this.stopReason || 'stop' };
+    return {
+      text: this.text,
+      toolCalls: [...this.calls.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c),
+      stopReason: this.stopReason || 'stop',
+    };
   }
 }
 
@@ -252,18 +356,36 @@ export function anthropicBody(cfg: ProviderConfig, req: ChatRequest): Record<str
     else if (m.role === 'assistant') {
       const blocks: unknown[] = [];
       if (m.content) blocks.push({ type: 'text', text: m.content });
-      for (const c of m.toolCalls ?? []) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArgs(c.arguments) ?? {} });
+      for (const c of m.toolCalls ?? [])
+        blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseArgs(c.arguments) ?? {} });
       messages.push({ role: 'assistant', content: blocks.length ? blocks : m.content });
     } else {
       // Tool results go back in one user message, each right after the turn that asked for it.
-      const block = { type: 'tool_result', tool_use_id: m.toolCallId, content: m.content, ...(m.isError ? { is_error: true } : {}) };
+      const block = {
+        type: 'tool_result',
+        tool_use_id: m.toolCallId,
+        content: m.content,
+        ...(m.isError ? { is_error: true } : {}),
+      };
       const last = messages[messages.length - 1];
-      if (last?.role === 'user' && Array.isArray(last.content) && (last.content as Array<{ type: string }>).every((b) => b.type === 'tool_result')) (last.content as unknown[]).push(block);
+      if (
+        last?.role === 'user' &&
+        Array.isArray(last.content) &&
+        (last.content as Array<{ type: string }>).every((b) => b.type === 'tool_result')
+      )
+        (last.content as unknown[]).push(block);
       else messages.push({ role: 'user', content: [block] });
     }
   }
-  const body: Record<string, unknown> = { model: cfg.model, max_tokens: cfg.maxTokens ?? 4096, system: req.system, messages, stream: true };
-  if (req.tools.length) body.tools = req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
+  const body: Record<string, unknown> = {
+    model: cfg.model,
+    max_tokens: cfg.maxTokens ?? 4096,
+    system: req.system,
+    messages,
+    stream: true,
+  };
+  if (req.tools.length)
+    body.tools = req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
   if (req.tools.length && req.toolChoice === 'none') body.tool_choice = { type: 'none' };
   return body;
 }
@@ -282,7 +404,10 @@ interface AnthropicEvent {
 export class AnthropicAccumulator {
   stopReason = '';
   done = false;
-  private readonly blocks = new Map<number, { type: string; text: string; id?: string; name?: string; json: string; input?: unknown }>();
+  private readonly blocks = new Map<
+    number,
+    { type: string; text: string; id?: string; name?: string; json: string; input?: unknown }
+  >();
 
   constructor(private readonly cfg: ProviderConfig) {}
 
@@ -290,7 +415,14 @@ export class AnthropicAccumulator {
     switch (ev.type) {
       case 'content_block_start': {
         const b = ev.content_block ?? { type: 'unknown' };
-        this.blocks.set(ev.index ?? this.blocks.size, { type: b.type, text: b.text ?? '', id: b.id, name: b.name, json: '', input: b.input });
+        this.blocks.set(ev.index ?? this.blocks.size, {
+          type: b.type,
+          text: b.text ?? '',
+          id: b.id,
+          name: b.name,
+          json: '',
+          input: b.input,
+        });
         break;
       }
       case 'content_block_delta': {
@@ -309,7 +441,15 @@ export class AnthropicAccumulator {
       case 'error':
         throw streamError(this.cfg, `${ev.error?.type ?? 'error'}: ${ev.error?.message ?? 'no message'}`);
       case 'message': // a non-streamed answer
-        for (const [i, c] of (ev.content ?? []).entries()) this.blocks.set(i, { type: c.type, text: c.text ?? '', id: c.id, name: c.name, json: c.input === undefined ? '' : JSON.stringify(c.input), input: c.input });
+        for (const [i, c] of (ev.content ?? []).entries())
+          this.blocks.set(i, {
+            type: c.type,
+            text: c.text ?? '',
+            id: c.id,
+            name: c.name,
+            json: c.input === undefined ? '' : JSON.stringify(c.input),
+            input: c.input,
+          });
         this.stopReason = ev.stop_reason ?? 'end_turn';
         this.done = true;
         break;
@@ -321,9 +461,14 @@ export class AnthropicAccumulator {
   turn(): ChatTurn {
     const ordered = [...this.blocks.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b);
     return {
-      text: ordered.filter((b) => b.type === 'text').map((b) => b.text).join(''),
+      text: ordered
+        .filter((b) => b.type === 'text')
+        .map((b) => b.text)
+        .join(''),
       // `input` in content_block_start is `{}`; the real input arrives as input_json_delta fragments.
-      toolCalls: ordered.filter((b) => b.type === 'tool_use').map((b) => ({ id: b.id ?? '', name: b.name ?? '', arguments: b.json || JSON.stringify(b.input ?? {}) })),
+      toolCalls: ordered
+        .filter((b) => b.type === 'tool_use')
+        .map((b) => ({ id: b.id ?? '', name: b.name ?? '', arguments: b.json || JSON.stringify(b.input ?? {}) })),
       stopReason: this.stopReason || 'end_turn',
     };
   }
@@ -332,7 +477,10 @@ export class AnthropicAccumulator {
 async function anthropicTurn(cfg: ProviderConfig, req: ChatRequest): Promise<ChatTurn> {
   const base = trimSlash(cfg.baseUrl);
   const url = `${/\/v1$/.test(base) ? base : `${base}/v1`}/messages`;
-  const headers: Record<string, string> = { 'anthropic-version': '2023-06-01', accept: 'text/event-stream, application/json' };
+  const headers: Record<string, string> = {
+    'anthropic-version': '2023-06-01',
+    accept: 'text/event-stream, application/json',
+  };
   if (cfg.apiKey) headers['x-api-key'] = cfg.apiKey;
   return send(cfg, url, headers, anthropicBody(cfg, req), req.signal, async (res) => {
     const acc = new AnthropicAccumulator(cfg);
@@ -357,19 +505,36 @@ export function ollamaBody(cfg: ProviderConfig, req: ChatRequest): Record<string
   for (const m of req.messages) {
     if (m.role === 'user') messages.push({ role: 'user', content: m.content });
     else if (m.role === 'assistant')
-      messages.push(m.toolCalls?.length ? { role: 'assistant', content: m.content, tool_calls: m.toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArgs(c.arguments) ?? {} } })) } : { role: 'assistant', content: m.content });
+      messages.push(
+        m.toolCalls?.length
+          ? {
+              role: 'assistant',
+              content: m.content,
+              tool_calls: m.toolCalls.map((c) => ({
+                function: { name: c.name, arguments: parseArgs(c.arguments) ?? {} },
+              })),
+            }
+          : { role: 'assistant', content: m.content },
+      );
     else messages.push({ role: 'tool', content: m.content, tool_name: m.name });
   }
   const body: Record<string, unknown> = { model: cfg.model, messages, stream: true };
   // Ollama has no tool_choice: leaving the tools out is how it is told to answer.
-  if (req.tools.length && req.toolChoice !== 'none') body.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  if (req.tools.length && req.toolChoice !== 'none')
+    body.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
   if (cfg.maxTokens) body.options = { num_predict: cfg.maxTokens };
   return body;
 }
 
 interface OllamaLine {
   error?: string;
-  message?: { content?: string; tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: unknown } }> };
+  message?: {
+    content?: string;
+    tool_calls?: Array<{ id?: string; function?: { name?: string; arguments?: unknown } }>;
+  };
   done?: boolean;
   done_reason?: string;
 }
@@ -389,7 +554,11 @@ export class OllamaAccumulator {
     if (line.message?.content) this.text += line.message.content;
     for (const tc of line.message?.tool_calls ?? []) {
       const args = tc.function?.arguments;
-      this.calls.push({ id: tc.id ?? `call_${this.calls.length + 1}`, name: tc.function?.name ?? '', arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) });
+      this.calls.push({
+        id: tc.id ?? `call_${this.calls.length + 1}`,
+        name: tc.function?.name ?? '',
+        arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+      });
     }
     if (line.done) {
       this.done = true;
@@ -398,7 +567,11 @@ export class OllamaAccumulator {
   }
 
   turn(): ChatTurn {
-    return { text: this.text, toolCalls: this.calls, stopReason: this.stopReason || (this.calls.length ? 'tool_calls' : 'stop') };
+    return {
+      text: this.text,
+      toolCalls: this.calls,
+      stopReason: this.stopReason || (this.calls.length ? 'tool_calls' : 'stop'),
+    };
   }
 }
 

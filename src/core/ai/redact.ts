@@ -5,10 +5,12 @@
 // addresses stay, since they say where a pod runs and nothing about who.
 
 /** Key and flag names whose values are credentials (derived from gitleaks' generic-api-key keyword list). */
-export const SENSITIVE_NAME = /(passw(or)?d|secret|token|api[_-]?key|access[_-]?key|credential|creds|auth|private[_-]?key|conn(ection)?[_-]?string|dsn|client-key|certificate-data)/i;
+export const SENSITIVE_NAME =
+  /(passw(or)?d|secret|token|api[_-]?key|access[_-]?key|credential|creds|auth|private[_-]?key|conn(ection)?[_-]?string|dsn|client-key|certificate-data)/i;
 
 /** Annotations that carry whole copies of an object (a Secret's data included). */
-const COPY_ANNOTATIONS = /^(kubectl\.kubernetes\.io\/last-applied-configuration|kapp\.k14s\.io\/original|meta\.helm\.sh\/.*-values)$/;
+const COPY_ANNOTATIONS =
+  /^(kubectl\.kubernetes\.io\/last-applied-configuration|kapp\.k14s\.io\/original|meta\.helm\.sh\/.*-values)$/;
 
 const REDACTED = '[redacted]';
 
@@ -22,26 +24,47 @@ interface Scanner {
 }
 
 /** Keys that refer to a credential rather than hold one: `secretName`, `secretKeyRef`, `tokenExpirationSeconds`. */
-const REFERENCE_KEY = /(name|names|ref|kind|type|path|mode|namespace|seconds|enabled|file|issuer|audience|expiration)["']?\s*[:=]?\s*["']?$/i;
-
+const REFERENCE_KEY =
+  /(name|names|ref|kind|type|path|mode|namespace|seconds|enabled|file|issuer|audience|expiration)["']?\s*[:=]?\s*["']?$/i;
 
 // Order matters: whole blocks before the token patterns that would match inside them.
 const SCANNERS: Scanner[] = [
-  { name: 'private key', re: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----|$)/g, to: '[redacted private key]' },
+  {
+    name: 'private key',
+    re: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----|$)/g,
+    to: '[redacted private key]',
+  },
   { name: 'private key header', re: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY[^\n]*/g, to: '[redacted private key]' },
-  { name: 'bearer token', re: /\b((?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi, to: `$1${REDACTED}` },
+  {
+    name: 'bearer token',
+    re: /\b((?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi,
+    to: `$1${REDACTED}`,
+  },
   { name: 'bearer', re: /\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, to: `$1${REDACTED}` },
   { name: 'jwt', re: /\bey[A-Za-z0-9_-]{10,}\.ey[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g, to: '[redacted jwt]' },
   { name: 'url credentials', re: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)[^\s:/@"'<>]+:[^\s@/"'<>]+@/gi, to: `$1${REDACTED}@` },
   { name: 'aws key', re: /\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g, to: '[redacted aws key]' },
-  { name: 'github token', re: /\b(ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}\b|\bgithub_pat_[0-9A-Za-z_]{22,}\b/g, to: '[redacted github token]' },
+  {
+    name: 'github token',
+    re: /\b(ghp|gho|ghu|ghs|ghr)_[0-9A-Za-z]{36}\b|\bgithub_pat_[0-9A-Za-z_]{22,}\b/g,
+    to: '[redacted github token]',
+  },
   { name: 'slack token', re: /\bxox[baprs]-[0-9A-Za-z-]{10,}/g, to: '[redacted slack token]' },
   { name: 'gcp api key', re: /\bAIza[\w-]{35}\b/g, to: '[redacted gcp key]' },
   { name: 'openai key', re: /\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}/g, to: '[redacted api key]' },
   // kubeconfig and docker config fields, in YAML (`token: x`) or JSON (`"token":"x"`) form.
-  { name: 'kubeconfig credential', re: /(["']?\b(?:token|client-key-data|client-certificate-data|id-token|refresh-token|access-token|password|auth)["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"',}]{6,}/gi, to: `$1${REDACTED}` },
+  {
+    name: 'kubeconfig credential',
+    re: /(["']?\b(?:token|client-key-data|client-certificate-data|id-token|refresh-token|access-token|password|auth)["']?\s*[:=]\s*["']?)(?!\[redacted)[^\s"',}]{6,}/gi,
+    to: `$1${REDACTED}`,
+  },
   // `--password=x`, `PASSWORD=x`, `api_key: x` in logs, args and env dumps.
-  { name: 'assignment', re: /((?:--?|\b)[A-Za-z0-9_.-]*(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*\s*[=:]\s*["']?)(?!\[redacted)[^\s"',;}]{3,}/gi, to: `$1${REDACTED}`, keep: (prefix) => REFERENCE_KEY.test(prefix) },
+  {
+    name: 'assignment',
+    re: /((?:--?|\b)[A-Za-z0-9_.-]*(?:passw(?:or)?d|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*\s*[=:]\s*["']?)(?!\[redacted)[^\s"',;}]{3,}/gi,
+    to: `$1${REDACTED}`,
+    keep: (prefix) => REFERENCE_KEY.test(prefix),
+  },
 ];
 
 const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
@@ -50,7 +73,15 @@ const IPV4 = /\b((?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){
 /** RFC 1918, loopback, link-local, CGNAT and unspecified: internal addresses we keep. */
 export function isPrivateIp(ip: string): boolean {
   const [a, b] = ip.split('.').map(Number);
-  return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  return (
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
 }
 
 export interface RedactorOptions {
@@ -85,7 +116,8 @@ export class Redactor {
       });
     }
     if (this.o.emails !== false) out = out.replace(EMAIL, (e) => this.placeholder('email', e.toLowerCase()));
-    if (this.o.publicIps !== false) out = out.replace(IPV4, (ip) => (isPrivateIp(ip) ? ip : this.placeholder('ip', ip)));
+    if (this.o.publicIps !== false)
+      out = out.replace(IPV4, (ip) => (isPrivateIp(ip) ? ip : this.placeholder('ip', ip)));
     return out;
   }
 
@@ -117,7 +149,14 @@ export class Redactor {
 
   private walk(v: unknown, key: string | undefined): unknown {
     if (typeof v === 'string') {
-      if (key && SENSITIVE_NAME.test(key) && !REFERENCE_KEY.test(key) && v.length > 0 && !v.startsWith('[redacted') && !/^(\d+ bytes|value hidden)$/.test(v)) {
+      if (
+        key &&
+        SENSITIVE_NAME.test(key) &&
+        !REFERENCE_KEY.test(key) &&
+        v.length > 0 &&
+        !v.startsWith('[redacted') &&
+        !/^(\d+ bytes|value hidden)$/.test(v)
+      ) {
         this.count++;
         return REDACTED;
       }
@@ -138,19 +177,36 @@ export class Redactor {
     if (!v || typeof v !== 'object') return v;
     const o = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    const isSecret = o.kind === 'Secret' || (o.kind === undefined && typeof o.type === 'string' && /^(Opaque|kubernetes\.io\/)/.test(String(o.type)) && ('data' in o || 'stringData' in o));
+    const isSecret =
+      o.kind === 'Secret' ||
+      (o.kind === undefined &&
+        typeof o.type === 'string' &&
+        /^(Opaque|kubernetes\.io\/)/.test(String(o.type)) &&
+        ('data' in o || 'stringData' in o));
     for (const [k, x] of Object.entries(o)) {
       if (k === 'managedFields') continue;
       if (isSecret && (k === 'data' || k === 'stringData') && x && typeof x === 'object') {
         // Keys and sizes only, as `kubectl describe secret` shows them.
         const entries = x && typeof x === 'object' ? Object.entries(x as Record<string, unknown>) : [];
-        out[k === 'data' ? 'dataKeys' : 'stringDataKeys'] = Object.fromEntries(entries.map(([dk, dv]) => [dk, typeof dv === 'string' && dv !== '********' ? `${k === 'data' ? Math.floor((dv.length * 3) / 4) - (dv.endsWith('==') ? 2 : dv.endsWith('=') ? 1 : 0) : dv.length} bytes` : 'value hidden']));
+        out[k === 'data' ? 'dataKeys' : 'stringDataKeys'] = Object.fromEntries(
+          entries.map(([dk, dv]) => [
+            dk,
+            typeof dv === 'string' && dv !== '********'
+              ? `${k === 'data' ? Math.floor((dv.length * 3) / 4) - (dv.endsWith('==') ? 2 : dv.endsWith('=') ? 1 : 0) : dv.length} bytes`
+              : 'value hidden',
+          ]),
+        );
         if (entries.length) this.count += entries.length;
         continue;
       }
       if (k === 'binaryData' && x && typeof x === 'object') {
         // Opaque bytes: nothing a model can read, anything a key file could be.
-        out.binaryDataKeys = Object.fromEntries(Object.entries(x as Record<string, unknown>).map(([bk, bv]) => [bk, typeof bv === 'string' ? `${Math.floor((bv.length * 3) / 4)} bytes` : 'value hidden']));
+        out.binaryDataKeys = Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).map(([bk, bv]) => [
+            bk,
+            typeof bv === 'string' ? `${Math.floor((bv.length * 3) / 4)} bytes` : 'value hidden',
+          ]),
+        );
         continue;
       }
       if (k === 'annotations' && x && typeof x === 'object') {
@@ -167,7 +223,13 @@ export class Redactor {
       if (k === 'env' && Array.isArray(x)) {
         out[k] = x.map((e) => {
           const ev = e as { name?: string; value?: unknown };
-          if (ev && typeof ev.value === 'string' && ev.name && SENSITIVE_NAME.test(ev.name) && !REFERENCE_KEY.test(ev.name)) {
+          if (
+            ev &&
+            typeof ev.value === 'string' &&
+            ev.name &&
+            SENSITIVE_NAME.test(ev.name) &&
+            !REFERENCE_KEY.test(ev.name)
+          ) {
             this.count++;
             return { ...ev, value: REDACTED };
           }

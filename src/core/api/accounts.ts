@@ -11,7 +11,9 @@ const SCRYPT: ScryptOptions = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const KEYLEN = 64;
 
 function scrypt(password: string, salt: Buffer, o: ScryptOptions = SCRYPT): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(password.normalize('NFKC'), salt, KEYLEN, o, (e, k) => (e ? reject(e) : resolve(k))));
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, KEYLEN, o, (e, k) => (e ? reject(e) : resolve(k))),
+  );
 }
 
 type Role = UserDto['role'];
@@ -55,7 +57,11 @@ export class AccountStore {
   // A fixed dummy hash so a login for an unknown user costs the same as for a known one.
   private readonly dummySalt = randomBytes(16);
 
-  constructor(dataDir: string, readonly sessionTtlMs = 12 * 3600_000, private readonly now: () => number = Date.now) {
+  constructor(
+    dataDir: string,
+    readonly sessionTtlMs = 12 * 3600_000,
+    private readonly now: () => number = Date.now,
+  ) {
     this.file = join(dataDir, 'accounts.json');
   }
 
@@ -97,10 +103,18 @@ export class AccountStore {
       await this.load();
       const first = this.users.size === 0;
       if (!first) AccountStore.admin(by);
-      if (this.users.has(username.toLowerCase())) throw new ApiError('alreadyExists', `user "${username}" already exists`, 409);
+      if (this.users.has(username.toLowerCase()))
+        throw new ApiError('alreadyExists', `user "${username}" already exists`, 409);
       const salt = randomBytes(16);
       const hash = await scrypt(password, salt);
-      const u: StoredUser = { username, role: first ? 'admin' : role ?? 'viewer', createdAt: new Date(this.now()).toISOString(), salt: salt.toString('base64'), hash: hash.toString('base64'), params: { N: SCRYPT.N!, r: SCRYPT.r!, p: SCRYPT.p! } };
+      const u: StoredUser = {
+        username,
+        role: first ? 'admin' : (role ?? 'viewer'),
+        createdAt: new Date(this.now()).toISOString(),
+        salt: salt.toString('base64'),
+        hash: hash.toString('base64'),
+        params: { N: SCRYPT.N!, r: SCRYPT.r!, p: SCRYPT.p! },
+      };
       this.users.set(username.toLowerCase(), u);
       await this.persist();
       return this.dto(u);
@@ -120,8 +134,17 @@ export class AccountStore {
       await this.load();
       const u = this.users.get(username.toLowerCase());
       if (!u) throw new ApiError('notFound', `no user "${username}"`, 404);
-      const next: StoredUser = { ...u, ...(change.role ? { role: change.role } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}) };
-      if (roleOf(u) === 'admin' && !u.disabled && (roleOf(next) !== 'admin' || next.disabled) && this.enabledAdmins() <= 1) {
+      const next: StoredUser = {
+        ...u,
+        ...(change.role ? { role: change.role } : {}),
+        ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+      };
+      if (
+        roleOf(u) === 'admin' &&
+        !u.disabled &&
+        (roleOf(next) !== 'admin' || next.disabled) &&
+        this.enabledAdmins() <= 1
+      ) {
         throw new ApiError('conflict', `${u.username} is the only admin; make another admin first`, 409);
       }
       this.users.set(username.toLowerCase(), next);
@@ -137,7 +160,8 @@ export class AccountStore {
       await this.load();
       const u = this.users.get(username.toLowerCase());
       if (!u) throw new ApiError('notFound', `no user "${username}"`, 404);
-      if (roleOf(u) === 'admin' && !u.disabled && this.enabledAdmins() <= 1) throw new ApiError('conflict', `${u.username} is the only admin; make another admin first`, 409);
+      if (roleOf(u) === 'admin' && !u.disabled && this.enabledAdmins() <= 1)
+        throw new ApiError('conflict', `${u.username} is the only admin; make another admin first`, 409);
       this.users.delete(username.toLowerCase());
       await this.persist();
       this.endSessions(u.username);
@@ -149,7 +173,8 @@ export class AccountStore {
   }
 
   private endSessions(username: string): void {
-    for (const [k, s] of this.sessions) if (s.username.toLowerCase() === username.toLowerCase()) this.sessions.delete(k);
+    for (const [k, s] of this.sessions)
+      if (s.username.toLowerCase() === username.toLowerCase()) this.sessions.delete(k);
   }
 
   async login(username: string, password: string): Promise<{ token: string; user: UserDto; expiresAt: string }> {
@@ -159,7 +184,9 @@ export class AccountStore {
     const now = this.now();
     if (f && f.lockedUntil > now) {
       const secs = Math.ceil((f.lockedUntil - now) / 1000);
-      throw new ApiError('tooManyAttempts', `too many wrong passwords for "${username}"; try again in ${secs} s`, 429, { retryAfterSeconds: secs });
+      throw new ApiError('tooManyAttempts', `too many wrong passwords for "${username}"; try again in ${secs} s`, 429, {
+        retryAfterSeconds: secs,
+      });
     }
     const u = this.users.get(key);
     const salt = u ? Buffer.from(u.salt, 'base64') : this.dummySalt;

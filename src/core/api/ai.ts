@@ -10,7 +10,11 @@ type H = Handlers<Pick<typeof INTEGRATION_ROUTES, 'ai.chat' | 'ai.providers' | '
 
 function mustConfigure(deps: ApiDeps, caller: Caller): void {
   if (deps.accounts && (caller as Caller & { role?: string }).role !== 'admin') {
-    throw new ApiError('forbidden', 'only an admin can configure the AI provider (it decides where cluster data is sent)', 403);
+    throw new ApiError(
+      'forbidden',
+      'only an admin can configure the AI provider (it decides where cluster data is sent)',
+      403,
+    );
   }
 }
 

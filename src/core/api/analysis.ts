@@ -1,10 +1,35 @@
 // Analyses computed from the watch cache: security findings from pod specs and RBAC, cost from resource requests,
 // topology graphs, continuity. Pure functions over objects, so they test without a cluster.
-import type { CostReport, CostRow, Graph, GraphNode, SecurityFinding, SecurityReport } from '../../shared/routes/integrations';
+import type {
+  CostReport,
+  CostRow,
+  Graph,
+  GraphNode,
+  SecurityFinding,
+  SecurityReport,
+} from '../../shared/routes/integrations';
 import { matchesSelector } from '../kube/objectIndex';
 import { podStatus, type KObject } from '../kube/descriptors';
 
-const SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60, n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const SUFFIX: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 
 /** A Kubernetes quantity (`100m`, `1.5Gi`, `2e3`) as a number of base units. Unparseable → 0. */
 export function quantity(q: unknown): number {
@@ -15,7 +40,12 @@ export function quantity(q: unknown): number {
   return Number(m[1]) * SUFFIX[m[2]];
 }
 
-type Container = { name: string; image?: string; securityContext?: Record<string, unknown>; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } };
+type Container = {
+  name: string;
+  image?: string;
+  securityContext?: Record<string, unknown>;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+};
 
 /** A pod's effective requests: containers summed, raised to the largest init container, plus overhead. */
 export function podRequests(p: KObject): { cpu: number; memory: number; gpu: number } {
@@ -43,7 +73,12 @@ export const isActivePod = (p: KObject) => p.status?.phase !== 'Succeeded' && p.
 
 const WEIGHT = { critical: 10, high: 5, medium: 2, low: 1 } as const;
 
-export function securityReport(pods: KObject[], netpols: KObject[], namespaces: string[], crbs: KObject[]): SecurityReport {
+export function securityReport(
+  pods: KObject[],
+  netpols: KObject[],
+  namespaces: string[],
+  crbs: KObject[],
+): SecurityReport {
   const findings: SecurityFinding[] = [];
   const seen = new Set<string>();
   const add = (f: SecurityFinding) => {
@@ -56,63 +91,193 @@ export function securityReport(pods: KObject[], netpols: KObject[], namespaces: 
     // Replicas share a spec: report the workload once (the ReplicaSet's owner name is the deployment name plus a hash).
     const owner = p.metadata.ownerReferences?.find((r) => r.controller);
     const kind = owner ? (owner.kind === 'ReplicaSet' ? 'Deployment' : owner.kind) : 'Pod';
-    const name = owner ? (owner.kind === 'ReplicaSet' ? owner.name.replace(/-[a-z0-9]{5,10}$/, '') : owner.name) : p.metadata.name;
+    const name = owner
+      ? owner.kind === 'ReplicaSet'
+        ? owner.name.replace(/-[a-z0-9]{5,10}$/, '')
+        : owner.name
+      : p.metadata.name;
     const ns = p.metadata.namespace;
     const base = { namespace: ns, kind, name };
     const spec = p.spec ?? {};
-    if (spec.hostNetwork) add({ ...base, severity: 'high', rule: 'hostNetwork', title: 'Uses the host network namespace', remediation: 'Remove spec.hostNetwork unless the pod must bind node ports directly' });
-    if (spec.hostPID) add({ ...base, severity: 'high', rule: 'hostPID', title: 'Shares the host PID namespace', remediation: 'Remove spec.hostPID' });
-    if (spec.hostIPC) add({ ...base, severity: 'high', rule: 'hostIPC', title: 'Shares the host IPC namespace', remediation: 'Remove spec.hostIPC' });
+    if (spec.hostNetwork)
+      add({
+        ...base,
+        severity: 'high',
+        rule: 'hostNetwork',
+        title: 'Uses the host network namespace',
+        remediation: 'Remove spec.hostNetwork unless the pod must bind node ports directly',
+      });
+    if (spec.hostPID)
+      add({
+        ...base,
+        severity: 'high',
+        rule: 'hostPID',
+        title: 'Shares the host PID namespace',
+        remediation: 'Remove spec.hostPID',
+      });
+    if (spec.hostIPC)
+      add({
+        ...base,
+        severity: 'high',
+        rule: 'hostIPC',
+        title: 'Shares the host IPC namespace',
+        remediation: 'Remove spec.hostIPC',
+      });
     for (const v of (spec.volumes ?? []) as Array<{ name: string; hostPath?: { path: string } }>) {
-      if (v.hostPath) add({ ...base, severity: 'high', rule: 'hostPath', title: `Mounts host path ${v.hostPath.path}`, remediation: 'Use a PersistentVolumeClaim, ConfigMap or emptyDir instead of hostPath' });
+      if (v.hostPath)
+        add({
+          ...base,
+          severity: 'high',
+          rule: 'hostPath',
+          title: `Mounts host path ${v.hostPath.path}`,
+          remediation: 'Use a PersistentVolumeClaim, ConfigMap or emptyDir instead of hostPath',
+        });
     }
     const podSc = (spec.securityContext ?? {}) as { runAsNonRoot?: boolean; runAsUser?: number };
     for (const c of (spec.containers ?? []) as Container[]) {
-      const sc = (c.securityContext ?? {}) as { privileged?: boolean; allowPrivilegeEscalation?: boolean; runAsNonRoot?: boolean; runAsUser?: number; readOnlyRootFilesystem?: boolean; capabilities?: { add?: string[] } };
+      const sc = (c.securityContext ?? {}) as {
+        privileged?: boolean;
+        allowPrivilegeEscalation?: boolean;
+        runAsNonRoot?: boolean;
+        runAsUser?: number;
+        readOnlyRootFilesystem?: boolean;
+        capabilities?: { add?: string[] };
+      };
       const cb = { ...base, container: c.name };
-      if (sc.privileged) add({ ...cb, severity: 'critical', rule: 'privileged', title: 'Privileged container', remediation: 'Set securityContext.privileged: false and grant only the capabilities needed' });
-      const dangerous = (sc.capabilities?.add ?? []).filter((x) => ['SYS_ADMIN', 'NET_ADMIN', 'ALL', 'SYS_PTRACE', 'SYS_MODULE'].includes(x));
-      if (dangerous.length) add({ ...cb, severity: 'high', rule: 'capabilities', title: `Adds capabilities ${dangerous.join(', ')}`, remediation: 'Drop ALL capabilities and add back only what the process needs' });
+      if (sc.privileged)
+        add({
+          ...cb,
+          severity: 'critical',
+          rule: 'privileged',
+          title: 'Privileged container',
+          remediation: 'Set securityContext.privileged: false and grant only the capabilities needed',
+        });
+      const dangerous = (sc.capabilities?.add ?? []).filter((x) =>
+        ['SYS_ADMIN', 'NET_ADMIN', 'ALL', 'SYS_PTRACE', 'SYS_MODULE'].includes(x),
+      );
+      if (dangerous.length)
+        add({
+          ...cb,
+          severity: 'high',
+          rule: 'capabilities',
+          title: `Adds capabilities ${dangerous.join(', ')}`,
+          remediation: 'Drop ALL capabilities and add back only what the process needs',
+        });
       const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
       const uid = sc.runAsUser ?? podSc.runAsUser;
-      if (!nonRoot && !(uid && uid > 0)) add({ ...cb, severity: 'medium', rule: 'runAsRoot', title: 'May run as root', remediation: 'Set securityContext.runAsNonRoot: true (and a non-zero runAsUser)' });
-      if (sc.allowPrivilegeEscalation !== false && !sc.privileged) add({ ...cb, severity: 'medium', rule: 'privilegeEscalation', title: 'Privilege escalation not disabled', remediation: 'Set securityContext.allowPrivilegeEscalation: false' });
-      if (!sc.readOnlyRootFilesystem) add({ ...cb, severity: 'low', rule: 'writableRootFs', title: 'Writable root filesystem', remediation: 'Set securityContext.readOnlyRootFilesystem: true and mount emptyDir where writes are needed' });
-      if (!c.resources?.limits?.memory || !c.resources?.limits?.cpu) add({ ...cb, severity: 'low', rule: 'noLimits', title: 'No CPU or memory limit', remediation: 'Set resources.limits so one container cannot starve its node' });
+      if (!nonRoot && !(uid && uid > 0))
+        add({
+          ...cb,
+          severity: 'medium',
+          rule: 'runAsRoot',
+          title: 'May run as root',
+          remediation: 'Set securityContext.runAsNonRoot: true (and a non-zero runAsUser)',
+        });
+      if (sc.allowPrivilegeEscalation !== false && !sc.privileged)
+        add({
+          ...cb,
+          severity: 'medium',
+          rule: 'privilegeEscalation',
+          title: 'Privilege escalation not disabled',
+          remediation: 'Set securityContext.allowPrivilegeEscalation: false',
+        });
+      if (!sc.readOnlyRootFilesystem)
+        add({
+          ...cb,
+          severity: 'low',
+          rule: 'writableRootFs',
+          title: 'Writable root filesystem',
+          remediation: 'Set securityContext.readOnlyRootFilesystem: true and mount emptyDir where writes are needed',
+        });
+      if (!c.resources?.limits?.memory || !c.resources?.limits?.cpu)
+        add({
+          ...cb,
+          severity: 'low',
+          rule: 'noLimits',
+          title: 'No CPU or memory limit',
+          remediation: 'Set resources.limits so one container cannot starve its node',
+        });
       const img = c.image ?? '';
       const tag = img.includes('@') ? 'digest' : img.split('/').pop()!.split(':')[1];
-      if (!tag || tag === 'latest') add({ ...cb, severity: 'low', rule: 'latestTag', title: `Image ${img} is not pinned`, remediation: 'Pin images to a version tag or digest' });
+      if (!tag || tag === 'latest')
+        add({
+          ...cb,
+          severity: 'low',
+          rule: 'latestTag',
+          title: `Image ${img} is not pinned`,
+          remediation: 'Pin images to a version tag or digest',
+        });
     }
   }
   const covered = new Set(netpols.map((n) => n.metadata.namespace));
   const without = namespaces.filter((n) => !covered.has(n) && !n.startsWith('kube-'));
-  for (const n of without) add({ severity: 'medium', rule: 'noNetworkPolicy', title: 'No NetworkPolicy: every pod accepts traffic from everywhere', namespace: n, kind: 'Namespace', name: n, remediation: 'Add a default-deny NetworkPolicy and allow only the flows you need' });
+  for (const n of without)
+    add({
+      severity: 'medium',
+      rule: 'noNetworkPolicy',
+      title: 'No NetworkPolicy: every pod accepts traffic from everywhere',
+      namespace: n,
+      kind: 'Namespace',
+      name: n,
+      remediation: 'Add a default-deny NetworkPolicy and allow only the flows you need',
+    });
   for (const b of crbs) {
     if ((b.roleRef as { name?: string } | undefined)?.name !== 'cluster-admin') continue;
     for (const s of (b.subjects ?? []) as Array<{ kind: string; name: string; namespace?: string }>) {
       if (s.name.startsWith('system:')) continue;
-      add({ severity: 'high', rule: 'clusterAdmin', title: `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name} is bound to cluster-admin`, kind: 'ClusterRoleBinding', name: b.metadata.name, remediation: 'Bind a narrower role' });
+      add({
+        severity: 'high',
+        rule: 'clusterAdmin',
+        title: `${s.kind} ${s.namespace ? `${s.namespace}/` : ''}${s.name} is bound to cluster-admin`,
+        kind: 'ClusterRoleBinding',
+        name: b.metadata.name,
+        remediation: 'Bind a narrower role',
+      });
     }
   }
   const summary = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const f of findings) summary[f.severity]++;
   const order = { critical: 0, high: 1, medium: 2, low: 3 };
-  findings.sort((a, b) => order[a.severity] - order[b.severity] || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+  findings.sort(
+    (a, b) =>
+      order[a.severity] - order[b.severity] ||
+      (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+      a.name.localeCompare(b.name),
+  );
   const penalty = findings.reduce((n, f) => n + WEIGHT[f.severity], 0);
   const workloads = Math.max(1, new Set(findings.map((f) => `${f.namespace}/${f.kind}/${f.name}`)).size);
-  return { score: Math.max(0, Math.round(100 - penalty / workloads * 4)), summary, findings, namespacesWithoutNetworkPolicy: without, scanned: { pods: pods.length, namespaces: namespaces.length } };
+  return {
+    score: Math.max(0, Math.round(100 - (penalty / workloads) * 4)),
+    summary,
+    findings,
+    namespacesWithoutNetworkPolicy: without,
+    scanned: { pods: pods.length, namespaces: namespaces.length },
+  };
 }
 
 // ---------- cost ----------
 
 /** OpenCost's default.json prices ("based on GCP us-central1"), used when no cloud pricing is known. */
-export const DEFAULT_PRICING = { cpuPerCoreHour: 0.031611, ramPerGiBHour: 0.004237 * 1.073741824, gpuPerHour: 0.95, source: 'OpenCost default pricing (configs/default.json)' };
+export const DEFAULT_PRICING = {
+  cpuPerCoreHour: 0.031611,
+  ramPerGiBHour: 0.004237 * 1.073741824,
+  gpuPerHour: 0.95,
+  source: 'OpenCost default pricing (configs/default.json)',
+};
 
 export function costReport(pods: KObject[]): CostReport {
   const rows = new Map<string, CostRow>();
   for (const p of pods.filter(isActivePod)) {
     const ns = p.metadata.namespace ?? '';
-    const r = rows.get(ns) ?? { namespace: ns, cpuCores: 0, memoryGiB: 0, gpus: 0, hourlyCost: 0, monthlyCost: 0, pods: 0 };
+    const r = rows.get(ns) ?? {
+      namespace: ns,
+      cpuCores: 0,
+      memoryGiB: 0,
+      gpus: 0,
+      hourlyCost: 0,
+      monthlyCost: 0,
+      pods: 0,
+    };
     const q = podRequests(p);
     r.cpuCores += q.cpu;
     r.memoryGiB += q.memory / 2 ** 30;
@@ -122,12 +287,26 @@ export function costReport(pods: KObject[]): CostReport {
   }
   const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
   const list = [...rows.values()].map((r) => {
-    const hourly = r.cpuCores * DEFAULT_PRICING.cpuPerCoreHour + r.memoryGiB * DEFAULT_PRICING.ramPerGiBHour + r.gpus * DEFAULT_PRICING.gpuPerHour;
-    return { ...r, cpuCores: round(r.cpuCores, 3), memoryGiB: round(r.memoryGiB, 3), hourlyCost: round(hourly), monthlyCost: round(hourly * 730, 2) };
+    const hourly =
+      r.cpuCores * DEFAULT_PRICING.cpuPerCoreHour +
+      r.memoryGiB * DEFAULT_PRICING.ramPerGiBHour +
+      r.gpus * DEFAULT_PRICING.gpuPerHour;
+    return {
+      ...r,
+      cpuCores: round(r.cpuCores, 3),
+      memoryGiB: round(r.memoryGiB, 3),
+      hourlyCost: round(hourly),
+      monthlyCost: round(hourly * 730, 2),
+    };
   });
   list.sort((a, b) => b.hourlyCost - a.hourlyCost);
   const hourly = list.reduce((n, r) => n + r.hourlyCost, 0);
-  return { currency: 'USD', pricing: DEFAULT_PRICING, namespaces: list, total: { hourlyCost: round(hourly), monthlyCost: round(hourly * 730, 2) } };
+  return {
+    currency: 'USD',
+    pricing: DEFAULT_PRICING,
+    namespaces: list,
+    total: { hourlyCost: round(hourly), monthlyCost: round(hourly * 730, 2) },
+  };
 }
 
 // ---------- graphs ----------
@@ -158,16 +337,37 @@ export function buildGraph(g: GraphInput): Graph {
     return i;
   };
   const byUid = new Map<string, string>();
-  for (const n of g.nodes) byUid.set(n.metadata.uid ?? '', add('Node', n, (n.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady'));
+  for (const n of g.nodes)
+    byUid.set(
+      n.metadata.uid ?? '',
+      add(
+        'Node',
+        n,
+        (n.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready')?.status === 'True'
+          ? 'Ready'
+          : 'NotReady',
+      ),
+    );
   for (const { kind, objects } of g.owners) for (const o of objects) byUid.set(o.metadata.uid ?? '', add(kind, o));
   for (const p of g.pods) {
     const pid = add('Pod', p, podStatus(p));
     byUid.set(p.metadata.uid ?? '', pid);
-    if (p.spec?.nodeName && ids.has(`Node/${p.spec.nodeName}`)) edges.push({ source: pid, target: `Node/${p.spec.nodeName}`, type: 'runsOn' });
+    if (p.spec?.nodeName && ids.has(`Node/${p.spec.nodeName}`))
+      edges.push({ source: pid, target: `Node/${p.spec.nodeName}`, type: 'runsOn' });
     if (g.config) {
-      for (const v of (p.spec?.volumes ?? []) as Array<{ configMap?: { name: string }; secret?: { secretName: string }; persistentVolumeClaim?: { claimName: string } }>) {
+      for (const v of (p.spec?.volumes ?? []) as Array<{
+        configMap?: { name: string };
+        secret?: { secretName: string };
+        persistentVolumeClaim?: { claimName: string };
+      }>) {
         const ns = p.metadata.namespace;
-        const ref = v.configMap ? id('ConfigMap', ns, v.configMap.name) : v.secret ? id('Secret', ns, v.secret.secretName) : v.persistentVolumeClaim ? id('PersistentVolumeClaim', ns, v.persistentVolumeClaim.claimName) : undefined;
+        const ref = v.configMap
+          ? id('ConfigMap', ns, v.configMap.name)
+          : v.secret
+            ? id('Secret', ns, v.secret.secretName)
+            : v.persistentVolumeClaim
+              ? id('PersistentVolumeClaim', ns, v.persistentVolumeClaim.claimName)
+              : undefined;
         if (ref) {
           if (!ids.has(ref)) {
             ids.add(ref);
@@ -191,12 +391,17 @@ export function buildGraph(g: GraphInput): Graph {
     const sid = add('Service', s, s.spec?.type ?? 'ClusterIP');
     const sel = s.spec?.selector as Record<string, string> | undefined;
     if (!sel || !Object.keys(sel).length) continue;
-    for (const p of g.pods) if (p.metadata.namespace === s.metadata.namespace && matchesSelector(p.metadata.labels, { matchLabels: sel })) edges.push({ source: sid, target: byUid.get(p.metadata.uid ?? '')!, type: 'selects' });
+    for (const p of g.pods)
+      if (p.metadata.namespace === s.metadata.namespace && matchesSelector(p.metadata.labels, { matchLabels: sel }))
+        edges.push({ source: sid, target: byUid.get(p.metadata.uid ?? '')!, type: 'selects' });
   }
   for (const ing of g.ingresses) {
     const iid = add('Ingress', ing);
     const backends = new Set<string>();
-    for (const r of (ing.spec?.rules ?? []) as Array<{ http?: { paths?: Array<{ backend?: { service?: { name: string } } }> } }>) for (const p of r.http?.paths ?? []) if (p.backend?.service) backends.add(p.backend.service.name);
+    for (const r of (ing.spec?.rules ?? []) as Array<{
+      http?: { paths?: Array<{ backend?: { service?: { name: string } } }> };
+    }>)
+      for (const p of r.http?.paths ?? []) if (p.backend?.service) backends.add(p.backend.service.name);
     const def = ing.spec?.defaultBackend?.service?.name;
     if (def) backends.add(def);
     for (const b of backends) {

@@ -42,7 +42,9 @@ async function sweepTemps(file: string): Promise<void> {
   const dir = dirname(file);
   const prefix = `.${basename(file)}.`;
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => fs.rm(join(dir, n), { force: true })));
+  await Promise.all(
+    names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => fs.rm(join(dir, n), { force: true })),
+  );
 }
 
 /** The parsed file, or `fallback` when it does not exist. A corrupt file is an error, not silently replaced. */
@@ -58,6 +60,6 @@ export async function readJson<T>(file: string, fallback: T): Promise<T> {
   try {
     return JSON.parse(text) as T;
   } catch (e) {
-    throw new Error(`${file} is not valid JSON (${(e as Error).message}); fix or remove it`);
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}); fix or remove it`, { cause: e });
   }
 }

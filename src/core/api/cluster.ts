@@ -38,7 +38,10 @@ async function switchTo(deps: ApiDeps, name: string): Promise<ContextInfo> {
   return deps.kube.switchContext(name);
 }
 
-async function events(deps: ApiDeps, p: { context?: string; namespace?: string; type?: string; kind?: string; name?: string; limit?: number }): Promise<EventRow[]> {
+async function events(
+  deps: ApiDeps,
+  p: { context?: string; namespace?: string; type?: string; kind?: string; name?: string; limit?: number },
+): Promise<EventRow[]> {
   const context = contextOf(deps, p.context);
   const { cache } = await deps.lists.cache(context, 'events', p.namespace || undefined);
   const objs = p.namespace ? cache.index.inNamespace(p.namespace) : cache.list();
@@ -52,12 +55,49 @@ async function events(deps: ApiDeps, p: { context?: string; namespace?: string; 
 const limited = <T>(rows: T[], limit?: number) => ({ events: rows.slice(0, limit ?? 1000) as T[], total: rows.length });
 
 /** Reasons that mean something is broken or about to be (kubelet, scheduler, controllers, node problem detector). */
-const MONITORED = new Set(['BackOff', 'Failed', 'FailedScheduling', 'OOMKilling', 'OOMKilled', 'Unhealthy', 'FailedMount', 'FailedAttachVolume', 'NodeNotReady', 'Evicted', 'FailedCreate', 'ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'FailedKillPod', 'NetworkNotReady', 'Rebooted', 'SystemOOM', 'FreeDiskSpaceFailed', 'EvictionThresholdMet', 'BackoffLimitExceeded', 'DeadlineExceeded', 'ProvisioningFailed']);
+const MONITORED = new Set([
+  'BackOff',
+  'Failed',
+  'FailedScheduling',
+  'OOMKilling',
+  'OOMKilled',
+  'Unhealthy',
+  'FailedMount',
+  'FailedAttachVolume',
+  'NodeNotReady',
+  'Evicted',
+  'FailedCreate',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'CrashLoopBackOff',
+  'FailedKillPod',
+  'NetworkNotReady',
+  'Rebooted',
+  'SystemOOM',
+  'FreeDiskSpaceFailed',
+  'EvictionThresholdMet',
+  'BackoffLimitExceeded',
+  'DeadlineExceeded',
+  'ProvisioningFailed',
+]);
 
 function crdSummary(o: KObject): CrdSummary {
-  const s = o.spec as { group: string; names: { kind: string; plural: string; shortNames?: string[] }; scope: 'Namespaced' | 'Cluster'; versions: Array<{ name: string; storage?: boolean; served?: boolean }> };
+  const s = o.spec as {
+    group: string;
+    names: { kind: string; plural: string; shortNames?: string[] };
+    scope: 'Namespaced' | 'Cluster';
+    versions: Array<{ name: string; storage?: boolean; served?: boolean }>;
+  };
   const v = s.versions.find((x) => x.storage) ?? s.versions[0];
-  return { name: o.metadata.name, group: s.group, version: v?.name ?? '', kind: s.names.kind, plural: s.names.plural, scope: s.scope, shortNames: s.names.shortNames ?? [] };
+  return {
+    name: o.metadata.name,
+    group: s.group,
+    version: v?.name ?? '',
+    kind: s.names.kind,
+    plural: s.names.plural,
+    scope: s.scope,
+    shortNames: s.names.shortNames ?? [],
+  };
 }
 
 /** `{crd}` must name a CRD the cluster serves (so built-in kinds cannot be reached through this door). */
@@ -82,7 +122,14 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   'clusters.health': async (p, deps) => {
     const name = contextOf(deps, p.contextName ?? p.context);
     const c = await deps.kube.connect(name);
-    const out = { contextName: name, healthy: c.connection.state === 'connected', state: c.connection, serverVersion: c.serverVersion, nodeCount: c.nodeCount, namespaceCount: c.namespaceCount };
+    const out = {
+      contextName: name,
+      healthy: c.connection.state === 'connected',
+      state: c.connection,
+      serverVersion: c.serverVersion,
+      nodeCount: c.nodeCount,
+      namespaceCount: c.namespaceCount,
+    };
     return out;
   },
   'clusters.refresh': async (_p, deps) => {
@@ -96,7 +143,16 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   },
   status: async (p, deps) => {
     const name = p.context || deps.kube.currentContext();
-    if (!name) return { connected: false, clusterName: '', context: '', connection: { state: 'idle' }, version: deps.version, demo: deps.demo, message: 'no kubeconfig context is configured' };
+    if (!name)
+      return {
+        connected: false,
+        clusterName: '',
+        context: '',
+        connection: { state: 'idle' },
+        version: deps.version,
+        demo: deps.demo,
+        message: 'no kubeconfig context is configured',
+      };
     const c = deps.kube.context(name);
     const out = {
       connected: c.connection.state === 'connected',
@@ -136,7 +192,12 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
     if (p.kinds) {
       const a = deps.kube.actions(context);
       out.access = {};
-      for (const k of p.kinds.split(',').map((x) => x.trim()).filter(Boolean).slice(0, 20)) out.access[k] = await a.canIAll(k, p.namespace || undefined);
+      for (const k of p.kinds
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .slice(0, 20))
+        out.access[k] = await a.canIAll(k, p.namespace || undefined);
     }
     return out;
   },
@@ -150,13 +211,31 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   },
   'events.list': async (p, deps) => limited(await events(deps, p), p.limit),
   'events.errors': async (p, deps) => limited(await events(deps, { ...p, type: 'Warning' }), p.limit),
-  'events.monitored': async (p, deps) => limited((await events(deps, p)).filter((e) => MONITORED.has(e.reason) || (e.type === 'Warning' && /fail|error|kill|unhealthy|notready/i.test(e.reason))), p.limit),
+  'events.monitored': async (p, deps) =>
+    limited(
+      (await events(deps, p)).filter(
+        (e) =>
+          MONITORED.has(e.reason) || (e.type === 'Warning' && /fail|error|kill|unhealthy|notready/i.test(e.reason)),
+      ),
+      p.limit,
+    ),
   'events.grouped': async (p, deps) => {
     const groups = new Map<string, EventGroup>();
     for (const e of await events(deps, p)) {
       const key = `${e.object.namespace ?? ''}/${e.object.kind}/${e.object.name}/${e.reason}`;
       const g = groups.get(key);
-      if (!g) groups.set(key, { key, type: e.type, reason: e.reason, object: e.object, message: e.message, count: e.count, events: 1, firstSeen: e.firstSeen, lastSeen: e.lastSeen });
+      if (!g)
+        groups.set(key, {
+          key,
+          type: e.type,
+          reason: e.reason,
+          object: e.object,
+          message: e.message,
+          count: e.count,
+          events: 1,
+          firstSeen: e.firstSeen,
+          lastSeen: e.lastSeen,
+        });
       else {
         g.count += e.count;
         g.events++;
@@ -164,7 +243,11 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
         if ((e.firstSeen ?? '') < (g.firstSeen ?? '~')) g.firstSeen = e.firstSeen;
       }
     }
-    return { groups: [...groups.values()].sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '')).slice(0, p.limit ?? 1000) };
+    return {
+      groups: [...groups.values()]
+        .sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''))
+        .slice(0, p.limit ?? 1000),
+    };
   },
   'events.stats': async (p, deps) => {
     const s: EventStats = { total: 0, byType: {}, byReason: {}, byNamespace: {}, byKind: {} };
@@ -181,8 +264,14 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   'namespace.create': async (p, deps) => {
     const context = contextOf(deps, p.context);
     const a = deps.kube.actions(context);
-    const body = JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: p.name, labels: p.labels ?? {} } });
-    const cur = await a.get('namespaces', undefined, p.name).catch((e: KubeError) => (e.code === 'notFound' ? undefined : Promise.reject(e)));
+    const body = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: p.name, labels: p.labels ?? {} },
+    });
+    const cur = await a
+      .get('namespaces', undefined, p.name)
+      .catch((e: KubeError) => (e.code === 'notFound' ? undefined : Promise.reject(e)));
     if (cur) throw new KubeError('alreadyExists', `namespace "${p.name}" already exists`);
     await a.apply(body);
     return { ok: true, message: `created namespace ${p.name}` };
@@ -196,18 +285,46 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   'node.drain': async (p, deps) => {
     const a = deps.kube.actions(contextOf(deps, p.context));
     await a.get('nodes', undefined, p.name);
-    const r = await a.drain(p.name, { force: p.force, ignoreDaemonSets: p.ignoreDaemonSets, deleteEmptyDirData: p.deleteEmptyDirData, timeoutMs: (p.timeoutSeconds ?? 0) * 1000, gracePeriodSeconds: p.gracePeriodSeconds });
+    const r = await a.drain(p.name, {
+      force: p.force,
+      ignoreDaemonSets: p.ignoreDaemonSets,
+      deleteEmptyDirData: p.deleteEmptyDirData,
+      timeoutMs: (p.timeoutSeconds ?? 0) * 1000,
+      gracePeriodSeconds: p.gracePeriodSeconds,
+    });
     return { ...r, ok: r.failed.length === 0 };
   },
   'pod.logs': async (p, deps) => {
     const a = deps.kube.actions(contextOf(deps, p.context));
-    const lines = await a.logs({ kind: 'pods', namespace: p.namespace, name: p.name, container: p.container }, { tailLines: p.tailLines ?? (p.limitBytes ? undefined : 1000), previous: p.previous, sinceSeconds: p.sinceSeconds, timestamps: p.timestamps, limitBytes: p.limitBytes });
-    return { namespace: p.namespace, name: p.name, container: p.container, lines, logs: lines.map((l) => l.text).join('\n') };
+    const lines = await a.logs(
+      { kind: 'pods', namespace: p.namespace, name: p.name, container: p.container },
+      {
+        tailLines: p.tailLines ?? (p.limitBytes ? undefined : 1000),
+        previous: p.previous,
+        sinceSeconds: p.sinceSeconds,
+        timestamps: p.timestamps,
+        limitBytes: p.limitBytes,
+      },
+    );
+    return {
+      namespace: p.namespace,
+      name: p.name,
+      container: p.container,
+      lines,
+      logs: lines.map((l) => l.text).join('\n'),
+    };
   },
   'pod.exec': async (p, deps) => {
     const a = deps.kube.actions(contextOf(deps, p.context));
     const argv = splitCommand(p.command);
-    const s = await a.exec({ namespace: p.namespace, pod: p.name, container: p.container, command: argv, tty: false, stdin: p.stdin !== undefined });
+    const s = await a.exec({
+      namespace: p.namespace,
+      pod: p.name,
+      container: p.container,
+      command: argv,
+      tty: false,
+      stdin: p.stdin !== undefined,
+    });
     const LIMIT = 1 << 20;
     let out = '';
     let err = '';
@@ -224,14 +341,33 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
       new Promise<null>((r) => (timer = setTimeout(() => r(null), (p.timeoutSeconds ?? 30) * 1000))),
     ]).finally(() => clearTimeout(timer));
     s.close();
-    if (!exit) throw new ApiError('timeout', `the command did not finish within ${p.timeoutSeconds ?? 30}s (use the terminal for long-running commands)`, 504);
+    if (!exit)
+      throw new ApiError(
+        'timeout',
+        `the command did not finish within ${p.timeoutSeconds ?? 30}s (use the terminal for long-running commands)`,
+        504,
+      );
     return { stdout: out.slice(0, LIMIT), stderr: err.slice(0, LIMIT), exitCode: exit.code, truncated };
   },
-  'portforward.list': async (p, deps) => ({ forwards: p.context ? deps.kube.portForwards.list(p.context) : deps.kube.portForwards.list() }),
+  'portforward.list': async (p, deps) => ({
+    forwards: p.context ? deps.kube.portForwards.list(p.context) : deps.kube.portForwards.list(),
+  }),
   'portforward.start': async (p, deps) => {
     const a = deps.kube.actions(contextOf(deps, p.context));
     const kind = (p.kind ?? 'pod').replace(/s$/, '');
-    return a.startPortForward(kind === 'pod' ? 'pods' : kind === 'service' ? 'services' : kind === 'deployment' ? 'deployments.apps' : 'statefulsets.apps', p.namespace, p.name, (p.port ?? p.remotePort)!, p.localPort ?? 0);
+    return a.startPortForward(
+      kind === 'pod'
+        ? 'pods'
+        : kind === 'service'
+          ? 'services'
+          : kind === 'deployment'
+            ? 'deployments.apps'
+            : 'statefulsets.apps',
+      p.namespace,
+      p.name,
+      (p.port ?? p.remotePort)!,
+      p.localPort ?? 0,
+    );
   },
   'portforward.stop': async (p, deps) => {
     await deps.kube.portForwards.stop(p.id);
@@ -240,7 +376,12 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   'crds.list': async (p, deps) => {
     const context = contextOf(deps, p.context);
     const { cache } = await deps.lists.cache(context, 'customresourcedefinitions.apiextensions.k8s.io');
-    return { crds: cache.list().map(crdSummary).sort((a, b) => a.name.localeCompare(b.name)) };
+    return {
+      crds: cache
+        .list()
+        .map(crdSummary)
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
   },
   'crds.instances': async (p, deps) => listKind(deps, crdKind(deps, contextOf(deps, p.context), p.crd), p),
   'crds.details': async (p, deps) => detailsOf(deps, crdKind(deps, contextOf(deps, p.context), p.crd), p),
@@ -249,4 +390,3 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   'crds.update': async (p, deps) => updateOf(deps, crdKind(deps, contextOf(deps, p.context), p.crd), p),
   'crds.delete': async (p, deps) => deleteOf(deps, crdKind(deps, contextOf(deps, p.context), p.crd), p),
 };
-

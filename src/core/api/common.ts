@@ -6,7 +6,8 @@ import { ApiError, badRequest } from './errors';
 
 export function contextOf(deps: ApiDeps, context?: string): string {
   const c = context || deps.kube.currentContext();
-  if (!c) throw new ApiError('noContext', 'no kubeconfig context is configured; start with --kubeconfig FILE or --demo', 503);
+  if (!c)
+    throw new ApiError('noContext', 'no kubeconfig context is configured; start with --kubeconfig FILE or --demo', 503);
   return c;
 }
 
@@ -26,7 +27,10 @@ export function parseLabelSelector(s: string): LabelSelector {
   for (const raw of parts.map((x) => x.trim()).filter(Boolean)) {
     let m: RegExpMatchArray | null;
     if ((m = raw.match(/^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
-      const values = m[3].split(',').map((v) => v.trim()).filter(Boolean);
+      const values = m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       check(m[1], raw);
       sel.matchExpressions.push({ key: m[1], operator: m[2] === 'in' ? 'In' : 'NotIn', values });
     } else if ((m = raw.match(/^(\S+?)\s*(==|=|!=)\s*(\S*)$/))) {

@@ -63,7 +63,12 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
   const store = await KubeGrafStore.open({ dataDir: o.dataDir });
   const metrics = new MetricsEngine({ kube, store });
   const settings = new SettingsStore(o.dataDir);
-  const incidents = new IncidentEngine({ kube, store, metrics, verifyWindowSeconds: async () => (await settings.get()).fixVerificationSeconds });
+  const incidents = new IncidentEngine({
+    kube,
+    store,
+    metrics,
+    verifyWindowSeconds: async () => (await settings.get()).fixVerificationSeconds,
+  });
   if (o.autoRemediation) await incidents.setPolicy({ enabled: true });
   const deps: ApiDeps = {
     kube,

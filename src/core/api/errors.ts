@@ -3,13 +3,23 @@ import type { ApiErrorBody } from '../../shared/route';
 import { KubeError } from '../kube/errors';
 
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number, readonly details?: unknown) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
 
   body(): ApiErrorBody {
-    return { error: this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details } };
+    return {
+      error:
+        this.details === undefined
+          ? { code: this.code, message: this.message }
+          : { code: this.code, message: this.message, details: this.details },
+    };
   }
 }
 
@@ -38,7 +48,8 @@ export function toApiError(e: unknown): ApiError {
 }
 
 export const notImplemented = (message: string): ApiError => new ApiError('notImplemented', message, 501);
-export const badRequest = (message: string, details?: unknown): ApiError => new ApiError('badRequest', message, 400, details);
+export const badRequest = (message: string, details?: unknown): ApiError =>
+  new ApiError('badRequest', message, 400, details);
 export const notFound = (message: string): ApiError => new ApiError('notFound', message, 404);
 /** A feature whose cluster-side component is absent: the route works, the cluster lacks what it needs. */
 export const notInstalled = (message: string): ApiError => new ApiError('notInstalled', message, 424);

@@ -32,7 +32,11 @@ export function decodeRelease(secret: KObject): ReleaseJson | undefined {
   }
 }
 
-export async function releaseSecrets(deps: ApiDeps, context: string | undefined, namespace?: string): Promise<KObject[]> {
+export async function releaseSecrets(
+  deps: ApiDeps,
+  context: string | undefined,
+  namespace?: string,
+): Promise<KObject[]> {
   const ctx = contextOf(deps, context);
   const { cache } = await deps.lists.cache(ctx, 'secrets', namespace || undefined);
   const all = namespace ? cache.index.inNamespace(namespace) : cache.list();
@@ -54,7 +58,8 @@ function summary(r: ReleaseJson, s: KObject): HelmReleaseSummary {
 }
 
 /** Keys whose values are credentials by name (chart values carry passwords as `auth.password`, `apiKey`, …). */
-const SECRET_KEY = /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|auth[-_]?key|access[-_]?key|cert(ificate)?[-_]?key/i;
+const SECRET_KEY =
+  /pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|auth[-_]?key|access[-_]?key|cert(ificate)?[-_]?key/i;
 
 /** Values with every credential-named leaf replaced by MASK, as the secret routes show a Secret. */
 export function maskValues(v: unknown, key = ''): unknown {
@@ -72,7 +77,8 @@ export function maskManifest(manifest: string): string {
   } catch {
     return '# (the manifest could not be read, so it is not shown: it may hold Secret values)\n';
   }
-  if (!Array.isArray(docs) || docs.some((d) => d.errors.length)) return '# (the manifest could not be read, so it is not shown: it may hold Secret values)\n';
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length))
+    return '# (the manifest could not be read, so it is not shown: it may hold Secret values)\n';
   return docs
     .map((d) => {
       if (d.get('kind') === 'Secret') {
@@ -88,22 +94,37 @@ export function maskManifest(manifest: string): string {
 
 /** Every revision of every release, decoded. */
 async function decoded(deps: ApiDeps, context: string | undefined, namespace?: string) {
-  return (await releaseSecrets(deps, context, namespace)).map((s) => ({ s, r: decodeRelease(s) })).filter((x): x is { s: KObject; r: ReleaseJson } => Boolean(x.r));
+  return (await releaseSecrets(deps, context, namespace))
+    .map((s) => ({ s, r: decodeRelease(s) }))
+    .filter((x): x is { s: KObject; r: ReleaseJson } => Boolean(x.r));
 }
 
 /** Like `helm list -A`: the newest revision of each release. */
-export async function listReleases(deps: ApiDeps, context: string | undefined, namespace?: string): Promise<HelmReleaseSummary[]> {
+export async function listReleases(
+  deps: ApiDeps,
+  context: string | undefined,
+  namespace?: string,
+): Promise<HelmReleaseSummary[]> {
   const latest = new Map<string, { s: KObject; r: ReleaseJson }>();
   for (const x of await decoded(deps, context, namespace)) {
     const key = `${x.r.namespace}/${x.r.name}`;
     const cur = latest.get(key);
     if (!cur || x.r.version > cur.r.version) latest.set(key, x);
   }
-  return [...latest.values()].map((x) => summary(x.r, x.s)).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return [...latest.values()]
+    .map((x) => summary(x.r, x.s))
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 }
 
-export async function releaseHistory(deps: ApiDeps, context: string | undefined, namespace: string, name: string): Promise<HelmHistoryEntry[]> {
-  const revs = (await decoded(deps, context, namespace)).filter((x) => x.r.name === name).sort((a, b) => a.r.version - b.r.version);
+export async function releaseHistory(
+  deps: ApiDeps,
+  context: string | undefined,
+  namespace: string,
+  name: string,
+): Promise<HelmHistoryEntry[]> {
+  const revs = (await decoded(deps, context, namespace))
+    .filter((x) => x.r.name === name)
+    .sort((a, b) => a.r.version - b.r.version);
   if (!revs.length) throw notFound(`no Helm release "${name}" in namespace ${namespace}`);
   return revs.map(({ r }) => ({
     revision: r.version,
@@ -115,11 +136,23 @@ export async function releaseHistory(deps: ApiDeps, context: string | undefined,
   }));
 }
 
-export async function releaseDetails(deps: ApiDeps, context: string | undefined, namespace: string, name: string): Promise<HelmRelease> {
+export async function releaseDetails(
+  deps: ApiDeps,
+  context: string | undefined,
+  namespace: string,
+  name: string,
+): Promise<HelmRelease> {
   const revs = (await decoded(deps, context, namespace)).filter((x) => x.r.name === name);
   if (!revs.length) throw notFound(`no Helm release "${name}" in namespace ${namespace}`);
   const { r, s } = revs.sort((a, b) => b.r.version - a.r.version)[0];
-  return { ...summary(r, s), firstDeployed: r.info?.first_deployed ?? '', notes: r.info?.notes ?? '', values: maskValues(r.chart?.values ?? {}), config: maskValues(r.config ?? {}), manifest: maskManifest(r.manifest ?? '') };
+  return {
+    ...summary(r, s),
+    firstDeployed: r.info?.first_deployed ?? '',
+    notes: r.info?.notes ?? '',
+    values: maskValues(r.chart?.values ?? {}),
+    config: maskValues(r.config ?? {}),
+    manifest: maskManifest(r.manifest ?? ''),
+  };
 }
 
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -142,18 +175,46 @@ export interface HelmCall {
  * secret is refused), and `--` ends the flags before any positional argument. ENOENT becomes "install helm".
  */
 export function runHelm(deps: ApiDeps, context: string, call: HelmCall, timeoutMs = 300_000): Promise<string> {
-  if (call.release.length > 53 || !RELEASE_NAME.test(call.release)) return Promise.reject(badRequest(`"${call.release.slice(0, 80)}" is not a valid Helm release name`));
-  if (call.namespace.length > 63 || !NAMESPACE.test(call.namespace)) return Promise.reject(badRequest(`"${call.namespace.slice(0, 80)}" is not a valid namespace name`));
-  const argv = [call.command, ...(call.flags ?? []), `--namespace=${call.namespace}`, `--kube-context=${context}`, '--', call.release, ...(call.rest ?? [])];
+  if (call.release.length > 53 || !RELEASE_NAME.test(call.release))
+    return Promise.reject(badRequest(`"${call.release.slice(0, 80)}" is not a valid Helm release name`));
+  if (call.namespace.length > 63 || !NAMESPACE.test(call.namespace))
+    return Promise.reject(badRequest(`"${call.namespace.slice(0, 80)}" is not a valid namespace name`));
+  const argv = [
+    call.command,
+    ...(call.flags ?? []),
+    `--namespace=${call.namespace}`,
+    `--kube-context=${context}`,
+    '--',
+    call.release,
+    ...(call.rest ?? []),
+  ];
   return new Promise((resolve, reject) => {
     execFile(
       'helm',
       argv,
-      { env: { ...process.env, KUBECONFIG: deps.kubeconfigFiles.join(process.platform === 'win32' ? ';' : ':') }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, shell: false },
+      {
+        env: { ...process.env, KUBECONFIG: deps.kubeconfigFiles.join(process.platform === 'win32' ? ';' : ':') },
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+        shell: false,
+      },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new ApiError('helmNotFound', 'the helm binary is not on PATH; install Helm 3 (https://helm.sh/docs/intro/install/) to change releases', 424));
-        reject(new ApiError('helmFailed', `helm ${call.command} failed: ${(stderr || err.message).trim().slice(0, 2000)}`, 502));
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          return reject(
+            new ApiError(
+              'helmNotFound',
+              'the helm binary is not on PATH; install Helm 3 (https://helm.sh/docs/intro/install/) to change releases',
+              424,
+            ),
+          );
+        reject(
+          new ApiError(
+            'helmFailed',
+            `helm ${call.command} failed: ${(stderr || err.message).trim().slice(0, 2000)}`,
+            502,
+          ),
+        );
       },
     );
   });

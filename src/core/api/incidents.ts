@@ -8,7 +8,18 @@ import type { KubeEngine } from '../kube/engine';
 import type { IncidentEngine } from '../incidents/engine';
 import type { MetricsEngine } from '../metrics/engine';
 import { KubeGrafStore, StoreError } from '../store/store';
-import { anomalies, brainSummary, clusterLearning, correlationPatterns, learnedPatterns, oomInsights, predictions, similarIncidents, timeline, trends } from '../incidents/learning';
+import {
+  anomalies,
+  brainSummary,
+  clusterLearning,
+  correlationPatterns,
+  learnedPatterns,
+  oomInsights,
+  predictions,
+  similarIncidents,
+  timeline,
+  trends,
+} from '../incidents/learning';
 import { parseQuantity } from '../incidents/fixes';
 import { ApiError, badRequest, notFound } from './errors';
 
@@ -35,12 +46,21 @@ function storeError(e: unknown): never {
   throw e;
 }
 
-const idList = (p: { id?: string; ids?: string | string[] }): string[] => [...(p.id ? [p.id] : []), ...(Array.isArray(p.ids) ? p.ids : p.ids ? [p.ids] : [])];
+const idList = (p: { id?: string; ids?: string | string[] }): string[] => [
+  ...(p.id ? [p.id] : []),
+  ...(Array.isArray(p.ids) ? p.ids : p.ids ? [p.ids] : []),
+];
 
 export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
   'incidents.list': async (p, d) => {
     const context = await started(d, p.context);
-    return d.incidents.list({ context, status: p.status, severity: p.severity, namespace: p.namespace || undefined, type: p.type });
+    return d.incidents.list({
+      context,
+      status: p.status,
+      severity: p.severity,
+      namespace: p.namespace || undefined,
+      type: p.type,
+    });
   },
   'incidents.summary': async (p, d) => {
     const context = await started(d, p.context);
@@ -58,11 +78,15 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
     return d.incidents.previewFix(p.incidentId, p.fixId);
   },
   'incidents.fixApply': async (p, d) => {
-    if (!p.confirm) throw badRequest('applying a fix changes the cluster: preview it (POST /api/incidents/fix-preview), then send confirm:true');
+    if (!p.confirm)
+      throw badRequest(
+        'applying a fix changes the cluster: preview it (POST /api/incidents/fix-preview), then send confirm:true',
+      );
     if (p.undoExecutionId) return d.incidents.undo(p.undoExecutionId);
     const inc = d.incidents.incident(p.incidentId!);
     if (!inc) throw notFound(`no incident with id "${p.incidentId}"`);
-    if (inc.status !== 'open') throw new ApiError('conflict', `incident ${inc.id} is already resolved (${inc.resolvedAt})`, 409);
+    if (inc.status !== 'open')
+      throw new ApiError('conflict', `incident ${inc.id} is already resolved (${inc.resolvedAt})`, 409);
     await d.incidents.start(inc.context);
     return d.incidents.applyFix(inc.id, p.fixId);
   },
@@ -83,7 +107,9 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
   },
   'incidents.remediation.decisions': async (p, d) => ({ decisions: d.store.decisions(p.limit ?? 200) }),
   'incidents.learning.clusters': async (_p, d) => ({ clusters: clusterLearning(d.incidents.allIncidents()) }),
-  'incidents.learning.patterns': async (_p, d) => ({ patterns: learnedPatterns(d.incidents.allIncidents(), d.store.feedbackBySignature()) }),
+  'incidents.learning.patterns': async (_p, d) => ({
+    patterns: learnedPatterns(d.incidents.allIncidents(), d.store.feedbackBySignature()),
+  }),
   'incidents.learning.trends': async (p, d) => {
     const days = p.days ?? 14;
     return { days, trends: trends(d.incidents.allIncidents(), days) };
@@ -91,16 +117,33 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
   'incidents.learning.similar': async (p, d) => {
     const inc = d.incidents.incident(p.id);
     if (!inc) throw notFound(`no incident with id "${p.id}"`);
-    return { incidentId: inc.id, similar: similarIncidents(inc, d.incidents.allIncidents(), d.store.feedbackBySignature()) };
+    return {
+      incidentId: inc.id,
+      similar: similarIncidents(inc, d.incidents.allIncidents(), d.store.feedbackBySignature()),
+    };
   },
-  'incidents.runbooks': async (p, d) => ({ runbooks: p.type ? [d.incidents.runbook(p.type as IncidentType)] : d.incidents.runbooks() }),
+  'incidents.runbooks': async (p, d) => ({
+    runbooks: p.type ? [d.incidents.runbook(p.type as IncidentType)] : d.incidents.runbooks(),
+  }),
   'incidents.runbooks.edit': async (p, d) => {
     const type = p.type as IncidentType;
     if (p.reset) return d.incidents.resetRunbook(type);
     const cur = d.incidents.runbook(type);
-    return d.incidents.editRunbook({ type, title: p.title ?? cur.title, summary: p.summary ?? cur.summary, steps: p.steps ?? cur.steps, commands: p.commands ?? cur.commands });
+    return d.incidents.editRunbook({
+      type,
+      title: p.title ?? cur.title,
+      summary: p.summary ?? cur.summary,
+      steps: p.steps ?? cur.steps,
+      commands: p.commands ?? cur.commands,
+    });
   },
-  'incidents.feedback': async (p, d) => d.incidents.feedback({ incidentId: p.incidentId, verdict: p.verdict, ...(p.fixId ? { fixId: p.fixId } : {}), ...(p.comment ? { comment: p.comment } : {}) }),
+  'incidents.feedback': async (p, d) =>
+    d.incidents.feedback({
+      incidentId: p.incidentId,
+      verdict: p.verdict,
+      ...(p.fixId ? { fixId: p.fixId } : {}),
+      ...(p.comment ? { comment: p.comment } : {}),
+    }),
   'incidents.get': async (p, d) => d.incidents.detail(p.id),
   // brain
   'brain.timeline': async (p, d) => {
@@ -113,9 +156,24 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
       .filter((e) => e.type === 'Warning')
       .map((e) => {
         const io = (e.involvedObject ?? {}) as { kind?: string; namespace?: string; name?: string };
-        return { time: String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''), reason: String(e.reason ?? ''), message: String(e.message ?? ''), object: { kind: io.kind ?? '', ...(io.namespace ? { namespace: io.namespace } : {}), name: io.name ?? '' } };
+        return {
+          time: String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''),
+          reason: String(e.reason ?? ''),
+          message: String(e.message ?? ''),
+          object: { kind: io.kind ?? '', ...(io.namespace ? { namespace: io.namespace } : {}), name: io.name ?? '' },
+        };
       });
-    return { context, hours, entries: timeline(incidents, d.store.historySince(since), d.incidents.changes(context, hours * 3600_000), events, since).slice(0, 2000) };
+    return {
+      context,
+      hours,
+      entries: timeline(
+        incidents,
+        d.store.historySince(since),
+        d.incidents.changes(context, hours * 3600_000),
+        events,
+        since,
+      ).slice(0, 2000),
+    };
   },
   'brain.oomInsights': async (p, d) => {
     const context = await started(d, p.context);
@@ -131,14 +189,26 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
   },
   'brain.ml.predictions': async (p, d) => {
     const context = await started(d, p.context);
-    return { context, predictions: predictions(d.metrics?.containerSeries(context) ?? [], memoryLimits(d, context), learnedPatterns(d.incidents.allIncidents(), d.store.feedbackBySignature())), basis: basis(d, context) };
+    return {
+      context,
+      predictions: predictions(
+        d.metrics?.containerSeries(context) ?? [],
+        memoryLimits(d, context),
+        learnedPatterns(d.incidents.allIncidents(), d.store.feedbackBySignature()),
+      ),
+      basis: basis(d, context),
+    };
   },
   'brain.ml.summary': async (p, d) => {
     const context = await started(d, p.context);
     const series = d.metrics?.containerSeries(context) ?? [];
     return {
       context,
-      predictions: predictions(series, memoryLimits(d, context), learnedPatterns(d.incidents.allIncidents(), d.store.feedbackBySignature())).length,
+      predictions: predictions(
+        series,
+        memoryLimits(d, context),
+        learnedPatterns(d.incidents.allIncidents(), d.store.feedbackBySignature()),
+      ).length,
       anomalies: anomalies(series).length,
       metricsAvailable: d.metrics?.status(context).available ?? false,
       seriesAnalysed: series.length,
@@ -146,7 +216,10 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
     };
   },
   // notifications
-  'notifications.list': async (p, d) => ({ notifications: d.store.notifications({ filter: p.filter, limit: p.limit }), unread: d.store.unreadCount() }),
+  'notifications.list': async (p, d) => ({
+    notifications: d.store.notifications({ filter: p.filter, limit: p.limit }),
+    unread: d.store.unreadCount(),
+  }),
   'notifications.markRead': async (p, d) => {
     const list = idList(p);
     const n = await d.store.markRead(list, p.read !== false);
@@ -162,7 +235,13 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
   },
   'notifications.unreadCount': async (_p, d) => ({ count: d.store.unreadCount() }),
   // executions
-  'executions.list': async (p, d) => ({ executions: d.incidents.executions.list({ ...(p.context ? { context: p.context } : {}), ...(p.incidentId ? { incidentId: p.incidentId } : {}), limit: p.limit ?? 100 }) }),
+  'executions.list': async (p, d) => ({
+    executions: d.incidents.executions.list({
+      ...(p.context ? { context: p.context } : {}),
+      ...(p.incidentId ? { incidentId: p.incidentId } : {}),
+      limit: p.limit ?? 100,
+    }),
+  }),
   'executions.logs': async (p, d) => {
     const e = d.incidents.executions.get(p.id);
     if (!e) throw notFound(`no execution "${p.id}"`);
@@ -173,7 +252,8 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
   'backup.now': async (_p, d) => d.store.backupNow(),
   'backup.list': async (_p, d) => ({ backups: d.store.listBackups() }),
   'backup.restore': async (p, d) => {
-    if (!p.confirm) throw badRequest('restoring replaces the whole database (it is backed up first): send confirm:true');
+    if (!p.confirm)
+      throw badRequest('restoring replaces the whole database (it is backed up first): send confirm:true');
     try {
       return d.store.restoreBackup(p.name);
     } catch (e) {
@@ -185,7 +265,10 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
 function memoryLimits(d: IncidentDeps, context: string): Map<string, number> {
   const m = new Map<string, number>();
   for (const p of d.incidents.watcher(context)?.list('pods') ?? []) {
-    for (const c of (p.spec?.containers ?? []) as Array<{ name: string; resources?: { limits?: { memory?: string } } }>) {
+    for (const c of (p.spec?.containers ?? []) as Array<{
+      name: string;
+      resources?: { limits?: { memory?: string } };
+    }>) {
       const l = parseQuantity(c.resources?.limits?.memory);
       if (Number.isFinite(l)) m.set(`${p.metadata.namespace}/${p.metadata.name}/${c.name}`, l);
     }
@@ -195,7 +278,9 @@ function memoryLimits(d: IncidentDeps, context: string): Map<string, number> {
 
 function basis(d: IncidentDeps, context: string): string {
   const st = d.metrics?.status(context);
-  return st?.available ? `linear trends and z-scores over ${st.ringSize} metrics samples per series, plus incident history` : `incident history only: ${st?.reason ?? 'the metrics engine is not running'}`;
+  return st?.available
+    ? `linear trends and z-scores over ${st.ringSize} metrics samples per series, plus incident history`
+    : `incident history only: ${st?.reason ?? 'the metrics engine is not running'}`;
 }
 
 /**
@@ -217,7 +302,8 @@ export function executionStream(ws: WebSocket, params: { id?: string }, deps: In
   snapshot();
   const off = deps.incidents.executions.events.on('message', (m) => {
     if (!only) return send(m);
-    const id = m.type === 'started' ? m.execution.id : m.type === 'snapshot' || m.type === 'error' ? undefined : m.executionId;
+    const id =
+      m.type === 'started' ? m.execution.id : m.type === 'snapshot' || m.type === 'error' ? undefined : m.executionId;
     if (id === only) send(m);
   });
   ws.on('message', (raw) => {
@@ -225,13 +311,20 @@ export function executionStream(ws: WebSocket, params: { id?: string }, deps: In
     try {
       msg = JSON.parse(String(raw)) as typeof msg;
     } catch {
-      return send({ type: 'error', error: { code: 'badRequest', message: 'messages must be JSON: {"action":"subscribe","id":"exec-…"}' } });
+      return send({
+        type: 'error',
+        error: { code: 'badRequest', message: 'messages must be JSON: {"action":"subscribe","id":"exec-…"}' },
+      });
     }
     if (msg.action === 'subscribe') {
       only = typeof msg.id === 'string' && msg.id ? msg.id : undefined;
       snapshot();
     } else if (msg.action === 'unsubscribe') only = '__none__';
-    else send({ type: 'error', error: { code: 'badRequest', message: `unknown action "${String(msg.action)}" (subscribe, unsubscribe)` } });
+    else
+      send({
+        type: 'error',
+        error: { code: 'badRequest', message: `unknown action "${String(msg.action)}" (subscribe, unsubscribe)` },
+      });
   });
   ws.on('close', off);
   ws.on('error', off);

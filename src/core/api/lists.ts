@@ -15,7 +15,11 @@ export class ListKeeper {
   private readonly held = new Map<string, Held>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly kube: KubeEngine, private readonly idleMs = 10 * 60_000, private readonly syncTimeoutMs = 20_000) {
+  constructor(
+    private readonly kube: KubeEngine,
+    private readonly idleMs = 10 * 60_000,
+    private readonly syncTimeoutMs = 20_000,
+  ) {
     this.sweeper = setInterval(() => void this.sweep(), Math.min(idleMs, 60_000));
     this.sweeper.unref();
   }
@@ -44,7 +48,10 @@ export class ListKeeper {
     const key = `${context}|${d.group}/${d.plural}|${namespace ?? '*'}`;
     let h = this.held.get(key);
     if (!h) {
-      h = { sub: this.kube.subscribe(context, d.group ? `${d.plural}.${d.group}` : d.plural, namespace), lastUsed: Date.now() };
+      h = {
+        sub: this.kube.subscribe(context, d.group ? `${d.plural}.${d.group}` : d.plural, namespace),
+        lastUsed: Date.now(),
+      };
       this.held.set(key, h);
     }
     h.lastUsed = Date.now();
@@ -60,7 +67,17 @@ export class ListKeeper {
       await Promise.race([
         cache.whenSynced(),
         new Promise<never>((_r, reject) => {
-          timer = setTimeout(() => reject(new ApiError('unreachable', `the cluster did not answer the ${d.plural} list within ${this.syncTimeoutMs / 1000}s: ${cache.status.error?.message ?? 'no reply'}`, 503)), this.syncTimeoutMs);
+          timer = setTimeout(
+            () =>
+              reject(
+                new ApiError(
+                  'unreachable',
+                  `the cluster did not answer the ${d.plural} list within ${this.syncTimeoutMs / 1000}s: ${cache.status.error?.message ?? 'no reply'}`,
+                  503,
+                ),
+              ),
+            this.syncTimeoutMs,
+          );
         }),
       ]);
     } catch (e) {

@@ -26,13 +26,20 @@ export const METRIC_HANDLERS: Omit<H, 'ws.metrics'> = {
   metrics: async (p, d) => d.metrics.snapshot(await started(d, p.context), p.namespace || undefined),
   'metrics.snapshot': async (p, d) => {
     const context = await started(d, p.context);
-    return { snapshot: d.metrics.snapshot(context), history: d.metrics.history(context, { kind: p.kind, name: p.name, namespace: p.namespace, minutes: p.minutes }) };
+    return {
+      snapshot: d.metrics.snapshot(context),
+      history: d.metrics.history(context, { kind: p.kind, name: p.name, namespace: p.namespace, minutes: p.minutes }),
+    };
   },
   'metrics.status': async (p, d) => d.metrics.status(await started(d, p.context)),
   'pods.metrics': async (p, d) => d.metrics.podMetrics(await started(d, p.context), p.namespace || undefined),
 };
 
-export function metricsStream(ws: WebSocket, params: { context?: string; namespace?: string }, deps: MetricsDeps): void {
+export function metricsStream(
+  ws: WebSocket,
+  params: { context?: string; namespace?: string },
+  deps: MetricsDeps,
+): void {
   let timer: NodeJS.Timeout | undefined;
   let namespace = params.namespace || undefined;
   const context = params.context || deps.kube.currentContext();
@@ -48,12 +55,23 @@ export function metricsStream(ws: WebSocket, params: { context?: string; namespa
     try {
       msg = JSON.parse(String(raw)) as typeof msg;
     } catch {
-      return send({ type: 'error', error: { code: 'badRequest', message: 'messages must be JSON: {"action":"subscribe","interval":5000}' } });
+      return send({
+        type: 'error',
+        error: { code: 'badRequest', message: 'messages must be JSON: {"action":"subscribe","interval":5000}' },
+      });
     }
     if (msg.action === 'unsubscribe') return stop();
-    if (msg.action !== 'subscribe') return send({ type: 'error', error: { code: 'badRequest', message: `unknown action "${String(msg.action)}" (subscribe, unsubscribe)` } });
+    if (msg.action !== 'subscribe')
+      return send({
+        type: 'error',
+        error: { code: 'badRequest', message: `unknown action "${String(msg.action)}" (subscribe, unsubscribe)` },
+      });
     const interval = msg.interval === undefined ? 5000 : Number(msg.interval);
-    if (!Number.isFinite(interval) || interval < 1000 || interval > 3_600_000) return send({ type: 'error', error: { code: 'badRequest', message: 'interval must be between 1000 and 3600000 ms' } });
+    if (!Number.isFinite(interval) || interval < 1000 || interval > 3_600_000)
+      return send({
+        type: 'error',
+        error: { code: 'badRequest', message: 'interval must be between 1000 and 3600000 ms' },
+      });
     if (typeof msg.namespace === 'string') namespace = msg.namespace || undefined;
     stop();
     void deps.metrics

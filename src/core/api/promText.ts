@@ -106,7 +106,10 @@ export function parsePromText(text: string): PromParse {
       let i = nm[0].length;
       let labels: Record<string, string> = {};
       if (line[i] === '{') ({ labels, end: i } = parseLabels(line, i));
-      const rest = line.slice(i).trim().split(/[ \t]+/);
+      const rest = line
+        .slice(i)
+        .trim()
+        .split(/[ \t]+/);
       if (!rest[0]) throw new Error(`no value for ${nm[0]}`);
       if (rest.length > 2) throw new Error(`unexpected text after the value of ${nm[0]}`);
       const value = parseValue(rest[0]);
@@ -189,13 +192,19 @@ export function dcgmGpus(samples: PromSample[], fallbackNode = ''): GpuMetrics[]
     }
     const pod = l.pod ?? l.pod_name;
     const ns = l.namespace ?? l.pod_namespace;
-    if (pod && ns && !g.pod) g.pod = { namespace: ns, name: pod, ...((l.container ?? l.container_name) ? { container: l.container ?? l.container_name } : {}) };
+    if (pod && ns && !g.pod)
+      g.pod = {
+        namespace: ns,
+        name: pod,
+        ...((l.container ?? l.container_name) ? { container: l.container ?? l.container_name } : {}),
+      };
     if (!Number.isFinite(s.value)) continue;
     if (field) (g as unknown as Record<string, number>)[field] = s.value;
     else g.reserved = s.value;
   }
   const out = [...byKey.values()].map(({ reserved, ...g }) => {
-    if (g.memoryUsedMiB !== undefined && g.memoryFreeMiB !== undefined) g.memoryTotalMiB = g.memoryUsedMiB + g.memoryFreeMiB + (reserved ?? 0);
+    if (g.memoryUsedMiB !== undefined && g.memoryFreeMiB !== undefined)
+      g.memoryTotalMiB = g.memoryUsedMiB + g.memoryFreeMiB + (reserved ?? 0);
     return g;
   });
   return out.sort((a, b) => a.node.localeCompare(b.node) || a.gpu.localeCompare(b.gpu, undefined, { numeric: true }));

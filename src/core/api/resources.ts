@@ -11,7 +11,6 @@ import {
   type ManifestApplyResult,
   type ResourceDetails,
   type ResourceList,
-  type ResourceRow,
   type UpdateResult,
   type YamlResult,
 } from '../../shared/routes/resources';
@@ -27,7 +26,11 @@ import { isSecretKind, maskSecret, toEventRow, toRow, unmaskSecret } from './row
 
 type P = Record<string, unknown> & { context?: string; namespace?: string; name?: string };
 
-export async function listKind(deps: ApiDeps, kind: string, p: { context?: string; namespace?: string; labelSelector?: string }): Promise<ResourceList> {
+export async function listKind(
+  deps: ApiDeps,
+  kind: string,
+  p: { context?: string; namespace?: string; labelSelector?: string },
+): Promise<ResourceList> {
   const context = contextOf(deps, p.context);
   const { cache, kind: d } = await deps.lists.cache(context, kind, p.namespace || undefined);
   let objs = p.namespace && d.namespaced ? cache.index.inNamespace(p.namespace) : cache.list();
@@ -45,7 +48,8 @@ export async function listKind(deps: ApiDeps, kind: string, p: { context?: strin
   return out;
 }
 
-const eventsNewestFirst = (evs: KObject[]) => evs.map(toEventRow).sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
+const eventsNewestFirst = (evs: KObject[]) =>
+  evs.map(toEventRow).sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
 
 export async function detailsOf(deps: ApiDeps, kind: string, p: P & { reveal?: string }): Promise<ResourceDetails> {
   const context = contextOf(deps, p.context);
@@ -65,7 +69,11 @@ export async function detailsOf(deps: ApiDeps, kind: string, p: P & { reveal?: s
   };
   if (shown.revealed) out.revealed = shown.revealed;
   const id = kindId(d);
-  if (['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'services'].includes(id)) {
+  if (
+    ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'services'].includes(
+      id,
+    )
+  ) {
     const pods = await a.podsOf(id, ns!, p.name!).catch(() => [] as KObject[]);
     const pd = deps.kube.descriptor(context, 'pods');
     out.pods = pods.map((x) => toRow(pd, x));
@@ -77,17 +85,35 @@ export async function detailsOf(deps: ApiDeps, kind: string, p: P & { reveal?: s
     out.selector = o.spec?.selector ?? {};
     const ep = await a.get('endpoints', ns, p.name!).catch(() => undefined);
     const endpoints: string[] = [];
-    for (const sub of (ep?.subsets ?? []) as Array<{ addresses?: Array<{ ip: string }>; ports?: Array<{ port: number }> }>) {
-      for (const ad of sub.addresses ?? []) for (const pt of sub.ports ?? [{ port: 0 }]) endpoints.push(pt.port ? `${ad.ip}:${pt.port}` : ad.ip);
+    for (const sub of (ep?.subsets ?? []) as Array<{
+      addresses?: Array<{ ip: string }>;
+      ports?: Array<{ port: number }>;
+    }>) {
+      for (const ad of sub.addresses ?? [])
+        for (const pt of sub.ports ?? [{ port: 0 }]) endpoints.push(pt.port ? `${ad.ip}:${pt.port}` : ad.ip);
     }
     out.endpoints = endpoints;
   }
   if (id === 'pods') {
-    const statuses = (o.status?.containerStatuses ?? []) as Array<{ name: string; ready: boolean; restartCount: number; state?: Record<string, unknown> }>;
-    out.containers = ((o.spec?.containers ?? []) as Array<{ name: string; image: string; ports?: unknown }>).map((c) => {
-      const st = statuses.find((s) => s.name === c.name);
-      return { name: c.name, image: c.image, ports: c.ports ?? [], ready: st?.ready ?? false, restartCount: st?.restartCount ?? 0, state: st?.state ? Object.keys(st.state)[0] : 'waiting' };
-    });
+    const statuses = (o.status?.containerStatuses ?? []) as Array<{
+      name: string;
+      ready: boolean;
+      restartCount: number;
+      state?: Record<string, unknown>;
+    }>;
+    out.containers = ((o.spec?.containers ?? []) as Array<{ name: string; image: string; ports?: unknown }>).map(
+      (c) => {
+        const st = statuses.find((s) => s.name === c.name);
+        return {
+          name: c.name,
+          image: c.image,
+          ports: c.ports ?? [],
+          ready: st?.ready ?? false,
+          restartCount: st?.restartCount ?? 0,
+          state: st?.state ? Object.keys(st.state)[0] : 'waiting',
+        };
+      },
+    );
     out.phase = o.status?.phase;
     out.nodeName = o.spec?.nodeName;
     out.podIP = o.status?.podIP;
@@ -106,7 +132,8 @@ export async function yamlOf(deps: ApiDeps, kind: string, p: P & { reveal?: stri
   if (isSecretKind(d)) {
     const m = maskSecret(o, p.reveal);
     out.yaml = toYaml(m.object);
-    if (p.reveal !== undefined && !m.revealed) throw new KubeError('notFound', `secret ${ns}/${p.name} has no key "${p.reveal}"`);
+    if (p.reveal !== undefined && !m.revealed)
+      throw new KubeError('notFound', `secret ${ns}/${p.name} has no key "${p.reveal}"`);
     if (m.revealed) out.revealed = m.revealed;
   } else out.yaml = toYaml(o);
   return out;
@@ -121,16 +148,22 @@ export async function describeOf(deps: ApiDeps, kind: string, p: P): Promise<Des
 }
 
 /** Applies edited YAML for one kind: the document must be that kind (and that object when name is given). */
-export async function updateOf(deps: ApiDeps, kind: string, p: P & { yaml: string; dryRun?: boolean }): Promise<UpdateResult> {
+export async function updateOf(
+  deps: ApiDeps,
+  kind: string,
+  p: P & { yaml: string; dryRun?: boolean },
+): Promise<UpdateResult> {
   const context = contextOf(deps, p.context);
   const d = deps.kube.descriptor(context, kind);
   const a = deps.kube.actions(context);
   const obj = parseOneManifest(p.yaml);
   const yd = deps.kube.descriptor(context, String(obj.kind));
   if (kindId(yd) !== kindId(d)) throw badRequest(`this route edits ${d.kind} objects; the YAML is a ${obj.kind}`);
-  if (p.name && obj.metadata.name !== p.name) throw badRequest(`the YAML is for "${obj.metadata.name}", not "${p.name}"`);
+  if (p.name && obj.metadata.name !== p.name)
+    throw badRequest(`the YAML is for "${obj.metadata.name}", not "${p.name}"`);
   if (d.namespaced) {
-    if (p.namespace && obj.metadata.namespace && obj.metadata.namespace !== p.namespace) throw badRequest(`the YAML is in namespace "${obj.metadata.namespace}", not "${p.namespace}"`);
+    if (p.namespace && obj.metadata.namespace && obj.metadata.namespace !== p.namespace)
+      throw badRequest(`the YAML is in namespace "${obj.metadata.namespace}", not "${p.namespace}"`);
     obj.metadata.namespace ??= p.namespace ?? 'default';
   }
   if (isSecretKind(d)) {
@@ -155,7 +188,11 @@ export async function updateOf(deps: ApiDeps, kind: string, p: P & { yaml: strin
 
 const keyOf = (ns: string | undefined, name: string): ObjectKey => (ns ? { namespace: ns, name } : { name });
 
-export async function deleteOf(deps: ApiDeps, kind: string, p: P & { dryRun?: boolean; gracePeriodSeconds?: number }): Promise<DeleteResult> {
+export async function deleteOf(
+  deps: ApiDeps,
+  kind: string,
+  p: P & { dryRun?: boolean; gracePeriodSeconds?: number },
+): Promise<DeleteResult> {
   const context = contextOf(deps, p.context);
   const d = deps.kube.descriptor(context, kind);
   const a = deps.kube.actions(context);
@@ -171,7 +208,11 @@ export async function deleteOf(deps: ApiDeps, kind: string, p: P & { dryRun?: bo
 
 type Items = Array<{ namespace?: string; name: string }>;
 
-export async function bulkDeleteOf(deps: ApiDeps, kind: string, p: { context?: string; items: Items; dryRun?: boolean }): Promise<BulkResult> {
+export async function bulkDeleteOf(
+  deps: ApiDeps,
+  kind: string,
+  p: { context?: string; items: Items; dryRun?: boolean },
+): Promise<BulkResult> {
   const context = contextOf(deps, p.context);
   const d = deps.kube.descriptor(context, kind);
   const a = deps.kube.actions(context);
@@ -183,20 +224,35 @@ export async function bulkDeleteOf(deps: ApiDeps, kind: string, p: { context?: s
       await a.get(i.kind, i.namespace, i.name);
       res.deleted.push(keyOf(i.namespace, i.name));
     } catch (e) {
-      res.failed.push({ key: keyOf(i.namespace, i.name), error: (e as KubeError).toDto?.() ?? { code: 'unknown', message: String(e) } });
+      res.failed.push({
+        key: keyOf(i.namespace, i.name),
+        error: (e as KubeError).toDto?.() ?? { code: 'unknown', message: String(e) },
+      });
     }
   }
   return res;
 }
 
-async function restartOne(deps: ApiDeps, context: string, d: KindDescriptor, ns: string, name: string, force?: boolean): Promise<string> {
+async function restartOne(
+  deps: ApiDeps,
+  context: string,
+  d: KindDescriptor,
+  ns: string,
+  name: string,
+  force?: boolean,
+): Promise<string> {
   const a = deps.kube.actions(context);
   if (kindId(d) === 'pods') {
     const pod = await a.get('pods', ns, name);
     const ctrl = pod.metadata.ownerReferences?.find((r) => r.controller);
-    if (!ctrl && !force) throw badRequest(`pod ${ns}/${name} has no controller, so deleting it would not bring it back; pass force=true to delete it anyway`);
+    if (!ctrl && !force)
+      throw badRequest(
+        `pod ${ns}/${name} has no controller, so deleting it would not bring it back; pass force=true to delete it anyway`,
+      );
     await a.delete('pods', ns, name);
-    return ctrl ? `deleted pod ${ns}/${name}; its ${ctrl.kind} ${ctrl.name} will recreate it` : `deleted pod ${ns}/${name} (it had no controller)`;
+    return ctrl
+      ? `deleted pod ${ns}/${name}; its ${ctrl.kind} ${ctrl.name} will recreate it`
+      : `deleted pod ${ns}/${name} (it had no controller)`;
   }
   await a.restart(kindId(d), ns, name);
   return `restarted ${d.kind} ${ns}/${name} (rollout restart)`;
@@ -225,12 +281,19 @@ function handlersFor(): Handlers<typeof RESOURCE_ROUTES, ApiDeps> {
         case 'scale': {
           const context = contextOf(deps, p.context);
           await deps.kube.actions(context).scale(kind, p.namespace!, p.name!, p.replicas as number);
-          return { ok: true, message: `scaled ${entry.one} ${p.namespace}/${p.name} to ${p.replicas}`, replicas: p.replicas } satisfies ActionResult;
+          return {
+            ok: true,
+            message: `scaled ${entry.one} ${p.namespace}/${p.name} to ${p.replicas}`,
+            replicas: p.replicas,
+          } satisfies ActionResult;
         }
         case 'restart': {
           const context = contextOf(deps, p.context);
           const d = deps.kube.descriptor(context, kind);
-          return { ok: true, message: await restartOne(deps, context, d, p.namespace!, p.name!, p.force as boolean | undefined) } satisfies ActionResult;
+          return {
+            ok: true,
+            message: await restartOne(deps, context, d, p.namespace!, p.name!, p.force as boolean | undefined),
+          } satisfies ActionResult;
         }
         case 'bulkRestart': {
           const context = contextOf(deps, p.context);
@@ -241,7 +304,8 @@ function handlersFor(): Handlers<typeof RESOURCE_ROUTES, ApiDeps> {
               await restartOne(deps, context, d, nsFor(d, i.namespace)!, i.name);
               res.restarted!.push(keyOf(i.namespace, i.name));
             } catch (e) {
-              const k = e instanceof KubeError ? e.toDto() : { code: 'badRequest' as const, message: (e as Error).message };
+              const k =
+                e instanceof KubeError ? e.toDto() : { code: 'badRequest' as const, message: (e as Error).message };
               res.failed.push({ key: keyOf(i.namespace, i.name), error: k });
             }
           }
@@ -249,8 +313,14 @@ function handlersFor(): Handlers<typeof RESOURCE_ROUTES, ApiDeps> {
         }
         case 'rollback': {
           const context = contextOf(deps, p.context);
-          const rev = await deps.kube.actions(context).rollback(kind, p.namespace!, p.name!, p.revision as number | undefined);
-          return { ok: true, message: `rolled ${entry.one} ${p.namespace}/${p.name} back to revision ${rev}`, revision: rev } satisfies ActionResult;
+          const rev = await deps.kube
+            .actions(context)
+            .rollback(kind, p.namespace!, p.name!, p.revision as number | undefined);
+          return {
+            ok: true,
+            message: `rolled ${entry.one} ${p.namespace}/${p.name} back to revision ${rev}`,
+            revision: rev,
+          } satisfies ActionResult;
         }
       }
     };
@@ -260,11 +330,18 @@ function handlersFor(): Handlers<typeof RESOURCE_ROUTES, ApiDeps> {
 }
 
 /** `POST /api/manifests/apply`: every object of the YAML, server-side applied (or reviewed with dryRun). */
-export async function applyManifestsOf(deps: ApiDeps, p: { context?: string; yaml: string; namespace?: string; dryRun?: boolean; force?: boolean }): Promise<ManifestApplyResult> {
+export async function applyManifestsOf(
+  deps: ApiDeps,
+  p: { context?: string; yaml: string; namespace?: string; dryRun?: boolean; force?: boolean },
+): Promise<ManifestApplyResult> {
   const context = contextOf(deps, p.context);
-  const r = await deps.kube.actions(context).applyManifests(p.yaml, { dryRun: p.dryRun === true, defaultNamespace: p.namespace, force: p.force === true });
+  const r = await deps.kube
+    .actions(context)
+    .applyManifests(p.yaml, { dryRun: p.dryRun === true, defaultNamespace: p.namespace, force: p.force === true });
   return { context, dryRun: p.dryRun === true, ...r };
 }
 
-export const RESOURCE_HANDLERS: Handlers<typeof RESOURCE_ROUTES, ApiDeps> = { ...handlersFor(), 'manifests.apply': (p, deps) => applyManifestsOf(deps, p) };
-
+export const RESOURCE_HANDLERS: Handlers<typeof RESOURCE_ROUTES, ApiDeps> = {
+  ...handlersFor(),
+  'manifests.apply': (p, deps) => applyManifestsOf(deps, p),
+};

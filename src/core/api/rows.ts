@@ -30,9 +30,11 @@ export function toEventRow(e: KObject): EventRow {
   };
   if (e.metadata.namespace) row.namespace = e.metadata.namespace;
   if (io.namespace) row.object.namespace = io.namespace;
-  const source = src?.component ?? (e.reportingComponent as string | undefined) ?? (e.reportingController as string | undefined);
+  const source =
+    src?.component ?? (e.reportingComponent as string | undefined) ?? (e.reportingController as string | undefined);
   if (source) row.source = src?.host ? `${source}, ${src.host}` : source;
-  const first = (e.firstTimestamp as string | undefined) ?? (e.eventTime as string | undefined) ?? e.metadata.creationTimestamp;
+  const first =
+    (e.firstTimestamp as string | undefined) ?? (e.eventTime as string | undefined) ?? e.metadata.creationTimestamp;
   if (first) row.firstSeen = first;
   const last = eventTime(e);
   if (last) row.lastSeen = last;
@@ -45,20 +47,25 @@ export const MASK = '********';
  * A secret with every value replaced by MASK, except `reveal` (shown decoded in `revealed`). The bytes never leave
  * the server unless one key is asked for by name.
  */
-export function maskSecret(o: KObject, reveal?: string): { object: KObject; revealed?: { key: string; value: string } } {
+export function maskSecret(
+  o: KObject,
+  reveal?: string,
+): { object: KObject; revealed?: { key: string; value: string } } {
   const c = JSON.parse(JSON.stringify(o)) as KObject;
   let revealed: { key: string; value: string } | undefined;
   for (const field of ['data', 'stringData'] as const) {
     const m = c[field] as Record<string, string> | undefined;
     if (!m || typeof m !== 'object') continue;
     for (const k of Object.keys(m)) {
-      if (reveal !== undefined && k === reveal) revealed = { key: k, value: field === 'data' ? Buffer.from(m[k], 'base64').toString('utf8') : m[k] };
+      if (reveal !== undefined && k === reveal)
+        revealed = { key: k, value: field === 'data' ? Buffer.from(m[k], 'base64').toString('utf8') : m[k] };
       m[k] = MASK;
     }
   }
   // kubectl apply keeps the whole object in this annotation, values included.
   const ann = c.metadata.annotations;
-  if (ann?.['kubectl.kubernetes.io/last-applied-configuration']) ann['kubectl.kubernetes.io/last-applied-configuration'] = MASK;
+  if (ann?.['kubectl.kubernetes.io/last-applied-configuration'])
+    ann['kubectl.kubernetes.io/last-applied-configuration'] = MASK;
   return { object: c, revealed };
 }
 

@@ -43,11 +43,23 @@ const KIND_ORDER = new Map(RESOURCE_KINDS.map((e, i) => [e.one as string, i]));
 function before(a: Found, b: Found): boolean {
   const an = a.o.metadata.name;
   const bn = b.o.metadata.name;
-  const c = b.score - a.score || an.length - bn.length || a.rank - b.rank || (an < bn ? -1 : an > bn ? 1 : 0) || ((a.o.metadata.namespace ?? '') < (b.o.metadata.namespace ?? '') ? -1 : (a.o.metadata.namespace ?? '') > (b.o.metadata.namespace ?? '') ? 1 : 0);
+  const c =
+    b.score - a.score ||
+    an.length - bn.length ||
+    a.rank - b.rank ||
+    (an < bn ? -1 : an > bn ? 1 : 0) ||
+    ((a.o.metadata.namespace ?? '') < (b.o.metadata.namespace ?? '')
+      ? -1
+      : (a.o.metadata.namespace ?? '') > (b.o.metadata.namespace ?? '')
+        ? 1
+        : 0);
   return c <= 0;
 }
 
-export async function search(deps: ApiDeps, p: { context?: string; q: string; namespace?: string; limit?: number }): Promise<SearchResult> {
+export async function search(
+  deps: ApiDeps,
+  p: { context?: string; q: string; namespace?: string; limit?: number },
+): Promise<SearchResult> {
   const context = contextOf(deps, p.context);
   const limit = p.limit ?? DEFAULT_LIMIT;
   let terms = p.q.toLowerCase().split(/\s+/).filter(Boolean);
@@ -82,14 +94,22 @@ export async function search(deps: ApiDeps, p: { context?: string; q: string; na
   const pending = opened.filter((o) => !o.cache.status.synced);
   if (pending.length) {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(pending.map((o) => o.cache.whenSynced().catch(() => undefined))), new Promise<void>((r) => (timer = setTimeout(r, SYNC_WAIT_MS)))]);
+    await Promise.race([
+      Promise.all(pending.map((o) => o.cache.whenSynced().catch(() => undefined))),
+      new Promise<void>((r) => (timer = setTimeout(r, SYNC_WAIT_MS))),
+    ]);
     clearTimeout(timer);
   }
   const caches: Array<{ e: ResourceEntry; cache: WatchCache; kind: KindDescriptor }> = [];
   for (const o of opened) {
     if (o.cache.status.synced) caches.push(o);
     // Refused (RBAC) or failing: nothing to search; anything else is on its way.
-    else if (o.cache.status.error && o.cache.status.error.code !== 'unreachable' && o.cache.status.error.code !== 'timeout') skipped.push(o.e.many);
+    else if (
+      o.cache.status.error &&
+      o.cache.status.error.code !== 'unreachable' &&
+      o.cache.status.error.code !== 'timeout'
+    )
+      skipped.push(o.e.many);
     else loading.push(o.e.many);
   }
   // Only the best `limit` are kept (a sorted window, binary insertion): a broad query over 100k pods matches most of
@@ -130,15 +150,25 @@ export async function search(deps: ApiDeps, p: { context?: string; q: string; na
   const hits = top.map(({ e, d, o }): SearchHit => {
     const h: SearchHit = { one: e.one, many: e.many, kind: d.kind, name: o.metadata.name };
     if (o.metadata.namespace) h.namespace = o.metadata.namespace;
-    const status = resolveColumns(d).find((col) => col.id === 'status')?.get(o, now);
+    const status = resolveColumns(d)
+      .find((col) => col.id === 'status')
+      ?.get(o, now);
     if (status !== undefined && status !== '') h.status = String(status);
     return h;
   });
   const incidents = deps.incidents
     .list({ context, status: 'open', ...(p.namespace ? { namespace: p.namespace } : {}) })
-    .incidents.filter((i) => terms.every((t) => `${i.title} ${i.resource.namespace ?? ''}/${i.resource.name}`.toLowerCase().includes(t)))
+    .incidents.filter((i) =>
+      terms.every((t) => `${i.title} ${i.resource.namespace ?? ''}/${i.resource.name}`.toLowerCase().includes(t)),
+    )
     .slice(0, 10)
-    .map((i) => ({ id: i.id, title: i.title, severity: i.severity, name: i.resource.name, ...(i.resource.namespace ? { namespace: i.resource.namespace } : {}) }));
+    .map((i) => ({
+      id: i.id,
+      title: i.title,
+      severity: i.severity,
+      name: i.resource.name,
+      ...(i.resource.namespace ? { namespace: i.resource.namespace } : {}),
+    }));
   return { query: p.q, hits, incidents, total, kinds: caches.length, skipped: skipped.sort(), loading: loading.sort() };
 }
 

@@ -67,7 +67,8 @@ export function safeProxyPath(path: string): string {
   if (path.length > 4096) throw new ApiError('badRequest', 'the proxied path is longer than 4096 characters', 400);
   const segs = path.split('/').filter((s, i, all) => s !== '' || i === all.length - 1);
   for (const s of segs) {
-    if (s === '.' || s === '..' || s.includes('\\') || /[\0-\x1f]/.test(s)) throw new ApiError('badRequest', `the proxied path may not contain "${s}" segments`, 400);
+    if (s === '.' || s === '..' || s.includes('\\') || [...s].some((c) => c.charCodeAt(0) < 0x20))
+      throw new ApiError('badRequest', `the proxied path may not contain "${s}" segments`, 400);
   }
   return '/' + segs.map((s) => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%40/g, '@')).join('/');
 }
@@ -76,9 +77,11 @@ export function safeProxyPath(path: string): string {
 export function proxyBase(t: ProxyTarget): string {
   const resource = t.resource ?? 'services';
   if (!DNS_LABEL.test(t.namespace)) throw new ApiError('badRequest', `invalid namespace "${t.namespace}"`, 400);
-  if (!DNS_SUBDOMAIN.test(t.name)) throw new ApiError('badRequest', `invalid ${resource === 'pods' ? 'pod' : 'service'} name "${t.name}"`, 400);
+  if (!DNS_SUBDOMAIN.test(t.name))
+    throw new ApiError('badRequest', `invalid ${resource === 'pods' ? 'pod' : 'service'} name "${t.name}"`, 400);
   const port = t.port === undefined || t.port === '' ? '' : String(t.port);
-  if (port && !/^([0-9]{1,5}|[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?)$/.test(port)) throw new ApiError('badRequest', `invalid port "${port}"`, 400);
+  if (port && !/^([0-9]{1,5}|[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?)$/.test(port))
+    throw new ApiError('badRequest', `invalid port "${port}"`, 400);
   const ref = [t.scheme && t.scheme !== 'http' ? t.scheme : '', t.name, port].filter((x, i) => x || i === 1).join(':');
   return `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/${resource}/${encodeURIComponent(ref).replace(/%3A/gi, ':')}/proxy`;
 }
@@ -101,16 +104,30 @@ function kubeConfigFor(deps: ApiDeps, context: string): KubeConfig {
 async function ensureUsable(deps: ApiDeps, context: string): Promise<void> {
   const info = deps.kube.context(context);
   if (!info.execCommand) return;
-  const state = info.connection.state === 'connected' || info.connection.state === 'reconnecting' ? info.connection : (await deps.kube.connect(context)).connection;
+  const state =
+    info.connection.state === 'connected' || info.connection.state === 'reconnecting'
+      ? info.connection
+      : (await deps.kube.connect(context)).connection;
   if (state.state !== 'connected' && state.state !== 'reconnecting') {
-    throw new ApiError(state.state === 'unreachable' ? state.code : 'unreachable', `context ${context} is not connected${state.state === 'unreachable' ? `: ${state.reason}` : ''}`, state.state === 'unreachable' && state.code === 'notApproved' ? 403 : 503);
+    throw new ApiError(
+      state.state === 'unreachable' ? state.code : 'unreachable',
+      `context ${context} is not connected${state.state === 'unreachable' ? `: ${state.reason}` : ''}`,
+      state.state === 'unreachable' && state.code === 'notApproved' ? 403 : 503,
+    );
   }
 }
 
 /** Opens a proxied request and resolves once the reply headers arrived; the body streams from `body`. */
-export async function openProxy(deps: ApiDeps, context: string, target: ProxyTarget, call: ProxyCall, o: ProxyOptions = {}): Promise<ProxyReply> {
+export async function openProxy(
+  deps: ApiDeps,
+  context: string,
+  target: ProxyTarget,
+  call: ProxyCall,
+  o: ProxyOptions = {},
+): Promise<ProxyReply> {
   const method = (call.method ?? 'GET').toUpperCase();
-  if (!METHODS.has(method)) throw new ApiError('badRequest', `method ${method} cannot be proxied (use ${[...METHODS].join(', ')})`, 400);
+  if (!METHODS.has(method))
+    throw new ApiError('badRequest', `method ${method} cannot be proxied (use ${[...METHODS].join(', ')})`, 400);
   const what = o.what ?? `${target.namespace}/${target.name}`;
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT;
   const maxBytes = o.maxBytes ?? DEFAULT_MAX;
@@ -120,7 +137,8 @@ export async function openProxy(deps: ApiDeps, context: string, target: ProxyTar
   const server = kc.getCurrentCluster()?.server ?? '';
   if (!server) throw new ApiError('noCluster', `context ${context} has no cluster server`, 503);
   const url = new URL(server.replace(/\/$/, '') + path);
-  for (const [k, v] of Object.entries(call.query ?? {})) for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
+  for (const [k, v] of Object.entries(call.query ?? {}))
+    for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
   const opts: https.RequestOptions = { method, headers: {} };
   try {
     await kc.applyToHTTPSOptions(opts);
@@ -147,14 +165,21 @@ export async function openProxy(deps: ApiDeps, context: string, target: ProxyTar
       const declared = Number(res.headers['content-length'] ?? 0);
       if (declared > maxBytes) {
         res.destroy();
-        return fail(new ApiError('upstreamTooLarge', `${what} answered with ${declared} bytes, more than the ${maxBytes} allowed`, 502));
+        return fail(
+          new ApiError(
+            'upstreamTooLarge',
+            `${what} answered with ${declared} bytes, more than the ${maxBytes} allowed`,
+            502,
+          ),
+        );
       }
       // Counted on the way through, and paused until the caller reads: nothing is lost between here and there.
       let size = 0;
       const body = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           size += chunk.length;
-          if (size > maxBytes) cb(new ApiError('upstreamTooLarge', `${what} answered with more than ${maxBytes} bytes`, 502));
+          if (size > maxBytes)
+            cb(new ApiError('upstreamTooLarge', `${what} answered with more than ${maxBytes} bytes`, 502));
           else cb(null, chunk);
         },
       });
@@ -179,7 +204,11 @@ export async function openProxy(deps: ApiDeps, context: string, target: ProxyTar
     timer.unref?.();
     req.on('error', (e) => {
       clearTimeout(timer);
-      fail(e instanceof ApiError ? e : new ApiError('unreachable', `cannot reach the cluster to proxy to ${what}: ${e.message}`, 503));
+      fail(
+        e instanceof ApiError
+          ? e
+          : new ApiError('unreachable', `cannot reach the cluster to proxy to ${what}: ${e.message}`, 503),
+      );
     });
     if (call.body !== undefined && !fixed) (call.body as Readable).pipe(req);
     else req.end(fixed);
@@ -187,19 +216,41 @@ export async function openProxy(deps: ApiDeps, context: string, target: ProxyTar
 }
 
 /** A whole reply, read into memory (bounded by maxBytes). */
-export async function callProxy(deps: ApiDeps, context: string, target: ProxyTarget, call: ProxyCall, o: ProxyOptions = {}): Promise<BufferedReply> {
+export async function callProxy(
+  deps: ApiDeps,
+  context: string,
+  target: ProxyTarget,
+  call: ProxyCall,
+  o: ProxyOptions = {},
+): Promise<BufferedReply> {
   const r = await openProxy(deps, context, target, call, o);
   const chunks: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
     r.body.on('data', (c: Buffer) => chunks.push(c));
     r.body.on('end', resolve);
-    r.body.on('error', (e) => reject(e instanceof ApiError ? e : new ApiError('unreachable', `${o.what ?? target.name}: the reply broke off: ${e.message}`, 502)));
-    r.body.on('close', () => (r.body.readableEnded ? resolve() : reject(new ApiError('unreachable', `${o.what ?? target.name}: the reply broke off`, 502))));
+    r.body.on('error', (e) =>
+      reject(
+        e instanceof ApiError
+          ? e
+          : new ApiError('unreachable', `${o.what ?? target.name}: the reply broke off: ${e.message}`, 502),
+      ),
+    );
+    r.body.on('close', () =>
+      r.body.readableEnded
+        ? resolve()
+        : reject(new ApiError('unreachable', `${o.what ?? target.name}: the reply broke off`, 502)),
+    );
   });
   const body = Buffer.concat(chunks);
   const contentType = String(r.headers['content-type'] ?? '');
   const location = r.headers.location;
-  return { status: r.status, contentType, body, fromApiServer: r.status >= 400 && isStatus(contentType, body), ...(location ? { location: String(location) } : {}) };
+  return {
+    status: r.status,
+    contentType,
+    body,
+    fromApiServer: r.status >= 400 && isStatus(contentType, body),
+    ...(location ? { location: String(location) } : {}),
+  };
 }
 
 /** The API server's own refusals (service missing, no endpoints, forbidden) are v1 Status objects. */
@@ -218,7 +269,11 @@ export function replyJson<T = unknown>(r: BufferedReply, what: string): T {
   try {
     return JSON.parse(r.body.toString('utf8')) as T;
   } catch {
-    throw new ApiError('badUpstream', `${what} answered ${r.status} with a body that is not JSON (${r.contentType || 'no content type'})`, 502);
+    throw new ApiError(
+      'badUpstream',
+      `${what} answered ${r.status} with a body that is not JSON (${r.contentType || 'no content type'})`,
+      502,
+    );
   }
 }
 

@@ -22,7 +22,10 @@ export class SettingsStore {
       const next: Settings = { ...cur };
       for (const [k, v] of Object.entries(patch)) {
         const prev = cur[k];
-        next[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev) ? { ...prev, ...v } : v;
+        next[k] =
+          v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+            ? { ...prev, ...v }
+            : v;
       }
       await writeJsonAtomic(this.file, next);
       return next;

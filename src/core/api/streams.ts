@@ -13,13 +13,22 @@ export interface StreamHandle {
 }
 
 /** Resolves once the stream is open (a bad target fails here, before anything is sent). */
-export type StreamHandler<P = never> = (params: P, deps: ApiDeps, caller: Caller, emit: (item: unknown) => void) => Promise<StreamHandle>;
+export type StreamHandler<P = never> = (
+  params: P,
+  deps: ApiDeps,
+  caller: Caller,
+  emit: (item: unknown) => void,
+) => Promise<StreamHandle>;
 export type StreamHandlers = Partial<Record<RouteId, StreamHandler>>;
 
 const followLogs: StreamHandler<ParamsOf<Routes['pod.logs']>> = async (p, deps, _caller, emit) => {
   const a = deps.kube.actions(contextOf(deps, p.context));
   const target = { kind: 'pods', namespace: p.namespace, name: p.name, container: p.container };
-  return a.followLogs(target, { tailLines: p.tailLines ?? 100, sinceSeconds: p.sinceSeconds, timestamps: p.timestamps }, emit);
+  return a.followLogs(
+    target,
+    { tailLines: p.tailLines ?? 100, sinceSeconds: p.sinceSeconds, timestamps: p.timestamps },
+    emit,
+  );
 };
 
 export const STREAM_HANDLERS: StreamHandlers = {

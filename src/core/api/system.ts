@@ -12,7 +12,12 @@ type H = Handlers<typeof SYSTEM_ROUTES, ApiDeps>;
 export type SessionCaller = Caller & { session?: string };
 
 function accounts(deps: ApiDeps) {
-  if (!deps.accounts) throw new ApiError('accountsDisabled', 'accounts are off: this server listens on loopback and uses its launch token; start it with --host (and TLS) to use accounts', 400);
+  if (!deps.accounts)
+    throw new ApiError(
+      'accountsDisabled',
+      'accounts are off: this server listens on loopback and uses its launch token; start it with --host (and TLS) to use accounts',
+      400,
+    );
   return deps.accounts;
 }
 
@@ -29,7 +34,10 @@ export function availableShells(): Array<{ name: string; path: string }> {
         .map((l) => l.trim())
         .filter((l) => l.startsWith('/'))
     : [];
-  const candidates = process.platform === 'win32' ? ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'C:\\Windows\\System32\\cmd.exe'] : [...listed, '/bin/bash', '/bin/zsh', '/bin/sh'];
+  const candidates =
+    process.platform === 'win32'
+      ? ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'C:\\Windows\\System32\\cmd.exe']
+      : [...listed, '/bin/bash', '/bin/zsh', '/bin/sh'];
   const seen = new Set<string>();
   const out: Array<{ name: string; path: string }> = [];
   for (const p of candidates) {
@@ -53,7 +61,11 @@ async function checkUpdates(deps: ApiDeps): Promise<UpdateCheck> {
   try {
     res = await fetch(source, { signal: AbortSignal.timeout(5000), headers: { Accept: 'application/json' } });
   } catch (e) {
-    throw new ApiError('unreachable', `cannot reach the npm registry to check for updates: ${(e as Error).message}`, 503);
+    throw new ApiError(
+      'unreachable',
+      `cannot reach the npm registry to check for updates: ${(e as Error).message}`,
+      503,
+    );
   }
   if (res.status === 404) return { currentVersion: deps.version, updateAvailable: false, source };
   if (!res.ok) throw new ApiError('unreachable', `the npm registry answered HTTP ${res.status}`, 502);
@@ -64,7 +76,12 @@ async function checkUpdates(deps: ApiDeps): Promise<UpdateCheck> {
     for (let i = 0; i < 3; i++) if ((pa[i] || 0) !== (pb[i] || 0)) return (pa[i] || 0) > (pb[i] || 0);
     return false;
   };
-  return { currentVersion: deps.version, latestVersion: latest, updateAvailable: Boolean(latest) && newer(latest, deps.version), source };
+  return {
+    currentVersion: deps.version,
+    latestVersion: latest,
+    updateAvailable: Boolean(latest) && newer(latest, deps.version),
+    source,
+  };
 }
 
 export const SYSTEM_HANDLERS: Omit<H, 'local.terminal'> = {
@@ -82,7 +99,8 @@ export const SYSTEM_HANDLERS: Omit<H, 'local.terminal'> = {
     if (!by) throw new ApiError('forbidden', 'only an admin can manage accounts', 403);
     return accounts(deps).register(p.username, p.password, by, p.role);
   },
-  'users.update': async (p, deps, caller) => accounts(deps).update(p.username, { role: p.role, disabled: p.disabled }, await sessionUser(deps, caller)),
+  'users.update': async (p, deps, caller) =>
+    accounts(deps).update(p.username, { role: p.role, disabled: p.disabled }, await sessionUser(deps, caller)),
   'users.delete': async (p, deps, caller) => {
     await accounts(deps).remove(p.username, await sessionUser(deps, caller));
     return { ok: true, message: `deleted user ${p.username}` };
@@ -111,11 +129,19 @@ export const SYSTEM_HANDLERS: Omit<H, 'local.terminal'> = {
   'terminal.shells': async () => ({ shells: availableShells(), default: defaultShell() }),
   'terminal.preferences': async (_p, deps) => {
     const s = await deps.settings.get();
-    return { shell: defaultShell() ?? undefined, fontSize: 13, cursorBlink: true, scrollback: 5000, ...(s.terminal ?? {}) };
+    return {
+      shell: defaultShell() ?? undefined,
+      fontSize: 13,
+      cursorBlink: true,
+      scrollback: 5000,
+      ...(s.terminal ?? {}),
+    };
   },
   'updates.check': async (_p, deps) => checkUpdates(deps),
   'updates.install': async () => {
-    throw notImplemented('KubeGraf does not update itself: update the VS Code extension from the marketplace, or run `npm install -g kubegraf@latest` for the CLI');
+    throw notImplemented(
+      'KubeGraf does not update itself: update the VS Code extension from the marketplace, or run `npm install -g kubegraf@latest` for the CLI',
+    );
   },
   'updates.autoCheck': async (p, deps) => {
     const s = await deps.settings.get();

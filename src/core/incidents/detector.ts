@@ -43,10 +43,13 @@ export function hash(s: string): string {
 }
 
 // Joined in one step: a flat string, cheaper to build and hash than a chain of concatenations.
-export const findingKey = (f: Finding): string => [f.type, f.subject.kind, f.subject.namespace ?? '', f.subject.name, f.container ?? ''].join('|');
-export const sourceKey = (kind: string, namespace: string | undefined, name: string): string => [kind, namespace ?? '', name].join('/');
+export const findingKey = (f: Finding): string =>
+  [f.type, f.subject.kind, f.subject.namespace ?? '', f.subject.name, f.container ?? ''].join('|');
+export const sourceKey = (kind: string, namespace: string | undefined, name: string): string =>
+  [kind, namespace ?? '', name].join('/');
 /** Stable across restarts and clusters' relists: the finding's key (which starts with its type) hashed with its context. */
-export const incidentId = (context: string, key: string): string => `inc-${key.slice(0, key.indexOf('|'))}-${hash(`${context}|${key}`)}`;
+export const incidentId = (context: string, key: string): string =>
+  `inc-${key.slice(0, key.indexOf('|'))}-${hash(`${context}|${key}`)}`;
 
 /** What one object with findings holds in the detector. */
 interface Source {
@@ -108,7 +111,18 @@ export class Detector {
     }
     const sk = sourceKey(kind, o.metadata.namespace, o.metadata.name);
     let s = this.sources.get(sk);
-    if (!s) this.sources.set(sk, (s = { kind, namespace: o.metadata.namespace, name: o.metadata.name, keys: NO_KEYS, timed: false, generation: 0 }));
+    if (!s)
+      this.sources.set(
+        sk,
+        (s = {
+          kind,
+          namespace: o.metadata.namespace,
+          name: o.metadata.name,
+          keys: NO_KEYS,
+          timed: false,
+          generation: 0,
+        }),
+      );
     if (s.uid !== uid) {
       if (s.uid !== undefined) this.failingUids.delete(s.uid);
       if (uid !== undefined) this.failingUids.add(uid);
@@ -142,7 +156,12 @@ export class Detector {
     const out: Array<{ namespace?: string; name: string }> = [];
     const prefix = `${type}|`;
     for (const s of this.sources.values()) {
-      if (s.kind !== kind || (namespace !== undefined && (s.namespace ?? '') !== namespace) || !s.keys.some((k) => k.startsWith(prefix))) continue;
+      if (
+        s.kind !== kind ||
+        (namespace !== undefined && (s.namespace ?? '') !== namespace) ||
+        !s.keys.some((k) => k.startsWith(prefix))
+      )
+        continue;
       out.push({ namespace: s.namespace, name: s.name });
     }
     return out;
@@ -215,7 +234,13 @@ export class Detector {
     const prevRestarts = before?.evidence.restartCount ?? 0;
     if (!before) inc.occurrences++;
     else if (restarts > prevRestarts) inc.occurrences += restarts - prevRestarts;
-    if (!before || before.rootCause !== f.rootCause || before.severity !== f.severity || before.evidence.restartCount !== f.evidence.restartCount || before.evidence.reason !== f.evidence.reason) {
+    if (
+      !before ||
+      before.rootCause !== f.rootCause ||
+      before.severity !== f.severity ||
+      before.evidence.restartCount !== f.evidence.restartCount ||
+      before.evidence.reason !== f.evidence.reason
+    ) {
       this.changes.push({ incident: inc, what: 'updated' });
     }
   }
@@ -238,7 +263,8 @@ export class Detector {
     for (const c of this.changes) {
       const prev = out.get(c.incident.key);
       // opened/reopened/resolved matter more than updated; keep the last transition.
-      if (!prev || c.what !== 'updated' || prev.what === 'updated') out.set(c.incident.key, prev && c.what === 'updated' ? prev : c);
+      if (!prev || c.what !== 'updated' || prev.what === 'updated')
+        out.set(c.incident.key, prev && c.what === 'updated' ? prev : c);
     }
     this.changes = [];
     return [...out.values()];

@@ -40,7 +40,12 @@ import { DEFAULT_VERIFY_WINDOW_SECONDS, nextSteps, Verifications } from './verif
 /** What the metrics engine tells incidents (peaks for OOM fixes and insights, series for predictions). */
 export interface MetricsFacts {
   peakMemory(context: string, namespace: string, pods: string[], container: string): number | undefined;
-  containerSeries(context: string): Array<{ namespace: string; pod: string; container: string; points: Array<{ t: number; cpu: number; mem: number }> }>;
+  containerSeries(context: string): Array<{
+    namespace: string;
+    pod: string;
+    container: string;
+    points: Array<{ t: number; cpu: number; mem: number }>;
+  }>;
 }
 
 export interface IncidentEngineOptions {
@@ -74,7 +79,19 @@ export const DEFAULT_POLICY: RemediationPolicy = {
 };
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
-const POD_TYPES = new Set<IncidentType>(['pod_crash_loop', 'oom_killed', 'image_pull_error', 'invalid_image', 'container_config_error', 'container_create_error', 'run_container_error', 'lifecycle_hook_failed', 'readiness_probe_failed', 'high_restart_count', 'pod_failed']);
+const POD_TYPES = new Set<IncidentType>([
+  'pod_crash_loop',
+  'oom_killed',
+  'image_pull_error',
+  'invalid_image',
+  'container_config_error',
+  'container_create_error',
+  'run_container_error',
+  'lifecycle_hook_failed',
+  'readiness_probe_failed',
+  'high_restart_count',
+  'pod_failed',
+]);
 
 export class IncidentEngine {
   readonly events = new Emitter<IncidentEngineEvents>();
@@ -94,7 +111,11 @@ export class IncidentEngine {
   constructor(private readonly o: IncidentEngineOptions) {
     this.opts = { ...DEFAULT_RULE_OPTIONS, ...(o.rules ?? {}) };
     this.executions = new Executions(o.store);
-    this.verifications = new Verifications({ store: o.store, record: (id) => this.records.get(id), decided: (v) => this.onVerified(v) });
+    this.verifications = new Verifications({
+      store: o.store,
+      record: (id) => this.records.get(id),
+      decided: (v) => this.onVerified(v),
+    });
     for (const i of o.store.incidents({ limit: 5000 })) this.records.set(i.id, i);
   }
 
@@ -113,7 +134,17 @@ export class IncidentEngine {
     p = (async () => {
       this.o.kube.context(context); // notFound for an unknown context
       let sweeps = 0;
-      const watcher = new ContextWatcher(this.o.kube, context, this.opts, { onChanges: (x) => this.onChanges(x), onSweep: (x) => ++sweeps % 10 === 0 && this.rebuildOpen(x), onChangeRecord: (c) => void this.o.store.addChange(c).catch(() => undefined) }, this.o.sweepMs ?? 5000);
+      const watcher = new ContextWatcher(
+        this.o.kube,
+        context,
+        this.opts,
+        {
+          onChanges: (x) => this.onChanges(x),
+          onSweep: (x) => ++sweeps % 10 === 0 && this.rebuildOpen(x),
+          onChangeRecord: (c) => void this.o.store.addChange(c).catch(() => undefined),
+        },
+        this.o.sweepMs ?? 5000,
+      );
       this.watchers.set(context, watcher);
       watcher.start();
       await watcher.whenSynced();
@@ -165,11 +196,33 @@ export class IncidentEngine {
       void this.persist(inc, ch.what, detail).catch(() => undefined);
       if (ch.what === 'opened' || ch.what === 'reopened') {
         if (inc.severity === 'critical' || inc.severity === 'high') {
-          void this.o.store.addNotification({ severity: inc.severity, title: inc.title, message: inc.rootCause, source: 'incidents', incidentId: inc.id, context: inc.context }).catch(() => undefined);
+          void this.o.store
+            .addNotification({
+              severity: inc.severity,
+              title: inc.title,
+              message: inc.rootCause,
+              source: 'incidents',
+              incidentId: inc.id,
+              context: inc.context,
+            })
+            .catch(() => undefined);
         }
-      } else if (ch.what === 'resolved' && (inc.severity === 'critical' || inc.severity === 'high') && inc.fixVerification?.outcome !== 'verifying') {
+      } else if (
+        ch.what === 'resolved' &&
+        (inc.severity === 'critical' || inc.severity === 'high') &&
+        inc.fixVerification?.outcome !== 'verifying'
+      ) {
         // While a fix is being verified its verdict is the notification: a clear right after a fix may not last.
-        void this.o.store.addNotification({ severity: 'info', title: `Resolved: ${inc.title}`, message: 'The condition cleared by itself or after a fix.', source: 'incidents', incidentId: inc.id, context: inc.context }).catch(() => undefined);
+        void this.o.store
+          .addNotification({
+            severity: 'info',
+            title: `Resolved: ${inc.title}`,
+            message: 'The condition cleared by itself or after a fix.',
+            source: 'incidents',
+            incidentId: inc.id,
+            context: inc.context,
+          })
+          .catch(() => undefined);
       }
       if (ch.what !== 'resolved') {
         void this.enrich(w, inc.id);
@@ -184,13 +237,23 @@ export class IncidentEngine {
     for (const live of w.detector.openIncidents()) {
       const prev = this.records.get(live.id);
       const next = this.build(w, live);
-      if (prev && JSON.stringify(prev.recommendedFixes) === JSON.stringify(next.recommendedFixes) && prev.rootCause === next.rootCause && JSON.stringify(prev.evidence.events) === JSON.stringify(next.evidence.events)) continue;
+      if (
+        prev &&
+        JSON.stringify(prev.recommendedFixes) === JSON.stringify(next.recommendedFixes) &&
+        prev.rootCause === next.rootCause &&
+        JSON.stringify(prev.evidence.events) === JSON.stringify(next.evidence.events)
+      )
+        continue;
       if (prev) next.evidence = { ...next.evidence, logs: prev.evidence.logs };
       void this.persist(next, 'updated', 'evidence, fixes or root cause refined').catch(() => undefined);
     }
   }
 
-  private async persist(inc: Incident, what: 'opened' | 'reopened' | 'updated' | 'resolved', detail: string): Promise<void> {
+  private async persist(
+    inc: Incident,
+    what: 'opened' | 'reopened' | 'updated' | 'resolved',
+    detail: string,
+  ): Promise<void> {
     this.records.set(inc.id, inc);
     this.events.emit('incident', { what, incident: inc });
     await this.o.store.saveIncident(inc);
@@ -222,13 +285,16 @@ export class IncidentEngine {
     const evidence: Evidence = {
       ...f.evidence,
       objects: [...objects.values()],
-      events: prev?.status === 'open' ? prev.evidence.events ?? [] : [],
-      logs: prev?.status === 'open' ? prev.evidence.logs ?? [] : [],
+      events: prev?.status === 'open' ? (prev.evidence.events ?? []) : [],
+      logs: prev?.status === 'open' ? (prev.evidence.logs ?? []) : [],
     } as Evidence;
     if (restartCount !== undefined) evidence.restartCount = restartCount;
     if (prev?.evidence.observedPeakBytes) evidence.observedPeakBytes = prev.evidence.observedPeakBytes;
     this.addEvents(w, evidence);
-    const firstSeen = prev?.firstSeen && Date.parse(prev.firstSeen) < live.firstSeen ? prev.firstSeen : new Date(live.firstSeen).toISOString();
+    const firstSeen =
+      prev?.firstSeen && Date.parse(prev.firstSeen) < live.firstSeen
+        ? prev.firstSeen
+        : new Date(live.firstSeen).toISOString();
     const reopened = prev && prev.status === 'resolved';
     const inc: Incident = {
       id: live.id,
@@ -236,7 +302,10 @@ export class IncidentEngine {
       type: f.type,
       severity,
       status: 'open',
-      title: findings.length > 1 && f.subject.kind !== 'Pod' ? `${f.title.replace(/ in [^ ]+$/, '')}${f.title.includes(' in ') ? ` in ${f.subject.namespace}/${f.subject.name}` : ''}` : f.title,
+      title:
+        findings.length > 1 && f.subject.kind !== 'Pod'
+          ? `${f.title.replace(/ in [^ ]+$/, '')}${f.title.includes(' in ') ? ` in ${f.subject.namespace}/${f.subject.name}` : ''}`
+          : f.title,
       description: findings.length > 1 ? `${f.description} (${findings.length} objects affected)` : f.description,
       signature: signatureOf(f),
       resource: f.subject,
@@ -245,7 +314,7 @@ export class IncidentEngine {
       recommendedFixes: [],
       firstSeen,
       lastSeen: new Date(live.lastSeen).toISOString(),
-      occurrences: Math.max(live.occurrences, reopened ? (prev!.occurrences ?? 0) + 1 : prev?.occurrences ?? 0),
+      occurrences: Math.max(live.occurrences, reopened ? (prev!.occurrences ?? 0) + 1 : (prev?.occurrences ?? 0)),
       timestamp: reopened || !prev ? new Date(live.lastSeen).toISOString() : prev.timestamp,
     };
     live.occurrences = inc.occurrences;
@@ -253,7 +322,8 @@ export class IncidentEngine {
     const change = this.precedingChange(w, inc);
     if (change) {
       inc.precedingChange = change;
-      if (change.category === 'rollout' || change.category === 'config') inc.rootCause += ` It started after a change: ${change.summary} (${change.time}).`;
+      if (change.category === 'rollout' || change.category === 'config')
+        inc.rootCause += ` It started after a change: ${change.summary} (${change.time}).`;
     }
     inc.recommendedFixes = this.fixesFor(w, inc);
     return inc;
@@ -268,13 +338,37 @@ export class IncidentEngine {
   private addEvents(w: ContextWatcher, ev: Evidence): void {
     const out: EvidenceEvent[] = [];
     for (const ob of ev.objects) {
-      const kindId = ob.kind === 'Pod' ? 'pods' : ob.kind === 'Node' ? 'nodes' : ob.kind === 'Deployment' ? 'deployments' : ob.kind === 'PersistentVolumeClaim' ? 'persistentvolumeclaims' : ob.kind === 'Job' ? 'jobs' : ob.kind === 'HorizontalPodAutoscaler' ? 'horizontalpodautoscalers' : undefined;
+      const kindId =
+        ob.kind === 'Pod'
+          ? 'pods'
+          : ob.kind === 'Node'
+            ? 'nodes'
+            : ob.kind === 'Deployment'
+              ? 'deployments'
+              : ob.kind === 'PersistentVolumeClaim'
+                ? 'persistentvolumeclaims'
+                : ob.kind === 'Job'
+                  ? 'jobs'
+                  : ob.kind === 'HorizontalPodAutoscaler'
+                    ? 'horizontalpodautoscalers'
+                    : undefined;
       if (!kindId) continue;
       const o = w.view.get(kindId as never, ob.namespace, ob.name);
       if (!o?.metadata.uid) continue;
       for (const e of w.view.eventsFor(o.metadata.uid)) {
-        if (e.type !== 'Warning' && !['Killing', 'BackOff', 'SuccessfulRescale', 'ScalingReplicaSet'].includes(String(e.reason))) continue;
-        out.push({ time: String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''), type: String(e.type), reason: String(e.reason), message: String(e.message ?? ''), ...(e.count ? { count: Number(e.count) } : {}), object: ob });
+        if (
+          e.type !== 'Warning' &&
+          !['Killing', 'BackOff', 'SuccessfulRescale', 'ScalingReplicaSet'].includes(String(e.reason))
+        )
+          continue;
+        out.push({
+          time: String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? ''),
+          type: String(e.type),
+          reason: String(e.reason),
+          message: String(e.message ?? ''),
+          ...(e.count ? { count: Number(e.count) } : {}),
+          object: ob,
+        });
       }
     }
     out.sort((a, b) => String(a.time).localeCompare(String(b.time)));
@@ -301,8 +395,16 @@ export class IncidentEngine {
     const first = Date.parse(inc.firstSeen);
     const related = new Set<string>([`${r.kind}/${r.namespace ?? ''}/${r.name}`]);
     if (inc.evidence.nodeName) related.add(`Node//${inc.evidence.nodeName}`);
-    const wl = r.kind === 'Deployment' ? w.view.get('deployments', r.namespace, r.name) : r.kind === 'StatefulSet' ? w.view.get('statefulsets', r.namespace, r.name) : r.kind === 'DaemonSet' ? w.view.get('daemonsets', r.namespace, r.name) : undefined;
-    const spec = wl?.spec?.template?.spec ?? (r.kind === 'Pod' ? w.view.get('pods', r.namespace, r.name)?.spec : undefined);
+    const wl =
+      r.kind === 'Deployment'
+        ? w.view.get('deployments', r.namespace, r.name)
+        : r.kind === 'StatefulSet'
+          ? w.view.get('statefulsets', r.namespace, r.name)
+          : r.kind === 'DaemonSet'
+            ? w.view.get('daemonsets', r.namespace, r.name)
+            : undefined;
+    const spec =
+      wl?.spec?.template?.spec ?? (r.kind === 'Pod' ? w.view.get('pods', r.namespace, r.name)?.spec : undefined);
     if (spec) for (const ref of configRefs(spec)) related.add(`${ref.kind}/${r.namespace ?? ''}/${ref.name}`);
     for (let i = w.changes.length - 1; i >= 0; i--) {
       const c = w.changes[i];
@@ -315,11 +417,25 @@ export class IncidentEngine {
       const revs = revisionsOf(w.view, wl);
       if (revs.length >= 2) {
         const [cur, prev] = revs;
-        const imgs = (o: KObject) => ((o.spec?.template?.spec?.containers as Array<{ name: string; image?: string }> | undefined) ?? []).map((c) => `${c.name}=${c.image}`).join(', ');
+        const imgs = (o: KObject) =>
+          ((o.spec?.template?.spec?.containers as Array<{ name: string; image?: string }> | undefined) ?? [])
+            .map((c) => `${c.name}=${c.image}`)
+            .join(', ');
         const t = cur.rs.metadata.creationTimestamp;
         if (t && Date.parse(t) <= first + 5000) {
           const same = imgs(cur.rs) === imgs(prev.rs);
-          return { id: `chg-rev-${cur.rs.metadata.uid ?? cur.rs.metadata.name}`, context: w.context, time: t, kind: 'Deployment', namespace: r.namespace, name: r.name, category: 'rollout', summary: same ? `Deployment ${r.namespace}/${r.name} rollout to revision ${cur.revision} (pod template changed)` : `Deployment ${r.namespace}/${r.name} rollout to revision ${cur.revision}: ${imgs(prev.rs)} → ${imgs(cur.rs)}` };
+          return {
+            id: `chg-rev-${cur.rs.metadata.uid ?? cur.rs.metadata.name}`,
+            context: w.context,
+            time: t,
+            kind: 'Deployment',
+            namespace: r.namespace,
+            name: r.name,
+            category: 'rollout',
+            summary: same
+              ? `Deployment ${r.namespace}/${r.name} rollout to revision ${cur.revision} (pod template changed)`
+              : `Deployment ${r.namespace}/${r.name} rollout to revision ${cur.revision}: ${imgs(prev.rs)} → ${imgs(cur.rs)}`,
+          };
         }
       }
     }
@@ -344,12 +460,33 @@ export class IncidentEngine {
         changed = true;
       }
     }
-    if (this.o.logs !== false && POD_TYPES.has(inc.type) && inc.evidence.podName && inc.evidence.containerName && inc.resource.namespace !== undefined) {
+    if (
+      this.o.logs !== false &&
+      POD_TYPES.has(inc.type) &&
+      inc.evidence.podName &&
+      inc.evidence.containerName &&
+      inc.resource.namespace !== undefined
+    ) {
       const previous = inc.type === 'pod_crash_loop' || inc.type === 'oom_killed' || inc.type === 'high_restart_count';
       try {
-        const lines = await this.o.kube.actions(w.context).logs({ kind: 'pods', namespace: inc.evidence.namespace ?? inc.resource.namespace!, name: inc.evidence.podName, container: inc.evidence.containerName }, { tailLines: 20, previous });
+        const lines = await this.o.kube.actions(w.context).logs(
+          {
+            kind: 'pods',
+            namespace: inc.evidence.namespace ?? inc.resource.namespace!,
+            name: inc.evidence.podName,
+            container: inc.evidence.containerName,
+          },
+          { tailLines: 20, previous },
+        );
         if (lines.length) {
-          inc.evidence.logs = [{ pod: inc.evidence.podName, container: inc.evidence.containerName, previous, lines: lines.map((l) => l.text) }];
+          inc.evidence.logs = [
+            {
+              pod: inc.evidence.podName,
+              container: inc.evidence.containerName,
+              previous,
+              lines: lines.map((l) => l.text),
+            },
+          ];
           changed = true;
         }
       } catch {
@@ -358,7 +495,11 @@ export class IncidentEngine {
     }
     const cur = this.records.get(id);
     if (changed && cur && cur.status === 'open') {
-      cur.evidence = { ...cur.evidence, logs: inc.evidence.logs, ...(inc.evidence.observedPeakBytes ? { observedPeakBytes: inc.evidence.observedPeakBytes } : {}) };
+      cur.evidence = {
+        ...cur.evidence,
+        logs: inc.evidence.logs,
+        ...(inc.evidence.observedPeakBytes ? { observedPeakBytes: inc.evidence.observedPeakBytes } : {}),
+      };
       if (fixes) cur.recommendedFixes = fixes;
       this.records.set(id, cur);
       this.events.emit('incident', { what: 'updated', incident: cur });
@@ -372,13 +513,30 @@ export class IncidentEngine {
     return this.records.get(id) ?? this.o.store.incident(id);
   }
 
-  list(q: { context?: string; status?: 'open' | 'resolved' | 'all'; severity?: Severity; namespace?: string; type?: string } = {}): IncidentList {
+  list(
+    q: {
+      context?: string;
+      status?: 'open' | 'resolved' | 'all';
+      severity?: Severity;
+      namespace?: string;
+      type?: string;
+    } = {},
+  ): IncidentList {
     const context = q.context ?? this.o.kube.currentContext();
     const all = [...this.records.values()].filter((i) => i.context === context);
     const status = q.status ?? 'open';
     const incidents = all
-      .filter((i) => (status === 'all' || i.status === status) && (!q.severity || i.severity === q.severity) && (!q.namespace || i.resource.namespace === q.namespace) && (!q.type || i.type === q.type))
-      .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.lastSeen.localeCompare(a.lastSeen));
+      .filter(
+        (i) =>
+          (status === 'all' || i.status === status) &&
+          (!q.severity || i.severity === q.severity) &&
+          (!q.namespace || i.resource.namespace === q.namespace) &&
+          (!q.type || i.type === q.type),
+      )
+      .sort(
+        (a, b) =>
+          SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.lastSeen.localeCompare(a.lastSeen),
+      );
     return { incidents, summary: summarize(all), synced: this.watchers.get(context)?.synced ?? false, context };
   }
 
@@ -390,7 +548,13 @@ export class IncidentEngine {
   detail(id: string): IncidentDetail {
     const inc = this.incident(id);
     if (!inc) throw new KubeError('notFound', `no incident with id "${id}"`);
-    return { ...inc, history: this.o.store.history(id), verifications: this.o.store.fixOutcomes({ incidentId: id, limit: 50 }), runbook: this.runbook(inc.type), similar: similarIncidents(inc, this.allIncidents(), this.o.store.feedbackBySignature()).slice(0, 10) };
+    return {
+      ...inc,
+      history: this.o.store.history(id),
+      verifications: this.o.store.fixOutcomes({ incidentId: id, limit: 50 }),
+      runbook: this.runbook(inc.type),
+      similar: similarIncidents(inc, this.allIncidents(), this.o.store.feedbackBySignature()).slice(0, 10),
+    };
   }
 
   allIncidents(): Incident[] {
@@ -413,9 +577,16 @@ export class IncidentEngine {
   private fixOf(id: string, fixId?: string): { inc: Incident; fix: Incident['recommendedFixes'][number] } {
     const inc = this.incident(id);
     if (!inc) throw new KubeError('notFound', `no incident with id "${id}"`);
-    if (!inc.recommendedFixes.length) throw new KubeError('notFound', `incident ${id} has no recommended fix (see its runbook)`);
-    const fix = fixId ? inc.recommendedFixes.find((f) => f.id === fixId || f.action === fixId) : inc.recommendedFixes[0];
-    if (!fix) throw new KubeError('notFound', `incident ${id} has no fix "${fixId}"; it has: ${inc.recommendedFixes.map((f) => f.id).join(', ')}`);
+    if (!inc.recommendedFixes.length)
+      throw new KubeError('notFound', `incident ${id} has no recommended fix (see its runbook)`);
+    const fix = fixId
+      ? inc.recommendedFixes.find((f) => f.id === fixId || f.action === fixId)
+      : inc.recommendedFixes[0];
+    if (!fix)
+      throw new KubeError(
+        'notFound',
+        `incident ${id} has no fix "${fixId}"; it has: ${inc.recommendedFixes.map((f) => f.id).join(', ')}`,
+      );
     return { inc, fix };
   }
 
@@ -427,17 +598,34 @@ export class IncidentEngine {
   }
 
   /** Applies a fix as an execution: permission check, the call, a read-back. Throws forbidden before any change. */
-  async applyFix(id: string, fixId: string | undefined, initiator: Execution['initiator'] = 'user'): Promise<Execution> {
+  async applyFix(
+    id: string,
+    fixId: string | undefined,
+    initiator: Execution['initiator'] = 'user',
+  ): Promise<Execution> {
     const { inc, fix } = this.fixOf(id, fixId);
     const actions = this.o.kube.actions(inc.context);
     let plan = await planFix(fix, inc, actions, inc.evidence.observedPeakBytes);
     const allowed = await actions.canI(plan.permission);
-    if (!allowed) throw new KubeError('forbidden', `cannot apply "${fix.description}": ${notAllowed(plan.permission)}`, { permission: plan.permission });
+    if (!allowed)
+      throw new KubeError('forbidden', `cannot apply "${fix.description}": ${notAllowed(plan.permission)}`, {
+        permission: plan.permission,
+      });
     const w = this.watchers.get(inc.context);
     const baseline = this.verifications.baseline(w, fix.target.namespace ?? inc.resource.namespace);
-    const ex = await this.executions.start({ context: inc.context, action: fix.action, incidentId: inc.id, fixId: fix.id, target: fix.target, initiator });
+    const ex = await this.executions.start({
+      context: inc.context,
+      action: fix.action,
+      incidentId: inc.id,
+      fixId: fix.id,
+      target: fix.target,
+      initiator,
+    });
     this.executions.line(ex, `$ ${plan.describe}`);
-    this.executions.line(ex, `permission ${plan.permission.verb} ${plan.permission.group ? `${plan.permission.resource}.${plan.permission.group}` : plan.permission.resource}: allowed (SelfSubjectAccessReview)`);
+    this.executions.line(
+      ex,
+      `permission ${plan.permission.verb} ${plan.permission.group ? `${plan.permission.resource}.${plan.permission.group}` : plan.permission.resource}: allowed (SelfSubjectAccessReview)`,
+    );
     try {
       // Controllers write the target's status all the time: a replace refused as stale is planned again on the
       // fresh object (the same change), as kubectl retries on conflict.
@@ -455,9 +643,28 @@ export class IncidentEngine {
       this.executions.line(ex, `read back: ${check}`);
       if (plan.undo) this.executions.line(ex, `undo: ${plan.undo.description}`);
       const window = await this.windowSeconds();
-      if (w) this.executions.line(ex, `verify: KubeGraf watches ${fix.target.kind} ${fix.target.namespace ? `${fix.target.namespace}/` : ''}${fix.target.name} and reports whether the fix helped (the condition must stay clear for ${window} s)`);
-      const done = await this.executions.finish(ex, true, { resourcesChanged: 1, ...(plan.undo ? { undo: { description: plan.undo.description, yaml: plan.undo.yaml, target: fix.target } } : { undo: { description: 'a deleted pod cannot be brought back; its controller replaces it', target: fix.target } }) });
-      await this.o.store.addHistory({ incidentId: inc.id, time: new Date().toISOString(), event: 'fix_applied', detail: `${fix.description} (execution ${ex.id}, by ${initiator})` });
+      if (w)
+        this.executions.line(
+          ex,
+          `verify: KubeGraf watches ${fix.target.kind} ${fix.target.namespace ? `${fix.target.namespace}/` : ''}${fix.target.name} and reports whether the fix helped (the condition must stay clear for ${window} s)`,
+        );
+      const done = await this.executions.finish(ex, true, {
+        resourcesChanged: 1,
+        ...(plan.undo
+          ? { undo: { description: plan.undo.description, yaml: plan.undo.yaml, target: fix.target } }
+          : {
+              undo: {
+                description: 'a deleted pod cannot be brought back; its controller replaces it',
+                target: fix.target,
+              },
+            }),
+      });
+      await this.o.store.addHistory({
+        incidentId: inc.id,
+        time: new Date().toISOString(),
+        event: 'fix_applied',
+        detail: `${fix.description} (execution ${ex.id}, by ${initiator})`,
+      });
       if (w) await this.beginVerification(done, inc, fix, window, baseline);
       return done;
     } catch (e) {
@@ -471,10 +678,21 @@ export class IncidentEngine {
   async undo(executionId: string): Promise<Execution> {
     const prev = this.executions.get(executionId);
     if (!prev) throw new KubeError('notFound', `no execution "${executionId}"`);
-    if (!prev.undo?.yaml) throw new KubeError('unsupported', `execution ${executionId} cannot be undone: ${prev.undo?.description ?? 'no undo recorded'}`);
+    if (!prev.undo?.yaml)
+      throw new KubeError(
+        'unsupported',
+        `execution ${executionId} cannot be undone: ${prev.undo?.description ?? 'no undo recorded'}`,
+      );
     const actions = this.o.kube.actions(prev.context);
-    if (prev.incidentId && this.verifications.get(prev.id)) await this.verifications.supersede(prev.incidentId, 'The fix was undone before a verdict.');
-    const ex = await this.executions.start({ context: prev.context, action: `undo:${prev.action}`, incidentId: prev.incidentId, target: prev.target, initiator: 'user' });
+    if (prev.incidentId && this.verifications.get(prev.id))
+      await this.verifications.supersede(prev.incidentId, 'The fix was undone before a verdict.');
+    const ex = await this.executions.start({
+      context: prev.context,
+      action: `undo:${prev.action}`,
+      incidentId: prev.incidentId,
+      target: prev.target,
+      initiator: 'user',
+    });
     this.executions.line(ex, `$ ${prev.undo.description}`);
     try {
       // The recorded object carries no resourceVersion: take the live one so the replace is not refused as stale.
@@ -510,20 +728,42 @@ export class IncidentEngine {
     const next = { ...this.policy(), ...p };
     await this.o.store.setSetting('remediation.policy', next);
     this.declinedLogged.clear();
-    if (next.enabled) for (const w of this.watchers.values()) for (const i of this.records.values()) if (i.context === w.context && i.status === 'open') void this.considerRemediation(w, i);
+    if (next.enabled)
+      for (const w of this.watchers.values())
+        for (const i of this.records.values())
+          if (i.context === w.context && i.status === 'open') void this.considerRemediation(w, i);
     return next;
   }
 
   remediationStatus(): RemediationStatus {
     const decisions = this.o.store.decisions(500);
     const hourAgo = new Date(Date.now() - 3600_000).toISOString();
-    const s: RemediationStatus = { policy: this.policy(), actionsLastHour: decisions.filter((d) => d.decision === 'taken' && d.time >= hourAgo).length, decisions: this.o.store.decisionCount() };
+    const s: RemediationStatus = {
+      policy: this.policy(),
+      actionsLastHour: decisions.filter((d) => d.decision === 'taken' && d.time >= hourAgo).length,
+      decisions: this.o.store.decisionCount(),
+    };
     if (decisions[0]) s.lastDecision = decisions[0];
     return s;
   }
 
-  private async decide(w: ContextWatcher, inc: Incident, decision: 'taken' | 'declined', reason: string, action?: FixAction, executionId?: string): Promise<void> {
-    const d: RemediationDecision = { id: randomUUID(), time: new Date().toISOString(), context: w.context, incidentId: inc.id, incidentType: inc.type, decision, reason };
+  private async decide(
+    w: ContextWatcher,
+    inc: Incident,
+    decision: 'taken' | 'declined',
+    reason: string,
+    action?: FixAction,
+    executionId?: string,
+  ): Promise<void> {
+    const d: RemediationDecision = {
+      id: randomUUID(),
+      time: new Date().toISOString(),
+      context: w.context,
+      incidentId: inc.id,
+      incidentType: inc.type,
+      decision,
+      reason,
+    };
     if (action) d.action = action;
     const fix = inc.recommendedFixes.find((f) => f.action === action);
     if (fix) d.target = fix.target;
@@ -550,16 +790,30 @@ export class IncidentEngine {
     };
     const ns = inc.resource.namespace;
     if (this.protectedNamespace(w, ns, p)) return decline(`namespace ${ns} is protected`);
-    if (p.namespaces.length && (!ns || !p.namespaces.includes(ns))) return decline(`namespace ${ns ?? '(cluster-scoped)'} is not in the policy's namespaces (${p.namespaces.join(', ')})`);
+    if (p.namespaces.length && (!ns || !p.namespaces.includes(ns)))
+      return decline(
+        `namespace ${ns ?? '(cluster-scoped)'} is not in the policy's namespaces (${p.namespaces.join(', ')})`,
+      );
     const allowed = inc.recommendedFixes.filter((f) => p.allowedActions.includes(f.action));
-    if (!allowed.length) return decline(inc.recommendedFixes.length ? `no recommended fix is allowed by policy (recommended: ${inc.recommendedFixes.map((f) => f.action).join(', ')}; allowed: ${p.allowedActions.join(', ')})` : 'no automatic fix exists for this incident type');
+    if (!allowed.length)
+      return decline(
+        inc.recommendedFixes.length
+          ? `no recommended fix is allowed by policy (recommended: ${inc.recommendedFixes.map((f) => f.action).join(', ')}; allowed: ${p.allowedActions.join(', ')})`
+          : 'no automatic fix exists for this incident type',
+      );
     // A fix being verified gets its verdict first; a fix type that did not help on this target is not retried.
     if (this.executions.list({ incidentId: inc.id, limit: 5 }).some((e) => this.verifications.get(e.id))) return;
-    const failed = (f: RecommendedFix) => this.o.store.fixOutcomes({ context: w.context, target: f.target, action: f.action, limit: 50 }).find((o) => o.outcome === 'did_not_help' || o.outcome === 'made_worse');
+    const failed = (f: RecommendedFix) =>
+      this.o.store
+        .fixOutcomes({ context: w.context, target: f.target, action: f.action, limit: 50 })
+        .find((o) => o.outcome === 'did_not_help' || o.outcome === 'made_worse');
     const fix = allowed.find((f) => !failed(f));
     if (!fix) {
       const o = failed(allowed[0])!;
-      return decline(`${allowed[0].action} ${o.outcome === 'made_worse' ? 'made things worse' : 'did not help'} on ${o.target.kind} ${o.target.namespace ? `${o.target.namespace}/` : ''}${o.target.name} (execution ${o.executionId}): a fix that did not help is not retried automatically`, allowed[0].action);
+      return decline(
+        `${allowed[0].action} ${o.outcome === 'made_worse' ? 'made things worse' : 'did not help'} on ${o.target.kind} ${o.target.namespace ? `${o.target.namespace}/` : ''}${o.target.name} (execution ${o.executionId}): a fix that did not help is not retried automatically`,
+        allowed[0].action,
+      );
     }
     const age = (Date.now() - Date.parse(inc.timestamp)) / 1000;
     if (age < p.minOpenSeconds) {
@@ -570,17 +824,35 @@ export class IncidentEngine {
       }, again).unref();
       return;
     }
-    if (this.executions.list({ incidentId: inc.id, limit: 20 }).some((e) => e.initiator === 'auto-remediation' && Date.now() - Date.parse(e.startedAt) < 3600_000)) return decline('already remediated automatically within the last hour', fix.action);
+    if (
+      this.executions
+        .list({ incidentId: inc.id, limit: 20 })
+        .some((e) => e.initiator === 'auto-remediation' && Date.now() - Date.parse(e.startedAt) < 3600_000)
+    )
+      return decline('already remediated automatically within the last hour', fix.action);
     const hourAgo = new Date(Date.now() - 3600_000).toISOString();
     const taken = this.o.store.decisions(500).filter((d) => d.decision === 'taken' && d.time >= hourAgo).length;
-    if (taken >= p.maxActionsPerHour) return decline(`rate limit: ${taken} automatic actions in the last hour (max ${p.maxActionsPerHour})`, fix.action);
+    if (taken >= p.maxActionsPerHour)
+      return decline(
+        `rate limit: ${taken} automatic actions in the last hour (max ${p.maxActionsPerHour})`,
+        fix.action,
+      );
     // One attempt at a time per incident: detector updates arrive while the fix is being planned and applied.
     if (this.remediating.has(inc.id)) return;
     this.remediating.add(inc.id);
     this.declinedLogged.add(`${inc.id}|taken`);
     try {
       const ex = await this.applyFix(inc.id, fix.id, 'auto-remediation');
-      await this.decide(w, inc, 'taken', ex.status === 'succeeded' ? `policy allows ${fix.action} in ${ns ?? 'the cluster'}; applied` : `policy allows ${fix.action}; the attempt failed: ${ex.error}`, fix.action, ex.id);
+      await this.decide(
+        w,
+        inc,
+        'taken',
+        ex.status === 'succeeded'
+          ? `policy allows ${fix.action} in ${ns ?? 'the cluster'}; applied`
+          : `policy allows ${fix.action}; the attempt failed: ${ex.error}`,
+        fix.action,
+        ex.id,
+      );
     } catch (e) {
       await decline(`could not apply ${fix.action}: ${toKubeError(e).message}`, fix.action);
     } finally {
@@ -596,7 +868,13 @@ export class IncidentEngine {
     return v && Number.isFinite(v) && v > 0 ? Math.round(v) : DEFAULT_VERIFY_WINDOW_SECONDS;
   }
 
-  private async beginVerification(ex: Execution, inc: Incident, fix: RecommendedFix, windowSeconds: number, baseline: ReturnType<Verifications['baseline']>): Promise<void> {
+  private async beginVerification(
+    ex: Execution,
+    inc: Incident,
+    fix: RecommendedFix,
+    windowSeconds: number,
+    baseline: ReturnType<Verifications['baseline']>,
+  ): Promise<void> {
     const v: FixVerification = {
       executionId: ex.id,
       incidentId: inc.id,
@@ -645,14 +923,30 @@ export class IncidentEngine {
     }
     if (ex) await this.executions.verified(ex, v);
     if (cur) await this.o.store.saveIncident(cur);
-    const words = { resolved: 'resolved', did_not_help: 'did not help', made_worse: 'made it worse', superseded: 'superseded', verifying: 'verifying' }[v.outcome];
-    await this.o.store.addHistory({ incidentId: v.incidentId, time: v.decidedAt ?? new Date().toISOString(), event: 'fix_verified', detail: `${v.description}: ${words}. ${v.summary}` });
+    const words = {
+      resolved: 'resolved',
+      did_not_help: 'did not help',
+      made_worse: 'made it worse',
+      superseded: 'superseded',
+      verifying: 'verifying',
+    }[v.outcome];
+    await this.o.store.addHistory({
+      incidentId: v.incidentId,
+      time: v.decidedAt ?? new Date().toISOString(),
+      event: 'fix_verified',
+      detail: `${v.description}: ${words}. ${v.summary}`,
+    });
     if (v.outcome === 'superseded') return;
     const title = cur?.title ?? v.incidentId;
     const next = v.nextSteps.length ? ` Next: ${v.nextSteps.map((n) => n.label).join('; or ')}.` : '';
     await this.o.store.addNotification({
       severity: v.outcome === 'resolved' ? 'info' : v.outcome === 'made_worse' ? 'critical' : 'high',
-      title: v.outcome === 'resolved' ? `Fix worked: ${title}` : v.outcome === 'made_worse' ? `Fix made it worse: ${title}` : `Fix did not help: ${title}`,
+      title:
+        v.outcome === 'resolved'
+          ? `Fix worked: ${title}`
+          : v.outcome === 'made_worse'
+            ? `Fix made it worse: ${title}`
+            : `Fix did not help: ${title}`,
       message: `${v.description}. ${v.summary}${next}`,
       source: 'incidents',
       incidentId: v.incidentId,
@@ -669,14 +963,35 @@ export class IncidentEngine {
     const fix = f.fixId ? inc.recommendedFixes.find((x) => x.id === f.fixId || x.action === f.fixId) : undefined;
     if (f.fixId && !fix) throw new KubeError('notFound', `incident ${inc.id} has no fix "${f.fixId}"`);
     const full: Feedback = { ...f, time: new Date().toISOString() };
-    await this.o.store.addFeedback({ ...full, signature: inc.signature, type: inc.type, ...(fix ? { action: fix.action } : {}) });
-    await this.o.store.addHistory({ incidentId: inc.id, time: full.time, event: 'feedback', detail: `${f.verdict}${fix ? ` on fix ${fix.action}` : ''}${f.comment ? `: ${f.comment}` : ''}` });
+    await this.o.store.addFeedback({
+      ...full,
+      signature: inc.signature,
+      type: inc.type,
+      ...(fix ? { action: fix.action } : {}),
+    });
+    await this.o.store.addHistory({
+      incidentId: inc.id,
+      time: full.time,
+      event: 'feedback',
+      detail: `${f.verdict}${fix ? ` on fix ${fix.action}` : ''}${f.comment ? `: ${f.comment}` : ''}`,
+    });
     // Re-rank the open incidents of this type now, so the feedback shows at once.
     const scores = this.o.store.fixScores(inc.type);
     for (const i of this.records.values()) {
       if (i.type !== inc.type) continue;
       const w = this.watchers.get(i.context);
-      i.recommendedFixes = w && i.status === 'open' ? recommendFixes(i, w.view, scores, this.o.store.fixTrackRecords(i.type)) : i.recommendedFixes.map((x) => ({ ...x, score: Math.round((x.score + (x.action === fix?.action ? (f.verdict === 'helpful' ? 0.1 : -0.1) : 0)) * 100) / 100 })).sort((a, b) => b.score - a.score);
+      i.recommendedFixes =
+        w && i.status === 'open'
+          ? recommendFixes(i, w.view, scores, this.o.store.fixTrackRecords(i.type))
+          : i.recommendedFixes
+              .map((x) => ({
+                ...x,
+                score:
+                  Math.round(
+                    (x.score + (x.action === fix?.action ? (f.verdict === 'helpful' ? 0.1 : -0.1) : 0)) * 100,
+                  ) / 100,
+              }))
+              .sort((a, b) => b.score - a.score);
       await this.o.store.saveIncident(i);
     }
     return full;
@@ -736,7 +1051,14 @@ export function signatureOf(f: Pick<Finding, 'type' | 'evidence' | 'container'>)
 }
 
 function summarize(all: Incident[]): IncidentSummary {
-  const s: IncidentSummary = { total: 0, open: 0, resolved: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, byType: {}, byNamespace: {} };
+  const s: IncidentSummary = {
+    total: 0,
+    open: 0,
+    resolved: 0,
+    bySeverity: { critical: 0, high: 0, medium: 0, low: 0 },
+    byType: {},
+    byNamespace: {},
+  };
   for (const i of all) {
     if (i.status === 'resolved') {
       s.resolved++;
@@ -754,7 +1076,10 @@ function summarize(all: Incident[]): IncidentSummary {
 
 function configRefs(spec: KObject['spec']): Array<{ kind: string; name: string }> {
   const out: Array<{ kind: string; name: string }> = [];
-  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])] as Array<{ env?: Array<{ valueFrom?: { configMapKeyRef?: { name: string }; secretKeyRef?: { name: string } } }>; envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }> }>) {
+  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])] as Array<{
+    env?: Array<{ valueFrom?: { configMapKeyRef?: { name: string }; secretKeyRef?: { name: string } } }>;
+    envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
+  }>) {
     for (const e of c.env ?? []) {
       if (e.valueFrom?.configMapKeyRef?.name) out.push({ kind: 'ConfigMap', name: e.valueFrom.configMapKeyRef.name });
       if (e.valueFrom?.secretKeyRef?.name) out.push({ kind: 'Secret', name: e.valueFrom.secretKeyRef.name });

@@ -14,7 +14,14 @@ export class Executions {
 
   constructor(private readonly store: KubeGrafStore) {}
 
-  async start(o: { context: string; action: string; incidentId?: string; fixId?: string; target?: ObjectRef; initiator: Execution['initiator'] }): Promise<Execution> {
+  async start(o: {
+    context: string;
+    action: string;
+    incidentId?: string;
+    fixId?: string;
+    target?: ObjectRef;
+    initiator: Execution['initiator'];
+  }): Promise<Execution> {
     const e: Execution = {
       id: `exec-${randomUUID()}`,
       context: o.context,
@@ -40,10 +47,18 @@ export class Executions {
     this.events.emit('message', { type: 'output', executionId: e.id, time, stream, line });
   }
 
-  async finish(e: Execution, ok: boolean, o: { resourcesChanged?: number; error?: string; undo?: UndoInfo } = {}): Promise<Execution> {
+  async finish(
+    e: Execution,
+    ok: boolean,
+    o: { resourcesChanged?: number; error?: string; undo?: UndoInfo } = {},
+  ): Promise<Execution> {
     e.status = ok ? 'succeeded' : 'failed';
     e.finishedAt = new Date().toISOString();
-    e.summary = { duration: Date.parse(e.finishedAt) - Date.parse(e.startedAt), exitCode: ok ? 0 : 1, resourcesChanged: o.resourcesChanged ?? 0 };
+    e.summary = {
+      duration: Date.parse(e.finishedAt) - Date.parse(e.startedAt),
+      exitCode: ok ? 0 : 1,
+      resourcesChanged: o.resourcesChanged ?? 0,
+    };
     if (o.error) e.error = o.error;
     if (o.undo) e.undo = o.undo;
     await this.store.saveExecution(e);
@@ -56,9 +71,20 @@ export class Executions {
 
   /** Adds a fix's verdict to its (finished) execution's history: its lines, the evidence, the next steps. */
   async verified(e: Execution, v: FixVerification): Promise<Execution> {
-    const words = { resolved: 'resolved', did_not_help: 'did not help', made_worse: 'made it worse', superseded: 'superseded', verifying: 'verifying' }[v.outcome];
-    this.line(e, `verify: ${words}. ${v.summary}`, v.outcome === 'did_not_help' || v.outcome === 'made_worse' ? 'stderr' : 'stdout');
-    for (const ev of v.evidence.slice(0, 5)) this.line(e, `  evidence: ${ev.time ? `${ev.time.slice(11, 19)} ` : ''}${ev.message}`, 'stderr');
+    const words = {
+      resolved: 'resolved',
+      did_not_help: 'did not help',
+      made_worse: 'made it worse',
+      superseded: 'superseded',
+      verifying: 'verifying',
+    }[v.outcome];
+    this.line(
+      e,
+      `verify: ${words}. ${v.summary}`,
+      v.outcome === 'did_not_help' || v.outcome === 'made_worse' ? 'stderr' : 'stdout',
+    );
+    for (const ev of v.evidence.slice(0, 5))
+      this.line(e, `  evidence: ${ev.time ? `${ev.time.slice(11, 19)} ` : ''}${ev.message}`, 'stderr');
     for (const n of v.nextSteps) this.line(e, `  next step: ${n.label}`);
     e.verification = v;
     await this.store.saveExecution(e);

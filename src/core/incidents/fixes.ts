@@ -5,7 +5,14 @@ import type { KubeActions } from '../kube/actions';
 import { toYaml } from '../kube/actions';
 import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
-import type { FixAction, FixPreview, FixTrackRecord, Incident, ObjectRef, RecommendedFix } from '../../shared/incidents';
+import type {
+  FixAction,
+  FixPreview,
+  FixTrackRecord,
+  Incident,
+  ObjectRef,
+  RecommendedFix,
+} from '../../shared/incidents';
 import type { ClusterView } from './rules';
 
 const MI = 1024 * 1024;
@@ -16,11 +23,24 @@ export function parseQuantity(q: string | number | undefined): number {
   const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q).trim());
   if (!m) return NaN;
   const n = Number(m[1]);
-  const u: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: MI, Gi: 1024 * MI, Ti: 1024 * 1024 * MI };
+  const u: Record<string, number> = {
+    '': 1,
+    m: 1e-3,
+    k: 1e3,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: MI,
+    Gi: 1024 * MI,
+    Ti: 1024 * 1024 * MI,
+  };
   return u[m[2]] === undefined ? NaN : n * u[m[2]];
 }
 
-export const formatMi = (bytes: number): string => (bytes >= 1024 * MI && bytes % (1024 * MI) === 0 ? `${bytes / (1024 * MI)}Gi` : `${Math.round(bytes / MI)}Mi`);
+export const formatMi = (bytes: number): string =>
+  bytes >= 1024 * MI && bytes % (1024 * MI) === 0 ? `${bytes / (1024 * MI)}Gi` : `${Math.round(bytes / MI)}Mi`;
 
 /** The memory sizing rule after an OOM kill, as numbers (see memorySizing). */
 export const OOM_SIZING = { factor: 1.5, minStepBytes: 128 * MI, unitBytes: 64 * MI, floorBytes: 256 * MI };
@@ -47,7 +67,10 @@ export function memorySizing(limitBytes: number, peakBytes: number | undefined):
     : peak
       ? `It has no memory limit and was killed when the node ran out of memory; the highest usage seen was ${formatMi(peak)}.`
       : `It has no memory limit and no usage was seen; ${formatMi(floorBytes)} is the smallest limit KubeGraf suggests.`;
-  return { bytes, rationale: `${why} Rule (as the Vertical Pod Autoscaler sizes after an OOM kill): ${rule} → ${formatMi(bytes)}. KubeGraf watches the new pods after the change and says whether it helped.` };
+  return {
+    bytes,
+    rationale: `${why} Rule (as the Vertical Pod Autoscaler sizes after an OOM kill): ${rule} → ${formatMi(bytes)}. KubeGraf watches the new pods after the change and says whether it helped.`,
+  };
 }
 
 /** The new memory limit of memorySizing, in bytes. */
@@ -62,7 +85,11 @@ const KIND_IDS: Record<string, { id: string; group: string; resource: string }> 
   Pod: { id: 'pods', group: '', resource: 'pods' },
   Node: { id: 'nodes', group: '', resource: 'nodes' },
   CronJob: { id: 'cronjobs', group: 'batch', resource: 'cronjobs' },
-  HorizontalPodAutoscaler: { id: 'horizontalpodautoscalers', group: 'autoscaling', resource: 'horizontalpodautoscalers' },
+  HorizontalPodAutoscaler: {
+    id: 'horizontalpodautoscalers',
+    group: 'autoscaling',
+    resource: 'horizontalpodautoscalers',
+  },
 };
 
 const PRIOR: Record<FixAction, number> = {
@@ -92,12 +119,34 @@ export function revisionsOf(view: ClusterView, d: KObject): Revision[] {
     .sort((a, b) => b.revision - a.revision);
 }
 
-function containersOf(o: KObject): Array<{ name: string; image?: string; resources?: { limits?: Record<string, string>; requests?: Record<string, string> } }> {
+function containersOf(o: KObject): Array<{
+  name: string;
+  image?: string;
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+}> {
   return (o.spec?.template?.spec?.containers ?? o.spec?.containers ?? []) as Array<{ name: string; image?: string }>;
 }
 
-function withFix(action: FixAction, target: ObjectRef, description: string, preview: string, impact: RecommendedFix['impact'], risk: RecommendedFix['risk'], scores: Map<string, number>, rationale?: string): RecommendedFix {
-  const f: RecommendedFix = { id: `${action}:${target.kind}/${target.namespace ?? ''}/${target.name}`, action, description, impact, risk, preview, target, score: Math.round((PRIOR[action] + 0.1 * (scores.get(action) ?? 0)) * 100) / 100 };
+function withFix(
+  action: FixAction,
+  target: ObjectRef,
+  description: string,
+  preview: string,
+  impact: RecommendedFix['impact'],
+  risk: RecommendedFix['risk'],
+  scores: Map<string, number>,
+  rationale?: string,
+): RecommendedFix {
+  const f: RecommendedFix = {
+    id: `${action}:${target.kind}/${target.namespace ?? ''}/${target.name}`,
+    action,
+    description,
+    impact,
+    risk,
+    preview,
+    target,
+    score: Math.round((PRIOR[action] + 0.1 * (scores.get(action) ?? 0)) * 100) / 100,
+  };
   if (rationale) f.rationale = rationale;
   return f;
 }
@@ -106,7 +155,12 @@ function withFix(action: FixAction, target: ObjectRef, description: string, prev
  * Recommended fixes for an incident, ranked (prior, moved by user feedback and verified outcomes per incident type and
  * action), each with its track record when one exists.
  */
-export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'evidence'>, view: ClusterView, scores: Map<string, number>, tracks?: Map<string, FixTrackRecord>): RecommendedFix[] {
+export function recommendFixes(
+  inc: Pick<Incident, 'type' | 'resource' | 'evidence'>,
+  view: ClusterView,
+  scores: Map<string, number>,
+  tracks?: Map<string, FixTrackRecord>,
+): RecommendedFix[] {
   const out: RecommendedFix[] = [];
   const ranked = () => {
     for (const f of out) {
@@ -146,8 +200,21 @@ export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'eviden
         );
       }
       // Rolling back to a revision with a lower memory limit (e.g. undoing an increase) cannot cure an OOM kill.
-      const lowersLimit = (rs: KObject) => parseQuantity(containersOf(rs).find((x) => x.name === ev.containerName)?.resources?.limits?.memory) < parseQuantity(containersOf(dep!).find((x) => x.name === ev.containerName)?.resources?.limits?.memory);
-      if (previous && changedSince(previous.rs, dep!) && !lowersLimit(previous.rs)) out.push(withFix('rollback', workload!, `Roll back to revision ${previous.revision}`, `spec.template: revision ${current} -> ${previous.revision}`, 'medium', 'medium', scores));
+      const lowersLimit = (rs: KObject) =>
+        parseQuantity(containersOf(rs).find((x) => x.name === ev.containerName)?.resources?.limits?.memory) <
+        parseQuantity(containersOf(dep!).find((x) => x.name === ev.containerName)?.resources?.limits?.memory);
+      if (previous && changedSince(previous.rs, dep!) && !lowersLimit(previous.rs))
+        out.push(
+          withFix(
+            'rollback',
+            workload!,
+            `Roll back to revision ${previous.revision}`,
+            `spec.template: revision ${current} -> ${previous.revision}`,
+            'medium',
+            'medium',
+            scores,
+          ),
+        );
       break;
     }
     case 'pod_crash_loop':
@@ -156,9 +223,42 @@ export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'eviden
     case 'container_config_error':
     case 'missing_config_reference':
     case 'lifecycle_hook_failed': {
-      if (previous) out.push(withFix('rollback', workload!, `Roll back ${r.name} to revision ${previous.revision} (the last revision before the change)`, `spec.template: revision ${current} -> ${previous.revision}`, 'medium', 'medium', scores));
-      if (workload && inc.type === 'pod_crash_loop') out.push(withFix('restart', workload, `Restart ${workload.kind} ${workload.name} (rolling)`, 'spec.template.metadata.annotations.kubectl.kubernetes.io/restartedAt: <now>', 'low', 'low', scores));
-      if (podRef && workload) out.push(withFix('delete_pod', podRef, `Delete pod ${podRef.name}; its controller creates a fresh one`, `delete pod ${podRef.namespace}/${podRef.name}`, 'low', 'low', scores));
+      if (previous)
+        out.push(
+          withFix(
+            'rollback',
+            workload!,
+            `Roll back ${r.name} to revision ${previous.revision} (the last revision before the change)`,
+            `spec.template: revision ${current} -> ${previous.revision}`,
+            'medium',
+            'medium',
+            scores,
+          ),
+        );
+      if (workload && inc.type === 'pod_crash_loop')
+        out.push(
+          withFix(
+            'restart',
+            workload,
+            `Restart ${workload.kind} ${workload.name} (rolling)`,
+            'spec.template.metadata.annotations.kubectl.kubernetes.io/restartedAt: <now>',
+            'low',
+            'low',
+            scores,
+          ),
+        );
+      if (podRef && workload)
+        out.push(
+          withFix(
+            'delete_pod',
+            podRef,
+            `Delete pod ${podRef.name}; its controller creates a fresh one`,
+            `delete pod ${podRef.namespace}/${podRef.name}`,
+            'low',
+            'low',
+            scores,
+          ),
+        );
       break;
     }
     case 'image_pull_error':
@@ -170,29 +270,95 @@ export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'eviden
         const curImage = containersOf(dep).find((c) => c.name === cname)?.image;
         if (prevImage && curImage && prevImage !== curImage) {
           const idx = containersOf(dep).findIndex((c) => c.name === cname);
-          out.push(withFix('fix_image_tag', workload!, `Set the image of '${cname}' back to ${prevImage}, the last one that ran`, `spec.template.spec.containers[${idx}].image: ${curImage} -> ${prevImage}`, 'medium', 'low', scores));
+          out.push(
+            withFix(
+              'fix_image_tag',
+              workload!,
+              `Set the image of '${cname}' back to ${prevImage}, the last one that ran`,
+              `spec.template.spec.containers[${idx}].image: ${curImage} -> ${prevImage}`,
+              'medium',
+              'low',
+              scores,
+            ),
+          );
         }
       }
-      if (dep && previous) out.push(withFix('rollback', workload!, `Roll back ${r.name} to revision ${previous.revision}`, `spec.template: revision ${current} -> ${previous.revision}`, 'medium', 'medium', scores));
+      if (dep && previous)
+        out.push(
+          withFix(
+            'rollback',
+            workload!,
+            `Roll back ${r.name} to revision ${previous.revision}`,
+            `spec.template: revision ${current} -> ${previous.revision}`,
+            'medium',
+            'medium',
+            scores,
+          ),
+        );
       break;
     }
     case 'node_not_ready': {
       const node = view.get('nodes', undefined, r.name);
-      if (node && !node.spec?.unschedulable) out.push(withFix('cordon_node', r, `Cordon node ${r.name} so nothing new is scheduled onto it`, 'spec.unschedulable: false -> true', 'medium', 'low', scores));
+      if (node && !node.spec?.unschedulable)
+        out.push(
+          withFix(
+            'cordon_node',
+            r,
+            `Cordon node ${r.name} so nothing new is scheduled onto it`,
+            'spec.unschedulable: false -> true',
+            'medium',
+            'low',
+            scores,
+          ),
+        );
       break;
     }
     case 'pod_stuck_terminating':
     case 'pod_evicted':
     case 'pod_failed':
-      if (podRef) out.push(withFix('delete_pod', podRef, inc.type === 'pod_stuck_terminating' ? `Force-delete pod ${podRef.name} (grace period 0)` : `Delete the dead pod ${podRef.name}`, `delete pod ${podRef.namespace}/${podRef.name}`, 'low', inc.type === 'pod_stuck_terminating' ? 'medium' : 'low', scores));
+      if (podRef)
+        out.push(
+          withFix(
+            'delete_pod',
+            podRef,
+            inc.type === 'pod_stuck_terminating'
+              ? `Force-delete pod ${podRef.name} (grace period 0)`
+              : `Delete the dead pod ${podRef.name}`,
+            `delete pod ${podRef.namespace}/${podRef.name}`,
+            'low',
+            inc.type === 'pod_stuck_terminating' ? 'medium' : 'low',
+            scores,
+          ),
+        );
       break;
     case 'cronjob_suspended':
-      out.push(withFix('resume_cronjob', r, `Resume CronJob ${r.name}`, 'spec.suspend: true -> false', 'medium', 'medium', scores));
+      out.push(
+        withFix(
+          'resume_cronjob',
+          r,
+          `Resume CronJob ${r.name}`,
+          'spec.suspend: true -> false',
+          'medium',
+          'medium',
+          scores,
+        ),
+      );
       break;
     case 'hpa_at_max': {
       const h = view.get('horizontalpodautoscalers', r.namespace, r.name);
       const max = Number(h?.spec?.maxReplicas ?? 0);
-      if (max) out.push(withFix('raise_hpa_max', r, `Raise maxReplicas to ${Math.ceil(max * 1.5)}`, `spec.maxReplicas: ${max} -> ${Math.ceil(max * 1.5)}`, 'medium', 'low', scores));
+      if (max)
+        out.push(
+          withFix(
+            'raise_hpa_max',
+            r,
+            `Raise maxReplicas to ${Math.ceil(max * 1.5)}`,
+            `spec.maxReplicas: ${max} -> ${Math.ceil(max * 1.5)}`,
+            'medium',
+            'low',
+            scores,
+          ),
+        );
       break;
     }
     case 'pdb_no_disruptions': {
@@ -203,7 +369,17 @@ export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'eviden
           const labels = d.spec?.template?.metadata?.labels as Record<string, string> | undefined;
           if (labels && Object.entries(sel).every(([k, v]) => labels[k] === v)) {
             const n = Number(d.spec?.replicas ?? 1);
-            out.push(withFix('scale', { kind: 'Deployment', namespace: r.namespace, name: d.metadata.name }, `Scale ${d.metadata.name} to ${n + 1} so one pod can be disrupted`, `spec.replicas: ${n} -> ${n + 1}`, 'low', 'low', scores));
+            out.push(
+              withFix(
+                'scale',
+                { kind: 'Deployment', namespace: r.namespace, name: d.metadata.name },
+                `Scale ${d.metadata.name} to ${n + 1} so one pod can be disrupted`,
+                `spec.replicas: ${n} -> ${n + 1}`,
+                'low',
+                'low',
+                scores,
+              ),
+            );
             break;
           }
         }
@@ -217,15 +393,47 @@ export function recommendFixes(inc: Pick<Incident, 'type' | 'resource' | 'eviden
         for (const d of view.inNamespace('deployments', r.namespace)) {
           const labels = d.spec?.template?.metadata?.labels as Record<string, string> | undefined;
           if (labels && Number(d.spec?.replicas ?? 1) === 0 && Object.entries(sel).every(([k, v]) => labels[k] === v)) {
-            out.push(withFix('scale', { kind: 'Deployment', namespace: r.namespace, name: d.metadata.name }, `Scale ${d.metadata.name} from 0 to 1`, 'spec.replicas: 0 -> 1', 'low', 'low', scores));
+            out.push(
+              withFix(
+                'scale',
+                { kind: 'Deployment', namespace: r.namespace, name: d.metadata.name },
+                `Scale ${d.metadata.name} from 0 to 1`,
+                'spec.replicas: 0 -> 1',
+                'low',
+                'low',
+                scores,
+              ),
+            );
           }
         }
       }
       break;
     }
     case 'replicas_unavailable':
-      if (previous) out.push(withFix('rollback', workload!, `Roll back ${r.name} to revision ${previous.revision}`, `spec.template: revision ${current} -> ${previous.revision}`, 'medium', 'medium', scores));
-      if (workload && workload.kind !== 'DaemonSet') out.push(withFix('restart', workload, `Restart ${workload.kind} ${workload.name} (rolling)`, 'spec.template.metadata.annotations.kubectl.kubernetes.io/restartedAt: <now>', 'low', 'low', scores));
+      if (previous)
+        out.push(
+          withFix(
+            'rollback',
+            workload!,
+            `Roll back ${r.name} to revision ${previous.revision}`,
+            `spec.template: revision ${current} -> ${previous.revision}`,
+            'medium',
+            'medium',
+            scores,
+          ),
+        );
+      if (workload && workload.kind !== 'DaemonSet')
+        out.push(
+          withFix(
+            'restart',
+            workload,
+            `Restart ${workload.kind} ${workload.name} (rolling)`,
+            'spec.template.metadata.annotations.kubectl.kubernetes.io/restartedAt: <now>',
+            'low',
+            'low',
+            scores,
+          ),
+        );
       break;
     default:
       break;
@@ -270,14 +478,25 @@ const forDiff = (o: KObject | undefined): string => {
 };
 
 /** Builds the concrete change for a fix from the live object (read fresh from the server). */
-export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeActions, observedPeak?: number): Promise<FixPlan> {
+export async function planFix(
+  fix: RecommendedFix,
+  inc: Incident,
+  actions: KubeActions,
+  observedPeak?: number,
+): Promise<FixPlan> {
   const t = fix.target;
   const k = KIND_IDS[t.kind];
   if (!k) throw new KubeError('unsupported', `fixes on ${t.kind} are not supported`);
   const before = await actions.get(k.id, t.namespace, t.name);
   const after = clone(before);
   delete after.metadata.managedFields;
-  const perm = (verb: string) => ({ verb, group: k.group, resource: k.resource, ...(t.namespace ? { namespace: t.namespace } : {}), name: t.name });
+  const perm = (verb: string) => ({
+    verb,
+    group: k.group,
+    resource: k.resource,
+    ...(t.namespace ? { namespace: t.namespace } : {}),
+    name: t.name,
+  });
   const undoYaml = () => {
     const u = clone(before);
     delete u.metadata.managedFields;
@@ -296,24 +515,42 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
       await a.apply(toYaml(after), t.namespace);
     },
     verify: async (a) => verify(await a.get(k.id, t.namespace, t.name)),
-    undo: { description: `re-apply ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} as it was before the fix`, yaml: undoYaml() },
+    undo: {
+      description: `re-apply ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name} as it was before the fix`,
+      yaml: undoYaml(),
+    },
   });
-  const tmpl = () => (after.spec.template.spec.containers as Array<{ name: string; image?: string; resources?: { limits?: Record<string, string> } }>);
+  const tmpl = () =>
+    after.spec.template.spec.containers as Array<{
+      name: string;
+      image?: string;
+      resources?: { limits?: Record<string, string> };
+    }>;
 
   switch (fix.action) {
     case 'increase_memory_limit': {
       const c = tmpl().find((x) => x.name === inc.evidence.containerName);
-      if (!c) throw new KubeError('notFound', `container ${inc.evidence.containerName} is no longer in ${t.kind} ${t.name}`);
-      const next = formatMi(recommendMemory(parseQuantity(c.resources?.limits?.memory), observedPeak ?? inc.evidence.observedPeakBytes));
+      if (!c)
+        throw new KubeError('notFound', `container ${inc.evidence.containerName} is no longer in ${t.kind} ${t.name}`);
+      const next = formatMi(
+        recommendMemory(parseQuantity(c.resources?.limits?.memory), observedPeak ?? inc.evidence.observedPeakBytes),
+      );
       c.resources = { ...(c.resources ?? {}), limits: { ...(c.resources?.limits ?? {}), memory: next } };
-      return replace(`set memory limit of container ${c.name} to ${next}`, (o) => `container ${c.name} memory limit is now ${containersOf(o).find((x) => x.name === c.name)?.resources?.limits?.memory}`);
+      return replace(
+        `set memory limit of container ${c.name} to ${next}`,
+        (o) =>
+          `container ${c.name} memory limit is now ${containersOf(o).find((x) => x.name === c.name)?.resources?.limits?.memory}`,
+      );
     }
     case 'fix_image_tag': {
       const m = /-> (.+)$/.exec(fix.preview);
       const idx = Number(/containers\[(\d+)\]/.exec(fix.preview)?.[1] ?? 0);
       if (!m || !tmpl()[idx]) throw new KubeError('invalid', 'the fix no longer matches the workload');
       tmpl()[idx].image = m[1];
-      return replace(`set image of container ${tmpl()[idx].name} to ${m[1]}`, (o) => `container ${containersOf(o)[idx]?.name} image is now ${containersOf(o)[idx]?.image}`);
+      return replace(
+        `set image of container ${tmpl()[idx].name} to ${m[1]}`,
+        (o) => `container ${containersOf(o)[idx]?.name} image is now ${containersOf(o)[idx]?.image}`,
+      );
     }
     case 'rollback': {
       const to = Number(/-> (\d+)$/.exec(fix.preview)?.[1]);
@@ -334,8 +571,14 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
         run: async (a) => {
           await a.rollback('deployments', t.namespace!, t.name, to);
         },
-        verify: async (a) => `deployment ${t.name} now runs ${containersOf(await a.get('deployments', t.namespace, t.name)).map((c) => c.image).join(', ')}`,
-        undo: { description: `re-apply deployment ${t.namespace}/${t.name} with the template it had before the rollback`, yaml: undoYaml() },
+        verify: async (a) =>
+          `deployment ${t.name} now runs ${containersOf(await a.get('deployments', t.namespace, t.name))
+            .map((c) => c.image)
+            .join(', ')}`,
+        undo: {
+          description: `re-apply deployment ${t.namespace}/${t.name} with the template it had before the rollback`,
+          yaml: undoYaml(),
+        },
       };
     }
     case 'scale': {
@@ -349,13 +592,20 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
         after,
         describe: `scale ${t.kind} ${t.name} to ${n}`,
         run: async (a) => a.scale(k.id, t.namespace!, t.name, n),
-        verify: async (a) => `${t.kind} ${t.name} spec.replicas is now ${(await a.get(k.id, t.namespace, t.name)).spec?.replicas}`,
+        verify: async (a) =>
+          `${t.kind} ${t.name} spec.replicas is now ${(await a.get(k.id, t.namespace, t.name)).spec?.replicas}`,
         undo: { description: `scale ${t.kind} ${t.name} back to ${before.spec?.replicas}`, yaml: undoYaml() },
       };
     }
     case 'restart': {
       const at = new Date();
-      after.spec.template.metadata = { ...(after.spec.template.metadata ?? {}), annotations: { ...(after.spec.template.metadata?.annotations ?? {}), 'kubectl.kubernetes.io/restartedAt': at.toISOString() } };
+      after.spec.template.metadata = {
+        ...(after.spec.template.metadata ?? {}),
+        annotations: {
+          ...(after.spec.template.metadata?.annotations ?? {}),
+          'kubectl.kubernetes.io/restartedAt': at.toISOString(),
+        },
+      };
       return {
         fix,
         kindId: k.id,
@@ -364,7 +614,8 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
         after,
         describe: `rolling restart of ${t.kind} ${t.name}`,
         run: async (a) => a.restart(k.id, t.namespace!, t.name, at),
-        verify: async (a) => `${t.kind} ${t.name} restartedAt=${(await a.get(k.id, t.namespace, t.name)).spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']}`,
+        verify: async (a) =>
+          `${t.kind} ${t.name} restartedAt=${(await a.get(k.id, t.namespace, t.name)).spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']}`,
       };
     }
     case 'delete_pod': {
@@ -376,11 +627,14 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
         before,
         describe: `delete pod ${t.namespace}/${t.name}${force ? ' (grace period 0)' : ''}`,
         run: async (a) => a.delete('pods', t.namespace, t.name, force ? { gracePeriodSeconds: 0 } : {}),
-        dryRun: async (a) => a.delete('pods', t.namespace, t.name, { ...(force ? { gracePeriodSeconds: 0 } : {}), dryRun: true }),
+        dryRun: async (a) =>
+          a.delete('pods', t.namespace, t.name, { ...(force ? { gracePeriodSeconds: 0 } : {}), dryRun: true }),
         verify: async (a) => {
           try {
             const o = await a.get('pods', t.namespace, t.name);
-            return o.metadata.uid === before.metadata.uid ? `pod ${t.name} is terminating` : `pod ${t.name} was replaced`;
+            return o.metadata.uid === before.metadata.uid
+              ? `pod ${t.name} is terminating`
+              : `pod ${t.name} was replaced`;
           } catch (e) {
             if (toKubeError(e).code === 'notFound') return `pod ${t.name} is gone`;
             throw e;
@@ -398,7 +652,8 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
         after,
         describe: `cordon node ${t.name}`,
         run: async (a) => a.cordon(t.name),
-        verify: async (a) => `node ${t.name} unschedulable=${(await a.get('nodes', undefined, t.name)).spec?.unschedulable === true}`,
+        verify: async (a) =>
+          `node ${t.name} unschedulable=${(await a.get('nodes', undefined, t.name)).spec?.unschedulable === true}`,
         undo: { description: `uncordon node ${t.name}`, yaml: undoYaml() },
       };
     }
@@ -408,7 +663,10 @@ export async function planFix(fix: RecommendedFix, inc: Incident, actions: KubeA
     case 'raise_hpa_max': {
       const n = Number(/-> (\d+)$/.exec(fix.preview)?.[1]);
       after.spec.maxReplicas = n;
-      return replace(`set maxReplicas of HPA ${t.name} to ${n}`, (o) => `HPA ${t.name} maxReplicas=${o.spec?.maxReplicas}`);
+      return replace(
+        `set maxReplicas of HPA ${t.name} to ${n}`,
+        (o) => `HPA ${t.name} maxReplicas=${o.spec?.maxReplicas}`,
+      );
     }
   }
 }

@@ -27,13 +27,32 @@ export function similarIncidents(inc: Incident, all: Incident[], votes: Votes): 
   const trust = v ? (v.helpful + 1) / (v.helpful + v.wrong + 2) : 0.5;
   for (const o of all) {
     if (o.id === inc.id) continue;
-    const sameWorkload = o.resource.kind === inc.resource.kind && o.resource.name === inc.resource.name && o.resource.namespace === inc.resource.namespace;
-    const match: SimilarIncident['match'] | undefined = o.signature === inc.signature ? 'signature' : sameWorkload ? 'workload' : o.type === inc.type ? 'type' : undefined;
+    const sameWorkload =
+      o.resource.kind === inc.resource.kind &&
+      o.resource.name === inc.resource.name &&
+      o.resource.namespace === inc.resource.namespace;
+    const match: SimilarIncident['match'] | undefined =
+      o.signature === inc.signature
+        ? 'signature'
+        : sameWorkload
+          ? 'workload'
+          : o.type === inc.type
+            ? 'type'
+            : undefined;
     if (!match) continue;
     const base = match === 'signature' ? 1 : match === 'workload' ? 0.7 : 0.4;
     const ageDays = (Date.now() - Date.parse(o.lastSeen)) / 86400_000;
     const score = Math.round(base * (0.5 + trust) * Math.exp(-ageDays / 30) * 1000) / 1000;
-    const s: SimilarIncident = { id: o.id, context: o.context, type: o.type, title: o.title, status: o.status, firstSeen: o.firstSeen, match, score };
+    const s: SimilarIncident = {
+      id: o.id,
+      context: o.context,
+      type: o.type,
+      title: o.title,
+      status: o.status,
+      firstSeen: o.firstSeen,
+      match,
+      score,
+    };
     if (o.resolvedAt) s.resolvedAt = o.resolvedAt;
     out.push(s);
   }
@@ -50,7 +69,9 @@ export function learnedPatterns(all: Incident[], votes: Votes): LearnedPattern[]
   const out: LearnedPattern[] = [];
   for (const [sig, list] of groups) {
     const resolved = list.filter((i) => i.resolvedAt);
-    const mttr = resolved.length ? resolved.reduce((s, i) => s + (Date.parse(i.resolvedAt!) - Date.parse(i.firstSeen)) / 1000, 0) / resolved.length : undefined;
+    const mttr = resolved.length
+      ? resolved.reduce((s, i) => s + (Date.parse(i.resolvedAt!) - Date.parse(i.firstSeen)) / 1000, 0) / resolved.length
+      : undefined;
     const occurrences = list.reduce((s, i) => s + Math.max(1, i.occurrences), 0);
     const v = votes.get(sig) ?? { helpful: 0, wrong: 0 };
     const p: LearnedPattern = {
@@ -78,7 +99,13 @@ export function correlationPatterns(open: Incident[]): CorrelationPattern[] {
   const out: CorrelationPattern[] = [];
   const add = (kind: CorrelationPattern['kind'], key: string, list: Incident[], description: string) => {
     if (list.length < 2) return;
-    out.push({ id: `${kind}:${key}`, kind, description, incidentIds: list.map((i) => i.id), severity: list.reduce<Severity>((m, i) => (SEV[i.severity] > SEV[m] ? i.severity : m), 'low') });
+    out.push({
+      id: `${kind}:${key}`,
+      kind,
+      description,
+      incidentIds: list.map((i) => i.id),
+      severity: list.reduce<Severity>((m, i) => (SEV[i.severity] > SEV[m] ? i.severity : m), 'low'),
+    });
   };
   const by = (f: (i: Incident) => string | undefined) => {
     const m = new Map<string, Incident[]>();
@@ -90,9 +117,23 @@ export function correlationPatterns(open: Incident[]): CorrelationPattern[] {
     return m;
   };
   for (const [k, l] of by((i) => i.evidence.nodeName)) add('node', k, l, `${l.length} incidents involve node ${k}`);
-  for (const [k, l] of by((i) => i.precedingChange?.id)) add('change', k, l, `${l.length} incidents followed the change: ${l[0].precedingChange!.summary}`);
-  for (const [k, l] of by((i) => (i.resource.namespace ? `${i.resource.namespace}|${i.type}` : undefined))) add('namespace_type', k, l, `${l.length} ${l[0].type.replace(/_/g, ' ')} incidents in namespace ${l[0].resource.namespace}`);
-  for (const [k, l] of by((i) => i.signature)) if (new Set(l.map((i) => i.resource.namespace)).size > 1) add('signature', k, l, `the same failure (${k}) in ${new Set(l.map((i) => i.resource.namespace)).size} namespaces`);
+  for (const [k, l] of by((i) => i.precedingChange?.id))
+    add('change', k, l, `${l.length} incidents followed the change: ${l[0].precedingChange!.summary}`);
+  for (const [k, l] of by((i) => (i.resource.namespace ? `${i.resource.namespace}|${i.type}` : undefined)))
+    add(
+      'namespace_type',
+      k,
+      l,
+      `${l.length} ${l[0].type.replace(/_/g, ' ')} incidents in namespace ${l[0].resource.namespace}`,
+    );
+  for (const [k, l] of by((i) => i.signature))
+    if (new Set(l.map((i) => i.resource.namespace)).size > 1)
+      add(
+        'signature',
+        k,
+        l,
+        `the same failure (${k}) in ${new Set(l.map((i) => i.resource.namespace)).size} namespaces`,
+      );
   return out.sort((a, b) => SEV[b.severity] - SEV[a.severity] || b.incidentIds.length - a.incidentIds.length);
 }
 
@@ -126,27 +167,94 @@ export function clusterLearning(all: Incident[]): ClusterLearning[] {
       context,
       total: list.length,
       open: list.filter((i) => i.status === 'open').length,
-      topTypes: [...types.entries()].map(([type, count]) => ({ type, count })).sort((a, b) => b.count - a.count).slice(0, 5),
+      topTypes: [...types.entries()]
+        .map(([type, count]) => ({ type, count }))
+        .sort((a, b) => b.count - a.count)
+        .slice(0, 5),
       lastIncident: list.reduce((m2, i) => (i.lastSeen > m2 ? i.lastSeen : m2), ''),
     };
-    if (resolved.length) c.mttrSeconds = Math.round(resolved.reduce((s, i) => s + (Date.parse(i.resolvedAt!) - Date.parse(i.firstSeen)) / 1000, 0) / resolved.length);
+    if (resolved.length)
+      c.mttrSeconds = Math.round(
+        resolved.reduce((s, i) => s + (Date.parse(i.resolvedAt!) - Date.parse(i.firstSeen)) / 1000, 0) /
+          resolved.length,
+      );
     return c;
   });
 }
 
-export function timeline(incidents: Incident[], history: IncidentHistoryEntry[], changes: ChangeRecord[], events: Array<{ time: string; reason: string; message: string; object: { kind: string; namespace?: string; name: string } }>, sinceIso: string): TimelineEntry[] {
+export function timeline(
+  incidents: Incident[],
+  history: IncidentHistoryEntry[],
+  changes: ChangeRecord[],
+  events: Array<{
+    time: string;
+    reason: string;
+    message: string;
+    object: { kind: string; namespace?: string; name: string };
+  }>,
+  sinceIso: string,
+): TimelineEntry[] {
   const byId = new Map(incidents.map((i) => [i.id, i]));
   const out: TimelineEntry[] = [];
   for (const h of history) {
     const i = byId.get(h.incidentId);
     if (!i || h.time < sinceIso) continue;
-    if (h.event === 'opened' || h.event === 'reopened') out.push({ time: h.time, kind: 'incident_opened', title: `${h.event === 'reopened' ? 'Reopened' : 'Opened'}: ${i.title}`, detail: h.detail, severity: i.severity, incidentId: i.id, object: i.resource });
-    else if (h.event === 'resolved') out.push({ time: h.time, kind: 'incident_resolved', title: `Resolved: ${i.title}`, detail: h.detail, severity: i.severity, incidentId: i.id, object: i.resource });
-    else if (h.event === 'fix_applied') out.push({ time: h.time, kind: 'fix', title: `Fix applied: ${i.title}`, detail: h.detail, incidentId: i.id, object: i.resource });
-    else if (h.event === 'fix_verified') out.push({ time: h.time, kind: 'fix', title: `Fix verified: ${i.title}`, detail: h.detail, incidentId: i.id, object: i.resource });
+    if (h.event === 'opened' || h.event === 'reopened')
+      out.push({
+        time: h.time,
+        kind: 'incident_opened',
+        title: `${h.event === 'reopened' ? 'Reopened' : 'Opened'}: ${i.title}`,
+        detail: h.detail,
+        severity: i.severity,
+        incidentId: i.id,
+        object: i.resource,
+      });
+    else if (h.event === 'resolved')
+      out.push({
+        time: h.time,
+        kind: 'incident_resolved',
+        title: `Resolved: ${i.title}`,
+        detail: h.detail,
+        severity: i.severity,
+        incidentId: i.id,
+        object: i.resource,
+      });
+    else if (h.event === 'fix_applied')
+      out.push({
+        time: h.time,
+        kind: 'fix',
+        title: `Fix applied: ${i.title}`,
+        detail: h.detail,
+        incidentId: i.id,
+        object: i.resource,
+      });
+    else if (h.event === 'fix_verified')
+      out.push({
+        time: h.time,
+        kind: 'fix',
+        title: `Fix verified: ${i.title}`,
+        detail: h.detail,
+        incidentId: i.id,
+        object: i.resource,
+      });
   }
-  for (const c of changes) if (c.time >= sinceIso) out.push({ time: c.time, kind: 'change', title: c.summary, object: { kind: c.kind, ...(c.namespace ? { namespace: c.namespace } : {}), name: c.name } });
-  for (const e of events) if (e.time >= sinceIso) out.push({ time: e.time, kind: 'event', title: `${e.reason}: ${e.object.kind} ${e.object.namespace ? `${e.object.namespace}/` : ''}${e.object.name}`, detail: e.message, object: e.object });
+  for (const c of changes)
+    if (c.time >= sinceIso)
+      out.push({
+        time: c.time,
+        kind: 'change',
+        title: c.summary,
+        object: { kind: c.kind, ...(c.namespace ? { namespace: c.namespace } : {}), name: c.name },
+      });
+  for (const e of events)
+    if (e.time >= sinceIso)
+      out.push({
+        time: e.time,
+        kind: 'event',
+        title: `${e.reason}: ${e.object.kind} ${e.object.namespace ? `${e.object.namespace}/` : ''}${e.object.name}`,
+        detail: e.message,
+        object: e.object,
+      });
   return out.sort((a, b) => b.time.localeCompare(a.time));
 }
 
@@ -165,7 +273,10 @@ export function oomInsights(incidents: Incident[]): OomInsight[] {
       workload: i.resource,
       container: c,
       oomKills: kills,
-      recommendation: peak && Number.isFinite(limitBytes) ? `peak ${formatMi(peak)} vs limit ${formatMi(limitBytes)}: raise the limit to ${formatMi(next)} or fix the leak` : `OOMKilled ${kills} time(s)${i.evidence.memoryLimit ? ` at limit ${i.evidence.memoryLimit}` : ' without a memory limit (node memory)'}: raise the limit to ${formatMi(next)}`,
+      recommendation:
+        peak && Number.isFinite(limitBytes)
+          ? `peak ${formatMi(peak)} vs limit ${formatMi(limitBytes)}: raise the limit to ${formatMi(next)} or fix the leak`
+          : `OOMKilled ${kills} time(s)${i.evidence.memoryLimit ? ` at limit ${i.evidence.memoryLimit}` : ' without a memory limit (node memory)'}: raise the limit to ${formatMi(next)}`,
       recommendedLimit: formatMi(next),
       incidentId: i.id,
     };
@@ -186,10 +297,23 @@ export function brainSummary(context: string, open: Incident[], changes: ChangeR
   const text = open.length
     ? `${open.length} open incident(s): ${by.critical} critical, ${by.high} high, ${by.medium} medium, ${by.low} low. Most urgent: ${top[0].title}. ${changes.length ? `${changes.length} change(s) in the last 24h; latest: ${changes[0].summary}.` : 'No changes seen in the last 24h.'}`
     : `No open incidents. ${changes.length ? `${changes.length} change(s) in the last 24h.` : ''}`.trim();
-  return { context, healthScore: score, open: open.length, bySeverity: by, topIssues: top.map((i) => ({ id: i.id, title: i.title, severity: i.severity })), recentChanges: changes.slice(0, 10), text };
+  return {
+    context,
+    healthScore: score,
+    open: open.length,
+    bySeverity: by,
+    topIssues: top.map((i) => ({ id: i.id, title: i.title, severity: i.severity })),
+    recentChanges: changes.slice(0, 10),
+    text,
+  };
 }
 
-type Series = Array<{ namespace: string; pod: string; container: string; points: Array<{ t: number; cpu: number; mem: number }> }>;
+type Series = Array<{
+  namespace: string;
+  pod: string;
+  container: string;
+  points: Array<{ t: number; cpu: number; mem: number }>;
+}>;
 
 /** Least-squares slope (per ms) and intercept. */
 function fit(points: Array<{ t: number; v: number }>): { slope: number; intercept: number } {
@@ -234,7 +358,13 @@ export function predictions(series: Series, limits: Map<string, number>, pattern
   }
   for (const p of patterns) {
     if (!p.recurring || p.occurrences < 3) continue;
-    out.push({ id: `recur:${p.signature}`, kind: 'recurring_incident', object: { kind: 'Workload', name: p.workloads[0] ?? p.signature }, description: `${p.description}; likely to recur`, confidence: Math.min(0.9, 0.3 + p.occurrences / 20) });
+    out.push({
+      id: `recur:${p.signature}`,
+      kind: 'recurring_incident',
+      object: { kind: 'Workload', name: p.workloads[0] ?? p.signature },
+      description: `${p.description}; likely to recur`,
+      confidence: Math.min(0.9, 0.3 + p.occurrences / 20),
+    });
   }
   return out.sort((a, b) => b.confidence - a.confidence);
 }
@@ -251,7 +381,16 @@ export function anomalies(series: Series): Anomaly[] {
       if (!sd) continue;
       s.points.forEach((p, i) => {
         const z = (vals[i] - mean) / sd;
-        if (Math.abs(z) >= 3) out.push({ time: new Date(p.t).toISOString(), object: { kind: 'Pod', namespace: s.namespace, name: s.pod }, metric, value: vals[i], mean, zScore: Math.round(z * 100) / 100, description: `${s.container} ${metric} ${z > 0 ? 'spike' : 'drop'}: ${z.toFixed(1)}σ from its mean` });
+        if (Math.abs(z) >= 3)
+          out.push({
+            time: new Date(p.t).toISOString(),
+            object: { kind: 'Pod', namespace: s.namespace, name: s.pod },
+            metric,
+            value: vals[i],
+            mean,
+            zScore: Math.round(z * 100) / 100,
+            description: `${s.container} ${metric} ${z > 0 ? 'spike' : 'drop'}: ${z.toFixed(1)}σ from its mean`,
+          });
       });
     }
   }

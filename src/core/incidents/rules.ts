@@ -50,7 +50,12 @@ export interface RuleOptions {
   stuckTerminatingMs: number;
 }
 
-export const DEFAULT_RULE_OPTIONS: RuleOptions = { stableMs: 120_000, holdMs: 60_000, highRestarts: 5, stuckTerminatingMs: 120_000 };
+export const DEFAULT_RULE_OPTIONS: RuleOptions = {
+  stableMs: 120_000,
+  holdMs: 60_000,
+  highRestarts: 5,
+  stuckTerminatingMs: 120_000,
+};
 
 export interface Finding {
   type: IncidentType;
@@ -70,10 +75,20 @@ export interface Finding {
 
 export const NONE: readonly Finding[] = Object.freeze([]);
 
-const ref = (kind: string, o: KObject): ObjectRef => (o.metadata.namespace ? { kind, namespace: o.metadata.namespace, name: o.metadata.name } : { kind, name: o.metadata.name });
+const ref = (kind: string, o: KObject): ObjectRef =>
+  o.metadata.namespace
+    ? { kind, namespace: o.metadata.namespace, name: o.metadata.name }
+    : { kind, name: o.metadata.name };
 const nsName = (r: ObjectRef) => (r.namespace ? `${r.namespace}/${r.name}` : r.name);
-const cond = (o: KObject, type: string): { status?: string; reason?: string; message?: string; lastTransitionTime?: string } | undefined =>
-  (o.status?.conditions as Array<{ type: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }> | undefined)?.find((c) => c.type === type);
+const cond = (
+  o: KObject,
+  type: string,
+): { status?: string; reason?: string; message?: string; lastTransitionTime?: string } | undefined =>
+  (
+    o.status?.conditions as
+      | Array<{ type: string; status?: string; reason?: string; message?: string; lastTransitionTime?: string }>
+      | undefined
+  )?.find((c) => c.type === type);
 
 /** The workload that owns a pod: Deployment (through its ReplicaSet), StatefulSet, DaemonSet, Job, or the pod. */
 export function podOwner(p: KObject, view: ClusterView): ObjectRef {
@@ -87,7 +102,8 @@ export function podOwner(p: KObject, view: ClusterView): ObjectRef {
     if (!rs) {
       // Not cached yet: the pod-template-hash suffix names the deployment.
       const h = p.metadata.labels?.['pod-template-hash'];
-      if (h && o.name.endsWith(`-${h}`)) return { kind: 'Deployment', namespace: ns, name: o.name.slice(0, -h.length - 1) };
+      if (h && o.name.endsWith(`-${h}`))
+        return { kind: 'Deployment', namespace: ns, name: o.name.slice(0, -h.length - 1) };
     }
     return { kind: 'ReplicaSet', namespace: ns, name: o.name };
   }
@@ -99,11 +115,21 @@ interface CStatus {
   ready?: boolean;
   restartCount?: number;
   image?: string;
-  state?: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: string }; terminated?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string } };
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: { startedAt?: string };
+    terminated?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string };
+  };
   lastState?: { terminated?: { reason?: string; exitCode?: number; message?: string; finishedAt?: string } };
 }
 
-const IMAGE_PULL = new Set(['ImagePullBackOff', 'ErrImagePull', 'ErrImageNeverPull', 'RegistryUnavailable', 'SignatureValidationFailed']);
+const IMAGE_PULL = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+  'SignatureValidationFailed',
+]);
 const WAITING_TYPES: Record<string, IncidentType> = {
   InvalidImageName: 'invalid_image',
   CreateContainerConfigError: 'container_config_error',
@@ -114,7 +140,9 @@ const WAITING_TYPES: Record<string, IncidentType> = {
 };
 
 function memoryLimitOf(p: KObject, container: string): string | undefined {
-  const c = (p.spec?.containers as Array<{ name: string; resources?: { limits?: { memory?: string } } }> | undefined)?.find((x) => x.name === container);
+  const c = (
+    p.spec?.containers as Array<{ name: string; resources?: { limits?: { memory?: string } } }> | undefined
+  )?.find((x) => x.name === container);
   return c?.resources?.limits?.memory;
 }
 
@@ -181,7 +209,14 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         : (p.metadata.finalizers as string[] | undefined)?.length
           ? `Finalizers ${(p.metadata.finalizers as string[]).join(', ')} have not been removed.`
           : 'The kubelet has not confirmed the containers stopped.',
-      evidence: podEvidence(p, owner, podRef, undefined, 'Terminating', `deletionTimestamp ${p.metadata.deletionTimestamp}`),
+      evidence: podEvidence(
+        p,
+        owner,
+        podRef,
+        undefined,
+        'Terminating',
+        `deletionTimestamp ${p.metadata.deletionTimestamp}`,
+      ),
       holdMs: stuck ? 0 : o.stuckTerminatingMs,
       timed: true,
     });
@@ -227,7 +262,12 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         subject: owner.kind === 'Pod' ? podRef : owner,
         title: `${t === 'volume_mount_failed' ? 'Volume mount failed' : t === 'sandbox_create_failed' ? 'Pod sandbox creation failed' : 'Lifecycle hook failed'}: ${ns}/${p.metadata.name}`,
         description: `${e.reason}: ${e.message ?? ''}`,
-        rootCause: t === 'volume_mount_failed' ? `A volume cannot be mounted: ${e.message}` : t === 'sandbox_create_failed' ? `The container runtime could not create the pod sandbox (network or runtime problem): ${e.message}` : `A lifecycle hook failed: ${e.message}`,
+        rootCause:
+          t === 'volume_mount_failed'
+            ? `A volume cannot be mounted: ${e.message}`
+            : t === 'sandbox_create_failed'
+              ? `The container runtime could not create the pod sandbox (network or runtime problem): ${e.message}`
+              : `A lifecycle hook failed: ${e.message}`,
         evidence: podEvidence(p, owner, podRef, undefined, String(e.reason), String(e.message ?? '')),
       });
     }
@@ -271,7 +311,8 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
     const crashing = w?.reason === 'CrashLoopBackOff';
     // Between two crashes a crash-looping container runs for a moment: it only counts as recovered once stable.
     const startedAt = parseTime(c.state?.running?.startedAt);
-    const unstable = !!c.state?.running && restarts > 0 && !!last && (last.exitCode !== 0 || oom) && now - startedAt < o.stableMs;
+    const unstable =
+      !!c.state?.running && restarts > 0 && !!last && (last.exitCode !== 0 || oom) && now - startedAt < o.stableMs;
     if (crashing || unstable) {
       const limit = memoryLimitOf(p, c.name);
       out.push({
@@ -279,7 +320,9 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         severity: oom || restarts >= 3 ? 'high' : 'medium',
         subject,
         container: c.name,
-        title: oom ? `Container OOMKilled: ${nsName(subject)} (${c.name})` : `Pod crash loop in ${ns}/${p.metadata.name}`,
+        title: oom
+          ? `Container OOMKilled: ${nsName(subject)} (${c.name})`
+          : `Pod crash loop in ${ns}/${p.metadata.name}`,
         description: oom
           ? `Container '${c.name}' was killed for exceeding its memory limit${limit ? ` (${limit})` : ''} and restarted ${restarts} times.`
           : `Container '${c.name}' is crashing repeatedly (${restarts} restarts, last exit code ${last?.exitCode ?? 'unknown'}).`,
@@ -288,7 +331,14 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
           : last
             ? `The container exits with code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''} shortly after it starts${last.message ? `: ${last.message}` : ''}; the kubelet backs off restarting it.`
             : 'The container keeps exiting; the kubelet backs off restarting it.',
-        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), crashing ? 'CrashLoopBackOff' : 'Restarting', w?.message, restarts, last, oom ? limit : undefined),
+        evidence: containerEvidence(
+          podEvidence(p, owner, podRef, c.name),
+          crashing ? 'CrashLoopBackOff' : 'Restarting',
+          w?.message,
+          restarts,
+          last,
+          oom ? limit : undefined,
+        ),
         timed: !crashing,
       });
       continue;
@@ -302,13 +352,21 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         title: `High restart count: ${nsName(subject)} (${c.name})`,
         description: `Container '${c.name}' restarted ${restarts} times; the last restart was at ${last.finishedAt}.`,
         rootCause: `The container ended with ${last.reason ?? 'exit code ' + last.exitCode} and was restarted; it is running now but has restarted ${restarts} times.`,
-        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), last.reason ?? 'Restarted', undefined, restarts, last),
+        evidence: containerEvidence(
+          podEvidence(p, owner, podRef, c.name),
+          last.reason ?? 'Restarted',
+          undefined,
+          restarts,
+          last,
+        ),
         timed: true,
       });
       continue;
     }
     if (c.state?.running && c.ready === false && phase === 'Running') {
-      const probeFails = recentWarnings(p, view).filter((e) => e.reason === 'Unhealthy' && /readiness/i.test(String(e.message ?? '')));
+      const probeFails = recentWarnings(p, view).filter(
+        (e) => e.reason === 'Unhealthy' && /readiness/i.test(String(e.message ?? '')),
+      );
       out.push({
         type: 'readiness_probe_failed',
         severity: 'medium',
@@ -316,8 +374,16 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
         container: c.name,
         title: `Readiness probe failing: ${ns}/${p.metadata.name} (${c.name})`,
         description: `Container '${c.name}' runs but is not ready, so its Services send it no traffic.`,
-        rootCause: probeFails.length ? `The readiness probe fails: ${String(probeFails[probeFails.length - 1].message)}` : 'The container has been running without becoming ready.',
-        evidence: containerEvidence(podEvidence(p, owner, podRef, c.name), 'NotReady', probeFails.length ? String(probeFails[probeFails.length - 1].message) : undefined, restarts, last),
+        rootCause: probeFails.length
+          ? `The readiness probe fails: ${String(probeFails[probeFails.length - 1].message)}`
+          : 'The container has been running without becoming ready.',
+        evidence: containerEvidence(
+          podEvidence(p, owner, podRef, c.name),
+          'NotReady',
+          probeFails.length ? String(probeFails[probeFails.length - 1].message) : undefined,
+          restarts,
+          last,
+        ),
         holdMs: probeFails.length ? 0 : o.holdMs,
       });
     }
@@ -330,7 +396,13 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
       subject: owner.kind === 'Pod' ? podRef : owner,
       title: `Pod failed: ${ns}/${p.metadata.name}`,
       description: `Pod ${p.metadata.name} ended in phase Failed.`,
-      rootCause: st.message ? String(st.message) : `A container exited with a failure${(statuses ?? []).map((c) => c.state?.terminated).filter(Boolean).map((t) => ` (exit ${t!.exitCode}${t!.reason ? `, ${t!.reason}` : ''})`).join('')}.`,
+      rootCause: st.message
+        ? String(st.message)
+        : `A container exited with a failure${(statuses ?? [])
+            .map((c) => c.state?.terminated)
+            .filter(Boolean)
+            .map((t) => ` (exit ${t!.exitCode}${t!.reason ? `, ${t!.reason}` : ''})`)
+            .join('')}.`,
       evidence: podEvidence(p, owner, podRef, undefined, String(st.reason ?? 'Failed'), st.message),
     });
   }
@@ -352,10 +424,23 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
   return out;
 }
 
-function podEvidence(p: KObject, owner: ObjectRef, podRef: ObjectRef, container?: string, reason?: string, message?: unknown, more?: ObjectRef[]): Partial<Evidence> {
+function podEvidence(
+  p: KObject,
+  owner: ObjectRef,
+  podRef: ObjectRef,
+  container?: string,
+  reason?: string,
+  message?: unknown,
+  more?: ObjectRef[],
+): Partial<Evidence> {
   const objects = owner.kind === 'Pod' ? [podRef] : [owner, podRef];
   if (more) objects.push(...more);
-  const e: Partial<Evidence> = { objects, podName: p.metadata.name, namespace: p.metadata.namespace, nodeName: p.spec?.nodeName };
+  const e: Partial<Evidence> = {
+    objects,
+    podName: p.metadata.name,
+    namespace: p.metadata.namespace,
+    nodeName: p.spec?.nodeName,
+  };
   if (container) e.containerName = container;
   if (reason) e.reason = reason;
   if (message !== undefined && message !== null) e.message = String(message);
@@ -380,7 +465,8 @@ function containerEvidence(
 }
 
 function imageOf(p: KObject, container: string): string | undefined {
-  return (p.spec?.containers as Array<{ name: string; image?: string }> | undefined)?.find((c) => c.name === container)?.image;
+  return (p.spec?.containers as Array<{ name: string; image?: string }> | undefined)?.find((c) => c.name === container)
+    ?.image;
 }
 
 /** ConfigMaps and Secrets a pod refers to (env, envFrom, volumes, projected) that are not in the cache. */
@@ -390,7 +476,12 @@ interface RefCheck {
   out: ObjectRef[];
 }
 
-function checkRef(r: RefCheck, kind: 'ConfigMap' | 'Secret', name: string | undefined, optional: boolean | undefined): void {
+function checkRef(
+  r: RefCheck,
+  kind: 'ConfigMap' | 'Secret',
+  name: string | undefined,
+  optional: boolean | undefined,
+): void {
   if (!name || optional) return;
   const k = kind === 'ConfigMap' ? 'configmaps' : 'secrets';
   if (!r.view.known(k) || r.view.get(k, r.ns, name)) return;
@@ -401,10 +492,21 @@ export function missingRefs(p: KObject, view: ClusterView): ObjectRef[] {
   // Nothing counts as missing before the caches listed (runs for every failing pod, so no closures here).
   if (!view.known('configmaps') && !view.known('secrets')) return [];
   const r: RefCheck = { view, ns: p.metadata.namespace!, out: [] };
-  type Env = { valueFrom?: { configMapKeyRef?: { name?: string; optional?: boolean }; secretKeyRef?: { name?: string; optional?: boolean } } };
-  type EnvFrom = { configMapRef?: { name?: string; optional?: boolean }; secretRef?: { name?: string; optional?: boolean } };
+  type Env = {
+    valueFrom?: {
+      configMapKeyRef?: { name?: string; optional?: boolean };
+      secretKeyRef?: { name?: string; optional?: boolean };
+    };
+  };
+  type EnvFrom = {
+    configMapRef?: { name?: string; optional?: boolean };
+    secretRef?: { name?: string; optional?: boolean };
+  };
   type Container = { env?: Env[]; envFrom?: EnvFrom[] };
-  for (const list of [p.spec?.initContainers as Container[] | undefined, p.spec?.containers as Container[] | undefined]) {
+  for (const list of [
+    p.spec?.initContainers as Container[] | undefined,
+    p.spec?.containers as Container[] | undefined,
+  ]) {
     for (const c of list ?? []) {
       for (const e of c.env ?? []) {
         checkRef(r, 'ConfigMap', e.valueFrom?.configMapKeyRef?.name, e.valueFrom?.configMapKeyRef?.optional);
@@ -416,7 +518,16 @@ export function missingRefs(p: KObject, view: ClusterView): ObjectRef[] {
       }
     }
   }
-  type Vol = { configMap?: { name?: string; optional?: boolean }; secret?: { secretName?: string; optional?: boolean }; projected?: { sources?: Array<{ configMap?: { name?: string; optional?: boolean }; secret?: { name?: string; optional?: boolean } }> } };
+  type Vol = {
+    configMap?: { name?: string; optional?: boolean };
+    secret?: { secretName?: string; optional?: boolean };
+    projected?: {
+      sources?: Array<{
+        configMap?: { name?: string; optional?: boolean };
+        secret?: { name?: string; optional?: boolean };
+      }>;
+    };
+  };
   for (const v of (p.spec?.volumes as Vol[] | undefined) ?? []) {
     checkRef(r, 'ConfigMap', v.configMap?.name, v.configMap?.optional);
     checkRef(r, 'Secret', v.secret?.secretName, v.secret?.optional);
@@ -429,7 +540,8 @@ export function missingRefs(p: KObject, view: ClusterView): ObjectRef[] {
 }
 
 export function nodeRule(n: KObject, view: ClusterView, o: RuleOptions): readonly Finding[] {
-  const conds = n.status?.conditions as Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }> | undefined;
+  const conds = n.status?.conditions as
+    Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }> | undefined;
   if (!conds) return NONE;
   let out: Finding[] | undefined;
   const r = ref('Node', n);
@@ -441,11 +553,20 @@ export function nodeRule(n: KObject, view: ClusterView, o: RuleOptions): readonl
         subject: r,
         title: `Node NotReady: ${n.metadata.name}`,
         description: `Node ${n.metadata.name} is ${c.status === 'Unknown' ? 'not reporting (Ready=Unknown)' : 'NotReady'} since ${c.lastTransitionTime ?? 'an unknown time'}.`,
-        rootCause: c.status === 'Unknown' ? `The kubelet stopped posting status (${c.reason ?? 'NodeStatusUnknown'}): the node is down, partitioned, or its kubelet died. ${c.message ?? ''}`.trim() : `The kubelet reports the node not ready: ${c.reason ?? ''} ${c.message ?? ''}`.trim(),
+        rootCause:
+          c.status === 'Unknown'
+            ? `The kubelet stopped posting status (${c.reason ?? 'NodeStatusUnknown'}): the node is down, partitioned, or its kubelet died. ${c.message ?? ''}`.trim()
+            : `The kubelet reports the node not ready: ${c.reason ?? ''} ${c.message ?? ''}`.trim(),
         evidence: { objects: [r], nodeName: n.metadata.name, reason: c.reason ?? 'NotReady', message: c.message },
         holdMs: Math.min(o.holdMs, 40_000),
       });
-    } else if ((c.type === 'MemoryPressure' || c.type === 'DiskPressure' || c.type === 'PIDPressure' || c.type === 'NetworkUnavailable') && c.status === 'True') {
+    } else if (
+      (c.type === 'MemoryPressure' ||
+        c.type === 'DiskPressure' ||
+        c.type === 'PIDPressure' ||
+        c.type === 'NetworkUnavailable') &&
+      c.status === 'True'
+    ) {
       (out ??= []).push({
         type: 'node_pressure',
         severity: c.type === 'NetworkUnavailable' ? 'high' : 'medium',
@@ -476,7 +597,12 @@ export function deploymentRule(d: KObject, view: ClusterView, o: RuleOptions): r
         title: `Rollout stuck: ${nsName(r)}`,
         description: `Deployment ${d.metadata.name} did not finish rolling out within ${d.spec?.progressDeadlineSeconds ?? 600}s: ${d.status?.updatedReplicas ?? 0} of ${desired} pods are on the new revision, ${available} available.`,
         rootCause: `The new ReplicaSet's pods do not become available (${prog.message ?? 'ProgressDeadlineExceeded'}).`,
-        evidence: { objects: [r], namespace: d.metadata.namespace, reason: 'ProgressDeadlineExceeded', message: prog.message },
+        evidence: {
+          objects: [r],
+          namespace: d.metadata.namespace,
+          reason: 'ProgressDeadlineExceeded',
+          message: prog.message,
+        },
       },
     ];
   }
@@ -547,7 +673,12 @@ export function jobRule(j: KObject): readonly Finding[] {
       title: `Job failed: ${nsName(r)}`,
       description: `Job ${j.metadata.name} failed: ${j.status?.failed ?? 0} failed pod(s).`,
       rootCause: `${failed.reason ?? 'Failed'}: ${failed.message ?? 'the job did not complete'}.`,
-      evidence: { objects: [r], namespace: j.metadata.namespace, reason: failed.reason ?? 'Failed', message: failed.message },
+      evidence: {
+        objects: [r],
+        namespace: j.metadata.namespace,
+        reason: failed.reason ?? 'Failed',
+        message: failed.message,
+      },
     },
   ];
 }
@@ -572,10 +703,19 @@ export function cronJobRule(c: KObject, view: ClusterView): readonly Finding[] {
   const jobs = view.ownedBy('jobs', uid);
   if (!jobs.length) return NONE;
   let newest: KObject | undefined;
-  for (const j of jobs) if (!newest || String(j.metadata.creationTimestamp) > String(newest.metadata.creationTimestamp)) newest = j;
-  const done = newest && (cond(newest, 'Failed')?.status === 'True' ? 'failed' : cond(newest, 'Complete')?.status === 'True' ? 'ok' : 'running');
+  for (const j of jobs)
+    if (!newest || String(j.metadata.creationTimestamp) > String(newest.metadata.creationTimestamp)) newest = j;
+  const done =
+    newest &&
+    (cond(newest, 'Failed')?.status === 'True'
+      ? 'failed'
+      : cond(newest, 'Complete')?.status === 'True'
+        ? 'ok'
+        : 'running');
   // Judge by the newest finished job: a running one says nothing yet.
-  const finished = jobs.filter((j) => cond(j, 'Failed')?.status === 'True' || cond(j, 'Complete')?.status === 'True').sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
+  const finished = jobs
+    .filter((j) => cond(j, 'Failed')?.status === 'True' || cond(j, 'Complete')?.status === 'True')
+    .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
   const last = done === 'running' ? finished[0] : newest;
   if (!last || cond(last, 'Failed')?.status !== 'True') return NONE;
   const f = cond(last, 'Failed')!;
@@ -587,7 +727,12 @@ export function cronJobRule(c: KObject, view: ClusterView): readonly Finding[] {
       title: `CronJob failing: ${nsName(r)}`,
       description: `The last run of CronJob ${c.metadata.name}, job ${last.metadata.name}, failed.`,
       rootCause: `Job ${last.metadata.name}: ${f.reason ?? 'Failed'}${f.message ? ` (${f.message})` : ''}.`,
-      evidence: { objects: [r, ref('Job', last)], namespace: c.metadata.namespace, reason: f.reason ?? 'Failed', message: f.message },
+      evidence: {
+        objects: [r, ref('Job', last)],
+        namespace: c.metadata.namespace,
+        reason: f.reason ?? 'Failed',
+        message: f.message,
+      },
     },
   ];
 }
@@ -605,9 +750,13 @@ export function serviceRule(s: KObject, view: ClusterView, o: RuleOptions): read
   }
   if (ready > 0) return NONE;
   const r = ref('Service', s);
-  const selText = Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
+  const selText = Object.entries(sel)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   let matching = 0;
-  if (view.known('pods')) for (const p of view.inNamespace('pods', s.metadata.namespace!)) if (Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v)) matching++;
+  if (view.known('pods'))
+    for (const p of view.inNamespace('pods', s.metadata.namespace!))
+      if (Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v)) matching++;
   return [
     {
       type: 'service_no_endpoints',
@@ -615,8 +764,16 @@ export function serviceRule(s: KObject, view: ClusterView, o: RuleOptions): read
       subject: r,
       title: `Service has no endpoints: ${nsName(r)}`,
       description: `Service ${s.metadata.name} selects ${selText} but has no ready endpoint${notReady ? ` (${notReady} not ready)` : ''}.`,
-      rootCause: matching === 0 ? `No pod in namespace ${s.metadata.namespace} matches the selector ${selText}: the workload is missing, scaled to zero, or its labels differ.` : `${matching} pod(s) match ${selText} but none is ready.`,
-      evidence: { objects: [r], namespace: s.metadata.namespace, reason: matching === 0 ? 'SelectorMatchesNothing' : 'NoReadyEndpoints', message: `selector ${selText}; matching pods: ${matching}` },
+      rootCause:
+        matching === 0
+          ? `No pod in namespace ${s.metadata.namespace} matches the selector ${selText}: the workload is missing, scaled to zero, or its labels differ.`
+          : `${matching} pod(s) match ${selText} but none is ready.`,
+      evidence: {
+        objects: [r],
+        namespace: s.metadata.namespace,
+        reason: matching === 0 ? 'SelectorMatchesNothing' : 'NoReadyEndpoints',
+        message: `selector ${selText}; matching pods: ${matching}`,
+      },
       holdMs: Math.min(o.holdMs, 30_000),
     },
   ];
@@ -627,8 +784,15 @@ export function ingressRule(i: KObject, view: ClusterView): readonly Finding[] {
   type Backend = { service?: { name?: string; port?: { number?: number; name?: string } } };
   const backends: Backend[] = [];
   if (i.spec?.defaultBackend) backends.push(i.spec.defaultBackend);
-  for (const rule of (i.spec?.rules as Array<{ http?: { paths?: Array<{ backend?: Backend }> } }> | undefined) ?? []) for (const p of rule.http?.paths ?? []) if (p.backend) backends.push(p.backend);
-  const missing = [...new Set(backends.map((b) => b.service?.name).filter((n): n is string => !!n && !view.get('services', i.metadata.namespace, n)))];
+  for (const rule of (i.spec?.rules as Array<{ http?: { paths?: Array<{ backend?: Backend }> } }> | undefined) ?? [])
+    for (const p of rule.http?.paths ?? []) if (p.backend) backends.push(p.backend);
+  const missing = [
+    ...new Set(
+      backends
+        .map((b) => b.service?.name)
+        .filter((n): n is string => !!n && !view.get('services', i.metadata.namespace, n)),
+    ),
+  ];
   if (!missing.length) return NONE;
   const r = ref('Ingress', i);
   return [
@@ -639,7 +803,11 @@ export function ingressRule(i: KObject, view: ClusterView): readonly Finding[] {
       title: `Ingress points to a missing Service: ${nsName(r)}`,
       description: `Ingress ${i.metadata.name} routes to ${missing.map((m) => `Service ${m}`).join(', ')}, which does not exist.`,
       rootCause: `Service ${missing.join(', ')} does not exist in namespace ${i.metadata.namespace}; requests for those paths get 503 from the ingress controller.`,
-      evidence: { objects: [r, ...missing.map((m) => ({ kind: 'Service', namespace: i.metadata.namespace, name: m }))], namespace: i.metadata.namespace, reason: 'ServiceNotFound' },
+      evidence: {
+        objects: [r, ...missing.map((m) => ({ kind: 'Service', namespace: i.metadata.namespace, name: m }))],
+        namespace: i.metadata.namespace,
+        reason: 'ServiceNotFound',
+      },
     },
   ];
 }
@@ -679,7 +847,12 @@ export function pvcRule(c: KObject, view: ClusterView, o: RuleOptions): readonly
           : sc === ''
             ? 'The claim asks for static binding (no class) and no PersistentVolume matches its size and access modes.'
             : 'No volume has been provisioned or bound yet.',
-      evidence: { objects: [r], namespace: c.metadata.namespace, reason: scMissing ? 'StorageClassNotFound' : String(lastEv?.reason ?? 'Pending'), message: lastEv ? String(lastEv.message) : undefined },
+      evidence: {
+        objects: [r],
+        namespace: c.metadata.namespace,
+        reason: scMissing ? 'StorageClassNotFound' : String(lastEv?.reason ?? 'Pending'),
+        message: lastEv ? String(lastEv.message) : undefined,
+      },
       holdMs: scMissing ? 0 : o.holdMs,
     },
   ];
@@ -707,7 +880,11 @@ export function hpaRule(h: KObject): readonly Finding[] {
       },
     ];
   }
-  if (max > 0 && cur >= max && (desired >= max || (limited?.status === 'True' && limited.reason === 'TooManyReplicas'))) {
+  if (
+    max > 0 &&
+    cur >= max &&
+    (desired >= max || (limited?.status === 'True' && limited.reason === 'TooManyReplicas'))
+  ) {
     return [
       {
         type: 'hpa_at_max',
@@ -716,7 +893,19 @@ export function hpaRule(h: KObject): readonly Finding[] {
         title: `Autoscaler at its maximum: ${nsName(r)}`,
         description: `HPA ${h.metadata.name} runs ${cur} replicas, its maximum, and wants ${desired}.`,
         rootCause: `Load needs more replicas than maxReplicas=${max} allows${limited?.message ? `: ${limited.message}` : ''}.`,
-        evidence: { objects: [r, { kind: String(h.spec?.scaleTargetRef?.kind ?? 'Deployment'), namespace: h.metadata.namespace, name: String(h.spec?.scaleTargetRef?.name) }], namespace: h.metadata.namespace, reason: 'TooManyReplicas', message: limited?.message },
+        evidence: {
+          objects: [
+            r,
+            {
+              kind: String(h.spec?.scaleTargetRef?.kind ?? 'Deployment'),
+              namespace: h.metadata.namespace,
+              name: String(h.spec?.scaleTargetRef?.name),
+            },
+          ],
+          namespace: h.metadata.namespace,
+          reason: 'TooManyReplicas',
+          message: limited?.message,
+        },
       },
     ];
   }
@@ -727,7 +916,10 @@ export function pdbRule(b: KObject, _view: ClusterView, o: RuleOptions): readonl
   const st = b.status;
   if (!st || Number(st.disruptionsAllowed ?? 1) > 0 || Number(st.expectedPods ?? 0) === 0) return NONE;
   const r = ref('PodDisruptionBudget', b);
-  const want = b.spec?.minAvailable !== undefined ? `minAvailable=${b.spec.minAvailable}` : `maxUnavailable=${b.spec?.maxUnavailable}`;
+  const want =
+    b.spec?.minAvailable !== undefined
+      ? `minAvailable=${b.spec.minAvailable}`
+      : `maxUnavailable=${b.spec?.maxUnavailable}`;
   return [
     {
       type: 'pdb_no_disruptions',
@@ -743,7 +935,9 @@ export function pdbRule(b: KObject, _view: ClusterView, o: RuleOptions): readonl
 }
 
 /** The rule for each kind that produces findings on its own objects. */
-export const RULES: Partial<Record<WatchedKind, (o: KObject, view: ClusterView, opts: RuleOptions) => readonly Finding[]>> = {
+export const RULES: Partial<
+  Record<WatchedKind, (o: KObject, view: ClusterView, opts: RuleOptions) => readonly Finding[]>
+> = {
   pods: podRule,
   nodes: nodeRule,
   deployments: deploymentRule,

@@ -36,22 +36,59 @@ export function judge(v: FixVerification, o: Observation, now: number): Verdict 
   const w = v.windowSeconds * 1000;
   const applied = Date.parse(v.appliedAt);
   if (o.worse.length) {
-    return { outcome: 'made_worse', summary: `After the fix, new failures appeared on ${refText(v.target)}: ${o.worse[0].message}.`, evidence: [...o.worse, ...o.recurrences].slice(0, 10) };
+    return {
+      outcome: 'made_worse',
+      summary: `After the fix, new failures appeared on ${refText(v.target)}: ${o.worse[0].message}.`,
+      evidence: [...o.worse, ...o.recurrences].slice(0, 10),
+    };
   }
   if (o.recurrences.length) {
-    return { outcome: 'did_not_help', summary: `It happened again after the fix: ${o.recurrences[0].message}.`, evidence: o.recurrences.slice(0, 10) };
+    return {
+      outcome: 'did_not_help',
+      summary: `It happened again after the fix: ${o.recurrences[0].message}.`,
+      evidence: o.recurrences.slice(0, 10),
+    };
   }
   if (o.open && v.clearedAt) {
-    return { outcome: 'did_not_help', summary: `The condition cleared at ${v.clearedAt.slice(11, 19)} UTC but came back within ${fmtWindow(v.windowSeconds)}.`, evidence: [{ time: new Date(now).toISOString(), type: 'Warning', reason: 'Recurred', message: 'the incident reopened during verification', object: v.target }] };
+    return {
+      outcome: 'did_not_help',
+      summary: `The condition cleared at ${v.clearedAt.slice(11, 19)} UTC but came back within ${fmtWindow(v.windowSeconds)}.`,
+      evidence: [
+        {
+          time: new Date(now).toISOString(),
+          type: 'Warning',
+          reason: 'Recurred',
+          message: 'the incident reopened during verification',
+          object: v.target,
+        },
+      ],
+    };
   }
   if (o.open) {
     if (now - applied < w) return undefined;
-    return { outcome: 'did_not_help', summary: `The condition was still present ${fmtWindow(v.windowSeconds)} after the fix.`, evidence: [{ time: new Date(now).toISOString(), type: 'Warning', reason: 'StillPresent', message: `still detected ${fmtWindow(v.windowSeconds)} after the fix`, object: v.target }] };
+    return {
+      outcome: 'did_not_help',
+      summary: `The condition was still present ${fmtWindow(v.windowSeconds)} after the fix.`,
+      evidence: [
+        {
+          time: new Date(now).toISOString(),
+          type: 'Warning',
+          reason: 'StillPresent',
+          message: `still detected ${fmtWindow(v.windowSeconds)} after the fix`,
+          object: v.target,
+        },
+      ],
+    };
   }
   const cleared = v.clearedAt ? Date.parse(v.clearedAt) : Math.max(o.clearedAt ?? now, applied);
   const clearedAt = new Date(cleared).toISOString();
   if (now - cleared < w) return v.clearedAt ? undefined : { clearedAt };
-  return { outcome: 'resolved', summary: `The condition cleared at ${clearedAt.slice(11, 19)} UTC and stayed clear for ${fmtWindow(v.windowSeconds)}.`, evidence: [], clearedAt };
+  return {
+    outcome: 'resolved',
+    summary: `The condition cleared at ${clearedAt.slice(11, 19)} UTC and stayed clear for ${fmtWindow(v.windowSeconds)}.`,
+    evidence: [],
+    clearedAt,
+  };
 }
 
 interface Pending {
@@ -79,7 +116,8 @@ export class Verifications {
   private readonly pending = new Map<string, Pending>();
 
   constructor(private readonly host: VerificationHost) {
-    for (const v of host.store.fixOutcomes({ outcome: 'verifying', limit: 1000 })) this.pending.set(v.executionId, { v });
+    for (const v of host.store.fixOutcomes({ outcome: 'verifying', limit: 1000 }))
+      this.pending.set(v.executionId, { v });
   }
 
   /** The namespace's pods and the open incidents, taken before the fix changes anything. */
@@ -130,7 +168,13 @@ export class Verifications {
 
   private async decide(p: Pending, r: Verdict): Promise<void> {
     this.pending.delete(p.v.executionId);
-    const v: FixVerification = { ...p.v, outcome: r.outcome, summary: r.summary, evidence: r.evidence, decidedAt: new Date().toISOString() };
+    const v: FixVerification = {
+      ...p.v,
+      outcome: r.outcome,
+      summary: r.summary,
+      evidence: r.evidence,
+      decidedAt: new Date().toISOString(),
+    };
     if (r.clearedAt) v.clearedAt = r.clearedAt;
     await this.host.decided(v);
   }
@@ -145,7 +189,8 @@ export class Verifications {
     for (const other of w.detector.incidents.values()) {
       if (!other.open || other === live) continue;
       const old = p.baseline ? p.baseline.incidents.has(other.id) : false;
-      for (const f of other.sources.values()) if (related(f.subject)) this.afterFix(w, p, f, old ? o.recurrences : o.worse);
+      for (const f of other.sources.values())
+        if (related(f.subject)) this.afterFix(w, p, f, old ? o.recurrences : o.worse);
     }
     return o;
   }
@@ -158,9 +203,15 @@ export class Verifications {
     const pod = w.view.get('pods', ns, name);
     if (!pod) return;
     const created = Date.parse(pod.metadata.creationTimestamp ?? '');
-    const made = p.baseline ? !p.baseline.pods.has(pod.metadata.uid ?? '') : created >= Date.parse(p.v.appliedAt) - 1000;
+    const made = p.baseline
+      ? !p.baseline.pods.has(pod.metadata.uid ?? '')
+      : created >= Date.parse(p.v.appliedAt) - 1000;
     if (!made) return;
-    const status = (pod.status?.containerStatuses ?? []) as Array<{ name: string; lastState?: { terminated?: { finishedAt?: string } }; state?: { terminated?: { finishedAt?: string } } }>;
+    const status = (pod.status?.containerStatuses ?? []) as Array<{
+      name: string;
+      lastState?: { terminated?: { finishedAt?: string } };
+      state?: { terminated?: { finishedAt?: string } };
+    }>;
     const cs = status.find((c) => c.name === f.evidence.containerName);
     const time = cs?.lastState?.terminated?.finishedAt ?? cs?.state?.terminated?.finishedAt ?? new Date().toISOString();
     const what = f.evidence.terminationReason ?? f.evidence.reason ?? f.type;
@@ -187,17 +238,26 @@ export class Verifications {
 
 function describe(f: Finding): string {
   const e = f.evidence;
-  if (f.type === 'oom_killed') return `was OOMKilled again${e.memoryLimit ? ` at its ${e.memoryLimit} limit` : ''} (exit code ${e.exitCode ?? 137})${e.containerName ? `, container ${e.containerName}` : ''}`;
+  if (f.type === 'oom_killed')
+    return `was OOMKilled again${e.memoryLimit ? ` at its ${e.memoryLimit} limit` : ''} (exit code ${e.exitCode ?? 137})${e.containerName ? `, container ${e.containerName}` : ''}`;
   const cause = f.rootCause.replace(/\.$/, '');
   // "Pod crash loop in ns/pod" or "Image cannot be pulled: ns/name (c)": the kind of failure, without the names.
-  const what = f.title.split(':')[0].replace(/ in \S+$/, '').toLowerCase();
+  const what = f.title
+    .split(':')[0]
+    .replace(/ in \S+$/, '')
+    .toLowerCase();
   return `${what}: ${cause.charAt(0).toLowerCase()}${cause.slice(1)}`;
 }
 
-const sameRef = (a: ObjectRef, b: ObjectRef) => a.kind === b.kind && (a.namespace ?? '') === (b.namespace ?? '') && a.name === b.name;
+const sameRef = (a: ObjectRef, b: ObjectRef) =>
+  a.kind === b.kind && (a.namespace ?? '') === (b.namespace ?? '') && a.name === b.name;
 
 /** The steps offered when a fix did not help or made things worse: the incident's best fix now, and undoing this one. */
-export function nextSteps(v: FixVerification, fixes: RecommendedFix[], undo: { description: string; yaml?: string } | undefined): FixVerification['nextSteps'] {
+export function nextSteps(
+  v: FixVerification,
+  fixes: RecommendedFix[],
+  undo: { description: string; yaml?: string } | undefined,
+): FixVerification['nextSteps'] {
   const out: FixVerification['nextSteps'] = [];
   const fix = fixes[0];
   if (fix) out.push({ kind: 'fix', fixId: fix.id, label: fix.description });

@@ -86,7 +86,8 @@ export class ContextWatcher {
 
   cacheErrors(): Array<{ kind: string; message: string }> {
     const out: Array<{ kind: string; message: string }> = [];
-    for (const [k, s] of this.subs) if (s.cache.status.error) out.push({ kind: k, message: s.cache.status.error.message });
+    for (const [k, s] of this.subs)
+      if (s.cache.status.error) out.push({ kind: k, message: s.cache.status.error.message });
     return out;
   }
 
@@ -134,7 +135,10 @@ export class ContextWatcher {
       const o = v.get(k, ns, name);
       if (o) d.evaluate(k, o);
     };
-    const namespaces = new Set<string>([...changed.map((o) => o.metadata.namespace ?? ''), ...deleted.map((k) => k.namespace ?? '')]);
+    const namespaces = new Set<string>([
+      ...changed.map((o) => o.metadata.namespace ?? ''),
+      ...deleted.map((k) => k.namespace ?? ''),
+    ]);
     switch (kind) {
       case 'endpoints':
         for (const o of changed) reeval('services', o.metadata.namespace, o.metadata.name);
@@ -161,11 +165,14 @@ export class ContextWatcher {
         break;
       case 'configmaps':
       case 'secrets':
-        for (const ns of namespaces) for (const p of d.sourcesWith('pods', 'missing_config_reference', ns)) reeval('pods', p.namespace, p.name);
-        if (reset) for (const p of d.sourcesWith('pods', 'missing_config_reference')) reeval('pods', p.namespace, p.name);
+        for (const ns of namespaces)
+          for (const p of d.sourcesWith('pods', 'missing_config_reference', ns)) reeval('pods', p.namespace, p.name);
+        if (reset)
+          for (const p of d.sourcesWith('pods', 'missing_config_reference')) reeval('pods', p.namespace, p.name);
         break;
       case 'storageclasses':
-        for (const c of this.list('persistentvolumeclaims')) if (c.status?.phase === 'Pending') d.evaluate('persistentvolumeclaims', c);
+        for (const c of this.list('persistentvolumeclaims'))
+          if (c.status?.phase === 'Pending') d.evaluate('persistentvolumeclaims', c);
         break;
       case 'replicasets':
         // A deployment's revision history changed: its fixes (rollback targets) may have too.
@@ -199,14 +206,18 @@ export class ContextWatcher {
       summary = `${name} ${o.metadata.namespace}/${o.metadata.name} data changed (keys: ${Object.keys((o.data as object) ?? {}).join(', ') || 'none'})`;
       category = 'config';
     } else if (kind === 'nodes') {
-      const ready = (o.status?.conditions as Array<{ type: string; status: string }> | undefined)?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+      const ready =
+        (o.status?.conditions as Array<{ type: string; status: string }> | undefined)?.find((c) => c.type === 'Ready')
+          ?.status ?? 'Unknown';
       fp = `${ready}|${o.spec?.unschedulable === true}|${JSON.stringify(o.spec?.taints ?? [])}`;
       summary = `Node ${o.metadata.name}: Ready=${ready}${o.spec?.unschedulable ? ', cordoned' : ''}${(o.spec?.taints as unknown[] | undefined)?.length ? `, ${(o.spec.taints as unknown[]).length} taint(s)` : ''}`;
       category = 'node';
     } else {
       const tmpl = o.spec?.template;
       fp = digest(JSON.stringify(tmpl ?? null));
-      images = ((tmpl?.spec?.containers as Array<{ name: string; image?: string }> | undefined) ?? []).map((c) => `${c.name}=${c.image}`).join(', ');
+      images = ((tmpl?.spec?.containers as Array<{ name: string; image?: string }> | undefined) ?? [])
+        .map((c) => `${c.name}=${c.image}`)
+        .join(', ');
       replicas = o.spec?.replicas;
       summary = `${name} ${o.metadata.namespace}/${o.metadata.name} pod template changed`;
       category = 'rollout';
@@ -216,17 +227,29 @@ export class ContextWatcher {
     if (added && !prev) return; // First sight (cold start or creation): nothing changed that we saw.
     if (prev && prev.fp === fp) {
       if (replicas !== undefined && prev.replicas !== undefined && prev.replicas !== replicas) {
-        this.record({ kind: name, namespace: o.metadata.namespace, name: o.metadata.name, category: 'scale', summary: `${name} ${o.metadata.namespace}/${o.metadata.name} scaled ${prev.replicas} → ${replicas}` });
+        this.record({
+          kind: name,
+          namespace: o.metadata.namespace,
+          name: o.metadata.name,
+          category: 'scale',
+          summary: `${name} ${o.metadata.namespace}/${o.metadata.name} scaled ${prev.replicas} → ${replicas}`,
+        });
       }
       return;
     }
-    if (prev && images !== undefined && prev.images !== images) summary = `${name} ${o.metadata.namespace}/${o.metadata.name} rollout: ${prev.images} → ${images}`;
+    if (prev && images !== undefined && prev.images !== images)
+      summary = `${name} ${o.metadata.namespace}/${o.metadata.name} rollout: ${prev.images} → ${images}`;
     else if (kind === 'nodes' && prev) summary = `${prev.summary} → ${summary.replace(/^Node [^:]+: /, '')}`;
     this.record({ kind: name, namespace: o.metadata.namespace, name: o.metadata.name, category, summary });
   }
 
   private record(c: Omit<ChangeRecord, 'id' | 'context' | 'time'>): void {
-    const rec: ChangeRecord = { id: `chg-${digest(`${this.context}|${c.kind}|${c.namespace}|${c.name}|${Date.now()}|${Math.random()}`).slice(0, 16)}`, context: this.context, time: new Date().toISOString(), ...c };
+    const rec: ChangeRecord = {
+      id: `chg-${digest(`${this.context}|${c.kind}|${c.namespace}|${c.name}|${Date.now()}|${Math.random()}`).slice(0, 16)}`,
+      context: this.context,
+      time: new Date().toISOString(),
+      ...c,
+    };
     if (rec.namespace === undefined) delete rec.namespace;
     this.changes.push(rec);
     if (this.changes.length > 2000) this.changes.splice(0, this.changes.length - 2000);

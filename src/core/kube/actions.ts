@@ -9,7 +9,16 @@ import {
   setHeaderOptions,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import type { AccessCheck, ApplyPreview, BulkDeleteResult, Capability, DrainResult, ObjectKey, PortForwardDto, RevisionInfo } from '../../shared/kube';
+import type {
+  AccessCheck,
+  ApplyPreview,
+  BulkDeleteResult,
+  Capability,
+  DrainResult,
+  ObjectKey,
+  PortForwardDto,
+  RevisionInfo,
+} from '../../shared/kube';
 import type { ManifestObjectResult } from '../../shared/routes/resources';
 import type { Connection } from './connection';
 import { apiVersionOf, kindId, resourcePath, type KObject, type KindDescriptor } from './descriptors';
@@ -47,7 +56,10 @@ type FindCache = (kind: { group: string; plural: string }, ns?: string) => Watch
 const FIELD_MANAGER = 'kubegraf';
 const ROLLBACK_KINDS = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps'];
 
-type PodTemplate = { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { containers?: Array<{ image?: string }> } };
+type PodTemplate = {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { containers?: Array<{ image?: string }> };
+};
 
 /** What a rollback would change, from a server-side dry run. */
 export interface RollbackPreview extends ApplyPreview {
@@ -62,15 +74,22 @@ function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
 
 function selectorText(sel: LabelSelector | undefined): string {
   const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of (sel as { matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined)?.matchExpressions ?? []) {
-    if (e.operator === 'In' || e.operator === 'NotIn') parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
+  for (const e of (
+    sel as { matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined
+  )?.matchExpressions ?? []) {
+    if (e.operator === 'In' || e.operator === 'NotIn')
+      parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
     else if (e.operator === 'Exists') parts.push(e.key);
     else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
   }
@@ -83,7 +102,8 @@ function forDiff(o: unknown): unknown {
   if (!o) return o;
   const c = JSON.parse(JSON.stringify(o)) as KObject;
   // What the server maintains itself (and a dry run of a new object invents) is noise in a review.
-  for (const k of ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'] as const) delete c.metadata?.[k];
+  for (const k of ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'] as const)
+    delete c.metadata?.[k];
   return c;
 }
 
@@ -115,7 +135,11 @@ export class KubeActions {
     if (!d.capabilities.includes(cap)) throw new KubeError('unsupported', `${d.kind} does not support ${cap}`);
   }
 
-  private header(d: KindDescriptor, namespace: string | undefined, name: string): KubernetesObject & { metadata: { name: string; namespace?: string } } {
+  private header(
+    d: KindDescriptor,
+    namespace: string | undefined,
+    name: string,
+  ): KubernetesObject & { metadata: { name: string; namespace?: string } } {
     return { apiVersion: apiVersionOf(d), kind: d.kind, metadata: d.namespaced ? { name, namespace } : { name } };
   }
 
@@ -141,19 +165,30 @@ export class KubeActions {
    * A GET of any API path (aggregated APIs such as metrics.k8s.io, non-resource paths), parsed as JSON, through this
    * context's authenticated transport. A non-2xx reply fails as a typed KubeError.
    */
-  raw<T = unknown>(path: string, o: { accept?: string; query?: Record<string, string | number | boolean | undefined>; timeoutMs?: number } = {}): Promise<T> {
-    if (!path.startsWith('/')) return Promise.reject(new KubeError('invalid', `an API path must start with "/", got "${path}"`));
+  raw<T = unknown>(
+    path: string,
+    o: { accept?: string; query?: Record<string, string | number | boolean | undefined>; timeoutMs?: number } = {},
+  ): Promise<T> {
+    if (!path.startsWith('/'))
+      return Promise.reject(new KubeError('invalid', `an API path must start with "/", got "${path}"`));
     return guarded(() => this.conn.http.json<T>(path, { accept: o.accept, query: o.query, timeoutMs: o.timeoutMs }));
   }
 
   /** Lists (all pages) straight from the server, for one-off reads that need no watch. */
-  async list(kind: string, namespace?: string, q: { labelSelector?: string; fieldSelector?: string } = {}): Promise<KObject[]> {
+  async list(
+    kind: string,
+    namespace?: string,
+    q: { labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<KObject[]> {
     const d = this.kind(kind);
     return guarded(async () => {
       const out: KObject[] = [];
       let cont: string | undefined;
       do {
-        const page: { items?: KObject[]; metadata?: { continue?: string } } = await this.conn.http.json(resourcePath(d, namespace), { query: { limit: 500, continue: cont, ...q } });
+        const page: { items?: KObject[]; metadata?: { continue?: string } } = await this.conn.http.json(
+          resourcePath(d, namespace),
+          { query: { limit: 500, continue: cont, ...q } },
+        );
         out.push(...(page.items ?? []));
         cont = page.metadata?.continue || undefined;
       } while (cont);
@@ -175,7 +210,9 @@ export class KubeActions {
     const d = this.kind(kind);
     const cached = this.findCache(d, namespace);
     if (cached?.status.live) return cached.index.matching(sel, namespace);
-    const labelSelector = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const labelSelector = Object.entries(sel.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     const items = await this.list(kind, namespace, labelSelector ? { labelSelector } : {});
     return items.filter((p) => matchesSelector(p.metadata.labels, sel));
   }
@@ -186,7 +223,9 @@ export class KubeActions {
     const rel: DescribeRelated = { events: await this.eventsFor(o) };
     const id = kindId(d);
     if (id === 'deployments.apps' && o.spec?.selector) {
-      rel.replicaSets = (await this.selected('replicasets', namespace!, o.spec.selector)).filter((r) => r.metadata.ownerReferences?.some((x) => x.uid === o.metadata.uid));
+      rel.replicaSets = (await this.selected('replicasets', namespace!, o.spec.selector)).filter((r) =>
+        r.metadata.ownerReferences?.some((x) => x.uid === o.metadata.uid),
+      );
     } else if (id === 'nodes') {
       rel.pods = await this.podsOnNode(name);
     }
@@ -221,7 +260,11 @@ export class KubeActions {
     return { d: this.kind(String(obj.kind), String(obj.apiVersion)), obj };
   }
 
-  private async readTyped(d: KindDescriptor, ns: string | undefined, name: string): Promise<KubernetesObject | undefined> {
+  private async readTyped(
+    d: KindDescriptor,
+    ns: string | undefined,
+    name: string,
+  ): Promise<KubernetesObject | undefined> {
     try {
       return await this.objects.read(this.header(d, ns, name));
     } catch (e) {
@@ -240,11 +283,16 @@ export class KubeActions {
     if (d.namespaced) obj.metadata.namespace ??= defaultNamespace;
     return guarded(async () => {
       const cur = await this.readTyped(d, obj.metadata.namespace, obj.metadata.name);
-      const dry = cur ? await this.objects.replace(obj as KubernetesObject, undefined, 'All', FIELD_MANAGER) : await this.objects.create(obj as KubernetesObject, undefined, 'All', FIELD_MANAGER);
+      const dry = cur
+        ? await this.objects.replace(obj as KubernetesObject, undefined, 'All', FIELD_MANAGER)
+        : await this.objects.create(obj as KubernetesObject, undefined, 'All', FIELD_MANAGER);
       const a = cur ? toYaml(forDiff(cur)) : '';
       const b = toYaml(forDiff(dry));
       const label = `${kindId(d)}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
-      return { diff: a === b ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (edited)`, a, b), changed: a !== b };
+      return {
+        diff: a === b ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (edited)`, a, b),
+        changed: a !== b,
+      };
     });
   }
 
@@ -263,14 +311,31 @@ export class KubeActions {
   // ---------------- delete ----------------
 
   /** Deletes one object; `dryRun` asks the server to validate the delete (`dryRun=All`) without deleting. */
-  async delete(kind: string, namespace: string | undefined, name: string, o: { gracePeriodSeconds?: number; propagation?: 'Background' | 'Foreground' | 'Orphan'; dryRun?: boolean } = {}): Promise<void> {
+  async delete(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    o: { gracePeriodSeconds?: number; propagation?: 'Background' | 'Foreground' | 'Orphan'; dryRun?: boolean } = {},
+  ): Promise<void> {
     const d = this.kind(kind);
     this.need(d, 'delete');
-    await guarded(() => this.objects.delete(this.header(d, namespace, name), undefined, o.dryRun ? 'All' : undefined, o.gracePeriodSeconds, undefined, o.propagation ?? 'Background'));
+    await guarded(() =>
+      this.objects.delete(
+        this.header(d, namespace, name),
+        undefined,
+        o.dryRun ? 'All' : undefined,
+        o.gracePeriodSeconds,
+        undefined,
+        o.propagation ?? 'Background',
+      ),
+    );
   }
 
   /** Deletes several objects (of any kinds) with bounded concurrency; reports each failure, never throws for one. */
-  async deleteMany(items: Array<{ kind: string; namespace?: string; name: string }>, concurrency = 8): Promise<BulkDeleteResult> {
+  async deleteMany(
+    items: Array<{ kind: string; namespace?: string; name: string }>,
+    concurrency = 8,
+  ): Promise<BulkDeleteResult> {
     const res: BulkDeleteResult = { deleted: [], failed: [] };
     let i = 0;
     const worker = async () => {
@@ -294,9 +359,17 @@ export class KubeActions {
   async scale(kind: string, namespace: string, name: string, replicas: number): Promise<void> {
     const d = this.kind(kind);
     this.need(d, 'scale');
-    if (!Number.isInteger(replicas) || replicas < 0) throw new KubeError('invalid', `replicas must be a whole number ≥ 0, got ${replicas}`);
+    if (!Number.isInteger(replicas) || replicas < 0)
+      throw new KubeError('invalid', `replicas must be a whole number ≥ 0, got ${replicas}`);
     await guarded(() =>
-      this.objects.patch({ ...this.header(d, namespace, name), spec: { replicas } } as KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
+      this.objects.patch(
+        { ...this.header(d, namespace, name), spec: { replicas } } as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.MergePatch,
+      ),
     );
   }
 
@@ -304,8 +377,20 @@ export class KubeActions {
   async restart(kind: string, namespace: string, name: string, at = new Date()): Promise<void> {
     const d = this.kind(kind);
     this.need(d, 'restart');
-    const body = { ...this.header(d, namespace, name), spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at.toISOString() } } } } };
-    await guarded(() => this.objects.patch(body as KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.StrategicMergePatch));
+    const body = {
+      ...this.header(d, namespace, name),
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at.toISOString() } } } },
+    };
+    await guarded(() =>
+      this.objects.patch(
+        body as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.StrategicMergePatch,
+      ),
+    );
   }
 
   /**
@@ -317,13 +402,18 @@ export class KubeActions {
   }
 
   /** Revisions with the pod template each one puts back. */
-  private async revisionSources(kind: string, namespace: string, name: string): Promise<Array<RevisionInfo & { template: PodTemplate }>> {
+  private async revisionSources(
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<Array<RevisionInfo & { template: PodTemplate }>> {
     const d = this.kind(kind);
     const id = kindId(d);
     if (!ROLLBACK_KINDS.includes(id)) throw new KubeError('unsupported', `${d.kind} has no revision history`);
     const o = await this.get(kind, namespace, name);
     const images = (t: PodTemplate) => (t.spec?.containers ?? []).map((c) => c.image ?? '');
-    const ownedBy = (x: KObject) => x.metadata.ownerReferences?.some((r) => r.uid === o.metadata.uid && r.controller) ?? false;
+    const ownedBy = (x: KObject) =>
+      x.metadata.ownerReferences?.some((r) => r.uid === o.metadata.uid && r.controller) ?? false;
     if (id === 'deployments.apps') {
       const current = revisionOf(o);
       const rss = (await this.selected('replicasets', namespace, o.spec?.selector ?? {})).filter(ownedBy);
@@ -332,27 +422,57 @@ export class KubeActions {
         .map((r) => {
           const template = clone(r.spec?.template ?? {}) as PodTemplate;
           delete template.metadata?.labels?.['pod-template-hash'];
-          return { revision: revisionOf(r), name: r.metadata.name, images: images(template), createdAt: r.metadata.creationTimestamp, current: revisionOf(r) === current, template };
+          return {
+            revision: revisionOf(r),
+            name: r.metadata.name,
+            images: images(template),
+            createdAt: r.metadata.creationTimestamp,
+            current: revisionOf(r) === current,
+            template,
+          };
         })
         .sort((a, b) => b.revision - a.revision);
     }
     const labelSelector = selectorText(o.spec?.selector);
-    const crs = (await this.raw<{ items?: KObject[] }>(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/controllerrevisions`, { query: labelSelector ? { labelSelector } : {} })).items ?? [];
+    const crs =
+      (
+        await this.raw<{ items?: KObject[] }>(
+          `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/controllerrevisions`,
+          { query: labelSelector ? { labelSelector } : {} },
+        )
+      ).items ?? [];
     const out = crs.filter(ownedBy).map((cr) => {
-      const template = clone((cr as KObject & { data?: { spec?: { template?: PodTemplate } } }).data?.spec?.template ?? {}) as PodTemplate & { $patch?: string };
+      const template = clone(
+        (cr as KObject & { data?: { spec?: { template?: PodTemplate } } }).data?.spec?.template ?? {},
+      ) as PodTemplate & { $patch?: string };
       delete template.$patch;
-      return { revision: Number((cr as KObject & { revision?: number }).revision ?? 0), name: cr.metadata.name, images: images(template), createdAt: cr.metadata.creationTimestamp, current: false, template };
+      return {
+        revision: Number((cr as KObject & { revision?: number }).revision ?? 0),
+        name: cr.metadata.name,
+        images: images(template),
+        createdAt: cr.metadata.creationTimestamp,
+        current: false,
+        template,
+      };
     });
     out.sort((a, b) => b.revision - a.revision);
     // The StatefulSet names its update revision; a DaemonSet's current revision is the one holding its template.
     const live = stableJson(o.spec?.template ?? {});
-    const cur = (id === 'statefulsets.apps' && out.find((r) => r.name === o.status?.updateRevision)) || out.find((r) => stableJson(r.template) === live) || out[0];
+    const cur =
+      (id === 'statefulsets.apps' && out.find((r) => r.name === o.status?.updateRevision)) ||
+      out.find((r) => stableJson(r.template) === live) ||
+      out[0];
     if (cur) cur.current = true;
     return out;
   }
 
   /** Which revision a rollback goes to (default: the newest one that is not current) and the template it restores. */
-  private async rollbackTarget(kind: string, namespace: string, name: string, toRevision?: number): Promise<{ d: KindDescriptor; revision: RevisionInfo; template: PodTemplate }> {
+  private async rollbackTarget(
+    kind: string,
+    namespace: string,
+    name: string,
+    toRevision?: number,
+  ): Promise<{ d: KindDescriptor; revision: RevisionInfo; template: PodTemplate }> {
     const d = this.kind(kind);
     this.need(d, 'rollback');
     const revs = await this.revisionSources(kind, namespace, name);
@@ -360,13 +480,23 @@ export class KubeActions {
     const target = toRevision ?? revs.find((r) => r.revision !== cur)?.revision;
     const rev = revs.find((r) => r.revision === target);
     const what = `${d.kind.toLowerCase()} ${name}`;
-    if (!rev) throw new KubeError('notFound', toRevision ? `revision ${toRevision} of ${what} not found` : `${what} has no previous revision`);
+    if (!rev)
+      throw new KubeError(
+        'notFound',
+        toRevision ? `revision ${toRevision} of ${what} not found` : `${what} has no previous revision`,
+      );
     if (rev.revision === cur) throw new KubeError('invalid', `revision ${rev.revision} is already the current one`);
     const { template, ...revision } = rev;
     return { d, revision, template };
   }
 
-  private patchTemplate(d: KindDescriptor, namespace: string, name: string, template: PodTemplate, dryRun: boolean): Promise<KObject> {
+  private patchTemplate(
+    d: KindDescriptor,
+    namespace: string,
+    name: string,
+    template: PodTemplate,
+    dryRun: boolean,
+  ): Promise<KObject> {
     return guarded(() =>
       this.conn.http.json<KObject>(resourcePath(d, namespace, name), {
         method: 'PATCH',
@@ -381,7 +511,13 @@ export class KubeActions {
    * `kubectl rollout undo [--to-revision]` for Deployments, StatefulSets and DaemonSets: puts a revision's pod template
    * back on the workload (its controller then rolls the pods). Returns the revision rolled back to.
    */
-  async rollback(kind: string, namespace: string, name: string, toRevision?: number, o: { dryRun?: boolean } = {}): Promise<number> {
+  async rollback(
+    kind: string,
+    namespace: string,
+    name: string,
+    toRevision?: number,
+    o: { dryRun?: boolean } = {},
+  ): Promise<number> {
     const t = await this.rollbackTarget(kind, namespace, name, toRevision);
     await this.patchTemplate(t.d, namespace, name, t.template, o.dryRun === true);
     return t.revision.revision;
@@ -395,14 +531,24 @@ export class KubeActions {
     const a = toYaml(forDiff(live));
     const b = toYaml(forDiff(dry));
     const label = `${kindId(t.d)}/${namespace}/${name}`;
-    return { revision: t.revision.revision, images: t.revision.images, diff: a === b ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (revision ${t.revision.revision})`, a, b), changed: a !== b };
+    return {
+      revision: t.revision.revision,
+      images: t.revision.images,
+      diff: a === b ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (revision ${t.revision.revision})`, a, b),
+      changed: a !== b,
+    };
   }
 
   // ---------------- nodes ----------------
 
   async cordon(node: string, unschedulable = true): Promise<void> {
     const core = this.conn.kc.makeApiClient(CoreV1Api);
-    await guarded(() => core.patchNode({ name: node, body: { spec: { unschedulable: unschedulable ? true : null } }, fieldManager: FIELD_MANAGER }, merge()));
+    await guarded(() =>
+      core.patchNode(
+        { name: node, body: { spec: { unschedulable: unschedulable ? true : null } }, fieldManager: FIELD_MANAGER },
+        merge(),
+      ),
+    );
   }
 
   uncordon(node: string): Promise<void> {
@@ -419,13 +565,19 @@ export class KubeActions {
     const todo: KObject[] = [];
     for (const p of pods) {
       const ctrl = p.metadata.ownerReferences?.find((r) => r.controller);
-      if (p.metadata.annotations?.['kubernetes.io/config.mirror']) res.skipped.push({ pod: id(p), reason: 'mirror pod (managed by the kubelet)' });
+      if (p.metadata.annotations?.['kubernetes.io/config.mirror'])
+        res.skipped.push({ pod: id(p), reason: 'mirror pod (managed by the kubelet)' });
       else if (p.metadata.deletionTimestamp) res.skipped.push({ pod: id(p), reason: 'already terminating' });
       else if (ctrl?.kind === 'DaemonSet') {
-        if (o.ignoreDaemonSets === false) res.failed.push({ pod: id(p), reason: 'managed by a DaemonSet (ignoreDaemonSets is off)' });
+        if (o.ignoreDaemonSets === false)
+          res.failed.push({ pod: id(p), reason: 'managed by a DaemonSet (ignoreDaemonSets is off)' });
         else res.skipped.push({ pod: id(p), reason: 'managed by a DaemonSet' });
-      } else if (!ctrl && !o.force) res.failed.push({ pod: id(p), reason: 'not managed by a controller (use force to evict it anyway)' });
-      else if (!o.deleteEmptyDirData && ((p.spec?.volumes ?? []) as Array<{ emptyDir?: unknown }>).some((v) => v.emptyDir)) {
+      } else if (!ctrl && !o.force)
+        res.failed.push({ pod: id(p), reason: 'not managed by a controller (use force to evict it anyway)' });
+      else if (
+        !o.deleteEmptyDirData &&
+        ((p.spec?.volumes ?? []) as Array<{ emptyDir?: unknown }>).some((v) => v.emptyDir)
+      ) {
         res.failed.push({ pod: id(p), reason: 'has emptyDir local data (use deleteEmptyDirData)' });
       } else todo.push(p);
     }
@@ -437,7 +589,13 @@ export class KubeActions {
             await core.createNamespacedPodEviction({
               name: p.metadata.name,
               namespace: p.metadata.namespace!,
-              body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace }, deleteOptions: o.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: o.gracePeriodSeconds } : undefined },
+              body: {
+                apiVersion: 'policy/v1',
+                kind: 'Eviction',
+                metadata: { name: p.metadata.name, namespace: p.metadata.namespace },
+                deleteOptions:
+                  o.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: o.gracePeriodSeconds } : undefined,
+              },
             });
             res.evicted.push(id(p));
             return;
@@ -500,21 +658,33 @@ export class KubeActions {
    * Forwards 127.0.0.1:localPort to a port of a pod — or of a running pod behind a service or workload (a service
    * port is mapped to its targetPort, named ports resolved from the pod's containers).
    */
-  async startPortForward(kind: string, namespace: string, name: string, port: number, localPort = 0): Promise<PortForwardDto> {
+  async startPortForward(
+    kind: string,
+    namespace: string,
+    name: string,
+    port: number,
+    localPort = 0,
+  ): Promise<PortForwardDto> {
     const d = this.kind(kind);
     this.need(d, 'portForward');
     let remote: number | string = port;
     if (kindId(d) === 'services') {
       const svc = await this.get('services', namespace, name);
-      const sp = ((svc.spec?.ports ?? []) as Array<{ port: number; targetPort?: number | string }>).find((p) => p.port === port);
+      const sp = ((svc.spec?.ports ?? []) as Array<{ port: number; targetPort?: number | string }>).find(
+        (p) => p.port === port,
+      );
       if (!sp) throw new KubeError('notFound', `service ${name} has no port ${port}`);
       remote = sp.targetPort ?? sp.port;
     }
-    const pods = (await this.podsOf(kind, namespace, name)).filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+    const pods = (await this.podsOf(kind, namespace, name)).filter(
+      (p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp,
+    );
     const pod = pods[0];
     if (!pod) throw new KubeError('notFound', `no running pod for ${d.kind} ${namespace}/${name}`);
     if (typeof remote === 'string') {
-      const named = ((pod.spec?.containers ?? []) as Array<{ ports?: Array<{ name?: string; containerPort: number }> }>).flatMap((c) => c.ports ?? []).find((p) => p.name === remote);
+      const named = ((pod.spec?.containers ?? []) as Array<{ ports?: Array<{ name?: string; containerPort: number }> }>)
+        .flatMap((c) => c.ports ?? [])
+        .find((p) => p.name === remote);
       if (!named) throw new KubeError('notFound', `pod ${pod.metadata.name} has no port named ${remote}`);
       remote = named.containerPort;
     }
@@ -538,7 +708,11 @@ export class KubeActions {
         method: 'PATCH',
         body: JSON.stringify(obj),
         contentType: 'application/apply-patch+yaml',
-        query: { fieldManager: FIELD_MANAGER, force: o.force ? 'true' : undefined, dryRun: o.dryRun ? 'All' : undefined },
+        query: {
+          fieldManager: FIELD_MANAGER,
+          force: o.force ? 'true' : undefined,
+          dryRun: o.dryRun ? 'All' : undefined,
+        },
       }),
     );
   }
@@ -550,7 +724,10 @@ export class KubeActions {
    * go ahead, as with kubectl. A malformed manifest fails as a whole (badRequest naming the document) before anything
    * is sent.
    */
-  async applyManifests(yamlText: string, o: { dryRun?: boolean; defaultNamespace?: string; force?: boolean } = {}): Promise<{ results: ManifestObjectResult[]; applied: number; failed: number }> {
+  async applyManifests(
+    yamlText: string,
+    o: { dryRun?: boolean; defaultNamespace?: string; force?: boolean } = {},
+  ): Promise<{ results: ManifestObjectResult[]; applied: number; failed: number }> {
     const items = applyOrder(parseManifests(yamlText));
     const dryRun = o.dryRun === true;
     const defaultNs = o.defaultNamespace || 'default';
@@ -563,14 +740,27 @@ export class KubeActions {
     if (items.some((it) => !resolve(it.obj))) await this.conn.discoverCrds();
     // Kinds and namespaces this manifest brings: a dry run cannot ask the server about their contents yet.
     const crdKinds = new Set(
-      items.filter((it) => it.obj.kind === 'CustomResourceDefinition').map((it) => `${(it.obj.spec as { group?: string } | undefined)?.group ?? ''}/${(it.obj.spec as { names?: { kind?: string } } | undefined)?.names?.kind ?? ''}`),
+      items
+        .filter((it) => it.obj.kind === 'CustomResourceDefinition')
+        .map(
+          (it) =>
+            `${(it.obj.spec as { group?: string } | undefined)?.group ?? ''}/${(it.obj.spec as { names?: { kind?: string } } | undefined)?.names?.kind ?? ''}`,
+        ),
     );
     const newNamespaces = new Set<string>();
     let crdsApplied = false;
     const results: ManifestObjectResult[] = [];
 
     for (const { doc, line, obj } of items) {
-      const r: ManifestObjectResult = { doc, line, kind: String(obj.kind), apiVersion: String(obj.apiVersion), name: obj.metadata.name, action: 'failed', diff: '' };
+      const r: ManifestObjectResult = {
+        doc,
+        line,
+        kind: String(obj.kind),
+        apiVersion: String(obj.apiVersion),
+        name: obj.metadata.name,
+        action: 'failed',
+        diff: '',
+      };
       results.push(r);
       let d = resolve(obj);
       if (!d && crdsApplied) {
@@ -590,7 +780,10 @@ export class KubeActions {
           r.diff = createTwoFilesPatch(`${r.kind}/${r.name} (live)`, `${r.kind}/${r.name} (applied)`, '', toYaml(obj));
           r.note = `the ${r.kind} kind is defined by a CustomResourceDefinition in this manifest; the server checks this object when it is applied`;
         } else {
-          r.error = { code: 'invalid', message: `unknown kind "${r.apiVersion} ${r.kind}": the cluster serves no such resource${fromCrd ? ' (its CustomResourceDefinition is in this manifest but is not established yet)' : ' (is its CustomResourceDefinition installed?)'}` };
+          r.error = {
+            code: 'invalid',
+            message: `unknown kind "${r.apiVersion} ${r.kind}": the cluster serves no such resource${fromCrd ? ' (its CustomResourceDefinition is in this manifest but is not established yet)' : ' (is its CustomResourceDefinition installed?)'}`,
+          };
         }
         continue;
       }
@@ -623,30 +816,50 @@ export class KubeActions {
         const b = toYaml(forDiff(dry));
         const action = !live ? 'created' : a === b ? 'unchanged' : 'configured';
         if (kindId(d) === 'secrets') {
-          const keys = (x: KObject | undefined) => ({ ...((x as { data?: Record<string, string> } | undefined)?.data ?? {}) });
+          const keys = (x: KObject | undefined) => ({
+            ...((x as { data?: Record<string, string> } | undefined)?.data ?? {}),
+          });
           const was = keys(live);
           const now = keys(dry);
-          const changed = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter((k) => was[k] !== now[k]).sort();
-          r.diff = action === 'unchanged' ? '' : `(secret values are not shown${changed.length ? `; keys changed: ${changed.join(', ')}` : ''})`;
-        } else r.diff = action === 'unchanged' ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, a, b);
+          const changed = [...new Set([...Object.keys(was), ...Object.keys(now)])]
+            .filter((k) => was[k] !== now[k])
+            .sort();
+          r.diff =
+            action === 'unchanged'
+              ? ''
+              : `(secret values are not shown${changed.length ? `; keys changed: ${changed.join(', ')}` : ''})`;
+        } else
+          r.diff = action === 'unchanged' ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, a, b);
         if (!dryRun && action !== 'unchanged') await this.ssa(path, obj, { dryRun: false, force: o.force });
         r.action = action;
         if (action === 'created' && kindId(d) === 'namespaces') newNamespaces.add(r.name);
-        if (!dryRun && action !== 'unchanged' && kindId(d) === 'customresourcedefinitions.apiextensions.k8s.io') crdsApplied = true;
+        if (!dryRun && action !== 'unchanged' && kindId(d) === 'customresourcedefinitions.apiextensions.k8s.io')
+          crdsApplied = true;
       } catch (e) {
         r.action = 'failed';
         r.error = applyErrorOf(toKubeError(e));
       }
     }
     const applied = results.filter((r) => r.action === 'created' || r.action === 'configured').length;
-    return { results: results.sort((x, y) => x.doc - y.doc || x.line - y.line), applied, failed: results.filter((r) => r.action === 'failed').length };
+    return {
+      results: results.sort((x, y) => x.doc - y.doc || x.line - y.line),
+      applied,
+      failed: results.filter((r) => r.action === 'failed').length,
+    };
   }
 
   // ---------------- access ----------------
 
   /** `kubectl auth can-i` via SelfSubjectAccessReview, cached per context for a minute. */
   async canI(c: AccessCheck): Promise<boolean> {
-    const key = JSON.stringify([c.verb, c.group ?? '', c.resource, c.subresource ?? '', c.namespace ?? '', c.name ?? '']);
+    const key = JSON.stringify([
+      c.verb,
+      c.group ?? '',
+      c.resource,
+      c.subresource ?? '',
+      c.namespace ?? '',
+      c.name ?? '',
+    ]);
     const hit = this.conn.access.get(key);
     if (hit && hit.until > Date.now()) return hit.allowed;
     const authz = this.conn.kc.makeApiClient(AuthorizationV1Api);
@@ -655,7 +868,16 @@ export class KubeActions {
         body: {
           apiVersion: 'authorization.k8s.io/v1',
           kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { verb: c.verb, group: c.group ?? '', resource: c.resource, subresource: c.subresource, namespace: c.namespace, name: c.name } },
+          spec: {
+            resourceAttributes: {
+              verb: c.verb,
+              group: c.group ?? '',
+              resource: c.resource,
+              subresource: c.subresource,
+              namespace: c.namespace,
+              name: c.name,
+            },
+          },
         },
       }),
     );
@@ -665,9 +887,26 @@ export class KubeActions {
   }
 
   /** The usual verbs for a kind in a namespace, so a face can enable or hide its actions in one call. */
-  async canIAll(kind: string, namespace?: string, verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']): Promise<Record<string, boolean>> {
+  async canIAll(
+    kind: string,
+    namespace?: string,
+    verbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+  ): Promise<Record<string, boolean>> {
     const d = this.kind(kind);
-    const entries = await Promise.all(verbs.map(async (v) => [v, await this.canI({ verb: v, group: d.group, resource: d.plural, namespace: d.namespaced ? namespace : undefined })] as const));
+    const entries = await Promise.all(
+      verbs.map(
+        async (v) =>
+          [
+            v,
+            await this.canI({
+              verb: v,
+              group: d.group,
+              resource: d.plural,
+              namespace: d.namespaced ? namespace : undefined,
+            }),
+          ] as const,
+      ),
+    );
     return Object.fromEntries(entries);
   }
 }
@@ -676,9 +915,14 @@ export class KubeActions {
 function applyErrorOf(k: KubeError): NonNullable<ManifestObjectResult['error']> {
   const out: NonNullable<ManifestObjectResult['error']> = { code: k.code, message: k.message };
   if (k.status) out.status = k.status;
-  const causes = ((k.details as { causes?: Array<{ reason?: string; message?: string; field?: string }> } | undefined)?.causes ?? []).filter((c) => c.reason === 'FieldManagerConflict');
+  const causes = (
+    (k.details as { causes?: Array<{ reason?: string; message?: string; field?: string }> } | undefined)?.causes ?? []
+  ).filter((c) => c.reason === 'FieldManagerConflict');
   if (causes.length) {
-    out.conflicts = causes.map((c) => ({ manager: (c.message ?? '').replace(/^conflict with /, ''), field: c.field ?? '' }));
+    out.conflicts = causes.map((c) => ({
+      manager: (c.message ?? '').replace(/^conflict with /, ''),
+      field: c.field ?? '',
+    }));
     out.message = `${k.message.split('\n')[0]} — apply again with force to take over these fields`;
   }
   return out;

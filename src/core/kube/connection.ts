@@ -37,7 +37,11 @@ export class Connection {
   namespaceCount?: number;
   private closed = false;
 
-  constructor(readonly name: string, readonly kc: KubeConfig, private readonly opts: ConnectionOptions) {
+  constructor(
+    readonly name: string,
+    readonly kc: KubeConfig,
+    private readonly opts: ConnectionOptions,
+  ) {
     this.http = new HttpClient(kc);
   }
 
@@ -109,15 +113,21 @@ export class Connection {
     const timeoutMs = this.opts.probeTimeoutMs ?? 10_000;
     try {
       await this.opts.ensureApproved();
-      const v = await this.http.json<{ gitVersion?: string; major?: string; minor?: string }>('/version', { timeoutMs });
+      const v = await this.http.json<{ gitVersion?: string; major?: string; minor?: string }>('/version', {
+        timeoutMs,
+      });
       this.serverVersion = v.gitVersion ?? `v${v.major}.${v.minor}`;
     } catch (e) {
       const k = toKubeError(e);
-      if (!this.closed) this.setProbe({ state: 'unreachable', since: nowIso(), reason: k.message, code: k.code as KubeErrorCode });
+      if (!this.closed)
+        this.setProbe({ state: 'unreachable', since: nowIso(), reason: k.message, code: k.code as KubeErrorCode });
       return;
     }
     // Counts and CRDs are best-effort: a user who may not list nodes still gets a connected context.
-    const [nodes, namespaces] = await Promise.all([this.count('/api/v1/nodes', timeoutMs), this.count('/api/v1/namespaces', timeoutMs)]);
+    const [nodes, namespaces] = await Promise.all([
+      this.count('/api/v1/nodes', timeoutMs),
+      this.count('/api/v1/namespaces', timeoutMs),
+    ]);
     this.nodeCount = nodes;
     this.namespaceCount = namespaces;
     await this.discoverCrds(timeoutMs);
@@ -127,14 +137,20 @@ export class Connection {
   /** Object count from one page of size 1: items + remainingItemCount. */
   private async count(path: string, timeoutMs: number): Promise<number | undefined> {
     try {
-      const l = await this.http.json<{ items?: unknown[]; metadata?: { remainingItemCount?: number; continue?: string } }>(path, { query: { limit: 1 }, timeoutMs });
+      const l = await this.http.json<{
+        items?: unknown[];
+        metadata?: { remainingItemCount?: number; continue?: string };
+      }>(path, { query: { limit: 1 }, timeoutMs });
       const n = (l.items?.length ?? 0) + (l.metadata?.remainingItemCount ?? 0);
       if (l.metadata?.continue && l.metadata.remainingItemCount === undefined) {
         // Server did not say how many remain: count the pages.
         let total = l.items?.length ?? 0;
         let cont: string | undefined = l.metadata.continue;
         while (cont) {
-          const p: { items?: unknown[]; metadata?: { continue?: string } } = await this.http.json(path, { query: { limit: 500, continue: cont }, timeoutMs });
+          const p: { items?: unknown[]; metadata?: { continue?: string } } = await this.http.json(path, {
+            query: { limit: 500, continue: cont },
+            timeoutMs,
+          });
           total += p.items?.length ?? 0;
           cont = p.metadata?.continue || undefined;
         }
@@ -149,7 +165,9 @@ export class Connection {
   /** Lists CRDs into descriptors, then keeps them current with a watch. Returns the kinds now known. */
   async discoverCrds(timeoutMs = 10_000): Promise<KindDescriptor[]> {
     try {
-      const l = await this.http.json<{ items?: KObject[] }>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { timeoutMs });
+      const l = await this.http.json<{ items?: KObject[] }>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+        timeoutMs,
+      });
       this.registry.setCrds(l.items ?? []);
       if (!this.closed) this.watchCrds();
     } catch {
@@ -163,7 +181,14 @@ export class Connection {
     const key = `${kindId(kind)}|${namespace ?? '*'}`;
     let e = this.caches.get(key);
     if (!e) {
-      const cache = new WatchCache(this.http, this.kc, kind, kind.namespaced ? namespace : undefined, this.name, this.opts.cache);
+      const cache = new WatchCache(
+        this.http,
+        this.kc,
+        kind,
+        kind.namespaced ? namespace : undefined,
+        this.name,
+        this.opts.cache,
+      );
       const offStatus = cache.onStatus(() => this.notify());
       e = { cache, refs: 0, offStatus };
       this.caches.set(key, e);
@@ -198,7 +223,12 @@ export class Connection {
   }
 
   openCaches(): Array<{ kind: string; namespace?: string; refs: number; status: CacheStatus }> {
-    return [...this.caches.values()].map((e) => ({ kind: kindId(e.cache.kind), namespace: e.cache.namespace, refs: e.refs, status: e.cache.status }));
+    return [...this.caches.values()].map((e) => ({
+      kind: kindId(e.cache.kind),
+      namespace: e.cache.namespace,
+      refs: e.refs,
+      status: e.cache.status,
+    }));
   }
 
   private watchCrds(): void {
@@ -222,4 +252,3 @@ export class Connection {
     this.probeState = { state: 'idle' };
   }
 }
-

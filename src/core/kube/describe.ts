@@ -1,6 +1,15 @@
 // `kubectl describe`-style text from objects the engine already has. Pure: the caller fetches events and relatives.
 import { dump } from 'js-yaml';
-import { eventTime, formatLabels, humanAge, nodeRoles, podStatus, selectorString, type KObject, type KindDescriptor } from './descriptors';
+import {
+  eventTime,
+  formatLabels,
+  humanAge,
+  nodeRoles,
+  podStatus,
+  selectorString,
+  type KObject,
+  type KindDescriptor,
+} from './descriptors';
 
 export interface DescribeRelated {
   /** Events whose involvedObject.uid is the object's uid. */
@@ -16,19 +25,32 @@ class Writer {
   line(indent: number, label: string, value?: unknown): void {
     const pad = '  '.repeat(indent);
     if (value === undefined) this.lines.push(`${pad}${label}`);
-    else this.lines.push(`${pad}${`${label}:`.padEnd(Math.max(0, 22 - pad.length))}${value === '' ? '' : ` ${value}`}`.replace(/:\s+$/, ':'));
+    else
+      this.lines.push(
+        `${pad}${`${label}:`.padEnd(Math.max(0, 22 - pad.length))}${value === '' ? '' : ` ${value}`}`.replace(
+          /:\s+$/,
+          ':',
+        ),
+      );
   }
   map(indent: number, label: string, m: Record<string, string> | undefined): void {
     const e = Object.entries(m ?? {});
     if (!e.length) return this.line(indent, label, '<none>');
-    e.forEach(([k, v], i) => (i === 0 ? this.line(indent, label, `${k}=${v}`) : this.lines.push(`${' '.repeat(indent * 2 + 23)}${k}=${v}`)));
+    e.forEach(([k, v], i) =>
+      i === 0 ? this.line(indent, label, `${k}=${v}`) : this.lines.push(`${' '.repeat(indent * 2 + 23)}${k}=${v}`),
+    );
   }
   raw(s: string): void {
     this.lines.push(s);
   }
   table(indent: number, header: string[], rows: string[][]): void {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    const fmt = (r: string[]) => '  '.repeat(indent) + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('   ').trimEnd();
+    const fmt = (r: string[]) =>
+      '  '.repeat(indent) +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('   ')
+        .trimEnd();
     this.lines.push(fmt(header));
     this.lines.push(fmt(widths.map((w) => '-'.repeat(w))));
     rows.forEach((r) => this.lines.push(fmt(r)));
@@ -41,14 +63,29 @@ class Writer {
 function conditions(w: Writer, conds: Array<{ type: string; status: string; reason?: string }> | undefined): void {
   if (!conds?.length) return;
   w.line(0, 'Conditions:');
-  w.table(1, ['Type', 'Status', 'Reason'], conds.map((c) => [c.type, c.status, c.reason ?? '']));
+  w.table(
+    1,
+    ['Type', 'Status', 'Reason'],
+    conds.map((c) => [c.type, c.status, c.reason ?? '']),
+  );
 }
 
 function containers(w: Writer, o: KObject): void {
-  const statuses = new Map<string, { ready?: boolean; restartCount?: number; state?: Record<string, { reason?: string; exitCode?: number; startedAt?: string }> }>(
-    ((o.status?.containerStatuses ?? []) as Array<{ name: string }>).map((s) => [s.name, s as never]),
-  );
-  const list = (o.spec?.containers ?? []) as Array<{ name: string; image?: string; ports?: Array<{ containerPort: number; protocol?: string }>; command?: string[]; args?: string[] }>;
+  const statuses = new Map<
+    string,
+    {
+      ready?: boolean;
+      restartCount?: number;
+      state?: Record<string, { reason?: string; exitCode?: number; startedAt?: string }>;
+    }
+  >(((o.status?.containerStatuses ?? []) as Array<{ name: string }>).map((s) => [s.name, s as never]));
+  const list = (o.spec?.containers ?? []) as Array<{
+    name: string;
+    image?: string;
+    ports?: Array<{ containerPort: number; protocol?: string }>;
+    command?: string[];
+    args?: string[];
+  }>;
   w.line(0, 'Containers:');
   for (const c of list) {
     w.line(1, `${c.name}:`);
@@ -85,12 +122,24 @@ function eventsSection(w: Writer, events: KObject[], now: number): void {
   }
   const sorted = [...events].sort((a, b) => Date.parse(eventTime(a) ?? '') - Date.parse(eventTime(b) ?? ''));
   w.line(0, 'Events:');
-  w.table(1, ['Type', 'Reason', 'Age', 'From', 'Message'], sorted.map((e) => {
-    const count = Number(e.count ?? 1);
-    const age = humanAge(eventTime(e), now) + (count > 1 ? ` (x${count} over ${humanAge(String(e.firstTimestamp ?? eventTime(e)), now)})` : '');
-    const src = e.source as { component?: string; host?: string } | undefined;
-    return [String(e.type ?? ''), String(e.reason ?? ''), age, String(src?.component ?? e.reportingComponent ?? ''), String(e.message ?? '').trim()];
-  }));
+  w.table(
+    1,
+    ['Type', 'Reason', 'Age', 'From', 'Message'],
+    sorted.map((e) => {
+      const count = Number(e.count ?? 1);
+      const age =
+        humanAge(eventTime(e), now) +
+        (count > 1 ? ` (x${count} over ${humanAge(String(e.firstTimestamp ?? eventTime(e)), now)})` : '');
+      const src = e.source as { component?: string; host?: string } | undefined;
+      return [
+        String(e.type ?? ''),
+        String(e.reason ?? ''),
+        age,
+        String(src?.component ?? e.reportingComponent ?? ''),
+        String(e.message ?? '').trim(),
+      ];
+    }),
+  );
 }
 
 /** The describe text for one object. `now` is a parameter so tests are stable. */
@@ -100,7 +149,13 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
   w.line(0, 'Name', m.name);
   if (d.namespaced) w.line(0, 'Namespace', m.namespace ?? '');
   w.map(0, 'Labels', m.labels);
-  w.map(0, 'Annotations', Object.fromEntries(Object.entries(m.annotations ?? {}).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration')));
+  w.map(
+    0,
+    'Annotations',
+    Object.fromEntries(
+      Object.entries(m.annotations ?? {}).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration'),
+    ),
+  );
   w.line(0, 'CreationTimestamp', m.creationTimestamp ?? '<unknown>');
   if (m.deletionTimestamp) w.line(0, 'DeletionTimestamp', m.deletionTimestamp);
   const ctrl = (m.ownerReferences ?? []).find((r) => r.controller);
@@ -118,13 +173,18 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
     case 'deployments.apps': {
       w.line(0, 'Selector', selectorString(o.spec?.selector));
       const s = o.status ?? {};
-      w.line(0, 'Replicas', `${o.spec?.replicas ?? 1} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable`);
+      w.line(
+        0,
+        'Replicas',
+        `${o.spec?.replicas ?? 1} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable`,
+      );
       w.line(0, 'StrategyType', o.spec?.strategy?.type ?? 'RollingUpdate');
       podTemplate(w, o.spec?.template);
       conditions(w, s.conditions);
       const rss = [...(rel.replicaSets ?? [])].sort((a, b) => revisionOf(b) - revisionOf(a));
       const newest = rss.find((r) => Number(r.spec?.replicas ?? 0) > 0) ?? rss[0];
-      const fmt = (r: KObject) => `${r.metadata.name} (${r.status?.replicas ?? 0}/${r.spec?.replicas ?? 0} replicas created)`;
+      const fmt = (r: KObject) =>
+        `${r.metadata.name} (${r.status?.replicas ?? 0}/${r.spec?.replicas ?? 0} replicas created)`;
       const old = rss.filter((r) => r !== newest && Number(r.status?.replicas ?? 0) > 0);
       w.line(0, 'OldReplicaSets', old.length ? old.map(fmt).join(', ') : '<none>');
       w.line(0, 'NewReplicaSet', newest ? fmt(newest) : '<none>');
@@ -134,14 +194,19 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
     case 'replicasets.apps':
     case 'daemonsets.apps':
       w.line(0, 'Selector', selectorString(o.spec?.selector));
-      if (o.spec?.replicas !== undefined) w.line(0, 'Replicas', `${o.status?.replicas ?? 0} current / ${o.spec.replicas} desired`);
+      if (o.spec?.replicas !== undefined)
+        w.line(0, 'Replicas', `${o.status?.replicas ?? 0} current / ${o.spec.replicas} desired`);
       podTemplate(w, o.spec?.template);
       conditions(w, o.status?.conditions);
       break;
     case 'nodes': {
       w.line(0, 'Roles', nodeRoles(o));
       const taints = (o.spec?.taints ?? []) as Array<{ key: string; value?: string; effect: string }>;
-      w.line(0, 'Taints', taints.length ? taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') : '<none>');
+      w.line(
+        0,
+        'Taints',
+        taints.length ? taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') : '<none>',
+      );
       w.line(0, 'Unschedulable', o.spec?.unschedulable ? 'true' : 'false');
       conditions(w, o.status?.conditions);
       const addrs = (o.status?.addresses ?? []) as Array<{ type: string; address: string }>;
@@ -158,7 +223,12 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
       if (rel.pods) {
         const live = rel.pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
         w.line(0, 'Non-terminated Pods', `(${live.length} in total)`);
-        if (live.length) w.table(1, ['Namespace', 'Name', 'Age'], live.map((p) => [p.metadata.namespace ?? '', p.metadata.name, humanAge(p.metadata.creationTimestamp, now)]));
+        if (live.length)
+          w.table(
+            1,
+            ['Namespace', 'Name', 'Age'],
+            live.map((p) => [p.metadata.namespace ?? '', p.metadata.name, humanAge(p.metadata.creationTimestamp, now)]),
+          );
       }
       break;
     }
@@ -166,7 +236,12 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
       w.line(0, 'Selector', formatLabels(o.spec?.selector));
       w.line(0, 'Type', o.spec?.type ?? 'ClusterIP');
       w.line(0, 'IP', o.spec?.clusterIP ?? '');
-      for (const p of (o.spec?.ports ?? []) as Array<{ name?: string; port: number; targetPort?: unknown; protocol?: string }>) {
+      for (const p of (o.spec?.ports ?? []) as Array<{
+        name?: string;
+        port: number;
+        targetPort?: unknown;
+        protocol?: string;
+      }>) {
         w.line(0, 'Port', `${p.name ?? '<unset>'}  ${p.port}/${p.protocol ?? 'TCP'}`);
         w.line(0, 'TargetPort', `${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`);
       }
@@ -193,7 +268,13 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
         const v = o[sec];
         if (v === undefined || v === null) continue;
         w.line(0, `${sec[0].toUpperCase()}${sec.slice(1)}:`);
-        w.raw(dump(v, { indent: 2, lineWidth: -1 }).trimEnd().split('\n').map((l) => `  ${l}`).join('\n'));
+        w.raw(
+          dump(v, { indent: 2, lineWidth: -1 })
+            .trimEnd()
+            .split('\n')
+            .map((l) => `  ${l}`)
+            .join('\n'),
+        );
       }
     }
   }

@@ -52,7 +52,12 @@ export const apiVersionOf = (k: KindRef): string => (k.group ? `${k.group}/${k.v
 export const kindId = (k: { group: string; plural: string }): string => (k.group ? `${k.plural}.${k.group}` : k.plural);
 
 /** URL path of a collection or an object. */
-export function resourcePath(k: KindRef & { namespaced: boolean }, namespace?: string, name?: string, sub?: string): string {
+export function resourcePath(
+  k: KindRef & { namespaced: boolean },
+  namespace?: string,
+  name?: string,
+  sub?: string,
+): string {
   const base = k.group ? `/apis/${k.group}/${k.version}` : `/api/${k.version}`;
   let p = base;
   if (k.namespaced && namespace) p += `/namespaces/${encodeURIComponent(namespace)}`;
@@ -75,7 +80,11 @@ interface ContainerStatus {
   name: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string }; terminated?: { reason?: string; exitCode?: number; signal?: number }; running?: unknown };
+  state?: {
+    waiting?: { reason?: string };
+    terminated?: { reason?: string; exitCode?: number; signal?: number };
+    running?: unknown;
+  };
 }
 
 /** kubectl's pod STATUS column logic (waiting/terminated reasons win over the phase). */
@@ -87,8 +96,12 @@ export function podStatus(o: KObject): string {
   for (let i = 0; i < init.length; i++) {
     const c = init[i];
     if (c.state?.terminated && c.state.terminated.exitCode === 0) continue;
-    if (c.state?.terminated) return c.state.terminated.reason ? `Init:${c.state.terminated.reason}` : `Init:ExitCode:${c.state.terminated.exitCode ?? 0}`;
-    if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') return `Init:${c.state.waiting.reason}`;
+    if (c.state?.terminated)
+      return c.state.terminated.reason
+        ? `Init:${c.state.terminated.reason}`
+        : `Init:ExitCode:${c.state.terminated.exitCode ?? 0}`;
+    if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing')
+      return `Init:${c.state.waiting.reason}`;
     return `Init:${i}/${(o.spec?.initContainers ?? []).length}`;
   }
   let running = false;
@@ -97,7 +110,10 @@ export function podStatus(o: KObject): string {
     const c = cs[i];
     if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
     else if (c.state?.terminated?.reason) reason = c.state.terminated.reason;
-    else if (c.state?.terminated) reason = c.state.terminated.signal ? `Signal:${c.state.terminated.signal}` : `ExitCode:${c.state.terminated.exitCode ?? 0}`;
+    else if (c.state?.terminated)
+      reason = c.state.terminated.signal
+        ? `Signal:${c.state.terminated.signal}`
+        : `ExitCode:${c.state.terminated.exitCode ?? 0}`;
     else if (c.ready && c.state?.running) running = true;
   }
   if (reason === 'Completed' && running) reason = 'Running';
@@ -135,7 +151,14 @@ export function formatLabels(l: Record<string, string> | undefined): string {
   return e.length ? e.map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
 }
 
-export function selectorString(sel: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined): string {
+export function selectorString(
+  sel:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+      }
+    | undefined,
+): string {
   if (!sel) return '<none>';
   const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
   for (const e of sel.matchExpressions ?? []) {
@@ -148,11 +171,12 @@ export function selectorString(sel: { matchLabels?: Record<string, string>; matc
 }
 
 const images = (o: KObject, path: 'pod' | 'template'): string => {
-  const spec = path === 'pod' ? o.spec : o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec;
+  const spec = path === 'pod' ? o.spec : (o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec);
   return ((spec?.containers ?? []) as Array<{ image?: string }>).map((c) => c.image ?? '').join(',');
 };
 
-const col = (id: string, label: string, get: Column['get'], wide?: boolean): Column => (wide ? { id, label, get, wide } : { id, label, get });
+const col = (id: string, label: string, get: Column['get'], wide?: boolean): Column =>
+  wide ? { id, label, get, wide } : { id, label, get };
 const orNone = (v: unknown): string => (v === undefined || v === null || v === '' ? '<none>' : String(v));
 
 // ---------- the table ----------
@@ -160,151 +184,421 @@ const orNone = (v: unknown): string => (v === undefined || v === null || v === '
 const ALL: Capability[] = ['edit', 'delete'];
 const WORKLOAD: Capability[] = ['scale', 'restart', 'rollback', 'logs', 'edit', 'delete'];
 
-function k(group: string, version: string, plural: string, kind: string, namespaced: boolean, shortNames: string[], columns: ColumnSpec[], capabilities: Capability[] = ALL): KindDescriptor {
+function k(
+  group: string,
+  version: string,
+  plural: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames: string[],
+  columns: ColumnSpec[],
+  capabilities: Capability[] = ALL,
+): KindDescriptor {
   const base: ColumnSpec[] = namespaced ? ['namespace', 'name'] : ['name'];
-  return { group, version, plural, kind, namespaced, shortNames, columns: [...base, ...columns, 'age'], capabilities, custom: false };
+  return {
+    group,
+    version,
+    plural,
+    kind,
+    namespaced,
+    shortNames,
+    columns: [...base, ...columns, 'age'],
+    capabilities,
+    custom: false,
+  };
 }
 
 export const BUILTIN_KINDS: readonly KindDescriptor[] = [
-  k('', 'v1', 'pods', 'Pod', true, ['po'], [
-    col('ready', 'Ready', podReady),
-    col('status', 'Status', podStatus),
-    col('restarts', 'Restarts', podRestarts),
-    col('ip', 'IP', (o) => orNone(o.status?.podIP), true),
-    col('node', 'Node', (o) => orNone(o.spec?.nodeName), true),
-  ], ['logs', 'exec', 'portForward', 'edit', 'delete']),
-  k('apps', 'v1', 'deployments', 'Deployment', true, ['deploy'], [
-    col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
-    col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedReplicas)),
-    col('available', 'Available', (o) => n(o.status?.availableReplicas)),
-    col('images', 'Images', (o) => images(o, 'template'), true),
-    col('selector', 'Selector', (o) => selectorString(o.spec?.selector), true),
-  ], [...WORKLOAD, 'portForward']),
-  k('apps', 'v1', 'statefulsets', 'StatefulSet', true, ['sts'], [
-    col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
-    col('images', 'Images', (o) => images(o, 'template'), true),
-  ], WORKLOAD),
-  k('apps', 'v1', 'daemonsets', 'DaemonSet', true, ['ds'], [
-    col('desired', 'Desired', (o) => n(o.status?.desiredNumberScheduled)),
-    col('current', 'Current', (o) => n(o.status?.currentNumberScheduled)),
-    col('ready', 'Ready', (o) => n(o.status?.numberReady)),
-    col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedNumberScheduled)),
-    col('available', 'Available', (o) => n(o.status?.numberAvailable)),
-    col('nodeSelector', 'Node Selector', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
-  ], ['restart', 'rollback', 'logs', 'edit', 'delete']),
-  k('apps', 'v1', 'replicasets', 'ReplicaSet', true, ['rs'], [
-    col('desired', 'Desired', (o) => n(o.spec?.replicas ?? 1)),
-    col('current', 'Current', (o) => n(o.status?.replicas)),
-    col('ready', 'Ready', (o) => n(o.status?.readyReplicas)),
-    col('images', 'Images', (o) => images(o, 'template'), true),
-  ], ['scale', 'logs', 'edit', 'delete']),
-  k('batch', 'v1', 'jobs', 'Job', true, [], [
-    col('status', 'Status', (o) => {
-      const conds: Array<{ type: string; status: string }> = o.status?.conditions ?? [];
-      if (conds.some((c) => c.type === 'Complete' && c.status === 'True')) return 'Complete';
-      if (conds.some((c) => c.type === 'Failed' && c.status === 'True')) return 'Failed';
-      return o.spec?.suspend ? 'Suspended' : 'Running';
-    }),
-    col('completions', 'Completions', (o) => `${n(o.status?.succeeded)}/${n(o.spec?.completions ?? 1)}`),
-  ], ['logs', 'edit', 'delete']),
-  k('batch', 'v1', 'cronjobs', 'CronJob', true, ['cj'], [
-    col('schedule', 'Schedule', (o) => orNone(o.spec?.schedule)),
-    col('suspend', 'Suspend', (o) => (o.spec?.suspend ? 'True' : 'False')),
-    col('active', 'Active', (o) => (o.status?.active ?? []).length),
-    col('lastSchedule', 'Last Schedule', (o, now) => (o.status?.lastScheduleTime ? humanAge(o.status.lastScheduleTime, now) : '<none>')),
-  ]),
-  k('', 'v1', 'services', 'Service', true, ['svc'], [
-    col('type', 'Type', (o) => o.spec?.type ?? 'ClusterIP'),
-    col('clusterIP', 'Cluster-IP', (o) => orNone(o.spec?.clusterIP)),
-    col('externalIP', 'External-IP', (o) => {
-      const ing: Array<{ ip?: string; hostname?: string }> = o.status?.loadBalancer?.ingress ?? [];
-      const ext = [...(o.spec?.externalIPs ?? []), ...ing.map((i) => i.ip ?? i.hostname ?? '')].filter(Boolean);
-      return ext.length ? ext.join(',') : o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>';
-    }),
-    col('ports', 'Port(s)', (o) =>
-      ((o.spec?.ports ?? []) as Array<{ port: number; nodePort?: number; protocol?: string }>).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',') || '<none>'),
-    col('selector', 'Selector', (o) => formatLabels(o.spec?.selector), true),
-  ], ['portForward', 'edit', 'delete']),
-  k('', 'v1', 'endpoints', 'Endpoints', true, ['ep'], [
-    col('endpoints', 'Endpoints', (o) => {
-      const out: string[] = [];
-      for (const s of (o.subsets ?? []) as Array<{ addresses?: Array<{ ip: string }>; ports?: Array<{ port: number }> }>) {
-        for (const a of s.addresses ?? []) for (const p of s.ports ?? [{ port: 0 }]) out.push(p.port ? `${a.ip}:${p.port}` : a.ip);
-      }
-      return out.length ? (out.length > 3 ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...` : out.join(',')) : '<none>';
-    }),
-  ]),
-  k('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing'], [
-    col('class', 'Class', (o) => orNone(o.spec?.ingressClassName)),
-    col('hosts', 'Hosts', (o) => ((o.spec?.rules ?? []) as Array<{ host?: string }>).map((r) => r.host ?? '*').join(',') || '*'),
-    col('address', 'Address', (o) => ((o.status?.loadBalancer?.ingress ?? []) as Array<{ ip?: string; hostname?: string }>).map((i) => i.ip ?? i.hostname).join(',')),
-  ]),
-  k('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, ['netpol'], [
-    col('podSelector', 'Pod-Selector', (o) => selectorString(o.spec?.podSelector).replace('<none>', '<none>')),
-  ]),
-  k('', 'v1', 'configmaps', 'ConfigMap', true, ['cm'], [col('data', 'Data', (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length)]),
-  k('', 'v1', 'secrets', 'Secret', true, [], [
-    col('type', 'Type', (o) => String(o.type ?? 'Opaque')),
-    col('data', 'Data', (o) => Object.keys((o.data as object) ?? {}).length),
-  ]),
-  k('', 'v1', 'persistentvolumes', 'PersistentVolume', false, ['pv'], [
-    col('capacity', 'Capacity', (o) => orNone(o.spec?.capacity?.storage)),
-    col('accessModes', 'Access Modes', (o) => ((o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(',')),
-    col('reclaimPolicy', 'Reclaim Policy', (o) => orNone(o.spec?.persistentVolumeReclaimPolicy)),
-    col('status', 'Status', (o) => orNone(o.status?.phase)),
-    col('claim', 'Claim', (o) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '')),
-    col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
-  ]),
-  k('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc'], [
-    col('status', 'Status', (o) => orNone(o.status?.phase)),
-    col('volume', 'Volume', (o) => o.spec?.volumeName ?? ''),
-    col('capacity', 'Capacity', (o) => o.status?.capacity?.storage ?? ''),
-    col('accessModes', 'Access Modes', (o) => ((o.status?.accessModes ?? o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(',')),
-    col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
-  ]),
-  k('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, ['sc'], [
-    col('provisioner', 'Provisioner', (o) => String(o.provisioner ?? '')),
-    col('reclaimPolicy', 'ReclaimPolicy', (o) => String(o.reclaimPolicy ?? 'Delete')),
-    col('volumeBindingMode', 'VolumeBindingMode', (o) => String(o.volumeBindingMode ?? 'Immediate')),
-  ]),
-  k('', 'v1', 'namespaces', 'Namespace', false, ['ns'], [col('status', 'Status', (o) => orNone(o.status?.phase ?? 'Active'))]),
-  k('', 'v1', 'nodes', 'Node', false, ['no'], [
-    col('status', 'Status', nodeStatus),
-    col('roles', 'Roles', nodeRoles),
-    col('version', 'Version', (o) => orNone(o.status?.nodeInfo?.kubeletVersion)),
-    col('internalIP', 'Internal-IP', (o) => orNone(((o.status?.addresses ?? []) as Array<{ type: string; address: string }>).find((a) => a.type === 'InternalIP')?.address), true),
-    col('osImage', 'OS-Image', (o) => orNone(o.status?.nodeInfo?.osImage), true),
-  ], ['cordon', 'drain', 'edit', 'delete']),
-  k('', 'v1', 'events', 'Event', true, ['ev'], [
-    col('lastSeen', 'Last Seen', (o, now) => humanAge(eventTime(o), now)),
-    col('type', 'Type', (o) => String(o.type ?? '')),
-    col('reason', 'Reason', (o) => String(o.reason ?? '')),
-    col('object', 'Object', (o) => {
-      const io = o.involvedObject as { kind?: string; name?: string } | undefined;
-      return io ? `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}` : '';
-    }),
-    col('message', 'Message', (o) => String(o.message ?? '')),
-  ], ['delete']),
-  k('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa'], [
-    col('reference', 'Reference', (o) => (o.spec?.scaleTargetRef ? `${o.spec.scaleTargetRef.kind}/${o.spec.scaleTargetRef.name}` : '')),
-    col('minPods', 'MinPods', (o) => n(o.spec?.minReplicas ?? 1)),
-    col('maxPods', 'MaxPods', (o) => n(o.spec?.maxReplicas)),
-    col('replicas', 'Replicas', (o) => n(o.status?.currentReplicas)),
-  ]),
-  k('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb'], [
-    col('minAvailable', 'Min Available', (o) => orNone(o.spec?.minAvailable ?? 'N/A')),
-    col('maxUnavailable', 'Max Unavailable', (o) => orNone(o.spec?.maxUnavailable ?? 'N/A')),
-    col('allowed', 'Allowed Disruptions', (o) => n(o.status?.disruptionsAllowed)),
-  ]),
-  k('', 'v1', 'serviceaccounts', 'ServiceAccount', true, ['sa'], [col('secrets', 'Secrets', (o) => ((o.secrets as unknown[]) ?? []).length)]),
+  k(
+    '',
+    'v1',
+    'pods',
+    'Pod',
+    true,
+    ['po'],
+    [
+      col('ready', 'Ready', podReady),
+      col('status', 'Status', podStatus),
+      col('restarts', 'Restarts', podRestarts),
+      col('ip', 'IP', (o) => orNone(o.status?.podIP), true),
+      col('node', 'Node', (o) => orNone(o.spec?.nodeName), true),
+    ],
+    ['logs', 'exec', 'portForward', 'edit', 'delete'],
+  ),
+  k(
+    'apps',
+    'v1',
+    'deployments',
+    'Deployment',
+    true,
+    ['deploy'],
+    [
+      col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
+      col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedReplicas)),
+      col('available', 'Available', (o) => n(o.status?.availableReplicas)),
+      col('images', 'Images', (o) => images(o, 'template'), true),
+      col('selector', 'Selector', (o) => selectorString(o.spec?.selector), true),
+    ],
+    [...WORKLOAD, 'portForward'],
+  ),
+  k(
+    'apps',
+    'v1',
+    'statefulsets',
+    'StatefulSet',
+    true,
+    ['sts'],
+    [
+      col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
+      col('images', 'Images', (o) => images(o, 'template'), true),
+    ],
+    WORKLOAD,
+  ),
+  k(
+    'apps',
+    'v1',
+    'daemonsets',
+    'DaemonSet',
+    true,
+    ['ds'],
+    [
+      col('desired', 'Desired', (o) => n(o.status?.desiredNumberScheduled)),
+      col('current', 'Current', (o) => n(o.status?.currentNumberScheduled)),
+      col('ready', 'Ready', (o) => n(o.status?.numberReady)),
+      col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedNumberScheduled)),
+      col('available', 'Available', (o) => n(o.status?.numberAvailable)),
+      col('nodeSelector', 'Node Selector', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
+    ],
+    ['restart', 'rollback', 'logs', 'edit', 'delete'],
+  ),
+  k(
+    'apps',
+    'v1',
+    'replicasets',
+    'ReplicaSet',
+    true,
+    ['rs'],
+    [
+      col('desired', 'Desired', (o) => n(o.spec?.replicas ?? 1)),
+      col('current', 'Current', (o) => n(o.status?.replicas)),
+      col('ready', 'Ready', (o) => n(o.status?.readyReplicas)),
+      col('images', 'Images', (o) => images(o, 'template'), true),
+    ],
+    ['scale', 'logs', 'edit', 'delete'],
+  ),
+  k(
+    'batch',
+    'v1',
+    'jobs',
+    'Job',
+    true,
+    [],
+    [
+      col('status', 'Status', (o) => {
+        const conds: Array<{ type: string; status: string }> = o.status?.conditions ?? [];
+        if (conds.some((c) => c.type === 'Complete' && c.status === 'True')) return 'Complete';
+        if (conds.some((c) => c.type === 'Failed' && c.status === 'True')) return 'Failed';
+        return o.spec?.suspend ? 'Suspended' : 'Running';
+      }),
+      col('completions', 'Completions', (o) => `${n(o.status?.succeeded)}/${n(o.spec?.completions ?? 1)}`),
+    ],
+    ['logs', 'edit', 'delete'],
+  ),
+  k(
+    'batch',
+    'v1',
+    'cronjobs',
+    'CronJob',
+    true,
+    ['cj'],
+    [
+      col('schedule', 'Schedule', (o) => orNone(o.spec?.schedule)),
+      col('suspend', 'Suspend', (o) => (o.spec?.suspend ? 'True' : 'False')),
+      col('active', 'Active', (o) => (o.status?.active ?? []).length),
+      col('lastSchedule', 'Last Schedule', (o, now) =>
+        o.status?.lastScheduleTime ? humanAge(o.status.lastScheduleTime, now) : '<none>',
+      ),
+    ],
+  ),
+  k(
+    '',
+    'v1',
+    'services',
+    'Service',
+    true,
+    ['svc'],
+    [
+      col('type', 'Type', (o) => o.spec?.type ?? 'ClusterIP'),
+      col('clusterIP', 'Cluster-IP', (o) => orNone(o.spec?.clusterIP)),
+      col('externalIP', 'External-IP', (o) => {
+        const ing: Array<{ ip?: string; hostname?: string }> = o.status?.loadBalancer?.ingress ?? [];
+        const ext = [...(o.spec?.externalIPs ?? []), ...ing.map((i) => i.ip ?? i.hostname ?? '')].filter(Boolean);
+        return ext.length ? ext.join(',') : o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>';
+      }),
+      col(
+        'ports',
+        'Port(s)',
+        (o) =>
+          ((o.spec?.ports ?? []) as Array<{ port: number; nodePort?: number; protocol?: string }>)
+            .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+            .join(',') || '<none>',
+      ),
+      col('selector', 'Selector', (o) => formatLabels(o.spec?.selector), true),
+    ],
+    ['portForward', 'edit', 'delete'],
+  ),
+  k(
+    '',
+    'v1',
+    'endpoints',
+    'Endpoints',
+    true,
+    ['ep'],
+    [
+      col('endpoints', 'Endpoints', (o) => {
+        const out: string[] = [];
+        for (const s of (o.subsets ?? []) as Array<{
+          addresses?: Array<{ ip: string }>;
+          ports?: Array<{ port: number }>;
+        }>) {
+          for (const a of s.addresses ?? [])
+            for (const p of s.ports ?? [{ port: 0 }]) out.push(p.port ? `${a.ip}:${p.port}` : a.ip);
+        }
+        return out.length
+          ? out.length > 3
+            ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...`
+            : out.join(',')
+          : '<none>';
+      }),
+    ],
+  ),
+  k(
+    'networking.k8s.io',
+    'v1',
+    'ingresses',
+    'Ingress',
+    true,
+    ['ing'],
+    [
+      col('class', 'Class', (o) => orNone(o.spec?.ingressClassName)),
+      col(
+        'hosts',
+        'Hosts',
+        (o) => ((o.spec?.rules ?? []) as Array<{ host?: string }>).map((r) => r.host ?? '*').join(',') || '*',
+      ),
+      col('address', 'Address', (o) =>
+        ((o.status?.loadBalancer?.ingress ?? []) as Array<{ ip?: string; hostname?: string }>)
+          .map((i) => i.ip ?? i.hostname)
+          .join(','),
+      ),
+    ],
+  ),
+  k(
+    'networking.k8s.io',
+    'v1',
+    'networkpolicies',
+    'NetworkPolicy',
+    true,
+    ['netpol'],
+    [col('podSelector', 'Pod-Selector', (o) => selectorString(o.spec?.podSelector).replace('<none>', '<none>'))],
+  ),
+  k(
+    '',
+    'v1',
+    'configmaps',
+    'ConfigMap',
+    true,
+    ['cm'],
+    [
+      col(
+        'data',
+        'Data',
+        (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length,
+      ),
+    ],
+  ),
+  k(
+    '',
+    'v1',
+    'secrets',
+    'Secret',
+    true,
+    [],
+    [
+      col('type', 'Type', (o) => String(o.type ?? 'Opaque')),
+      col('data', 'Data', (o) => Object.keys((o.data as object) ?? {}).length),
+    ],
+  ),
+  k(
+    '',
+    'v1',
+    'persistentvolumes',
+    'PersistentVolume',
+    false,
+    ['pv'],
+    [
+      col('capacity', 'Capacity', (o) => orNone(o.spec?.capacity?.storage)),
+      col('accessModes', 'Access Modes', (o) => ((o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(',')),
+      col('reclaimPolicy', 'Reclaim Policy', (o) => orNone(o.spec?.persistentVolumeReclaimPolicy)),
+      col('status', 'Status', (o) => orNone(o.status?.phase)),
+      col('claim', 'Claim', (o) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '')),
+      col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
+    ],
+  ),
+  k(
+    '',
+    'v1',
+    'persistentvolumeclaims',
+    'PersistentVolumeClaim',
+    true,
+    ['pvc'],
+    [
+      col('status', 'Status', (o) => orNone(o.status?.phase)),
+      col('volume', 'Volume', (o) => o.spec?.volumeName ?? ''),
+      col('capacity', 'Capacity', (o) => o.status?.capacity?.storage ?? ''),
+      col('accessModes', 'Access Modes', (o) =>
+        ((o.status?.accessModes ?? o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(','),
+      ),
+      col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
+    ],
+  ),
+  k(
+    'storage.k8s.io',
+    'v1',
+    'storageclasses',
+    'StorageClass',
+    false,
+    ['sc'],
+    [
+      col('provisioner', 'Provisioner', (o) => String(o.provisioner ?? '')),
+      col('reclaimPolicy', 'ReclaimPolicy', (o) => String(o.reclaimPolicy ?? 'Delete')),
+      col('volumeBindingMode', 'VolumeBindingMode', (o) => String(o.volumeBindingMode ?? 'Immediate')),
+    ],
+  ),
+  k(
+    '',
+    'v1',
+    'namespaces',
+    'Namespace',
+    false,
+    ['ns'],
+    [col('status', 'Status', (o) => orNone(o.status?.phase ?? 'Active'))],
+  ),
+  k(
+    '',
+    'v1',
+    'nodes',
+    'Node',
+    false,
+    ['no'],
+    [
+      col('status', 'Status', nodeStatus),
+      col('roles', 'Roles', nodeRoles),
+      col('version', 'Version', (o) => orNone(o.status?.nodeInfo?.kubeletVersion)),
+      col(
+        'internalIP',
+        'Internal-IP',
+        (o) =>
+          orNone(
+            ((o.status?.addresses ?? []) as Array<{ type: string; address: string }>).find(
+              (a) => a.type === 'InternalIP',
+            )?.address,
+          ),
+        true,
+      ),
+      col('osImage', 'OS-Image', (o) => orNone(o.status?.nodeInfo?.osImage), true),
+    ],
+    ['cordon', 'drain', 'edit', 'delete'],
+  ),
+  k(
+    '',
+    'v1',
+    'events',
+    'Event',
+    true,
+    ['ev'],
+    [
+      col('lastSeen', 'Last Seen', (o, now) => humanAge(eventTime(o), now)),
+      col('type', 'Type', (o) => String(o.type ?? '')),
+      col('reason', 'Reason', (o) => String(o.reason ?? '')),
+      col('object', 'Object', (o) => {
+        const io = o.involvedObject as { kind?: string; name?: string } | undefined;
+        return io ? `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}` : '';
+      }),
+      col('message', 'Message', (o) => String(o.message ?? '')),
+    ],
+    ['delete'],
+  ),
+  k(
+    'autoscaling',
+    'v2',
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscaler',
+    true,
+    ['hpa'],
+    [
+      col('reference', 'Reference', (o) =>
+        o.spec?.scaleTargetRef ? `${o.spec.scaleTargetRef.kind}/${o.spec.scaleTargetRef.name}` : '',
+      ),
+      col('minPods', 'MinPods', (o) => n(o.spec?.minReplicas ?? 1)),
+      col('maxPods', 'MaxPods', (o) => n(o.spec?.maxReplicas)),
+      col('replicas', 'Replicas', (o) => n(o.status?.currentReplicas)),
+    ],
+  ),
+  k(
+    'policy',
+    'v1',
+    'poddisruptionbudgets',
+    'PodDisruptionBudget',
+    true,
+    ['pdb'],
+    [
+      col('minAvailable', 'Min Available', (o) => orNone(o.spec?.minAvailable ?? 'N/A')),
+      col('maxUnavailable', 'Max Unavailable', (o) => orNone(o.spec?.maxUnavailable ?? 'N/A')),
+      col('allowed', 'Allowed Disruptions', (o) => n(o.status?.disruptionsAllowed)),
+    ],
+  ),
+  k(
+    '',
+    'v1',
+    'serviceaccounts',
+    'ServiceAccount',
+    true,
+    ['sa'],
+    [col('secrets', 'Secrets', (o) => ((o.secrets as unknown[]) ?? []).length)],
+  ),
   k('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true, [], []),
   k('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false, [], []),
-  k('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true, [], [col('role', 'Role', (o) => roleRef(o))]),
-  k('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false, [], [col('role', 'Role', (o) => roleRef(o))]),
-  k('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds'], [
-    col('group', 'Group', (o) => String(o.spec?.group ?? '')),
-    col('scope', 'Scope', (o) => String(o.spec?.scope ?? '')),
-  ]),
+  k(
+    'rbac.authorization.k8s.io',
+    'v1',
+    'rolebindings',
+    'RoleBinding',
+    true,
+    [],
+    [col('role', 'Role', (o) => roleRef(o))],
+  ),
+  k(
+    'rbac.authorization.k8s.io',
+    'v1',
+    'clusterrolebindings',
+    'ClusterRoleBinding',
+    false,
+    [],
+    [col('role', 'Role', (o) => roleRef(o))],
+  ),
+  k(
+    'apiextensions.k8s.io',
+    'v1',
+    'customresourcedefinitions',
+    'CustomResourceDefinition',
+    false,
+    ['crd', 'crds'],
+    [
+      col('group', 'Group', (o) => String(o.spec?.group ?? '')),
+      col('scope', 'Scope', (o) => String(o.spec?.scope ?? '')),
+    ],
+  ),
 ];
 
 function roleRef(o: KObject): string {
@@ -313,11 +607,24 @@ function roleRef(o: KObject): string {
 }
 
 function abbrevMode(m: string): string {
-  return ({ ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' } as Record<string, string>)[m] ?? m;
+  return (
+    (
+      { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' } as Record<
+        string,
+        string
+      >
+    )[m] ?? m
+  );
 }
 
 export function eventTime(o: KObject): string | undefined {
-  return (o.lastTimestamp as string) || (o.eventTime as string) || (o.series as { lastObservedTime?: string } | undefined)?.lastObservedTime || (o.firstTimestamp as string) || o.metadata.creationTimestamp;
+  return (
+    (o.lastTimestamp as string) ||
+    (o.eventTime as string) ||
+    (o.series as { lastObservedTime?: string } | undefined)?.lastObservedTime ||
+    (o.firstTimestamp as string) ||
+    o.metadata.creationTimestamp
+  );
 }
 
 // ---------- columns ----------
@@ -346,7 +653,9 @@ export function toKindDto(d: KindDescriptor): KindDto {
     kind: d.kind,
     namespaced: d.namespaced,
     shortNames: d.shortNames,
-    columns: resolveColumns(d).map((c): ColumnDto => (c.wide ? { id: c.id, label: c.label, wide: true } : { id: c.id, label: c.label })),
+    columns: resolveColumns(d).map((c): ColumnDto =>
+      c.wide ? { id: c.id, label: c.label, wide: true } : { id: c.id, label: c.label },
+    ),
     capabilities: d.capabilities,
     custom: d.custom,
   };
@@ -378,7 +687,14 @@ export function readJsonPath(o: unknown, path: string): unknown {
 
 /** A descriptor for a CRD's served (preferably storage) version, with its printer columns (k9s: every CRD gets columns). */
 export function descriptorFromCrd(crd: KObject): KindDescriptor | undefined {
-  const spec = crd.spec as { group: string; names: { plural: string; kind: string; shortNames?: string[] }; scope: string; versions: CrdVersion[] } | undefined;
+  const spec = crd.spec as
+    | {
+        group: string;
+        names: { plural: string; kind: string; shortNames?: string[] };
+        scope: string;
+        versions: CrdVersion[];
+      }
+    | undefined;
   if (!spec?.group || !spec.names?.plural) return undefined;
   const served = (spec.versions ?? []).filter((v) => v.served !== false);
   const v = served.find((x) => x.storage) ?? served[0];
@@ -386,12 +702,19 @@ export function descriptorFromCrd(crd: KObject): KindDescriptor | undefined {
   const namespaced = spec.scope !== 'Cluster';
   const printer: Column[] = (v.additionalPrinterColumns ?? [])
     .filter((c) => !/^\.metadata\.creationTimestamp$/.test(c.jsonPath))
-    .map((c) => col(`col:${c.name}`, c.name, (o, now) => {
-      const val = readJsonPath(o, c.jsonPath);
-      if (val === undefined || val === null) return '<none>';
-      if (c.type === 'date') return humanAge(String(val), now);
-      return typeof val === 'object' ? JSON.stringify(val) : typeof val === 'number' ? val : String(val);
-    }, (c.priority ?? 0) > 0));
+    .map((c) =>
+      col(
+        `col:${c.name}`,
+        c.name,
+        (o, now) => {
+          const val = readJsonPath(o, c.jsonPath);
+          if (val === undefined || val === null) return '<none>';
+          if (c.type === 'date') return humanAge(String(val), now);
+          return typeof val === 'object' ? JSON.stringify(val) : typeof val === 'number' ? val : String(val);
+        },
+        (c.priority ?? 0) > 0,
+      ),
+    );
   const caps: Capability[] = ['edit', 'delete'];
   if (v.subresources?.scale) caps.unshift('scale');
   return {
@@ -401,7 +724,11 @@ export function descriptorFromCrd(crd: KObject): KindDescriptor | undefined {
     kind: spec.names.kind,
     namespaced,
     shortNames: spec.names.shortNames ?? [],
-    columns: [...(namespaced ? (['namespace', 'name'] as ColumnSpec[]) : (['name'] as ColumnSpec[])), ...printer, 'age'],
+    columns: [
+      ...(namespaced ? (['namespace', 'name'] as ColumnSpec[]) : (['name'] as ColumnSpec[])),
+      ...printer,
+      'age',
+    ],
     capabilities: caps,
     custom: true,
   };
@@ -435,7 +762,8 @@ export class DescriptorRegistry {
     const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : apiVersion ? '' : undefined;
     for (const d of this.byId.values()) {
       if (group !== undefined && d.group !== group) continue;
-      if (d.kind === name || d.kind.toLowerCase() === lower || d.plural === lower || d.shortNames.includes(lower)) return d;
+      if (d.kind === name || d.kind.toLowerCase() === lower || d.plural === lower || d.shortNames.includes(lower))
+        return d;
     }
     return undefined;
   }
@@ -456,7 +784,13 @@ export class DescriptorRegistry {
     }
     for (const [id, d] of next) {
       const prev = this.byId.get(id);
-      if (!prev || prev.version !== d.version || prev.columns.length !== d.columns.length || prev.namespaced !== d.namespaced) changed = true;
+      if (
+        !prev ||
+        prev.version !== d.version ||
+        prev.columns.length !== d.columns.length ||
+        prev.namespaced !== d.namespaced
+      )
+        changed = true;
       this.byId.set(id, d);
     }
     return changed;

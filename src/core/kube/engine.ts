@@ -7,7 +7,15 @@ import { Connection } from './connection';
 import { toKindDto, type KindDescriptor } from './descriptors';
 import { Emitter } from './emitter';
 import { KubeError } from './errors';
-import { configForContext, execRequestFor, kubeconfigFiles, loadKubeconfigs, MemoryApprovalStore, type ApprovalStore, type ExecApprover } from './kubeconfig';
+import {
+  configForContext,
+  execRequestFor,
+  kubeconfigFiles,
+  loadKubeconfigs,
+  MemoryApprovalStore,
+  type ApprovalStore,
+  type ExecApprover,
+} from './kubeconfig';
 import { KubeActions } from './actions';
 import { PortForwards } from './portForward';
 import type { WatchCache, WatchCacheOptions } from './watchCache';
@@ -69,7 +77,11 @@ export class KubeEngine {
     for (const p of loaded.problems) this.events.emit('kubeconfigError', p);
     this.config = loaded.config;
     const names = new Set(this.config.getContexts().map((c) => c.name));
-    if (!this.current || !names.has(this.current)) this.current = this.config.getCurrentContext() && names.has(this.config.getCurrentContext()) ? this.config.getCurrentContext() : [...names][0] ?? '';
+    if (!this.current || !names.has(this.current))
+      this.current =
+        this.config.getCurrentContext() && names.has(this.config.getCurrentContext())
+          ? this.config.getCurrentContext()
+          : ([...names][0] ?? '');
   }
 
   private watchFiles(): void {
@@ -129,7 +141,14 @@ export class KubeEngine {
       if (conn) return conn.info(c.name === this.current);
       const cluster = this.config.getCluster(c.cluster);
       const exec = execRequestFor(this.config, c.name);
-      const i: ContextInfo = { name: c.name, cluster: c.cluster, user: c.user, server: cluster?.server ?? '', current: c.name === this.current, connection: { state: 'idle' } };
+      const i: ContextInfo = {
+        name: c.name,
+        cluster: c.cluster,
+        user: c.user,
+        server: cluster?.server ?? '',
+        current: c.name === this.current,
+        connection: { state: 'idle' },
+      };
       if (c.namespace) i.namespace = c.namespace;
       if (exec) i.execCommand = exec.command;
       return i;
@@ -203,7 +222,12 @@ export class KubeEngine {
         return;
       }
       const ok = this.opts.approveExec ? await this.opts.approveExec(req) : false;
-      if (!ok) throw new KubeError('notApproved', `the credential plugin for context "${name}" was not approved: ${req.commandLine}`, { command: req.commandLine });
+      if (!ok)
+        throw new KubeError(
+          'notApproved',
+          `the credential plugin for context "${name}" was not approved: ${req.commandLine}`,
+          { command: req.commandLine },
+        );
       await this.approvals.set(name, [...stored, req.commandLine]);
       this.approved.set(name, req.commandLine);
     })().finally(() => this.approving.delete(name));
@@ -283,5 +307,9 @@ function sameContext(a: KubeConfig, b: KubeConfig, name: string): boolean {
   const cb = b.getContextObject(name);
   if (!ca || !cb) return false;
   const j = (x: unknown) => JSON.stringify(x ?? null);
-  return j(ca) === j(cb) && j(a.getCluster(ca.cluster)) === j(b.getCluster(cb.cluster)) && j(a.getUser(ca.user)) === j(b.getUser(cb.user));
+  return (
+    j(ca) === j(cb) &&
+    j(a.getCluster(ca.cluster)) === j(b.getCluster(cb.cluster)) &&
+    j(a.getUser(ca.user)) === j(b.getUser(cb.user))
+  );
 }

@@ -2,13 +2,20 @@
 import type { KubeErrorCode, KubeErrorDto } from '../../shared/kube';
 
 export class KubeError extends Error {
-  constructor(readonly code: KubeErrorCode, message: string, readonly details?: unknown, readonly status?: number) {
+  constructor(
+    readonly code: KubeErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'KubeError';
   }
 
   toDto(): KubeErrorDto {
-    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
   }
 }
 
@@ -20,7 +27,18 @@ interface StatusLike {
   details?: unknown;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/;
 
 /** Maps an HTTP status (and the Kubernetes Status body if any) to an error code. */
@@ -74,17 +92,35 @@ export function errorFromStatus(status: number, body: unknown): KubeError {
 /** Anything thrown by client-node, node:https, ws or our own code → a KubeError. */
 export function toKubeError(e: unknown): KubeError {
   if (e instanceof KubeError) return e;
-  const any = e as { code?: unknown; body?: unknown; statusCode?: unknown; message?: unknown; name?: unknown; type?: unknown; errno?: unknown; cause?: unknown } | undefined;
+  const any = e as
+    | {
+        code?: unknown;
+        body?: unknown;
+        statusCode?: unknown;
+        message?: unknown;
+        name?: unknown;
+        type?: unknown;
+        errno?: unknown;
+        cause?: unknown;
+      }
+    | undefined;
   if (any && typeof any === 'object') {
     // client-node ApiException: numeric code + body.
     if (typeof any.code === 'number' && 'body' in any) return errorFromStatus(any.code, any.body);
     if (typeof any.statusCode === 'number') return errorFromStatus(any.statusCode, any.body ?? any.message);
-    const sys = typeof any.code === 'string' ? any.code : typeof (any.cause as { code?: unknown })?.code === 'string' ? String((any.cause as { code: string }).code) : undefined;
+    const sys =
+      typeof any.code === 'string'
+        ? any.code
+        : typeof (any.cause as { code?: unknown })?.code === 'string'
+          ? String((any.cause as { code: string }).code)
+          : undefined;
     const msg = typeof any.message === 'string' ? any.message : String(e);
-    if (any.name === 'AbortError' || sys === 'ABORT_ERR') return new KubeError('timeout', `request timed out or was cancelled: ${msg}`);
+    if (any.name === 'AbortError' || sys === 'ABORT_ERR')
+      return new KubeError('timeout', `request timed out or was cancelled: ${msg}`);
     if (sys && NETWORK_CODES.has(sys)) return new KubeError('unreachable', `${sys}: ${msg}`);
     if (sys && TLS_CODE.test(sys)) return new KubeError('unreachable', `TLS: ${msg}`);
-    if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|EHOSTUNREACH|ENOTFOUND/.test(msg)) return new KubeError('unreachable', msg);
+    if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|EHOSTUNREACH|ENOTFOUND/.test(msg))
+      return new KubeError('unreachable', msg);
     return new KubeError('unknown', msg);
   }
   return new KubeError('unknown', String(e));

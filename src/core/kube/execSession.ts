@@ -73,14 +73,26 @@ export async function startExec(kc: KubeConfig, o: ExecOptions): Promise<ExecSes
   const exec = new Exec(kc);
   let ws;
   try {
-    ws = await exec.exec(o.namespace, o.pod, o.container ?? '', o.command, stdout, tty ? null : stderr, stdin, tty, (s) => resolveExit(exitFromStatus(s)));
+    ws = await exec.exec(
+      o.namespace,
+      o.pod,
+      o.container ?? '',
+      o.command,
+      stdout,
+      tty ? null : stderr,
+      stdin,
+      tty,
+      (s) => resolveExit(exitFromStatus(s)),
+    );
   } catch (e) {
     throw toKubeError(e);
   }
   // client-node queues the initial terminal size on a stream that flushes on a later tick: let it go out before
   // the caller's first keystrokes, so the first command already sees the right size.
   if (tty) await new Promise((r) => setImmediate(r));
-  ws.on('close', () => resolveExit({ code: -1, message: 'the connection closed before the command reported its exit' }));
+  ws.on('close', () =>
+    resolveExit({ code: -1, message: 'the connection closed before the command reported its exit' }),
+  );
   ws.on('error', () => resolveExit({ code: -1, message: 'the connection failed' }));
   return {
     write: (d) => {

@@ -37,7 +37,13 @@ export class HttpClient {
     await this.kc.applyToHTTPSOptions(opts);
     const cluster = this.kc.getCurrentCluster();
     if (!cluster?.proxyUrl && this.server.startsWith('https:')) {
-      const key = [String(opts.ca ?? ''), String(opts.cert ?? ''), String(opts.key ?? ''), String(opts.rejectUnauthorized), String(opts.servername ?? '')].join('|');
+      const key = [
+        String(opts.ca ?? ''),
+        String(opts.cert ?? ''),
+        String(opts.key ?? ''),
+        String(opts.rejectUnauthorized),
+        String(opts.servername ?? ''),
+      ].join('|');
       if (!this.agent || key !== this.agentKey) {
         this.agent?.destroy();
         this.agent = new https.Agent({
@@ -73,7 +79,9 @@ export class HttpClient {
     headers.Accept = o.accept ?? 'application/json';
     let payload: Buffer | undefined;
     if (o.body !== undefined) {
-      payload = Buffer.isBuffer(o.body) ? o.body : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
+      payload = Buffer.isBuffer(o.body)
+        ? o.body
+        : Buffer.from(typeof o.body === 'string' ? o.body : JSON.stringify(o.body));
       headers['Content-Type'] = o.contentType ?? 'application/json';
       headers['Content-Length'] = String(payload.length);
     }
@@ -92,7 +100,13 @@ export class HttpClient {
       const req = https.request(url, opts, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) }));
+        res.on('end', () =>
+          finish(undefined, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+          }),
+        );
         res.on('error', (e) => finish(e));
         res.on('aborted', () => finish(new KubeError('unreachable', 'the connection closed before the reply ended')));
       });

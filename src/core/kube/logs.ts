@@ -35,7 +35,12 @@ export interface LogStream {
 const TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) (.*)$/s;
 
 /** Streams lines from several sources; `onLine` gets each whole line as it arrives. */
-export function streamLogs(kc: KubeConfig, sources: LogSource[], o: LogOptions, onLine: (l: LogLine) => void): LogStream {
+export function streamLogs(
+  kc: KubeConfig,
+  sources: LogSource[],
+  o: LogOptions,
+  onLine: (l: LogLine) => void,
+): LogStream {
   const log = new Log(kc);
   const controllers: AbortController[] = [];
   const finishers: Array<() => void> = [];
@@ -47,7 +52,11 @@ export function streamLogs(kc: KubeConfig, sources: LogSource[], o: LogOptions, 
         let buf = '';
         const emit = (line: string) => {
           const m = wantTs ? TS.exec(line) : null;
-          onLine(m ? { pod: src.pod, container: src.container, time: m[1], text: o.timestamps ? line : m[2] } : { pod: src.pod, container: src.container, text: line });
+          onLine(
+            m
+              ? { pod: src.pod, container: src.container, time: m[1], text: o.timestamps ? line : m[2] }
+              : { pod: src.pod, container: src.container, text: line },
+          );
         };
         const sink = new Writable({
           write(chunk: Buffer, _e, cb) {
@@ -116,7 +125,10 @@ export async function readLogs(kc: KubeConfig, sources: LogSource[], o: LogOptio
   await s.done;
   if (sources.length > 1) {
     // Stable sort keeps each source's own order for equal or missing timestamps.
-    return lines.map((l, i) => ({ l, i })).sort((a, b) => (a.l.time ?? '').localeCompare(b.l.time ?? '') || a.i - b.i).map((x) => x.l);
+    return lines
+      .map((l, i) => ({ l, i }))
+      .sort((a, b) => (a.l.time ?? '').localeCompare(b.l.time ?? '') || a.i - b.i)
+      .map((x) => x.l);
   }
   return lines;
 }

@@ -17,10 +17,17 @@ export interface ManifestObject {
 const where = (doc: number, line: number) => `document ${doc} (line ${line})`;
 
 function check(o: unknown, doc: number, line: number, what = ''): KObject {
-  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new KubeError('badRequest', `${where(doc, line)}${what}: expected a Kubernetes object (a YAML mapping), got ${Array.isArray(o) ? 'a list' : typeof o}`);
+  if (!o || typeof o !== 'object' || Array.isArray(o))
+    throw new KubeError(
+      'badRequest',
+      `${where(doc, line)}${what}: expected a Kubernetes object (a YAML mapping), got ${Array.isArray(o) ? 'a list' : typeof o}`,
+    );
   const obj = o as KObject;
-  const missing = [!obj.apiVersion && 'apiVersion', !obj.kind && 'kind', !obj.metadata?.name && 'metadata.name'].filter(Boolean);
-  if (missing.length) throw new KubeError('badRequest', `${where(doc, line)}${what}: the object has no ${missing.join(', ')}`);
+  const missing = [!obj.apiVersion && 'apiVersion', !obj.kind && 'kind', !obj.metadata?.name && 'metadata.name'].filter(
+    Boolean,
+  );
+  if (missing.length)
+    throw new KubeError('badRequest', `${where(doc, line)}${what}: the object has no ${missing.join(', ')}`);
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata.name !== 'string') {
     throw new KubeError('badRequest', `${where(doc, line)}${what}: apiVersion, kind and metadata.name must be strings`);
   }
@@ -48,7 +55,10 @@ export function parseManifests(text: string): ManifestObject[] {
     const err = d.errors[0];
     if (err) {
       const at = err.linePos?.[0]?.line ?? line;
-      throw new KubeError('badRequest', `document ${doc} (line ${at}) is not valid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+      throw new KubeError(
+        'badRequest',
+        `document ${doc} (line ${at}) is not valid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+      );
     }
     if (d.contents === null) return;
     let js: unknown;
@@ -56,9 +66,13 @@ export function parseManifests(text: string): ManifestObject[] {
       js = d.toJS({ maxAliasCount: 1000 });
     } catch (e) {
       const m = (e as Error).message;
-      throw new KubeError('badRequest', `${where(doc, line)} cannot be read: ${/alias count/i.test(m) ? 'it expands aliases too many times (a YAML bomb?)' : m.split('\n')[0]}`);
+      throw new KubeError(
+        'badRequest',
+        `${where(doc, line)} cannot be read: ${/alias count/i.test(m) ? 'it expands aliases too many times (a YAML bomb?)' : m.split('\n')[0]}`,
+      );
     }
-    if (nestedDeeperThan(js)) throw new KubeError('badRequest', `${where(doc, line)} nests deeper than ${MAX_DEPTH} levels`);
+    if (nestedDeeperThan(js))
+      throw new KubeError('badRequest', `${where(doc, line)} nests deeper than ${MAX_DEPTH} levels`);
     if (js === null || js === undefined) return;
     const o = js as KObject & { items?: unknown };
     // `kind: List` (kubectl get -o yaml) and typed lists (`ConfigMapList`) carry their objects in items.
@@ -93,6 +107,14 @@ export function parseOneManifest(text: string): KObject {
  * then the rest as written. Stable, so a manifest that is already ordered stays as the author wrote it.
  */
 export function applyOrder<T extends { obj: KObject }>(items: T[]): T[] {
-  const rank = (o: KObject) => (o.kind === 'Namespace' && o.apiVersion === 'v1' ? 0 : o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/') ? 1 : 2);
-  return items.map((it, i) => ({ it, i })).sort((a, b) => rank(a.it.obj) - rank(b.it.obj) || a.i - b.i).map((x) => x.it);
+  const rank = (o: KObject) =>
+    o.kind === 'Namespace' && o.apiVersion === 'v1'
+      ? 0
+      : o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/')
+        ? 1
+        : 2;
+  return items
+    .map((it, i) => ({ it, i }))
+    .sort((a, b) => rank(a.it.obj) - rank(b.it.obj) || a.i - b.i)
+    .map((x) => x.it);
 }

@@ -21,7 +21,8 @@ function removeFrom(m: Map<string, Set<string>>, k: string, key: string): void {
   if (s.size === 0) m.delete(k);
 }
 
-export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
+export const objectKey = (namespace: string | undefined, name: string): string =>
+  namespace ? `${namespace}/${name}` : name;
 
 /** Does a label set match a selector (matchLabels AND matchExpressions)? */
 export function matchesSelector(labels: Record<string, string> | undefined, sel: LabelSelector): boolean {
@@ -121,8 +122,11 @@ export class ObjectIndex {
     const nl = m.labels;
     if (pl) for (const k in pl) if (!nl || nl[k] !== pl[k]) removeFrom(this.byLabel, `${k}=${pl[k]}`, key);
     if (nl) for (const k in nl) if (!pl || pl[k] !== nl[k]) addTo(this.byLabel, `${k}=${nl[k]}`, key);
-    const pi = (prev.involvedObject as { uid?: string } | undefined)?.uid ?? (prev.regarding as { uid?: string } | undefined)?.uid;
-    const ni = (o.involvedObject as { uid?: string } | undefined)?.uid ?? (o.regarding as { uid?: string } | undefined)?.uid;
+    const pi =
+      (prev.involvedObject as { uid?: string } | undefined)?.uid ??
+      (prev.regarding as { uid?: string } | undefined)?.uid;
+    const ni =
+      (o.involvedObject as { uid?: string } | undefined)?.uid ?? (o.regarding as { uid?: string } | undefined)?.uid;
     if (pi !== ni) {
       if (pi) removeFrom(this.byInvolved, pi, key);
       if (ni) addTo(this.byInvolved, ni, key);
@@ -158,7 +162,8 @@ export class ObjectIndex {
     if (typeof node === 'string' && node) addTo(this.byNode, node, key);
     const labels = m.labels;
     if (labels) for (const k in labels) addTo(this.byLabel, `${k}=${labels[k]}`, key);
-    const inv = (o.involvedObject as { uid?: string } | undefined)?.uid ?? (o.regarding as { uid?: string } | undefined)?.uid;
+    const inv =
+      (o.involvedObject as { uid?: string } | undefined)?.uid ?? (o.regarding as { uid?: string } | undefined)?.uid;
     if (inv) addTo(this.byInvolved, inv, key);
   }
 
@@ -172,7 +177,9 @@ export class ObjectIndex {
     if (typeof node === 'string' && node) removeFrom(this.byNode, node, key);
     const labels = m.labels;
     if (labels) for (const k in labels) removeFrom(this.byLabel, `${k}=${labels[k]}`, key);
-    const inv = (prev.involvedObject as { uid?: string } | undefined)?.uid ?? (prev.regarding as { uid?: string } | undefined)?.uid;
+    const inv =
+      (prev.involvedObject as { uid?: string } | undefined)?.uid ??
+      (prev.regarding as { uid?: string } | undefined)?.uid;
     if (inv) removeFrom(this.byInvolved, inv, key);
   }
 
@@ -215,7 +222,7 @@ export class ObjectIndex {
       const s = this.byLabel.get(`${k}=${v}`) ?? EMPTY;
       if (!candidates || s.size < candidates.size) candidates = s;
     }
-    if (!candidates) candidates = namespace ? this.byNamespace.get(namespace) ?? EMPTY : new Set(this.objects.keys());
+    if (!candidates) candidates = namespace ? (this.byNamespace.get(namespace) ?? EMPTY) : new Set(this.objects.keys());
     const out: KObject[] = [];
     for (const k of candidates) {
       const o = this.objects.get(k);

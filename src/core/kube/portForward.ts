@@ -17,11 +17,20 @@ export class PortForwards {
   private readonly forwards = new Map<string, Forward>();
 
   list(context?: string): PortForwardDto[] {
-    return [...this.forwards.values()].filter((f) => !context || f.dto.context === context).map((f) => ({ ...f.dto, connections: f.sockets.size }));
+    return [...this.forwards.values()]
+      .filter((f) => !context || f.dto.context === context)
+      .map((f) => ({ ...f.dto, connections: f.sockets.size }));
   }
 
   /** Listens on 127.0.0.1:localPort (0 picks a free port) and forwards every connection to the pod's port. */
-  async start(kc: KubeConfig, context: string, namespace: string, pod: string, remotePort: number, localPort = 0): Promise<PortForwardDto> {
+  async start(
+    kc: KubeConfig,
+    context: string,
+    namespace: string,
+    pod: string,
+    remotePort: number,
+    localPort = 0,
+  ): Promise<PortForwardDto> {
     const sockets = new Set<Socket>();
     const pf = new PortForward(kc, true);
     const server = createServer((socket) => {
@@ -38,13 +47,29 @@ export class PortForwards {
         .catch(() => socket.destroy());
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e) => reject(new KubeError(((e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'conflict' : 'unknown'), `cannot listen on 127.0.0.1:${localPort}: ${e.message}`)));
+      server.once('error', (e) =>
+        reject(
+          new KubeError(
+            (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'conflict' : 'unknown',
+            `cannot listen on 127.0.0.1:${localPort}: ${e.message}`,
+          ),
+        ),
+      );
       server.listen(localPort, '127.0.0.1', () => resolve());
     }).catch((e) => {
       throw toKubeError(e);
     });
     const id = `pf-${++seq}`;
-    const dto: PortForwardDto = { id, context, namespace, pod, remotePort, localPort: (server.address() as AddressInfo).port, address: '127.0.0.1', connections: 0 };
+    const dto: PortForwardDto = {
+      id,
+      context,
+      namespace,
+      pod,
+      remotePort,
+      localPort: (server.address() as AddressInfo).port,
+      address: '127.0.0.1',
+      connections: 0,
+    };
     this.forwards.set(id, { dto, server, sockets });
     return { ...dto };
   }
@@ -58,6 +83,8 @@ export class PortForwards {
   }
 
   async closeAll(context?: string): Promise<void> {
-    await Promise.all([...this.forwards.values()].filter((f) => !context || f.dto.context === context).map((f) => this.stop(f.dto.id)));
+    await Promise.all(
+      [...this.forwards.values()].filter((f) => !context || f.dto.context === context).map((f) => this.stop(f.dto.id)),
+    );
   }
 }

@@ -53,7 +53,10 @@ function slim(o: KObject): KObject {
 }
 
 class WatchEnded extends Error {
-  constructor(readonly kind: 'clean' | 'expired' | 'silent' | 'error', readonly cause?: KubeError) {
+  constructor(
+    readonly kind: 'clean' | 'expired' | 'silent' | 'error',
+    readonly cause?: KubeError,
+  ) {
     super(kind);
   }
 }
@@ -68,7 +71,11 @@ export class WatchCache {
   private wake?: () => void;
   private listeners = new Set<(e: ChangeBatch) => void>();
   private statusListeners = new Set<(s: CacheStatus) => void>();
-  private pending: { added: KObject[]; modified: KObject[]; deleted: ObjectKey[] } = { added: [], modified: [], deleted: [] };
+  private pending: { added: KObject[]; modified: KObject[]; deleted: ObjectKey[] } = {
+    added: [],
+    modified: [],
+    deleted: [],
+  };
   private flushScheduled = false;
   private syncWaiters: Array<{ resolve: () => void; reject: (e: KubeError) => void }> = [];
   private _status: CacheStatus = { live: false, stale: true, synced: false };
@@ -136,7 +143,11 @@ export class WatchCache {
     const next: CacheStatus = { ...this._status, ...s };
     if (!('error' in s) && s.live) delete next.error;
     next.resourceVersion = this.rv;
-    const changed = next.live !== this._status.live || next.stale !== this._status.stale || next.synced !== this._status.synced || next.error?.message !== this._status.error?.message;
+    const changed =
+      next.live !== this._status.live ||
+      next.stale !== this._status.stale ||
+      next.synced !== this._status.synced ||
+      next.error?.message !== this._status.error?.message;
     this._status = next;
     if (next.live) this.reconnectingSince = undefined;
     else if (next.synced && this.reconnectingSince === undefined) this.reconnectingSince = Date.now();
@@ -176,12 +187,24 @@ export class WatchCache {
         failures++;
         // Connected for a while and then dropped: the server is fine, so start the backoff over.
         if (this.lastUptimeMs > 0 && this.lastUptimeMs >= this.o.healthyMs) backoff = this.o.backoffMinMs;
-        const err = e instanceof WatchEnded ? e.cause ?? new KubeError('unreachable', e.kind === 'silent' ? `no data from the watch for ${Math.round(this.o.silentMs / 1000)}s` : 'the watch connection ended') : toKubeError(e);
+        const err =
+          e instanceof WatchEnded
+            ? (e.cause ??
+              new KubeError(
+                'unreachable',
+                e.kind === 'silent'
+                  ? `no data from the watch for ${Math.round(this.o.silentMs / 1000)}s`
+                  : 'the watch connection ended',
+              ))
+            : toKubeError(e);
         if (e instanceof WatchEnded && e.kind === 'silent') this.stats.silent++;
         this.stats.reconnects++;
         this.setStatus({ live: false, stale: true, error: err.toDto() });
         // Never synced and the server refuses us outright: tell whoever waits instead of hanging.
-        if (!this._status.synced && (err.code === 'forbidden' || err.code === 'unauthorized' || err.code === 'notFound' || failures >= 3)) {
+        if (
+          !this._status.synced &&
+          (err.code === 'forbidden' || err.code === 'unauthorized' || err.code === 'notFound' || failures >= 3)
+        ) {
           this.syncWaiters.splice(0).forEach((w) => w.reject(err));
         }
         const delay = Math.min(this.o.backoffMaxMs, backoff) * (0.8 + Math.random() * 0.4);
@@ -214,11 +237,13 @@ export class WatchCache {
     let cont: string | undefined;
     let rv: string | undefined;
     for (;;) {
-      const page = await this.http.json<ListPage>(path, { query: { limit: this.o.pageSize, continue: cont }, timeoutMs: this.o.requestTimeoutMs }).catch((e: KubeError) => {
-        // An expired continue token: start the list again.
-        if (e.status === 410 && cont) return undefined;
-        throw e;
-      });
+      const page = await this.http
+        .json<ListPage>(path, { query: { limit: this.o.pageSize, continue: cont }, timeoutMs: this.o.requestTimeoutMs })
+        .catch((e: KubeError) => {
+          // An expired continue token: start the list again.
+          if (e.status === 410 && cont) return undefined;
+          throw e;
+        });
       if (this.stopped) return;
       if (!page) {
         fresh.length = 0;
@@ -250,7 +275,11 @@ export class WatchCache {
         if (seen.has(key)) continue;
         const gone = this.index.getByKey(key)!;
         this.index.remove(gone.metadata.namespace, gone.metadata.name);
-        deleted.push(gone.metadata.namespace ? { namespace: gone.metadata.namespace, name: gone.metadata.name } : { name: gone.metadata.name });
+        deleted.push(
+          gone.metadata.namespace
+            ? { namespace: gone.metadata.namespace, name: gone.metadata.name }
+            : { name: gone.metadata.name },
+        );
       }
       this.rv = rv;
       this.flush();
@@ -289,12 +318,26 @@ export class WatchCache {
         this.liveSince = 0;
         fn();
       };
-      const silentTimer = setInterval(() => {
-        if (connected && Date.now() - lastByte > this.o.silentMs) settle(() => reject(new WatchEnded('silent')));
-      }, Math.max(50, Math.min(5_000, this.o.silentMs / 4)));
+      const silentTimer = setInterval(
+        () => {
+          if (connected && Date.now() - lastByte > this.o.silentMs) settle(() => reject(new WatchEnded('silent')));
+        },
+        Math.max(50, Math.min(5_000, this.o.silentMs / 4)),
+      );
       // client-node hands back the AbortController only once response headers arrive; a server that never answers
       // must not keep us waiting forever.
-      const connectTimer = setTimeout(() => settle(() => reject(new WatchEnded('error', new KubeError('timeout', `the watch got no answer within ${this.o.requestTimeoutMs / 1000}s`)))), this.o.requestTimeoutMs);
+      const connectTimer = setTimeout(
+        () =>
+          settle(() =>
+            reject(
+              new WatchEnded(
+                'error',
+                new KubeError('timeout', `the watch got no answer within ${this.o.requestTimeoutMs / 1000}s`),
+              ),
+            ),
+          ),
+        this.o.requestTimeoutMs,
+      );
       this.abortCurrent = () => settle(() => resolve(true));
       const onEvent = (type: string, obj: unknown) => {
         lastByte = Date.now();
@@ -351,7 +394,9 @@ export class WatchCache {
   }
 
   private keyOf(o: KObject): ObjectKey {
-    return o.metadata.namespace ? { namespace: o.metadata.namespace, name: o.metadata.name } : { name: o.metadata.name };
+    return o.metadata.namespace
+      ? { namespace: o.metadata.namespace, name: o.metadata.name }
+      : { name: o.metadata.name };
   }
 
   private applyUpsert(o: KObject): void {
@@ -408,4 +453,3 @@ export class WatchCache {
     }
   }
 }
-

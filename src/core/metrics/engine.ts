@@ -6,7 +6,14 @@ import type { KObject } from '../kube/descriptors';
 import { Emitter } from '../kube/emitter';
 import { KubeError, toKubeError } from '../kube/errors';
 import type { KubeGrafStore, MetricsBucketRow } from '../store/store';
-import type { MetricsHistory, MetricsPoint, MetricsSnapshot, MetricsStatus, NodeMetric, PodMetric } from '../../shared/metrics';
+import type {
+  MetricsHistory,
+  MetricsPoint,
+  MetricsSnapshot,
+  MetricsStatus,
+  NodeMetric,
+  PodMetric,
+} from '../../shared/metrics';
 import type { MetricsFacts } from '../incidents/engine';
 
 const GROUP = 'metrics.k8s.io/v1beta1';
@@ -25,7 +32,19 @@ export function parseBytes(q: string | undefined): number {
   if (!q) return 0;
   const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
   if (!m) return 0;
-  const u: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: MI, Gi: 1024 * MI, Ti: 1024 * 1024 * MI, m: 1e-3 };
+  const u: Record<string, number> = {
+    '': 1,
+    k: 1e3,
+    K: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: MI,
+    Gi: 1024 * MI,
+    Ti: 1024 * 1024 * MI,
+    m: 1e-3,
+  };
   return Number(m[1]) * (u[m[2]] ?? 1);
 }
 
@@ -39,11 +58,6 @@ export interface MetricsEngineOptions {
   retentionDays?: number;
   /** Raw GET against the cluster; default: the context's connection. Tests pass their own. */
   get?: (context: string, path: string) => Promise<unknown>;
-}
-
-interface Sample {
-  t: number;
-  snapshot: MetricsSnapshot;
 }
 
 interface Ring<T> {
@@ -74,7 +88,10 @@ class ContextSampler {
   nodesSub?: Subscription;
   running?: Promise<void>;
 
-  constructor(readonly context: string, readonly ringSize: number) {
+  constructor(
+    readonly context: string,
+    readonly ringSize: number,
+  ) {
     this.cluster = { items: [], cap: ringSize };
   }
 }
@@ -86,7 +103,8 @@ export interface MetricsEvents extends Record<string, unknown> {
 export class MetricsEngine implements MetricsFacts {
   readonly events = new Emitter<MetricsEvents>();
   private readonly samplers = new Map<string, ContextSampler>();
-  private readonly o: Required<Omit<MetricsEngineOptions, 'store' | 'get'>> & Pick<MetricsEngineOptions, 'store' | 'get'>;
+  private readonly o: Required<Omit<MetricsEngineOptions, 'store' | 'get'>> &
+    Pick<MetricsEngineOptions, 'store' | 'get'>;
 
   constructor(o: MetricsEngineOptions) {
     this.o = { intervalMs: 15_000, ringSize: 240, retentionDays: 7, ...o };
@@ -157,7 +175,10 @@ export class MetricsEngine implements MetricsFacts {
     let nodesRaw: { items?: KObject[] };
     let podsRaw: { items?: KObject[] };
     try {
-      [nodesRaw, podsRaw] = (await Promise.all([this.rawGet(s.context, `/apis/${GROUP}/nodes`), this.rawGet(s.context, `/apis/${GROUP}/pods`)])) as [{ items?: KObject[] }, { items?: KObject[] }];
+      [nodesRaw, podsRaw] = (await Promise.all([
+        this.rawGet(s.context, `/apis/${GROUP}/nodes`),
+        this.rawGet(s.context, `/apis/${GROUP}/pods`),
+      ])) as [{ items?: KObject[] }, { items?: KObject[] }];
     } catch (e) {
       const k = toKubeError(e);
       s.available = false;
@@ -192,8 +213,20 @@ export class MetricsEngine implements MetricsFacts {
       };
     });
     const pods: PodMetric[] = (podsRaw.items ?? []).map((m) => {
-      const containers = ((m.containers as Array<{ name: string; usage?: Record<string, string> }> | undefined) ?? []).map((c) => ({ name: c.name, cpuMillicores: round(parseCpu(c.usage?.cpu)), memoryMiB: round(parseBytes(c.usage?.memory) / MI) }));
-      return { namespace: m.metadata.namespace ?? '', name: m.metadata.name, cpuUsage: round(containers.reduce((a, c) => a + c.cpuMillicores, 0)), memoryUsage: round(containers.reduce((a, c) => a + c.memoryMiB, 0)), containers };
+      const containers = (
+        (m.containers as Array<{ name: string; usage?: Record<string, string> }> | undefined) ?? []
+      ).map((c) => ({
+        name: c.name,
+        cpuMillicores: round(parseCpu(c.usage?.cpu)),
+        memoryMiB: round(parseBytes(c.usage?.memory) / MI),
+      }));
+      return {
+        namespace: m.metadata.namespace ?? '',
+        name: m.metadata.name,
+        cpuUsage: round(containers.reduce((a, c) => a + c.cpuMillicores, 0)),
+        memoryUsage: round(containers.reduce((a, c) => a + c.memoryMiB, 0)),
+        containers,
+      };
     });
     const cpu = nodes.reduce((a, n) => a + n.cpuMillicores, 0);
     const mem = nodes.reduce((a, n) => a + n.memoryMiB, 0);
@@ -208,7 +241,16 @@ export class MetricsEngine implements MetricsFacts {
       context: s.context,
       timestamp: ts,
       available: true,
-      cluster: { cpuMillicores: Math.round(cpu), cpuCapacityMillicores: Math.round(cpuCap), cpuPercent: cpuCap ? round((cpu / cpuCap) * 100) : 0, memoryMiB: round(mem), memoryCapacityMiB: Math.round(memCap), memoryPercent: memCap ? round((mem / memCap) * 100) : 0, nodes: nodes.length, pods: pods.length },
+      cluster: {
+        cpuMillicores: Math.round(cpu),
+        cpuCapacityMillicores: Math.round(cpuCap),
+        cpuPercent: cpuCap ? round((cpu / cpuCap) * 100) : 0,
+        memoryMiB: round(mem),
+        memoryCapacityMiB: Math.round(memCap),
+        memoryPercent: memCap ? round((mem / memCap) * 100) : 0,
+        nodes: nodes.length,
+        pods: pods.length,
+      },
       nodes,
       pods,
     };
@@ -218,13 +260,31 @@ export class MetricsEngine implements MetricsFacts {
     s.lastSample = now;
     s.samples++;
     s.latest = snap;
-    push(s.cluster, { t: now, cpu: snap.cluster.cpuMillicores, mem: snap.cluster.memoryMiB, cpuPct: snap.cluster.cpuPercent, memPct: snap.cluster.memoryPercent });
-    this.pend(s, 'cluster', { t: now, cpu: snap.cluster.cpuMillicores, mem: snap.cluster.memoryMiB, cpuPct: snap.cluster.cpuPercent, memPct: snap.cluster.memoryPercent });
+    push(s.cluster, {
+      t: now,
+      cpu: snap.cluster.cpuMillicores,
+      mem: snap.cluster.memoryMiB,
+      cpuPct: snap.cluster.cpuPercent,
+      memPct: snap.cluster.memoryPercent,
+    });
+    this.pend(s, 'cluster', {
+      t: now,
+      cpu: snap.cluster.cpuMillicores,
+      mem: snap.cluster.memoryMiB,
+      cpuPct: snap.cluster.cpuPercent,
+      memPct: snap.cluster.memoryPercent,
+    });
     for (const n of nodes) {
       let r = s.nodes.get(n.name);
       if (!r) s.nodes.set(n.name, (r = { items: [], cap: this.o.ringSize }));
       push(r, { t: now, cpu: n.cpuMillicores, mem: n.memoryMiB, cpuPct: n.cpuUsage, memPct: n.memoryUsage });
-      this.pend(s, `node:${n.name}`, { t: now, cpu: n.cpuMillicores, mem: n.memoryMiB, cpuPct: n.cpuUsage, memPct: n.memoryUsage });
+      this.pend(s, `node:${n.name}`, {
+        t: now,
+        cpu: n.cpuMillicores,
+        mem: n.memoryMiB,
+        cpuPct: n.cpuUsage,
+        memPct: n.memoryUsage,
+      });
     }
     const seen = new Set<string>();
     for (const p of pods) {
@@ -245,7 +305,11 @@ export class MetricsEngine implements MetricsFacts {
     await this.flushBuckets(s, false).catch(() => undefined);
   }
 
-  private pend(s: ContextSampler, target: string, x: { t: number; cpu: number; mem: number; cpuPct?: number; memPct?: number }): void {
+  private pend(
+    s: ContextSampler,
+    target: string,
+    x: { t: number; cpu: number; mem: number; cpuPct?: number; memPct?: number },
+  ): void {
     let l = s.pending.get(target);
     if (!l) s.pending.set(target, (l = []));
     l.push(x);
@@ -270,7 +334,17 @@ export class MetricsEngine implements MetricsFacts {
           const v = g.map(f).filter((n): n is number => n !== undefined);
           return v.length ? v.reduce((a, c) => a + c, 0) / v.length : null;
         };
-        rows.push({ target, bucket: new Date(b).toISOString(), cpuAvg: avg((x) => x.cpu) ?? 0, cpuMax: Math.max(...g.map((x) => x.cpu)), memAvg: avg((x) => x.mem) ?? 0, memMax: Math.max(...g.map((x) => x.mem)), cpuPct: avg((x) => x.cpuPct), memPct: avg((x) => x.memPct), samples: g.length });
+        rows.push({
+          target,
+          bucket: new Date(b).toISOString(),
+          cpuAvg: avg((x) => x.cpu) ?? 0,
+          cpuMax: Math.max(...g.map((x) => x.cpu)),
+          memAvg: avg((x) => x.mem) ?? 0,
+          memMax: Math.max(...g.map((x) => x.mem)),
+          cpuPct: avg((x) => x.cpuPct),
+          memPct: avg((x) => x.memPct),
+          samples: g.length,
+        });
       }
       s.pending.set(target, all ? [] : list.filter((x) => x.t >= currentBucket));
     }
@@ -289,14 +363,27 @@ export class MetricsEngine implements MetricsFacts {
 
   snapshot(context: string, namespace?: string): MetricsSnapshot {
     const s = this.samplers.get(context);
-    const snap = s?.latest ?? emptySnapshot(context, new Date().toISOString(), s ? 'the first sample is not in yet' : 'metrics sampling has not started for this context');
+    const snap =
+      s?.latest ??
+      emptySnapshot(
+        context,
+        new Date().toISOString(),
+        s ? 'the first sample is not in yet' : 'metrics sampling has not started for this context',
+      );
     if (!namespace) return snap;
     return { ...snap, pods: snap.pods.filter((p) => p.namespace === namespace) };
   }
 
-  podMetrics(context: string, namespace?: string): { available: boolean; reason?: string; timestamp: string; pods: PodMetric[] } {
+  podMetrics(
+    context: string,
+    namespace?: string,
+  ): { available: boolean; reason?: string; timestamp: string; pods: PodMetric[] } {
     const snap = this.snapshot(context, namespace);
-    const r: { available: boolean; reason?: string; timestamp: string; pods: PodMetric[] } = { available: snap.available, timestamp: snap.timestamp, pods: snap.pods };
+    const r: { available: boolean; reason?: string; timestamp: string; pods: PodMetric[] } = {
+      available: snap.available,
+      timestamp: snap.timestamp,
+      pods: snap.pods,
+    };
     if (snap.reason) r.reason = snap.reason;
     return r;
   }
@@ -322,19 +409,45 @@ export class MetricsEngine implements MetricsFacts {
   }
 
   /** History of the cluster, a node or a pod: the memory ring for recent windows, stored buckets for longer ones. */
-  history(context: string, q: { kind?: 'cluster' | 'node' | 'pod'; name?: string; namespace?: string; minutes?: number } = {}): MetricsHistory {
+  history(
+    context: string,
+    q: { kind?: 'cluster' | 'node' | 'pod'; name?: string; namespace?: string; minutes?: number } = {},
+  ): MetricsHistory {
     const s = this.sampler(context);
     const kind = q.kind ?? 'cluster';
     const minutes = q.minutes ?? 60;
     const since = Date.now() - minutes * 60_000;
-    if ((kind === 'node' || kind === 'pod') && !q.name) throw new KubeError('invalid', `a ${kind} history needs a name`);
+    if ((kind === 'node' || kind === 'pod') && !q.name)
+      throw new KubeError('invalid', `a ${kind} history needs a name`);
     if (kind === 'pod' && !q.namespace) throw new KubeError('invalid', 'a pod history needs a namespace');
-    const target = { kind, ...(q.namespace ? { namespace: q.namespace } : {}), ...(q.name ? { name: q.name } : {}) } as MetricsHistory['target'];
+    const target = {
+      kind,
+      ...(q.namespace ? { namespace: q.namespace } : {}),
+      ...(q.name ? { name: q.name } : {}),
+    } as MetricsHistory['target'];
     const ringSpan = s.cluster.items.length ? Date.now() - s.cluster.items[0].t : 0;
     if (ringSpan >= minutes * 60_000 * 0.9 || !this.o.store || minutes <= 60) {
-      let points: MetricsPoint[] = [];
-      if (kind === 'cluster') points = s.cluster.items.filter((x) => x.t >= since).map((x) => ({ time: new Date(x.t).toISOString(), cpuMillicores: x.cpu, memoryMiB: x.mem, cpuPercent: x.cpuPct, memoryPercent: x.memPct }));
-      else if (kind === 'node') points = (s.nodes.get(q.name!)?.items ?? []).filter((x) => x.t >= since).map((x) => ({ time: new Date(x.t).toISOString(), cpuMillicores: x.cpu, memoryMiB: x.mem, cpuPercent: x.cpuPct, memoryPercent: x.memPct }));
+      let points: MetricsPoint[];
+      if (kind === 'cluster')
+        points = s.cluster.items
+          .filter((x) => x.t >= since)
+          .map((x) => ({
+            time: new Date(x.t).toISOString(),
+            cpuMillicores: x.cpu,
+            memoryMiB: x.mem,
+            cpuPercent: x.cpuPct,
+            memoryPercent: x.memPct,
+          }));
+      else if (kind === 'node')
+        points = (s.nodes.get(q.name!)?.items ?? [])
+          .filter((x) => x.t >= since)
+          .map((x) => ({
+            time: new Date(x.t).toISOString(),
+            cpuMillicores: x.cpu,
+            memoryMiB: x.mem,
+            cpuPercent: x.cpuPct,
+            memoryPercent: x.memPct,
+          }));
       else {
         const byT = new Map<number, { cpu: number; mem: number }>();
         for (const [k, r] of s.containers) {
@@ -347,13 +460,34 @@ export class MetricsEngine implements MetricsFacts {
             byT.set(x.t, a);
           }
         }
-        points = [...byT.entries()].sort((a, b) => a[0] - b[0]).map(([t, a]) => ({ time: new Date(t).toISOString(), cpuMillicores: round(a.cpu), memoryMiB: round(a.mem), cpuPercent: 0, memoryPercent: 0 }));
+        points = [...byT.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([t, a]) => ({
+            time: new Date(t).toISOString(),
+            cpuMillicores: round(a.cpu),
+            memoryMiB: round(a.mem),
+            cpuPercent: 0,
+            memoryPercent: 0,
+          }));
       }
       return { context, source: 'memory', resolutionSeconds: Math.round(this.o.intervalMs / 1000), target, points };
     }
-    const key = kind === 'cluster' ? 'cluster' : kind === 'node' ? `node:${q.name}` : `container:${q.namespace}/${q.name}/`;
+    const key =
+      kind === 'cluster' ? 'cluster' : kind === 'node' ? `node:${q.name}` : `container:${q.namespace}/${q.name}/`;
     const rows = kind === 'pod' ? [] : this.o.store.metricsBuckets(context, key, new Date(since).toISOString());
-    return { context, source: 'store', resolutionSeconds: BUCKET_MS / 1000, target, points: rows.map((r) => ({ time: r.bucket, cpuMillicores: round(r.cpuAvg), memoryMiB: round(r.memAvg), cpuPercent: round(r.cpuPct ?? 0), memoryPercent: round(r.memPct ?? 0) })) };
+    return {
+      context,
+      source: 'store',
+      resolutionSeconds: BUCKET_MS / 1000,
+      target,
+      points: rows.map((r) => ({
+        time: r.bucket,
+        cpuMillicores: round(r.cpuAvg),
+        memoryMiB: round(r.memAvg),
+        cpuPercent: round(r.cpuPct ?? 0),
+        memoryPercent: round(r.memPct ?? 0),
+      })),
+    };
   }
 
   // ---------------- facts for the incident engine ----------------
@@ -363,12 +497,25 @@ export class MetricsEngine implements MetricsFacts {
     let peak = 0;
     for (const p of pods) peak = Math.max(peak, s?.peaks.get(`${namespace}/${p}/${container}`) ?? 0);
     if (!peak && this.o.store) {
-      for (const p of pods) for (const v of this.o.store.metricsPeaks(context, `container:${namespace}/${p}/${container}`, new Date(Date.now() - 7 * 86400_000).toISOString()).values()) peak = Math.max(peak, v * MI);
+      for (const p of pods)
+        for (const v of this.o.store
+          .metricsPeaks(
+            context,
+            `container:${namespace}/${p}/${container}`,
+            new Date(Date.now() - 7 * 86400_000).toISOString(),
+          )
+          .values())
+          peak = Math.max(peak, v * MI);
     }
     return peak || undefined;
   }
 
-  containerSeries(context: string): Array<{ namespace: string; pod: string; container: string; points: Array<{ t: number; cpu: number; mem: number }> }> {
+  containerSeries(context: string): Array<{
+    namespace: string;
+    pod: string;
+    container: string;
+    points: Array<{ t: number; cpu: number; mem: number }>;
+  }> {
     const s = this.samplers.get(context);
     if (!s) return [];
     return [...s.containers.entries()].map(([k, r]) => {
@@ -383,5 +530,22 @@ function round(n: number): number {
 }
 
 function emptySnapshot(context: string, ts: string, reason: string): MetricsSnapshot {
-  return { context, timestamp: ts, available: false, reason, cluster: { cpuMillicores: 0, cpuCapacityMillicores: 0, cpuPercent: 0, memoryMiB: 0, memoryCapacityMiB: 0, memoryPercent: 0, nodes: 0, pods: 0 }, nodes: [], pods: [] };
+  return {
+    context,
+    timestamp: ts,
+    available: false,
+    reason,
+    cluster: {
+      cpuMillicores: 0,
+      cpuCapacityMillicores: 0,
+      cpuPercent: 0,
+      memoryMiB: 0,
+      memoryCapacityMiB: 0,
+      memoryPercent: 0,
+      nodes: 0,
+      pods: 0,
+    },
+    nodes: [],
+    pods: [],
+  };
 }

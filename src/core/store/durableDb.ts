@@ -5,7 +5,19 @@
 // Snapshots are debounced; each records the last log sequence it contains, so a crash between the rename and the log
 // truncation replays nothing twice. A torn last log line was never acknowledged and is dropped. A snapshot that does
 // not open is moved aside (never overwritten) and reported.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync, ftruncateSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+  ftruncateSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
 
@@ -57,7 +69,8 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
   return sqlPromise;
 }
 
-const norm = (p: Param[]): SqlValue[] => p.map((x) => (x === undefined ? null : typeof x === 'boolean' ? (x ? 1 : 0) : x));
+const norm = (p: Param[]): SqlValue[] =>
+  p.map((x) => (x === undefined ? null : typeof x === 'boolean' ? (x ? 1 : 0) : x));
 
 function fsyncDir(dir: string): void {
   try {
@@ -177,7 +190,7 @@ export class DurableDb {
         db.exec('COMMIT');
       } catch (e) {
         db.exec('ROLLBACK');
-        throw new Error(`database migration ${m.version} failed: ${(e as Error).message}`);
+        throw new Error(`database migration ${m.version} failed: ${(e as Error).message}`, { cause: e });
       }
       at = m.version;
     }
@@ -289,7 +302,13 @@ export class DurableDb {
       throw e;
     }
     // One log line per transaction, so a torn append loses all of it and never half.
-    const entry: LogEntry = { s: ++this.seq, v: this.schemaVersion, sql: TX, p: [], t: stmts.map(([sql, p]) => ({ sql, p: norm(p) })) };
+    const entry: LogEntry = {
+      s: ++this.seq,
+      v: this.schemaVersion,
+      sql: TX,
+      p: [],
+      t: stmts.map(([sql, p]) => ({ sql, p: norm(p) })),
+    };
     await new Promise<void>((resolve, reject) => {
       this.queue.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
       if (!this.flushScheduled) {
@@ -381,8 +400,12 @@ export class DurableDb {
       if (verdict !== 'ok') throw new Error('the backup does not pass an integrity check');
       next.run('CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
       const version = Number(next.exec("SELECT value FROM _meta WHERE key = 'schema_version'")[0]?.values[0]?.[0] ?? 0);
-      if (!Number.isInteger(version) || version < 1) throw new Error('it is not a KubeGraf database (no schema version)');
-      if (version > this.latest()) throw new Error(`it was written by a newer KubeGraf (schema ${version}, this one knows up to ${this.latest()})`);
+      if (!Number.isInteger(version) || version < 1)
+        throw new Error('it is not a KubeGraf database (no schema version)');
+      if (version > this.latest())
+        throw new Error(
+          `it was written by a newer KubeGraf (schema ${version}, this one knows up to ${this.latest()})`,
+        );
       this.migrate(next, version, this.latest());
       const want = DurableDb.columns(this.db);
       const have = DurableDb.columns(next);
@@ -402,7 +425,9 @@ export class DurableDb {
   /** Every table's column names. */
   private static columns(db: Database): Map<string, Set<string>> {
     const out = new Map<string, Set<string>>();
-    const tables = (db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")[0]?.values ?? []).map((r) => String(r[0]));
+    const tables = (
+      db.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")[0]?.values ?? []
+    ).map((r) => String(r[0]));
     for (const t of tables) {
       const cols = db.exec(`PRAGMA table_info("${t.replace(/"/g, '""')}")`)[0]?.values ?? [];
       out.set(t, new Set(cols.map((c) => String(c[1]))));

@@ -5,7 +5,22 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync 
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { BackupInfo, BackupStatus, ChangeRecord, Execution, Feedback, FixAction, FixTrackRecord, FixVerification, Incident, IncidentHistoryEntry, Notification, ObjectRef, RemediationDecision, Runbook } from '../../shared/incidents';
+import type {
+  BackupInfo,
+  BackupStatus,
+  ChangeRecord,
+  Execution,
+  Feedback,
+  FixAction,
+  FixTrackRecord,
+  FixVerification,
+  Incident,
+  IncidentHistoryEntry,
+  Notification,
+  ObjectRef,
+  RemediationDecision,
+  Runbook,
+} from '../../shared/incidents';
 import { DurableDb, writeFileDurable, type DurableDbOptions, type Migration, type Row } from './durableDb';
 
 export const MIGRATIONS: Migration[] = [
@@ -87,7 +102,10 @@ export class KubeGrafStore {
   /** fixTrackRecords per incident type: read on every incident rebuild, changed only by a verdict. */
   private readonly tracks = new Map<string, Map<string, FixTrackRecord>>();
 
-  private constructor(readonly db: DurableDb, readonly dataDir: string) {}
+  private constructor(
+    readonly db: DurableDb,
+    readonly dataDir: string,
+  ) {}
 
   static async open(o: StoreOptions = {}): Promise<KubeGrafStore> {
     const dir = o.dataDir ?? defaultDataDir();
@@ -131,7 +149,20 @@ export class KubeGrafStore {
   saveIncident(i: Incident): Promise<void> {
     return this.db.run(
       'INSERT OR REPLACE INTO incidents(id, context, type, severity, status, signature, namespace, first_seen, last_seen, resolved_at, occurrences, json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
-      [i.id, i.context, i.type, i.severity, i.status, i.signature, i.resource.namespace, i.firstSeen, i.lastSeen, i.resolvedAt, i.occurrences, JSON.stringify(i)],
+      [
+        i.id,
+        i.context,
+        i.type,
+        i.severity,
+        i.status,
+        i.signature,
+        i.resource.namespace,
+        i.firstSeen,
+        i.lastSeen,
+        i.resolvedAt,
+        i.occurrences,
+        JSON.stringify(i),
+      ],
     );
   }
 
@@ -142,90 +173,129 @@ export class KubeGrafStore {
   incidents(q: { context?: string; status?: 'open' | 'resolved'; since?: string; limit?: number } = {}): Incident[] {
     const where: string[] = [];
     const p: Array<string | number> = [];
-    if (q.context) (where.push('context = ?'), p.push(q.context));
-    if (q.status) (where.push('status = ?'), p.push(q.status));
-    if (q.since) (where.push('last_seen >= ?'), p.push(q.since));
+    if (q.context) {
+      where.push('context = ?');
+      p.push(q.context);
+    }
+    if (q.status) {
+      where.push('status = ?');
+      p.push(q.status);
+    }
+    if (q.since) {
+      where.push('last_seen >= ?');
+      p.push(q.since);
+    }
     const sql = `SELECT json FROM incidents${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen DESC LIMIT ?`;
     p.push(q.limit ?? 10_000);
     return this.db.all(sql, p).map((r) => JSON.parse(String(r.json)) as Incident);
   }
 
   incidentsBySignature(signature: string): Incident[] {
-    return this.db.all('SELECT json FROM incidents WHERE signature = ? ORDER BY last_seen DESC LIMIT 200', [signature]).map((r) => JSON.parse(String(r.json)) as Incident);
+    return this.db
+      .all('SELECT json FROM incidents WHERE signature = ? ORDER BY last_seen DESC LIMIT 200', [signature])
+      .map((r) => JSON.parse(String(r.json)) as Incident);
   }
 
   addHistory(e: IncidentHistoryEntry): Promise<void> {
-    return this.db.run('INSERT INTO incident_history(incident_id, time, event, detail) VALUES (?,?,?,?)', [e.incidentId, e.time, e.event, e.detail]);
+    return this.db.run('INSERT INTO incident_history(incident_id, time, event, detail) VALUES (?,?,?,?)', [
+      e.incidentId,
+      e.time,
+      e.event,
+      e.detail,
+    ]);
   }
 
   history(incidentId: string): IncidentHistoryEntry[] {
     return this.db
-      .all('SELECT incident_id, time, event, detail FROM incident_history WHERE incident_id = ? ORDER BY seq', [incidentId])
-      .map((r) => ({ incidentId: String(r.incident_id), time: String(r.time), event: r.event as IncidentHistoryEntry['event'], detail: String(r.detail) }));
+      .all('SELECT incident_id, time, event, detail FROM incident_history WHERE incident_id = ? ORDER BY seq', [
+        incidentId,
+      ])
+      .map((r) => ({
+        incidentId: String(r.incident_id),
+        time: String(r.time),
+        event: r.event as IncidentHistoryEntry['event'],
+        detail: String(r.detail),
+      }));
   }
 
   historySince(since: string): IncidentHistoryEntry[] {
     return this.db
-      .all('SELECT incident_id, time, event, detail FROM incident_history WHERE time >= ? ORDER BY seq LIMIT 20000', [since])
-      .map((r) => ({ incidentId: String(r.incident_id), time: String(r.time), event: r.event as IncidentHistoryEntry['event'], detail: String(r.detail) }));
+      .all('SELECT incident_id, time, event, detail FROM incident_history WHERE time >= ? ORDER BY seq LIMIT 20000', [
+        since,
+      ])
+      .map((r) => ({
+        incidentId: String(r.incident_id),
+        time: String(r.time),
+        event: r.event as IncidentHistoryEntry['event'],
+        detail: String(r.detail),
+      }));
   }
 
   // ---------------- changes ----------------
 
   addChange(c: ChangeRecord): Promise<void> {
-    return this.db.run('INSERT OR REPLACE INTO changes(id, context, time, kind, namespace, name, category, summary) VALUES (?,?,?,?,?,?,?,?)', [
-      c.id,
-      c.context,
-      c.time,
-      c.kind,
-      c.namespace,
-      c.name,
-      c.category,
-      c.summary,
-    ]);
+    return this.db.run(
+      'INSERT OR REPLACE INTO changes(id, context, time, kind, namespace, name, category, summary) VALUES (?,?,?,?,?,?,?,?)',
+      [c.id, c.context, c.time, c.kind, c.namespace, c.name, c.category, c.summary],
+    );
   }
 
   changes(context: string, since: string, limit = 2000): ChangeRecord[] {
-    return this.db.all('SELECT * FROM changes WHERE context = ? AND time >= ? ORDER BY time DESC LIMIT ?', [context, since, limit]).map((r) => ({
-      id: String(r.id),
-      context: String(r.context),
-      time: String(r.time),
-      kind: String(r.kind),
-      ...(r.namespace ? { namespace: String(r.namespace) } : {}),
-      name: String(r.name),
-      category: r.category as ChangeRecord['category'],
-      summary: String(r.summary),
-    }));
+    return this.db
+      .all('SELECT * FROM changes WHERE context = ? AND time >= ? ORDER BY time DESC LIMIT ?', [context, since, limit])
+      .map((r) => ({
+        id: String(r.id),
+        context: String(r.context),
+        time: String(r.time),
+        kind: String(r.kind),
+        ...(r.namespace ? { namespace: String(r.namespace) } : {}),
+        name: String(r.name),
+        category: r.category as ChangeRecord['category'],
+        summary: String(r.summary),
+      }));
   }
 
   // ---------------- notifications ----------------
 
-  async addNotification(n: Omit<Notification, 'id' | 'time' | 'read'> & { id?: string; time?: string }): Promise<Notification> {
-    const full: Notification = { id: n.id ?? randomUUID(), time: n.time ?? new Date().toISOString(), read: false, severity: n.severity, title: n.title, message: n.message, source: n.source };
+  async addNotification(
+    n: Omit<Notification, 'id' | 'time' | 'read'> & { id?: string; time?: string },
+  ): Promise<Notification> {
+    const full: Notification = {
+      id: n.id ?? randomUUID(),
+      time: n.time ?? new Date().toISOString(),
+      read: false,
+      severity: n.severity,
+      title: n.title,
+      message: n.message,
+      source: n.source,
+    };
     if (n.incidentId) full.incidentId = n.incidentId;
     if (n.context) full.context = n.context;
-    await this.db.run('INSERT OR REPLACE INTO notifications(id, time, severity, title, message, read, source, incident_id, context) VALUES (?,?,?,?,?,?,?,?,?)', [
-      full.id,
-      full.time,
-      full.severity,
-      full.title,
-      full.message,
-      0,
-      full.source,
-      full.incidentId,
-      full.context,
-    ]);
+    await this.db.run(
+      'INSERT OR REPLACE INTO notifications(id, time, severity, title, message, read, source, incident_id, context) VALUES (?,?,?,?,?,?,?,?,?)',
+      [full.id, full.time, full.severity, full.title, full.message, 0, full.source, full.incidentId, full.context],
+    );
     return full;
   }
 
   notifications(q: { filter?: 'all' | 'unread' | 'read'; limit?: number } = {}): Notification[] {
     const where = q.filter === 'unread' ? ' WHERE read = 0' : q.filter === 'read' ? ' WHERE read = 1' : '';
-    return this.db.all(`SELECT * FROM notifications${where} ORDER BY time DESC, rowid DESC LIMIT ?`, [q.limit ?? 500]).map((r) => {
-      const n: Notification = { id: String(r.id), time: String(r.time), severity: r.severity as Notification['severity'], title: String(r.title), message: String(r.message), read: r.read === 1, source: String(r.source) };
-      if (r.incident_id) n.incidentId = String(r.incident_id);
-      if (r.context) n.context = String(r.context);
-      return n;
-    });
+    return this.db
+      .all(`SELECT * FROM notifications${where} ORDER BY time DESC, rowid DESC LIMIT ?`, [q.limit ?? 500])
+      .map((r) => {
+        const n: Notification = {
+          id: String(r.id),
+          time: String(r.time),
+          severity: r.severity as Notification['severity'],
+          title: String(r.title),
+          message: String(r.message),
+          read: r.read === 1,
+          source: String(r.source),
+        };
+        if (r.incident_id) n.incidentId = String(r.incident_id);
+        if (r.context) n.context = String(r.context);
+        return n;
+      });
   }
 
   notification(id: string): Notification | undefined {
@@ -238,7 +308,9 @@ export class KubeGrafStore {
 
   async markRead(ids: string[], read = true): Promise<number> {
     const found = ids.filter((id) => this.notificationExists(id));
-    await this.db.transaction(found.map((id) => ['UPDATE notifications SET read = ? WHERE id = ?', [read ? 1 : 0, id]]));
+    await this.db.transaction(
+      found.map((id) => ['UPDATE notifications SET read = ? WHERE id = ?', [read ? 1 : 0, id]]),
+    );
     return found.length;
   }
 
@@ -261,7 +333,10 @@ export class KubeGrafStore {
   // ---------------- executions ----------------
 
   saveExecution(e: Execution): Promise<void> {
-    return this.db.run('INSERT OR REPLACE INTO executions(id, context, incident_id, started_at, status, json) VALUES (?,?,?,?,?,?)', [e.id, e.context, e.incidentId, e.startedAt, e.status, JSON.stringify(e)]);
+    return this.db.run(
+      'INSERT OR REPLACE INTO executions(id, context, incident_id, started_at, status, json) VALUES (?,?,?,?,?,?)',
+      [e.id, e.context, e.incidentId, e.startedAt, e.status, JSON.stringify(e)],
+    );
   }
 
   execution(id: string): Execution | undefined {
@@ -271,25 +346,30 @@ export class KubeGrafStore {
   executions(q: { context?: string; incidentId?: string; limit?: number } = {}): Execution[] {
     const where: string[] = [];
     const p: Array<string | number> = [];
-    if (q.context) (where.push('context = ?'), p.push(q.context));
-    if (q.incidentId) (where.push('incident_id = ?'), p.push(q.incidentId));
+    if (q.context) {
+      where.push('context = ?');
+      p.push(q.context);
+    }
+    if (q.incidentId) {
+      where.push('incident_id = ?');
+      p.push(q.incidentId);
+    }
     p.push(q.limit ?? 200);
-    return this.db.all(`SELECT json FROM executions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`, p).map((r) => JSON.parse(String(r.json)) as Execution);
+    return this.db
+      .all(
+        `SELECT json FROM executions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`,
+        p,
+      )
+      .map((r) => JSON.parse(String(r.json)) as Execution);
   }
 
   // ---------------- feedback ----------------
 
   addFeedback(f: Feedback & { signature: string; type: string; action?: string }): Promise<void> {
-    return this.db.run('INSERT INTO feedback(incident_id, signature, type, verdict, fix_id, action, comment, time) VALUES (?,?,?,?,?,?,?,?)', [
-      f.incidentId,
-      f.signature,
-      f.type,
-      f.verdict,
-      f.fixId,
-      f.action,
-      f.comment,
-      f.time,
-    ]);
+    return this.db.run(
+      'INSERT INTO feedback(incident_id, signature, type, verdict, fix_id, action, comment, time) VALUES (?,?,?,?,?,?,?,?)',
+      [f.incidentId, f.signature, f.type, f.verdict, f.fixId, f.action, f.comment, f.time],
+    );
   }
 
   /**
@@ -298,16 +378,22 @@ export class KubeGrafStore {
    */
   fixScores(type: string): Map<string, number> {
     const m = new Map<string, number>();
-    for (const r of this.db.all("SELECT action, sum(CASE verdict WHEN 'helpful' THEN 1 ELSE -1 END) AS s FROM feedback WHERE type = ? AND action IS NOT NULL GROUP BY action", [type])) {
+    for (const r of this.db.all(
+      "SELECT action, sum(CASE verdict WHEN 'helpful' THEN 1 ELSE -1 END) AS s FROM feedback WHERE type = ? AND action IS NOT NULL GROUP BY action",
+      [type],
+    )) {
       m.set(String(r.action), Number(r.s));
     }
-    for (const t of this.fixTrackRecords(type).values()) m.set(t.action, (m.get(t.action) ?? 0) + t.resolved - t.didNotHelp - 2 * t.madeWorse);
+    for (const t of this.fixTrackRecords(type).values())
+      m.set(t.action, (m.get(t.action) ?? 0) + t.resolved - t.didNotHelp - 2 * t.madeWorse);
     return m;
   }
 
   feedbackBySignature(): Map<string, { helpful: number; wrong: number }> {
     const m = new Map<string, { helpful: number; wrong: number }>();
-    for (const r of this.db.all("SELECT signature, sum(verdict = 'helpful') AS h, sum(verdict = 'wrong') AS w FROM feedback GROUP BY signature")) {
+    for (const r of this.db.all(
+      "SELECT signature, sum(verdict = 'helpful') AS h, sum(verdict = 'wrong') AS w FROM feedback GROUP BY signature",
+    )) {
       m.set(String(r.signature), { helpful: Number(r.h), wrong: Number(r.w) });
     }
     return m;
@@ -315,7 +401,11 @@ export class KubeGrafStore {
 
   feedbackFor(incidentId: string): Feedback[] {
     return this.db.all('SELECT * FROM feedback WHERE incident_id = ? ORDER BY seq', [incidentId]).map((r) => {
-      const f: Feedback = { incidentId: String(r.incident_id), verdict: r.verdict as Feedback['verdict'], time: String(r.time) };
+      const f: Feedback = {
+        incidentId: String(r.incident_id),
+        verdict: r.verdict as Feedback['verdict'],
+        time: String(r.time),
+      };
       if (r.fix_id) f.fixId = String(r.fix_id);
       if (r.comment) f.comment = String(r.comment);
       return f;
@@ -326,18 +416,21 @@ export class KubeGrafStore {
 
   saveFixOutcome(v: FixVerification): Promise<void> {
     this.tracks.clear();
-    return this.db.run('INSERT OR REPLACE INTO fix_outcomes(execution_id, incident_id, context, incident_type, action, target, outcome, applied_at, decided_at, json) VALUES (?,?,?,?,?,?,?,?,?,?)', [
-      v.executionId,
-      v.incidentId,
-      v.context,
-      v.incidentType,
-      v.action,
-      targetKey(v.target),
-      v.outcome,
-      v.appliedAt,
-      v.decidedAt,
-      JSON.stringify(v),
-    ]);
+    return this.db.run(
+      'INSERT OR REPLACE INTO fix_outcomes(execution_id, incident_id, context, incident_type, action, target, outcome, applied_at, decided_at, json) VALUES (?,?,?,?,?,?,?,?,?,?)',
+      [
+        v.executionId,
+        v.incidentId,
+        v.context,
+        v.incidentType,
+        v.action,
+        targetKey(v.target),
+        v.outcome,
+        v.appliedAt,
+        v.decidedAt,
+        JSON.stringify(v),
+      ],
+    );
   }
 
   fixOutcome(executionId: string): FixVerification | undefined {
@@ -345,16 +438,45 @@ export class KubeGrafStore {
   }
 
   /** Newest first. */
-  fixOutcomes(q: { incidentId?: string; outcome?: FixVerification['outcome']; context?: string; target?: ObjectRef; action?: FixAction; limit?: number } = {}): FixVerification[] {
+  fixOutcomes(
+    q: {
+      incidentId?: string;
+      outcome?: FixVerification['outcome'];
+      context?: string;
+      target?: ObjectRef;
+      action?: FixAction;
+      limit?: number;
+    } = {},
+  ): FixVerification[] {
     const where: string[] = [];
     const p: Array<string | number> = [];
-    if (q.incidentId) (where.push('incident_id = ?'), p.push(q.incidentId));
-    if (q.outcome) (where.push('outcome = ?'), p.push(q.outcome));
-    if (q.context) (where.push('context = ?'), p.push(q.context));
-    if (q.target) (where.push('target = ?'), p.push(targetKey(q.target)));
-    if (q.action) (where.push('action = ?'), p.push(q.action));
+    if (q.incidentId) {
+      where.push('incident_id = ?');
+      p.push(q.incidentId);
+    }
+    if (q.outcome) {
+      where.push('outcome = ?');
+      p.push(q.outcome);
+    }
+    if (q.context) {
+      where.push('context = ?');
+      p.push(q.context);
+    }
+    if (q.target) {
+      where.push('target = ?');
+      p.push(targetKey(q.target));
+    }
+    if (q.action) {
+      where.push('action = ?');
+      p.push(q.action);
+    }
     p.push(q.limit ?? 500);
-    return this.db.all(`SELECT json FROM fix_outcomes${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY applied_at DESC LIMIT ?`, p).map((r) => JSON.parse(String(r.json)) as FixVerification);
+    return this.db
+      .all(
+        `SELECT json FROM fix_outcomes${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY applied_at DESC LIMIT ?`,
+        p,
+      )
+      .map((r) => JSON.parse(String(r.json)) as FixVerification);
   }
 
   /** Verified outcomes per fix action for an incident type: the learning engine's success rates. */
@@ -368,7 +490,12 @@ export class KubeGrafStore {
       [type],
     );
     for (const r of rows) {
-      const t: FixTrackRecord = { action: r.action as FixAction, resolved: Number(r.ok), didNotHelp: Number(r.no), madeWorse: Number(r.worse) };
+      const t: FixTrackRecord = {
+        action: r.action as FixAction,
+        resolved: Number(r.ok),
+        didNotHelp: Number(r.no),
+        madeWorse: Number(r.worse),
+      };
       const n = t.resolved + t.didNotHelp + t.madeWorse;
       if (!n) continue;
       t.successRate = Math.round((t.resolved / n) * 100) / 100;
@@ -380,11 +507,19 @@ export class KubeGrafStore {
   // ---------------- remediation decisions ----------------
 
   addDecision(d: RemediationDecision): Promise<void> {
-    return this.db.run('INSERT INTO decisions(id, time, context, incident_id, json) VALUES (?,?,?,?,?)', [d.id, d.time, d.context, d.incidentId, JSON.stringify(d)]);
+    return this.db.run('INSERT INTO decisions(id, time, context, incident_id, json) VALUES (?,?,?,?,?)', [
+      d.id,
+      d.time,
+      d.context,
+      d.incidentId,
+      JSON.stringify(d),
+    ]);
   }
 
   decisions(limit = 200): RemediationDecision[] {
-    return this.db.all('SELECT json FROM decisions ORDER BY time DESC, rowid DESC LIMIT ?', [limit]).map((r) => JSON.parse(String(r.json)) as RemediationDecision);
+    return this.db
+      .all('SELECT json FROM decisions ORDER BY time DESC, rowid DESC LIMIT ?', [limit])
+      .map((r) => JSON.parse(String(r.json)) as RemediationDecision);
   }
 
   decisionCount(): number {
@@ -402,7 +537,11 @@ export class KubeGrafStore {
   }
 
   saveRunbook(r: Runbook): Promise<void> {
-    return this.db.run('INSERT OR REPLACE INTO runbooks(type, json, updated_at) VALUES (?,?,?)', [r.type, JSON.stringify(r), r.updatedAt ?? new Date().toISOString()]);
+    return this.db.run('INSERT OR REPLACE INTO runbooks(type, json, updated_at) VALUES (?,?,?)', [
+      r.type,
+      JSON.stringify(r),
+      r.updatedAt ?? new Date().toISOString(),
+    ]);
   }
 
   resetRunbook(type: string): Promise<void> {
@@ -421,23 +560,32 @@ export class KubeGrafStore {
   }
 
   metricsBuckets(context: string, target: string, since: string): MetricsBucketRow[] {
-    return this.db.all('SELECT * FROM metrics_history WHERE context = ? AND target = ? AND bucket >= ? ORDER BY bucket', [context, target, since]).map((r) => ({
-      target: String(r.target),
-      bucket: String(r.bucket),
-      cpuAvg: Number(r.cpu_avg),
-      cpuMax: Number(r.cpu_max),
-      memAvg: Number(r.mem_avg),
-      memMax: Number(r.mem_max),
-      cpuPct: r.cpu_pct === null ? null : Number(r.cpu_pct),
-      memPct: r.mem_pct === null ? null : Number(r.mem_pct),
-      samples: Number(r.samples),
-    }));
+    return this.db
+      .all('SELECT * FROM metrics_history WHERE context = ? AND target = ? AND bucket >= ? ORDER BY bucket', [
+        context,
+        target,
+        since,
+      ])
+      .map((r) => ({
+        target: String(r.target),
+        bucket: String(r.bucket),
+        cpuAvg: Number(r.cpu_avg),
+        cpuMax: Number(r.cpu_max),
+        memAvg: Number(r.mem_avg),
+        memMax: Number(r.mem_max),
+        cpuPct: r.cpu_pct === null ? null : Number(r.cpu_pct),
+        memPct: r.mem_pct === null ? null : Number(r.mem_pct),
+        samples: Number(r.samples),
+      }));
   }
 
   /** Highest memory seen per target whose name starts with `prefix` (e.g. `container:ns/`), from stored buckets. */
   metricsPeaks(context: string, prefix: string, since: string): Map<string, number> {
     const m = new Map<string, number>();
-    for (const r of this.db.all('SELECT target, max(mem_max) AS peak FROM metrics_history WHERE context = ? AND target >= ? AND target < ? AND bucket >= ? GROUP BY target', [context, prefix, `${prefix}\uffff`, since])) {
+    for (const r of this.db.all(
+      'SELECT target, max(mem_max) AS peak FROM metrics_history WHERE context = ? AND target >= ? AND target < ? AND bucket >= ? GROUP BY target',
+      [context, prefix, `${prefix}\uffff`, since],
+    )) {
       m.set(String(r.target), Number(r.peak));
     }
     return m;
@@ -458,7 +606,12 @@ export class KubeGrafStore {
   }
 
   backupConfig(): { enabled: boolean; intervalHours: number; keep: number } {
-    return { enabled: true, intervalHours: 24, keep: 10, ...(this.getSetting<{ enabled: boolean; intervalHours: number; keep: number }>('backup') ?? {}) };
+    return {
+      enabled: true,
+      intervalHours: 24,
+      keep: 10,
+      ...(this.getSetting<{ enabled: boolean; intervalHours: number; keep: number }>('backup') ?? {}),
+    };
   }
 
   private scheduleBackups(): void {
@@ -467,22 +620,28 @@ export class KubeGrafStore {
     if (!cfg.enabled || cfg.intervalHours <= 0) return;
     const last = this.listBackups()[0];
     const due = last ? Date.parse(last.createdAt) + cfg.intervalHours * 3600_000 - Date.now() : 60_000;
-    this.backupTimer = setTimeout(() => {
-      if (this.closed) return;
-      try {
-        this.backupNow('auto');
-      } catch {
-        // Reported through status (lastBackup stays old); the next interval tries again.
-      }
-      this.scheduleBackups();
-    }, Math.max(60_000, Math.min(due, 2 ** 31 - 1)));
+    this.backupTimer = setTimeout(
+      () => {
+        if (this.closed) return;
+        try {
+          this.backupNow('auto');
+        } catch {
+          // Reported through status (lastBackup stays old); the next interval tries again.
+        }
+        this.scheduleBackups();
+      },
+      Math.max(60_000, Math.min(due, 2 ** 31 - 1)),
+    );
     this.backupTimer.unref();
   }
 
   /** Copies the whole database (every acknowledged write) into backups/, then keeps only the newest `keep`. */
   backupNow(tag?: 'auto' | 'pre-restore'): BackupInfo {
     mkdirSync(this.backupDir, { recursive: true, mode: 0o700 });
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.(\d{3})Z$/, '$1Z');
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.(\d{3})Z$/, '$1Z');
     const base = `kubegraf-${stamp}${tag ? `-${tag}` : ''}`;
     let name = `${base}.db`;
     for (let i = 2; existsSync(join(this.backupDir, name)); i++) name = `${base}-${i}.db`;
@@ -520,7 +679,8 @@ export class KubeGrafStore {
    * cannot be restored changes nothing and leaves no safety backup behind.
    */
   restoreBackup(name: string): { restored: BackupInfo; safetyBackup: BackupInfo } {
-    if (basename(name) !== name || !BACKUP_RE.test(name)) throw new StoreError('invalid', `"${name}" is not a backup name (see /api/database/backup/list)`);
+    if (basename(name) !== name || !BACKUP_RE.test(name))
+      throw new StoreError('invalid', `"${name}" is not a backup name (see /api/database/backup/list)`);
     const path = join(this.backupDir, name);
     if (!existsSync(path)) throw new StoreError('notFound', `no backup named "${name}"`);
     const restored = this.info(name);
@@ -567,7 +727,10 @@ export class KubeGrafStore {
 }
 
 export class StoreError extends Error {
-  constructor(readonly code: 'invalid' | 'notFound', message: string) {
+  constructor(
+    readonly code: 'invalid' | 'notFound',
+    message: string,
+  ) {
     super(message);
   }
 }

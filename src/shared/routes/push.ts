@@ -13,8 +13,25 @@ export type WsClientMessage =
 export type WsServerMessage =
   | { type: 'hello'; context: string; connection: ConnectionState; demo: boolean }
   | { type: 'connection'; context: string; connection: ConnectionState }
-  | { type: 'snapshot'; id: string; kind: string; namespace?: string; items: ResourceRow[]; live: boolean; stale: boolean }
-  | { type: 'changes'; id: string; kind: string; namespace?: string; reset: boolean; added: ResourceRow[]; modified: ResourceRow[]; deleted: ObjectKey[] }
+  | {
+      type: 'snapshot';
+      id: string;
+      kind: string;
+      namespace?: string;
+      items: ResourceRow[];
+      live: boolean;
+      stale: boolean;
+    }
+  | {
+      type: 'changes';
+      id: string;
+      kind: string;
+      namespace?: string;
+      reset: boolean;
+      added: ResourceRow[];
+      modified: ResourceRow[];
+      deleted: ObjectKey[];
+    }
   | { type: 'status'; id: string; live: boolean; stale: boolean; error?: KubeErrorDto }
   | { type: 'unsubscribed'; id: string }
   | { type: 'error'; id?: string; error: KubeErrorDto }

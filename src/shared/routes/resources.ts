@@ -3,7 +3,19 @@
 import { z } from 'zod';
 import type { ColumnDto, KubeErrorDto, ObjectKey, ApplyPreview, BulkDeleteResult } from '../kube';
 import { route, type Route } from '../route';
-import { base, boolish, bulkItems, bulkParams, deleteParams, int, listParams, namespaceName, objectParams, updateParams, yamlParams } from './params';
+import {
+  base,
+  boolish,
+  bulkItems,
+  bulkParams,
+  deleteParams,
+  int,
+  listParams,
+  namespaceName,
+  objectParams,
+  updateParams,
+  yamlParams,
+} from './params';
 
 /**
  * `one`/`many`: the words the documented API uses (`/api/pod/details`, `/api/pods`); `kind`: the engine's kind id;
@@ -11,8 +23,20 @@ import { base, boolish, bulkItems, bulkParams, deleteParams, int, listParams, na
  */
 export const RESOURCE_KINDS = [
   { one: 'pod', many: 'pods', kind: 'pods', namespaced: true, caps: ['restart'] },
-  { one: 'deployment', many: 'deployments', kind: 'deployments.apps', namespaced: true, caps: ['scale', 'restart', 'rollback'] },
-  { one: 'statefulset', many: 'statefulsets', kind: 'statefulsets.apps', namespaced: true, caps: ['scale', 'restart', 'rollback'] },
+  {
+    one: 'deployment',
+    many: 'deployments',
+    kind: 'deployments.apps',
+    namespaced: true,
+    caps: ['scale', 'restart', 'rollback'],
+  },
+  {
+    one: 'statefulset',
+    many: 'statefulsets',
+    kind: 'statefulsets.apps',
+    namespaced: true,
+    caps: ['scale', 'restart', 'rollback'],
+  },
   { one: 'daemonset', many: 'daemonsets', kind: 'daemonsets.apps', namespaced: true, caps: ['restart', 'rollback'] },
   { one: 'replicaset', many: 'replicasets', kind: 'replicasets.apps', namespaced: true, caps: ['scale'] },
   { one: 'job', many: 'jobs', kind: 'jobs.batch', namespaced: true, caps: [] },
@@ -20,7 +44,13 @@ export const RESOURCE_KINDS = [
   { one: 'service', many: 'services', kind: 'services', namespaced: true, caps: [] },
   { one: 'endpoint', many: 'endpoints', kind: 'endpoints', namespaced: true, caps: [] },
   { one: 'ingress', many: 'ingresses', kind: 'ingresses.networking.k8s.io', namespaced: true, caps: [] },
-  { one: 'networkpolicy', many: 'networkpolicies', kind: 'networkpolicies.networking.k8s.io', namespaced: true, caps: [] },
+  {
+    one: 'networkpolicy',
+    many: 'networkpolicies',
+    kind: 'networkpolicies.networking.k8s.io',
+    namespaced: true,
+    caps: [],
+  },
   { one: 'configmap', many: 'configmaps', kind: 'configmaps', namespaced: true, caps: [] },
   { one: 'secret', many: 'secrets', kind: 'secrets', namespaced: true, caps: [] },
   { one: 'pvc', many: 'pvcs', kind: 'persistentvolumeclaims', namespaced: true, caps: [] },
@@ -32,14 +62,43 @@ export const RESOURCE_KINDS = [
   { one: 'pdb', many: 'pdbs', kind: 'poddisruptionbudgets.policy', namespaced: true, caps: [] },
   { one: 'service-account', many: 'service-accounts', kind: 'serviceaccounts', namespaced: true, caps: [] },
   { one: 'role', many: 'roles', kind: 'roles.rbac.authorization.k8s.io', namespaced: true, caps: [] },
-  { one: 'rolebinding', many: 'rolebindings', kind: 'rolebindings.rbac.authorization.k8s.io', namespaced: true, caps: [] },
-  { one: 'clusterrole', many: 'clusterroles', kind: 'clusterroles.rbac.authorization.k8s.io', namespaced: false, caps: [] },
-  { one: 'clusterrolebinding', many: 'clusterrolebindings', kind: 'clusterrolebindings.rbac.authorization.k8s.io', namespaced: false, caps: [] },
+  {
+    one: 'rolebinding',
+    many: 'rolebindings',
+    kind: 'rolebindings.rbac.authorization.k8s.io',
+    namespaced: true,
+    caps: [],
+  },
+  {
+    one: 'clusterrole',
+    many: 'clusterroles',
+    kind: 'clusterroles.rbac.authorization.k8s.io',
+    namespaced: false,
+    caps: [],
+  },
+  {
+    one: 'clusterrolebinding',
+    many: 'clusterrolebindings',
+    kind: 'clusterrolebindings.rbac.authorization.k8s.io',
+    namespaced: false,
+    caps: [],
+  },
   { one: 'certificate', many: 'certificates', kind: 'certificates.cert-manager.io', namespaced: true, caps: [] },
 ] as const;
 
 export type ResourceEntry = (typeof RESOURCE_KINDS)[number];
-export type ResourceOp = 'list' | 'details' | 'yaml' | 'describe' | 'update' | 'delete' | 'bulkDelete' | 'scale' | 'restart' | 'bulkRestart' | 'rollback';
+export type ResourceOp =
+  | 'list'
+  | 'details'
+  | 'yaml'
+  | 'describe'
+  | 'update'
+  | 'delete'
+  | 'bulkDelete'
+  | 'scale'
+  | 'restart'
+  | 'bulkRestart'
+  | 'rollback';
 
 // ---------- results ----------
 
@@ -135,17 +194,35 @@ export const bulkRestartParams = z.object({ ...base, items: bulkItems });
 type RouteOf<P extends z.ZodType, R> = Route<z.output<P>, R>;
 type Caps<E> = E extends { caps: readonly (infer C)[] } ? C : never;
 
-export type ResourceTable = { [E in ResourceEntry as `${E['many']}.list`]: RouteOf<typeof listParams, ResourceList> } & {
+export type ResourceTable = {
+  [E in ResourceEntry as `${E['many']}.list`]: RouteOf<typeof listParams, ResourceList>;
+} & {
   [E in ResourceEntry as `${E['one']}.details`]: RouteOf<typeof yamlParams, ResourceDetails>;
 } & { [E in ResourceEntry as `${E['one']}.yaml`]: RouteOf<typeof yamlParams, YamlResult> } & {
   [E in ResourceEntry as `${E['one']}.describe`]: RouteOf<typeof objectParams, DescribeResult>;
 } & { [E in ResourceEntry as `${E['one']}.update`]: RouteOf<typeof updateParams, UpdateResult> } & {
   [E in ResourceEntry as `${E['one']}.delete`]: RouteOf<typeof deleteParams, DeleteResult>;
 } & { [E in ResourceEntry as `${E['many']}.bulkDelete`]: RouteOf<typeof bulkParams, BulkResult> } & {
-  [E in ResourceEntry as 'scale' extends Caps<E> ? `${E['one']}.scale` : never]: RouteOf<typeof scaleParams, ActionResult>;
-} & { [E in ResourceEntry as 'restart' extends Caps<E> ? `${E['one']}.restart` : never]: RouteOf<typeof restartParams, ActionResult> } & {
-  [E in ResourceEntry as 'restart' extends Caps<E> ? `${E['many']}.bulkRestart` : never]: RouteOf<typeof bulkRestartParams, BulkResult>;
-} & { [E in ResourceEntry as 'rollback' extends Caps<E> ? `${E['one']}.rollback` : never]: RouteOf<typeof rollbackParams, ActionResult> };
+  [E in ResourceEntry as 'scale' extends Caps<E> ? `${E['one']}.scale` : never]: RouteOf<
+    typeof scaleParams,
+    ActionResult
+  >;
+} & {
+  [E in ResourceEntry as 'restart' extends Caps<E> ? `${E['one']}.restart` : never]: RouteOf<
+    typeof restartParams,
+    ActionResult
+  >;
+} & {
+  [E in ResourceEntry as 'restart' extends Caps<E> ? `${E['many']}.bulkRestart` : never]: RouteOf<
+    typeof bulkRestartParams,
+    BulkResult
+  >;
+} & {
+  [E in ResourceEntry as 'rollback' extends Caps<E> ? `${E['one']}.rollback` : never]: RouteOf<
+    typeof rollbackParams,
+    ActionResult
+  >;
+};
 
 /** Which row and operation a generated route id stands for (handlers are generated from the same list). */
 export const RESOURCE_ROUTE_INFO: Record<string, { entry: ResourceEntry; op: ResourceOp }> = {};
@@ -158,20 +235,96 @@ function build(): ResourceTable {
   };
   for (const e of RESOURCE_KINDS) {
     const K = e.one;
-    add(`${e.many}.list`, e, 'list', route<ResourceList>()('GET', `/api/${e.many}`, 'kube', `List ${e.many} (all namespaces when namespace is absent or empty)`, listParams));
-    add(`${K}.details`, e, 'details', route<ResourceDetails>()('GET', `/api/${K}/details`, 'kube', `Get ${K} details with its events`, yamlParams));
+    add(
+      `${e.many}.list`,
+      e,
+      'list',
+      route<ResourceList>()(
+        'GET',
+        `/api/${e.many}`,
+        'kube',
+        `List ${e.many} (all namespaces when namespace is absent or empty)`,
+        listParams,
+      ),
+    );
+    add(
+      `${K}.details`,
+      e,
+      'details',
+      route<ResourceDetails>()('GET', `/api/${K}/details`, 'kube', `Get ${K} details with its events`, yamlParams),
+    );
     add(`${K}.yaml`, e, 'yaml', route<YamlResult>()('GET', `/api/${K}/yaml`, 'kube', `Get ${K} YAML`, yamlParams));
-    add(`${K}.describe`, e, 'describe', route<DescribeResult>()('GET', `/api/${K}/describe`, 'kube', `kubectl describe output of a ${K}`, objectParams));
-    add(`${K}.update`, e, 'update', route<UpdateResult>()('POST', `/api/${K}/update`, 'kube', `Apply edited ${K} YAML (server-side dry run first; dryRun=true previews only)`, updateParams));
-    add(`${K}.delete`, e, 'delete', route<DeleteResult>()('DELETE', `/api/${K}/delete`, 'kube', `Delete a ${K} (dryRun=true previews)`, deleteParams));
-    add(`${e.many}.bulkDelete`, e, 'bulkDelete', route<BulkResult>()('DELETE', `/api/${e.many}/bulk/delete`, 'kube', `Bulk delete ${e.many}`, bulkParams));
+    add(
+      `${K}.describe`,
+      e,
+      'describe',
+      route<DescribeResult>()('GET', `/api/${K}/describe`, 'kube', `kubectl describe output of a ${K}`, objectParams),
+    );
+    add(
+      `${K}.update`,
+      e,
+      'update',
+      route<UpdateResult>()(
+        'POST',
+        `/api/${K}/update`,
+        'kube',
+        `Apply edited ${K} YAML (server-side dry run first; dryRun=true previews only)`,
+        updateParams,
+      ),
+    );
+    add(
+      `${K}.delete`,
+      e,
+      'delete',
+      route<DeleteResult>()('DELETE', `/api/${K}/delete`, 'kube', `Delete a ${K} (dryRun=true previews)`, deleteParams),
+    );
+    add(
+      `${e.many}.bulkDelete`,
+      e,
+      'bulkDelete',
+      route<BulkResult>()('DELETE', `/api/${e.many}/bulk/delete`, 'kube', `Bulk delete ${e.many}`, bulkParams),
+    );
     const caps = e.caps as readonly string[];
-    if (caps.includes('scale')) add(`${K}.scale`, e, 'scale', route<ActionResult>()('POST', `/api/${K}/scale`, 'kube', `Scale a ${K}`, scaleParams));
+    if (caps.includes('scale'))
+      add(
+        `${K}.scale`,
+        e,
+        'scale',
+        route<ActionResult>()('POST', `/api/${K}/scale`, 'kube', `Scale a ${K}`, scaleParams),
+      );
     if (caps.includes('restart')) {
-      add(`${K}.restart`, e, 'restart', route<ActionResult>()('POST', `/api/${K}/restart`, 'kube', K === 'pod' ? 'Restart a pod (delete it so its controller recreates it)' : `Restart a ${K} (rollout restart)`, restartParams));
-      add(`${e.many}.bulkRestart`, e, 'bulkRestart', route<BulkResult>()('POST', `/api/${e.many}/bulk/restart`, 'kube', `Bulk restart ${e.many}`, bulkRestartParams));
+      add(
+        `${K}.restart`,
+        e,
+        'restart',
+        route<ActionResult>()(
+          'POST',
+          `/api/${K}/restart`,
+          'kube',
+          K === 'pod' ? 'Restart a pod (delete it so its controller recreates it)' : `Restart a ${K} (rollout restart)`,
+          restartParams,
+        ),
+      );
+      add(
+        `${e.many}.bulkRestart`,
+        e,
+        'bulkRestart',
+        route<BulkResult>()('POST', `/api/${e.many}/bulk/restart`, 'kube', `Bulk restart ${e.many}`, bulkRestartParams),
+      );
     }
-    if (caps.includes('rollback')) add(`${K}.rollback`, e, 'rollback', route<ActionResult>()('POST', `/api/${K}/rollback`, 'kube', `Roll a ${K} back to a revision (default: the previous one)`, rollbackParams));
+    if (caps.includes('rollback'))
+      add(
+        `${K}.rollback`,
+        e,
+        'rollback',
+        route<ActionResult>()(
+          'POST',
+          `/api/${K}/rollback`,
+          'kube',
+          `Roll a ${K} back to a revision (default: the previous one)`,
+          rollbackParams,
+        ),
+      );
   }
   return t as unknown as ResourceTable;
 }
@@ -213,7 +366,10 @@ export interface ManifestApplyResult {
 /** A manifest may hold many objects, so it may be larger than one object's YAML. */
 export const manifestApplyParams = z.object({
   ...base,
-  yaml: z.string().min(1, 'YAML is empty').max(2 * 1_048_576, 'YAML is larger than 2 MiB'),
+  yaml: z
+    .string()
+    .min(1, 'YAML is empty')
+    .max(2 * 1_048_576, 'YAML is larger than 2 MiB'),
   namespace: namespaceName.optional(),
   dryRun: boolish.optional(),
   force: boolish.optional(),
@@ -231,4 +387,3 @@ const MANIFEST_ROUTES = {
 };
 
 export const RESOURCE_ROUTES: ResourceTable & typeof MANIFEST_ROUTES = { ...build(), ...MANIFEST_ROUTES };
-

@@ -45,5 +45,11 @@ export const searchParams = z.object({
 });
 
 export const SEARCH_ROUTES = {
-  search: route<SearchResult>()('GET', '/api/search', 'kube', 'Find objects of every kind by name (all namespaces unless namespace is given; "deploy web" limits to a kind) and open incidents, from the watch caches', searchParams),
+  search: route<SearchResult>()(
+    'GET',
+    '/api/search',
+    'kube',
+    'Find objects of every kind by name (all namespaces unless namespace is given; "deploy web" limits to a kind) and open incidents, from the watch caches',
+    searchParams,
+  ),
 } as const;

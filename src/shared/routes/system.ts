@@ -51,7 +51,9 @@ export interface UpdateCheck {
   source: string;
 }
 
-const username = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/, 'must be 2-64 letters, digits, ".", "_", "@" or "-"');
+const username = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/, 'must be 2-64 letters, digits, ".", "_", "@" or "-"');
 const password = z.string().min(10, 'must be at least 10 characters').max(1024);
 
 const terminalPrefs = z.object({
@@ -75,20 +77,115 @@ export const settingsSchema = z
 
 export const SYSTEM_ROUTES = {
   'settings.get': route<Settings>()('GET', '/api/settings', 'store', 'Load settings', z.object({})),
-  'settings.save': route<Settings>()('POST', '/api/settings', 'store', 'Save settings (merged into the stored ones)', settingsSchema),
-  'auth.register': route<AuthResult>()('POST', '/api/auth/register', 'server', 'User registration (the first account is an admin and needs the launch token; later ones need an admin session)', z.object({ username, password })),
-  'users.list': route<{ users: UserDto[] }>()('GET', '/api/users', 'server', 'List user accounts (admin)', z.object({})),
-  'users.create': route<UserDto>()('POST', '/api/users/create', 'server', 'Create a user account with a role (admin)', z.object({ username, password, role: z.enum(ROLES) })),
-  'users.update': route<UserDto>()('POST', '/api/users/update', 'server', "Change a user's role, or disable/enable them (admin)", z.object({ username, role: z.enum(ROLES).optional(), disabled: boolish.optional() })),
-  'users.delete': route<ActionResult>()('DELETE', '/api/users/delete', 'server', 'Delete a user account (admin)', z.object({ username })),
-  'auth.login': route<AuthResult>()('POST', '/api/auth/login', 'server', 'User login', z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })),
-  'auth.logout': route<ActionResult>()('POST', '/api/auth/logout', 'server', 'User logout (ends this session)', z.object({})),
+  'settings.save': route<Settings>()(
+    'POST',
+    '/api/settings',
+    'store',
+    'Save settings (merged into the stored ones)',
+    settingsSchema,
+  ),
+  'auth.register': route<AuthResult>()(
+    'POST',
+    '/api/auth/register',
+    'server',
+    'User registration (the first account is an admin and needs the launch token; later ones need an admin session)',
+    z.object({ username, password }),
+  ),
+  'users.list': route<{ users: UserDto[] }>()(
+    'GET',
+    '/api/users',
+    'server',
+    'List user accounts (admin)',
+    z.object({}),
+  ),
+  'users.create': route<UserDto>()(
+    'POST',
+    '/api/users/create',
+    'server',
+    'Create a user account with a role (admin)',
+    z.object({ username, password, role: z.enum(ROLES) }),
+  ),
+  'users.update': route<UserDto>()(
+    'POST',
+    '/api/users/update',
+    'server',
+    "Change a user's role, or disable/enable them (admin)",
+    z.object({ username, role: z.enum(ROLES).optional(), disabled: boolish.optional() }),
+  ),
+  'users.delete': route<ActionResult>()(
+    'DELETE',
+    '/api/users/delete',
+    'server',
+    'Delete a user account (admin)',
+    z.object({ username }),
+  ),
+  'auth.login': route<AuthResult>()(
+    'POST',
+    '/api/auth/login',
+    'server',
+    'User login',
+    z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+  ),
+  'auth.logout': route<ActionResult>()(
+    'POST',
+    '/api/auth/logout',
+    'server',
+    'User logout (ends this session)',
+    z.object({}),
+  ),
   'auth.me': route<MeResult>()('GET', '/api/auth/me', 'server', 'Get current user', z.object({})),
-  'auth.validate': route<{ valid: boolean; expiresAt?: string; user?: UserDto }>()('GET', '/api/auth/validate-token', 'server', 'Validate token', z.object({ token: z.string().max(256).optional() })),
-  'terminal.shells': route<{ shells: Array<{ name: string; path: string }>; default: string | null }>()('GET', '/api/terminal/shells', 'server', 'Get available shells on this machine', z.object({})),
-  'terminal.preferences': route<TerminalPreferences>()('GET', '/api/terminal/preferences', 'store', 'Get terminal preferences', z.object({})),
-  'local.terminal': route<never>()('WS', '/api/local/terminal', 'server', 'Local machine terminal (node-pty)', z.object({ shell: z.string().max(256).optional(), cols: int(1, 1000).optional(), rows: int(1, 1000).optional(), cwd: z.string().max(4096).optional() })),
-  'updates.check': route<UpdateCheck>()('GET', '/api/updates/check', 'server', 'Check for updates (npm registry)', z.object({})),
-  'updates.install': route<ActionResult>()('POST', '/api/updates/install', 'server', 'Install update', z.object({ version: z.string().max(64).optional() })),
-  'updates.autoCheck': route<UpdateCheck & { enabled: boolean }>()('GET', '/api/update/auto-check', 'server', 'Auto-check updates (honours the autoCheckUpdates setting)', z.object({ enabled: boolish.optional() })),
+  'auth.validate': route<{ valid: boolean; expiresAt?: string; user?: UserDto }>()(
+    'GET',
+    '/api/auth/validate-token',
+    'server',
+    'Validate token',
+    z.object({ token: z.string().max(256).optional() }),
+  ),
+  'terminal.shells': route<{ shells: Array<{ name: string; path: string }>; default: string | null }>()(
+    'GET',
+    '/api/terminal/shells',
+    'server',
+    'Get available shells on this machine',
+    z.object({}),
+  ),
+  'terminal.preferences': route<TerminalPreferences>()(
+    'GET',
+    '/api/terminal/preferences',
+    'store',
+    'Get terminal preferences',
+    z.object({}),
+  ),
+  'local.terminal': route<never>()(
+    'WS',
+    '/api/local/terminal',
+    'server',
+    'Local machine terminal (node-pty)',
+    z.object({
+      shell: z.string().max(256).optional(),
+      cols: int(1, 1000).optional(),
+      rows: int(1, 1000).optional(),
+      cwd: z.string().max(4096).optional(),
+    }),
+  ),
+  'updates.check': route<UpdateCheck>()(
+    'GET',
+    '/api/updates/check',
+    'server',
+    'Check for updates (npm registry)',
+    z.object({}),
+  ),
+  'updates.install': route<ActionResult>()(
+    'POST',
+    '/api/updates/install',
+    'server',
+    'Install update',
+    z.object({ version: z.string().max(64).optional() }),
+  ),
+  'updates.autoCheck': route<UpdateCheck & { enabled: boolean }>()(
+    'GET',
+    '/api/update/auto-check',
+    'server',
+    'Auto-check updates (honours the autoCheckUpdates setting)',
+    z.object({ enabled: boolish.optional() }),
+  ),
 } as const;

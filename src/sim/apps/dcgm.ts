@@ -23,22 +23,43 @@ const GAUGES: Array<[string, string, string]> = [
   ['DCGM_FI_DEV_FB_RESERVED', 'gauge', 'Framebuffer memory reserved (in MiB).'],
   ['DCGM_FI_PROF_GR_ENGINE_ACTIVE', 'gauge', 'Ratio of time the graphics engine is active.'],
   ['DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', 'gauge', 'Ratio of cycles the tensor (HMMA) pipe is active.'],
-  ['DCGM_FI_PROF_DRAM_ACTIVE', 'gauge', 'Ratio of cycles the device memory interface is active sending or receiving data.'],
+  [
+    'DCGM_FI_PROF_DRAM_ACTIVE',
+    'gauge',
+    'Ratio of cycles the device memory interface is active sending or receiving data.',
+  ],
 ];
 
 const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 
-const gpuCount = (node: KObj) => Math.floor(Number(node.status?.capacity?.['nvidia.com/gpu'] ?? node.metadata.labels?.['nvidia.com/gpu.count'] ?? 0)) || 0;
+const gpuCount = (node: KObj) =>
+  Math.floor(
+    Number(node.status?.capacity?.['nvidia.com/gpu'] ?? node.metadata.labels?.['nvidia.com/gpu.count'] ?? 0),
+  ) || 0;
 
 /** GPU index → the container holding it, for running pods on the node that request GPUs. */
-function assignments(r: AppRequest, nodeName: string, count: number): Array<{ namespace: string; pod: string; container: string } | undefined> {
-  const out: Array<{ namespace: string; pod: string; container: string } | undefined> = Array.from({ length: count }, () => undefined);
-  const pods = [...r.ctx.store.iterate('pods')].filter((p) => p.spec?.nodeName === nodeName && p.status?.phase === 'Running').sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+function assignments(
+  r: AppRequest,
+  nodeName: string,
+  count: number,
+): Array<{ namespace: string; pod: string; container: string } | undefined> {
+  const out: Array<{ namespace: string; pod: string; container: string } | undefined> = Array.from(
+    { length: count },
+    () => undefined,
+  );
+  const pods = [...r.ctx.store.iterate('pods')]
+    .filter((p) => p.spec?.nodeName === nodeName && p.status?.phase === 'Running')
+    .sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+    );
   let next = 0;
   for (const p of pods) {
     for (const c of (p.spec?.containers ?? []) as KObj[]) {
-      const n = Math.floor(Number(c.resources?.limits?.['nvidia.com/gpu'] ?? c.resources?.requests?.['nvidia.com/gpu'] ?? 0)) || 0;
-      for (let i = 0; i < n && next < count; i++) out[next++] = { namespace: p.metadata.namespace!, pod: p.metadata.name, container: c.name };
+      const n =
+        Math.floor(Number(c.resources?.limits?.['nvidia.com/gpu'] ?? c.resources?.requests?.['nvidia.com/gpu'] ?? 0)) ||
+        0;
+      for (let i = 0; i < n && next < count; i++)
+        out[next++] = { namespace: p.metadata.namespace!, pod: p.metadata.name, container: c.name };
     }
   }
   return out;
@@ -46,13 +67,17 @@ function assignments(r: AppRequest, nodeName: string, count: number): Array<{ na
 
 export const dcgmApp: SimApp = (r) => {
   if (r.path === '/health') return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
-  if (r.path !== '/metrics') return { status: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
-  if (r.method !== 'GET' && r.method !== 'HEAD') return { status: 405, contentType: 'text/plain; charset=utf-8', body: 'Method Not Allowed\n' };
+  if (r.path !== '/metrics')
+    return { status: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
+  if (r.method !== 'GET' && r.method !== 'HEAD')
+    return { status: 405, contentType: 'text/plain; charset=utf-8', body: 'Method Not Allowed\n' };
   const nodeName = String(r.pod.spec?.nodeName ?? '');
   const node = r.ctx.store.get('nodes', undefined, nodeName);
   const count = node ? gpuCount(node) : 0;
   const l = node?.metadata.labels ?? {};
-  const model = String(l['nvidia.com/gpu.product'] ?? 'NVIDIA-A100-SXM4-80GB').replace(/-/g, ' ').replace(/ SHARED$/, '');
+  const model = String(l['nvidia.com/gpu.product'] ?? 'NVIDIA-A100-SXM4-80GB')
+    .replace(/-/g, ' ')
+    .replace(/ SHARED$/, '');
   const memTotal = Number(l['nvidia.com/gpu.memory'] ?? 81920);
   const driver = String(l['nvidia.com/cuda.driver-version.full'] ?? '550.107.02');
   const used = assignments(r, nodeName, count);
@@ -85,7 +110,15 @@ export const dcgmApp: SimApp = (r) => {
       a ? Math.round(util * 5.1) / 1000 : 0,
     ];
     const uuid = `GPU-${(seedOf(nodeName) * 1e6).toString(16).padStart(8, '0').slice(0, 8)}-0000-4000-8000-${String(g).padStart(12, '0')}`;
-    const labels = [`gpu="${g}"`, `UUID="${uuid}"`, `pci_bus_id="00000000:${(0x07 + g * 0x10).toString(16).toUpperCase().padStart(2, '0')}:00.0"`, `device="nvidia${g}"`, `modelName="${esc(model)}"`, `hostname="${esc(nodeName)}"`, `DCGM_FI_DRIVER_VERSION="${esc(driver)}"`];
+    const labels = [
+      `gpu="${g}"`,
+      `UUID="${uuid}"`,
+      `pci_bus_id="00000000:${(0x07 + g * 0x10).toString(16).toUpperCase().padStart(2, '0')}:00.0"`,
+      `device="nvidia${g}"`,
+      `modelName="${esc(model)}"`,
+      `hostname="${esc(nodeName)}"`,
+      `DCGM_FI_DRIVER_VERSION="${esc(driver)}"`,
+    ];
     if (a) labels.push(`container="${esc(a.container)}"`, `namespace="${esc(a.namespace)}"`, `pod="${esc(a.pod)}"`);
     values.forEach((v, i) => series[i].push(`${GAUGES[i][0]}{${labels.join(',')}} ${v}`));
   }

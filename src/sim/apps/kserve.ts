@@ -7,7 +7,8 @@ const err = (status: number, error: string): AppResponse => ({ status, body: { e
 
 /** Iris class from the 4 features (sepal l/w, petal l/w): setosa 0, versicolor 1, virginica 2. */
 function classify(row: unknown): number {
-  if (!Array.isArray(row) || row.length !== 4 || !row.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new Error('each instance must be 4 numbers');
+  if (!Array.isArray(row) || row.length !== 4 || !row.every((x) => typeof x === 'number' && Number.isFinite(x)))
+    throw new Error('each instance must be 4 numbers');
   const petal = row[2] as number;
   return petal < 2.5 ? 0 : petal < 4.95 ? 1 : 2;
 }
@@ -20,7 +21,8 @@ export const kserveApp: SimApp = (r: AppRequest) => {
   if (get && p === '/v1/models') return { status: 200, body: { models: [model] } };
   if (get && p === '/v2/health/live') return { status: 200, body: { live: true } };
   if (get && p === '/v2/health/ready') return { status: 200, body: { ready: true } };
-  if (get && p === '/v2') return { status: 200, body: { name: 'kserve', version: '0.14.0', extensions: ['model_repository_extension'] } };
+  if (get && p === '/v2')
+    return { status: 200, body: { name: 'kserve', version: '0.14.0', extensions: ['model_repository_extension'] } };
   let m = /^\/v1\/models\/([^/:]+)(:predict)?$/.exec(p);
   if (m) {
     if (m[1] !== model) return err(404, `Model with name ${m[1]} does not exist.`);
@@ -37,8 +39,21 @@ export const kserveApp: SimApp = (r: AppRequest) => {
   m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(p);
   if (m) {
     if (m[1] !== model) return err(404, `Model with name ${m[1]} does not exist.`);
-    if (!m[3]) return get ? { status: 200, body: { name: model, versions: ['v1.0.0'], platform: 'sklearn', inputs: [{ name: 'input-0', datatype: 'FP32', shape: [-1, 4] }], outputs: [{ name: 'predict', datatype: 'INT64', shape: [-1] }] } } : err(405, 'Method Not Allowed');
-    if (m[3] === '/ready') return get ? { status: 200, body: { name: model, ready: true } } : err(405, 'Method Not Allowed');
+    if (!m[3])
+      return get
+        ? {
+            status: 200,
+            body: {
+              name: model,
+              versions: ['v1.0.0'],
+              platform: 'sklearn',
+              inputs: [{ name: 'input-0', datatype: 'FP32', shape: [-1, 4] }],
+              outputs: [{ name: 'predict', datatype: 'INT64', shape: [-1] }],
+            },
+          }
+        : err(405, 'Method Not Allowed');
+    if (m[3] === '/ready')
+      return get ? { status: 200, body: { name: model, ready: true } } : err(405, 'Method Not Allowed');
     if (r.method !== 'POST') return err(405, 'Method Not Allowed');
     const b = jsonBody(r);
     const input = Array.isArray(b?.inputs) ? (b!.inputs as Array<Record<string, unknown>>)[0] : undefined;
@@ -46,10 +61,20 @@ export const kserveApp: SimApp = (r: AppRequest) => {
     let rows = input.data as unknown[];
     // Flat data with a [n,4] shape is the row-major form of the same tensor.
     const shape = input.shape as number[] | undefined;
-    if (rows.every((x) => typeof x === 'number') && Array.isArray(shape) && shape.length === 2 && shape[1] === 4) rows = Array.from({ length: rows.length / 4 }, (_, i) => rows.slice(i * 4, i * 4 + 4));
+    if (rows.every((x) => typeof x === 'number') && Array.isArray(shape) && shape.length === 2 && shape[1] === 4)
+      rows = Array.from({ length: rows.length / 4 }, (_, i) => rows.slice(i * 4, i * 4 + 4));
     try {
       const data = rows.map(classify);
-      return { status: 200, body: { model_name: model, model_version: m[2] ?? 'v1.0.0', id: typeof b!.id === 'string' ? b!.id : 'sim-request', parameters: null, outputs: [{ name: 'predict', shape: [data.length], datatype: 'INT64', parameters: null, data }] } };
+      return {
+        status: 200,
+        body: {
+          model_name: model,
+          model_version: m[2] ?? 'v1.0.0',
+          id: typeof b!.id === 'string' ? b!.id : 'sim-request',
+          parameters: null,
+          outputs: [{ name: 'predict', shape: [data.length], datatype: 'INT64', parameters: null, data }],
+        },
+      };
     } catch (e) {
       return err(400, (e as Error).message);
     }

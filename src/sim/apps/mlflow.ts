@@ -7,33 +7,158 @@ const T0 = Date.UTC(2025, 0, 10, 9, 0, 0);
 const H = 3_600_000;
 
 const EXPERIMENTS = [
-  { experiment_id: '0', name: 'Default', artifact_location: 'mlflow-artifacts:/0', lifecycle_stage: 'active', last_update_time: T0, creation_time: T0, tags: [] },
-  { experiment_id: '1', name: 'iris-classifier', artifact_location: 'mlflow-artifacts:/1', lifecycle_stage: 'active', last_update_time: T0 + 50 * H, creation_time: T0 + H, tags: [{ key: 'team', value: 'ml' }] },
-  { experiment_id: '2', name: 'llm-finetune', artifact_location: 'mlflow-artifacts:/2', lifecycle_stage: 'active', last_update_time: T0 + 70 * H, creation_time: T0 + 2 * H, tags: [{ key: 'team', value: 'ml' }, { key: 'gpu', value: 'a100' }] },
-  { experiment_id: '3', name: 'old-baseline', artifact_location: 'mlflow-artifacts:/3', lifecycle_stage: 'deleted', last_update_time: T0 + 3 * H, creation_time: T0 + 3 * H, tags: [] },
+  {
+    experiment_id: '0',
+    name: 'Default',
+    artifact_location: 'mlflow-artifacts:/0',
+    lifecycle_stage: 'active',
+    last_update_time: T0,
+    creation_time: T0,
+    tags: [],
+  },
+  {
+    experiment_id: '1',
+    name: 'iris-classifier',
+    artifact_location: 'mlflow-artifacts:/1',
+    lifecycle_stage: 'active',
+    last_update_time: T0 + 50 * H,
+    creation_time: T0 + H,
+    tags: [{ key: 'team', value: 'ml' }],
+  },
+  {
+    experiment_id: '2',
+    name: 'llm-finetune',
+    artifact_location: 'mlflow-artifacts:/2',
+    lifecycle_stage: 'active',
+    last_update_time: T0 + 70 * H,
+    creation_time: T0 + 2 * H,
+    tags: [
+      { key: 'team', value: 'ml' },
+      { key: 'gpu', value: 'a100' },
+    ],
+  },
+  {
+    experiment_id: '3',
+    name: 'old-baseline',
+    artifact_location: 'mlflow-artifacts:/3',
+    lifecycle_stage: 'deleted',
+    last_update_time: T0 + 3 * H,
+    creation_time: T0 + 3 * H,
+    tags: [],
+  },
 ];
 
-function run(id: string, exp: string, name: string, status: string, start: number, hours: number | undefined, metrics: Record<string, number>, params: Record<string, string>) {
+function run(
+  id: string,
+  exp: string,
+  name: string,
+  status: string,
+  start: number,
+  hours: number | undefined,
+  metrics: Record<string, number>,
+  params: Record<string, string>,
+) {
   return {
-    info: { run_id: id, run_uuid: id, run_name: name, experiment_id: exp, user_id: 'alice', status, start_time: start, ...(hours !== undefined ? { end_time: start + hours * H } : {}), artifact_uri: `mlflow-artifacts:/${exp}/${id}/artifacts`, lifecycle_stage: 'active' },
-    data: { metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: start + (hours ?? 1) * H, step: 10 })), params: Object.entries(params).map(([key, value]) => ({ key, value })), tags: [{ key: 'mlflow.runName', value: name }, { key: 'mlflow.user', value: 'alice' }] },
+    info: {
+      run_id: id,
+      run_uuid: id,
+      run_name: name,
+      experiment_id: exp,
+      user_id: 'alice',
+      status,
+      start_time: start,
+      ...(hours !== undefined ? { end_time: start + hours * H } : {}),
+      artifact_uri: `mlflow-artifacts:/${exp}/${id}/artifacts`,
+      lifecycle_stage: 'active',
+    },
+    data: {
+      metrics: Object.entries(metrics).map(([key, value]) => ({
+        key,
+        value,
+        timestamp: start + (hours ?? 1) * H,
+        step: 10,
+      })),
+      params: Object.entries(params).map(([key, value]) => ({ key, value })),
+      tags: [
+        { key: 'mlflow.runName', value: name },
+        { key: 'mlflow.user', value: 'alice' },
+      ],
+    },
     inputs: { dataset_inputs: [] },
   };
 }
 
 const RUNS = [
-  run('a1b2c3d4e5f60718293a4b5c6d7e8f90', '1', 'svc-rbf', 'FINISHED', T0 + 10 * H, 0.2, { accuracy: 0.973, f1: 0.972 }, { kernel: 'rbf', C: '1.0' }),
-  run('b2c3d4e5f60718293a4b5c6d7e8f90a1', '1', 'logreg', 'FINISHED', T0 + 20 * H, 0.1, { accuracy: 0.953, f1: 0.951 }, { penalty: 'l2', C: '0.5' }),
+  run(
+    'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+    '1',
+    'svc-rbf',
+    'FINISHED',
+    T0 + 10 * H,
+    0.2,
+    { accuracy: 0.973, f1: 0.972 },
+    { kernel: 'rbf', C: '1.0' },
+  ),
+  run(
+    'b2c3d4e5f60718293a4b5c6d7e8f90a1',
+    '1',
+    'logreg',
+    'FINISHED',
+    T0 + 20 * H,
+    0.1,
+    { accuracy: 0.953, f1: 0.951 },
+    { penalty: 'l2', C: '0.5' },
+  ),
   run('c3d4e5f60718293a4b5c6d7e8f90a1b2', '1', 'tree-depth-2', 'FAILED', T0 + 30 * H, 0.05, {}, { max_depth: '2' }),
-  run('d4e5f60718293a4b5c6d7e8f90a1b2c3', '2', 'lora-r16', 'RUNNING', T0 + 60 * H, undefined, { loss: 1.42, eval_loss: 1.57 }, { lora_r: '16', lr: '2e-4', base_model: 'llama-3-8b' }),
-  run('e5f60718293a4b5c6d7e8f90a1b2c3d4', '2', 'lora-r8', 'FINISHED', T0 + 40 * H, 9, { loss: 1.51, eval_loss: 1.63 }, { lora_r: '8', lr: '2e-4', base_model: 'llama-3-8b' }),
+  run(
+    'd4e5f60718293a4b5c6d7e8f90a1b2c3',
+    '2',
+    'lora-r16',
+    'RUNNING',
+    T0 + 60 * H,
+    undefined,
+    { loss: 1.42, eval_loss: 1.57 },
+    { lora_r: '16', lr: '2e-4', base_model: 'llama-3-8b' },
+  ),
+  run(
+    'e5f60718293a4b5c6d7e8f90a1b2c3d4',
+    '2',
+    'lora-r8',
+    'FINISHED',
+    T0 + 40 * H,
+    9,
+    { loss: 1.51, eval_loss: 1.63 },
+    { lora_r: '8', lr: '2e-4', base_model: 'llama-3-8b' },
+  ),
 ];
 
 const MODELS = [
-  { name: 'iris-classifier', creation_timestamp: T0 + 11 * H, last_updated_timestamp: T0 + 21 * H, description: 'Iris species classifier served by KServe (ml/sklearn-iris)', latest_versions: [{ name: 'iris-classifier', version: '2', creation_timestamp: T0 + 21 * H, last_updated_timestamp: T0 + 21 * H, current_stage: 'Production', status: 'READY', run_id: RUNS[0].info.run_id, source: `mlflow-artifacts:/1/${RUNS[0].info.run_id}/artifacts/model` }], tags: [], aliases: [{ alias: 'champion', version: '2' }] },
+  {
+    name: 'iris-classifier',
+    creation_timestamp: T0 + 11 * H,
+    last_updated_timestamp: T0 + 21 * H,
+    description: 'Iris species classifier served by KServe (ml/sklearn-iris)',
+    latest_versions: [
+      {
+        name: 'iris-classifier',
+        version: '2',
+        creation_timestamp: T0 + 21 * H,
+        last_updated_timestamp: T0 + 21 * H,
+        current_stage: 'Production',
+        status: 'READY',
+        run_id: RUNS[0].info.run_id,
+        source: `mlflow-artifacts:/1/${RUNS[0].info.run_id}/artifacts/model`,
+      },
+    ],
+    tags: [],
+    aliases: [{ alias: 'champion', version: '2' }],
+  },
 ];
 
-const error = (status: number, code: string, message: string): AppResponse => ({ status, body: { error_code: code, message } });
+const error = (status: number, code: string, message: string): AppResponse => ({
+  status,
+  body: { error_code: code, message },
+});
 
 /** The request's fields: JSON body for POST, query string for GET (repeated keys become arrays). */
 function fields(r: AppRequest): Record<string, unknown> {
@@ -49,20 +174,34 @@ function fields(r: AppRequest): Record<string, unknown> {
 /** max_results and page_token (an offset) as MLflow pages. */
 function page<T>(items: T[], f: Record<string, unknown>, def: number): { items: T[]; next?: string } | AppResponse {
   const max = f.max_results === undefined ? def : Number(f.max_results);
-  if (!Number.isInteger(max) || max < 1 || max > 50_000) return error(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${String(f.max_results)} for parameter 'max_results' supplied.`);
+  if (!Number.isInteger(max) || max < 1 || max > 50_000)
+    return error(
+      400,
+      'INVALID_PARAMETER_VALUE',
+      `Invalid value ${String(f.max_results)} for parameter 'max_results' supplied.`,
+    );
   const start = f.page_token ? Number(Buffer.from(String(f.page_token), 'base64').toString('utf8')) : 0;
   if (!Number.isInteger(start) || start < 0) return error(400, 'INVALID_PARAMETER_VALUE', 'Invalid page token');
   const slice = items.slice(start, start + max);
-  return { items: slice, next: start + max < items.length ? Buffer.from(String(start + max)).toString('base64') : undefined };
+  return {
+    items: slice,
+    next: start + max < items.length ? Buffer.from(String(start + max)).toString('base64') : undefined,
+  };
 }
 
-const viewOk = (stage: string, view: unknown) => (view === 'ALL' ? true : view === 'DELETED_ONLY' ? stage === 'deleted' : stage === 'active');
+const viewOk = (stage: string, view: unknown) =>
+  view === 'ALL' ? true : view === 'DELETED_ONLY' ? stage === 'deleted' : stage === 'active';
 
 export const mlflowApp: SimApp = (r: AppRequest) => {
   const p = r.path.replace(/^\/ajax-api\//, '/api/');
   if (p === '/health') return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
   if (p === '/version') return { status: 200, contentType: 'text/plain; charset=utf-8', body: '2.17.2' };
-  if (!p.startsWith('/api/2.0/mlflow/')) return { status: 404, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>404 Not Found</title><h1>Not Found</h1>' };
+  if (!p.startsWith('/api/2.0/mlflow/'))
+    return {
+      status: 404,
+      contentType: 'text/html; charset=utf-8',
+      body: '<!doctype html><title>404 Not Found</title><h1>Not Found</h1>',
+    };
   const route = p.slice('/api/2.0/mlflow/'.length);
   const f = fields(r);
   const allowed = (methods: string[]) => methods.includes(r.method);
@@ -70,8 +209,21 @@ export const mlflowApp: SimApp = (r: AppRequest) => {
     case 'experiments/search': {
       if (!allowed(['GET', 'POST'])) break;
       const nameFilter = /^name\s*(=|LIKE|ILIKE)\s*'(.*)'$/i.exec(String(f.filter ?? '').trim());
-      const like = (v: string, pat: string, ci: boolean) => new RegExp(`^${pat.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, ci ? 'i' : '').test(v);
-      const items = EXPERIMENTS.filter((e) => viewOk(e.lifecycle_stage, f.view_type)).filter((e) => !nameFilter || (nameFilter[1] === '=' ? e.name === nameFilter[2] : like(e.name, nameFilter[2], nameFilter[1].toUpperCase() === 'ILIKE')));
+      const like = (v: string, pat: string, ci: boolean) =>
+        new RegExp(
+          `^${pat
+            .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/%/g, '.*')
+            .replace(/_/g, '.')}$`,
+          ci ? 'i' : '',
+        ).test(v);
+      const items = EXPERIMENTS.filter((e) => viewOk(e.lifecycle_stage, f.view_type)).filter(
+        (e) =>
+          !nameFilter ||
+          (nameFilter[1] === '='
+            ? e.name === nameFilter[2]
+            : like(e.name, nameFilter[2], nameFilter[1].toUpperCase() === 'ILIKE')),
+      );
       const pg = page(items, f, 1000);
       if ('status' in pg) return pg;
       return { status: 200, body: { experiments: pg.items, ...(pg.next ? { next_page_token: pg.next } : {}) } };
@@ -79,19 +231,34 @@ export const mlflowApp: SimApp = (r: AppRequest) => {
     case 'experiments/get': {
       if (!allowed(['GET'])) break;
       const e = EXPERIMENTS.find((x) => x.experiment_id === String(f.experiment_id ?? ''));
-      return e ? { status: 200, body: { experiment: e } } : error(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${String(f.experiment_id ?? '')} exists`);
+      return e
+        ? { status: 200, body: { experiment: e } }
+        : error(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${String(f.experiment_id ?? '')} exists`);
     }
     case 'experiments/get-by-name': {
       if (!allowed(['GET'])) break;
       const e = EXPERIMENTS.find((x) => x.name === String(f.experiment_name ?? ''));
-      return e ? { status: 200, body: { experiment: e } } : error(404, 'RESOURCE_DOES_NOT_EXIST', `Could not find experiment with name '${String(f.experiment_name ?? '')}'`);
+      return e
+        ? { status: 200, body: { experiment: e } }
+        : error(
+            404,
+            'RESOURCE_DOES_NOT_EXIST',
+            `Could not find experiment with name '${String(f.experiment_name ?? '')}'`,
+          );
     }
     case 'runs/search': {
       if (!allowed(['POST'])) break;
       const ids = f.experiment_ids;
-      if (ids !== undefined && (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string'))) return error(400, 'INVALID_PARAMETER_VALUE', "Invalid value for parameter 'experiment_ids' supplied: expected a list of strings");
+      if (ids !== undefined && (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')))
+        return error(
+          400,
+          'INVALID_PARAMETER_VALUE',
+          "Invalid value for parameter 'experiment_ids' supplied: expected a list of strings",
+        );
       const statusFilter = /^(?:attributes\.)?status\s*=\s*'(\w+)'$/.exec(String(f.filter ?? '').trim());
-      const items = RUNS.filter((x) => !ids || (ids as string[]).includes(x.info.experiment_id)).filter((x) => !statusFilter || x.info.status === statusFilter[1]).sort((a, b) => b.info.start_time - a.info.start_time);
+      const items = RUNS.filter((x) => !ids || (ids as string[]).includes(x.info.experiment_id))
+        .filter((x) => !statusFilter || x.info.status === statusFilter[1])
+        .sort((a, b) => b.info.start_time - a.info.start_time);
       const pg = page(items, f, 1000);
       if ('status' in pg) return pg;
       return { status: 200, body: { runs: pg.items, ...(pg.next ? { next_page_token: pg.next } : {}) } };
@@ -111,5 +278,9 @@ export const mlflowApp: SimApp = (r: AppRequest) => {
     default:
       return error(404, 'ENDPOINT_NOT_FOUND', `No API endpoint for path /api/2.0/mlflow/${route}`);
   }
-  return { status: 405, contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>405 Method Not Allowed</title><h1>Method Not Allowed</h1>' };
+  return {
+    status: 405,
+    contentType: 'text/html; charset=utf-8',
+    body: '<!doctype html><title>405 Method Not Allowed</title><h1>Method Not Allowed</h1>',
+  };
 };

@@ -46,7 +46,13 @@ export function installCronJobs(r: Runtime): void {
       if (cj.spec?.suspend) {
         // A suspended CronJob skips its runs.
       } else if (policy === 'Forbid' && active.length) {
-        r.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid', 'cronjob-controller');
+        r.event(
+          cj,
+          'Normal',
+          'JobAlreadyActive',
+          'Not starting job because prior execution is running and concurrency policy is Forbid',
+          'cronjob-controller',
+        );
       } else {
         if (policy === 'Replace') {
           for (const j of active) {
@@ -61,7 +67,10 @@ export function installCronJobs(r: Runtime): void {
             name: `${cj.metadata.name}-${Math.floor(next / 60000)}`,
             namespace: cj.metadata.namespace,
             labels: { ...(tpl.metadata?.labels ?? {}) },
-            annotations: { ...(tpl.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': new Date(next).toISOString().replace(/\.\d+Z$/, 'Z') },
+            annotations: {
+              ...(tpl.metadata?.annotations ?? {}),
+              'batch.kubernetes.io/cronjob-scheduled-timestamp': new Date(next).toISOString().replace(/\.\d+Z$/, 'Z'),
+            },
             ownerReferences: [ownerRef(cj)],
           },
           spec: structuredClone(tpl.spec ?? {}),
@@ -74,17 +83,33 @@ export function installCronJobs(r: Runtime): void {
     // History limits.
     let lastSuccessfulTime = cj.status?.lastSuccessfulTime;
     const finished = (kind: string) =>
-      jobs.filter((j) => jobFinished(j) === kind && r.ctx.store.getByUid(j.metadata.uid!)).sort((a, b) => Date.parse(a.metadata.creationTimestamp!) - Date.parse(b.metadata.creationTimestamp!));
+      jobs
+        .filter((j) => jobFinished(j) === kind && r.ctx.store.getByUid(j.metadata.uid!))
+        .sort((a, b) => Date.parse(a.metadata.creationTimestamp!) - Date.parse(b.metadata.creationTimestamp!));
     const ok = finished('Complete');
     if (ok.length) lastSuccessfulTime = ok[ok.length - 1].status?.completionTime ?? lastSuccessfulTime;
-    for (const [list, limit] of [[ok, cj.spec?.successfulJobsHistoryLimit ?? 3], [finished('Failed'), cj.spec?.failedJobsHistoryLimit ?? 1]] as Array<[KObj[], number]>) {
+    for (const [list, limit] of [
+      [ok, cj.spec?.successfulJobsHistoryLimit ?? 3],
+      [finished('Failed'), cj.spec?.failedJobsHistoryLimit ?? 1],
+    ] as Array<[KObj[], number]>) {
       for (const j of list.slice(0, Math.max(0, list.length - limit))) {
         r.remove('batch/jobs', j.metadata.namespace, j.metadata.name);
         r.event(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${j.metadata.name}`, 'cronjob-controller');
       }
     }
     const status = {
-      ...(active.length ? { active: active.map((j) => ({ kind: 'Job', namespace: j.metadata.namespace, name: j.metadata.name, uid: j.metadata.uid, apiVersion: 'batch/v1', resourceVersion: j.metadata.resourceVersion })) } : {}),
+      ...(active.length
+        ? {
+            active: active.map((j) => ({
+              kind: 'Job',
+              namespace: j.metadata.namespace,
+              name: j.metadata.name,
+              uid: j.metadata.uid,
+              apiVersion: 'batch/v1',
+              resourceVersion: j.metadata.resourceVersion,
+            })),
+          }
+        : {}),
       ...(lastScheduleTime ? { lastScheduleTime } : {}),
       ...(lastSuccessfulTime ? { lastSuccessfulTime } : {}),
     };
@@ -94,7 +119,12 @@ export function installCronJobs(r: Runtime): void {
 
 function nextAfter(cj: KObj, after: Date): number | undefined {
   try {
-    return CronExpressionParser.parse(cj.spec.schedule, { currentDate: after, ...(cj.spec.timeZone ? { tz: cj.spec.timeZone } : {}) }).next().getTime();
+    return CronExpressionParser.parse(cj.spec.schedule, {
+      currentDate: after,
+      ...(cj.spec.timeZone ? { tz: cj.spec.timeZone } : {}),
+    })
+      .next()
+      .getTime();
   } catch {
     return undefined;
   }

@@ -19,9 +19,17 @@ const DAEMON_TOLERATIONS = [
 const NODE_HEALTH_TAINTS = ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready'];
 
 function eligible(ds: KObj, node: KObj): boolean {
-  const probe = { spec: { ...ds.spec.template?.spec, tolerations: [...(ds.spec.template?.spec?.tolerations ?? []), ...DAEMON_TOLERATIONS] } } as unknown as KObj;
+  const probe = {
+    spec: {
+      ...ds.spec.template?.spec,
+      tolerations: [...(ds.spec.template?.spec?.tolerations ?? []), ...DAEMON_TOLERATIONS],
+    },
+  } as unknown as KObj;
   if (!nodeMatches(probe, node)) return false;
-  return ((node.spec?.taints ?? []) as Array<{ key: string; value?: string; effect: string }>).every((t) => t.effect === 'PreferNoSchedule' || NODE_HEALTH_TAINTS.includes(t.key) || tolerates(probe.spec.tolerations, t));
+  return ((node.spec?.taints ?? []) as Array<{ key: string; value?: string; effect: string }>).every(
+    (t) =>
+      t.effect === 'PreferNoSchedule' || NODE_HEALTH_TAINTS.includes(t.key) || tolerates(probe.spec.tolerations, t),
+  );
 }
 
 export function installDaemonSets(r: Runtime): void {
@@ -36,8 +44,14 @@ export function installDaemonSets(r: Runtime): void {
   r.handle('daemonset', (uid) => {
     const ds = r.ctx.store.getByUid(uid)?.object;
     if (!ds || ds.kind !== 'DaemonSet' || ds.metadata.deletionTimestamp) return;
-    const running = ownedPods(r, ds).map((p) => p.metadata.labels?.['controller-revision-hash']).filter((x): x is string => !!x);
-    const hash = syncRevisions(r, ds, running.map((h) => `${ds.metadata.name}-${h}`)).hash;
+    const running = ownedPods(r, ds)
+      .map((p) => p.metadata.labels?.['controller-revision-hash'])
+      .filter((x): x is string => !!x);
+    const hash = syncRevisions(
+      r,
+      ds,
+      running.map((h) => `${ds.metadata.name}-${h}`),
+    ).hash;
     const nodes = [...r.ctx.store.iterate('nodes')].filter((n) => eligible(ds, n));
     const wanted = new Set(nodes.map((n) => n.metadata.name));
     const pods = ownedPods(r, ds).filter(isActive);
@@ -53,9 +67,24 @@ export function installDaemonSets(r: Runtime): void {
     for (const n of nodes) {
       const name = n.metadata.name;
       if (byNode.has(name)) continue;
-      const pod = podFromTemplate(ds, ds.spec.template, { generateName: `${ds.metadata.name}-`, labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) } });
-      pod.spec.tolerations = [...(pod.spec.tolerations ?? []).filter((t: { key?: string }) => !DAEMON_TOLERATIONS.some((d) => d.key === t.key)), ...DAEMON_TOLERATIONS];
-      pod.spec.affinity = { ...(pod.spec.affinity ?? {}), nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [name] }] }] } } };
+      const pod = podFromTemplate(ds, ds.spec.template, {
+        generateName: `${ds.metadata.name}-`,
+        labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
+      });
+      pod.spec.tolerations = [
+        ...(pod.spec.tolerations ?? []).filter(
+          (t: { key?: string }) => !DAEMON_TOLERATIONS.some((d) => d.key === t.key),
+        ),
+        ...DAEMON_TOLERATIONS,
+      ];
+      pod.spec.affinity = {
+        ...(pod.spec.affinity ?? {}),
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [name] }] }],
+          },
+        },
+      };
       pod.spec.nodeName = name;
       const created = r.create('pods', pod);
       r.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, 'daemonset-controller');

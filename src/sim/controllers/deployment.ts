@@ -19,7 +19,9 @@ const sameTemplate = (a: KObj['spec'], b: KObj['spec']) => stableJson(withoutHas
 export function installDeployments(r: Runtime): void {
   /** Simulated time of each deployment's last progress, for the progress deadline. */
   const progressAt = new Map<string, number>();
-  r.on('apps/deployments', (e) => (e.type === 'DELETED' ? progressAt.delete(e.object.metadata.uid!) : r.enqueue('deployment', e.object.metadata.uid!)));
+  r.on('apps/deployments', (e) =>
+    e.type === 'DELETED' ? progressAt.delete(e.object.metadata.uid!) : r.enqueue('deployment', e.object.metadata.uid!),
+  );
   r.on('apps/replicasets', (e) => {
     const ref = e.object.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
     if (ref) r.enqueue('deployment', ref.uid);
@@ -43,13 +45,20 @@ export function installDeployments(r: Runtime): void {
     if (!newRs) {
       const hash = shortHash(d.spec.template);
       const template = structuredClone(d.spec.template);
-      template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [HASH]: hash } };
+      template.metadata = {
+        ...(template.metadata ?? {}),
+        labels: { ...(template.metadata?.labels ?? {}), [HASH]: hash },
+      };
       newRs = r.create('apps/replicasets', {
         metadata: {
           name: `${d.metadata.name}-${hash}`,
           namespace: d.metadata.namespace,
           labels: template.metadata.labels,
-          annotations: { [REVISION]: String(maxRev + 1), 'deployment.kubernetes.io/desired-replicas': String(want), 'deployment.kubernetes.io/max-replicas': String(want + surge(d)) },
+          annotations: {
+            [REVISION]: String(maxRev + 1),
+            'deployment.kubernetes.io/desired-replicas': String(want),
+            'deployment.kubernetes.io/max-replicas': String(want + surge(d)),
+          },
           ownerReferences: [ownerRef(d)],
         },
         spec: {
@@ -63,7 +72,10 @@ export function installDeployments(r: Runtime): void {
       progressed = createdNew = true;
     } else if (revisionOf(newRs) < maxRev) {
       // Rolling back to an old template makes its ReplicaSet the newest revision again.
-      newRs = r.update('apps/replicasets', { ...newRs, metadata: { ...newRs.metadata, annotations: { ...newRs.metadata.annotations, [REVISION]: String(maxRev + 1) } } });
+      newRs = r.update('apps/replicasets', {
+        ...newRs,
+        metadata: { ...newRs.metadata, annotations: { ...newRs.metadata.annotations, [REVISION]: String(maxRev + 1) } },
+      });
       progressed = true;
     }
 
@@ -74,10 +86,23 @@ export function installDeployments(r: Runtime): void {
       const cur = r.ctx.store.getByUid(rs.metadata.uid!)!.object;
       const next = r.update('apps/replicasets', {
         ...cur,
-        metadata: { ...cur.metadata, annotations: { ...cur.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': String(want), 'deployment.kubernetes.io/max-replicas': String(want + surge(d)) } },
+        metadata: {
+          ...cur.metadata,
+          annotations: {
+            ...cur.metadata.annotations,
+            'deployment.kubernetes.io/desired-replicas': String(want),
+            'deployment.kubernetes.io/max-replicas': String(want + surge(d)),
+          },
+        },
         spec: { ...cur.spec, replicas: to },
       });
-      r.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`, 'deployment-controller');
+      r.event(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`,
+        'deployment-controller',
+      );
       return next;
     };
 
@@ -87,13 +112,17 @@ export function installDeployments(r: Runtime): void {
       const avail = (rs: KObj) => rs.status?.availableReplicas ?? 0;
       if (d.spec.strategy?.type === 'Recreate') {
         for (const o of oldSets) scale(o, 0);
-        const oldPods = oldSets.reduce((n, o) => n + (r.ctx.store.getByUid(o.metadata.uid!)?.object.status?.replicas ?? 0), 0);
+        const oldPods = oldSets.reduce(
+          (n, o) => n + (r.ctx.store.getByUid(o.metadata.uid!)?.object.status?.replicas ?? 0),
+          0,
+        );
         if (oldPods === 0) newRs = scale(newRs, want);
       } else if (oldSets.every((o) => spec(o) === 0)) {
         newRs = scale(newRs, want);
       } else {
         const maxUnavailable = unavailable(d);
-        const total = () => spec(newRs!) + oldSets.reduce((n, o) => n + spec(r.ctx.store.getByUid(o.metadata.uid!)?.object ?? o), 0);
+        const total = () =>
+          spec(newRs!) + oldSets.reduce((n, o) => n + spec(r.ctx.store.getByUid(o.metadata.uid!)?.object ?? o), 0);
         // Scale up the new set within the surge budget.
         const room = want + surge(d) - total();
         if (room > 0 && spec(newRs) < want) newRs = scale(newRs, Math.min(want, spec(newRs) + room));
@@ -132,7 +161,8 @@ export function installDeployments(r: Runtime): void {
       .map((o) => r.ctx.store.getByUid(o.metadata.uid!)!.object)
       .filter((o) => (o.spec?.replicas ?? 0) === 0 && (o.status?.replicas ?? 0) === 0)
       .sort((a, b) => revisionOf(a) - revisionOf(b));
-    for (const o of empties.slice(0, Math.max(0, empties.length - limit))) r.remove('apps/replicasets', o.metadata.namespace, o.metadata.name);
+    for (const o of empties.slice(0, Math.max(0, empties.length - limit)))
+      r.remove('apps/replicasets', o.metadata.namespace, o.metadata.name);
 
     writeStatus(r, uid, newRs.metadata.uid!, progressed, progressAt, createdNew);
   });
@@ -153,11 +183,21 @@ function unavailable(d: KObj): number {
   return s === 0 && u === 0 ? 1 : u;
 }
 
-function writeStatus(r: Runtime, uid: string, newUid: string, progressed: boolean, progressAt: Map<string, number>, createdNew: boolean): void {
+function writeStatus(
+  r: Runtime,
+  uid: string,
+  newUid: string,
+  progressed: boolean,
+  progressAt: Map<string, number>,
+  createdNew: boolean,
+): void {
   const d = r.ctx.store.getByUid(uid)?.object;
   const newRs = r.ctx.store.getByUid(newUid)?.object;
   if (!d || !newRs) return;
-  const sets = r.ctx.store.dependents(uid).filter((x) => x.tk === 'apps/replicasets').map((x) => x.object);
+  const sets = r.ctx.store
+    .dependents(uid)
+    .filter((x) => x.tk === 'apps/replicasets')
+    .map((x) => x.object);
   const sum = (f: (rs: KObj) => number) => sets.reduce((n, rs) => n + f(rs), 0);
   const want = d.spec?.replicas ?? 1;
   const replicas = sum((rs) => rs.status?.replicas ?? 0);
@@ -165,11 +205,16 @@ function writeStatus(r: Runtime, uid: string, newUid: string, progressed: boolea
   const ready = sum((rs) => rs.status?.readyReplicas ?? 0);
   const available = sum((rs) => rs.status?.availableReplicas ?? 0);
   const specTotal = sum((rs) => rs.spec?.replicas ?? 0);
-  const complete = updated === want && replicas === want && available === want && (newRs.status?.availableReplicas ?? 0) === want;
+  const complete =
+    updated === want && replicas === want && available === want && (newRs.status?.availableReplicas ?? 0) === want;
 
   const now = r.ctx.clock.now();
   const prevStatus = d.status ?? {};
-  const progressChanged = progressed || (prevStatus.updatedReplicas ?? 0) !== updated || (prevStatus.availableReplicas ?? 0) !== available || (prevStatus.replicas ?? 0) !== replicas;
+  const progressChanged =
+    progressed ||
+    (prevStatus.updatedReplicas ?? 0) !== updated ||
+    (prevStatus.availableReplicas ?? 0) !== available ||
+    (prevStatus.replicas ?? 0) !== replicas;
   if (progressChanged || !progressAt.has(uid)) progressAt.set(uid, now);
   if (complete) progressAt.delete(uid);
 
@@ -178,20 +223,59 @@ function writeStatus(r: Runtime, uid: string, newUid: string, progressed: boolea
   conds = setCondition(
     conds,
     available >= minAvailable
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+      ? {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable',
+          message: 'Deployment does not have minimum availability.',
+        },
     ['lastUpdateTime'],
   );
   const deadline = (d.spec?.progressDeadlineSeconds ?? 600) * 1000;
   const prevProgress = findCondition(conds, 'Progressing');
   let progressing;
-  if (complete) progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newRs.metadata.name}" has successfully progressed.` };
+  if (complete)
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'NewReplicaSetAvailable',
+      message: `ReplicaSet "${newRs.metadata.name}" has successfully progressed.`,
+    };
   else if (prevProgress?.reason === 'ProgressDeadlineExceeded' && !progressChanged) progressing = prevProgress;
   else if (!progressChanged && now - (progressAt.get(uid) ?? now) > deadline) {
-    progressing = { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newRs.metadata.name}" has timed out progressing.` };
-    r.event(d, 'Warning', 'ProgressDeadlineExceeded', `Deployment "${d.metadata.name}" has timed out progressing.`, 'deployment-controller');
-  } else if (createdNew) progressing = { type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${newRs.metadata.name}"` };
-  else if (progressChanged || !prevProgress) progressing = { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newRs.metadata.name}" is progressing.` };
+    progressing = {
+      type: 'Progressing',
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message: `ReplicaSet "${newRs.metadata.name}" has timed out progressing.`,
+    };
+    r.event(
+      d,
+      'Warning',
+      'ProgressDeadlineExceeded',
+      `Deployment "${d.metadata.name}" has timed out progressing.`,
+      'deployment-controller',
+    );
+  } else if (createdNew)
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'NewReplicaSetCreated',
+      message: `Created new replica set "${newRs.metadata.name}"`,
+    };
+  else if (progressChanged || !prevProgress)
+    progressing = {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'ReplicaSetUpdated',
+      message: `ReplicaSet "${newRs.metadata.name}" is progressing.`,
+    };
   else progressing = prevProgress;
   conds = setCondition(conds, progressing, progressing === prevProgress ? [] : ['lastUpdateTime']);
   if (progressing === prevProgress) conds = conds.map((c: Condition) => (c.type === 'Progressing' ? prevProgress : c));
@@ -205,11 +289,15 @@ function writeStatus(r: Runtime, uid: string, newUid: string, progressed: boolea
     ...(specTotal - available > 0 ? { unavailableReplicas: specTotal - available } : {}),
     conditions: conds,
   };
-  for (const k of ['readyReplicas', 'availableReplicas', 'updatedReplicas', 'replicas'] as const) if (!status[k]) delete (status as Record<string, unknown>)[k];
+  for (const k of ['readyReplicas', 'availableReplicas', 'updatedReplicas', 'replicas'] as const)
+    if (!status[k]) delete (status as Record<string, unknown>)[k];
   const rev = newRs.metadata.annotations?.[REVISION];
   let cur = d;
   if (rev && d.metadata.annotations?.[REVISION] !== rev) {
-    cur = r.update('apps/deployments', { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [REVISION]: rev } } });
+    cur = r.update('apps/deployments', {
+      ...d,
+      metadata: { ...d.metadata, annotations: { ...d.metadata.annotations, [REVISION]: rev } },
+    });
   }
   r.setStatus('apps/deployments', cur, status);
 }

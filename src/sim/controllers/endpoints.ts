@@ -18,7 +18,8 @@ export function installEndpoints(r: Runtime): void {
   });
   r.on('pods', (e) => {
     const ns = e.object.metadata.namespace;
-    for (const svc of r.ctx.store.iterate('services', ns)) if (selects(svc.spec?.selector, e.object.metadata.labels)) r.enqueue('endpoints', keyOf(svc));
+    for (const svc of r.ctx.store.iterate('services', ns))
+      if (selects(svc.spec?.selector, e.object.metadata.labels)) r.enqueue('endpoints', keyOf(svc));
   });
 
   r.handle('endpoints', (key) => {
@@ -37,7 +38,10 @@ export function installEndpoints(r: Runtime): void {
       spec.internalTrafficPolicy ??= 'Cluster';
       changed = true;
     }
-    if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && (spec.ports ?? []).some((p: KObj) => !p.nodePort)) {
+    if (
+      (spec.type === 'NodePort' || spec.type === 'LoadBalancer') &&
+      (spec.ports ?? []).some((p: KObj) => !p.nodePort)
+    ) {
       spec.ports = spec.ports.map((p: KObj) => (p.nodePort ? p : { ...p, nodePort: portSeq++ }));
       spec.externalTrafficPolicy ??= 'Cluster';
       changed = true;
@@ -45,7 +49,9 @@ export function installEndpoints(r: Runtime): void {
     if (changed) svc = r.update('services', { ...svc, spec });
     if (spec.type === 'LoadBalancer' && !svc.status?.loadBalancer?.ingress?.length) {
       const ip = `203.0.113.${lbSeq++ % 250}`;
-      svc = r.setStatus('services', svc, { loadBalancer: { ingress: [{ ip, ...(r.ctx.kubeMinor >= 30 ? { ipMode: 'VIP' } : {}) }] } });
+      svc = r.setStatus('services', svc, {
+        loadBalancer: { ingress: [{ ip, ...(r.ctx.kubeMinor >= 30 ? { ipMode: 'VIP' } : {}) }] },
+      });
       r.event(svc, 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer', 'service-controller');
     }
     const sel = svc.spec?.selector as Record<string, string> | undefined;
@@ -64,7 +70,12 @@ export function installEndpoints(r: Runtime): void {
       if (!sg) sliceGroups.set(sig, (sg = { ports, endpoints: [] }));
       const terminating = !!pod.metadata.deletionTimestamp;
       const serving = isReady(pod) || !!svc.spec.publishNotReadyAddresses;
-      sg.endpoints.push({ addresses: [pod.status.podIP], conditions: { ready: serving && !terminating, serving, terminating }, nodeName: pod.spec.nodeName, targetRef });
+      sg.endpoints.push({
+        addresses: [pod.status.podIP],
+        conditions: { ready: serving && !terminating, serving, terminating },
+        nodeName: pod.spec.nodeName,
+        targetRef,
+      });
       if (terminating && !svc.spec.publishNotReadyAddresses) continue;
       let g = groups.get(sig);
       if (!g) groups.set(sig, (g = { ports, addresses: [], notReadyAddresses: [] }));
@@ -79,7 +90,10 @@ export function installEndpoints(r: Runtime): void {
       ports: g.ports,
     }));
     const ep = r.get('endpoints', ns, svc.metadata.name);
-    const body = { metadata: { name: svc.metadata.name, namespace: ns, labels: { ...(svc.metadata.labels ?? {}) } }, ...(subsets.length ? { subsets } : {}) };
+    const body = {
+      metadata: { name: svc.metadata.name, namespace: ns, labels: { ...(svc.metadata.labels ?? {}) } },
+      ...(subsets.length ? { subsets } : {}),
+    };
     if (!ep) r.create('endpoints', body);
     else {
       const next = { ...ep, metadata: { ...ep.metadata, labels: body.metadata.labels } } as KObj;
@@ -96,11 +110,18 @@ function resolvePorts(svc: KObj, pod: KObj): Json[] | undefined {
   for (const p of svc.spec.ports ?? []) {
     let port = p.targetPort ?? p.port;
     if (typeof port === 'string' && !/^\d+$/.test(port)) {
-      const named = (pod.spec.containers ?? []).flatMap((c: KObj) => c.ports ?? []).find((cp: KObj) => cp.name === port);
+      const named = (pod.spec.containers ?? [])
+        .flatMap((c: KObj) => c.ports ?? [])
+        .find((cp: KObj) => cp.name === port);
       if (!named) return undefined;
       port = named.containerPort;
     }
-    out.push({ ...(p.name ? { name: p.name } : {}), port: Number(port), protocol: p.protocol ?? 'TCP', ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) });
+    out.push({
+      ...(p.name ? { name: p.name } : {}),
+      port: Number(port),
+      protocol: p.protocol ?? 'TCP',
+      ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+    });
   }
   return out;
 }
@@ -119,7 +140,8 @@ function syncSlices(r: Runtime, svc: KObj, groups: Array<{ ports: Json[]; endpoi
   const want: Array<{ ports: Json[]; endpoints: Json[] }> = [];
   for (const g of groups) {
     const eps = g.endpoints.sort(byIp);
-    for (let i = 0; i < eps.length; i += MAX_PER_SLICE) want.push({ ports: g.ports, endpoints: eps.slice(i, i + MAX_PER_SLICE) });
+    for (let i = 0; i < eps.length; i += MAX_PER_SLICE)
+      want.push({ ports: g.ports, endpoints: eps.slice(i, i + MAX_PER_SLICE) });
   }
   // A service that selects nothing still has one (empty) slice, as the controller keeps one.
   if (!want.length) want.push({ ports: [], endpoints: [] });
@@ -133,11 +155,25 @@ function syncSlices(r: Runtime, svc: KObj, groups: Array<{ ports: Json[]; endpoi
     const body = {
       addressType: 'IPv4',
       endpoints: w.endpoints,
-      ports: w.ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol, ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}) })),
+      ports: w.ports.map((p) => ({
+        name: p.name ?? '',
+        port: p.port,
+        protocol: p.protocol,
+        ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+      })),
     };
     const cur = existing[i];
     if (!cur) {
-      r.create(SLICES, { metadata: { name: '', generateName: `${svc.metadata.name}-`, namespace: ns, labels, ownerReferences: [ownerRef(svc)] }, ...body });
+      r.create(SLICES, {
+        metadata: {
+          name: '',
+          generateName: `${svc.metadata.name}-`,
+          namespace: ns,
+          labels,
+          ownerReferences: [ownerRef(svc)],
+        },
+        ...body,
+      });
     } else {
       r.update(SLICES, { ...cur, metadata: { ...cur.metadata, labels }, ...body });
     }

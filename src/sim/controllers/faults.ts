@@ -47,10 +47,14 @@ export function containerFault(
 }
 
 /** Bytes the fault container needs (0: no need declared). */
-export function memoryNeed(annotations: Record<string, string> | undefined, c: { resources?: { limits?: Record<string, string> } } | undefined): number {
+export function memoryNeed(
+  annotations: Record<string, string> | undefined,
+  c: { resources?: { limits?: Record<string, string> } } | undefined,
+): number {
   const need = annotations?.[MEMORY_NEED_ANNOTATION];
   return need && c ? parseQuantity(need) : 0;
 }
 
 /** The container's memory limit in bytes; without one, only the node bounds it. */
-const memoryLimit = (c: { resources?: { limits?: Record<string, string> } } | undefined): number => parseQuantity(c?.resources?.limits?.memory) || Infinity;
+const memoryLimit = (c: { resources?: { limits?: Record<string, string> } } | undefined): number =>
+  parseQuantity(c?.resources?.limits?.memory) || Infinity;

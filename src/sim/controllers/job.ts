@@ -6,7 +6,8 @@ import type { Runtime } from './runtime';
 import { findCondition, isActive, isReady, ownedPods, podFromTemplate, setCondition } from './runtime';
 
 export function jobFinished(j: KObj): 'Complete' | 'Failed' | undefined {
-  for (const t of ['Complete', 'Failed'] as const) if (findCondition(j.status?.conditions, t)?.status === 'True') return t;
+  for (const t of ['Complete', 'Failed'] as const)
+    if (findCondition(j.status?.conditions, t)?.status === 'True') return t;
   return undefined;
 }
 
@@ -40,7 +41,10 @@ export function installJobs(r: Runtime): void {
     const backoffLimit = job.spec?.backoffLimit ?? 6;
     const pods = ownedPods(r, job);
     const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
-    const restarts = pods.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, c: KObj) => m + (c.restartCount ?? 0), 0), 0);
+    const restarts = pods.reduce(
+      (n, p) => n + (p.status?.containerStatuses ?? []).reduce((m: number, c: KObj) => m + (c.restartCount ?? 0), 0),
+      0,
+    );
     const failed = pods.filter((p) => p.status?.phase === 'Failed').length;
     let active = pods.filter(isActive);
     const startTime = job.status?.startTime ?? nowIso();
@@ -50,18 +54,41 @@ export function installJobs(r: Runtime): void {
     if (job.spec?.suspend) {
       for (const p of active) r.remove('pods', p.metadata.namespace, p.metadata.name);
       active = [];
-      conds = setCondition(conds, { type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastProbeTime: nowIso() });
+      conds = setCondition(conds, {
+        type: 'Suspended',
+        status: 'True',
+        reason: 'JobSuspended',
+        message: 'Job suspended',
+        lastProbeTime: nowIso(),
+      });
     } else if (failed + restarts > backoffLimit) {
       for (const p of active) r.remove('pods', p.metadata.namespace, p.metadata.name);
       active = [];
-      const c = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: nowIso() };
+      const c = {
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+        lastProbeTime: nowIso(),
+      };
       if (r.ctx.kubeMinor >= 31) conds = setCondition(conds, { type: 'FailureTarget', status: 'True', ...c });
       conds = setCondition(conds, { type: 'Failed', status: 'True', ...c });
       r.event(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
     } else if (succeeded >= completions) {
       completionTime = nowIso();
-      if (r.ctx.kubeMinor >= 31) conds = setCondition(conds, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: nowIso() });
-      conds = setCondition(conds, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: nowIso() });
+      if (r.ctx.kubeMinor >= 31)
+        conds = setCondition(conds, {
+          type: 'SuccessCriteriaMet',
+          status: 'True',
+          reason: 'CompletionsReached',
+          message: 'Reached expected number of succeeded pods',
+          lastProbeTime: nowIso(),
+        });
+      conds = setCondition(conds, {
+        type: 'Complete',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: nowIso(),
+      });
       r.event(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
     } else {
       const need = Math.min(parallelism, completions - succeeded) - active.length;
@@ -70,7 +97,12 @@ export function installJobs(r: Runtime): void {
           'pods',
           podFromTemplate(job, job.spec.template, {
             generateName: `${name}-`,
-            labels: { 'batch.kubernetes.io/controller-uid': job.metadata.uid!, 'batch.kubernetes.io/job-name': name, 'controller-uid': job.metadata.uid!, 'job-name': name },
+            labels: {
+              'batch.kubernetes.io/controller-uid': job.metadata.uid!,
+              'batch.kubernetes.io/job-name': name,
+              'controller-uid': job.metadata.uid!,
+              'job-name': name,
+            },
           }),
         );
         active.push(pod);

@@ -4,16 +4,38 @@
 import type { KObj } from '../store';
 import { nowIso } from '../store';
 import type { PodFault } from './faults';
-import { DURATION_ANNOTATION, FAULT_ANNOTATION, FAULT_CONTAINER_ANNOTATION, INITIAL_RESTARTS_ANNOTATION, MEMORY_NEED_ANNOTATION, containerFault } from './faults';
+import {
+  DURATION_ANNOTATION,
+  FAULT_ANNOTATION,
+  FAULT_CONTAINER_ANNOTATION,
+  INITIAL_RESTARTS_ANNOTATION,
+  MEMORY_NEED_ANNOTATION,
+  containerFault,
+} from './faults';
 import type { NodeIndex } from './nodeIndex';
 import { qosClass } from './quantity';
 import type { Condition, Runtime } from './runtime';
 import { findCondition, keyOf, setCondition, sha256Hex } from './runtime';
 
 /** Simulated milliseconds. Short, so the demo settles within seconds of wall time at speed 1. */
-export const KUBELET_TIMING = { start: 700, pullFail: 900, crashAfter: 3000, probeEvery: 10000, pullBackoffEvery: 20000, graceCapSeconds: 2, jobDefaultSeconds: 5 };
+export const KUBELET_TIMING = {
+  start: 700,
+  pullFail: 900,
+  crashAfter: 3000,
+  probeEvery: 10000,
+  pullBackoffEvery: 20000,
+  graceCapSeconds: 2,
+  jobDefaultSeconds: 5,
+};
 
-interface Terminated { exitCode: number; reason: string; startedAt?: string; finishedAt: string; containerID?: string; message?: string }
+interface Terminated {
+  exitCode: number;
+  reason: string;
+  startedAt?: string;
+  finishedAt: string;
+  containerID?: string;
+  message?: string;
+}
 interface CState {
   name: string;
   image: string;
@@ -28,7 +50,17 @@ interface CState {
   pulled: boolean;
   gen: number;
 }
-interface PodRun { uid: string; containers: CState[]; init: string[]; startTime: string; podIP: string; hostIP: string; sandbox: boolean; faultSig: string; deleting: boolean }
+interface PodRun {
+  uid: string;
+  containers: CState[];
+  init: string[];
+  startTime: string;
+  podIP: string;
+  hostIP: string;
+  sandbox: boolean;
+  faultSig: string;
+  deleting: boolean;
+}
 
 export interface Kubelet {
   /** Recomputes pod status on a node whose readiness changed. */
@@ -57,19 +89,28 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
   const fieldPath = (c: string) => `spec.containers{${c}}`;
   const ev = (p: KObj, type: 'Normal' | 'Warning', reason: string, msg: string, c?: string) =>
     r.event(p, type, reason, msg, 'kubelet', { host: p.spec.nodeName, ...(c ? { fieldPath: fieldPath(c) } : {}) });
-  const specOf = (p: KObj, name: string) => (p.spec.containers as Array<{ name: string; image: string; readinessProbe?: { initialDelaySeconds?: number } }>).find((c) => c.name === name);
+  const specOf = (p: KObj, name: string) =>
+    (
+      p.spec.containers as Array<{ name: string; image: string; readinessProbe?: { initialDelaySeconds?: number } }>
+    ).find((c) => c.name === name);
 
   function allocIp(node: KObj | undefined): string {
     const name = node?.metadata.name ?? '';
     const n = (ipSeq.get(name) ?? 0) + 1;
     ipSeq.set(name, n);
     const cidr = /^(\d+)\.(\d+)\.(\d+)\.\d+\//.exec(node?.spec?.podCIDR ?? '');
-    const base = cidr ? `${cidr[1]}.${cidr[2]}.${cidr[3]}` : `10.244.${parseInt(sha256Hex(name).slice(0, 2), 16) % 250}`;
+    const base = cidr
+      ? `${cidr[1]}.${cidr[2]}.${cidr[3]}`
+      : `10.244.${parseInt(sha256Hex(name).slice(0, 2), 16) % 250}`;
     return `${base}.${(n % 250) + 2}`;
   }
 
   function hostIpOf(node: KObj | undefined): string {
-    return (node?.status?.addresses as Array<{ type: string; address: string }> | undefined)?.find((a) => a.type === 'InternalIP')?.address ?? '10.0.0.1';
+    return (
+      (node?.status?.addresses as Array<{ type: string; address: string }> | undefined)?.find(
+        (a) => a.type === 'InternalIP',
+      )?.address ?? '10.0.0.1'
+    );
   }
 
   r.handle('kubelet', (key) => {
@@ -100,7 +141,15 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
     const faulty = pod.metadata.annotations?.[FAULT_CONTAINER_ANNOTATION] ?? pod.spec.containers?.[0]?.name;
     const run: PodRun = {
       uid: pod.metadata.uid!,
-      containers: (pod.spec.containers ?? []).map((c: { name: string; image: string }) => ({ name: c.name, image: c.image, phase: 'creating', ready: false, restartCount: c.name === faulty ? initial : 0, pulled: false, gen: 0 })),
+      containers: (pod.spec.containers ?? []).map((c: { name: string; image: string }) => ({
+        name: c.name,
+        image: c.image,
+        phase: 'creating',
+        ready: false,
+        restartCount: c.name === faulty ? initial : 0,
+        pulled: false,
+        gen: 0,
+      })),
       init: (pod.spec.initContainers ?? []).map((c: { name: string }) => c.name),
       startTime: nowIso(),
       podIP: pod.spec.hostNetwork ? hostIpOf(node) : allocIp(node),
@@ -164,7 +213,13 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
       ev(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
       if (fault === 'imagepull') return pullFails(key, c, gen);
       c.pulled = true;
-      ev(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in 1.284s (1.284s including waiting). Image size: 28412345 bytes.`, c.name);
+      ev(
+        pod,
+        'Normal',
+        'Pulled',
+        `Successfully pulled image "${c.image}" in 1.284s (1.284s including waiting). Image size: 28412345 bytes.`,
+        c.name,
+      );
     } else {
       ev(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name);
     }
@@ -195,10 +250,18 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
     const runsToEnd = (pod.spec.restartPolicy ?? 'Always') !== 'Always';
     if (faultChanged) c.ready = fault !== 'unready';
     if (fault === 'crashloop' || fault === 'oomkill' || (fault === 'fail' && !runsToEnd)) {
-      r.after(KUBELET_TIMING.crashAfter, () => live(key, c, gen) && exited(key, c, fault === 'oomkill' ? 137 : 1, fault === 'oomkill' ? 'OOMKilled' : 'Error'));
+      r.after(
+        KUBELET_TIMING.crashAfter,
+        () =>
+          live(key, c, gen) &&
+          exited(key, c, fault === 'oomkill' ? 137 : 1, fault === 'oomkill' ? 'OOMKilled' : 'Error'),
+      );
     } else if (runsToEnd) {
       const secs = Number(pod.metadata.annotations?.[DURATION_ANNOTATION] ?? KUBELET_TIMING.jobDefaultSeconds);
-      r.after((fault === 'fail' ? Math.min(secs, 2) : secs) * 1000, () => live(key, c, gen) && exited(key, c, fault === 'fail' ? 1 : 0, fault === 'fail' ? 'Error' : 'Completed'));
+      r.after(
+        (fault === 'fail' ? Math.min(secs, 2) : secs) * 1000,
+        () => live(key, c, gen) && exited(key, c, fault === 'fail' ? 1 : 0, fault === 'fail' ? 'Error' : 'Completed'),
+      );
     } else if (fault === 'unready') {
       const probe = () => {
         const p = r.byKey('pods', key);
@@ -239,7 +302,13 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
   function exited(key: string, c: CState, exitCode: number, reason: string): void {
     const pod = r.byKey('pods', key);
     if (!pod) return;
-    const term: Terminated = { exitCode, reason, startedAt: c.startedAt, finishedAt: nowIso(), containerID: c.containerID };
+    const term: Terminated = {
+      exitCode,
+      reason,
+      startedAt: c.startedAt,
+      finishedAt: nowIso(),
+      containerID: c.containerID,
+    };
     const policy = pod.spec.restartPolicy ?? 'Always';
     c.ready = false;
     c.gen++;
@@ -249,8 +318,17 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
       c.phase = 'backoff';
       const secs = Math.min(10 * 2 ** Math.min(c.restartCount - 1, 5), 300);
       const pretty = secs >= 60 ? `${Math.floor(secs / 60)}m${secs % 60}s` : `${secs}s`;
-      c.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${pretty} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` };
-      ev(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`, c.name);
+      c.waiting = {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${pretty} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+      };
+      ev(
+        pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+        c.name,
+      );
       const gen = c.gen;
       r.after(secs * 1000, () => live(key, c, gen) && startContainer(key, c));
     } else {
@@ -269,10 +347,17 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
       if (p && p.metadata.uid === pod.metadata.uid) r.remove('pods', p.metadata.namespace, p.metadata.name);
     };
     const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30);
-    if (grace <= 0 || !pod.status?.containerStatuses?.length || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return remove();
+    if (
+      grace <= 0 ||
+      !pod.status?.containerStatuses?.length ||
+      pod.status?.phase === 'Succeeded' ||
+      pod.status?.phase === 'Failed'
+    )
+      return remove();
     // A pod on an unreachable node stays Terminating, as on a real cluster, until force-deleted.
     if (!nodeReady(pod)) return;
-    for (const cs of pod.status.containerStatuses) if (cs.state?.running) ev(pod, 'Normal', 'Killing', `Stopping container ${cs.name}`, cs.name);
+    for (const cs of pod.status.containerStatuses)
+      if (cs.state?.running) ev(pod, 'Normal', 'Killing', `Stopping container ${cs.name}`, cs.name);
     r.after(Math.min(grace, KUBELET_TIMING.graceCapSeconds) * 1000, remove);
   }
 
@@ -297,11 +382,16 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
   };
 }
 
-const faultSig = (p: KObj) => `${p.metadata.annotations?.[FAULT_ANNOTATION] ?? ''}|${p.metadata.annotations?.[FAULT_CONTAINER_ANNOTATION] ?? ''}|${p.metadata.annotations?.[MEMORY_NEED_ANNOTATION] ?? ''}`;
+const faultSig = (p: KObj) =>
+  `${p.metadata.annotations?.[FAULT_ANNOTATION] ?? ''}|${p.metadata.annotations?.[FAULT_CONTAINER_ANNOTATION] ?? ''}|${p.metadata.annotations?.[MEMORY_NEED_ANNOTATION] ?? ''}`;
 
 function imageId(image: string): string {
   const repo = image.replace(/[:@].*$/, '');
-  const full = repo.includes('/') ? (repo.split('/')[0].includes('.') ? repo : `docker.io/${repo}`) : `docker.io/library/${repo}`;
+  const full = repo.includes('/')
+    ? repo.split('/')[0].includes('.')
+      ? repo
+      : `docker.io/${repo}`
+    : `docker.io/library/${repo}`;
   return `${full}@sha256:${sha256Hex(image)}`;
 }
 
@@ -310,9 +400,11 @@ function statusOf(pod: KObj, run: PodRun, nodeReady: boolean): KObj['status'] {
   const cs = run.containers.map((c) => ({
     name: c.name,
     state:
-      c.phase === 'running' ? { running: { startedAt: c.startedAt } }
-      : c.phase === 'done' ? { terminated: c.term }
-      : { waiting: c.phase === 'creating' ? { reason: 'ContainerCreating' } : c.waiting },
+      c.phase === 'running'
+        ? { running: { startedAt: c.startedAt } }
+        : c.phase === 'done'
+          ? { terminated: c.term }
+          : { waiting: c.phase === 'creating' ? { reason: 'ContainerCreating' } : c.waiting },
     lastState: c.last ? { terminated: c.last } : {},
     ready: c.ready,
     restartCount: c.restartCount,
@@ -323,15 +415,44 @@ function statusOf(pod: KObj, run: PodRun, nodeReady: boolean): KObj['status'] {
   }));
   const all = run.containers;
   const done = all.length > 0 && all.every((c) => c.phase === 'done');
-  const phase = done ? (all.every((c) => c.term?.exitCode === 0) ? 'Succeeded' : 'Failed') : all.some((c) => c.startedAt || c.last) ? 'Running' : 'Pending';
+  const phase = done
+    ? all.every((c) => c.term?.exitCode === 0)
+      ? 'Succeeded'
+      : 'Failed'
+    : all.some((c) => c.startedAt || c.last)
+      ? 'Running'
+      : 'Pending';
   const unready = all.filter((c) => !c.ready).map((c) => c.name);
   const containersReady = unready.length === 0;
-  const notReady = { reason: done ? 'PodCompleted' : 'ContainersNotReady', message: done ? undefined : `containers with unready status: [${unready.join(' ')}]` };
+  const notReady = {
+    reason: done ? 'PodCompleted' : 'ContainersNotReady',
+    message: done ? undefined : `containers with unready status: [${unready.join(' ')}]`,
+  };
   let conds: Condition[] = prev.conditions ?? [];
-  if (run.sandbox) conds = setCondition(conds, { type: 'PodReadyToStartContainers', status: done ? 'False' : 'True', lastProbeTime: null });
-  conds = setCondition(conds, { type: 'Initialized', status: 'True', lastProbeTime: null, ...(done ? { reason: 'PodCompleted' } : {}) });
-  conds = setCondition(conds, containersReady && !done ? { type: 'Ready', status: nodeReady ? 'True' : 'False', lastProbeTime: null } : { type: 'Ready', status: 'False', lastProbeTime: null, ...notReady });
-  conds = setCondition(conds, containersReady && !done ? { type: 'ContainersReady', status: 'True', lastProbeTime: null } : { type: 'ContainersReady', status: 'False', lastProbeTime: null, ...notReady });
+  if (run.sandbox)
+    conds = setCondition(conds, {
+      type: 'PodReadyToStartContainers',
+      status: done ? 'False' : 'True',
+      lastProbeTime: null,
+    });
+  conds = setCondition(conds, {
+    type: 'Initialized',
+    status: 'True',
+    lastProbeTime: null,
+    ...(done ? { reason: 'PodCompleted' } : {}),
+  });
+  conds = setCondition(
+    conds,
+    containersReady && !done
+      ? { type: 'Ready', status: nodeReady ? 'True' : 'False', lastProbeTime: null }
+      : { type: 'Ready', status: 'False', lastProbeTime: null, ...notReady },
+  );
+  conds = setCondition(
+    conds,
+    containersReady && !done
+      ? { type: 'ContainersReady', status: 'True', lastProbeTime: null }
+      : { type: 'ContainersReady', status: 'False', lastProbeTime: null, ...notReady },
+  );
   conds = setCondition(conds, { type: 'PodScheduled', status: 'True', lastProbeTime: null });
   const order = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
   conds.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
@@ -343,7 +464,20 @@ function statusOf(pod: KObj, run: PodRun, nodeReady: boolean): KObj['status'] {
     ...(run.sandbox ? { podIP: run.podIP, podIPs: [{ ip: run.podIP }] } : {}),
     startTime: run.startTime,
     ...(run.init.length
-      ? { initContainerStatuses: run.init.map((n) => ({ name: n, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: run.startTime, finishedAt: run.startTime } }, lastState: {}, ready: true, restartCount: 0, image: (pod.spec.initContainers.find((c: { name: string }) => c.name === n) ?? {}).image, imageID: '', started: false })) }
+      ? {
+          initContainerStatuses: run.init.map((n) => ({
+            name: n,
+            state: {
+              terminated: { exitCode: 0, reason: 'Completed', startedAt: run.startTime, finishedAt: run.startTime },
+            },
+            lastState: {},
+            ready: true,
+            restartCount: 0,
+            image: (pod.spec.initContainers.find((c: { name: string }) => c.name === n) ?? {}).image,
+            imageID: '',
+            started: false,
+          })),
+        }
       : {}),
     containerStatuses: cs,
     qosClass: qosClass(pod.spec.containers ?? []),

@@ -17,14 +17,16 @@ const RELEASED_FINALIZERS = new Set([
 export function installNamespaces(r: Runtime): void {
   r.on('namespaces', (e) => {
     const ns = e.object;
-    if (e.type === 'DELETED' || ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating') r.enqueue('namespace-purge', ns.metadata.name);
+    if (e.type === 'DELETED' || ns.metadata.deletionTimestamp || ns.status?.phase === 'Terminating')
+      r.enqueue('namespace-purge', ns.metadata.name);
     else if (e.type === 'ADDED') r.enqueue('namespace-init', ns.metadata.name);
   });
   r.handle('namespace-init', (name) => {
     const ns = r.get('namespaces', undefined, name);
     if (!ns) return;
     if (!ns.status?.phase) r.setStatus('namespaces', ns, { phase: 'Active' });
-    if (!r.get('serviceaccounts', name, 'default')) r.create('serviceaccounts', { metadata: { name: 'default', namespace: name } });
+    if (!r.get('serviceaccounts', name, 'default'))
+      r.create('serviceaccounts', { metadata: { name: 'default', namespace: name } });
   });
   r.handle('namespace-purge', (name) => {
     for (const rt of r.ctx.types.all()) {
@@ -37,7 +39,8 @@ export function installNamespaces(r: Runtime): void {
       r.after(200, () => {
         const cur = r.get('namespaces', undefined, name);
         if (!cur || cur.metadata.uid !== ns.metadata.uid) return;
-        if (cur.metadata.finalizers?.length) r.update('namespaces', { ...cur, metadata: { ...cur.metadata, finalizers: [] } });
+        if (cur.metadata.finalizers?.length)
+          r.update('namespaces', { ...cur, metadata: { ...cur.metadata, finalizers: [] } });
         r.remove('namespaces', undefined, name);
       });
     }
@@ -54,7 +57,13 @@ export function installNamespaces(r: Runtime): void {
     r.after(300, () => {
       const o = r.get(tk, ns || undefined, name);
       if (!o?.metadata.deletionTimestamp) return;
-      r.update(tk, { ...o, metadata: { ...o.metadata, finalizers: (o.metadata.finalizers ?? []).filter((f) => !RELEASED_FINALIZERS.has(f)) } });
+      r.update(tk, {
+        ...o,
+        metadata: {
+          ...o.metadata,
+          finalizers: (o.metadata.finalizers ?? []).filter((f) => !RELEASED_FINALIZERS.has(f)),
+        },
+      });
     });
   });
 }

@@ -4,7 +4,10 @@ import type { KObj } from '../store';
 import { podRequests } from './quantity';
 import { isTerminal, keyOf } from './runtime';
 
-interface Placement { node: string; req: Record<string, number> }
+interface Placement {
+  node: string;
+  req: Record<string, number>;
+}
 
 export class NodeIndex {
   private placed = new Map<string, Placement>(); // pod key -> placement

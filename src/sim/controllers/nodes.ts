@@ -21,8 +21,22 @@ const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
 /** The conditions a healthy kubelet posts. */
 export function healthyConditions(now = nowIso(), since = now): Condition[] {
   return [
-    ...PRESSURE.map(([type, reason, message]) => ({ type, status: 'False', lastHeartbeatTime: now, lastTransitionTime: since, reason, message })),
-    { type: 'Ready', status: 'True', lastHeartbeatTime: now, lastTransitionTime: since, reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+    ...PRESSURE.map(([type, reason, message]) => ({
+      type,
+      status: 'False',
+      lastHeartbeatTime: now,
+      lastTransitionTime: since,
+      reason,
+      message,
+    })),
+    {
+      type: 'Ready',
+      status: 'True',
+      lastHeartbeatTime: now,
+      lastTransitionTime: since,
+      reason: 'KubeletReady',
+      message: 'kubelet is posting ready status',
+    },
   ];
 }
 
@@ -64,17 +78,30 @@ export function installNodes(r: Runtime, idx: NodeIndex, kubelet: Kubelet): void
     const status = findCondition(node.status?.conditions, 'Ready')?.status;
     const isReady = status === 'True';
     // Taints follow readiness, as the node lifecycle controller keeps them.
-    const keep = ((node.spec?.taints ?? []) as Array<{ key: string; effect: string }>).filter((t) => !MANAGED_TAINTS.includes(t.key));
+    const keep = ((node.spec?.taints ?? []) as Array<{ key: string; effect: string }>).filter(
+      (t) => !MANAGED_TAINTS.includes(t.key),
+    );
     const key = status === 'False' ? 'node.kubernetes.io/not-ready' : 'node.kubernetes.io/unreachable';
-    const taints = isReady ? keep : [...keep, { key, effect: 'NoSchedule', timeAdded: nowIso() }, { key, effect: 'NoExecute', timeAdded: nowIso() }];
-    const sameTaints = JSON.stringify(taints.map((t) => [t.key, t.effect])) === JSON.stringify(((node.spec?.taints ?? []) as Array<{ key: string; effect: string }>).map((t) => [t.key, t.effect]));
+    const taints = isReady
+      ? keep
+      : [
+          ...keep,
+          { key, effect: 'NoSchedule', timeAdded: nowIso() },
+          { key, effect: 'NoExecute', timeAdded: nowIso() },
+        ];
+    const sameTaints =
+      JSON.stringify(taints.map((t) => [t.key, t.effect])) ===
+      JSON.stringify(
+        ((node.spec?.taints ?? []) as Array<{ key: string; effect: string }>).map((t) => [t.key, t.effect]),
+      );
     if (!sameTaints) {
       const spec = { ...(node.spec ?? {}), taints };
       if (!taints.length) delete spec.taints;
       node = r.update('nodes', { ...node, spec });
     }
     if (lastReady.has(name) && lastReady.get(name) !== isReady) {
-      if (isReady) r.event(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`, 'kubelet', { host: name });
+      if (isReady)
+        r.event(node, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`, 'kubelet', { host: name });
       else {
         r.event(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, 'node-controller');
         for (const k of idx.podsOn(name)) {
@@ -87,7 +114,14 @@ export function installNodes(r: Runtime, idx: NodeIndex, kubelet: Kubelet): void
     lastReady.set(name, isReady);
     const unsched = !!node.spec?.unschedulable;
     if (lastUnschedulable.has(name) && lastUnschedulable.get(name) !== unsched) {
-      r.event(node, 'Normal', unsched ? 'NodeNotSchedulable' : 'NodeSchedulable', `Node ${name} status is now: ${unsched ? 'NodeNotSchedulable' : 'NodeSchedulable'}`, 'kubelet', { host: name });
+      r.event(
+        node,
+        'Normal',
+        unsched ? 'NodeNotSchedulable' : 'NodeSchedulable',
+        `Node ${name} status is now: ${unsched ? 'NodeNotSchedulable' : 'NodeSchedulable'}`,
+        'kubelet',
+        { host: name },
+      );
     }
     lastUnschedulable.set(name, unsched);
   });
@@ -118,5 +152,13 @@ function renewLease(r: Runtime, node: KObj): void {
   const spec = { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTime() };
   if (!r.get('namespaces', undefined, 'kube-node-lease')) return;
   if (lease) r.update(LEASES, { ...lease, spec: { ...lease.spec, ...spec } });
-  else r.create(LEASES, { metadata: { name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! }] }, spec });
+  else
+    r.create(LEASES, {
+      metadata: {
+        name,
+        namespace: 'kube-node-lease',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid! }],
+      },
+      spec,
+    });
 }

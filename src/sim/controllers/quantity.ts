@@ -2,8 +2,23 @@
 // parses the same few strings a hundred thousand times.
 
 const SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4, Pi: 1024 ** 5, Ei: 1024 ** 6,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
+  Pi: 1024 ** 5,
+  Ei: 1024 ** 6,
 };
 const cache = new Map<string, number>();
 
@@ -31,15 +46,21 @@ export function formatMemory(bytes: number): string {
 }
 
 /** Requests of a pod, as the scheduler counts them: containers summed, raised to any init container, plus overhead. */
-export function podRequests(spec: { containers?: Container[]; initContainers?: Container[]; overhead?: Record<string, string> } | undefined): Record<string, number> {
+export function podRequests(
+  spec: { containers?: Container[]; initContainers?: Container[]; overhead?: Record<string, string> } | undefined,
+): Record<string, number> {
   const sum: Record<string, number> = {};
-  for (const c of spec?.containers ?? []) for (const [k, v] of Object.entries(containerRequests(c))) sum[k] = (sum[k] ?? 0) + v;
-  for (const c of spec?.initContainers ?? []) for (const [k, v] of Object.entries(containerRequests(c))) sum[k] = Math.max(sum[k] ?? 0, v);
+  for (const c of spec?.containers ?? [])
+    for (const [k, v] of Object.entries(containerRequests(c))) sum[k] = (sum[k] ?? 0) + v;
+  for (const c of spec?.initContainers ?? [])
+    for (const [k, v] of Object.entries(containerRequests(c))) sum[k] = Math.max(sum[k] ?? 0, v);
   for (const [k, v] of Object.entries(spec?.overhead ?? {})) sum[k] = (sum[k] ?? 0) + parseQuantity(v);
   return sum;
 }
 
-interface Container { resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }
+interface Container {
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
 
 /** A request defaults to its limit when only the limit is given, as the API server defaults it. */
 export function containerRequests(c: Container): Record<string, number> {

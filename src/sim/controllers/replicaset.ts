@@ -5,7 +5,12 @@ import { isActive, isReady, ownedPods, podFromTemplate } from './runtime';
 
 /** Pods to give up first: unscheduled, then pending, then not ready, then the youngest. */
 function deletionRank(p: KObj): number[] {
-  return [p.spec?.nodeName ? 1 : 0, p.status?.phase === 'Running' ? 1 : 0, isReady(p) ? 1 : 0, -Date.parse(p.metadata.creationTimestamp ?? '')];
+  return [
+    p.spec?.nodeName ? 1 : 0,
+    p.status?.phase === 'Running' ? 1 : 0,
+    isReady(p) ? 1 : 0,
+    -Date.parse(p.metadata.creationTimestamp ?? ''),
+  ];
 }
 
 export function installReplicaSets(r: Runtime): void {

@@ -53,7 +53,10 @@ export function syncRevisions(r: Runtime, owner: KObj, inUse: Iterable<string> =
   // History beyond the limit goes, oldest first, except revisions live pods still run.
   const limit = owner.spec?.revisionHistoryLimit ?? 10;
   const keep = new Set<string>([name, ...inUse]);
-  const old = all.filter((cr) => !keep.has(cr.metadata.name) && r.ctx.store.getByUid(cr.metadata.uid!)).sort((a, b) => revisionOf(a) - revisionOf(b));
-  for (const cr of old.slice(0, Math.max(0, old.length - limit))) r.remove('apps/controllerrevisions', cr.metadata.namespace, cr.metadata.name);
+  const old = all
+    .filter((cr) => !keep.has(cr.metadata.name) && r.ctx.store.getByUid(cr.metadata.uid!))
+    .sort((a, b) => revisionOf(a) - revisionOf(b));
+  for (const cr of old.slice(0, Math.max(0, old.length - limit)))
+    r.remove('apps/controllerrevisions', cr.metadata.namespace, cr.metadata.name);
   return { name, hash, revision: revisionOf(cur) };
 }

@@ -49,7 +49,13 @@ export function startControllers(ctx: SimContext): void {
     idx.track(p);
     const key = keyOf(p.metadata.namespace, p.metadata.name);
     if (!p.spec?.nodeName) r.enqueue('schedule', key);
-    else if (p.status?.phase === 'Pending' || !p.status?.phase || p.metadata.deletionTimestamp || p.metadata.annotations?.[FAULT_ANNOTATION]) r.enqueue('kubelet', key);
+    else if (
+      p.status?.phase === 'Pending' ||
+      !p.status?.phase ||
+      p.metadata.deletionTimestamp ||
+      p.metadata.annotations?.[FAULT_ANNOTATION]
+    )
+      r.enqueue('kubelet', key);
   }
   const byUid: Array<[string, string]> = [
     ['apps/deployments', 'deployment'],
@@ -66,7 +72,8 @@ export function startControllers(ctx: SimContext): void {
     ['persistentvolumeclaims', 'pvc'],
     ['policy/poddisruptionbudgets', 'pdb'],
   ];
-  for (const [tk, q] of byKey) for (const o of ctx.store.iterate(tk)) r.enqueue(q, keyOf(o.metadata.namespace, o.metadata.name));
+  for (const [tk, q] of byKey)
+    for (const o of ctx.store.iterate(tk)) r.enqueue(q, keyOf(o.metadata.namespace, o.metadata.name));
   for (const n of ctx.store.iterate('nodes')) r.enqueue('node', n.metadata.name);
   for (const ns of ctx.store.iterate('namespaces')) r.enqueue('namespace-init', ns.metadata.name);
   for (const pv of ctx.store.iterate('persistentvolumes')) if (!pv.status?.phase) r.enqueue('pv', pv.metadata.name);

@@ -15,7 +15,14 @@ export type Handler = (key: string) => void;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
-export interface Condition { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string; [k: string]: unknown }
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  [k: string]: unknown;
+}
 
 const EVENT_CAP = 3000;
 /** Work items drained per turn of the event loop, so a burst never starves the HTTP server. */
@@ -161,7 +168,14 @@ export class Runtime {
    * Records a core/v1 Event. Repeats (same object, reason, message) bump count and lastTimestamp on one
    * Event rather than adding another; the oldest are dropped past a cap.
    */
-  event(obj: KObj, type: 'Normal' | 'Warning', reason: string, message: string, component: string, opts: { host?: string; fieldPath?: string } = {}): void {
+  event(
+    obj: KObj,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: string,
+    opts: { host?: string; fieldPath?: string } = {},
+  ): void {
     const m = obj.metadata;
     const ns = m.namespace ?? 'default';
     const aggKey = `${m.uid}|${type}|${reason}|${message}|${opts.fieldPath ?? ''}`;
@@ -207,7 +221,8 @@ export class Runtime {
   private seq = 0;
 }
 
-export const keyOf = (o: KObj) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
+export const keyOf = (o: KObj) =>
+  o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 
 /** The owner that controls this object, if any. */
 export function controllerRef(o: KObj): { kind: string; name: string; uid: string } | undefined {
@@ -215,7 +230,14 @@ export function controllerRef(o: KObj): { kind: string; name: string; uid: strin
 }
 
 export function ownerRef(owner: KObj): NonNullable<KObj['metadata']['ownerReferences']>[number] {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /**
@@ -228,7 +250,8 @@ export function setCondition(conds: Condition[] | undefined, c: Condition, extra
   const prev = (conds ?? []).find((x) => x.type === c.type);
   const same = prev && prev.status === c.status;
   const next: Condition = { ...c, lastTransitionTime: same && prev.lastTransitionTime ? prev.lastTransitionTime : now };
-  for (const t of extraTimes) next[t] = same && prev.reason === c.reason && prev.message === c.message && prev[t] ? prev[t] : now;
+  for (const t of extraTimes)
+    next[t] = same && prev.reason === c.reason && prev.message === c.message && prev[t] ? prev[t] : now;
   const i = (conds ?? []).findIndex((x) => x.type === c.type);
   if (i < 0) out.push(next);
   else out.splice(i, 0, next);
@@ -264,7 +287,12 @@ export function sha256Hex(s: string): string {
 }
 
 /** Resolves an int-or-percent (maxSurge, maxUnavailable, minAvailable) against a total. */
-export function intOrPercent(v: number | string | undefined, total: number, def: number | string, roundUp: boolean): number {
+export function intOrPercent(
+  v: number | string | undefined,
+  total: number,
+  def: number | string,
+  roundUp: boolean,
+): number {
   const x = v ?? def;
   if (typeof x === 'number') return x;
   const m = /^(\d+)%$/.exec(x);
@@ -279,15 +307,30 @@ export const isReady = (p: KObj) => findCondition(p.status?.conditions, 'Ready')
 
 /** Pods a controller owns, from the store's owner index (never a scan of all pods). */
 export function ownedPods(r: Runtime, owner: KObj): KObj[] {
-  return r.ctx.store.dependents(owner.metadata.uid!).filter((d) => d.tk === 'pods').map((d) => d.object);
+  return r.ctx.store
+    .dependents(owner.metadata.uid!)
+    .filter((d) => d.tk === 'pods')
+    .map((d) => d.object);
 }
 
 export function owned(r: Runtime, owner: KObj, tk: string): KObj[] {
-  return r.ctx.store.dependents(owner.metadata.uid!).filter((d) => d.tk === tk).map((d) => d.object);
+  return r.ctx.store
+    .dependents(owner.metadata.uid!)
+    .filter((d) => d.tk === tk)
+    .map((d) => d.object);
 }
 
 /** A pod built from a template, as the workload controllers create them. */
-export function podFromTemplate(owner: KObj, template: KObj['spec'], extra: { name?: string; generateName?: string; labels?: Record<string, string>; annotations?: Record<string, string> }): KObj {
+export function podFromTemplate(
+  owner: KObj,
+  template: KObj['spec'],
+  extra: {
+    name?: string;
+    generateName?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  },
+): KObj {
   const t = structuredClone(template ?? {});
   return {
     apiVersion: 'v1',
@@ -296,7 +339,9 @@ export function podFromTemplate(owner: KObj, template: KObj['spec'], extra: { na
       ...(extra.name ? { name: extra.name } : { name: '', generateName: extra.generateName }),
       namespace: owner.metadata.namespace,
       labels: { ...(t.metadata?.labels ?? {}), ...(extra.labels ?? {}) },
-      ...(t.metadata?.annotations || extra.annotations ? { annotations: { ...(t.metadata?.annotations ?? {}), ...(extra.annotations ?? {}) } } : {}),
+      ...(t.metadata?.annotations || extra.annotations
+        ? { annotations: { ...(t.metadata?.annotations ?? {}), ...(extra.annotations ?? {}) } }
+        : {}),
       ownerReferences: [ownerRef(owner)],
     },
     spec: withPodDefaults(t.spec ?? {}),
@@ -306,9 +351,23 @@ export function podFromTemplate(owner: KObj, template: KObj['spec'], extra: { na
 
 /** Defaults the API server fills in, so `get -o yaml` and describe look like a real pod. */
 export function withPodDefaults(spec: KObj['spec']): KObj['spec'] {
-  const s = { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', securityContext: {}, serviceAccountName: 'default', ...spec };
+  const s = {
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    schedulerName: 'default-scheduler',
+    securityContext: {},
+    serviceAccountName: 'default',
+    ...spec,
+  };
   s.serviceAccount ??= s.serviceAccountName;
-  s.containers = (s.containers ?? []).map((c: KObj['spec']) => ({ imagePullPolicy: /:latest$|^[^:]+$/.test(c.image ?? '') ? 'Always' : 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', resources: {}, ...c }));
+  s.containers = (s.containers ?? []).map((c: KObj['spec']) => ({
+    imagePullPolicy: /:latest$|^[^:]+$/.test(c.image ?? '') ? 'Always' : 'IfNotPresent',
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+    resources: {},
+    ...c,
+  }));
   s.tolerations ??= [
     { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
     { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },

@@ -7,58 +7,87 @@ import { parseQuantity } from './quantity';
 import type { Runtime } from './runtime';
 import { keyOf, setCondition } from './runtime';
 
-interface Taint { key: string; value?: string; effect: string }
-interface Toleration { key?: string; operator?: string; value?: string; effect?: string }
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
 
 export function tolerates(tols: Toleration[] | undefined, t: Taint): boolean {
   return (tols ?? []).some(
     (x) =>
       (!x.effect || x.effect === t.effect) &&
-      ((x.operator === 'Exists' && (!x.key || x.key === t.key)) || (x.key === t.key && (x.value ?? '') === (t.value ?? ''))),
+      ((x.operator === 'Exists' && (!x.key || x.key === t.key)) ||
+        (x.key === t.key && (x.value ?? '') === (t.value ?? ''))),
   );
 }
 
-interface NodeSelectorRequirement { key: string; operator: string; values?: string[] }
+interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
 
 function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
   const vs = r.values ?? [];
   switch (r.operator) {
-    case 'In': return value !== undefined && vs.includes(value);
-    case 'NotIn': return value === undefined || !vs.includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
-    case 'Gt': return value !== undefined && Number(value) > Number(vs[0]);
-    case 'Lt': return value !== undefined && Number(value) < Number(vs[0]);
-    default: return false;
+    case 'In':
+      return value !== undefined && vs.includes(value);
+    case 'NotIn':
+      return value === undefined || !vs.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+      return value !== undefined && Number(value) > Number(vs[0]);
+    case 'Lt':
+      return value !== undefined && Number(value) < Number(vs[0]);
+    default:
+      return false;
   }
 }
 
 /** nodeSelector plus required node affinity (matchExpressions on labels, matchFields on metadata.name). */
 export function nodeMatches(pod: KObj, node: KObj): boolean {
   const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
+  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>))
+    if (labels[k] !== v) return false;
   const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as
-    | Array<{ matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }>
-    | undefined;
+    Array<{ matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }> | undefined;
   if (!terms?.length) return true;
   return terms.some(
     (t) =>
       (t.matchExpressions ?? []).every((r) => requirementMatches(r, labels[r.key])) &&
-      (t.matchFields ?? []).every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined)),
+      (t.matchFields ?? []).every((r) =>
+        requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined),
+      ),
   );
 }
 
 /** Why this node cannot take the pod (empty when it can), phrased like the scheduler's filter plugins. */
 export function unfitReasons(pod: KObj, node: KObj, idx: NodeIndex): string[] {
-  if (node.spec?.unschedulable && !tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return ['node(s) were unschedulable'];
+  if (
+    node.spec?.unschedulable &&
+    !tolerates(pod.spec?.tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })
+  )
+    return ['node(s) were unschedulable'];
   for (const t of (node.spec?.taints ?? []) as Taint[]) {
-    if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations, t)) return [`node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`];
+    if ((t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec?.tolerations, t))
+      return [`node(s) had untolerated taint {${t.key}: ${t.value ?? ''}}`];
   }
   if (!nodeMatches(pod, node)) return ["node(s) didn't match Pod's node affinity/selector"];
   const alloc = (node.status?.allocatable ?? {}) as Record<string, string>;
   const used = idx.requested(node.metadata.name);
   const out: string[] = [];
-  if (alloc.pods !== undefined && idx.podsOn(node.metadata.name).size + 1 > parseQuantity(alloc.pods)) out.push('Too many pods');
+  if (alloc.pods !== undefined && idx.podsOn(node.metadata.name).size + 1 > parseQuantity(alloc.pods))
+    out.push('Too many pods');
   for (const [res, need] of Object.entries(podRequests(pod.spec))) {
     if (need <= 0 || res === 'ephemeral-storage') continue;
     if ((used[res] ?? 0) + need > parseQuantity(alloc[res] ?? '0') + 1e-9) out.push(`Insufficient ${res}`);
@@ -117,7 +146,13 @@ export function installScheduler(r: Runtime, idx: NodeIndex): { retryAll(): void
     }
     if (!best) {
       unschedulable.add(key);
-      const conds = setCondition(pod.status?.conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null });
+      const conds = setCondition(pod.status?.conditions, {
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
+        message,
+        lastProbeTime: null,
+      });
       r.setStatus('pods', pod, { ...(pod.status ?? {}), phase: 'Pending', conditions: conds });
       r.event(pod, 'Warning', 'FailedScheduling', message!, 'default-scheduler');
       return;
@@ -127,7 +162,13 @@ export function installScheduler(r: Runtime, idx: NodeIndex): { retryAll(): void
     idx.track(bound);
     const conds = setCondition(bound.status?.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null });
     r.setStatus('pods', bound, { ...(bound.status ?? {}), phase: 'Pending', conditions: conds });
-    r.event(bound, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${best.metadata.name}`, 'default-scheduler');
+    r.event(
+      bound,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${best.metadata.name}`,
+      'default-scheduler',
+    );
   });
   return { retryAll };
 }
@@ -146,8 +187,10 @@ function volumeProblem(r: Runtime, pod: KObj): string | undefined {
     const claim = v.persistentVolumeClaim?.claimName as string | undefined;
     if (!claim) continue;
     const pvc = r.get('persistentvolumeclaims', pod.metadata.namespace, claim);
-    if (!pvc) return `0/${r.ctx.store.count('nodes')} nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/${r.ctx.store.count('nodes')} nodes are available: ${r.ctx.store.count('nodes')} Preemption is not helpful for scheduling.`;
-    if (pvc.status?.phase !== 'Bound') return `0/${r.ctx.store.count('nodes')} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${r.ctx.store.count('nodes')} nodes are available: ${r.ctx.store.count('nodes')} Preemption is not helpful for scheduling.`;
+    if (!pvc)
+      return `0/${r.ctx.store.count('nodes')} nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/${r.ctx.store.count('nodes')} nodes are available: ${r.ctx.store.count('nodes')} Preemption is not helpful for scheduling.`;
+    if (pvc.status?.phase !== 'Bound')
+      return `0/${r.ctx.store.count('nodes')} nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/${r.ctx.store.count('nodes')} nodes are available: ${r.ctx.store.count('nodes')} Preemption is not helpful for scheduling.`;
   }
   return undefined;
 }

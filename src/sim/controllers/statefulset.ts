@@ -19,7 +19,10 @@ export function installStatefulSets(r: Runtime): void {
     const parallel = s.spec?.podManagementPolicy === 'Parallel';
     const pods = new Map(ownedPods(r, s).map((p) => [p.metadata.name, p]));
     const running = [...pods.values()].map((p) => p.metadata.labels?.[REV]).filter((x): x is string => !!x);
-    const revision = syncRevisions(r, s, [...running, ...(s.status?.currentRevision ? [s.status.currentRevision] : [])]).name;
+    const revision = syncRevisions(r, s, [
+      ...running,
+      ...(s.status?.currentRevision ? [s.status.currentRevision] : []),
+    ]).name;
 
     for (let i = 0; i < want; i++) {
       const podName = `${name}-${i}`;
@@ -37,42 +40,74 @@ export function installStatefulSets(r: Runtime): void {
             spec: { volumeMode: 'Filesystem', ...structuredClone(t.spec) },
             status: { phase: 'Pending' },
           });
-          r.event(s, 'Normal', 'SuccessfulCreate', `create Claim ${claim} Pod ${podName} in StatefulSet ${name} success`, 'statefulset-controller');
+          r.event(
+            s,
+            'Normal',
+            'SuccessfulCreate',
+            `create Claim ${claim} Pod ${podName} in StatefulSet ${name} success`,
+            'statefulset-controller',
+          );
         }
         volumes.push({ name: t.metadata.name, persistentVolumeClaim: { claimName: claim } });
       }
       const pod = podFromTemplate(s, s.spec.template, {
         name: podName,
-        labels: { [REV]: revision, 'statefulset.kubernetes.io/pod-name': podName, 'apps.kubernetes.io/pod-index': String(i) },
+        labels: {
+          [REV]: revision,
+          'statefulset.kubernetes.io/pod-name': podName,
+          'apps.kubernetes.io/pod-index': String(i),
+        },
       });
       pod.spec.volumes = volumes;
       pod.spec.hostname = podName;
       if (s.spec.serviceName) pod.spec.subdomain = s.spec.serviceName;
       r.create('pods', pod);
-      r.event(s, 'Normal', 'SuccessfulCreate', `create Pod ${podName} in StatefulSet ${name} successful`, 'statefulset-controller');
+      r.event(
+        s,
+        'Normal',
+        'SuccessfulCreate',
+        `create Pod ${podName} in StatefulSet ${name} successful`,
+        'statefulset-controller',
+      );
       if (!parallel) break;
     }
     // Scale down from the highest ordinal, one at a time unless Parallel.
-    const extra = [...pods.values()].filter((p) => ordinal(p) >= want && isActive(p)).sort((a, b) => ordinal(b) - ordinal(a));
+    const extra = [...pods.values()]
+      .filter((p) => ordinal(p) >= want && isActive(p))
+      .sort((a, b) => ordinal(b) - ordinal(a));
     for (const p of parallel ? extra : extra.slice(0, 1)) {
       r.remove('pods', ns, p.metadata.name);
-      r.event(s, 'Normal', 'SuccessfulDelete', `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`, 'statefulset-controller');
+      r.event(
+        s,
+        'Normal',
+        'SuccessfulDelete',
+        `delete Pod ${p.metadata.name} in StatefulSet ${name} successful`,
+        'statefulset-controller',
+      );
     }
     // Rolling update: replace the highest outdated pod once every other pod is ready.
     const current = [...pods.values()].filter((p) => ordinal(p) < want && isActive(p));
     if (s.spec?.updateStrategy?.type !== 'OnDelete' && current.length === want && current.every(isReady)) {
       const partition = s.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
-      const stale = current.filter((p) => p.metadata.labels?.[REV] !== revision && ordinal(p) >= partition).sort((a, b) => ordinal(b) - ordinal(a))[0];
+      const stale = current
+        .filter((p) => p.metadata.labels?.[REV] !== revision && ordinal(p) >= partition)
+        .sort((a, b) => ordinal(b) - ordinal(a))[0];
       if (stale) {
         r.remove('pods', ns, stale.metadata.name);
-        r.event(s, 'Normal', 'SuccessfulDelete', `delete Pod ${stale.metadata.name} in StatefulSet ${name} successful`, 'statefulset-controller');
+        r.event(
+          s,
+          'Normal',
+          'SuccessfulDelete',
+          `delete Pod ${stale.metadata.name} in StatefulSet ${name} successful`,
+          'statefulset-controller',
+        );
       }
     }
     const live = ownedPods(r, s).filter(isActive);
     const updated = live.filter((p) => p.metadata.labels?.[REV] === revision).length;
     const ready = live.filter(isReady).length;
     const prev = s.status ?? {};
-    const currentRevision = updated === want && ready === want ? revision : prev.currentRevision ?? revision;
+    const currentRevision = updated === want && ready === want ? revision : (prev.currentRevision ?? revision);
     r.setStatus('apps/statefulsets', s, {
       observedGeneration: s.metadata.generation,
       replicas: live.length,

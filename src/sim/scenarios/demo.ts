@@ -2,11 +2,31 @@
 // faults an on-call engineer meets. Everything is created through the store so controllers bring it to life.
 import type { SimContext } from '../context';
 import { crdToType } from '../crd';
-import { DURATION_ANNOTATION, FAULT_ANNOTATION, FAULT_CONTAINER_ANNOTATION, INITIAL_RESTARTS_ANNOTATION, LOAD_ANNOTATION, MEMORY_NEED_ANNOTATION } from '../controllers/faults';
+import {
+  DURATION_ANNOTATION,
+  FAULT_ANNOTATION,
+  FAULT_CONTAINER_ANNOTATION,
+  INITIAL_RESTARTS_ANNOTATION,
+  LOAD_ANNOTATION,
+  MEMORY_NEED_ANNOTATION,
+} from '../controllers/faults';
 import { ownerRef, shortHash } from '../controllers/runtime';
 import type { Json } from '../controllers/runtime';
 import type { KObj } from '../store';
-import { crd, daemonSet, deployment, gpuLabels, helmRelease, namespace, node, podTemplate, put, service, statefulSet, systemBasics } from './seed';
+import {
+  crd,
+  daemonSet,
+  deployment,
+  gpuLabels,
+  helmRelease,
+  namespace,
+  node,
+  podTemplate,
+  put,
+  service,
+  statefulSet,
+  systemBasics,
+} from './seed';
 
 const days = (n: number) => new Date(Date.now() - n * 86400000).toISOString();
 const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
@@ -34,171 +54,938 @@ export function loadDemo(ctx: SimContext): void {
     }),
   );
 
-  for (const ns of ['shop', 'payments', 'data', 'ml', 'monitoring', 'argocd', 'cert-manager', 'ingress-nginx', 'istio-system', 'mlflow', 'gpu-operator']) p(namespace(ns, ns === 'payments' ? { 'pod-security.kubernetes.io/enforce': 'restricted' } : {}));
+  for (const ns of [
+    'shop',
+    'payments',
+    'data',
+    'ml',
+    'monitoring',
+    'argocd',
+    'cert-manager',
+    'ingress-nginx',
+    'istio-system',
+    'mlflow',
+    'gpu-operator',
+  ])
+    p(namespace(ns, ns === 'payments' ? { 'pod-security.kubernetes.io/enforce': 'restricted' } : {}));
 
-  p({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'pd.csi.storage.gke.io', parameters: { type: 'pd-balanced' }, reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate', allowVolumeExpansion: true });
-  p({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'k8s.io/ingress-nginx' } });
+  p({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'pd.csi.storage.gke.io',
+    parameters: { type: 'pd-balanced' },
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+    allowVolumeExpansion: true,
+  });
+  p({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+    spec: { controller: 'k8s.io/ingress-nginx' },
+  });
 
   // kube-system
-  p(deployment('kube-system', 'coredns', { replicas: 2, labels: { 'k8s-app': 'kube-dns' }, containers: [{ image: 'registry.k8s.io/coredns/coredns:v1.11.3', cpu: '100m', memory: '70Mi', memoryLimit: '170Mi', port: 53, portName: 'dns' }] }));
+  p(
+    deployment('kube-system', 'coredns', {
+      replicas: 2,
+      labels: { 'k8s-app': 'kube-dns' },
+      containers: [
+        {
+          image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+          cpu: '100m',
+          memory: '70Mi',
+          memoryLimit: '170Mi',
+          port: 53,
+          portName: 'dns',
+        },
+      ],
+    }),
+  );
   p(service('kube-system', 'kube-dns', 53, { selector: { app: 'coredns' }, portName: 'dns' }));
-  p(deployment('kube-system', 'metrics-server', { containers: [{ image: 'registry.k8s.io/metrics-server/metrics-server:v0.7.2', cpu: '100m', memory: '200Mi', port: 10250, portName: 'https' }] }));
+  p(
+    deployment('kube-system', 'metrics-server', {
+      containers: [
+        {
+          image: 'registry.k8s.io/metrics-server/metrics-server:v0.7.2',
+          cpu: '100m',
+          memory: '200Mi',
+          port: 10250,
+          portName: 'https',
+        },
+      ],
+    }),
+  );
   p(service('kube-system', 'metrics-server', 443, { targetPort: 'https', portName: 'https' }));
-  p(daemonSet('kube-system', 'kube-proxy', { containers: [{ image: 'registry.k8s.io/kube-proxy:v1.32.0', cpu: '100m' }], tolerations: [{ operator: 'Exists' }] }));
+  p(
+    daemonSet('kube-system', 'kube-proxy', {
+      containers: [{ image: 'registry.k8s.io/kube-proxy:v1.32.0', cpu: '100m' }],
+      tolerations: [{ operator: 'Exists' }],
+    }),
+  );
 
   // ingress-nginx
-  p(deployment('ingress-nginx', 'ingress-nginx-controller', { containers: [{ name: 'controller', image: 'registry.k8s.io/ingress-nginx/controller:v1.11.3', cpu: '100m', memory: '90Mi', port: 80 }] }));
-  p(service('ingress-nginx', 'ingress-nginx-controller', 80, { type: 'LoadBalancer', selector: { app: 'ingress-nginx-controller' } }));
+  p(
+    deployment('ingress-nginx', 'ingress-nginx-controller', {
+      containers: [
+        {
+          name: 'controller',
+          image: 'registry.k8s.io/ingress-nginx/controller:v1.11.3',
+          cpu: '100m',
+          memory: '90Mi',
+          port: 80,
+        },
+      ],
+    }),
+  );
+  p(
+    service('ingress-nginx', 'ingress-nginx-controller', 80, {
+      type: 'LoadBalancer',
+      selector: { app: 'ingress-nginx-controller' },
+    }),
+  );
 
   // shop: the storefront.
-  p(deployment('shop', 'frontend', { replicas: 3, serviceAccount: 'frontend', containers: [{ image: 'ghcr.io/acme/shop-frontend:2.14.1', cpu: '100m', memory: '128Mi', memoryLimit: '256Mi', port: 8080 }] }));
+  p(
+    deployment('shop', 'frontend', {
+      replicas: 3,
+      serviceAccount: 'frontend',
+      containers: [
+        { image: 'ghcr.io/acme/shop-frontend:2.14.1', cpu: '100m', memory: '128Mi', memoryLimit: '256Mi', port: 8080 },
+      ],
+    }),
+  );
   p(service('shop', 'frontend', 80, { targetPort: 'http' }));
-  p(deployment('shop', 'cart', { replicas: 2, containers: [{ image: 'ghcr.io/acme/cart:1.9.0', cpu: '50m', memory: '96Mi', port: 8080 }] }));
+  p(
+    deployment('shop', 'cart', {
+      replicas: 2,
+      containers: [{ image: 'ghcr.io/acme/cart:1.9.0', cpu: '50m', memory: '96Mi', port: 8080 }],
+    }),
+  );
   p(service('shop', 'cart', 8080));
-  p(deployment('shop', 'catalog', { replicas: 2, podAnnotations: { [LOAD_ANNOTATION]: '1.8' }, containers: [{ image: 'ghcr.io/acme/catalog:3.2.0', cpu: '100m', memory: '128Mi', cpuLimit: '500m', port: 8080 }] }));
+  p(
+    deployment('shop', 'catalog', {
+      replicas: 2,
+      podAnnotations: { [LOAD_ANNOTATION]: '1.8' },
+      containers: [{ image: 'ghcr.io/acme/catalog:3.2.0', cpu: '100m', memory: '128Mi', cpuLimit: '500m', port: 8080 }],
+    }),
+  );
   p(service('shop', 'catalog', 8080));
-  p(statefulSet('shop', 'redis', { storage: '2Gi', containers: [{ image: 'redis:7.2.5', cpu: '50m', memory: '64Mi', port: 6379, portName: 'redis' }] }));
+  p(
+    statefulSet('shop', 'redis', {
+      storage: '2Gi',
+      containers: [{ image: 'redis:7.2.5', cpu: '50m', memory: '64Mi', port: 6379, portName: 'redis' }],
+    }),
+  );
   p(service('shop', 'redis', 6379, { portName: 'redis' }));
-  p({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'catalog', namespace: 'shop' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog' }, minReplicas: 2, maxReplicas: 4, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }] } });
-  p({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'frontend', namespace: 'shop' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend' }, minReplicas: 3, maxReplicas: 8, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] } });
-  p({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop', namespace: 'shop', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' } }, spec: { ingressClassName: 'nginx', tls: [{ hosts: ['shop.acme.example'], secretName: 'shop-tls' }], rules: [{ host: 'shop.acme.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { number: 80 } } } }, { path: '/api/cart', pathType: 'Prefix', backend: { service: { name: 'cart', port: { number: 8080 } } } }] } }] }, status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } });
+  p({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'catalog', namespace: 'shop' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog' },
+      minReplicas: 2,
+      maxReplicas: 4,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+      ],
+    },
+  });
+  p({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'frontend', namespace: 'shop' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend' },
+      minReplicas: 3,
+      maxReplicas: 8,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+      ],
+    },
+  });
+  p({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: 'shop',
+      namespace: 'shop',
+      annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' },
+    },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['shop.acme.example'], secretName: 'shop-tls' }],
+      rules: [
+        {
+          host: 'shop.acme.example',
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend', port: { number: 80 } } } },
+              { path: '/api/cart', pathType: 'Prefix', backend: { service: { name: 'cart', port: { number: 8080 } } } },
+            ],
+          },
+        },
+      ],
+    },
+    status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+  });
   // An ingress whose backend Service was never created.
-  p({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'admin', namespace: 'shop' }, spec: { ingressClassName: 'nginx', rules: [{ host: 'admin.acme.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'admin-ui', port: { number: 80 } } } }] } }] }, status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } } });
-  p({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frontend-config', namespace: 'shop' }, data: { 'FEATURE_FLAGS': 'new-checkout,recommendations', 'API_BASE': 'http://catalog.shop.svc:8080' } });
-  p({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'shop-tls', namespace: 'shop', annotations: { 'cert-manager.io/certificate-name': 'shop-tls', 'cert-manager.io/issuer-name': 'letsencrypt-prod', 'cert-manager.io/issuer-kind': 'ClusterIssuer', 'cert-manager.io/issuer-group': 'cert-manager.io' } }, data: { 'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB...demo\n-----END CERTIFICATE-----\n').toString('base64'), 'tls.key': Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIE...demo\n-----END PRIVATE KEY-----\n').toString('base64') } });
+  p({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'admin', namespace: 'shop' },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [
+        {
+          host: 'admin.acme.example',
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'admin-ui', port: { number: 80 } } } },
+            ],
+          },
+        },
+      ],
+    },
+    status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+  });
+  p({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'frontend-config', namespace: 'shop' },
+    data: { FEATURE_FLAGS: 'new-checkout,recommendations', API_BASE: 'http://catalog.shop.svc:8080' },
+  });
+  p({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/tls',
+    metadata: {
+      name: 'shop-tls',
+      namespace: 'shop',
+      annotations: {
+        'cert-manager.io/certificate-name': 'shop-tls',
+        'cert-manager.io/issuer-name': 'letsencrypt-prod',
+        'cert-manager.io/issuer-kind': 'ClusterIssuer',
+        'cert-manager.io/issuer-group': 'cert-manager.io',
+      },
+    },
+    data: {
+      'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB...demo\n-----END CERTIFICATE-----\n').toString(
+        'base64',
+      ),
+      'tls.key': Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIE...demo\n-----END PRIVATE KEY-----\n').toString(
+        'base64',
+      ),
+    },
+  });
   p({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'frontend', namespace: 'shop' } });
-  p({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'shop-quota', namespace: 'shop' }, spec: { hard: { 'requests.cpu': '4', 'requests.memory': '8Gi', pods: '40' } } });
-  p({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'pod-reader', namespace: 'shop' }, rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }] });
-  p({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'frontend-pod-reader', namespace: 'shop' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'frontend', namespace: 'shop' }] });
-  p({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'redis-from-cart', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'redis' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'cart' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }] } });
+  p({
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'shop-quota', namespace: 'shop' },
+    spec: { hard: { 'requests.cpu': '4', 'requests.memory': '8Gi', pods: '40' } },
+  });
+  p({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name: 'pod-reader', namespace: 'shop' },
+    rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }],
+  });
+  p({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'frontend-pod-reader', namespace: 'shop' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+    subjects: [{ kind: 'ServiceAccount', name: 'frontend', namespace: 'shop' }],
+  });
+  p({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'redis-from-cart', namespace: 'shop' },
+    spec: {
+      podSelector: { matchLabels: { app: 'redis' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: { app: 'cart' } } }], ports: [{ protocol: 'TCP', port: 6379 }] },
+      ],
+    },
+  });
 
   // A rollout stuck past its deadline: revision 1 runs; revision 2 points at an image that does not exist.
-  const goodTemplate = podTemplate('checkout', { containers: [{ image: 'ghcr.io/acme/checkout:4.1.0', cpu: '50m', memory: '96Mi', port: 8080 }] });
-  const checkout = p({ ...deployment('shop', 'checkout', { replicas: 3, progressDeadlineSeconds: 20, containers: [{ image: 'ghcr.io/acme/checkout:4.2.0-does-not-exist', cpu: '50m', memory: '96Mi', port: 8080 }] }) });
+  const goodTemplate = podTemplate('checkout', {
+    containers: [{ image: 'ghcr.io/acme/checkout:4.1.0', cpu: '50m', memory: '96Mi', port: 8080 }],
+  });
+  const checkout = p({
+    ...deployment('shop', 'checkout', {
+      replicas: 3,
+      progressDeadlineSeconds: 20,
+      containers: [{ image: 'ghcr.io/acme/checkout:4.2.0-does-not-exist', cpu: '50m', memory: '96Mi', port: 8080 }],
+    }),
+  });
   const hash = shortHash(goodTemplate);
   const rsTemplate = structuredClone(goodTemplate);
   rsTemplate.metadata.labels['pod-template-hash'] = hash;
   p({
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: { name: `checkout-${hash}`, namespace: 'shop', labels: rsTemplate.metadata.labels, annotations: { 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4' }, ownerReferences: [ownerRef(checkout as KObj)] },
-    spec: { replicas: 3, selector: { matchLabels: { app: 'checkout', 'pod-template-hash': hash } }, template: rsTemplate },
+    metadata: {
+      name: `checkout-${hash}`,
+      namespace: 'shop',
+      labels: rsTemplate.metadata.labels,
+      annotations: {
+        'deployment.kubernetes.io/revision': '1',
+        'deployment.kubernetes.io/desired-replicas': '3',
+        'deployment.kubernetes.io/max-replicas': '4',
+      },
+      ownerReferences: [ownerRef(checkout as KObj)],
+    },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'checkout', 'pod-template-hash': hash } },
+      template: rsTemplate,
+    },
   });
   p(service('shop', 'checkout', 8080));
 
   // payments: a budget that allows no disruption, and a worker in a crash loop.
-  p(deployment('payments', 'payments-api', { replicas: 2, serviceAccount: 'payments-api', containers: [{ name: 'api', image: 'ghcr.io/acme/payments-api:7.3.2', cpu: '100m', memory: '192Mi', memoryLimit: '384Mi', port: 8443, portName: 'https' }] }));
+  p(
+    deployment('payments', 'payments-api', {
+      replicas: 2,
+      serviceAccount: 'payments-api',
+      containers: [
+        {
+          name: 'api',
+          image: 'ghcr.io/acme/payments-api:7.3.2',
+          cpu: '100m',
+          memory: '192Mi',
+          memoryLimit: '384Mi',
+          port: 8443,
+          portName: 'https',
+        },
+      ],
+    }),
+  );
   p(service('payments', 'payments-api', 443, { targetPort: 'https', portName: 'https' }));
-  p({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'payments-api', namespace: 'payments' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'payments-api' } } } });
-  p({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'frontend', namespace: 'shop' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'frontend' } } } });
-  p(deployment('payments', 'payments-worker', { podAnnotations: { [FAULT_ANNOTATION]: 'crashloop', [INITIAL_RESTARTS_ANNOTATION]: '6' }, containers: [{ name: 'worker', image: 'ghcr.io/acme/payments-worker:7.3.2', cpu: '50m', memory: '128Mi', env: [{ name: 'LEDGER_DSN', valueFrom: { secretKeyRef: { name: 'ledger-db', key: 'dsn' } } }] }] }));
-  p(statefulSet('payments', 'ledger-db', { storage: '10Gi', containers: [{ name: 'postgres', image: 'postgres:16.4', cpu: '250m', memory: '512Mi', memoryLimit: '1Gi', port: 5432, portName: 'postgres' }] }));
+  p({
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'payments-api', namespace: 'payments' },
+    spec: { minAvailable: 2, selector: { matchLabels: { app: 'payments-api' } } },
+  });
+  p({
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'frontend', namespace: 'shop' },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'frontend' } } },
+  });
+  p(
+    deployment('payments', 'payments-worker', {
+      podAnnotations: { [FAULT_ANNOTATION]: 'crashloop', [INITIAL_RESTARTS_ANNOTATION]: '6' },
+      containers: [
+        {
+          name: 'worker',
+          image: 'ghcr.io/acme/payments-worker:7.3.2',
+          cpu: '50m',
+          memory: '128Mi',
+          env: [{ name: 'LEDGER_DSN', valueFrom: { secretKeyRef: { name: 'ledger-db', key: 'dsn' } } }],
+        },
+      ],
+    }),
+  );
+  p(
+    statefulSet('payments', 'ledger-db', {
+      storage: '10Gi',
+      containers: [
+        {
+          name: 'postgres',
+          image: 'postgres:16.4',
+          cpu: '250m',
+          memory: '512Mi',
+          memoryLimit: '1Gi',
+          port: 5432,
+          portName: 'postgres',
+        },
+      ],
+    }),
+  );
   p(service('payments', 'ledger-db', 5432, { portName: 'postgres' }));
-  p({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'ledger-db', namespace: 'payments' }, data: { dsn: Buffer.from('postgres://ledger:s3cr3t@ledger-db:5432/ledger').toString('base64'), password: Buffer.from('s3cr3t').toString('base64') } });
+  p({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: { name: 'ledger-db', namespace: 'payments' },
+    data: {
+      dsn: Buffer.from('postgres://ledger:s3cr3t@ledger-db:5432/ledger').toString('base64'),
+      password: Buffer.from('s3cr3t').toString('base64'),
+    },
+  });
   p({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'payments-api', namespace: 'payments' } });
-  p({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny', namespace: 'payments' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
-  p({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-from-shop', namespace: 'payments' }, spec: { podSelector: { matchLabels: { app: 'payments-api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }] } });
+  p({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'default-deny', namespace: 'payments' },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  });
+  p({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'allow-from-shop', namespace: 'payments' },
+    spec: {
+      podSelector: { matchLabels: { app: 'payments-api' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }],
+    },
+  });
 
   // data: batch work, an OOM-killed loader, a claim for a storage class that does not exist.
   // Needs 900Mi: OOMKilled at its 512Mi limit, and still at 768Mi (1.5×); 1152Mi (1.5× again) is enough.
-  p(deployment('data', 'warehouse-loader', { podAnnotations: { [MEMORY_NEED_ANNOTATION]: '900Mi', [FAULT_CONTAINER_ANNOTATION]: 'loader', [INITIAL_RESTARTS_ANNOTATION]: '3' }, containers: [{ name: 'loader', image: 'ghcr.io/acme/warehouse-loader:0.9.4', cpu: '200m', memory: '256Mi', memoryLimit: '512Mi' }, { name: 'metrics-exporter', image: 'prom/statsd-exporter:v0.27.1', cpu: '10m', memory: '32Mi', port: 9102, portName: 'metrics' }] }));
-  p({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly-report', namespace: 'data' }, spec: { schedule: '*/1 * * * *', concurrencyPolicy: 'Forbid', successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1, jobTemplate: { spec: { backoffLimit: 2, template: podTemplate('nightly-report', { restartPolicy: 'OnFailure', podAnnotations: { [DURATION_ANNOTATION]: '4' }, containers: [{ name: 'report', image: 'ghcr.io/acme/reports:1.4.0', cpu: '100m', memory: '128Mi' }] }) } } } });
-  p({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'db-vacuum', namespace: 'data' }, spec: { schedule: '0 3 * * 0', suspend: true, jobTemplate: { spec: { template: podTemplate('db-vacuum', { restartPolicy: 'OnFailure', containers: [{ image: 'postgres:16.4' }] }) } } } });
-  p({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'schema-migrate-42', namespace: 'data' }, spec: { backoffLimit: 4, completions: 1, parallelism: 1, template: podTemplate('schema-migrate', { restartPolicy: 'Never', podAnnotations: { [DURATION_ANNOTATION]: '3' }, containers: [{ name: 'migrate', image: 'ghcr.io/acme/migrations:42', cpu: '50m', memory: '64Mi' }] }) } });
-  p({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'backfill-orders', namespace: 'data' }, spec: { backoffLimit: 2, template: podTemplate('backfill-orders', { restartPolicy: 'Never', podAnnotations: { [FAULT_ANNOTATION]: 'fail' }, containers: [{ name: 'backfill', image: 'ghcr.io/acme/backfill:1.0.3', cpu: '100m', memory: '128Mi' }] }) } });
-  p({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'analytics-scratch', namespace: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } }, volumeMode: 'Filesystem' } });
-  p({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'nfs-archive' }, spec: { capacity: { storage: '500Gi' }, accessModes: ['ReadWriteMany'], persistentVolumeReclaimPolicy: 'Retain', storageClassName: '', nfs: { server: '10.0.0.50', path: '/exports/archive' }, volumeMode: 'Filesystem' } });
-  p({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'archive', namespace: 'data' }, spec: { accessModes: ['ReadWriteMany'], storageClassName: '', resources: { requests: { storage: '200Gi' } }, volumeMode: 'Filesystem' } });
+  p(
+    deployment('data', 'warehouse-loader', {
+      podAnnotations: {
+        [MEMORY_NEED_ANNOTATION]: '900Mi',
+        [FAULT_CONTAINER_ANNOTATION]: 'loader',
+        [INITIAL_RESTARTS_ANNOTATION]: '3',
+      },
+      containers: [
+        {
+          name: 'loader',
+          image: 'ghcr.io/acme/warehouse-loader:0.9.4',
+          cpu: '200m',
+          memory: '256Mi',
+          memoryLimit: '512Mi',
+        },
+        {
+          name: 'metrics-exporter',
+          image: 'prom/statsd-exporter:v0.27.1',
+          cpu: '10m',
+          memory: '32Mi',
+          port: 9102,
+          portName: 'metrics',
+        },
+      ],
+    }),
+  );
+  p({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'nightly-report', namespace: 'data' },
+    spec: {
+      schedule: '*/1 * * * *',
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 1,
+      jobTemplate: {
+        spec: {
+          backoffLimit: 2,
+          template: podTemplate('nightly-report', {
+            restartPolicy: 'OnFailure',
+            podAnnotations: { [DURATION_ANNOTATION]: '4' },
+            containers: [{ name: 'report', image: 'ghcr.io/acme/reports:1.4.0', cpu: '100m', memory: '128Mi' }],
+          }),
+        },
+      },
+    },
+  });
+  p({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'db-vacuum', namespace: 'data' },
+    spec: {
+      schedule: '0 3 * * 0',
+      suspend: true,
+      jobTemplate: {
+        spec: {
+          template: podTemplate('db-vacuum', { restartPolicy: 'OnFailure', containers: [{ image: 'postgres:16.4' }] }),
+        },
+      },
+    },
+  });
+  p({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'schema-migrate-42', namespace: 'data' },
+    spec: {
+      backoffLimit: 4,
+      completions: 1,
+      parallelism: 1,
+      template: podTemplate('schema-migrate', {
+        restartPolicy: 'Never',
+        podAnnotations: { [DURATION_ANNOTATION]: '3' },
+        containers: [{ name: 'migrate', image: 'ghcr.io/acme/migrations:42', cpu: '50m', memory: '64Mi' }],
+      }),
+    },
+  });
+  p({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'backfill-orders', namespace: 'data' },
+    spec: {
+      backoffLimit: 2,
+      template: podTemplate('backfill-orders', {
+        restartPolicy: 'Never',
+        podAnnotations: { [FAULT_ANNOTATION]: 'fail' },
+        containers: [{ name: 'backfill', image: 'ghcr.io/acme/backfill:1.0.3', cpu: '100m', memory: '128Mi' }],
+      }),
+    },
+  });
+  p({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'analytics-scratch', namespace: 'data' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'fast-ssd',
+      resources: { requests: { storage: '50Gi' } },
+      volumeMode: 'Filesystem',
+    },
+  });
+  p({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: 'nfs-archive' },
+    spec: {
+      capacity: { storage: '500Gi' },
+      accessModes: ['ReadWriteMany'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: '',
+      nfs: { server: '10.0.0.50', path: '/exports/archive' },
+      volumeMode: 'Filesystem',
+    },
+  });
+  p({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'archive', namespace: 'data' },
+    spec: {
+      accessModes: ['ReadWriteMany'],
+      storageClassName: '',
+      resources: { requests: { storage: '200Gi' } },
+      volumeMode: 'Filesystem',
+    },
+  });
 
   // ml: GPU serving, KServe, and a training pod asking for more GPUs than any node has.
-  p(deployment('ml', 'llm-server', { tolerations: [GPU_TOLERATION], nodeSelector: { 'nvidia.com/gpu.present': 'true' }, containers: [{ image: 'vllm/vllm-openai:v0.6.3', cpu: '4', memory: '32Gi', gpus: 1, port: 8000 }] }));
+  p(
+    deployment('ml', 'llm-server', {
+      tolerations: [GPU_TOLERATION],
+      nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+      containers: [{ image: 'vllm/vllm-openai:v0.6.3', cpu: '4', memory: '32Gi', gpus: 1, port: 8000 }],
+    }),
+  );
   p(service('ml', 'llm-server', 8000));
-  p({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'trainer-large', namespace: 'ml', labels: { app: 'trainer', 'kueue.x-k8s.io/queue-name': 'gpu-queue' } }, spec: { restartPolicy: 'Never', tolerations: [GPU_TOLERATION], containers: [{ name: 'pytorch', image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727', resources: { requests: { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': '8' }, limits: { 'nvidia.com/gpu': '8' } } }] } });
+  p({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'trainer-large',
+      namespace: 'ml',
+      labels: { app: 'trainer', 'kueue.x-k8s.io/queue-name': 'gpu-queue' },
+    },
+    spec: {
+      restartPolicy: 'Never',
+      tolerations: [GPU_TOLERATION],
+      containers: [
+        {
+          name: 'pytorch',
+          image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727',
+          resources: {
+            requests: { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': '8' },
+            limits: { 'nvidia.com/gpu': '8' },
+          },
+        },
+      ],
+    },
+  });
 
   // monitoring: a Service whose pods never came (alertmanager was scaled away).
-  p(statefulSet('monitoring', 'prometheus', { storage: '20Gi', containers: [{ image: 'quay.io/prometheus/prometheus:v2.54.1', cpu: '200m', memory: '512Mi', port: 9090 }] }));
+  p(
+    statefulSet('monitoring', 'prometheus', {
+      storage: '20Gi',
+      containers: [{ image: 'quay.io/prometheus/prometheus:v2.54.1', cpu: '200m', memory: '512Mi', port: 9090 }],
+    }),
+  );
   p(service('monitoring', 'prometheus', 9090));
-  p(deployment('monitoring', 'grafana', { containers: [{ image: 'grafana/grafana:11.2.2', cpu: '50m', memory: '128Mi', port: 3000 }] }));
+  p(
+    deployment('monitoring', 'grafana', {
+      containers: [{ image: 'grafana/grafana:11.2.2', cpu: '50m', memory: '128Mi', port: 3000 }],
+    }),
+  );
   p(service('monitoring', 'grafana', 80, { targetPort: 3000 }));
   p(service('monitoring', 'alertmanager', 9093));
-  p(daemonSet('monitoring', 'node-exporter', { containers: [{ image: 'quay.io/prometheus/node-exporter:v1.8.2', cpu: '20m', memory: '32Mi', port: 9100, portName: 'metrics' }], tolerations: [{ operator: 'Exists' }] }));
-  p({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'prometheus' }, rules: [{ apiGroups: [''], resources: ['nodes', 'nodes/metrics', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }, { nonResourceURLs: ['/metrics'], verbs: ['get'] }] });
+  p(
+    daemonSet('monitoring', 'node-exporter', {
+      containers: [
+        {
+          image: 'quay.io/prometheus/node-exporter:v1.8.2',
+          cpu: '20m',
+          memory: '32Mi',
+          port: 9100,
+          portName: 'metrics',
+        },
+      ],
+      tolerations: [{ operator: 'Exists' }],
+    }),
+  );
+  p({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'prometheus' },
+    rules: [
+      {
+        apiGroups: [''],
+        resources: ['nodes', 'nodes/metrics', 'services', 'endpoints', 'pods'],
+        verbs: ['get', 'list', 'watch'],
+      },
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ],
+  });
   p({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'prometheus', namespace: 'monitoring' } });
-  p({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'prometheus' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prometheus' }, subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }] });
+  p({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'prometheus' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'prometheus' },
+    subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }],
+  });
 
   // Platform: Argo CD and cert-manager with their CRDs and a few instances.
-  p(deployment('argocd', 'argocd-server', { containers: [{ image: 'quay.io/argoproj/argocd:v2.13.1', cpu: '50m', memory: '128Mi', port: 8080 }] }));
-  p(deployment('argocd', 'argocd-repo-server', { containers: [{ image: 'quay.io/argoproj/argocd:v2.13.1', cpu: '50m', memory: '128Mi', port: 8081 }] }));
-  p(statefulSet('argocd', 'argocd-application-controller', { containers: [{ image: 'quay.io/argoproj/argocd:v2.13.1', cpu: '100m', memory: '256Mi' }] }));
+  p(
+    deployment('argocd', 'argocd-server', {
+      containers: [{ image: 'quay.io/argoproj/argocd:v2.13.1', cpu: '50m', memory: '128Mi', port: 8080 }],
+    }),
+  );
+  p(
+    deployment('argocd', 'argocd-repo-server', {
+      containers: [{ image: 'quay.io/argoproj/argocd:v2.13.1', cpu: '50m', memory: '128Mi', port: 8081 }],
+    }),
+  );
+  p(
+    statefulSet('argocd', 'argocd-application-controller', {
+      containers: [{ image: 'quay.io/argoproj/argocd:v2.13.1', cpu: '100m', memory: '256Mi' }],
+    }),
+  );
   p(service('argocd', 'argocd-server', 443, { targetPort: 8080, portName: 'https' }));
-  p(deployment('cert-manager', 'cert-manager', { containers: [{ image: 'quay.io/jetstack/cert-manager-controller:v1.16.1', cpu: '10m', memory: '32Mi' }] }));
-  p(deployment('cert-manager', 'cert-manager-webhook', { containers: [{ image: 'quay.io/jetstack/cert-manager-webhook:v1.16.1', cpu: '10m', memory: '32Mi', port: 10250, portName: 'https' }] }));
+  p(
+    deployment('cert-manager', 'cert-manager', {
+      containers: [{ image: 'quay.io/jetstack/cert-manager-controller:v1.16.1', cpu: '10m', memory: '32Mi' }],
+    }),
+  );
+  p(
+    deployment('cert-manager', 'cert-manager-webhook', {
+      containers: [
+        {
+          image: 'quay.io/jetstack/cert-manager-webhook:v1.16.1',
+          cpu: '10m',
+          memory: '32Mi',
+          port: 10250,
+          portName: 'https',
+        },
+      ],
+    }),
+  );
   p(service('cert-manager', 'cert-manager-webhook', 443, { targetPort: 'https', portName: 'https' }));
 
   const crds = [
-    crd('cert-manager.io', 'Certificate', 'certificates', { version: 'v1', shortNames: ['cert', 'certs'], categories: ['cert-manager'], columns: [{ name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' }, { name: 'Secret', type: 'string', jsonPath: '.spec.secretName' }, { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }] }),
-    crd('cert-manager.io', 'ClusterIssuer', 'clusterissuers', { version: 'v1', scope: 'Cluster', categories: ['cert-manager'] }),
-    crd('argoproj.io', 'Application', 'applications', { version: 'v1alpha1', shortNames: ['app', 'apps'], columns: [{ name: 'Sync Status', type: 'string', jsonPath: '.status.sync.status' }, { name: 'Health Status', type: 'string', jsonPath: '.status.health.status' }] }),
-    crd('serving.kserve.io', 'InferenceService', 'inferenceservices', { version: 'v1beta1', shortNames: ['isvc'], columns: [{ name: 'URL', type: 'string', jsonPath: '.status.url' }, { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' }] }),
+    crd('cert-manager.io', 'Certificate', 'certificates', {
+      version: 'v1',
+      shortNames: ['cert', 'certs'],
+      categories: ['cert-manager'],
+      columns: [
+        { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+        { name: 'Secret', type: 'string', jsonPath: '.spec.secretName' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      ],
+    }),
+    crd('cert-manager.io', 'ClusterIssuer', 'clusterissuers', {
+      version: 'v1',
+      scope: 'Cluster',
+      categories: ['cert-manager'],
+    }),
+    crd('argoproj.io', 'Application', 'applications', {
+      version: 'v1alpha1',
+      shortNames: ['app', 'apps'],
+      columns: [
+        { name: 'Sync Status', type: 'string', jsonPath: '.status.sync.status' },
+        { name: 'Health Status', type: 'string', jsonPath: '.status.health.status' },
+      ],
+    }),
+    crd('serving.kserve.io', 'InferenceService', 'inferenceservices', {
+      version: 'v1beta1',
+      shortNames: ['isvc'],
+      columns: [
+        { name: 'URL', type: 'string', jsonPath: '.status.url' },
+        { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+      ],
+    }),
   ];
   for (const c of crds) ctx.types.add(crdToType(p(c)));
 
   const t0 = days(30).replace(/\.\d+Z$/, 'Z');
-  p({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt-prod' }, spec: { acme: { server: 'https://acme-v02.api.letsencrypt.org/directory', email: 'ops@acme.example', privateKeySecretRef: { name: 'le-account-key' }, solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }] } }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'ACMEAccountRegistered', message: 'The ACME account was registered with the ACME server', lastTransitionTime: t0, observedGeneration: 1 }] } });
-  p({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'shop-tls', namespace: 'shop' }, spec: { secretName: 'shop-tls', dnsNames: ['shop.acme.example'], issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' } }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: 'Certificate is up to date and has not expired', observedGeneration: 1, lastTransitionTime: t0 }], notBefore: t0, notAfter: days(-60).replace(/\.\d+Z$/, 'Z'), renewalTime: days(-30).replace(/\.\d+Z$/, 'Z'), revision: 3 } });
-  p({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'payments-tls', namespace: 'payments' }, spec: { secretName: 'payments-tls', dnsNames: ['pay.acme.example'], issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' } }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist', observedGeneration: 1, lastTransitionTime: t0 }, { type: 'Issuing', status: 'True', reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist', observedGeneration: 1, lastTransitionTime: t0 }], failedIssuanceAttempts: 2, lastFailureTime: days(0.1).replace(/\.\d+Z$/, 'Z') } });
+  p({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'ClusterIssuer',
+    metadata: { name: 'letsencrypt-prod' },
+    spec: {
+      acme: {
+        server: 'https://acme-v02.api.letsencrypt.org/directory',
+        email: 'ops@acme.example',
+        privateKeySecretRef: { name: 'le-account-key' },
+        solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+      },
+    },
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'ACMEAccountRegistered',
+          message: 'The ACME account was registered with the ACME server',
+          lastTransitionTime: t0,
+          observedGeneration: 1,
+        },
+      ],
+    },
+  });
+  p({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'shop-tls', namespace: 'shop' },
+    spec: {
+      secretName: 'shop-tls',
+      dnsNames: ['shop.acme.example'],
+      issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+    },
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Ready',
+          message: 'Certificate is up to date and has not expired',
+          observedGeneration: 1,
+          lastTransitionTime: t0,
+        },
+      ],
+      notBefore: t0,
+      notAfter: days(-60).replace(/\.\d+Z$/, 'Z'),
+      renewalTime: days(-30).replace(/\.\d+Z$/, 'Z'),
+      revision: 3,
+    },
+  });
+  p({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'payments-tls', namespace: 'payments' },
+    spec: {
+      secretName: 'payments-tls',
+      dnsNames: ['pay.acme.example'],
+      issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+    },
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'DoesNotExist',
+          message: 'Issuing certificate as Secret does not exist',
+          observedGeneration: 1,
+          lastTransitionTime: t0,
+        },
+        {
+          type: 'Issuing',
+          status: 'True',
+          reason: 'DoesNotExist',
+          message: 'Issuing certificate as Secret does not exist',
+          observedGeneration: 1,
+          lastTransitionTime: t0,
+        },
+      ],
+      failedIssuanceAttempts: 2,
+      lastFailureTime: days(0.1).replace(/\.\d+Z$/, 'Z'),
+    },
+  });
   const rev = '53e28ff20cc530b9ada2173fbbd64d48338583ba';
   const app = (name: string, ns: string, path: string, sync: string, health: string, resources: Json[]) => ({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: { name, namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
-    spec: { project: 'default', source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path }, destination: { server: 'https://kubernetes.default.svc', namespace: ns }, syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] } },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
+      destination: { server: 'https://kubernetes.default.svc', namespace: ns },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+    },
     status: {
-      sync: { status: sync, revision: rev, comparedTo: { source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path }, destination: { server: 'https://kubernetes.default.svc', namespace: ns } } },
+      sync: {
+        status: sync,
+        revision: rev,
+        comparedTo: {
+          source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
+          destination: { server: 'https://kubernetes.default.svc', namespace: ns },
+        },
+      },
       health: { status: health, lastTransitionTime: t0 },
       sourceType: 'Directory',
       resourceHealthSource: 'appTree',
       resources,
       reconciledAt: t0,
-      operationState: { operation: { sync: { revision: rev }, initiatedBy: { automated: true } }, phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: t0, finishedAt: t0, syncResult: { revision: rev, resources: resources.map((r) => ({ ...r, status: 'Synced', message: `${r.kind.toLowerCase()}${r.group ? '.' + r.group : ''}/${r.name} configured`, syncPhase: 'Sync' })) } },
-      history: [{ id: 0, revision: rev, deployedAt: t0, initiatedBy: { automated: true }, source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path } }],
+      operationState: {
+        operation: { sync: { revision: rev }, initiatedBy: { automated: true } },
+        phase: 'Succeeded',
+        message: 'successfully synced (all tasks run)',
+        startedAt: t0,
+        finishedAt: t0,
+        syncResult: {
+          revision: rev,
+          resources: resources.map((r) => ({
+            ...r,
+            status: 'Synced',
+            message: `${r.kind.toLowerCase()}${r.group ? '.' + r.group : ''}/${r.name} configured`,
+            syncPhase: 'Sync',
+          })),
+        },
+      },
+      history: [
+        {
+          id: 0,
+          revision: rev,
+          deployedAt: t0,
+          initiatedBy: { automated: true },
+          source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
+        },
+      ],
       controllerNamespace: 'argocd',
       summary: {},
     },
   });
-  p(app('shop', 'shop', 'apps/shop', 'Synced', 'Degraded', [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'frontend', status: 'Synced' }, { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'checkout', status: 'Synced' }, { version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend', status: 'Synced' }]));
-  p(app('payments', 'payments', 'apps/payments', 'OutOfSync', 'Degraded', [{ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'payments', name: 'payments-api', status: 'OutOfSync' }, { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'payments', name: 'payments-worker', status: 'Synced' }]));
-  p(app('monitoring', 'monitoring', 'platform/monitoring', 'Synced', 'Healthy', [{ group: 'apps', version: 'v1', kind: 'StatefulSet', namespace: 'monitoring', name: 'prometheus', status: 'Synced' }]));
+  p(
+    app('shop', 'shop', 'apps/shop', 'Synced', 'Degraded', [
+      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'frontend', status: 'Synced' },
+      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'checkout', status: 'Synced' },
+      { version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend', status: 'Synced' },
+    ]),
+  );
+  p(
+    app('payments', 'payments', 'apps/payments', 'OutOfSync', 'Degraded', [
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: 'payments',
+        name: 'payments-api',
+        status: 'OutOfSync',
+      },
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: 'payments',
+        name: 'payments-worker',
+        status: 'Synced',
+      },
+    ]),
+  );
+  p(
+    app('monitoring', 'monitoring', 'platform/monitoring', 'Synced', 'Healthy', [
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'StatefulSet',
+        namespace: 'monitoring',
+        name: 'prometheus',
+        status: 'Synced',
+      },
+    ]),
+  );
 
-  p(deployment('ml', 'sklearn-iris-predictor', { labels: { 'serving.kserve.io/inferenceservice': 'sklearn-iris', component: 'predictor' }, containers: [{ name: 'kserve-container', image: 'kserve/sklearnserver:v0.14.0', cpu: '100m', memory: '256Mi', port: 8080 }] }));
+  p(
+    deployment('ml', 'sklearn-iris-predictor', {
+      labels: { 'serving.kserve.io/inferenceservice': 'sklearn-iris', component: 'predictor' },
+      containers: [
+        { name: 'kserve-container', image: 'kserve/sklearnserver:v0.14.0', cpu: '100m', memory: '256Mi', port: 8080 },
+      ],
+    }),
+  );
   p(service('ml', 'sklearn-iris-predictor', 80, { targetPort: 8080 }));
   p({
     apiVersion: 'serving.kserve.io/v1beta1',
     kind: 'InferenceService',
-    metadata: { name: 'sklearn-iris', namespace: 'ml', annotations: { 'serving.kserve.io/deploymentMode': 'Standard' } },
-    spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, runtime: 'kserve-sklearnserver', storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model' } } },
+    metadata: {
+      name: 'sklearn-iris',
+      namespace: 'ml',
+      annotations: { 'serving.kserve.io/deploymentMode': 'Standard' },
+    },
+    spec: {
+      predictor: {
+        model: {
+          modelFormat: { name: 'sklearn' },
+          runtime: 'kserve-sklearnserver',
+          storageUri: 'gs://kfserving-examples/models/sklearn/1.0/model',
+        },
+      },
+    },
     status: {
       observedGeneration: 1,
       url: 'http://sklearn-iris.ml.acme.example',
       address: { url: 'http://sklearn-iris-predictor.ml.svc.cluster.local' },
-      conditions: ['IngressReady', 'PredictorReady', 'Ready'].map((type) => ({ type, status: 'True', lastTransitionTime: t0 })),
+      conditions: ['IngressReady', 'PredictorReady', 'Ready'].map((type) => ({
+        type,
+        status: 'True',
+        lastTransitionTime: t0,
+      })),
       components: { predictor: { url: 'http://sklearn-iris-predictor.ml.acme.example' } },
-      modelStatus: { transitionStatus: 'UpToDate', states: { activeModelState: 'Loaded', targetModelState: 'Loaded' }, copies: { failedCopies: 0, totalCopies: 1 } },
+      modelStatus: {
+        transitionStatus: 'UpToDate',
+        states: { activeModelState: 'Loaded', targetModelState: 'Loaded' },
+        copies: { failedCopies: 0, totalCopies: 1 },
+      },
       clusterServingRuntimeName: 'kserve-sklearnserver',
       deploymentMode: 'Standard',
     },
   });
 
   // Service mesh console, experiment tracking and GPU telemetry, reached through the API server's service proxy.
-  p(deployment('istio-system', 'kiali', { labels: { 'app.kubernetes.io/name': 'kiali' }, containers: [{ image: 'quay.io/kiali/kiali:v2.1.0', cpu: '10m', memory: '64Mi', port: 20001 }] }));
+  p(
+    deployment('istio-system', 'kiali', {
+      labels: { 'app.kubernetes.io/name': 'kiali' },
+      containers: [{ image: 'quay.io/kiali/kiali:v2.1.0', cpu: '10m', memory: '64Mi', port: 20001 }],
+    }),
+  );
   p(service('istio-system', 'kiali', 20001));
-  p(deployment('mlflow', 'mlflow', { containers: [{ image: 'ghcr.io/mlflow/mlflow:v2.17.2', cpu: '100m', memory: '256Mi', port: 5000 }] }));
+  p(
+    deployment('mlflow', 'mlflow', {
+      containers: [{ image: 'ghcr.io/mlflow/mlflow:v2.17.2', cpu: '100m', memory: '256Mi', port: 5000 }],
+    }),
+  );
   p(service('mlflow', 'mlflow', 5000));
-  p(daemonSet('gpu-operator', 'nvidia-dcgm-exporter', { tolerations: [GPU_TOLERATION], nodeSelector: { 'nvidia.com/gpu.present': 'true' }, containers: [{ name: 'nvidia-dcgm-exporter', image: 'nvcr.io/nvidia/k8s/dcgm-exporter:3.3.8-3.6.0-ubuntu22.04', cpu: '10m', memory: '128Mi', port: 9400, portName: 'gpu-metrics' }] }));
+  p(
+    daemonSet('gpu-operator', 'nvidia-dcgm-exporter', {
+      tolerations: [GPU_TOLERATION],
+      nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+      containers: [
+        {
+          name: 'nvidia-dcgm-exporter',
+          image: 'nvcr.io/nvidia/k8s/dcgm-exporter:3.3.8-3.6.0-ubuntu22.04',
+          cpu: '10m',
+          memory: '128Mi',
+          port: 9400,
+          portName: 'gpu-metrics',
+        },
+      ],
+    }),
+  );
   p(service('gpu-operator', 'nvidia-dcgm-exporter', 9400, { portName: 'gpu-metrics' }));
   // Kubeflow training: the v1 PyTorchJob and v2 TrainJob kinds, and one PyTorchJob whose master pod trains on a GPU.
   for (const c of [
-    crd('kubeflow.org', 'PyTorchJob', 'pytorchjobs', { version: 'v1', categories: ['kubeflow'], columns: [{ name: 'State', type: 'string', jsonPath: '.status.conditions[-1:].type' }, { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }] }),
+    crd('kubeflow.org', 'PyTorchJob', 'pytorchjobs', {
+      version: 'v1',
+      categories: ['kubeflow'],
+      columns: [
+        { name: 'State', type: 'string', jsonPath: '.status.conditions[-1:].type' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      ],
+    }),
     crd('trainer.kubeflow.org', 'TrainJob', 'trainjobs', { version: 'v1alpha1', categories: ['kubeflow'] }),
   ])
     ctx.types.add(crdToType(p(c)));
@@ -206,16 +993,142 @@ export function loadDemo(ctx: SimContext): void {
     apiVersion: 'kubeflow.org/v1',
     kind: 'PyTorchJob',
     metadata: { name: 'mnist-ddp', namespace: 'ml' },
-    spec: { runPolicy: { cleanPodPolicy: 'None' }, pytorchReplicaSpecs: { Master: { replicas: 1, restartPolicy: 'OnFailure', template: { spec: { containers: [{ name: 'pytorch', image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727', resources: { limits: { 'nvidia.com/gpu': 1 } } }] } } } } },
-    status: { startTime: t0, conditions: [{ type: 'Created', status: 'True', reason: 'PyTorchJobCreated', message: 'PyTorchJob mnist-ddp is created.', lastUpdateTime: t0, lastTransitionTime: t0 }, { type: 'Running', status: 'True', reason: 'PyTorchJobRunning', message: 'PyTorchJob mnist-ddp is running.', lastUpdateTime: t0, lastTransitionTime: t0 }], replicaStatuses: { Master: { active: 1 } } },
+    spec: {
+      runPolicy: { cleanPodPolicy: 'None' },
+      pytorchReplicaSpecs: {
+        Master: {
+          replicas: 1,
+          restartPolicy: 'OnFailure',
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: 'pytorch',
+                  image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727',
+                  resources: { limits: { 'nvidia.com/gpu': 1 } },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
+    status: {
+      startTime: t0,
+      conditions: [
+        {
+          type: 'Created',
+          status: 'True',
+          reason: 'PyTorchJobCreated',
+          message: 'PyTorchJob mnist-ddp is created.',
+          lastUpdateTime: t0,
+          lastTransitionTime: t0,
+        },
+        {
+          type: 'Running',
+          status: 'True',
+          reason: 'PyTorchJobRunning',
+          message: 'PyTorchJob mnist-ddp is running.',
+          lastUpdateTime: t0,
+          lastTransitionTime: t0,
+        },
+      ],
+      replicaStatuses: { Master: { active: 1 } },
+    },
   });
-  p({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'mnist-ddp-master-0', namespace: 'ml', labels: { 'training.kubeflow.org/job-name': 'mnist-ddp', 'training.kubeflow.org/operator-name': 'pytorchjob-controller', 'training.kubeflow.org/replica-type': 'master', 'training.kubeflow.org/replica-index': '0', 'training.kubeflow.org/job-role': 'master' }, annotations: { [DURATION_ANNOTATION]: '1000000' }, ownerReferences: [ownerRef(mnist as KObj)] }, spec: { restartPolicy: 'OnFailure', tolerations: [GPU_TOLERATION], nodeSelector: { 'nvidia.com/gpu.present': 'true' }, containers: [{ name: 'pytorch', image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727', ports: [{ name: 'pytorchjob-port', containerPort: 23456 }], resources: { requests: { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': '1' }, limits: { 'nvidia.com/gpu': '1' } } }] } });
+  p({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'mnist-ddp-master-0',
+      namespace: 'ml',
+      labels: {
+        'training.kubeflow.org/job-name': 'mnist-ddp',
+        'training.kubeflow.org/operator-name': 'pytorchjob-controller',
+        'training.kubeflow.org/replica-type': 'master',
+        'training.kubeflow.org/replica-index': '0',
+        'training.kubeflow.org/job-role': 'master',
+      },
+      annotations: { [DURATION_ANNOTATION]: '1000000' },
+      ownerReferences: [ownerRef(mnist as KObj)],
+    },
+    spec: {
+      restartPolicy: 'OnFailure',
+      tolerations: [GPU_TOLERATION],
+      nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+      containers: [
+        {
+          name: 'pytorch',
+          image: 'docker.io/kubeflowkatib/pytorch-mnist:v1beta1-45c5727',
+          ports: [{ name: 'pytorchjob-port', containerPort: 23456 }],
+          resources: {
+            requests: { cpu: '2', memory: '8Gi', 'nvidia.com/gpu': '1' },
+            limits: { 'nvidia.com/gpu': '1' },
+          },
+        },
+      ],
+    },
+  });
 
   // Helm releases with a little history.
   const first = days(40);
-  p(helmRelease('shop', 'shop', 1, { chart: 'shop', version: '1.4.1', appVersion: '2.13.0', status: 'superseded', description: 'Install complete', firstDeployedAt: first, deployedAt: first, values: { replicaCount: 3 } }));
-  p(helmRelease('shop', 'shop', 2, { chart: 'shop', version: '1.4.2', appVersion: '2.14.1', status: 'deployed', description: 'Upgrade complete', firstDeployedAt: first, deployedAt: days(3), values: { replicaCount: 3, image: { tag: '2.14.1' } } }));
-  p(helmRelease('monitoring', 'kube-prometheus-stack', 1, { chart: 'kube-prometheus-stack', version: '65.1.1', appVersion: 'v0.77.1', status: 'deployed', description: 'Install complete', firstDeployedAt: days(20), deployedAt: days(20) }));
-  p(helmRelease('cert-manager', 'cert-manager', 1, { chart: 'cert-manager', version: 'v1.16.1', appVersion: 'v1.16.1', status: 'superseded', description: 'Install complete', firstDeployedAt: days(60), deployedAt: days(60), values: { crds: { enabled: true } } }));
-  p(helmRelease('cert-manager', 'cert-manager', 2, { chart: 'cert-manager', version: 'v1.16.1', appVersion: 'v1.16.1', status: 'failed', description: 'Upgrade "cert-manager" failed: context deadline exceeded', firstDeployedAt: days(60), deployedAt: days(1), values: { crds: { enabled: true }, replicaCount: 2 } }));
+  p(
+    helmRelease('shop', 'shop', 1, {
+      chart: 'shop',
+      version: '1.4.1',
+      appVersion: '2.13.0',
+      status: 'superseded',
+      description: 'Install complete',
+      firstDeployedAt: first,
+      deployedAt: first,
+      values: { replicaCount: 3 },
+    }),
+  );
+  p(
+    helmRelease('shop', 'shop', 2, {
+      chart: 'shop',
+      version: '1.4.2',
+      appVersion: '2.14.1',
+      status: 'deployed',
+      description: 'Upgrade complete',
+      firstDeployedAt: first,
+      deployedAt: days(3),
+      values: { replicaCount: 3, image: { tag: '2.14.1' } },
+    }),
+  );
+  p(
+    helmRelease('monitoring', 'kube-prometheus-stack', 1, {
+      chart: 'kube-prometheus-stack',
+      version: '65.1.1',
+      appVersion: 'v0.77.1',
+      status: 'deployed',
+      description: 'Install complete',
+      firstDeployedAt: days(20),
+      deployedAt: days(20),
+    }),
+  );
+  p(
+    helmRelease('cert-manager', 'cert-manager', 1, {
+      chart: 'cert-manager',
+      version: 'v1.16.1',
+      appVersion: 'v1.16.1',
+      status: 'superseded',
+      description: 'Install complete',
+      firstDeployedAt: days(60),
+      deployedAt: days(60),
+      values: { crds: { enabled: true } },
+    }),
+  );
+  p(
+    helmRelease('cert-manager', 'cert-manager', 2, {
+      chart: 'cert-manager',
+      version: 'v1.16.1',
+      appVersion: 'v1.16.1',
+      status: 'failed',
+      description: 'Upgrade "cert-manager" failed: context deadline exceeded',
+      firstDeployedAt: days(60),
+      deployedAt: days(1),
+      values: { crds: { enabled: true }, replicaCount: 2 },
+    }),
+  );
 }

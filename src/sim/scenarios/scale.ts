@@ -24,7 +24,8 @@ export function loadScale(ctx: SimContext, opts: { pods?: number; nodes?: number
   for (const ns of nsNames) put(ctx, namespace(ns));
 
   const nodeObjs: KObj[] = [];
-  for (let i = 0; i < nodes; i++) nodeObjs.push(node(`node-${String(i).padStart(4, '0')}`, { index: i + 1, cpu: 16, memoryGi: 64 }) as KObj);
+  for (let i = 0; i < nodes; i++)
+    nodeObjs.push(node(`node-${String(i).padStart(4, '0')}`, { index: i + 1, cpu: 16, memoryGi: 64 }) as KObj);
   // Enough pod slots for the pods asked for.
   const perNode = Math.ceil(pods / nodes) + 10;
   for (const n of nodeObjs) n.status.capacity.pods = n.status.allocatable.pods = String(Math.max(110, perNode));
@@ -36,7 +37,9 @@ export function loadScale(ctx: SimContext, opts: { pods?: number; nodes?: number
   const podObjs: KObj[] = [];
   const services: KObj[] = [];
   // Shared, never-mutated parts: stored objects are immutable, so pods may share them.
-  const conditions = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now }));
+  const conditions = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+    (type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now }),
+  );
   const resources = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
   let made = 0;
   for (let d = 0; made < pods; d++) {
@@ -47,26 +50,124 @@ export function loadScale(ctx: SimContext, opts: { pods?: number; nodes?: number
     const hash = suffix(d * 7919 + 13, 10);
     const labels = { app: name };
     const podLabels = { app: name, 'pod-template-hash': hash };
-    const template = { metadata: { labels }, spec: { containers: [{ name: 'app', image, resources, ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }] }], restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler' } };
+    const template = {
+      metadata: { labels },
+      spec: {
+        containers: [
+          { name: 'app', image, resources, ports: [{ containerPort: 8080, name: 'http', protocol: 'TCP' }] },
+        ],
+        restartPolicy: 'Always',
+        terminationGracePeriodSeconds: 30,
+        dnsPolicy: 'ClusterFirst',
+        schedulerName: 'default-scheduler',
+      },
+    };
     const depUid = randomUUID();
     const rsUid = randomUUID();
     deployments.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name, namespace: ns, uid: depUid, generation: 1, labels, annotations: { 'deployment.kubernetes.io/revision': '1' } },
-      spec: { replicas: count, selector: { matchLabels: labels }, template, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 },
-      status: { observedGeneration: 1, replicas: count, updatedReplicas: count, readyReplicas: count, availableReplicas: count, conditions: [{ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: now, lastTransitionTime: now }, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}-${hash}" has successfully progressed.`, lastUpdateTime: now, lastTransitionTime: now }] },
+      metadata: {
+        name,
+        namespace: ns,
+        uid: depUid,
+        generation: 1,
+        labels,
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      },
+      spec: {
+        replicas: count,
+        selector: { matchLabels: labels },
+        template,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+        revisionHistoryLimit: 10,
+        progressDeadlineSeconds: 600,
+      },
+      status: {
+        observedGeneration: 1,
+        replicas: count,
+        updatedReplicas: count,
+        readyReplicas: count,
+        availableReplicas: count,
+        conditions: [
+          {
+            type: 'Available',
+            status: 'True',
+            reason: 'MinimumReplicasAvailable',
+            message: 'Deployment has minimum availability.',
+            lastUpdateTime: now,
+            lastTransitionTime: now,
+          },
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message: `ReplicaSet "${name}-${hash}" has successfully progressed.`,
+            lastUpdateTime: now,
+            lastTransitionTime: now,
+          },
+        ],
+      },
     });
     const rsName = `${name}-${hash}`;
     replicaSets.push({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: rsName, namespace: ns, uid: rsUid, generation: 1, labels: podLabels, annotations: { 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': String(count), 'deployment.kubernetes.io/max-replicas': String(count + Math.ceil(count / 4)) }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: depUid, controller: true, blockOwnerDeletion: true }] },
-      spec: { replicas: count, selector: { matchLabels: podLabels }, template: { ...template, metadata: { labels: podLabels } } },
-      status: { replicas: count, fullyLabeledReplicas: count, readyReplicas: count, availableReplicas: count, observedGeneration: 1 },
+      metadata: {
+        name: rsName,
+        namespace: ns,
+        uid: rsUid,
+        generation: 1,
+        labels: podLabels,
+        annotations: {
+          'deployment.kubernetes.io/revision': '1',
+          'deployment.kubernetes.io/desired-replicas': String(count),
+          'deployment.kubernetes.io/max-replicas': String(count + Math.ceil(count / 4)),
+        },
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'Deployment', name, uid: depUid, controller: true, blockOwnerDeletion: true },
+        ],
+      },
+      spec: {
+        replicas: count,
+        selector: { matchLabels: podLabels },
+        template: { ...template, metadata: { labels: podLabels } },
+      },
+      status: {
+        replicas: count,
+        fullyLabeledReplicas: count,
+        readyReplicas: count,
+        availableReplicas: count,
+        observedGeneration: 1,
+      },
     });
-    services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels }, spec: { type: 'ClusterIP', clusterIP: `10.96.${Math.floor(d / 250) % 250}.${(d % 250) + 2}`, clusterIPs: [`10.96.${Math.floor(d / 250) % 250}.${(d % 250) + 2}`], selector: labels, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }], sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster' }, status: { loadBalancer: {} } });
-    const ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rsUid, controller: true, blockOwnerDeletion: true }];
+    services.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: `10.96.${Math.floor(d / 250) % 250}.${(d % 250) + 2}`,
+        clusterIPs: [`10.96.${Math.floor(d / 250) % 250}.${(d % 250) + 2}`],
+        selector: labels,
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+        sessionAffinity: 'None',
+        ipFamilies: ['IPv4'],
+        ipFamilyPolicy: 'SingleStack',
+        internalTrafficPolicy: 'Cluster',
+      },
+      status: { loadBalancer: {} },
+    });
+    const ownerReferences = [
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: rsName,
+        uid: rsUid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ];
     const spec = template.spec;
     for (let i = 0; i < count; i++, made++) {
       const n = nodeObjs[made % nodes];
@@ -86,7 +187,19 @@ export function loadScale(ctx: SimContext, opts: { pods?: number; nodes?: number
           podIP,
           podIPs: [{ ip: podIP }],
           startTime: now,
-          containerStatuses: [{ name: 'app', state: { running: { startedAt: now } }, lastState: {}, ready: true, restartCount: 0, image, imageID: `${image}@sha256:${uid.replace(/-/g, '')}${uid.replace(/-/g, '')}`, containerID: `containerd://${uid.replace(/-/g, '')}`, started: true }],
+          containerStatuses: [
+            {
+              name: 'app',
+              state: { running: { startedAt: now } },
+              lastState: {},
+              ready: true,
+              restartCount: 0,
+              image,
+              imageID: `${image}@sha256:${uid.replace(/-/g, '')}${uid.replace(/-/g, '')}`,
+              containerID: `containerd://${uid.replace(/-/g, '')}`,
+              started: true,
+            },
+          ],
           qosClass: 'Burstable',
         },
       });

@@ -22,7 +22,13 @@ export const tkOf = (ctx: SimContext, apiVersion: string, kind: string) => {
 };
 
 export function namespace(name: string, labels: Record<string, string> = {}): Json {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
 }
 
 export function systemBasics(ctx: SimContext): void {
@@ -31,13 +37,41 @@ export function systemBasics(ctx: SimContext): void {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', clusterIPs: ['10.96.0.1'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', sessionAffinity: 'None', internalTrafficPolicy: 'Cluster', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: '10.96.0.1',
+      clusterIPs: ['10.96.0.1'],
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      sessionAffinity: 'None',
+      internalTrafficPolicy: 'Cluster',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+    },
     status: { loadBalancer: {} },
   });
-  put(ctx, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: [{ addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }] });
+  put(ctx, {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
+    subsets: [{ addresses: [{ ip: '172.18.0.2' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
+  });
 }
 
-export interface NodeSpec { cpu: number; memoryGi: number; labels?: Record<string, string>; taints?: Json[]; gpus?: number; annotations?: Record<string, string>; index: number; notReady?: boolean; zone?: string }
+export interface NodeSpec {
+  cpu: number;
+  memoryGi: number;
+  labels?: Record<string, string>;
+  taints?: Json[];
+  gpus?: number;
+  annotations?: Record<string, string>;
+  index: number;
+  notReady?: boolean;
+  zone?: string;
+}
 
 export function node(name: string, s: NodeSpec): Json {
   const now = new Date(Date.now() - 86400000 * 12).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -60,14 +94,44 @@ export function node(name: string, s: NodeSpec): Json {
         'topology.kubernetes.io/zone': s.zone ?? `europe-west4-${'abc'[s.index % 3]}`,
         ...(s.labels ?? {}),
       },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...(s.annotations ?? {}) },
+      annotations: {
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        ...(s.annotations ?? {}),
+      },
     },
-    spec: { podCIDR: `10.244.${s.index}.0/24`, podCIDRs: [`10.244.${s.index}.0/24`], providerID: `gce://kubegraf-demo/europe-west4-a/${name}`, ...(s.taints?.length ? { taints: s.taints } : {}) },
+    spec: {
+      podCIDR: `10.244.${s.index}.0/24`,
+      podCIDRs: [`10.244.${s.index}.0/24`],
+      providerID: `gce://kubegraf-demo/europe-west4-a/${name}`,
+      ...(s.taints?.length ? { taints: s.taints } : {}),
+    },
     status: {
-      capacity: { cpu: String(s.cpu), 'ephemeral-storage': '101203200Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${s.memoryGi * 1024 * 1024}Ki`, pods: '110', ...gpu },
-      allocatable: { cpu: `${s.cpu * 1000 - 80 - s.cpu * 10}m`, 'ephemeral-storage': '93255848023', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${Math.round(s.memoryGi * 1024 * 1024 * 0.93)}Ki`, pods: '110', ...gpu },
+      capacity: {
+        cpu: String(s.cpu),
+        'ephemeral-storage': '101203200Ki',
+        'hugepages-1Gi': '0',
+        'hugepages-2Mi': '0',
+        memory: `${s.memoryGi * 1024 * 1024}Ki`,
+        pods: '110',
+        ...gpu,
+      },
+      allocatable: {
+        cpu: `${s.cpu * 1000 - 80 - s.cpu * 10}m`,
+        'ephemeral-storage': '93255848023',
+        'hugepages-1Gi': '0',
+        'hugepages-2Mi': '0',
+        memory: `${Math.round(s.memoryGi * 1024 * 1024 * 0.93)}Ki`,
+        pods: '110',
+        ...gpu,
+      },
       conditions: s.notReady
-        ? conds.map((c) => ({ ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' }))
+        ? conds.map((c) => ({
+            ...c,
+            status: 'Unknown',
+            reason: 'NodeStatusUnknown',
+            message: 'Kubelet stopped posting node status.',
+          }))
         : conds,
       addresses: [
         { type: 'InternalIP', address: ip },
@@ -75,7 +139,10 @@ export function node(name: string, s: NodeSpec): Json {
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {
-        machineID: name.replace(/[^a-f0-9]/g, 'a').padEnd(32, '0').slice(0, 32),
+        machineID: name
+          .replace(/[^a-f0-9]/g, 'a')
+          .padEnd(32, '0')
+          .slice(0, 32),
         systemUUID: `4c4c4544-0037-${String(s.index).padStart(4, '0')}-8031-b7c04f4e3332`,
         bootID: `b1e5${String(s.index).padStart(4, '0')}-91b0-4f0b-9c5e-6f0c7e5d2a10`,
         kernelVersion: '6.1.0-28-cloud-amd64',
@@ -123,7 +190,19 @@ export function gpuLabels(count: number): Record<string, string> {
   };
 }
 
-export interface Ctr { name?: string; image: string; cpu?: string; memory?: string; cpuLimit?: string; memoryLimit?: string; port?: number; portName?: string; gpus?: number; env?: Json[]; args?: string[] }
+export interface Ctr {
+  name?: string;
+  image: string;
+  cpu?: string;
+  memory?: string;
+  cpuLimit?: string;
+  memoryLimit?: string;
+  port?: number;
+  portName?: string;
+  gpus?: number;
+  env?: Json[];
+  args?: string[];
+}
 
 export function container(c: Ctr, fallbackName: string): Json {
   const requests: Record<string, string> = {};
@@ -139,8 +218,21 @@ export function container(c: Ctr, fallbackName: string): Json {
     ...(c.args ? { args: c.args } : {}),
     ...(c.port ? { ports: [{ containerPort: c.port, name: c.portName ?? 'http', protocol: 'TCP' }] } : {}),
     ...(c.env ? { env: c.env } : {}),
-    resources: { ...(Object.keys(requests).length ? { requests } : {}), ...(Object.keys(limits).length ? { limits } : {}) },
-    ...(c.port ? { readinessProbe: { httpGet: { path: '/healthz', port: c.port, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 } } : {}),
+    resources: {
+      ...(Object.keys(requests).length ? { requests } : {}),
+      ...(Object.keys(limits).length ? { limits } : {}),
+    },
+    ...(c.port
+      ? {
+          readinessProbe: {
+            httpGet: { path: '/healthz', port: c.port, scheme: 'HTTP' },
+            periodSeconds: 10,
+            timeoutSeconds: 1,
+            successThreshold: 1,
+            failureThreshold: 3,
+          },
+        }
+      : {}),
     imagePullPolicy: 'IfNotPresent',
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
@@ -177,7 +269,11 @@ export function podTemplate(app: string, o: WorkloadOpts): Json {
   };
 }
 
-export function deployment(ns: string, name: string, o: WorkloadOpts & { progressDeadlineSeconds?: number; labels?: Record<string, string> }): Json {
+export function deployment(
+  ns: string,
+  name: string,
+  o: WorkloadOpts & { progressDeadlineSeconds?: number; labels?: Record<string, string> },
+): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -193,7 +289,11 @@ export function deployment(ns: string, name: string, o: WorkloadOpts & { progres
   };
 }
 
-export function statefulSet(ns: string, name: string, o: WorkloadOpts & { storage?: string; storageClass?: string }): Json {
+export function statefulSet(
+  ns: string,
+  name: string,
+  o: WorkloadOpts & { storage?: string; storageClass?: string },
+): Json {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -206,7 +306,18 @@ export function statefulSet(ns: string, name: string, o: WorkloadOpts & { storag
       podManagementPolicy: 'OrderedReady',
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
       ...(o.storage
-        ? { volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: o.storageClass ?? 'standard', resources: { requests: { storage: o.storage } } } }] }
+        ? {
+            volumeClaimTemplates: [
+              {
+                metadata: { name: 'data' },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  storageClassName: o.storageClass ?? 'standard',
+                  resources: { requests: { storage: o.storage } },
+                },
+              },
+            ],
+          }
         : {}),
     },
   };
@@ -217,29 +328,79 @@ export function daemonSet(ns: string, name: string, o: WorkloadOpts): Json {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name, namespace: ns, labels: { app: name } },
-    spec: { selector: { matchLabels: { app: name } }, template: podTemplate(name, o), updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } } },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: podTemplate(name, o),
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+    },
   };
 }
 
-export function service(ns: string, name: string, port: number, o: { selector?: Record<string, string>; targetPort?: number | string; type?: string; portName?: string } = {}): Json {
+export function service(
+  ns: string,
+  name: string,
+  port: number,
+  o: { selector?: Record<string, string>; targetPort?: number | string; type?: string; portName?: string } = {},
+): Json {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, namespace: ns, labels: { app: name } },
-    spec: { type: o.type ?? 'ClusterIP', selector: o.selector ?? { app: name }, ports: [{ name: o.portName ?? 'http', port, protocol: 'TCP', targetPort: o.targetPort ?? port }] },
+    spec: {
+      type: o.type ?? 'ClusterIP',
+      selector: o.selector ?? { app: name },
+      ports: [{ name: o.portName ?? 'http', port, protocol: 'TCP', targetPort: o.targetPort ?? port }],
+    },
   };
 }
 
 /** A Helm 3 release Secret: data.release = base64(base64(gzip(JSON))) as stored (integrations guide §1). */
-export function helmRelease(ns: string, name: string, revision: number, o: { chart: string; version: string; appVersion: string; status: string; description: string; deployedAt: string; firstDeployedAt: string; values?: Json; manifest?: string }): Json {
+export function helmRelease(
+  ns: string,
+  name: string,
+  revision: number,
+  o: {
+    chart: string;
+    version: string;
+    appVersion: string;
+    status: string;
+    description: string;
+    deployedAt: string;
+    firstDeployedAt: string;
+    values?: Json;
+    manifest?: string;
+  },
+): Json {
   const release = {
     name,
     namespace: ns,
     version: revision,
-    info: { first_deployed: o.firstDeployedAt, last_deployed: o.deployedAt, deleted: '', description: o.description, status: o.status, notes: `Thank you for installing ${o.chart}.` },
-    chart: { metadata: { apiVersion: 'v2', name: o.chart, version: o.version, appVersion: o.appVersion, description: `A Helm chart for ${o.chart}` }, lock: null, templates: [], values: o.values ?? {}, schema: null, files: [] },
+    info: {
+      first_deployed: o.firstDeployedAt,
+      last_deployed: o.deployedAt,
+      deleted: '',
+      description: o.description,
+      status: o.status,
+      notes: `Thank you for installing ${o.chart}.`,
+    },
+    chart: {
+      metadata: {
+        apiVersion: 'v2',
+        name: o.chart,
+        version: o.version,
+        appVersion: o.appVersion,
+        description: `A Helm chart for ${o.chart}`,
+      },
+      lock: null,
+      templates: [],
+      values: o.values ?? {},
+      schema: null,
+      files: [],
+    },
     config: o.values ?? {},
-    manifest: o.manifest ?? `---\n# Source: ${o.chart}/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`,
+    manifest:
+      o.manifest ??
+      `---\n# Source: ${o.chart}/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`,
     hooks: [],
   };
   const inner = gzipSync(Buffer.from(JSON.stringify(release)), { level: 9 }).toString('base64');
@@ -247,19 +408,47 @@ export function helmRelease(ns: string, name: string, revision: number, o: { cha
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'helm.sh/release.v1',
-    metadata: { name: `sh.helm.release.v1.${name}.v${revision}`, namespace: ns, labels: { name, owner: 'helm', status: o.status, version: String(revision), createdAt: String(Math.floor(Date.parse(o.deployedAt) / 1000)) } },
+    metadata: {
+      name: `sh.helm.release.v1.${name}.v${revision}`,
+      namespace: ns,
+      labels: {
+        name,
+        owner: 'helm',
+        status: o.status,
+        version: String(revision),
+        createdAt: String(Math.floor(Date.parse(o.deployedAt) / 1000)),
+      },
+    },
     data: { release: Buffer.from(inner).toString('base64') },
   };
 }
 
-export function crd(group: string, kind: string, plural: string, o: { version: string; scope?: 'Namespaced' | 'Cluster'; shortNames?: string[]; categories?: string[]; columns?: Json[] }): Json {
+export function crd(
+  group: string,
+  kind: string,
+  plural: string,
+  o: {
+    version: string;
+    scope?: 'Namespaced' | 'Cluster';
+    shortNames?: string[];
+    categories?: string[];
+    columns?: Json[];
+  },
+): Json {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
     metadata: { name: `${plural}.${group}` },
     spec: {
       group,
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), ...(o.shortNames ? { shortNames: o.shortNames } : {}), ...(o.categories ? { categories: o.categories } : {}) },
+      names: {
+        kind,
+        listKind: `${kind}List`,
+        plural,
+        singular: kind.toLowerCase(),
+        ...(o.shortNames ? { shortNames: o.shortNames } : {}),
+        ...(o.categories ? { categories: o.categories } : {}),
+      },
       scope: o.scope ?? 'Namespaced',
       versions: [
         {

@@ -46,7 +46,20 @@ export function buildVsix(outDir: string): string {
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, 'kubegraf.vsix');
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '--skip-license',
+      '--out',
+      out,
+    ],
+    { cwd: REPO_ROOT, stdio: 'pipe' },
+  );
   return out;
 }
 
@@ -70,7 +83,9 @@ async function waitHealthy(url: string, child: ChildProcess, ms = 60_000): Promi
 export async function startWorkbench(o: WorkbenchOptions): Promise<Workbench> {
   const { node, entry } = ensureCodeServer((s) => console.log(`[e2e] ${s}`));
   const root = mkdtempSync(join(tmpdir(), 'kubegraf-vscode-e2e-'));
-  const dirs = Object.fromEntries(['user', 'extensions', 'workspace', 'xdg-data', 'xdg-config', 'xdg-cache'].map((d) => [d, join(root, d)]));
+  const dirs = Object.fromEntries(
+    ['user', 'extensions', 'workspace', 'xdg-data', 'xdg-config', 'xdg-cache'].map((d) => [d, join(root, d)]),
+  );
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
   mkdirSync(join(dirs.user, 'User'), { recursive: true });
   writeFileSync(
@@ -101,7 +116,14 @@ export async function startWorkbench(o: WorkbenchOptions): Promise<Workbench> {
     EXTENSIONS_GALLERY: '{}',
     ...o.env,
   };
-  const common = ['--user-data-dir', dirs.user, '--extensions-dir', dirs.extensions, '--config', join(root, 'config.yaml')];
+  const common = [
+    '--user-data-dir',
+    dirs.user,
+    '--extensions-dir',
+    dirs.extensions,
+    '--config',
+    join(root, 'config.yaml'),
+  ];
   writeFileSync(join(root, 'config.yaml'), 'auth: none\n');
   execFileSync(node, [entry, ...common, '--install-extension', o.vsix], { env, stdio: 'pipe', timeout: 120_000 });
   const installed = readdirSync(dirs.extensions).filter((d) => d.startsWith('kubegraf.kubegraf-'));
@@ -148,7 +170,15 @@ export async function startWorkbench(o: WorkbenchOptions): Promise<Workbench> {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${url}/?folder=${encodeURIComponent(dirs.workspace)}`);
@@ -180,7 +210,7 @@ export async function startWorkbench(o: WorkbenchOptions): Promise<Workbench> {
     };
   } catch (e) {
     await close();
-    throw new Error(`${(e as Error).message}\n--- code-server output ---\n${serverLog.slice(-4000)}`);
+    throw new Error(`${(e as Error).message}\n--- code-server output ---\n${serverLog.slice(-4000)}`, { cause: e });
   }
 }
 
@@ -211,7 +241,13 @@ export async function openFile(page: Page, name: string): Promise<void> {
     await page.keyboard.press('F1');
     await input.waitFor();
     await input.fill(name);
-    if (await result.waitFor({ timeout: 3000 }).then(() => true, () => false)) break;
+    if (
+      await result.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await page.keyboard.press('Escape');
     if (Date.now() > end) throw new Error(`Quick Open never listed ${name}`);
   }
@@ -236,15 +272,28 @@ async function until(fn: () => Promise<boolean>, ms: number, what: string): Prom
  */
 export async function treeContextMenu(page: Page, row: Locator, item: string): Promise<void> {
   const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-  await until(async () => {
-    await row.click({ button: 'right' });
-    return entry.waitFor({ timeout: 3000 }).then(() => true, async () => {
-      await page.keyboard.press('Escape');
-      return false;
-    });
-  }, 20_000, `the context menu with "${item}"`);
+  await until(
+    async () => {
+      await row.click({ button: 'right' });
+      return entry.waitFor({ timeout: 3000 }).then(
+        () => true,
+        async () => {
+          await page.keyboard.press('Escape');
+          return false;
+        },
+      );
+    },
+    20_000,
+    `the context menu with "${item}"`,
+  );
   await settle(page, 200);
   await entry.click();
-  if (!(await entry.waitFor({ state: 'hidden', timeout: 3000 }).then(() => true, () => false))) await entry.click();
+  if (
+    !(await entry.waitFor({ state: 'hidden', timeout: 3000 }).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await entry.click();
   await entry.waitFor({ state: 'hidden', timeout: 5000 });
 }

@@ -23,7 +23,9 @@ const entryPath = () => join(E2E_CACHE, 'code-server/node_modules/code-server/ou
 
 /** Our environment without what an outer npm/npx set (npm_node_execpath, NODE, npm_config_*): those name Node 20. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'),
+  );
 }
 
 /** The machine's npm, run with whichever Node we choose. */
@@ -35,7 +37,8 @@ function npmCli(): string {
 function ensureFolder(dir: string, name: string): void {
   mkdirSync(dir, { recursive: true });
   // A package.json of its own keeps npm from walking up into the repository's package.json.
-  if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true }));
+  if (!existsSync(join(dir, 'package.json')))
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true }));
 }
 
 /** Returns the cached install, installing it first when missing (about two minutes and ~620 MB). */
@@ -45,27 +48,36 @@ export function ensureCodeServer(log: (s: string) => void = () => undefined): Co
     log(`installing node@${NODE24_VERSION} into ${E2E_CACHE}/node24`);
     const dir = join(E2E_CACHE, 'node24');
     ensureFolder(dir, 'kubegraf-e2e-node24');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', `node@${NODE24_VERSION}`], { cwd: dir, stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', `node@${NODE24_VERSION}`], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
     if (!existsSync(node)) throw new Error(`node@${NODE24_VERSION} installed but ${node} is missing`);
   }
   const entry = entryPath();
   if (!existsSync(entry)) {
-    log(`installing code-server@${CODE_SERVER_VERSION} into ${E2E_CACHE}/code-server (needs apt packages libkrb5-dev and chromium)`);
+    log(
+      `installing code-server@${CODE_SERVER_VERSION} into ${E2E_CACHE}/code-server (needs apt packages libkrb5-dev and chromium)`,
+    );
     const dir = join(E2E_CACHE, 'code-server');
     ensureFolder(dir, 'kubegraf-e2e-code-server');
     // npm itself runs on Node 24 too: its lifecycle scripts check `node --version`.
-    execFileSync(node, [npmCli(), 'install', '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], {
-      cwd: dir,
-      stdio: 'inherit',
-      env: {
-        ...cleanEnv(),
-        // code-server's postinstall runs nested npm installs that must build against Node 24, not the machine's Node.
-        PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
-        npm_config_nodedir: nodeDir(),
-        // prebuild-install would try GitHub for kerberos binaries; build them here instead.
-        npm_config_build_from_source: 'kerberos',
+    execFileSync(
+      node,
+      [npmCli(), 'install', '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`],
+      {
+        cwd: dir,
+        stdio: 'inherit',
+        env: {
+          ...cleanEnv(),
+          // code-server's postinstall runs nested npm installs that must build against Node 24, not the machine's Node.
+          PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
+          npm_config_nodedir: nodeDir(),
+          // prebuild-install would try GitHub for kerberos binaries; build them here instead.
+          npm_config_build_from_source: 'kerberos',
+        },
       },
-    });
+    );
     if (!existsSync(entry)) throw new Error(`code-server@${CODE_SERVER_VERSION} installed but ${entry} is missing`);
   }
   return { node, entry };

@@ -12,7 +12,14 @@ import { REPO_ROOT } from './codeServerInstall';
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubegraf-desktop-e2e-'));
   const suite = join(dir, 'suite.js');
-  await build({ entryPoints: [join(__dirname, 'desktopSuite.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: suite, external: ['vscode'] });
+  await build({
+    entryPoints: [join(__dirname, 'desktopSuite.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: suite,
+    external: ['vscode'],
+  });
   const sim = await startTestSim({ scenario: 'demo' });
   try {
     await runTests({

@@ -7,7 +7,9 @@ import type { KubeGrafApi } from '../../../src/vscode/extension';
 export async function run(): Promise<void> {
   const kubeconfig = process.env.KUBEGRAF_E2E_KUBECONFIG;
   assert.ok(kubeconfig, 'KUBEGRAF_E2E_KUBECONFIG is set by the runner');
-  await vscode.workspace.getConfiguration('kubegraf').update('kubeconfigPaths', [kubeconfig], vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('kubegraf')
+    .update('kubeconfigPaths', [kubeconfig], vscode.ConfigurationTarget.Global);
   const ext = vscode.extensions.getExtension<KubeGrafApi>('kubegraf.kubegraf');
   assert.ok(ext, 'the extension is installed');
   const api = await ext.activate();
@@ -17,6 +19,7 @@ export async function run(): Promise<void> {
   const info = await api.host.engine.connect('kubegraf-sim');
   assert.equal(info.connection.state, 'connected');
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['kubegraf.openDashboard', 'kubegraf.scale', 'kubegraf.exec', 'kubegraf.logs']) assert.ok(commands.includes(id), `${id} is registered`);
+  for (const id of ['kubegraf.openDashboard', 'kubegraf.scale', 'kubegraf.exec', 'kubegraf.logs'])
+    assert.ok(commands.includes(id), `${id} is registered`);
   await vscode.commands.executeCommand('kubegraf.openDashboard');
 }

@@ -11,7 +11,16 @@ import { cliArgs } from '../../helpers/cli';
 export const ROOT = join(__dirname, '..', '..', '..');
 export const SHOTS = join(ROOT, 'test-results');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface WebDemo {
   proc: ChildProcess;
@@ -31,10 +40,25 @@ export async function ensureWebviewBuilt(): Promise<void> {
 /** Starts `kubegraf web --demo` (the built command) and resolves with its ready line. */
 export function startWebDemo(name: string): Promise<WebDemo> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, cliArgs('web', '--demo', '--port', '0', '--no-open', '--data-dir', mkdtempSync(join(tmpdir(), `kubegraf-${name}-`))), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } });
+    const proc = spawn(
+      process.execPath,
+      cliArgs(
+        'web',
+        '--demo',
+        '--port',
+        '0',
+        '--no-open',
+        '--data-dir',
+        mkdtempSync(join(tmpdir(), `kubegraf-${name}-`)),
+      ),
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: 'none' } },
+    );
     let err = '';
     proc.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-    const timer = setTimeout(() => reject(new Error(`kubegraf web did not print a ready line in 60 s:\n${err}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`kubegraf web did not print a ready line in 60 s:\n${err}`)),
+      60_000,
+    );
     proc.on('exit', (code) => reject(new Error(`kubegraf web exited with ${code}:\n${err}`)));
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       try {

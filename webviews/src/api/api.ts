@@ -34,7 +34,9 @@ export class Api {
   /** A documented route by method and path (the seed pages list their paths). */
   async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = byPath.get(`${method} ${path}`);
-    const r: Route = id ? (ROUTES as Record<string, Route>)[id] : ({ method, path, owner: 'server', doc: '', params: undefined as never } as Route);
+    const r: Route = id
+      ? (ROUTES as Record<string, Route>)[id]
+      : ({ method, path, owner: 'server', doc: '', params: undefined as never } as Route);
     try {
       return (await this.transport.request(id ?? `${method} ${path}`, r, params)) as T;
     } catch (e) {

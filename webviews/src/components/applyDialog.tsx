@@ -23,16 +23,27 @@ export const openApplyDialog = (): void => {
 export function lintManifest(text: string): EditorProblem[] {
   const lc = new LineCounter();
   const out: EditorProblem[] = [];
-  for (const d of parseAllDocuments(text, { lineCounter: lc, version: '1.1' }) as ReturnType<typeof parseAllDocuments> & unknown[]) {
+  for (const d of parseAllDocuments(text, { lineCounter: lc, version: '1.1' }) as ReturnType<typeof parseAllDocuments> &
+    unknown[]) {
     for (const e of d.errors.slice(0, 1)) {
       const from = Math.min(e.pos[0], text.length);
-      out.push({ from, to: Math.min(Math.max(e.pos[1], from + 1), text.length), severity: 'error', message: e.message.split('\n')[0] });
+      out.push({
+        from,
+        to: Math.min(Math.max(e.pos[1], from + 1), text.length),
+        severity: 'error',
+        message: e.message.split('\n')[0],
+      });
     }
   }
   return out;
 }
 
-const tone: Record<ManifestObjectResult['action'], string> = { created: 'ok', configured: 'info', unchanged: 'muted', failed: 'danger' };
+const tone: Record<ManifestObjectResult['action'], string> = {
+  created: 'ok',
+  configured: 'info',
+  unchanged: 'muted',
+  failed: 'danger',
+};
 
 const labelOf = (r: ManifestObjectResult) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
 
@@ -49,8 +60,13 @@ function ObjectResults(p: { res: ManifestApplyResult; testId: string }): JSX.Ele
           <li data-testid="apply-object" data-action={r.action} style={{ margin: '0 0 8px' }}>
             <details open={r.action === 'failed' || (p.res.results.length <= 3 && !!r.diff)}>
               <summary>
-                <span class={`kg-badge kg-tone-${tone[r.action]}`} data-testid="apply-object-action">{p.res.dryRun && r.action !== 'unchanged' && r.action !== 'failed' ? `will be ${r.action}` : r.action}</span>{' '}
-                <strong>{labelOf(r)}</strong> <span class="kg-muted kg-small">document {r.doc}, line {r.line}</span>
+                <span class={`kg-badge kg-tone-${tone[r.action]}`} data-testid="apply-object-action">
+                  {p.res.dryRun && r.action !== 'unchanged' && r.action !== 'failed' ? `will be ${r.action}` : r.action}
+                </span>{' '}
+                <strong>{labelOf(r)}</strong>{' '}
+                <span class="kg-muted kg-small">
+                  document {r.doc}, line {r.line}
+                </span>
               </summary>
               <Show when={r.error}>
                 {(e) => (
@@ -58,14 +74,25 @@ function ObjectResults(p: { res: ManifestApplyResult; testId: string }): JSX.Ele
                     <span>{e().message}</span>
                     <Show when={e().conflicts?.length}>
                       <ul>
-                        <For each={e().conflicts}>{(c) => <li><code>{c.field}</code> is managed by {c.manager}</li>}</For>
+                        <For each={e().conflicts}>
+                          {(c) => (
+                            <li>
+                              <code>{c.field}</code> is managed by {c.manager}
+                            </li>
+                          )}
+                        </For>
                       </ul>
                     </Show>
-                    <span class="kg-muted">code: {e().code}{e().status ? ` · HTTP ${e().status}` : ''}</span>
+                    <span class="kg-muted">
+                      code: {e().code}
+                      {e().status ? ` · HTTP ${e().status}` : ''}
+                    </span>
                   </div>
                 )}
               </Show>
-              <Show when={r.note}><p class="kg-muted kg-small">{r.note}</p></Show>
+              <Show when={r.note}>
+                <p class="kg-muted kg-small">{r.note}</p>
+              </Show>
               <Show when={r.action !== 'failed'}>
                 <Show when={r.diff.startsWith('(')} fallback={<DiffView diff={r.diff} testId="apply-object-diff" />}>
                   <p class="kg-muted">{r.diff}</p>
@@ -106,10 +133,22 @@ function ApplyBox(): JSX.Element {
   const canApply = () => !busy() && !!reviewed() && reviewed()!.res.applied > 0;
 
   const call = (yaml: string, dryRun: boolean) =>
-    api().call('manifests.apply', { yaml, dryRun, force: force() || undefined, namespace: ns(), context: context() || undefined });
+    api().call('manifests.apply', {
+      yaml,
+      dryRun,
+      force: force() || undefined,
+      namespace: ns(),
+      context: context() || undefined,
+    });
 
   /** The results sit below the editor: bring them into view once they arrive. */
-  const showResults = () => requestAnimationFrame(() => document.querySelector('[data-testid=apply-review-results], [data-testid=apply-results]')?.closest('.kg-preview')?.scrollIntoView({ block: 'start' }));
+  const showResults = () =>
+    requestAnimationFrame(() =>
+      document
+        .querySelector('[data-testid=apply-review-results], [data-testid=apply-results]')
+        ?.closest('.kg-preview')
+        ?.scrollIntoView({ block: 'start' }),
+    );
 
   const runReview = async () => {
     if (busy()) return;
@@ -164,10 +203,17 @@ function ApplyBox(): JSX.Element {
     if (busy() === 'apply') return 'Applying…';
     const d = done();
     if (d) return `Applied to ${d.context}: ${counts(d)}.`;
-    if (problems().length) return `${problems().length} YAML problem${problems().length === 1 ? '' : 's'} to fix before Review.`;
+    if (problems().length)
+      return `${problems().length} YAML problem${problems().length === 1 ? '' : 's'} to fix before Review.`;
     const r = reviewed();
-    if (!r) return review() ? 'The YAML (or force) changed since the review: Review again before applying.' : 'Review runs a server-side dry run of every object; Apply comes after it.';
-    if (!r.res.applied) return r.res.failed ? `Nothing can be applied: ${counts(r.res)}.` : 'Every object is already as written: nothing to apply.';
+    if (!r)
+      return review()
+        ? 'The YAML (or force) changed since the review: Review again before applying.'
+        : 'Review runs a server-side dry run of every object; Apply comes after it.';
+    if (!r.res.applied)
+      return r.res.failed
+        ? `Nothing can be applied: ${counts(r.res)}.`
+        : 'Every object is already as written: nothing to apply.';
     return `Reviewed against ${r.res.context}: ${counts(r.res)}.`;
   };
 
@@ -181,19 +227,38 @@ function ApplyBox(): JSX.Element {
       testId="apply-dialog"
       footer={
         <>
-          <span class="kg-muted kg-grow" role="status" data-testid="apply-status">{status()}</span>
-          <Button onClick={close} testId="apply-close">{done() ? 'Close' : 'Cancel'}</Button>
-          <Button variant="primary" onClick={() => void runReview()} disabled={!!busy()} testId="apply-review" title="Server-side dry run of every object">
+          <span class="kg-muted kg-grow" role="status" data-testid="apply-status">
+            {status()}
+          </span>
+          <Button onClick={close} testId="apply-close">
+            {done() ? 'Close' : 'Cancel'}
+          </Button>
+          <Button
+            variant="primary"
+            onClick={() => void runReview()}
+            disabled={!!busy()}
+            testId="apply-review"
+            title="Server-side dry run of every object"
+          >
             {busy() === 'review' ? 'Reviewing…' : 'Review'}
           </Button>
-          <Button variant="primary" onClick={() => void runApply()} disabled={!canApply()} testId="apply-apply" title="Server-side apply of the reviewed YAML">
-            {busy() === 'apply' ? 'Applying…' : `Apply${reviewed()?.res.applied ? ` ${reviewed()!.res.applied} object${reviewed()!.res.applied === 1 ? '' : 's'}` : ''}`}
+          <Button
+            variant="primary"
+            onClick={() => void runApply()}
+            disabled={!canApply()}
+            testId="apply-apply"
+            title="Server-side apply of the reviewed YAML"
+          >
+            {busy() === 'apply'
+              ? 'Applying…'
+              : `Apply${reviewed()?.res.applied ? ` ${reviewed()!.res.applied} object${reviewed()!.res.applied === 1 ? '' : 's'}` : ''}`}
           </Button>
         </>
       }
     >
       <p class="kg-muted kg-small" data-testid="apply-target">
-        Context <strong>{context() || 'current'}</strong> · objects without a namespace go to <strong>{ns() ?? 'default'}</strong> · field manager <code>kubegraf</code>
+        Context <strong>{context() || 'current'}</strong> · objects without a namespace go to{' '}
+        <strong>{ns() ?? 'default'}</strong> · field manager <code>kubegraf</code>
         <br />
         Paste or write one or more objects, separated by <code>---</code>. Ctrl/⌘-S reviews.
       </p>
@@ -219,13 +284,21 @@ function ApplyBox(): JSX.Element {
       </div>
       <Show when={conflicts() || force()}>
         <label class="kg-check" data-testid="apply-force">
-          <input type="checkbox" checked={force()} onChange={(e) => setForce(e.currentTarget.checked)} /> Force conflicts: take over fields another field manager owns (as <code>kubectl apply --server-side --force-conflicts</code>)
+          <input type="checkbox" checked={force()} onChange={(e) => setForce(e.currentTarget.checked)} /> Force
+          conflicts: take over fields another field manager owns (as{' '}
+          <code>kubectl apply --server-side --force-conflicts</code>)
         </label>
       </Show>
       <Show when={error()}>
         {(e) => (
           <div class="kg-yaml-alert" role="alert" data-testid="apply-error">
-            <strong>{e().unreachable ? 'Cannot reach the cluster or server' : e().status === 400 ? 'The YAML cannot be applied' : 'The server refused the request'}</strong>
+            <strong>
+              {e().unreachable
+                ? 'Cannot reach the cluster or server'
+                : e().status === 400
+                  ? 'The YAML cannot be applied'
+                  : 'The server refused the request'}
+            </strong>
             <span>{e().message}</span>
           </div>
         )}

@@ -1,7 +1,14 @@
 // A YAML code editor (CodeMirror 6) themed from VS Code's variables, so it follows the workbench theme inside the
 // panel and the app's own dark/light theme in a browser tab. Only the pieces we use are bundled: no meta-package.
 import { onCleanup, onMount, createEffect, on, type JSX } from 'solid-js';
-import { Compartment, EditorSelection, EditorState, RangeSetBuilder, type Extension, type StateCommand } from '@codemirror/state';
+import {
+  Compartment,
+  EditorSelection,
+  EditorState,
+  RangeSetBuilder,
+  type Extension,
+  type StateCommand,
+} from '@codemirror/state';
 import {
   Decoration,
   EditorView,
@@ -16,7 +23,15 @@ import {
   type ViewUpdate,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentLess, indentMore } from '@codemirror/commands';
-import { bracketMatching, foldGutter, foldKeymap, indentOnInput, indentUnit, syntaxHighlighting, syntaxTree } from '@codemirror/language';
+import {
+  bracketMatching,
+  foldGutter,
+  foldKeymap,
+  indentOnInput,
+  indentUnit,
+  syntaxHighlighting,
+  syntaxTree,
+} from '@codemirror/language';
 import { highlightSelectionMatches, search, searchKeymap } from '@codemirror/search';
 import { forceLinting, lintGutter, linter, lintKeymap, type Diagnostic } from '@codemirror/lint';
 import { yaml } from '@codemirror/lang-yaml';
@@ -71,8 +86,13 @@ const highlighter = tagHighlighter([
 // The YAML grammar tags every plain value as content; YAML itself reads some of them as numbers, booleans or null,
 // and so should the reader.
 const ATOM = /^(?:true|false|True|False|TRUE|FALSE|null|Null|NULL|~)$/;
-const NUMBER = /^[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|0x[\da-fA-F]+|0o[0-7]+|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$/;
-const valueMarks = { atom: Decoration.mark({ class: 'kg-tok-atom' }), number: Decoration.mark({ class: 'kg-tok-number' }), plain: Decoration.mark({ class: 'kg-tok-value' }) };
+const NUMBER =
+  /^[-+]?(?:\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|0x[\da-fA-F]+|0o[0-7]+|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$/;
+const valueMarks = {
+  atom: Decoration.mark({ class: 'kg-tok-atom' }),
+  number: Decoration.mark({ class: 'kg-tok-number' }),
+  plain: Decoration.mark({ class: 'kg-tok-value' }),
+};
 
 function scalarDecorations(view: EditorView): DecorationSet {
   const b = new RangeSetBuilder<Decoration>();
@@ -88,7 +108,11 @@ function scalarDecorations(view: EditorView): DecorationSet {
         }
         if (n.name !== 'Literal' || n.node.parent?.name === 'Key') return undefined;
         const text = view.state.doc.sliceString(n.from, n.to);
-        b.add(n.from, n.to, ATOM.test(text) ? valueMarks.atom : NUMBER.test(text) ? valueMarks.number : valueMarks.plain);
+        b.add(
+          n.from,
+          n.to,
+          ATOM.test(text) ? valueMarks.atom : NUMBER.test(text) ? valueMarks.number : valueMarks.plain,
+        );
         return false;
       },
     });
@@ -103,7 +127,8 @@ const scalarHighlight = ViewPlugin.fromClass(
       this.decorations = scalarDecorations(view);
     }
     update(u: ViewUpdate) {
-      if (u.docChanged || u.viewportChanged || syntaxTree(u.startState) !== syntaxTree(u.state)) this.decorations = scalarDecorations(u.view);
+      if (u.docChanged || u.viewportChanged || syntaxTree(u.startState) !== syntaxTree(u.state))
+        this.decorations = scalarDecorations(u.view);
     }
   },
   { decorations: (v) => v.decorations },
@@ -112,7 +137,8 @@ const scalarHighlight = ViewPlugin.fromClass(
 /** Tab inserts two spaces at the cursor (YAML forbids tab characters); with lines selected it indents them. */
 const insertSoftTab: StateCommand = ({ state, dispatch }) => {
   if (state.readOnly) return false;
-  if (state.selection.ranges.some((r) => !r.empty && state.doc.lineAt(r.from).number !== state.doc.lineAt(r.to).number)) return indentMore({ state, dispatch });
+  if (state.selection.ranges.some((r) => !r.empty && state.doc.lineAt(r.from).number !== state.doc.lineAt(r.to).number))
+    return indentMore({ state, dispatch });
   dispatch(state.update(state.replaceSelection('  '), { scrollIntoView: true, userEvent: 'input' }));
   return true;
 };
@@ -131,34 +157,90 @@ const theme = EditorView.theme({
   '.cm-scroller': { fontFamily: 'var(--vscode-editor-font-family)', lineHeight: '1.5' },
   '.cm-content': { caretColor: 'var(--vscode-editorCursor-foreground)' },
   '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--vscode-editorCursor-foreground)' },
-  '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-content ::selection': { backgroundColor: 'var(--vscode-editor-selectionBackground)' },
+  '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-content ::selection': {
+    backgroundColor: 'var(--vscode-editor-selectionBackground)',
+  },
   '.cm-selectionBackground': { backgroundColor: 'var(--vscode-editor-inactiveSelectionBackground)' },
   '.cm-activeLine': { backgroundColor: 'var(--vscode-editor-lineHighlightBackground)' },
-  '.cm-gutters': { backgroundColor: 'var(--vscode-editorGutter-background, var(--vscode-editor-background))', color: 'var(--vscode-editorLineNumber-foreground)', border: 'none' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--vscode-editorGutter-background, var(--vscode-editor-background))',
+    color: 'var(--vscode-editorLineNumber-foreground)',
+    border: 'none',
+  },
   '.cm-activeLineGutter': { backgroundColor: 'transparent', color: 'var(--vscode-editorLineNumber-activeForeground)' },
-  '.cm-foldGutter .cm-gutterElement': { color: 'var(--vscode-editorGutter-foldingControlForeground, var(--vscode-editorLineNumber-foreground))', cursor: 'pointer', padding: '0 4px' },
-  '.cm-foldPlaceholder': { backgroundColor: 'var(--vscode-editor-foldBackground, var(--vscode-editor-inactiveSelectionBackground))', border: '1px solid var(--vscode-panel-border)', color: 'var(--vscode-descriptionForeground)' },
-  '&.cm-focused .cm-matchingBracket': { backgroundColor: 'var(--vscode-editorBracketMatch-background)', outline: '1px solid var(--vscode-editorBracketMatch-border)' },
+  '.cm-foldGutter .cm-gutterElement': {
+    color: 'var(--vscode-editorGutter-foldingControlForeground, var(--vscode-editorLineNumber-foreground))',
+    cursor: 'pointer',
+    padding: '0 4px',
+  },
+  '.cm-foldPlaceholder': {
+    backgroundColor: 'var(--vscode-editor-foldBackground, var(--vscode-editor-inactiveSelectionBackground))',
+    border: '1px solid var(--vscode-panel-border)',
+    color: 'var(--vscode-descriptionForeground)',
+  },
+  '&.cm-focused .cm-matchingBracket': {
+    backgroundColor: 'var(--vscode-editorBracketMatch-background)',
+    outline: '1px solid var(--vscode-editorBracketMatch-border)',
+  },
   '&.cm-focused .cm-nonmatchingBracket': { color: 'var(--vscode-editorError-foreground)' },
-  '.cm-searchMatch': { backgroundColor: 'var(--vscode-editor-findMatchHighlightBackground)', outline: '1px solid var(--vscode-editor-findMatchHighlightBorder, transparent)' },
+  '.cm-searchMatch': {
+    backgroundColor: 'var(--vscode-editor-findMatchHighlightBackground)',
+    outline: '1px solid var(--vscode-editor-findMatchHighlightBorder, transparent)',
+  },
   '.cm-searchMatch.cm-searchMatch-selected': { backgroundColor: 'var(--vscode-editor-findMatchBackground)' },
   '.cm-selectionMatch': { backgroundColor: 'var(--vscode-editor-selectionHighlightBackground)' },
-  '.cm-panels': { backgroundColor: 'var(--vscode-editorWidget-background)', color: 'var(--vscode-editorWidget-foreground, var(--vscode-foreground))' },
-  '.cm-panels.cm-panels-top': { borderBottom: '1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border))' },
-  '.cm-panels.cm-panels-bottom': { borderTop: '1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border))' },
-  '.cm-panel.cm-search': { fontFamily: 'var(--vscode-font-family)', fontSize: 'var(--vscode-font-size, 13px)', padding: '4px 8px' },
+  '.cm-panels': {
+    backgroundColor: 'var(--vscode-editorWidget-background)',
+    color: 'var(--vscode-editorWidget-foreground, var(--vscode-foreground))',
+  },
+  '.cm-panels.cm-panels-top': {
+    borderBottom: '1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border))',
+  },
+  '.cm-panels.cm-panels-bottom': {
+    borderTop: '1px solid var(--vscode-editorWidget-border, var(--vscode-panel-border))',
+  },
+  '.cm-panel.cm-search': {
+    fontFamily: 'var(--vscode-font-family)',
+    fontSize: 'var(--vscode-font-size, 13px)',
+    padding: '4px 8px',
+  },
   '.cm-panel.cm-search label': { fontSize: 'inherit' },
-  '.cm-textfield': { backgroundColor: 'var(--vscode-input-background)', color: 'var(--vscode-input-foreground)', border: '1px solid var(--vscode-input-border, transparent)', borderRadius: '2px', fontSize: 'inherit' },
+  '.cm-textfield': {
+    backgroundColor: 'var(--vscode-input-background)',
+    color: 'var(--vscode-input-foreground)',
+    border: '1px solid var(--vscode-input-border, transparent)',
+    borderRadius: '2px',
+    fontSize: 'inherit',
+  },
   '.cm-textfield:focus': { outline: '1px solid var(--vscode-focusBorder)' },
-  '.cm-button': { backgroundImage: 'none', backgroundColor: 'var(--vscode-button-secondaryBackground)', color: 'var(--vscode-button-secondaryForeground)', border: '1px solid transparent', borderRadius: '2px', fontSize: 'inherit' },
+  '.cm-button': {
+    backgroundImage: 'none',
+    backgroundColor: 'var(--vscode-button-secondaryBackground)',
+    color: 'var(--vscode-button-secondaryForeground)',
+    border: '1px solid transparent',
+    borderRadius: '2px',
+    fontSize: 'inherit',
+  },
   '.cm-button:hover': { backgroundColor: 'var(--vscode-button-secondaryHoverBackground)' },
   '.cm-panel.cm-search [name=close]': { color: 'var(--vscode-foreground)' },
-  '.cm-tooltip': { backgroundColor: 'var(--vscode-editorHoverWidget-background, var(--vscode-editorWidget-background))', color: 'var(--vscode-editorHoverWidget-foreground, var(--vscode-foreground))', border: '1px solid var(--vscode-editorHoverWidget-border, var(--vscode-panel-border))' },
+  '.cm-tooltip': {
+    backgroundColor: 'var(--vscode-editorHoverWidget-background, var(--vscode-editorWidget-background))',
+    color: 'var(--vscode-editorHoverWidget-foreground, var(--vscode-foreground))',
+    border: '1px solid var(--vscode-editorHoverWidget-border, var(--vscode-panel-border))',
+  },
   '.cm-diagnostic': { fontFamily: 'var(--vscode-font-family)' },
   '.cm-diagnostic-error': { borderLeftColor: 'var(--vscode-editorError-foreground)' },
   '.cm-diagnostic-warning': { borderLeftColor: 'var(--vscode-editorWarning-foreground)' },
-  '.cm-lintRange-error': { backgroundImage: 'none', textDecoration: 'underline wavy var(--vscode-editorError-foreground)', textUnderlineOffset: '3px' },
-  '.cm-lintRange-warning': { backgroundImage: 'none', textDecoration: 'underline wavy var(--vscode-editorWarning-foreground)', textUnderlineOffset: '3px' },
+  '.cm-lintRange-error': {
+    backgroundImage: 'none',
+    textDecoration: 'underline wavy var(--vscode-editorError-foreground)',
+    textUnderlineOffset: '3px',
+  },
+  '.cm-lintRange-warning': {
+    backgroundImage: 'none',
+    textDecoration: 'underline wavy var(--vscode-editorWarning-foreground)',
+    textUnderlineOffset: '3px',
+  },
   '.cm-lintPoint:after': { borderBottomColor: 'var(--vscode-editorError-foreground)' },
   '.cm-panel.cm-panel-lint ul [aria-selected]': { backgroundColor: 'var(--vscode-list-activeSelectionBackground)' },
 });
@@ -169,11 +251,26 @@ export function CodeEditor(p: CodeEditorProps): JSX.Element {
   const editable = new Compartment();
   const checks = new Compartment();
 
-  const editableExt = (readOnly: boolean): Extension => [EditorState.readOnly.of(readOnly), EditorView.contentAttributes.of({ 'aria-readonly': String(readOnly) })];
+  const editableExt = (readOnly: boolean): Extension => [
+    EditorState.readOnly.of(readOnly),
+    EditorView.contentAttributes.of({ 'aria-readonly': String(readOnly) }),
+  ];
   const lintExt = (readOnly: boolean): Extension => {
     const lint = p.lint;
     if (readOnly || !lint) return [];
-    return [linter((v): Diagnostic[] => lint(v.state.doc.toString()).map((d) => ({ from: d.from, to: d.to, severity: d.severity, message: d.message })), { delay: 300 }), lintGutter()];
+    return [
+      linter(
+        (v): Diagnostic[] =>
+          lint(v.state.doc.toString()).map((d) => ({
+            from: d.from,
+            to: d.to,
+            severity: d.severity,
+            message: d.message,
+          })),
+        { delay: 300 },
+      ),
+      lintGutter(),
+    ];
   };
   const extensions = (): Extension[] => [
     lineNumbers(),
@@ -204,7 +301,11 @@ export function CodeEditor(p: CodeEditorProps): JSX.Element {
       ...lintKeymap,
     ]),
     // An explicit tab stop: assistive tech and axe do not count a contenteditable as focusable on its own.
-    EditorView.contentAttributes.of({ tabindex: '0', 'aria-label': p.label, ...(p.describedBy ? { 'aria-describedby': p.describedBy } : {}) }),
+    EditorView.contentAttributes.of({
+      tabindex: '0',
+      'aria-label': p.label,
+      ...(p.describedBy ? { 'aria-describedby': p.describedBy } : {}),
+    }),
     EditorView.updateListener.of((u) => {
       if (u.docChanged) p.onChange?.(u.state.doc.toString());
     }),
@@ -223,14 +324,21 @@ export function CodeEditor(p: CodeEditorProps): JSX.Element {
           return;
         }
         if (text === v.state.doc.toString()) return;
-        v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text }, selection: EditorSelection.cursor(Math.min(v.state.selection.main.head, text.length)), userEvent: 'set' });
+        v.dispatch({
+          changes: { from: 0, to: v.state.doc.length, insert: text },
+          selection: EditorSelection.cursor(Math.min(v.state.selection.main.head, text.length)),
+          userEvent: 'set',
+        });
       },
       focus: () => view!.focus(),
       goTo: (line, col = 1) => {
         const v = view!;
         const l = v.state.doc.line(Math.max(1, Math.min(line, v.state.doc.lines)));
         const pos = Math.min(l.from + Math.max(0, col - 1), l.to);
-        v.dispatch({ selection: EditorSelection.cursor(pos), effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
+        v.dispatch({
+          selection: EditorSelection.cursor(pos),
+          effects: EditorView.scrollIntoView(pos, { y: 'center' }),
+        });
         v.focus();
       },
       lintNow: () => forceLinting(view!),

@@ -7,7 +7,17 @@ import { Portal } from 'solid-js/web';
 import type { SearchHit, SearchResult } from '../../../src/shared/routes/search';
 import { rank } from '../model/fuzzy';
 import { PAGES } from '../model/nav';
-import { api, context, namespaces, navigate, paletteOpen, saveNamespaces, setPaletteOpen, setTheme, theme } from '../stores/app';
+import {
+  api,
+  context,
+  namespaces,
+  navigate,
+  paletteOpen,
+  saveNamespaces,
+  setPaletteOpen,
+  setTheme,
+  theme,
+} from '../stores/app';
 import { capabilitiesOf, entryByMany } from '../stores/kinds';
 import { switchContext } from '../stores/scope';
 import { toApiError } from '../host/apiError';
@@ -71,11 +81,24 @@ function namespaceCommands(): Promise<Command[]> {
   return api()
     .call('namespaces.list', {})
     .then((r) => [
-      { id: 'ns:*', label: 'Show all namespaces', group: 'Namespaces' as const, keywords: ['namespace', 'all'], run: () => saveNamespaces([]) },
+      {
+        id: 'ns:*',
+        label: 'Show all namespaces',
+        group: 'Namespaces' as const,
+        keywords: ['namespace', 'all'],
+        run: () => saveNamespaces([]),
+      },
       ...r.items
         .map((i) => i.name)
         .sort()
-        .map((ns) => ({ id: `ns:${ns}`, label: `Show namespace ${ns}`, detail: namespaces().length === 1 && namespaces()[0] === ns ? 'current' : undefined, group: 'Namespaces' as const, keywords: [ns, 'namespace'], run: () => saveNamespaces([ns]) })),
+        .map((ns) => ({
+          id: `ns:${ns}`,
+          label: `Show namespace ${ns}`,
+          detail: namespaces().length === 1 && namespaces()[0] === ns ? 'current' : undefined,
+          group: 'Namespaces' as const,
+          keywords: [ns, 'namespace'],
+          run: () => saveNamespaces([ns]),
+        })),
     ]);
 }
 
@@ -88,11 +111,48 @@ export function commands(extra: Command[] = []): Command[] {
     run: () => navigate(p.id),
   }));
   const actions: Command[] = [
-    { id: 'theme', label: `Switch to ${theme() === 'dark' ? 'light' : 'dark'} theme`, group: 'Settings', keywords: ['theme', 'dark', 'light'], run: () => setTheme(theme() === 'dark' ? 'light' : 'dark') },
-    { id: 'apply-yaml', label: 'Apply YAML…', group: 'Actions', keywords: ['apply', 'create', 'yaml', 'manifest', 'kubectl'], run: openApplyDialog },
-    { id: 'switch-context', label: 'Switch context…', group: 'Actions', keywords: ['context', 'cluster', 'kubeconfig', 'ctx'], run: () => undefined, more: contextCommands },
-    { id: 'switch-namespace', label: 'Switch namespace…', group: 'Actions', keywords: ['namespace', 'ns', 'scope'], run: () => undefined, more: namespaceCommands },
-    { id: 'refresh-incidents', label: 'Rescan incidents', group: 'Actions', keywords: ['refresh', 'incidents'], run: () => { void api().call('incidents.refresh', {}).catch(() => undefined); navigate('incidents'); } },
+    {
+      id: 'theme',
+      label: `Switch to ${theme() === 'dark' ? 'light' : 'dark'} theme`,
+      group: 'Settings',
+      keywords: ['theme', 'dark', 'light'],
+      run: () => setTheme(theme() === 'dark' ? 'light' : 'dark'),
+    },
+    {
+      id: 'apply-yaml',
+      label: 'Apply YAML…',
+      group: 'Actions',
+      keywords: ['apply', 'create', 'yaml', 'manifest', 'kubectl'],
+      run: openApplyDialog,
+    },
+    {
+      id: 'switch-context',
+      label: 'Switch context…',
+      group: 'Actions',
+      keywords: ['context', 'cluster', 'kubeconfig', 'ctx'],
+      run: () => undefined,
+      more: contextCommands,
+    },
+    {
+      id: 'switch-namespace',
+      label: 'Switch namespace…',
+      group: 'Actions',
+      keywords: ['namespace', 'ns', 'scope'],
+      run: () => undefined,
+      more: namespaceCommands,
+    },
+    {
+      id: 'refresh-incidents',
+      label: 'Rescan incidents',
+      group: 'Actions',
+      keywords: ['refresh', 'incidents'],
+      run: () => {
+        void api()
+          .call('incidents.refresh', {})
+          .catch(() => undefined);
+        navigate('incidents');
+      },
+    },
   ];
   return [...nav, ...actions, ...extra];
 }
@@ -111,7 +171,10 @@ function openObject(h: SearchHit, tab?: string): void {
 async function targetOf(h: SearchHit): Promise<ActionTarget> {
   const t: ActionTarget = { name: h.name, ...(h.namespace ? { namespace: h.namespace } : {}) };
   try {
-    const d = (await api().call(`${h.one}.details` as never, { name: h.name, ...(h.namespace ? { namespace: h.namespace } : {}) } as never)) as Record<string, unknown>;
+    const d = (await api().call(
+      `${h.one}.details` as never,
+      { name: h.name, ...(h.namespace ? { namespace: h.namespace } : {}) } as never,
+    )) as Record<string, unknown>;
     const cells: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(d)) if (typeof v === 'string' || typeof v === 'number') cells[k] = v;
     t.cells = cells;
@@ -145,12 +208,34 @@ function resourceCommand(h: SearchHit): Command {
     detail: [h.kind, h.namespace, h.status].filter(Boolean).join(' · '),
     group: 'Resources',
     run: () => openObject(h),
-    more: () => [{ id: `open:${h.one}:${where(h)}`, label: 'Open details', group: 'Actions', run: () => openObject(h) }, ...objectActions(h).map((a) => actionCommand(h, a, false))],
+    more: () => [
+      { id: `open:${h.one}:${where(h)}`, label: 'Open details', group: 'Actions', run: () => openObject(h) },
+      ...objectActions(h).map((a) => actionCommand(h, a, false)),
+    ],
   };
 }
 
 /** "restart checkout", "logs web": an action verb first lists that action for every object that matches the rest. */
-const VERBS: Record<string, string> = { logs: 'logs', log: 'logs', shell: 'shell', exec: 'shell', sh: 'shell', scale: 'scale', restart: 'restart', rollback: 'rollback', undo: 'rollback', forward: 'portForward', 'port-forward': 'portForward', pf: 'portForward', yaml: 'edit', edit: 'edit', delete: 'delete', rm: 'delete', cordon: 'cordon', drain: 'drain' };
+const VERBS: Record<string, string> = {
+  logs: 'logs',
+  log: 'logs',
+  shell: 'shell',
+  exec: 'shell',
+  sh: 'shell',
+  scale: 'scale',
+  restart: 'restart',
+  rollback: 'rollback',
+  undo: 'rollback',
+  forward: 'portForward',
+  'port-forward': 'portForward',
+  pf: 'portForward',
+  yaml: 'edit',
+  edit: 'edit',
+  delete: 'delete',
+  rm: 'delete',
+  cordon: 'cordon',
+  drain: 'drain',
+};
 
 function verbOf(q: string): { action: string; rest: string } | undefined {
   const m = /^(\S+)\s+(.+)$/.exec(q.trim());
@@ -185,7 +270,9 @@ function PaletteBox(): JSX.Element {
   const all = commands();
 
   // Contexts and namespaces are few: loaded once, matched locally with the commands.
-  void Promise.all([contextCommands().catch(() => []), namespaceCommands().catch(() => [])]).then(([c, n]) => setExtra([...c, ...n]));
+  void Promise.all([contextCommands().catch(() => []), namespaceCommands().catch(() => [])]).then(([c, n]) =>
+    setExtra([...c, ...n]),
+  );
 
   // The server search, debounced; an answer to an older query is dropped.
   let gen = 0;
@@ -213,7 +300,10 @@ function PaletteBox(): JSX.Element {
   const results = createMemo<Shown[]>(() => {
     const text = q().trim();
     const level = sub();
-    if (level) return text ? rank(level.items, text, 100).map((x) => ({ item: x.item, positions: x.match.positions })) : level.items.map((item) => ({ item, positions: [] }));
+    if (level)
+      return text
+        ? rank(level.items, text, 100).map((x) => ({ item: x.item, positions: x.match.positions }))
+        : level.items.map((item) => ({ item, positions: [] }));
     if (!text) {
       const r = recent();
       const byId = new Map(all.map((c) => [c.id, c]));
@@ -221,17 +311,36 @@ function PaletteBox(): JSX.Element {
       return [...rec, ...all.filter((c) => !r.includes(c.id))].slice(0, 50).map((item) => ({ item, positions: [] }));
     }
     // k9s's `:pods`: pages only.
-    if (text.startsWith(':')) return rank(all.filter((c) => c.group === 'Navigation'), text.slice(1), 30).map((x) => ({ item: x.item, positions: x.match.positions }));
+    if (text.startsWith(':'))
+      return rank(
+        all.filter((c) => c.group === 'Navigation'),
+        text.slice(1),
+        30,
+      ).map((x) => ({ item: x.item, positions: x.match.positions }));
     const f = found()?.q === q() ? found()?.result : undefined;
     const verb = verbOf(text);
     if (verb && f) {
-      const acts = f.hits.flatMap((h) => objectActions(h).filter((a) => a.id === verb.action).map((a) => actionCommand(h, a, true)));
+      const acts = f.hits.flatMap((h) =>
+        objectActions(h)
+          .filter((a) => a.id === verb.action)
+          .map((a) => actionCommand(h, a, true)),
+      );
       if (acts.length) return acts.map((item) => ({ item, positions: [] }));
     }
-    const local = rank([...all, ...extra()], text, 30).map((x) => ({ item: x.item, positions: x.match.positions, strong: x.match.score >= 1000 }));
+    const local = rank([...all, ...extra()], text, 30).map((x) => ({
+      item: x.item,
+      positions: x.match.positions,
+      strong: x.match.score >= 1000,
+    }));
     const objects = (f?.hits ?? []).map((h) => ({ item: resourceCommand(h), positions: matchPositions(h.name, text) }));
     const incidents = (f?.incidents ?? []).map((inc) => ({
-      item: { id: `inc:${inc.id}`, label: inc.title, detail: inc.severity, group: 'Incidents' as const, run: () => navigate('incidents', { id: inc.id }) },
+      item: {
+        id: `inc:${inc.id}`,
+        label: inc.title,
+        detail: inc.severity,
+        group: 'Incidents' as const,
+        run: () => navigate('incidents', { id: inc.id }),
+      },
       positions: [],
     }));
     // A page or command the text names outright ("pods", "apply") comes first; else what the cluster has by that name.
@@ -267,15 +376,35 @@ function PaletteBox(): JSX.Element {
   const onKey = (e: KeyboardEvent) => {
     const n = results().length;
     const cur = results()[i()]?.item;
-    if (e.key === 'ArrowDown') { e.preventDefault(); setI((x) => (n ? (x + 1) % n : 0)); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); setI((x) => (n ? (x - 1 + n) % n : 0)); }
-    else if (e.key === 'Enter') { e.preventDefault(); if (cur) choose(cur); }
-    else if ((e.key === 'ArrowRight' && input.selectionStart === q().length) || (e.key === 'Tab' && !e.shiftKey)) {
-      if (cur?.more) { e.preventDefault(); void descend(cur); }
-      else if (e.key === 'Tab') e.preventDefault();
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setI((x) => (n ? (x + 1) % n : 0));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setI((x) => (n ? (x - 1 + n) % n : 0));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      if (cur) choose(cur);
+    } else if ((e.key === 'ArrowRight' && input.selectionStart === q().length) || (e.key === 'Tab' && !e.shiftKey)) {
+      if (cur?.more) {
+        e.preventDefault();
+        void descend(cur);
+      } else if (e.key === 'Tab') e.preventDefault();
+    } else if (
+      (e.key === 'ArrowLeft' && sub() && !q()) ||
+      (e.key === 'Backspace' && sub() && !q()) ||
+      (e.key === 'Tab' && e.shiftKey)
+    ) {
+      e.preventDefault();
+      setSub(undefined);
+      setI(0);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      if (sub()) {
+        setSub(undefined);
+        setI(0);
+      } else close();
     }
-    else if ((e.key === 'ArrowLeft' && sub() && !q()) || (e.key === 'Backspace' && sub() && !q()) || (e.key === 'Tab' && e.shiftKey)) { e.preventDefault(); setSub(undefined); setI(0); }
-    else if (e.key === 'Escape') { e.preventDefault(); if (sub()) { setSub(undefined); setI(0); } else close(); }
   };
   onMount(() => input.focus());
   // The highlighted row stays in view while arrowing through a long list.
@@ -293,7 +422,18 @@ function PaletteBox(): JSX.Element {
           <Show when={sub()}>
             {(s) => (
               <div class="kg-palette-crumb" data-testid="palette-crumb">
-                <button class="kg-plain-btn" type="button" onClick={() => { setSub(undefined); setI(0); input.focus(); }} aria-label="Back to all results">‹ Back</button>
+                <button
+                  class="kg-plain-btn"
+                  type="button"
+                  onClick={() => {
+                    setSub(undefined);
+                    setI(0);
+                    input.focus();
+                  }}
+                  aria-label="Back to all results"
+                >
+                  ‹ Back
+                </button>
                 <span>{s().title}</span>
               </div>
             )}
@@ -301,7 +441,9 @@ function PaletteBox(): JSX.Element {
           <input
             ref={input}
             class="kg-input kg-palette-input"
-            placeholder={sub() ? 'Filter…' : 'Search pods, deployments, incidents, pages… (“restart checkout” runs an action)'}
+            placeholder={
+              sub() ? 'Filter…' : 'Search pods, deployments, incidents, pages… (“restart checkout” runs an action)'
+            }
             role="combobox"
             aria-label="Search"
             aria-expanded="true"
@@ -309,7 +451,10 @@ function PaletteBox(): JSX.Element {
             aria-autocomplete="list"
             aria-activedescendant={results().length ? `kg-cmd-${i()}` : undefined}
             value={q()}
-            onInput={(e) => { setQ(e.currentTarget.value); setI(0); }}
+            onInput={(e) => {
+              setQ(e.currentTarget.value);
+              setI(0);
+            }}
             onKeyDown={onKey}
             data-testid="palette-input"
           />
@@ -318,14 +463,20 @@ function PaletteBox(): JSX.Element {
               each={results()}
               fallback={
                 <li class="kg-muted kg-palette-empty" role="presentation" data-testid="palette-empty">
-                  {searching() ? 'Searching…' : found()?.error ? `Search is not available right now: ${found()?.error}` : `Nothing matches “${q()}”.`}
+                  {searching()
+                    ? 'Searching…'
+                    : found()?.error
+                      ? `Search is not available right now: ${found()?.error}`
+                      : `Nothing matches “${q()}”.`}
                 </li>
               }
             >
               {(r, k) => (
                 <>
                   <Show when={groupStart(k())}>
-                    <li class="kg-palette-group" role="presentation">{r.item.group}</li>
+                    <li class="kg-palette-group" role="presentation">
+                      {r.item.group}
+                    </li>
                   </Show>
                   <li
                     id={`kg-cmd-${k()}`}
@@ -339,10 +490,31 @@ function PaletteBox(): JSX.Element {
                     data-group={r.item.group}
                   >
                     <span class="kg-palette-label">{highlight(r.item.label, r.positions)}</span>
-                    <Show when={r.item.detail}><span class="kg-muted kg-palette-detail">{r.item.detail}</span></Show>
+                    <Show when={r.item.detail}>
+                      <span class="kg-muted kg-palette-detail">{r.item.detail}</span>
+                    </Show>
                     <span class="kg-grow" />
-                    <Show when={r.item.more && r.item.group === 'Resources'} fallback={<Show when={r.item.more}><span class="kg-muted" aria-hidden="true">›</span></Show>}>
-                      <button class="kg-row-btn" type="button" tabIndex={-1} data-testid="palette-item-actions" aria-label={`Actions for ${r.item.label}`} onClick={(e) => { e.stopPropagation(); void descend(r.item); }}>
+                    <Show
+                      when={r.item.more && r.item.group === 'Resources'}
+                      fallback={
+                        <Show when={r.item.more}>
+                          <span class="kg-muted" aria-hidden="true">
+                            ›
+                          </span>
+                        </Show>
+                      }
+                    >
+                      <button
+                        class="kg-row-btn"
+                        type="button"
+                        tabIndex={-1}
+                        data-testid="palette-item-actions"
+                        aria-label={`Actions for ${r.item.label}`}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          void descend(r.item);
+                        }}
+                      >
                         Actions ›
                       </button>
                     </Show>
@@ -352,11 +524,22 @@ function PaletteBox(): JSX.Element {
             </For>
           </ul>
           <div class="kg-palette-hint kg-muted kg-small" aria-hidden="true">
-            <Show when={searching() && results().length}><span data-testid="palette-searching">Searching the cluster…</span></Show>
-            <Show when={!searching() && found()?.result?.loading.length}><span data-testid="palette-loading">Still loading {found()!.result!.loading.slice(0, 3).join(', ')}{found()!.result!.loading.length > 3 ? '…' : ''}</span></Show>
-            <span>{sub() ? '↑↓ choose · Enter run · ← or Esc back' : '↑↓ choose · Enter open · → actions · Esc close'}</span>
+            <Show when={searching() && results().length}>
+              <span data-testid="palette-searching">Searching the cluster…</span>
+            </Show>
+            <Show when={!searching() && found()?.result?.loading.length}>
+              <span data-testid="palette-loading">
+                Still loading {found()!.result!.loading.slice(0, 3).join(', ')}
+                {found()!.result!.loading.length > 3 ? '…' : ''}
+              </span>
+            </Show>
+            <span>
+              {sub() ? '↑↓ choose · Enter run · ← or Esc back' : '↑↓ choose · Enter open · → actions · Esc close'}
+            </span>
             <Show when={found()?.result && found()!.result!.total > found()!.result!.hits.length}>
-              <span>{found()!.result!.hits.length} of {found()!.result!.total} objects: type more to narrow</span>
+              <span>
+                {found()!.result!.hits.length} of {found()!.result!.total} objects: type more to narrow
+              </span>
             </Show>
           </div>
         </div>

@@ -1,7 +1,13 @@
 // The detail drawer of any object: overview, YAML (view, edit with a diff before apply), describe, events, related
 // objects (owners, pods, endpoints). The kind-specific parts come in as `ops`.
 import { createSignal, For, Match, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
-import type { DescribeResult, EventRow, ResourceDetails, UpdateResult, YamlResult } from '../../../src/shared/routes/resources';
+import type {
+  DescribeResult,
+  EventRow,
+  ResourceDetails,
+  UpdateResult,
+  YamlResult,
+} from '../../../src/shared/routes/resources';
 import { createLoader } from '../stores/loader';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
@@ -49,13 +55,26 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
   const before = document.activeElement as HTMLElement | null;
   onCleanup(() => before?.focus?.());
   return (
-    <aside ref={panel} class="kg-drawer" role="dialog" aria-label={`${p.ops.kind} ${p.ops.name}`} tabIndex={-1} onKeyDown={onKey} data-testid="drawer">
+    <aside
+      ref={panel}
+      class="kg-drawer"
+      role="dialog"
+      aria-label={`${p.ops.kind} ${p.ops.name}`}
+      tabIndex={-1}
+      onKeyDown={onKey}
+      data-testid="drawer"
+    >
       <header class="kg-drawer-head">
         <div>
-          <div class="kg-muted">{p.ops.kind}{p.ops.namespace ? ` · ${p.ops.namespace}` : ''}</div>
+          <div class="kg-muted">
+            {p.ops.kind}
+            {p.ops.namespace ? ` · ${p.ops.namespace}` : ''}
+          </div>
           <h2 data-testid="drawer-title">{p.ops.name}</h2>
         </div>
-        <button class="kg-icon-btn" aria-label="Close details" onClick={() => p.onClose()}>✕</button>
+        <button class="kg-icon-btn" aria-label="Close details" onClick={() => p.onClose()}>
+          ✕
+        </button>
       </header>
       <Show when={p.ops.actions}>
         <div class="kg-toolbar">{p.ops.actions}</div>
@@ -75,30 +94,68 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
       <div class="kg-drawer-body" role="tabpanel">
         <Switch>
           <Match when={tab() === 'overview'}>
-            <Show when={!details.error()} fallback={<ErrorState error={details.error()} retry={details.reload} what="the details" />}>
-              <Show when={details.value()} fallback={<Loading />}>{(d) => <Overview d={d()} />}</Show>
+            <Show
+              when={!details.error()}
+              fallback={<ErrorState error={details.error()} retry={details.reload} what="the details" />}
+            >
+              <Show when={details.value()} fallback={<Loading />}>
+                {(d) => <Overview d={d()} />}
+              </Show>
             </Show>
           </Match>
           <Match when={tab() === 'yaml'}>
-            <Show when={!yaml.error()} fallback={<ErrorState error={yaml.error()} retry={yaml.reload} what="the YAML" />}>
+            <Show
+              when={!yaml.error()}
+              fallback={<ErrorState error={yaml.error()} retry={yaml.reload} what="the YAML" />}
+            >
               <Show when={yaml.value()} fallback={<Loading />}>
-                {(y) => <YamlEditor yaml={y().yaml} canEdit={p.ops.canEdit} update={p.ops.update} reload={() => yaml.reload()} onApplied={() => { void yaml.reload(); void details.reload(); }} />}
+                {(y) => (
+                  <YamlEditor
+                    yaml={y().yaml}
+                    canEdit={p.ops.canEdit}
+                    update={p.ops.update}
+                    reload={() => yaml.reload()}
+                    onApplied={() => {
+                      void yaml.reload();
+                      void details.reload();
+                    }}
+                  />
+                )}
               </Show>
             </Show>
           </Match>
           <Match when={tab() === 'describe'}>
-            <Show when={!describe.error()} fallback={<ErrorState error={describe.error()} retry={describe.reload} what="the description" />}>
-              <Show when={describe.value()} fallback={<Loading />}>{(d) => <pre class="kg-code" tabIndex={0} data-testid="describe">{d().describe}</pre>}</Show>
+            <Show
+              when={!describe.error()}
+              fallback={<ErrorState error={describe.error()} retry={describe.reload} what="the description" />}
+            >
+              <Show when={describe.value()} fallback={<Loading />}>
+                {(d) => (
+                  <pre class="kg-code" tabIndex={0} data-testid="describe">
+                    {d().describe}
+                  </pre>
+                )}
+              </Show>
             </Show>
           </Match>
           <Match when={tab() === 'events'}>
-            <Show when={!details.error()} fallback={<ErrorState error={details.error()} retry={details.reload} what="the events" />}>
-              <Show when={details.value()} fallback={<Loading />}>{(d) => <EventList events={d().events} />}</Show>
+            <Show
+              when={!details.error()}
+              fallback={<ErrorState error={details.error()} retry={details.reload} what="the events" />}
+            >
+              <Show when={details.value()} fallback={<Loading />}>
+                {(d) => <EventList events={d().events} />}
+              </Show>
             </Show>
           </Match>
           <Match when={tab() === 'related'}>
-            <Show when={!details.error()} fallback={<ErrorState error={details.error()} retry={details.reload} what="related objects" />}>
-              <Show when={details.value()} fallback={<Loading />}>{(d) => <Related d={d()} />}</Show>
+            <Show
+              when={!details.error()}
+              fallback={<ErrorState error={details.error()} retry={details.reload} what="related objects" />}
+            >
+              <Show when={details.value()} fallback={<Loading />}>
+                {(d) => <Related d={d()} />}
+              </Show>
             </Show>
           </Match>
         </Switch>
@@ -108,7 +165,19 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
 }
 
 // Shown elsewhere (header, tabs) or in their own form below; `createdAt` is the live age.
-const IDENTITY = new Set(['name', 'namespace', 'uid', 'labels', 'annotations', 'object', 'events', 'pods', 'kind', 'apiVersion', 'createdAt']);
+const IDENTITY = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'labels',
+  'annotations',
+  'object',
+  'events',
+  'pods',
+  'kind',
+  'apiVersion',
+  'createdAt',
+]);
 
 function Overview(p: { d: ResourceDetails }): JSX.Element {
   const labels = () => (
@@ -119,16 +188,32 @@ function Overview(p: { d: ResourceDetails }): JSX.Element {
       <Chips map={p.d.annotations} />
     </>
   );
-  const fields = () => Object.entries(p.d).filter(([k, v]) => !IDENTITY.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
+  const fields = () =>
+    Object.entries(p.d).filter(
+      ([k, v]) => !IDENTITY.has(k) && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'),
+    );
   return (
     <Show when={p.d.kind !== 'Pod'} fallback={<PodOverview d={p.d}>{labels()}</PodOverview>}>
       <div class="kg-overview" data-testid="overview">
         <dl class="kg-dl">
           <For each={fields()}>
             {([k, v]) => {
-              if (k === 'age' && p.d.createdAt) return <><dt>Age</dt><dd><When at={p.d.createdAt} ago={false} /></dd></>;
+              if (k === 'age' && p.d.createdAt)
+                return (
+                  <>
+                    <dt>Age</dt>
+                    <dd>
+                      <When at={p.d.createdAt} ago={false} />
+                    </dd>
+                  </>
+                );
               const s = present(k, v, p.d as unknown as Record<string, unknown>);
-              return <><dt>{humanizeKey(k)}</dt><dd title={s.title}>{s.text}</dd></>;
+              return (
+                <>
+                  <dt>{humanizeKey(k)}</dt>
+                  <dd title={s.title}>{s.text}</dd>
+                </>
+              );
             }}
           </For>
         </dl>
@@ -142,7 +227,13 @@ function Chips(p: { map?: Record<string, string> }): JSX.Element {
   return (
     <Show when={p.map && Object.keys(p.map).length} fallback={<p class="kg-muted">None</p>}>
       <div class="kg-chips">
-        <For each={Object.entries(p.map ?? {})}>{([k, v]) => <span class="kg-chip" title={`${k}=${v}`}>{k}={v.length > 60 ? `${v.slice(0, 60)}…` : v}</span>}</For>
+        <For each={Object.entries(p.map ?? {})}>
+          {([k, v]) => (
+            <span class="kg-chip" title={`${k}=${v}`}>
+              {k}={v.length > 60 ? `${v.slice(0, 60)}…` : v}
+            </span>
+          )}
+        </For>
       </div>
     </Show>
   );
@@ -150,13 +241,22 @@ function Chips(p: { map?: Record<string, string> }): JSX.Element {
 
 export function EventList(p: { events: EventRow[] }): JSX.Element {
   return (
-    <Show when={p.events.length} fallback={<Empty title="No events" hint="Kubernetes keeps events for about an hour." />}>
+    <Show
+      when={p.events.length}
+      fallback={<Empty title="No events" hint="Kubernetes keeps events for about an hour." />}
+    >
       <ul class="kg-events" data-testid="events">
         <For each={p.events}>
           {(e) => (
             <li>
               <Badge tone={e.type === 'Warning' ? 'warn' : 'muted'}>{e.type}</Badge> <strong>{e.reason}</strong>
-              <span class="kg-muted"> <time datetime={e.lastSeen} title={e.lastSeen ? new Date(e.lastSeen).toLocaleString() : undefined}>{timeAgo(e.lastSeen)}</time>{e.count > 1 ? ` ×${e.count}` : ''}</span>
+              <span class="kg-muted">
+                {' '}
+                <time datetime={e.lastSeen} title={e.lastSeen ? new Date(e.lastSeen).toLocaleString() : undefined}>
+                  {timeAgo(e.lastSeen)}
+                </time>
+                {e.count > 1 ? ` ×${e.count}` : ''}
+              </span>
               <div>{e.message}</div>
             </li>
           )}
@@ -166,10 +266,28 @@ export function EventList(p: { events: EventRow[] }): JSX.Element {
   );
 }
 
-const pageForKind: Record<string, string> = { Pod: 'pods', Deployment: 'deployments', ReplicaSet: 'replicasets', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs', Service: 'services', Node: 'nodes' };
+const pageForKind: Record<string, string> = {
+  Pod: 'pods',
+  Deployment: 'deployments',
+  ReplicaSet: 'replicasets',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs',
+  CronJob: 'cronjobs',
+  Service: 'services',
+  Node: 'nodes',
+};
 
 function Related(p: { d: ResourceDetails }): JSX.Element {
-  const obj = () => (p.d.object ?? {}) as { metadata?: { ownerReferences?: Array<{ kind: string; name: string }> }; spec?: { nodeName?: string }; subsets?: Array<{ addresses?: Array<{ ip: string; targetRef?: { name: string } }>; ports?: Array<{ port: number }> }> };
+  const obj = () =>
+    (p.d.object ?? {}) as {
+      metadata?: { ownerReferences?: Array<{ kind: string; name: string }> };
+      spec?: { nodeName?: string };
+      subsets?: Array<{
+        addresses?: Array<{ ip: string; targetRef?: { name: string } }>;
+        ports?: Array<{ port: number }>;
+      }>;
+    };
   const owners = () => obj().metadata?.ownerReferences ?? [];
   const endpoints = () => (p.d.endpoints as string[] | undefined) ?? [];
   const open = (kind: string, name: string, namespace?: string) => {
@@ -181,22 +299,49 @@ function Related(p: { d: ResourceDetails }): JSX.Element {
       <h3>Owners</h3>
       <Show when={owners().length} fallback={<p class="kg-muted">No owner: this object is managed directly.</p>}>
         <ul class="kg-list">
-          <For each={owners()}>{(o) => <li><button class="kg-link" onClick={() => open(o.kind, o.name, p.d.namespace)}>{o.kind}/{o.name}</button></li>}</For>
+          <For each={owners()}>
+            {(o) => (
+              <li>
+                <button class="kg-link" onClick={() => open(o.kind, o.name, p.d.namespace)}>
+                  {o.kind}/{o.name}
+                </button>
+              </li>
+            )}
+          </For>
         </ul>
       </Show>
       <Show when={obj().spec?.nodeName}>
         <h3>Node</h3>
-        <button class="kg-link" onClick={() => open('Node', obj().spec?.nodeName ?? '')}>{obj().spec?.nodeName}</button>
+        <button class="kg-link" onClick={() => open('Node', obj().spec?.nodeName ?? '')}>
+          {obj().spec?.nodeName}
+        </button>
       </Show>
       <Show when={p.d.pods}>
         <h3>Pods ({p.d.pods?.length ?? 0})</h3>
         <ul class="kg-list">
-          <For each={p.d.pods ?? []}>{(pod) => <li><button class="kg-link" onClick={() => open('Pod', pod.name, pod.namespace)}>{pod.name}</button> <span class="kg-muted">{String(pod.status ?? '')}</span></li>}</For>
+          <For each={p.d.pods ?? []}>
+            {(pod) => (
+              <li>
+                <button class="kg-link" onClick={() => open('Pod', pod.name, pod.namespace)}>
+                  {pod.name}
+                </button>{' '}
+                <span class="kg-muted">{String(pod.status ?? '')}</span>
+              </li>
+            )}
+          </For>
         </ul>
       </Show>
       <Show when={endpoints().length}>
         <h3>Endpoints</h3>
-        <ul class="kg-list"><For each={endpoints()}>{(e) => <li><code>{e}</code></li>}</For></ul>
+        <ul class="kg-list">
+          <For each={endpoints()}>
+            {(e) => (
+              <li>
+                <code>{e}</code>
+              </li>
+            )}
+          </For>
+        </ul>
       </Show>
     </div>
   );

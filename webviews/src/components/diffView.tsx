@@ -16,11 +16,28 @@ export function DiffView(p: { diff: string; testId?: string }): JSX.Element {
   const lines = () => p.diff.replace(/\n$/, '').split('\n');
   const stats = () => diffStats(p.diff);
   const summary = () => `${stats().added} line${stats().added === 1 ? '' : 's'} added, ${stats().removed} removed`;
-  const cls = (l: string) => (l.startsWith('+++') || l.startsWith('---') ? 'kg-diff-file' : l.startsWith('@@') ? 'kg-diff-hunk' : l.startsWith('+') ? 'kg-diff-add' : l.startsWith('-') ? 'kg-diff-del' : '');
+  const cls = (l: string) =>
+    l.startsWith('+++') || l.startsWith('---')
+      ? 'kg-diff-file'
+      : l.startsWith('@@')
+        ? 'kg-diff-hunk'
+        : l.startsWith('+')
+          ? 'kg-diff-add'
+          : l.startsWith('-')
+            ? 'kg-diff-del'
+            : '';
   return (
-    <Show when={p.diff.trim()} fallback={<p class="kg-muted" data-testid={p.testId}>No changes: the object would stay as it is.</p>}>
+    <Show
+      when={p.diff.trim()}
+      fallback={
+        <p class="kg-muted" data-testid={p.testId}>
+          No changes: the object would stay as it is.
+        </p>
+      }
+    >
       <p class="kg-muted kg-small kg-diff-summary" data-testid={`${p.testId ?? 'diff'}-summary`}>
-        <span class="kg-diff-count-add">+{stats().added}</span> <span class="kg-diff-count-del">−{stats().removed}</span> <span class="kg-sr">{summary()}</span>
+        <span class="kg-diff-count-add">+{stats().added}</span>{' '}
+        <span class="kg-diff-count-del">−{stats().removed}</span> <span class="kg-sr">{summary()}</span>
       </p>
       <pre class="kg-diff" data-testid={p.testId ?? 'diff'} tabIndex={0} aria-label={`Changes: ${summary()}`}>
         <For each={lines()}>{(l) => <div class={cls(l)}>{l || ' '}</div>}</For>

@@ -42,7 +42,11 @@ export function FixTrack(p: { track?: FixTrackRecord }): JSX.Element {
       {(t) => {
         const n = () => t().resolved + t().didNotHelp + t().madeWorse;
         return (
-          <span class="kg-fix-track" data-testid="fix-track" title="Verified outcomes of this kind of fix for this kind of incident">
+          <span
+            class="kg-fix-track"
+            data-testid="fix-track"
+            title="Verified outcomes of this kind of fix for this kind of incident"
+          >
             Worked {t().resolved} of {n()} time{n() === 1 ? '' : 's'} ({Math.round((t().successRate ?? 0) * 100)}%)
             {t().madeWorse ? `, made it worse ${t().madeWorse}×` : ''}
           </span>
@@ -53,11 +57,22 @@ export function FixTrack(p: { track?: FixTrackRecord }): JSX.Element {
 }
 
 /** The latest fix of an incident and its verdict, with the evidence and what to do next. */
-export function FixOutcomeCard(p: { v: FixVerification; canFix: (fixId: string) => boolean; onFix: (fixId: string) => void; onUndone: () => void }): JSX.Element {
+export function FixOutcomeCard(p: {
+  v: FixVerification;
+  canFix: (fixId: string) => boolean;
+  onFix: (fixId: string) => void;
+  onUndone: () => void;
+}): JSX.Element {
   const [undo, setUndo] = createSignal<{ executionId: string; label: string } | undefined>();
   const w = () => WORDS[p.v.outcome];
   return (
-    <section class={`kg-fix-outcome kg-fix-outcome-${p.v.outcome}`} data-testid="fix-outcome" data-outcome={p.v.outcome} aria-label="Outcome of the last fix" role="status">
+    <section
+      class={`kg-fix-outcome kg-fix-outcome-${p.v.outcome}`}
+      data-testid="fix-outcome"
+      data-outcome={p.v.outcome}
+      aria-label="Outcome of the last fix"
+      role="status"
+    >
       <header class="kg-fix-outcome-head">
         <Badge tone={w().tone}>{w().label}</Badge>
         <strong>{p.v.description}</strong>
@@ -65,7 +80,9 @@ export function FixOutcomeCard(p: { v: FixVerification; canFix: (fixId: string) 
       <p data-testid="fix-outcome-summary">{p.v.summary}</p>
       <p class="kg-muted">
         Applied at {clock(p.v.appliedAt)} by {p.v.initiator === 'user' ? 'a user' : 'auto-remediation'}
-        {p.v.decidedAt ? ` · verdict at ${clock(p.v.decidedAt)}` : ` · verification window ${windowText(p.v.windowSeconds)}`}
+        {p.v.decidedAt
+          ? ` · verdict at ${clock(p.v.decidedAt)}`
+          : ` · verification window ${windowText(p.v.windowSeconds)}`}
       </p>
       <Show when={p.v.evidence.length}>
         <h4>Evidence</h4>
@@ -86,7 +103,13 @@ export function FixOutcomeCard(p: { v: FixVerification; canFix: (fixId: string) 
           <For each={p.v.nextSteps}>
             {(step) =>
               step.kind === 'fix' ? (
-                <Button variant="primary" disabled={!p.canFix(step.fixId)} title={p.canFix(step.fixId) ? undefined : 'The incident is no longer open'} onClick={() => p.onFix(step.fixId)} testId="fix-next-step">
+                <Button
+                  variant="primary"
+                  disabled={!p.canFix(step.fixId)}
+                  title={p.canFix(step.fixId) ? undefined : 'The incident is no longer open'}
+                  onClick={() => p.onFix(step.fixId)}
+                  testId="fix-next-step"
+                >
                   Preview: {step.label}
                 </Button>
               ) : (
@@ -99,7 +122,14 @@ export function FixOutcomeCard(p: { v: FixVerification; canFix: (fixId: string) 
         </div>
       </Show>
       <Show when={undo()} keyed>
-        {(u) => <UndoFixModal executionId={u.executionId} label={u.label} onClose={() => setUndo(undefined)} onDone={p.onUndone} />}
+        {(u) => (
+          <UndoFixModal
+            executionId={u.executionId}
+            label={u.label}
+            onClose={() => setUndo(undefined)}
+            onDone={p.onUndone}
+          />
+        )}
       </Show>
     </section>
   );
@@ -114,7 +144,10 @@ function UndoFixModal(p: { executionId: string; label: string; onClose: () => vo
     try {
       const ex = await api().call('incidents.fixApply', { undoExecutionId: p.executionId, confirm: true });
       showExecution(ex);
-      toast(ex.status === 'succeeded' ? 'The fix was undone' : 'Undoing the fix failed; see the execution panel', ex.status === 'succeeded' ? 'ok' : 'danger');
+      toast(
+        ex.status === 'succeeded' ? 'The fix was undone' : 'Undoing the fix failed; see the execution panel',
+        ex.status === 'succeeded' ? 'ok' : 'danger',
+      );
       p.onDone();
       p.onClose();
     } catch (e) {
@@ -130,8 +163,17 @@ function UndoFixModal(p: { executionId: string; label: string; onClose: () => vo
       testId="fix-undo-modal"
       footer={
         <>
-          <button class="kg-plain-btn" onClick={() => p.onClose()}>Cancel</button>
-          <button class="kg-plain-btn kg-danger" disabled={busy()} onClick={() => void run()} data-testid="fix-undo-confirm">Undo the fix</button>
+          <button class="kg-plain-btn" onClick={() => p.onClose()}>
+            Cancel
+          </button>
+          <button
+            class="kg-plain-btn kg-danger"
+            disabled={busy()}
+            onClick={() => void run()}
+            data-testid="fix-undo-confirm"
+          >
+            Undo the fix
+          </button>
         </>
       }
     >

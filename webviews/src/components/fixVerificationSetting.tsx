@@ -33,14 +33,42 @@ export function FixVerificationSetting(p: { seconds?: number; onSaved: (seconds:
     }
   };
   return (
-    <form class="kg-form" data-testid="fix-verification-setting" onSubmit={(e) => { e.preventDefault(); void save(); }}>
-      <p class="kg-muted">After a fix is applied, KubeGraf watches its target. The fix counts as resolved once the problem has cleared and stayed clear this long; if it comes back, the incident says the fix did not help.</p>
+    <form
+      class="kg-form"
+      data-testid="fix-verification-setting"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <p class="kg-muted">
+        After a fix is applied, KubeGraf watches its target. The fix counts as resolved once the problem has cleared and
+        stayed clear this long; if it comes back, the incident says the fix did not help.
+      </p>
       <label>
         Verification window (seconds)
-        <input class="kg-input" inputMode="numeric" value={text()} aria-invalid={!!problem()} aria-describedby="fix-window-problem" onInput={(e) => setText(e.currentTarget.value)} data-testid="fix-verification-seconds" />
+        <input
+          class="kg-input"
+          inputMode="numeric"
+          value={text()}
+          aria-invalid={!!problem()}
+          aria-describedby="fix-window-problem"
+          onInput={(e) => setText(e.currentTarget.value)}
+          data-testid="fix-verification-seconds"
+        />
       </label>
-      <Show when={problem()}>{(m) => <span id="fix-window-problem" class="kg-error-text" role="alert">{m()}</span>}</Show>
-      <div><button class="kg-plain-btn kg-primary" type="submit" disabled={!!problem()}>Save window</button></div>
+      <Show when={problem()}>
+        {(m) => (
+          <span id="fix-window-problem" class="kg-error-text" role="alert">
+            {m()}
+          </span>
+        )}
+      </Show>
+      <div>
+        <button class="kg-plain-btn kg-primary" type="submit" disabled={!!problem()}>
+          Save window
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,5 +1,15 @@
 // A Chart.js line chart whose series follow a signal. Colours come from the theme's CSS variables.
-import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Legend, Tooltip } from 'chart.js';
+import {
+  Chart,
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  Filler,
+  Legend,
+  Tooltip,
+} from 'chart.js';
 import { createEffect, onCleanup, onMount, type JSX } from 'solid-js';
 import { theme } from '../stores/app';
 
@@ -11,7 +21,14 @@ export interface Series {
   color: string;
 }
 
-export function LineChart(p: { labels: () => string[]; series: () => Series[]; max?: number; unit?: string; label: string; testId?: string }): JSX.Element {
+export function LineChart(p: {
+  labels: () => string[];
+  series: () => Series[];
+  max?: number;
+  unit?: string;
+  label: string;
+  testId?: string;
+}): JSX.Element {
   let canvas!: HTMLCanvasElement;
   let chart: Chart | undefined;
   const css = (v: string, d: string) => getComputedStyle(document.body).getPropertyValue(v).trim() || d;
@@ -40,7 +57,16 @@ export function LineChart(p: { labels: () => string[]; series: () => Series[]; m
     const fg = css('--vscode-foreground', '#ccc');
     const grid = css('--vscode-panel-border', 'rgba(128,128,128,.3)');
     chart.data.labels = labels;
-    chart.data.datasets = series.map((s) => ({ label: s.label, data: s.values, borderColor: s.color, backgroundColor: `${s.color}33`, fill: true, pointRadius: 0, tension: 0.25, borderWidth: 2 }));
+    chart.data.datasets = series.map((s) => ({
+      label: s.label,
+      data: s.values,
+      borderColor: s.color,
+      backgroundColor: `${s.color}33`,
+      fill: true,
+      pointRadius: 0,
+      tension: 0.25,
+      borderWidth: 2,
+    }));
     for (const axis of ['x', 'y'] as const) {
       const sc = chart.options.scales?.[axis];
       if (sc) {

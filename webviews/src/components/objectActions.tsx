@@ -50,34 +50,106 @@ export interface ActionDef {
 }
 
 /** The actions a row of this kind offers, in a stable order. `onDone` refreshes whatever shows the object. */
-export function actionsFor(entry: ResourceEntry, caps: Set<Capability>, openYaml?: (t: ActionTarget) => void, onDone?: () => void): ActionDef[] {
+export function actionsFor(
+  entry: ResourceEntry,
+  caps: Set<Capability>,
+  openYaml?: (t: ActionTarget) => void,
+  onDone?: () => void,
+): ActionDef[] {
   const one = entry.one;
   const key = (t: ActionTarget) => ({ name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) });
   const out: ActionDef[] = [];
   // A pod's logs open over the table; a workload's open on the Logs page, merged across its pods.
-  if (caps.has('logs')) out.push({ id: 'logs', label: 'Logs', run: (t) => (one === 'pod' ? setDialog({ type: 'logs', t }) : navigate('logs', { kind: one, ns: t.namespace ?? '', name: t.name })) });
+  if (caps.has('logs'))
+    out.push({
+      id: 'logs',
+      label: 'Logs',
+      run: (t) =>
+        one === 'pod'
+          ? setDialog({ type: 'logs', t })
+          : navigate('logs', { kind: one, ns: t.namespace ?? '', name: t.name }),
+    });
   if (caps.has('exec')) out.push({ id: 'shell', label: 'Shell', run: (t) => setDialog({ type: 'shell', t }) });
-  if (caps.has('portForward') && (one === 'pod' || one === 'service' || one === 'deployment')) out.push({ id: 'portForward', label: 'Forward', run: (t) => setDialog({ type: 'portForward', t, one }) });
+  if (caps.has('portForward') && (one === 'pod' || one === 'service' || one === 'deployment'))
+    out.push({ id: 'portForward', label: 'Forward', run: (t) => setDialog({ type: 'portForward', t, one }) });
   if (caps.has('scale')) out.push({ id: 'scale', label: 'Scale', run: (t) => setDialog({ type: 'scale', t, one }) });
   if (caps.has('restart'))
-    out.push({ id: 'restart', label: 'Restart', run: (t) => setDialog({ type: 'confirm', title: `Restart ${one} ${t.name}?`, message: one === 'pod' ? 'The pod is deleted; its controller creates a new one.' : 'A rolling restart replaces every pod.', label: 'Restart', run: () => call(`${one}.restart`, key(t)) }) });
+    out.push({
+      id: 'restart',
+      label: 'Restart',
+      run: (t) =>
+        setDialog({
+          type: 'confirm',
+          title: `Restart ${one} ${t.name}?`,
+          message:
+            one === 'pod'
+              ? 'The pod is deleted; its controller creates a new one.'
+              : 'A rolling restart replaces every pod.',
+          label: 'Restart',
+          run: () => call(`${one}.restart`, key(t)),
+        }),
+    });
   if (caps.has('rollback'))
-    out.push({ id: 'rollback', label: 'Rollback', run: (t) => setDialog({ type: 'confirm', title: `Roll back ${t.name}?`, message: 'The previous revision of the pod template becomes current again.', label: 'Roll back', run: () => call(`${one}.rollback`, key(t)) }) });
+    out.push({
+      id: 'rollback',
+      label: 'Rollback',
+      run: (t) =>
+        setDialog({
+          type: 'confirm',
+          title: `Roll back ${t.name}?`,
+          message: 'The previous revision of the pod template becomes current again.',
+          label: 'Roll back',
+          run: () => call(`${one}.rollback`, key(t)),
+        }),
+    });
   if (caps.has('cordon')) {
     out.push({
       id: 'cordon',
       label: 'Cordon',
       run: (t) => {
         const cordoned = String(t.cells?.status ?? '').includes('SchedulingDisabled');
-        setDialog({ type: 'confirm', title: `${cordoned ? 'Uncordon' : 'Cordon'} node ${t.name}?`, message: cordoned ? 'New pods may be scheduled on the node again.' : 'No new pods will be scheduled on the node; running pods stay.', label: cordoned ? 'Uncordon' : 'Cordon', run: () => call('node.cordon', { name: t.name, unschedulable: !cordoned }) });
+        setDialog({
+          type: 'confirm',
+          title: `${cordoned ? 'Uncordon' : 'Cordon'} node ${t.name}?`,
+          message: cordoned
+            ? 'New pods may be scheduled on the node again.'
+            : 'No new pods will be scheduled on the node; running pods stay.',
+          label: cordoned ? 'Uncordon' : 'Cordon',
+          run: () => call('node.cordon', { name: t.name, unschedulable: !cordoned }),
+        });
       },
     });
   }
   if (caps.has('drain'))
-    out.push({ id: 'drain', label: 'Drain', danger: true, run: (t) => setDialog({ type: 'confirm', title: `Drain node ${t.name}?`, message: 'The node is cordoned and its pods are evicted (DaemonSet pods are skipped; PodDisruptionBudgets are honoured).', label: 'Drain', run: () => call('node.drain', { name: t.name, ignoreDaemonSets: true, deleteEmptyDirData: true }) }) });
+    out.push({
+      id: 'drain',
+      label: 'Drain',
+      danger: true,
+      run: (t) =>
+        setDialog({
+          type: 'confirm',
+          title: `Drain node ${t.name}?`,
+          message:
+            'The node is cordoned and its pods are evicted (DaemonSet pods are skipped; PodDisruptionBudgets are honoured).',
+          label: 'Drain',
+          run: () => call('node.drain', { name: t.name, ignoreDaemonSets: true, deleteEmptyDirData: true }),
+        }),
+    });
   if (caps.has('edit') && openYaml) out.push({ id: 'edit', label: 'YAML', run: (t) => openYaml(t) });
   if (caps.has('delete'))
-    out.push({ id: 'delete', label: 'Delete', danger: true, run: (t) => setDialog({ type: 'confirm', title: `Delete ${one} ${t.name}?`, message: `${t.namespace ? `${t.namespace}/` : ''}${t.name} will be deleted from the cluster. This cannot be undone.`, label: 'Delete', run: () => call(`${one}.delete`, key(t)) }) });
+    out.push({
+      id: 'delete',
+      label: 'Delete',
+      danger: true,
+      run: (t) =>
+        setDialog({
+          type: 'confirm',
+          title: `Delete ${one} ${t.name}?`,
+          message: `${t.namespace ? `${t.namespace}/` : ''}${t.name} will be deleted from the cluster. This cannot be undone.`,
+          label: 'Delete',
+          run: () => call(`${one}.delete`, key(t)),
+        }),
+    });
   // Let the dialogs refresh the page after they finish.
   lastDone = onDone;
   return out;
@@ -100,7 +172,12 @@ export function RowActions(p: { actions: ActionDef[]; target: ActionTarget; max?
   return (
     <For each={p.actions.slice(0, p.max ?? 4)}>
       {(a) => (
-        <button class={`kg-row-btn ${a.danger ? 'kg-danger-text' : ''}`} onClick={() => a.run(p.target)} data-testid={`action-${a.id}`} aria-label={`${a.label} ${p.target.name}`}>
+        <button
+          class={`kg-row-btn ${a.danger ? 'kg-danger-text' : ''}`}
+          onClick={() => a.run(p.target)}
+          data-testid={`action-${a.id}`}
+          aria-label={`${a.label} ${p.target.name}`}
+        >
           {a.label}
         </button>
       )}
@@ -117,7 +194,19 @@ export function ActionDialogs(): JSX.Element {
         const v = d();
         switch (v.type) {
           case 'confirm':
-            return <Confirm title={v.title} message={v.message} confirmLabel={v.label} danger onCancel={close} onConfirm={() => { close(); void run(v.label, v.run, lastDone); }} />;
+            return (
+              <Confirm
+                title={v.title}
+                message={v.message}
+                confirmLabel={v.label}
+                danger
+                onCancel={close}
+                onConfirm={() => {
+                  close();
+                  void run(v.label, v.run, lastDone);
+                }}
+              />
+            );
           case 'scale':
             return <ScaleDialog t={v.t} one={v.one} onClose={close} />;
           case 'portForward':
@@ -127,7 +216,13 @@ export function ActionDialogs(): JSX.Element {
           case 'logs':
             return (
               <Modal title={`Logs · ${v.t.name}`} onClose={close} wide testId="logs-modal">
-                <WithContainers t={v.t}>{(t) => <LogsViewer target={{ namespace: t.namespace ?? 'default', pods: [t.name], containers: t.containers ?? [] }} />}</WithContainers>
+                <WithContainers t={v.t}>
+                  {(t) => (
+                    <LogsViewer
+                      target={{ namespace: t.namespace ?? 'default', pods: [t.name], containers: t.containers ?? [] }}
+                    />
+                  )}
+                </WithContainers>
               </Modal>
             );
         }
@@ -149,19 +244,28 @@ function WithContainers(p: { t: ActionTarget; children: (t: ActionTarget) => JSX
       // Without details the default container still works.
       .catch(() => setT({ ...p.t, containers: [] }));
   }
-  return <Show when={t()} fallback={<p class="kg-muted">Loading containers…</p>}>{(x) => p.children(x())}</Show>;
+  return (
+    <Show when={t()} fallback={<p class="kg-muted">Loading containers…</p>}>
+      {(x) => p.children(x())}
+    </Show>
+  );
 }
 
 /** Replicas the dialog accepts: the route's own limit, checked here first so the user reads why next to the field. */
 export const MAX_REPLICAS = 100_000;
 
 function ScaleDialog(p: { t: ActionTarget; one: string; onClose: () => void }): JSX.Element {
-  const current = Number(String(p.t.cells?.ready ?? '').split('/')[1] ?? p.t.cells?.desired ?? p.t.cells?.replicas ?? NaN);
+  const current = Number(
+    String(p.t.cells?.ready ?? '').split('/')[1] ?? p.t.cells?.desired ?? p.t.cells?.replicas ?? NaN,
+  );
   const known = Number.isInteger(current);
   const [text, setText] = createSignal(known ? String(current) : '1');
   const [stopConfirmed, setStopConfirmed] = createSignal(false);
   const checked = createMemo(() => wholeNumber(text(), { min: 0, max: MAX_REPLICAS, what: 'the number of replicas' }));
-  const target = () => { const c = checked(); return c.ok ? c.value : undefined; };
+  const target = () => {
+    const c = checked();
+    return c.ok ? c.value : undefined;
+  };
   // Scaling to 0 stops the workload: only on an explicit, confirmed choice.
   const toZero = () => target() === 0;
   const ready = () => target() !== undefined && (!toZero() || stopConfirmed());
@@ -169,19 +273,75 @@ function ScaleDialog(p: { t: ActionTarget; one: string; onClose: () => void }): 
     const n = target();
     if (n === undefined || !ready()) return;
     p.onClose();
-    void run('Scale', () => call(`${p.one}.scale`, { name: p.t.name, namespace: p.t.namespace, replicas: n }), lastDone);
+    void run(
+      'Scale',
+      () => call(`${p.one}.scale`, { name: p.t.name, namespace: p.t.namespace, replicas: n }),
+      lastDone,
+    );
   };
-  const label = () => (target() === undefined ? 'Scale' : toZero() ? 'Scale to 0 and stop all pods' : `Scale to ${target()}`);
+  const label = () =>
+    target() === undefined ? 'Scale' : toZero() ? 'Scale to 0 and stop all pods' : `Scale to ${target()}`;
   return (
-    <Modal title={`Scale ${p.t.name}`} onClose={p.onClose} testId="scale-dialog" footer={<><button class="kg-plain-btn" type="button" onClick={p.onClose}>Cancel</button><button class={`kg-plain-btn ${toZero() ? 'kg-danger' : 'kg-primary'}`} type="submit" form="kg-scale-form" data-testid="scale-ok" disabled={!ready()}>{label()}</button></>}>
-      <form id="kg-scale-form" onSubmit={(e) => { e.preventDefault(); submit(); }} novalidate>
-        <Show when={known}><p class="kg-muted kg-form-current">Now: {current} replica{current === 1 ? '' : 's'}</p></Show>
-        <TextField label="Replicas" numeric value={text()} onInput={(v) => { setText(v); setStopConfirmed(false); }} error={problem(checked())} hint={`A whole number from 0 to ${MAX_REPLICAS.toLocaleString('en-US')}`} autofocus testId="scale-replicas" />
+    <Modal
+      title={`Scale ${p.t.name}`}
+      onClose={p.onClose}
+      testId="scale-dialog"
+      footer={
+        <>
+          <button class="kg-plain-btn" type="button" onClick={p.onClose}>
+            Cancel
+          </button>
+          <button
+            class={`kg-plain-btn ${toZero() ? 'kg-danger' : 'kg-primary'}`}
+            type="submit"
+            form="kg-scale-form"
+            data-testid="scale-ok"
+            disabled={!ready()}
+          >
+            {label()}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="kg-scale-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+        novalidate
+      >
+        <Show when={known}>
+          <p class="kg-muted kg-form-current">
+            Now: {current} replica{current === 1 ? '' : 's'}
+          </p>
+        </Show>
+        <TextField
+          label="Replicas"
+          numeric
+          value={text()}
+          onInput={(v) => {
+            setText(v);
+            setStopConfirmed(false);
+          }}
+          error={problem(checked())}
+          hint={`A whole number from 0 to ${MAX_REPLICAS.toLocaleString('en-US')}`}
+          autofocus
+          testId="scale-replicas"
+        />
         <Show when={toZero()}>
           <div class="kg-warn-box" role="alert" data-testid="scale-zero-warning">
             <strong>Scaling to 0 stops every pod of {p.t.name}.</strong>
             <span>It serves nothing until it is scaled up again.</span>
-            <label class="kg-check"><input type="checkbox" checked={stopConfirmed()} onChange={(e) => setStopConfirmed(e.currentTarget.checked)} data-testid="scale-zero-confirm" /> Yes, stop all pods of {p.t.name}</label>
+            <label class="kg-check">
+              <input
+                type="checkbox"
+                checked={stopConfirmed()}
+                onChange={(e) => setStopConfirmed(e.currentTarget.checked)}
+                data-testid="scale-zero-confirm"
+              />{' '}
+              Yes, stop all pods of {p.t.name}
+            </label>
           </div>
         </Show>
       </form>
@@ -203,29 +363,103 @@ function PortForwardDialog(p: { t: ActionTarget; one: string; onClose: () => voi
     .catch(() => undefined);
   const [local, setLocal] = createSignal('');
   const remoteChecked = createMemo(() => wholeNumber(remote(), { min: 1, max: 65_535, what: 'the port to forward' }));
-  const localChecked = createMemo(() => wholeNumber(local(), { min: 1024, max: 65_535, what: 'a local port', emptyMeans: 0 }));
+  const localChecked = createMemo(() =>
+    wholeNumber(local(), { min: 1024, max: 65_535, what: 'a local port', emptyMeans: 0 }),
+  );
   const ready = () => remoteChecked().ok && localChecked().ok;
   const submit = () => {
     const r = remoteChecked();
     const l = localChecked();
     if (!r.ok || !l.ok) return;
     p.onClose();
-    void run('Port forward', async () => {
-      const f = await api().call('portforward.start', { name: p.t.name, namespace: p.t.namespace ?? 'default', kind: p.one as 'pod', port: r.value, localPort: l.value || undefined });
-      return { message: `Forwarding ${f.address}:${f.localPort} → ${p.t.name}:${f.remotePort}` };
-    }, () => navigate('port-forwards'));
+    void run(
+      'Port forward',
+      async () => {
+        const f = await api().call('portforward.start', {
+          name: p.t.name,
+          namespace: p.t.namespace ?? 'default',
+          kind: p.one as 'pod',
+          port: r.value,
+          localPort: l.value || undefined,
+        });
+        return { message: `Forwarding ${f.address}:${f.localPort} → ${p.t.name}:${f.remotePort}` };
+      },
+      () => navigate('port-forwards'),
+    );
   };
   return (
-    <Modal title={`Forward a port of ${p.t.name}`} onClose={p.onClose} testId="port-forward-dialog" footer={<><button class="kg-plain-btn" type="button" onClick={p.onClose}>Cancel</button><button class="kg-plain-btn kg-primary" type="submit" form="kg-pf-form" disabled={!ready()} data-testid="port-forward-ok">Start</button></>}>
-      <form id="kg-pf-form" onSubmit={(e) => { e.preventDefault(); submit(); }} novalidate>
-        <TextField label={`Port of the ${p.one}`} numeric value={remote()} onInput={(v) => { edited = true; setRemote(v); }} error={remote() || edited ? problem(remoteChecked()) : undefined} hint="1 to 65,535" autofocus testId="pf-remote" />
+    <Modal
+      title={`Forward a port of ${p.t.name}`}
+      onClose={p.onClose}
+      testId="port-forward-dialog"
+      footer={
+        <>
+          <button class="kg-plain-btn" type="button" onClick={p.onClose}>
+            Cancel
+          </button>
+          <button
+            class="kg-plain-btn kg-primary"
+            type="submit"
+            form="kg-pf-form"
+            disabled={!ready()}
+            data-testid="port-forward-ok"
+          >
+            Start
+          </button>
+        </>
+      }
+    >
+      <form
+        id="kg-pf-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+        novalidate
+      >
+        <TextField
+          label={`Port of the ${p.one}`}
+          numeric
+          value={remote()}
+          onInput={(v) => {
+            edited = true;
+            setRemote(v);
+          }}
+          error={remote() || edited ? problem(remoteChecked()) : undefined}
+          hint="1 to 65,535"
+          autofocus
+          testId="pf-remote"
+        />
         <Show when={declared().length}>
           <div class="kg-chips kg-field-choices" role="group" aria-label="Declared ports">
             <span class="kg-muted">Declared:</span>
-            <For each={declared()}>{(d) => <button type="button" class="kg-chip kg-chip-btn" aria-pressed={remote() === String(d.port)} onClick={() => { edited = true; setRemote(String(d.port)); }}>{d.label}</button>}</For>
+            <For each={declared()}>
+              {(d) => (
+                <button
+                  type="button"
+                  class="kg-chip kg-chip-btn"
+                  aria-pressed={remote() === String(d.port)}
+                  onClick={() => {
+                    edited = true;
+                    setRemote(String(d.port));
+                  }}
+                >
+                  {d.label}
+                </button>
+              )}
+            </For>
           </div>
         </Show>
-        <TextField label="Local port" numeric value={local()} onInput={setLocal} error={problem(localChecked())} placeholder="any free port" hint="Leave empty for any free port, or 1,024 to 65,535" testId="pf-local" />
+        <TextField
+          label="Local port"
+          numeric
+          value={local()}
+          onInput={setLocal}
+          error={problem(localChecked())}
+          placeholder="any free port"
+          hint="Leave empty for any free port, or 1,024 to 65,535"
+          testId="pf-local"
+        />
       </form>
     </Modal>
   );
@@ -237,10 +471,25 @@ function ShellDialog(p: { t: ActionTarget; onClose: () => void }): JSX.Element {
   return (
     <Modal title={`Shell · ${p.t.name}`} onClose={p.onClose} wide testId="shell-modal">
       <Show when={(p.t.containers?.length ?? 0) > 1}>
-        <label>Container <select value={container()} onChange={(e) => { setContainer(e.currentTarget.value); setSession((s) => s + 1); }}><For each={p.t.containers}>{(c) => <option value={c}>{c}</option>}</For></select></label>
+        <label>
+          Container{' '}
+          <select
+            value={container()}
+            onChange={(e) => {
+              setContainer(e.currentTarget.value);
+              setSession((s) => s + 1);
+            }}
+          >
+            <For each={p.t.containers}>{(c) => <option value={c}>{c}</option>}</For>
+          </select>
+        </label>
       </Show>
       <Show when={String(session()) + container()} keyed>
-        <TerminalView route="pod.terminal" label={`${p.t.namespace}/${p.t.name}${container() ? ` · ${container()}` : ''}`} params={{ namespace: p.t.namespace, pod: p.t.name, container: container() || undefined }} />
+        <TerminalView
+          route="pod.terminal"
+          label={`${p.t.namespace}/${p.t.name}${container() ? ` · ${container()}` : ''}`}
+          params={{ namespace: p.t.namespace, pod: p.t.name, container: container() || undefined }}
+        />
       </Show>
     </Modal>
   );
@@ -250,8 +499,17 @@ type PortSpec = { containerPort?: number; port?: number; name?: string; protocol
 
 /** The ports a pod, a workload's pod template or a service declares. */
 function declaredPorts(one: string, object: unknown): Array<{ port: number; label: string }> {
-  const o = (object ?? {}) as { spec?: { ports?: PortSpec[]; containers?: Array<{ ports?: PortSpec[] }>; template?: { spec?: { containers?: Array<{ ports?: PortSpec[] }> } } } };
-  const specs: PortSpec[] = one === 'service' ? (o.spec?.ports ?? []) : (o.spec?.containers ?? o.spec?.template?.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
+  const o = (object ?? {}) as {
+    spec?: {
+      ports?: PortSpec[];
+      containers?: Array<{ ports?: PortSpec[] }>;
+      template?: { spec?: { containers?: Array<{ ports?: PortSpec[] }> } };
+    };
+  };
+  const specs: PortSpec[] =
+    one === 'service'
+      ? (o.spec?.ports ?? [])
+      : (o.spec?.containers ?? o.spec?.template?.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
   return specs
     .map((x) => ({ port: Number(x.port ?? x.containerPort), name: x.name, protocol: x.protocol ?? 'TCP' }))
     .filter((x) => Number.isInteger(x.port) && x.protocol === 'TCP')

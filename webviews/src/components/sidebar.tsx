@@ -17,7 +17,8 @@ export function Sidebar(p: { unreadIncidents: () => number }): JSX.Element {
       // Not persisted: fine.
     }
   };
-  const pages = (s: string) => PAGES.filter((pg) => pg.section === s && (pg.id !== 'terminal' || api().face === 'browser'));
+  const pages = (s: string) =>
+    PAGES.filter((pg) => pg.section === s && (pg.id !== 'terminal' || api().face === 'browser'));
   return (
     <nav class="kg-sidebar" aria-label="Main" data-testid="sidebar">
       <div class="kg-brand">KubeGraf</div>
@@ -32,10 +33,21 @@ export function Sidebar(p: { unreadIncidents: () => number }): JSX.Element {
                 <For each={pages(s)}>
                   {(pg) => (
                     <li>
-                      <a href={toHash(pg.id)} class="kg-nav-link" aria-current={route().page === pg.id ? 'page' : undefined} data-testid={`nav-${pg.id}`}>
+                      <a
+                        href={toHash(pg.id)}
+                        class="kg-nav-link"
+                        aria-current={route().page === pg.id ? 'page' : undefined}
+                        data-testid={`nav-${pg.id}`}
+                      >
                         {pg.label}
                         <Show when={pg.id === 'incidents' && p.unreadIncidents() > 0}>
-                          <span class="kg-pulse" title={`${p.unreadIncidents()} open incidents`} data-testid="nav-incidents-count">{p.unreadIncidents()}</span>
+                          <span
+                            class="kg-pulse"
+                            title={`${p.unreadIncidents()} open incidents`}
+                            data-testid="nav-incidents-count"
+                          >
+                            {p.unreadIncidents()}
+                          </span>
                         </Show>
                       </a>
                     </li>

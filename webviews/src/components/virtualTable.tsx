@@ -36,7 +36,15 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
   });
-  const template = createMemo(() => `${p.selectable ? '32px ' : ''}${p.columns().map((c) => (c.id === 'name' ? 'minmax(180px,2fr)' : c.id === 'message' ? 'minmax(240px,4fr)' : 'minmax(70px,1fr)')).join(' ')}${p.actions ? ` ${p.actionsWidth ?? 200}px` : ''}`);
+  const template = createMemo(
+    () =>
+      `${p.selectable ? '32px ' : ''}${p
+        .columns()
+        .map((c) =>
+          c.id === 'name' ? 'minmax(180px,2fr)' : c.id === 'message' ? 'minmax(240px,4fr)' : 'minmax(70px,1fr)',
+        )
+        .join(' ')}${p.actions ? ` ${p.actionsWidth ?? 200}px` : ''}`,
+  );
   // Checkboxes follow the model's selection directly: a click re-renders them without re-reading the row view.
   const [selectionTick, setSelectionTick] = createSignal(0);
   createComputed(() => {
@@ -76,13 +84,28 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
     let i = active();
     const page = Math.max(1, Math.floor(scroller.clientHeight / ROW_HEIGHT) - 1);
     switch (e.key) {
-      case 'ArrowDown': i = Math.min(n - 1, i + 1); break;
-      case 'ArrowUp': i = Math.max(0, i - 1); break;
-      case 'PageDown': i = Math.min(n - 1, i + page); break;
-      case 'PageUp': i = Math.max(0, i - page); break;
-      case 'Home': i = 0; break;
-      case 'End': i = n - 1; break;
-      case 'Enter': p.onOpen(p.rows()[i]); e.preventDefault(); return;
+      case 'ArrowDown':
+        i = Math.min(n - 1, i + 1);
+        break;
+      case 'ArrowUp':
+        i = Math.max(0, i - 1);
+        break;
+      case 'PageDown':
+        i = Math.min(n - 1, i + page);
+        break;
+      case 'PageUp':
+        i = Math.max(0, i - page);
+        break;
+      case 'Home':
+        i = 0;
+        break;
+      case 'End':
+        i = n - 1;
+        break;
+      case 'Enter':
+        p.onOpen(p.rows()[i]);
+        e.preventDefault();
+        return;
       case ' ':
         if (p.selectable) {
           p.model.toggle(p.rows()[i].key);
@@ -96,7 +119,8 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
           e.preventDefault();
         }
         return;
-      default: return;
+      default:
+        return;
     }
     e.preventDefault();
     setActive(i);
@@ -107,11 +131,23 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
     return s?.column === c.id ? (s.dir === 'asc' ? 'ascending' : 'descending') : 'none';
   };
   return (
-    <div class="kg-table" role="grid" aria-label={p.label} aria-rowcount={p.rows().length + 1} data-testid={p.testId ?? 'table'}>
+    <div
+      class="kg-table"
+      role="grid"
+      aria-label={p.label}
+      aria-rowcount={p.rows().length + 1}
+      data-testid={p.testId ?? 'table'}
+    >
       <div class="kg-tr kg-thead" role="row" style={{ 'grid-template-columns': template() }}>
         <Show when={p.selectable}>
           <div class="kg-td" role="columnheader">
-            <input type="checkbox" aria-label="Select all rows" checked={allSelected()} onChange={() => p.model.toggleAll(p.rows())} data-testid="select-all" />
+            <input
+              type="checkbox"
+              aria-label="Select all rows"
+              checked={allSelected()}
+              onChange={() => p.model.toggleAll(p.rows())}
+              data-testid="select-all"
+            />
           </div>
         </Show>
         <For each={p.columns()}>
@@ -119,16 +155,28 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
             <div class="kg-td" role="columnheader" aria-sort={ariaSort(c)}>
               <button class="kg-sort" onClick={() => headerClick(c)} data-testid={`sort-${c.id}`}>
                 {c.label}
-                <span class="kg-sort-ind" aria-hidden="true">{p.sort()?.column === c.id ? (p.sort()?.dir === 'asc' ? '▲' : '▼') : ''}</span>
+                <span class="kg-sort-ind" aria-hidden="true">
+                  {p.sort()?.column === c.id ? (p.sort()?.dir === 'asc' ? '▲' : '▼') : ''}
+                </span>
               </button>
             </div>
           )}
         </For>
         <Show when={p.actions}>
-          <div class="kg-td kg-actions-head" role="columnheader">Actions</div>
+          <div class="kg-td kg-actions-head" role="columnheader">
+            Actions
+          </div>
         </Show>
       </div>
-      <div ref={scroller} class="kg-tbody" role="rowgroup" tabIndex={0} onKeyDown={onKey} aria-label={`${p.label} rows`} data-testid="table-body">
+      <div
+        ref={scroller}
+        class="kg-tbody"
+        role="rowgroup"
+        tabIndex={0}
+        onKeyDown={onKey}
+        aria-label={`${p.label} rows`}
+        data-testid="table-body"
+      >
         <div style={{ height: `${virt.getTotalSize()}px`, position: 'relative', width: '100%' }}>
           <For each={virt.getVirtualItems()}>
             {(v) => {
@@ -143,7 +191,11 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
                     aria-selected={sel(r().key)}
                     data-key={r().key}
                     data-testid="row"
-                    style={{ transform: `translateY(${v.start}px)`, height: `${ROW_HEIGHT}px`, 'grid-template-columns': template() }}
+                    style={{
+                      transform: `translateY(${v.start}px)`,
+                      height: `${ROW_HEIGHT}px`,
+                      'grid-template-columns': template(),
+                    }}
                     onClick={(e) => onRowClick(e, r(), v.index)}
                   >
                     <Show when={p.selectable}>
@@ -163,8 +215,25 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
                     </Show>
                     <For each={p.columns()}>
                       {(c) => (
-                        <div class="kg-td" role="gridcell" title={c.id === 'age' && r().createdAt !== undefined ? new Date(r().createdAt!).toLocaleString() : String(c.id === 'name' ? r().name : (r().cells[c.id] ?? ''))}>
-                          {p.cell?.(r(), c) ?? (c.id === 'age' && r().createdAt !== undefined ? liveAge(r().createdAt) : String(c.id === 'name' ? r().name : c.id === 'namespace' ? (r().namespace ?? '') : (r().cells[c.id] ?? '')))}
+                        <div
+                          class="kg-td"
+                          role="gridcell"
+                          title={
+                            c.id === 'age' && r().createdAt !== undefined
+                              ? new Date(r().createdAt!).toLocaleString()
+                              : String(c.id === 'name' ? r().name : (r().cells[c.id] ?? ''))
+                          }
+                        >
+                          {p.cell?.(r(), c) ??
+                            (c.id === 'age' && r().createdAt !== undefined
+                              ? liveAge(r().createdAt)
+                              : String(
+                                  c.id === 'name'
+                                    ? r().name
+                                    : c.id === 'namespace'
+                                      ? (r().namespace ?? '')
+                                      : (r().cells[c.id] ?? ''),
+                                ))}
                         </div>
                       )}
                     </For>

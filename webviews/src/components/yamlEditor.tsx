@@ -29,7 +29,8 @@ export interface YamlEditorProps {
  */
 const drafts = new Map<string, string>();
 
-const draftKey = (id: ObjectIdentity) => `${apiGroup(id.apiVersion ?? '')}/${id.kind ?? ''}/${id.namespace ?? ''}/${id.name ?? ''}`;
+const draftKey = (id: ObjectIdentity) =>
+  `${apiGroup(id.apiVersion ?? '')}/${id.kind ?? ''}/${id.namespace ?? ''}/${id.name ?? ''}`;
 
 const isConflict = (e: ApiError) => e.status === 409 || e.code === 'conflict';
 
@@ -80,7 +81,9 @@ export function YamlEditor(p: YamlEditorProps): JSX.Element {
     if (!dirty()) return `Edit the YAML, then Review (${mod}) shows what the server would change.`;
     const pv = reviewed();
     if (!pv) return `Review (${mod}) shows the server's dry run; Apply comes after it.`;
-    return pv.result.preview.changed ? 'Reviewed: Apply writes this change to the cluster.' : 'The server would change nothing.';
+    return pv.result.preview.changed
+      ? 'Reviewed: Apply writes this change to the cluster.'
+      : 'The server would change nothing.';
   };
 
   const lint = (t: string) => {
@@ -280,31 +283,64 @@ export function YamlEditor(p: YamlEditorProps): JSX.Element {
             <>
               <Show when={p.canEdit}>
                 <span ref={(el) => (editBtn = el)} class="kg-yaml-editbtn">
-                  <Button onClick={startEditing} testId="yaml-edit">Edit</Button>
+                  <Button onClick={startEditing} testId="yaml-edit">
+                    Edit
+                  </Button>
                 </span>
               </Show>
               <Button onClick={() => copy(p.yaml, 'YAML')}>Copy</Button>
             </>
           }
         >
-          <Button variant="primary" onClick={() => void review()} disabled={!canReview()} testId="yaml-review" title={`Server dry run and diff (${mod})`}>
+          <Button
+            variant="primary"
+            onClick={() => void review()}
+            disabled={!canReview()}
+            testId="yaml-review"
+            title={`Server dry run and diff (${mod})`}
+          >
             {busy() === 'review' ? 'Reviewing…' : 'Review changes'}
           </Button>
-          <Button variant="primary" onClick={() => void apply()} disabled={!canApply()} testId="yaml-apply" title="Write the reviewed change to the cluster">
+          <Button
+            variant="primary"
+            onClick={() => void apply()}
+            disabled={!canApply()}
+            testId="yaml-apply"
+            title="Write the reviewed change to the cluster"
+          >
             {busy() === 'apply' ? 'Applying…' : 'Apply'}
           </Button>
           <Show when={showDiff()}>
-            <Button onClick={() => { setShowDiff(false); ed?.focus(); }} testId="yaml-back">Back to editing</Button>
+            <Button
+              onClick={() => {
+                setShowDiff(false);
+                ed?.focus();
+              }}
+              testId="yaml-back"
+            >
+              Back to editing
+            </Button>
           </Show>
-          <Button onClick={cancel} testId="yaml-cancel">Cancel</Button>
-          <span class="kg-muted kg-yaml-status" id={`${uid}-status`} role="status" data-testid="yaml-status">{status()}</span>
+          <Button onClick={cancel} testId="yaml-cancel">
+            Cancel
+          </Button>
+          <span class="kg-muted kg-yaml-status" id={`${uid}-status`} role="status" data-testid="yaml-status">
+            {status()}
+          </span>
         </Show>
       </div>
 
       <Show when={restored()}>
         <div class="kg-yaml-note" tabIndex={-1} data-testid="yaml-restored">
           <span>Your unsaved edits to this object were restored.</span>
-          <Button onClick={() => { setRestored(false); stopEditing(); }}>Discard them</Button>
+          <Button
+            onClick={() => {
+              setRestored(false);
+              stopEditing();
+            }}
+          >
+            Discard them
+          </Button>
         </div>
       </Show>
 
@@ -312,13 +348,26 @@ export function YamlEditor(p: YamlEditorProps): JSX.Element {
         {(c) => (
           <div class="kg-yaml-alert" role="alert" data-testid="yaml-conflict">
             <strong>The object changed on the cluster since you opened it.</strong>
-            <span>Someone else (or a controller) updated it, so applying your version would overwrite their change. Your edits are still in the editor: copy them if you need them, then reload the latest version and make your change again.</span>
+            <span>
+              Someone else (or a controller) updated it, so applying your version would overwrite their change. Your
+              edits are still in the editor: copy them if you need them, then reload the latest version and make your
+              change again.
+            </span>
             <span class="kg-muted">{c().message}</span>
             <div class="kg-toolbar">
               <span ref={(el) => (reloadBtn = el)}>
-                <Button variant="primary" onClick={() => void reloadLatest()} disabled={busy() === 'reload'} testId="yaml-reload">{busy() === 'reload' ? 'Loading…' : 'Reload latest'}</Button>
+                <Button
+                  variant="primary"
+                  onClick={() => void reloadLatest()}
+                  disabled={busy() === 'reload'}
+                  testId="yaml-reload"
+                >
+                  {busy() === 'reload' ? 'Loading…' : 'Reload latest'}
+                </Button>
               </span>
-              <Button onClick={() => copy(ed?.text() ?? text(), 'Your YAML')} testId="yaml-copy-mine">Copy my YAML</Button>
+              <Button onClick={() => copy(ed?.text() ?? text(), 'Your YAML')} testId="yaml-copy-mine">
+                Copy my YAML
+              </Button>
             </div>
           </div>
         )}
@@ -329,7 +378,9 @@ export function YamlEditor(p: YamlEditorProps): JSX.Element {
           <div class="kg-yaml-alert" role="alert" data-testid="yaml-error">
             <strong>{e().unreachable ? 'Cannot reach the cluster or server' : 'The server refused the change'}</strong>
             <span>{e().message}</span>
-            <Show when={e().code && !e().unreachable}><span class="kg-muted">code: {e().code}</span></Show>
+            <Show when={e().code && !e().unreachable}>
+              <span class="kg-muted">code: {e().code}</span>
+            </Show>
           </div>
         )}
       </Show>
@@ -372,8 +423,13 @@ export function YamlEditor(p: YamlEditorProps): JSX.Element {
           <ul data-testid="yaml-problems">
             <For each={problems()}>
               {(i) => (
-                <li class={i.severity === 'error' ? 'kg-yaml-problem-error' : 'kg-yaml-problem-warning'} data-testid="yaml-problem">
-                  <button class="kg-link" onClick={() => ed?.goTo(i.line, i.col)} data-testid="yaml-problem-line">Line {i.line}, col {i.col}</button>
+                <li
+                  class={i.severity === 'error' ? 'kg-yaml-problem-error' : 'kg-yaml-problem-warning'}
+                  data-testid="yaml-problem"
+                >
+                  <button class="kg-link" onClick={() => ed?.goTo(i.line, i.col)} data-testid="yaml-problem-line">
+                    Line {i.line}, col {i.col}
+                  </button>
                   <span class="kg-muted"> {i.severity}: </span>
                   <span>{i.message}</span>
                 </li>
@@ -388,10 +444,14 @@ export function YamlEditor(p: YamlEditorProps): JSX.Element {
           <details class="kg-yaml-stash" open data-testid="yaml-stash-panel">
             <summary>Your edits from before the reload (not applied)</summary>
             <div class="kg-toolbar">
-              <Button onClick={() => copy(s(), 'Your YAML')} testId="yaml-stash-copy">Copy</Button>
+              <Button onClick={() => copy(s(), 'Your YAML')} testId="yaml-stash-copy">
+                Copy
+              </Button>
               <Button onClick={() => setStash(undefined)}>Dismiss</Button>
             </div>
-            <pre class="kg-code" tabIndex={0} aria-label="Your edits from before the reload" data-testid="yaml-stash">{s()}</pre>
+            <pre class="kg-code" tabIndex={0} aria-label="Your edits from before the reload" data-testid="yaml-stash">
+              {s()}
+            </pre>
           </details>
         )}
       </Show>

@@ -1,7 +1,15 @@
 // Checks an edited object before it goes to the server: YAML syntax (with the line and column the parser stopped
 // at) and the structure an update needs. Editing changes one object, as `kubectl edit` does, so its kind, name and
 // namespace must stay those of the object that was opened. Pure and DOM-free: the editor and the unit tests share it.
-import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Node as YamlNode, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+  type YAMLMap,
+} from 'yaml';
 
 export interface ObjectIdentity {
   apiVersion?: string;
@@ -13,7 +21,15 @@ export interface ObjectIdentity {
   hasResourceVersion?: boolean;
 }
 
-export type LintCode = 'syntax' | 'empty' | 'multipleDocuments' | 'notAnObject' | 'missingField' | 'badField' | 'identityChanged' | 'noResourceVersion';
+export type LintCode =
+  | 'syntax'
+  | 'empty'
+  | 'multipleDocuments'
+  | 'notAnObject'
+  | 'missingField'
+  | 'badField'
+  | 'identityChanged'
+  | 'noResourceVersion';
 
 export interface LintIssue {
   code: LintCode;
@@ -44,9 +60,18 @@ export function identityOf(text: string): ObjectIdentity {
   if (!Array.isArray(docs)) return {};
   const doc = docs.find((d) => d.contents !== null);
   if (!doc || doc.errors.length) return {};
-  const o = doc.toJS() as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; resourceVersion?: unknown } } | null;
+  const o = doc.toJS() as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown; resourceVersion?: unknown };
+  } | null;
   if (!o || typeof o !== 'object') return {};
-  const id: ObjectIdentity = { apiVersion: str(o.apiVersion), kind: str(o.kind), name: str(o.metadata?.name), namespace: str(o.metadata?.namespace) };
+  const id: ObjectIdentity = {
+    apiVersion: str(o.apiVersion),
+    kind: str(o.kind),
+    name: str(o.metadata?.name),
+    namespace: str(o.metadata?.namespace),
+  };
   if (o.metadata?.resourceVersion !== undefined) id.hasResourceVersion = true;
   return id;
 }
@@ -74,7 +99,8 @@ export function lintYaml(text: string, expected?: ObjectIdentity): LintIssue[] {
   const docs: ParsedDoc[] = Array.isArray(parsed) ? parsed : [];
   for (const d of docs) {
     // The parser points at one character; underlining the rest of its line is easier to see.
-    for (const e of d.errors) at('syntax', 'error', sentence(e.message), e.pos[0], Math.max(e.pos[1], lineEnd(e.pos[0])));
+    for (const e of d.errors)
+      at('syntax', 'error', sentence(e.message), e.pos[0], Math.max(e.pos[1], lineEnd(e.pos[0])));
   }
   // One mistake often trips several parser rules on the same line: the first says it best.
   if (issues.length) return sorted(issues).filter((i, n, all) => n === 0 || all[n - 1].line !== i.line);
@@ -87,7 +113,13 @@ export function lintYaml(text: string, expected?: ObjectIdentity): LintIssue[] {
   if (objects.length > 1) {
     const extra = objects[1];
     const start = extra.range[0];
-    at('multipleDocuments', 'error', `Only one object can be edited here, and this is a second document (${objects.length} in all): remove it.`, start, lineEnd(start));
+    at(
+      'multipleDocuments',
+      'error',
+      `Only one object can be edited here, and this is a second document (${objects.length} in all): remove it.`,
+      start,
+      lineEnd(start),
+    );
   }
   checkObject(objects[0], text, expected, at, lineEnd);
   return sorted(issues);
@@ -104,11 +136,18 @@ function checkObject(
   const docStart = firstContentOffset(text, doc.range[0]);
   if (!isMap(root)) {
     const r = (root as YamlNode | null)?.range ?? [docStart, lineEnd(docStart)];
-    at('notAnObject', 'error', 'The YAML must be one object (a mapping of apiVersion, kind, metadata, ...), not a list or a single value.', r[0], lineEnd(r[0]));
+    at(
+      'notAnObject',
+      'error',
+      'The YAML must be one object (a mapping of apiVersion, kind, metadata, ...), not a list or a single value.',
+      r[0],
+      lineEnd(r[0]),
+    );
     return;
   }
   const keyRange = (map: Mapping, key: string): [number, number] | undefined => {
-    for (const it of map.items) if (isScalar(it.key) && it.key.value === key && it.key.range) return [it.key.range[0], it.key.range[1]];
+    for (const it of map.items)
+      if (isScalar(it.key) && it.key.value === key && it.key.range) return [it.key.range[0], it.key.range[1]];
     return undefined;
   };
   const valueRange = (node: unknown, fallback: [number, number]): [number, number] => {
@@ -118,11 +157,21 @@ function checkObject(
   const top: [number, number] = [docStart, lineEnd(docStart)];
 
   // Required fields, each of them a non-empty string.
-  const field = (map: Mapping, key: string, path: string, where: [number, number]): { value?: string; range: [number, number] } => {
+  const field = (
+    map: Mapping,
+    key: string,
+    path: string,
+    where: [number, number],
+  ): { value?: string; range: [number, number] } => {
     const node: unknown = map.get(key, true);
     const kr = keyRange(map, key);
     if (node === undefined || (isScalar(node) && (node.value === null || node.value === ''))) {
-      at('missingField', 'error', `${path} is missing: an object needs apiVersion, kind and metadata.name.`, ...(kr ?? where));
+      at(
+        'missingField',
+        'error',
+        `${path} is missing: an object needs apiVersion, kind and metadata.name.`,
+        ...(kr ?? where),
+      );
       return { range: kr ?? where };
     }
     const range = valueRange(node, kr ?? where);
@@ -139,19 +188,35 @@ function checkObject(
   let name: { value?: string; range: [number, number] } | undefined;
   let namespace: { value?: string; range: [number, number] } | undefined;
   if (metaNode === undefined || (isScalar(metaNode) && metaNode.value === null)) {
-    at('missingField', 'error', 'metadata.name is missing: an object needs apiVersion, kind and metadata.name.', ...(metaKey ?? top));
+    at(
+      'missingField',
+      'error',
+      'metadata.name is missing: an object needs apiVersion, kind and metadata.name.',
+      ...(metaKey ?? top),
+    );
   } else if (!isMap(metaNode)) {
-    at('badField', 'error', 'metadata must be a mapping (name, namespace, labels, ...).', ...valueRange(metaNode, metaKey ?? top));
+    at(
+      'badField',
+      'error',
+      'metadata must be a mapping (name, namespace, labels, ...).',
+      ...valueRange(metaNode, metaKey ?? top),
+    );
   } else {
     name = field(metaNode, 'name', 'metadata.name', metaKey ?? top);
     const nsNode: unknown = metaNode.get('namespace', true);
     if (nsNode !== undefined) {
       const r = valueRange(nsNode, keyRange(metaNode, 'namespace') ?? metaKey ?? top);
-      if (isScalar(nsNode) && (typeof nsNode.value === 'string' || nsNode.value === null)) namespace = { value: nsNode.value ?? undefined, range: r };
+      if (isScalar(nsNode) && (typeof nsNode.value === 'string' || nsNode.value === null))
+        namespace = { value: nsNode.value ?? undefined, range: r };
       else at('badField', 'error', 'metadata.namespace must be a string.', ...r);
     }
     if (expected?.hasResourceVersion && metaNode.get('resourceVersion') === undefined) {
-      at('noResourceVersion', 'warning', 'Without metadata.resourceVersion, Apply overwrites any change made on the cluster since you opened this object.', ...(metaKey ?? top));
+      at(
+        'noResourceVersion',
+        'warning',
+        'Without metadata.resourceVersion, Apply overwrites any change made on the cluster since you opened this object.',
+        ...(metaKey ?? top),
+      );
     }
   }
   if (!expected) return;
@@ -159,13 +224,28 @@ function checkObject(
   // The object being edited stays that object: what kubectl edit refuses, we refuse too, before the server does.
   const label = `${expected.kind ?? 'object'} "${expected.name ?? ''}"`;
   if (expected.kind && kind.value && kind.value !== expected.kind) {
-    at('identityChanged', 'error', `kind cannot be changed from ${expected.kind} to ${kind.value}: this editor updates ${label} only. Create a new object to change its kind.`, ...kind.range);
+    at(
+      'identityChanged',
+      'error',
+      `kind cannot be changed from ${expected.kind} to ${kind.value}: this editor updates ${label} only. Create a new object to change its kind.`,
+      ...kind.range,
+    );
   }
   if (expected.apiVersion && apiVersion.value && apiGroup(apiVersion.value) !== apiGroup(expected.apiVersion)) {
-    at('identityChanged', 'error', `apiVersion cannot move ${label} to another API group (${expected.apiVersion} → ${apiVersion.value}).`, ...apiVersion.range);
+    at(
+      'identityChanged',
+      'error',
+      `apiVersion cannot move ${label} to another API group (${expected.apiVersion} → ${apiVersion.value}).`,
+      ...apiVersion.range,
+    );
   }
   if (expected.name && name?.value && name.value !== expected.name) {
-    at('identityChanged', 'error', `metadata.name cannot be changed from "${expected.name}" to "${name.value}": to rename, create a copy under the new name and delete this one.`, ...name.range);
+    at(
+      'identityChanged',
+      'error',
+      `metadata.name cannot be changed from "${expected.name}" to "${name.value}": to rename, create a copy under the new name and delete this one.`,
+      ...name.range,
+    );
   }
   if (namespace?.value && namespace.value !== expected.namespace) {
     const msg = expected.namespace

@@ -30,7 +30,14 @@ export function toApiError(e: unknown): ApiError {
   // The shared client's ApiCallError (bridge answers): code, message, status.
   const c = e as { code?: unknown; message?: unknown; status?: unknown; details?: unknown } | undefined;
   if (c && typeof c.code === 'string' && typeof c.message === 'string') {
-    const status = typeof c.status === 'number' ? c.status : c.code === 'notImplemented' ? 501 : c.code === 'timeout' || c.code === 'unreachable' ? 0 : 500;
+    const status =
+      typeof c.status === 'number'
+        ? c.status
+        : c.code === 'notImplemented'
+          ? 501
+          : c.code === 'timeout' || c.code === 'unreachable'
+            ? 0
+            : 500;
     return new ApiError(status, c.code, c.message, c.details);
   }
   if (e instanceof Error) return new ApiError(0, e.name === 'AbortError' ? 'timeout' : 'unreachable', e.message);
@@ -40,8 +47,11 @@ export function toApiError(e: unknown): ApiError {
 /** Reads `{error:{code,message}}` bodies; anything else becomes a generic error with the status text. */
 export function fromErrorBody(status: number, body: unknown, _statusText = ''): ApiError {
   const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
-  if (err && typeof err.message === 'string') return new ApiError(status, typeof err.code === 'string' ? err.code : `http${status}`, err.message, err.details);
-  const fallback = STATUS_WORDS[status] ?? (status >= 500 ? 'The KubeGraf server could not complete this; try again' : 'The request was not accepted');
+  if (err && typeof err.message === 'string')
+    return new ApiError(status, typeof err.code === 'string' ? err.code : `http${status}`, err.message, err.details);
+  const fallback =
+    STATUS_WORDS[status] ??
+    (status >= 500 ? 'The KubeGraf server could not complete this; try again' : 'The request was not accepted');
   return new ApiError(status, status === 501 ? 'notImplemented' : `http${status}`, fallback);
 }
 

@@ -19,7 +19,11 @@ export type Download = (name: string, content: string, mime: string) => void;
  * Takes `?token=` from the address bar once, keeps it for this tab only (sessionStorage), and removes it from the
  * visible URL so it does not end up in history, bookmarks or screenshots.
  */
-export function takeLaunchToken(href: string, replaceUrl: (url: string) => void, storage: TokenStorage | undefined): string | undefined {
+export function takeLaunchToken(
+  href: string,
+  replaceUrl: (url: string) => void,
+  storage: TokenStorage | undefined,
+): string | undefined {
   const url = new URL(href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {
@@ -85,7 +89,12 @@ export class HttpTransport implements Transport {
       res = await fetch(url, { method, headers, body: useBody ? JSON.stringify(rest) : undefined, signal: ctl.signal });
     } catch (e) {
       clearTimeout(timer);
-      if ((e as Error).name === 'AbortError') throw new ApiError(0, 'timeout', `${route.path} did not answer in ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s`);
+      if ((e as Error).name === 'AbortError')
+        throw new ApiError(
+          0,
+          'timeout',
+          `${route.path} did not answer in ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s`,
+        );
       throw new ApiError(0, 'unreachable', 'Cannot reach the KubeGraf server: is `kubegraf web` still running?');
     }
     let text: string;
@@ -195,5 +204,4 @@ export class HttpTransport implements Transport {
   saveFile(name: string, content: string, mime: string): void {
     this.download(name, content, mime);
   }
-
 }

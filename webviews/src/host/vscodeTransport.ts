@@ -1,6 +1,12 @@
 // The VS Code face: route calls go over the shared client's postMessage bridge (`api.request`/`api.response`) and
 // push channels over the shared stream messages (BridgeToHost / BridgeFromHost). This is the only module that touches acquireVsCodeApi().
-import { bridgeTransport, type BridgeFromHost as FromHost, type BridgeRequest, type BridgeToHost as ToHost, type ChannelId } from '../../../src/shared/client';
+import {
+  bridgeTransport,
+  type BridgeFromHost as FromHost,
+  type BridgeRequest,
+  type BridgeToHost as ToHost,
+  type ChannelId,
+} from '../../../src/shared/client';
 import type { Route } from '../../../src/shared/route';
 import type { Channel, ChannelHandlers, Transport } from './transport';
 
@@ -17,7 +23,8 @@ export interface MessageSource {
   addEventListener(type: 'message', fn: (ev: { data: unknown }) => void): void;
 }
 
-export const inVsCode = (): boolean => typeof (globalThis as { acquireVsCodeApi?: unknown }).acquireVsCodeApi === 'function';
+export const inVsCode = (): boolean =>
+  typeof (globalThis as { acquireVsCodeApi?: unknown }).acquireVsCodeApi === 'function';
 
 export class VsCodeTransport implements Transport {
   readonly face = 'vscode' as const;
@@ -84,7 +91,9 @@ export class VsCodeTransport implements Transport {
     const streamId = this.nextId++;
     this.channels.set(streamId, h);
     h.onState?.('connecting');
-    this.post(id ? { type: 'stream.open', streamId, id, path, params } : { type: 'stream.open', streamId, path, params });
+    this.post(
+      id ? { type: 'stream.open', streamId, id, path, params } : { type: 'stream.open', streamId, path, params },
+    );
     return {
       send: (data) => this.post({ type: 'stream.send', streamId, data }),
       close: () => {

@@ -34,7 +34,10 @@ export function parseLabelSelector(input: string): Parsed<Requirement[]> {
     let m: RegExpMatchArray | null;
     let req: Requirement;
     if ((m = part.match(/^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/))) {
-      const values = m[3].split(',').map((v) => v.trim()).filter(Boolean);
+      const values = m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       if (!values.length) return { ok: false, error: `"${part}": give at least one value in the parentheses` };
       req = { key: m[1], op: m[2] as 'in' | 'notin', values };
     } else if ((m = part.match(/^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/))) {
@@ -44,7 +47,10 @@ export function parseLabelSelector(input: string): Parsed<Requirement[]> {
     } else if ((m = part.match(/^(\S+)$/))) {
       req = { key: m[1], op: 'exists' };
     } else {
-      return { ok: false, error: `"${part}" is not a label requirement (try app=web, tier!=db, env in (a,b), !canary)` };
+      return {
+        ok: false,
+        error: `"${part}" is not a label requirement (try app=web, tier!=db, env in (a,b), !canary)`,
+      };
     }
     if (!KEY_RE.test(req.key)) return { ok: false, error: `"${req.key}" is not a valid label key` };
     const values = 'value' in req ? [req.value] : 'values' in req ? req.values : [];
@@ -55,18 +61,33 @@ export function parseLabelSelector(input: string): Parsed<Requirement[]> {
   return { ok: true, value: reqs };
 }
 
-export function matchesLabels(reqs: readonly Requirement[], labels: Readonly<Record<string, string>> | undefined): boolean {
+export function matchesLabels(
+  reqs: readonly Requirement[],
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
   const l = labels ?? {};
   for (const r of reqs) {
     const has = Object.prototype.hasOwnProperty.call(l, r.key);
     const v = l[r.key];
     switch (r.op) {
-      case 'exists': if (!has) return false; break;
-      case 'notExists': if (has) return false; break;
-      case 'eq': if (!has || v !== r.value) return false; break;
-      case 'neq': if (has && v === r.value) return false; break;
-      case 'in': if (!has || !r.values.includes(v)) return false; break;
-      case 'notin': if (has && r.values.includes(v)) return false; break;
+      case 'exists':
+        if (!has) return false;
+        break;
+      case 'notExists':
+        if (has) return false;
+        break;
+      case 'eq':
+        if (!has || v !== r.value) return false;
+        break;
+      case 'neq':
+        if (has && v === r.value) return false;
+        break;
+      case 'in':
+        if (!has || !r.values.includes(v)) return false;
+        break;
+      case 'notin':
+        if (has && r.values.includes(v)) return false;
+        break;
     }
   }
   return true;

@@ -67,7 +67,11 @@ export interface Rankable {
 }
 
 /** Items matching the query, best first; ties keep the input order (the palette lists recent commands first). */
-export function rank<T extends Rankable>(items: readonly T[], query: string, limit = 50): Array<{ item: T; match: FuzzyMatch }> {
+export function rank<T extends Rankable>(
+  items: readonly T[],
+  query: string,
+  limit = 50,
+): Array<{ item: T; match: FuzzyMatch }> {
   const out: Array<{ item: T; match: FuzzyMatch; i: number }> = [];
   items.forEach((item, i) => {
     let best = fuzzyMatch(query, item.label);

@@ -34,9 +34,27 @@ export const SECTIONS = [
 
 export type Section = (typeof SECTIONS)[number];
 
-const res = (id: string, label: string, section: Section, many: string, keywords: string[] = []): PageDef => ({ id, label, section, view: { type: 'resource', many }, keywords });
-const custom = (id: string, label: string, section: Section, component: string, keywords: string[] = []): PageDef => ({ id, label, section, view: { type: 'custom', component }, keywords });
-const routes = (id: string, label: string, section: Section, paths: string[], keywords: string[] = []): PageDef => ({ id, label, section, view: { type: 'routes', paths }, keywords });
+const res = (id: string, label: string, section: Section, many: string, keywords: string[] = []): PageDef => ({
+  id,
+  label,
+  section,
+  view: { type: 'resource', many },
+  keywords,
+});
+const custom = (id: string, label: string, section: Section, component: string, keywords: string[] = []): PageDef => ({
+  id,
+  label,
+  section,
+  view: { type: 'custom', component },
+  keywords,
+});
+const routes = (id: string, label: string, section: Section, paths: string[], keywords: string[] = []): PageDef => ({
+  id,
+  label,
+  section,
+  view: { type: 'routes', paths },
+  keywords,
+});
 
 export const PAGES: readonly PageDef[] = [
   custom('dashboard', 'Dashboard', 'Overview', 'dashboard', ['home', 'overview']),
@@ -89,7 +107,14 @@ export const PAGES: readonly PageDef[] = [
   custom('ai-assistant', 'AI Assistant', 'Intelligence', 'assistant', ['chat', 'ai', 'llm']),
   custom('autofix', 'AutoFix', 'Intelligence', 'autofix', ['remediation']),
   custom('sre-agent', 'SRE Agent', 'Intelligence', 'sreAgent', ['brain', 'health']),
-  custom('ai-agents', 'AI Agents', 'Intelligence', 'aiAgents', ['agents', 'llm', 'provider', 'model', 'remediation', 'limits']),
+  custom('ai-agents', 'AI Agents', 'Intelligence', 'aiAgents', [
+    'agents',
+    'llm',
+    'provider',
+    'model',
+    'remediation',
+    'limits',
+  ]),
   routes('knowledge-bank', 'Knowledge Bank', 'Intelligence', ['/api/incidents/runbooks'], ['runbooks']),
   routes('training-jobs', 'Training Jobs', 'Machine Learning', ['/api/ml/jobs/list']),
   routes('inference-services', 'Inference Services', 'Machine Learning', ['/api/inference/list']),

@@ -5,7 +5,8 @@
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as unknown[]).map(obj) : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined;
 
 export interface ContainerState {
   /** running | waiting | terminated */
@@ -90,8 +91,10 @@ function envLine(e: Obj): string {
   const name = str(e.name) ?? '?';
   if (e.value !== undefined) return `${name}=${String(e.value)}`;
   const from = obj(e.valueFrom);
-  if (from.secretKeyRef) return `${name} from Secret ${str(obj(from.secretKeyRef).name)} key ${str(obj(from.secretKeyRef).key)}`;
-  if (from.configMapKeyRef) return `${name} from ConfigMap ${str(obj(from.configMapKeyRef).name)} key ${str(obj(from.configMapKeyRef).key)}`;
+  if (from.secretKeyRef)
+    return `${name} from Secret ${str(obj(from.secretKeyRef).name)} key ${str(obj(from.secretKeyRef).key)}`;
+  if (from.configMapKeyRef)
+    return `${name} from ConfigMap ${str(obj(from.configMapKeyRef).name)} key ${str(obj(from.configMapKeyRef).key)}`;
   if (from.fieldRef) return `${name} from field ${str(obj(from.fieldRef).fieldPath)}`;
   if (from.resourceFieldRef) return `${name} from resource ${str(obj(from.resourceFieldRef).resource)}`;
   return name;
@@ -101,7 +104,12 @@ function container(c: Obj, statuses: Obj[], init: boolean): ContainerView {
   const name = str(c.name) ?? '';
   const s = statuses.find((x) => x.name === name) ?? {};
   const probes: ContainerView['probes'] = [];
-  for (const [k, label] of [['livenessProbe', 'Liveness'], ['readinessProbe', 'Readiness'], ['startupProbe', 'Startup']] as const) if (c[k]) probes.push({ kind: label, text: probeText(obj(c[k])) });
+  for (const [k, label] of [
+    ['livenessProbe', 'Liveness'],
+    ['readinessProbe', 'Readiness'],
+    ['startupProbe', 'Startup'],
+  ] as const)
+    if (c[k]) probes.push({ kind: label, text: probeText(obj(c[k])) });
   const cmd = [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])].map(String);
   return {
     name,
@@ -111,26 +119,43 @@ function container(c: Obj, statuses: Obj[], init: boolean): ContainerView {
     lastState: stateOf(s.lastState),
     ready: s.ready === true,
     restarts: typeof s.restartCount === 'number' ? s.restartCount : 0,
-    ports: arr(c.ports).map((p) => `${str(p.containerPort) ?? '?'}/${str(p.protocol) ?? 'TCP'}${str(p.name) ? ` (${str(p.name)})` : ''}`),
+    ports: arr(c.ports).map(
+      (p) => `${str(p.containerPort) ?? '?'}/${str(p.protocol) ?? 'TCP'}${str(p.name) ? ` (${str(p.name)})` : ''}`,
+    ),
     requests: resources(obj(c.resources).requests),
     limits: resources(obj(c.resources).limits),
     probes,
     command: cmd.length ? cmd.join(' ') : undefined,
     env: arr(c.env).map(envLine),
-    envFrom: arr(c.envFrom).map((e) => (e.configMapRef ? `ConfigMap ${str(obj(e.configMapRef).name)}` : e.secretRef ? `Secret ${str(obj(e.secretRef).name)}` : '?') + (str(e.prefix) ? ` (prefix ${str(e.prefix)})` : '')),
-    mounts: arr(c.volumeMounts).map((m) => `${str(m.mountPath)} from ${str(m.name)}${m.readOnly ? ' (ro)' : ' (rw)'}${str(m.subPath) ? ` subPath ${str(m.subPath)}` : ''}`),
+    envFrom: arr(c.envFrom).map(
+      (e) =>
+        (e.configMapRef
+          ? `ConfigMap ${str(obj(e.configMapRef).name)}`
+          : e.secretRef
+            ? `Secret ${str(obj(e.secretRef).name)}`
+            : '?') + (str(e.prefix) ? ` (prefix ${str(e.prefix)})` : ''),
+    ),
+    mounts: arr(c.volumeMounts).map(
+      (m) =>
+        `${str(m.mountPath)} from ${str(m.name)}${m.readOnly ? ' (ro)' : ' (rw)'}${str(m.subPath) ? ` subPath ${str(m.subPath)}` : ''}`,
+    ),
   };
 }
 
 function volumeLine(v: Obj): string {
   const name = str(v.name) ?? '?';
-  const pick = (k: string, field: string, label: string) => (v[k] ? `${name}: ${label} ${str(obj(v[k])[field]) ?? ''}`.trim() : undefined);
+  const pick = (k: string, field: string, label: string) =>
+    v[k] ? `${name}: ${label} ${str(obj(v[k])[field]) ?? ''}`.trim() : undefined;
   return (
     pick('configMap', 'name', 'ConfigMap') ??
     pick('secret', 'secretName', 'Secret') ??
     pick('persistentVolumeClaim', 'claimName', 'PersistentVolumeClaim') ??
     pick('hostPath', 'path', 'host path') ??
-    (v.emptyDir ? `${name}: empty directory` : v.projected ? `${name}: projected (service account token, CA, namespace)` : `${name}: ${Object.keys(v).filter((k) => k !== 'name')[0] ?? 'volume'}`)
+    (v.emptyDir
+      ? `${name}: empty directory`
+      : v.projected
+        ? `${name}: projected (service account token, CA, namespace)`
+        : `${name}: ${Object.keys(v).filter((k) => k !== 'name')[0] ?? 'volume'}`)
   );
 }
 
@@ -142,10 +167,15 @@ export function podView(object: unknown, status: string | undefined): PodView {
   const st = obj(o.status);
   const statuses = arr(st.containerStatuses);
   const initStatuses = arr(st.initContainerStatuses);
-  const containers = [...arr(spec.initContainers).map((c) => container(c, initStatuses, true)), ...arr(spec.containers).map((c) => container(c, statuses, false))];
+  const containers = [
+    ...arr(spec.initContainers).map((c) => container(c, initStatuses, true)),
+    ...arr(spec.containers).map((c) => container(c, statuses, false)),
+  ];
   const main = containers.filter((c) => !c.init);
   const owner = arr(meta.ownerReferences).find((r) => r.controller) ?? arr(meta.ownerReferences)[0];
-  const ips = arr(st.podIPs).map((x) => str(x.ip)).filter((x): x is string => !!x);
+  const ips = arr(st.podIPs)
+    .map((x) => str(x.ip))
+    .filter((x): x is string => !!x);
   return {
     status: status ?? str(st.phase) ?? 'Unknown',
     ready: `${main.filter((c) => c.ready).length}/${main.length}`,
@@ -158,7 +188,13 @@ export function podView(object: unknown, status: string | undefined): PodView {
     priorityClass: str(spec.priorityClassName),
     controlledBy: owner ? { kind: str(owner.kind) ?? '', name: str(owner.name) ?? '' } : undefined,
     started: str(st.startTime) ?? str(meta.creationTimestamp),
-    conditions: arr(st.conditions).map((c) => ({ type: str(c.type) ?? '', status: str(c.status) ?? '', since: str(c.lastTransitionTime), reason: str(c.reason), message: str(c.message) })),
+    conditions: arr(st.conditions).map((c) => ({
+      type: str(c.type) ?? '',
+      status: str(c.status) ?? '',
+      since: str(c.lastTransitionTime),
+      reason: str(c.reason),
+      message: str(c.message),
+    })),
     containers,
     volumes: arr(spec.volumes).map(volumeLine),
   };

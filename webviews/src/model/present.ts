@@ -5,10 +5,43 @@ import { PAGES, toHash } from './nav';
 
 /** Words that keep their own spelling when a key is split into words. */
 const WORDS: Record<string, string> = {
-  id: 'ID', ids: 'IDs', url: 'URL', uri: 'URI', api: 'API', cpu: 'CPU', gpu: 'GPU', gpus: 'GPUs', ip: 'IP', ips: 'IPs',
-  oom: 'OOM', pdb: 'PDB', pdbs: 'PDBs', hpa: 'HPA', tls: 'TLS', dns: 'DNS', ml: 'ML', ai: 'AI', cuda: 'CUDA', dcgm: 'DCGM',
-  rbac: 'RBAC', pvc: 'PVC', pvcs: 'PVCs', mib: 'MiB', gib: 'GiB', kib: 'KiB', ram: 'RAM', sre: 'SRE', ui: 'UI', crd: 'CRD',
-  k8s: 'Kubernetes', kserve: 'KServe', mlflow: 'MLflow', argocd: 'Argo CD', helm: 'Helm', os: 'OS', tpu: 'TPU',
+  id: 'ID',
+  ids: 'IDs',
+  url: 'URL',
+  uri: 'URI',
+  api: 'API',
+  cpu: 'CPU',
+  gpu: 'GPU',
+  gpus: 'GPUs',
+  ip: 'IP',
+  ips: 'IPs',
+  oom: 'OOM',
+  pdb: 'PDB',
+  pdbs: 'PDBs',
+  hpa: 'HPA',
+  tls: 'TLS',
+  dns: 'DNS',
+  ml: 'ML',
+  ai: 'AI',
+  cuda: 'CUDA',
+  dcgm: 'DCGM',
+  rbac: 'RBAC',
+  pvc: 'PVC',
+  pvcs: 'PVCs',
+  mib: 'MiB',
+  gib: 'GiB',
+  kib: 'KiB',
+  ram: 'RAM',
+  sre: 'SRE',
+  ui: 'UI',
+  crd: 'CRD',
+  k8s: 'Kubernetes',
+  kserve: 'KServe',
+  mlflow: 'MLflow',
+  argocd: 'Argo CD',
+  helm: 'Helm',
+  os: 'OS',
+  tpu: 'TPU',
 };
 
 /** A unit a key ends with: the title drops it, the value shows it. */
@@ -31,9 +64,14 @@ function unitOf(key: string): Unit | undefined {
 
 /** `memoryLimitBytes` → "Memory limit", `repoURL` → "Repo URL", `oom_kills` → "OOM kills", `cpuPerCoreHour` → "CPU per core hour". */
 export function humanizeKey(key: string): string {
-  const base = key.replace(/(?<=[a-z0-9])(Bytes|KiB|MiB|GiB|Millicores|MilliCpu|Cores|Percent|Pct|Seconds|Secs|Ms)$/, '');
+  const base = key.replace(
+    /(?<=[a-z0-9])(Bytes|KiB|MiB|GiB|Millicores|MilliCpu|Cores|Percent|Pct|Seconds|Secs|Ms)$/,
+    '',
+  );
   // Words of camelCase, snake_case and kebab-case alike; binary units and acronyms (`repoURL`) stay whole.
-  const words = (base.match(/KiB|MiB|GiB|TiB|[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+/g) ?? []).map((w) => WORDS[w.toLowerCase()] ?? w.toLowerCase());
+  const words = (base.match(/KiB|MiB|GiB|TiB|[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+/g) ?? []).map(
+    (w) => WORDS[w.toLowerCase()] ?? w.toLowerCase(),
+  );
   if (!words.length) return key;
   const first = words[0];
   words[0] = first === first.toLowerCase() ? first[0].toUpperCase() + first.slice(1) : first;
@@ -43,14 +81,22 @@ export function humanizeKey(key: string): string {
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})\b/g;
 export const isIsoTime = (v: unknown): boolean => typeof v === 'string' && ISO.test(v);
-const TIME_KEY = /(At|Time|Timestamp|Since|Until|Date)$|^(time|timestamp|date|since|created|updated|lastSeen|firstSeen)$/;
+const TIME_KEY =
+  /(At|Time|Timestamp|Since|Until|Date)$|^(time|timestamp|date|since|created|updated|lastSeen|firstSeen)$/;
 
 /** "5m ago", "in 2h", or the date for anything older than a week. */
 export function relativeTime(t: number, now: number): string {
   const s = Math.round((now - t) / 1000);
   const abs = Math.abs(s);
   if (abs < 45) return s >= 0 ? 'just now' : 'in a moment';
-  const [n, u] = abs < 3600 ? [Math.round(abs / 60), 'm'] : abs < 86_400 ? [Math.round(abs / 3600), 'h'] : abs < 7 * 86_400 ? [Math.round(abs / 86_400), 'd'] : [0, ''];
+  const [n, u] =
+    abs < 3600
+      ? [Math.round(abs / 60), 'm']
+      : abs < 86_400
+        ? [Math.round(abs / 3600), 'h']
+        : abs < 7 * 86_400
+          ? [Math.round(abs / 86_400), 'd']
+          : [0, ''];
   if (!u) return new Date(t).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   return s >= 0 ? `${n}${u} ago` : `in ${n}${u}`;
 }
@@ -75,15 +121,24 @@ export function formatBytes(b: number): string {
 
 function withUnit(n: number, unit: Unit): string {
   switch (unit) {
-    case 'bytes': return formatBytes(n);
-    case 'kib': return formatBytes(n * 1024);
-    case 'mib': return formatBytes(n * 1024 ** 2);
-    case 'gib': return formatBytes(n * 1024 ** 3);
-    case 'millicores': return n >= 1000 ? `${roundNumber(n / 1000)} cores` : `${Math.round(n)}m CPU`;
-    case 'cores': return `${roundNumber(n)} ${n === 1 ? 'core' : 'cores'}`;
-    case 'percent': return `${roundNumber(n)}%`;
-    case 'seconds': return duration(n * 1000);
-    case 'ms': return n < 1000 ? `${Math.round(n)} ms` : duration(n);
+    case 'bytes':
+      return formatBytes(n);
+    case 'kib':
+      return formatBytes(n * 1024);
+    case 'mib':
+      return formatBytes(n * 1024 ** 2);
+    case 'gib':
+      return formatBytes(n * 1024 ** 3);
+    case 'millicores':
+      return n >= 1000 ? `${roundNumber(n / 1000)} cores` : `${Math.round(n)}m CPU`;
+    case 'cores':
+      return `${roundNumber(n)} ${n === 1 ? 'core' : 'cores'}`;
+    case 'percent':
+      return `${roundNumber(n)}%`;
+    case 'seconds':
+      return duration(n * 1000);
+    case 'ms':
+      return n < 1000 ? `${Math.round(n)} ms` : duration(n);
   }
 }
 
@@ -107,7 +162,19 @@ export interface Shown {
 }
 
 const COST = /(cost|price|PerHour|PerCoreHour|PerGiBHour)$/i;
-const SEVERITY_TONE: Record<string, Shown['tone']> = { critical: 'danger', high: 'danger', error: 'danger', failed: 'danger', medium: 'warn', warning: 'warn', low: undefined, ok: 'ok', healthy: 'ok', synced: 'ok', running: 'ok' };
+const SEVERITY_TONE: Record<string, Shown['tone']> = {
+  critical: 'danger',
+  high: 'danger',
+  error: 'danger',
+  failed: 'danger',
+  medium: 'warn',
+  warning: 'warn',
+  low: undefined,
+  ok: 'ok',
+  healthy: 'ok',
+  synced: 'ok',
+  running: 'ok',
+};
 
 /** One value of a record, shown for reading. `row` is the record it belongs to (for links and currency). */
 export function present(key: string, v: unknown, row: Record<string, unknown> = {}, now = Date.now()): Shown {
@@ -115,7 +182,11 @@ export function present(key: string, v: unknown, row: Record<string, unknown> = 
   if (typeof v === 'boolean') return { text: v ? 'Yes' : 'No' };
   if (typeof v === 'number') {
     if (TIME_KEY.test(key) && v > 1e12) return { text: relativeTime(v, now), title: new Date(v).toLocaleString() };
-    if (COST.test(key)) return { text: `${typeof row.currency === 'string' && row.currency !== 'USD' ? `${row.currency} ` : '$'}${v < 1 && v > 0 ? Number(v.toPrecision(2)) : v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`, title: String(v) };
+    if (COST.test(key))
+      return {
+        text: `${typeof row.currency === 'string' && row.currency !== 'USD' ? `${row.currency} ` : '$'}${v < 1 && v > 0 ? Number(v.toPrecision(2)) : v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+        title: String(v),
+      };
     const unit = unitOf(key);
     const text = unit ? withUnit(v, unit) : roundNumber(v);
     return text === String(v) ? { text } : { text, title: String(v) };
@@ -131,18 +202,22 @@ export function present(key: string, v: unknown, row: Record<string, unknown> = 
     // A time inside a sentence ("since 2026-12-02T17:08:22Z") reads as local time.
     const text = v.replace(ISO_IN_TEXT, (m) => new Date(Date.parse(m)).toLocaleString());
     const href = linkFor(key, text, row);
-    const tone = /^(severity|status|health|healthStatus|syncStatus|state|phase|level|type)$/i.test(key) ? SEVERITY_TONE[text.toLowerCase()] : undefined;
+    const tone = /^(severity|status|health|healthStatus|syncStatus|state|phase|level|type)$/i.test(key)
+      ? SEVERITY_TONE[text.toLowerCase()]
+      : undefined;
     return { text, ...(href ? { href } : {}), ...(tone ? { tone } : {}) };
   }
   if (Array.isArray(v)) {
-    if (v.every((x) => x === null || typeof x !== 'object')) return { text: v.length ? v.map((x) => present(key, x, row, now).text).join(', ') : '—' };
+    if (v.every((x) => x === null || typeof x !== 'object'))
+      return { text: v.length ? v.map((x) => present(key, x, row, now).text).join(', ') : '—' };
     return { text: `${v.length} ${v.length === 1 ? 'item' : 'items'}` };
   }
   return { text: `${Object.keys(v as object).length} fields` };
 }
 
 const byOne = new Map<string, string>(RESOURCE_KINDS.map((k) => [k.one.replace(/-/g, ''), k.many]));
-const pageOfMany = (many: string): string | undefined => PAGES.find((p) => p.view.type === 'resource' && p.view.many === many)?.id;
+const pageOfMany = (many: string): string | undefined =>
+  PAGES.find((p) => p.view.type === 'resource' && p.view.many === many)?.id;
 
 /** A link for a value that names an object: `kind`+`name` in a record, `pod`/`deployment`/`namespace` fields, incident ids. */
 export function linkFor(key: string, v: string, row: Record<string, unknown>): string | undefined {

@@ -28,10 +28,16 @@ export interface SortSpec {
   dir: 'asc' | 'desc';
 }
 
-export const rowKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
+export const rowKey = (namespace: string | undefined, name: string): string =>
+  namespace ? `${namespace}/${name}` : name;
 
 /** Builds the lower-cased haystack text search runs against. */
-export function searchText(name: string, namespace: string | undefined, cells: Record<string, Cell>, labels: Record<string, string>): string {
+export function searchText(
+  name: string,
+  namespace: string | undefined,
+  cells: Record<string, Cell>,
+  labels: Record<string, string>,
+): string {
   const parts = [name, namespace ?? ''];
   for (const v of Object.values(cells)) parts.push(String(v));
   for (const [k, v] of Object.entries(labels)) parts.push(`${k}=${v}`);
@@ -276,7 +282,8 @@ export class TableModel {
     const test = view.filter.test;
     const sign = sort.dir === 'asc' ? 1 : -1;
     const col = sort.column;
-    const cmp = (a: Row, ak: SortKey, b: Row, bk: SortKey) => sign * compareKeys(ak, bk) || compareRowKeys(a.key, b.key);
+    const cmp = (a: Row, ak: SortKey, b: Row, bk: SortKey) =>
+      sign * compareKeys(ak, bk) || compareRowKeys(a.key, b.key);
     /** First index of `old` whose row sorts after (r, k), or at (r, k) itself. */
     const lowerBound = (r: Row, k: SortKey) => {
       let lo = 0;
@@ -324,7 +331,9 @@ export class TableModel {
   /** Distinct statuses with counts, for the status filter chips. */
   statusCounts(): Array<{ status: string; count: number }> {
     if (this.statusCache?.version !== this.version) {
-      const counts = [...this.statusTally.entries()].map(([status, count]) => ({ status, count })).sort((a, b) => b.count - a.count || a.status.localeCompare(b.status));
+      const counts = [...this.statusTally.entries()]
+        .map(([status, count]) => ({ status, count }))
+        .sort((a, b) => b.count - a.count || a.status.localeCompare(b.status));
       this.statusCache = { version: this.version, counts };
     }
     return this.statusCache.counts;

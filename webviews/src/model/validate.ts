@@ -15,7 +15,8 @@ export interface WholeNumberRule {
 /** A whole number written in digits, within [min, max]. */
 export function wholeNumber(text: string, r: WholeNumberRule): Checked<number> {
   const t = text.trim();
-  if (!t) return r.emptyMeans !== undefined ? { ok: true, value: r.emptyMeans } : { ok: false, error: `Enter ${r.what}` };
+  if (!t)
+    return r.emptyMeans !== undefined ? { ok: true, value: r.emptyMeans } : { ok: false, error: `Enter ${r.what}` };
   const range = `${r.min.toLocaleString('en-US')} to ${r.max.toLocaleString('en-US')}`;
   if (/^-\s*\d+([.,]\d*)?$/.test(t)) return { ok: false, error: `Cannot be negative: use ${range}` };
   if (/^\d*[.,]\d+$|^\d+[.,]$/.test(t)) return { ok: false, error: 'Use a whole number, without decimals' };
@@ -34,7 +35,8 @@ export function namespaceName(text: string, optional = false): Checked<string> {
   if (!t) return optional ? { ok: true, value: '' } : { ok: false, error: 'Enter a namespace' };
   if (t.length > 63) return { ok: false, error: 'Too long: a namespace has at most 63 characters' };
   if (/[A-Z]/.test(t)) return { ok: false, error: 'Use lower-case letters: namespaces are lower-case' };
-  if (!NS_RE.test(t)) return { ok: false, error: 'Use lower-case letters, digits and "-", starting and ending with a letter or digit' };
+  if (!NS_RE.test(t))
+    return { ok: false, error: 'Use lower-case letters, digits and "-", starting and ending with a letter or digit' };
   return { ok: true, value: t };
 }
 

@@ -47,17 +47,29 @@ function AssistantAgent(): JSX.Element {
         <h2 id="agent-assistant">Assistant</h2>
         <Show when={providers.value()}>
           <Show when={active()} fallback={<Badge tone="warn">not set up</Badge>}>
-            {(a) => <Badge tone="ok" title={a().baseUrl}>{a().name} · {a().model}</Badge>}
+            {(a) => (
+              <Badge tone="ok" title={a().baseUrl}>
+                {a().name} · {a().model}
+              </Badge>
+            )}
           </Show>
         </Show>
         <div class="kg-grow" />
         <Show when={active()}>
-          <Button onClick={() => setEditing(!editing())} testId="agent-assistant-edit">{editing() ? 'Close provider settings' : 'Change provider'}</Button>
+          <Button onClick={() => setEditing(!editing())} testId="agent-assistant-edit">
+            {editing() ? 'Close provider settings' : 'Change provider'}
+          </Button>
           <Button onClick={() => navigate('ai-assistant')}>Open the assistant</Button>
         </Show>
       </div>
-      <p class="kg-muted">Answers questions about the cluster here, in the AI Assistant page and in VS Code chat. It only reads: it cannot change anything. Secrets, tokens, e-mail and public IP addresses are removed before anything is sent.</p>
-      <Show when={!providers.error()} fallback={<ErrorState error={providers.error()} retry={providers.reload} what="the assistant's settings" />}>
+      <p class="kg-muted">
+        Answers questions about the cluster here, in the AI Assistant page and in VS Code chat. It only reads: it cannot
+        change anything. Secrets, tokens, e-mail and public IP addresses are removed before anything is sent.
+      </p>
+      <Show
+        when={!providers.error()}
+        fallback={<ErrorState error={providers.error()} retry={providers.reload} what="the assistant's settings" />}
+      >
         <Show when={providers.value()} fallback={<Loading />}>
           {(pv) => (
             <>
@@ -68,13 +80,22 @@ function AssistantAgent(): JSX.Element {
                 <div>
                   <h3>Tools it may use (read-only)</h3>
                   <ul class="kg-tool-list" data-testid="agent-assistant-tools">
-                    <For each={pv().tools}>{(t) => <li title={t.description}><code>{t.name}</code> <span class="kg-muted">{brief(t.description)}</span></li>}</For>
+                    <For each={pv().tools}>
+                      {(t) => (
+                        <li title={t.description}>
+                          <code>{t.name}</code> <span class="kg-muted">{brief(t.description)}</span>
+                        </li>
+                      )}
+                    </For>
                   </ul>
                 </div>
                 <div>
                   <h3>Limits</h3>
                   <ul class="kg-list" data-testid="agent-assistant-limits">
-                    <li>Up to {pv().limits.maxToolRounds} rounds of tool calls for one answer, {pv().limits.maxToolCallsPerRound} calls per round</li>
+                    <li>
+                      Up to {pv().limits.maxToolRounds} rounds of tool calls for one answer,{' '}
+                      {pv().limits.maxToolCallsPerRound} calls per round
+                    </li>
                     <li>A conversation remembers its last {pv().limits.historyMessages} messages</li>
                     <li>Keys are kept in {pv().keysKeptIn}</li>
                   </ul>
@@ -126,17 +147,31 @@ function SreAgentSettings(): JSX.Element {
       setProtectedNs(s.policy.protectedNamespaces.join(', '));
     }),
   );
-  const problems = () => ({ perHour: checkNumber(perHour(), 0, 1000), minOpen: checkNumber(minOpen(), 0, 86_400), only: checkNamespaces(only()), protectedNs: checkNamespaces(protectedNs()) });
+  const problems = () => ({
+    perHour: checkNumber(perHour(), 0, 1000),
+    minOpen: checkNumber(minOpen(), 0, 86_400),
+    only: checkNamespaces(only()),
+    protectedNs: checkNamespaces(protectedNs()),
+  });
   const save = async () => {
     if (Object.values(problems()).some(Boolean)) return;
     setSaving(true);
     setError(undefined);
     try {
       const s = enabled()
-        ? await api().call('incidents.remediation.enable', { allowedActions: allowed(), maxActionsPerHour: Number(perHour()), minOpenSeconds: Number(minOpen()), namespaces: list(only()), protectedNamespaces: list(protectedNs()) })
+        ? await api().call('incidents.remediation.enable', {
+            allowedActions: allowed(),
+            maxActionsPerHour: Number(perHour()),
+            minOpenSeconds: Number(minOpen()),
+            namespaces: list(only()),
+            protectedNamespaces: list(protectedNs()),
+          })
         : await api().call('incidents.remediation.disable', {});
       status.set(s);
-      toast(s.policy.enabled ? 'The SRE agent may now apply the allowed fixes' : 'The SRE agent now only watches', 'ok');
+      toast(
+        s.policy.enabled ? 'The SRE agent may now apply the allowed fixes' : 'The SRE agent now only watches',
+        'ok',
+      );
     } catch (e) {
       setError(toApiError(e).message);
     } finally {
@@ -144,12 +179,37 @@ function SreAgentSettings(): JSX.Element {
     }
   };
   const toggle = (a: FixAction) => setAllowed((xs) => (xs.includes(a) ? xs.filter((x) => x !== a) : [...xs, a]));
-  const numberField = (label: string, value: () => string, set: (v: string) => void, problem: () => string | undefined, id: string, hint: string) => (
+  const numberField = (
+    label: string,
+    value: () => string,
+    set: (v: string) => void,
+    problem: () => string | undefined,
+    id: string,
+    hint: string,
+  ) => (
     <label>
       {label}
-      <input class="kg-input" inputmode="numeric" value={value()} aria-invalid={Boolean(problem())} aria-describedby={`${id}-hint`} disabled={!enabled()} onInput={(e) => set(e.currentTarget.value)} data-testid={id} />
-      <Show when={problem()} fallback={<span class="kg-muted kg-small" id={`${id}-hint`}>{hint}</span>}>
-        <span class="kg-field-error" id={`${id}-hint`} role="alert" data-testid={`${id}-error`}>{problem()}</span>
+      <input
+        class="kg-input"
+        inputmode="numeric"
+        value={value()}
+        aria-invalid={Boolean(problem())}
+        aria-describedby={`${id}-hint`}
+        disabled={!enabled()}
+        onInput={(e) => set(e.currentTarget.value)}
+        data-testid={id}
+      />
+      <Show
+        when={problem()}
+        fallback={
+          <span class="kg-muted kg-small" id={`${id}-hint`}>
+            {hint}
+          </span>
+        }
+      >
+        <span class="kg-field-error" id={`${id}-hint`} role="alert" data-testid={`${id}-error`}>
+          {problem()}
+        </span>
       </Show>
     </label>
   );
@@ -157,16 +217,42 @@ function SreAgentSettings(): JSX.Element {
     <section class="kg-panel" aria-labelledby="agent-sre" data-testid="agent-sre">
       <div class="kg-agent-head">
         <h2 id="agent-sre">SRE agent</h2>
-        <Show when={status.value()}>{(s) => <Badge tone={s().policy.enabled ? 'ok' : 'muted'}>{s().policy.enabled ? 'may act on its own' : 'watching only'}</Badge>}</Show>
+        <Show when={status.value()}>
+          {(s) => (
+            <Badge tone={s().policy.enabled ? 'ok' : 'muted'}>
+              {s().policy.enabled ? 'may act on its own' : 'watching only'}
+            </Badge>
+          )}
+        </Show>
         <div class="kg-grow" />
         <Button onClick={() => navigate('sre-agent')}>What it sees</Button>
       </div>
-      <p class="kg-muted">Watches the cluster for incidents and recommends fixes. When allowed, it applies a fix itself: only the kinds ticked below, previewed with a server-side dry run first, at most so many an hour, never in protected namespaces.</p>
-      <Show when={!status.error()} fallback={<ErrorState error={status.error()} retry={status.reload} what="the SRE agent's settings" />}>
+      <p class="kg-muted">
+        Watches the cluster for incidents and recommends fixes. When allowed, it applies a fix itself: only the kinds
+        ticked below, previewed with a server-side dry run first, at most so many an hour, never in protected
+        namespaces.
+      </p>
+      <Show
+        when={!status.error()}
+        fallback={<ErrorState error={status.error()} retry={status.reload} what="the SRE agent's settings" />}
+      >
         <Show when={status.value()} fallback={<Loading />}>
-          <form class="kg-form" novalidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
+          <form
+            class="kg-form"
+            novalidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save();
+            }}
+          >
             <label class="kg-check">
-              <input type="checkbox" checked={enabled()} onChange={(e) => setEnabled(e.currentTarget.checked)} data-testid="sre-enabled" /> Let it apply fixes on its own
+              <input
+                type="checkbox"
+                checked={enabled()}
+                onChange={(e) => setEnabled(e.currentTarget.checked)}
+                data-testid="sre-enabled"
+              />{' '}
+              Let it apply fixes on its own
             </label>
             <fieldset class="kg-agent-actions" disabled={!enabled()}>
               <legend>Fixes it may apply</legend>
@@ -179,28 +265,80 @@ function SreAgentSettings(): JSX.Element {
               </For>
             </fieldset>
             <div class="kg-agent-limits">
-              {numberField('Most fixes per hour', perHour, setPerHour, () => problems().perHour, 'sre-per-hour', 'Across the whole cluster')}
-              {numberField('Wait before acting (seconds)', minOpen, setMinOpen, () => problems().minOpen, 'sre-min-open', 'So a short blip is left alone')}
+              {numberField(
+                'Most fixes per hour',
+                perHour,
+                setPerHour,
+                () => problems().perHour,
+                'sre-per-hour',
+                'Across the whole cluster',
+              )}
+              {numberField(
+                'Wait before acting (seconds)',
+                minOpen,
+                setMinOpen,
+                () => problems().minOpen,
+                'sre-min-open',
+                'So a short blip is left alone',
+              )}
               <label>
                 Only in these namespaces
-                <input class="kg-input" value={only()} placeholder="every namespace" aria-invalid={Boolean(problems().only)} disabled={!enabled()} onInput={(e) => setOnly(e.currentTarget.value)} data-testid="sre-namespaces" />
-                <Show when={problems().only} fallback={<span class="kg-muted kg-small">Comma-separated; empty means all</span>}>
-                  <span class="kg-field-error" role="alert">{problems().only}</span>
+                <input
+                  class="kg-input"
+                  value={only()}
+                  placeholder="every namespace"
+                  aria-invalid={Boolean(problems().only)}
+                  disabled={!enabled()}
+                  onInput={(e) => setOnly(e.currentTarget.value)}
+                  data-testid="sre-namespaces"
+                />
+                <Show
+                  when={problems().only}
+                  fallback={<span class="kg-muted kg-small">Comma-separated; empty means all</span>}
+                >
+                  <span class="kg-field-error" role="alert">
+                    {problems().only}
+                  </span>
                 </Show>
               </label>
               <label>
                 Never in these namespaces
-                <input class="kg-input" value={protectedNs()} placeholder="none" aria-invalid={Boolean(problems().protectedNs)} disabled={!enabled()} onInput={(e) => setProtectedNs(e.currentTarget.value)} data-testid="sre-protected" />
-                <Show when={problems().protectedNs} fallback={<span class="kg-muted kg-small">Also any namespace labelled kubegraf.io/protected=true</span>}>
-                  <span class="kg-field-error" role="alert">{problems().protectedNs}</span>
+                <input
+                  class="kg-input"
+                  value={protectedNs()}
+                  placeholder="none"
+                  aria-invalid={Boolean(problems().protectedNs)}
+                  disabled={!enabled()}
+                  onInput={(e) => setProtectedNs(e.currentTarget.value)}
+                  data-testid="sre-protected"
+                />
+                <Show
+                  when={problems().protectedNs}
+                  fallback={
+                    <span class="kg-muted kg-small">Also any namespace labelled kubegraf.io/protected=true</span>
+                  }
+                >
+                  <span class="kg-field-error" role="alert">
+                    {problems().protectedNs}
+                  </span>
                 </Show>
               </label>
             </div>
             <Show when={error()}>
-              <div class="kg-state kg-state-error" role="alert"><strong>Not saved</strong><span>{error()}</span></div>
+              <div class="kg-state kg-state-error" role="alert">
+                <strong>Not saved</strong>
+                <span>{error()}</span>
+              </div>
             </Show>
             <div>
-              <button class="kg-plain-btn kg-primary" type="submit" disabled={saving() || Object.values(problems()).some(Boolean)} data-testid="sre-save">{saving() ? 'Saving…' : 'Save'}</button>
+              <button
+                class="kg-plain-btn kg-primary"
+                type="submit"
+                disabled={saving() || Object.values(problems()).some(Boolean)}
+                data-testid="sre-save"
+              >
+                {saving() ? 'Saving…' : 'Save'}
+              </button>
             </div>
           </form>
         </Show>

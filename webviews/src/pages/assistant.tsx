@@ -34,7 +34,12 @@ export function Assistant(): JSX.Element {
     setDraft('');
     const ns = namespaces();
     try {
-      const r = await api().call('ai.chat', { message: text, conversationId: conversationId(), context: context() || undefined, namespace: ns.length === 1 ? ns[0] : undefined });
+      const r = await api().call('ai.chat', {
+        message: text,
+        conversationId: conversationId(),
+        context: context() || undefined,
+        namespace: ns.length === 1 ? ns[0] : undefined,
+      });
       setConversationId(r.conversationId);
       setMessages(r.messages);
     } catch (e) {
@@ -67,16 +72,26 @@ export function Assistant(): JSX.Element {
           )}
         </Show>
         <div class="kg-grow" />
-        <Button onClick={() => setShowConfig(!showConfig())} testId="ai-toggle-config">{showConfig() ? 'Hide provider settings' : 'Provider settings'}</Button>
-        <Button onClick={newConversation} disabled={busy()} testId="ai-new">New conversation</Button>
+        <Button onClick={() => setShowConfig(!showConfig())} testId="ai-toggle-config">
+          {showConfig() ? 'Hide provider settings' : 'Provider settings'}
+        </Button>
+        <Button onClick={newConversation} disabled={busy()} testId="ai-new">
+          New conversation
+        </Button>
       </div>
 
-      <Show when={!providers.error()} fallback={<ErrorState error={providers.error()} retry={providers.reload} what="AI providers" />}>
+      <Show
+        when={!providers.error()}
+        fallback={<ErrorState error={providers.error()} retry={providers.reload} what="AI providers" />}
+      >
         <Show when={providers.value()} fallback={<Loading label="Loading AI providers…" />}>
           {(pv) => (
             <>
               <Show when={showConfig()}>
-                <AiProviderForm providers={pv()} onSaved={(v) => (providers.set(v), setShowConfig(false), setError(undefined))} />
+                <AiProviderForm
+                  providers={pv()}
+                  onSaved={(v) => (providers.set(v), setShowConfig(false), setError(undefined))}
+                />
               </Show>
               <section class="kg-panel" aria-label="Conversation">
                 <Show when={messages().length} fallback={<Intro configured={Boolean(pv().active)} />}>
@@ -93,7 +108,15 @@ export function Assistant(): JSX.Element {
                 <Show when={error()}>
                   {(e) => (
                     <AiErrorBox error={e()} provider={active()?.name}>
-                      <Show when={!showConfig() && (e().code === 'aiNotConfigured' || e().code === 'providerAuth' || e().code === 'providerUnreachable' || e().code === 'providerNotFound')}>
+                      <Show
+                        when={
+                          !showConfig() &&
+                          (e().code === 'aiNotConfigured' ||
+                            e().code === 'providerAuth' ||
+                            e().code === 'providerUnreachable' ||
+                            e().code === 'providerNotFound')
+                        }
+                      >
                         <Button onClick={() => setShowConfig(true)}>Set up the provider</Button>
                       </Show>
                     </AiErrorBox>
@@ -125,7 +148,12 @@ export function Assistant(): JSX.Element {
                     />
                   </label>
                   <div>
-                    <button class="kg-plain-btn kg-primary" type="submit" disabled={busy() || !draft().trim()} data-testid="ai-send">
+                    <button
+                      class="kg-plain-btn kg-primary"
+                      type="submit"
+                      disabled={busy() || !draft().trim()}
+                      data-testid="ai-send"
+                    >
                       Send
                     </button>
                   </div>
@@ -144,8 +172,8 @@ function Intro(p: { configured: boolean }): JSX.Element {
     <div class="kg-state" data-testid="ai-intro">
       <strong>{p.configured ? 'Ask about your cluster' : 'Configure an AI provider to start'}</strong>
       <span class="kg-muted">
-        The assistant looks at incidents, pods, logs, events, resources and metrics with read-only tools; it cannot change the cluster. Secret values, tokens and
-        credentials are removed before anything is sent to the provider.
+        The assistant looks at incidents, pods, logs, events, resources and metrics with read-only tools; it cannot
+        change the cluster. Secret values, tokens and credentials are removed before anything is sent to the provider.
       </span>
     </div>
   );
@@ -159,15 +187,25 @@ function Message(p: { m: AiChatMessage }): JSX.Element {
     );
   };
   return (
-    <div class="kg-card" role="article" data-testid={`ai-msg-${p.m.role}`} aria-label={p.m.role === 'user' ? 'You' : 'Assistant'} style={p.m.role === 'assistant' ? { 'border-left': '3px solid var(--vscode-focusBorder)' } : {}}>
+    <div
+      class="kg-card"
+      role="article"
+      data-testid={`ai-msg-${p.m.role}`}
+      aria-label={p.m.role === 'user' ? 'You' : 'Assistant'}
+      style={p.m.role === 'assistant' ? { 'border-left': '3px solid var(--vscode-focusBorder)' } : {}}
+    >
       <div class="kg-toolbar" style={{ margin: '0 0 4px' }}>
         <strong>{p.m.role === 'user' ? 'You' : 'Assistant'}</strong>
         <Show when={p.m.model}>
-          <span class="kg-muted kg-small">{p.m.provider} · {p.m.model}</span>
+          <span class="kg-muted kg-small">
+            {p.m.provider} · {p.m.model}
+          </span>
         </Show>
         <div class="kg-grow" />
         <Show when={p.m.role === 'assistant'}>
-          <button class="kg-plain-btn" type="button" onClick={copy} title="Copy the answer">Copy</button>
+          <button class="kg-plain-btn" type="button" onClick={copy} title="Copy the answer">
+            Copy
+          </button>
         </Show>
       </div>
       <Show when={p.m.toolCalls?.length}>

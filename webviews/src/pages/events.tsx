@@ -21,8 +21,26 @@ const COLUMNS: ColumnDef[] = [
 
 function toRow(e: EventRow, i: number): Row {
   // ISO times sort in time order; the cell shows them relative to the shared clock.
-  const cells = { lastSeen: e.lastSeen ?? '', type: e.type, reason: e.reason, object: `${e.object.kind}/${e.object.name}`, count: e.count, message: e.message, namespace: e.namespace ?? '' };
-  return { key: `${e.namespace ?? ''}/${e.name}/${i}`, name: e.name, namespace: e.namespace, labels: {}, status: e.type, cells, createdAt: e.lastSeen ? Date.parse(e.lastSeen) : undefined, search: searchText(e.name, e.namespace, cells, {}), raw: e };
+  const cells = {
+    lastSeen: e.lastSeen ?? '',
+    type: e.type,
+    reason: e.reason,
+    object: `${e.object.kind}/${e.object.name}`,
+    count: e.count,
+    message: e.message,
+    namespace: e.namespace ?? '',
+  };
+  return {
+    key: `${e.namespace ?? ''}/${e.name}/${i}`,
+    name: e.name,
+    namespace: e.namespace,
+    labels: {},
+    status: e.type,
+    cells,
+    createdAt: e.lastSeen ? Date.parse(e.lastSeen) : undefined,
+    search: searchText(e.name, e.namespace, cells, {}),
+    raw: e,
+  };
 }
 
 export function Events(): JSX.Element {
@@ -30,7 +48,10 @@ export function Events(): JSX.Element {
   const [q, setQ] = createSignal('');
   const [sort, setSort] = createSignal<SortSpec | undefined>();
   // The namespace picker and the type are inputs: changing either asks again at once.
-  const list = createLoader(() => api().call('events.list', { namespace: oneNamespace(), type: type() || undefined, limit: 5000 }), { refreshMs: 5000, key: () => `${scopeKey()}|${type()}` });
+  const list = createLoader(
+    () => api().call('events.list', { namespace: oneNamespace(), type: type() || undefined, limit: 5000 }),
+    { refreshMs: 5000, key: () => `${scopeKey()}|${type()}` },
+  );
   const model = new TableModel();
   const [version, setVersion] = createSignal(0);
   createEffect(() => {
@@ -47,20 +68,49 @@ export function Events(): JSX.Element {
   });
   return (
     <div class="kg-page kg-page-fill" data-testid="page-events">
-      <div class="kg-page-head"><h1>Events</h1><span class="kg-muted">{view().length} events</span></div>
+      <div class="kg-page-head">
+        <h1>Events</h1>
+        <span class="kg-muted">{view().length} events</span>
+      </div>
       <div class="kg-toolbar">
-        <input class="kg-input kg-grow" type="search" placeholder="Filter events" aria-label="Filter events" value={q()} onInput={(e) => setQ(e.currentTarget.value)} />
+        <input
+          class="kg-input kg-grow"
+          type="search"
+          placeholder="Filter events"
+          aria-label="Filter events"
+          value={q()}
+          onInput={(e) => setQ(e.currentTarget.value)}
+        />
         <select aria-label="Event type" value={type()} onChange={(e) => setType(e.currentTarget.value as '')}>
           <option value="">All types</option>
           <option value="Warning">Warning</option>
           <option value="Normal">Normal</option>
         </select>
       </div>
-      <Show when={!list.error() || list.value()} fallback={<ErrorState error={list.error()} retry={list.reload} what="events" />}>
+      <Show
+        when={!list.error() || list.value()}
+        fallback={<ErrorState error={list.error()} retry={list.reload} what="events" />}
+      >
         <Show when={list.value()} fallback={<Loading label="Loading events…" />}>
           <Show when={view().length} fallback={<Empty title="No events" />}>
-            <VirtualTable label="Events" model={model} rows={view} columns={() => COLUMNS} sort={sort} onSort={setSort} onOpen={() => undefined}
-              cell={(r, c) => (c.id === 'type' ? <span class={`kg-status kg-tone-${r.status === 'Warning' ? 'warn' : 'muted'}`}>{r.status}</span> : c.id === 'lastSeen' ? <time datetime={String(r.cells.lastSeen)} data-testid="event-last-seen">{timeAgo(r.createdAt)}</time> : undefined)} />
+            <VirtualTable
+              label="Events"
+              model={model}
+              rows={view}
+              columns={() => COLUMNS}
+              sort={sort}
+              onSort={setSort}
+              onOpen={() => undefined}
+              cell={(r, c) =>
+                c.id === 'type' ? (
+                  <span class={`kg-status kg-tone-${r.status === 'Warning' ? 'warn' : 'muted'}`}>{r.status}</span>
+                ) : c.id === 'lastSeen' ? (
+                  <time datetime={String(r.cells.lastSeen)} data-testid="event-last-seen">
+                    {timeAgo(r.createdAt)}
+                  </time>
+                ) : undefined
+              }
+            />
           </Show>
         </Show>
       </Show>

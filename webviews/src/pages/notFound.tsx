@@ -6,7 +6,17 @@ import { api, navigate, setPaletteOpen } from '../stores/app';
 import '../styles/notFound.css';
 
 export function NotFound(p: { path: string }): JSX.Element {
-  const near = () => (p.path ? rank(PAGES.filter((x) => x.id !== 'terminal' || api().face === 'browser').map((x) => ({ ...x, keywords: [x.id, ...(x.keywords ?? [])] })), p.path.replace(/[-_/]+/g, ' '), 3) : []);
+  const near = () =>
+    p.path
+      ? rank(
+          PAGES.filter((x) => x.id !== 'terminal' || api().face === 'browser').map((x) => ({
+            ...x,
+            keywords: [x.id, ...(x.keywords ?? [])],
+          })),
+          p.path.replace(/[-_/]+/g, ' '),
+          3,
+        )
+      : [];
   return (
     <div class="kg-page" data-testid="page-not-found">
       <div class="kg-state kg-not-found" role="alert" data-testid="not-found">
@@ -21,7 +31,15 @@ export function NotFound(p: { path: string }): JSX.Element {
               {(r, i) => (
                 <>
                   {i() ? ', ' : ''}
-                  <a href={toHash(r.item.id)} onClick={(e) => { e.preventDefault(); navigate(r.item.id); }}>{r.item.label}</a>
+                  <a
+                    href={toHash(r.item.id)}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(r.item.id);
+                    }}
+                  >
+                    {r.item.label}
+                  </a>
                 </>
               )}
             </For>
@@ -29,7 +47,15 @@ export function NotFound(p: { path: string }): JSX.Element {
           </p>
         </Show>
         <div class="kg-toolbar">
-          <a class="kg-plain-btn kg-primary kg-link-btn" href={toHash('dashboard')} data-testid="not-found-home" onClick={(e) => { e.preventDefault(); navigate('dashboard'); }}>
+          <a
+            class="kg-plain-btn kg-primary kg-link-btn"
+            href={toHash('dashboard')}
+            data-testid="not-found-home"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('dashboard');
+            }}
+          >
             Go to the dashboard
           </a>
           <button class="kg-plain-btn" type="button" onClick={() => setPaletteOpen(true)}>

@@ -19,21 +19,41 @@ export function PortForwards(): JSX.Element {
   };
   return (
     <div class="kg-page" data-testid="page-port-forwards">
-      <div class="kg-page-head"><h1>Port Forwards</h1></div>
+      <div class="kg-page-head">
+        <h1>Port Forwards</h1>
+      </div>
       <p class="kg-muted">Start one from a pod, service or deployment row (“Forward”).</p>
-      <Show when={!list.error()} fallback={<ErrorState error={list.error()} retry={list.reload} what="port forwards" />}>
+      <Show
+        when={!list.error()}
+        fallback={<ErrorState error={list.error()} retry={list.reload} what="port forwards" />}
+      >
         <Show when={list.value()} fallback={<Loading />}>
           <Show when={list.value()?.forwards.length} fallback={<Empty title="No active port forwards" />}>
             <table class="kg-simple-table">
-              <thead><tr><th>Local address</th><th>Target</th><th>Connections</th><th /></tr></thead>
+              <thead>
+                <tr>
+                  <th>Local address</th>
+                  <th>Target</th>
+                  <th>Connections</th>
+                  <th />
+                </tr>
+              </thead>
               <tbody>
                 <For each={list.value()?.forwards ?? []}>
                   {(f) => (
                     <tr>
-                      <td><a href={`http://${f.address}:${f.localPort}`} target="_blank" rel="noreferrer">{f.address}:{f.localPort}</a></td>
-                      <td>{f.namespace}/{f.pod}:{f.remotePort}</td>
+                      <td>
+                        <a href={`http://${f.address}:${f.localPort}`} target="_blank" rel="noreferrer">
+                          {f.address}:{f.localPort}
+                        </a>
+                      </td>
+                      <td>
+                        {f.namespace}/{f.pod}:{f.remotePort}
+                      </td>
                       <td>{f.connections}</td>
-                      <td><Button onClick={() => void stop(f.id)}>Stop</Button></td>
+                      <td>
+                        <Button onClick={() => void stop(f.id)}>Stop</Button>
+                      </td>
                     </tr>
                   )}
                 </For>

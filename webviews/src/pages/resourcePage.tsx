@@ -46,7 +46,8 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
     delete params.name;
     delete params.ns;
     delete params.tab;
-    if (t) Object.assign(params, { name: t.name, ...(t.namespace ? { ns: t.namespace } : {}), ...(tab ? { tab } : {}) });
+    if (t)
+      Object.assign(params, { name: t.name, ...(t.namespace ? { ns: t.namespace } : {}), ...(tab ? { tab } : {}) });
     navigate(route().page, params);
   };
   const columns = createMemo<ColumnDef[]>(() => {
@@ -71,29 +72,66 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
     return table.model.selectedCount;
   });
   const caps = () => p.capabilities ?? capabilitiesOf(p.entry);
-  const target = (r: Row): ActionTarget => ({ name: r.name, namespace: r.namespace, cells: r.cells, containers: containersOf(r) });
-  const actions = createMemo(() => actionsFor(p.entry, caps(), (t) => setOpen(t, 'yaml'), () => table.reload()));
+  const target = (r: Row): ActionTarget => ({
+    name: r.name,
+    namespace: r.namespace,
+    cells: r.cells,
+    containers: containersOf(r),
+  });
+  const actions = createMemo(() =>
+    actionsFor(
+      p.entry,
+      caps(),
+      (t) => setOpen(t, 'yaml'),
+      () => table.reload(),
+    ),
+  );
   const exportCsv = () => {
     const rows = view().rows;
     api().saveFile(`${p.entry.many}.csv`, toCsv(columns(), rows), 'text/csv');
     toast(`Exported ${rows.length} ${p.entry.many}`, 'ok');
   };
   const bulkDelete = () => {
-    const items = table.model.selection().map((r) => ({ name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }));
-    confirmAction(`Delete ${items.length} ${p.entry.many}?`, `${items.slice(0, 5).map((i) => i.name).join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''} will be deleted. This cannot be undone.`, 'Delete', async () => {
-      const res = await api().call(`${p.entry.many}.bulkDelete` as RouteId, { items } as never) as { deleted: unknown[]; failed: Array<{ error: { message: string } }> };
-      table.model.clearSelection();
-      if (res.failed.length) throw toApiError({ code: 'partial', message: `${res.deleted.length} deleted, ${res.failed.length} failed: ${res.failed[0].error.message}` });
-      return { message: `Deleted ${res.deleted.length} ${p.entry.many}` };
-    });
+    const items = table.model
+      .selection()
+      .map((r) => ({ name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) }));
+    confirmAction(
+      `Delete ${items.length} ${p.entry.many}?`,
+      `${items
+        .slice(0, 5)
+        .map((i) => i.name)
+        .join(', ')}${items.length > 5 ? ` and ${items.length - 5} more` : ''} will be deleted. This cannot be undone.`,
+      'Delete',
+      async () => {
+        const res = (await api().call(`${p.entry.many}.bulkDelete` as RouteId, { items } as never)) as {
+          deleted: unknown[];
+          failed: Array<{ error: { message: string } }>;
+        };
+        table.model.clearSelection();
+        if (res.failed.length)
+          throw toApiError({
+            code: 'partial',
+            message: `${res.deleted.length} deleted, ${res.failed.length} failed: ${res.failed[0].error.message}`,
+          });
+        return { message: `Deleted ${res.deleted.length} ${p.entry.many}` };
+      },
+    );
   };
   const bulkRestart = () => {
     const items = table.model.selection().map((r) => ({ name: r.name, namespace: r.namespace ?? 'default' }));
-    confirmAction(`Restart ${items.length} ${p.entry.many}?`, 'Each one is restarted (pods are recreated by their controllers).', 'Restart', async () => {
-      const res = await api().call(`${p.entry.many}.bulkRestart` as RouteId, { items } as never) as { restarted?: unknown[]; failed: unknown[] };
-      table.model.clearSelection();
-      return { message: `Restarted ${res.restarted?.length ?? items.length - res.failed.length} ${p.entry.many}` };
-    });
+    confirmAction(
+      `Restart ${items.length} ${p.entry.many}?`,
+      'Each one is restarted (pods are recreated by their controllers).',
+      'Restart',
+      async () => {
+        const res = (await api().call(`${p.entry.many}.bulkRestart` as RouteId, { items } as never)) as {
+          restarted?: unknown[];
+          failed: unknown[];
+        };
+        table.model.clearSelection();
+        return { message: `Restarted ${res.restarted?.length ?? items.length - res.failed.length} ${p.entry.many}` };
+      },
+    );
   };
   const toggleStatus = (s: string) => setStatuses((xs) => (xs.includes(s) ? xs.filter((x) => x !== s) : [...xs, s]));
   const ops = (t: { name: string; namespace?: string }): ObjectOps => {
@@ -106,11 +144,17 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
       details: () => api().call(`${one}.details` as RouteId, params as never) as never,
       yaml: () => api().call(`${one}.yaml` as RouteId, params as never) as never,
       describe: () => api().call(`${one}.describe` as RouteId, params as never) as never,
-      update: (yaml: string, dryRun: boolean) => api().call(`${one}.update` as RouteId, { ...params, yaml, dryRun } as never) as never,
+      update: (yaml: string, dryRun: boolean) =>
+        api().call(`${one}.update` as RouteId, { ...params, yaml, dryRun } as never) as never,
       canEdit: caps().has('edit'),
     };
     const row = table.model.get(t.namespace ? `${t.namespace}/${t.name}` : t.name);
-    return { ...base, actions: <RowActions actions={actions().filter((a) => a.id !== 'edit')} target={row ? target(row) : { ...t }} max={8} /> };
+    return {
+      ...base,
+      actions: (
+        <RowActions actions={actions().filter((a) => a.id !== 'edit')} target={row ? target(row) : { ...t }} max={8} />
+      ),
+    };
   };
   return (
     <div class="kg-page kg-page-fill" data-testid={`page-${p.entry.many}`}>
@@ -119,40 +163,99 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
         <span class="kg-muted" data-testid="row-count" aria-live="polite">
           {view().rows.length === total() ? `${total()}` : `${view().rows.length} of ${total()}`} {p.entry.many}
         </span>
-        <Show when={table.stale()}><Badge tone="warn" title="The data may be behind the cluster while the watch reconnects">stale</Badge></Show>
-        <Show when={table.live() && !table.stale()}><Badge tone="ok" title="Rows update as the cluster changes">live</Badge></Show>
+        <Show when={table.stale()}>
+          <Badge tone="warn" title="The data may be behind the cluster while the watch reconnects">
+            stale
+          </Badge>
+        </Show>
+        <Show when={table.live() && !table.stale()}>
+          <Badge tone="ok" title="Rows update as the cluster changes">
+            live
+          </Badge>
+        </Show>
         {p.extra}
       </div>
       <div class="kg-toolbar kg-filters">
-        <input class="kg-input kg-grow" type="search" placeholder="Filter by name, node, image… (ns:x status:y label:app=z)" aria-label={`Filter ${p.entry.many}`} value={text()} onInput={(e) => setText(e.currentTarget.value)} data-testid="filter-text" />
-        <input class="kg-input" type="search" placeholder="Label selector: app=web,tier!=db" aria-label="Label selector" value={selector()} onInput={(e) => setSelector(e.currentTarget.value)} data-testid="filter-labels" />
-        <label class="kg-check"><input type="checkbox" checked={wide()} onChange={(e) => setWide(e.currentTarget.checked)} /> Wide</label>
-        <Button onClick={exportCsv} disabled={!view().rows.length} testId="export-csv">Export CSV</Button>
-        <Button onClick={() => table.reload()} title="Reload">Reload</Button>
+        <input
+          class="kg-input kg-grow"
+          type="search"
+          placeholder="Filter by name, node, image… (ns:x status:y label:app=z)"
+          aria-label={`Filter ${p.entry.many}`}
+          value={text()}
+          onInput={(e) => setText(e.currentTarget.value)}
+          data-testid="filter-text"
+        />
+        <input
+          class="kg-input"
+          type="search"
+          placeholder="Label selector: app=web,tier!=db"
+          aria-label="Label selector"
+          value={selector()}
+          onInput={(e) => setSelector(e.currentTarget.value)}
+          data-testid="filter-labels"
+        />
+        <label class="kg-check">
+          <input type="checkbox" checked={wide()} onChange={(e) => setWide(e.currentTarget.checked)} /> Wide
+        </label>
+        <Button onClick={exportCsv} disabled={!view().rows.length} testId="export-csv">
+          Export CSV
+        </Button>
+        <Button onClick={() => table.reload()} title="Reload">
+          Reload
+        </Button>
       </div>
       <Show when={statusCounts().length > 1}>
         <div class="kg-chips" role="group" aria-label="Filter by status">
           <For each={statusCounts()}>
             {(s) => (
-              <button class="kg-chip kg-chip-btn" aria-pressed={statuses().includes(s.status)} onClick={() => toggleStatus(s.status)} data-testid={`status-${s.status}`}>
-                <span class={`kg-dot kg-tone-${statusTone(s.status)}`} /> {s.status} <span class="kg-muted">{s.count}</span>
+              <button
+                class="kg-chip kg-chip-btn"
+                aria-pressed={statuses().includes(s.status)}
+                onClick={() => toggleStatus(s.status)}
+                data-testid={`status-${s.status}`}
+              >
+                <span class={`kg-dot kg-tone-${statusTone(s.status)}`} /> {s.status}{' '}
+                <span class="kg-muted">{s.count}</span>
               </button>
             )}
           </For>
         </div>
       </Show>
-      <Show when={view().filter.error}><p class="kg-error-text" role="alert">{view().filter.error}</p></Show>
+      <Show when={view().filter.error}>
+        <p class="kg-error-text" role="alert">
+          {view().filter.error}
+        </p>
+      </Show>
       <Show when={selectedCount() > 0}>
         <div class="kg-bulk" role="region" aria-label="Bulk actions" data-testid="bulk-bar">
           <strong>{selectedCount()} selected</strong>
-          <Show when={caps().has('restart')}><Button onClick={bulkRestart} testId="bulk-restart">Restart</Button></Show>
-          <Show when={caps().has('delete')}><Button variant="danger" onClick={bulkDelete} testId="bulk-delete">Delete</Button></Show>
+          <Show when={caps().has('restart')}>
+            <Button onClick={bulkRestart} testId="bulk-restart">
+              Restart
+            </Button>
+          </Show>
+          <Show when={caps().has('delete')}>
+            <Button variant="danger" onClick={bulkDelete} testId="bulk-delete">
+              Delete
+            </Button>
+          </Show>
           <Button onClick={() => table.model.clearSelection()}>Clear selection</Button>
         </div>
       </Show>
-      <Show when={!table.error() || total() > 0} fallback={<ErrorState error={table.error()} retry={table.reload} what={p.entry.many} />}>
+      <Show
+        when={!table.error() || total() > 0}
+        fallback={<ErrorState error={table.error()} retry={table.reload} what={p.entry.many} />}
+      >
         <Show when={!table.loading() || total() > 0} fallback={<Loading label={`Loading ${p.entry.many}…`} />}>
-          <Show when={total() > 0} fallback={<Empty title={`No ${p.entry.many}`} hint={namespaces().length ? `in ${namespaces().join(', ')}` : 'in any namespace'} />}>
+          <Show
+            when={total() > 0}
+            fallback={
+              <Empty
+                title={`No ${p.entry.many}`}
+                hint={namespaces().length ? `in ${namespaces().join(', ')}` : 'in any namespace'}
+              />
+            }
+          >
             <VirtualTable
               label={p.title}
               model={table.model}
@@ -164,7 +267,11 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
               onOpen={(r) => setOpen({ name: r.name, namespace: r.namespace })}
               actions={actions().length ? (r) => <RowActions actions={actions()} target={target(r)} /> : undefined}
               actionsWidth={Math.min(4, actions().length) * 66 + 4}
-              cell={(r, c) => (c.id === 'status' && r.status ? <span class={`kg-status kg-tone-${statusTone(r.status)}`}>{r.status}</span> : undefined)}
+              cell={(r, c) =>
+                c.id === 'status' && r.status ? (
+                  <span class={`kg-status kg-tone-${statusTone(r.status)}`}>{r.status}</span>
+                ) : undefined
+              }
             />
           </Show>
         </Show>
@@ -178,6 +285,7 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
 
 function containersOf(r: Row): string[] | undefined {
   const c = (r.raw as { containers?: unknown } | undefined)?.containers;
-  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : String((x as { name?: string }).name ?? ''))).filter(Boolean);
+  if (Array.isArray(c))
+    return c.map((x) => (typeof x === 'string' ? x : String((x as { name?: string }).name ?? ''))).filter(Boolean);
   return undefined;
 }

@@ -30,7 +30,13 @@ export function Settings(): JSX.Element {
     const r = refreshChecked();
     if (!n.ok || !r.ok) return;
     try {
-      settings.set(await api().call('settings.save', { defaultNamespace: n.value || undefined, refreshIntervalSeconds: r.value, theme: theme() }));
+      settings.set(
+        await api().call('settings.save', {
+          defaultNamespace: n.value || undefined,
+          refreshIntervalSeconds: r.value,
+          theme: theme(),
+        }),
+      );
       toast('Settings saved', 'ok');
     } catch (e) {
       toast(`Save failed: ${toApiError(e).message}`, 'danger');
@@ -47,36 +53,91 @@ export function Settings(): JSX.Element {
   };
   return (
     <div class="kg-page" data-testid="page-settings">
-      <div class="kg-page-head"><h1>Settings</h1></div>
+      <div class="kg-page-head">
+        <h1>Settings</h1>
+      </div>
       <section class="kg-panel">
         <h2>General</h2>
-        <Show when={!settings.error()} fallback={<ErrorState error={settings.error()} retry={settings.reload} what="settings" />}>
+        <Show
+          when={!settings.error()}
+          fallback={<ErrorState error={settings.error()} retry={settings.reload} what="settings" />}
+        >
           <Show when={settings.value()} fallback={<Loading />}>
-            <form class="kg-form" novalidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
-              <TextField label="Default namespace" value={ns()} onInput={setNs} error={problem(nsChecked())} placeholder="all namespaces" hint="Leave empty for all namespaces" testId="settings-namespace" />
-              <TextField label="Refresh interval (seconds)" numeric value={refresh()} onInput={setRefresh} error={problem(refreshChecked())} hint="1 to 3,600 seconds" testId="settings-refresh" />
+            <form
+              class="kg-form"
+              novalidate
+              onSubmit={(e) => {
+                e.preventDefault();
+                void save();
+              }}
+            >
+              <TextField
+                label="Default namespace"
+                value={ns()}
+                onInput={setNs}
+                error={problem(nsChecked())}
+                placeholder="all namespaces"
+                hint="Leave empty for all namespaces"
+                testId="settings-namespace"
+              />
+              <TextField
+                label="Refresh interval (seconds)"
+                numeric
+                value={refresh()}
+                onInput={setRefresh}
+                error={problem(refreshChecked())}
+                hint="1 to 3,600 seconds"
+                testId="settings-refresh"
+              />
               <Show when={api().face === 'browser'}>
-                <label>Theme <select value={theme()} onChange={(e) => setTheme(e.currentTarget.value as 'dark')}><option value="dark">Dark</option><option value="light">Light</option></select></label>
+                <label>
+                  Theme{' '}
+                  <select value={theme()} onChange={(e) => setTheme(e.currentTarget.value as 'dark')}>
+                    <option value="dark">Dark</option>
+                    <option value="light">Light</option>
+                  </select>
+                </label>
               </Show>
-              <div><button class="kg-plain-btn kg-primary" type="submit" disabled={!valid()} data-testid="settings-save">Save</button></div>
+              <div>
+                <button class="kg-plain-btn kg-primary" type="submit" disabled={!valid()} data-testid="settings-save">
+                  Save
+                </button>
+              </div>
             </form>
           </Show>
         </Show>
       </section>
       <section class="kg-panel">
         <h2>Verified fixes</h2>
-        <Show when={settings.value()}>{(s) => <FixVerificationSetting seconds={s().fixVerificationSeconds} onSaved={(n) => settings.set({ ...s(), fixVerificationSeconds: n })} />}</Show>
+        <Show when={settings.value()}>
+          {(s) => (
+            <FixVerificationSetting
+              seconds={s().fixVerificationSeconds}
+              onSaved={(n) => settings.set({ ...s(), fixVerificationSeconds: n })}
+            />
+          )}
+        </Show>
       </section>
       <section class="kg-panel">
         <h2>Database backup</h2>
-        <Show when={!backup.error()} fallback={<ErrorState error={backup.error()} retry={backup.reload} what="backup status" />}>
+        <Show
+          when={!backup.error()}
+          fallback={<ErrorState error={backup.error()} retry={backup.reload} what="backup status" />}
+        >
           <Show when={backup.value()} fallback={<Loading />}>
             {(b) => (
               <>
                 <dl class="kg-dl">
-                  <dt>Database</dt><dd>{b().databasePath} ({(b().databaseSizeBytes / 1024).toFixed(0)} KiB)</dd>
-                  <dt>Backups</dt><dd>{b().count} in {b().directory}</dd>
-                  <dt>Last backup</dt><dd>{b().lastBackup ? new Date(b().lastBackup!.createdAt).toLocaleString() : 'never'}</dd>
+                  <dt>Database</dt>
+                  <dd>
+                    {b().databasePath} ({(b().databaseSizeBytes / 1024).toFixed(0)} KiB)
+                  </dd>
+                  <dt>Backups</dt>
+                  <dd>
+                    {b().count} in {b().directory}
+                  </dd>
+                  <dt>Last backup</dt>
+                  <dd>{b().lastBackup ? new Date(b().lastBackup!.createdAt).toLocaleString() : 'never'}</dd>
                 </dl>
                 <Button onClick={() => void backupNow()}>Back up now</Button>
               </>

@@ -14,16 +14,35 @@ export function TerminalPage(): JSX.Element {
       <div class="kg-page-head">
         <h1>Terminal</h1>
         <Show when={shells.value()?.shells.length}>
-          <select aria-label="Shell" value={shell()} onChange={(e) => { setShell(e.currentTarget.value); setSession((s) => s + 1); }}>
+          <select
+            aria-label="Shell"
+            value={shell()}
+            onChange={(e) => {
+              setShell(e.currentTarget.value);
+              setSession((s) => s + 1);
+            }}
+          >
             <option value="">Default shell</option>
             <For each={shells.value()?.shells ?? []}>{(s) => <option value={s.path}>{s.name}</option>}</For>
           </select>
         </Show>
-        <button class="kg-plain-btn" onClick={() => setSession((s) => s + 1)}>New session</button>
+        <button class="kg-plain-btn" onClick={() => setSession((s) => s + 1)}>
+          New session
+        </button>
       </div>
-      <Show when={api().face === 'browser'} fallback={<Empty title="Use the VS Code terminal" hint="Inside VS Code, the local shell is the editor's integrated terminal." />}>
+      <Show
+        when={api().face === 'browser'}
+        fallback={
+          <Empty
+            title="Use the VS Code terminal"
+            hint="Inside VS Code, the local shell is the editor's integrated terminal."
+          />
+        }
+      >
         <Show when={session()} keyed>
-          {(_n: number) => <TerminalView route="local.terminal" label="Local shell" params={{ shell: shell() || undefined }} />}
+          {(_n: number) => (
+            <TerminalView route="local.terminal" label="Local shell" params={{ shell: shell() || undefined }} />
+          )}
         </Show>
       </Show>
     </div>

@@ -22,8 +22,23 @@ const ROLE_NOTE: Record<Role, string> = {
 
 /** The same rules the server applies, said next to the field as the user types. */
 export const usernameProblem = (u: string): string | undefined =>
-  !u ? 'Enter a username' : !/^[A-Za-z0-9]/.test(u) ? 'Start with a letter or digit' : !/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(u) ? 'Use letters, digits, ".", "_", "@" or "-"' : u.length < 2 || u.length > 64 ? 'Use 2 to 64 characters' : undefined;
-export const passwordProblem = (p: string): string | undefined => (!p ? 'Enter a password' : p.length < 10 ? `At least 10 characters (${10 - p.length} more)` : p.length > 1024 ? 'At most 1,024 characters' : undefined);
+  !u
+    ? 'Enter a username'
+    : !/^[A-Za-z0-9]/.test(u)
+      ? 'Start with a letter or digit'
+      : !/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(u)
+        ? 'Use letters, digits, ".", "_", "@" or "-"'
+        : u.length < 2 || u.length > 64
+          ? 'Use 2 to 64 characters'
+          : undefined;
+export const passwordProblem = (p: string): string | undefined =>
+  !p
+    ? 'Enter a password'
+    : p.length < 10
+      ? `At least 10 characters (${10 - p.length} more)`
+      : p.length > 1024
+        ? 'At most 1,024 characters'
+        : undefined;
 
 export function Users(): JSX.Element {
   const me = createLoader(() => api().call('auth.me', {}));
@@ -32,15 +47,33 @@ export function Users(): JSX.Element {
       <header class="kg-page-head">
         <h1>Users</h1>
       </header>
-      <Show when={me.value()} fallback={<Show when={me.error()} fallback={<Loading />}><ErrorState error={me.error()} retry={me.reload} what="your account" /></Show>}>
+      <Show
+        when={me.value()}
+        fallback={
+          <Show when={me.error()} fallback={<Loading />}>
+            <ErrorState error={me.error()} retry={me.reload} what="your account" />
+          </Show>
+        }
+      >
         {(m) => (
           <Show
             when={m().accounts}
             fallback={
-              <Empty title="Accounts are off" hint="This dashboard runs on this machine only (loopback) and is opened with its launch token, so there is no one else to manage. Start kubegraf web with --host, --tls-cert and --tls-key to share it; the first admin is then created with the launch token." />
+              <Empty
+                title="Accounts are off"
+                hint="This dashboard runs on this machine only (loopback) and is opened with its launch token, so there is no one else to manage. Start kubegraf web with --host, --tls-cert and --tls-key to share it; the first admin is then created with the launch token."
+              />
             }
           >
-            <Show when={m().user?.role === 'admin'} fallback={<Empty title="Only admins manage accounts" hint={`You are signed in as ${m().user?.username ?? '…'} (${m().user?.role ?? 'no role'}).`} />}>
+            <Show
+              when={m().user?.role === 'admin'}
+              fallback={
+                <Empty
+                  title="Only admins manage accounts"
+                  hint={`You are signed in as ${m().user?.username ?? '…'} (${m().user?.role ?? 'no role'}).`}
+                />
+              }
+            >
               <UserAdmin self={m().user!.username} />
             </Show>
           </Show>
@@ -52,7 +85,13 @@ export function Users(): JSX.Element {
 
 function UserAdmin(p: { self: string }): JSX.Element {
   const users = createLoader(() => api().call('users.list', {}));
-  const [confirm, setConfirm] = createSignal<{ title: string; message: string; label: string; done: string; run: () => Promise<unknown> }>();
+  const [confirm, setConfirm] = createSignal<{
+    title: string;
+    message: string;
+    label: string;
+    done: string;
+    run: () => Promise<unknown>;
+  }>();
   const act = async (what: string, run: () => Promise<unknown>) => {
     try {
       await run();
@@ -62,43 +101,91 @@ function UserAdmin(p: { self: string }): JSX.Element {
       toast(toApiError(e).message, 'danger');
     }
   };
-  const setRole = (u: UserDto, role: Role) => void act(`${u.username} is now ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`, () => api().call('users.update', { username: u.username, role }));
+  const setRole = (u: UserDto, role: Role) =>
+    void act(`${u.username} is now ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`, () =>
+      api().call('users.update', { username: u.username, role }),
+    );
   return (
     <>
       <CreateUser onCreated={users.reload} />
       <section class="kg-panel">
         <h2>Accounts</h2>
-        <Show when={!users.error()} fallback={<ErrorState error={users.error()} retry={users.reload} what="the accounts" />}>
+        <Show
+          when={!users.error()}
+          fallback={<ErrorState error={users.error()} retry={users.reload} what="the accounts" />}
+        >
           <Show when={users.value()} fallback={<Loading />}>
             {(list) => (
               <table class="kg-simple-table" aria-label="Accounts" data-testid="users-table">
                 <thead>
-                  <tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">Status</th><th scope="col">Actions</th></tr>
+                  <tr>
+                    <th scope="col">User</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Actions</th>
+                  </tr>
                 </thead>
                 <tbody>
                   <For each={list().users}>
                     {(u) => (
                       <tr data-testid="user-row" data-user={u.username}>
-                        <td>{u.username}<Show when={u.username === p.self}> <span class="kg-muted">(you)</span></Show></td>
                         <td>
-                          <select class="kg-input" aria-label={`Role of ${u.username}`} value={u.role} onChange={(e) => setRole(u, e.currentTarget.value as Role)} data-testid="user-role">
+                          {u.username}
+                          <Show when={u.username === p.self}>
+                            {' '}
+                            <span class="kg-muted">(you)</span>
+                          </Show>
+                        </td>
+                        <td>
+                          <select
+                            class="kg-input"
+                            aria-label={`Role of ${u.username}`}
+                            value={u.role}
+                            onChange={(e) => setRole(u, e.currentTarget.value as Role)}
+                            data-testid="user-role"
+                          >
                             <For each={ROLES}>{(r) => <option value={r}>{r}</option>}</For>
                           </select>
                         </td>
-                        <td><When at={u.createdAt} /></td>
-                        <td><Badge tone={u.disabled ? 'warn' : 'ok'}>{u.disabled ? 'disabled' : 'active'}</Badge></td>
+                        <td>
+                          <When at={u.createdAt} />
+                        </td>
+                        <td>
+                          <Badge tone={u.disabled ? 'warn' : 'ok'}>{u.disabled ? 'disabled' : 'active'}</Badge>
+                        </td>
                         <td class="kg-actions-cell">
                           <Button
                             onClick={() =>
                               u.disabled
-                                ? void act(`${u.username} may sign in again`, () => api().call('users.update', { username: u.username, disabled: false }))
-                                : setConfirm({ title: `Disable ${u.username}?`, message: `${u.username} is signed out now and cannot sign in until enabled again.`, label: 'Disable', done: `${u.username} is disabled and signed out`, run: () => api().call('users.update', { username: u.username, disabled: true }) })
+                                ? void act(`${u.username} may sign in again`, () =>
+                                    api().call('users.update', { username: u.username, disabled: false }),
+                                  )
+                                : setConfirm({
+                                    title: `Disable ${u.username}?`,
+                                    message: `${u.username} is signed out now and cannot sign in until enabled again.`,
+                                    label: 'Disable',
+                                    done: `${u.username} is disabled and signed out`,
+                                    run: () => api().call('users.update', { username: u.username, disabled: true }),
+                                  })
                             }
                             testId="user-toggle"
                           >
                             {u.disabled ? 'Enable' : 'Disable'}
                           </Button>
-                          <Button variant="danger" onClick={() => setConfirm({ title: `Delete ${u.username}?`, message: `The account ${u.username} and its sessions are removed. This cannot be undone.`, label: 'Delete', done: `Deleted ${u.username}`, run: () => api().call('users.delete', { username: u.username }) })} testId="user-delete">
+                          <Button
+                            variant="danger"
+                            onClick={() =>
+                              setConfirm({
+                                title: `Delete ${u.username}?`,
+                                message: `The account ${u.username} and its sessions are removed. This cannot be undone.`,
+                                label: 'Delete',
+                                done: `Deleted ${u.username}`,
+                                run: () => api().call('users.delete', { username: u.username }),
+                              })
+                            }
+                            testId="user-delete"
+                          >
                             Delete
                           </Button>
                         </td>
@@ -111,7 +198,13 @@ function UserAdmin(p: { self: string }): JSX.Element {
           </Show>
         </Show>
         <ul class="kg-muted kg-small">
-          <For each={ROLES}>{(r) => <li><strong>{r}</strong>: {ROLE_NOTE[r]}</li>}</For>
+          <For each={ROLES}>
+            {(r) => (
+              <li>
+                <strong>{r}</strong>: {ROLE_NOTE[r]}
+              </li>
+            )}
+          </For>
         </ul>
       </section>
       <Show when={confirm()}>
@@ -162,30 +255,80 @@ function CreateUser(p: { onCreated: () => void }): JSX.Element {
       setBusy(false);
     }
   };
-  const shown = (k: 'username' | 'password') => ((touched() || (k === 'username' ? username() : password())) ? problems()[k] : undefined);
+  const shown = (k: 'username' | 'password') =>
+    touched() || (k === 'username' ? username() : password()) ? problems()[k] : undefined;
   return (
     <section class="kg-panel">
       <h2>Add a user</h2>
       <form class="kg-form" onSubmit={submit} data-testid="user-create" noValidate>
         <div class="kg-field-row">
           <label for="kg-new-user">Username</label>
-          <input id="kg-new-user" class="kg-input" classList={{ 'kg-invalid': !!shown('username') }} autocomplete="off" value={username()} onInput={(e) => setUsername(e.currentTarget.value)} aria-invalid={shown('username') ? 'true' : 'false'} aria-describedby="kg-new-user-msg" data-testid="user-name" />
-          <div id="kg-new-user-msg" class="kg-field-msg" aria-live="polite"><Show when={shown('username')}><span class="kg-field-error">{shown('username')}</span></Show></div>
+          <input
+            id="kg-new-user"
+            class="kg-input"
+            classList={{ 'kg-invalid': !!shown('username') }}
+            autocomplete="off"
+            value={username()}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+            aria-invalid={shown('username') ? 'true' : 'false'}
+            aria-describedby="kg-new-user-msg"
+            data-testid="user-name"
+          />
+          <div id="kg-new-user-msg" class="kg-field-msg" aria-live="polite">
+            <Show when={shown('username')}>
+              <span class="kg-field-error">{shown('username')}</span>
+            </Show>
+          </div>
         </div>
         <div class="kg-field-row">
           <label for="kg-new-pass">Password</label>
-          <input id="kg-new-pass" type="password" class="kg-input" classList={{ 'kg-invalid': !!shown('password') }} autocomplete="new-password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} aria-invalid={shown('password') ? 'true' : 'false'} aria-describedby="kg-new-pass-msg" data-testid="user-password" />
-          <div id="kg-new-pass-msg" class="kg-field-msg" aria-live="polite"><Show when={shown('password')} fallback={<span class="kg-muted">At least 10 characters; share it with the user privately.</span>}><span class="kg-field-error">{shown('password')}</span></Show></div>
+          <input
+            id="kg-new-pass"
+            type="password"
+            class="kg-input"
+            classList={{ 'kg-invalid': !!shown('password') }}
+            autocomplete="new-password"
+            value={password()}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            aria-invalid={shown('password') ? 'true' : 'false'}
+            aria-describedby="kg-new-pass-msg"
+            data-testid="user-password"
+          />
+          <div id="kg-new-pass-msg" class="kg-field-msg" aria-live="polite">
+            <Show
+              when={shown('password')}
+              fallback={<span class="kg-muted">At least 10 characters; share it with the user privately.</span>}
+            >
+              <span class="kg-field-error">{shown('password')}</span>
+            </Show>
+          </div>
         </div>
         <div class="kg-field-row">
           <label for="kg-new-role">Role</label>
-          <select id="kg-new-role" class="kg-input" value={role()} onChange={(e) => setRole(e.currentTarget.value as Role)} data-testid="user-new-role">
+          <select
+            id="kg-new-role"
+            class="kg-input"
+            value={role()}
+            onChange={(e) => setRole(e.currentTarget.value as Role)}
+            data-testid="user-new-role"
+          >
             <For each={ROLES}>{(r) => <option value={r}>{r}</option>}</For>
           </select>
           <div class="kg-field-msg kg-muted">{ROLE_NOTE[role()]}</div>
         </div>
-        <Show when={serverError()}><p class="kg-field-error" role="alert">{serverError()}</p></Show>
-        <Button variant="primary" onClick={(e) => void submit(e)} disabled={busy() || (touched() && !valid())} testId="user-create-submit">{busy() ? 'Adding…' : 'Add user'}</Button>
+        <Show when={serverError()}>
+          <p class="kg-field-error" role="alert">
+            {serverError()}
+          </p>
+        </Show>
+        <Button
+          variant="primary"
+          onClick={(e) => void submit(e)}
+          disabled={busy() || (touched() && !valid())}
+          testId="user-create-submit"
+        >
+          {busy() ? 'Adding…' : 'Add user'}
+        </Button>
       </form>
     </section>
   );

@@ -52,7 +52,9 @@ export const saveNamespaces = (ns: string[]): void => {
 // ---------- theme ----------
 
 export type Theme = 'light' | 'dark';
-export const [theme, setThemeSignal] = createSignal<Theme>(readJson<Theme>('kubegraf.theme', matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark'));
+export const [theme, setThemeSignal] = createSignal<Theme>(
+  readJson<Theme>('kubegraf.theme', matchMedia?.('(prefers-color-scheme: light)').matches ? 'light' : 'dark'),
+);
 export function setTheme(t: Theme): void {
   setThemeSignal(t);
   writeJson('kubegraf.theme', t);

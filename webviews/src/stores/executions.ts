@@ -29,42 +29,49 @@ function update(id: string, f: (e: Execution) => Execution): void {
 
 export function ensureExecutionStream(): void {
   if (channel) return;
-  channel = api().channel('execution.stream', {}, {
-    onState: (s) => {
-      setStreamState(s);
-      if (s === 'open') retry = 0;
-      if (s === 'closed') {
-        channel = undefined;
-        // Reconnect while the panel is in use; a finished panel just shows what it had.
-        if (panelOpen()) setTimeout(ensureExecutionStream, Math.min(10_000, 1000 * 2 ** retry++));
-      }
+  channel = api().channel(
+    'execution.stream',
+    {},
+    {
+      onState: (s) => {
+        setStreamState(s);
+        if (s === 'open') retry = 0;
+        if (s === 'closed') {
+          channel = undefined;
+          // Reconnect while the panel is in use; a finished panel just shows what it had.
+          if (panelOpen()) setTimeout(ensureExecutionStream, Math.min(10_000, 1000 * 2 ** retry++));
+        }
+      },
+      onMessage: (data) => {
+        let m: ExecutionStreamMessage;
+        try {
+          m = JSON.parse(data) as ExecutionStreamMessage;
+        } catch {
+          return;
+        }
+        switch (m.type) {
+          case 'snapshot':
+            setExecutions(m.executions);
+            break;
+          case 'started':
+            upsert(m.execution);
+            break;
+          case 'output':
+            update(m.executionId, (e) => ({
+              ...e,
+              output: [...e.output, { time: m.time, stream: m.stream, line: m.line }],
+            }));
+            break;
+          case 'status':
+            update(m.executionId, (e) => ({ ...e, status: m.status, summary: m.summary, error: m.error }));
+            break;
+          case 'verification':
+            update(m.executionId, (e) => ({ ...e, verification: m.verification }));
+            break;
+        }
+      },
     },
-    onMessage: (data) => {
-      let m: ExecutionStreamMessage;
-      try {
-        m = JSON.parse(data) as ExecutionStreamMessage;
-      } catch {
-        return;
-      }
-      switch (m.type) {
-        case 'snapshot':
-          setExecutions(m.executions);
-          break;
-        case 'started':
-          upsert(m.execution);
-          break;
-        case 'output':
-          update(m.executionId, (e) => ({ ...e, output: [...e.output, { time: m.time, stream: m.stream, line: m.line }] }));
-          break;
-        case 'status':
-          update(m.executionId, (e) => ({ ...e, status: m.status, summary: m.summary, error: m.error }));
-          break;
-        case 'verification':
-          update(m.executionId, (e) => ({ ...e, verification: m.verification }));
-          break;
-      }
-    },
-  });
+  );
 }
 
 /** Shows an execution in the panel (after a fix was applied); the stream fills in its output. */

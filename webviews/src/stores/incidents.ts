@@ -26,7 +26,9 @@ export interface IncidentFeed {
 
 /** Scoped to the chosen namespaces: with a scope, only incidents about an object in one of them. */
 export function inScope(list: readonly Incident[], ns: readonly string[]): Incident[] {
-  return ns.length ? list.filter((i) => i.resource.namespace !== undefined && ns.includes(i.resource.namespace)) : [...list];
+  return ns.length
+    ? list.filter((i) => i.resource.namespace !== undefined && ns.includes(i.resource.namespace))
+    : [...list];
 }
 
 export function countOf(list: readonly Incident[]): IncidentCounts {

@@ -9,18 +9,19 @@ const kindIdOf = (k: { group: string; plural: string }): string => (k.group ? `$
 
 // Created on first use: module imports run before main.tsx has picked the transport.
 let created: ReturnType<typeof make> | undefined;
-const make = () => createRoot(() => {
-  const [caps, { refetch }] = createResource(async () => {
-    try {
-      const r = await api().call('capabilities', {});
-      return { kinds: r.kinds, features: r.features };
-    } catch {
-      // Without descriptors the tables still work; actions fall back to what the route table offers.
-      return { kinds: [] as KindDto[], features: {} as Record<string, boolean> };
-    }
+const make = () =>
+  createRoot(() => {
+    const [caps, { refetch }] = createResource(async () => {
+      try {
+        const r = await api().call('capabilities', {});
+        return { kinds: r.kinds, features: r.features };
+      } catch {
+        // Without descriptors the tables still work; actions fall back to what the route table offers.
+        return { kinds: [] as KindDto[], features: {} as Record<string, boolean> };
+      }
+    });
+    return { caps, refetch };
   });
-  return { caps, refetch };
-});
 const store = {
   get caps() {
     created ??= make();
@@ -46,7 +47,12 @@ export function kindDto(entry: ResourceEntry): KindDto | undefined {
 export function capabilitiesOf(entry: ResourceEntry): Set<Capability> {
   const dto = kindDto(entry);
   const routeCaps = entry.caps as readonly string[];
-  const base: Capability[] = dto?.capabilities ?? ['edit', 'delete', ...(entry.one === 'pod' ? (['logs', 'exec', 'portForward'] as Capability[]) : []), ...(entry.one === 'node' ? (['cordon', 'drain'] as Capability[]) : [])];
+  const base: Capability[] = dto?.capabilities ?? [
+    'edit',
+    'delete',
+    ...(entry.one === 'pod' ? (['logs', 'exec', 'portForward'] as Capability[]) : []),
+    ...(entry.one === 'node' ? (['cordon', 'drain'] as Capability[]) : []),
+  ];
   const out = new Set<Capability>();
   for (const c of base) {
     if ((c === 'scale' || c === 'restart' || c === 'rollback') && !routeCaps.includes(c)) continue;

@@ -27,45 +27,57 @@ function send(m: unknown): void {
 
 function connect(): void {
   clearTimeout(retryTimer);
-  channel = api().channel('ws', { context: context() || undefined }, {
-    onState: (s, reason) => {
-      setSocketState(s);
-      if (s === 'open') {
-        retry = 0;
-        for (const s of subs.values()) send({ type: 'subscribe', kind: s.kind, namespace: s.namespace });
-      }
-      if (s === 'closed') {
-        channel = undefined;
-        for (const sub of subs.values()) for (const l of sub.listeners) l({ type: 'error', error: { code: 'unreachable', message: `Live updates disconnected${reason ? `: ${reason}` : ''}; reconnecting…` } });
-        retryTimer = setTimeout(connect, Math.min(10_000, 500 * 2 ** retry++));
-      }
+  channel = api().channel(
+    'ws',
+    { context: context() || undefined },
+    {
+      onState: (s, reason) => {
+        setSocketState(s);
+        if (s === 'open') {
+          retry = 0;
+          for (const s of subs.values()) send({ type: 'subscribe', kind: s.kind, namespace: s.namespace });
+        }
+        if (s === 'closed') {
+          channel = undefined;
+          for (const sub of subs.values())
+            for (const l of sub.listeners)
+              l({
+                type: 'error',
+                error: {
+                  code: 'unreachable',
+                  message: `Live updates disconnected${reason ? `: ${reason}` : ''}; reconnecting…`,
+                },
+              });
+          retryTimer = setTimeout(connect, Math.min(10_000, 500 * 2 ** retry++));
+        }
+      },
+      onMessage: (data) => {
+        let m: WsServerMessage;
+        try {
+          m = JSON.parse(data) as WsServerMessage;
+        } catch {
+          return;
+        }
+        switch (m.type) {
+          case 'hello':
+            setClusterState(m.connection);
+            setDemoCluster(m.demo);
+            if (!context()) setContext(m.context);
+            return;
+          case 'connection':
+            setClusterState(m.connection);
+            return;
+          case 'pong':
+            return;
+          case 'error':
+            if (m.id) for (const l of subs.get(m.id)?.listeners ?? []) l(m);
+            return;
+          default:
+            for (const l of subs.get(m.id)?.listeners ?? []) l(m);
+        }
+      },
     },
-    onMessage: (data) => {
-      let m: WsServerMessage;
-      try {
-        m = JSON.parse(data) as WsServerMessage;
-      } catch {
-        return;
-      }
-      switch (m.type) {
-        case 'hello':
-          setClusterState(m.connection);
-          setDemoCluster(m.demo);
-          if (!context()) setContext(m.context);
-          return;
-        case 'connection':
-          setClusterState(m.connection);
-          return;
-        case 'pong':
-          return;
-        case 'error':
-          if (m.id) for (const l of subs.get(m.id)?.listeners ?? []) l(m);
-          return;
-        default:
-          for (const l of subs.get(m.id)?.listeners ?? []) l(m);
-      }
-    },
-  });
+  );
 }
 
 /** Live rows of one kind in one namespace (undefined: all). Returns the unsubscribe function. */

@@ -12,7 +12,10 @@ export interface Loader<T> {
 }
 
 /** `key`: a reactive input (the namespace scope, a filter); when it changes the value is fetched again at once. */
-export function createLoader<T>(fn: () => Promise<T>, opts: { refreshMs?: number; lazy?: boolean; key?: () => unknown } = {}): Loader<T> {
+export function createLoader<T>(
+  fn: () => Promise<T>,
+  opts: { refreshMs?: number; lazy?: boolean; key?: () => unknown } = {},
+): Loader<T> {
   const [value, setValue] = createSignal<T | undefined>();
   const [error, setError] = createSignal<ApiError | undefined>();
   const [loading, setLoading] = createSignal(!opts.lazy);

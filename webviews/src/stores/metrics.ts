@@ -27,7 +27,9 @@ async function explain(reason: string | undefined, wasOpen: boolean): Promise<vo
       if (!st.available) setMetricsError(`Metrics are not available: ${st.reason ?? 'metrics.k8s.io does not answer'}`);
     } catch (e) {
       const err = toApiError(e);
-      setMetricsError(err.notImplemented ? `Not available yet: ${err.message}` : `Metrics stream failed: ${err.message}`);
+      setMetricsError(
+        err.notImplemented ? `Not available yet: ${err.message}` : `Metrics stream failed: ${err.message}`,
+      );
       if (err.notImplemented) return;
     }
   } else setMetricsError(`Metrics stream disconnected${reason ? `: ${reason}` : ''}; reconnecting…`);
@@ -36,39 +38,52 @@ async function explain(reason: string | undefined, wasOpen: boolean): Promise<vo
 
 function connect(): void {
   opened = false;
-  channel = api().channel('ws.metrics', {}, {
-    onState: (s, reason) => {
-      setMetricsState(s);
-      if (s === 'open') {
-        retry = 0;
-        channel?.send(JSON.stringify({ action: 'subscribe', interval: 5000 }));
-      }
-      if (s === 'open') opened = true;
-      if (s === 'closed') {
-        channel = undefined;
-        if (users > 0) void explain(reason, opened);
-      }
+  channel = api().channel(
+    'ws.metrics',
+    {},
+    {
+      onState: (s, reason) => {
+        setMetricsState(s);
+        if (s === 'open') {
+          retry = 0;
+          channel?.send(JSON.stringify({ action: 'subscribe', interval: 5000 }));
+        }
+        if (s === 'open') opened = true;
+        if (s === 'closed') {
+          channel = undefined;
+          if (users > 0) void explain(reason, opened);
+        }
+      },
+      onMessage: (data) => {
+        let m: MetricsServerMessage;
+        try {
+          m = JSON.parse(data) as MetricsServerMessage;
+        } catch {
+          return;
+        }
+        if ('type' in m && m.type === 'error') {
+          setMetricsError(m.error.message);
+          return;
+        }
+        const snap = m as MetricsSnapshot;
+        setMetricsError(snap.available ? undefined : (snap.reason ?? 'Metrics are not available'));
+        setLatest(snap);
+        if (snap.available) {
+          const c = snap.cluster;
+          setHistory((h) => [
+            ...h.slice(-(KEEP - 1)),
+            {
+              time: snap.timestamp,
+              cpuMillicores: c.cpuMillicores,
+              memoryMiB: c.memoryMiB,
+              cpuPercent: c.cpuPercent,
+              memoryPercent: c.memoryPercent,
+            },
+          ]);
+        }
+      },
     },
-    onMessage: (data) => {
-      let m: MetricsServerMessage;
-      try {
-        m = JSON.parse(data) as MetricsServerMessage;
-      } catch {
-        return;
-      }
-      if ('type' in m && m.type === 'error') {
-        setMetricsError(m.error.message);
-        return;
-      }
-      const snap = m as MetricsSnapshot;
-      setMetricsError(snap.available ? undefined : (snap.reason ?? 'Metrics are not available'));
-      setLatest(snap);
-      if (snap.available) {
-        const c = snap.cluster;
-        setHistory((h) => [...h.slice(-(KEEP - 1)), { time: snap.timestamp, cpuMillicores: c.cpuMillicores, memoryMiB: c.memoryMiB, cpuPercent: c.cpuPercent, memoryPercent: c.memoryPercent }]);
-      }
-    },
-  });
+  );
 }
 
 /** Counted: the stream runs while some page shows metrics. Returns the release function. */
@@ -80,7 +95,8 @@ export function useMetrics(): () => void {
     api()
       .call('metrics.snapshot', { kind: 'cluster', minutes: 30 })
       .then((r) => {
-        if (!history().length || history().length < r.history.points.length) setHistory([...r.history.points.slice(-(KEEP - 1))]);
+        if (!history().length || history().length < r.history.points.length)
+          setHistory([...r.history.points.slice(-(KEEP - 1))]);
         if (!latest()) setLatest(r.snapshot);
       })
       .catch(() => undefined);

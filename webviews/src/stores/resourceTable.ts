@@ -27,7 +27,12 @@ export interface LiveTable {
 }
 
 /** `many` is the route word (`pods`); `namespaces` empty = all. Must be called inside a reactive owner. */
-export function createLiveTable(many: string, namespaces: () => string[], listRoute?: () => Promise<ResourceList>, kindColumns?: () => ColumnDto[] | undefined): LiveTable {
+export function createLiveTable(
+  many: string,
+  namespaces: () => string[],
+  listRoute?: () => Promise<ResourceList>,
+  kindColumns?: () => ColumnDto[] | undefined,
+): LiveTable {
   const model = new TableModel();
   const [version, setVersion] = createSignal(0);
   const [selection, setSelection] = createSignal(0);
@@ -79,7 +84,13 @@ export function createLiveTable(many: string, namespaces: () => string[], listRo
     const one = ns.length === 1 ? ns[0] : undefined;
     setLoading(true);
     setError(undefined);
-    const fetchList = listRoute ?? (() => api().call(`${many}.list` as RouteId, { namespace: one ?? '', context: context() || undefined } as never) as Promise<ResourceList>);
+    const fetchList =
+      listRoute ??
+      (() =>
+        api().call(
+          `${many}.list` as RouteId,
+          { namespace: one ?? '', context: context() || undefined } as never,
+        ) as Promise<ResourceList>);
     let snapshotSeen = false;
     // With the live socket up or still connecting (a page opened by URL), its snapshot is the same data: give it a
     // moment before asking the list route too (a second 100k-row parse and reset lands as a 300-500 ms task while the

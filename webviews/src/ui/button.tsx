@@ -30,7 +30,12 @@ export function Button(p: ButtonProps): JSX.Element {
   );
 }
 
-export function Badge(p: { children: JSX.Element; tone?: 'danger' | 'warn' | 'ok' | 'info' | 'muted'; title?: string; testId?: string }): JSX.Element {
+export function Badge(p: {
+  children: JSX.Element;
+  tone?: 'danger' | 'warn' | 'ok' | 'info' | 'muted';
+  title?: string;
+  testId?: string;
+}): JSX.Element {
   return (
     <span class={`kg-badge kg-tone-${p.tone ?? 'muted'}`} title={p.title} data-testid={p.testId}>
       {p.children}

@@ -38,7 +38,12 @@ export function TextField(p: TextFieldProps): JSX.Element {
         autofocus={p.autofocus}
         data-testid={p.testId}
       />
-      <div id={`${id}-msg`} class="kg-field-msg" aria-live="polite" data-testid={p.testId ? `${p.testId}-msg` : undefined}>
+      <div
+        id={`${id}-msg`}
+        class="kg-field-msg"
+        aria-live="polite"
+        data-testid={p.testId ? `${p.testId}-msg` : undefined}
+      >
         <Show when={p.error} fallback={p.hint}>
           <span class="kg-field-error">{p.error}</span>
         </Show>

@@ -14,7 +14,9 @@ export function focusReturn(): () => void {
     }
     const esc = (s: string) => CSS.escape(s);
     const again =
-      (rowKey && testId ? document.querySelector<HTMLElement>(`[data-key="${esc(rowKey)}"] [data-testid="${esc(testId)}"]`) : null) ??
+      (rowKey && testId
+        ? document.querySelector<HTMLElement>(`[data-key="${esc(rowKey)}"] [data-testid="${esc(testId)}"]`)
+        : null) ??
       (label ? document.querySelector<HTMLElement>(`[aria-label="${esc(label)}"]`) : null) ??
       (testId ? document.querySelector<HTMLElement>(`[data-testid="${esc(testId)}"]`) : null);
     again?.focus();

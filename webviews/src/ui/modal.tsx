@@ -3,10 +3,22 @@ import { onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { Portal } from 'solid-js/web';
 import { focusReturn } from './focusReturn';
 
-export function Modal(p: { title: string; onClose: () => void; children: JSX.Element; footer?: JSX.Element; wide?: boolean; testId?: string }): JSX.Element {
+export function Modal(p: {
+  title: string;
+  onClose: () => void;
+  children: JSX.Element;
+  footer?: JSX.Element;
+  wide?: boolean;
+  testId?: string;
+}): JSX.Element {
   let box!: HTMLDivElement;
   const restoreFocus = focusReturn();
-  const focusables = () => [...box.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, vscode-button, [tabindex]:not([tabindex="-1"])')].filter((el) => !el.hasAttribute('disabled'));
+  const focusables = () =>
+    [
+      ...box.querySelectorAll<HTMLElement>(
+        'button, [href], input, select, textarea, vscode-button, [tabindex]:not([tabindex="-1"])',
+      ),
+    ].filter((el) => !el.hasAttribute('disabled'));
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.stopPropagation();
@@ -15,7 +27,7 @@ export function Modal(p: { title: string; onClose: () => void; children: JSX.Ele
       const f = focusables();
       if (!f.length) return;
       const i = f.indexOf(document.activeElement as HTMLElement);
-      if (e.shiftKey && (i <= 0)) {
+      if (e.shiftKey && i <= 0) {
         e.preventDefault();
         f[f.length - 1].focus();
       } else if (!e.shiftKey && i === f.length - 1) {
@@ -32,7 +44,16 @@ export function Modal(p: { title: string; onClose: () => void; children: JSX.Ele
   return (
     <Portal>
       <div class="kg-overlay" onMouseDown={(e) => e.target === e.currentTarget && p.onClose()}>
-        <div ref={box} class={`kg-modal ${p.wide ? 'kg-modal-wide' : ''}`} role="dialog" aria-modal="true" aria-label={p.title} tabIndex={-1} onKeyDown={onKey} data-testid={p.testId}>
+        <div
+          ref={box}
+          class={`kg-modal ${p.wide ? 'kg-modal-wide' : ''}`}
+          role="dialog"
+          aria-modal="true"
+          aria-label={p.title}
+          tabIndex={-1}
+          onKeyDown={onKey}
+          data-testid={p.testId}
+        >
           <header class="kg-modal-head">
             <h2>{p.title}</h2>
             <button class="kg-icon-btn" aria-label="Close" onClick={() => p.onClose()}>
@@ -50,7 +71,14 @@ export function Modal(p: { title: string; onClose: () => void; children: JSX.Ele
 }
 
 /** Destructive actions confirm first; the confirm button names the action. */
-export function Confirm(p: { title: string; message: JSX.Element; confirmLabel: string; danger?: boolean; onConfirm: () => void; onCancel: () => void }): JSX.Element {
+export function Confirm(p: {
+  title: string;
+  message: JSX.Element;
+  confirmLabel: string;
+  danger?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}): JSX.Element {
   return (
     <Modal
       title={p.title}
@@ -61,7 +89,11 @@ export function Confirm(p: { title: string; message: JSX.Element; confirmLabel: 
           <button class="kg-plain-btn" onClick={() => p.onCancel()}>
             Cancel
           </button>
-          <button class={`kg-plain-btn ${p.danger ? 'kg-danger' : 'kg-primary'}`} data-testid="confirm-ok" onClick={() => p.onConfirm()}>
+          <button
+            class={`kg-plain-btn ${p.danger ? 'kg-danger' : 'kg-primary'}`}
+            data-testid="confirm-ok"
+            onClick={() => p.onConfirm()}
+          >
             {p.confirmLabel}
           </button>
         </>

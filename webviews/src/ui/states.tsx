@@ -26,7 +26,10 @@ export function Empty(p: { title: string; hint?: string; children?: JSX.Element 
 }
 
 export function ErrorState(p: { error: unknown; retry?: () => void; what?: string }): JSX.Element {
-  const e = () => (p.error instanceof ApiError ? p.error : new ApiError(0, 'unknown', p.error instanceof Error ? p.error.message : String(p.error)));
+  const e = () =>
+    p.error instanceof ApiError
+      ? p.error
+      : new ApiError(0, 'unknown', p.error instanceof Error ? p.error.message : String(p.error));
   return (
     <Show
       when={!e().notImplemented}
@@ -38,7 +41,9 @@ export function ErrorState(p: { error: unknown; retry?: () => void; what?: strin
       }
     >
       <div class="kg-state kg-state-error" role="alert" data-testid="state-error">
-        <strong>{e().unreachable ? 'Cannot reach the cluster or server' : `Could not load${p.what ? ` ${p.what}` : ''}`}</strong>
+        <strong>
+          {e().unreachable ? 'Cannot reach the cluster or server' : `Could not load${p.what ? ` ${p.what}` : ''}`}
+        </strong>
         <span>{e().message}</span>
         <Show when={p.retry}>
           <Button onClick={() => p.retry?.()}>Retry</Button>

@@ -1,7 +1,12 @@
 // Tabs with arrow-key navigation (WAI-ARIA tabs pattern).
 import { For, type JSX } from 'solid-js';
 
-export function Tabs(p: { tabs: Array<{ id: string; label: string }>; active: string; onChange: (id: string) => void; label: string }): JSX.Element {
+export function Tabs(p: {
+  tabs: Array<{ id: string; label: string }>;
+  active: string;
+  onChange: (id: string) => void;
+  label: string;
+}): JSX.Element {
   const onKey = (e: KeyboardEvent, i: number) => {
     const n = p.tabs.length;
     let j = -1;
@@ -18,7 +23,15 @@ export function Tabs(p: { tabs: Array<{ id: string; label: string }>; active: st
     <div class="kg-tabs" role="tablist" aria-label={p.label}>
       <For each={p.tabs}>
         {(t, i) => (
-          <button role="tab" class="kg-tab" aria-selected={p.active === t.id} tabIndex={p.active === t.id ? 0 : -1} onClick={() => p.onChange(t.id)} onKeyDown={(e) => onKey(e, i())} data-testid={`tab-${t.id}`}>
+          <button
+            role="tab"
+            class="kg-tab"
+            aria-selected={p.active === t.id}
+            tabIndex={p.active === t.id ? 0 : -1}
+            onClick={() => p.onChange(t.id)}
+            onKeyDown={(e) => onKey(e, i())}
+            data-testid={`tab-${t.id}`}
+          >
             {t.label}
           </button>
         )}

@@ -6,7 +6,9 @@ import { liveAge, timeAgo } from '../stores/clock';
 export function When(p: { at?: string; ago?: boolean; testId?: string }): JSX.Element {
   return (
     <Show when={p.at}>
-      <time datetime={p.at} title={new Date(p.at!).toLocaleString()} data-testid={p.testId}>{p.ago === false ? liveAge(p.at) : timeAgo(p.at)}</time>
+      <time datetime={p.at} title={new Date(p.at!).toLocaleString()} data-testid={p.testId}>
+        {p.ago === false ? liveAge(p.at) : timeAgo(p.at)}
+      </time>
     </Show>
   );
 }

@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSim, type Sim } from '../sim/index';
 import { kubeconfigFiles } from '../core/kube/kubeconfig';
-import { isLoopback } from './auth';
-import { startApp, type App } from './app';
+import { isLoopback } from '../server/auth';
+import { startApp, type App } from '../server/app';
 
-import { WEB_HELP, WEB_USAGE } from '../cli/help';
+import { WEB_HELP, WEB_USAGE } from './help';
 
 const USAGE = `usage: ${WEB_USAGE}`;
 
@@ -20,9 +20,17 @@ function fail(message: string): never {
 
 function openBrowser(url: string): void {
   // No shell: the URL is one argv entry.
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]];
   execFile(cmd, args as string[], { timeout: 10_000 }, (e) => {
-    if (e) process.stderr.write(`kubegraf web: could not open a browser (${e.message.split('\n')[0]}); open the URL above yourself\n`);
+    if (e)
+      process.stderr.write(
+        `kubegraf web: could not open a browser (${e.message.split('\n')[0]}); open the URL above yourself\n`,
+      );
   }).unref();
 }
 
@@ -52,7 +60,8 @@ export async function web(argv: string[]): Promise<void> {
     fail((e as Error).message);
   }
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   const host = values.host ?? '127.0.0.1';
   let tls: { key: Buffer; cert: Buffer } | undefined;
   if (values['tls-cert'] || values['tls-key']) {
@@ -63,7 +72,10 @@ export async function web(argv: string[]): Promise<void> {
       fail(`cannot read the TLS files: ${(e as Error).message}`);
     }
   }
-  if (!isLoopback(host) && !tls) fail(`--host ${host} is reachable from other machines: give --tls-cert and --tls-key (accounts are then required: register the first admin at /api/auth/register)`);
+  if (!isLoopback(host) && !tls)
+    fail(
+      `--host ${host} is reachable from other machines: give --tls-cert and --tls-key (accounts are then required: register the first admin at /api/auth/register)`,
+    );
   const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.kubegraf'));
   // Ours alone (settings, the database, keys, the demo's admin kubeconfig), whichever mode writes into it first.
   try {
@@ -76,7 +88,9 @@ export async function web(argv: string[]): Promise<void> {
 
   const startDemo = async (why: string) => {
     sim = await startSim({ scenario: 'demo', kubeconfigOut: join(dataDir, 'demo', 'kubeconfig') });
-    process.stderr.write(`kubegraf web: DEMO MODE (${why}): serving the built-in simulated cluster at ${sim.server}, not a real one\n`);
+    process.stderr.write(
+      `kubegraf web: DEMO MODE (${why}): serving the built-in simulated cluster at ${sim.server}, not a real one\n`,
+    );
     return startApp({ kubeconfigFiles: [sim.kubeconfig], dataDir, host, port, demo: true, tls });
   };
 
@@ -88,7 +102,9 @@ export async function web(argv: string[]): Promise<void> {
       const cur = app.engine.currentContext();
       const state = cur ? app.engine.context(cur).connection : undefined;
       if (!cur || (state?.state === 'unreachable' && !values.context)) {
-        const why = !cur ? `no kubeconfig context in ${files.join(', ')}` : `context "${cur}" is unreachable: ${state?.state === 'unreachable' ? state.reason : ''}`;
+        const why = !cur
+          ? `no kubeconfig context in ${files.join(', ')}`
+          : `context "${cur}" is unreachable: ${state?.state === 'unreachable' ? state.reason : ''}`;
         await app.close();
         app = await startDemo(why);
       }
@@ -102,7 +118,9 @@ export async function web(argv: string[]): Promise<void> {
   // The token goes to stdout only (the ready line): stderr often ends up in logs.
   const shown = new URL(a.launchUrl);
   shown.search = '';
-  process.stderr.write(`kubegraf web: dashboard at ${shown.href} (context ${a.engine.currentContext()}); open the url of the ready line above, which carries the access token\n`);
+  process.stderr.write(
+    `kubegraf web: dashboard at ${shown.href} (context ${a.engine.currentContext()}); open the url of the ready line above, which carries the access token\n`,
+  );
   if (!values['no-open']) openBrowser(a.launchUrl);
   let stopping = false;
   const stop = () => {
