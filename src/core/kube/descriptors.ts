@@ -3,7 +3,12 @@ import { ageSince } from '../../shared/age';
 import type { Capability, ColumnDto, KindDto, KindRef } from '../../shared/kube';
 
 /** A raw Kubernetes object as the API server sends it (the cache keeps server JSON as is). */
-export interface KObject {
+/**
+ * Spec and status default to `any` while core moves to the typed views of ./objects (issue 13); the default becomes
+ * unknown JSON once every reader narrows.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface KObject<Spec = any, Status = any> {
   apiVersion?: string;
   kind?: string;
   metadata: {
@@ -19,11 +24,8 @@ export interface KObject {
     generation?: number;
     [k: string]: unknown;
   };
-  // Kubernetes objects are open-ended; getters read what they need.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: any;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  status?: any;
+  spec?: Spec;
+  status?: Status;
   [k: string]: unknown;
 }
 
