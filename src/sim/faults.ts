@@ -12,12 +12,17 @@ export class Faults {
   private pausedUntil = 0;
   private resume: Array<() => void> = [];
   /** Counts of what was injected, for tests to check the fault really happened. */
-  readonly injected = { dropped: 0, expired: 0, failed: 0, paused: 0 };
+  readonly injected = { dropped: 0, expired: 0, failed: 0, paused: 0, restarted: 0 };
+  /** False while the API server is down for a restart. */
+  up = true;
 
   constructor(
     private readonly ctx: SimContext,
     private readonly watches: Set<ServerResponse>,
     private readonly applyFault: (o: FaultRequest) => KObj,
+    private readonly restartServer: (downMs: number) => Promise<void> = async () => {
+      throw badRequest('this simulator cannot restart');
+    },
   ) {}
 
   /** Delays or fails a cluster request as configured. Returns true when it answered the request itself. */
@@ -57,6 +62,22 @@ export class Faults {
       corked.forEach((s) => !s!.destroyed && s!.uncork());
       this.resume.splice(0).forEach((r) => r());
     }, seconds * 1000).unref();
+  }
+
+  /**
+   * An API server restart: every connection (watches, exec, port-forwards, keep-alive) is cut, the port refuses
+   * connections for `seconds`, then the same server comes back with the same store (etcd survives a restart), so
+   * clients must reconnect and resume their watches from the resourceVersion they had.
+   */
+  async restart(seconds: number): Promise<void> {
+    this.up = false;
+    this.injected.restarted++;
+    this.watches.clear();
+    try {
+      await this.restartServer(seconds * 1000);
+    } finally {
+      this.up = true;
+    }
   }
 
   async admin(req: IncomingMessage, res: ServerResponse, url: URL, user: User): Promise<boolean> {
@@ -107,6 +128,14 @@ export class Faults {
         const seconds = num('seconds', 10);
         sendJson(res, 200, { pausedSeconds: seconds });
         this.pause(seconds);
+        return true;
+      }
+      case 'POST /_sim/restart': {
+        const seconds = num('seconds', 2);
+        if (seconds > 300) throw badRequest('seconds must be at most 300');
+        sendJson(res, 200, { restartingForSeconds: seconds });
+        // Answer first: the restart cuts this very connection.
+        res.on('finish', () => void this.restart(seconds).catch(() => undefined));
         return true;
       }
       case 'POST /_sim/fault': {

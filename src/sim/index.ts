@@ -1,7 +1,7 @@
 // `kubegraf sim` as a library: start a simulated cluster over HTTPS and write a kubeconfig for it.
 import https from 'node:https';
 import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,7 +86,20 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   };
 
   const watches = new Set<ServerResponse>();
-  const faults = new Faults(ctx, watches, (f) => applyFault(ctx, f));
+  const sockets = new Set<Socket>();
+  const faults = new Faults(
+    ctx,
+    watches,
+    (f) => applyFault(ctx, f),
+    async (downMs) => {
+      for (const w of watches) w.destroy();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const s of sockets) s.destroy();
+      await closed;
+      await new Promise((r) => setTimeout(r, downMs));
+      await listen(port);
+    },
+  );
   let address = '';
   const api = new ApiHandler(ctx, {
     authenticate,
@@ -100,10 +113,20 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   const server = https.createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => void api.onRequest(req, res));
   server.on('upgrade', (req, socket, head) => api.onUpgrade(req, socket, head));
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
+  // Every TCP connection, upgraded ones included, so a restart can cut them all.
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
   });
+  const listen = (p: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(opts.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   address = `${host}:${port}`;
   const url = `https://${host}:${port}`;

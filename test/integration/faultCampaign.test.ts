@@ -1,10 +1,11 @@
 // A randomized fault campaign: each run injects one of the simulator's faults (dropped watches, 410 Expired, bursts of
-// 500/503, a silent pause, latency) while the cluster changes, ends it, and requires the engine's cache (default
+// 500/503, a silent pause, latency, an API server restart) while the cluster changes, ends it, and requires the engine's cache (default
 // options, as users run it) to match `kubectl get` again within 5 s of the fault ending.
 // FAULT_RUNS=50 runs the benchmark-sized campaign; FAULT_SEED repeats one (every failure prints its seed).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { connect } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,10 +85,29 @@ describe(`fault campaign (${RUNS} randomized runs, seed ${SEED})`, function () {
     await sim?.close();
   });
 
+  it('an API server restart refuses connections while down, then the cache resumes and matches kubectl get', async () => {
+    await eventually(inSync, 30_000);
+    const restarted = sim.faults.injected.restarted;
+    await simAdmin(sim, 'POST', '/_sim/restart?seconds=2');
+    await eventually(() => sim.faults.injected.restarted > restarted && !sim.faults.up, 10_000);
+    const refused = await new Promise<string>((resolve) => {
+      const s = connect(sim.port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve('connected')));
+      s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+    assert.equal(refused, 'ECONNREFUSED');
+    churn();
+    await eventually(() => sim.faults.up, 30_000);
+    const t = Date.now();
+    await eventually(inSync, CONVERGE_MS + 1_000);
+    assert.ok(Date.now() - t <= CONVERGE_MS, `in sync only after ${Date.now() - t} ms`);
+    assert.ok(same(cached(), await kubectlView()), 'the cache matches kubectl get after the restart');
+  });
+
   for (let run = 1; run <= RUNS; run++) {
     it(`run ${run}: converges to kubectl get within ${CONVERGE_MS / 1000} s after the fault ends`, async () => {
       await eventually(inSync, 30_000);
-      const fault = pick(['drop', 'expire', 'fail', 'pause', 'latency'] as const);
+      const fault = pick(['drop', 'expire', 'fail', 'pause', 'latency', 'restart'] as const);
       let ended: Promise<void> = Promise.resolve();
       let what: string = fault;
       switch (fault) {
@@ -114,6 +134,16 @@ describe(`fault campaign (${RUNS} randomized runs, seed ${SEED})`, function () {
           const t0 = Date.now();
           await simAdmin(sim, 'POST', `/_sim/pause?seconds=${seconds}`);
           ended = eventually(() => Date.now() - t0 >= seconds * 1000, 10_000).then(() => undefined);
+          break;
+        }
+        case 'restart': {
+          const seconds = 1 + Math.floor(rnd() * 3);
+          what = `restart (down ${seconds}s)`;
+          const restarted = sim.faults.injected.restarted;
+          await simAdmin(sim, 'POST', `/_sim/restart?seconds=${seconds}`);
+          await eventually(() => sim.faults.injected.restarted > restarted, 10_000);
+          churn(); // the cluster moves on while the API server is down (controllers write to etcd)
+          ended = eventually(() => sim.faults.up, 30_000).then(() => undefined);
           break;
         }
         case 'latency': {

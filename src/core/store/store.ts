@@ -88,6 +88,8 @@ export interface MetricsBucketRow {
   samples: number;
 }
 
+/** How many pre-restore safety copies are kept, apart from the user's `keep`. */
+const PRE_RESTORE_KEEP = 3;
 const BACKUP_RE = /^kubegraf-\d{8}T\d{9}Z(?:-[a-z0-9-]+)?\.db$/;
 
 export function defaultDataDir(): string {
@@ -647,9 +649,12 @@ export class KubeGrafStore {
     for (let i = 2; existsSync(join(this.backupDir, name)); i++) name = `${base}-${i}.db`;
     const path = join(this.backupDir, name);
     writeFileDurable(path, this.db.export());
-    const keep = this.backupConfig().keep;
+    // Safety copies made by restores are kept apart (the newest few), so restoring never pushes the user's own
+    // backups out of their retention limit.
     const all = this.listBackups();
-    for (const b of all.slice(Math.max(keep, 1))) {
+    const safety = all.filter((b) => b.name.includes('-pre-restore'));
+    const own = all.filter((b) => !b.name.includes('-pre-restore'));
+    for (const b of [...own.slice(Math.max(this.backupConfig().keep, 1)), ...safety.slice(PRE_RESTORE_KEEP)]) {
       try {
         unlinkSync(b.path);
       } catch {
