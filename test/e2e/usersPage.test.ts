@@ -111,4 +111,70 @@ describe('browser: accounts mode, sign-in and the Users page', function () {
     await page.screenshot({ path: join(SHOTS, 'users-page.png') });
     assert.deepEqual(errors, []);
   });
+
+  it('a viewer is offered only what a viewer may do: no cluster changes, no shell, no settings', async () => {
+    // The admin makes a viewer (the form's default role).
+    await page.goto(`${base}/#/users`);
+    await page.getByTestId('users-table').waitFor();
+    await page.getByTestId('user-name').fill('olga');
+    await page.getByTestId('user-password').fill('correct horse battery');
+    await page.getByTestId('user-create-submit').click();
+    await page.locator('[data-testid="user-row"][data-user="olga"]').waitFor();
+
+    const ctx = await browser.newContext({
+      viewport: { width: 1400, height: 900 },
+      colorScheme: 'light',
+      ignoreHTTPSErrors: true,
+    });
+    const v = await ctx.newPage();
+    v.on('pageerror', (e) => errors.push(e.message));
+    await v.goto(`${base}/`);
+    await v.getByTestId('login-user').fill('olga');
+    await v.getByTestId('login-password').fill('correct horse battery');
+    await v.getByTestId('login-password').press('Enter');
+    await v.locator('[data-testid="page-dashboard"], [data-testid="card-pods"]').first().waitFor();
+
+    // A deployment's drawer offers every action its kind has, as far as the user may: a viewer reads and follows
+    // logs, never scales, restarts, rolls back or deletes.
+    await v.goto(`${base}/#/deployments?name=grafana&ns=monitoring`);
+    const dep = v.getByTestId('drawer');
+    await dep.getByTestId('action-logs').waitFor();
+    for (const id of ['scale', 'restart', 'rollback', 'delete'])
+      assert.equal(await dep.getByTestId(`action-${id}`).count(), 0, `a viewer is not offered ${id}`);
+    await v.screenshot({ path: join(SHOTS, 'viewer-deployment-drawer.png') });
+
+    // Pods: logs yes; a shell (admin), port-forward and delete no.
+    await v.goto(`${base}/#/pods`);
+    const pod = v.getByTestId('row').first();
+    await pod.getByTestId('action-logs').waitFor();
+    for (const id of ['shell', 'restart', 'delete', 'portForward'])
+      assert.equal(await pod.getByTestId(`action-${id}`).count(), 0, `a viewer is not offered ${id}`);
+
+    // Server settings and the cluster switch are an admin's: shown, disabled, saying why.
+    await v.goto(`${base}/#/settings`);
+    const save = v.getByTestId('settings-save');
+    await save.waitFor();
+    assert.equal(await save.isDisabled(), true);
+    assert.match((await save.getAttribute('title')) ?? '', /Your role \(viewer\) may not do this/);
+    assert.equal(await v.getByTestId('cluster-switcher').isDisabled(), true);
+    await v.screenshot({ path: join(SHOTS, 'viewer-settings.png') });
+    await ctx.close();
+    assert.deepEqual(errors, []);
+  });
+
+  it("an admin is offered what the cluster's RBAC allows: all on the admin context, reads on a read-only one", async () => {
+    const drawer = page.getByTestId('drawer');
+    await page.goto(`${base}/#/deployments?name=grafana&ns=monitoring`);
+    for (const id of ['logs', 'scale', 'restart', 'rollback', 'delete'])
+      await drawer.getByTestId(`action-${id}`).waitFor();
+    // The simulator's viewer context: its credentials may read everything and change nothing.
+    await page.getByTestId('cluster-switcher').selectOption('kubegraf-sim-viewer');
+    await page.getByTestId('toast').getByText('Switched to kubegraf-sim-viewer').waitFor();
+    await page.goto(`${base}/#/deployments?name=grafana&ns=monitoring`);
+    await drawer.getByTestId('action-logs').waitFor();
+    for (const id of ['scale', 'restart', 'rollback', 'delete'])
+      assert.equal(await drawer.getByTestId(`action-${id}`).count(), 0, `the read-only context does not offer ${id}`);
+    await page.screenshot({ path: join(SHOTS, 'rbac-read-only-context.png') });
+    assert.deepEqual(errors, []);
+  });
 });

@@ -197,7 +197,10 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
         .map((x) => x.trim())
         .filter(Boolean)
         .slice(0, 20))
-        out.access[k] = await a.canIAll(k, p.namespace || undefined);
+        out.access[k] = {
+          ...(await a.canIAll(k, p.namespace || undefined)),
+          ...(await subresourceAccess(a, k, p.namespace)),
+        };
     }
     return out;
   },
@@ -390,3 +393,22 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   'crds.update': async (p, deps) => updateOf(deps, crdKind(deps, contextOf(deps, p.context), p.crd), p),
   'crds.delete': async (p, deps) => deleteOf(deps, crdKind(deps, contextOf(deps, p.context), p.crd), p),
 };
+
+/** What acts on a running pod is checked on its subresource, as kubectl does: `log`, `exec`, `portforward`, `evict`. */
+async function subresourceAccess(
+  a: ReturnType<ApiDeps['kube']['actions']>,
+  kind: string,
+  namespace: string | undefined,
+): Promise<Record<string, boolean>> {
+  if (kind !== 'pods' && kind !== 'pod') return {};
+  const ns = namespace || undefined;
+  const check = (verb: string, subresource: string) =>
+    a.canI({ verb, resource: 'pods', subresource, ...(ns ? { namespace: ns } : {}) });
+  const [log, exec, portforward, evict] = await Promise.all([
+    check('get', 'log'),
+    check('create', 'exec'),
+    check('create', 'portforward'),
+    check('create', 'eviction'),
+  ]);
+  return { log, exec, portforward, evict };
+}

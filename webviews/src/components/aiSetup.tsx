@@ -6,6 +6,7 @@ import { AI_MODEL_RE, type AiProviderId, type AiProvidersResult, type AiTestResu
 import { api, toast } from '../stores/app';
 import { toApiError, type ApiError } from '../host/apiError';
 import '../styles/aiAgents.css';
+import { mayCall, whyNot } from '../stores/permissions';
 
 /** What went wrong with the assistant or its provider, said plainly, with what to do. */
 export function plainAiError(e: ApiError, provider?: string): { title: string; text: string } {
@@ -321,7 +322,13 @@ export function AiProviderForm(p: {
           >
             {busy() === 'test' ? 'Testing…' : 'Test connection'}
           </button>
-          <button class="kg-plain-btn kg-primary" type="submit" disabled={Boolean(busy())} data-testid="ai-save">
+          <button
+            class="kg-plain-btn kg-primary"
+            type="submit"
+            disabled={Boolean(busy()) || !mayCall('ai.configure')}
+            title={mayCall('ai.configure') ? undefined : whyNot()}
+            data-testid="ai-save"
+          >
             {busy() === 'save' ? 'Saving…' : 'Save and use'}
           </button>
         </div>

@@ -24,6 +24,7 @@ import { toApiError } from '../host/apiError';
 import { openApplyDialog } from './applyDialog';
 import { actionsFor, type ActionDef, type ActionTarget } from './objectActions';
 import '../styles/palette.css';
+import { mayCall } from '../stores/permissions';
 
 export type Group = 'Navigation' | 'Actions' | 'Settings' | 'Resources' | 'Incidents' | 'Contexts' | 'Namespaces';
 
@@ -66,7 +67,7 @@ function contextCommands(): Promise<Command[]> {
   return api()
     .call('clusters.list', {})
     .then((r) =>
-      r.clusters.map((c) => ({
+      (mayCall('clusters.switch') ? r.clusters : []).map((c) => ({
         id: `ctx:${c.contextName}`,
         label: `Switch to context ${c.contextName}`,
         detail: c.isActive ? 'current' : c.isReachable ? undefined : 'unreachable',

@@ -2,6 +2,7 @@
 import { createEffect, createSignal, Show, type JSX } from 'solid-js';
 import { api, toast } from '../stores/app';
 import { toApiError } from '../host/apiError';
+import { mayCall, whyNot } from '../stores/permissions';
 
 const MIN = 5;
 const MAX = 86_400;
@@ -65,7 +66,12 @@ export function FixVerificationSetting(p: { seconds?: number; onSaved: (seconds:
         )}
       </Show>
       <div>
-        <button class="kg-plain-btn kg-primary" type="submit" disabled={!!problem()}>
+        <button
+          class="kg-plain-btn kg-primary"
+          type="submit"
+          disabled={!!problem() || !mayCall('settings.save')}
+          title={mayCall('settings.save') ? undefined : whyNot()}
+        >
           Save window
         </button>
       </div>

@@ -7,6 +7,7 @@ import { createLoader } from '../stores/loader';
 import { switchContext } from '../stores/scope';
 import { NotificationCenter } from './notificationCenter';
 import { ApplyDialog, openApplyDialog } from './applyDialog';
+import { mayCall, whyNot } from '../stores/permissions';
 
 export function Header(): JSX.Element {
   const clusters = createLoader<ClustersResult>(() => api().call('clusters.list', {}));
@@ -27,7 +28,8 @@ export function Header(): JSX.Element {
           value={current()}
           onChange={(e) => void switchCluster(e.currentTarget.value)}
           data-testid="cluster-switcher"
-          disabled={!clusters.value()}
+          disabled={!clusters.value() || !mayCall('clusters.switch')}
+          title={mayCall('clusters.switch') ? undefined : whyNot()}
         >
           <Show
             when={clusters.value()}

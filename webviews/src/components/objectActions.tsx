@@ -11,6 +11,7 @@ import { problem, wholeNumber } from '../model/validate';
 import { TerminalView } from './terminalView';
 import { LogsViewer } from './logsViewer';
 import type { RouteId } from '../api/api';
+import { clusterAllows, mayCall } from '../stores/permissions';
 
 export interface ActionTarget {
   name: string;
@@ -152,7 +153,32 @@ export function actionsFor(
     });
   // Let the dialogs refresh the page after they finish.
   lastDone = onDone;
-  return out;
+  return out.filter((a) => permitted(entry, a.id));
+}
+
+/**
+ * What each action needs: the route it calls (for KubeGraf's roles) and the cluster permission (kind plural and verb,
+ * or a pod subresource), so a viewer is never offered Delete and a read-only kubeconfig never offered Scale.
+ */
+function permitted(entry: ResourceEntry, action: string): boolean {
+  const one = entry.one;
+  const plural = entry.kind.split('.')[0];
+  const need: Record<string, [route: string, kind: string, verb: string]> = {
+    logs: ['pod.logs', 'pods', 'log'],
+    shell: ['pod.terminal', 'pods', 'exec'],
+    portForward: ['portforward.start', 'pods', 'portforward'],
+    scale: [`${one}.scale`, plural, 'patch'],
+    restart: [`${one}.restart`, plural, one === 'pod' ? 'delete' : 'patch'],
+    rollback: [`${one}.rollback`, plural, 'patch'],
+    cordon: ['node.cordon', 'nodes', 'patch'],
+    drain: ['node.drain', 'nodes', 'patch'],
+    edit: [`${one}.yaml`, plural, 'get'],
+    delete: [`${one}.delete`, plural, 'delete'],
+  };
+  const n = need[action];
+  if (!n) return true;
+  const [route, kind, verb] = n;
+  return mayCall(route) && clusterAllows(kind, verb);
 }
 
 let lastDone: (() => void) | undefined;

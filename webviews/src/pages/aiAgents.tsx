@@ -11,6 +11,7 @@ import { AiProviderForm } from '../components/aiSetup';
 import { Badge, Button } from '../ui/button';
 import { ErrorState, Loading } from '../ui/states';
 import '../styles/aiAgents.css';
+import { mayCall, whyNot } from '../stores/permissions';
 
 const FIX_LABELS: Record<FixAction, string> = {
   increase_memory_limit: 'Raise a memory limit after OOM kills',
@@ -334,7 +335,10 @@ function SreAgentSettings(): JSX.Element {
               <button
                 class="kg-plain-btn kg-primary"
                 type="submit"
-                disabled={saving() || Object.values(problems()).some(Boolean)}
+                disabled={
+                  saving() || Object.values(problems()).some(Boolean) || !mayCall('incidents.remediation.enable')
+                }
+                title={mayCall('incidents.remediation.enable') ? undefined : whyNot()}
                 data-testid="sre-save"
               >
                 {saving() ? 'Saving…' : 'Save'}

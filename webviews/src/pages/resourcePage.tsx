@@ -17,6 +17,7 @@ import { statusTone } from '../components/statusTone';
 
 export { statusTone };
 import type { RouteId } from '../api/api';
+import { clusterAllows, mayCall } from '../stores/permissions';
 
 export interface ResourcePageProps {
   entry: ResourceEntry;
@@ -146,7 +147,7 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
       describe: () => api().call(`${one}.describe` as RouteId, params as never) as never,
       update: (yaml: string, dryRun: boolean) =>
         api().call(`${one}.update` as RouteId, { ...params, yaml, dryRun } as never) as never,
-      canEdit: caps().has('edit'),
+      canEdit: caps().has('edit') && mayCall(`${one}.update`) && clusterAllows(p.entry.kind.split('.')[0], 'update'),
     };
     const row = table.model.get(t.namespace ? `${t.namespace}/${t.name}` : t.name);
     return {

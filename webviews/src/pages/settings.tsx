@@ -10,6 +10,7 @@ import { toApiError } from '../host/apiError';
 import { TextField } from '../ui/field';
 import { namespaceName, problem, wholeNumber } from '../model/validate';
 import { FixVerificationSetting } from '../components/fixVerificationSetting';
+import { mayCall, whyNot } from '../stores/permissions';
 
 export function Settings(): JSX.Element {
   const settings = createLoader<SettingsDto>(() => api().call('settings.get', {}));
@@ -99,7 +100,13 @@ export function Settings(): JSX.Element {
                 </label>
               </Show>
               <div>
-                <button class="kg-plain-btn kg-primary" type="submit" disabled={!valid()} data-testid="settings-save">
+                <button
+                  class="kg-plain-btn kg-primary"
+                  type="submit"
+                  disabled={!valid() || !mayCall('settings.save')}
+                  title={mayCall('settings.save') ? undefined : whyNot()}
+                  data-testid="settings-save"
+                >
                   Save
                 </button>
               </div>
@@ -139,7 +146,9 @@ export function Settings(): JSX.Element {
                   <dt>Last backup</dt>
                   <dd>{b().lastBackup ? new Date(b().lastBackup!.createdAt).toLocaleString() : 'never'}</dd>
                 </dl>
-                <Button onClick={() => void backupNow()}>Back up now</Button>
+                <Button onClick={() => void backupNow()} requires="backup.now">
+                  Back up now
+                </Button>
               </>
             )}
           </Show>

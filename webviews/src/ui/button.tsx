@@ -1,5 +1,6 @@
 // Our button: the toolkit's element today, any element tomorrow. Pages only use this.
 import type { JSX } from 'solid-js';
+import { mayCall, whyNot } from '../stores/permissions';
 
 export interface ButtonProps {
   children: JSX.Element;
@@ -10,19 +11,23 @@ export interface ButtonProps {
   label?: string;
   testId?: string;
   class?: string;
+  /** A route id: the button is disabled, saying why, when the user's role may not call it. */
+  requires?: string;
 }
 
 export function Button(p: ButtonProps): JSX.Element {
+  const denied = () => (p.requires ? !mayCall(p.requires) : false);
+  const disabled = () => p.disabled || denied();
   return (
     <vscode-button
       appearance={p.variant === 'danger' ? 'primary' : (p.variant ?? 'secondary')}
       class={`kg-btn ${p.variant === 'danger' ? 'kg-btn-danger' : ''} ${p.class ?? ''}`}
-      disabled={p.disabled}
-      title={p.title}
+      disabled={disabled()}
+      title={denied() ? whyNot() : p.title}
       attr:aria-label={p.label ?? p.title}
       attr:data-testid={p.testId}
       onClick={(e) => {
-        if (!p.disabled) p.onClick?.(e);
+        if (!disabled()) p.onClick?.(e);
       }}
     >
       {p.children}
