@@ -383,14 +383,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
         socket,
         new ApiError('badOrigin', `Origin ${req.headers.origin} may not open sockets on this server`, 403),
       );
+    // The role first, as for HTTP routes: a user who may not open this socket learns nothing about its parameters.
+    const denied = roleDenies(auth, m, 'WS', queryParams(u));
+    if (denied) return refuseUpgrade(socket, denied);
     let params: unknown;
     try {
       params = validate(m.route, m.id, { ...queryParams(u), ...m.pathParams });
     } catch (e) {
       return refuseUpgrade(socket, toApiError(e));
     }
-    const denied = roleDenies(auth, m, 'WS', params as Record<string, unknown>);
-    if (denied) return refuseUpgrade(socket, denied);
     let h: UpgradeHandler;
     try {
       const d = dispatch.pick(m.id, m.route, params as Record<string, unknown>);
