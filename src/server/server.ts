@@ -151,7 +151,7 @@ function roleDenies(
 ): ApiError | undefined {
   const who = auth.user;
   if (!who) return undefined;
-  const need = requiredRole(m.id, method, params);
+  const need = requiredRole(m.route, method, params);
   if (roleAllows(who.role, need)) return undefined;
   return new ApiError(
     'forbidden',

@@ -11,6 +11,9 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'WS' | 'ANY';
  */
 export type Shape = 'json' | 'stream' | 'socket' | 'raw';
 
+/** Accounts mode's roles, least first. The launch token (loopback mode, VS Code) acts as admin. */
+export type Role = 'viewer' | 'operator' | 'admin';
+
 /** Which engine answers: routes of engines not built yet still exist and answer 501 with a clear message. */
 export type Owner = 'kube' | 'incidents' | 'metrics' | 'store' | 'integrations' | 'ai' | 'server';
 
@@ -30,6 +33,12 @@ export interface Route<P = unknown, R = unknown> {
   readonly shape?: Shape;
   /** For `stream` routes: the boolean param that asks for the stream (`follow`). */
   readonly streamParam?: string;
+  /**
+   * The least role that may call it (accounts mode). Absent: `viewer` for GET, `operator` for anything that may
+   * change the cluster (see roleOf). Declared `admin` where it changes the server itself, who may do what, or hands
+   * out a shell or a credential; `viewer` where a non-GET changes nothing (sign-in, read-only push channels).
+   */
+  readonly role?: Role;
 }
 
 export const shapeOf = (r: Route): Shape => r.shape ?? (r.method === 'WS' ? 'socket' : 'json');
@@ -49,7 +58,7 @@ export const route =
     owner: Owner,
     doc: string,
     params: z.ZodType<P>,
-    opts?: { timeoutMs?: number; shape?: Shape; streamParam?: string },
+    opts?: { timeoutMs?: number; shape?: Shape; streamParam?: string; role?: Role },
   ): Route<P, R> => ({ method, path, owner, doc, params, ...opts });
 
 export type ParamsOf<T> = T extends Route<infer P, unknown> ? P : never;

@@ -122,7 +122,7 @@ describe('kubegraf web: accounts mode (first admin, users, roles)', function () 
     let checked = 0;
     for (const [id, r] of Object.entries(ROUTES)) {
       const method = r.method === 'ANY' ? 'POST' : r.method;
-      const need = requiredRole(id, method);
+      const need = requiredRole(r, method);
       const path = r.path.replace(/\{\w+\}/g, 'x').replace('*', 'x');
       for (const role of ['viewer', 'operator'] as const) {
         if (need === 'viewer' || (role === 'operator' && need === 'operator')) continue;

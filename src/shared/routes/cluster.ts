@@ -204,6 +204,7 @@ export const CLUSTER_ROUTES = {
     z
       .object({ context: contextName, name: contextName })
       .refine((p) => p.context || p.name, 'give the context to switch to (context)'),
+    { role: 'admin' },
   ),
   'clusters.list': route<ClustersResult>()(
     'GET',
@@ -234,6 +235,7 @@ export const CLUSTER_ROUTES = {
     z
       .object({ contextName: contextName, context: contextName, name: contextName })
       .refine((p) => p.contextName || p.context || p.name, 'give the context to switch to (contextName)'),
+    { role: 'admin' },
   ),
   // status
   status: route<StatusResult>()('GET', '/api/status', 'kube', 'Get connection status', z.object({ ...base })),
@@ -318,6 +320,7 @@ export const CLUSTER_ROUTES = {
     'kube',
     'Execute command in pod (argv, no shell)',
     execParams,
+    { role: 'admin' },
   ),
   'pod.terminal': route<never>()(
     'WS',
@@ -340,6 +343,7 @@ export const CLUSTER_ROUTES = {
         rows: int(1, 1000).optional(),
       })
       .refine((p) => p.pod || p.name, 'give the pod (pod=NAME)'),
+    { role: 'admin' },
   ),
   // port-forwards
   'portforward.list': route<{ forwards: PortForwardDto[] }>()(
@@ -428,5 +432,6 @@ export const CLUSTER_ROUTES = {
     'kube',
     'Real-time cluster updates (subscribe per kind/namespace; snapshot then changes; connection state)',
     z.object({ ...base }),
+    { role: 'viewer' },
   ),
 } as const;

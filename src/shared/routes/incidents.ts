@@ -91,6 +91,7 @@ export const INCIDENT_ROUTES = {
     'incidents',
     'Preview a recommended fix: exact diff, server dry run, permission',
     z.object({ incidentId: id, fixId: z.string().max(600).optional() }),
+    { role: 'viewer' },
   ),
   'incidents.fixApply': route<Execution>()(
     'POST',
@@ -125,6 +126,7 @@ export const INCIDENT_ROUTES = {
       maxActionsPerHour: int(0, 1000).optional(),
       minOpenSeconds: int(0, 86_400).optional(),
     }),
+    { role: 'admin' },
   ),
   'incidents.remediation.disable': route<RemediationStatus>()(
     'POST',
@@ -132,6 +134,7 @@ export const INCIDENT_ROUTES = {
     'incidents',
     'Disable auto-remediation',
     z.object({}),
+    { role: 'admin' },
   ),
   'incidents.remediation.decisions': route<{ decisions: RemediationDecision[] }>()(
     'GET',
@@ -200,6 +203,7 @@ export const INCIDENT_ROUTES = {
       fixId: z.string().max(600).optional(),
       comment: z.string().max(4000).optional(),
     }),
+    { role: 'viewer' },
   ),
   // brain
   'brain.timeline': route<{ context: string; hours: number; entries: TimelineEntry[] }>()(
@@ -253,6 +257,7 @@ export const INCIDENT_ROUTES = {
     'store',
     'Mark as read (id or ids; read:false marks unread)',
     z.object({ id: id.optional(), ids, read: boolish.optional() }).refine((p) => p.id || p.ids, 'give id or ids'),
+    { role: 'viewer' },
   ),
   'notifications.markAllRead': route<Ok>()(
     'POST',
@@ -260,6 +265,7 @@ export const INCIDENT_ROUTES = {
     'store',
     'Mark all as read',
     z.object({}),
+    { role: 'viewer' },
   ),
   'notifications.delete': route<Ok>()(
     'DELETE',
@@ -295,6 +301,7 @@ export const INCIDENT_ROUTES = {
     'incidents',
     'Stream execution output (snapshot, started, output, status messages)',
     z.object({ id: id.optional() }),
+    { role: 'viewer' },
   ),
   // database backups
   'backup.status': route<BackupStatus>()(
@@ -304,7 +311,9 @@ export const INCIDENT_ROUTES = {
     'Get backup status',
     z.object({}),
   ),
-  'backup.now': route<BackupInfo>()('POST', '/api/database/backup/now', 'store', 'Trigger backup', z.object({})),
+  'backup.now': route<BackupInfo>()('POST', '/api/database/backup/now', 'store', 'Trigger backup', z.object({}), {
+    role: 'admin',
+  }),
   'backup.list': route<{ backups: BackupInfo[] }>()(
     'GET',
     '/api/database/backup/list',
@@ -318,6 +327,7 @@ export const INCIDENT_ROUTES = {
     'store',
     'Restore backup (the current database is backed up first); needs confirm:true',
     z.object({ name: z.string().min(1).max(200), confirm: boolish.optional() }),
+    { role: 'admin' },
   ),
   // Last: `{id}` would otherwise shadow the fixed paths above for matchers that go in order.
   'incidents.get': route<IncidentDetail>()(

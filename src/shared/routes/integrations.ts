@@ -375,6 +375,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install a plugin into the cluster',
     z.object({ ...base, name: z.string().max(63).optional() }),
+    { role: 'admin' },
   ),
   'plugins.enable': route<ActionResult>()(
     'POST',
@@ -382,6 +383,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Enable or disable a plugin in this workbench',
     z.object({ name: z.string().regex(/^[a-z0-9-]{1,63}$/), enabled: boolish.optional() }),
+    { role: 'admin' },
   ),
   // KServe
   'inference.list': route<{ services: InferenceServiceDto[] }>()(
@@ -448,6 +450,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Stream job logs',
     relParams.extend({ tailLines: int(0, 10_000).optional() }),
+    { role: 'viewer' },
   ),
   // GPUs
   'gpu.status': route<{
@@ -479,6 +482,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install GPU support',
     z.object({ ...base }),
+    { role: 'admin' },
   ),
   // Kiali, MLflow, Feast
   'kiali.status': route<IntegrationStatus>()(
@@ -494,6 +498,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install Kiali',
     z.object({ ...base }),
+    { role: 'admin' },
   ),
   'kiali.proxy': route<unknown>()('ANY', '/api/kiali/proxy/*', 'integrations', 'Proxy Kiali API', proxy, {
     shape: 'raw',
@@ -511,6 +516,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install MLflow',
     z.object({ ...base }),
+    { role: 'admin' },
   ),
   'mlflow.proxy': route<unknown>()('ANY', '/api/mlflow/proxy/*', 'integrations', 'Proxy MLflow API', proxy, {
     shape: 'raw',
@@ -528,6 +534,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install Feast',
     z.object({ ...base }),
+    { role: 'admin' },
   ),
   // Apps
   'apps.list': route<{ apps: AppCatalogEntry[] }>()(
@@ -550,6 +557,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install app',
     z.object({ ...base, name: z.string().max(63).optional(), namespace: namespaceName.optional() }),
+    { role: 'admin' },
   ),
   'apps.uninstall': route<ActionResult>()(
     'POST',
@@ -557,6 +565,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Uninstall app',
     z.object({ ...base, name: z.string().max(63).optional(), namespace: namespaceName.optional() }),
+    { role: 'admin' },
   ),
   'customApps.preview': route<{ yaml: string; objects: number }>()(
     'POST',
@@ -564,6 +573,7 @@ export const INTEGRATION_ROUTES = {
     'kube',
     'Preview custom app (Deployment + Service YAML)',
     customApp,
+    { role: 'viewer' },
   ),
   'customApps.deploy': route<{ applied: boolean; objects: string[] }>()(
     'POST',
@@ -654,7 +664,7 @@ export const INTEGRATION_ROUTES = {
       namespace: namespaceFilter,
       provider: z.string().max(64).optional(),
     }),
-    { timeoutMs: 180_000 },
+    { role: 'viewer', timeoutMs: 180_000 },
   ),
   'ai.providers': route<import('../ai').AiProvidersResult>()(
     'GET',
@@ -689,5 +699,6 @@ export const INTEGRATION_ROUTES = {
       clearKey: boolish.optional(),
       activate: boolish.optional(),
     }),
+    { role: 'admin' },
   ),
 } as const;

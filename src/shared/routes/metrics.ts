@@ -45,5 +45,6 @@ export const METRIC_ROUTES = {
     'metrics',
     'Real-time metrics stream ({"action":"subscribe","interval":5000})',
     z.object({ ...base, namespace: namespaceFilter }),
+    { role: 'viewer' },
   ),
 } as const;

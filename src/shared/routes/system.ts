@@ -83,6 +83,7 @@ export const SYSTEM_ROUTES = {
     'store',
     'Save settings (merged into the stored ones)',
     settingsSchema,
+    { role: 'admin' },
   ),
   'auth.register': route<AuthResult>()(
     'POST',
@@ -90,6 +91,7 @@ export const SYSTEM_ROUTES = {
     'server',
     'User registration (the first account is an admin and needs the launch token; later ones need an admin session)',
     z.object({ username, password }),
+    { role: 'viewer' },
   ),
   'users.list': route<{ users: UserDto[] }>()(
     'GET',
@@ -97,6 +99,7 @@ export const SYSTEM_ROUTES = {
     'server',
     'List user accounts (admin)',
     z.object({}),
+    { role: 'admin' },
   ),
   'users.create': route<UserDto>()(
     'POST',
@@ -104,6 +107,7 @@ export const SYSTEM_ROUTES = {
     'server',
     'Create a user account with a role (admin)',
     z.object({ username, password, role: z.enum(ROLES) }),
+    { role: 'admin' },
   ),
   'users.update': route<UserDto>()(
     'POST',
@@ -111,6 +115,7 @@ export const SYSTEM_ROUTES = {
     'server',
     "Change a user's role, or disable/enable them (admin)",
     z.object({ username, role: z.enum(ROLES).optional(), disabled: boolish.optional() }),
+    { role: 'admin' },
   ),
   'users.delete': route<ActionResult>()(
     'DELETE',
@@ -118,6 +123,7 @@ export const SYSTEM_ROUTES = {
     'server',
     'Delete a user account (admin)',
     z.object({ username }),
+    { role: 'admin' },
   ),
   'auth.login': route<AuthResult>()(
     'POST',
@@ -125,6 +131,7 @@ export const SYSTEM_ROUTES = {
     'server',
     'User login',
     z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
+    { role: 'viewer' },
   ),
   'auth.logout': route<ActionResult>()(
     'POST',
@@ -132,6 +139,7 @@ export const SYSTEM_ROUTES = {
     'server',
     'User logout (ends this session)',
     z.object({}),
+    { role: 'viewer' },
   ),
   'auth.me': route<MeResult>()('GET', '/api/auth/me', 'server', 'Get current user', z.object({})),
   'auth.validate': route<{ valid: boolean; expiresAt?: string; user?: UserDto }>()(
@@ -166,6 +174,7 @@ export const SYSTEM_ROUTES = {
       rows: int(1, 1000).optional(),
       cwd: z.string().max(4096).optional(),
     }),
+    { role: 'admin' },
   ),
   'updates.check': route<UpdateCheck>()(
     'GET',
@@ -180,6 +189,7 @@ export const SYSTEM_ROUTES = {
     'server',
     'Install update',
     z.object({ version: z.string().max(64).optional() }),
+    { role: 'admin' },
   ),
   'updates.autoCheck': route<UpdateCheck & { enabled: boolean }>()(
     'GET',

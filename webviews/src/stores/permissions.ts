@@ -4,6 +4,7 @@
 // (`GET /api/capabilities?kinds=`). The server enforces both anyway; this only keeps the buttons honest.
 import { createResource, createRoot, getOwner, runWithOwner, type Resource } from 'solid-js';
 import { ROUTES, type RouteId } from '../../../src/shared/routeTable';
+import type { Route } from '../../../src/shared/route';
 import { requiredRole, roleAllows, type Role } from '../../../src/shared/permissions';
 import { api, context } from './app';
 import { oneNamespace } from './scope';
@@ -57,9 +58,9 @@ export function role(): Role | undefined {
 /** Whether this user's role may call the route (the same table the server enforces). */
 export function mayCall(id: RouteId | string, params: Record<string, unknown> = {}): boolean {
   const have = role();
-  const r = (ROUTES as Record<string, { method: string } | undefined>)[id];
+  const r = (ROUTES as Record<string, Route | undefined>)[id];
   if (!have || !r) return false;
-  return roleAllows(have, requiredRole(id, r.method, params));
+  return roleAllows(have, requiredRole(r, r.method, params));
 }
 
 /**
