@@ -3,7 +3,28 @@ import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+// client-node loads its OIDC libraries (openid-client, oauth4webapi) at start-up, and they read `navigator` when they
+// load, which VS Code's extension host reports as a PendingMigrationError. Only kubeconfigs with an `oidc` auth
+// provider use them: load them on that first use instead.
+const lazyOidc = {
+  name: 'lazy-oidc',
+  setup(b) {
+    b.onResolve({ filter: /^openid-client$/ }, (args) =>
+      args.importer.includes('client-node') ? { path: 'lazy-openid-client', namespace: 'lazy-oidc' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-oidc' }, () => ({
+      resolveDir: process.cwd(),
+      contents: [
+        "const load = () => import('openid-client');",
+        'export const discovery = async (...a) => (await load()).discovery(...a);',
+        'export const refreshTokenGrant = async (...a) => (await load()).refreshTokenGrant(...a);',
+      ].join('\n'),
+    }));
+  },
+};
+
 const common = {
+  plugins: [lazyOidc],
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { kubectl, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
+import { eventually, kubectl, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
 
 for (const minor of [30, 33]) {
   describe(`sim controllers through kubectl 1.${minor}`, function () {
@@ -98,9 +98,11 @@ for (const minor of [30, 33]) {
       assert.match(r.stderr, /deployment "bad" exceeded its progress deadline/);
       assert.match(await kubectlOk(sim, ['get', 'pods', '-l', 'app=bad']), /0\/1\s+(ImagePullBackOff|ErrImagePull)/);
       await kubectlOk(sim, ['run', 'crashy', '--image=busybox', '--annotations=sim.kubegraf.io/fault=crashloop']);
-      for (let i = 0; i < 100 && !/CrashLoopBackOff/.test((await kubectl(sim, ['get', 'pod', 'crashy'])).stdout); i++)
-        await new Promise((res) => setTimeout(res, 200));
-      const d = await kubectlOk(sim, ['describe', 'pod', 'crashy']);
+      // Between back-offs the container runs again for a moment: take a describe made while it waits.
+      const d = await eventually(async () => {
+        const out = await kubectlOk(sim, ['describe', 'pod', 'crashy']);
+        return /State:\s+Waiting\s+Reason:\s+CrashLoopBackOff/.test(out) ? out : undefined;
+      }, 30_000);
       assert.match(d, /State:\s+Waiting\s+Reason:\s+CrashLoopBackOff/);
       assert.match(d, /Last State:\s+Terminated\s+Reason:\s+Error\s+Exit Code:\s+1/);
       assert.match(d, /Warning\s+BackOff\s+.*Back-off restarting failed container crashy/);
