@@ -1,7 +1,7 @@
 // The Prometheus text parser and the DCGM per-GPU folding; the pure pieces of the proxied integrations (proxy path
 // safety, Kiali graph → traffic metrics, inference bodies, Kubeflow job objects).
 import assert from 'node:assert/strict';
-import { dcgmGpus, parsePromText } from '../../src/core/api/promText';
+import { dcgmGpus, parsePromText } from '../../src/core/metrics/promText';
 import { proxyBase, safeProxyPath } from '../../src/core/api/serviceProxy';
 import { inferenceBody, mlJobObject, trafficFromKialiGraph } from '../../src/core/api/integrations';
 

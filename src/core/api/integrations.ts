@@ -22,8 +22,8 @@ import { buildGraph, costReport, isActivePod, podRequests, securityReport } from
 import { contextOf } from './common';
 import type { ApiDeps } from './deps';
 import { ApiError, notInstalled, toApiError } from './errors';
-import { listReleases, releaseDetails, releaseHistory, runHelm } from './helm';
-import { dcgmGpus, parsePromText } from './promText';
+import { listReleases, releaseDetails, releaseHistory, runHelm } from '../integrations/helm';
+import { dcgmGpus, parsePromText } from '../metrics/promText';
 import { callProxy, openProxy, replyJson, replyMessage, type BufferedReply, type ProxyTarget } from './serviceProxy';
 import { deleteOf, detailsOf } from './resources';
 import { toRow } from './rows';

@@ -3,12 +3,12 @@
 import { execFile } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { isMap, parseAllDocuments } from 'yaml';
-import { MASK } from './rows';
+import { MASK } from '../api/rows';
 import type { HelmHistoryEntry, HelmRelease, HelmReleaseSummary } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
-import type { ApiDeps } from './deps';
-import { ApiError, badRequest, notFound } from './errors';
-import { contextOf } from './common';
+import type { ApiDeps } from '../api/deps';
+import { ApiError, badRequest, notFound } from '../api/errors';
+import { contextOf } from '../api/common';
 
 interface ReleaseJson {
   name: string;
