@@ -2,7 +2,7 @@
 // HTTP/WebSocket server. `kubegraf web` and the tests start it the same way.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { AccountStore } from '../core/api/accounts';
+import { AccountStore } from '../core/store/accounts';
 import { openDeps, type ApiDeps } from '../core/api/deps';
 import { ALL_HANDLERS, type HandlerMap } from '../core/api/handlers';
 import type { KubeEngine } from '../core/kube/engine';

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
-import type { AccountStore } from '../core/api/accounts';
+import type { AccountStore } from '../core/store/accounts';
 import type { UserDto } from '../shared/routes/system';
 
 export const COOKIE = 'kubegraf_token';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForOutput } from '../helpers/sim';
 import { request } from './serverHelpers';
-import { readJson } from '../../src/core/api/atomicFile';
+import { readJson } from '../../src/core/store/atomicFile';
 import { ROOT, cliArgs } from '../helpers/cli';
 
 // The shared folder beside the repository (CI and developers have it at ../shared).

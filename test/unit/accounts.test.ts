@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccountStore } from '../../src/core/api/accounts';
+import { AccountStore } from '../../src/core/store/accounts';
 import { ApiError } from '../../src/core/api/errors';
 
 describe('accounts: sign-in throttling', function () {

@@ -17,7 +17,7 @@ import {
 import type { ChatMessage, ChatTurn, ToolSpec } from '../../src/core/ai/providers';
 import { Redactor } from '../../src/core/ai/redact';
 import type { ApiDeps } from '../../src/core/api/deps';
-import { fileSecretStore } from '../../src/core/api/secrets';
+import { fileSecretStore } from '../../src/core/store/secrets';
 import type { ApiError } from '../../src/core/api/errors';
 import type { KubeGrafStore } from '../../src/core/store/store';
 

@@ -1,9 +1,11 @@
 // The Prometheus text parser and the DCGM per-GPU folding; the pure pieces of the proxied integrations (proxy path
 // safety, Kiali graph → traffic metrics, inference bodies, Kubeflow job objects).
 import assert from 'node:assert/strict';
-import { dcgmGpus, parsePromText } from '../../src/core/api/promText';
+import { dcgmGpus, parsePromText } from '../../src/core/metrics/promText';
 import { proxyBase, safeProxyPath } from '../../src/core/api/serviceProxy';
-import { inferenceBody, mlJobObject, trafficFromKialiGraph } from '../../src/core/api/integrations';
+import { inferenceBody } from '../../src/core/integrations/kserve';
+import { trafficFromKialiGraph } from '../../src/core/integrations/kiali';
+import { mlJobObject } from '../../src/core/integrations/kubeflow';
 
 describe('Prometheus text format', () => {
   it('reads HELP, TYPE, labels with escapes, special values and timestamps', () => {

@@ -16,7 +16,7 @@ import type { Caller } from '../../shared/route';
 import type { ApiDeps } from '../api/deps';
 import { ApiError, badRequest, notFound } from '../api/errors';
 import type { KubeGrafStore } from '../store/store';
-import type { SecretStore } from '../api/secrets';
+import type { SecretStore } from '../store/secrets';
 import {
   chatTurn,
   parseArgs,

@@ -1,14 +1,47 @@
-// Helpers every handler file shares: which context a call is for, label selectors, namespace checks.
-import type { KindDescriptor } from '../kube/descriptors';
+// Helpers every handler file and engine shares: which context a call is for, objects of a kind from the watch cache,
+// label selectors, namespace checks.
+import type { KObject, KindDescriptor } from '../kube/descriptors';
+import { KubeError } from '../kube/errors';
 import type { LabelSelector } from '../kube/objectIndex';
 import type { ApiDeps } from './deps';
-import { ApiError, badRequest } from './errors';
+import { ApiError, badRequest, notInstalled } from './errors';
 
 export function contextOf(deps: ApiDeps, context?: string): string {
   const c = context || deps.kube.currentContext();
   if (!c)
     throw new ApiError('noContext', 'no kubeconfig context is configured; start with --kubeconfig FILE or --demo', 503);
   return c;
+}
+
+/** Objects of a kind (cache-backed), or undefined when the cluster does not serve the kind at all. */
+export async function objects(
+  deps: ApiDeps,
+  context: string | undefined,
+  kind: string,
+  namespace?: string,
+): Promise<KObject[] | undefined> {
+  const ctx = contextOf(deps, context);
+  try {
+    deps.kube.descriptor(ctx, kind);
+  } catch (e) {
+    if (e instanceof KubeError && e.code === 'notFound') return undefined;
+    throw e;
+  }
+  const { cache } = await deps.lists.cache(ctx, kind, namespace || undefined);
+  return namespace ? cache.index.inNamespace(namespace) : cache.list();
+}
+
+/** Objects of a kind the cluster must serve; a 424 naming `what` when it does not. */
+export async function must(
+  deps: ApiDeps,
+  context: string | undefined,
+  kind: string,
+  what: string,
+  namespace?: string,
+): Promise<KObject[]> {
+  const o = await objects(deps, context, kind, namespace);
+  if (!o) throw notInstalled(`${what} is not installed in this cluster (no ${kind} CRD)`);
+  return o;
 }
 
 /** Namespaced kinds need a namespace for one object; cluster-scoped kinds ignore it. */

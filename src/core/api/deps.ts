@@ -4,9 +4,9 @@ import { IncidentEngine } from '../incidents/engine';
 import { MetricsEngine } from '../metrics/engine';
 import { KubeGrafStore } from '../store/store';
 import { ListKeeper } from './lists';
-import { SettingsStore } from './settings';
-import { fileSecretStore, type SecretStore } from './secrets';
-import type { AccountStore } from './accounts';
+import { SettingsStore } from '../store/settings';
+import { fileSecretStore, type SecretStore } from '../store/secrets';
+import type { AccountStore } from '../store/accounts';
 
 export interface ApiDeps {
   kube: KubeEngine;

@@ -13,6 +13,7 @@ import type {
   ObjectRef,
   RecommendedFix,
 } from '../../shared/incidents';
+import type { KubeGrafStore } from '../store/store';
 import type { ClusterView } from './rules';
 
 const MI = 1024 * 1024;
@@ -439,6 +440,15 @@ export function recommendFixes(
       break;
   }
   return ranked();
+}
+
+/** The fixes for an incident ranked by feedback and verified outcomes, each with its track record. */
+export function rankedFixes(
+  store: Pick<KubeGrafStore, 'fixScores' | 'fixTrackRecords'>,
+  view: ClusterView,
+  inc: Pick<Incident, 'type' | 'resource' | 'evidence'>,
+): RecommendedFix[] {
+  return recommendFixes(inc, view, store.fixScores(inc.type), store.fixTrackRecords(inc.type));
 }
 
 function changedSince(prev: KObject, dep: KObject): boolean {

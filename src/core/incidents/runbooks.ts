@@ -1,5 +1,7 @@
 // Runbooks shipped with the product, one per incident type. Users may edit them; edits live in the store and win.
 import type { IncidentType, Runbook } from '../../shared/incidents';
+import { KubeError } from '../kube/errors';
+import type { KubeGrafStore } from '../store/store';
 
 type Shipped = Omit<Runbook, 'type' | 'edited' | 'updatedAt'>;
 
@@ -227,3 +229,32 @@ export const SHIPPED_RUNBOOKS: Record<IncidentType, Shipped> = {
     ['kubectl get pdb -A'],
   ),
 };
+
+type RunbookStore = Pick<KubeGrafStore, 'runbookEdit' | 'saveRunbook' | 'resetRunbook'>;
+
+/** The user's edit of a type's runbook, else the shipped one. */
+export function runbookFor(store: RunbookStore, type: IncidentType): Runbook {
+  const edit = store.runbookEdit(type);
+  if (edit) return edit;
+  const s = SHIPPED_RUNBOOKS[type];
+  if (!s) throw new KubeError('notFound', `no runbook for incident type "${type}"`);
+  return { type, ...s, edited: false };
+}
+
+export function allRunbooks(store: RunbookStore): Runbook[] {
+  return (Object.keys(SHIPPED_RUNBOOKS) as IncidentType[]).map((t) => runbookFor(store, t));
+}
+
+export async function editRunbook(store: RunbookStore, r: Omit<Runbook, 'edited' | 'updatedAt'>): Promise<Runbook> {
+  if (!SHIPPED_RUNBOOKS[r.type]) throw new KubeError('notFound', `no runbook for incident type "${r.type}"`);
+  const full: Runbook = { ...r, edited: true, updatedAt: new Date().toISOString() };
+  await store.saveRunbook(full);
+  return full;
+}
+
+/** Drops the user's edit: the shipped runbook again. */
+export async function resetRunbook(store: RunbookStore, type: IncidentType): Promise<Runbook> {
+  if (!SHIPPED_RUNBOOKS[type]) throw new KubeError('notFound', `no runbook for incident type "${type}"`);
+  await store.resetRunbook(type);
+  return runbookFor(store, type);
+}

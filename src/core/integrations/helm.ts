@@ -1,14 +1,16 @@
 // Helm 3 without the helm binary for reads: release records are `helm.sh/release.v1` secrets whose `release` key is
 // base64(gzip(JSON)) inside the API's own base64. Writes (rollback, install) run the real helm binary, never a shell.
+import type { ActionResult } from '../../shared/routes/resources';
 import { execFile } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { isMap, parseAllDocuments } from 'yaml';
-import { MASK } from './rows';
+import { MASK } from '../api/rows';
 import type { HelmHistoryEntry, HelmRelease, HelmReleaseSummary } from '../../shared/routes/integrations';
+import type { Params } from './util';
 import type { KObject } from '../kube/descriptors';
-import type { ApiDeps } from './deps';
-import { ApiError, badRequest, notFound } from './errors';
-import { contextOf } from './common';
+import type { ApiDeps } from '../api/deps';
+import { ApiError, badRequest, notFound } from '../api/errors';
+import { contextOf } from '../api/common';
 
 interface ReleaseJson {
   name: string;
@@ -218,4 +220,25 @@ export function runHelm(deps: ApiDeps, context: string, call: HelmCall, timeoutM
       },
     );
   });
+}
+
+/** `helm rollback --wait` to a revision the release has, or to the previous one. */
+export async function rollbackRelease(deps: ApiDeps, p: Params<'helm.rollback'>): Promise<ActionResult> {
+  const hist = await releaseHistory(deps, p.context, p.namespace, p.name);
+  if (p.revision !== undefined && !hist.some((h) => h.revision === p.revision))
+    throw new ApiError('notFound', `release ${p.name} has no revision ${p.revision}`, 404);
+  if (p.revision === undefined && hist.length < 2)
+    throw new ApiError('badRequest', `release ${p.name} has no previous revision`, 400);
+  const ctx = contextOf(deps, p.context);
+  await runHelm(deps, ctx, {
+    command: 'rollback',
+    release: p.name,
+    namespace: p.namespace,
+    rest: p.revision ? [String(p.revision)] : [],
+    flags: ['--wait'],
+  });
+  return {
+    ok: true,
+    message: `rolled back ${p.namespace}/${p.name}${p.revision ? ` to revision ${p.revision}` : ''}`,
+  };
 }

@@ -4,7 +4,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, createHash, type Scry
 import { join } from 'node:path';
 import type { UserDto } from '../../shared/routes/system';
 import { readJson, writeJsonAtomic } from './atomicFile';
-import { ApiError } from './errors';
+import { ApiError } from '../api/errors';
 
 // N=2^15, r=8: 32 MiB per hash, OWASP's scrypt baseline.
 const SCRYPT: ScryptOptions = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

@@ -1,0 +1,160 @@
+// GPUs: NVIDIA GPU nodes and what runs on them (from node labels and pod requests), and live per-GPU metrics scraped
+// from the DCGM exporter on each node.
+import type { GpuMetricsReport, GpuNode } from '../../shared/routes/integrations';
+import type { KObject } from '../kube/descriptors';
+import { isActivePod, podRequests } from '../analysis/reports';
+import { contextOf, objects } from '../api/common';
+import type { ApiDeps } from '../api/deps';
+import { ApiError, notInstalled } from '../api/errors';
+import { callProxy, replyMessage } from '../api/serviceProxy';
+import { dcgmGpus, parsePromText } from '../metrics/promText';
+import { apiServerRefusal } from './appProxy';
+import { round } from './util';
+
+/** Nodes with NVIDIA GPUs (by capacity or the GPU feature discovery labels) and the GPU pods on each. */
+export function gpuNodes(nodes: KObject[], pods: KObject[]): GpuNode[] {
+  return nodes
+    .filter(
+      (n) =>
+        quantityInt(n.status?.capacity?.['nvidia.com/gpu']) > 0 ||
+        n.metadata.labels?.['nvidia.com/gpu.present'] === 'true' ||
+        n.metadata.labels?.['nvidia.com/gpu.product'],
+    )
+    .map((n) => {
+      const l = n.metadata.labels ?? {};
+      const on = pods
+        .filter((p) => p.spec?.nodeName === n.metadata.name && isActivePod(p))
+        .map((p) => ({ namespace: p.metadata.namespace ?? '', name: p.metadata.name, gpus: podRequests(p).gpu }))
+        .filter((p) => p.gpus > 0);
+      const g: GpuNode = {
+        name: n.metadata.name,
+        product: l['nvidia.com/gpu.product'],
+        family: l['nvidia.com/gpu.family'],
+        memoryMiB: l['nvidia.com/gpu.memory'] ? Number(l['nvidia.com/gpu.memory']) : undefined,
+        capacity: quantityInt(n.status?.capacity?.['nvidia.com/gpu']),
+        allocatable: quantityInt(n.status?.allocatable?.['nvidia.com/gpu']),
+        allocated: on.reduce((s, p) => s + p.gpus, 0),
+        sharing: l['nvidia.com/gpu.sharing-strategy'],
+        driverVersion:
+          l['nvidia.com/cuda.driver-version.full'] ??
+          (l['nvidia.com/cuda.driver.major']
+            ? `${l['nvidia.com/cuda.driver.major']}.${l['nvidia.com/cuda.driver.minor'] ?? 0}`
+            : undefined),
+        cudaVersion:
+          l['nvidia.com/cuda.runtime-version.full'] ??
+          (l['nvidia.com/cuda.runtime.major']
+            ? `${l['nvidia.com/cuda.runtime.major']}.${l['nvidia.com/cuda.runtime.minor'] ?? 0}`
+            : undefined),
+        migCapable: l['nvidia.com/mig.capable'] === 'true',
+        pods: on,
+      };
+      return g;
+    });
+}
+
+const quantityInt = (v: unknown) => (v === undefined ? 0 : Math.floor(Number(v)) || 0);
+
+/** Whether the cluster has GPUs, how many are allocated, and whether the device plugin and DCGM exporter run. */
+export async function gpuStatus(deps: ApiDeps, context: string | undefined) {
+  const nodes = gpuNodes((await objects(deps, context, 'nodes')) ?? [], (await objects(deps, context, 'pods')) ?? []);
+  const pods = (await objects(deps, context, 'pods')) ?? [];
+  const dcgm = pods.some(
+    (x) => /dcgm-exporter/.test(x.metadata.name) || x.metadata.labels?.['app.kubernetes.io/name'] === 'dcgm-exporter',
+  );
+  const total = nodes.reduce((s, n) => s + n.allocatable, 0);
+  const used = nodes.reduce((s, n) => s + n.allocated, 0);
+  return {
+    available: nodes.length > 0,
+    nodes: nodes.length,
+    totalGpus: total,
+    allocatedGpus: used,
+    devicePlugin: nodes.some((n) => n.capacity > 0),
+    dcgmExporter: dcgm,
+    message: nodes.length
+      ? `${used}/${total} GPUs allocated on ${nodes.length} node(s)`
+      : 'no GPU nodes (no node advertises nvidia.com/gpu)',
+  };
+}
+
+const isDcgmPod = (x: KObject) =>
+  /dcgm-exporter/.test(x.metadata.name) ||
+  x.metadata.labels?.['app.kubernetes.io/name'] === 'dcgm-exporter' ||
+  x.metadata.labels?.app === 'nvidia-dcgm-exporter';
+
+/** Per-GPU readings scraped from every node's DCGM exporter through the API server's pod proxy. */
+export async function gpuMetrics(deps: ApiDeps, context: string | undefined): Promise<GpuMetricsReport> {
+  const pods = ((await objects(deps, context, 'pods')) ?? []).filter(isDcgmPod);
+  if (!pods.length)
+    throw notInstalled(
+      'GPU metrics come from the NVIDIA DCGM exporter, which is not running in this cluster (install the GPU operator or the dcgm-exporter chart)',
+    );
+  const running = pods.filter((x) => x.status?.phase === 'Running' && x.spec?.nodeName);
+  if (!running.length)
+    throw new ApiError(
+      'unavailable',
+      `the DCGM exporter has no running pod (${pods.map((x) => `${x.metadata.namespace}/${x.metadata.name}: ${x.status?.phase ?? 'unknown'}`).join(', ')})`,
+      503,
+    );
+  const ctx = contextOf(deps, context);
+  const errors: GpuMetricsReport['errors'] = [];
+  const gpus: GpuMetricsReport['gpus'] = [];
+  // Each node's exporter is read on its own (the Service would answer from one random node).
+  const scrape = async (pod: KObject) => {
+    const ports = (
+      (pod.spec?.containers ?? []) as Array<{ ports?: Array<{ name?: string; containerPort: number }> }>
+    ).flatMap((c) => c.ports ?? []);
+    const port = ports.find((x) => x.containerPort === 9400) ??
+      ports.find((x) => /metrics/.test(x.name ?? '')) ?? { containerPort: 9400 };
+    try {
+      const r = await callProxy(
+        deps,
+        ctx,
+        { resource: 'pods', namespace: pod.metadata.namespace!, name: pod.metadata.name, port: port.containerPort },
+        { path: '/metrics', accept: 'text/plain;version=0.0.4' },
+        { what: `dcgm-exporter ${pod.metadata.name}`, timeoutMs: 15_000, maxBytes: 16 << 20 },
+      );
+      if (r.fromApiServer) throw apiServerRefusal(r, `dcgm-exporter ${pod.metadata.name}`);
+      if (r.status !== 200) throw new ApiError('upstreamError', `answered ${r.status}: ${replyMessage(r)}`, 502);
+      const parsed = parsePromText(r.body.toString('utf8'));
+      const found = dcgmGpus(parsed.samples, pod.spec?.nodeName);
+      if (!found.length && parsed.errors.length)
+        throw new ApiError(
+          'badUpstream',
+          `unreadable metrics (line ${parsed.errors[0].line}: ${parsed.errors[0].message})`,
+          502,
+        );
+      gpus.push(...found);
+    } catch (e) {
+      errors.push({
+        pod: `${pod.metadata.namespace}/${pod.metadata.name}`,
+        node: pod.spec?.nodeName,
+        message: e instanceof Error ? e.message : String(e),
+      });
+    }
+  };
+  for (let i = 0; i < running.length; i += 8) await Promise.all(running.slice(i, i + 8).map(scrape));
+  if (!gpus.length && errors.length)
+    throw new ApiError(
+      'upstreamError',
+      `no DCGM exporter could be read: ${errors.map((e) => `${e.pod}: ${e.message}`).join('; ')}`,
+      502,
+      { errors },
+    );
+  gpus.sort((a, b) => a.node.localeCompare(b.node) || a.gpu.localeCompare(b.gpu, undefined, { numeric: true }));
+  const nodes = [...new Set(gpus.map((g) => g.node))].map((node) => {
+    const mine = gpus.filter((g) => g.node === node);
+    return {
+      node,
+      gpus: mine.length,
+      busy: mine.filter((g) => (g.utilizationPercent ?? 0) > 0 || g.pod).length,
+      avgUtilizationPercent: round(mine.reduce((s, g) => s + (g.utilizationPercent ?? 0), 0) / mine.length, 1),
+      memoryUsedMiB: mine.reduce((s, g) => s + (g.memoryUsedMiB ?? 0), 0),
+      memoryTotalMiB: mine.reduce((s, g) => s + (g.memoryTotalMiB ?? 0), 0),
+      powerW: round(
+        mine.reduce((s, g) => s + (g.powerW ?? 0), 0),
+        1,
+      ),
+    };
+  });
+  return { source: 'dcgm-exporter', scrapedAt: new Date().toISOString(), gpus, nodes, errors };
+}
