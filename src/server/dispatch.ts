@@ -8,7 +8,7 @@ import { ROUTES, type RouteId } from '../shared/routeTable';
 import type { ApiDeps } from '../core/api/deps';
 import { ApiError } from '../core/api/errors';
 import { ALL_HANDLERS, type AnyHandler, type HandlerMap } from '../core/api/handlers';
-import { pipeAppProxy } from '../core/api/integrations';
+import { openAppProxy } from '../core/api/integrations';
 import { STREAM_HANDLERS, type StreamHandler, type StreamHandlers } from '../core/api/streams';
 import { BROWSER_ONLY, SOCKET_HANDLERS, type SocketHandlers, type UpgradeHandler } from './upgrades';
 
@@ -23,10 +23,28 @@ export type RawHandler = (
 ) => Promise<void>;
 export type RawHandlers = Partial<Record<RouteId, RawHandler>>;
 
+/** The in-cluster app's answer streams to the response as it comes; the request body streams to the app. */
 const appProxy =
   (app: 'kiali' | 'mlflow'): RawHandler =>
-  (req, res, p, u, deps) =>
-    pipeAppProxy(deps, app, req, res, String(p.path ?? ''), u.searchParams, u.searchParams.get('context') ?? undefined);
+  async (req, res, p, u, deps) => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const hasBody =
+      method !== 'GET' &&
+      method !== 'HEAD' &&
+      (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined);
+    const r = await openAppProxy(
+      deps,
+      app,
+      { method, body: hasBody ? req : undefined, contentType: req.headers['content-type'], accept: req.headers.accept },
+      String(p.path ?? ''),
+      u.searchParams,
+      u.searchParams.get('context') ?? undefined,
+    );
+    res.writeHead(r.status, r.headers);
+    r.body.on('error', () => res.destroy());
+    r.body.pipe(res);
+    res.on('close', () => r.body.destroy());
+  };
 
 export const RAW_HANDLERS: RawHandlers = { 'kiali.proxy': appProxy('kiali'), 'mlflow.proxy': appProxy('mlflow') };
 
@@ -98,11 +116,4 @@ export class Dispatcher {
       .filter(([id]) => this.face === 'http' || !BROWSER_ONLY[id])
       .map(([id]) => id);
   }
-}
-
-/** A channel route by its documented path (`/ws`, `/api/pod/logs`): the webview bridge's older messages name paths. */
-export function channelRouteByPath(path: string): RouteId | undefined {
-  return (Object.entries(ROUTES) as Array<[RouteId, Route]>).find(
-    ([, r]) => r.path === path && (shapeOf(r) === 'socket' || shapeOf(r) === 'stream'),
-  )?.[0];
 }

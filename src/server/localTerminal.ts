@@ -1,5 +1,5 @@
 // `/api/local/terminal`: a shell on this machine through node-pty, loaded only here and only when asked for.
-import type { WebSocket } from 'ws';
+import type { SocketPeer } from '../shared/socket';
 import type { TerminalClientMessage, TerminalServerMessage } from '../shared/routes/push';
 import { availableShells, defaultShell } from '../core/api/system';
 import type { UpgradeContext } from './upgrades';
@@ -29,10 +29,10 @@ function loadPty(): Promise<PtyModule> {
   ));
 }
 
-const send = (ws: WebSocket, m: TerminalServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
+const send = (ws: SocketPeer, m: TerminalServerMessage) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(m));
 
 export async function localTerminal(
-  ws: WebSocket,
+  ws: SocketPeer,
   p: { shell?: string; cols?: number; rows?: number; cwd?: string },
   u: UpgradeContext,
 ): Promise<void> {

@@ -9,7 +9,6 @@ import { shapeOf, type Caller, type Route } from '../shared/route';
 import { MAX_DEPTH, nestedDeeperThan } from '../shared/limits';
 import { requiredRole, roleAllows } from '../shared/permissions';
 import type { UserDto } from '../shared/routes/system';
-import type { RouteId } from '../shared/routeTable';
 import type { ApiDeps } from '../core/api/deps';
 import { ApiError, toApiError } from '../core/api/errors';
 import type { HandlerMap } from '../core/api/handlers';
@@ -53,8 +52,6 @@ export interface RunningServer {
   url: string;
   port: number;
   host: string;
-  /** Replaces the handler of one WebSocket route (the shared socket table answers all of them already). */
-  registerUpgrade(id: RouteId, handler: UpgradeHandler): void;
   /**
    * Trusts the address a browser reaches this server at through a proxy or forwarded port (VS Code's `asExternalUri`):
    * that URL's host joins the Host allow-list and its origin the Origin allow-list, nothing broader. Throws on a URL
@@ -443,7 +440,6 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     url: `${scheme}://${urlHost}:${port}`,
     port,
     host,
-    registerUpgrade: (id, h) => void (dispatch.tables.socket[id] = h),
     allowExternal: (url) => {
       const a = externalAddress(url);
       externalHosts.add(a.host);

@@ -1,6 +1,6 @@
 // Handlers of `socket` routes (WebSockets), keyed by route id: one table that the HTTP server and the VS Code
 // webview bridge both dispatch (the bridge runs them over a socket-shaped channel of postMessage frames).
-import type { WebSocket } from 'ws';
+import type { SocketPeer } from '../shared/socket';
 import type { Caller } from '../shared/route';
 import type { RouteId } from '../shared/routeTable';
 import type { ApiDeps } from '../core/api/deps';
@@ -15,8 +15,11 @@ export interface UpgradeContext {
   caller: Caller;
 }
 
-/** Called after the token, Host, Origin and params were checked and the socket was accepted. */
-export type UpgradeHandler = (ws: WebSocket, params: never, ctx: UpgradeContext) => void | Promise<void>;
+/**
+ * Called after the token, Host, Origin and params were checked and the channel was accepted: a WebSocket on the HTTP
+ * face, a postMessage channel in the VS Code panel; the handler sees only its SocketPeer.
+ */
+export type UpgradeHandler = (ws: SocketPeer, params: never, ctx: UpgradeContext) => void | Promise<void>;
 export type SocketHandlers = Partial<Record<RouteId, UpgradeHandler>>;
 
 export const SOCKET_HANDLERS: SocketHandlers = {

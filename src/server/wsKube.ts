@@ -1,5 +1,5 @@
 // `/ws` (resource changes + connection state, multiplexed) and `/api/pod/terminal` (pod exec over xterm.js frames).
-import type { WebSocket } from 'ws';
+import type { SocketPeer } from '../shared/socket';
 import { RESOURCE_KINDS } from '../shared/routes/resources';
 import {
   subscriptionId,
@@ -15,14 +15,14 @@ import { toKubeError } from '../core/kube/errors';
 import type { Subscription } from '../core/kube/engine';
 import type { UpgradeContext } from './upgrades';
 
-const send = (ws: WebSocket, m: WsServerMessage | TerminalServerMessage) => {
+const send = (ws: SocketPeer, m: WsServerMessage | TerminalServerMessage) => {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
 };
 
 /** A route word (`pods`, `service-accounts`) or an engine kind id. */
 const engineKind = (k: string) => RESOURCE_KINDS.find((e) => e.many === k || e.one === k)?.kind ?? k;
 
-export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: UpgradeContext): void {
+export function kubeSocket(ws: SocketPeer, _params: Record<string, unknown>, u: UpgradeContext): void {
   const deps = u.deps;
   const context = deps.kube.currentContext();
   const subs = new Map<string, Subscription>();
@@ -117,7 +117,7 @@ export function kubeSocket(ws: WebSocket, _params: Record<string, unknown>, u: U
 }
 
 export async function podTerminal(
-  ws: WebSocket,
+  ws: SocketPeer,
   p: {
     namespace: string;
     pod?: string;

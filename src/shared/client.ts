@@ -29,7 +29,7 @@ export function createClient(transport: Transport): Client {
     call: async (id, params) => {
       const r = (ROUTES as Record<string, Route>)[id];
       if (!r) throw new ApiCallError('unknownRoute', `no route "${id}"`);
-      if (r.method === 'WS') throw new ApiCallError('badRequest', `${id} is a WebSocket; open it with wsUrl()`);
+      if (r.method === 'WS') throw new ApiCallError('badRequest', `${id} is a WebSocket; open it as a channel`);
       return transport.request(id, r, (params ?? {}) as Record<string, unknown>) as Promise<never>;
     },
   };
@@ -176,10 +176,10 @@ export function bridgeTransport(
 // Beyond route calls, the webview and the panel host exchange push-channel and app messages; both ends import these.
 /** Webview → extension host. */
 export type BridgeToHost =
-  /** Open a push channel by route id (`id`; `path` is its documented path) at a documented WebSocket path (`/ws`, `/ws/metrics`, `/api/pod/terminal`,
-   *  `/api/local/terminal` is browser-only, `/api/execution/stream`) or a streamed response (`/api/pod/logs` with
-   *  follow=true: one message per NDJSON line). Params are the route's query parameters. */
-  | { type: 'stream.open'; streamId: number; id?: ChannelId; path: string; params: Record<string, string> }
+  /** Open a push channel by route id: a `socket` route (`ws`, `ws.metrics`, `pod.terminal`, `execution.stream`...;
+   *  `local.terminal` is browser-only) runs over the channel's frames, a `stream` route (`pod.logs` with follow=true)
+   *  sends one message per item. Params are the route's query parameters, as strings. */
+  | { type: 'stream.open'; streamId: number; id: ChannelId; params: Record<string, string> }
   /** One text frame to the channel (terminal stdin, `/ws` subscribe). */
   | { type: 'stream.send'; streamId: number; data: string }
   | { type: 'stream.close'; streamId: number }

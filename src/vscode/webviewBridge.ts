@@ -4,21 +4,21 @@
 // Handlers come from the same Dispatcher and tables as the HTTP server (src/server/dispatch.ts), so every channel the
 // browser has, the panel has. No `vscode` import: unit-tested directly.
 import { EventEmitter } from 'node:events';
-import type { WebSocket } from 'ws';
 import type { ApiDeps } from '../core/api/deps';
 import { toApiError } from '../core/api/errors';
 import type { BridgeFromHost, BridgeResponse } from '../shared/client';
-import type { Caller, Route } from '../shared/route';
+import { shapeOf, type Caller, type Route } from '../shared/route';
 import { ROUTES, type RouteId } from '../shared/routeTable';
 import { describeIssue, describeIssues } from '../shared/paramErrors';
-import { channelRouteByPath, Dispatcher, type HandlerTables } from '../server/dispatch';
+import type { SocketPeer, SocketFrame } from '../shared/socket';
+import { Dispatcher, type HandlerTables } from '../server/dispatch';
 
 const CALLER: Caller = { face: 'webview' };
 
 type Post = (m: BridgeFromHost | BridgeResponse) => void;
 
-/** Just enough of a `ws` WebSocket for the server's socket handlers: send, close, readyState and message/close events. */
-class ChannelSocket extends EventEmitter {
+/** A socket route's end over the bridge: its frames travel as `stream.*` messages. */
+class ChannelSocket extends EventEmitter implements SocketPeer {
   readonly CONNECTING = 0;
   readonly OPEN = 1;
   readonly CLOSING = 2;
@@ -31,7 +31,7 @@ class ChannelSocket extends EventEmitter {
   ) {
     super();
   }
-  send(data: string | Buffer): void {
+  send(data: string): void {
     if (this.readyState !== this.OPEN) return;
     this.post({ type: 'stream.message', streamId: this.streamId, data: String(data) });
   }
@@ -41,21 +41,21 @@ class ChannelSocket extends EventEmitter {
     this.readyState = this.CLOSED;
     this.post({ type: 'stream.closed', streamId: this.streamId, code, reason });
     this.onGone();
-    this.emit('close', code, Buffer.from(reason));
+    this.emit('close', code, reason);
   }
   terminate(): void {
     this.close(1006, 'terminated');
   }
   /** A frame from the webview. */
   deliver(data: string): void {
-    if (this.readyState === this.OPEN) this.emit('message', Buffer.from(data, 'utf8'), false);
+    if (this.readyState === this.OPEN) this.emit('message', data satisfies SocketFrame);
   }
   /** Closed from the webview side. */
   closedByPeer(): void {
     if (this.readyState === this.CLOSED) return;
     this.readyState = this.CLOSED;
     this.onGone();
-    this.emit('close', 1000, Buffer.from(''));
+    this.emit('close', 1000, '');
   }
 }
 
@@ -154,11 +154,10 @@ export class WebviewBridge {
   private async open(msg: Record<string, unknown>): Promise<void> {
     const streamId = typeof msg.streamId === 'number' ? msg.streamId : -1;
     const closed = (reason: string) => this.o.post({ type: 'stream.closed', streamId, code: 1008, reason });
-    const asked = typeof msg.id === 'string' ? msg.id : String(msg.path ?? '');
-    const id = (typeof msg.id === 'string' ? msg.id : channelRouteByPath(String(msg.path ?? ''))) as
-      RouteId | undefined;
-    const route = id ? (ROUTES as Record<string, Route>)[id] : undefined;
-    if (!id || !route) return closed(`no push channel at ${asked}`);
+    const id = String(msg.id ?? '') as RouteId;
+    const route = (ROUTES as Record<string, Route>)[id];
+    const shape = route && shapeOf(route);
+    if (shape !== 'socket' && shape !== 'stream') return closed(`no push channel "${id}"`);
     const parsed = route.params.safeParse(msg.params ?? {});
     if (!parsed.success) return closed(describeIssues(parsed.error.issues));
     const params = parsed.data as Record<string, unknown>;
@@ -177,7 +176,7 @@ export class WebviewBridge {
       switch (picked.shape) {
         case 'socket':
           this.o.post({ type: 'stream.opened', streamId });
-          return picked.handler(sock as unknown as WebSocket, params as never, { deps, caller: CALLER });
+          return picked.handler(sock, params as never, { deps, caller: CALLER });
         case 'stream': {
           // Like the HTTP face: the channel opens once the source is (a bad target fails before anything is sent).
           const early: string[] = [];

@@ -85,12 +85,11 @@ describe('dispatch: one handler table per route shape, the same for the server a
       },
     };
     const bridge = new WebviewBridge({ post: (m) => posted.push(m as never), deps: () => ({}) as ApiDeps, tables });
-    // By route id (what the app sends) with the query strings a WebSocket URL would carry.
+    // By route id, with the query strings a URL would carry.
     await bridge.receive({
       type: 'stream.open',
       streamId: 3,
       id: 'pod.logs',
-      path: '/api/pod/logs',
       params: { namespace: 'shop', name: 'web', follow: 'true' },
     });
     assert.deepEqual(posted.slice(0, 2), [
@@ -102,20 +101,29 @@ describe('dispatch: one handler table per route shape, the same for the server a
     assert.deepEqual(posted.at(-1), { type: 'stream.closed', streamId: 3, code: 1000, reason: 'ended' });
     assert.equal(stopped, true);
 
-    // By path (older messages) a stream closed by the webview stops its source.
+    // A stream closed by the webview stops its source.
     stopped = false;
     await bridge.receive({
       type: 'stream.open',
       streamId: 4,
-      path: '/api/pod/logs',
+      id: 'pod.logs',
       params: { namespace: 'shop', name: 'web', follow: 'true' },
     });
     await bridge.receive({ type: 'stream.close', streamId: 4 });
     assert.equal(stopped, true);
 
-    // A path that is no channel is refused with a reason, never silently.
-    await bridge.receive({ type: 'stream.open', streamId: 5, path: '/api/pods', params: {} });
-    assert.equal(posted.at(-1)!.type, 'stream.closed');
-    assert.match(String(posted.at(-1)!.reason), /no push channel at \/api\/pods/);
+    // A route that is no channel, or no route at all, is refused with a reason, never silently.
+    for (const [streamId, id] of [
+      [5, 'pods.list'],
+      [6, '/api/pod/logs'],
+    ] as const) {
+      await bridge.receive({ type: 'stream.open', streamId, id, params: {} });
+      assert.deepEqual(posted.at(-1), {
+        type: 'stream.closed',
+        streamId,
+        code: 1008,
+        reason: `no push channel "${id}"`,
+      });
+    }
   });
 });

@@ -229,7 +229,7 @@ describe('vscode webview html and bridge', () => {
         raw: {},
       },
     });
-    await bridge.receive({ type: 'stream.open', streamId: 7, path: '/ws', params: {} });
+    await bridge.receive({ type: 'stream.open', streamId: 7, id: 'ws', params: {} });
     assert.deepEqual(posted.slice(0, 2), [
       { type: 'stream.opened', streamId: 7 },
       { type: 'stream.message', streamId: 7, data: '{"type":"hello"}' },
@@ -238,7 +238,7 @@ describe('vscode webview html and bridge', () => {
     assert.deepEqual(seen, ['{"type":"subscribe","kind":"pods"}']);
     await bridge.receive({ type: 'stream.close', streamId: 7 });
     assert.equal(closed, true);
-    await bridge.receive({ type: 'stream.open', streamId: 8, path: '/ws/metrics', params: {} });
+    await bridge.receive({ type: 'stream.open', streamId: 8, id: 'ws.metrics', params: {} });
     assert.equal(posted.at(-1).type, 'stream.closed');
     assert.match(posted.at(-1).reason, /metrics engine does not answer this socket/);
   });

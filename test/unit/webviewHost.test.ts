@@ -168,14 +168,15 @@ describe('webview host: VS Code bridge', () => {
   it('opens push channels as streams: frames in both directions, then close', () => {
     const got: string[] = [];
     const states: string[] = [];
-    const ch = t.open(
-      '/api/pod/terminal',
+    const ch = t.channel(
+      'pod.terminal',
       { namespace: 'shop', pod: 'web' },
       { onMessage: (d) => got.push(d), onState: (s) => states.push(s) },
     );
-    const open = posted.at(-1) as { type: string; streamId: number; path: string; params: Record<string, string> };
+    const open = posted.at(-1) as { type: string; streamId: number; id: string; params: Record<string, string> };
     assert.equal(open.type, 'stream.open');
-    assert.equal(open.path, '/api/pod/terminal');
+    assert.equal(open.id, 'pod.terminal', 'channels are opened by route id');
+    assert.deepEqual(open.params, { namespace: 'shop', pod: 'web' });
     fromHost({ type: 'stream.opened', streamId: open.streamId });
     ch.send('{"type":"stdin","data":"ls\\n"}');
     assert.deepEqual(posted.at(-1), {

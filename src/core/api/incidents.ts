@@ -1,6 +1,6 @@
 // Handlers of INCIDENT_ROUTES: incidents, fixes, auto-remediation, learning, brain, notifications, executions,
 // backups; plus the `/api/execution/stream` WebSocket.
-import type { WebSocket } from 'ws';
+import type { SocketPeer } from '../../shared/socket';
 import type { Handlers } from '../../shared/route';
 import type { INCIDENT_ROUTES } from '../../shared/routes/incidents';
 import type { ExecutionStreamMessage, IncidentType } from '../../shared/incidents';
@@ -287,7 +287,7 @@ function basis(d: IncidentDeps, context: string): string {
  * `/api/execution/stream`: sends a snapshot of recent executions (or the one asked for by `id`), then every
  * started/output/status message as it happens. The client may send `{"action":"subscribe","id":"exec-…"}` to narrow.
  */
-export function executionStream(ws: WebSocket, params: { id?: string }, deps: IncidentDeps): void {
+export function executionStream(ws: SocketPeer, params: { id?: string }, deps: IncidentDeps): void {
   let only = params.id;
   const send = (m: ExecutionStreamMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));

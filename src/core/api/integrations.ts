@@ -1,8 +1,8 @@
 // Handlers of the integration and analysis routes: thin calls into the engines of core/integrations (Helm, Argo CD,
 // KServe, GPUs, Kiali, MLflow, Kubeflow, the app catalog, custom apps) and core/analysis. The two transport-shaped
 // handlers live here too: the raw HTTP face of the app proxies and the socket that follows a training job's logs.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
+import type { Readable } from 'node:stream';
+import type { SocketPeer } from '../../shared/socket';
 import type { Handlers } from '../../shared/route';
 import type { INTEGRATION_ROUTES } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
@@ -50,20 +50,35 @@ const PASS_HEADERS = [
   'content-disposition',
 ];
 
+/** What the transparent proxy needs of an incoming request: its method, content headers and body, no transport. */
+export interface AppProxyRequest {
+  method: string;
+  contentType?: string;
+  accept?: string;
+  /** The request body as it arrives, when there is one. */
+  body?: Readable;
+}
+
+/** The app's own answer: its status, the headers worth passing on (marked as the app's), its body as it arrives. */
+export interface AppProxyReply {
+  status: number;
+  headers: Record<string, string>;
+  body: Readable;
+}
+
 /**
- * The transparent form of `/api/{kiali,mlflow}/proxy/*` for the HTTP face: the request's method, query and body go to
- * the app as they came, the reply streams back with the app's status and content headers. `appPath` is the part after
- * `/proxy/`. API-server refusals and transport failures come back as our `{error}` JSON with a fitting status.
+ * The transparent form of `/api/{kiali,mlflow}/proxy/*`: the request's method, query and body go to the app as they
+ * came, the reply comes back with the app's status and content headers (the HTTP face streams it to the response).
+ * `appPath` is the part after `/proxy/`. API-server refusals and transport failures throw ApiErrors.
  */
-export async function pipeAppProxy(
+export async function openAppProxy(
   deps: ApiDeps,
   app: ProxiedApp,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: AppProxyRequest,
   appPath: string,
   query: URLSearchParams,
   context?: string,
-): Promise<void> {
+): Promise<AppProxyReply> {
   const { ctx, target, title } = await appTarget(deps, context, app);
   let path = '/' + appPath.replace(/^\/+/, '');
   if (app === 'kiali') {
@@ -72,23 +87,12 @@ export async function pipeAppProxy(
   }
   const q: Record<string, string[]> = {};
   for (const k of new Set(query.keys())) if (k !== 'token' && k !== 'context') q[k] = query.getAll(k);
-  const method = (req.method ?? 'GET').toUpperCase();
-  const hasBody =
-    method !== 'GET' &&
-    method !== 'HEAD' &&
-    (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined);
+  const method = req.method.toUpperCase();
   const r = await openProxy(
     deps,
     ctx,
     target,
-    {
-      method,
-      path,
-      query: q,
-      body: hasBody ? req : undefined,
-      contentType: req.headers['content-type'],
-      accept: req.headers.accept,
-    },
+    { method, path, query: q, body: req.body, contentType: req.contentType, accept: req.accept },
     { what: title },
   );
   // Marked as the app's own answer (its status, body and errors), so clients do not read it as KubeGraf's.
@@ -98,10 +102,7 @@ export async function pipeAppProxy(
     'X-KubeGraf-Proxied-From': app,
   };
   for (const h of PASS_HEADERS) if (r.headers[h] !== undefined) headers[h] = String(r.headers[h]);
-  res.writeHead(r.status, headers);
-  r.body.on('error', () => res.destroy());
-  r.body.pipe(res);
-  res.on('close', () => r.body.destroy());
+  return { status: r.status, headers, body: r.body };
 }
 
 type JobLogMessage =
@@ -116,7 +117,7 @@ type JobLogMessage =
  * {type:"podEnded", pod} when a pod's stream ends, {type:"error"} (then the socket closes if nothing is followed).
  */
 export async function mlJobLogsStream(
-  ws: WebSocket,
+  ws: SocketPeer,
   p: { context?: string; namespace: string; name: string; tailLines?: number },
   deps: ApiDeps,
 ): Promise<void> {

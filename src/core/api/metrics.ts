@@ -1,6 +1,6 @@
 // Handlers of METRIC_ROUTES, and the `/ws/metrics` stream: `{"action":"subscribe","interval":5000}` starts a
 // snapshot every interval (at least the sampling interval apart in content, never faster than 1 s).
-import type { WebSocket } from 'ws';
+import type { SocketPeer } from '../../shared/socket';
 import type { Handlers } from '../../shared/route';
 import type { METRIC_ROUTES } from '../../shared/routes/metrics';
 import type { MetricsServerMessage } from '../../shared/metrics';
@@ -36,7 +36,7 @@ export const METRIC_HANDLERS: Omit<H, 'ws.metrics'> = {
 };
 
 export function metricsStream(
-  ws: WebSocket,
+  ws: SocketPeer,
   params: { context?: string; namespace?: string },
   deps: MetricsDeps,
 ): void {

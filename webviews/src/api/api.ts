@@ -2,7 +2,7 @@
 // params and results are checked against the one table. Pages that list documented paths (`/api/security`) reach
 // the same routes by path. Every failure comes back as an ApiError.
 import { createClient, type ChannelId, type ChannelParams, type Client } from '../../../src/shared/client';
-import { shapeOf, type ParamsOf, type ResultOf, type Route } from '../../../src/shared/route';
+import type { ParamsOf, ResultOf, Route } from '../../../src/shared/route';
 import { ROUTES, type RouteId, type Routes } from '../../../src/shared/routeTable';
 import { toApiError } from '../host/apiError';
 import type { Channel, ChannelHandlers, Transport } from '../host/transport';
@@ -57,17 +57,7 @@ export class Api {
    * long NDJSON response (one message per item); in VS Code both travel over the bridge.
    */
   channel<K extends ChannelId>(id: K, params: ChannelParams<K>, h: ChannelHandlers): Channel {
-    const r = (ROUTES as Record<string, Route>)[id];
-    const q = clean(params as Record<string, string | number | boolean | undefined>);
-    return shapeOf(r) === 'stream' ? this.transport.stream(r.path, q, h, id) : this.transport.open(r.path, q, h, id);
-  }
-
-  open(path: string, params: Record<string, string | number | boolean | undefined>, h: ChannelHandlers): Channel {
-    return this.transport.open(path, clean(params), h);
-  }
-
-  stream(path: string, params: Record<string, string | number | boolean | undefined>, h: ChannelHandlers): Channel {
-    return this.transport.stream(path, clean(params), h);
+    return this.transport.channel(id, clean(params as Record<string, string | number | boolean | undefined>), h);
   }
 
   saveFile(name: string, content: string, mime = 'text/plain'): void {

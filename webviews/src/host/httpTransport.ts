@@ -1,8 +1,9 @@
 // The browser face: HTTP for routes, WebSocket for pushes, both carrying the launch token `kubegraf web` printed.
 import { ApiError, fromErrorBody } from './apiError';
 import { toQuery, type Channel, type ChannelHandlers, type Transport } from './transport';
-import type { Route } from '../../../src/shared/route';
-import { fillPath } from '../../../src/shared/client';
+import { shapeOf, type Route } from '../../../src/shared/route';
+import { fillPath, type ChannelId } from '../../../src/shared/client';
+import { ROUTES } from '../../../src/shared/routeTable';
 
 const TOKEN_KEY = 'kubegraf.token';
 
@@ -115,7 +116,22 @@ export class HttpTransport implements Transport {
     return body;
   }
 
-  open(path: string, params: Record<string, string>, h: ChannelHandlers): Channel {
+  channel(id: ChannelId, params: Record<string, string>, h: ChannelHandlers): Channel {
+    const r: Route = ROUTES[id];
+    let filled: { path: string; rest: Record<string, unknown> };
+    try {
+      filled = fillPath(r.path, params);
+    } catch (e) {
+      queueMicrotask(() => h.onState?.('closed', (e as Error).message));
+      return { send: () => undefined, close: () => undefined };
+    }
+    return shapeOf(r) === 'stream'
+      ? this.stream(filled.path, filled.rest, h)
+      : this.socket(filled.path, filled.rest, h);
+  }
+
+  /** A `socket` route: a WebSocket. */
+  private socket(path: string, params: Record<string, unknown>, h: ChannelHandlers): Channel {
     const url = apiUrl(path + toQuery(params), this.baseUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     // Browsers cannot set headers on a WebSocket handshake: the token travels as a query parameter.
@@ -159,7 +175,8 @@ export class HttpTransport implements Transport {
     };
   }
 
-  stream(path: string, params: Record<string, string>, h: ChannelHandlers): Channel {
+  /** A `stream` route: a long HTTP answer read line by line (NDJSON). */
+  private stream(path: string, params: Record<string, unknown>, h: ChannelHandlers): Channel {
     const ctl = new AbortController();
     const url = apiUrl(path + toQuery(params), this.baseUrl);
     const headers: Record<string, string> = { Accept: 'application/x-ndjson, application/json' };

@@ -17,10 +17,11 @@ export interface Channel {
 /** The shared client's transport (route calls) plus what a page needs beyond request/response. */
 export interface Transport extends RequestTransport {
   readonly face: 'browser' | 'vscode';
-  /** Opens a push channel at a documented WebSocket path. */
-  open(path: string, params: Record<string, string>, handlers: ChannelHandlers, id?: ChannelId): Channel;
-  /** Reads a long HTTP response line by line (`/api/pod/logs?follow=true` sends NDJSON). */
-  stream(path: string, params: Record<string, string>, handlers: ChannelHandlers, id?: ChannelId): Channel;
+  /**
+   * Opens a push channel by route id: a `socket` route (a WebSocket in a browser tab) or a `stream` route (a long
+   * NDJSON answer read line by line, `pod.logs` with follow=true). In VS Code both travel over the panel's bridge.
+   */
+  channel(id: ChannelId, params: Record<string, string>, handlers: ChannelHandlers): Channel;
   /** Hands a file to the user (browser download; VS Code save dialog). */
   saveFile(name: string, content: string, mime: string): void;
 }

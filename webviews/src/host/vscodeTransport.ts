@@ -87,24 +87,19 @@ export class VsCodeTransport implements Transport {
     }
   }
 
-  open(path: string, params: Record<string, string>, h: ChannelHandlers, id?: ChannelId): Channel {
+  channel(id: ChannelId, params: Record<string, string>, h: ChannelHandlers): Channel {
+    // The host dispatches by route id: a `socket` route runs over the channel, a `stream` route sends one message
+    // per item.
     const streamId = this.nextId++;
     this.channels.set(streamId, h);
     h.onState?.('connecting');
-    this.post(
-      id ? { type: 'stream.open', streamId, id, path, params } : { type: 'stream.open', streamId, path, params },
-    );
+    this.post({ type: 'stream.open', streamId, id, params });
     return {
       send: (data) => this.post({ type: 'stream.send', streamId, data }),
       close: () => {
         if (this.channels.delete(streamId)) this.post({ type: 'stream.close', streamId });
       },
     };
-  }
-
-  stream(path: string, params: Record<string, string>, h: ChannelHandlers, id?: ChannelId): Channel {
-    // The host runs `stream` routes (followed logs) as a channel too: one message per item.
-    return this.open(path, params, h, id);
   }
 
   saveFile(name: string, content: string, mime: string): void {
