@@ -1,5 +1,4 @@
 // Actions against one context. Every method fails with a KubeError (notFound, forbidden, conflict, invalid, ...).
-import { dump } from 'js-yaml';
 import { createTwoFilesPatch } from 'diff';
 import {
   AuthorizationV1Api,
@@ -25,11 +24,15 @@ import { apiVersionOf, kindId, resourcePath, type KObject, type KindDescriptor }
 import { describeObject, revisionOf, type DescribeRelated } from './describe';
 import { KubeError, guarded, toKubeError } from './errors';
 import { startExec, type ExecOptions, type ExecSession } from './execSession';
-import { applyOrder, parseManifests, parseOneManifest } from './manifests';
+import { applyManifests, type ApplyManifestsOptions } from './manifestApply';
+import { parseOneManifest } from './manifests';
 import { readLogs, streamLogs, type LogLine, type LogOptions, type LogSource, type LogStream } from './logs';
 import { matchesSelector, type LabelSelector } from './objectIndex';
 import type { PortForwards } from './portForward';
 import type { WatchCache } from './watchCache';
+import { FIELD_MANAGER, forDiff, toYaml } from './writes';
+
+export { toYaml };
 
 export interface DrainOptions {
   /** Evict pods no controller manages (kubectl --force). */
@@ -53,7 +56,6 @@ export interface LogTarget {
 
 type FindCache = (kind: { group: string; plural: string }, ns?: string) => WatchCache | undefined;
 
-const FIELD_MANAGER = 'kubegraf';
 const ROLLBACK_KINDS = ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps'];
 
 type PodTemplate = {
@@ -96,20 +98,6 @@ function selectorText(sel: LabelSelector | undefined): string {
   return parts.join(',');
 }
 const merge = () => setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-/** What a YAML diff should show: no managedFields, no resourceVersion churn. */
-function forDiff(o: unknown): unknown {
-  if (!o) return o;
-  const c = JSON.parse(JSON.stringify(o)) as KObject;
-  // What the server maintains itself (and a dry run of a new object invents) is noise in a review.
-  for (const k of ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'] as const)
-    delete c.metadata?.[k];
-  return c;
-}
-
-export function toYaml(o: unknown): string {
-  return dump(o, { indent: 2, lineWidth: -1, noRefs: true, sortKeys: false });
-}
 
 export class KubeActions {
   private objApi?: KubernetesObjectApi;
@@ -701,151 +689,12 @@ export class KubeActions {
 
   // ---------------- manifests (kubectl apply --server-side) ----------------
 
-  /** One server-side apply PATCH (dryRun: the server computes the result and stores nothing). */
-  private ssa(path: string, obj: KObject, o: { dryRun: boolean; force?: boolean }): Promise<KObject> {
-    return guarded(() =>
-      this.conn.http.json<KObject>(path, {
-        method: 'PATCH',
-        body: JSON.stringify(obj),
-        contentType: 'application/apply-patch+yaml',
-        query: {
-          fieldManager: FIELD_MANAGER,
-          force: o.force ? 'true' : undefined,
-          dryRun: o.dryRun ? 'All' : undefined,
-        },
-      }),
-    );
-  }
-
-  /**
-   * Applies every object of a multi-document manifest the way `kubectl apply --server-side --field-manager=kubegraf`
-   * does: namespaces and CRDs first, then the rest in order; each object is first applied as a server-side dry run to
-   * get its diff and action, then (unless `dryRun`) for real. A failure is reported on its object and the others still
-   * go ahead, as with kubectl. A malformed manifest fails as a whole (badRequest naming the document) before anything
-   * is sent.
-   */
-  async applyManifests(
+  /** Every object of a multi-document manifest applied server-side, as kubectl does (see manifestApply.ts). */
+  applyManifests(
     yamlText: string,
-    o: { dryRun?: boolean; defaultNamespace?: string; force?: boolean } = {},
+    o: ApplyManifestsOptions = {},
   ): Promise<{ results: ManifestObjectResult[]; applied: number; failed: number }> {
-    const items = applyOrder(parseManifests(yamlText));
-    const dryRun = o.dryRun === true;
-    const defaultNs = o.defaultNamespace || 'default';
-    const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
-    const versionOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion);
-    const resolve = (obj: KObject) => {
-      const d = this.conn.registry.resolve(String(obj.kind), String(obj.apiVersion));
-      return d && d.kind === obj.kind && d.group === groupOf(String(obj.apiVersion)) ? d : undefined;
-    };
-    if (items.some((it) => !resolve(it.obj))) await this.conn.discoverCrds();
-    // Kinds and namespaces this manifest brings: a dry run cannot ask the server about their contents yet.
-    const crdKinds = new Set(
-      items
-        .filter((it) => it.obj.kind === 'CustomResourceDefinition')
-        .map(
-          (it) =>
-            `${(it.obj.spec as { group?: string } | undefined)?.group ?? ''}/${(it.obj.spec as { names?: { kind?: string } } | undefined)?.names?.kind ?? ''}`,
-        ),
-    );
-    const newNamespaces = new Set<string>();
-    let crdsApplied = false;
-    const results: ManifestObjectResult[] = [];
-
-    for (const { doc, line, obj } of items) {
-      const r: ManifestObjectResult = {
-        doc,
-        line,
-        kind: String(obj.kind),
-        apiVersion: String(obj.apiVersion),
-        name: obj.metadata.name,
-        action: 'failed',
-        diff: '',
-      };
-      results.push(r);
-      let d = resolve(obj);
-      if (!d && crdsApplied) {
-        // A CRD this manifest just created: its kind is served once the API server has established it.
-        for (let i = 0; i < 10 && !d; i++) {
-          await this.conn.discoverCrds();
-          d = resolve(obj);
-          if (!d) await new Promise((res) => setTimeout(res, 300));
-        }
-      }
-      const fromCrd = crdKinds.has(`${groupOf(r.apiVersion)}/${r.kind}`);
-      if (!d) {
-        if (dryRun && fromCrd) {
-          if (obj.metadata.namespace === undefined && o.defaultNamespace) obj.metadata.namespace = defaultNs;
-          r.namespace = obj.metadata.namespace;
-          r.action = 'created';
-          r.diff = createTwoFilesPatch(`${r.kind}/${r.name} (live)`, `${r.kind}/${r.name} (applied)`, '', toYaml(obj));
-          r.note = `the ${r.kind} kind is defined by a CustomResourceDefinition in this manifest; the server checks this object when it is applied`;
-        } else {
-          r.error = {
-            code: 'invalid',
-            message: `unknown kind "${r.apiVersion} ${r.kind}": the cluster serves no such resource${fromCrd ? ' (its CustomResourceDefinition is in this manifest but is not established yet)' : ' (is its CustomResourceDefinition installed?)'}`,
-          };
-        }
-        continue;
-      }
-      if (d.namespaced) obj.metadata.namespace ??= defaultNs;
-      else delete obj.metadata.namespace;
-      r.namespace = obj.metadata.namespace;
-      const path = resourcePath({ ...d, version: versionOf(r.apiVersion) }, obj.metadata.namespace, obj.metadata.name);
-      const label = `${kindId(d)}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-      try {
-        let live: KObject | undefined;
-        try {
-          live = await guarded(() => this.conn.http.json<KObject>(path));
-        } catch (e) {
-          if (toKubeError(e).code !== 'notFound') throw e;
-        }
-        let dry: KObject;
-        try {
-          dry = await this.ssa(path, obj, { dryRun: true, force: o.force });
-        } catch (e) {
-          const k = toKubeError(e);
-          if (dryRun && !live && k.code === 'notFound' && r.namespace && newNamespaces.has(r.namespace)) {
-            r.action = 'created';
-            r.diff = createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, '', toYaml(obj));
-            r.note = `namespace ${r.namespace} is created by this manifest; the server checks this object when it is applied`;
-            continue;
-          }
-          throw k;
-        }
-        const a = live ? toYaml(forDiff(live)) : '';
-        const b = toYaml(forDiff(dry));
-        const action = !live ? 'created' : a === b ? 'unchanged' : 'configured';
-        if (kindId(d) === 'secrets') {
-          const keys = (x: KObject | undefined) => ({
-            ...((x as { data?: Record<string, string> } | undefined)?.data ?? {}),
-          });
-          const was = keys(live);
-          const now = keys(dry);
-          const changed = [...new Set([...Object.keys(was), ...Object.keys(now)])]
-            .filter((k) => was[k] !== now[k])
-            .sort();
-          r.diff =
-            action === 'unchanged'
-              ? ''
-              : `(secret values are not shown${changed.length ? `; keys changed: ${changed.join(', ')}` : ''})`;
-        } else
-          r.diff = action === 'unchanged' ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, a, b);
-        if (!dryRun && action !== 'unchanged') await this.ssa(path, obj, { dryRun: false, force: o.force });
-        r.action = action;
-        if (action === 'created' && kindId(d) === 'namespaces') newNamespaces.add(r.name);
-        if (!dryRun && action !== 'unchanged' && kindId(d) === 'customresourcedefinitions.apiextensions.k8s.io')
-          crdsApplied = true;
-      } catch (e) {
-        r.action = 'failed';
-        r.error = applyErrorOf(toKubeError(e));
-      }
-    }
-    const applied = results.filter((r) => r.action === 'created' || r.action === 'configured').length;
-    return {
-      results: results.sort((x, y) => x.doc - y.doc || x.line - y.line),
-      applied,
-      failed: results.filter((r) => r.action === 'failed').length,
-    };
+    return applyManifests(this.conn, yamlText, o);
   }
 
   // ---------------- access ----------------
@@ -909,21 +758,4 @@ export class KubeActions {
     );
     return Object.fromEntries(entries);
   }
-}
-
-/** A per-object failure as a face shows it; server-side apply conflicts name each manager and field. */
-function applyErrorOf(k: KubeError): NonNullable<ManifestObjectResult['error']> {
-  const out: NonNullable<ManifestObjectResult['error']> = { code: k.code, message: k.message };
-  if (k.status) out.status = k.status;
-  const causes = (
-    (k.details as { causes?: Array<{ reason?: string; message?: string; field?: string }> } | undefined)?.causes ?? []
-  ).filter((c) => c.reason === 'FieldManagerConflict');
-  if (causes.length) {
-    out.conflicts = causes.map((c) => ({
-      manager: (c.message ?? '').replace(/^conflict with /, ''),
-      field: c.field ?? '',
-    }));
-    out.message = `${k.message.split('\n')[0]} — apply again with force to take over these fields`;
-  }
-  return out;
 }
