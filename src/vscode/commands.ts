@@ -91,8 +91,14 @@ async function target(f: Faces, arg: unknown, cap?: Capability, onlyKinds?: stri
 }
 
 /** `deployments.apps` → `Deployment` for messages; the id when the context is gone. */
-let kindNames: (t: Target) => string = (t) => t.kind;
-const label = (t: Target) => `${kindNames(t)} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
+function kindName(f: Faces, t: Target): string {
+  try {
+    return f.host.engine.descriptor(t.context, t.kind).kind;
+  } catch {
+    return t.kind;
+  }
+}
+const label = (f: Faces, t: Target) => `${kindName(f, t)} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
 
 async function confirm(message: string, detail: string, action: string): Promise<void> {
   const r = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
@@ -108,55 +114,58 @@ async function podOf(f: Faces, t: Target): Promise<KObject> {
 
 // ---------------- logs ----------------
 
-const follows = new Map<string, { stream: LogStream; channel: vscode.OutputChannel }>();
+/** Log streams followed into output channels, one per target; owned by the activation that registered the commands. */
+class LogFollows {
+  private readonly follows = new Map<string, { stream: LogStream; channel: vscode.OutputChannel }>();
 
-function setFollowing(): void {
-  void vscode.commands.executeCommand('setContext', 'kubegraf.followingLogs', follows.size > 0);
-}
-
-async function showLogs(f: Faces, arg: unknown): Promise<void> {
-  const t = await target(f, arg, 'logs');
-  const actions = f.host.engine.actions(t.context);
-  const key = `${t.context}/${t.kind}/${t.namespace}/${t.name}/${t.container ?? '*'}`;
-  follows.get(key)?.stream.stop();
-  const title = `KubeGraf Logs: ${t.kind === 'pods' ? '' : `${t.kind.split('.')[0]}/`}${t.name}${t.container ? ` (${t.container})` : ''}`;
-  const prev = follows.get(key)?.channel;
-  const channel = prev ?? vscode.window.createOutputChannel(title, 'log');
-  channel.clear();
-  channel.show(true);
-  const logTarget = { kind: t.kind, namespace: t.namespace ?? 'default', name: t.name, container: t.container };
-  const tailLines = f.host.config<number>('logs.tailLines', 500);
-  // Prefix lines with their source only when several pods or containers interleave.
-  const merged =
-    t.kind !== 'pods' || (!t.container && containersOf(await podOf(f, t)).filter((c) => !c.init).length > 1);
-  const line = (l: { pod: string; container: string; text: string }) =>
-    channel.appendLine(merged ? `[${l.pod}/${l.container}] ${l.text}` : l.text);
-  channel.appendLine(`# logs of ${label(t)}${t.container ? ` container ${t.container}` : ''} in ${t.context}`);
-  if (!f.host.config<boolean>('logs.follow', true)) {
-    for (const l of await actions.logs(logTarget, { tailLines })) line(l);
-    return;
+  private setFollowing(): void {
+    void vscode.commands.executeCommand('setContext', 'kubegraf.followingLogs', this.follows.size > 0);
   }
-  const stream = await actions.followLogs(logTarget, { tailLines }, line);
-  follows.set(key, { stream, channel });
-  setFollowing();
-  void stream.done
-    .catch((e: Error) => channel.appendLine(`# log stream failed: ${e.message}`))
-    .finally(() => {
-      if (follows.get(key)?.stream === stream) {
-        follows.delete(key);
-        channel.appendLine('# log stream ended');
-        setFollowing();
-      }
-    });
-}
 
-function stopLogs(): void {
-  for (const [k, v] of follows) {
-    v.stream.stop();
-    v.channel.appendLine('# stopped following');
-    follows.delete(k);
+  async show(f: Faces, arg: unknown): Promise<void> {
+    const t = await target(f, arg, 'logs');
+    const actions = f.host.engine.actions(t.context);
+    const key = `${t.context}/${t.kind}/${t.namespace}/${t.name}/${t.container ?? '*'}`;
+    this.follows.get(key)?.stream.stop();
+    const title = `KubeGraf Logs: ${t.kind === 'pods' ? '' : `${t.kind.split('.')[0]}/`}${t.name}${t.container ? ` (${t.container})` : ''}`;
+    const prev = this.follows.get(key)?.channel;
+    const channel = prev ?? vscode.window.createOutputChannel(title, 'log');
+    channel.clear();
+    channel.show(true);
+    const logTarget = { kind: t.kind, namespace: t.namespace ?? 'default', name: t.name, container: t.container };
+    const tailLines = f.host.config<number>('logs.tailLines', 500);
+    // Prefix lines with their source only when several pods or containers interleave.
+    const merged =
+      t.kind !== 'pods' || (!t.container && containersOf(await podOf(f, t)).filter((c) => !c.init).length > 1);
+    const line = (l: { pod: string; container: string; text: string }) =>
+      channel.appendLine(merged ? `[${l.pod}/${l.container}] ${l.text}` : l.text);
+    channel.appendLine(`# logs of ${label(f, t)}${t.container ? ` container ${t.container}` : ''} in ${t.context}`);
+    if (!f.host.config<boolean>('logs.follow', true)) {
+      for (const l of await actions.logs(logTarget, { tailLines })) line(l);
+      return;
+    }
+    const stream = await actions.followLogs(logTarget, { tailLines }, line);
+    this.follows.set(key, { stream, channel });
+    this.setFollowing();
+    void stream.done
+      .catch((e: Error) => channel.appendLine(`# log stream failed: ${e.message}`))
+      .finally(() => {
+        if (this.follows.get(key)?.stream === stream) {
+          this.follows.delete(key);
+          channel.appendLine('# log stream ended');
+          this.setFollowing();
+        }
+      });
   }
-  setFollowing();
+
+  stop(): void {
+    for (const [k, v] of this.follows) {
+      v.stream.stop();
+      v.channel.appendLine('# stopped following');
+      this.follows.delete(k);
+    }
+    this.setFollowing();
+  }
 }
 
 // ---------------- exec ----------------
@@ -206,7 +215,7 @@ async function scale(f: Faces, arg: unknown): Promise<void> {
   const t = await target(f, arg, 'scale');
   const cur = (await f.host.engine.actions(t.context).get(t.kind, t.namespace, t.name)).spec?.replicas ?? 1;
   const v = await vscode.window.showInputBox({
-    title: `Scale ${label(t)}`,
+    title: `Scale ${label(f, t)}`,
     prompt: `Replicas (now ${cur})`,
     value: String(cur),
     validateInput: (s) => (/^\d+$/.test(s.trim()) ? undefined : 'A whole number ≥ 0'),
@@ -214,7 +223,7 @@ async function scale(f: Faces, arg: unknown): Promise<void> {
   if (v === undefined) throw new Cancelled();
   const n = Number(v.trim());
   await f.host.progress(
-    `Scaling ${label(t)} to ${n}…`,
+    `Scaling ${label(f, t)} to ${n}…`,
     () => f.host.engine.actions(t.context).scale(t.kind, t.namespace ?? 'default', t.name, n),
     'statusBar',
   );
@@ -222,9 +231,9 @@ async function scale(f: Faces, arg: unknown): Promise<void> {
 
 async function restart(f: Faces, arg: unknown): Promise<void> {
   const t = await target(f, arg, 'restart');
-  await confirm(`Restart ${label(t)}?`, 'Every pod is replaced by a rolling update.', 'Restart');
+  await confirm(`Restart ${label(f, t)}?`, 'Every pod is replaced by a rolling update.', 'Restart');
   await f.host.progress(
-    `Restarting ${label(t)}…`,
+    `Restarting ${label(f, t)}…`,
     () => f.host.engine.actions(t.context).restart(t.kind, t.namespace ?? 'default', t.name),
     'statusBar',
   );
@@ -235,7 +244,7 @@ async function rollback(f: Faces, arg: unknown): Promise<void> {
   const actions = f.host.engine.actions(t.context);
   const ns = t.namespace ?? 'default';
   const revs = (await actions.revisions(ns, t.name, t.kind)).filter((r) => !r.current);
-  if (!revs.length) throw new Error(`${label(t)} has no previous revision to roll back to.`);
+  if (!revs.length) throw new Error(`${label(f, t)} has no previous revision to roll back to.`);
   const r = await pick(
     revs.map((x) => ({
       label: `Revision ${x.revision}`,
@@ -246,7 +255,7 @@ async function rollback(f: Faces, arg: unknown): Promise<void> {
     'Roll back to',
   );
   // What the rollback changes, as the server would store it (dry run), before anything is replaced.
-  const preview = await f.host.progress(`Checking the rollback of ${label(t)}…`, () =>
+  const preview = await f.host.progress(`Checking the rollback of ${label(f, t)}…`, () =>
     actions.previewRollback(t.kind, ns, t.name, r.rev),
   );
   if (!preview) return; // The failure was already shown.
@@ -254,17 +263,17 @@ async function rollback(f: Faces, arg: unknown): Promise<void> {
   const detail = preview.changed
     ? `Pods are replaced by a rolling update. Images: ${preview.images.join(', ')}.\n\n${changes.slice(0, 12).join('\n')}${changes.length > 12 ? `\n… ${changes.length - 12} more changed lines` : ''}`
     : 'The pod template of that revision is the one running now: nothing would change.';
-  await confirm(`Roll back ${label(t)} to revision ${r.rev}?`, detail, 'Roll Back');
-  await f.host.progress(`Rolling back ${label(t)} to revision ${r.rev}…`, () =>
+  await confirm(`Roll back ${label(f, t)} to revision ${r.rev}?`, detail, 'Roll Back');
+  await f.host.progress(`Rolling back ${label(f, t)} to revision ${r.rev}…`, () =>
     actions.rollback(t.kind, t.namespace ?? 'default', t.name, r.rev),
   );
 }
 
 async function del(f: Faces, arg: unknown): Promise<void> {
   const t = await target(f, arg, 'delete');
-  await confirm(`Delete ${label(t)} from ${t.context}?`, 'This cannot be undone.', 'Delete');
+  await confirm(`Delete ${label(f, t)} from ${t.context}?`, 'This cannot be undone.', 'Delete');
   await f.host.progress(
-    `Deleting ${label(t)}…`,
+    `Deleting ${label(f, t)}…`,
     () => f.host.engine.actions(t.context).delete(t.kind, t.namespace, t.name),
     'statusBar',
   );
@@ -311,13 +320,13 @@ async function portForward(f: Faces, arg: unknown): Promise<void> {
           (c: { ports?: Array<{ containerPort: number }> }) => (c.ports ?? []).map((p) => p.containerPort),
         );
   const v = await vscode.window.showInputBox({
-    title: `Port forward to ${label(t)}`,
+    title: `Port forward to ${label(f, t)}`,
     prompt: ports.length ? `Remote port (${ports.join(', ')})` : 'Remote port',
     value: ports[0] ? String(ports[0]) : '',
     validateInput: (s) => (/^\d+$/.test(s.trim()) && Number(s) > 0 && Number(s) < 65536 ? undefined : 'A port number'),
   });
   if (v === undefined) throw new Cancelled();
-  const pf = await f.host.progress(`Forwarding to ${label(t)}:${v}…`, () =>
+  const pf = await f.host.progress(`Forwarding to ${label(f, t)}:${v}…`, () =>
     f.host.engine.actions(t.context).startPortForward(t.kind, t.namespace ?? 'default', t.name, Number(v)),
   );
   f.portForwards.refresh();
@@ -559,123 +568,126 @@ async function applyManifest(f: Faces, arg: unknown): Promise<void> {
 
 // ---------------- the table of handlers ----------------
 
-const HANDLERS: Record<string, Handler> = {
-  'kubegraf.openDashboard': (f) => f.openDashboard(),
-  'kubegraf.openDashboardInBrowser': async (f) => {
-    // The host maps the local address for remote windows (asExternalUri) and lets the server trust that address.
-    const uri = await f.host.progress('Opening the KubeGraf dashboard in the browser…', (report) =>
-      f.host.dashboardBrowserUri(report),
-    );
-    if (uri) await vscode.env.openExternal(uri);
-  },
-  'kubegraf.refresh': async (f) => {
-    if (f.host.hasEngine) await f.host.engine.reload();
-    await f.tree.reset();
-    f.portForwards.refresh();
-  },
-  'kubegraf.switchContext': switchContext,
-  'kubegraf.switchNamespace': switchNamespace,
-  'kubegraf.reconnect': async (f, arg) => {
-    const c = contextOf(f, arg);
-    if (!c) return;
-    await f.host.engine.disconnect(c);
-    await f.host.engine.connect(c);
-    await f.tree.reset();
-  },
-  'kubegraf.filter': async (f) => {
-    const v = await vscode.window.showInputBox({
-      title: 'Filter objects by name',
-      value: f.tree.filterText,
-      prompt: 'Part of a name; empty clears the filter',
-    });
-    if (v !== undefined) f.tree.setFilter(v);
-  },
-  'kubegraf.clearFilter': (f) => f.tree.setFilter(''),
-  'kubegraf.loadMore': (f, arg) => isNode(arg) && f.tree.loadMore(arg),
-  'kubegraf.showYaml': async (f, arg) => {
-    const t = await target(f, arg);
-    const doc = await vscode.workspace.openTextDocument(objectUri(VIEW_SCHEME, t));
-    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), {
-      preview: true,
-    });
-  },
-  'kubegraf.editYaml': async (f, arg) => {
-    const t = await target(f, arg, 'edit');
-    const doc = await vscode.workspace.openTextDocument(objectUri(EDIT_SCHEME, t));
-    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), {
-      preview: false,
-    });
-  },
-  'kubegraf.describe': async (f, arg) => {
-    const t = await target(f, arg);
-    const doc = await vscode.workspace.openTextDocument(objectUri(VIEW_SCHEME, t, 'describe'));
-    await vscode.window.showTextDocument(doc, { preview: true });
-  },
-  'kubegraf.logs': showLogs,
-  'kubegraf.stopLogs': stopLogs,
-  'kubegraf.exec': exec,
-  'kubegraf.portForward': portForward,
-  'kubegraf.stopPortForward': stopPortForward,
-  'kubegraf.copyPortForwardUrl': async (f, arg) => {
-    const pf =
-      forwardArg(f, arg) ??
-      (await (async () => {
-        const list = f.host.hasEngine ? f.host.engine.portForwards.list() : [];
-        if (!list.length) throw new Error('No port forwards are running.');
-        return (
-          await pick(
-            list.map((p) => ({ label: `${p.namespace}/${p.pod}:${p.remotePort}`, p })),
-            'Copy URL of',
-          )
-        ).p;
-      })());
-    await vscode.env.clipboard.writeText(`http://${pf.address}:${pf.localPort}`);
-  },
-  'kubegraf.scale': scale,
-  'kubegraf.restart': restart,
-  'kubegraf.rollback': rollback,
-  'kubegraf.cordon': (f, arg) => cordon(f, arg, true),
-  'kubegraf.uncordon': (f, arg) => cordon(f, arg, false),
-  'kubegraf.drain': drain,
-  'kubegraf.copyName': async (f, arg) => {
-    const n = isNode(arg) ? arg : undefined;
-    const text = !n
-      ? (await target(f, arg)).name
-      : n.type === 'object'
-        ? n.name
-        : n.type === 'container'
-          ? n.container
-          : n.type === 'namespace'
-            ? n.namespace
-            : n.type === 'context'
-              ? n.context
-              : '';
-    await vscode.env.clipboard.writeText(text);
-    vscode.window.setStatusBarMessage(`Copied ${text}`, 2000);
-  },
-  'kubegraf.delete': del,
-  'kubegraf.showIncident': showIncident,
-  'kubegraf.previewFix': previewFix,
-  'kubegraf.applyFix': applyFix,
-  'kubegraf.applyManifest': applyManifest,
-  'kubegraf.startDemoCluster': async (f) => {
-    const d = await f.host.progress('Starting the demo cluster…', () => f.host.startDemo());
-    if (d) {
-      await f.tree.reset();
-      void vscode.window.showInformationMessage(
-        `Demo cluster running at ${d.server} (contexts kubegraf-sim and kubegraf-sim-viewer).`,
+/** The handler of every command; `logs` is the activation's set of followed log streams. */
+function handlers(logs: LogFollows): Record<string, Handler> {
+  return {
+    'kubegraf.openDashboard': (f) => f.openDashboard(),
+    'kubegraf.openDashboardInBrowser': async (f) => {
+      // The host maps the local address for remote windows (asExternalUri) and lets the server trust that address.
+      const uri = await f.host.progress('Opening the KubeGraf dashboard in the browser…', (report) =>
+        f.host.dashboardBrowserUri(report),
       );
-    }
-  },
-  'kubegraf.stopDemoCluster': async (f) => {
-    await f.host.stopDemo();
-    await f.tree.reset();
-  },
-  'kubegraf.showErrorDetails': (f, arg, detail?: unknown) => {
-    f.host.output.appendLine(`${String(arg ?? '')}${detail ? `\n  ${String(detail)}` : ''}`);
-    f.host.output.show(true);
-  },
-};
+      if (uri) await vscode.env.openExternal(uri);
+    },
+    'kubegraf.refresh': async (f) => {
+      if (f.host.hasEngine) await f.host.engine.reload();
+      await f.tree.reset();
+      f.portForwards.refresh();
+    },
+    'kubegraf.switchContext': switchContext,
+    'kubegraf.switchNamespace': switchNamespace,
+    'kubegraf.reconnect': async (f, arg) => {
+      const c = contextOf(f, arg);
+      if (!c) return;
+      await f.host.engine.disconnect(c);
+      await f.host.engine.connect(c);
+      await f.tree.reset();
+    },
+    'kubegraf.filter': async (f) => {
+      const v = await vscode.window.showInputBox({
+        title: 'Filter objects by name',
+        value: f.tree.filterText,
+        prompt: 'Part of a name; empty clears the filter',
+      });
+      if (v !== undefined) f.tree.setFilter(v);
+    },
+    'kubegraf.clearFilter': (f) => f.tree.setFilter(''),
+    'kubegraf.loadMore': (f, arg) => isNode(arg) && f.tree.loadMore(arg),
+    'kubegraf.showYaml': async (f, arg) => {
+      const t = await target(f, arg);
+      const doc = await vscode.workspace.openTextDocument(objectUri(VIEW_SCHEME, t));
+      await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), {
+        preview: true,
+      });
+    },
+    'kubegraf.editYaml': async (f, arg) => {
+      const t = await target(f, arg, 'edit');
+      const doc = await vscode.workspace.openTextDocument(objectUri(EDIT_SCHEME, t));
+      await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'yaml'), {
+        preview: false,
+      });
+    },
+    'kubegraf.describe': async (f, arg) => {
+      const t = await target(f, arg);
+      const doc = await vscode.workspace.openTextDocument(objectUri(VIEW_SCHEME, t, 'describe'));
+      await vscode.window.showTextDocument(doc, { preview: true });
+    },
+    'kubegraf.logs': (f, arg) => logs.show(f, arg),
+    'kubegraf.stopLogs': () => logs.stop(),
+    'kubegraf.exec': exec,
+    'kubegraf.portForward': portForward,
+    'kubegraf.stopPortForward': stopPortForward,
+    'kubegraf.copyPortForwardUrl': async (f, arg) => {
+      const pf =
+        forwardArg(f, arg) ??
+        (await (async () => {
+          const list = f.host.hasEngine ? f.host.engine.portForwards.list() : [];
+          if (!list.length) throw new Error('No port forwards are running.');
+          return (
+            await pick(
+              list.map((p) => ({ label: `${p.namespace}/${p.pod}:${p.remotePort}`, p })),
+              'Copy URL of',
+            )
+          ).p;
+        })());
+      await vscode.env.clipboard.writeText(`http://${pf.address}:${pf.localPort}`);
+    },
+    'kubegraf.scale': scale,
+    'kubegraf.restart': restart,
+    'kubegraf.rollback': rollback,
+    'kubegraf.cordon': (f, arg) => cordon(f, arg, true),
+    'kubegraf.uncordon': (f, arg) => cordon(f, arg, false),
+    'kubegraf.drain': drain,
+    'kubegraf.copyName': async (f, arg) => {
+      const n = isNode(arg) ? arg : undefined;
+      const text = !n
+        ? (await target(f, arg)).name
+        : n.type === 'object'
+          ? n.name
+          : n.type === 'container'
+            ? n.container
+            : n.type === 'namespace'
+              ? n.namespace
+              : n.type === 'context'
+                ? n.context
+                : '';
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage(`Copied ${text}`, 2000);
+    },
+    'kubegraf.delete': del,
+    'kubegraf.showIncident': showIncident,
+    'kubegraf.previewFix': previewFix,
+    'kubegraf.applyFix': applyFix,
+    'kubegraf.applyManifest': applyManifest,
+    'kubegraf.startDemoCluster': async (f) => {
+      const d = await f.host.progress('Starting the demo cluster…', () => f.host.startDemo());
+      if (d) {
+        await f.tree.reset();
+        void vscode.window.showInformationMessage(
+          `Demo cluster running at ${d.server} (contexts kubegraf-sim and kubegraf-sim-viewer).`,
+        );
+      }
+    },
+    'kubegraf.stopDemoCluster': async (f) => {
+      await f.host.stopDemo();
+      await f.tree.reset();
+    },
+    'kubegraf.showErrorDetails': (f, arg, detail?: unknown) => {
+      f.host.output.appendLine(`${String(arg ?? '')}${detail ? `\n  ${String(detail)}` : ''}`);
+      f.host.output.show(true);
+    },
+  };
+}
 
 /** Which context a cluster command targets, and that context's state, for the enabled/disabled decision. */
 function stateFor(f: Faces, arg: unknown): { context?: string; connection?: { state: string; reason?: string } } {
@@ -693,15 +705,9 @@ function stateFor(f: Faces, arg: unknown): { context?: string; connection?: { st
 
 /** Registers every command of the table; a row without a handler is a programming error caught by the unit test. */
 export function registerCommands(f: Faces): vscode.Disposable[] {
-  kindNames = (t) => {
-    try {
-      return f.host.engine.descriptor(t.context, t.kind).kind;
-    } catch {
-      return t.kind;
-    }
-  };
+  const table = handlers(new LogFollows());
   return COMMANDS.map((spec: CommandSpec) => {
-    const h = HANDLERS[spec.id];
+    const h = table[spec.id];
     return vscode.commands.registerCommand(spec.id, async (...args: unknown[]) => {
       const arg = args[0];
       const blocked = blockedReason(spec, stateFor(f, arg));
