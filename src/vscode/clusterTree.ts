@@ -3,7 +3,8 @@
 // debounced, and only while the view is visible (a hidden view is refreshed when it shows again).
 import * as vscode from 'vscode';
 import type { KubeEngine, Subscription } from '../core/kube/engine';
-import { kindId, type KObject } from '../core/kube/descriptors';
+import { kindId } from '../core/kube/descriptors';
+import type { ViewOf } from '../core/kube/objects';
 import { toKubeError } from '../core/kube/errors';
 import type { KindDto } from '../shared/kube';
 import type { KubeGrafHost } from './host';
@@ -507,11 +508,15 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   }
 
   /** The cached object behind a node (from the subscription its kind node holds). */
-  lookup(context: string, kind: string, namespace: string | undefined, name: string): KObject | undefined {
+  lookup<K extends string>(
+    context: string,
+    kind: K,
+    namespace: string | undefined,
+    name: string,
+  ): ViewOf<K> | undefined {
     const w = this.watched.get(nodeIds.kind(context, namespace, kind));
-    return (
-      w?.sub.cache.index.get(namespace, name) ?? this.engine.cache(context, kind, namespace)?.index.get(namespace, name)
-    );
+    return (w?.sub.cache.index.get(namespace, name) ??
+      this.engine.cache(context, kind, namespace)?.index.get(namespace, name)) as ViewOf<K> | undefined;
   }
 
   /** Expands the tree down to a node (used by reveal and tests). */

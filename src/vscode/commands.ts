@@ -3,7 +3,8 @@
 // others say why instead (the rust-analyzer habit: a command is always registered, enabled or explaining itself).
 import * as vscode from 'vscode';
 import { showGenerated } from './generatedDocs';
-import { kindId, type KObject } from '../core/kube/descriptors';
+import { kindId } from '../core/kube/descriptors';
+import type { Deployment, Pod, Service } from '../core/kube/objects';
 import type { Capability } from '../shared/kube';
 import type { Incident } from '../shared/incidents';
 import type { LogStream } from '../core/kube/logs';
@@ -105,7 +106,7 @@ async function confirm(message: string, detail: string, action: string): Promise
   if (r !== action) throw new Cancelled();
 }
 
-async function podOf(f: Faces, t: Target): Promise<KObject> {
+async function podOf(f: Faces, t: Target): Promise<Pod> {
   return (
     f.tree.lookup(t.context, 'pods', t.namespace, t.name) ??
     f.host.engine.actions(t.context).get('pods', t.namespace, t.name)
@@ -313,12 +314,12 @@ async function drain(f: Faces, arg: unknown): Promise<void> {
 async function portForward(f: Faces, arg: unknown): Promise<void> {
   const t = await target(f, arg, 'portForward');
   const o = await f.host.engine.actions(t.context).get(t.kind, t.namespace, t.name);
+  const containers =
+    (t.kind === 'pods' ? (o as Pod).spec?.containers : (o as Deployment).spec?.template?.spec?.containers) ?? [];
   const ports: number[] =
     t.kind === 'services'
-      ? (o.spec?.ports ?? []).map((p: { port: number }) => p.port)
-      : ((t.kind === 'pods' ? o.spec?.containers : o.spec?.template?.spec?.containers) ?? []).flatMap(
-          (c: { ports?: Array<{ containerPort: number }> }) => (c.ports ?? []).map((p) => p.containerPort),
-        );
+      ? ((o as Service).spec?.ports ?? []).map((p) => p.port)
+      : containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
   const v = await vscode.window.showInputBox({
     title: `Port forward to ${label(f, t)}`,
     prompt: ports.length ? `Remote port (${ports.join(', ')})` : 'Remote port',

@@ -10,6 +10,7 @@ import {
   type KObject,
   type KindDescriptor,
 } from '../core/kube/descriptors';
+import type { Job, Node, Pod } from '../core/kube/objects';
 
 export type GroupName =
   'Workloads' | 'Networking' | 'Config & Storage' | 'Access Control' | 'Cluster' | 'Custom Resources' | 'Other';
@@ -198,7 +199,8 @@ export function objectPresentation(
     description = s;
     icon = s.startsWith('Ready') ? (s.includes('SchedulingDisabled') ? WARN : OK) : ERR;
     facts.push(`Status: ${s}`);
-    if (o.status?.nodeInfo?.kubeletVersion) facts.push(`Kubelet: ${o.status.nodeInfo.kubeletVersion}`);
+    const kubelet = (o as Node).status?.nodeInfo?.kubeletVersion;
+    if (kubelet) facts.push(`Kubelet: ${kubelet}`);
   } else {
     const r = replicaSummary(id, o);
     if (r) {
@@ -206,10 +208,9 @@ export function objectPresentation(
       icon = r.ok ? OK : WARN;
       facts.push(`Ready: ${r.text}`);
     } else if (id === 'jobs.batch') {
-      const done = n(o.status?.succeeded) >= n(o.spec?.completions ?? 1);
-      const failed = (o.status?.conditions ?? []).some(
-        (c: { type: string; status: string }) => c.type === 'Failed' && c.status === 'True',
-      );
+      const job = o as Job;
+      const done = n(job.status?.succeeded) >= n(job.spec?.completions ?? 1);
+      const failed = (job.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
       description = failed ? 'Failed' : done ? 'Complete' : 'Running';
       icon = failed ? ERR : done ? DONE : PENDING;
     } else if (id === 'services') {
@@ -255,18 +256,16 @@ export interface ContainerFacts {
 }
 
 /** The containers of a pod (init containers first), with their state from the pod's status. */
-export function containersOf(pod: KObject): ContainerFacts[] {
-  const statuses = new Map<
-    string,
-    { ready?: boolean; restartCount?: number; state?: Record<string, { reason?: string; exitCode?: number }> }
-  >();
-  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])])
-    statuses.set(s.name, s);
+export function containersOf(pod: Pod): ContainerFacts[] {
+  const statuses = new Map(
+    [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].map((s) => [s.name, s]),
+  );
   const list = (arr: Array<{ name: string; image?: string }> | undefined, init: boolean) =>
     (arr ?? []).map((c) => {
       const s = statuses.get(c.name);
       const [stateName, detail] = Object.entries(s?.state ?? {})[0] ?? ['unknown', undefined];
-      const state = detail?.reason ? `${stateName}: ${detail.reason}` : stateName;
+      const reason = detail && 'reason' in detail ? detail.reason : undefined;
+      const state = reason ? `${stateName}: ${reason}` : stateName;
       return { name: c.name, image: c.image, init, ready: s?.ready, restarts: s?.restartCount ?? 0, state };
     });
   return [...list(pod.spec?.initContainers, true), ...list(pod.spec?.containers, false)];

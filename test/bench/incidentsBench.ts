@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { KObject } from '../../src/core/kube/descriptors';
 import { Detector } from '../../src/core/incidents/detector';
-import { DEFAULT_RULE_OPTIONS, type ClusterView } from '../../src/core/incidents/rules';
+import { clusterView, DEFAULT_RULE_OPTIONS, type ClusterView } from '../../src/core/incidents/rules';
 
 export interface IncidentsBenchResult {
   pods: number;
@@ -77,14 +77,14 @@ function makePod(i: number, now: number): KObject {
 export function benchIncidents(pods: number): IncidentsBenchResult {
   const now = Date.now();
   const list = Array.from({ length: pods }, (_, i) => makePod(i, now));
-  const view: ClusterView = {
+  const view: ClusterView = clusterView({
     get: () => undefined,
     inNamespace: () => [],
     known: () => true,
     eventsFor: () => [],
     ownedBy: () => [],
     now: () => now,
-  };
+  });
   // Warm up the rule code paths (JIT) on a separate detector.
   const warm = new Detector('bench', view, DEFAULT_RULE_OPTIONS);
   warm.reset('pods', list.slice(0, Math.min(pods, 20_000)));

@@ -34,11 +34,12 @@ describe('engine actions (simulator, demo cluster)', function () {
   let admin: KubeActions;
   let viewer: KubeActions;
   const store = () => sim.ctx.store;
-  const obj = (tk: string, ns: string | undefined, name: string) => store().get(tk, ns, name) as KObject | undefined;
+  const obj = (tk: string, ns: string | undefined, name: string) =>
+    store().get(tk, ns, name) as KObject<any, any> | undefined;
   const podsOf = (ns: string, app: string) =>
     [...store().iterate('pods', ns)].filter(
       (p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp,
-    ) as KObject[];
+    ) as KObject<any, any>[];
 
   before(async () => {
     sim = await startTestSim({ scenario: 'demo' });
@@ -209,9 +210,10 @@ describe('engine actions (simulator, demo cluster)', function () {
     );
     const node = podsOf('payments', 'payments-api')[0].spec.nodeName as string;
     const onNode = () =>
-      [...store().iterate('pods')].filter(
-        (p) => p.spec?.nodeName === node && !p.metadata.deletionTimestamp,
-      ) as KObject[];
+      [...store().iterate('pods')].filter((p) => p.spec?.nodeName === node && !p.metadata.deletionTimestamp) as KObject<
+        any,
+        any
+      >[];
     const before = onNode();
     const r = await admin.drain(node, { force: true, deleteEmptyDirData: true });
     assert.equal(obj('nodes', undefined, node)!.spec.unschedulable, true);
@@ -259,8 +261,16 @@ describe('engine actions (simulator, demo cluster)', function () {
       isCode('notFound'),
     );
 
-    const merged = await admin.logs({ kind: 'deployments', namespace: 'shop', name: 'frontend' }, { tailLines: 4 });
-    assert.equal(new Set(merged.map((l) => l.pod)).size, podsOf('shop', 'frontend').length);
+    // Every running pod of the workload, merged (a pod still starting has no lines yet: wait for it to run).
+    const merged = await eventually(async () => {
+      const lines = await admin.logs({ kind: 'deployments', namespace: 'shop', name: 'frontend' }, { tailLines: 4 });
+      const running = podsOf('shop', 'frontend')
+        .filter((p) => p.status?.phase === 'Running')
+        .map((p) => p.metadata.name)
+        .sort();
+      const shown = [...new Set(lines.map((l) => l.pod))].sort();
+      return running.length > 0 && shown.join() === running.join() ? lines : undefined;
+    });
     const times = merged.map((l) => l.time!);
     assert.deepEqual([...times].sort(), times, 'merged by time');
 

@@ -33,7 +33,7 @@ describe('engine rollback of Deployments, StatefulSets and DaemonSets (simulator
   let admin: KubeActions;
   let viewer: KubeActions;
   const liveImages = (tk: string, name: string) =>
-    (sim.ctx.store.get(tk, 'default', name) as KObject).spec.template.spec.containers.map(
+    (sim.ctx.store.get(tk, 'default', name) as KObject<any, any>).spec.template.spec.containers.map(
       (c: { image: string }) => c.image,
     );
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { KObject } from '../../src/core/kube/descriptors';
 import { Detector } from '../../src/core/incidents/detector';
 import {
+  clusterView,
   DEFAULT_RULE_OPTIONS,
   podRule,
   missingRefs,
@@ -15,17 +16,17 @@ import { signatureOf } from '../../src/core/incidents/engine';
 
 let now = Date.parse('2026-01-01T00:00:00Z');
 const objects = new Map<string, KObject>();
-const view: ClusterView = {
+const view: ClusterView = clusterView({
   get: (k, ns, name) => objects.get(`${k}/${ns ?? ''}/${name}`),
   inNamespace: (k, ns) => [...objects.entries()].filter(([key]) => key.startsWith(`${k}/${ns}/`)).map(([, o]) => o),
   known: () => true,
   eventsFor: () => [],
   ownedBy: () => [],
   now: () => now,
-};
+});
 const put = (k: WatchedKind, o: KObject) => objects.set(`${k}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
 
-function pod(name: string, cs: Record<string, unknown>, extra: Partial<KObject['spec']> = {}): KObject {
+function pod(name: string, cs: Record<string, unknown>, extra: Record<string, unknown> = {}): KObject<any, any> {
   return {
     metadata: {
       name,
@@ -168,7 +169,7 @@ describe('incremental detector', () => {
 
   it('holds flapping conditions until they persist, re-checked by sweep', () => {
     const d = new Detector('ctx', view, { ...DEFAULT_RULE_OPTIONS, holdMs: 10_000 });
-    const dep: KObject = {
+    const dep: KObject<any, any> = {
       metadata: { name: 'api', namespace: 'shop', uid: 'd1' },
       spec: { replicas: 3 },
       status: {
@@ -199,7 +200,7 @@ describe('incremental detector', () => {
     const d = new Detector('ctx', view, { ...DEFAULT_RULE_OPTIONS, holdMs: 10_000 });
     d.evaluate('pods', crash('web-h1-a'));
     const [inc] = d.openIncidents();
-    const dep: KObject = {
+    const dep: KObject<any, any> = {
       metadata: { name: 'api', namespace: 'shop', uid: 'd2' },
       spec: { replicas: 3 },
       status: {

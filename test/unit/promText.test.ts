@@ -6,6 +6,10 @@ import { proxyBase, safeProxyPath } from '../../src/core/api/serviceProxy';
 import { inferenceBody } from '../../src/core/integrations/kserve';
 import { trafficFromKialiGraph } from '../../src/core/integrations/kiali';
 import { mlJobObject } from '../../src/core/integrations/kubeflow';
+import type { KObject } from '../../src/core/kube/descriptors';
+
+/** Objects built for custom resources, read field by field. */
+const loose = (o: unknown) => o as KObject<any, any>;
 
 describe('Prometheus text format', () => {
   it('reads HELP, TYPE, labels with escapes, special values and timestamps', () => {
@@ -225,17 +229,19 @@ describe('inference request bodies', () => {
 
 describe('Kubeflow job objects', () => {
   it('builds a PyTorchJob with Master and Workers, GPUs in limits, and a GPU toleration', () => {
-    const j = mlJobObject({
-      kind: 'PyTorchJob',
-      name: 'r',
-      namespace: 'ml',
-      image: 'img',
-      nodes: 3,
-      gpusPerNode: 2,
-      memory: '8Gi',
-      restartPolicy: 'Never',
-      backoffLimit: 2,
-    });
+    const j = loose(
+      mlJobObject({
+        kind: 'PyTorchJob',
+        name: 'r',
+        namespace: 'ml',
+        image: 'img',
+        nodes: 3,
+        gpusPerNode: 2,
+        memory: '8Gi',
+        restartPolicy: 'Never',
+        backoffLimit: 2,
+      }),
+    );
     assert.equal(j.apiVersion, 'kubeflow.org/v1');
     const specs = j.spec.pytorchReplicaSpecs;
     assert.deepEqual([specs.Master.replicas, specs.Worker.replicas, specs.Worker.restartPolicy], [1, 2, 'Never']);
@@ -250,24 +256,27 @@ describe('Kubeflow job objects', () => {
     ]);
     assert.equal(j.spec.runPolicy.backoffLimit, 2);
     assert.equal(
-      mlJobObject({ kind: 'PyTorchJob', name: 'one', namespace: 'ml', image: 'img' }).spec.pytorchReplicaSpecs.Worker,
+      loose(mlJobObject({ kind: 'PyTorchJob', name: 'one', namespace: 'ml', image: 'img' })).spec.pytorchReplicaSpecs
+        .Worker,
       undefined,
     );
   });
 
   it('builds a TrainJob against a training runtime with per-node resources', () => {
-    const j = mlJobObject({
-      kind: 'TrainJob',
-      name: 't',
-      namespace: 'ml',
-      image: 'img',
-      nodes: 4,
-      cpu: '2',
-      command: ['torchrun', 'train.py'],
-      env: { EPOCHS: '3' },
-      runtime: 'torch-custom',
-      queue: 'q',
-    });
+    const j = loose(
+      mlJobObject({
+        kind: 'TrainJob',
+        name: 't',
+        namespace: 'ml',
+        image: 'img',
+        nodes: 4,
+        cpu: '2',
+        command: ['torchrun', 'train.py'],
+        env: { EPOCHS: '3' },
+        runtime: 'torch-custom',
+        queue: 'q',
+      }),
+    );
     assert.equal(j.apiVersion, 'trainer.kubeflow.org/v1alpha1');
     assert.deepEqual(j.spec.runtimeRef, {
       name: 'torch-custom',

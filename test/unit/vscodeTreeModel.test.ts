@@ -28,7 +28,7 @@ function pod(
     containers?: string[];
     deleting?: boolean;
   } = {},
-): KObject {
+): KObject<any, any> {
   const containers = o.containers ?? ['app'];
   return {
     apiVersion: 'v1',

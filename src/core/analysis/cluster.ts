@@ -74,7 +74,7 @@ export async function clusterGraph(
   namespace: string | undefined,
   withConfig: boolean,
 ) {
-  const get = async (k: string, ns?: string) => (await objects(deps, context, k, ns)) ?? [];
+  const get = async <K extends string>(k: K, ns?: string) => (await objects(deps, context, k, ns)) ?? [];
   const pods = await get('pods', namespace);
   const input = {
     nodes: namespace

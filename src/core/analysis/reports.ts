@@ -10,6 +10,7 @@ import type {
 } from '../../shared/routes/integrations';
 import { matchesSelector } from '../kube/objectIndex';
 import { podStatus, type KObject } from '../kube/descriptors';
+import type { ConfigMap, Ingress, Node, PersistentVolumeClaim, Pod, Secret, Service } from '../kube/objects';
 
 const SUFFIX: Record<string, number> = {
   Ki: 2 ** 10,
@@ -312,13 +313,13 @@ export function costReport(pods: KObject[]): CostReport {
 // ---------- graphs ----------
 
 export interface GraphInput {
-  nodes: KObject[];
-  pods: KObject[];
-  services: KObject[];
-  ingresses: KObject[];
+  nodes: Node[];
+  pods: Pod[];
+  services: Service[];
+  ingresses: Ingress[];
   owners: Array<{ kind: string; objects: KObject[] }>;
   /** ConfigMaps, Secrets and PVCs pods mount (resource map only). */
-  config?: { configmaps: KObject[]; secrets: KObject[]; pvcs: KObject[] };
+  config?: { configmaps: ConfigMap[]; secrets: Secret[]; pvcs: PersistentVolumeClaim[] };
 }
 
 export function buildGraph(g: GraphInput): Graph {

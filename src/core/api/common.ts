@@ -1,7 +1,8 @@
 // Helpers every handler file and engine shares: which context a call is for, objects of a kind from the watch cache,
 // label selectors, namespace checks.
-import type { KObject, KindDescriptor } from '../kube/descriptors';
+import type { KindDescriptor } from '../kube/descriptors';
 import { KubeError } from '../kube/errors';
+import type { ViewOf } from '../kube/objects';
 import type { LabelSelector } from '../kube/objectIndex';
 import type { ApiDeps } from './deps';
 import { ApiError, badRequest, notInstalled } from './errors';
@@ -14,12 +15,12 @@ export function contextOf(deps: ApiDeps, context?: string): string {
 }
 
 /** Objects of a kind (cache-backed), or undefined when the cluster does not serve the kind at all. */
-export async function objects(
+export async function objects<K extends string>(
   deps: ApiDeps,
   context: string | undefined,
-  kind: string,
+  kind: K,
   namespace?: string,
-): Promise<KObject[] | undefined> {
+): Promise<ViewOf<K>[] | undefined> {
   const ctx = contextOf(deps, context);
   try {
     deps.kube.descriptor(ctx, kind);
@@ -28,17 +29,17 @@ export async function objects(
     throw e;
   }
   const { cache } = await deps.lists.cache(ctx, kind, namespace || undefined);
-  return namespace ? cache.index.inNamespace(namespace) : cache.list();
+  return (namespace ? cache.index.inNamespace(namespace) : cache.list()) as ViewOf<K>[];
 }
 
 /** Objects of a kind the cluster must serve; a 424 naming `what` when it does not. */
-export async function must(
+export async function must<K extends string>(
   deps: ApiDeps,
   context: string | undefined,
-  kind: string,
+  kind: K,
   what: string,
   namespace?: string,
-): Promise<KObject[]> {
+): Promise<ViewOf<K>[]> {
   const o = await objects(deps, context, kind, namespace);
   if (!o) throw notInstalled(`${what} is not installed in this cluster (no ${kind} CRD)`);
   return o;

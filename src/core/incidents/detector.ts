@@ -69,6 +69,10 @@ interface Source {
 
 const NO_KEYS: readonly string[] = Object.freeze([]);
 
+/** The rule of a kind, for objects the caches hold under that kind (where a KObject takes its kind's type). */
+const ruleOf = (kind: WatchedKind) =>
+  RULES[kind] as ((o: KObject, view: ClusterView, opts: RuleOptions) => readonly Finding[]) | undefined;
+
 export class Detector {
   readonly incidents = new Map<string, LiveIncident>();
   /** Objects that have findings (contributed or held), by source key. */
@@ -88,13 +92,13 @@ export class Detector {
 
   /** Findings of one object now (rules only, nothing applied). */
   findings(kind: WatchedKind, o: KObject): readonly Finding[] {
-    const rule = RULES[kind];
+    const rule = ruleOf(kind);
     return rule ? rule(o, this.view, this.opts) : NONE;
   }
 
   /** Re-evaluates one object: its findings replace what it contributed before. */
   evaluate(kind: WatchedKind, o: KObject): void {
-    const rule = RULES[kind];
+    const rule = ruleOf(kind);
     if (!rule) return;
     const found = rule(o, this.view, this.opts);
     const uid = o.metadata.uid;

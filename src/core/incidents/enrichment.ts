@@ -9,12 +9,12 @@ import type {
   RecommendedFix,
   Severity,
 } from '../../shared/incidents';
-import type { KObject } from '../kube/descriptors';
+import type { DaemonSet, Deployment, Pod, ReplicaSet, StatefulSet } from '../kube/objects';
 import type { KubeEngine } from '../kube/engine';
 import { maxSeverity, type LiveIncident } from './detector';
 import { revisionsOf } from './fixes';
 import type { IncidentRecords } from './lifecycle';
-import type { Finding } from './rules';
+import type { Finding, WatchedKind } from './rules';
 import type { ContextWatcher } from './watcher';
 
 /** What the metrics engine tells incidents (peaks for OOM fixes and insights, series for predictions). */
@@ -134,7 +134,7 @@ function addEvents(w: ContextWatcher, ev: Evidence): void {
                   ? 'horizontalpodautoscalers'
                   : undefined;
     if (!kindId) continue;
-    const o = w.view.get(kindId as never, ob.namespace, ob.name);
+    const o = w.view.get(kindId as WatchedKind, ob.namespace, ob.name);
     if (!o?.metadata.uid) continue;
     for (const e of w.view.eventsFor(o.metadata.uid)) {
       if (
@@ -176,7 +176,7 @@ function precedingChange(w: ContextWatcher, inc: Incident): ChangeRecord | undef
   const first = Date.parse(inc.firstSeen);
   const related = new Set<string>([`${r.kind}/${r.namespace ?? ''}/${r.name}`]);
   if (inc.evidence.nodeName) related.add(`Node//${inc.evidence.nodeName}`);
-  const wl =
+  const wl: Deployment | StatefulSet | DaemonSet | undefined =
     r.kind === 'Deployment'
       ? w.view.get('deployments', r.namespace, r.name)
       : r.kind === 'StatefulSet'
@@ -185,7 +185,8 @@ function precedingChange(w: ContextWatcher, inc: Incident): ChangeRecord | undef
           ? w.view.get('daemonsets', r.namespace, r.name)
           : undefined;
   const spec =
-    wl?.spec?.template?.spec ?? (r.kind === 'Pod' ? w.view.get('pods', r.namespace, r.name)?.spec : undefined);
+    wl?.spec?.template?.spec ??
+    (r.kind === 'Pod' ? (w.view.get('pods', r.namespace, r.name) as Pod | undefined)?.spec : undefined);
   if (spec) for (const ref of configRefs(spec)) related.add(`${ref.kind}/${r.namespace ?? ''}/${ref.name}`);
   for (let i = w.changes.length - 1; i >= 0; i--) {
     const c = w.changes[i];
@@ -198,10 +199,8 @@ function precedingChange(w: ContextWatcher, inc: Incident): ChangeRecord | undef
     const revs = revisionsOf(w.view, wl);
     if (revs.length >= 2) {
       const [cur, prev] = revs;
-      const imgs = (o: KObject) =>
-        ((o.spec?.template?.spec?.containers as Array<{ name: string; image?: string }> | undefined) ?? [])
-          .map((c) => `${c.name}=${c.image}`)
-          .join(', ');
+      const imgs = (o: ReplicaSet) =>
+        (o.spec?.template?.spec?.containers ?? []).map((c) => `${c.name}=${c.image}`).join(', ');
       const t = cur.rs.metadata.creationTimestamp;
       if (t && Date.parse(t) <= first + 5000) {
         const same = imgs(cur.rs) === imgs(prev.rs);
@@ -229,7 +228,7 @@ export function signatureOf(f: Pick<Finding, 'type' | 'evidence' | 'container'>)
   return `${f.type}|${f.container ?? ''}|${reason}`;
 }
 
-function configRefs(spec: KObject['spec']): Array<{ kind: string; name: string }> {
+function configRefs(spec: Pod['spec']): Array<{ kind: string; name: string }> {
   const out: Array<{ kind: string; name: string }> = [];
   for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])] as Array<{
     env?: Array<{ valueFrom?: { configMapKeyRef?: { name: string }; secretKeyRef?: { name: string } } }>;

@@ -14,7 +14,8 @@ import type {
   RecommendedFix,
 } from '../../shared/incidents';
 import type { KubeGrafStore } from '../store/store';
-import type { ClusterView } from './rules';
+import type { ClusterView, WatchedKind } from './rules';
+import type { Container, Deployment, Pod, ReplicaSet } from '../kube/objects';
 
 const MI = 1024 * 1024;
 
@@ -107,7 +108,7 @@ const PRIOR: Record<FixAction, number> = {
 
 interface Revision {
   revision: number;
-  rs: KObject;
+  rs: ReplicaSet;
 }
 
 /** A deployment's ReplicaSets by revision, newest first (from the cache). */
@@ -120,12 +121,10 @@ export function revisionsOf(view: ClusterView, d: KObject): Revision[] {
     .sort((a, b) => b.revision - a.revision);
 }
 
-function containersOf(o: KObject): Array<{
-  name: string;
-  image?: string;
-  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
-}> {
-  return (o.spec?.template?.spec?.containers ?? o.spec?.containers ?? []) as Array<{ name: string; image?: string }>;
+/** The containers of a pod, or of a workload's pod template. */
+function containersOf(o: KObject): Container[] {
+  const spec = o.spec as Pod['spec'] & Deployment['spec'];
+  return spec?.template?.spec?.containers ?? spec?.containers ?? [];
 }
 
 function withFix(
@@ -173,8 +172,10 @@ export function recommendFixes(
   const r = inc.resource;
   const ev = inc.evidence;
   const workload = ['Deployment', 'StatefulSet', 'DaemonSet'].includes(r.kind) ? r : undefined;
-  const wObj = workload ? view.get(KIND_IDS[workload.kind].id as never, workload.namespace, workload.name) : undefined;
-  const dep = r.kind === 'Deployment' ? wObj : undefined;
+  const wObj = workload
+    ? view.get(KIND_IDS[workload.kind].id as WatchedKind, workload.namespace, workload.name)
+    : undefined;
+  const dep = r.kind === 'Deployment' ? (wObj as Deployment | undefined) : undefined;
   const revs = dep ? revisionsOf(view, dep) : [];
   const current = dep ? Number(dep.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) : 0;
   const previous = revs.find((x) => x.revision < current);
@@ -451,8 +452,8 @@ export function rankedFixes(
   return recommendFixes(inc, view, store.fixScores(inc.type), store.fixTrackRecords(inc.type));
 }
 
-function changedSince(prev: KObject, dep: KObject): boolean {
-  const strip = (t: KObject['spec']) => {
+function changedSince(prev: ReplicaSet, dep: Deployment): boolean {
+  const strip = (t: unknown) => {
     const c = JSON.parse(JSON.stringify(t ?? {}));
     delete c.metadata?.labels?.['pod-template-hash'];
     return JSON.stringify(c.spec ?? {});
@@ -487,6 +488,20 @@ const forDiff = (o: KObject | undefined): string => {
   return toYaml(c);
 };
 
+/**
+ * The fields fixes change, across the kinds they target: a workload's pod template and replicas, a cron job's
+ * suspend, an HPA's maximum, a node's unschedulable.
+ */
+type FixTarget = KObject & {
+  spec: {
+    template: NonNullable<NonNullable<Deployment['spec']>['template']>;
+    replicas?: number;
+    suspend?: boolean;
+    maxReplicas?: number;
+    unschedulable?: boolean;
+  };
+};
+
 /** Builds the concrete change for a fix from the live object (read fresh from the server). */
 export async function planFix(
   fix: RecommendedFix,
@@ -497,7 +512,7 @@ export async function planFix(
   const t = fix.target;
   const k = KIND_IDS[t.kind];
   if (!k) throw new KubeError('unsupported', `fixes on ${t.kind} are not supported`);
-  const before = await actions.get(k.id, t.namespace, t.name);
+  const before = (await actions.get(k.id, t.namespace, t.name)) as FixTarget;
   const after = clone(before);
   delete after.metadata.managedFields;
   const perm = (verb: string) => ({
@@ -530,12 +545,7 @@ export async function planFix(
       yaml: undoYaml(),
     },
   });
-  const tmpl = () =>
-    after.spec.template.spec.containers as Array<{
-      name: string;
-      image?: string;
-      resources?: { limits?: Record<string, string> };
-    }>;
+  const tmpl = (): Container[] => after.spec.template.spec?.containers ?? [];
 
   switch (fix.action) {
     case 'increase_memory_limit': {
@@ -567,8 +577,8 @@ export async function planFix(
       const revs = await actions.revisions(t.namespace!, t.name);
       const rev = revs.find((r) => r.revision === to);
       if (!rev) throw new KubeError('notFound', `revision ${to} of deployment ${t.name} is gone`);
-      const rs = await actions.get('replicasets', t.namespace, rev.name);
-      const template = clone(rs.spec.template) as { metadata?: { labels?: Record<string, string> } };
+      const rs = (await actions.get('replicasets', t.namespace, rev.name)) as ReplicaSet;
+      const template = clone(rs.spec?.template ?? {});
       delete template.metadata?.labels?.['pod-template-hash'];
       after.spec.template = template;
       return {
@@ -625,7 +635,7 @@ export async function planFix(
         describe: `rolling restart of ${t.kind} ${t.name}`,
         run: async (a) => a.restart(k.id, t.namespace!, t.name, at),
         verify: async (a) =>
-          `${t.kind} ${t.name} restartedAt=${(await a.get(k.id, t.namespace, t.name)).spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']}`,
+          `${t.kind} ${t.name} restartedAt=${((await a.get(k.id, t.namespace, t.name)) as Deployment).spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']}`,
       };
     }
     case 'delete_pod': {

@@ -1,6 +1,25 @@
 // Detection rules: pure functions from one cached object (plus lookups into the rest of the cache) to findings.
 // They run per watch event and in full scans, so the healthy path of each rule allocates nothing and returns early.
 import type { KObject } from '../kube/descriptors';
+import type {
+  ConfigMap,
+  CronJob,
+  DaemonSet,
+  Deployment,
+  HorizontalPodAutoscaler,
+  Ingress,
+  Job,
+  KEvent,
+  Namespace,
+  Node,
+  PersistentVolumeClaim,
+  Pod,
+  PodDisruptionBudget,
+  ReplicaSet,
+  Secret,
+  Service,
+  StatefulSet,
+} from '../kube/objects';
 import type { Evidence, IncidentType, ObjectRef, Severity } from '../../shared/incidents';
 
 /** Kinds the detector watches, by the ids the Kubernetes engine resolves. */
@@ -27,17 +46,52 @@ export const WATCHED_KINDS = [
 ] as const;
 export type WatchedKind = (typeof WATCHED_KINDS)[number];
 
+/** The typed view of each watched kind (see kube/objects); the rest read as plain KObjects. */
+interface WatchedViews {
+  pods: Pod;
+  nodes: Node;
+  events: KEvent;
+  deployments: Deployment;
+  replicasets: ReplicaSet;
+  statefulsets: StatefulSet;
+  daemonsets: DaemonSet;
+  jobs: Job;
+  cronjobs: CronJob;
+  services: Service;
+  ingresses: Ingress;
+  persistentvolumeclaims: PersistentVolumeClaim;
+  horizontalpodautoscalers: HorizontalPodAutoscaler;
+  poddisruptionbudgets: PodDisruptionBudget;
+  configmaps: ConfigMap;
+  secrets: Secret;
+  namespaces: Namespace;
+}
+export type Watched<K extends WatchedKind> = K extends keyof WatchedViews ? WatchedViews[K] : KObject;
+
 /** What rules may read besides the object itself. */
 export interface ClusterView {
-  get(kind: WatchedKind, namespace: string | undefined, name: string): KObject | undefined;
-  inNamespace(kind: WatchedKind, namespace: string): Iterable<KObject>;
+  get<K extends WatchedKind>(kind: K, namespace: string | undefined, name: string): Watched<K> | undefined;
+  inNamespace<K extends WatchedKind>(kind: K, namespace: string): Iterable<Watched<K>>;
   /** Whether the kind's cache listed at least once (a missing object means something only then). */
   known(kind: WatchedKind): boolean;
   /** Events whose involvedObject has this uid (newest last). */
+  eventsFor(uid: string): KEvent[];
+  ownedBy<K extends WatchedKind>(kind: K, uid: string): Watched<K>[];
+  now(): number;
+}
+
+/** The same lookups untyped, as a cache (or a test) answers them. */
+export interface ObjectLookups {
+  get(kind: WatchedKind, namespace: string | undefined, name: string): KObject | undefined;
+  inNamespace(kind: WatchedKind, namespace: string): Iterable<KObject>;
+  known(kind: WatchedKind): boolean;
   eventsFor(uid: string): KObject[];
   ownedBy(kind: WatchedKind, uid: string): KObject[];
   now(): number;
 }
+
+/** Caches hold each kind's objects as the server sends them: the one place their kind becomes their type. */
+export const clusterView = (l: ObjectLookups): ClusterView => l as ClusterView;
 
 export interface RuleOptions {
   /** A container must run this long after a crash to count as recovered. */
@@ -91,7 +145,7 @@ const cond = (
   )?.find((c) => c.type === type);
 
 /** The workload that owns a pod: Deployment (through its ReplicaSet), StatefulSet, DaemonSet, Job, or the pod. */
-export function podOwner(p: KObject, view: ClusterView): ObjectRef {
+export function podOwner(p: Pod, view: ClusterView): ObjectRef {
   const o = p.metadata.ownerReferences?.find((r) => r.controller) ?? p.metadata.ownerReferences?.[0];
   const ns = p.metadata.namespace;
   if (!o) return { kind: 'Pod', namespace: ns, name: p.metadata.name };
@@ -139,14 +193,14 @@ const WAITING_TYPES: Record<string, IncidentType> = {
   PreStopHookError: 'lifecycle_hook_failed',
 };
 
-function memoryLimitOf(p: KObject, container: string): string | undefined {
+function memoryLimitOf(p: Pod, container: string): string | undefined {
   const c = (
     p.spec?.containers as Array<{ name: string; resources?: { limits?: { memory?: string } } }> | undefined
   )?.find((x) => x.name === container);
   return c?.resources?.limits?.memory;
 }
 
-function recentWarnings(p: KObject, view: ClusterView, reasons?: Set<string>): KObject[] {
+function recentWarnings(p: Pod, view: ClusterView, reasons?: Set<string>): KEvent[] {
   const uid = p.metadata.uid;
   if (!uid) return [];
   const evs = view.eventsFor(uid);
@@ -168,7 +222,7 @@ function parseTime(s: string | undefined): number {
 }
 
 /** Pods: container failures, scheduling, eviction, probes, restarts, stuck termination, missing references. */
-export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function podRule(p: Pod, view: ClusterView, o: RuleOptions): readonly Finding[] {
   const st = p.status;
   if (!st) return NONE;
   const phase = st.phase as string | undefined;
@@ -425,7 +479,7 @@ export function podRule(p: KObject, view: ClusterView, o: RuleOptions): readonly
 }
 
 function podEvidence(
-  p: KObject,
+  p: Pod,
   owner: ObjectRef,
   podRef: ObjectRef,
   container?: string,
@@ -464,7 +518,7 @@ function containerEvidence(
   return e;
 }
 
-function imageOf(p: KObject, container: string): string | undefined {
+function imageOf(p: Pod, container: string): string | undefined {
   return (p.spec?.containers as Array<{ name: string; image?: string }> | undefined)?.find((c) => c.name === container)
     ?.image;
 }
@@ -488,7 +542,7 @@ function checkRef(
   if (!r.out.some((m) => m.kind === kind && m.name === name)) r.out.push({ kind, namespace: r.ns, name });
 }
 
-export function missingRefs(p: KObject, view: ClusterView): ObjectRef[] {
+export function missingRefs(p: Pod, view: ClusterView): ObjectRef[] {
   // Nothing counts as missing before the caches listed (runs for every failing pod, so no closures here).
   if (!view.known('configmaps') && !view.known('secrets')) return [];
   const r: RefCheck = { view, ns: p.metadata.namespace!, out: [] };
@@ -539,7 +593,7 @@ export function missingRefs(p: KObject, view: ClusterView): ObjectRef[] {
   return r.out;
 }
 
-export function nodeRule(n: KObject, view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function nodeRule(n: Node, view: ClusterView, o: RuleOptions): readonly Finding[] {
   const conds = n.status?.conditions as
     Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }> | undefined;
   if (!conds) return NONE;
@@ -583,7 +637,7 @@ export function nodeRule(n: KObject, view: ClusterView, o: RuleOptions): readonl
   return out ?? NONE;
 }
 
-export function deploymentRule(d: KObject, view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function deploymentRule(d: Deployment, view: ClusterView, o: RuleOptions): readonly Finding[] {
   const r = ref('Deployment', d);
   const prog = cond(d, 'Progressing');
   const desired = Number(d.spec?.replicas ?? 1);
@@ -623,7 +677,7 @@ export function deploymentRule(d: KObject, view: ClusterView, o: RuleOptions): r
   return NONE;
 }
 
-export function statefulSetRule(s: KObject, _view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function statefulSetRule(s: StatefulSet, _view: ClusterView, o: RuleOptions): readonly Finding[] {
   const desired = Number(s.spec?.replicas ?? 1);
   const ready = Number(s.status?.readyReplicas ?? 0);
   if (desired === 0 || ready >= desired) return NONE;
@@ -642,7 +696,7 @@ export function statefulSetRule(s: KObject, _view: ClusterView, o: RuleOptions):
   ];
 }
 
-export function daemonSetRule(s: KObject, _view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function daemonSetRule(s: DaemonSet, _view: ClusterView, o: RuleOptions): readonly Finding[] {
   const desired = Number(s.status?.desiredNumberScheduled ?? 0);
   const unavailable = Number(s.status?.numberUnavailable ?? Math.max(0, desired - Number(s.status?.numberReady ?? 0)));
   if (!desired || unavailable <= 0) return NONE;
@@ -661,7 +715,7 @@ export function daemonSetRule(s: KObject, _view: ClusterView, o: RuleOptions): r
   ];
 }
 
-export function jobRule(j: KObject): readonly Finding[] {
+export function jobRule(j: Job): readonly Finding[] {
   const failed = cond(j, 'Failed');
   if (failed?.status !== 'True') return NONE;
   const r = ref('Job', j);
@@ -683,7 +737,7 @@ export function jobRule(j: KObject): readonly Finding[] {
   ];
 }
 
-export function cronJobRule(c: KObject, view: ClusterView): readonly Finding[] {
+export function cronJobRule(c: CronJob, view: ClusterView): readonly Finding[] {
   const r = ref('CronJob', c);
   if (c.spec?.suspend === true) {
     return [
@@ -737,7 +791,7 @@ export function cronJobRule(c: KObject, view: ClusterView): readonly Finding[] {
   ];
 }
 
-export function serviceRule(s: KObject, view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function serviceRule(s: Service, view: ClusterView, o: RuleOptions): readonly Finding[] {
   const sel = s.spec?.selector as Record<string, string> | undefined;
   if (s.spec?.type === 'ExternalName' || !sel || !Object.keys(sel).length || !view.known('endpoints')) return NONE;
   const ep = view.get('endpoints', s.metadata.namespace, s.metadata.name);
@@ -779,7 +833,7 @@ export function serviceRule(s: KObject, view: ClusterView, o: RuleOptions): read
   ];
 }
 
-export function ingressRule(i: KObject, view: ClusterView): readonly Finding[] {
+export function ingressRule(i: Ingress, view: ClusterView): readonly Finding[] {
   if (!view.known('services')) return NONE;
   type Backend = { service?: { name?: string; port?: { number?: number; name?: string } } };
   const backends: Backend[] = [];
@@ -812,7 +866,7 @@ export function ingressRule(i: KObject, view: ClusterView): readonly Finding[] {
   ];
 }
 
-export function pvcRule(c: KObject, view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function pvcRule(c: PersistentVolumeClaim, view: ClusterView, o: RuleOptions): readonly Finding[] {
   const phase = c.status?.phase;
   if (phase !== 'Pending' && phase !== 'Lost') return NONE;
   const r = ref('PersistentVolumeClaim', c);
@@ -858,7 +912,7 @@ export function pvcRule(c: KObject, view: ClusterView, o: RuleOptions): readonly
   ];
 }
 
-export function hpaRule(h: KObject): readonly Finding[] {
+export function hpaRule(h: HorizontalPodAutoscaler): readonly Finding[] {
   const r = ref('HorizontalPodAutoscaler', h);
   const max = Number(h.spec?.maxReplicas ?? 0);
   const cur = Number(h.status?.currentReplicas ?? 0);
@@ -912,7 +966,7 @@ export function hpaRule(h: KObject): readonly Finding[] {
   return NONE;
 }
 
-export function pdbRule(b: KObject, _view: ClusterView, o: RuleOptions): readonly Finding[] {
+export function pdbRule(b: PodDisruptionBudget, _view: ClusterView, o: RuleOptions): readonly Finding[] {
   const st = b.status;
   if (!st || Number(st.disruptionsAllowed ?? 1) > 0 || Number(st.expectedPods ?? 0) === 0) return NONE;
   const r = ref('PodDisruptionBudget', b);
@@ -935,9 +989,9 @@ export function pdbRule(b: KObject, _view: ClusterView, o: RuleOptions): readonl
 }
 
 /** The rule for each kind that produces findings on its own objects. */
-export const RULES: Partial<
-  Record<WatchedKind, (o: KObject, view: ClusterView, opts: RuleOptions) => readonly Finding[]>
-> = {
+export const RULES: {
+  [K in WatchedKind]?: (o: Watched<K>, view: ClusterView, opts: RuleOptions) => readonly Finding[];
+} = {
   pods: podRule,
   nodes: nodeRule,
   deployments: deploymentRule,

@@ -7,7 +7,8 @@ import type { ChangeRecord } from '../../shared/incidents';
 import type { KubeEngine, Subscription } from '../kube/engine';
 import type { KObject } from '../kube/descriptors';
 import { Detector } from './detector';
-import { WATCHED_KINDS, type ClusterView, type RuleOptions, type WatchedKind } from './rules';
+import type { DaemonSet, Deployment, Node, StatefulSet } from '../kube/objects';
+import { clusterView, WATCHED_KINDS, type ClusterView, type RuleOptions, type WatchedKind } from './rules';
 
 export interface WatcherHooks {
   onChanges(w: ContextWatcher): void;
@@ -43,14 +44,14 @@ export class ContextWatcher {
     private readonly sweepMs: number,
   ) {
     const cacheOf = (k: WatchedKind) => this.subs.get(k)?.cache;
-    this.view = {
+    this.view = clusterView({
       get: (k, ns, name) => cacheOf(k)?.index.get(ns, name),
       inNamespace: (k, ns) => cacheOf(k)?.index.inNamespace(ns) ?? [],
       known: (k) => !!cacheOf(k)?.status.synced,
       eventsFor: (uid) => cacheOf('events')?.index.involving(uid) ?? [],
       ownedBy: (k, uid) => cacheOf(k)?.index.ownedBy(uid) ?? [],
       now: () => Date.now(),
-    };
+    });
     this.detector = new Detector(context, this.view, opts);
   }
 
@@ -206,19 +207,18 @@ export class ContextWatcher {
       summary = `${name} ${o.metadata.namespace}/${o.metadata.name} data changed (keys: ${Object.keys((o.data as object) ?? {}).join(', ') || 'none'})`;
       category = 'config';
     } else if (kind === 'nodes') {
-      const ready =
-        (o.status?.conditions as Array<{ type: string; status: string }> | undefined)?.find((c) => c.type === 'Ready')
-          ?.status ?? 'Unknown';
-      fp = `${ready}|${o.spec?.unschedulable === true}|${JSON.stringify(o.spec?.taints ?? [])}`;
-      summary = `Node ${o.metadata.name}: Ready=${ready}${o.spec?.unschedulable ? ', cordoned' : ''}${(o.spec?.taints as unknown[] | undefined)?.length ? `, ${(o.spec.taints as unknown[]).length} taint(s)` : ''}`;
+      const n = o as Node;
+      const ready = n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
+      const taints = n.spec?.taints ?? [];
+      fp = `${ready}|${n.spec?.unschedulable === true}|${JSON.stringify(taints)}`;
+      summary = `Node ${o.metadata.name}: Ready=${ready}${n.spec?.unschedulable ? ', cordoned' : ''}${taints.length ? `, ${taints.length} taint(s)` : ''}`;
       category = 'node';
     } else {
-      const tmpl = o.spec?.template;
+      const w = o as Deployment | StatefulSet | DaemonSet;
+      const tmpl = w.spec?.template;
       fp = digest(JSON.stringify(tmpl ?? null));
-      images = ((tmpl?.spec?.containers as Array<{ name: string; image?: string }> | undefined) ?? [])
-        .map((c) => `${c.name}=${c.image}`)
-        .join(', ');
-      replicas = o.spec?.replicas;
+      images = (tmpl?.spec?.containers ?? []).map((c) => `${c.name}=${c.image}`).join(', ');
+      replicas = (w as Deployment).spec?.replicas;
       summary = `${name} ${o.metadata.namespace}/${o.metadata.name} pod template changed`;
       category = 'rollout';
     }

@@ -3,24 +3,17 @@
 import type { ActionResult } from '../../shared/routes/resources';
 import type { ArgoApp } from '../../shared/routes/integrations';
 import { toYaml } from '../kube/actions';
-import type { KObject } from '../kube/descriptors';
+import type { ArgoApplication } from '../kube/objects';
 import { contextOf, must } from '../api/common';
 import type { ApiDeps } from '../api/deps';
 import { ApiError } from '../api/errors';
 import type { Params } from './util';
 
-export const ARGO = 'applications.argoproj.io';
+export const ARGO = 'applications.argoproj.io' as const;
 
-export function argoApp(o: KObject): ArgoApp {
+export function argoApp(o: ArgoApplication): ArgoApp {
   const src = o.spec?.source ?? o.spec?.sources?.[0] ?? {};
-  const res = (o.status?.resources ?? []) as Array<{
-    group?: string;
-    kind: string;
-    namespace?: string;
-    name: string;
-    status?: string;
-    health?: { status?: string };
-  }>;
+  const res = o.status?.resources ?? [];
   return {
     name: o.metadata.name,
     namespace: o.metadata.namespace ?? '',
@@ -51,7 +44,7 @@ export async function findArgo(
   context: string | undefined,
   namespace: string | undefined,
   name: string,
-): Promise<KObject> {
+): Promise<ArgoApplication> {
   const apps = await must(deps, context, ARGO, 'Argo CD');
   const hit = apps.filter((a) => a.metadata.name === name && (!namespace || a.metadata.namespace === namespace));
   if (!hit.length)
@@ -75,7 +68,7 @@ export async function argoAppDetails(
   context: string | undefined,
   namespace: string | undefined,
   name: string,
-): Promise<ArgoApp & { object: KObject }> {
+): Promise<ArgoApp & { object: ArgoApplication }> {
   const o = await findArgo(deps, context, namespace, name);
   delete o.metadata.managedFields;
   return { ...argoApp(o), object: o };

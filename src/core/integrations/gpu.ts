@@ -1,7 +1,7 @@
 // GPUs: NVIDIA GPU nodes and what runs on them (from node labels and pod requests), and live per-GPU metrics scraped
 // from the DCGM exporter on each node.
 import type { GpuMetricsReport, GpuNode } from '../../shared/routes/integrations';
-import type { KObject } from '../kube/descriptors';
+import type { Node, Pod } from '../kube/objects';
 import { isActivePod, podRequests } from '../analysis/reports';
 import { contextOf, objects } from '../api/common';
 import type { ApiDeps } from '../api/deps';
@@ -12,7 +12,7 @@ import { apiServerRefusal } from './appProxy';
 import { round } from './util';
 
 /** Nodes with NVIDIA GPUs (by capacity or the GPU feature discovery labels) and the GPU pods on each. */
-export function gpuNodes(nodes: KObject[], pods: KObject[]): GpuNode[] {
+export function gpuNodes(nodes: Node[], pods: Pod[]): GpuNode[] {
   return nodes
     .filter(
       (n) =>
@@ -76,7 +76,7 @@ export async function gpuStatus(deps: ApiDeps, context: string | undefined) {
   };
 }
 
-const isDcgmPod = (x: KObject) =>
+const isDcgmPod = (x: Pod) =>
   /dcgm-exporter/.test(x.metadata.name) ||
   x.metadata.labels?.['app.kubernetes.io/name'] === 'dcgm-exporter' ||
   x.metadata.labels?.app === 'nvidia-dcgm-exporter';
@@ -99,7 +99,7 @@ export async function gpuMetrics(deps: ApiDeps, context: string | undefined): Pr
   const errors: GpuMetricsReport['errors'] = [];
   const gpus: GpuMetricsReport['gpus'] = [];
   // Each node's exporter is read on its own (the Service would answer from one random node).
-  const scrape = async (pod: KObject) => {
+  const scrape = async (pod: Pod) => {
     const ports = (
       (pod.spec?.containers ?? []) as Array<{ ports?: Array<{ name?: string; containerPort: number }> }>
     ).flatMap((c) => c.ports ?? []);

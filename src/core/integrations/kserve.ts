@@ -3,7 +3,7 @@
 import type { InferenceServiceDto } from '../../shared/routes/integrations';
 import type { ResourceRow } from '../../shared/routes/resources';
 import { toYaml } from '../kube/actions';
-import type { KObject } from '../kube/descriptors';
+import type { InferenceService } from '../kube/objects';
 import { contextOf, must, objects } from '../api/common';
 import type { ApiDeps } from '../api/deps';
 import { ApiError } from '../api/errors';
@@ -12,15 +12,10 @@ import { callProxy } from '../api/serviceProxy';
 import { apiServerRefusal } from './appProxy';
 import type { Params } from './util';
 
-export const ISVC = 'inferenceservices.serving.kserve.io';
+export const ISVC = 'inferenceservices.serving.kserve.io' as const;
 
-export function isvc(o: KObject): InferenceServiceDto {
-  const conds = (o.status?.conditions ?? []) as Array<{
-    type: string;
-    status: string;
-    reason?: string;
-    message?: string;
-  }>;
+export function isvc(o: InferenceService): InferenceServiceDto {
+  const conds = o.status?.conditions ?? [];
   const m = o.spec?.predictor?.model ?? {};
   return {
     name: o.metadata.name,
@@ -45,8 +40,8 @@ export async function inferenceServices(deps: ApiDeps, context: string | undefin
 export async function inferenceDetails(
   deps: ApiDeps,
   p: Params<'inference.get'>,
-  object: KObject,
-): Promise<InferenceServiceDto & { object: KObject; pods: ResourceRow[] }> {
+  object: InferenceService,
+): Promise<InferenceServiceDto & { object: InferenceService; pods: ResourceRow[] }> {
   const pods = (await objects(deps, p.context, 'pods', p.namespace)) ?? [];
   const pd = deps.kube.descriptor(contextOf(deps, p.context), 'pods');
   return {

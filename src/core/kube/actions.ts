@@ -21,6 +21,7 @@ import type {
 import type { ManifestObjectResult } from '../../shared/routes/resources';
 import type { Connection } from './connection';
 import { apiVersionOf, kindId, resourcePath, type KObject, type KindDescriptor } from './descriptors';
+import type { DaemonSet, Deployment, StatefulSet, ViewOf } from './objects';
 import { describeObject, revisionOf, type DescribeRelated } from './describe';
 import { KubeError, guarded, toKubeError } from './errors';
 import { startExec, type ExecOptions, type ExecSession } from './execSession';
@@ -138,9 +139,9 @@ export class KubeActions {
   // ---------------- reads ----------------
 
   /** The object exactly as the server stores it. */
-  get(kind: string, namespace: string | undefined, name: string): Promise<KObject> {
+  get<K extends string>(kind: K, namespace: string | undefined, name: string): Promise<ViewOf<K>> {
     const d = this.kind(kind);
-    return guarded(() => this.conn.http.json<KObject>(resourcePath(d, namespace, name)));
+    return guarded(() => this.conn.http.json<ViewOf<K>>(resourcePath(d, namespace, name)));
   }
 
   async getYaml(kind: string, namespace: string | undefined, name: string): Promise<string> {
@@ -235,8 +236,12 @@ export class KubeActions {
       const sel = svc.spec?.selector as Record<string, string> | undefined;
       return sel && Object.keys(sel).length ? this.selected('pods', namespace, { matchLabels: sel }) : [];
     }
-    const o = await this.get(kind, namespace, name);
-    const sel = (o.spec?.selector ?? o.spec?.jobTemplate?.spec?.selector) as LabelSelector | undefined;
+    // Workloads select their pods in spec.selector, a CronJob in its job template.
+    const o = (await this.get(kind, namespace, name)) as KObject<{
+      selector?: LabelSelector;
+      jobTemplate?: { spec?: { selector?: LabelSelector } };
+    }>;
+    const sel = o.spec?.selector ?? o.spec?.jobTemplate?.spec?.selector;
     if (!sel) throw new KubeError('unsupported', `${d.kind} ${name} has no pod selector`);
     return this.selected('pods', namespace, sel);
   }
@@ -398,7 +403,7 @@ export class KubeActions {
     const d = this.kind(kind);
     const id = kindId(d);
     if (!ROLLBACK_KINDS.includes(id)) throw new KubeError('unsupported', `${d.kind} has no revision history`);
-    const o = await this.get(kind, namespace, name);
+    const o = (await this.get(kind, namespace, name)) as Deployment | StatefulSet | DaemonSet;
     const images = (t: PodTemplate) => (t.spec?.containers ?? []).map((c) => c.image ?? '');
     const ownedBy = (x: KObject) =>
       x.metadata.ownerReferences?.some((r) => r.uid === o.metadata.uid && r.controller) ?? false;
@@ -447,7 +452,7 @@ export class KubeActions {
     // The StatefulSet names its update revision; a DaemonSet's current revision is the one holding its template.
     const live = stableJson(o.spec?.template ?? {});
     const cur =
-      (id === 'statefulsets.apps' && out.find((r) => r.name === o.status?.updateRevision)) ||
+      (id === 'statefulsets.apps' && out.find((r) => r.name === (o as StatefulSet).status?.updateRevision)) ||
       out.find((r) => stableJson(r.template) === live) ||
       out[0];
     if (cur) cur.current = true;

@@ -10,6 +10,8 @@ import {
   type KObject,
   type KindDescriptor,
 } from './descriptors';
+import type { LabelSelector } from './objectIndex';
+import type { Deployment, Node, Pod, PodTemplate, Service } from './objects';
 
 export interface DescribeRelated {
   /** Events whose involvedObject.uid is the object's uid. */
@@ -105,11 +107,11 @@ function containers(w: Writer, o: KObject): void {
   }
 }
 
-function podTemplate(w: Writer, t: KObject | undefined): void {
+function podTemplate(w: Writer, t: PodTemplate | undefined): void {
   if (!t) return;
   w.line(0, 'Pod Template:');
   w.map(1, 'Labels', t.metadata?.labels);
-  for (const c of (t.spec?.containers ?? []) as Array<{ name: string; image?: string }>) {
+  for (const c of t.spec?.containers ?? []) {
     w.line(1, `${c.name}:`);
     w.line(2, 'Image', c.image ?? '');
   }
@@ -163,23 +165,26 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
 
   const id = d.group ? `${d.plural}.${d.group}` : d.plural;
   switch (id) {
-    case 'pods':
-      w.line(0, 'Node', o.spec?.nodeName ? `${o.spec.nodeName}/${o.status?.hostIP ?? ''}` : '<none>');
-      w.line(0, 'Status', podStatus(o));
-      w.line(0, 'IP', o.status?.podIP ?? '');
-      containers(w, o);
-      conditions(w, o.status?.conditions);
+    case 'pods': {
+      const p = o as Pod;
+      w.line(0, 'Node', p.spec?.nodeName ? `${p.spec.nodeName}/${p.status?.hostIP ?? ''}` : '<none>');
+      w.line(0, 'Status', podStatus(p));
+      w.line(0, 'IP', p.status?.podIP ?? '');
+      containers(w, p);
+      conditions(w, p.status?.conditions);
       break;
+    }
     case 'deployments.apps': {
-      w.line(0, 'Selector', selectorString(o.spec?.selector));
-      const s = o.status ?? {};
+      const dep = o as Deployment;
+      w.line(0, 'Selector', selectorString(dep.spec?.selector));
+      const s = dep.status ?? {};
       w.line(
         0,
         'Replicas',
-        `${o.spec?.replicas ?? 1} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable`,
+        `${dep.spec?.replicas ?? 1} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable`,
       );
-      w.line(0, 'StrategyType', o.spec?.strategy?.type ?? 'RollingUpdate');
-      podTemplate(w, o.spec?.template);
+      w.line(0, 'StrategyType', dep.spec?.strategy?.type ?? 'RollingUpdate');
+      podTemplate(w, dep.spec?.template);
       conditions(w, s.conditions);
       const rss = [...(rel.replicaSets ?? [])].sort((a, b) => revisionOf(b) - revisionOf(a));
       const newest = rss.find((r) => Number(r.spec?.replicas ?? 0) > 0) ?? rss[0];
@@ -192,30 +197,33 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
     }
     case 'statefulsets.apps':
     case 'replicasets.apps':
-    case 'daemonsets.apps':
-      w.line(0, 'Selector', selectorString(o.spec?.selector));
-      if (o.spec?.replicas !== undefined)
-        w.line(0, 'Replicas', `${o.status?.replicas ?? 0} current / ${o.spec.replicas} desired`);
-      podTemplate(w, o.spec?.template);
-      conditions(w, o.status?.conditions);
+    case 'daemonsets.apps': {
+      const wl = o as Workload;
+      w.line(0, 'Selector', selectorString(wl.spec?.selector));
+      if (wl.spec?.replicas !== undefined)
+        w.line(0, 'Replicas', `${wl.status?.replicas ?? 0} current / ${wl.spec.replicas} desired`);
+      podTemplate(w, wl.spec?.template);
+      conditions(w, wl.status?.conditions);
       break;
+    }
     case 'nodes': {
-      w.line(0, 'Roles', nodeRoles(o));
-      const taints = (o.spec?.taints ?? []) as Array<{ key: string; value?: string; effect: string }>;
+      const n = o as Node;
+      w.line(0, 'Roles', nodeRoles(n));
+      const taints = (n.spec?.taints ?? []) as Array<{ key: string; value?: string; effect: string }>;
       w.line(
         0,
         'Taints',
         taints.length ? taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ') : '<none>',
       );
-      w.line(0, 'Unschedulable', o.spec?.unschedulable ? 'true' : 'false');
-      conditions(w, o.status?.conditions);
-      const addrs = (o.status?.addresses ?? []) as Array<{ type: string; address: string }>;
+      w.line(0, 'Unschedulable', n.spec?.unschedulable ? 'true' : 'false');
+      conditions(w, n.status?.conditions);
+      const addrs = (n.status?.addresses ?? []) as Array<{ type: string; address: string }>;
       if (addrs.length) {
         w.line(0, 'Addresses:');
         addrs.forEach((a) => w.line(1, a.type, a.address));
       }
       for (const sec of ['capacity', 'allocatable'] as const) {
-        const v = o.status?.[sec] as Record<string, string> | undefined;
+        const v = n.status?.[sec] as Record<string, string> | undefined;
         if (!v) continue;
         w.line(0, `${sec[0].toUpperCase()}${sec.slice(1)}:`);
         Object.entries(v).forEach(([k, q]) => w.line(1, k, q));
@@ -232,11 +240,12 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
       }
       break;
     }
-    case 'services':
-      w.line(0, 'Selector', formatLabels(o.spec?.selector));
-      w.line(0, 'Type', o.spec?.type ?? 'ClusterIP');
-      w.line(0, 'IP', o.spec?.clusterIP ?? '');
-      for (const p of (o.spec?.ports ?? []) as Array<{
+    case 'services': {
+      const svc = o as Service;
+      w.line(0, 'Selector', formatLabels(svc.spec?.selector));
+      w.line(0, 'Type', svc.spec?.type ?? 'ClusterIP');
+      w.line(0, 'IP', svc.spec?.clusterIP ?? '');
+      for (const p of (svc.spec?.ports ?? []) as Array<{
         name?: string;
         port: number;
         targetPort?: unknown;
@@ -246,6 +255,7 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
         w.line(0, 'TargetPort', `${p.targetPort ?? p.port}/${p.protocol ?? 'TCP'}`);
       }
       break;
+    }
     case 'configmaps':
     case 'secrets': {
       w.raw('');
@@ -281,6 +291,12 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
   eventsSection(w, rel.events, now);
   return w.toString();
 }
+
+/** What describe reads of a StatefulSet, ReplicaSet or DaemonSet. */
+type Workload = KObject<
+  { selector?: LabelSelector; replicas?: number; template?: PodTemplate },
+  { replicas?: number; conditions?: Array<{ type: string; status: string; reason?: string }> }
+>;
 
 export function revisionOf(o: KObject): number {
   return Number(o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);

@@ -21,6 +21,8 @@ type View<M extends { spec?: unknown; status?: unknown }> = KObject<
 >;
 
 export type Pod = View<k8s.V1Pod>;
+export type Container = Wire<k8s.V1Container>;
+export type PodTemplate = Wire<k8s.V1PodTemplateSpec>;
 export type Deployment = View<k8s.V1Deployment>;
 export type ReplicaSet = View<k8s.V1ReplicaSet>;
 export type StatefulSet = View<k8s.V1StatefulSet>;
@@ -45,3 +47,96 @@ export type ServiceAccount = KObject &
   Wire<Pick<k8s.V1ServiceAccount, 'secrets' | 'imagePullSecrets' | 'automountServiceAccountToken'>>;
 export type Role = KObject & Wire<Pick<k8s.V1Role, 'rules'>>;
 export type RoleBinding = KObject & Wire<Pick<k8s.V1RoleBinding, 'roleRef' | 'subjects'>>;
+export type ClusterRoleBinding = KObject & Wire<Pick<k8s.V1ClusterRoleBinding, 'roleRef' | 'subjects'>>;
+
+// Custom resources KubeGraf reads (the fields it reads), as their projects' APIs serve them.
+interface ArgoSource {
+  repoURL?: string;
+  path?: string;
+  chart?: string;
+  targetRevision?: string;
+}
+/** An Argo CD Application (argoproj.io/v1alpha1). */
+export type ArgoApplication = KObject<
+  {
+    project?: string;
+    source?: ArgoSource;
+    sources?: ArgoSource[];
+    destination?: { server?: string; name?: string; namespace?: string };
+    syncPolicy?: { automated?: Record<string, unknown> };
+  },
+  {
+    sync?: { status?: string; revision?: string };
+    health?: { status?: string };
+    operationState?: { phase?: string; message?: string };
+    resources?: Array<{
+      group?: string;
+      kind: string;
+      namespace?: string;
+      name: string;
+      status?: string;
+      health?: { status?: string };
+    }>;
+  }
+> & { operation?: Record<string, unknown> };
+
+interface KServeModel {
+  modelFormat?: { name?: string };
+  runtime?: string;
+  storageUri?: string;
+  protocolVersion?: string;
+}
+/** A KServe InferenceService (serving.kserve.io/v1beta1). */
+export type InferenceService = KObject<
+  { predictor?: { model?: KServeModel; protocolVersion?: string } },
+  {
+    url?: string;
+    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+    clusterServingRuntimeName?: string;
+    servingRuntimeName?: string;
+    modelStatus?: { states?: { activeModelState?: string } };
+    deploymentMode?: string;
+  }
+>;
+
+/** The typed view of each kind id (`plural.group`) that code reads by id; other kinds stay plain KObjects. */
+export interface Views {
+  pods: Pod;
+  'deployments.apps': Deployment;
+  'replicasets.apps': ReplicaSet;
+  'statefulsets.apps': StatefulSet;
+  'daemonsets.apps': DaemonSet;
+  'jobs.batch': Job;
+  'cronjobs.batch': CronJob;
+  services: Service;
+  'ingresses.networking.k8s.io': Ingress;
+  nodes: Node;
+  namespaces: Namespace;
+  persistentvolumeclaims: PersistentVolumeClaim;
+  persistentvolumes: PersistentVolume;
+  'horizontalpodautoscalers.autoscaling': HorizontalPodAutoscaler;
+  'networkpolicies.networking.k8s.io': NetworkPolicy;
+  'poddisruptionbudgets.policy': PodDisruptionBudget;
+  secrets: Secret;
+  configmaps: ConfigMap;
+  events: KEvent;
+  serviceaccounts: ServiceAccount;
+  'roles.rbac.authorization.k8s.io': Role;
+  'rolebindings.rbac.authorization.k8s.io': RoleBinding;
+  'clusterrolebindings.rbac.authorization.k8s.io': ClusterRoleBinding;
+  'applications.argoproj.io': ArgoApplication;
+  'inferenceservices.serving.kserve.io': InferenceService;
+  // The short ids the engine resolves as well.
+  deployments: Deployment;
+  replicasets: ReplicaSet;
+  statefulsets: StatefulSet;
+  daemonsets: DaemonSet;
+  jobs: Job;
+  cronjobs: CronJob;
+  ingresses: Ingress;
+  horizontalpodautoscalers: HorizontalPodAutoscaler;
+  networkpolicies: NetworkPolicy;
+  poddisruptionbudgets: PodDisruptionBudget;
+}
+
+export type ViewOf<K extends string> = K extends keyof Views ? Views[K] : KObject;
