@@ -455,6 +455,9 @@ export const kindByKind = (kind: string, apiVersion?: string): KindDef | undefin
       d.kind === kind && (apiVersion === undefined || apiVersion === (d.group ? `${d.group}/${d.version}` : d.version)),
   );
 
+/** The Clusters tree group of a kind: its section, or Custom Resources for one a CRD serves. */
+export const treeGroupOf = (d: KindDef): TreeGroup => (d.crd ? 'Custom Resources' : d.section);
+
 /** `Pod` → `Pods`, `Ingress` → `Ingresses`, `NetworkPolicy` → `NetworkPolicies`; `Endpoints` stays. */
 export function pluralLabel(kind: string): string {
   if (kind.endsWith('Endpoints')) return kind;
