@@ -296,6 +296,19 @@ export const KINDS = [
     capabilities: RW,
   },
   {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    plural: 'volumeattachments',
+    kind: 'VolumeAttachment',
+    namespaced: false,
+    shortNames: [],
+    one: 'volumeattachment',
+    many: 'volumeattachments',
+    section: 'Config & Storage',
+    page: { label: 'Volume Attachments', keywords: ['storage', 'csi', 'attach'] },
+    capabilities: ['delete'],
+  },
+  {
     group: 'cert-manager.io',
     version: 'v1',
     plural: 'certificates',
@@ -486,8 +499,11 @@ export function pageOfKind(d: KindDef): {
   };
 }
 
-/** Capabilities that are generic routes of the kind itself (`/api/{one}/scale`, …). */
-export const ROUTE_CAPABILITIES = ['scale', 'restart', 'rollback'] as const;
+/**
+ * Capabilities that are generic routes of the kind itself: `/api/{one}/update` (edit), `/api/{one}/delete` and
+ * `/api/{many}/bulk/delete` (delete), `/api/{one}/scale`, …; list, details, yaml and describe every routed kind has.
+ */
+export const ROUTE_CAPABILITIES = ['edit', 'delete', 'scale', 'restart', 'rollback'] as const;
 export type RouteCapability = (typeof ROUTE_CAPABILITIES)[number];
 
 /** The route a capability of a kind goes through (for roles and permission checks), by its route words. */

@@ -320,6 +320,12 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
     col('reclaimPolicy', 'ReclaimPolicy', (o) => String(o.reclaimPolicy ?? 'Delete')),
     col('volumeBindingMode', 'VolumeBindingMode', (o) => String(o.volumeBindingMode ?? 'Immediate')),
   ],
+  'volumeattachments.storage.k8s.io': [
+    col('attacher', 'Attacher', (o) => orNone(o.spec?.attacher)),
+    col('pv', 'PV', (o) => orNone(o.spec?.source?.persistentVolumeName)),
+    col('node', 'Node', (o) => orNone(o.spec?.nodeName)),
+    col('attached', 'Attached', (o) => (o.status?.attached ? 'true' : 'false')),
+  ],
   namespaces: [col('status', 'Status', (o) => orNone(o.status?.phase ?? 'Active'))],
   nodes: [
     col('status', 'Status', nodeStatus),

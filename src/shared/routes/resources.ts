@@ -171,9 +171,22 @@ export type ResourceTable = {
   [E in ResourceEntry as `${E['one']}.details`]: RouteOf<typeof yamlParams, ResourceDetails>;
 } & { [E in ResourceEntry as `${E['one']}.yaml`]: RouteOf<typeof yamlParams, YamlResult> } & {
   [E in ResourceEntry as `${E['one']}.describe`]: RouteOf<typeof objectParams, DescribeResult>;
-} & { [E in ResourceEntry as `${E['one']}.update`]: RouteOf<typeof updateParams, UpdateResult> } & {
-  [E in ResourceEntry as `${E['one']}.delete`]: RouteOf<typeof deleteParams, DeleteResult>;
-} & { [E in ResourceEntry as `${E['many']}.bulkDelete`]: RouteOf<typeof bulkParams, BulkResult> } & {
+} & {
+  [E in ResourceEntry as 'edit' extends Caps<E> ? `${E['one']}.update` : never]: RouteOf<
+    typeof updateParams,
+    UpdateResult
+  >;
+} & {
+  [E in ResourceEntry as 'delete' extends Caps<E> ? `${E['one']}.delete` : never]: RouteOf<
+    typeof deleteParams,
+    DeleteResult
+  >;
+} & {
+  [E in ResourceEntry as 'delete' extends Caps<E> ? `${E['many']}.bulkDelete` : never]: RouteOf<
+    typeof bulkParams,
+    BulkResult
+  >;
+} & {
   [E in ResourceEntry as 'scale' extends Caps<E> ? `${E['one']}.scale` : never]: RouteOf<
     typeof scaleParams,
     ActionResult
@@ -231,31 +244,40 @@ function build(): ResourceTable {
       'describe',
       route<DescribeResult>()('GET', `/api/${K}/describe`, 'kube', `kubectl describe output of a ${K}`, objectParams),
     );
-    add(
-      `${K}.update`,
-      e,
-      'update',
-      route<UpdateResult>()(
-        'POST',
-        `/api/${K}/update`,
-        'kube',
-        `Apply edited ${K} YAML (server-side dry run first; dryRun=true previews only)`,
-        updateParams,
-      ),
-    );
-    add(
-      `${K}.delete`,
-      e,
-      'delete',
-      route<DeleteResult>()('DELETE', `/api/${K}/delete`, 'kube', `Delete a ${K} (dryRun=true previews)`, deleteParams),
-    );
-    add(
-      `${e.many}.bulkDelete`,
-      e,
-      'bulkDelete',
-      route<BulkResult>()('DELETE', `/api/${e.many}/bulk/delete`, 'kube', `Bulk delete ${e.many}`, bulkParams),
-    );
     const caps = e.caps as readonly string[];
+    if (caps.includes('edit'))
+      add(
+        `${K}.update`,
+        e,
+        'update',
+        route<UpdateResult>()(
+          'POST',
+          `/api/${K}/update`,
+          'kube',
+          `Apply edited ${K} YAML (server-side dry run first; dryRun=true previews only)`,
+          updateParams,
+        ),
+      );
+    if (caps.includes('delete')) {
+      add(
+        `${K}.delete`,
+        e,
+        'delete',
+        route<DeleteResult>()(
+          'DELETE',
+          `/api/${K}/delete`,
+          'kube',
+          `Delete a ${K} (dryRun=true previews)`,
+          deleteParams,
+        ),
+      );
+      add(
+        `${e.many}.bulkDelete`,
+        e,
+        'bulkDelete',
+        route<BulkResult>()('DELETE', `/api/${e.many}/bulk/delete`, 'kube', `Bulk delete ${e.many}`, bulkParams),
+      );
+    }
     if (caps.includes('scale'))
       add(
         `${K}.scale`,
