@@ -432,6 +432,25 @@ describe('kubegraf web: API against the demo cluster', function () {
     }
   });
 
+  it('/ws: a kind is subscribed by its route word (service-accounts, volumeattachments) or its id', async () => {
+    const ws = await openWs(`${h.base.replace('http', 'ws')}/ws?token=${h.token}`);
+    try {
+      await nextMessage(ws, (m) => m.type === 'hello');
+      for (const [kind, id, kubectlKind] of [
+        ['volumeattachments', 'volumeattachments.storage.k8s.io', 'volumeattachments'],
+        ['service-accounts', 'serviceaccounts', 'serviceaccounts'],
+        ['deployments.apps', 'deployments.apps', 'deployments'],
+      ]) {
+        ws.send(JSON.stringify({ type: 'subscribe', kind, namespace: 'shop' }));
+        const snap = await nextMessage(ws, (m) => m.type === 'snapshot' && m.kind === id);
+        const want = (await kjson(['get', kubectlKind, ...(kind === 'volumeattachments' ? [] : ['-n', 'shop'])])).items;
+        assert.deepEqual(snap.items.map((i: any) => i.name).sort(), want.map((i: any) => i.metadata.name).sort(), kind);
+      }
+    } finally {
+      ws.close();
+    }
+  });
+
   it('/api/pod/terminal runs an interactive shell in the pod', async () => {
     const pod = (await A.get('/api/pods?namespace=shop&labelSelector=app%3Dcatalog')).body.items.find(
       (p: any) => p.status === 'Running',
