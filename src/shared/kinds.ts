@@ -461,13 +461,6 @@ export const kindById = (id: string): KindDef | undefined => BY_ID.get(id);
 export const kindByWord = (w: string): KindDef | undefined =>
   BY_ID.get(w) ?? ALL.find((d) => d.many === w || d.one === w);
 
-/** The kind named by a Kubernetes `kind` (`Deployment`), built-in ones first. */
-export const kindByKind = (kind: string, apiVersion?: string): KindDef | undefined =>
-  ALL.find(
-    (d) =>
-      d.kind === kind && (apiVersion === undefined || apiVersion === (d.group ? `${d.group}/${d.version}` : d.version)),
-  );
-
 /** The Clusters tree group of a kind: its section, or Custom Resources for one a CRD serves. */
 export const treeGroupOf = (d: KindDef): TreeGroup => (d.crd ? 'Custom Resources' : d.section);
 
