@@ -1,6 +1,6 @@
 // `/ws` (resource changes + connection state, multiplexed) and `/api/pod/terminal` (pod exec over xterm.js frames).
 import type { SocketPeer } from '../shared/socket';
-import { RESOURCE_KINDS } from '../shared/routes/resources';
+import { kindByWord, kindId } from '../shared/kinds';
 import {
   subscriptionId,
   type TerminalClientMessage,
@@ -10,7 +10,7 @@ import {
 } from '../shared/routes/push';
 import type { ApiDeps } from '../core/api/deps';
 import { toRow } from '../core/api/rows';
-import { kindId, type KObject } from '../core/kube/descriptors';
+import type { KObject } from '../core/kube/descriptors';
 import { toKubeError } from '../core/kube/errors';
 import type { Subscription } from '../core/kube/engine';
 import type { UpgradeContext } from './upgrades';
@@ -19,8 +19,11 @@ const send = (ws: SocketPeer, m: WsServerMessage | TerminalServerMessage) => {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
 };
 
-/** A route word (`pods`, `service-accounts`) or an engine kind id. */
-const engineKind = (k: string) => RESOURCE_KINDS.find((e) => e.many === k || e.one === k)?.kind ?? k;
+/** A route word (`pods`, `service-accounts`) or an engine kind id, as the shared table of kinds names it. */
+const engineKind = (k: string) => {
+  const d = kindByWord(k);
+  return d ? kindId(d) : k;
+};
 
 export function kubeSocket(ws: SocketPeer, _params: Record<string, unknown>, u: UpgradeContext): void {
   const deps = u.deps;

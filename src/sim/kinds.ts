@@ -131,6 +131,9 @@ export const BUILTIN_TYPES: ResourceType[] = [
     subresources: [status('PodDisruptionBudget')],
   }),
   t('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false, { shortNames: ['sc'] }),
+  t('storage.k8s.io', 'v1', 'volumeattachments', 'VolumeAttachment', false, {
+    subresources: [status('VolumeAttachment')],
+  }),
   t('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
   t('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
   t('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),

@@ -345,6 +345,14 @@ const TABLES: Record<string, Column[]> = {
     col('Allowed Disruptions', (p) => p.status?.disruptionsAllowed ?? 0, { type: 'integer' }),
     AGE,
   ],
+  'storage.k8s.io/volumeattachments': [
+    NAME,
+    col('Attacher', (v) => v.spec?.attacher ?? ''),
+    col('PV', (v) => v.spec?.source?.persistentVolumeName ?? ''),
+    col('Node', (v) => v.spec?.nodeName ?? ''),
+    col('Attached', (v) => Boolean(v.status?.attached)),
+    AGE,
+  ],
   'storage.k8s.io/storageclasses': [
     col(
       'Name',

@@ -1,6 +1,7 @@
 // What the Clusters tree shows, as plain data: node shapes, kind groups, labels, status icons, tooltips and the
 // context values menus match on. No `vscode` import, so all of it is unit-tested without a workbench.
 import type { Capability, ContextInfo } from '../shared/kube';
+import { KINDS, kindById, pluralLabel, treeGroupOf, type TreeGroup } from '../shared/kinds';
 import {
   kindId,
   podReady,
@@ -10,43 +11,10 @@ import {
   type KObject,
   type KindDescriptor,
 } from '../core/kube/descriptors';
-import type { Job, Node, Pod } from '../core/kube/objects';
+import type { Pod } from '../core/kube/objects';
 
-export type GroupName =
-  'Workloads' | 'Networking' | 'Config & Storage' | 'Access Control' | 'Cluster' | 'Custom Resources' | 'Other';
-
-/** Kind groups as users know them; a kind not listed here falls into Custom Resources (CRDs) or Other. */
-const GROUP_OF: Record<string, GroupName> = {
-  pods: 'Workloads',
-  'deployments.apps': 'Workloads',
-  'statefulsets.apps': 'Workloads',
-  'daemonsets.apps': 'Workloads',
-  'replicasets.apps': 'Workloads',
-  'jobs.batch': 'Workloads',
-  'cronjobs.batch': 'Workloads',
-  'horizontalpodautoscalers.autoscaling': 'Workloads',
-  'poddisruptionbudgets.policy': 'Workloads',
-  services: 'Networking',
-  endpoints: 'Networking',
-  'ingresses.networking.k8s.io': 'Networking',
-  'ingressclasses.networking.k8s.io': 'Networking',
-  'networkpolicies.networking.k8s.io': 'Networking',
-  configmaps: 'Config & Storage',
-  secrets: 'Config & Storage',
-  persistentvolumeclaims: 'Config & Storage',
-  persistentvolumes: 'Config & Storage',
-  'storageclasses.storage.k8s.io': 'Config & Storage',
-  resourcequotas: 'Config & Storage',
-  limitranges: 'Config & Storage',
-  serviceaccounts: 'Access Control',
-  'roles.rbac.authorization.k8s.io': 'Access Control',
-  'rolebindings.rbac.authorization.k8s.io': 'Access Control',
-  'clusterroles.rbac.authorization.k8s.io': 'Access Control',
-  'clusterrolebindings.rbac.authorization.k8s.io': 'Access Control',
-  nodes: 'Cluster',
-  namespaces: 'Cluster',
-  events: 'Cluster',
-};
+/** The tree's kind groups: the shared table's sections. */
+export type GroupName = TreeGroup;
 
 export const GROUP_ORDER: GroupName[] = [
   'Workloads',
@@ -58,20 +26,21 @@ export const GROUP_ORDER: GroupName[] = [
   'Other',
 ];
 
+/** Each kind's place in the shared table: the order the tree lists kinds in within a group. */
+const RANK = new Map<string, number>(KINDS.map((d, i) => [kindId(d), i]));
+
 /** The fields of a kind the tree needs (a KindDescriptor or a KindDto). */
 export type KindLike = Pick<KindDescriptor, 'group' | 'plural' | 'custom' | 'namespaced' | 'kind'>;
 
+/** The table's tree group of a kind; a kind served by a CRD, or not in the table, is a Custom Resource (or Other). */
 export function groupOf(d: Pick<KindDescriptor, 'group' | 'plural' | 'custom'>): GroupName {
-  return GROUP_OF[kindId(d)] ?? (d.custom ? 'Custom Resources' : 'Other');
+  const def = kindById(kindId(d));
+  return def ? treeGroupOf(def) : d.custom ? 'Custom Resources' : 'Other';
 }
 
-/** The kinds of one group for one scope (a namespace, or cluster-scoped kinds), ordered as listed above, then by name. */
+/** The kinds of one group for one scope (a namespace, or cluster-scoped kinds), in the table's order, then by name. */
 export function kindsOfGroup<K extends KindLike>(kinds: readonly K[], group: GroupName, namespaced: boolean): K[] {
-  const order = Object.keys(GROUP_OF);
-  const rank = (d: K) => {
-    const i = order.indexOf(kindId(d));
-    return i < 0 ? order.length : i;
-  };
+  const rank = (d: K) => RANK.get(kindId(d)) ?? RANK.size;
   return kinds
     .filter((d) => d.namespaced === namespaced && groupOf(d) === group && kindId(d) !== 'namespaces')
     .sort((a, b) => rank(a) - rank(b) || a.kind.localeCompare(b.kind));
@@ -157,20 +126,69 @@ export function podIcon(status: string, ready: string): IconSpec {
 
 const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
-/** Readiness of a workload as `ready/desired`, for the kinds that have replicas. */
-function replicaSummary(id: string, o: KObject): { text: string; ok: boolean } | undefined {
-  if (id === 'deployments.apps' || id === 'statefulsets.apps' || id === 'replicasets.apps') {
-    const want = n(o.spec?.replicas ?? 1);
-    const ready = n(o.status?.readyReplicas);
-    return { text: `${ready}/${want} ready`, ok: ready >= want };
-  }
-  if (id === 'daemonsets.apps') {
-    const want = n(o.status?.desiredNumberScheduled);
-    const ready = n(o.status?.numberReady);
-    return { text: `${ready}/${want} ready`, ok: ready >= want };
-  }
-  return undefined;
+/** What a kind adds to an object's row: description, status icon, tooltip facts, whether it expands. */
+interface Look {
+  description?: string;
+  icon?: IconSpec;
+  facts?: string[];
+  collapsible?: Presentation['collapsible'];
 }
+
+/** Readiness of a workload as `ready/desired`. */
+const replicaLook = (want: number, ready: number): Look => {
+  const text = `${ready}/${want} ready`;
+  return { description: text, icon: ready >= want ? OK : WARN, facts: [`Ready: ${text}`] };
+};
+const specReplicas = (o: KObject): Look => replicaLook(n(o.spec?.replicas ?? 1), n(o.status?.readyReplicas));
+const phaseLook = (o: KObject): Look => ({
+  description: String(o.status?.phase ?? ''),
+  icon: o.status?.phase === 'Bound' ? OK : PENDING,
+});
+
+/** Per-kind status presentation (core behaviour keyed by kind id, like the columns); other kinds show name and facts. */
+const LOOKS: Record<string, (o: KObject) => Look> = {
+  pods: (o) => {
+    const status = podStatus(o);
+    const ready = podReady(o);
+    const restarts = podRestarts(o);
+    const facts = [`Status: ${status}`, `Ready: ${ready}`, `Restarts: ${restarts}`];
+    if (o.spec?.nodeName) facts.push(`Node: ${o.spec.nodeName}`);
+    if (o.status?.podIP) facts.push(`IP: ${o.status.podIP}`);
+    return {
+      description: `${status} · ${ready}${restarts ? ` · ${restarts} restart${restarts === 1 ? '' : 's'}` : ''}`,
+      icon: podIcon(status, ready),
+      facts,
+      collapsible: 'collapsed',
+    };
+  },
+  nodes: (o) => {
+    const s = nodeStatus(o);
+    const facts = [`Status: ${s}`];
+    if (o.status?.nodeInfo?.kubeletVersion) facts.push(`Kubelet: ${o.status.nodeInfo.kubeletVersion}`);
+    return {
+      description: s,
+      icon: s.startsWith('Ready') ? (s.includes('SchedulingDisabled') ? WARN : OK) : ERR,
+      facts,
+    };
+  },
+  'deployments.apps': specReplicas,
+  'statefulsets.apps': specReplicas,
+  'replicasets.apps': specReplicas,
+  'daemonsets.apps': (o) => replicaLook(n(o.status?.desiredNumberScheduled), n(o.status?.numberReady)),
+  'jobs.batch': (o) => {
+    const done = n(o.status?.succeeded) >= n(o.spec?.completions ?? 1);
+    const failed = (o.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === 'Failed' && c.status === 'True',
+    );
+    return {
+      description: failed ? 'Failed' : done ? 'Complete' : 'Running',
+      icon: failed ? ERR : done ? DONE : PENDING,
+    };
+  },
+  services: (o) => ({ description: `${o.spec?.type ?? 'ClusterIP'} ${o.spec?.clusterIP ?? ''}`.trim() }),
+  persistentvolumeclaims: phaseLook,
+  persistentvolumes: phaseLook,
+};
 
 /** What a cluster object looks like in the tree: status icon, short description, tooltip with the key facts. */
 export function objectPresentation(
@@ -180,46 +198,11 @@ export function objectPresentation(
 ): Presentation {
   const id = kindId(d);
   const name = o.metadata.name;
-  const facts: string[] = [`${d.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${name}`];
-  let description: string | undefined;
-  let icon: IconSpec | undefined;
-  let collapsible: Presentation['collapsible'] = 'none';
-  if (id === 'pods') {
-    const status = podStatus(o);
-    const ready = podReady(o);
-    const restarts = podRestarts(o);
-    description = `${status} · ${ready}${restarts ? ` · ${restarts} restart${restarts === 1 ? '' : 's'}` : ''}`;
-    icon = podIcon(status, ready);
-    facts.push(`Status: ${status}`, `Ready: ${ready}`, `Restarts: ${restarts}`);
-    if (o.spec?.nodeName) facts.push(`Node: ${o.spec.nodeName}`);
-    if (o.status?.podIP) facts.push(`IP: ${o.status.podIP}`);
-    collapsible = 'collapsed';
-  } else if (id === 'nodes') {
-    const s = nodeStatus(o);
-    description = s;
-    icon = s.startsWith('Ready') ? (s.includes('SchedulingDisabled') ? WARN : OK) : ERR;
-    facts.push(`Status: ${s}`);
-    const kubelet = (o as Node).status?.nodeInfo?.kubeletVersion;
-    if (kubelet) facts.push(`Kubelet: ${kubelet}`);
-  } else {
-    const r = replicaSummary(id, o);
-    if (r) {
-      description = r.text;
-      icon = r.ok ? OK : WARN;
-      facts.push(`Ready: ${r.text}`);
-    } else if (id === 'jobs.batch') {
-      const job = o as Job;
-      const done = n(job.status?.succeeded) >= n(job.spec?.completions ?? 1);
-      const failed = (job.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
-      description = failed ? 'Failed' : done ? 'Complete' : 'Running';
-      icon = failed ? ERR : done ? DONE : PENDING;
-    } else if (id === 'services') {
-      description = `${o.spec?.type ?? 'ClusterIP'} ${o.spec?.clusterIP ?? ''}`.trim();
-    } else if (id === 'persistentvolumeclaims' || id === 'persistentvolumes') {
-      description = String(o.status?.phase ?? '');
-      icon = o.status?.phase === 'Bound' ? OK : PENDING;
-    }
-  }
+  const look = LOOKS[id]?.(o) ?? {};
+  const facts: string[] = [
+    `${d.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${name}`,
+    ...(look.facts ?? []),
+  ];
   if (o.metadata.creationTimestamp) facts.push(`Created: ${o.metadata.creationTimestamp}`);
   const labels = Object.entries(o.metadata.labels ?? {});
   if (labels.length)
@@ -233,17 +216,16 @@ export function objectPresentation(
     label: name,
     tooltip: facts.join('\n'),
     contextValue: objectContextValue(id, caps),
-    collapsible,
+    collapsible: look.collapsible ?? 'none',
   };
-  if (description) p.description = description;
-  if (icon) p.icon = icon;
+  if (look.description) p.description = look.description;
+  if (look.icon) p.icon = look.icon;
   return p;
 }
 
-/** `kgObject kind:pods cap:logs cap:exec …`: menus use `viewItem =~ /cap:scale/`. */
+/** `kgObject kind:pods cap:logs cap:exec …`: menus use `viewItem =~ /cap:scale/` (the table's capabilities). */
 export function objectContextValue(id: string, caps: readonly Capability[]): string {
-  const extra = id === 'nodes' ? ['cap:cordon', 'cap:drain'] : [];
-  return ['kgObject', `kind:${id}`, ...caps.map((c) => `cap:${c}`), ...extra].join(' ');
+  return ['kgObject', `kind:${id}`, ...caps.map((c) => `cap:${c}`)].join(' ');
 }
 
 export interface ContainerFacts {
@@ -396,10 +378,5 @@ export class KeyedDebouncer<K> {
   }
 }
 
-/** `Pod` → `Pods`, `Ingress` → `Ingresses`, `NetworkPolicy` → `NetworkPolicies`; `Endpoints` stays. */
-export function pluralLabel(kind: string): string {
-  if (kind.endsWith('Endpoints')) return kind;
-  if (/(s|x|ch|sh)$/.test(kind)) return `${kind}es`;
-  if (/[^aeiou]y$/.test(kind)) return `${kind.slice(0, -1)}ies`;
-  return `${kind}s`;
-}
+/** `Pod` → `Pods` (the shared table's labels). */
+export { pluralLabel };

@@ -196,6 +196,25 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     await shot('deployments');
   });
 
+  it('lists volume attachments on their own page, read-only: Delete is offered, editing is not', async () => {
+    await page.keyboard.press('Control+K');
+    await page.getByTestId('palette').waitFor();
+    await page.keyboard.type('volume attach');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('page-volumeattachments').waitFor();
+    assert.match(page.url(), /#\/volumeattachments/);
+    const want = (await api<{ items: Array<{ name: string; pv: string; node: string }> }>('/api/volumeattachments'))
+      .items;
+    assert.ok(want.length >= 2);
+    await until('every attachment has a row', async () => (await page.getByTestId('row').count()) === want.length);
+    const first = page.getByTestId('row').filter({ hasText: want[0].name });
+    const text = (await first.textContent()) ?? '';
+    assert.ok(text.includes(want[0].pv) && text.includes(want[0].node), text);
+    await first.getByTestId('action-delete').waitFor();
+    assert.equal(await first.getByTestId('action-edit').count(), 0);
+    await shot('volumeattachments');
+  });
+
   it('lists the demo faults as incidents', async () => {
     await go('#/incidents');
     await page.getByTestId('page-incidents').waitFor();

@@ -371,4 +371,27 @@ describe('engine actions (simulator, demo cluster)', function () {
     assert.equal(obj('apps/deployments', 'shop', 'frontend')!.metadata.resourceVersion, rv, 'nothing changed');
     assert.equal(obj('configmaps', 'shop', 'v'), undefined);
   });
+
+  it('restarts a pod (the tree offers it) by deleting it so its controller recreates it; a bare pod only with force', async () => {
+    const pod = podsOf('shop', 'cart')[0];
+    const name = pod.metadata.name;
+    const msg = await admin.restartObject('pods', 'shop', name);
+    assert.match(msg, new RegExp(`deleted pod shop/${name}; its ReplicaSet .* will recreate it`));
+    await eventually(() => !podsOf('shop', 'cart').some((p) => p.metadata.name === name));
+    await eventually(() => podsOf('shop', 'cart').length === 2);
+    const bare = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bare-restart', namespace: 'shop' },
+      spec: { containers: [{ name: 'app', image: 'busybox:1.36' }] },
+    };
+    await admin.apply(JSON.stringify(bare));
+    await assert.rejects(admin.restart('pods', 'shop', 'bare-restart'), isCode('badRequest'));
+    assert.ok(obj('pods', 'shop', 'bare-restart'), 'a pod without a controller is not deleted by a restart');
+    assert.match(
+      await admin.restartObject('pods', 'shop', 'bare-restart', undefined, { force: true }),
+      /no controller/,
+    );
+    await eventually(() => !obj('pods', 'shop', 'bare-restart'));
+  });
 });

@@ -62,6 +62,7 @@ describe('kubegraf web: API against the demo cluster', function () {
       ['ingresses', 'ingresses'],
       ['networkpolicies', 'networkpolicies'],
       ['certificates', 'certificates.cert-manager.io'],
+      ['volumeattachments', 'volumeattachments'],
     ]) {
       const got = (await A.get(`/api/${path}`)).body.items.map((o: any) => `${o.namespace ?? ''}/${o.name}`).sort();
       const want = (await kjson(['get', kubectlKind, '-A'])).items
@@ -69,6 +70,38 @@ describe('kubegraf web: API against the demo cluster', function () {
         .sort();
       assert.deepEqual(got, want, path);
     }
+  });
+
+  it('serves volume attachments read-only: list with their columns, details, yaml, describe, delete; no update', async () => {
+    const r = await A.get('/api/volumeattachments');
+    assert.equal(r.status, 200);
+    assert.equal(r.body.kind, 'volumeattachments.storage.k8s.io');
+    assert.deepEqual(
+      r.body.columns.map((c: any) => c.label),
+      ['Name', 'Attacher', 'PV', 'Node', 'Attached', 'Age'],
+    );
+    const want = (await kjson(['get', 'volumeattachments'])).items;
+    assert.ok(want.length >= 2);
+    for (const k of want) {
+      const row = r.body.items.find((x: any) => x.name === k.metadata.name);
+      assert.ok(row, k.metadata.name);
+      assert.equal(row.namespace, undefined);
+      assert.equal(row.attacher, k.spec.attacher);
+      assert.equal(row.pv, k.spec.source.persistentVolumeName);
+      assert.equal(row.node, k.spec.nodeName);
+      assert.equal(row.attached, k.status?.attached ? 'true' : 'false');
+    }
+    const name = want[0].metadata.name;
+    const d = (await A.get(`/api/volumeattachment/details?name=${name}`)).body;
+    assert.equal(d.kind, 'VolumeAttachment');
+    assert.equal(d.uid, want[0].metadata.uid);
+    assert.match((await A.get(`/api/volumeattachment/yaml?name=${name}`)).body.yaml, /kind: VolumeAttachment/);
+    assert.match((await A.get(`/api/volumeattachment/describe?name=${name}`)).body.describe, new RegExp(name));
+    assert.equal((await A.post('/api/volumeattachment/update', { name, yaml: 'kind: VolumeAttachment' })).status, 404);
+    const dry = await A.del(`/api/volumeattachment/delete?name=${name}&dryRun=true`);
+    assert.equal(dry.status, 200);
+    assert.equal(dry.body.dryRun, true);
+    assert.equal((await kjson(['get', 'volumeattachment', name])).metadata.name, name);
   });
 
   it('details, yaml and describe of a deployment; service details carry endpoints', async () => {
@@ -394,6 +427,25 @@ describe('kubegraf web: API against the demo cluster', function () {
       );
       await kubectlOk(h.sim, ['create', 'configmap', 'elsewhere', '-n', 'data']);
       assert.equal(await other, 'filtered');
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('/ws: a kind is subscribed by its route word (service-accounts, volumeattachments) or its id', async () => {
+    const ws = await openWs(`${h.base.replace('http', 'ws')}/ws?token=${h.token}`);
+    try {
+      await nextMessage(ws, (m) => m.type === 'hello');
+      for (const [kind, id, kubectlKind] of [
+        ['volumeattachments', 'volumeattachments.storage.k8s.io', 'volumeattachments'],
+        ['service-accounts', 'serviceaccounts', 'serviceaccounts'],
+        ['deployments.apps', 'deployments.apps', 'deployments'],
+      ]) {
+        ws.send(JSON.stringify({ type: 'subscribe', kind, namespace: 'shop' }));
+        const snap = await nextMessage(ws, (m) => m.type === 'snapshot' && m.kind === id);
+        const want = (await kjson(['get', kubectlKind, ...(kind === 'volumeattachments' ? [] : ['-n', 'shop'])])).items;
+        assert.deepEqual(snap.items.map((i: any) => i.name).sort(), want.map((i: any) => i.metadata.name).sort(), kind);
+      }
     } finally {
       ws.close();
     }

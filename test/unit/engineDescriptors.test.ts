@@ -60,6 +60,7 @@ describe('engine descriptors', () => {
       'rolebindings.rbac.authorization.k8s.io',
       'clusterrolebindings.rbac.authorization.k8s.io',
       'customresourcedefinitions.apiextensions.k8s.io',
+      'volumeattachments.storage.k8s.io',
     ];
     const ids = BUILTIN_KINDS.map(kindId);
     assert.deepEqual([...ids].sort(), [...want].sort());

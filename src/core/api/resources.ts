@@ -1,4 +1,4 @@
-// Handlers of the generic per-kind routes, generated from RESOURCE_KINDS like the routes themselves.
+// Handlers of the generic per-kind routes, generated from RESOURCE_KINDS (the shared table of kinds) like the routes.
 import type { ObjectKey } from '../../shared/kube';
 import type { Caller, Handlers } from '../../shared/route';
 import {
@@ -15,6 +15,7 @@ import {
   type YamlResult,
 } from '../../shared/routes/resources';
 import { toYaml } from '../kube/actions';
+import { kindById } from '../../shared/kinds';
 import { kindId, toKindDto, type KObject, type KindDescriptor } from '../kube/descriptors';
 import { KubeError } from '../kube/errors';
 import { parseOneManifest } from '../kube/manifests';
@@ -51,6 +52,52 @@ export async function listKind(
 const eventsNewestFirst = (evs: KObject[]) =>
   evs.map(toEventRow).sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
 
+type Actions = ReturnType<ApiDeps['kube']['actions']>;
+
+/** The fields a kind's details add to its row (core behaviour per kind, keyed by kind id like the columns). */
+const DETAIL_FIELDS: Record<string, (o: KObject, a: Actions, ns: string) => Promise<Record<string, unknown>>> = {
+  services: async (o, a, ns) => {
+    const ep = await a.get('endpoints', ns, o.metadata.name).catch(() => undefined);
+    const endpoints: string[] = [];
+    for (const sub of (ep?.subsets ?? []) as Array<{
+      addresses?: Array<{ ip: string }>;
+      ports?: Array<{ port: number }>;
+    }>) {
+      for (const ad of sub.addresses ?? [])
+        for (const pt of sub.ports ?? [{ port: 0 }]) endpoints.push(pt.port ? `${ad.ip}:${pt.port}` : ad.ip);
+    }
+    return {
+      type: o.spec?.type ?? 'ClusterIP',
+      clusterIP: o.spec?.clusterIP,
+      ports: o.spec?.ports ?? [],
+      selector: o.spec?.selector ?? {},
+      endpoints,
+    };
+  },
+  pods: async (o) => {
+    const statuses = (o.status?.containerStatuses ?? []) as Array<{
+      name: string;
+      ready: boolean;
+      restartCount: number;
+      state?: Record<string, unknown>;
+    }>;
+    const containers = ((o.spec?.containers ?? []) as Array<{ name: string; image: string; ports?: unknown }>).map(
+      (c) => {
+        const st = statuses.find((s) => s.name === c.name);
+        return {
+          name: c.name,
+          image: c.image,
+          ports: c.ports ?? [],
+          ready: st?.ready ?? false,
+          restartCount: st?.restartCount ?? 0,
+          state: st?.state ? Object.keys(st.state)[0] : 'waiting',
+        };
+      },
+    );
+    return { containers, phase: o.status?.phase, nodeName: o.spec?.nodeName, podIP: o.status?.podIP };
+  },
+};
+
 export async function detailsOf(deps: ApiDeps, kind: string, p: P & { reveal?: string }): Promise<ResourceDetails> {
   const context = contextOf(deps, p.context);
   const d = deps.kube.descriptor(context, kind);
@@ -69,55 +116,12 @@ export async function detailsOf(deps: ApiDeps, kind: string, p: P & { reveal?: s
   };
   if (shown.revealed) out.revealed = shown.revealed;
   const id = kindId(d);
-  if (
-    ['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'services'].includes(
-      id,
-    )
-  ) {
+  if (kindById(id)?.relatedPods) {
     const pods = await a.podsOf(id, ns!, p.name!).catch(() => [] as KObject[]);
     const pd = deps.kube.descriptor(context, 'pods');
     out.pods = pods.map((x) => toRow(pd, x));
   }
-  if (id === 'services') {
-    out.type = o.spec?.type ?? 'ClusterIP';
-    out.clusterIP = o.spec?.clusterIP;
-    out.ports = o.spec?.ports ?? [];
-    out.selector = o.spec?.selector ?? {};
-    const ep = await a.get('endpoints', ns, p.name!).catch(() => undefined);
-    const endpoints: string[] = [];
-    for (const sub of (ep?.subsets ?? []) as Array<{
-      addresses?: Array<{ ip: string }>;
-      ports?: Array<{ port: number }>;
-    }>) {
-      for (const ad of sub.addresses ?? [])
-        for (const pt of sub.ports ?? [{ port: 0 }]) endpoints.push(pt.port ? `${ad.ip}:${pt.port}` : ad.ip);
-    }
-    out.endpoints = endpoints;
-  }
-  if (id === 'pods') {
-    const statuses = (o.status?.containerStatuses ?? []) as Array<{
-      name: string;
-      ready: boolean;
-      restartCount: number;
-      state?: Record<string, unknown>;
-    }>;
-    out.containers = ((o.spec?.containers ?? []) as Array<{ name: string; image: string; ports?: unknown }>).map(
-      (c) => {
-        const st = statuses.find((s) => s.name === c.name);
-        return {
-          name: c.name,
-          image: c.image,
-          ports: c.ports ?? [],
-          ready: st?.ready ?? false,
-          restartCount: st?.restartCount ?? 0,
-          state: st?.state ? Object.keys(st.state)[0] : 'waiting',
-        };
-      },
-    );
-    out.phase = o.status?.phase;
-    out.nodeName = o.spec?.nodeName;
-    out.podIP = o.status?.podIP;
-  }
+  Object.assign(out, await DETAIL_FIELDS[id]?.(o, a, ns!));
   return out;
 }
 
@@ -241,21 +245,7 @@ async function restartOne(
   name: string,
   force?: boolean,
 ): Promise<string> {
-  const a = deps.kube.actions(context);
-  if (kindId(d) === 'pods') {
-    const pod = await a.get('pods', ns, name);
-    const ctrl = pod.metadata.ownerReferences?.find((r) => r.controller);
-    if (!ctrl && !force)
-      throw badRequest(
-        `pod ${ns}/${name} has no controller, so deleting it would not bring it back; pass force=true to delete it anyway`,
-      );
-    await a.delete('pods', ns, name);
-    return ctrl
-      ? `deleted pod ${ns}/${name}; its ${ctrl.kind} ${ctrl.name} will recreate it`
-      : `deleted pod ${ns}/${name} (it had no controller)`;
-  }
-  await a.restart(kindId(d), ns, name);
-  return `restarted ${d.kind} ${ns}/${name} (rollout restart)`;
+  return deps.kube.actions(context).restartObject(kindId(d), ns, name, undefined, { force });
 }
 
 function handlersFor(): Handlers<typeof RESOURCE_ROUTES, ApiDeps> {

@@ -20,6 +20,7 @@ import type {
 } from '../../shared/kube';
 import type { ManifestObjectResult } from '../../shared/routes/resources';
 import type { Connection } from './connection';
+import { kindById } from '../../shared/kinds';
 import { apiVersionOf, kindId, resourcePath, type KObject, type KindDescriptor } from './descriptors';
 import type { DaemonSet, Deployment, StatefulSet, ViewOf } from './objects';
 import { describeObject, revisionOf, type DescribeRelated } from './describe';
@@ -366,10 +367,45 @@ export class KubeActions {
     );
   }
 
-  /** `kubectl rollout restart`: stamps the pod template so the controller rolls every pod. */
-  async restart(kind: string, namespace: string, name: string, at = new Date()): Promise<void> {
+  /** `kubectl rollout restart` (or, for a kind restarted by recreating it, a delete): see restartObject. */
+  async restart(
+    kind: string,
+    namespace: string,
+    name: string,
+    at = new Date(),
+    o: { force?: boolean } = {},
+  ): Promise<void> {
+    await this.restartObject(kind, namespace, name, at, o);
+  }
+
+  /**
+   * `kubectl rollout restart`: stamps the pod template so the controller rolls every pod. A kind the shared table
+   * restarts by recreating (pods) is deleted instead, so its controller creates it anew; one without a controller
+   * only with `force`. Answers what was done.
+   */
+  async restartObject(
+    kind: string,
+    namespace: string,
+    name: string,
+    at = new Date(),
+    o: { force?: boolean } = {},
+  ): Promise<string> {
     const d = this.kind(kind);
     this.need(d, 'restart');
+    if (kindById(kindId(d))?.restartBy === 'recreate') {
+      const one = d.kind.toLowerCase();
+      const obj = await this.get(kindId(d), namespace, name);
+      const ctrl = obj.metadata.ownerReferences?.find((r) => r.controller);
+      if (!ctrl && !o.force)
+        throw new KubeError(
+          'badRequest',
+          `${one} ${namespace}/${name} has no controller, so deleting it would not bring it back; pass force=true to delete it anyway`,
+        );
+      await this.delete(kindId(d), namespace, name);
+      return ctrl
+        ? `deleted ${one} ${namespace}/${name}; its ${ctrl.kind} ${ctrl.name} will recreate it`
+        : `deleted ${one} ${namespace}/${name} (it had no controller)`;
+    }
     const body = {
       ...this.header(d, namespace, name),
       spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at.toISOString() } } } },
@@ -384,6 +420,7 @@ export class KubeActions {
         PatchStrategy.StrategicMergePatch,
       ),
     );
+    return `restarted ${d.kind} ${namespace}/${name} (rollout restart)`;
   }
 
   /**

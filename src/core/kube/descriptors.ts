@@ -1,6 +1,8 @@
-// Kinds are data: one row per built-in kind, plus rows built from discovery for CRDs. Trees, tables and actions read these.
+// Kinds are data: one row per built-in kind of the shared table (../../shared/kinds.ts) with its columns and status
+// logic here, plus rows built from discovery for CRDs. Trees, tables and actions read these.
 import { ageSince } from '../../shared/age';
 import type { Capability, ColumnDto, KindDto, KindRef } from '../../shared/kube';
+import { KINDS, kindId, type KindDef } from '../../shared/kinds';
 
 /** A raw Kubernetes object as the API server sends it (the cache keeps server JSON as is). */
 /**
@@ -50,8 +52,8 @@ export interface KindDescriptor extends KindRef {
 
 export const apiVersionOf = (k: KindRef): string => (k.group ? `${k.group}/${k.version}` : k.version);
 
-/** `pods`, `deployments.apps`: the id faces use for a kind. */
-export const kindId = (k: { group: string; plural: string }): string => (k.group ? `${k.plural}.${k.group}` : k.plural);
+/** `pods`, `deployments.apps`: the id faces use for a kind (the shared table's). */
+export { kindId };
 
 /** URL path of a collection or an object. */
 export function resourcePath(
@@ -183,425 +185,216 @@ const orNone = (v: unknown): string => (v === undefined || v === null || v === '
 
 // ---------- the table ----------
 
-const ALL: Capability[] = ['edit', 'delete'];
-const WORKLOAD: Capability[] = ['scale', 'restart', 'rollback', 'logs', 'edit', 'delete'];
+/** The columns of each built-in kind between its name (and namespace) and its age, keyed by kind id. */
+const COLUMNS: Record<string, ColumnSpec[]> = {
+  pods: [
+    col('ready', 'Ready', podReady),
+    col('status', 'Status', podStatus),
+    col('restarts', 'Restarts', podRestarts),
+    col('ip', 'IP', (o) => orNone(o.status?.podIP), true),
+    col('node', 'Node', (o) => orNone(o.spec?.nodeName), true),
+  ],
+  'deployments.apps': [
+    col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
+    col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedReplicas)),
+    col('available', 'Available', (o) => n(o.status?.availableReplicas)),
+    col('images', 'Images', (o) => images(o, 'template'), true),
+    col('selector', 'Selector', (o) => selectorString(o.spec?.selector), true),
+  ],
+  'statefulsets.apps': [
+    col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
+    col('images', 'Images', (o) => images(o, 'template'), true),
+  ],
+  'daemonsets.apps': [
+    col('desired', 'Desired', (o) => n(o.status?.desiredNumberScheduled)),
+    col('current', 'Current', (o) => n(o.status?.currentNumberScheduled)),
+    col('ready', 'Ready', (o) => n(o.status?.numberReady)),
+    col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedNumberScheduled)),
+    col('available', 'Available', (o) => n(o.status?.numberAvailable)),
+    col('nodeSelector', 'Node Selector', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
+  ],
+  'replicasets.apps': [
+    col('desired', 'Desired', (o) => n(o.spec?.replicas ?? 1)),
+    col('current', 'Current', (o) => n(o.status?.replicas)),
+    col('ready', 'Ready', (o) => n(o.status?.readyReplicas)),
+    col('images', 'Images', (o) => images(o, 'template'), true),
+  ],
+  'jobs.batch': [
+    col('status', 'Status', (o) => {
+      const conds: Array<{ type: string; status: string }> = o.status?.conditions ?? [];
+      if (conds.some((c) => c.type === 'Complete' && c.status === 'True')) return 'Complete';
+      if (conds.some((c) => c.type === 'Failed' && c.status === 'True')) return 'Failed';
+      return o.spec?.suspend ? 'Suspended' : 'Running';
+    }),
+    col('completions', 'Completions', (o) => `${n(o.status?.succeeded)}/${n(o.spec?.completions ?? 1)}`),
+  ],
+  'cronjobs.batch': [
+    col('schedule', 'Schedule', (o) => orNone(o.spec?.schedule)),
+    col('suspend', 'Suspend', (o) => (o.spec?.suspend ? 'True' : 'False')),
+    col('active', 'Active', (o) => (o.status?.active ?? []).length),
+    col('lastSchedule', 'Last Schedule', (o, now) =>
+      o.status?.lastScheduleTime ? humanAge(o.status.lastScheduleTime, now) : '<none>',
+    ),
+  ],
+  services: [
+    col('type', 'Type', (o) => o.spec?.type ?? 'ClusterIP'),
+    col('clusterIP', 'Cluster-IP', (o) => orNone(o.spec?.clusterIP)),
+    col('externalIP', 'External-IP', (o) => {
+      const ing: Array<{ ip?: string; hostname?: string }> = o.status?.loadBalancer?.ingress ?? [];
+      const ext = [...(o.spec?.externalIPs ?? []), ...ing.map((i) => i.ip ?? i.hostname ?? '')].filter(Boolean);
+      return ext.length ? ext.join(',') : o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>';
+    }),
+    col(
+      'ports',
+      'Port(s)',
+      (o) =>
+        ((o.spec?.ports ?? []) as Array<{ port: number; nodePort?: number; protocol?: string }>)
+          .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+          .join(',') || '<none>',
+    ),
+    col('selector', 'Selector', (o) => formatLabels(o.spec?.selector), true),
+  ],
+  endpoints: [
+    col('endpoints', 'Endpoints', (o) => {
+      const out: string[] = [];
+      for (const s of (o.subsets ?? []) as Array<{
+        addresses?: Array<{ ip: string }>;
+        ports?: Array<{ port: number }>;
+      }>) {
+        for (const a of s.addresses ?? [])
+          for (const p of s.ports ?? [{ port: 0 }]) out.push(p.port ? `${a.ip}:${p.port}` : a.ip);
+      }
+      return out.length
+        ? out.length > 3
+          ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...`
+          : out.join(',')
+        : '<none>';
+    }),
+  ],
+  'ingresses.networking.k8s.io': [
+    col('class', 'Class', (o) => orNone(o.spec?.ingressClassName)),
+    col(
+      'hosts',
+      'Hosts',
+      (o) => ((o.spec?.rules ?? []) as Array<{ host?: string }>).map((r) => r.host ?? '*').join(',') || '*',
+    ),
+    col('address', 'Address', (o) =>
+      ((o.status?.loadBalancer?.ingress ?? []) as Array<{ ip?: string; hostname?: string }>)
+        .map((i) => i.ip ?? i.hostname)
+        .join(','),
+    ),
+  ],
+  'networkpolicies.networking.k8s.io': [
+    col('podSelector', 'Pod-Selector', (o) => selectorString(o.spec?.podSelector).replace('<none>', '<none>')),
+  ],
+  configmaps: [
+    col(
+      'data',
+      'Data',
+      (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length,
+    ),
+  ],
+  secrets: [
+    col('type', 'Type', (o) => String(o.type ?? 'Opaque')),
+    col('data', 'Data', (o) => Object.keys((o.data as object) ?? {}).length),
+  ],
+  persistentvolumes: [
+    col('capacity', 'Capacity', (o) => orNone(o.spec?.capacity?.storage)),
+    col('accessModes', 'Access Modes', (o) => ((o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(',')),
+    col('reclaimPolicy', 'Reclaim Policy', (o) => orNone(o.spec?.persistentVolumeReclaimPolicy)),
+    col('status', 'Status', (o) => orNone(o.status?.phase)),
+    col('claim', 'Claim', (o) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '')),
+    col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
+  ],
+  persistentvolumeclaims: [
+    col('status', 'Status', (o) => orNone(o.status?.phase)),
+    col('volume', 'Volume', (o) => o.spec?.volumeName ?? ''),
+    col('capacity', 'Capacity', (o) => o.status?.capacity?.storage ?? ''),
+    col('accessModes', 'Access Modes', (o) =>
+      ((o.status?.accessModes ?? o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(','),
+    ),
+    col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
+  ],
+  'storageclasses.storage.k8s.io': [
+    col('provisioner', 'Provisioner', (o) => String(o.provisioner ?? '')),
+    col('reclaimPolicy', 'ReclaimPolicy', (o) => String(o.reclaimPolicy ?? 'Delete')),
+    col('volumeBindingMode', 'VolumeBindingMode', (o) => String(o.volumeBindingMode ?? 'Immediate')),
+  ],
+  'volumeattachments.storage.k8s.io': [
+    col('attacher', 'Attacher', (o) => orNone(o.spec?.attacher)),
+    col('pv', 'PV', (o) => orNone(o.spec?.source?.persistentVolumeName)),
+    col('node', 'Node', (o) => orNone(o.spec?.nodeName)),
+    col('attached', 'Attached', (o) => (o.status?.attached ? 'true' : 'false')),
+  ],
+  namespaces: [col('status', 'Status', (o) => orNone(o.status?.phase ?? 'Active'))],
+  nodes: [
+    col('status', 'Status', nodeStatus),
+    col('roles', 'Roles', nodeRoles),
+    col('version', 'Version', (o) => orNone(o.status?.nodeInfo?.kubeletVersion)),
+    col(
+      'internalIP',
+      'Internal-IP',
+      (o) =>
+        orNone(
+          ((o.status?.addresses ?? []) as Array<{ type: string; address: string }>).find((a) => a.type === 'InternalIP')
+            ?.address,
+        ),
+      true,
+    ),
+    col('osImage', 'OS-Image', (o) => orNone(o.status?.nodeInfo?.osImage), true),
+  ],
+  events: [
+    col('lastSeen', 'Last Seen', (o, now) => humanAge(eventTime(o), now)),
+    col('type', 'Type', (o) => String(o.type ?? '')),
+    col('reason', 'Reason', (o) => String(o.reason ?? '')),
+    col('object', 'Object', (o) => {
+      const io = o.involvedObject as { kind?: string; name?: string } | undefined;
+      return io ? `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}` : '';
+    }),
+    col('message', 'Message', (o) => String(o.message ?? '')),
+  ],
+  'horizontalpodautoscalers.autoscaling': [
+    col('reference', 'Reference', (o) =>
+      o.spec?.scaleTargetRef ? `${o.spec.scaleTargetRef.kind}/${o.spec.scaleTargetRef.name}` : '',
+    ),
+    col('minPods', 'MinPods', (o) => n(o.spec?.minReplicas ?? 1)),
+    col('maxPods', 'MaxPods', (o) => n(o.spec?.maxReplicas)),
+    col('replicas', 'Replicas', (o) => n(o.status?.currentReplicas)),
+  ],
+  'poddisruptionbudgets.policy': [
+    col('minAvailable', 'Min Available', (o) => orNone(o.spec?.minAvailable ?? 'N/A')),
+    col('maxUnavailable', 'Max Unavailable', (o) => orNone(o.spec?.maxUnavailable ?? 'N/A')),
+    col('allowed', 'Allowed Disruptions', (o) => n(o.status?.disruptionsAllowed)),
+  ],
+  serviceaccounts: [col('secrets', 'Secrets', (o) => ((o.secrets as unknown[]) ?? []).length)],
+  'rolebindings.rbac.authorization.k8s.io': [col('role', 'Role', (o) => roleRef(o))],
+  'clusterrolebindings.rbac.authorization.k8s.io': [col('role', 'Role', (o) => roleRef(o))],
+  'customresourcedefinitions.apiextensions.k8s.io': [
+    col('group', 'Group', (o) => String(o.spec?.group ?? '')),
+    col('scope', 'Scope', (o) => String(o.spec?.scope ?? '')),
+  ],
+};
 
-function k(
-  group: string,
-  version: string,
-  plural: string,
-  kind: string,
-  namespaced: boolean,
-  shortNames: string[],
-  columns: ColumnSpec[],
-  capabilities: Capability[] = ALL,
-): KindDescriptor {
-  const base: ColumnSpec[] = namespaced ? ['namespace', 'name'] : ['name'];
+/** The kind's identity and capabilities from the shared table; its columns from COLUMNS (none: name and age only). */
+function descriptorOf(d: KindDef): KindDescriptor {
+  const base: ColumnSpec[] = d.namespaced ? ['namespace', 'name'] : ['name'];
   return {
-    group,
-    version,
-    plural,
-    kind,
-    namespaced,
-    shortNames,
-    columns: [...base, ...columns, 'age'],
-    capabilities,
+    group: d.group,
+    version: d.version,
+    plural: d.plural,
+    kind: d.kind,
+    namespaced: d.namespaced,
+    shortNames: [...d.shortNames],
+    columns: [...base, ...(COLUMNS[kindId(d)] ?? []), 'age'],
+    capabilities: [...d.capabilities],
     custom: false,
   };
 }
 
-export const BUILTIN_KINDS: readonly KindDescriptor[] = [
-  k(
-    '',
-    'v1',
-    'pods',
-    'Pod',
-    true,
-    ['po'],
-    [
-      col('ready', 'Ready', podReady),
-      col('status', 'Status', podStatus),
-      col('restarts', 'Restarts', podRestarts),
-      col('ip', 'IP', (o) => orNone(o.status?.podIP), true),
-      col('node', 'Node', (o) => orNone(o.spec?.nodeName), true),
-    ],
-    ['logs', 'exec', 'portForward', 'edit', 'delete'],
-  ),
-  k(
-    'apps',
-    'v1',
-    'deployments',
-    'Deployment',
-    true,
-    ['deploy'],
-    [
-      col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
-      col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedReplicas)),
-      col('available', 'Available', (o) => n(o.status?.availableReplicas)),
-      col('images', 'Images', (o) => images(o, 'template'), true),
-      col('selector', 'Selector', (o) => selectorString(o.spec?.selector), true),
-    ],
-    [...WORKLOAD, 'portForward'],
-  ),
-  k(
-    'apps',
-    'v1',
-    'statefulsets',
-    'StatefulSet',
-    true,
-    ['sts'],
-    [
-      col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
-      col('images', 'Images', (o) => images(o, 'template'), true),
-    ],
-    WORKLOAD,
-  ),
-  k(
-    'apps',
-    'v1',
-    'daemonsets',
-    'DaemonSet',
-    true,
-    ['ds'],
-    [
-      col('desired', 'Desired', (o) => n(o.status?.desiredNumberScheduled)),
-      col('current', 'Current', (o) => n(o.status?.currentNumberScheduled)),
-      col('ready', 'Ready', (o) => n(o.status?.numberReady)),
-      col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedNumberScheduled)),
-      col('available', 'Available', (o) => n(o.status?.numberAvailable)),
-      col('nodeSelector', 'Node Selector', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
-    ],
-    ['restart', 'rollback', 'logs', 'edit', 'delete'],
-  ),
-  k(
-    'apps',
-    'v1',
-    'replicasets',
-    'ReplicaSet',
-    true,
-    ['rs'],
-    [
-      col('desired', 'Desired', (o) => n(o.spec?.replicas ?? 1)),
-      col('current', 'Current', (o) => n(o.status?.replicas)),
-      col('ready', 'Ready', (o) => n(o.status?.readyReplicas)),
-      col('images', 'Images', (o) => images(o, 'template'), true),
-    ],
-    ['scale', 'logs', 'edit', 'delete'],
-  ),
-  k(
-    'batch',
-    'v1',
-    'jobs',
-    'Job',
-    true,
-    [],
-    [
-      col('status', 'Status', (o) => {
-        const conds: Array<{ type: string; status: string }> = o.status?.conditions ?? [];
-        if (conds.some((c) => c.type === 'Complete' && c.status === 'True')) return 'Complete';
-        if (conds.some((c) => c.type === 'Failed' && c.status === 'True')) return 'Failed';
-        return o.spec?.suspend ? 'Suspended' : 'Running';
-      }),
-      col('completions', 'Completions', (o) => `${n(o.status?.succeeded)}/${n(o.spec?.completions ?? 1)}`),
-    ],
-    ['logs', 'edit', 'delete'],
-  ),
-  k(
-    'batch',
-    'v1',
-    'cronjobs',
-    'CronJob',
-    true,
-    ['cj'],
-    [
-      col('schedule', 'Schedule', (o) => orNone(o.spec?.schedule)),
-      col('suspend', 'Suspend', (o) => (o.spec?.suspend ? 'True' : 'False')),
-      col('active', 'Active', (o) => (o.status?.active ?? []).length),
-      col('lastSchedule', 'Last Schedule', (o, now) =>
-        o.status?.lastScheduleTime ? humanAge(o.status.lastScheduleTime, now) : '<none>',
-      ),
-    ],
-  ),
-  k(
-    '',
-    'v1',
-    'services',
-    'Service',
-    true,
-    ['svc'],
-    [
-      col('type', 'Type', (o) => o.spec?.type ?? 'ClusterIP'),
-      col('clusterIP', 'Cluster-IP', (o) => orNone(o.spec?.clusterIP)),
-      col('externalIP', 'External-IP', (o) => {
-        const ing: Array<{ ip?: string; hostname?: string }> = o.status?.loadBalancer?.ingress ?? [];
-        const ext = [...(o.spec?.externalIPs ?? []), ...ing.map((i) => i.ip ?? i.hostname ?? '')].filter(Boolean);
-        return ext.length ? ext.join(',') : o.spec?.type === 'LoadBalancer' ? '<pending>' : '<none>';
-      }),
-      col(
-        'ports',
-        'Port(s)',
-        (o) =>
-          ((o.spec?.ports ?? []) as Array<{ port: number; nodePort?: number; protocol?: string }>)
-            .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
-            .join(',') || '<none>',
-      ),
-      col('selector', 'Selector', (o) => formatLabels(o.spec?.selector), true),
-    ],
-    ['portForward', 'edit', 'delete'],
-  ),
-  k(
-    '',
-    'v1',
-    'endpoints',
-    'Endpoints',
-    true,
-    ['ep'],
-    [
-      col('endpoints', 'Endpoints', (o) => {
-        const out: string[] = [];
-        for (const s of (o.subsets ?? []) as Array<{
-          addresses?: Array<{ ip: string }>;
-          ports?: Array<{ port: number }>;
-        }>) {
-          for (const a of s.addresses ?? [])
-            for (const p of s.ports ?? [{ port: 0 }]) out.push(p.port ? `${a.ip}:${p.port}` : a.ip);
-        }
-        return out.length
-          ? out.length > 3
-            ? `${out.slice(0, 3).join(',')} + ${out.length - 3} more...`
-            : out.join(',')
-          : '<none>';
-      }),
-    ],
-  ),
-  k(
-    'networking.k8s.io',
-    'v1',
-    'ingresses',
-    'Ingress',
-    true,
-    ['ing'],
-    [
-      col('class', 'Class', (o) => orNone(o.spec?.ingressClassName)),
-      col(
-        'hosts',
-        'Hosts',
-        (o) => ((o.spec?.rules ?? []) as Array<{ host?: string }>).map((r) => r.host ?? '*').join(',') || '*',
-      ),
-      col('address', 'Address', (o) =>
-        ((o.status?.loadBalancer?.ingress ?? []) as Array<{ ip?: string; hostname?: string }>)
-          .map((i) => i.ip ?? i.hostname)
-          .join(','),
-      ),
-    ],
-  ),
-  k(
-    'networking.k8s.io',
-    'v1',
-    'networkpolicies',
-    'NetworkPolicy',
-    true,
-    ['netpol'],
-    [col('podSelector', 'Pod-Selector', (o) => selectorString(o.spec?.podSelector).replace('<none>', '<none>'))],
-  ),
-  k(
-    '',
-    'v1',
-    'configmaps',
-    'ConfigMap',
-    true,
-    ['cm'],
-    [
-      col(
-        'data',
-        'Data',
-        (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length,
-      ),
-    ],
-  ),
-  k(
-    '',
-    'v1',
-    'secrets',
-    'Secret',
-    true,
-    [],
-    [
-      col('type', 'Type', (o) => String(o.type ?? 'Opaque')),
-      col('data', 'Data', (o) => Object.keys((o.data as object) ?? {}).length),
-    ],
-  ),
-  k(
-    '',
-    'v1',
-    'persistentvolumes',
-    'PersistentVolume',
-    false,
-    ['pv'],
-    [
-      col('capacity', 'Capacity', (o) => orNone(o.spec?.capacity?.storage)),
-      col('accessModes', 'Access Modes', (o) => ((o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(',')),
-      col('reclaimPolicy', 'Reclaim Policy', (o) => orNone(o.spec?.persistentVolumeReclaimPolicy)),
-      col('status', 'Status', (o) => orNone(o.status?.phase)),
-      col('claim', 'Claim', (o) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '')),
-      col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
-    ],
-  ),
-  k(
-    '',
-    'v1',
-    'persistentvolumeclaims',
-    'PersistentVolumeClaim',
-    true,
-    ['pvc'],
-    [
-      col('status', 'Status', (o) => orNone(o.status?.phase)),
-      col('volume', 'Volume', (o) => o.spec?.volumeName ?? ''),
-      col('capacity', 'Capacity', (o) => o.status?.capacity?.storage ?? ''),
-      col('accessModes', 'Access Modes', (o) =>
-        ((o.status?.accessModes ?? o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(','),
-      ),
-      col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
-    ],
-  ),
-  k(
-    'storage.k8s.io',
-    'v1',
-    'storageclasses',
-    'StorageClass',
-    false,
-    ['sc'],
-    [
-      col('provisioner', 'Provisioner', (o) => String(o.provisioner ?? '')),
-      col('reclaimPolicy', 'ReclaimPolicy', (o) => String(o.reclaimPolicy ?? 'Delete')),
-      col('volumeBindingMode', 'VolumeBindingMode', (o) => String(o.volumeBindingMode ?? 'Immediate')),
-    ],
-  ),
-  k(
-    '',
-    'v1',
-    'namespaces',
-    'Namespace',
-    false,
-    ['ns'],
-    [col('status', 'Status', (o) => orNone(o.status?.phase ?? 'Active'))],
-  ),
-  k(
-    '',
-    'v1',
-    'nodes',
-    'Node',
-    false,
-    ['no'],
-    [
-      col('status', 'Status', nodeStatus),
-      col('roles', 'Roles', nodeRoles),
-      col('version', 'Version', (o) => orNone(o.status?.nodeInfo?.kubeletVersion)),
-      col(
-        'internalIP',
-        'Internal-IP',
-        (o) =>
-          orNone(
-            ((o.status?.addresses ?? []) as Array<{ type: string; address: string }>).find(
-              (a) => a.type === 'InternalIP',
-            )?.address,
-          ),
-        true,
-      ),
-      col('osImage', 'OS-Image', (o) => orNone(o.status?.nodeInfo?.osImage), true),
-    ],
-    ['cordon', 'drain', 'edit', 'delete'],
-  ),
-  k(
-    '',
-    'v1',
-    'events',
-    'Event',
-    true,
-    ['ev'],
-    [
-      col('lastSeen', 'Last Seen', (o, now) => humanAge(eventTime(o), now)),
-      col('type', 'Type', (o) => String(o.type ?? '')),
-      col('reason', 'Reason', (o) => String(o.reason ?? '')),
-      col('object', 'Object', (o) => {
-        const io = o.involvedObject as { kind?: string; name?: string } | undefined;
-        return io ? `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}` : '';
-      }),
-      col('message', 'Message', (o) => String(o.message ?? '')),
-    ],
-    ['delete'],
-  ),
-  k(
-    'autoscaling',
-    'v2',
-    'horizontalpodautoscalers',
-    'HorizontalPodAutoscaler',
-    true,
-    ['hpa'],
-    [
-      col('reference', 'Reference', (o) =>
-        o.spec?.scaleTargetRef ? `${o.spec.scaleTargetRef.kind}/${o.spec.scaleTargetRef.name}` : '',
-      ),
-      col('minPods', 'MinPods', (o) => n(o.spec?.minReplicas ?? 1)),
-      col('maxPods', 'MaxPods', (o) => n(o.spec?.maxReplicas)),
-      col('replicas', 'Replicas', (o) => n(o.status?.currentReplicas)),
-    ],
-  ),
-  k(
-    'policy',
-    'v1',
-    'poddisruptionbudgets',
-    'PodDisruptionBudget',
-    true,
-    ['pdb'],
-    [
-      col('minAvailable', 'Min Available', (o) => orNone(o.spec?.minAvailable ?? 'N/A')),
-      col('maxUnavailable', 'Max Unavailable', (o) => orNone(o.spec?.maxUnavailable ?? 'N/A')),
-      col('allowed', 'Allowed Disruptions', (o) => n(o.status?.disruptionsAllowed)),
-    ],
-  ),
-  k(
-    '',
-    'v1',
-    'serviceaccounts',
-    'ServiceAccount',
-    true,
-    ['sa'],
-    [col('secrets', 'Secrets', (o) => ((o.secrets as unknown[]) ?? []).length)],
-  ),
-  k('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true, [], []),
-  k('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false, [], []),
-  k(
-    'rbac.authorization.k8s.io',
-    'v1',
-    'rolebindings',
-    'RoleBinding',
-    true,
-    [],
-    [col('role', 'Role', (o) => roleRef(o))],
-  ),
-  k(
-    'rbac.authorization.k8s.io',
-    'v1',
-    'clusterrolebindings',
-    'ClusterRoleBinding',
-    false,
-    [],
-    [col('role', 'Role', (o) => roleRef(o))],
-  ),
-  k(
-    'apiextensions.k8s.io',
-    'v1',
-    'customresourcedefinitions',
-    'CustomResourceDefinition',
-    false,
-    ['crd', 'crds'],
-    [
-      col('group', 'Group', (o) => String(o.spec?.group ?? '')),
-      col('scope', 'Scope', (o) => String(o.spec?.scope ?? '')),
-    ],
-  ),
-];
+/** Every kind of the shared table that is built into Kubernetes (CRD-served kinds come from discovery). */
+export const BUILTIN_KINDS: readonly KindDescriptor[] = (KINDS as readonly KindDef[])
+  .filter((d) => !d.crd)
+  .map(descriptorOf);
 
 function roleRef(o: KObject): string {
   const r = o.roleRef as { kind?: string; name?: string } | undefined;

@@ -4,6 +4,15 @@ import { z } from 'zod';
 import type { ColumnDto, KubeErrorDto, ObjectKey, ApplyPreview, BulkDeleteResult } from '../kube';
 import { route, type Route } from '../route';
 import {
+  KINDS,
+  ROUTE_CAPABILITIES,
+  kindById,
+  kindId,
+  type KindDef,
+  type RouteCapability,
+  type RoutedKind,
+} from '../kinds';
+import {
   base,
   boolish,
   bulkItems,
@@ -17,76 +26,38 @@ import {
   yamlParams,
 } from './params';
 
+/** The route words, engine kind id and route capabilities of one kind that has the generic routes. */
+type EntryOf<D> = D extends {
+  one: infer O extends string;
+  many: infer M extends string;
+  capabilities: readonly (infer C)[];
+}
+  ? { one: O; many: M; kind: string; namespaced: boolean; caps: readonly Extract<C, RouteCapability>[] }
+  : never;
+
+export type ResourceEntry = EntryOf<RoutedKind>;
+
 /**
  * `one`/`many`: the words the documented API uses (`/api/pod/details`, `/api/pods`); `kind`: the engine's kind id;
  * `caps`: the workload actions the kind has routes for (logs/exec/port-forward of pods are routes of their own).
+ * Derived from the shared table of kinds (../kinds.ts), in its order.
  */
-export const RESOURCE_KINDS = [
-  { one: 'pod', many: 'pods', kind: 'pods', namespaced: true, caps: ['restart'] },
-  {
-    one: 'deployment',
-    many: 'deployments',
-    kind: 'deployments.apps',
-    namespaced: true,
-    caps: ['scale', 'restart', 'rollback'],
-  },
-  {
-    one: 'statefulset',
-    many: 'statefulsets',
-    kind: 'statefulsets.apps',
-    namespaced: true,
-    caps: ['scale', 'restart', 'rollback'],
-  },
-  { one: 'daemonset', many: 'daemonsets', kind: 'daemonsets.apps', namespaced: true, caps: ['restart', 'rollback'] },
-  { one: 'replicaset', many: 'replicasets', kind: 'replicasets.apps', namespaced: true, caps: ['scale'] },
-  { one: 'job', many: 'jobs', kind: 'jobs.batch', namespaced: true, caps: [] },
-  { one: 'cronjob', many: 'cronjobs', kind: 'cronjobs.batch', namespaced: true, caps: [] },
-  { one: 'service', many: 'services', kind: 'services', namespaced: true, caps: [] },
-  { one: 'endpoint', many: 'endpoints', kind: 'endpoints', namespaced: true, caps: [] },
-  { one: 'ingress', many: 'ingresses', kind: 'ingresses.networking.k8s.io', namespaced: true, caps: [] },
-  {
-    one: 'networkpolicy',
-    many: 'networkpolicies',
-    kind: 'networkpolicies.networking.k8s.io',
-    namespaced: true,
-    caps: [],
-  },
-  { one: 'configmap', many: 'configmaps', kind: 'configmaps', namespaced: true, caps: [] },
-  { one: 'secret', many: 'secrets', kind: 'secrets', namespaced: true, caps: [] },
-  { one: 'pvc', many: 'pvcs', kind: 'persistentvolumeclaims', namespaced: true, caps: [] },
-  { one: 'pv', many: 'pvs', kind: 'persistentvolumes', namespaced: false, caps: [] },
-  { one: 'storageclass', many: 'storageclasses', kind: 'storageclasses.storage.k8s.io', namespaced: false, caps: [] },
-  { one: 'namespace', many: 'namespaces', kind: 'namespaces', namespaced: false, caps: [] },
-  { one: 'node', many: 'nodes', kind: 'nodes', namespaced: false, caps: [] },
-  { one: 'hpa', many: 'hpas', kind: 'horizontalpodautoscalers.autoscaling', namespaced: true, caps: [] },
-  { one: 'pdb', many: 'pdbs', kind: 'poddisruptionbudgets.policy', namespaced: true, caps: [] },
-  { one: 'service-account', many: 'service-accounts', kind: 'serviceaccounts', namespaced: true, caps: [] },
-  { one: 'role', many: 'roles', kind: 'roles.rbac.authorization.k8s.io', namespaced: true, caps: [] },
-  {
-    one: 'rolebinding',
-    many: 'rolebindings',
-    kind: 'rolebindings.rbac.authorization.k8s.io',
-    namespaced: true,
-    caps: [],
-  },
-  {
-    one: 'clusterrole',
-    many: 'clusterroles',
-    kind: 'clusterroles.rbac.authorization.k8s.io',
-    namespaced: false,
-    caps: [],
-  },
-  {
-    one: 'clusterrolebinding',
-    many: 'clusterrolebindings',
-    kind: 'clusterrolebindings.rbac.authorization.k8s.io',
-    namespaced: false,
-    caps: [],
-  },
-  { one: 'certificate', many: 'certificates', kind: 'certificates.cert-manager.io', namespaced: true, caps: [] },
-] as const;
+export const RESOURCE_KINDS: readonly ResourceEntry[] = (KINDS as readonly KindDef[]).flatMap((d) =>
+  d.one && d.many
+    ? [
+        {
+          one: d.one,
+          many: d.many,
+          kind: kindId(d),
+          namespaced: d.namespaced,
+          caps: d.capabilities.filter((c): c is RouteCapability =>
+            (ROUTE_CAPABILITIES as readonly string[]).includes(c),
+          ),
+        } as ResourceEntry,
+      ]
+    : [],
+);
 
-export type ResourceEntry = (typeof RESOURCE_KINDS)[number];
 export type ResourceOp =
   | 'list'
   | 'details'
@@ -200,9 +171,22 @@ export type ResourceTable = {
   [E in ResourceEntry as `${E['one']}.details`]: RouteOf<typeof yamlParams, ResourceDetails>;
 } & { [E in ResourceEntry as `${E['one']}.yaml`]: RouteOf<typeof yamlParams, YamlResult> } & {
   [E in ResourceEntry as `${E['one']}.describe`]: RouteOf<typeof objectParams, DescribeResult>;
-} & { [E in ResourceEntry as `${E['one']}.update`]: RouteOf<typeof updateParams, UpdateResult> } & {
-  [E in ResourceEntry as `${E['one']}.delete`]: RouteOf<typeof deleteParams, DeleteResult>;
-} & { [E in ResourceEntry as `${E['many']}.bulkDelete`]: RouteOf<typeof bulkParams, BulkResult> } & {
+} & {
+  [E in ResourceEntry as 'edit' extends Caps<E> ? `${E['one']}.update` : never]: RouteOf<
+    typeof updateParams,
+    UpdateResult
+  >;
+} & {
+  [E in ResourceEntry as 'delete' extends Caps<E> ? `${E['one']}.delete` : never]: RouteOf<
+    typeof deleteParams,
+    DeleteResult
+  >;
+} & {
+  [E in ResourceEntry as 'delete' extends Caps<E> ? `${E['many']}.bulkDelete` : never]: RouteOf<
+    typeof bulkParams,
+    BulkResult
+  >;
+} & {
   [E in ResourceEntry as 'scale' extends Caps<E> ? `${E['one']}.scale` : never]: RouteOf<
     typeof scaleParams,
     ActionResult
@@ -260,31 +244,40 @@ function build(): ResourceTable {
       'describe',
       route<DescribeResult>()('GET', `/api/${K}/describe`, 'kube', `kubectl describe output of a ${K}`, objectParams),
     );
-    add(
-      `${K}.update`,
-      e,
-      'update',
-      route<UpdateResult>()(
-        'POST',
-        `/api/${K}/update`,
-        'kube',
-        `Apply edited ${K} YAML (server-side dry run first; dryRun=true previews only)`,
-        updateParams,
-      ),
-    );
-    add(
-      `${K}.delete`,
-      e,
-      'delete',
-      route<DeleteResult>()('DELETE', `/api/${K}/delete`, 'kube', `Delete a ${K} (dryRun=true previews)`, deleteParams),
-    );
-    add(
-      `${e.many}.bulkDelete`,
-      e,
-      'bulkDelete',
-      route<BulkResult>()('DELETE', `/api/${e.many}/bulk/delete`, 'kube', `Bulk delete ${e.many}`, bulkParams),
-    );
     const caps = e.caps as readonly string[];
+    if (caps.includes('edit'))
+      add(
+        `${K}.update`,
+        e,
+        'update',
+        route<UpdateResult>()(
+          'POST',
+          `/api/${K}/update`,
+          'kube',
+          `Apply edited ${K} YAML (server-side dry run first; dryRun=true previews only)`,
+          updateParams,
+        ),
+      );
+    if (caps.includes('delete')) {
+      add(
+        `${K}.delete`,
+        e,
+        'delete',
+        route<DeleteResult>()(
+          'DELETE',
+          `/api/${K}/delete`,
+          'kube',
+          `Delete a ${K} (dryRun=true previews)`,
+          deleteParams,
+        ),
+      );
+      add(
+        `${e.many}.bulkDelete`,
+        e,
+        'bulkDelete',
+        route<BulkResult>()('DELETE', `/api/${e.many}/bulk/delete`, 'kube', `Bulk delete ${e.many}`, bulkParams),
+      );
+    }
     if (caps.includes('scale'))
       add(
         `${K}.scale`,
@@ -301,7 +294,9 @@ function build(): ResourceTable {
           'POST',
           `/api/${K}/restart`,
           'kube',
-          K === 'pod' ? 'Restart a pod (delete it so its controller recreates it)' : `Restart a ${K} (rollout restart)`,
+          kindById(e.kind)?.restartBy === 'recreate'
+            ? `Restart a ${K} (delete it so its controller recreates it)`
+            : `Restart a ${K} (rollout restart)`,
           restartParams,
         ),
       );

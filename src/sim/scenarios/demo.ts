@@ -564,6 +564,18 @@ export function loadDemo(ctx: SimContext): void {
       volumeMode: 'Filesystem',
     },
   });
+  // CSI attachments of volumes to nodes (cluster-scoped, read-only in KubeGraf).
+  for (const [name, pv, nodeName, attached] of [
+    ['csi-3f1c9a0b7e2d4c51', 'nfs-archive', 'worker-a', true],
+    ['csi-8a2e6d4f0b9c1e73', 'nfs-archive', 'worker-b', false],
+  ] as const)
+    p({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'VolumeAttachment',
+      metadata: { name },
+      spec: { attacher: 'nfs.csi.k8s.io', nodeName, source: { persistentVolumeName: pv } },
+      status: attached ? { attached: true, attachmentMetadata: { node: nodeName } } : { attached: false },
+    });
 
   // ml: GPU serving, KServe, and a training pod asking for more GPUs than any node has.
   p(

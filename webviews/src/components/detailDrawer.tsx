@@ -8,6 +8,7 @@ import type {
   UpdateResult,
   YamlResult,
 } from '../../../src/shared/routes/resources';
+import { KINDS, pageOfKind } from '../../../src/shared/kinds';
 import { createLoader } from '../stores/loader';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
@@ -266,17 +267,8 @@ export function EventList(p: { events: EventRow[] }): JSX.Element {
   );
 }
 
-const pageForKind: Record<string, string> = {
-  Pod: 'pods',
-  Deployment: 'deployments',
-  ReplicaSet: 'replicasets',
-  StatefulSet: 'statefulsets',
-  DaemonSet: 'daemonsets',
-  Job: 'jobs',
-  CronJob: 'cronjobs',
-  Service: 'services',
-  Node: 'nodes',
-};
+/** The page of each Kubernetes kind (`Pod` → `pods`), from the shared table of kinds: owners and pods link there. */
+const pageForKind = new Map<string, string>(KINDS.map((d) => [d.kind, pageOfKind(d).id]));
 
 function Related(p: { d: ResourceDetails }): JSX.Element {
   const obj = () =>
@@ -291,7 +283,7 @@ function Related(p: { d: ResourceDetails }): JSX.Element {
   const owners = () => obj().metadata?.ownerReferences ?? [];
   const endpoints = () => (p.d.endpoints as string[] | undefined) ?? [];
   const open = (kind: string, name: string, namespace?: string) => {
-    const page = pageForKind[kind];
+    const page = pageForKind.get(kind);
     if (page) navigate(page, { name, ...(namespace ? { ns: namespace } : {}) });
   };
   return (

@@ -3,6 +3,7 @@
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { Capability } from '../../../src/shared/kube';
 import type { ResourceEntry } from '../../../src/shared/routes/resources';
+import { kindById } from '../../../src/shared/kinds';
 import { api, navigate, toast } from '../stores/app';
 import { toApiError } from '../host/apiError';
 import { Confirm, Modal } from '../ui/modal';
@@ -83,8 +84,8 @@ export function actionsFor(
           type: 'confirm',
           title: `Restart ${one} ${t.name}?`,
           message:
-            one === 'pod'
-              ? 'The pod is deleted; its controller creates a new one.'
+            kindById(entry.kind)?.restartBy === 'recreate'
+              ? `The ${one} is deleted; its controller creates a new one.`
               : 'A rolling restart replaces every pod.',
           label: 'Restart',
           run: () => call(`${one}.restart`, key(t)),
@@ -168,7 +169,7 @@ function permitted(entry: ResourceEntry, action: string): boolean {
     shell: ['pod.terminal', 'pods', 'exec'],
     portForward: ['portforward.start', 'pods', 'portforward'],
     scale: [`${one}.scale`, plural, 'patch'],
-    restart: [`${one}.restart`, plural, one === 'pod' ? 'delete' : 'patch'],
+    restart: [`${one}.restart`, plural, kindById(entry.kind)?.restartBy === 'recreate' ? 'delete' : 'patch'],
     rollback: [`${one}.rollback`, plural, 'patch'],
     cordon: ['node.cordon', 'nodes', 'patch'],
     drain: ['node.drain', 'nodes', 'patch'],

@@ -1,8 +1,10 @@
 // Every page of the app, grouped as the seed's sidebar sections. Pure data: the sidebar, the router and the command
-// palette all read it, so a page is added in one place.
+// palette all read it, so a page is added in one place. The pages of Kubernetes kinds come from the shared table of
+// kinds (src/shared/kinds.ts).
+import { KINDS, pageOfKind } from '../../../src/shared/kinds';
 
 export type PageView =
-  /** A resource table over `/api/{many}` (the `many` word of the shared RESOURCE_KINDS row). */
+  /** A resource table over `/api/{many}` (the `many` word of the kind in the shared table). */
   | { type: 'resource'; many: string }
   /** A page with its own component. */
   | { type: 'custom'; component: string }
@@ -56,11 +58,22 @@ const routes = (id: string, label: string, section: Section, paths: string[], ke
   keywords,
 });
 
+/** The pages of the shared table's kinds in one section, in the table's order: a kind's page is never listed here. */
+function kindPages(section: Section): PageDef[] {
+  return KINDS.map((d) => pageOfKind(d))
+    .filter((p) => p.section === section)
+    .map((p) =>
+      p.component
+        ? custom(p.id, p.label, section, p.component, p.keywords)
+        : res(p.id, p.label, section, p.many ?? p.id, p.keywords),
+    );
+}
+
 export const PAGES: readonly PageDef[] = [
   custom('dashboard', 'Dashboard', 'Overview', 'dashboard', ['home', 'overview']),
   custom('cluster-overview', 'Cluster Overview', 'Overview', 'clusterOverview', ['topology']),
   custom('cluster-manager', 'Clusters', 'Overview', 'clusterManager', ['contexts', 'multi-cluster', 'kubeconfig']),
-  custom('events', 'Events', 'Overview', 'events', ['ev']),
+  ...kindPages('Overview'),
   custom('incidents', 'Incidents', 'Insights', 'incidents', ['problems', 'faults', 'alerts']),
   routes('timeline', 'Timeline', 'Insights', ['/api/brain/timeline']),
   routes('anomalies', 'Anomalies', 'Insights', ['/api/brain/ml/predictions', '/api/brain/ml/summary'], ['ai', 'ml']),
@@ -68,34 +81,13 @@ export const PAGES: readonly PageDef[] = [
   routes('cost', 'Cost', 'Insights', ['/api/cost/analysis']),
   routes('drift', 'Drift', 'Insights', ['/api/drift/analysis']),
   routes('continuity', 'Continuity', 'Insights', ['/api/continuity/summary']),
-  res('pods', 'Pods', 'Workloads', 'pods', ['po']),
-  res('deployments', 'Deployments', 'Workloads', 'deployments', ['deploy']),
-  res('statefulsets', 'StatefulSets', 'Workloads', 'statefulsets', ['sts']),
-  res('daemonsets', 'DaemonSets', 'Workloads', 'daemonsets', ['ds']),
-  res('replicasets', 'ReplicaSets', 'Workloads', 'replicasets', ['rs']),
-  res('jobs', 'Jobs', 'Workloads', 'jobs'),
-  res('cronjobs', 'CronJobs', 'Workloads', 'cronjobs', ['cj']),
-  res('pdb', 'Pod Disruption Budgets', 'Workloads', 'pdbs', ['pdb']),
-  res('hpa', 'Horizontal Pod Autoscalers', 'Workloads', 'hpas', ['hpa']),
+  ...kindPages('Workloads'),
   custom('logs', 'Logs', 'Workloads', 'logs'),
-  res('services', 'Services', 'Networking', 'services', ['svc']),
-  res('endpoints', 'Endpoints', 'Networking', 'endpoints', ['ep']),
-  res('ingresses', 'Ingresses', 'Networking', 'ingresses', ['ing']),
-  res('network-policies', 'Network Policies', 'Networking', 'networkpolicies', ['netpol']),
+  ...kindPages('Networking'),
   custom('port-forwards', 'Port Forwards', 'Networking', 'portForwards', ['pf', 'tunnel']),
-  res('configmaps', 'ConfigMaps', 'Config & Storage', 'configmaps', ['cm']),
-  res('secrets', 'Secrets', 'Config & Storage', 'secrets'),
-  res('pvcs', 'Persistent Volume Claims', 'Config & Storage', 'pvcs', ['pvc', 'storage']),
-  res('pvs', 'Persistent Volumes', 'Config & Storage', 'pvs', ['pv', 'storage']),
-  res('storageclasses', 'Storage Classes', 'Config & Storage', 'storageclasses', ['sc']),
-  res('certificates', 'Certificates', 'Config & Storage', 'certificates', ['cert', 'tls']),
-  res('service-accounts', 'Service Accounts', 'Access Control', 'service-accounts', ['sa']),
-  res('roles', 'Roles', 'Access Control', 'roles', ['rbac']),
-  res('rolebindings', 'Role Bindings', 'Access Control', 'rolebindings', ['rbac']),
-  res('clusterroles', 'Cluster Roles', 'Access Control', 'clusterroles', ['rbac']),
-  res('clusterrolebindings', 'Cluster Role Bindings', 'Access Control', 'clusterrolebindings', ['rbac']),
-  res('namespaces', 'Namespaces', 'Platform', 'namespaces', ['ns']),
-  custom('nodes', 'Nodes', 'Platform', 'nodes', ['no', 'cordon', 'drain']),
+  ...kindPages('Config & Storage'),
+  ...kindPages('Access Control'),
+  ...kindPages('Platform'),
   custom('metrics', 'Metrics', 'Platform', 'metrics', ['cpu', 'memory', 'usage']),
   routes('resource-map', 'Resource Map', 'Platform', ['/api/resourcemap', '/api/topology']),
   routes('helm', 'Helm Releases', 'Platform', ['/api/plugins/helm/releases'], ['charts']),
@@ -121,7 +113,7 @@ export const PAGES: readonly PageDef[] = [
   routes('mlflow', 'MLflow', 'Machine Learning', ['/api/mlflow/status']),
   routes('feast', 'Feast', 'Machine Learning', ['/api/feast/status']),
   routes('gpu-dashboard', 'GPU Dashboard', 'Machine Learning', ['/api/gpu/status', '/api/gpu/nodes']),
-  custom('custom-resources', 'Custom Resources', 'Custom Resources', 'customResources', ['crd', 'crds']),
+  ...kindPages('Custom Resources'),
   custom('settings', 'Settings', 'Settings', 'settings', ['preferences', 'backup']),
   custom('users', 'Users', 'Settings', 'users', ['accounts', 'roles', 'user management', 'admin']),
 ];

@@ -3,9 +3,8 @@
 import { createResource, createRoot } from 'solid-js';
 import type { Capability, KindDto } from '../../../src/shared/kube';
 import { RESOURCE_KINDS, type ResourceEntry } from '../../../src/shared/routes/resources';
+import { kindById, kindId } from '../../../src/shared/kinds';
 import { api } from './app';
-
-const kindIdOf = (k: { group: string; plural: string }): string => (k.group ? `${k.plural}.${k.group}` : k.plural);
 
 // Created on first use: module imports run before main.tsx has picked the transport.
 let created: ReturnType<typeof make> | undefined;
@@ -40,25 +39,17 @@ export const allKinds = (): KindDto[] => store.caps()?.kinds ?? [];
 export const entryByMany = (many: string): ResourceEntry | undefined => RESOURCE_KINDS.find((e) => e.many === many);
 
 export function kindDto(entry: ResourceEntry): KindDto | undefined {
-  return store.caps()?.kinds.find((k) => kindIdOf(k) === entry.kind);
+  return store.caps()?.kinds.find((k) => kindId(k) === entry.kind);
 }
 
-/** What a row of this kind can do: the descriptor's capabilities, limited to what has a route here. */
+/**
+ * What a row of this kind can do: the shared table's capabilities (each has its route, see src/shared/kinds.ts); a
+ * kind outside the table (a CRD's instances) has the server descriptor's, limited to what has a route here.
+ */
 export function capabilitiesOf(entry: ResourceEntry): Set<Capability> {
-  const dto = kindDto(entry);
+  const def = kindById(entry.kind);
+  if (def) return new Set(def.capabilities);
   const routeCaps = entry.caps as readonly string[];
-  const base: Capability[] = dto?.capabilities ?? [
-    'edit',
-    'delete',
-    ...(entry.one === 'pod' ? (['logs', 'exec', 'portForward'] as Capability[]) : []),
-    ...(entry.one === 'node' ? (['cordon', 'drain'] as Capability[]) : []),
-  ];
-  const out = new Set<Capability>();
-  for (const c of base) {
-    if ((c === 'scale' || c === 'restart' || c === 'rollback') && !routeCaps.includes(c)) continue;
-    out.add(c);
-  }
-  // Pods restart through their own route (delete so the controller recreates them).
-  if (routeCaps.includes('restart')) out.add('restart');
-  return out;
+  const base: Capability[] = kindDto(entry)?.capabilities ?? ['edit', 'delete'];
+  return new Set(base.filter((c) => (c !== 'scale' && c !== 'restart' && c !== 'rollback') || routeCaps.includes(c)));
 }
