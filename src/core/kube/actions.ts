@@ -1,5 +1,5 @@
 // Actions against one context. Every method fails with a KubeError (notFound, forbidden, conflict, invalid, ...).
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import { createTwoFilesPatch } from 'diff';
 import {
   AuthorizationV1Api,
@@ -108,7 +108,8 @@ function forDiff(o: unknown): unknown {
 }
 
 export function toYaml(o: unknown): string {
-  return dump(o, { indent: 2, lineWidth: -1, noRefs: true, sortKeys: false });
+  // YAML 1.1 quoting (`'yes'`, `'on'`), as kubectl's parser reads them; no folding, no anchors.
+  return stringify(o, { version: '1.1', indent: 2, lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export class KubeActions {
