@@ -11,7 +11,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'WS' | 'ANY';
  */
 export type Shape = 'json' | 'stream' | 'socket' | 'raw';
 
-/** Which engine answers: routes of engines not built yet still exist and answer 501 with a clear message. */
+/** Which engine answers the route. */
 export type Owner = 'kube' | 'incidents' | 'metrics' | 'store' | 'integrations' | 'ai' | 'server';
 
 export interface Route<P = unknown, R = unknown> {
