@@ -1,55 +1,41 @@
 // The `kubegraf` command: `kubegraf sim ...` (simulated cluster) and `kubegraf web ...` (dashboard server).
-import { parseArgs } from 'node:util';
 import { startSim, type Scenario } from '../sim/index';
+import { Command } from './args';
 import { SIM_HELP, USAGE } from './help';
 
-function fail(message: string): never {
-  process.stderr.write(`kubegraf: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
+const simCommand = new Command({
+  prog: 'kubegraf',
+  usage: USAGE,
+  help: SIM_HELP,
+  options: {
+    port: { type: 'string' },
+    scenario: { type: 'string' },
+    pods: { type: 'string' },
+    nodes: { type: 'string' },
+    'kube-minor': { type: 'string' },
+    'kubeconfig-out': { type: 'string' },
+    speed: { type: 'string' },
+  },
+});
 
-function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    fail(`--${name} must be an integer from ${min} to ${max}, got "${v}"`);
-  return n;
+function fail(message: string): never {
+  return simCommand.fail(message);
 }
 
 async function sim(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(SIM_HELP);
-    return;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        scenario: { type: 'string' },
-        pods: { type: 'string' },
-        nodes: { type: 'string' },
-        'kube-minor': { type: 'string' },
-        'kubeconfig-out': { type: 'string' },
-        speed: { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
+  const values = simCommand.parse(argv);
+  if (!values) return;
   const scenario = (values.scenario ?? 'demo') as Scenario;
   if (!['demo', 'empty', 'scale'].includes(scenario))
     fail(`--scenario must be demo, empty or scale, got "${values.scenario}"`);
   const speed = values.speed === undefined ? 1 : Number(values.speed);
   if (!(speed > 0 && speed <= 1000)) fail(`--speed must be a number above 0 and at most 1000, got "${values.speed}"`);
   const s = await startSim({
-    port: int('port', values.port, 0, 65535),
+    port: simCommand.int('port', values.port, 0, 65535),
     scenario,
-    pods: int('pods', values.pods, 0, 2_000_000),
-    nodes: int('nodes', values.nodes, 1, 100_000),
-    kubeMinor: int('kube-minor', values['kube-minor'], 20, 99),
+    pods: simCommand.int('pods', values.pods, 0, 2_000_000),
+    nodes: simCommand.int('nodes', values.nodes, 1, 100_000),
+    kubeMinor: simCommand.int('kube-minor', values['kube-minor'], 20, 99),
     kubeconfigOut: values['kubeconfig-out'],
     speed,
   });

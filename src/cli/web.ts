@@ -3,19 +3,31 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startSim, type Sim } from '../sim/index';
 import { kubeconfigFiles } from '../core/kube/kubeconfig';
 import { isLoopback } from '../server/auth';
 import { startApp, type App } from '../server/app';
-
+import { Command } from './args';
 import { WEB_HELP, WEB_USAGE } from './help';
 
-const USAGE = `usage: ${WEB_USAGE}`;
-
+const command = new Command({
+  prog: 'kubegraf web',
+  usage: `usage: ${WEB_USAGE}`,
+  help: WEB_HELP,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    demo: { type: 'boolean' },
+    'data-dir': { type: 'string' },
+    'no-open': { type: 'boolean' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+  },
+});
 function fail(message: string): never {
-  process.stderr.write(`kubegraf web: ${message}\n${USAGE}\n`);
-  process.exit(2);
+  return command.fail(message);
 }
 
 function openBrowser(url: string): void {
@@ -35,33 +47,9 @@ function openBrowser(url: string): void {
 }
 
 export async function web(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(WEB_HELP);
-    return;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        demo: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        'no-open': { type: 'boolean' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    fail(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  const values = command.parse(argv);
+  if (!values) return;
+  const port = command.int('port', values.port, 0, 65535) ?? 0;
   const host = values.host ?? '127.0.0.1';
   let tls: { key: Buffer; cert: Buffer } | undefined;
   if (values['tls-cert'] || values['tls-key']) {

@@ -51,11 +51,16 @@ export function fillPath(
   return { path: out.replace(/\/\*$/, `/${String(rest.path ?? '').replace(/^\/+/, '')}`), rest };
 }
 
-function query(params: Record<string, unknown>): string {
+/**
+ * The one query-string builder of every client: scalars as they are, lists of scalars as repeated keys, objects as
+ * JSON text (the server's schemas parse both); undefined and null are left out. `?a=1&b=2`, or '' when empty.
+ */
+export function toQuery(params: Record<string, unknown>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v === undefined || v === null) continue;
-    q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) for (const x of v) q.append(k, String(x));
+    else q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
   const s = q.toString();
   return s ? `?${s}` : '';
@@ -83,7 +88,7 @@ export function httpTransport(o: HttpTransportOptions = {}): Transport {
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (o.token) headers.Authorization = `Bearer ${o.token}`;
       if (hasBody) headers['Content-Type'] = 'application/json';
-      const res = await f(`${o.baseUrl ?? ''}${path}${hasBody ? '' : query(rest)}`, {
+      const res = await f(`${o.baseUrl ?? ''}${path}${hasBody ? '' : toQuery(rest)}`, {
         method,
         headers,
         body: hasBody ? JSON.stringify(rest) : undefined,
@@ -110,7 +115,7 @@ export function wsUrl(id: RouteId, params: Record<string, unknown>, o: { baseUrl
   const r = (ROUTES as Record<string, Route>)[id];
   const { path, rest } = fillPath(r.path, params);
   const base = o.baseUrl.replace(/^http/, 'ws');
-  return `${base}${path}${query(o.token ? { ...rest, token: o.token } : rest)}`;
+  return `${base}${path}${toQuery(o.token ? { ...rest, token: o.token } : rest)}`;
 }
 
 /**

@@ -14,7 +14,7 @@ export type Shape = 'json' | 'stream' | 'socket' | 'raw';
 /** Accounts mode's roles, least first. The launch token (loopback mode, VS Code) acts as admin. */
 export type Role = 'viewer' | 'operator' | 'admin';
 
-/** Which engine answers: routes of engines not built yet still exist and answer 501 with a clear message. */
+/** Which engine answers the route. */
 export type Owner = 'kube' | 'incidents' | 'metrics' | 'store' | 'integrations' | 'ai' | 'server';
 
 export interface Route<P = unknown, R = unknown> {

@@ -18,8 +18,3 @@ export interface SocketPeer {
   once(event: 'close', listener: () => void): unknown;
   off(event: 'message', listener: (frame: SocketFrame) => void): unknown;
 }
-
-/** Sends one JSON message if the channel is still open. */
-export function sendJson(peer: SocketPeer, message: unknown): void {
-  if (peer.readyState === peer.OPEN) peer.send(JSON.stringify(message));
-}

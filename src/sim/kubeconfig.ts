@@ -1,5 +1,5 @@
 // The kubeconfig a user (or a test) points kubectl and client-node at: one cluster, an admin and a viewer context.
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 
 export const ADMIN_CONTEXT = 'kubegraf-sim';
 export const VIEWER_CONTEXT = 'kubegraf-sim-viewer';
@@ -11,7 +11,7 @@ export function renderKubeconfig(
   namespace = 'default',
 ): string {
   const cluster = 'kubegraf-sim';
-  return dump({
+  return stringify({
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},

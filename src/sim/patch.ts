@@ -2,7 +2,7 @@
 // JSON patch and server-side apply. Pure: takes the live object, returns the next one.
 import { applyPatch as applyJsonPatch, JsonPatchError } from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { load as loadYaml } from 'js-yaml';
+import { parse as loadYaml } from 'yaml';
 import type { KObj } from './store';
 import { nowIso } from './store';
 import type { ResourceType } from './kinds';
@@ -297,7 +297,7 @@ export interface ManagedFieldsEntry {
 function serverSideApply(current: KObj | undefined, text: string, rt: ResourceType, opts: PatchOptions): KObj {
   let applied: Json;
   try {
-    applied = loadYaml(text);
+    applied = loadYaml(text) as Json;
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message.split('\n')[0]}`);
   }

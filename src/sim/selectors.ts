@@ -1,75 +1,17 @@
-// Label and field selectors with the operators kubectl and client-node send.
+// Label and field selectors with the operators kubectl and client-node send (labels parsed by src/shared).
 import { badRequest } from './status';
+import { matchesLabels, parseLabelSelector as parseSelector, splitTopLevel } from '../shared/labelSelector';
 
 type Labels = Record<string, string> | undefined;
 export type Predicate<T> = (x: T) => boolean;
 
-interface Requirement {
-  key: string;
-  op: '=' | '!=' | 'in' | 'notin' | 'exists' | '!exists';
-  values: string[];
-}
-
-/** Splits on commas that are not inside parentheses: `a in (x,y),b=c`. */
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((p) => p.trim()).filter((p) => p.length > 0);
-}
-
-function parseRequirement(term: string): Requirement {
-  let m = /^([A-Za-z0-9_./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
-  if (m)
-    return {
-      key: m[1],
-      op: m[2] as 'in' | 'notin',
-      values: m[3]
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean),
-    };
-  m = /^([A-Za-z0-9_./-]+)\s*(==|=|!=)\s*([A-Za-z0-9_.-]*)$/.exec(term);
-  if (m) return { key: m[1], op: m[2] === '!=' ? '!=' : '=', values: [m[3]] };
-  m = /^!([A-Za-z0-9_./-]+)$/.exec(term);
-  if (m) return { key: m[1], op: '!exists', values: [] };
-  m = /^([A-Za-z0-9_./-]+)$/.exec(term);
-  if (m) return { key: m[1], op: 'exists', values: [] };
-  throw badRequest(`unable to parse requirement: found '${term}', expected: in, notin, =, ==, !=, gt, lt`);
-}
-
+/** A `labelSelector` query parameter as a predicate; a malformed one is a 400 like the API server's. */
 export function parseLabelSelector(s: string | undefined | null): Predicate<Labels> | undefined {
   if (!s) return undefined;
-  const reqs = splitTopLevel(s).map(parseRequirement);
-  return (labels) => {
-    const l = labels ?? {};
-    return reqs.every((r) => {
-      const has = Object.prototype.hasOwnProperty.call(l, r.key);
-      switch (r.op) {
-        case '=':
-          return has && l[r.key] === r.values[0];
-        case '!=':
-          return !has || l[r.key] !== r.values[0];
-        case 'in':
-          return has && r.values.includes(l[r.key]);
-        case 'notin':
-          return !has || !r.values.includes(l[r.key]);
-        case 'exists':
-          return has;
-        case '!exists':
-          return !has;
-      }
-    });
-  };
+  const parsed = parseSelector(s);
+  if (!parsed.ok) throw badRequest(`unable to parse requirement: ${parsed.error}`);
+  const reqs = parsed.value;
+  return (labels) => matchesLabels(reqs, labels);
 }
 
 /** matchLabels / matchExpressions, as used in Deployment, Service, PDB and NetworkPolicy selectors. */

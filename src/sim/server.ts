@@ -1,7 +1,7 @@
 // The simulated kube-apiserver's HTTP layer: authentication, routing, content negotiation, CRUD, list, watch.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { load as loadYaml } from 'js-yaml';
+import { parse as loadYaml } from 'yaml';
 import type { SimContext, User, ResourceRequest } from './context';
 import type { ResourceType } from './kinds';
 import { typeKey, apiVersionOf } from './kinds';

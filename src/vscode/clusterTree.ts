@@ -415,24 +415,15 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       sub.cache.onStatus(() => this.debouncer.schedule(refreshId));
     }
     if (!w.sub.cache.status.synced) {
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          w.sub.cache.whenSynced(),
-          new Promise(
-            (_r, rej) =>
-              (timer = setTimeout(
-                () => rej(new Error(`the cluster did not list ${kind} within ${SYNC_TIMEOUT_MS / 1000}s`)),
-                SYNC_TIMEOUT_MS,
-              )),
-          ),
-        ]);
+        await w.sub.cache.whenSynced(
+          SYNC_TIMEOUT_MS,
+          () => new Error(`the cluster did not list ${kind} within ${SYNC_TIMEOUT_MS / 1000}s`),
+        );
       } catch (e) {
         this.watched.delete(key);
         await w.sub.unsubscribe();
         throw e;
-      } finally {
-        clearTimeout(timer);
       }
     }
     return w;

@@ -2,7 +2,7 @@
 // writes fail as forbidden and its can-I answers are false.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { load } from 'js-yaml';
+import { parse as load } from 'yaml';
 import { KubeEngine } from '../../src/core/kube/engine';
 import type { KubeActions } from '../../src/core/kube/actions';
 import type { KubeError } from '../../src/core/kube/errors';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dump } from 'js-yaml';
+import { stringify as dump } from 'yaml';
 import { kubectlOk, eventually } from '../helpers/sim';
 import { api, nextMessage, openWs, startHarness, type Harness } from './serverHelpers';
 

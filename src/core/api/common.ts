@@ -4,6 +4,7 @@ import type { KindDescriptor } from '../kube/descriptors';
 import { KubeError } from '../kube/errors';
 import type { ViewOf } from '../kube/objects';
 import type { LabelSelector } from '../kube/objectIndex';
+import { parseLabelSelector as parseSelector, toSelectorObject } from '../../shared/labelSelector';
 import type { ApiDeps } from './deps';
 import { ApiError, badRequest, notInstalled } from './errors';
 
@@ -52,36 +53,9 @@ export function nsFor(d: KindDescriptor, namespace: string | undefined): string 
   return namespace;
 }
 
-const KEY = /^([A-Za-z0-9][-A-Za-z0-9_.]*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-/** `a=b,c!=d,e,!f,g in (x,y),h notin (z)` → a LabelSelector; anything else is a 400. */
+/** `a=b,c!=d,e,!f,g in (x,y),h notin (z)` → a LabelSelector; anything else is a 400 that says what is wrong. */
 export function parseLabelSelector(s: string): LabelSelector {
-  const sel: Required<LabelSelector> = { matchLabels: {}, matchExpressions: [] } as Required<LabelSelector>;
-  const parts = s.match(/([^,(]+(\([^)]*\))?)/g) ?? [];
-  for (const raw of parts.map((x) => x.trim()).filter(Boolean)) {
-    let m: RegExpMatchArray | null;
-    if ((m = raw.match(/^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
-      const values = m[3]
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean);
-      check(m[1], raw);
-      sel.matchExpressions.push({ key: m[1], operator: m[2] === 'in' ? 'In' : 'NotIn', values });
-    } else if ((m = raw.match(/^(\S+?)\s*(==|=|!=)\s*(\S*)$/))) {
-      check(m[1], raw);
-      if (m[2] === '!=') sel.matchExpressions.push({ key: m[1], operator: 'NotIn', values: [m[3]] });
-      else sel.matchLabels[m[1]] = m[3];
-    } else if ((m = raw.match(/^!(\S+)$/))) {
-      check(m[1], raw);
-      sel.matchExpressions.push({ key: m[1], operator: 'DoesNotExist' });
-    } else {
-      check(raw, raw);
-      sel.matchExpressions.push({ key: raw, operator: 'Exists' });
-    }
-  }
-  return sel;
-}
-
-function check(key: string, raw: string): void {
-  if (!KEY.test(key)) throw badRequest(`labelSelector: "${raw}" is not a valid requirement`);
+  const parsed = parseSelector(s);
+  if (!parsed.ok) throw badRequest(`labelSelector: ${parsed.error}`);
+  return toSelectorObject(parsed.value);
 }

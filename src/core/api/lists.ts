@@ -62,31 +62,21 @@ export class ListKeeper {
     const { h, key } = this.hold(context, d, namespace);
     const cache = h.sub.cache;
     if (cache.status.synced) return cache;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        cache.whenSynced(),
-        new Promise<never>((_r, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(
-                new ApiError(
-                  'unreachable',
-                  `the cluster did not answer the ${d.plural} list within ${this.syncTimeoutMs / 1000}s: ${cache.status.error?.message ?? 'no reply'}`,
-                  503,
-                ),
-              ),
-            this.syncTimeoutMs,
-          );
-        }),
-      ]);
+      await cache.whenSynced(
+        this.syncTimeoutMs,
+        (s) =>
+          new ApiError(
+            'unreachable',
+            `the cluster did not answer the ${d.plural} list within ${this.syncTimeoutMs / 1000}s: ${s.error?.message ?? 'no reply'}`,
+            503,
+          ),
+      );
     } catch (e) {
       // A refused or dead watch must not stay open for the next caller to wait on.
       this.held.delete(key);
       void h.sub.unsubscribe();
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
     return cache;
   }

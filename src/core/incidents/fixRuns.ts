@@ -153,13 +153,13 @@ export class FixRunner {
     try {
       // The recorded object carries no resourceVersion: take the live one so the replace is not refused as stale.
       const t = prev.undo.target;
-      const { load, dump } = await import('js-yaml');
-      const obj = load(prev.undo.yaml) as KObject;
+      const { parse, stringify } = await import('yaml');
+      const obj = parse(prev.undo.yaml) as KObject;
       // Controllers write status all the time: a replace refused as stale is tried again with the new version.
       for (let attempt = 1; ; attempt++) {
         obj.metadata.resourceVersion = (await actions.get(t.kind, t.namespace, t.name)).metadata.resourceVersion;
         try {
-          await actions.apply(dump(obj), t.namespace);
+          await actions.apply(stringify(obj), t.namespace);
           break;
         } catch (e) {
           if (toKubeError(e).code !== 'conflict' || attempt >= 5) throw e;

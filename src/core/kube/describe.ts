@@ -1,5 +1,5 @@
 // `kubectl describe`-style text from objects the engine already has. Pure: the caller fetches events and relatives.
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import {
   eventTime,
   formatLabels,
@@ -279,7 +279,7 @@ export function describeObject(d: KindDescriptor, o: KObject, rel: DescribeRelat
         if (v === undefined || v === null) continue;
         w.line(0, `${sec[0].toUpperCase()}${sec.slice(1)}:`);
         w.raw(
-          dump(v, { indent: 2, lineWidth: -1 })
+          stringify(v, { version: '1.1', indent: 2, lineWidth: 0, aliasDuplicateObjects: false })
             .trimEnd()
             .split('\n')
             .map((l) => `  ${l}`)

@@ -133,10 +133,22 @@ export class WatchCache {
     await this.running;
   }
 
-  /** Resolves when the first full list has been applied (or rejects with why it could not be). */
-  whenSynced(): Promise<void> {
+  /**
+   * Resolves when the first full list has been applied (or rejects with why it could not be). With `timeoutMs`,
+   * rejects with `onTimeout(status)` when the list has not come by then.
+   */
+  whenSynced(timeoutMs?: number, onTimeout?: (status: CacheStatus) => Error): Promise<void> {
     if (this._status.synced) return Promise.resolve();
-    return new Promise((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
+    const synced = new Promise<void>((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
+    if (timeoutMs === undefined) return synced;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_r, reject) => {
+      timer = setTimeout(
+        () => reject(onTimeout?.(this._status) ?? new KubeError('timeout', `no list within ${timeoutMs / 1000}s`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([synced, late]).finally(() => clearTimeout(timer));
   }
 
   private setStatus(s: Partial<CacheStatus>): void {

@@ -1,5 +1,5 @@
 // What KubeGraf's writes share: the field manager it writes as, objects as YAML, and objects as a diff compares them.
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import type { KObject } from './descriptors';
 
 export const FIELD_MANAGER = 'kubegraf';
@@ -15,5 +15,6 @@ export function forDiff(o: unknown): unknown {
 }
 
 export function toYaml(o: unknown): string {
-  return dump(o, { indent: 2, lineWidth: -1, noRefs: true, sortKeys: false });
+  // YAML 1.1 quoting (`'yes'`, `'on'`), as kubectl's parser reads them; no folding, no anchors.
+  return stringify(o, { version: '1.1', indent: 2, lineWidth: 0, aliasDuplicateObjects: false });
 }

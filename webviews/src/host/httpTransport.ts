@@ -1,8 +1,8 @@
 // The browser face: HTTP for routes, WebSocket for pushes, both carrying the launch token `kubegraf web` printed.
 import { ApiError, fromErrorBody } from './apiError';
-import { toQuery, type Channel, type ChannelHandlers, type Transport } from './transport';
+import type { Channel, ChannelHandlers, Transport } from './transport';
 import { shapeOf, type Route } from '../../../src/shared/route';
-import { fillPath, type ChannelId } from '../../../src/shared/client';
+import { fillPath, toQuery, type ChannelId } from '../../../src/shared/client';
 import { ROUTES } from '../../../src/shared/routeTable';
 
 const TOKEN_KEY = 'kubegraf.token';

@@ -25,15 +25,3 @@ export interface Transport extends RequestTransport {
   /** Hands a file to the user (browser download; VS Code save dialog). */
   saveFile(name: string, content: string, mime: string): void;
 }
-
-/** Scalars as query parameters; objects and arrays as JSON text (the server's schemas parse both). */
-export function toQuery(params: Record<string, unknown>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v === null) continue;
-    if (Array.isArray(v) && v.every((x) => typeof x !== 'object')) for (const x of v) q.append(k, String(x));
-    else q.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
-  }
-  const s = q.toString();
-  return s ? `?${s}` : '';
-}
