@@ -11,7 +11,18 @@ import {
   type KObject,
   type KindDescriptor,
 } from '../core/kube/descriptors';
-import type { Pod } from '../core/kube/objects';
+import type {
+  DaemonSet,
+  Deployment,
+  Job,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  ReplicaSet,
+  Service,
+  StatefulSet,
+} from '../core/kube/objects';
 
 /** The tree's kind groups: the shared table's sections. */
 export type GroupName = TreeGroup;
@@ -139,15 +150,19 @@ const replicaLook = (want: number, ready: number): Look => {
   const text = `${ready}/${want} ready`;
   return { description: text, icon: ready >= want ? OK : WARN, facts: [`Ready: ${text}`] };
 };
-const specReplicas = (o: KObject): Look => replicaLook(n(o.spec?.replicas ?? 1), n(o.status?.readyReplicas));
-const phaseLook = (o: KObject): Look => ({
+/** A look that reads one kind's typed view (the caches hold each kind's objects as that kind). */
+const look = <T extends KObject>(f: (o: T) => Look) => f as unknown as (o: KObject) => Look;
+const specReplicas = look<Deployment | StatefulSet | ReplicaSet>((o) =>
+  replicaLook(n(o.spec?.replicas ?? 1), n(o.status?.readyReplicas)),
+);
+const phaseLook = look<PersistentVolumeClaim | PersistentVolume>((o) => ({
   description: String(o.status?.phase ?? ''),
   icon: o.status?.phase === 'Bound' ? OK : PENDING,
-});
+}));
 
 /** Per-kind status presentation (core behaviour keyed by kind id, like the columns); other kinds show name and facts. */
 const LOOKS: Record<string, (o: KObject) => Look> = {
-  pods: (o) => {
+  pods: look<Pod>((o) => {
     const status = podStatus(o);
     const ready = podReady(o);
     const restarts = podRestarts(o);
@@ -160,8 +175,8 @@ const LOOKS: Record<string, (o: KObject) => Look> = {
       facts,
       collapsible: 'collapsed',
     };
-  },
-  nodes: (o) => {
+  }),
+  nodes: look<Node>((o) => {
     const s = nodeStatus(o);
     const facts = [`Status: ${s}`];
     if (o.status?.nodeInfo?.kubeletVersion) facts.push(`Kubelet: ${o.status.nodeInfo.kubeletVersion}`);
@@ -170,22 +185,20 @@ const LOOKS: Record<string, (o: KObject) => Look> = {
       icon: s.startsWith('Ready') ? (s.includes('SchedulingDisabled') ? WARN : OK) : ERR,
       facts,
     };
-  },
+  }),
   'deployments.apps': specReplicas,
   'statefulsets.apps': specReplicas,
   'replicasets.apps': specReplicas,
-  'daemonsets.apps': (o) => replicaLook(n(o.status?.desiredNumberScheduled), n(o.status?.numberReady)),
-  'jobs.batch': (o) => {
+  'daemonsets.apps': look<DaemonSet>((o) => replicaLook(n(o.status?.desiredNumberScheduled), n(o.status?.numberReady))),
+  'jobs.batch': look<Job>((o) => {
     const done = n(o.status?.succeeded) >= n(o.spec?.completions ?? 1);
-    const failed = (o.status?.conditions ?? []).some(
-      (c: { type: string; status: string }) => c.type === 'Failed' && c.status === 'True',
-    );
+    const failed = (o.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
     return {
       description: failed ? 'Failed' : done ? 'Complete' : 'Running',
       icon: failed ? ERR : done ? DONE : PENDING,
     };
-  },
-  services: (o) => ({ description: `${o.spec?.type ?? 'ClusterIP'} ${o.spec?.clusterIP ?? ''}`.trim() }),
+  }),
+  services: look<Service>((o) => ({ description: `${o.spec?.type ?? 'ClusterIP'} ${o.spec?.clusterIP ?? ''}`.trim() })),
   persistentvolumeclaims: phaseLook,
   persistentvolumes: phaseLook,
 };

@@ -14,7 +14,7 @@ import {
 } from '../../src/core/kube/descriptors';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
-const pod = (over: Partial<KObject> = {}): KObject => ({
+const pod = (over: Partial<KObject<any, any>> = {}): KObject<any, any> => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'web-1', namespace: 'shop', creationTimestamp: '2024-05-01T11:00:00Z' },

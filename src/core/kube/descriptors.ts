@@ -3,14 +3,39 @@
 import { ageSince } from '../../shared/age';
 import type { Capability, ColumnDto, KindDto, KindRef } from '../../shared/kube';
 import { KINDS, kindId, type KindDef } from '../../shared/kinds';
+import type {
+  ClusterRoleBinding,
+  ConfigMap,
+  CronJob,
+  DaemonSet,
+  Deployment,
+  Endpoints,
+  HorizontalPodAutoscaler,
+  Ingress,
+  Job,
+  KEvent,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodDisruptionBudget,
+  ReplicaSet,
+  RoleBinding,
+  Secret,
+  Service,
+  ServiceAccount,
+  StatefulSet,
+  StorageClass,
+  VolumeAttachment,
+} from './objects';
 
-/** A raw Kubernetes object as the API server sends it (the cache keeps server JSON as is). */
 /**
- * Spec and status default to `any` while core moves to the typed views of ./objects (issue 13); the default becomes
- * unknown JSON once every reader narrows.
+ * A raw Kubernetes object as the API server sends it (the cache keeps server JSON as is). Spec and status are unknown
+ * JSON unless the code knows the kind: then it reads the kind's typed view (./objects: `Pod`, `ViewOf<'pods'>`).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface KObject<Spec = any, Status = any> {
+export interface KObject<Spec = Record<string, unknown>, Status = Record<string, unknown>> {
   apiVersion?: string;
   kind?: string;
   metadata: {
@@ -80,23 +105,12 @@ export function humanAge(fromIso: string | undefined, now: number): string {
 
 const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
-interface ContainerStatus {
-  name: string;
-  ready?: boolean;
-  restartCount?: number;
-  state?: {
-    waiting?: { reason?: string };
-    terminated?: { reason?: string; exitCode?: number; signal?: number };
-    running?: unknown;
-  };
-}
-
 /** kubectl's pod STATUS column logic (waiting/terminated reasons win over the phase). */
-export function podStatus(o: KObject): string {
+export function podStatus(o: Pod): string {
   if (o.metadata.deletionTimestamp) return 'Terminating';
   const st = o.status ?? {};
   let reason: string = st.reason || st.phase || 'Unknown';
-  const init: ContainerStatus[] = st.initContainerStatuses ?? [];
+  const init = st.initContainerStatuses ?? [];
   for (let i = 0; i < init.length; i++) {
     const c = init[i];
     if (c.state?.terminated && c.state.terminated.exitCode === 0) continue;
@@ -109,7 +123,7 @@ export function podStatus(o: KObject): string {
     return `Init:${i}/${(o.spec?.initContainers ?? []).length}`;
   }
   let running = false;
-  const cs: ContainerStatus[] = st.containerStatuses ?? [];
+  const cs = st.containerStatuses ?? [];
   for (let i = cs.length - 1; i >= 0; i--) {
     const c = cs[i];
     if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
@@ -124,19 +138,19 @@ export function podStatus(o: KObject): string {
   return reason;
 }
 
-export function podReady(o: KObject): string {
-  const cs: ContainerStatus[] = o.status?.containerStatuses ?? [];
+export function podReady(o: Pod): string {
+  const cs = o.status?.containerStatuses ?? [];
   const total = (o.spec?.containers ?? []).length || cs.length;
   return `${cs.filter((c) => c.ready).length}/${total}`;
 }
 
-export function podRestarts(o: KObject): number {
-  const cs: ContainerStatus[] = o.status?.containerStatuses ?? [];
+export function podRestarts(o: Pod): number {
+  const cs = o.status?.containerStatuses ?? [];
   return cs.reduce((a, c) => a + n(c.restartCount), 0);
 }
 
-export function nodeStatus(o: KObject): string {
-  const ready = (o.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
+export function nodeStatus(o: Node): string {
+  const ready = (o.status?.conditions ?? []).find((c) => c.type === 'Ready');
   let s = ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown';
   if (o.spec?.unschedulable) s += ',SchedulingDisabled';
   return s;
@@ -174,52 +188,57 @@ export function selectorString(
   return parts.length ? parts.join(',') : '<none>';
 }
 
-const images = (o: KObject, path: 'pod' | 'template'): string => {
-  const spec = path === 'pod' ? o.spec : (o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec);
-  return ((spec?.containers ?? []) as Array<{ image?: string }>).map((c) => c.image ?? '').join(',');
-};
+/** The images of a workload's pod template. */
+const images = (o: Deployment | StatefulSet | ReplicaSet): string =>
+  (o.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? '').join(',');
 
-const col = (id: string, label: string, get: Column['get'], wide?: boolean): Column =>
+/** A column that reads one kind's typed view. */
+interface KindColumn<T> extends Omit<Column, 'get'> {
+  get: (o: T, now: number) => string | number;
+}
+const col = <T>(id: string, label: string, get: KindColumn<T>['get'], wide?: boolean): KindColumn<T> =>
   wide ? { id, label, get, wide } : { id, label, get };
+/** The columns of a kind whose objects the cache holds as that kind's view. */
+const columns = <T extends KObject>(...cs: Array<KindColumn<T>>): Column[] => cs as unknown as Column[];
 const orNone = (v: unknown): string => (v === undefined || v === null || v === '' ? '<none>' : String(v));
 
 // ---------- the table ----------
 
 /** The columns of each built-in kind between its name (and namespace) and its age, keyed by kind id. */
 const COLUMNS: Record<string, ColumnSpec[]> = {
-  pods: [
+  pods: columns<Pod>(
     col('ready', 'Ready', podReady),
     col('status', 'Status', podStatus),
     col('restarts', 'Restarts', podRestarts),
     col('ip', 'IP', (o) => orNone(o.status?.podIP), true),
     col('node', 'Node', (o) => orNone(o.spec?.nodeName), true),
-  ],
-  'deployments.apps': [
+  ),
+  'deployments.apps': columns<Deployment>(
     col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
     col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedReplicas)),
     col('available', 'Available', (o) => n(o.status?.availableReplicas)),
-    col('images', 'Images', (o) => images(o, 'template'), true),
+    col('images', 'Images', (o) => images(o), true),
     col('selector', 'Selector', (o) => selectorString(o.spec?.selector), true),
-  ],
-  'statefulsets.apps': [
+  ),
+  'statefulsets.apps': columns<StatefulSet>(
     col('ready', 'Ready', (o) => `${n(o.status?.readyReplicas)}/${n(o.spec?.replicas ?? 1)}`),
-    col('images', 'Images', (o) => images(o, 'template'), true),
-  ],
-  'daemonsets.apps': [
+    col('images', 'Images', (o) => images(o), true),
+  ),
+  'daemonsets.apps': columns<DaemonSet>(
     col('desired', 'Desired', (o) => n(o.status?.desiredNumberScheduled)),
     col('current', 'Current', (o) => n(o.status?.currentNumberScheduled)),
     col('ready', 'Ready', (o) => n(o.status?.numberReady)),
     col('upToDate', 'Up-to-date', (o) => n(o.status?.updatedNumberScheduled)),
     col('available', 'Available', (o) => n(o.status?.numberAvailable)),
     col('nodeSelector', 'Node Selector', (o) => formatLabels(o.spec?.template?.spec?.nodeSelector)),
-  ],
-  'replicasets.apps': [
+  ),
+  'replicasets.apps': columns<ReplicaSet>(
     col('desired', 'Desired', (o) => n(o.spec?.replicas ?? 1)),
     col('current', 'Current', (o) => n(o.status?.replicas)),
     col('ready', 'Ready', (o) => n(o.status?.readyReplicas)),
-    col('images', 'Images', (o) => images(o, 'template'), true),
-  ],
-  'jobs.batch': [
+    col('images', 'Images', (o) => images(o), true),
+  ),
+  'jobs.batch': columns<Job>(
     col('status', 'Status', (o) => {
       const conds: Array<{ type: string; status: string }> = o.status?.conditions ?? [];
       if (conds.some((c) => c.type === 'Complete' && c.status === 'True')) return 'Complete';
@@ -227,16 +246,16 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
       return o.spec?.suspend ? 'Suspended' : 'Running';
     }),
     col('completions', 'Completions', (o) => `${n(o.status?.succeeded)}/${n(o.spec?.completions ?? 1)}`),
-  ],
-  'cronjobs.batch': [
+  ),
+  'cronjobs.batch': columns<CronJob>(
     col('schedule', 'Schedule', (o) => orNone(o.spec?.schedule)),
     col('suspend', 'Suspend', (o) => (o.spec?.suspend ? 'True' : 'False')),
     col('active', 'Active', (o) => (o.status?.active ?? []).length),
     col('lastSchedule', 'Last Schedule', (o, now) =>
       o.status?.lastScheduleTime ? humanAge(o.status.lastScheduleTime, now) : '<none>',
     ),
-  ],
-  services: [
+  ),
+  services: columns<Service>(
     col('type', 'Type', (o) => o.spec?.type ?? 'ClusterIP'),
     col('clusterIP', 'Cluster-IP', (o) => orNone(o.spec?.clusterIP)),
     col('externalIP', 'External-IP', (o) => {
@@ -253,8 +272,8 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
           .join(',') || '<none>',
     ),
     col('selector', 'Selector', (o) => formatLabels(o.spec?.selector), true),
-  ],
-  endpoints: [
+  ),
+  endpoints: columns<Endpoints>(
     col('endpoints', 'Endpoints', (o) => {
       const out: string[] = [];
       for (const s of (o.subsets ?? []) as Array<{
@@ -270,8 +289,8 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
           : out.join(',')
         : '<none>';
     }),
-  ],
-  'ingresses.networking.k8s.io': [
+  ),
+  'ingresses.networking.k8s.io': columns<Ingress>(
     col('class', 'Class', (o) => orNone(o.spec?.ingressClassName)),
     col(
       'hosts',
@@ -283,30 +302,30 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
         .map((i) => i.ip ?? i.hostname)
         .join(','),
     ),
-  ],
-  'networkpolicies.networking.k8s.io': [
+  ),
+  'networkpolicies.networking.k8s.io': columns<NetworkPolicy>(
     col('podSelector', 'Pod-Selector', (o) => selectorString(o.spec?.podSelector).replace('<none>', '<none>')),
-  ],
-  configmaps: [
+  ),
+  configmaps: columns<ConfigMap>(
     col(
       'data',
       'Data',
       (o) => Object.keys((o.data as object) ?? {}).length + Object.keys((o.binaryData as object) ?? {}).length,
     ),
-  ],
-  secrets: [
+  ),
+  secrets: columns<Secret>(
     col('type', 'Type', (o) => String(o.type ?? 'Opaque')),
     col('data', 'Data', (o) => Object.keys((o.data as object) ?? {}).length),
-  ],
-  persistentvolumes: [
+  ),
+  persistentvolumes: columns<PersistentVolume>(
     col('capacity', 'Capacity', (o) => orNone(o.spec?.capacity?.storage)),
     col('accessModes', 'Access Modes', (o) => ((o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(',')),
     col('reclaimPolicy', 'Reclaim Policy', (o) => orNone(o.spec?.persistentVolumeReclaimPolicy)),
     col('status', 'Status', (o) => orNone(o.status?.phase)),
     col('claim', 'Claim', (o) => (o.spec?.claimRef ? `${o.spec.claimRef.namespace}/${o.spec.claimRef.name}` : '')),
     col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
-  ],
-  persistentvolumeclaims: [
+  ),
+  persistentvolumeclaims: columns<PersistentVolumeClaim>(
     col('status', 'Status', (o) => orNone(o.status?.phase)),
     col('volume', 'Volume', (o) => o.spec?.volumeName ?? ''),
     col('capacity', 'Capacity', (o) => o.status?.capacity?.storage ?? ''),
@@ -314,20 +333,20 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
       ((o.status?.accessModes ?? o.spec?.accessModes ?? []) as string[]).map(abbrevMode).join(','),
     ),
     col('storageClass', 'StorageClass', (o) => orNone(o.spec?.storageClassName)),
-  ],
-  'storageclasses.storage.k8s.io': [
+  ),
+  'storageclasses.storage.k8s.io': columns<StorageClass>(
     col('provisioner', 'Provisioner', (o) => String(o.provisioner ?? '')),
     col('reclaimPolicy', 'ReclaimPolicy', (o) => String(o.reclaimPolicy ?? 'Delete')),
     col('volumeBindingMode', 'VolumeBindingMode', (o) => String(o.volumeBindingMode ?? 'Immediate')),
-  ],
-  'volumeattachments.storage.k8s.io': [
+  ),
+  'volumeattachments.storage.k8s.io': columns<VolumeAttachment>(
     col('attacher', 'Attacher', (o) => orNone(o.spec?.attacher)),
     col('pv', 'PV', (o) => orNone(o.spec?.source?.persistentVolumeName)),
     col('node', 'Node', (o) => orNone(o.spec?.nodeName)),
     col('attached', 'Attached', (o) => (o.status?.attached ? 'true' : 'false')),
-  ],
-  namespaces: [col('status', 'Status', (o) => orNone(o.status?.phase ?? 'Active'))],
-  nodes: [
+  ),
+  namespaces: columns<Namespace>(col('status', 'Status', (o) => orNone(o.status?.phase ?? 'Active'))),
+  nodes: columns<Node>(
     col('status', 'Status', nodeStatus),
     col('roles', 'Roles', nodeRoles),
     col('version', 'Version', (o) => orNone(o.status?.nodeInfo?.kubeletVersion)),
@@ -342,8 +361,8 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
       true,
     ),
     col('osImage', 'OS-Image', (o) => orNone(o.status?.nodeInfo?.osImage), true),
-  ],
-  events: [
+  ),
+  events: columns<KEvent>(
     col('lastSeen', 'Last Seen', (o, now) => humanAge(eventTime(o), now)),
     col('type', 'Type', (o) => String(o.type ?? '')),
     col('reason', 'Reason', (o) => String(o.reason ?? '')),
@@ -352,27 +371,27 @@ const COLUMNS: Record<string, ColumnSpec[]> = {
       return io ? `${(io.kind ?? '').toLowerCase()}/${io.name ?? ''}` : '';
     }),
     col('message', 'Message', (o) => String(o.message ?? '')),
-  ],
-  'horizontalpodautoscalers.autoscaling': [
+  ),
+  'horizontalpodautoscalers.autoscaling': columns<HorizontalPodAutoscaler>(
     col('reference', 'Reference', (o) =>
       o.spec?.scaleTargetRef ? `${o.spec.scaleTargetRef.kind}/${o.spec.scaleTargetRef.name}` : '',
     ),
     col('minPods', 'MinPods', (o) => n(o.spec?.minReplicas ?? 1)),
     col('maxPods', 'MaxPods', (o) => n(o.spec?.maxReplicas)),
     col('replicas', 'Replicas', (o) => n(o.status?.currentReplicas)),
-  ],
-  'poddisruptionbudgets.policy': [
+  ),
+  'poddisruptionbudgets.policy': columns<PodDisruptionBudget>(
     col('minAvailable', 'Min Available', (o) => orNone(o.spec?.minAvailable ?? 'N/A')),
     col('maxUnavailable', 'Max Unavailable', (o) => orNone(o.spec?.maxUnavailable ?? 'N/A')),
     col('allowed', 'Allowed Disruptions', (o) => n(o.status?.disruptionsAllowed)),
-  ],
-  serviceaccounts: [col('secrets', 'Secrets', (o) => ((o.secrets as unknown[]) ?? []).length)],
-  'rolebindings.rbac.authorization.k8s.io': [col('role', 'Role', (o) => roleRef(o))],
-  'clusterrolebindings.rbac.authorization.k8s.io': [col('role', 'Role', (o) => roleRef(o))],
-  'customresourcedefinitions.apiextensions.k8s.io': [
+  ),
+  serviceaccounts: columns<ServiceAccount>(col('secrets', 'Secrets', (o) => ((o.secrets as unknown[]) ?? []).length)),
+  'rolebindings.rbac.authorization.k8s.io': columns<RoleBinding>(col('role', 'Role', (o) => roleRef(o))),
+  'clusterrolebindings.rbac.authorization.k8s.io': columns<ClusterRoleBinding>(col('role', 'Role', (o) => roleRef(o))),
+  'customresourcedefinitions.apiextensions.k8s.io': columns<KObject>(
     col('group', 'Group', (o) => String(o.spec?.group ?? '')),
     col('scope', 'Scope', (o) => String(o.spec?.scope ?? '')),
-  ],
+  ),
 };
 
 /** The kind's identity and capabilities from the shared table; its columns from COLUMNS (none: name and age only). */

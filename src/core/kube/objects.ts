@@ -47,6 +47,10 @@ export type ServiceAccount = KObject &
   Wire<Pick<k8s.V1ServiceAccount, 'secrets' | 'imagePullSecrets' | 'automountServiceAccountToken'>>;
 export type Role = KObject & Wire<Pick<k8s.V1Role, 'rules'>>;
 export type RoleBinding = KObject & Wire<Pick<k8s.V1RoleBinding, 'roleRef' | 'subjects'>>;
+export type Endpoints = KObject & Wire<Pick<k8s.V1Endpoints, 'subsets'>>;
+export type StorageClass = KObject &
+  Wire<Pick<k8s.V1StorageClass, 'provisioner' | 'reclaimPolicy' | 'volumeBindingMode' | 'allowVolumeExpansion'>>;
+export type VolumeAttachment = View<k8s.V1VolumeAttachment>;
 export type ClusterRoleBinding = KObject & Wire<Pick<k8s.V1ClusterRoleBinding, 'roleRef' | 'subjects'>>;
 
 // Custom resources KubeGraf reads (the fields it reads), as their projects' APIs serve them.
