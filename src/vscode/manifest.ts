@@ -1,6 +1,5 @@
 // The extension's part of package.json, generated from the command table so menus, palette entries and handlers can
-// never drift apart. `npx tsx src/vscode/manifest.ts --write` rewrites only these keys (under /tmp/npm.lock, since
-// others run `npm install` in the same checkout); a unit test fails when package.json is out of date.
+// never drift apart. `npm run manifest` rewrites only these keys; a unit test fails when package.json is out of date.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATEGORY, COMMANDS } from './commandTable';
@@ -151,7 +150,7 @@ export function manifestUpToDate(pkg: Record<string, unknown>): boolean {
 }
 
 if (require.main === module && process.argv.includes('--write')) {
-  // Read-modify-write of only our keys; the caller holds /tmp/npm.lock (`flock /tmp/npm.lock npx tsx …`).
+  // Read-modify-write of only our keys: the rest of package.json stays as npm wrote it.
   const file = join(__dirname, '../../package.json');
   const pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const m = extensionManifest();
