@@ -11,35 +11,7 @@ import type {
 import { matchesSelector } from '../kube/objectIndex';
 import { podStatus, type KObject } from '../kube/descriptors';
 import type { ConfigMap, Ingress, Node, PersistentVolumeClaim, Pod, Secret, Service } from '../kube/objects';
-
-const SUFFIX: Record<string, number> = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
-
-/** A Kubernetes quantity (`100m`, `1.5Gi`, `2e3`) as a number of base units. Unparseable → 0. */
-export function quantity(q: unknown): number {
-  if (typeof q === 'number') return q;
-  if (typeof q !== 'string') return 0;
-  const m = /^([+-]?\d*\.?\d+(?:[eE][+-]?\d+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m || !(m[2] in SUFFIX)) return 0;
-  return Number(m[1]) * SUFFIX[m[2]];
-}
+import { quantity } from '../kube/quantity';
 
 type Container = {
   name: string;

@@ -16,30 +16,9 @@ import type {
 import type { KubeGrafStore } from '../store/store';
 import type { ClusterView, WatchedKind } from './rules';
 import type { Container, Deployment, Pod, ReplicaSet } from '../kube/objects';
+import { parseQuantity } from '../kube/quantity';
 
 const MI = 1024 * 1024;
-
-export function parseQuantity(q: string | number | undefined): number {
-  if (q === undefined || q === null || q === '') return NaN;
-  if (typeof q === 'number') return q;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(q).trim());
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  const u: Record<string, number> = {
-    '': 1,
-    m: 1e-3,
-    k: 1e3,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 1024,
-    Mi: MI,
-    Gi: 1024 * MI,
-    Ti: 1024 * 1024 * MI,
-  };
-  return u[m[2]] === undefined ? NaN : n * u[m[2]];
-}
 
 export const formatMi = (bytes: number): string =>
   bytes >= 1024 * MI && bytes % (1024 * MI) === 0 ? `${bytes / (1024 * MI)}Gi` : `${Math.round(bytes / MI)}Mi`;

@@ -16,7 +16,8 @@ import type {
   TimelineEntry,
   TrendPoint,
 } from '../../shared/incidents';
-import { formatMi, parseQuantity, recommendMemory } from './fixes';
+import { parseQuantity } from '../kube/quantity';
+import { formatMi, recommendMemory } from './fixes';
 
 type Votes = Map<string, { helpful: number; wrong: number }>;
 const SEV: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };

@@ -4,6 +4,7 @@
 import type { KubeEngine, Subscription } from '../kube/engine';
 import type { KObject } from '../kube/descriptors';
 import { Emitter } from '../kube/emitter';
+import { quantity } from '../kube/quantity';
 import { KubeError, toKubeError } from '../kube/errors';
 import type { KubeGrafStore, MetricsBucketRow } from '../store/store';
 import type {
@@ -26,26 +27,6 @@ export function parseCpu(q: string | undefined): number {
   if (!m) return 0;
   const n = Number(m[1]);
   return m[2] === 'n' ? n / 1e6 : m[2] === 'u' ? n / 1e3 : m[2] === 'm' ? n : n * 1000;
-}
-
-export function parseBytes(q: string | undefined): number {
-  if (!q) return 0;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
-  if (!m) return 0;
-  const u: Record<string, number> = {
-    '': 1,
-    k: 1e3,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-    Ki: 1024,
-    Mi: MI,
-    Gi: 1024 * MI,
-    Ti: 1024 * 1024 * MI,
-    m: 1e-3,
-  };
-  return Number(m[1]) * (u[m[2]] ?? 1);
 }
 
 export interface MetricsEngineOptions {
@@ -197,11 +178,11 @@ export class MetricsEngine implements MetricsFacts {
     for (const n of s.nodesSub?.cache.list() ?? []) nodeObjs.set(n.metadata.name, n);
     const nodes: NodeMetric[] = (nodesRaw.items ?? []).map((m) => {
       const cpu = parseCpu(m.usage ? (m.usage as Record<string, string>).cpu : undefined);
-      const mem = parseBytes(m.usage ? (m.usage as Record<string, string>).memory : undefined);
+      const mem = quantity(m.usage ? (m.usage as Record<string, string>).memory : undefined);
       const n = nodeObjs.get(m.metadata.name);
       const alloc = (n?.status?.allocatable ?? n?.status?.capacity ?? {}) as Record<string, string>;
       const cpuCap = parseCpu(alloc.cpu);
-      const memCap = parseBytes(alloc.memory);
+      const memCap = quantity(alloc.memory);
       return {
         name: m.metadata.name,
         cpuUsage: cpuCap ? round((cpu / cpuCap) * 100) : 0,
@@ -218,7 +199,7 @@ export class MetricsEngine implements MetricsFacts {
       ).map((c) => ({
         name: c.name,
         cpuMillicores: round(parseCpu(c.usage?.cpu)),
-        memoryMiB: round(parseBytes(c.usage?.memory) / MI),
+        memoryMiB: round(quantity(c.usage?.memory) / MI),
       }));
       return {
         namespace: m.metadata.namespace ?? '',
@@ -235,7 +216,7 @@ export class MetricsEngine implements MetricsFacts {
     for (const n of nodeObjs.values()) {
       const alloc = (n.status?.allocatable ?? n.status?.capacity ?? {}) as Record<string, string>;
       cpuCap += parseCpu(alloc.cpu);
-      memCap += parseBytes(alloc.memory) / MI;
+      memCap += quantity(alloc.memory) / MI;
     }
     const snap: MetricsSnapshot = {
       context: s.context,
