@@ -2,7 +2,6 @@
 // They run per watch event and in full scans, so the healthy path of each rule allocates nothing and returns early.
 import type { KObject } from '../kube/descriptors';
 import type {
-  ConfigMap,
   CronJob,
   DaemonSet,
   Deployment,
@@ -10,15 +9,13 @@ import type {
   Ingress,
   Job,
   KEvent,
-  Namespace,
   Node,
   PersistentVolumeClaim,
   Pod,
   PodDisruptionBudget,
-  ReplicaSet,
-  Secret,
   Service,
   StatefulSet,
+  ViewOf,
 } from '../kube/objects';
 import type { Evidence, IncidentType, ObjectRef, Severity } from '../../shared/incidents';
 
@@ -46,27 +43,8 @@ export const WATCHED_KINDS = [
 ] as const;
 export type WatchedKind = (typeof WATCHED_KINDS)[number];
 
-/** The typed view of each watched kind (see kube/objects); the rest read as plain KObjects. */
-interface WatchedViews {
-  pods: Pod;
-  nodes: Node;
-  events: KEvent;
-  deployments: Deployment;
-  replicasets: ReplicaSet;
-  statefulsets: StatefulSet;
-  daemonsets: DaemonSet;
-  jobs: Job;
-  cronjobs: CronJob;
-  services: Service;
-  ingresses: Ingress;
-  persistentvolumeclaims: PersistentVolumeClaim;
-  horizontalpodautoscalers: HorizontalPodAutoscaler;
-  poddisruptionbudgets: PodDisruptionBudget;
-  configmaps: ConfigMap;
-  secrets: Secret;
-  namespaces: Namespace;
-}
-export type Watched<K extends WatchedKind> = K extends keyof WatchedViews ? WatchedViews[K] : KObject;
+/** The typed view of a watched kind (see kube/objects); kinds without one read as plain KObjects. */
+export type Watched<K extends WatchedKind> = ViewOf<K>;
 
 /** What rules may read besides the object itself. */
 export interface ClusterView {
