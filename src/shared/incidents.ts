@@ -142,6 +142,15 @@ export interface FixTrackRecord {
  */
 export type FixOutcome = 'verifying' | 'resolved' | 'did_not_help' | 'made_worse' | 'superseded';
 
+/** A verdict in words, as history lines and execution logs say it. */
+export const OUTCOME_WORDS: Record<FixOutcome, string> = {
+  resolved: 'resolved',
+  did_not_help: 'did not help',
+  made_worse: 'made it worse',
+  superseded: 'superseded',
+  verifying: 'verifying',
+};
+
 /** A next step offered when a fix did not help: another (e.g. larger) fix, or undoing this one. */
 export type FixNextStep =
   { kind: 'fix'; fixId: string; label: string } | { kind: 'undo'; executionId: string; label: string };

@@ -1,6 +1,7 @@
 // Executions: a fix being applied, with output lines that stream to subscribers and a record kept in the store.
 import { randomUUID } from 'node:crypto';
 import type { Execution, ExecutionStreamMessage, FixVerification, ObjectRef, UndoInfo } from '../../shared/incidents';
+import { OUTCOME_WORDS } from '../../shared/incidents';
 import { Emitter } from '../kube/emitter';
 import type { KubeGrafStore } from '../store/store';
 
@@ -71,13 +72,7 @@ export class Executions {
 
   /** Adds a fix's verdict to its (finished) execution's history: its lines, the evidence, the next steps. */
   async verified(e: Execution, v: FixVerification): Promise<Execution> {
-    const words = {
-      resolved: 'resolved',
-      did_not_help: 'did not help',
-      made_worse: 'made it worse',
-      superseded: 'superseded',
-      verifying: 'verifying',
-    }[v.outcome];
+    const words = OUTCOME_WORDS[v.outcome];
     this.line(
       e,
       `verify: ${words}. ${v.summary}`,

@@ -1,6 +1,7 @@
 // Fixes carried out: a recommended fix previewed or applied as an execution (permission check, the call with retries on
 // conflict, a read-back, the undo it leaves), undone on request, then watched until a verdict says whether it helped.
 import type { Execution, FixPreview, FixVerification, Incident, RecommendedFix } from '../../shared/incidents';
+import { OUTCOME_WORDS } from '../../shared/incidents';
 import type { KObject } from '../kube/descriptors';
 import type { Emitter } from '../kube/emitter';
 import type { KubeEngine } from '../kube/engine';
@@ -235,13 +236,7 @@ export class FixRunner {
     }
     if (ex) await this.host.executions.verified(ex, v);
     if (cur) await this.host.store.saveIncident(cur);
-    const words = {
-      resolved: 'resolved',
-      did_not_help: 'did not help',
-      made_worse: 'made it worse',
-      superseded: 'superseded',
-      verifying: 'verifying',
-    }[v.outcome];
+    const words = OUTCOME_WORDS[v.outcome];
     await this.host.store.addHistory({
       incidentId: v.incidentId,
       time: v.decidedAt ?? new Date().toISOString(),
