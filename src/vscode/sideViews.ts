@@ -154,10 +154,13 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     }
     const withContext = this.listing().manyClusters;
     if (n.type === 'severity')
-      return open
-        .filter((i) => i.severity === n.severity)
-        .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen))
-        .map((incident) => ({ type: 'incident' as const, incident, withContext }));
+      return (
+        open
+          .filter((i) => i.severity === n.severity)
+          // Newest incident first, and an incident keeps its place as it recurs: rows do not move under the mouse.
+          .sort((a, b) => b.firstSeen.localeCompare(a.firstSeen) || a.id.localeCompare(b.id))
+          .map((incident) => ({ type: 'incident' as const, incident, withContext }))
+      );
     return [];
   }
 

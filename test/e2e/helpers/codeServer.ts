@@ -275,13 +275,16 @@ export async function treeContextMenu(page: Page, row: Locator, item: string): P
   await until(
     async () => {
       await row.click({ button: 'right' });
-      return entry.waitFor({ timeout: 3000 }).then(
+      const shown = await entry.waitFor({ timeout: 3000 }).then(
         () => true,
-        async () => {
-          await page.keyboard.press('Escape');
-          return false;
-        },
+        () => false,
       );
+      // A live tree may re-render between finding the row and the click (VS Code reuses row elements): the menu is
+      // for the row that took focus, so it must be the one asked for.
+      if (shown && /\bfocused\b/.test((await row.getAttribute('class', { timeout: 1000 }).catch(() => '')) ?? ''))
+        return true;
+      await page.keyboard.press('Escape');
+      return false;
     },
     20_000,
     `the context menu with "${item}"`,
