@@ -57,6 +57,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
 
   attach(view: vscode.TreeView<IncidentNode>): void {
     this.view = view;
+    this.drawn = '';
     this.setSource(this.source);
   }
 
@@ -96,11 +97,38 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   }
 
   update(): void {
-    const n = this.openCount();
+    const { incidents, manyClusters } = this.listing();
+    const n = incidents.length;
+    // Redraw only when what the rows show changed: an incident seen again (its lastSeen) changes no row, and a redraw
+    // while a context menu is open would hand its command an element the tree no longer knows.
+    const shows = JSON.stringify([
+      manyClusters,
+      this.unavailableReason,
+      incidents.map((i) => [
+        i.id,
+        i.title,
+        i.severity,
+        i.context,
+        i.resource,
+        i.occurrences,
+        i.description,
+        i.rootCause,
+        i.firstSeen,
+        i.recommendedFixes.length,
+        i.fixVerification?.outcome,
+        i.fixVerification?.summary,
+      ]),
+    ]);
+    if (shows === this.drawn && this.source === this.drawnSource) return;
+    this.drawn = shows;
+    this.drawnSource = this.source;
     if (this.view) this.view.badge = n ? { value: n, tooltip: `${n} open incident${n === 1 ? '' : 's'}` } : undefined;
     this.countChanged.fire(n);
     this.changed.fire();
   }
+  /** What the rows showed at the last redraw, and from which source. */
+  private drawn = '';
+  private drawnSource?: IncidentSource;
 
   getTreeItem(n: IncidentNode): vscode.TreeItem {
     if (n.type === 'message') {
@@ -126,7 +154,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}${where}`;
     t.accessibilityInformation = { label: `${i.title}, ${t.description}` };
     t.tooltip = new vscode.MarkdownString(
-      `**${i.title}**\n\nContext: ${i.context}\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, last seen ${i.lastSeen}`,
+      `**${i.title}**\n\nContext: ${i.context}\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, ${i.occurrences} occurrence${i.occurrences === 1 ? '' : 's'}`,
     );
     t.iconPath = SEVERITY_ICON[i.severity];
     const fix = i.fixVerification;

@@ -359,20 +359,24 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await openPanelPage('incidents');
     const first = await eventually(agree, 90_000);
 
+    // The panel starts over on a new context (its header names it): open its Incidents page once it has.
+    const panelOn = async (context: string) => {
+      await eventually(
+        async () =>
+          (await app
+            .getByTestId('cluster-switcher')
+            .inputValue()
+            .catch(() => '')) === context,
+        60_000,
+      );
+      await app.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor({ timeout: 60_000 });
+      await openPanelPage('incidents');
+      await app.getByTestId('incident-row').first().waitFor({ timeout: 90_000 });
+    };
+
     // The viewer context is the same cluster: connecting it must not double anything.
     await switchContext('kubegraf-sim-viewer');
-    // The panel starts over on the new context: its header names it.
-    await eventually(
-      async () =>
-        (await app
-          .getByTestId('cluster-switcher')
-          .inputValue()
-          .catch(() => '')) === 'kubegraf-sim-viewer',
-      60_000,
-    );
-    await app.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor({ timeout: 60_000 });
-    await openPanelPage('incidents');
-    await app.getByTestId('incident-row').first().waitFor({ timeout: 90_000 });
+    await panelOn('kubegraf-sim-viewer');
     const viewer = await eventually(agree, 90_000);
     assert.ok(
       viewer.labels.every((l) => !/kubegraf-sim/.test(l)),
@@ -381,7 +385,7 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await wb.shot('incidents-viewer-connected');
 
     await switchContext('kubegraf-sim');
-    await openPanelPage('incidents');
+    await panelOn('kubegraf-sim');
     const back = await eventually(agree, 90_000);
     // Not compared with `first`: the demo keeps opening incidents during its first minutes, so the count grows on its
     // own. A doubled count shows as repeated rows, or a badge apart from the rows and the panel, which `agree` refuses.
