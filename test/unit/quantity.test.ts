@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseQuantity, quantity } from '../../src/core/kube/quantity';
+import { parseQuantity, quantity } from '../../src/shared/quantity';
 
 describe('resource quantities', () => {
   it('reads decimal and binary suffixes, fractions and exponents as kubectl does', () => {

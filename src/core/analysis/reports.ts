@@ -11,7 +11,7 @@ import type {
 import { matchesSelector } from '../kube/objectIndex';
 import { podStatus, type KObject } from '../kube/descriptors';
 import type { ConfigMap, Ingress, Node, PersistentVolumeClaim, Pod, Secret, Service } from '../kube/objects';
-import { quantity } from '../kube/quantity';
+import { quantity } from '../../shared/quantity';
 
 type Container = {
   name: string;

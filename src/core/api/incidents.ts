@@ -20,7 +20,7 @@ import {
   timeline,
   trends,
 } from '../incidents/learning';
-import { parseQuantity } from '../kube/quantity';
+import { parseQuantity } from '../../shared/quantity';
 import { ApiError, badRequest, notFound } from './errors';
 
 export interface IncidentDeps {

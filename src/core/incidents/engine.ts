@@ -26,7 +26,7 @@ import type { Detector } from './detector';
 import { buildIncident, Enricher, type MetricsFacts } from './enrichment';
 import { Executions } from './executions';
 import { recordFeedback } from './feedback';
-import { parseQuantity } from '../kube/quantity';
+import { parseQuantity } from '../../shared/quantity';
 import { rankedFixes } from './fixes';
 import { FixRunner } from './fixRuns';
 import { similarIncidents } from './learning';

@@ -16,7 +16,7 @@ import type {
 import type { KubeGrafStore } from '../store/store';
 import type { ClusterView, WatchedKind } from './rules';
 import type { Container, Deployment, Pod, ReplicaSet } from '../kube/objects';
-import { parseQuantity } from '../kube/quantity';
+import { parseQuantity } from '../../shared/quantity';
 
 const MI = 1024 * 1024;
 

@@ -16,7 +16,7 @@ import type {
   TimelineEntry,
   TrendPoint,
 } from '../../shared/incidents';
-import { parseQuantity } from '../kube/quantity';
+import { parseQuantity } from '../../shared/quantity';
 import { formatMi, recommendMemory } from './fixes';
 
 type Votes = Map<string, { helpful: number; wrong: number }>;

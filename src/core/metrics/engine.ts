@@ -4,7 +4,7 @@
 import type { KubeEngine, Subscription } from '../kube/engine';
 import type { KObject } from '../kube/descriptors';
 import { Emitter } from '../kube/emitter';
-import { quantity } from '../kube/quantity';
+import { quantity } from '../../shared/quantity';
 import { KubeError, toKubeError } from '../kube/errors';
 import type { KubeGrafStore, MetricsBucketRow } from '../store/store';
 import type {

@@ -1,36 +1,16 @@
 // Resource quantities ("250m", "1.5Gi", "2") to numbers and back, with a cache: the scale scenario
 // parses the same few strings a hundred thousand times.
 
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  Ei: 1024 ** 6,
-};
+import { quantity } from '../../shared/quantity';
+
 const cache = new Map<string, number>();
 
 /** The quantity in base units (cores, bytes, count). Unparseable input is 0. */
 export function parseQuantity(q: string | number | undefined): number {
-  if (q === undefined || q === null) return 0;
-  if (typeof q === 'number') return q;
+  if (typeof q !== 'string') return quantity(q);
   let v = cache.get(q);
   if (v !== undefined) return v;
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  v = m && m[2] in SUFFIX ? Number(m[1]) * SUFFIX[m[2]] : 0;
-  if (!Number.isFinite(v)) v = 0;
+  v = quantity(q);
   if (cache.size < 10000) cache.set(q, v);
   return v;
 }
