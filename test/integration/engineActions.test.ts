@@ -243,18 +243,28 @@ describe('engine actions (simulator, demo cluster)', function () {
     );
     assert.match(ts[0].text, /^\d{4}-\d\d-\d\dT\S+Z /);
 
-    const worker = podsOf('payments', 'payments-worker')[0];
-    const prev = await admin.logs(
-      { kind: 'pods', namespace: 'payments', name: worker.metadata.name },
-      { previous: true },
-    );
-    assert.ok(prev.length > 0);
+    // The crash-looping worker's previous container, once one of its pods has restarted (a new pod has none yet).
+    await eventually(async () => {
+      const worker = podsOf('payments', 'payments-worker').find(
+        (p) => p.status?.containerStatuses?.[0]?.restartCount > 0,
+      );
+      if (!worker) return undefined;
+      const lines = await admin.logs(
+        { kind: 'pods', namespace: 'payments', name: worker.metadata.name },
+        { previous: true },
+      );
+      return lines.length > 0;
+    });
 
+    // Every container of a pod, once both have written something.
     const loader = podsOf('data', 'warehouse-loader')[0];
-    const both = await admin.logs(
-      { kind: 'pods', namespace: 'data', name: loader.metadata.name, container: '*' },
-      { tailLines: 3 },
-    );
+    const both = await eventually(async () => {
+      const lines = await admin.logs(
+        { kind: 'pods', namespace: 'data', name: loader.metadata.name, container: '*' },
+        { tailLines: 3 },
+      );
+      return new Set(lines.map((l) => l.container)).size === 2 ? lines : undefined;
+    });
     assert.deepEqual([...new Set(both.map((l) => l.container))].sort(), ['loader', 'metrics-exporter']);
     await assert.rejects(
       admin.logs({ kind: 'pods', namespace: 'data', name: loader.metadata.name, container: 'nope' }),
