@@ -1,5 +1,6 @@
 // Server-side printing (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`): the columns kubectl's printers show.
 import type { KObj } from './store';
+import { jsonPathValue } from '../shared/jsonPath';
 
 export interface ColumnDefinition {
   name: string;
@@ -8,7 +9,7 @@ export interface ColumnDefinition {
   description: string;
   priority: number;
 }
-type Cell = string | number | boolean;
+type Cell = string | number | boolean | null;
 interface Column {
   name: string;
   type?: string;
@@ -404,7 +405,7 @@ function hpaTargets(h: KObj): string {
     .join(', ');
 }
 
-/** A CRD's additionalPrinterColumns, evaluated with a tiny JSONPath subset (`.spec.x`, `.status.y[0].z`). */
+/** A CRD's additionalPrinterColumns, each cell the first value its JSONPath selects (as the API server's table convertor). */
 export function crdColumns(
   printerColumns: Array<{ name: string; type: string; jsonPath: string; priority?: number; format?: string }>,
 ): Column[] {
@@ -412,35 +413,26 @@ export function crdColumns(
     col(
       c.name,
       (o) => {
-        const v = jsonPathGet(o, c.jsonPath);
-        if (c.type === 'date' && typeof v === 'string') return age(v);
-        return v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : (v as Cell);
+        // A missing value, or one of the wrong type, is a null cell: kubectl prints <none>.
+        const v = jsonPathValue(o, c.jsonPath);
+        if (v === undefined || v === null) return null;
+        switch (c.type) {
+          case 'date':
+            return typeof v === 'string' ? age(v) : null;
+          case 'integer':
+            return typeof v === 'number' ? Math.trunc(v) : null;
+          case 'number':
+            return typeof v === 'number' ? v : null;
+          case 'boolean':
+            return typeof v === 'boolean' ? v : null;
+          default:
+            return typeof v === 'object' ? JSON.stringify(v) : String(v);
+        }
       },
       { type: c.type === 'date' ? 'string' : c.type, priority: c.priority ?? 0, format: c.format },
     ),
   );
   return [NAME, ...cols, ...(printerColumns.some((c) => c.name.toLowerCase() === 'age') ? [] : [AGE])];
-}
-
-/** The JSONPath subset CRD printer columns use: `.a.b`, `[0]`, and filters like `[?(@.type=="Ready")]`. */
-function jsonPathGet(o: unknown, path: string): unknown {
-  const tokens =
-    path.replace(/^\{|\}$/g, '').match(/\[\?\(@\.[\w.-]+\s*==\s*(?:"[^"]*"|'[^']*')\)\]|\[\d+\]|[^.[\]]+/g) ?? [];
-  let cur: unknown = o;
-  for (const t of tokens) {
-    if (cur === undefined || cur === null) return undefined;
-    const filter = /^\[\?\(@\.([\w.-]+)\s*==\s*["']([^"']*)["']\)\]$/.exec(t);
-    if (filter) {
-      cur = Array.isArray(cur)
-        ? cur.find((x) => x && String((x as Record<string, unknown>)[filter[1]]) === filter[2])
-        : undefined;
-    } else if (/^\[\d+\]$/.test(t)) {
-      cur = Array.isArray(cur) ? cur[Number(t.slice(1, -1))] : undefined;
-    } else {
-      cur = typeof cur === 'object' ? (cur as Record<string, unknown>)[t] : undefined;
-    }
-  }
-  return cur;
 }
 
 export function columnsFor(tk: string, crdPrinterColumns?: Parameters<typeof crdColumns>[0]): Column[] {

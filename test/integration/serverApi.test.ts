@@ -72,6 +72,31 @@ describe('kubegraf web: API against the demo cluster', function () {
     }
   });
 
+  it('shows CRD printer columns (JSONPath filters and slices too) exactly as kubectl prints them', async () => {
+    for (const [kind, route] of [
+      ['certificates.cert-manager.io', '/api/certificates'],
+      ['inferenceservices.serving.kserve.io', '/api/custom-resources/inferenceservices.serving.kserve.io/instances'],
+      ['pytorchjobs.kubeflow.org', '/api/custom-resources/pytorchjobs.kubeflow.org/instances'],
+    ]) {
+      const r = (await A.get(route)).body;
+      const printed = (await kubectlOk(h.sim, ['get', kind, '-A'])).trim().split('\n');
+      const header = printed[0].split(/\s{2,}/);
+      const rows = printed.slice(1).map((l) => l.split(/\s{2,}/));
+      assert.ok(rows.length > 0, kind);
+      const cols = r.columns.filter((c: any) => c.id.startsWith('col:'));
+      assert.ok(cols.length > 0, kind);
+      for (const row of rows) {
+        const item = r.items.find((i: any) => i.namespace === row[0] && i.name === row[1]);
+        assert.ok(item, `${kind} ${row[1]}`);
+        for (const c of cols) {
+          const printedCell = row[header.indexOf(c.label.toUpperCase())];
+          assert.notEqual(printedCell, '<none>', `${kind} ${row[1]} ${c.label}`);
+          assert.equal(String(item[c.id]), printedCell, `${kind} ${row[1]} ${c.label}`);
+        }
+      }
+    }
+  });
+
   it('serves volume attachments read-only: list with their columns, details, yaml, describe, delete; no update', async () => {
     const r = await A.get('/api/volumeattachments');
     assert.equal(r.status, 200);

@@ -1,6 +1,7 @@
 // Kinds are data: one row per built-in kind of the shared table (../../shared/kinds.ts) with its columns and status
 // logic here, plus rows built from discovery for CRDs. Trees, tables and actions read these.
 import { ageSince } from '../../shared/age';
+import { jsonPathValue } from '../../shared/jsonPath';
 import type { Capability, ColumnDto, KindDto, KindRef } from '../../shared/kube';
 import { KINDS, kindId, type KindDef } from '../../shared/kinds';
 import type {
@@ -485,20 +486,6 @@ interface CrdVersion {
   subresources?: { scale?: unknown };
 }
 
-/** Reads a simple JSONPath (`.spec.replicas`, `.status.conditions[0].type`, `.metadata.labels['a.b/c']`). */
-export function readJsonPath(o: unknown, path: string): unknown {
-  const tokens: Array<string | number> = [];
-  const re = /\.([A-Za-z0-9_-]+)|\[(\d+)\]|\[['"]([^'"]+)['"]\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(path))) tokens.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : m[3]));
-  let cur: unknown = o;
-  for (const t of tokens) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[t];
-  }
-  return cur;
-}
-
 /** A descriptor for a CRD's served (preferably storage) version, with its printer columns (k9s: every CRD gets columns). */
 export function descriptorFromCrd(crd: KObject): KindDescriptor | undefined {
   const spec = crd.spec as
@@ -521,7 +508,7 @@ export function descriptorFromCrd(crd: KObject): KindDescriptor | undefined {
         `col:${c.name}`,
         c.name,
         (o, now) => {
-          const val = readJsonPath(o, c.jsonPath);
+          const val = jsonPathValue(o, c.jsonPath);
           if (val === undefined || val === null) return '<none>';
           if (c.type === 'date') return humanAge(String(val), now);
           return typeof val === 'object' ? JSON.stringify(val) : typeof val === 'number' ? val : String(val);
