@@ -62,10 +62,17 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
 
   async function switchContext(name: string): Promise<void> {
     await runCommand(page, 'KubeGraf: Switch Context…');
-    const label = page
-      .locator('.quick-input-widget .monaco-list-row .label-name')
-      .filter({ hasText: new RegExp(`^${name}$`) });
-    await label.first().click({ timeout: 30_000 });
+    // The context pick replaces the palette once the command runs: wait for its prompt, narrow it to the name, and
+    // click the shown row of that context (rows of an earlier pick may linger hidden in the DOM).
+    const input = page.locator('.quick-input-widget .quick-input-box input[placeholder="Switch to context"]');
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(name);
+    await page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ visible: true })
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) })
+      .first()
+      .click({ timeout: 30_000 });
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
