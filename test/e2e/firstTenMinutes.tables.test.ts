@@ -274,6 +274,42 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     await until(`grafana is back at ${before}`, async () => (await replicasOf('monitoring', 'grafana')) === before);
   });
 
+  it("keeps the keyboard focus on a row's action while the row changes live", async () => {
+    const row = page.getByTestId('row').filter({ hasText: 'grafana' }).first();
+    await row.waitFor();
+    const before = await replicasOf('monitoring', 'grafana');
+    const button = row.getByTestId('action-scale');
+    await button.focus();
+    const focusedAction = () =>
+      page.evaluate(
+        `(() => { const el = document.activeElement; return el?.getAttribute('data-testid') + ' ' + el?.getAttribute('aria-label'); })()`,
+      ) as Promise<string>;
+    assert.match(await focusedAction(), /^action-scale .*grafana/);
+    // Another client scales it: the row's Ready cell follows, the focus stays where the user left it.
+    const r = await request('POST', '/api/deployment/scale', {
+      namespace: 'monitoring',
+      name: 'grafana',
+      replicas: before + 1,
+    });
+    assert.equal(r.status, 200);
+    await until('the row shows the new count', async () =>
+      ((await row.textContent()) ?? '').includes(`/${before + 1}`),
+    );
+    assert.match(await focusedAction(), /^action-scale .*grafana/, 'the focus stayed on the same action');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId('scale-dialog');
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', /grafana/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(
+      (await request('POST', '/api/deployment/scale', { namespace: 'monitoring', name: 'grafana', replicas: before }))
+        .status,
+      200,
+    );
+    await until('the row is back', async () => ((await row.textContent()) ?? '').includes(`/${before}`));
+  });
+
   it('answers bad parameters with a plain message naming the field', async () => {
     for (const [replicas, text] of [
       [2.5, 'Replicas must be a whole number'],

@@ -239,7 +239,7 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
     await page.locator('[data-testid=row]').first().getByTestId('action-scale').focus();
     assert.ok((await focused()).ring, 'a row action shows its focus');
     await page.keyboard.press('Enter');
-    await page.getByRole('dialog').waitFor();
+    await page.getByTestId('scale-dialog').waitFor();
     for (let i = 0; i < 6; i++) {
       f = await focused();
       assert.ok(f.inDialog && f.ring, `Tab ${i} stays in the dialog with a visible ring: ${JSON.stringify(f)}`);

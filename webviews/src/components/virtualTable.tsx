@@ -1,7 +1,18 @@
 // The table every list uses: only visible rows are in the DOM (100k rows scroll like 100), sortable headers,
 // multi-select (click, Shift-click range, Space), keyboard row navigation, and a per-row action slot.
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createComputed, createEffect, createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import {
+  createComputed,
+  createEffect,
+  createMemo,
+  createSignal,
+  For,
+  Index,
+  onCleanup,
+  Show,
+  untrack,
+  type JSX,
+} from 'solid-js';
 import type { ColumnDef, Row, SortSpec, TableModel } from '../model/tableModel';
 import { liveAge } from '../stores/clock';
 
@@ -79,6 +90,8 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
     p.onOpen(r);
   };
   const onKey = (e: KeyboardEvent) => {
+    // Keys for a control inside a row (an action button, a checkbox) are that control's: Enter on "Scale" scales.
+    if (e.target !== e.currentTarget) return;
     const n = p.rows().length;
     if (!n) return;
     let i = active();
@@ -178,25 +191,32 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
         data-testid="table-body"
       >
         <div style={{ height: `${virt.getTotalSize()}px`, position: 'relative', width: '100%' }}>
-          <For each={virt.getVirtualItems()}>
+          {/* By place, not by item: when the row count changes the virtualizer hands out new items, and keyed rows
+              would be made anew under a keyboard user's focus. */}
+          <Index each={virt.getVirtualItems()}>
             {(v) => {
-              const r = () => p.rows()[v.index];
+              const r = () => p.rows()[v().index];
+              // The row shown at this place, read at use: its actions are made once and act on what is shown, so a
+              // live update of the row does not re-create the button that has the focus.
+              const live = new Proxy({} as Row, {
+                get: (_t, k) => (r() as unknown as Record<PropertyKey, unknown> | undefined)?.[k],
+              });
               return (
                 <Show when={r()}>
                   <div
                     class="kg-tr kg-row"
-                    classList={{ 'kg-active': active() === v.index, 'kg-selected': sel(r().key) }}
+                    classList={{ 'kg-active': active() === v().index, 'kg-selected': sel(r().key) }}
                     role="row"
-                    aria-rowindex={v.index + 2}
+                    aria-rowindex={v().index + 2}
                     aria-selected={sel(r().key)}
                     data-key={r().key}
                     data-testid="row"
                     style={{
-                      transform: `translateY(${v.start}px)`,
+                      transform: `translateY(${v().start}px)`,
                       height: `${ROW_HEIGHT}px`,
                       'grid-template-columns': template(),
                     }}
-                    onClick={(e) => onRowClick(e, r(), v.index)}
+                    onClick={(e) => onRowClick(e, r(), v().index)}
                   >
                     <Show when={p.selectable}>
                       <div class="kg-td" role="gridcell" onClick={(e) => e.stopPropagation()}>
@@ -239,14 +259,14 @@ export function VirtualTable(p: VirtualTableProps): JSX.Element {
                     </For>
                     <Show when={p.actions}>
                       <div class="kg-td kg-actions" role="gridcell" onClick={(e) => e.stopPropagation()}>
-                        {p.actions?.(r())}
+                        {untrack(() => p.actions?.(live))}
                       </div>
                     </Show>
                   </div>
                 </Show>
               );
             }}
-          </For>
+          </Index>
         </div>
       </div>
     </div>

@@ -73,11 +73,20 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
     return table.model.selectedCount;
   });
   const caps = () => p.capabilities ?? capabilitiesOf(p.entry);
+  // Read at use, so an action made once for a table row acts on the row as it is now.
   const target = (r: Row): ActionTarget => ({
-    name: r.name,
-    namespace: r.namespace,
-    cells: r.cells,
-    containers: containersOf(r),
+    get name() {
+      return r.name;
+    },
+    get namespace() {
+      return r.namespace;
+    },
+    get cells() {
+      return r.cells;
+    },
+    get containers() {
+      return containersOf(r);
+    },
   });
   const actions = createMemo(() =>
     actionsFor(
