@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { KUBECTL, startTestSim, kubectl, kubectlOk, kubectlSpawn, waitForOutput, type Sim } from '../helpers/sim';
+import {
+  KUBECTL,
+  eventually,
+  startTestSim,
+  kubectl,
+  kubectlOk,
+  kubectlSpawn,
+  waitForOutput,
+  type Sim,
+} from '../helpers/sim';
 
 const MANIFEST = `apiVersion: apps/v1
 kind: Deployment
@@ -179,6 +188,22 @@ for (const minor of installedMinors()) {
       await kubectlOk(sim, ['delete', 'cm', 'other', '-n', 'team-b']);
       const r = await kubectl(sim, ['get', 'cm', 'other', '-n', 'team-b']);
       assert.match(r.stderr, /NotFound/);
+    });
+
+    it("prints an unreachable, cordoned node as NotReady,SchedulingDisabled and jobs with this version's columns", async () => {
+      await kubectlOk(sim, ['annotate', 'node', 'node-1', 'sim.kubegraf.io/fault=notready']);
+      await kubectlOk(sim, ['cordon', 'node-1']);
+      await eventually(async () =>
+        /^node-1\s+NotReady,SchedulingDisabled\s+<none>\s+\S+\s+v1\./m.test(await kubectlOk(sim, ['get', 'nodes'])),
+      );
+      await kubectlOk(sim, ['create', 'job', 'once', '-n', 'team-a', '--image=busybox']);
+      const out = await kubectlOk(sim, ['get', 'jobs', '-n', 'team-a']);
+      // The API server's job printer has a STATUS column from 1.30 on.
+      assert.match(
+        out.split('\n')[0],
+        minor >= 30 ? /^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE$/ : /^NAME\s+COMPLETIONS\s+DURATION\s+AGE$/,
+      );
+      assert.match(out, minor >= 30 ? /^once\s+Running\s+0\/1\s+/m : /^once\s+0\/1\s+/m);
     });
   });
 }
