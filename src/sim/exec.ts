@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { ResourceRequest, SimContext } from './context';
 import type { KObj } from './store';
 import { StatusError, badRequest } from './status';
+import { Params, execParams } from './params';
 import { InputQueue, LineDiscipline, Shell, containerView, toCrlf } from './shell';
 import { RunLog, containerRun, resolveContainer } from './logs';
 import { acceptSpdy, makeWss, refuseUpgrade, type SpdyStream } from './portforward';
@@ -63,16 +64,8 @@ function notFoundInImage(argv0: string, container: string): Record<string, unkno
 }
 
 function parseOptions(r: ResourceRequest, pod: KObj, attach: boolean): ExecOptions {
-  const q = r.url.searchParams;
-  const flag = (n: string) => ['true', '1'].includes(q.get(n) ?? '');
-  const opts: ExecOptions = {
-    command: q.getAll('command'),
-    container: resolveContainer(pod, q.get('container')),
-    stdin: flag('stdin'),
-    stdout: flag('stdout'),
-    stderr: flag('stderr'),
-    tty: flag('tty'),
-  };
+  const p = execParams(Params.of(r.url));
+  const opts: ExecOptions = { ...p, container: resolveContainer(pod, p.container ?? null) };
   if (!attach && opts.command.length === 0) throw badRequest('you must specify at least one command for the container');
   if (!opts.stdin && !opts.stdout && !opts.stderr)
     throw badRequest('you must specify at least one of stdin, stdout, stderr');

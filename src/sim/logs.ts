@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { ResourceRequest, SimContext } from './context';
 import type { KObj } from './store';
 import { StatusError, badRequest, notFound } from './status';
+import { Params, logParams } from './params';
 
 export type AppKind =
   'nginx' | 'postgres' | 'mysql' | 'redis' | 'python' | 'node' | 'java' | 'coredns' | 'shell' | 'app';
@@ -662,19 +663,6 @@ function rfc3339Nano(t: number, salt: number): string {
 
 const FOLLOW_TICK_MS = 250;
 
-function intParam(url: URL, name: string): number | undefined {
-  const v = url.searchParams.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw badRequest(`invalid value "${v}" for ${name}`);
-  return n;
-}
-
-function boolParam(url: URL, name: string): boolean {
-  const v = url.searchParams.get(name);
-  return v === 'true' || v === '1';
-}
-
 function sendError(res: ServerResponse, e: StatusError): void {
   res.writeHead(e.code, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(e.toStatus()));
@@ -699,28 +687,15 @@ export function installLogs(ctx: SimContext): void {
     let follow: boolean;
     let q: LogQuery;
     let limitBytes: number | undefined;
-    const previous = boolParam(u, 'previous');
-    const timestamps = boolParam(u, 'timestamps');
+    let previous: boolean;
+    let timestamps: boolean;
     try {
-      container = resolveContainer(pod, u.searchParams.get('container'));
-      follow = boolParam(u, 'follow');
+      const p = logParams(Params.of(u));
+      ({ previous, timestamps, follow, limitBytes } = p);
+      container = resolveContainer(pod, p.container ?? null);
       const t = now();
-      const sinceSeconds = intParam(u, 'sinceSeconds');
-      const sinceTimeRaw = u.searchParams.get('sinceTime');
-      if (sinceSeconds !== undefined && sinceTimeRaw)
-        throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
-      if (sinceSeconds !== undefined && sinceSeconds < 1)
-        throw badRequest('PodLogOptions "" is invalid: sinceSeconds: Invalid value: must be greater than 0');
-      const sinceTime =
-        sinceSeconds !== undefined ? t - sinceSeconds * 1000 : sinceTimeRaw ? Date.parse(sinceTimeRaw) : undefined;
-      limitBytes = intParam(u, 'limitBytes');
-      if (limitBytes !== undefined && limitBytes < 1)
-        throw badRequest('PodLogOptions "" is invalid: limitBytes: Invalid value: must be greater than 0');
-      q = {
-        now: t,
-        tailLines: intParam(u, 'tailLines'),
-        sinceTime: Number.isFinite(sinceTime) ? sinceTime : undefined,
-      };
+      const sinceTime = p.sinceSeconds !== undefined ? t - p.sinceSeconds * 1000 : p.sinceTime;
+      q = { now: t, tailLines: p.tailLines, sinceTime };
       run = containerRun(pod, container, previous, t, ctx.clock.speed);
     } catch (e) {
       if (e instanceof StatusError) return sendError(res, e);

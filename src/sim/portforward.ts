@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ResourceRequest, SimContext } from './context';
 import type { KObj } from './store';
 import { StatusError, badRequest } from './status';
+import { Params } from './params';
 
 // The SPDY/3 header compression dictionary (a fixed byte string from the spec), as spdy-transport ships it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -442,10 +443,12 @@ export function installPortForward(ctx: SimContext): void {
 
     // client-node: channels 2i (data) and 2i+1 (error) for the i-th port of ?ports=.
     const proto = ['v4.channel.k8s.io', 'v5.channel.k8s.io', 'channel.k8s.io'].find((p) => protocols.includes(p));
-    const ports = r.url.searchParams
-      .getAll('ports')
-      .flatMap((p) => p.split(','))
-      .map(Number);
+    let ports: number[];
+    try {
+      ports = Params.of(r.url).ports();
+    } catch (e) {
+      return refuseUpgrade(socket, e as StatusError);
+    }
     if (!proto)
       return refuseUpgrade(
         socket,

@@ -11,6 +11,7 @@ import {
   BODY_TYPES,
   StatusError,
   badRequest,
+  expired,
   forbidden,
   invalid,
   methodNotAllowed,
@@ -27,6 +28,7 @@ import { admit, admitSubresource } from './admission';
 import { evictionAllowed } from './controllers/pdb';
 import { decodeProtobufObject, isProtobuf } from './protobuf';
 import { serveProxy } from './serviceProxy';
+import { Params, deleteParams, dryRunParam, listParams, type DeleteParams } from './params';
 
 const MAX_BODY = 3 * 1024 * 1024; // the API server's own request size limit
 
@@ -290,7 +292,7 @@ export class ApiHandler {
     const rt = this.ctx.types.get(api.group, api.version, resource);
     if (!rt) return undefined;
     if (namespace && !rt.namespaced) return undefined;
-    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const watch = Params.of(url).bool('watch');
     return { req, url, user, rt, namespace, name, subresource, verb: kubeVerb(req.method ?? 'GET', !!name, watch) };
   }
 
@@ -388,8 +390,10 @@ export class ApiHandler {
           `${r.rt.resource}.${r.rt.group}`,
         )
       : undefined;
-    const printer = crd?.spec?.versions?.find((v: KObj) => v.name === r.rt.version)?.additionalPrinterColumns;
-    return columnsFor(this.tk(r), printer);
+    const printer = crd
+      ? (crd.spec?.versions?.find((v: KObj) => v.name === r.rt.version)?.additionalPrinterColumns ?? null)
+      : undefined;
+    return columnsFor(this.tk(r), printer, this.ctx.kubeMinor);
   }
 
   private get(r: ResourceRequest, res: ServerResponse): void {
@@ -404,27 +408,45 @@ export class ApiHandler {
   }
 
   private list(r: ResourceRequest, res: ServerResponse): void {
-    const q = r.url.searchParams;
-    const limit = Number(q.get('limit') ?? 0);
-    if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${q.get('limit')}`);
+    const q = listParams(Params.of(r.url));
+    const store = this.ctx.store;
     let after: string | undefined;
     let rev: number | undefined;
-    const cont = q.get('continue');
-    if (cont) {
+    if (q.continue) {
+      if (q.resourceVersion && q.resourceVersion !== '0')
+        throw badRequest('specifying resource version is not allowed when using continue');
+      let t: { rv: number; start: string };
       try {
-        const t = JSON.parse(Buffer.from(cont, 'base64url').toString('utf8')) as { rv: number; start: string };
-        after = t.start;
-        rev = t.rv;
+        t = JSON.parse(Buffer.from(q.continue, 'base64url').toString('utf8'));
+        if (!Number.isInteger(t.rv) || typeof t.start !== 'string') throw new Error('malformed');
       } catch {
         throw badRequest('continue key is not valid: illegal base64 data');
       }
+      if (t.rv < store.compactedRev) {
+        // The snapshot the token continues was compacted away: 410, with a token to go on inconsistently.
+        const status = {
+          ...expired(CONTINUE_EXPIRED).toStatus(),
+          metadata: { continue: continueToken(store.rev, t.start) },
+        };
+        return sendJson(res, 410, status);
+      }
+      after = t.start;
+      rev = t.rv;
+    } else if (q.resourceVersion && q.resourceVersion !== '0') {
+      const want = Number(q.resourceVersion);
+      if (!/^\d+$/.test(q.resourceVersion)) throw badRequest(`invalid resource version: ${q.resourceVersion}`);
+      if (q.resourceVersionMatch === 'Exact' && want < store.compactedRev)
+        throw expired('The resourceVersion for the provided list is too old.');
+      if (want > store.rev)
+        throw new StatusError(504, 'Timeout', `Timeout: Too large resource version: ${want}, current: ${store.rev}`, {
+          causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+          retryAfterSeconds: 1,
+        });
     }
-    const result = this.ctx.store.list(this.tk(r), { namespace: r.namespace, match: this.matcher(r), limit, after });
+    const result = store.list(this.tk(r), { namespace: r.namespace, match: this.matcher(r), limit: q.limit, after });
     const meta: Record<string, unknown> = { resourceVersion: String(rev ?? result.rev) };
     if (result.lastKey !== undefined) {
-      meta.continue = Buffer.from(JSON.stringify({ rv: rev ?? result.rev, start: result.lastKey })).toString(
-        'base64url',
-      );
+      meta.continue = continueToken(rev ?? result.rev, result.lastKey);
       meta.remainingItemCount = result.remaining;
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
@@ -456,12 +478,13 @@ export class ApiHandler {
   }
 
   private watch(r: ResourceRequest, res: ServerResponse): void {
-    const q = r.url.searchParams;
+    const q = listParams(Params.of(r.url));
     const match = this.matcher(r);
-    const rvParam = q.get('resourceVersion') ?? '';
-    const initial = q.get('sendInitialEvents') === 'true';
-    const bookmarks = q.get('allowWatchBookmarks') === 'true';
-    const timeout = Number(q.get('timeoutSeconds') ?? 0);
+    const rvParam = q.resourceVersion ?? '';
+    // Legacy semantics: no resourceVersion, or "0", starts with the current state; sendInitialEvents says so explicitly.
+    const initial = q.sendInitialEvents ?? (rvParam === '' || rvParam === '0');
+    const bookmarks = q.allowWatchBookmarks;
+    const timeout = q.timeoutSeconds ?? 0;
     const table = wantsTable(r.req);
     const cols = table ? this.columns(r) : [];
     const inc = includeObject(r.url);
@@ -489,12 +512,11 @@ export class ApiHandler {
     const namespace = r.rt.namespaced ? r.namespace : undefined;
     let fromRev: number | undefined;
     let lastRev = store.rev;
-    if (initial || rvParam === '' || rvParam === '0') {
+    if (initial) {
       for (const o of store.iterate(tk, namespace)) if (!match || match(o)) res.write(render('ADDED', o));
-      if (initial) {
-        res.write(render('BOOKMARK', bookmark(r.rt, store.rev, true)));
-      }
-    } else {
+      // The watch-list stream ends its initial state with an annotated bookmark (to clients that take bookmarks).
+      if (q.sendInitialEvents && bookmarks) res.write(render('BOOKMARK', bookmark(r.rt, store.rev, true)));
+    } else if (rvParam !== '' && rvParam !== '0') {
       fromRev = Number(rvParam);
       if (!Number.isFinite(fromRev)) {
         res.end(
@@ -534,7 +556,8 @@ export class ApiHandler {
   }
 
   private dryRun(r: ResourceRequest): boolean {
-    return r.url.searchParams.getAll('dryRun').includes('All');
+    const kind = r.verb === 'create' ? 'CreateOptions' : r.verb === 'update' ? 'UpdateOptions' : 'PatchOptions';
+    return dryRunParam(Params.of(r.url), r.verb === 'delete' || r.verb === 'deletecollection' ? 'DeleteOptions' : kind);
   }
 
   private checkNamespace(r: ResourceRequest, o: KObj): void {
@@ -600,10 +623,16 @@ export class ApiHandler {
     const current = this.ctx.store.get(this.tk(r), r.namespace, r.name!);
     const isApply = ct.startsWith('application/apply-patch');
     if (!current && !isApply) throw notFound(r.rt.resource, r.rt.group, r.name!);
-    const opts = {
-      fieldManager: r.url.searchParams.get('fieldManager') ?? undefined,
-      force: r.url.searchParams.get('force') === 'true',
-    };
+    const p = Params.of(r.url);
+    const opts = { fieldManager: p.string('fieldManager') || undefined, force: p.bool('force') };
+    if (p.has('force') && !isApply)
+      throw invalid('PatchOptions', 'meta.k8s.io', '', [
+        {
+          reason: 'FieldValueForbidden',
+          field: 'force',
+          message: 'Forbidden: may not be specified for non-apply patch',
+        },
+      ]);
     const next = applyPatch(current, body, ct, r.rt, opts);
     next.metadata ??= { name: r.name! };
     if (next.metadata.name && next.metadata.name !== r.name)
@@ -622,17 +651,13 @@ export class ApiHandler {
     this.respond(r, res, 200, this.ctx.store.update(r.rt, next, { dryRun: this.dryRun(r), expectRV }));
   }
 
-  private deleteOptions(body: Buffer): KObj {
-    if (!body.length) return {} as KObj;
-    try {
-      return JSON.parse(body.toString('utf8'));
-    } catch {
-      throw badRequest('the body of the request was not valid DeleteOptions JSON');
-    }
+  /** DeleteOptions from the body, else from the query (orphanDependents folded into propagationPolicy). */
+  private deleteOptions(r: ResourceRequest, body: Buffer): DeleteParams {
+    return deleteParams(Params.of(r.url), body);
   }
 
   private delete(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
-    const opts = this.deleteOptions(body);
+    const opts = this.deleteOptions(r, body);
     const current = this.mustGet(r);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== current.metadata.uid)
@@ -648,10 +673,9 @@ export class ApiHandler {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
       );
     }
-    const dryRun = this.dryRun(r) || (opts.dryRun ?? []).includes('All');
-    const propagation = opts.propagationPolicy ?? r.url.searchParams.get('propagationPolicy') ?? undefined;
-    const graceParam = r.url.searchParams.get('gracePeriodSeconds');
-    const grace: number | undefined = opts.gracePeriodSeconds ?? (graceParam !== null ? Number(graceParam) : undefined);
+    const dryRun = opts.dryRun;
+    const propagation = opts.propagationPolicy;
+    const grace = opts.gracePeriodSeconds;
     if (dryRun) return this.respond(r, res, 200, current);
     this.respond(r, res, 200, this.deleteObject(r.rt, current, grace, propagation));
   }
@@ -676,9 +700,9 @@ export class ApiHandler {
   }
 
   private deleteCollection(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
-    const opts = this.deleteOptions(body);
+    const opts = this.deleteOptions(r, body);
     const { items } = this.ctx.store.list(this.tk(r), { namespace: r.namespace, match: this.matcher(r) });
-    const dryRun = this.dryRun(r);
+    const dryRun = opts.dryRun;
     const out = items.map((o) =>
       dryRun ? o : this.deleteObject(r.rt, o, opts.gracePeriodSeconds, opts.propagationPolicy),
     );
@@ -772,6 +796,13 @@ function selectorText(sel: KObj | undefined): string {
   return Object.entries(sel?.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
+}
+
+const CONTINUE_EXPIRED =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+function continueToken(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ rv, start })).toString('base64url');
 }
 
 function bookmark(rt: ResourceType, rev: number, initialEnd: boolean): KObj {

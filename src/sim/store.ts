@@ -337,8 +337,9 @@ export class Store {
       for (const k of Object.keys(obj)) if (k !== 'status' && k !== 'metadata') obj[k] = prev[k];
       for (const k of Object.keys(prev)) if (!(k in obj)) obj[k] = prev[k];
       obj.metadata = { ...prev.metadata };
-    } else if (hasSubresource(rt, 'status') && 'status' in prev) {
-      obj.status = prev.status; // writes to the main resource leave status alone
+    } else if (hasSubresource(rt, 'status') && 'status' in prev && !opts.markDeleting) {
+      // Writes to the main resource leave status alone; a DELETE's own write may set it (a namespace's Terminating).
+      obj.status = prev.status;
     }
     obj.metadata.generation = prev.metadata.generation;
     if (hasSpec(obj) && JSON.stringify(specOf(obj)) !== JSON.stringify(specOf(prev)))

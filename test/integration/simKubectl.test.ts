@@ -1,9 +1,19 @@
-// Real kubectl (1.30 and 1.33, picked by the dispatcher from /version) against `kubegraf sim`: the core API.
+// Real kubectl against `kubegraf sim`: the core API, at the oldest and newest kubectl the machine's dispatcher has
+// (it picks the binary from the server's /version), found next to the dispatcher's real path at test time.
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startTestSim, kubectl, kubectlOk, kubectlSpawn, waitForOutput, type Sim } from '../helpers/sim';
+import { dirname, join } from 'node:path';
+import {
+  KUBECTL,
+  eventually,
+  startTestSim,
+  kubectl,
+  kubectlOk,
+  kubectlSpawn,
+  waitForOutput,
+  type Sim,
+} from '../helpers/sim';
 
 const MANIFEST = `apiVersion: apps/v1
 kind: Deployment
@@ -26,7 +36,19 @@ metadata: {name: other, namespace: team-b}
 data: {}
 `;
 
-for (const minor of [30, 33]) {
+/** The minor versions the kubectl dispatcher can run: its `kubectl.1.NN` siblings. */
+function installedMinors(): number[] {
+  const dir = dirname(realpathSync(KUBECTL));
+  const minors = readdirSync(dir)
+    .map((f) => /^kubectl\.1\.(\d+)$/.exec(f)?.[1])
+    .filter((m): m is string => !!m)
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (!minors.length) throw new Error(`no kubectl.1.NN binaries next to ${realpathSync(KUBECTL)}`);
+  return [...new Set([minors[0], minors[minors.length - 1]])];
+}
+
+for (const minor of installedMinors()) {
   describe(`sim with kubectl 1.${minor}`, function () {
     let sim: Sim;
     const dir = mkdtempSync(join(tmpdir(), 'kubegraf-test-'));
@@ -166,6 +188,22 @@ for (const minor of [30, 33]) {
       await kubectlOk(sim, ['delete', 'cm', 'other', '-n', 'team-b']);
       const r = await kubectl(sim, ['get', 'cm', 'other', '-n', 'team-b']);
       assert.match(r.stderr, /NotFound/);
+    });
+
+    it("prints an unreachable, cordoned node as NotReady,SchedulingDisabled and jobs with this version's columns", async () => {
+      await kubectlOk(sim, ['annotate', 'node', 'node-1', 'sim.kubegraf.io/fault=notready']);
+      await kubectlOk(sim, ['cordon', 'node-1']);
+      await eventually(async () =>
+        /^node-1\s+NotReady,SchedulingDisabled\s+<none>\s+\S+\s+v1\./m.test(await kubectlOk(sim, ['get', 'nodes'])),
+      );
+      await kubectlOk(sim, ['create', 'job', 'once', '-n', 'team-a', '--image=busybox']);
+      const out = await kubectlOk(sim, ['get', 'jobs', '-n', 'team-a']);
+      // The API server's job printer has a STATUS column from 1.30 on.
+      assert.match(
+        out.split('\n')[0],
+        minor >= 30 ? /^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE$/ : /^NAME\s+COMPLETIONS\s+DURATION\s+AGE$/,
+      );
+      assert.match(out, minor >= 30 ? /^once\s+Running\s+0\/1\s+/m : /^once\s+0\/1\s+/m);
     });
   });
 }

@@ -19,7 +19,7 @@ describe('sim selectors', () => {
 });
 
 describe('sim CRD printer columns', () => {
-  it('evaluate the JSONPath forms CRDs use, filters included', () => {
+  it('evaluate the JSONPath forms CRDs use, filters included; no Age unless declared', () => {
     const cols = columnsFor('cert-manager.io/certificates', [
       { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
       { name: 'Secret', type: 'string', jsonPath: '.spec.secretName' },
@@ -39,7 +39,13 @@ describe('sim CRD printer columns', () => {
     };
     assert.deepEqual(
       cols.map((c) => c.cell(cert)),
-      ['c', 'True', 's', 'a.example', '0s'],
+      ['c', 'True', 's', 'a.example'],
+    );
+    // A missing value is null (kubectl prints <none>); a CRD without printer columns shows Name and Age.
+    assert.equal(cols[2].cell({ ...cert, spec: {} }), null);
+    assert.deepEqual(
+      columnsFor('cert-manager.io/issuers', null).map((c) => c.name),
+      ['Name', 'Age'],
     );
   });
 });
