@@ -25,6 +25,7 @@ import { can } from './authz';
 import { serveOpenApi } from './openapi';
 import { admit, admitSubresource } from './admission';
 import { evictionAllowed } from './controllers/pdb';
+import { deletionFinalizers } from './controllers/gc';
 import { decodeProtobufObject, isProtobuf } from './protobuf';
 import { serveProxy } from './serviceProxy';
 
@@ -113,7 +114,8 @@ function parseApiPath(path: string): ParsedPath | undefined {
   return undefined;
 }
 
-const NOT_FOUND_PATH = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+// A real server sends `details: {}` here; kubectl debug reads details.name off this 404 (and panics without it).
+const NOT_FOUND_PATH = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 
 function kubeVerb(method: string, hasName: boolean, watch: boolean): string {
   switch (method) {
@@ -631,6 +633,16 @@ export class ApiHandler {
     }
   }
 
+  /** The garbage collector's finalizers for the delete's propagationPolicy / orphanDependents (body or query). */
+  private gcFinalizers(r: ResourceRequest, opts: KObj): string[] {
+    const q = r.url.searchParams;
+    const orphan = q.get('orphanDependents');
+    return deletionFinalizers({
+      propagationPolicy: opts.propagationPolicy ?? q.get('propagationPolicy') ?? undefined,
+      orphanDependents: opts.orphanDependents ?? (orphan === null ? undefined : !/^(0|false)$/i.test(orphan)),
+    });
+  }
+
   private delete(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
     const opts = this.deleteOptions(body);
     const current = this.mustGet(r);
@@ -649,25 +661,27 @@ export class ApiHandler {
       );
     }
     const dryRun = this.dryRun(r) || (opts.dryRun ?? []).includes('All');
-    const propagation = opts.propagationPolicy ?? r.url.searchParams.get('propagationPolicy') ?? undefined;
+    const finalizers = this.gcFinalizers(r, opts);
     const graceParam = r.url.searchParams.get('gracePeriodSeconds');
     const grace: number | undefined = opts.gracePeriodSeconds ?? (graceParam !== null ? Number(graceParam) : undefined);
     if (dryRun) return this.respond(r, res, 200, current);
-    this.respond(r, res, 200, this.deleteObject(r.rt, current, grace, propagation));
+    this.respond(r, res, 200, this.deleteObject(r.rt, current, grace, finalizers));
   }
 
   /**
    * Graceful for scheduled pods (the kubelet stops them, then removes them) and for namespaces (the namespace
-   * controller empties them first); immediate otherwise.
+   * controller empties them first); immediate otherwise. `finalizers` (the garbage collector's, for a Foreground or
+   * Orphan propagation) keep the object, marked for deletion, until the collector releases them.
    */
-  deleteObject(rt: ResourceType, o: KObj, grace: number | undefined, propagation?: string): KObj {
+  deleteObject(rt: ResourceType, o: KObj, grace: number | undefined, finalizers: string[] = []): KObj {
     const store = this.ctx.store;
     if (o.metadata.deletionTimestamp) return o;
     const isPod = rt.group === '' && rt.resource === 'pods';
     const isNamespace = rt.group === '' && rt.resource === 'namespaces';
     const gracePeriod = grace ?? (isPod ? (o.spec?.terminationGracePeriodSeconds ?? 30) : 0);
     const graceful = (isPod && o.spec?.nodeName && gracePeriod > 0) || isNamespace;
-    if (!graceful) return store.remove(rt, o.metadata.namespace, o.metadata.name, { propagation }) ?? o;
+    if (!graceful) return store.remove(rt, o.metadata.namespace, o.metadata.name, { finalizers }) ?? o;
+    // (Pods and namespaces own nothing the collector would wait for, so their graceful path needs no finalizer.)
     const marked = structuredClone(o);
     marked.metadata.deletionTimestamp = nowIso(new Date(Date.now() + gracePeriod * 1000));
     marked.metadata.deletionGracePeriodSeconds = gracePeriod;
@@ -679,9 +693,8 @@ export class ApiHandler {
     const opts = this.deleteOptions(body);
     const { items } = this.ctx.store.list(this.tk(r), { namespace: r.namespace, match: this.matcher(r) });
     const dryRun = this.dryRun(r);
-    const out = items.map((o) =>
-      dryRun ? o : this.deleteObject(r.rt, o, opts.gracePeriodSeconds, opts.propagationPolicy),
-    );
+    const finalizers = this.gcFinalizers(r, opts);
+    const out = items.map((o) => (dryRun ? o : this.deleteObject(r.rt, o, opts.gracePeriodSeconds, finalizers)));
     sendJson(res, 200, {
       kind: `${r.rt.kind}List`,
       apiVersion: apiVersionOf(r.rt),
