@@ -540,3 +540,25 @@ describe(`kubectl ${MINOR} drain and the eviction API`, function () {
     });
   });
 });
+
+describe(`kubectl ${MINOR} explain on the demo cluster's CRDs`, function () {
+  this.timeout(60_000);
+  let sim: Sim;
+  before(async () => {
+    sim = await startTestSim({ kubeMinor: MINOR, scenario: 'demo' });
+  });
+  after(() => sim.close());
+
+  it("explains an Argo CD Application's spec from its CRD", async () => {
+    const out = await kubectlOk(sim, ['explain', 'application.spec']);
+    assert.match(out, /^GROUP:\s+argoproj\.io$/m);
+    assert.match(out, /^KIND:\s+Application$/m);
+    assert.match(out, /^VERSION:\s+v1alpha1$/m);
+    assert.match(out, /^FIELD: spec <Object>$/m);
+    assert.match(out, /^\s+destination\s+<Object>$/m);
+    assert.match(out, /^\s+project\s+<string>$/m);
+    const repo = await kubectlOk(sim, ['explain', 'applications.spec.source.repoURL']);
+    assert.match(repo, /^FIELD: repoURL <string>$/m);
+    assert.match(repo, /RepoURL is the URL to the repository/);
+  });
+});
