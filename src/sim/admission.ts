@@ -3,6 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ResourceRequest, SimContext } from './context';
 import type { KObj } from './store';
+import { qosClass } from './controllers/quantity';
 import { applyDefaults } from './defaults';
 import { checkFields } from './fieldValidation';
 import { managerOf, recordUpdate } from './managedFields';
@@ -21,6 +22,9 @@ export function admit(
   checkFields(ctx, r, res, o, how === 'create' || how === 'update' ? 'decode' : how);
   applyDefaults(r.rt, o);
   validate(r.rt, o);
+  // The pod strategy's PrepareForCreate: a new pod's status is Pending with its QoS class, whatever the client sent.
+  if (how === 'create' && r.rt.group === '' && r.rt.resource === 'pods')
+    o.status = { phase: 'Pending', qosClass: qosClass(o.spec?.containers ?? []) };
   // Server-side apply records its own (Apply) entry while merging.
   if (how !== 'apply')
     recordUpdate(r.rt, prev, o, managerOf(r.url, r.req), {

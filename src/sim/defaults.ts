@@ -1,9 +1,17 @@
 // Defaults the API server fills in on every write (the Go types' SetDefaults_*), for the fields clients read back:
-// `kubectl rollout status` refuses a StatefulSet or DaemonSet whose updateStrategy is not RollingUpdate.
+// `kubectl rollout status` refuses a StatefulSet or DaemonSet whose updateStrategy is not RollingUpdate, and
+// `kubectl debug` panics on a pod without spec.securityContext.
 import type { ResourceType } from './kinds';
 import type { KObj } from './store';
+import { withPodDefaults } from './controllers/runtime';
 
 export function applyDefaults(rt: ResourceType, o: KObj): void {
+  // A pod always has spec.securityContext (kubectl debug dereferences it) and its containers' pull policy and
+  // termination-message defaults, as the workload controllers' pods already do.
+  if (rt.group === '' && rt.resource === 'pods' && o.spec && typeof o.spec === 'object') {
+    o.spec = withPodDefaults(o.spec);
+    return;
+  }
   if (rt.group !== 'apps' || !o.spec || typeof o.spec !== 'object') return;
   const spec = o.spec;
   switch (rt.resource) {

@@ -16,6 +16,7 @@ import { ApiHandler } from './server';
 import { Faults, type FaultRequest } from './faults';
 import { badRequest, notFound } from './status';
 import { installLogs } from './logs';
+import { installEphemeralContainers } from './ephemeral';
 import { installExec } from './exec';
 import { installPortForward } from './portforward';
 import { installAccessReviews } from './authz';
@@ -69,6 +70,7 @@ export async function startSim(opts: SimOptions = {}): Promise<Sim> {
   installExec(ctx);
   installPortForward(ctx);
   installAccessReviews(ctx);
+  installEphemeralContainers(ctx);
   installMetrics(ctx);
   loadScenario(ctx, { scenario: opts.scenario ?? 'demo', pods: opts.pods, nodes: opts.nodes });
   startControllers(ctx);

@@ -3,6 +3,7 @@
 // tail, since, follow and previous stay cheap however long a pod has been running.
 import type { ServerResponse } from 'node:http';
 import type { ResourceRequest, SimContext } from './context';
+import { containerOutput } from './containers';
 import type { KObj } from './store';
 import { StatusError, badRequest, notFound } from './status';
 import { Params, logParams } from './params';
@@ -46,6 +47,8 @@ export interface ContainerRun {
   fatal?: string[];
   /** The simulator's clock speed: a faster clock makes the app log proportionally more per wall second. */
   speed?: number;
+  /** What a one-shot command really printed (ephemeral containers, containers.ts): the whole log of the run. */
+  output?: string[];
 }
 
 export interface LogLine {
@@ -470,6 +473,11 @@ export class RunLog {
       this.ending = [];
       this.steadyUntil = Infinity;
     }
+    if (run.output) {
+      this.startup = run.output;
+      this.ending = [];
+      this.steadyFrom = Infinity;
+    }
   }
 
   private steadyTime(k: number): number {
@@ -614,6 +622,7 @@ export function containerRun(pod: KObj, container: string, previous: boolean, no
     cmdline: [...(spec.command ?? []), ...(spec.args ?? [])],
     fatal: pod.metadata.annotations?.['kubegraf.io/sim-fatal-log']?.split('\n'),
     speed,
+    output: containerOutput(pod.metadata.uid, container),
   };
   const restarts = st?.restartCount ?? 0;
   const fromTerminated = (t: Terminated, attempt: number): ContainerRun => {

@@ -85,6 +85,7 @@ const STATUS = 'io.k8s.apimachinery.pkg.apis.meta.v1.Status';
 const POD_TEMPLATE = 'io.k8s.api.core.v1.PodTemplateSpec';
 const POD_SPEC = 'io.k8s.api.core.v1.PodSpec';
 const CONTAINER = 'io.k8s.api.core.v1.Container';
+const EPHEMERAL_CONTAINER = 'io.k8s.api.core.v1.EphemeralContainer';
 const JOB_SPEC = 'io.k8s.api.batch.v1.JobSpec';
 
 // Representative paths for the shared types, so that listMeta answers for them.
@@ -211,7 +212,12 @@ const SHARED: Record<string, Schema> = {
         ref(CONTAINER),
         'List of initialization containers belonging to the pod.',
       ),
-      ephemeralContainers: mergeList('Pod', [...POD, 'ephemeralContainers'], loose()),
+      ephemeralContainers: mergeList(
+        'Pod',
+        [...POD, 'ephemeralContainers'],
+        ref(EPHEMERAL_CONTAINER),
+        "List of ephemeral containers run in this pod. Ephemeral containers may be run in an existing pod to perform user-initiated actions such as debugging. This list cannot be specified when creating a pod, and it cannot be modified by updating the pod spec. In order to add an ephemeral container to an existing pod, use the pod's ephemeralcontainers subresource.",
+      ),
       volumes: mergeList(
         'Pod',
         [...POD, 'volumes'],
@@ -279,6 +285,17 @@ const SHARED: Record<string, Schema> = {
     'JobSpec describes how the job execution will look like.',
   ),
 };
+
+// An ephemeral container (kubectl debug) has a container's fields, and the container whose namespaces it targets.
+SHARED[EPHEMERAL_CONTAINER] = obj(
+  {
+    ...(SHARED[CONTAINER].properties as Record<string, Schema>),
+    targetContainerName: str(
+      'If set, the name of the container from PodSpec that this ephemeral container targets. The ephemeral container will be run in the namespaces (IPC, PID, etc) of this container.',
+    ),
+  },
+  'An EphemeralContainer is a temporary container that you may add to an existing Pod for user-initiated activities such as debugging.',
+);
 
 /** Status with conditions merged by type, everything else open. */
 const statusOf = (kind: string): Schema =>

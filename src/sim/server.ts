@@ -26,6 +26,7 @@ import { can } from './authz';
 import { serveOpenApi } from './openapi';
 import { admit, admitSubresource } from './admission';
 import { evictionAllowed } from './controllers/pdb';
+import { deletionFinalizers } from './controllers/gc';
 import { decodeProtobufObject, isProtobuf } from './protobuf';
 import { serveProxy } from './serviceProxy';
 import { Params, deleteParams, dryRunParam, listParams, type DeleteParams } from './params';
@@ -115,7 +116,8 @@ function parseApiPath(path: string): ParsedPath | undefined {
   return undefined;
 }
 
-const NOT_FOUND_PATH = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+// A real server sends `details: {}` here; kubectl debug reads details.name off this 404 (and panics without it).
+const NOT_FOUND_PATH = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 
 function kubeVerb(method: string, hasName: boolean, watch: boolean): string {
   switch (method) {
@@ -656,6 +658,11 @@ export class ApiHandler {
     return deleteParams(Params.of(r.url), body);
   }
 
+  /** The garbage collector's finalizers for the delete's propagation policy (orphanDependents already folded in). */
+  private gcFinalizers(opts: DeleteParams): string[] {
+    return deletionFinalizers({ propagationPolicy: opts.propagationPolicy });
+  }
+
   private delete(r: ResourceRequest, res: ServerResponse, body: Buffer): void {
     const opts = this.deleteOptions(r, body);
     const current = this.mustGet(r);
@@ -674,24 +681,26 @@ export class ApiHandler {
       );
     }
     const dryRun = opts.dryRun;
-    const propagation = opts.propagationPolicy;
+    const finalizers = this.gcFinalizers(opts);
     const grace = opts.gracePeriodSeconds;
     if (dryRun) return this.respond(r, res, 200, current);
-    this.respond(r, res, 200, this.deleteObject(r.rt, current, grace, propagation));
+    this.respond(r, res, 200, this.deleteObject(r.rt, current, grace, finalizers));
   }
 
   /**
    * Graceful for scheduled pods (the kubelet stops them, then removes them) and for namespaces (the namespace
-   * controller empties them first); immediate otherwise.
+   * controller empties them first); immediate otherwise. `finalizers` (the garbage collector's, for a Foreground or
+   * Orphan propagation) keep the object, marked for deletion, until the collector releases them.
    */
-  deleteObject(rt: ResourceType, o: KObj, grace: number | undefined, propagation?: string): KObj {
+  deleteObject(rt: ResourceType, o: KObj, grace: number | undefined, finalizers: string[] = []): KObj {
     const store = this.ctx.store;
     if (o.metadata.deletionTimestamp) return o;
     const isPod = rt.group === '' && rt.resource === 'pods';
     const isNamespace = rt.group === '' && rt.resource === 'namespaces';
     const gracePeriod = grace ?? (isPod ? (o.spec?.terminationGracePeriodSeconds ?? 30) : 0);
     const graceful = (isPod && o.spec?.nodeName && gracePeriod > 0) || isNamespace;
-    if (!graceful) return store.remove(rt, o.metadata.namespace, o.metadata.name, { propagation }) ?? o;
+    if (!graceful) return store.remove(rt, o.metadata.namespace, o.metadata.name, { finalizers }) ?? o;
+    // (Pods and namespaces own nothing the collector would wait for, so their graceful path needs no finalizer.)
     const marked = structuredClone(o);
     marked.metadata.deletionTimestamp = nowIso(new Date(Date.now() + gracePeriod * 1000));
     marked.metadata.deletionGracePeriodSeconds = gracePeriod;
@@ -703,9 +712,8 @@ export class ApiHandler {
     const opts = this.deleteOptions(r, body);
     const { items } = this.ctx.store.list(this.tk(r), { namespace: r.namespace, match: this.matcher(r) });
     const dryRun = opts.dryRun;
-    const out = items.map((o) =>
-      dryRun ? o : this.deleteObject(r.rt, o, opts.gracePeriodSeconds, opts.propagationPolicy),
-    );
+    const finalizers = this.gcFinalizers(opts);
+    const out = items.map((o) => (dryRun ? o : this.deleteObject(r.rt, o, opts.gracePeriodSeconds, finalizers)));
     sendJson(res, 200, {
       kind: `${r.rt.kind}List`,
       apiVersion: apiVersionOf(r.rt),

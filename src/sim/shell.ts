@@ -2,6 +2,8 @@
 // nothing here may ever touch the host's processes or files.
 import type { KObj } from './store';
 import { appKind } from './logs';
+import { containerFiles } from './containers';
+import { runTar } from './tar';
 
 /** What a command can see of its container. */
 export interface ContainerView {
@@ -16,13 +18,17 @@ export interface ContainerView {
   uid: number;
   /** Images without a shell or coreutils (distroless) can only run their own binary. */
   distroless: boolean;
+  /** The pod's uid: the container's files live as long as the pod (containers.ts). */
+  podUid?: string;
 }
 
 export function containerView(pod: KObj, container: string): ContainerView {
   const spec =
-    [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find(
-      (c: { name: string }) => c.name === container,
-    ) ?? {};
+    [
+      ...(pod.spec?.containers ?? []),
+      ...(pod.spec?.initContainers ?? []),
+      ...(pod.spec?.ephemeralContainers ?? []),
+    ].find((c: { name: string }) => c.name === container) ?? {};
   const image: string = spec.image ?? 'busybox';
   const namespace = pod.metadata.namespace ?? 'default';
   const env: Record<string, string> = {
@@ -56,6 +62,7 @@ export function containerView(pod: KObj, container: string): ContainerView {
     env,
     uid,
     distroless: /distroless|scratch/.test(image),
+    podUid: pod.metadata.uid,
   };
 }
 
@@ -207,6 +214,7 @@ const BINARIES = [
   'bash',
   'sleep',
   'stty',
+  'tar',
   'true',
   'uname',
   'whoami',
@@ -226,7 +234,9 @@ export class Shell {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.vars = { ...view.env, PWD: '/', SHELL: '/bin/sh', USER: view.uid === 0 ? 'root' : String(view.uid) };
-    this.files = FILES(view, /alpine|busybox/.test(view.image) ? ALPINE : DEBIAN);
+    this.files = containerFiles(view.podUid, view.container, () =>
+      FILES(view, /alpine|busybox/.test(view.image) ? ALPINE : DEBIAN),
+    );
   }
 
   /** The terminal's size, as a resize message on the exec stream sets it (what `stty size` and $COLUMNS show). */
@@ -517,6 +527,8 @@ export class Shell {
       case 'head':
       case 'grep':
         return this.filter(name, args, stdin, out, err);
+      case 'tar':
+        return runTar(args, { files: this.files, isDir: (p) => !!this.entries(p), stdin, out, err }, this.cwd);
       case 'sh':
       case 'bash': {
         if (args[0] === '-c') {

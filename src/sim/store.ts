@@ -1,5 +1,6 @@
 // The simulator's object store: one global revision, per-type tables with sorted keys for cheap paging,
-// a bounded event log for watches from a resourceVersion, an owner index for garbage collection.
+// a bounded event log for watches from a resourceVersion, an owner index for garbage collection
+// (the collector itself is a controller: src/sim/controllers/gc.ts).
 import { randomUUID } from 'node:crypto';
 import type { TypeRegistry, ResourceType } from './kinds';
 import { typeKey, apiVersionOf } from './kinds';
@@ -228,8 +229,16 @@ export class Store {
     }
   }
 
+  private unindexOwners(tk: string, key: string, o: KObj): void {
+    for (const r of o.metadata.ownerReferences ?? []) {
+      const s = this.owners.get(r.uid);
+      s?.delete(`${tk}|${key}`);
+      if (s?.size === 0) this.owners.delete(r.uid);
+    }
+  }
+
   private index(tk: string, key: string, o: KObj, prev?: KObj): void {
-    if (prev) for (const r of prev.metadata.ownerReferences ?? []) this.owners.get(r.uid)?.delete(`${tk}|${key}`);
+    if (prev) this.unindexOwners(tk, key, prev);
     for (const r of o.metadata.ownerReferences ?? []) {
       let s = this.owners.get(r.uid);
       if (!s) this.owners.set(r.uid, (s = new Set()));
@@ -364,12 +373,16 @@ export class Store {
     return obj;
   }
 
-  /** Removes now (finalizers permitting). Returns the final object. */
+  /**
+   * Removes now (finalizers permitting). `finalizers` are added first (the garbage collector's
+   * `foregroundDeletion` or `orphan`, from the delete's propagationPolicy), so the object then stays, marked
+   * for deletion, until they are released. Returns the final object.
+   */
   remove(
     rt: ResourceType,
     ns: string | undefined,
     name: string,
-    opts: { dryRun?: boolean; propagation?: string } = {},
+    opts: { dryRun?: boolean; finalizers?: string[] } = {},
   ): KObj | undefined {
     const tk = typeKey(rt.group, rt.resource);
     const key = objKey(rt.namespaced ? ns : undefined, name);
@@ -377,11 +390,13 @@ export class Store {
     const prev = t?.objs.get(key);
     if (!t || !prev) throw notFound(rt.resource, rt.group, name);
     if (opts.dryRun) return prev;
-    if ((prev.metadata.finalizers ?? []).length > 0) {
-      if (prev.metadata.deletionTimestamp) return prev;
+    const finalizers = [...new Set([...(prev.metadata.finalizers ?? []), ...(opts.finalizers ?? [])])];
+    if (finalizers.length > 0) {
+      if (prev.metadata.deletionTimestamp && finalizers.length === (prev.metadata.finalizers ?? []).length) return prev;
       const o = structuredClone(prev);
-      o.metadata.deletionTimestamp = nowIso();
-      o.metadata.deletionGracePeriodSeconds = 0;
+      o.metadata.deletionTimestamp ??= nowIso();
+      o.metadata.deletionGracePeriodSeconds ??= 0;
+      o.metadata.finalizers = finalizers;
       const rev = ++this.rev;
       o.metadata.resourceVersion = String(rev);
       t.objs.set(key, o);
@@ -393,20 +408,12 @@ export class Store {
       const i = sortedIndexOf(t.sorted, key);
       if (t.sorted[i] === key) t.sorted.splice(i, 1);
     }
-    for (const r of prev.metadata.ownerReferences ?? []) this.owners.get(r.uid)?.delete(`${tk}|${key}`);
+    this.unindexOwners(tk, key, prev);
     this.uidIndex.delete(prev.metadata.uid!);
     const rev = ++this.rev;
     const gone = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rev) } };
+    // Dependents stay indexed under the gone owner's uid until the garbage collector has dealt with them.
     this.commit(tk, 'DELETED', gone, rev);
-    // Garbage collection of dependents (background and foreground behave alike here; Orphan keeps them).
-    if (opts.propagation !== 'Orphan') {
-      for (const d of this.dependents(prev.metadata.uid!)) {
-        const drt = this.typeOf(d.tk);
-        if (drt && this.get(d.tk, d.object.metadata.namespace, d.object.metadata.name))
-          this.remove(drt, d.object.metadata.namespace, d.object.metadata.name);
-      }
-      this.owners.delete(prev.metadata.uid!);
-    }
     return gone;
   }
 

@@ -480,6 +480,8 @@ function statusOf(pod: KObj, run: PodRun, nodeReady: boolean): KObj['status'] {
         }
       : {}),
     containerStatuses: cs,
+    // Ephemeral containers (kubectl debug) are run by controllers/ephemeral.ts; their statuses are kept.
+    ...(prev.ephemeralContainerStatuses ? { ephemeralContainerStatuses: prev.ephemeralContainerStatuses } : {}),
     qosClass: qosClass(pod.spec.containers ?? []),
   };
 }

@@ -1,5 +1,6 @@
 // Namespaces: new ones get their default ServiceAccount; deleted ones take their
-// contents with them. Finalizers that belong to controllers simulated here are released.
+// contents with them. Finalizers that belong to controllers simulated here are released (the garbage
+// collector's own, foregroundDeletion and orphan, by it: gc.ts).
 import type { Runtime } from './runtime';
 
 /** Finalizers whose owners would release them promptly on a real cluster. */
@@ -7,8 +8,6 @@ const RELEASED_FINALIZERS = new Set([
   'kubernetes',
   'kubernetes.io/pvc-protection',
   'kubernetes.io/pv-protection',
-  'foregroundDeletion',
-  'orphan',
   'batch.kubernetes.io/job-tracking',
   'resources-finalizer.argocd.argoproj.io',
   'finalizer.kserve.io',

@@ -6,7 +6,9 @@ import { installCronJobs } from './cronjob';
 import { installDaemonSets } from './daemonset';
 import { installDeployments } from './deployment';
 import { installEndpoints } from './endpoints';
+import { installEphemeralKubelet } from './ephemeral';
 import { FAULT_ANNOTATION } from './faults';
+import { installGc } from './gc';
 import { installHpas } from './hpa';
 import { installJobs } from './job';
 import { installKubelet } from './kubelet';
@@ -32,6 +34,7 @@ export function startControllers(ctx: SimContext): void {
   const kubelet = installKubelet(r, idx);
   installNodes(r, idx, kubelet);
   installNamespaces(r);
+  installGc(r);
   installDeployments(r);
   installReplicaSets(r);
   installStatefulSets(r);
@@ -42,6 +45,7 @@ export function startControllers(ctx: SimContext): void {
   installVolumes(r);
   installHpas(r);
   installPdbs(r);
+  installEphemeralKubelet(r);
 
   // First pass over what the scenario loaded. Pods are walked once (there may be 100k); only those that
   // still need a controller's attention are queued.

@@ -717,6 +717,7 @@ export function loadDemo(ctx: SimContext): void {
     crd('argoproj.io', 'Application', 'applications', {
       version: 'v1alpha1',
       shortNames: ['app', 'apps'],
+      schema: ARGO_APPLICATION_SCHEMA,
       columns: [
         { name: 'Sync Status', type: 'string', jsonPath: '.status.sync.status' },
         { name: 'Health Status', type: 'string', jsonPath: '.status.health.status' },
@@ -1144,3 +1145,71 @@ export function loadDemo(ctx: SimContext): void {
     }),
   );
 }
+
+const openObject = (description: string, properties: Json = {}): Json => ({
+  type: 'object',
+  description,
+  properties,
+  'x-kubernetes-preserve-unknown-fields': true,
+});
+const text = (description: string): Json => ({ type: 'string', description });
+
+/** The heart of Argo CD's Application schema (descriptions as its CRD has them); the rest stays open. */
+const ARGO_APPLICATION_SCHEMA: Json = {
+  type: 'object',
+  description: 'Application is a definition of Application resource.',
+  properties: {
+    spec: {
+      ...openObject(
+        'ApplicationSpec represents desired application state. Contains link to repository with application definition and additional parameters link definition revision.',
+        {
+          project: text(
+            "Project is a reference to the project this application belongs to. The empty string means that application belongs to the 'default' project.",
+          ),
+          source: openObject("Source is a reference to the location of the application's manifests or chart", {
+            repoURL: text('RepoURL is the URL to the repository (Git or Helm) that contains the application manifests'),
+            path: text(
+              'Path is a directory path within the Git repository, and is only valid for applications sourced from Git.',
+            ),
+            targetRevision: text(
+              "TargetRevision defines the revision of the source to sync the application to. In case of Git, this can be commit, tag, or branch. If omitted, will equal to HEAD. In case of Helm, this is a semver tag for the Chart's version.",
+            ),
+            chart: text('Chart is a Helm chart name, and must be specified for applications sourced from a Helm repo.'),
+          }),
+          destination: openObject('Destination is a reference to the target Kubernetes server and namespace', {
+            server: text(
+              "Server specifies the URL of the target cluster's Kubernetes control plane API. This must be set if Name is not set.",
+            ),
+            namespace: text(
+              "Namespace specifies the target namespace for the application's resources. The namespace will only be set for namespace-scoped resources that have not set a value for .metadata.namespace",
+            ),
+            name: text(
+              'Name is an alternate way of specifying the target cluster by its symbolic name. This must be set if Server is not set.',
+            ),
+          }),
+          syncPolicy: openObject('SyncPolicy controls when and how a sync will be performed', {
+            automated: openObject('Automated will keep an application synced to the target revision', {
+              prune: {
+                type: 'boolean',
+                description:
+                  'Prune specifies whether to delete resources from the cluster that are not found in the sources anymore as part of automated sync (default: false)',
+              },
+              selfHeal: {
+                type: 'boolean',
+                description:
+                  'SelfHeal specifies whether to revert resources back to their desired state upon modification in the cluster (default: false)',
+              },
+            }),
+            syncOptions: {
+              type: 'array',
+              description: 'Options allow you to specify whole app sync-options',
+              items: { type: 'string' },
+            },
+          }),
+        },
+      ),
+    },
+    status: openObject('ApplicationStatus contains status information for the application'),
+    operation: openObject('Operation contains information about a requested or running operation'),
+  },
+};

@@ -433,6 +433,8 @@ export function crd(
     shortNames?: string[];
     categories?: string[];
     columns?: Json[];
+    /** The version's openAPIV3Schema (what `kubectl explain` reads); open to anything when absent. */
+    schema?: Json;
   },
 ): Json {
   return {
@@ -455,7 +457,7 @@ export function crd(
           name: o.version,
           served: true,
           storage: true,
-          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          schema: { openAPIV3Schema: o.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
           subresources: { status: {} },
           ...(o.columns ? { additionalPrinterColumns: o.columns } : {}),
         },
