@@ -7,6 +7,8 @@ import { applyDefaults } from './defaults';
 import { checkFields } from './fieldValidation';
 import { managerOf, recordUpdate } from './managedFields';
 import { validate } from './validate';
+import type { Store } from './store';
+import { StatusError } from './status';
 
 export type WriteKind = 'create' | 'update' | 'patch' | 'apply';
 
@@ -21,6 +23,7 @@ export function admit(
   checkFields(ctx, r, res, o, how === 'create' || how === 'update' ? 'decode' : how);
   applyDefaults(r.rt, o);
   validate(r.rt, o);
+  if (!prev && r.rt.resource === 'pods' && !r.rt.group) checkServiceAccount(ctx.store, o);
   // Server-side apply records its own (Apply) entry while merging.
   if (how !== 'apply')
     recordUpdate(r.rt, prev, o, managerOf(r.url, r.req), {
@@ -31,4 +34,21 @@ export function admit(
 /** managedFields for a write through the scale or status subresource. */
 export function admitSubresource(r: ResourceRequest, prev: KObj, next: KObj, subresource: 'scale' | 'status'): void {
   recordUpdate(r.rt, prev, next, managerOf(r.url, r.req), { subresource });
+}
+
+/**
+ * The ServiceAccount admission plugin: a pod naming a ServiceAccount that does not exist is refused (403), worded as
+ * kube-apiserver words it. `default` is exempt: the simulator's namespaces always have it.
+ */
+export function checkServiceAccount(store: Store, pod: KObj): void {
+  const sa: string = pod.spec?.serviceAccountName || pod.spec?.serviceAccount || 'default';
+  const ns = pod.metadata.namespace ?? 'default';
+  if (sa === 'default' || store.get('serviceaccounts', ns, sa)) return;
+  const name = pod.metadata.name || pod.metadata.generateName || 'Unknown';
+  throw new StatusError(
+    403,
+    'Forbidden',
+    `pods "${name}" is forbidden: error looking up service account ${ns}/${sa}: serviceaccount "${sa}" not found`,
+    { name, kind: 'pods' },
+  );
 }
