@@ -115,6 +115,11 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
     output: (id) => outputs.get(id),
   };
 
+  // Stopping the simulator stops every container's process (their sleeps run on timers that die with it).
+  r.ctx.onClose(() => {
+    for (const run of runs.values()) for (const c of run.containers) c.proc?.abort();
+  });
+
   const forget = (run: PodRun) => {
     for (const c of run.containers) {
       c.proc?.abort();
@@ -315,6 +320,15 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
     const gen = ++c.gen;
     const fault = containerFault(pod.metadata.annotations, pod.spec.containers, c.name);
     const spec = specOf(pod, c.name) ?? { name: c.name };
+    const badName = invalidImageName(c.image);
+    if (badName) {
+      c.phase = 'configError';
+      c.waiting = { reason: 'InvalidImageName', message: badName };
+      ev(pod, 'Warning', 'InspectFailed', badName, c.name);
+      ev(pod, 'Warning', 'Failed', 'Error: InvalidImageName', c.name);
+      write(key);
+      return;
+    }
     if (!c.pulled) {
       ev(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
       const pull = pullImage(c.image);
@@ -339,9 +353,29 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
       write(key);
       return;
     }
+    // An image without an entrypoint and no command: the runtime cannot even create the container.
+    if (NO_ENTRYPOINT.test(c.image) && !spec.command?.length && !spec.args?.length) {
+      c.phase = 'configError';
+      c.waiting = {
+        reason: 'CreateContainerError',
+        message: `failed to generate container "${sha256Hex(`${run.uid}/${c.name}`)}" spec: failed to generate spec: no command specified`,
+      };
+      ev(pod, 'Warning', 'Failed', `Error: ${c.waiting.message}`, c.name);
+      write(key);
+      return;
+    }
     if (c.started) c.restartCount++;
     c.started = true;
     c.containerID = `containerd://${sha256Hex(`${run.uid}/${c.name}/${c.restartCount}`)}`;
+    // A command the image does not have (a shell in a distroless image) fails to start: StartError, exit 128.
+    const argv0 = spec.command?.[0];
+    if (argv0 && /distroless|scratch/.test(c.image) && scriptOf(spec)) {
+      const msg = `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${argv0}": executable file not found in $PATH: unknown`;
+      ev(pod, 'Normal', 'Created', newMinor ? `Created container: ${c.name}` : `Created container ${c.name}`, c.name);
+      ev(pod, 'Warning', 'Failed', `Error: ${msg}`, c.name);
+      c.startedAt = nowIso();
+      return exited(key, c, 128, 'StartError', msg, { reason: 'RunContainerError', message: msg });
+    }
     ev(pod, 'Normal', 'Created', newMinor ? `Created container: ${c.name}` : `Created container ${c.name}`, c.name);
     ev(pod, 'Normal', 'Started', newMinor ? `Started container: ${c.name}` : `Started container ${c.name}`, c.name);
     c.phase = 'running';
@@ -353,6 +387,25 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
     if (fault !== 'crashloop' && fault !== 'oomkill' && fault !== 'fail') startProcess(key, c, pod, spec, run);
     write(key);
     armProbes(key, c, pod, spec, run);
+    const hook = (spec as { lifecycle?: { postStart?: Probe } }).lifecycle?.postStart;
+    if (hook?.exec?.command?.length) runPostStart(key, c, pod, hook, run);
+  }
+
+  /** A postStart exec hook that fails kills the container (PostStartHookError), as a real kubelet does. */
+  function runPostStart(key: string, c: CState, pod: KObj, hook: Probe, run: PodRun): void {
+    const gen = c.gen;
+    const check = probeCheck(pod, c, { ...hook, timeoutSeconds: 30 }, run)!;
+    void check().then((why) => {
+      const p = r.byKey('pods', key);
+      if (why === undefined || !p || !live(key, c, gen) || c.phase !== 'running') return;
+      const cmd = hook.exec!.command!;
+      const msg = `Exec lifecycle hook ([${cmd.join(' ')}]) for Container "${c.name}" in Pod "${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})" failed - error: command '${cmd.join(' ')}' exited with 1: ${why}, message: "${why}"`;
+      r.guard(() => {
+        ev(p, 'Warning', 'FailedPostStartHook', msg, c.name);
+        ev(p, 'Normal', 'Killing', 'FailedPostStartHook', c.name);
+        exited(key, c, 137, 'Error', undefined, { reason: 'PostStartHookError', message: msg });
+      });
+    });
   }
 
   /** Runs the container's command in the built-in shell: its exit ends the container, its output is its log. */
@@ -556,13 +609,22 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
    * A container instance ended. It shows as terminated until the kubelet's next sync, which then (per restartPolicy)
    * restarts it at once the first time, and after that waits in CrashLoopBackOff: 10s, 20s, 40s … capped at 5 minutes.
    */
-  function exited(key: string, c: CState, exitCode: number, reason: string): void {
+  function exited(
+    key: string,
+    c: CState,
+    exitCode: number,
+    reason: string,
+    message?: string,
+    /** Why the start failed (RunContainerError, PostStartHookError): shown until the back-off begins. */
+    failure?: { reason: string; message: string },
+  ): void {
     const pod = r.byKey('pods', key);
     if (!pod) return;
     const finishedAt = nowIso();
     const term: Terminated = {
       exitCode,
       reason,
+      ...(message ? { message } : {}),
       startedAt: c.startedAt,
       finishedAt,
       containerID: c.containerID,
@@ -581,9 +643,10 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
       write(key);
       return;
     }
-    c.phase = 'exited';
+    c.phase = failure ? 'backoff' : 'exited';
+    c.waiting = failure;
     write(key);
-    r.after(KUBELET_TIMING.resync, () => {
+    r.after(KUBELET_TIMING.resync * (failure ? 3 : 1), () => {
       const p = r.byKey('pods', key);
       if (!p || !live(key, c, gen)) return;
       if (c.backoff === 0) {
@@ -606,7 +669,10 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
         c.name,
       );
       write(key);
-      r.after(secs * 1000 - KUBELET_TIMING.resync, () => live(key, c, gen) && startContainer(key, c));
+      r.after(
+        secs * 1000 - KUBELET_TIMING.resync * (failure ? 3 : 1),
+        () => live(key, c, gen) && startContainer(key, c),
+      );
     });
   }
 
@@ -656,6 +722,22 @@ export function installKubelet(r: Runtime, idx: NodeIndex): Kubelet {
       }
     },
   };
+}
+
+/** Images with no entrypoint and no default command (the runtime needs a `command`). */
+const NO_ENTRYPOINT = /(^|\/)(scratch|distroless\/static)(:|@|$)/;
+
+/** The kubelet's refusal of an image reference it cannot parse (waiting reason InvalidImageName). */
+function invalidImageName(image: string): string | undefined {
+  const name = image.replace(/[:@].*$/, '');
+  const why = /[A-Z]/.test(name.replace(/^[^/]*\.[^/]*\//, ''))
+    ? 'repository name must be lowercase'
+    : !/^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/i.test(
+          image,
+        )
+      ? 'invalid reference format'
+      : undefined;
+  return why && `Failed to apply default image tag "${image}": couldn't parse image name "${image}": ${why}`;
 }
 
 const faultSig = (p: KObj) =>
