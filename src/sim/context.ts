@@ -38,6 +38,21 @@ export interface ResourceRequest {
 export type SubresourceHandler = (r: ResourceRequest, res: ServerResponse, body: Buffer) => void | Promise<void>;
 export type UpgradeHandler = (r: ResourceRequest, socket: Duplex, head: Buffer) => void;
 
+/** What a container instance wrote (a script run in the built-in shell), line by line with wall-clock times. */
+export interface RecordedOutput {
+  lines: Array<{ time: number; text: string }>;
+  /** Output after the last newline. */
+  partial: string;
+}
+
+/** The kubelet's view of running containers, for logs and exec. */
+export interface ContainerProcesses {
+  /** The filesystem of a running container, shared by its main process, exec probes and kubectl exec. */
+  files(podUid: string, container: string): Record<string, string> | undefined;
+  /** What a container instance (by containerID) wrote, when it ran a command in the built-in shell. */
+  output(containerID: string): RecordedOutput | undefined;
+}
+
 export interface SimContext {
   store: Store;
   types: TypeRegistry;
@@ -49,6 +64,8 @@ export interface SimContext {
   upgrades: Map<string, UpgradeHandler>;
   /** Virtual (computed) resources, keyed by "group/resource" e.g. "metrics.k8s.io/pods". */
   virtual: Map<string, SubresourceHandler>;
+  /** Set by the kubelet: container filesystems and recorded output. */
+  processes?: ContainerProcesses;
   /** Registers a function to run when the simulator stops (timers, sockets). */
   onClose(fn: () => void | Promise<void>): void;
 }

@@ -7,7 +7,7 @@ import type { KObj } from './store';
 import { StatusError, badRequest } from './status';
 import { Params, execParams } from './params';
 import { InputQueue, LineDiscipline, Shell, containerView, toCrlf } from './shell';
-import { RunLog, containerRun, resolveContainer } from './logs';
+import { containerRun, logSource, resolveContainer } from './logs';
 import { acceptSpdy, makeWss, refuseUpgrade, type SpdyStream } from './portforward';
 
 interface ExecOptions {
@@ -101,7 +101,14 @@ function resizeFrom(d: Buffer, session: Session): void {
 
 const INTERACTIVE_SHELL = /^(\/bin\/|\/usr\/bin\/)?(sh|bash|ash)$/;
 
-function startExec(pod: KObj, opts: ExecOptions, t: Transport, now: () => Date): Session {
+/** `files`: the running container's filesystem (what its process and probes see), when the kubelet has one. */
+function startExec(
+  pod: KObj,
+  opts: ExecOptions,
+  t: Transport,
+  now: () => Date,
+  files?: Record<string, string>,
+): Session {
   const ac = new AbortController();
   const raw = new InputQueue();
   if (!opts.stdin) raw.end();
@@ -122,6 +129,7 @@ function startExec(pod: KObj, opts: ExecOptions, t: Transport, now: () => Date):
     containerView(pod, opts.container),
     { stdout: out, stderr: err, stdin: ld ? ld.lines : raw, signal: ac.signal },
     now,
+    files,
   );
   const argv = opts.command;
   let done = false;
@@ -153,15 +161,15 @@ function startExec(pod: KObj, opts: ExecOptions, t: Transport, now: () => Date):
 }
 
 /** attach: the main process's output from now on (its stdin is not ours to read from here). */
-function startAttach(pod: KObj, opts: ExecOptions, t: Transport, wallNow: () => number, speed: number): Session {
+function startAttach(pod: KObj, opts: ExecOptions, t: Transport, wallNow: () => number, ctx: SimContext): Session {
   let run;
   try {
-    run = containerRun(pod, opts.container, false, wallNow(), speed);
+    run = containerRun(pod, opts.container, false, wallNow(), ctx.clock.speed);
   } catch (e) {
     t.finish({ ...SUCCESS, status: 'Failure', reason: 'BadRequest', message: (e as Error).message, code: 400 });
     return { stdin: () => {}, stdinEnd: () => {}, resize: () => {}, abort: () => {} };
   }
-  const log = new RunLog(run);
+  const log = logSource(run, ctx);
   let sent = log.count(wallNow());
   const timer = setInterval(() => {
     const upto = log.count(wallNow());
@@ -202,8 +210,14 @@ export function installExec(ctx: SimContext): void {
       const start = (t: Transport, hangup: () => void) => {
         const s =
           sub === 'exec'
-            ? startExec(pod, opts, t, () => new Date(wallNow()))
-            : startAttach(pod, opts, t, wallNow, ctx.clock.speed);
+            ? startExec(
+                pod,
+                opts,
+                t,
+                () => new Date(wallNow()),
+                ctx.processes?.files(pod.metadata.uid!, opts.container),
+              )
+            : startAttach(pod, opts, t, wallNow, ctx);
         const end = () => {
           live.delete(end);
           s.abort();

@@ -2,7 +2,7 @@
 // Nothing is stored: line k of a container run is a pure function of (pod, container, run, k), so
 // tail, since, follow and previous stay cheap however long a pod has been running.
 import type { ServerResponse } from 'node:http';
-import type { ResourceRequest, SimContext } from './context';
+import type { RecordedOutput, ResourceRequest, SimContext } from './context';
 import { containerOutput } from './containers';
 import type { KObj } from './store';
 import { StatusError, badRequest, notFound } from './status';
@@ -49,6 +49,8 @@ export interface ContainerRun {
   speed?: number;
   /** What a one-shot command really printed (ephemeral containers, containers.ts): the whole log of the run. */
   output?: string[];
+  /** The instance's containerID: a container that ran a command in the built-in shell logs what it wrote. */
+  containerID?: string;
 }
 
 export interface LogLine {
@@ -446,8 +448,42 @@ function shellEcho(cmdline?: string[]): string | undefined {
 const STARTUP_GAP = 35;
 const FATAL_GAP = 3;
 
+/** Numbered log lines with times: what the HTTP handler pages through. */
+export interface LogSource {
+  /** Number of lines with time <= t. */
+  count(t: number): number;
+  line(i: number): LogLine;
+}
+
+/** What a command run in the built-in shell wrote: exactly its output, as a real container's log. */
+export class RecordedLog implements LogSource {
+  constructor(private readonly out: RecordedOutput) {}
+
+  count(t: number): number {
+    const lines = this.out.lines;
+    let lo = 0;
+    let hi = lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lines[mid].time <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  line(i: number): LogLine {
+    return this.out.lines[i];
+  }
+}
+
+/** The log of a run: recorded output when the instance ran a command, else its image's generated profile. */
+export function logSource(run: ContainerRun, ctx?: SimContext): LogSource {
+  const out = run.containerID ? ctx?.processes?.output(run.containerID) : undefined;
+  return out ? new RecordedLog(out) : new RunLog(run);
+}
+
 /** The lines of a run: startup, steady lines every ~period, then the exit/fatal block if it ended. */
-export class RunLog {
+export class RunLog implements LogSource {
   private readonly profile: Profile;
   private readonly seed: number;
   private readonly startup: string[];
@@ -550,7 +586,7 @@ export function logLines(run: ContainerRun, q: LogQuery): LogLine[] {
   return out;
 }
 
-function lineRange(log: RunLog, q: LogQuery): { from: number; to: number } {
+function lineRange(log: LogSource, q: LogQuery): { from: number; to: number } {
   const to = log.count(q.now);
   let from = Math.max(0, to - RETAINED_LINES);
   if (q.sinceTime !== undefined) from = Math.max(from, log.count(q.sinceTime - 1));
@@ -564,11 +600,13 @@ const ms = (s?: string) => (s ? Date.parse(s) : NaN);
 
 interface ContainerStatus {
   name: string;
+  containerID?: string;
   restartCount?: number;
   state?: { running?: { startedAt?: string }; waiting?: { reason?: string }; terminated?: Terminated };
   lastState?: { terminated?: Terminated };
 }
 interface Terminated {
+  containerID?: string;
   startedAt?: string;
   finishedAt?: string;
   reason?: string;
@@ -635,6 +673,7 @@ export function containerRun(pod: KObj, container: string, previous: boolean, no
       endedAt,
       reason: t.reason ?? 'Error',
       exitCode: t.exitCode ?? (t.reason === 'Completed' ? 0 : 1),
+      containerID: t.containerID,
     };
   };
   const last = st?.lastState?.terminated;
@@ -658,7 +697,7 @@ export function containerRun(pod: KObj, container: string, previous: boolean, no
   }
   const started =
     ms(st?.state?.running?.startedAt) || ms(pod.status?.startTime) || ms(pod.metadata.creationTimestamp) || now;
-  return { ...base, attempt: restarts, startedAt: Math.min(started, now) };
+  return { ...base, attempt: restarts, startedAt: Math.min(started, now), containerID: st?.containerID };
 }
 
 // ---- RFC3339Nano with the sub-millisecond digits a real runtime would have ----
@@ -718,10 +757,10 @@ export function installLogs(ctx: SimContext): void {
     });
     res.flushHeaders();
     let budget = limitBytes ?? Infinity;
-    const log = new RunLog(run);
+    const log = logSource(run, ctx);
     let closed = false;
     /** Writes lines [from, to) of `log`; false once the byte limit is spent. */
-    const emit = (from: number, to: number, log: RunLog): boolean => {
+    const emit = (from: number, to: number, log: LogSource): boolean => {
       let chunk = '';
       for (let i = from; i < to && budget > 0; i++) {
         const l = log.line(i);
@@ -764,7 +803,7 @@ export function installLogs(ctx: SimContext): void {
       // The container this stream follows has exited (crash or restart): its log ends with how it ended.
       const ended = restarts(current) !== startRestarts || !!cur?.state?.terminated || !!cur?.state?.waiting;
       const source =
-        ended && term
+        ended && term && log instanceof RunLog
           ? new RunLog({
               ...run,
               endedAt: Math.max(ms(term.finishedAt) || now(), run.startedAt),

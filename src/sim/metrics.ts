@@ -2,7 +2,13 @@
 // simulated time around each pod's requests, with a leaking container for the OOM fault.
 import type { ServerResponse } from 'node:http';
 import type { SimContext } from './context';
-import { containerFault, FAULT_CONTAINER_ANNOTATION, LOAD_ANNOTATION, memoryNeed } from './controllers/faults';
+import {
+  containerFault,
+  FAULT_CONTAINER_ANNOTATION,
+  LOAD_ANNOTATION,
+  memoryNeed,
+  stressMemory,
+} from './controllers/faults';
 import { formatMemory, parseQuantity } from './controllers/quantity';
 import { fieldAllowed, parseFieldSelector, parseLabelSelector } from './selectors';
 import type { KObj } from './store';
@@ -45,7 +51,7 @@ export function containerUsage(
   const memLimit = parseQuantity(lim.memory);
   const fault = containerFault(pod.metadata.annotations, pod.spec?.containers ?? [], c.name);
   const target = pod.metadata.annotations?.[FAULT_CONTAINER_ANNOTATION] ?? pod.spec?.containers?.[0]?.name;
-  const need = target === c.name ? memoryNeed(pod.metadata.annotations, c) : 0;
+  const need = (target === c.name ? memoryNeed(pod.metadata.annotations, c) : 0) || stressMemory(c);
   if (fault === 'oomkill' && memLimit) {
     // Leaks from 60% to the limit over each crash cycle.
     memory = memLimit * (0.6 + 0.39 * ((tSec / 13 + h1) % 1));

@@ -149,6 +149,13 @@ export interface ShellIO {
   stdin: InputQueue;
   /** Aborted when the session goes away, so sleeps and reads do not outlive it. */
   signal?: AbortSignal;
+  /** Waits `ms` of simulated time (default: wall time); the container's main process sleeps on the simulator's clock. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Runs the image's own program (nginx, postgres, …) when a script starts it. Without it the shell refuses (an exec
+   * next to the running app); the container's main process passes one that runs until the container is killed.
+   */
+  app?: (argv: string[]) => Promise<number>;
 }
 
 type Part = { lit: string } | { var: string };
@@ -168,6 +175,12 @@ interface Pipeline {
   cmds: Command[];
   op: ';' | '&&' | '||';
 }
+/** A parsed script: pipelines and the compound commands (while/until, for, if) built from them. */
+type Item =
+  | { kind: 'pipe'; cmds: Command[]; op: Pipeline['op'] }
+  | { kind: 'loop'; until: boolean; cond: Item[]; body: Item[]; op: Pipeline['op'] }
+  | { kind: 'for'; name: string; words: Word[]; body: Item[]; op: Pipeline['op'] }
+  | { kind: 'if'; branches: Array<{ cond: Item[]; body: Item[] }>; otherwise?: Item[]; op: Pipeline['op'] };
 
 class ExitSignal {
   constructor(readonly code: number) {}
@@ -193,6 +206,8 @@ const DEBIAN =
   'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\n';
 
 const BINARIES = [
+  ':',
+  '[',
   'cat',
   'cd',
   'clear',
@@ -209,12 +224,17 @@ const BINARIES = [
   'ls',
   'printenv',
   'ps',
+  'mkdir',
+  'printf',
   'pwd',
+  'rm',
   'sh',
   'bash',
   'sleep',
   'stty',
   'tar',
+  'test',
+  'touch',
   'true',
   'uname',
   'whoami',
@@ -228,15 +248,21 @@ export class Shell {
   private readonly startedAt = Date.now();
   private sleeping?: AbortController;
 
+  /**
+   * `files` is the container's filesystem when several shells share it (the main process, exec probes, kubectl exec):
+   * pass the same object to each; an empty one is filled with the usual files.
+   */
   constructor(
     readonly view: ContainerView,
     private readonly io: ShellIO,
     private readonly now: () => Date = () => new Date(),
+    files?: Record<string, string>,
   ) {
     this.vars = { ...view.env, PWD: '/', SHELL: '/bin/sh', USER: view.uid === 0 ? 'root' : String(view.uid) };
-    this.files = containerFiles(view.podUid, view.container, () =>
-      FILES(view, /alpine|busybox/.test(view.image) ? ALPINE : DEBIAN),
-    );
+    // The kubelet's running instance shares its filesystem (process, probes, kubectl exec); else the runtime's own.
+    const init = () => FILES(view, /alpine|busybox/.test(view.image) ? ALPINE : DEBIAN);
+    this.files = files ?? containerFiles(view.podUid, view.container, init);
+    if (Object.keys(this.files).length === 0) Object.assign(this.files, init());
   }
 
   /** The terminal's size, as a resize message on the exec stream sets it (what `stty size` and $COLUMNS show). */
@@ -249,7 +275,11 @@ export class Shell {
   hasBinary(name: string): boolean {
     const base = name.replace(/^.*\//, '');
     if (this.view.distroless) return this.view.cmdline[0] === name;
-    return BINARIES.includes(base) || base === this.view.cmdline[0]?.replace(/^.*\//, '');
+    return (
+      BINARIES.includes(base) ||
+      base === this.view.cmdline[0]?.replace(/^.*\//, '') ||
+      base === defaultCommand(this.view.image)[0].replace(/^.*\//, '')
+    );
   }
 
   /** Runs argv as `kubectl exec -- argv` would; returns the exit code. */
@@ -264,19 +294,60 @@ export class Shell {
 
   /** Runs one command line; `exit` ends the session by throwing ExitSignal out of runScript. */
   async runLine(line: string, out: (s: string) => void = this.io.stdout): Promise<number> {
-    let pipelines: Pipeline[];
+    let items: Item[];
     try {
-      pipelines = parse(line);
+      items = structure(parse(line));
     } catch (e) {
       this.io.stderr(`sh: syntax error: ${(e as Error).message}\n`);
       return (this.lastStatus = 2);
     }
-    for (const p of pipelines) {
-      if (p.op === '&&' && this.lastStatus !== 0) continue;
-      if (p.op === '||' && this.lastStatus === 0) continue;
-      this.lastStatus = await this.runPipeline(p.cmds, out);
+    return this.runItems(items, out);
+  }
+
+  private async runItems(items: Item[], out: (s: string) => void): Promise<number> {
+    for (const it of items) {
+      if (it.op === '&&' && this.lastStatus !== 0) continue;
+      if (it.op === '||' && this.lastStatus === 0) continue;
+      this.lastStatus = await this.runItem(it, out);
     }
     return this.lastStatus;
+  }
+
+  private async runItem(it: Item, out: (s: string) => void): Promise<number> {
+    switch (it.kind) {
+      case 'pipe':
+        return this.runPipeline(it.cmds, out);
+      case 'if': {
+        for (const b of it.branches) if ((await this.runItems(b.cond, out)) === 0) return this.runItems(b.body, out);
+        return it.otherwise ? this.runItems(it.otherwise, out) : 0;
+      }
+      case 'for': {
+        let status = 0;
+        for (const v of it.words.flatMap((w) => this.expand(w).split(/\s+/).filter(Boolean))) {
+          this.vars[it.name] = v;
+          status = await this.runItems(it.body, out);
+          await this.breathe();
+        }
+        return status;
+      }
+      case 'loop': {
+        let status = 0;
+        for (;;) {
+          const c = await this.runItems(it.cond, out);
+          if ((c === 0) === it.until) return status;
+          status = await this.runItems(it.body, out);
+          await this.breathe();
+        }
+      }
+    }
+  }
+
+  private spins = 0;
+  /** A loop without sleeps must not starve the event loop, and ends when its session does. */
+  private async breathe(): Promise<void> {
+    if (this.io.signal?.aborted) throw new ExitSignal(143);
+    if (++this.spins % 200 === 0) await new Promise((r) => setTimeout(r, 20));
+    else await new Promise((r) => setImmediate(r));
   }
 
   /** Reads commands from stdin until EOF or `exit`: `sh` with no arguments. */
@@ -392,7 +463,45 @@ export class Shell {
     }
     switch (name) {
       case 'true':
+      case ':':
         return 0;
+      case 'test':
+        return testExpr(args, (p) => this.resolve(p) in this.files || !!this.entries(this.resolve(p)));
+      case '[':
+        if (args[args.length - 1] !== ']') {
+          err('sh: missing ]\n');
+          return 2;
+        }
+        return testExpr(args.slice(0, -1), (p) => this.resolve(p) in this.files || !!this.entries(this.resolve(p)));
+      case 'touch':
+        for (const a of args) this.files[this.resolve(a)] ??= '';
+        return 0;
+      case 'mkdir':
+        return 0;
+      case 'rm': {
+        const force = args.some((a) => /^-\w*f/.test(a));
+        let rc = 0;
+        for (const a of args.filter((x) => !x.startsWith('-'))) {
+          const path = this.resolve(a);
+          if (path in this.files) delete this.files[path];
+          else if (!force) {
+            err(`rm: can't remove '${a}': No such file or directory\n`);
+            rc = 1;
+          }
+        }
+        return rc;
+      }
+      case 'printf': {
+        let i = 0;
+        const fmt = args[0] ?? '';
+        out(
+          fmt
+            .replace(/%[sd]/g, () => args[++i] ?? '')
+            .replace(/\\n/g, '\n')
+            .replace(/\\t/g, '\t'),
+        );
+        return 0;
+      }
       case 'false':
         return 1;
       case 'exit':
@@ -493,15 +602,18 @@ export class Shell {
         return 0;
       }
       case 'sleep': {
-        const secs = Number(args[0]);
-        if (!Number.isFinite(secs) || secs < 0) {
+        const secs = args[0] === 'infinity' ? Infinity : sleepSeconds(args[0]);
+        if (Number.isNaN(secs) || secs < 0) {
           err(`sleep: invalid number '${args[0] ?? ''}'\n`);
           return 1;
         }
         const ac = (this.sleeping = new AbortController());
         const stop = () => ac.abort();
         this.io.signal?.addEventListener('abort', stop);
-        await abortableDelay(secs * 1000, ac.signal);
+        if (this.io.signal?.aborted) ac.abort();
+        if (secs === Infinity) await new Promise<void>((r) => ac.signal.addEventListener('abort', () => r()));
+        else if (this.io.sleep) await this.io.sleep(secs * 1000, ac.signal);
+        else await abortableDelay(secs * 1000, ac.signal);
         this.io.signal?.removeEventListener('abort', stop);
         this.sleeping = undefined;
         return ac.signal.aborted ? 130 : 0;
@@ -536,18 +648,28 @@ export class Shell {
             err(`${name}: -c: option requires an argument\n`);
             return 2;
           }
-          return this.runLine(args[1], out);
+          // A child shell: its `exit` ends it, not the caller.
+          const sub = new Shell(this.view, { ...this.io, stdin, stdout: out, stderr: err }, this.now, this.files);
+          sub.cwd = this.cwd;
+          Object.assign(sub.vars, this.vars);
+          try {
+            return await sub.runLine(args[1], out);
+          } catch (e) {
+            if (e instanceof ExitSignal) return e.code;
+            throw e;
+          }
         }
         if (args.length) {
           err(`${name}: can't open '${args[0]}': No such file or directory\n`);
           return 2;
         }
         // A nested non-interactive shell reading the rest of stdin.
-        const sub = new Shell(this.view, { ...this.io, stdin, stdout: out, stderr: err }, this.now);
+        const sub = new Shell(this.view, { ...this.io, stdin, stdout: out, stderr: err }, this.now, this.files);
         sub.cwd = this.cwd;
         return sub.runScript();
       }
       default:
+        if (this.io.app) return this.io.app(argv);
         // The image's own binary: it would run the app again; a short refusal is closer to reality than silence.
         err(`${cmd}: address already in use\n`);
         return 1;
@@ -695,8 +817,16 @@ function parse(line: string): Pipeline[] {
     if (ch === ' ' || ch === '\t' || ch === '\r') {
       endWord();
       i++;
-    } else if (ch === '#' && !word) break;
-    else if (ch === "'") {
+    } else if (ch === '#' && !word) {
+      // A comment runs to the end of its line.
+      const nl = line.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if (ch === '\n') {
+      // A line break ends a command, unless nothing is pending (blank lines, or after `&&` / `||`).
+      if (word || words.length || redirects.length || cmds.length) endPipeline(';');
+      i++;
+    } else if (ch === "'") {
       const end = line.indexOf("'", i + 1);
       if (end < 0) throw new Error('unterminated quoted string');
       lit(line.slice(i + 1, end));
@@ -756,6 +886,114 @@ function parse(line: string): Pipeline[] {
   }
   endPipeline(';');
   return pipelines;
+}
+
+const KEYWORDS = new Set(['while', 'until', 'do', 'done', 'for', 'if', 'then', 'elif', 'else', 'fi']);
+
+function keywordOf(p: Pipeline): string | undefined {
+  const w = p.cmds[0]?.words[0];
+  return w && w.length === 1 && 'lit' in w[0] && KEYWORDS.has(w[0].lit) ? w[0].lit : undefined;
+}
+
+/** The pipeline without its leading keyword (`do echo hi` → `echo hi`), or nothing if that was all of it. */
+function afterKeyword(p: Pipeline): Pipeline | undefined {
+  const [first, ...more] = p.cmds;
+  const words = first.words.slice(1);
+  if (words.length === 0 && first.redirects.length === 0 && more.length === 0) return undefined;
+  return { cmds: [{ words, redirects: first.redirects }, ...more], op: ';' };
+}
+
+/** Builds while/until, for and if from the flat pipelines `parse` returns (keywords start pipelines). */
+function structure(ps: Pipeline[]): Item[] {
+  const q = [...ps];
+  let pos = 0;
+  const enter = (p: Pipeline) => {
+    pos++;
+    const rest = afterKeyword(p);
+    if (rest) q.splice(pos, 0, rest);
+  };
+  const list = (stops: string[]): [Item[], string] => {
+    const out: Item[] = [];
+    while (pos < q.length) {
+      const p = q[pos];
+      const kw = keywordOf(p);
+      if (kw && stops.includes(kw)) {
+        enter(p);
+        return [out, kw];
+      }
+      if (kw === 'while' || kw === 'until') {
+        enter(p);
+        const [cond] = list(['do']);
+        const [body] = list(['done']);
+        out.push({ kind: 'loop', until: kw === 'until', cond, body, op: p.op });
+      } else if (kw === 'for') {
+        pos++;
+        const ws = p.cmds[0].words;
+        const name = ws[1]?.map((x) => ('lit' in x ? x.lit : '')).join('') ?? '';
+        if (!/^[A-Za-z_]\w*$/.test(name)) throw new Error(`bad for loop variable "${name}"`);
+        const isIn = ws[2]?.length === 1 && 'lit' in ws[2][0] && ws[2][0].lit === 'in';
+        list(['do']);
+        const [body] = list(['done']);
+        out.push({ kind: 'for', name, words: isIn ? ws.slice(3) : [], body, op: p.op });
+      } else if (kw === 'if') {
+        enter(p);
+        const branches: Array<{ cond: Item[]; body: Item[] }> = [];
+        let otherwise: Item[] | undefined;
+        for (let more = true; more;) {
+          const [cond] = list(['then']);
+          const [body, stop] = list(['elif', 'else', 'fi']);
+          branches.push({ cond, body });
+          if (stop === 'else') [otherwise] = list(['fi']);
+          more = stop === 'elif';
+        }
+        out.push({ kind: 'if', branches, otherwise, op: p.op });
+      } else if (kw) {
+        throw new Error(`unexpected "${kw}"`);
+      } else {
+        out.push({ kind: 'pipe', cmds: p.cmds, op: p.op });
+        pos++;
+      }
+    }
+    if (stops.length) throw new Error(`unexpected end of file (expecting "${stops[0]}")`);
+    return [out, ''];
+  };
+  return list([])[0];
+}
+
+/** `sleep 5`, `sleep 0.5`, `sleep 2m` (GNU and busybox suffixes s, m, h, d). */
+function sleepSeconds(arg: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(arg ?? '');
+  if (!m) return NaN;
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+}
+
+/** `test` / `[`: files (-f -e -d), strings (-z -n = !=), integers (-eq -ne -lt -le -gt -ge) and `!`. */
+function testExpr(args: string[], exists: (p: string) => boolean): number {
+  if (args[0] === '!') return testExpr(args.slice(1), exists) === 0 ? 1 : 0;
+  const [a, op, b] = args;
+  let ok: boolean;
+  if (args.length === 0) ok = false;
+  else if (args.length === 1) ok = a !== '';
+  else if (args.length === 2)
+    ok = a === '-z' ? op === '' : a === '-n' ? op !== '' : ['-f', '-e', '-d', '-r', '-s'].includes(a) && exists(op);
+  else {
+    const x = Number(a);
+    const y = Number(b);
+    const ops: Record<string, boolean> = {
+      '=': a === b,
+      '==': a === b,
+      '!=': a !== b,
+      '-eq': x === y,
+      '-ne': x !== y,
+      '-lt': x < y,
+      '-le': x <= y,
+      '-gt': x > y,
+      '-ge': x >= y,
+    };
+    if (!(op in ops)) return 2;
+    ok = ops[op];
+  }
+  return ok ? 0 : 1;
 }
 
 /**

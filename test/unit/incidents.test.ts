@@ -75,6 +75,23 @@ describe('incident rules', () => {
     assert.equal(f.evidence.memoryLimit, '256Mi');
   });
 
+  it('a container terminated and about to be restarted counts as crashing, with the kill it just had', () => {
+    const justKilled = pod('web-h1-k', {
+      restartCount: 0,
+      state: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: new Date(now).toISOString() } },
+    });
+    const [f] = podRule(justKilled, view, DEFAULT_RULE_OPTIONS);
+    assert.equal(f.type, 'oom_killed');
+    assert.equal(f.evidence.exitCode, 137);
+    // Under restartPolicy Never nothing restarts it: not a crash loop.
+    const never = pod(
+      'web-h1-n',
+      { restartCount: 0, state: { terminated: { exitCode: 1, reason: 'Error' } } },
+      { restartPolicy: 'Never' },
+    );
+    assert.ok(!podRule(never, view, DEFAULT_RULE_OPTIONS).some((x) => x.type === 'pod_crash_loop'));
+  });
+
   it('maps waiting reasons k8sgpt reports to incident types', () => {
     const cases: Array<[string, string]> = [
       ['ImagePullBackOff', 'image_pull_error'],

@@ -103,6 +103,30 @@ describe('sim shell', () => {
     assert.ok(Date.now() - t1 >= 190);
   });
 
+  it('runs scripts with loops, conditionals, line breaks, test and files, sleeping through the given clock', async () => {
+    let out = '';
+    const slept: number[] = [];
+    const stdin = new InputQueue();
+    stdin.end();
+    const sh = new Shell(containerView(pod, 'web'), {
+      stdout: (s) => (out += s),
+      stderr: (s) => (out += s),
+      stdin,
+      sleep: async (ms) => void slept.push(ms),
+    });
+    const script = [
+      'for x in a b; do echo $x; done',
+      'until [ -f /tmp/ready ]; do touch /tmp/ready; sleep 2; done',
+      'if test -f /tmp/ready; then echo ready; else echo no; fi',
+      'rm /tmp/ready && cat /tmp/ready || echo gone',
+      'sh -c "exit 3"; echo child $?',
+      'while true; do sleep 1m; exit 4; done',
+    ].join('\n');
+    assert.equal(await sh.exec(['sh', '-c', script]), 4);
+    assert.equal(out, 'a\nb\nready\ncat: /tmp/ready: No such file or directory\ngone\nchild 3\n');
+    assert.deepEqual(slept, [2000, 60000]);
+  });
+
   it('a distroless image has no shell', async () => {
     const dl: KObj = {
       ...pod,

@@ -166,6 +166,8 @@ export class IncidentEngine {
   private onChanges(w: ContextWatcher): void {
     if (this.closed) return;
     for (const ch of w.detector.drain()) {
+      // Opened and resolved between two drains: nobody saw it, and there is nothing to build a record from.
+      if (ch.what === 'resolved' && !this.records.get(ch.incident.id)) continue;
       const inc = buildIncident(w, ch.incident, this.records.get(ch.incident.id), (i) => this.fixesFor(w, i));
       this.records.changed(inc, ch.what);
       if (ch.what !== 'resolved') {

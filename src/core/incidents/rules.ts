@@ -339,8 +339,14 @@ export function podRule(p: Pod, view: ClusterView, o: RuleOptions): readonly Fin
       });
       continue;
     }
-    const oom = last?.reason === 'OOMKilled';
-    const crashing = w?.reason === 'CrashLoopBackOff';
+    // Dead and about to be restarted (the kubelet shows it terminated until its next sync): as crashing as backing off.
+    const dead = c.state?.terminated;
+    const restartPending =
+      !!dead && phase === 'Running' && p.spec?.restartPolicy !== 'Never' && (dead.exitCode ?? 1) !== 0;
+    const lastDeath = restartPending ? dead : last;
+    const oom = lastDeath?.reason === 'OOMKilled';
+    const backingOff = w?.reason === 'CrashLoopBackOff';
+    const crashing = backingOff || restartPending;
     // Between two crashes a crash-looping container runs for a moment: it only counts as recovered once stable.
     const startedAt = parseTime(c.state?.running?.startedAt);
     const unstable =
@@ -357,21 +363,21 @@ export function podRule(p: Pod, view: ClusterView, o: RuleOptions): readonly Fin
           : `Pod crash loop in ${ns}/${p.metadata.name}`,
         description: oom
           ? `Container '${c.name}' was killed for exceeding its memory limit${limit ? ` (${limit})` : ''} and restarted ${restarts} times.`
-          : `Container '${c.name}' is crashing repeatedly (${restarts} restarts, last exit code ${last?.exitCode ?? 'unknown'}).`,
+          : `Container '${c.name}' is crashing repeatedly (${restarts} restarts, last exit code ${lastDeath?.exitCode ?? 'unknown'}).`,
         rootCause: oom
           ? `Container exceeded memory limit${limit ? ` of ${limit}` : ''} (OOMKilled, exit code 137).`
-          : last
-            ? `The container exits with code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''} shortly after it starts${last.message ? `: ${last.message}` : ''}; the kubelet backs off restarting it.`
+          : lastDeath
+            ? `The container exits with code ${lastDeath.exitCode}${lastDeath.reason ? ` (${lastDeath.reason})` : ''} shortly after it starts${lastDeath.message ? `: ${lastDeath.message}` : ''}; the kubelet backs off restarting it.`
             : 'The container keeps exiting; the kubelet backs off restarting it.',
         evidence: containerEvidence(
           podEvidence(p, owner, podRef, c.name),
-          crashing ? 'CrashLoopBackOff' : 'Restarting',
+          backingOff ? 'CrashLoopBackOff' : 'Restarting',
           w?.message,
           restarts,
-          last,
+          lastDeath,
           oom ? limit : undefined,
         ),
-        timed: !crashing,
+        timed: !backingOff,
       });
       continue;
     }

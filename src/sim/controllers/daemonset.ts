@@ -3,7 +3,7 @@
 import type { KObj } from '../store';
 import { nodeMatches, tolerates } from './scheduler';
 import type { Runtime } from './runtime';
-import { isActive, isReady, ownedPods, podFromTemplate } from './runtime';
+import { isActive, isReady, ownedPods, podFromTemplate, createPod } from './runtime';
 import { syncRevisions } from './revisions';
 
 const DAEMON_TOLERATIONS = [
@@ -86,7 +86,8 @@ export function installDaemonSets(r: Runtime): void {
         },
       };
       pod.spec.nodeName = name;
-      const created = r.create('pods', pod);
+      const created = createPod(r, ds, 'daemonset-controller', pod);
+      if (!created) break;
       r.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, 'daemonset-controller');
     }
     const live = ownedPods(r, ds).filter(isActive);

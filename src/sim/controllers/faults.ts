@@ -32,13 +32,23 @@ export function podFault(annotations: Record<string, string> | undefined): PodFa
 }
 
 /** The fault that hits this container, if any: the pod's fault for its target container, or a missing image. */
+type Container = {
+  name: string;
+  image?: string;
+  command?: string[];
+  args?: string[];
+  resources?: { limits?: Record<string, string> };
+};
+
 export function containerFault(
   annotations: Record<string, string> | undefined,
-  containers: Array<{ name: string; image?: string; resources?: { limits?: Record<string, string> } }>,
+  containers: Container[],
   name: string,
 ): PodFault | undefined {
   const c = containers.find((x) => x.name === name);
   if (c?.image?.includes(MISSING_IMAGE_MARK)) return 'imagepull';
+  // A program that says how much it allocates (the Kubernetes docs' `stress --vm-bytes`) is killed above its limit.
+  if (c && stressMemory(c) > memoryLimit(c)) return 'oomkill';
   const target = annotations?.[FAULT_CONTAINER_ANNOTATION] ?? containers[0]?.name;
   if (target !== name) return undefined;
   const f = podFault(annotations);
@@ -55,6 +65,21 @@ export function memoryNeed(
   return need && c ? parseQuantity(need) : 0;
 }
 
+/**
+ * Bytes a `stress` / `stress-ng` container allocates: `--vm N --vm-bytes SIZE` (N workers, default 1), as in the
+ * Kubernetes documentation's memory-limit example. 0 for any other program.
+ */
+export function stressMemory(c: Container): number {
+  const argv = [...(c.command ?? []), ...(c.args ?? [])];
+  const i = argv.indexOf('--vm-bytes');
+  const prog = (argv[0] ?? '').replace(/^.*\//, '');
+  const isStress = /^stress(-ng)?$/.test(prog) || (!c.command?.length && /stress/.test(c.image ?? ''));
+  if (i < 0 || !isStress) return 0;
+  const workers = Number(argv[argv.indexOf('--vm') + 1]) || 1;
+  const size = argv[i + 1]?.replace(/^(\d+(?:\.\d+)?)([KMGT])$/i, (_m, n, u) => `${n}${u.toUpperCase()}i`);
+  return workers * (parseQuantity(size) || 0);
+}
+
 /** The container's memory limit in bytes; without one, only the node bounds it. */
-const memoryLimit = (c: { resources?: { limits?: Record<string, string> } } | undefined): number =>
+export const memoryLimit = (c: { resources?: { limits?: Record<string, string> } } | undefined): number =>
   parseQuantity(c?.resources?.limits?.memory) || Infinity;

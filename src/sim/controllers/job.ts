@@ -3,7 +3,7 @@
 import type { KObj } from '../store';
 import { nowIso } from '../store';
 import type { Runtime } from './runtime';
-import { findCondition, isActive, isReady, ownedPods, podFromTemplate, setCondition } from './runtime';
+import { createPod, findCondition, isActive, isReady, ownedPods, podFromTemplate, setCondition } from './runtime';
 
 export function jobFinished(j: KObj): 'Complete' | 'Failed' | undefined {
   for (const t of ['Complete', 'Failed'] as const)
@@ -18,12 +18,20 @@ export function installJobs(r: Runtime): void {
     if (ref) r.enqueue('job', ref.uid);
   });
   const ttlArmed = new Set<string>();
+  /** Jobs whose activeDeadlineSeconds is armed, and those past it. */
+  const deadlineArmed = new Set<string>();
+  const pastDeadline = new Set<string>();
+  /** Failed pods seen per Job and when (simulated ms): the controller waits 10s, 20s, 40s … before the next pod. */
+  const failures = new Map<string, { count: number; at: number }>();
 
   r.handle('job', (uid) => {
     const job = r.ctx.store.getByUid(uid)?.object;
     if (!job || job.kind !== 'Job' || job.metadata.deletionTimestamp) return;
     const done = jobFinished(job);
     if (done) {
+      deadlineArmed.delete(uid);
+      pastDeadline.delete(uid);
+      failures.delete(uid);
       const ttl = job.spec?.ttlSecondsAfterFinished;
       if (ttl !== undefined && !ttlArmed.has(uid)) {
         ttlArmed.add(uid);
@@ -50,6 +58,26 @@ export function installJobs(r: Runtime): void {
     const startTime = job.status?.startTime ?? nowIso();
     let conds = job.status?.conditions ?? [];
     let completionTime: string | undefined;
+    const deadline = job.spec?.activeDeadlineSeconds;
+    if (deadline !== undefined && !job.spec?.suspend && !deadlineArmed.has(uid)) {
+      deadlineArmed.add(uid);
+      const elapsed = (Date.now() - Date.parse(startTime)) * r.ctx.clock.speed;
+      r.after(deadline * 1000 - elapsed, () => {
+        pastDeadline.add(uid);
+        r.enqueue('job', uid);
+      });
+    }
+    const fail = (reason: string, message: string) => {
+      for (const p of active) r.remove('pods', p.metadata.namespace, p.metadata.name);
+      active = [];
+      const c = { reason, message, lastProbeTime: nowIso() };
+      if (r.ctx.kubeMinor >= 31) conds = setCondition(conds, { type: 'FailureTarget', status: 'True', ...c });
+      conds = setCondition(conds, { type: 'Failed', status: 'True', ...c });
+      r.event(job, 'Warning', reason, message, 'job-controller');
+    };
+    const seen = failures.get(uid);
+    if (!seen || seen.count !== failed + restarts)
+      failures.set(uid, { count: failed + restarts, at: r.ctx.clock.now() });
 
     if (job.spec?.suspend) {
       for (const p of active) r.remove('pods', p.metadata.namespace, p.metadata.name);
@@ -62,16 +90,9 @@ export function installJobs(r: Runtime): void {
         lastProbeTime: nowIso(),
       });
     } else if (failed + restarts > backoffLimit) {
-      for (const p of active) r.remove('pods', p.metadata.namespace, p.metadata.name);
-      active = [];
-      const c = {
-        reason: 'BackoffLimitExceeded',
-        message: 'Job has reached the specified backoff limit',
-        lastProbeTime: nowIso(),
-      };
-      if (r.ctx.kubeMinor >= 31) conds = setCondition(conds, { type: 'FailureTarget', status: 'True', ...c });
-      conds = setCondition(conds, { type: 'Failed', status: 'True', ...c });
-      r.event(job, 'Warning', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', 'job-controller');
+      fail('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
+    } else if (pastDeadline.has(uid) && succeeded < completions) {
+      fail('DeadlineExceeded', 'Job was active longer than specified deadline');
     } else if (succeeded >= completions) {
       completionTime = nowIso();
       if (r.ctx.kubeMinor >= 31)
@@ -91,10 +112,19 @@ export function installJobs(r: Runtime): void {
       });
       r.event(job, 'Normal', 'Completed', 'Job completed', 'job-controller');
     } else {
-      const need = Math.min(parallelism, completions - succeeded) - active.length;
+      let need = Math.min(parallelism, completions - succeeded) - active.length;
+      // After a failed pod the real controller waits before replacing it: 10s, doubling, capped at 6 minutes.
+      const f = failures.get(uid)!;
+      const wait = failed ? Math.min(10 * 2 ** (failed - 1), 360) * 1000 - (r.ctx.clock.now() - f.at) : 0;
+      if (need > 0 && wait > 0) {
+        need = 0;
+        r.after(wait, () => r.enqueue('job', uid));
+      }
       for (let i = 0; i < need; i++) {
-        const pod = r.create(
-          'pods',
+        const pod = createPod(
+          r,
+          job,
+          'job-controller',
           podFromTemplate(job, job.spec.template, {
             generateName: `${name}-`,
             labels: {
@@ -105,6 +135,7 @@ export function installJobs(r: Runtime): void {
             },
           }),
         );
+        if (!pod) break;
         active.push(pod);
         r.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
       }

@@ -1,7 +1,7 @@
 // ReplicaSet controller: keeps spec.replicas active pods, preferring to delete the least useful ones.
 import type { KObj } from '../store';
 import type { Runtime } from './runtime';
-import { isActive, isReady, ownedPods, podFromTemplate } from './runtime';
+import { createPod, isActive, isReady, ownedPods, podFromTemplate } from './runtime';
 
 /** Pods to give up first: unscheduled, then pending, then not ready, then the youngest. */
 function deletionRank(p: KObj): number[] {
@@ -27,7 +27,13 @@ export function installReplicaSets(r: Runtime): void {
     const want = rs.spec?.replicas ?? 1;
     if (active.length < want) {
       for (let i = active.length; i < want; i++) {
-        const pod = r.create('pods', podFromTemplate(rs, rs.spec.template, { generateName: `${rs.metadata.name}-` }));
+        const pod = createPod(
+          r,
+          rs,
+          'replicaset-controller',
+          podFromTemplate(rs, rs.spec.template, { generateName: `${rs.metadata.name}-` }),
+        );
+        if (!pod) break;
         r.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
       }
     } else if (active.length > want) {

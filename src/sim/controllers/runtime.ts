@@ -7,6 +7,7 @@ import { typeKey } from '../kinds';
 import type { KObj, StoreEvent } from '../store';
 import { nowIso } from '../store';
 import { StatusError } from '../status';
+import { checkServiceAccount } from '../admission';
 import { qosClass } from './quantity';
 
 export type Handler = (key: string) => void;
@@ -348,6 +349,46 @@ export function podFromTemplate(
     status: { phase: 'Pending', qosClass: qosClass(t.spec?.containers ?? []) },
   };
 }
+
+const failedCreates = new WeakMap<Runtime, Map<string, Set<string>>>();
+
+/**
+ * Creates a controller's pod as the API server admits it: a refused pod (a missing ServiceAccount) becomes the
+ * owner's FailedCreate event, and the owner's queue is retried when ServiceAccounts of its namespace change.
+ */
+export function createPod(r: Runtime, owner: KObj, component: string, pod: KObj): KObj | undefined {
+  try {
+    checkServiceAccount(r.ctx.store, pod);
+    return r.create('pods', pod);
+  } catch (e) {
+    if (!(e instanceof StatusError) || e.code !== 403) throw e;
+    r.event(owner, 'Warning', 'FailedCreate', `Error creating: ${e.message}`, component);
+    let byNs = failedCreates.get(r);
+    if (!byNs) {
+      failedCreates.set(r, (byNs = new Map()));
+      const retry = byNs;
+      r.on('serviceaccounts', (ev) => {
+        const waiting = retry.get(ev.object.metadata.namespace ?? '');
+        if (!waiting) return;
+        retry.delete(ev.object.metadata.namespace ?? '');
+        for (const item of waiting) {
+          const [queue, uid] = item.split(' ');
+          r.enqueue(queue, uid);
+        }
+      });
+    }
+    const ns = owner.metadata.namespace ?? '';
+    if (!byNs.has(ns)) byNs.set(ns, new Set());
+    byNs.get(ns)!.add(`${QUEUE_OF[owner.kind] ?? ''} ${owner.metadata.uid}`);
+    return undefined;
+  }
+}
+const QUEUE_OF: Record<string, string> = {
+  ReplicaSet: 'replicaset',
+  Job: 'job',
+  StatefulSet: 'statefulset',
+  DaemonSet: 'daemonset',
+};
 
 /** Defaults the API server fills in, so `get -o yaml` and describe look like a real pod. */
 export function withPodDefaults(spec: KObj['spec']): KObj['spec'] {

@@ -3,7 +3,7 @@
 // (currentRevision/updateRevision) for `rollout history`/`rollout undo`.
 import type { KObj } from '../store';
 import type { Runtime } from './runtime';
-import { isActive, isReady, ownedPods, podFromTemplate } from './runtime';
+import { isActive, isReady, ownedPods, podFromTemplate, createPod } from './runtime';
 import { syncRevisions } from './revisions';
 
 const REV = 'controller-revision-hash';
@@ -61,7 +61,7 @@ export function installStatefulSets(r: Runtime): void {
       pod.spec.volumes = volumes;
       pod.spec.hostname = podName;
       if (s.spec.serviceName) pod.spec.subdomain = s.spec.serviceName;
-      r.create('pods', pod);
+      if (!createPod(r, s, 'statefulset-controller', pod)) break;
       r.event(
         s,
         'Normal',
