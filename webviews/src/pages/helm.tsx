@@ -41,6 +41,9 @@ const ACTION_TONE: Record<HelmObjectChange['action'], Tone> = {
   failed: 'danger',
 };
 
+/** A result message without its hooks clause: the dialog says which hooks were skipped on a line of its own. */
+const withoutHooks = (m: string) => m.replace(/; (rollback|delete) hooks were not run.*$/s, '');
+
 const yamlOf = (v: unknown): string =>
   v && typeof v === 'object' && !Object.keys(v).length ? '{}  # none\n' : stringify(v);
 
@@ -217,7 +220,7 @@ function ReleaseDrawer(p: {
           onClick={() => setAction({ kind: 'rollback', revision: revs()[revs().length - 2].revision })}
           testId="helm-rollback"
         >
-          Roll back…
+          {revs().length < 2 ? 'Roll back…' : `Roll back to ${revs()[revs().length - 2].revision}…`}
         </Button>
         <Button
           variant="danger"
@@ -664,7 +667,7 @@ function ChangeDialog(p: {
         <Match when={phase() === 'done'}>
           <div class={`kg-state ${failure() ? 'kg-state-error' : ''}`} role="status" data-testid="helm-change-result">
             <strong>{failure() ? 'Failed' : 'Done'}</strong>
-            <span>{failure()?.message ?? result()?.message}</span>
+            <span>{failure()?.message ?? withoutHooks(result()?.message ?? '')}</span>
           </div>
         </Match>
         <Match when={phase() === 'preview'}>
@@ -678,7 +681,7 @@ function ChangeDialog(p: {
             >
               {(v) => (
                 <p data-testid="helm-preview-summary">
-                  {v().message.replace(/^would /, 'This would ')}.{' '}
+                  {withoutHooks(v().message).replace(/^would /, 'This would ')}.{' '}
                   {rollback ? 'Nothing has changed yet.' : 'Nothing has been deleted yet.'}
                 </p>
               )}
@@ -690,7 +693,7 @@ function ChangeDialog(p: {
         {(s) => (
           <>
             <Show when={s().hooksSkipped.length}>
-              <p class="kg-tone-warn" role="note" data-testid="helm-hooks-skipped">
+              <p class="kg-banner kg-tone-warn" role="note" data-testid="helm-hooks-skipped">
                 Hooks are not run by KubeGraf; skipped: {s().hooksSkipped.join('; ')}
               </p>
             </Show>
