@@ -7,11 +7,14 @@ import { kindId } from '../core/kube/descriptors';
 import type { ViewOf } from '../core/kube/objects';
 import { toKubeError } from '../core/kube/errors';
 import type { KindDto } from '../shared/kube';
+import { historyOf, releasesOf } from '../core/integrations/helm';
 import type { KubeGrafHost } from './host';
 import {
   containerPresentation,
   containersOf,
   contextPresentation,
+  helmReleasePresentation,
+  helmRevisionPresentation,
   groupsFor,
   kindsOfGroup,
   KeyedDebouncer,
@@ -150,6 +153,7 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     for (const [key, w] of [...this.watched]) {
       const drop =
         w.nodeId === n.id ||
+        (n.type === 'context' && w.nodeId === nodeIds.helmReleases(n.context)) ||
         (prefix && w.nodeId.includes(prefix)) ||
         (n.type === 'group' && w.nodeId.startsWith(`kind/${n.context}/${n.namespace ?? '*'}/`));
       if (drop) {
@@ -251,6 +255,18 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
           contextValue: 'kgLoadMore',
           collapsible: 'none',
         };
+      case 'helmReleases':
+        return {
+          label: 'Helm Releases',
+          description: this.helmCount(n.context),
+          icon: { id: 'package' },
+          contextValue: 'kgHelmReleases',
+          collapsible: 'collapsed',
+        };
+      case 'helmRelease':
+        return helmReleasePresentation(n.release);
+      case 'helmRevision':
+        return helmRevisionPresentation(n.entry, n.current);
       case 'message':
         return {
           label: n.text,
@@ -287,6 +303,12 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         return this.nodes.get(nodeIds.kind(n.context, n.namespace, n.kind));
       case 'container':
         return this.nodes.get(nodeIds.object(n.context, n.namespace, 'pods', n.pod));
+      case 'helmReleases':
+        return this.nodes.get(nodeIds.context(n.context));
+      case 'helmRelease':
+        return this.nodes.get(nodeIds.helmReleases(n.context));
+      case 'helmRevision':
+        return this.nodes.get(nodeIds.helmRelease(n.context, n.namespace, n.name));
       default:
         return undefined;
     }
@@ -336,6 +358,10 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       case 'object':
         if (n.kind !== 'pods') return [];
         return this.containerNodes(n.context, n.namespace!, n.name);
+      case 'helmReleases':
+        return this.helmReleaseNodes(n.context, n.id);
+      case 'helmRelease':
+        return this.helmRevisionNodes(n);
       default:
         return [];
     }
@@ -372,7 +398,65 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     const nsNodes = namespaces
       .sort()
       .map((ns) => this.node({ type: 'namespace', id: nodeIds.namespace(context, ns), context, namespace: ns }));
-    return [...nsNodes, this.node({ type: 'clusterScope', id: nodeIds.clusterScope(context), context })];
+    return [
+      ...nsNodes,
+      this.node({ type: 'clusterScope', id: nodeIds.clusterScope(context), context }),
+      this.node({ type: 'helmReleases', id: nodeIds.helmReleases(context), context }),
+    ];
+  }
+
+  // ---------------- Helm: releases from their records (Secrets of type helm.sh/release.v1), live ----------------
+
+  private helmKey = (context: string) => `helm-secrets/${context}`;
+
+  private helmCount(context: string): string | undefined {
+    const w = this.watched.get(this.helmKey(context));
+    return w?.sub.cache.status.synced ? String(releasesOf(w.sub.cache.list()).length) : undefined;
+  }
+
+  private async helmReleaseNodes(context: string, nodeId: string): Promise<TreeNode[]> {
+    const w = await this.watch(context, 'secrets', undefined, nodeId, this.helmKey(context));
+    const releases = releasesOf(w.sub.cache.list()).filter(
+      (r) => !this.filter || r.name.toLowerCase().includes(this.filter.toLowerCase()),
+    );
+    if (!releases.length)
+      return [
+        this.node({
+          type: 'message',
+          id: nodeIds.message(nodeId, 'empty'),
+          context,
+          text: this.filter ? `No release matches "${this.filter}"` : 'No Helm releases',
+          severity: 'info',
+        }),
+      ];
+    return releases.map((r) =>
+      this.node({
+        type: 'helmRelease',
+        id: nodeIds.helmRelease(context, r.namespace, r.name),
+        context,
+        namespace: r.namespace,
+        name: r.name,
+        release: r,
+      }),
+    );
+  }
+
+  private helmRevisionNodes(n: Extract<TreeNode, { type: 'helmRelease' }>): TreeNode[] {
+    const w = this.watched.get(this.helmKey(n.context));
+    const rows = historyOf(w?.sub.cache.list() ?? [], n.namespace, n.name);
+    const current = rows[rows.length - 1]?.revision;
+    return [...rows].reverse().map((h) =>
+      this.node({
+        type: 'helmRevision',
+        id: nodeIds.helmRevision(n.context, n.namespace, n.name, h.revision),
+        context: n.context,
+        namespace: n.namespace,
+        name: n.name,
+        revision: h.revision,
+        entry: h,
+        current: h.revision === current,
+      }),
+    );
   }
 
   private kindDtos(context: string): KindDto[] {

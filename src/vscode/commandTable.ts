@@ -176,6 +176,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     menus: [{ menu: 'view/item/context', when: item('cap:rollback'), group: '4_workload@3' }],
   },
   {
+    id: 'kubegraf.helmRollback',
+    title: 'Roll Back Helm Release…',
+    icon: '$(history)',
+    needs: 'cluster',
+    palette: false,
+    menus: [
+      { menu: 'view/item/context', when: item('kgHelmRelease'), group: '4_helm@1' },
+      { menu: 'view/item/context', when: item('kgHelmRevision earlier'), group: '4_helm@1' },
+    ],
+  },
+  {
+    id: 'kubegraf.helmUninstall',
+    title: 'Uninstall Helm Release…',
+    icon: '$(trash)',
+    needs: 'cluster',
+    palette: false,
+    menus: [{ menu: 'view/item/context', when: item('kgHelmRelease'), group: '4_helm@2' }],
+  },
+  {
     id: 'kubegraf.cordon',
     title: 'Cordon Node',
     needs: 'cluster',

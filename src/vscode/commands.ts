@@ -7,6 +7,9 @@ import { kindId } from '../core/kube/descriptors';
 import type { Deployment, Pod, Service } from '../core/kube/objects';
 import type { Capability } from '../shared/kube';
 import type { Incident } from '../shared/incidents';
+import type { HelmChangeResult } from '../shared/routes/integrations';
+import { nativeRollback, nativeUninstall } from '../core/integrations/helmNative';
+import { releaseRecords } from '../core/integrations/helmStorage';
 import type { LogStream } from '../core/kube/logs';
 import { blockedReason, COMMANDS, type CommandSpec } from './commandTable';
 import type { ClusterTree } from './clusterTree';
@@ -268,6 +271,96 @@ async function rollback(f: Faces, arg: unknown): Promise<void> {
   await f.host.progress(`Rolling back ${label(f, t)} to revision ${r.rev}…`, () =>
     actions.rollback(t.kind, t.namespace ?? 'default', t.name, r.rev),
   );
+}
+
+// ---------------- Helm (native: no helm binary) ----------------
+
+type HelmNode = Extract<TreeNode, { type: 'helmRelease' | 'helmRevision' }>;
+
+function helmNode(arg: unknown): HelmNode {
+  if (isNode(arg) && (arg.type === 'helmRelease' || arg.type === 'helmRevision')) return arg;
+  throw new Error('Run this from a Helm release or revision in the Clusters view.');
+}
+
+/** What a preview says, for a modal's detail: one line per object, then the hooks that are not run. */
+function helmPlan(r: HelmChangeResult): string {
+  const lines = r.objects.map(
+    (o) =>
+      `${o.action === 'absent' ? 'already gone' : o.action}: ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}${o.error ? ` (${o.error})` : ''}`,
+  );
+  const shown = lines.slice(0, 15);
+  if (lines.length > shown.length) shown.push(`… ${lines.length - shown.length} more`);
+  return [
+    ...(shown.length ? shown : ['No objects.']),
+    ...(r.hooksSkipped.length ? ['', `Hooks are not run by KubeGraf; skipped: ${r.hooksSkipped.join('; ')}`] : []),
+  ].join('\n');
+}
+
+async function helmRollback(f: Faces, arg: unknown): Promise<void> {
+  const n = helmNode(arg);
+  const engine = f.host.engine;
+  let revision: number;
+  if (n.type === 'helmRevision') {
+    if (n.current) throw new Error(`Revision ${n.revision} is the current revision of ${n.name}.`);
+    revision = n.revision;
+  } else {
+    const recs = await releaseRecords(engine.actions(n.context), n.namespace, n.name);
+    const current = recs[recs.length - 1]?.rel.version;
+    const older = recs.filter((r) => r.rel.version !== current).reverse();
+    if (!older.length) throw new Error(`${n.namespace}/${n.name} has no earlier revision to roll back to.`);
+    revision = (
+      await pick(
+        older.map((r) => ({
+          label: `Revision ${r.rel.version}`,
+          description: `${r.rel.info?.status ?? ''} · ${r.rel.chart?.metadata?.name ?? ''}-${r.rel.chart?.metadata?.version ?? ''}`,
+          detail: r.rel.info?.description,
+          rev: r.rel.version,
+        })),
+        `Roll ${n.namespace}/${n.name} back to`,
+      )
+    ).rev;
+  }
+  const o = { namespace: n.namespace, name: n.name, revision };
+  const preview = await f.host.progress(`Checking the rollback of ${n.namespace}/${n.name}…`, () =>
+    nativeRollback(engine, n.context, { ...o, dryRun: true }),
+  );
+  if (!preview) return;
+  await confirm(
+    `Roll back Helm release ${n.namespace}/${n.name} to revision ${revision}?`,
+    `It becomes revision ${preview.newRevision} (context ${n.context}). Checked with server dry runs:\n\n${helmPlan(preview)}`,
+    'Roll Back',
+  );
+  const done = await f.host.progress(`Rolling back ${n.namespace}/${n.name} to revision ${revision}…`, () =>
+    nativeRollback(engine, n.context, o),
+  );
+  if (done) void vscode.window.showInformationMessage(done.message.replace(/^./, (c) => c.toUpperCase()));
+  f.tree.refresh();
+}
+
+async function helmUninstall(f: Faces, arg: unknown): Promise<void> {
+  const n = helmNode(arg);
+  const engine = f.host.engine;
+  const o = { namespace: n.namespace, name: n.name };
+  const preview = await f.host.progress(`Checking the uninstall of ${n.namespace}/${n.name}…`, () =>
+    nativeUninstall(engine, n.context, { ...o, dryRun: true }),
+  );
+  if (!preview) return;
+  const keep = 'Uninstall, Keep History';
+  const r = await vscode.window.showWarningMessage(
+    `Uninstall Helm release ${n.namespace}/${n.name} from ${n.context}?`,
+    {
+      modal: true,
+      detail: `Its objects are deleted in Helm's order; its release records are deleted too unless you keep the history.\n\n${helmPlan(preview)}`,
+    },
+    'Uninstall',
+    keep,
+  );
+  if (r !== 'Uninstall' && r !== keep) throw new Cancelled();
+  const done = await f.host.progress(`Uninstalling ${n.namespace}/${n.name}…`, () =>
+    nativeUninstall(engine, n.context, { ...o, keepHistory: r === keep }),
+  );
+  if (done) void vscode.window.showInformationMessage(done.message.replace(/^./, (c) => c.toUpperCase()));
+  f.tree.refresh();
 }
 
 async function del(f: Faces, arg: unknown): Promise<void> {
@@ -646,6 +739,8 @@ function handlers(logs: LogFollows): Record<string, Handler> {
     'kubegraf.scale': scale,
     'kubegraf.restart': restart,
     'kubegraf.rollback': rollback,
+    'kubegraf.helmRollback': helmRollback,
+    'kubegraf.helmUninstall': helmUninstall,
     'kubegraf.cordon': (f, arg) => cordon(f, arg, true),
     'kubegraf.uncordon': (f, arg) => cordon(f, arg, false),
     'kubegraf.drain': drain,

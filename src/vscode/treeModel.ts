@@ -1,6 +1,7 @@
 // What the Clusters tree shows, as plain data: node shapes, kind groups, labels, status icons, tooltips and the
 // context values menus match on. No `vscode` import, so all of it is unit-tested without a workbench.
 import type { Capability, ContextInfo } from '../shared/kube';
+import type { HelmHistoryEntry, HelmReleaseSummary } from '../shared/routes/integrations';
 import { KINDS, kindById, pluralLabel, treeGroupOf, type TreeGroup } from '../shared/kinds';
 import {
   kindId,
@@ -73,6 +74,18 @@ export type TreeNode =
   | { type: 'object'; id: string; context: string; namespace?: string; kind: string; name: string }
   | { type: 'container'; id: string; context: string; namespace: string; pod: string; container: string; init: boolean }
   | { type: 'loadMore'; id: string; context: string; namespace?: string; kind: string; remaining: number }
+  | { type: 'helmReleases'; id: string; context: string }
+  | { type: 'helmRelease'; id: string; context: string; namespace: string; name: string; release: HelmReleaseSummary }
+  | {
+      type: 'helmRevision';
+      id: string;
+      context: string;
+      namespace: string;
+      name: string;
+      revision: number;
+      entry: HelmHistoryEntry;
+      current: boolean;
+    }
   | {
       type: 'message';
       id: string;
@@ -94,6 +107,9 @@ export const nodeIds = {
   container: (c: string, ns: string, pod: string, container: string) => `ctr/${c}/${ns}/${pod}/${container}`,
   loadMore: (c: string, ns: string | undefined, kind: string) => `more/${c}/${scope(ns)}/${kind}`,
   message: (parent: string, key: string) => `msg/${parent}/${key}`,
+  helmReleases: (c: string) => `helm/${c}`,
+  helmRelease: (c: string, ns: string, name: string) => `helmrel/${c}/${ns}/${name}`,
+  helmRevision: (c: string, ns: string, name: string, rev: number) => `helmrev/${c}/${ns}/${name}/${rev}`,
 };
 
 // ---------------- presentation ----------------
@@ -340,6 +356,55 @@ export function contextPresentation(c: ContextInfo): Presentation {
     icon,
     contextValue: `kgContext state:${s.state}${c.current ? ' current' : ''}`,
     collapsible: c.current ? 'expanded' : 'collapsed',
+  };
+}
+
+// ---------------- Helm ----------------
+
+/** The icon of a Helm release status (`helm list` STATUS). */
+export function helmStatusIcon(status: string): IconSpec {
+  if (status === 'deployed') return OK;
+  if (status === 'failed') return ERR;
+  if (status.startsWith('pending') || status === 'uninstalling') return PENDING;
+  return DONE;
+}
+
+/** A release row: its namespace, chart and revision; menus match `kgHelmRelease`. */
+export function helmReleasePresentation(r: HelmReleaseSummary): Presentation {
+  return {
+    label: r.name,
+    description: `${r.namespace} · ${r.chart}-${r.chartVersion} · rev ${r.revision} · ${r.status}`,
+    tooltip: [
+      `Helm release ${r.namespace}/${r.name}`,
+      `Chart: ${r.chart}-${r.chartVersion}${r.appVersion ? ` (app ${r.appVersion})` : ''}`,
+      `Revision: ${r.revision}`,
+      `Status: ${r.status}`,
+      r.description ? `Description: ${r.description}` : '',
+      r.updated ? `Updated: ${r.updated}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+    icon: helmStatusIcon(r.status),
+    contextValue: `kgHelmRelease status:${r.status}`,
+    collapsible: 'collapsed',
+  };
+}
+
+/** A revision row (`helm history`); the current one offers no rollback to itself. */
+export function helmRevisionPresentation(h: HelmHistoryEntry, current: boolean): Presentation {
+  return {
+    label: `Revision ${h.revision}`,
+    description: `${h.status} · ${h.chart}${h.description ? ` · ${h.description}` : ''}`,
+    tooltip: [
+      `Revision ${h.revision}${current ? ' (current)' : ''}`,
+      `Status: ${h.status}`,
+      `Chart: ${h.chart}${h.app_version ? ` (app ${h.app_version})` : ''}`,
+      `Updated: ${h.updated}`,
+      `Description: ${h.description}`,
+    ].join('\n'),
+    icon: helmStatusIcon(h.status),
+    contextValue: `kgHelmRevision ${current ? 'current' : 'earlier'}`,
+    collapsible: 'none',
   };
 }
 

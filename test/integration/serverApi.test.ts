@@ -328,7 +328,7 @@ describe('kubegraf web: API against the demo cluster', function () {
   it('Helm releases, history and details decoded from release secrets', async () => {
     const rel = (await A.get('/api/plugins/helm/releases')).body.releases;
     const shop = rel.find((r: any) => r.name === 'shop');
-    assert.equal(shop.revision, 2);
+    assert.equal(shop.revision, 3);
     assert.equal(shop.status, 'deployed');
     assert.equal(shop.chartVersion, '1.4.2');
     const cm = rel.find((r: any) => r.name === 'cert-manager');
@@ -338,12 +338,15 @@ describe('kubegraf web: API against the demo cluster', function () {
       hist.map((x: any) => [x.revision, x.status]),
       [
         [1, 'superseded'],
-        [2, 'deployed'],
+        [2, 'superseded'],
+        [3, 'deployed'],
       ],
     );
     assert.deepEqual((await A.get('/api/plugins/helm/release?namespace=shop&name=shop')).body.config, {
       replicaCount: 3,
+      theme: 'autumn',
       image: { tag: '2.14.1' },
+      payments: { apiKey: '********' },
     });
     assert.ok((await A.get('/api/apps/installed')).body.apps.every((a: any) => a.status === 'deployed'));
   });

@@ -1,12 +1,14 @@
 // Spawned processes get argument arrays that no release name can turn into flags: a `helm` on PATH that records its
 // argv shows `--` before every positional argument, and a release whose decoded name is `--kubeconfig=…` is refused
-// before anything runs.
+// before anything runs. Rollback and uninstall are native, so they never spawn helm at all.
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { helmRelease } from '../../src/sim/scenarios/seed';
 import { api, startHarness, type Harness } from './serverHelpers';
+import { runHelm } from '../../src/core/integrations/helm';
+import type { ApiDeps } from '../../src/core/api/deps';
 
 describe('kubegraf web: arguments of spawned processes (helm)', function () {
   this.timeout(60_000);
@@ -52,18 +54,26 @@ describe('kubegraf web: arguments of spawned processes (helm)', function () {
     assert.equal(existsSync(argvFile), false, 'helm never ran');
   });
 
-  it('ends the flags with -- before the release and revision', async () => {
-    const un = await A.post('/api/apps/uninstall', { name: 'shop', namespace: 'shop' });
-    assert.equal(un.status, 200, un.text);
-    let argv = readFileSync(argvFile, 'utf8').trim().split('\n');
-    assert.equal(argv[0], 'uninstall');
-    assert.deepEqual(argv.slice(argv.indexOf('--')), ['--', 'shop']);
+  it('ends the flags with -- before the release and the chart', async () => {
+    await runHelm({ kubeconfigFiles: [h.sim.kubeconfig] } as ApiDeps, 'kubegraf-sim', {
+      command: 'install',
+      release: 'shop',
+      namespace: 'shop',
+      rest: ['oci://registry.example.com/charts/shop'],
+      flags: ['--wait'],
+    });
+    const argv = readFileSync(argvFile, 'utf8').trim().split('\n');
+    assert.equal(argv[0], 'install');
+    assert.deepEqual(argv.slice(argv.indexOf('--')), ['--', 'shop', 'oci://registry.example.com/charts/shop']);
     assert.ok(argv.includes('--namespace=shop'), argv.join(' '));
+    rmSync(argvFile);
+  });
 
+  it('rolls back and uninstalls without running helm, even when it is on PATH', async () => {
     const rb = await A.post('/api/plugins/helm/rollback', { name: 'shop', namespace: 'shop', revision: 1 });
     assert.equal(rb.status, 200, rb.text);
-    argv = readFileSync(argvFile, 'utf8').trim().split('\n');
-    assert.equal(argv[0], 'rollback');
-    assert.deepEqual(argv.slice(argv.indexOf('--')), ['--', 'shop', '1']);
+    const un = await A.post('/api/apps/uninstall', { name: 'shop', namespace: 'shop' });
+    assert.equal(un.status, 200, un.text);
+    assert.equal(existsSync(argvFile), false, 'helm never ran');
   });
 });

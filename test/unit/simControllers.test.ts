@@ -612,10 +612,10 @@ describe('sim controllers', function () {
         'TooManyReplicas',
     );
     assert.ok(ctx.types.get('serving.kserve.io', 'v1beta1', 'inferenceservices'));
-    const helm = get(ctx, 'secrets', 'shop', 'sh.helm.release.v1.shop.v2')!;
+    const helm = get(ctx, 'secrets', 'shop', 'sh.helm.release.v1.shop.v3')!;
     const release = JSON.parse(
       gunzipSync(Buffer.from(Buffer.from(helm.data.release, 'base64').toString(), 'base64')).toString(),
     );
-    assert.deepEqual([release.name, release.version, release.info.status], ['shop', 2, 'deployed']);
+    assert.deepEqual([release.name, release.version, release.info.status], ['shop', 3, 'deployed']);
   });
 });

@@ -14,6 +14,8 @@ import {
   pageOf,
   pluralLabel,
   podIcon,
+  helmReleasePresentation,
+  helmRevisionPresentation,
 } from '../../src/vscode/treeModel';
 
 const kind = (id: string): KindDescriptor => BUILTIN_KINDS.find((k) => kindId(k) === id)!;
@@ -200,5 +202,34 @@ describe('vscode tree model', () => {
     await new Promise((r) => setTimeout(r, 60));
     assert.deepEqual(fired.sort(), ['kind/a', 'kind/b']);
     d.dispose();
+  });
+
+  it('shows Helm releases with namespace, chart, revision and status, and rollback only on earlier revisions', () => {
+    const r = helmReleasePresentation({
+      name: 'shop',
+      namespace: 'shop',
+      revision: 3,
+      status: 'deployed',
+      chart: 'shop',
+      chartVersion: '1.4.2',
+      appVersion: '2.14.1',
+      updated: '2026-01-01T00:00:00Z',
+      description: 'Upgrade complete',
+    });
+    assert.equal(r.label, 'shop');
+    assert.equal(r.description, 'shop · shop-1.4.2 · rev 3 · deployed');
+    assert.equal(r.contextValue, 'kgHelmRelease status:deployed');
+    assert.equal(r.icon?.id, 'pass-filled');
+    const entry = {
+      revision: 2,
+      updated: '2026-01-01T00:00:00Z',
+      status: 'superseded',
+      chart: 'shop-1.4.1',
+      app_version: '2.13.0',
+      description: 'Upgrade complete',
+    };
+    assert.equal(helmRevisionPresentation(entry, false).contextValue, 'kgHelmRevision earlier');
+    assert.equal(helmRevisionPresentation({ ...entry, status: 'failed' }, true).contextValue, 'kgHelmRevision current');
+    assert.equal(helmRevisionPresentation({ ...entry, status: 'failed' }, true).icon?.id, 'error');
   });
 });

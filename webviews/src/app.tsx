@@ -31,6 +31,7 @@ import { Users } from './pages/users';
 import { SignIn } from './components/signIn';
 import { SreAgent } from './pages/sreAgent';
 import { AiAgents } from './pages/aiAgents';
+import { HelmPage } from './pages/helm';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -53,6 +54,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   users: Users,
   sreAgent: SreAgent,
   aiAgents: AiAgents,
+  helm: HelmPage,
 };
 
 /**

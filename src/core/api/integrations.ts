@@ -19,7 +19,8 @@ import {
   listCustomApps,
 } from '../integrations/customApps';
 import { gpuMetrics, gpuNodes, gpuStatus } from '../integrations/gpu';
-import { listReleases, releaseDetails, releaseHistory, rollbackRelease } from '../integrations/helm';
+import { listReleases, releaseDetails, releaseHistory } from '../integrations/helm';
+import { nativeRollback, nativeUninstall, revisionDiff } from '../integrations/helmNative';
 import { trafficMetrics } from '../integrations/kiali';
 import {
   createInferenceService,
@@ -195,9 +196,29 @@ export async function mlJobLogsStream(
 export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.providers' | 'ai.configure' | 'ai.test'> =
   {
     'helm.releases': async (p, deps) => ({ releases: await listReleases(deps, p.context, p.namespace) }),
-    'helm.release': async (p, deps) => releaseDetails(deps, p.context, p.namespace, p.name),
+    'helm.release': async (p, deps) => releaseDetails(deps, p.context, p.namespace, p.name, p.revision),
     'helm.history': async (p, deps) => ({ history: await releaseHistory(deps, p.context, p.namespace, p.name) }),
-    'helm.rollback': async (p, deps) => rollbackRelease(deps, p),
+    'helm.rollback': async (p, deps) =>
+      nativeRollback(deps.kube, contextOf(deps, p.context), {
+        namespace: p.namespace,
+        name: p.name,
+        revision: p.revision,
+        dryRun: p.dryRun,
+      }),
+    'helm.uninstall': async (p, deps) =>
+      nativeUninstall(deps.kube, contextOf(deps, p.context), {
+        namespace: p.namespace,
+        name: p.name,
+        keepHistory: p.keepHistory,
+        dryRun: p.dryRun,
+      }),
+    'helm.diff': async (p, deps) =>
+      revisionDiff(deps.kube, contextOf(deps, p.context), {
+        namespace: p.namespace,
+        name: p.name,
+        from: p.from,
+        to: p.to,
+      }),
     'argocd.apps': async (p, deps) => ({ apps: await listArgoApps(deps, p.context, p.namespace) }),
     'argocd.app': async (p, deps) => argoAppDetails(deps, p.context, p.namespace, p.name),
     'argocd.sync': async (p, deps) => syncArgoApp(deps, p),

@@ -6,6 +6,7 @@ import { contextOf, objects } from '../api/common';
 import type { ApiDeps } from '../api/deps';
 import { ApiError } from '../api/errors';
 import { listReleases, runHelm } from './helm';
+import { checkRelease, nativeUninstall } from './helmNative';
 import type { Params } from './util';
 
 const CATALOG: Array<Omit<AppCatalogEntry, 'installed'> & { repo: string; match: RegExp; defaultNamespace: string }> = [
@@ -170,18 +171,17 @@ export async function catalogApps(deps: ApiDeps, context: string | undefined): P
   });
 }
 
-/** `helm uninstall --wait` of a release found by name (and namespace, when given). */
+/** `helm uninstall` of a release found by name (and namespace, when given), natively (no helm binary needed). */
 export async function uninstallApp(deps: ApiDeps, p: Params<'apps.uninstall'>): Promise<ActionResult> {
   if (!p.name) throw new ApiError('badRequest', 'give the release to uninstall (name)', 400);
+  checkRelease(p.name, p.namespace ?? 'default');
   const rel = (await listReleases(deps, p.context)).find(
     (r) => r.name === p.name && (!p.namespace || r.namespace === p.namespace),
   );
   if (!rel) throw new ApiError('notFound', `no Helm release "${p.name}"`, 404);
-  await runHelm(deps, contextOf(deps, p.context), {
-    command: 'uninstall',
-    release: rel.name,
+  const res = await nativeUninstall(deps.kube, contextOf(deps, p.context), {
     namespace: rel.namespace,
-    flags: ['--wait'],
+    name: rel.name,
   });
-  return { ok: true, message: `uninstalled ${rel.namespace}/${rel.name}` };
+  return { ...res, ok: true, message: res.message };
 }

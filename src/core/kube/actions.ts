@@ -164,6 +164,33 @@ export class KubeActions {
     return guarded(() => this.conn.http.json<T>(path, { accept: o.accept, query: o.query, timeoutMs: o.timeoutMs }));
   }
 
+  /**
+   * The kind a manifest's `apiVersion` + `kind` name in this cluster (the group must match), or undefined when the
+   * cluster serves no such kind.
+   */
+  kindOf(kind: string, apiVersion: string): KindDescriptor | undefined {
+    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+    const d = this.conn.registry.resolve(kind, apiVersion);
+    return d && d.kind === kind && d.group === group ? d : undefined;
+  }
+
+  /**
+   * Stores one object exactly as given, as raw JSON both ways: `create` is a POST, `replace` a PUT of the whole object
+   * (without a resourceVersion it is unconditional, as a storage driver writing its own record does).
+   */
+  async write(how: 'create' | 'replace', kind: string, obj: KObject): Promise<KObject> {
+    const d = this.kind(kind);
+    const ns = d.namespaced ? obj.metadata.namespace : undefined;
+    return guarded(() =>
+      this.conn.http.json<KObject>(resourcePath(d, ns, how === 'replace' ? obj.metadata.name : undefined), {
+        method: how === 'create' ? 'POST' : 'PUT',
+        body: JSON.stringify(obj),
+        contentType: 'application/json',
+        query: { fieldManager: FIELD_MANAGER },
+      }),
+    );
+  }
+
   /** Lists (all pages) straight from the server, for one-off reads that need no watch. */
   async list(
     kind: string,

@@ -15,17 +15,32 @@ export interface ApplyManifestsOptions {
   defaultNamespace?: string;
   /** Take over fields other managers own (kubectl --force-conflicts). */
   force?: boolean;
+  /** The field manager that applies (default `kubegraf`); a Helm rollback applies as `helm`. */
+  fieldManager?: string;
+  /** Send the apply even when it changes no value, to take ownership of the fields it names. */
+  claim?: boolean;
+  /**
+   * Adjusts the server's dry-run answer for an object before it is diffed (`obj`: the applied object): a Helm rollback
+   * preview removes what the current revision set and the target does not, which the server prunes only on the real
+   * apply (once the fields are owned).
+   */
+  adjustDryRun?: (obj: KObject, dry: KObject) => KObject;
 }
 
 /** One server-side apply PATCH (dryRun: the server computes the result and stores nothing). */
-function ssa(conn: Connection, path: string, obj: KObject, o: { dryRun: boolean; force?: boolean }): Promise<KObject> {
+function ssa(
+  conn: Connection,
+  path: string,
+  obj: KObject,
+  o: { dryRun: boolean; force?: boolean; fieldManager?: string },
+): Promise<KObject> {
   return guarded(() =>
     conn.http.json<KObject>(path, {
       method: 'PATCH',
       body: JSON.stringify(obj),
       contentType: 'application/apply-patch+yaml',
       query: {
-        fieldManager: FIELD_MANAGER,
+        fieldManager: o.fieldManager ?? FIELD_MANAGER,
         force: o.force ? 'true' : undefined,
         dryRun: o.dryRun ? 'All' : undefined,
       },
@@ -118,7 +133,7 @@ export async function applyManifests(
       }
       let dry: KObject;
       try {
-        dry = await ssa(conn, path, obj, { dryRun: true, force: o.force });
+        dry = await ssa(conn, path, obj, { dryRun: true, force: o.force, fieldManager: o.fieldManager });
       } catch (e) {
         const k = toKubeError(e);
         if (dryRun && !live && k.code === 'notFound' && r.namespace && newNamespaces.has(r.namespace)) {
@@ -129,6 +144,7 @@ export async function applyManifests(
         }
         throw k;
       }
+      if (dryRun && o.adjustDryRun) dry = o.adjustDryRun(obj, dry);
       const a = live ? toYaml(forDiff(live)) : '';
       const b = toYaml(forDiff(dry));
       const action = !live ? 'created' : a === b ? 'unchanged' : 'configured';
@@ -146,7 +162,8 @@ export async function applyManifests(
             ? ''
             : `(secret values are not shown${changed.length ? `; keys changed: ${changed.join(', ')}` : ''})`;
       } else r.diff = action === 'unchanged' ? '' : createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, a, b);
-      if (!dryRun && action !== 'unchanged') await ssa(conn, path, obj, { dryRun: false, force: o.force });
+      if (!dryRun && (action !== 'unchanged' || o.claim))
+        await ssa(conn, path, obj, { dryRun: false, force: o.force, fieldManager: o.fieldManager });
       r.action = action;
       if (action === 'created' && kindId(d) === 'namespaces') newNamespaces.add(r.name);
       if (!dryRun && action !== 'unchanged' && kindId(d) === 'customresourcedefinitions.apiextensions.k8s.io')

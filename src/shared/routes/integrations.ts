@@ -17,12 +17,85 @@ export interface HelmReleaseSummary {
   description: string;
 }
 
+export interface HelmHook {
+  name: string;
+  kind: string;
+  /** `pre-install`, `post-upgrade`, `pre-rollback`, `pre-delete`, `test`… */
+  events: string[];
+  weight: number;
+  deletePolicies: string[];
+  lastRun?: { phase: string; startedAt: string; completedAt: string };
+}
+
 export interface HelmRelease extends HelmReleaseSummary {
   firstDeployed: string;
   notes: string;
+  /** The chart's default values (`helm show values`), credentials masked. */
   values: unknown;
+  /** User-supplied values (`helm get values`), credentials masked. */
   config: unknown;
+  /** The chart's values with the user's over them (`helm get values --all`), credentials masked. */
+  computed: unknown;
+  /** The rendered manifest, Secret values masked. */
   manifest: string;
+  hooks: HelmHook[];
+  /** The chart's Chart.yaml fields as stored (name, version, appVersion, description, home, sources, …). */
+  chartMetadata: Record<string, unknown>;
+  /** The newest revision of the release (this one may be older when a revision was asked for). */
+  latestRevision: number;
+}
+
+/** One object a Helm rollback or uninstall touches, and what happens (or would happen) to it. */
+export interface HelmObjectChange {
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+  /**
+   * `created`/`configured`/`unchanged`: applied from the target revision's manifest; `deleted`: removed (only in the
+   * current manifest, or uninstalled); `kept`: annotated `helm.sh/resource-policy: keep`; `absent`: already gone;
+   * `failed`: see error.
+   */
+  action: 'created' | 'configured' | 'unchanged' | 'deleted' | 'kept' | 'absent' | 'failed';
+  /** Unified diff, live object vs. what the server stores (applied objects). */
+  diff?: string;
+  note?: string;
+  error?: string;
+}
+
+/** What a native (no helm binary) rollback or uninstall did, or would do with dryRun. */
+export interface HelmChangeResult {
+  ok: true;
+  message: string;
+  dryRun: boolean;
+  release: string;
+  namespace: string;
+  /** The release's revision before the change. */
+  fromRevision: number;
+  /** Rollback: the revision rolled back to. */
+  targetRevision?: number;
+  /** Rollback: the new revision written (or that would be). */
+  newRevision?: number;
+  objects: HelmObjectChange[];
+  /** Hooks that apply to this action and were not run (`db-migrate (Job, pre-rollback)`). */
+  hooksSkipped: string[];
+  /** `[Kind] name` of objects left in place by `helm.sh/resource-policy: keep`. */
+  kept: string[];
+  /** Uninstall: whether the release records were kept (status uninstalled) or all deleted. */
+  keptHistory?: boolean;
+}
+
+export interface HelmRevisionDiff {
+  from: number;
+  to: number;
+  /** Unified diff of the user-supplied values (YAML, credentials masked). */
+  values: string;
+  /** Unified diff of the computed values. */
+  computed: string;
+  /** Unified diff of the rendered manifests (Secret values masked). */
+  manifest: string;
+  /** Other differences worth saying (chart version, app version), one line each. */
+  summary: string[];
 }
 
 export interface HelmHistoryEntry {
@@ -312,8 +385,8 @@ export const INTEGRATION_ROUTES = {
     'GET',
     '/api/plugins/helm/release',
     'integrations',
-    'Get release details',
-    relParams,
+    'Get release details (the newest revision, or the one asked for)',
+    relParams.extend({ revision: int(1, 1_000_000).optional() }),
   ),
   'helm.history': route<{ history: HelmHistoryEntry[] }>()(
     'GET',
@@ -322,12 +395,28 @@ export const INTEGRATION_ROUTES = {
     'Get release history',
     relParams,
   ),
-  'helm.rollback': route<ActionResult>()(
+  'helm.rollback': route<HelmChangeResult>()(
     'POST',
     '/api/plugins/helm/rollback',
     'integrations',
-    'Rollback release (runs the helm binary, no shell)',
-    relParams.extend({ revision: int(1, 1_000_000).optional() }),
+    'Rollback release to a revision (default: the previous one) without the helm binary, recorded as Helm 3 does; dryRun previews each object',
+    relParams.extend({ revision: int(1, 1_000_000).optional(), dryRun: boolish.optional() }),
+    { role: 'operator' },
+  ),
+  'helm.uninstall': route<HelmChangeResult>()(
+    'POST',
+    '/api/plugins/helm/uninstall',
+    'integrations',
+    "Uninstall a release without the helm binary (Helm's delete order, resource-policy keep honoured); keepHistory keeps its records; dryRun lists what would go",
+    relParams.extend({ keepHistory: boolish.optional(), dryRun: boolish.optional() }),
+    { role: 'operator' },
+  ),
+  'helm.diff': route<HelmRevisionDiff>()(
+    'GET',
+    '/api/plugins/helm/diff',
+    'integrations',
+    'Diff two revisions of a release: values and rendered manifest',
+    relParams.extend({ from: int(1, 1_000_000), to: int(1, 1_000_000) }),
   ),
   // Argo CD (Application objects)
   'argocd.apps': route<{ apps: ArgoApp[] }>()(

@@ -1,5 +1,6 @@
 // The demo cluster: a small company's cluster with the usual platform pieces, a handful of apps, and the
 // faults an on-call engineer meets. Everything is created through the store so controllers bring it to life.
+import { stringify as stringifyYaml } from 'yaml';
 import type { SimContext } from '../context';
 import { crdToType } from '../crd';
 import {
@@ -1083,32 +1084,118 @@ export function loadDemo(ctx: SimContext): void {
     },
   });
 
-  // Helm releases with a little history.
+  // Helm releases with a little history. The shop release owns three ConfigMaps whose content changes per revision,
+  // so a rollback configures one, recreates one and deletes one, and one more is kept by its resource policy.
   const first = days(40);
-  p(
-    helmRelease('shop', 'shop', 1, {
-      chart: 'shop',
+  const shopConfigMap = (name: string, data: Record<string, string>, keep = false) => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name,
+      labels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop' },
+      ...(keep ? { annotations: { 'helm.sh/resource-policy': 'keep' } } : {}),
+    },
+    data,
+  });
+  const shopManifest = (objs: Array<ReturnType<typeof shopConfigMap>>) =>
+    objs
+      .map(
+        (o) =>
+          `---\n# Source: shop/templates/${o.metadata.name.replace(/^shop-/, '')}.yaml\n${stringifyYaml(o, { version: '1.1' })}`,
+      )
+      .join('');
+  const shopRevs = [
+    [
+      shopConfigMap('shop-settings', { currency: 'EUR', theme: 'classic', checkoutTimeout: '30s' }),
+      shopConfigMap('shop-promotions', { banner: 'Spring sale: 10% off' }),
+    ],
+    [
+      shopConfigMap('shop-settings', { currency: 'EUR', theme: 'classic', checkoutTimeout: '45s' }),
+      shopConfigMap('shop-promotions', { banner: 'Summer sale: 15% off' }),
+    ],
+    [
+      shopConfigMap('shop-settings', {
+        currency: 'EUR',
+        theme: 'autumn',
+        checkoutTimeout: '45s',
+        recommendations: 'on',
+      }),
+      shopConfigMap('shop-feature-flags', { newCheckout: 'true', oneClickPay: 'false' }),
+      shopConfigMap('shop-orders-archive', { retentionDays: '365' }, true),
+    ],
+  ];
+  const migrateHook = {
+    name: 'shop-db-migrate',
+    kind: 'Job',
+    path: 'shop/templates/hooks/db-migrate.yaml',
+    manifest:
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: shop-db-migrate\n  annotations:\n    "helm.sh/hook": pre-upgrade,pre-rollback\n    "helm.sh/hook-delete-policy": before-hook-creation\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: registry.example.com/shop/migrate:2.14.1\n',
+    events: ['pre-upgrade', 'pre-rollback'],
+    last_run: { started_at: days(3), completed_at: days(3), phase: 'Succeeded' },
+    weight: 0,
+    delete_policies: ['before-hook-creation'],
+  };
+  const shopChartValues = {
+    replicaCount: 1,
+    theme: 'classic',
+    image: { repository: 'registry.example.com/shop/web', tag: '' },
+    payments: { provider: 'stripe', apiKey: '' },
+  };
+  const shopVersions = [
+    { version: '1.4.0', appVersion: '2.12.0', at: first, description: 'Install complete', values: { replicaCount: 2 } },
+    {
       version: '1.4.1',
       appVersion: '2.13.0',
-      status: 'superseded',
-      description: 'Install complete',
-      firstDeployedAt: first,
-      deployedAt: first,
-      values: { replicaCount: 3 },
-    }),
-  );
-  p(
-    helmRelease('shop', 'shop', 2, {
-      chart: 'shop',
+      at: days(10),
+      description: 'Upgrade complete',
+      values: { replicaCount: 3, payments: { apiKey: 'sk_live_demo_51HqK2' } },
+    },
+    {
       version: '1.4.2',
       appVersion: '2.14.1',
-      status: 'deployed',
+      at: days(3),
       description: 'Upgrade complete',
-      firstDeployedAt: first,
-      deployedAt: days(3),
-      values: { replicaCount: 3, image: { tag: '2.14.1' } },
-    }),
+      values: {
+        replicaCount: 3,
+        theme: 'autumn',
+        image: { tag: '2.14.1' },
+        payments: { apiKey: 'sk_live_demo_51HqK2' },
+      },
+    },
+  ];
+  shopVersions.forEach((v, i) =>
+    p(
+      helmRelease('shop', 'shop', i + 1, {
+        chart: 'shop',
+        version: v.version,
+        appVersion: v.appVersion,
+        status: i === shopVersions.length - 1 ? 'deployed' : 'superseded',
+        description: v.description,
+        firstDeployedAt: first,
+        deployedAt: v.at,
+        values: v.values,
+        chartValues: shopChartValues,
+        manifest: shopManifest(shopRevs[i]),
+        hooks: i > 0 ? [migrateHook] : [],
+        notes: 'The shop is served at https://shop.example.com.\nSettings live in ConfigMap shop-settings.',
+      }),
+    ),
   );
+  // What the deployed revision put in the cluster, labelled and annotated as Helm does.
+  for (const o of shopRevs[shopRevs.length - 1])
+    p({
+      ...o,
+      metadata: {
+        ...o.metadata,
+        namespace: 'shop',
+        labels: { ...o.metadata.labels, 'app.kubernetes.io/managed-by': 'Helm' },
+        annotations: {
+          ...(o.metadata.annotations ?? {}),
+          'meta.helm.sh/release-name': 'shop',
+          'meta.helm.sh/release-namespace': 'shop',
+        },
+      },
+    });
   p(
     helmRelease('monitoring', 'kube-prometheus-stack', 1, {
       chart: 'kube-prometheus-stack',

@@ -367,8 +367,14 @@ export function helmRelease(
     description: string;
     deployedAt: string;
     firstDeployedAt: string;
+    /** User-supplied values (`config`). */
     values?: Json;
+    /** The chart's own defaults (`chart.values`); default: the user values. */
+    chartValues?: Json;
     manifest?: string;
+    /** Release hooks as stored (`name, kind, path, manifest, events, last_run, weight, delete_policies`). */
+    hooks?: Json[];
+    notes?: string;
   },
 ): Json {
   const release = {
@@ -381,7 +387,7 @@ export function helmRelease(
       deleted: '',
       description: o.description,
       status: o.status,
-      notes: `Thank you for installing ${o.chart}.`,
+      notes: o.notes ?? `Thank you for installing ${o.chart}.`,
     },
     chart: {
       metadata: {
@@ -393,7 +399,7 @@ export function helmRelease(
       },
       lock: null,
       templates: [],
-      values: o.values ?? {},
+      values: o.chartValues ?? o.values ?? {},
       schema: null,
       files: [],
     },
@@ -401,7 +407,7 @@ export function helmRelease(
     manifest:
       o.manifest ??
       `---\n# Source: ${o.chart}/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n`,
-    hooks: [],
+    hooks: o.hooks ?? [],
   };
   const inner = gzipSync(Buffer.from(JSON.stringify(release)), { level: 9 }).toString('base64');
   return {

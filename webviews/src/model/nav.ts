@@ -90,7 +90,7 @@ export const PAGES: readonly PageDef[] = [
   ...kindPages('Platform'),
   custom('metrics', 'Metrics', 'Platform', 'metrics', ['cpu', 'memory', 'usage']),
   routes('resource-map', 'Resource Map', 'Platform', ['/api/resourcemap', '/api/topology']),
-  routes('helm', 'Helm Releases', 'Platform', ['/api/plugins/helm/releases'], ['charts']),
+  custom('helm', 'Helm Releases', 'Platform', 'helm', ['charts', 'rollback', 'uninstall']),
   routes('argocd', 'Argo CD', 'Platform', ['/api/plugins/argocd/apps'], ['gitops']),
   routes('apps', 'Apps', 'Platform', ['/api/apps', '/api/apps/installed'], ['marketplace']),
   routes('plugins', 'Plugins', 'Platform', ['/api/plugins/list']),
