@@ -16,6 +16,7 @@ import {
   treeContextMenu,
   viewLines,
   type Workbench,
+  reportFailure,
 } from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
@@ -112,17 +113,7 @@ describe('VS Code extension in a real workbench (code-server)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await wb.shot(`FAILED-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-      console.log(
-        wb
-          .extHostLog()
-          .split('\n')
-          .filter((l) => /kubegraf|error/i.test(l))
-          .slice(-40)
-          .join('\n'),
-      );
-    }
+    await reportFailure(wb, 'FAILED-', this.currentTest);
   });
 
   it('shows the KubeGraf icon in the activity bar and opens its views', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { eventually, kubectl, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
-import { buildVsix, startWorkbench, treeContextMenu, type Workbench } from './helpers/codeServer';
+import { buildVsix, startWorkbench, treeContextMenu, type Workbench, reportFailure } from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
 describe('VS Code extension: Helm releases in the tree (code-server)', function () {
@@ -60,17 +60,7 @@ describe('VS Code extension: Helm releases in the tree (code-server)', function 
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await wb.shot(`FAILED-helm-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-      console.log(
-        wb
-          .extHostLog()
-          .split('\n')
-          .filter((l) => /kubegraf|error/i.test(l))
-          .slice(-40)
-          .join('\n'),
-      );
-    }
+    await reportFailure(wb, 'FAILED-helm-', this.currentTest);
   });
 
   it('lists Helm releases under the context, and a release expands to its revisions', async () => {

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { eventually, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
-import { buildVsix, runCommand, startWorkbench, treeContextMenu, type Workbench } from './helpers/codeServer';
+import {
+  buildVsix,
+  runCommand,
+  startWorkbench,
+  treeContextMenu,
+  type Workbench,
+  reportFailure,
+} from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
 
 describe('VS Code dashboard panel and views in a real workbench (code-server)', function () {
@@ -111,17 +118,7 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      await wb.shot(`panel-FAILED-${this.currentTest.title.replace(/\W+/g, '-')}`).catch(() => undefined);
-      console.log(
-        wb
-          .extHostLog()
-          .split('\n')
-          .filter((l) => /kubegraf|error/i.test(l))
-          .slice(-40)
-          .join('\n'),
-      );
-    }
+    await reportFailure(wb, 'panel-FAILED-', this.currentTest);
   });
 
   it('navigates the panel by clicking a page link and by Enter on one', async () => {

@@ -214,6 +214,24 @@ export async function startWorkbench(o: WorkbenchOptions): Promise<Workbench> {
   }
 }
 
+/** After a failed test: a screenshot named after it, and the extension host's last KubeGraf and error lines. */
+export async function reportFailure(
+  wb: Workbench | undefined,
+  prefix: string,
+  test: Mocha.Test | undefined,
+): Promise<void> {
+  if (test?.state !== 'failed' || !wb) return;
+  await wb.shot(`${prefix}${test.title.replace(/\W+/g, '-')}`).catch(() => undefined);
+  console.log(
+    wb
+      .extHostLog()
+      .split('\n')
+      .filter((l) => /kubegraf|error/i.test(l))
+      .slice(-40)
+      .join('\n'),
+  );
+}
+
 /** Runs a command from the palette by its full `Category: Title`. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
