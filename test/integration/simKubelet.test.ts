@@ -288,16 +288,18 @@ describe('sim kubelet: what a plain spec decides', function () {
       /Container main failed liveness probe, will be restarted/,
     );
 
-    // The Kubernetes docs' exec liveness example: healthy while /tmp/healthy exists.
+    // After the Kubernetes docs' exec probe example: ready while /tmp/healthy exists. The probe, the container's
+    // command and kubectl exec share its files: the file the command made, an exec removes.
     await apply(
       plainPod('exec-probe', {
         image: 'busybox:1.36',
-        command: ['sh', '-c', 'touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600'],
+        command: ['sh', '-c', 'touch /tmp/healthy; sleep 3600'],
         readinessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 },
       }),
     );
     await eventually(async () => (await status('exec-probe'))?.ready === true);
     assert.equal((await kubectl(sim, ['exec', 'exec-probe', '--', 'cat', '/tmp/healthy'])).code, 0);
+    assert.equal((await kubectl(sim, ['exec', 'exec-probe', '--', 'rm', '-f', '/tmp/healthy'])).code, 0);
     await eventually(async () => (await status('exec-probe'))?.ready === false, 30_000);
     assert.match(
       await kubectlOk(sim, ['get', 'events', '--field-selector', 'involvedObject.name=exec-probe']),
