@@ -3,41 +3,20 @@
 // (never the foreign one, never a mix), keep working (its tables are all there), and the user's backups must still
 // be listed: neither refused restores nor safety copies push them out of the retention limit.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { KubeGrafStore } from '../../src/core/store/store';
+import { reportAndKillInFlight, runAndKill } from '../helpers/killedChild';
 
 const CHILD = join(__dirname, '..', 'helpers', 'storeRestoreChild.ts');
 
-function runAndKill(dataDir: string, names: string[], killAfter: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', CHILD, dataDir, ...names], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    let buf = '';
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        lines.push(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-        if (lines.filter((l) => !l.startsWith('open ')).length >= killAfter) child.kill('SIGKILL');
-      }
-    });
-    child.on('exit', (code, signal) =>
-      signal === 'SIGKILL' ? resolve(lines) : reject(new Error(`child exited ${code}: ${err}`)),
-    );
-  });
-}
-
 describe('store: restores killed with SIGKILL', function () {
   this.timeout(300_000);
+  afterEach(function () {
+    reportAndKillInFlight(this.currentTest?.state !== 'passed');
+  });
 
   it('every restart opens one of the good states; the foreign backup never gets in; user backups stay', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kubegraf-restore-crash-'));
@@ -62,7 +41,9 @@ describe('store: restores killed with SIGKILL', function () {
     const valueOf = (name: string) => (name === a ? 'a' : 'b');
     let restores = 0;
     for (let round = 0; round < 8; round++) {
-      const lines = await runAndKill(dataDir, order, 1 + Math.floor(Math.random() * 12));
+      const killAfter = 1 + Math.floor(Math.random() * 12);
+      const outcomes = (l: string[]) => l.filter((x) => !x.startsWith('open ')).length;
+      const { lines } = await runAndKill(CHILD, [dataDir, ...order], `round ${round}`, (l) => outcomes(l) >= killAfter);
       const opened = lines.find((l) => l.startsWith('open '));
       assert.ok(opened, `round ${round}: the child opened the database`);
       const done = lines.filter((l) => !l.startsWith('open '));
