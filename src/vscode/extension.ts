@@ -31,9 +31,7 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
 
   // Incident rules the user turned off (kubegraf.incidents.rules: {"pod_crash_loop": false}) are not shown.
   const ruleOn = (i: Incident) => h.config<Record<string, boolean>>('incidents.rules', {})[i.type] !== false;
-  // Contexts of one API server (kubegraf-sim and kubegraf-sim-viewer) are one cluster: its incidents are counted once.
-  const clusterOf = (c: string) => (h.hasEngine ? h.engine.contexts().find((x) => x.name === c)?.server || c : c);
-  const incidents = new IncidentsTree(undefined, 'Open this view to start incident detection…', ruleOn, clusterOf, () =>
+  const incidents = new IncidentsTree(undefined, 'Open this view to start incident detection…', ruleOn, () =>
     h.currentContext(),
   );
   const incidentsView = vscode.window.createTreeView(VIEW_IDS.incidents, { treeDataProvider: incidents });
@@ -65,7 +63,8 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
       if (incidentsView.visible) void startIncidents();
     }),
     h.onDidChangeContexts(() => {
-      // A switched context gets its own detection (start is idempotent per context).
+      // A switched context gets its own detection (start is idempotent per context); the view lists its incidents.
+      incidents.update();
       const ctx = h.currentContext();
       if (ctx && incidents.available)
         void h

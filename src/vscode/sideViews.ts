@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { FixPreview, Incident, Severity } from '../shared/incidents';
 import type { PortForwardDto } from '../shared/kube';
 import type { KubeGrafHost } from './host';
-import { oncePerCluster } from './incidentList';
+import { currentContextIncidents } from './incidentList';
 
 /** What the Incidents view needs from the incident engine (src/core/incidents); wired in extension.ts. */
 export interface IncidentSource {
@@ -25,7 +25,7 @@ const FIX_OUTCOME: Partial<Record<NonNullable<Incident['fixVerification']>['outc
 
 type IncidentNode =
   | { type: 'severity'; severity: Severity; count: number }
-  | { type: 'incident'; incident: Incident; withContext: boolean }
+  | { type: 'incident'; incident: Incident }
   | { type: 'message'; text: string };
 
 const SEVERITY_ICON: Record<Severity, vscode.ThemeIcon> = {
@@ -43,15 +43,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   private readonly countChanged = new vscode.EventEmitter<number>();
   readonly onDidChangeCount = this.countChanged.event;
 
-  /**
-   * `clusterOf` names the cluster a context points at (its API server): two contexts of one cluster (admin and
-   * viewer) watch the same objects, so their incidents are one incident, counted once.
-   */
   constructor(
     private source: IncidentSource | undefined,
     private unavailableReason: string,
     private readonly shown: (i: Incident) => boolean = () => true,
-    private readonly clusterOf: (context: string) => string = (c) => c,
     private readonly currentContext: () => string | undefined = () => undefined,
   ) {}
 
@@ -82,27 +77,22 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     return this.open().length;
   }
 
-  /** What the view lists (and the badge counts): open incidents of the rules that are on, once per cluster. */
+  /** What the view lists (and the badge counts): the current context's open incidents of the rules that are on. */
   shownIncidents(): Incident[] {
     return this.open();
   }
 
-  /** Open incidents of the rules the user has not turned off, one per cluster and resource. */
-  private listing() {
-    return oncePerCluster(this.source?.list() ?? [], this.clusterOf, this.currentContext(), this.shown);
-  }
-
   private open(): Incident[] {
-    return this.listing().incidents;
+    return currentContextIncidents(this.source?.list() ?? [], this.currentContext(), this.shown);
   }
 
   update(): void {
-    const { incidents, manyClusters } = this.listing();
+    const incidents = this.open();
     const n = incidents.length;
     // Redraw only when what the rows show changed: an incident seen again (its lastSeen) changes no row, and a redraw
     // while a context menu is open would hand its command an element the tree no longer knows.
     const shows = JSON.stringify([
-      manyClusters,
+      this.currentContext(),
       this.unavailableReason,
       incidents.map((i) => [
         i.id,
@@ -150,8 +140,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     const i = n.incident;
     const t = new vscode.TreeItem(i.title);
     t.id = `inc/${i.id}`;
-    const where = n.withContext ? ` · ${i.context}` : '';
-    t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}${where}`;
+    t.description = `${i.resource.namespace ? `${i.resource.namespace}/` : ''}${i.resource.name}${i.occurrences > 1 ? ` · ×${i.occurrences}` : ''}`;
     t.accessibilityInformation = { label: `${i.title}, ${t.description}` };
     t.tooltip = new vscode.MarkdownString(
       `**${i.title}**\n\nContext: ${i.context}\n\n${i.description}\n\nRoot cause: ${i.rootCause}\n\nFirst seen ${i.firstSeen}, ${i.occurrences} occurrence${i.occurrences === 1 ? '' : 's'}`,
@@ -180,14 +169,13 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
         count: open.filter((i) => i.severity === s).length,
       })).filter((x) => x.count > 0);
     }
-    const withContext = this.listing().manyClusters;
     if (n.type === 'severity')
       return (
         open
           .filter((i) => i.severity === n.severity)
           // Newest incident first, and an incident keeps its place as it recurs: rows do not move under the mouse.
           .sort((a, b) => b.firstSeen.localeCompare(a.firstSeen) || a.id.localeCompare(b.id))
-          .map((incident) => ({ type: 'incident' as const, incident, withContext }))
+          .map((incident) => ({ type: 'incident' as const, incident }))
       );
     return [];
   }

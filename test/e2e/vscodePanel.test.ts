@@ -1,7 +1,7 @@
 // The dashboard panel and the side views in a real VS Code workbench (code-server + chromium, headless) against the
 // simulator: page links by mouse and keyboard, every push channel (live tables, followed logs, shell, metrics, events,
 // incident executions) through the webview bridge, incident context-menu fixes, a tree that follows the cluster across
-// collapse/expand, and incidents counted once per cluster. Screenshots in test-results/vscode-e2e/.
+// collapse/expand, and the current context's incidents counted alike in the view, badge, status bar and panel. Screenshots in test-results/vscode-e2e/.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,9 +68,11 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
   }
 
   async function switchContext(name: string): Promise<void> {
-    await runCommand(page, 'KubeGraf: Switch Context…');
-    // The context pick replaces the palette once the command runs: wait for its prompt, narrow it to the name, and
-    // click the shown row of that context (rows of an earlier pick may linger hidden in the DOM).
+    // The status bar's context item, as a user switches: a click there also takes the focus out of the panel. (From
+    // the palette with the panel focused, VS Code hands the focus back to the webview as the palette closes, which
+    // can close the context pick that opens next on a busy machine.)
+    await page.locator('.part.statusbar [id$="kubegraf.status"] a').click();
+    // Narrow the pick to the name and click the shown row of that context (rows of an earlier pick may linger hidden).
     const input = page.locator('.quick-input-widget .quick-input-box input[placeholder="Switch to context"]');
     await input.waitFor({ timeout: 30_000 });
     await input.fill(name);
@@ -330,7 +332,7 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     await setExpanded('kubegraf-sim', false);
   });
 
-  it('counts incidents once per cluster when a second context of it is connected, and the badge agrees with the panel', async () => {
+  it("lists the current context's incidents once, after a switch to a second context of the cluster and back, as the panel and the badge count them", async () => {
     const pane = incidentsPane();
     const incidentRows = pane.getByRole('treeitem', { level: 2 });
     const treeState = async () => {
@@ -349,10 +351,18 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     };
     // The panel's count for the current context: the rows of its Incidents page.
     const panelCount = async () => app.getByTestId('incident-row').count();
+    // The status bar names the context and its open incident count.
+    const statusCount = async () =>
+      Number(/(\d+)\s*$/.exec(await page.locator('.part.statusbar [id$="kubegraf.status"]').innerText())?.[1] ?? -1);
     const agree = async () => {
       const t = await treeState();
       const n = await panelCount();
-      return t.labels.length > 0 && t.unique === t.labels.length && t.badge === t.labels.length && n === t.badge
+      const s = await statusCount();
+      return t.labels.length > 0 &&
+        t.unique === t.labels.length &&
+        t.badge === t.labels.length &&
+        n === t.badge &&
+        s === t.badge
         ? t
         : undefined;
     };
@@ -378,14 +388,11 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
       await app.getByTestId('incident-row').first().waitFor({ timeout: 90_000 });
     };
 
-    // The viewer context is the same cluster: connecting it must not double anything.
+    // The viewer context is the same cluster, read-only: the view, the badge and the panel list the viewer's incidents
+    // (not the admin's, whose detection keeps running), each once.
     await switchContext('kubegraf-sim-viewer');
     await panelOn('kubegraf-sim-viewer');
-    const viewer = await eventually(agree, 90_000);
-    assert.ok(
-      viewer.labels.every((l) => !/kubegraf-sim/.test(l)),
-      `one cluster: no context label\n${viewer.labels.join('\n')}`,
-    );
+    await eventually(agree, 90_000);
     await wb.shot('incidents-viewer-connected');
 
     await switchContext('kubegraf-sim');

@@ -1,59 +1,42 @@
-// The Incidents view counts an incident once per cluster: two contexts of one API server are one cluster.
+// The Incidents view lists the current context's open incidents: what the dashboard panel and the status bar show.
 import assert from 'node:assert/strict';
 import type { Incident } from '../../src/shared/incidents';
-import { oncePerCluster } from '../../src/vscode/incidentList';
+import { currentContextIncidents } from '../../src/vscode/incidentList';
 
-const inc = (
-  context: string,
-  name: string,
-  lastSeen = '2026-01-01T00:00:00Z',
-  status: Incident['status'] = 'open',
-): Incident =>
+const inc = (context: string, name: string, status: Incident['status'] = 'open', type = 'pod_crash_loop'): Incident =>
   ({
     id: `${context}/${name}`,
     context,
-    type: 'pod_crash_loop',
+    type,
     severity: 'high',
     status,
     title: `Pod crash loop in ${name}`,
     resource: { kind: 'Pod', namespace: 'shop', name },
-    lastSeen,
     recommendedFixes: [],
   }) as unknown as Incident;
 
-const SERVERS: Record<string, string> = {
-  admin: 'https://127.0.0.1:6443',
-  viewer: 'https://127.0.0.1:6443',
-  other: 'https://10.0.0.1:6443',
-};
-const clusterOf = (c: string) => SERVERS[c] ?? c;
+describe('Incidents view: the current context', () => {
+  const all = [
+    inc('admin', 'web'),
+    inc('admin', 'node', 'open', 'node_not_ready'),
+    inc('viewer', 'web'),
+    inc('viewer', 'gone', 'resolved'),
+    inc('other', 'api'),
+  ];
 
-describe('Incidents view: once per cluster', () => {
-  it('lists an incident seen through two contexts of one cluster once, from the current context, with no context label', () => {
-    const all = [
-      inc('admin', 'web'),
-      inc('viewer', 'web', '2026-01-01T00:01:00Z'),
-      inc('admin', 'api'),
-      inc('viewer', 'api'),
-      inc('viewer', 'gone', undefined, 'resolved'),
-    ];
-    const l = oncePerCluster(all, clusterOf, 'admin');
-    assert.deepEqual(l.incidents.map((i) => i.id).sort(), ['admin/api', 'admin/web']);
-    assert.equal(l.manyClusters, false);
-    // Switched to the viewer: the same count, now the viewer's records.
-    assert.deepEqual(
-      oncePerCluster(all, clusterOf, 'viewer')
-        .incidents.map((i) => i.id)
-        .sort(),
-      ['viewer/api', 'viewer/web'],
-    );
+  it("lists only the current context's open incidents, though other contexts of the cluster are still watched", () => {
+    const ids = (ctx: string | undefined) => currentContextIncidents(all, ctx).map((i) => i.id);
+    assert.deepEqual(ids('admin'), ['admin/web', 'admin/node']);
+    // Switched to a read-only context of the same cluster: the admin's NotReady node is not the viewer's to count.
+    assert.deepEqual(ids('viewer'), ['viewer/web']);
+    assert.deepEqual(ids(undefined), []);
   });
 
-  it('keeps incidents of different clusters apart and says so, and leaves out rules that are off', () => {
-    const all = [inc('admin', 'web'), inc('other', 'web'), inc('viewer', 'web')];
-    const l = oncePerCluster(all, clusterOf, 'admin');
-    assert.deepEqual(l.incidents.map((i) => i.id).sort(), ['admin/web', 'other/web']);
-    assert.equal(l.manyClusters, true);
-    assert.equal(oncePerCluster(all, clusterOf, 'admin', (i) => i.context !== 'other').incidents.length, 1);
+  it('leaves out the rules the user turned off', () => {
+    const on = (i: Incident) => i.type !== 'node_not_ready';
+    assert.deepEqual(
+      currentContextIncidents(all, 'admin', on).map((i) => i.id),
+      ['admin/web'],
+    );
   });
 });
