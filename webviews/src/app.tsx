@@ -32,6 +32,9 @@ import { SignIn } from './components/signIn';
 import { SreAgent } from './pages/sreAgent';
 import { AiAgents } from './pages/aiAgents';
 import { HelmPage } from './pages/helm';
+import { AppsPage } from './pages/apps';
+import { PluginOff, PluginsPage } from './pages/plugins';
+import { pluginOff, startPlugins } from './stores/plugins';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -55,6 +58,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   sreAgent: SreAgent,
   aiAgents: AiAgents,
   helm: HelmPage,
+  apps: AppsPage,
+  plugins: PluginsPage,
 };
 
 /**
@@ -95,6 +100,7 @@ function Shell(): JSX.Element {
   onMount(() => {
     window.addEventListener('keydown', onKey);
     startLive();
+    startPlugins();
   });
   onCleanup(() => window.removeEventListener('keydown', onKey));
   return (
@@ -125,6 +131,7 @@ function Shell(): JSX.Element {
               const v = pg.view;
               return (
                 <Switch fallback={<Empty title="Unknown page" />}>
+                  <Match when={pluginOff(pg.id)}>{(off) => <PluginOff plugin={off()} page={pg.label} />}</Match>
                   <Match when={v.type === 'resource' && v}>
                     {(r) => {
                       const entry = entryByMany(r().many);
