@@ -158,12 +158,13 @@ describe('engine watch cache (simulator)', function () {
   });
 
   it('survives a pause longer than its request timeout and matches the cluster afterwards', async () => {
-    // An engine of its own whose requests give up after 3 s, against a server that stops answering for 6 s: every
-    // request in flight times out (not the silence check, which is off here), and it catches up afterwards.
+    // An engine of its own, quicker than the shared one: a watch silent for 2 s is given up, and its requests give up
+    // after 3 s. The server stops answering for 8 s: the relists after the silence time out too, and once the server
+    // answers again the cache catches up.
     const quick = new KubeEngine({
       files: [sim.kubeconfig],
       watchFiles: false,
-      cache: { silentMs: 600_000, backoffMinMs: 100, backoffMaxMs: 1000, requestTimeoutMs: 3000, pageSize: 50 },
+      cache: { silentMs: 2000, backoffMinMs: 100, backoffMaxMs: 1000, requestTimeoutMs: 3000, pageSize: 50 },
     });
     try {
       await quick.connect(ctx);
@@ -171,7 +172,8 @@ describe('engine watch cache (simulator)', function () {
       await s.cache.whenSynced();
       const same2 = () =>
         same(new Map(s.cache.list().map((o) => [o.metadata.name, String(o.metadata.resourceVersion)])), truth());
-      await simAdmin(sim, 'POST', '/_sim/pause?seconds=6');
+      await simAdmin(sim, 'POST', '/_sim/pause?seconds=8');
+      const reconnects = s.cache.stats.reconnects;
       for (let i = 0; i < 20; i++) create(`long-pause-${i}`);
       remove('seed-103');
       await eventually(() => s.cache.status.stale, 15_000);
@@ -186,6 +188,8 @@ describe('engine watch cache (simulator)', function () {
         50_000,
       );
       await eventually(() => quick.context(ctx).connection.state === 'connected');
+      // Given up on the silent watch, and on at least one request that timed out during the pause.
+      assert.ok(s.cache.stats.reconnects >= reconnects + 2, `${s.cache.stats.reconnects - reconnects} reconnects`);
       // The shared engine, with its longer timeout, caught up too.
       await eventually(inSync, 30_000);
     } finally {
