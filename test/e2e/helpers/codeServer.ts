@@ -42,7 +42,11 @@ function freePort(): Promise<number> {
 }
 
 /** Builds dist/extension.js and packages the VSIX with @vscode/vsce (the same `npm run package` does). */
+let builtVsix: string | undefined;
+
+/** Builds the extension and packages it once per test run (every code-server suite installs the same package). */
 export function buildVsix(outDir: string): string {
+  if (builtVsix && existsSync(builtVsix)) return builtVsix;
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, 'kubegraf.vsix');
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -60,6 +64,7 @@ export function buildVsix(outDir: string): string {
     ],
     { cwd: REPO_ROOT, stdio: 'pipe' },
   );
+  builtVsix = out;
   return out;
 }
 

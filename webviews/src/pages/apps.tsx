@@ -328,7 +328,7 @@ function AppCard(p: {
               when={p.helmAvailable !== false}
               fallback={
                 <>
-                  <Button disabled title="Installing needs the helm binary on the machine running KubeGraf">
+                  <Button disabled title="Install… needs the helm binary on the machine running KubeGraf">
                     Install…
                   </Button>
                   <Badge tone="warn" testId="app-needs-helm" title="No helm binary on PATH">
