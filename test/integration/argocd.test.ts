@@ -78,7 +78,12 @@ describe('Argo CD: simulated controller and argocd-server, engine routes over HT
   });
 
   it('a dry-run sync reports what it would do and changes nothing', async () => {
-    const r = await A.post('/api/plugins/argocd/sync', { namespace: 'argocd', name: 'payments', dryRun: true, prune: true });
+    const r = await A.post('/api/plugins/argocd/sync', {
+      namespace: 'argocd',
+      name: 'payments',
+      dryRun: true,
+      prune: true,
+    });
     assert.equal(r.status, 200, r.text);
     const a = await settled('payments');
     assert.equal(a.status.operationState.phase, 'Succeeded');

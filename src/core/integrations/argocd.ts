@@ -355,7 +355,8 @@ export async function argoDiff(deps: ApiDeps, p: Params<'argocd.diff'>): Promise
 // ---------------- operations ----------------
 
 function refuseIfBusy(o: ArgoApplication): void {
-  if (o.operation) throw new ApiError('conflict', `another operation is already in progress on ${o.metadata.name}`, 409);
+  if (o.operation)
+    throw new ApiError('conflict', `another operation is already in progress on ${o.metadata.name}`, 409);
 }
 
 /** Asks the controller to sync: an `operation` on the Application, refused while another one runs. */

@@ -206,14 +206,22 @@ export async function argoTree(
         if (c.metadata.ownerReferences?.some((r) => r.uid === o.metadata.uid)) owned.push(c);
     const revOf = (c: KObject) => Number(c.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
     owned.sort(
-      (a, b) =>
-        rank(a.kind) - rank(b.kind) || revOf(b) - revOf(a) || a.metadata.name.localeCompare(b.metadata.name),
+      (a, b) => rank(a.kind) - rank(b.kind) || revOf(b) - revOf(a) || a.metadata.name.localeCompare(b.metadata.name),
     );
     for (const c of owned) {
       // Old ReplicaSets scaled to zero are history, not state: the Argo CD UI folds them away as well.
-      if (c.kind === 'ReplicaSet' && !Number((c as Loose).spec?.replicas ?? 0) && !Number((c as Loose).status?.replicas))
+      if (
+        c.kind === 'ReplicaSet' &&
+        !Number((c as Loose).spec?.replicas ?? 0) &&
+        !Number((c as Loose).status?.replicas)
+      )
         continue;
-      const id = nodeId({ group: groupOf(c.apiVersion ?? ''), kind: c.kind ?? '', namespace: c.metadata.namespace, name: c.metadata.name });
+      const id = nodeId({
+        group: groupOf(c.apiVersion ?? ''),
+        kind: c.kind ?? '',
+        namespace: c.metadata.namespace,
+        name: c.metadata.name,
+      });
       if (seen.has(id)) continue;
       seen.add(id);
       out.push({
@@ -236,9 +244,11 @@ export async function argoTree(
   for (const r of managed) {
     const apiVersion = r.group ? `${r.group}/${(r as Loose).version ?? 'v1'}` : ((r as Loose).version ?? 'v1');
     const d = actions.kindOf(r.kind, apiVersion);
-    const live = d ? (await list(kindId(d), d.namespaced ? r.namespace : undefined)).find(
-      (o) => o.metadata.name === r.name && (!d.namespaced || o.metadata.namespace === r.namespace),
-    ) : undefined;
+    const live = d
+      ? (await list(kindId(d), d.namespaced ? r.namespace : undefined)).find(
+          (o) => o.metadata.name === r.name && (!d.namespaced || o.metadata.namespace === r.namespace),
+        )
+      : undefined;
     const id = nodeId(r);
     seen.add(id);
     const persisted = r.health?.status ? { status: r.health.status } : undefined;

@@ -572,7 +572,7 @@ export const INTEGRATION_ROUTES = {
     'POST',
     '/api/plugins/argocd/rollback',
     'integrations',
-    'Roll an app back to a history entry (argocd app rollback: a sync to that entry\'s revision and source)',
+    "Roll an app back to a history entry (argocd app rollback: a sync to that entry's revision and source)",
     appParams.extend({ id: int(0, 1_000_000_000), prune: boolish.optional(), dryRun: boolish.optional() }),
   ),
   'argocd.terminate': route<ActionResult>()(

@@ -109,15 +109,16 @@ export interface Comparison {
   resources: ManagedResource[];
 }
 
-export const trackingId = (app: string, r: ResourceRef) =>
-  `${app}:${r.group}/${r.kind}:${r.namespace ?? ''}/${r.name}`;
+export const trackingId = (app: string, r: ResourceRef) => `${app}:${r.group}/${r.kind}:${r.namespace ?? ''}/${r.name}`;
 
 const refKey = (r: ResourceRef) => `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 const isObj = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 function tkOfManifest(ctx: SimContext, m: Json): string | undefined {
@@ -181,7 +182,13 @@ export function withTracking(app: string, desired: Json): Json {
     ...o.metadata,
     annotations: {
       ...(o.metadata?.annotations ?? {}),
-      [TRACKING_ID]: trackingId(app, { group, version, kind: o.kind, namespace: o.metadata?.namespace, name: o.metadata?.name }),
+      [TRACKING_ID]: trackingId(app, {
+        group,
+        version,
+        kind: o.kind,
+        namespace: o.metadata?.namespace,
+        name: o.metadata?.name,
+      }),
     },
   };
   return o;
@@ -240,7 +247,10 @@ export function resourceHealth(o: KObj | undefined): { status: string; message?:
           status: 'Progressing',
           message: `waiting for statefulset rolling update to complete ${s.updatedReplicas ?? 0} pods at revision ${s.updateRevision}...`,
         };
-      return { status: 'Healthy', message: `statefulset rolling update complete ${want} pods at revision ${s.currentRevision ?? ''}...` };
+      return {
+        status: 'Healthy',
+        message: `statefulset rolling update complete ${want} pods at revision ${s.currentRevision ?? ''}...`,
+      };
     }
     case 'DaemonSet': {
       if ((s.numberAvailable ?? 0) < (s.desiredNumberScheduled ?? 0))
@@ -274,7 +284,8 @@ export function resourceHealth(o: KObj | undefined): { status: string; message?:
         if (w && /Err|BackOff|Invalid|CrashLoop/.test(w.reason ?? ''))
           return { status: 'Degraded', message: w.message ?? w.reason };
       }
-      if (s.phase === 'Running' && findCondition(s.conditions, 'Ready')?.status === 'True') return { status: 'Healthy' };
+      if (s.phase === 'Running' && findCondition(s.conditions, 'Ready')?.status === 'True')
+        return { status: 'Healthy' };
       return { status: 'Progressing', message: s.message };
     }
     case 'Job': {
@@ -479,7 +490,12 @@ export function installArgoCd(r: Runtime): void {
     }
     if (conditions.length) status.conditions = conditions;
     else delete status.conditions;
-    if (refreshed || !prev.reconciledAt || stableJson({ ...status, reconciledAt: 0, observedAt: 0 }) !== stableJson({ ...prev, reconciledAt: 0, observedAt: 0 }))
+    if (
+      refreshed ||
+      !prev.reconciledAt ||
+      stableJson({ ...status, reconciledAt: 0, observedAt: 0 }) !==
+        stableJson({ ...prev, reconciledAt: 0, observedAt: 0 })
+    )
       status.reconciledAt = status.observedAt = now;
     return status;
   }
@@ -547,7 +563,10 @@ export function installArgoCd(r: Runtime): void {
       !only ||
       only.some(
         (s) =>
-          (s.group ?? '') === x.group && s.kind === x.kind && s.name === x.name && (!s.namespace || s.namespace === x.namespace),
+          (s.group ?? '') === x.group &&
+          s.kind === x.kind &&
+          s.name === x.name &&
+          (!s.namespace || s.namespace === x.namespace),
       );
     const tasks: Task[] = cmp.resources
       .filter(wanted)

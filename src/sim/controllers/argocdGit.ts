@@ -24,7 +24,12 @@ export interface GitRepo {
 
 const repos = new WeakMap<SimContext, Map<string, GitRepo>>();
 
-const normUrl = (u: string) => u.trim().replace(/\/+$/, '').replace(/\.git$/, '').toLowerCase();
+const normUrl = (u: string) =>
+  u
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .toLowerCase();
 
 export function registerRepo(ctx: SimContext, repo: GitRepo): void {
   let m = repos.get(ctx);

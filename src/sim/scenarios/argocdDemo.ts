@@ -72,7 +72,12 @@ const checkout = (tag: string) =>
   deploy('checkout', {
     replicas: 3,
     deadline: 20,
-    c: { name: 'checkout', image: `ghcr.io/acme/checkout:${tag}`, port: 8080, requests: { cpu: '50m', memory: '96Mi' } },
+    c: {
+      name: 'checkout',
+      image: `ghcr.io/acme/checkout:${tag}`,
+      port: 8080,
+      requests: { cpu: '50m', memory: '96Mi' },
+    },
   });
 const paymentsApi = deploy('payments-api', {
   replicas: 3,
