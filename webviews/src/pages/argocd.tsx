@@ -301,16 +301,22 @@ function AppTile(p: { app: ArgoApp; onSync: () => void }): JSX.Element {
   return (
     <div
       class={`kg-argo-tile kg-argo-b-${a().healthStatus}`}
-      role="link"
-      tabIndex={0}
-      aria-label={`Application ${a().name}: ${a().healthStatus}, ${a().syncStatus}`}
       onClick={() => open(a())}
-      onKeyDown={(e) => e.key === 'Enter' && e.target === e.currentTarget && open(a())}
       data-testid="argo-tile"
       data-app={a().name}
     >
       <div class="kg-argo-tile-head">
-        <strong>{a().name}</strong>
+        <button
+          class="kg-link kg-argo-tile-name"
+          onClick={(e) => {
+            e.stopPropagation();
+            open(a());
+          }}
+          aria-label={`Open application ${a().name}: ${a().healthStatus}, ${a().syncStatus}`}
+          data-testid="argo-tile-open"
+        >
+          {a().name}
+        </button>
         <span class="kg-muted kg-small">project {a().project}</span>
       </div>
       <div class="kg-argo-row">
@@ -364,7 +370,7 @@ function AppTile(p: { app: ArgoApp; onSync: () => void }): JSX.Element {
           {a().autoSync ? `Automated${a().selfHeal ? ', self-heal' : ''}${a().autoPrune ? ', prune' : ''}` : 'Manual'}
         </dd>
       </dl>
-      <div class="kg-argo-actions" onClick={stop} onKeyDown={stop}>
+      <div class="kg-argo-actions" onClick={stop}>
         <Button
           requires="argocd.sync"
           disabled={a().operationPending}
@@ -407,6 +413,7 @@ function RefreshButtons(p: { app: ArgoApp; compact?: boolean }): JSX.Element {
           onClick={() => void refresh(true)}
           title="Refresh and also drop Argo CD's cached manifests, so they are rendered from Git again"
           testId="argo-hard-refresh"
+          label={`Hard refresh ${p.app.name}`}
         >
           Hard refresh
         </Button>
@@ -471,6 +478,7 @@ function AppPage(p: { namespace: string; name: string }): JSX.Element {
                   title={running() ? 'An operation is in progress' : undefined}
                   onClick={() => setDialog({ kind: 'sync' })}
                   testId="argo-sync"
+                  label={`Sync ${d().name}`}
                 >
                   Sync…
                 </Button>
@@ -951,7 +959,7 @@ function History(p: { d: ArgoAppDetails; onRollback: (h: ArgoHistoryEntry) => vo
                       title={why()}
                       onClick={() => p.onRollback(h)}
                       testId={`argo-rollback-${h.id}`}
-                      label={`Roll back to history entry ${h.id}`}
+                      label={`Rollback to history entry ${h.id}`}
                     >
                       Rollback…
                     </Button>
