@@ -12,6 +12,7 @@ import { kialiApp } from './apps/kiali';
 import { mlflowApp } from './apps/mlflow';
 import { dcgmApp } from './apps/dcgm';
 import { kserveApp } from './apps/kserve';
+import { argocdApp } from './apps/argocd';
 import type { AppRequest, AppResponse, SimApp } from './apps/app';
 
 const PROXY_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/(services|pods)\/([^/]+)\/proxy(\/.*)?$/;
@@ -36,6 +37,8 @@ function appFor(pod: KObj): SimApp {
   if (has(/(^|\/)kiali(:|@|$)/)) return kialiApp;
   if (has(/mlflow/)) return mlflowApp;
   if (has(/dcgm-exporter/)) return dcgmApp;
+  const appName = pod.metadata.labels?.['app.kubernetes.io/name'] ?? pod.metadata.labels?.app;
+  if (has(/argoproj\/argocd(:|@|$)/) && appName === 'argocd-server') return argocdApp;
   if (pod.metadata.labels?.['serving.kserve.io/inferenceservice']) return kserveApp;
   return plainApp;
 }

@@ -354,18 +354,23 @@ describe('kubegraf web: API against the demo cluster', function () {
   it('Argo CD apps, sync (sets operation) and refresh (annotation); drift lists out-of-sync apps', async () => {
     const apps = (await A.get('/api/plugins/argocd/apps')).body.apps;
     assert.deepEqual(apps.map((a: any) => a.name).sort(), ['monitoring', 'payments', 'shop']);
-    assert.equal(apps.find((a: any) => a.name === 'payments').syncStatus, 'OutOfSync');
-    assert.equal((await A.post('/api/plugins/argocd/sync', { name: 'shop', namespace: 'argocd' })).status, 200);
-    assert.equal(
-      (await kjson(['get', 'applications.argoproj.io', 'shop', '-n', 'argocd'])).operation.initiatedBy.username,
-      'kubegraf',
+    await eventually(async () =>
+      (await A.get('/api/plugins/argocd/apps')).body.apps.some(
+        (a: any) => a.name === 'payments' && a.syncStatus === 'OutOfSync',
+      ),
     );
+    assert.equal((await A.post('/api/plugins/argocd/sync', { name: 'shop', namespace: 'argocd' })).status, 200);
+    // The simulated Argo CD controller runs the operation and clears the request when done.
+    await eventually(async () => {
+      const a = await kjson(['get', 'applications.argoproj.io', 'shop', '-n', 'argocd']);
+      return !a.operation && a.status.operationState?.operation?.initiatedBy?.username === 'kubegraf';
+    });
     await A.post('/api/plugins/argocd/refresh', { name: 'monitoring', hard: true });
-    assert.equal(
-      (await kjson(['get', 'applications.argoproj.io', 'monitoring', '-n', 'argocd'])).metadata.annotations[
-        'argocd.argoproj.io/refresh'
-      ],
-      'hard',
+    await eventually(
+      async () =>
+        !(await kjson(['get', 'applications.argoproj.io', 'monitoring', '-n', 'argocd'])).metadata.annotations?.[
+          'argocd.argoproj.io/refresh'
+        ],
     );
     assert.deepEqual(
       (await A.get('/api/drift/analysis')).body.drifted.map((a: any) => a.name),

@@ -35,6 +35,7 @@ import { HelmPage } from './pages/helm';
 import { AppsPage } from './pages/apps';
 import { PluginOff, PluginsPage } from './pages/plugins';
 import { pluginOff, startPlugins } from './stores/plugins';
+import { ArgoCdPage } from './pages/argocd';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -60,6 +61,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   helm: HelmPage,
   apps: AppsPage,
   plugins: PluginsPage,
+  argocd: ArgoCdPage,
 };
 
 /**

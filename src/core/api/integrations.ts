@@ -9,7 +9,16 @@ import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
 import { clusterCost, clusterGraph, clusterSecurity, continuitySummary } from '../analysis/cluster';
 import { appTarget, kialiRoot, proxyRoute, type ProxiedApp } from '../integrations/appProxy';
-import { argoAppDetails, driftReport, listArgoApps, refreshArgoApp, syncArgoApp } from '../integrations/argocd';
+import {
+  argoAppDetails,
+  argoDiff,
+  driftReport,
+  listArgoApps,
+  refreshArgoApp,
+  rollbackArgoApp,
+  syncArgoApp,
+  terminateArgoOp,
+} from '../integrations/argocd';
 import { catalogApps, installApp, serviceStatus, uninstallApp } from '../integrations/catalog';
 import {
   assertCustomApp,
@@ -222,7 +231,10 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
       }),
     'argocd.apps': async (p, deps) => ({ apps: await listArgoApps(deps, p.context, p.namespace) }),
     'argocd.app': async (p, deps) => argoAppDetails(deps, p.context, p.namespace, p.name),
+    'argocd.diff': async (p, deps) => argoDiff(deps, p),
     'argocd.sync': async (p, deps) => syncArgoApp(deps, p),
+    'argocd.rollback': async (p, deps) => rollbackArgoApp(deps, p),
+    'argocd.terminate': async (p, deps) => terminateArgoOp(deps, p),
     'argocd.refresh': async (p, deps) => refreshArgoApp(deps, p),
     'plugins.list': async (p, deps) => ({ plugins: await listPlugins(deps, p.context) }),
     'plugins.install': async (p, deps) => installApp(deps, p.context, (p.name && pluginByName(p.name)?.app) || p.name),

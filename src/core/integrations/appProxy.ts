@@ -6,11 +6,12 @@ import { ApiError, notInstalled } from '../api/errors';
 import { callProxy, replyJson, replyMessage, type BufferedReply, type ProxyTarget } from '../api/serviceProxy';
 import { serviceStatus } from './catalog';
 
-export type ProxiedApp = 'kiali' | 'mlflow';
+export type ProxiedApp = 'kiali' | 'mlflow' | 'argo-cd';
 
 const APP_PORTS: Record<ProxiedApp, { port: number; title: string }> = {
   kiali: { port: 20001, title: 'Kiali' },
   mlflow: { port: 5000, title: 'MLflow' },
+  'argo-cd': { port: 443, title: 'Argo CD' },
 };
 
 /** The Service an integration runs as, and which of its ports speaks HTTP (the app's well-known one first). */

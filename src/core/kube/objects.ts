@@ -67,22 +67,69 @@ export type ArgoApplication = KObject<
     source?: ArgoSource;
     sources?: ArgoSource[];
     destination?: { server?: string; name?: string; namespace?: string };
-    syncPolicy?: { automated?: Record<string, unknown> };
+    syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean; enabled?: boolean }; syncOptions?: string[] };
   },
   {
     sync?: { status?: string; revision?: string };
-    health?: { status?: string };
-    operationState?: { phase?: string; message?: string };
+    health?: { status?: string; message?: string };
+    operationState?: ArgoOperationState;
+    resources?: Array<{
+      group?: string;
+      version?: string;
+      kind: string;
+      namespace?: string;
+      name: string;
+      status?: string;
+      health?: { status?: string; message?: string };
+      requiresPruning?: boolean;
+    }>;
+    history?: Array<{
+      id: number;
+      revision?: string;
+      deployedAt?: string;
+      deployStartedAt?: string;
+      source?: ArgoSource;
+      initiatedBy?: { username?: string; automated?: boolean };
+    }>;
+    conditions?: Array<{ type: string; message?: string }>;
+    reconciledAt?: string;
+  }
+> & { operation?: ArgoOperationRequest };
+
+export interface ArgoOperationRequest {
+  sync?: {
+    revision?: string;
+    prune?: boolean;
+    dryRun?: boolean;
+    source?: ArgoSource;
+    syncStrategy?: Record<string, unknown>;
+    syncOptions?: string[];
+  };
+  initiatedBy?: { username?: string; automated?: boolean };
+  [k: string]: unknown;
+}
+
+export interface ArgoOperationState {
+  operation?: ArgoOperationRequest;
+  phase?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  syncResult?: {
+    revision?: string;
+    source?: ArgoSource;
     resources?: Array<{
       group?: string;
       kind: string;
       namespace?: string;
       name: string;
       status?: string;
-      health?: { status?: string };
+      message?: string;
+      syncPhase?: string;
+      hookPhase?: string;
     }>;
-  }
-> & { operation?: Record<string, unknown> };
+  };
+}
 
 interface KServeModel {
   modelFormat?: { name?: string };

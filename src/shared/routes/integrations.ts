@@ -117,9 +117,24 @@ export interface ArgoApp {
   destination: { server?: string; name?: string; namespace?: string };
   syncStatus: string;
   healthStatus: string;
+  /** Why the app is not Healthy (the worst resource's message), when Argo CD says. */
+  healthMessage?: string;
+  /** The commit the live state was compared with (status.sync.revision). */
   revision?: string;
   autoSync: boolean;
+  /** automated.prune / automated.selfHeal of the sync policy. */
+  autoPrune?: boolean;
+  selfHeal?: boolean;
   operationPhase?: string;
+  /** An operation was requested and the controller has not finished it (the `operation` field is set). */
+  operationPending?: boolean;
+  /** The last (or running) operation, without its per-resource results. */
+  lastOperation?: ArgoOperationSummary;
+  /** A refresh asked for with the annotation and not yet done by the controller. */
+  refreshing?: 'normal' | 'hard';
+  reconciledAt?: string;
+  createdAt?: string;
+  conditions: Array<{ type: string; message: string }>;
   resources: Array<{
     group?: string;
     kind: string;
@@ -127,7 +142,104 @@ export interface ArgoApp {
     name: string;
     status?: string;
     health?: string;
+    requiresPruning?: boolean;
   }>;
+}
+
+export interface ArgoOperationSummary {
+  phase: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** The revision synced to. */
+  revision?: string;
+  dryRun: boolean;
+  prune: boolean;
+  /** Rollback to a history entry (sync strategy `apply`, as `argocd app rollback` requests it). */
+  rollback: boolean;
+  /** `admin`, or `automated` for auto-sync. */
+  initiatedBy?: string;
+}
+
+export interface ArgoSyncResultResource {
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Synced | SyncFailed | Pruned | PruneSkipped */
+  status?: string;
+  message?: string;
+  syncPhase?: string;
+  hookPhase?: string;
+}
+
+export interface ArgoOperation extends ArgoOperationSummary {
+  resources: ArgoSyncResultResource[];
+}
+
+/** One node of an application's resource tree: a managed resource, or an object it owns (ReplicaSet, Pod…). */
+export interface ArgoTreeNode {
+  /** `group/Kind/namespace/name`, unique in the tree. */
+  id: string;
+  parentId?: string;
+  depth: number;
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Managed resources only: Synced / OutOfSync. */
+  syncStatus?: string;
+  requiresPruning?: boolean;
+  health?: { status: string; message?: string };
+  /** Short facts the Argo CD UI prints on a node: "rev:2", "Running", "3/3", an image. */
+  info: string[];
+  createdAt?: string;
+  /** In Git but not in the cluster. */
+  missing?: boolean;
+  managed: boolean;
+}
+
+export interface ArgoHistoryEntry {
+  id: number;
+  revision: string;
+  deployedAt?: string;
+  deployStartedAt?: string;
+  initiatedBy?: string;
+  source?: { repoURL?: string; path?: string; targetRevision?: string };
+  /** The entry the cluster runs now (the newest). */
+  current: boolean;
+  /** The commit, as argocd-server's revision metadata tells (absent when its API is out of reach). */
+  commit?: { author?: string; date?: string; message?: string; tags?: string[] };
+}
+
+export interface ArgoAppDetails extends ArgoApp {
+  object: unknown;
+  tree: ArgoTreeNode[];
+  history: ArgoHistoryEntry[];
+  operation?: ArgoOperation;
+  /** Why history entries carry no commit details, when argocd-server could not be asked. */
+  commitNote?: string;
+}
+
+/** Desired (Git) vs live for one resource, as the Argo CD UI's DIFF tab shows it. */
+export interface ArgoResourceDiff {
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** Synced / OutOfSync. */
+  status: string;
+  requiresPruning: boolean;
+  /** Unified diff, live (---) to desired (+++); empty when they agree. */
+  diff: string;
+  inGit: boolean;
+  inCluster: boolean;
+}
+
+export interface ArgoDiffResult {
+  app: string;
+  revision?: string;
+  resources: ArgoResourceDiff[];
 }
 
 export interface InferenceServiceDto {
@@ -478,12 +590,24 @@ export const INTEGRATION_ROUTES = {
     'List ArgoCD apps',
     z.object(ns),
   ),
-  'argocd.app': route<ArgoApp & { object: unknown }>()(
+  'argocd.app': route<ArgoAppDetails>()(
     'GET',
     '/api/plugins/argocd/app',
     'integrations',
-    'Get app details',
+    'Get app details: summary, resource tree (down to pods), history, the running or last operation',
     appParams,
+  ),
+  'argocd.diff': route<ArgoDiffResult>()(
+    'GET',
+    '/api/plugins/argocd/diff',
+    'integrations',
+    "Desired (Git) vs live state of an app's resources, from argocd-server's managed-resources API",
+    appParams.extend({
+      group: z.string().max(253).optional(),
+      kind: z.string().max(63).optional(),
+      resourceNamespace: namespaceName.optional(),
+      resourceName: name.optional(),
+    }),
   ),
   'argocd.sync': route<ActionResult>()(
     'POST',
@@ -495,6 +619,20 @@ export const INTEGRATION_ROUTES = {
       prune: boolish.optional(),
       dryRun: boolish.optional(),
     }),
+  ),
+  'argocd.rollback': route<ActionResult>()(
+    'POST',
+    '/api/plugins/argocd/rollback',
+    'integrations',
+    "Roll an app back to a history entry (argocd app rollback: a sync to that entry's revision and source)",
+    appParams.extend({ id: int(0, 1_000_000_000), prune: boolish.optional(), dryRun: boolish.optional() }),
+  ),
+  'argocd.terminate': route<ActionResult>()(
+    'POST',
+    '/api/plugins/argocd/terminate',
+    'integrations',
+    'Terminate the running operation of an app (argocd app terminate-op)',
+    appParams,
   ),
   'argocd.refresh': route<ActionResult>()(
     'POST',

@@ -14,6 +14,7 @@ import {
 import { ownerRef, shortHash } from '../controllers/runtime';
 import type { Json } from '../controllers/runtime';
 import type { KObj } from '../store';
+import { loadArgoDemo } from './argocdDemo';
 import {
   crd,
   daemonSet,
@@ -737,6 +738,7 @@ export function loadDemo(ctx: SimContext): void {
       version: 'v1alpha1',
       shortNames: ['app', 'apps'],
       schema: ARGO_APPLICATION_SCHEMA,
+      statusSubresource: false,
       columns: [
         { name: 'Sync Status', type: 'string', jsonPath: '.status.sync.status' },
         { name: 'Health Status', type: 'string', jsonPath: '.status.health.status' },
@@ -837,99 +839,7 @@ export function loadDemo(ctx: SimContext): void {
       lastFailureTime: days(0.1).replace(/\.\d+Z$/, 'Z'),
     },
   });
-  const rev = '53e28ff20cc530b9ada2173fbbd64d48338583ba';
-  const app = (name: string, ns: string, path: string, sync: string, health: string, resources: Json[]) => ({
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Application',
-    metadata: { name, namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
-    spec: {
-      project: 'default',
-      source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
-      destination: { server: 'https://kubernetes.default.svc', namespace: ns },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
-    },
-    status: {
-      sync: {
-        status: sync,
-        revision: rev,
-        comparedTo: {
-          source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
-          destination: { server: 'https://kubernetes.default.svc', namespace: ns },
-        },
-      },
-      health: { status: health, lastTransitionTime: t0 },
-      sourceType: 'Directory',
-      resourceHealthSource: 'appTree',
-      resources,
-      reconciledAt: t0,
-      operationState: {
-        operation: { sync: { revision: rev }, initiatedBy: { automated: true } },
-        phase: 'Succeeded',
-        message: 'successfully synced (all tasks run)',
-        startedAt: t0,
-        finishedAt: t0,
-        syncResult: {
-          revision: rev,
-          resources: resources.map((r) => ({
-            ...r,
-            status: 'Synced',
-            message: `${r.kind.toLowerCase()}${r.group ? '.' + r.group : ''}/${r.name} configured`,
-            syncPhase: 'Sync',
-          })),
-        },
-      },
-      history: [
-        {
-          id: 0,
-          revision: rev,
-          deployedAt: t0,
-          initiatedBy: { automated: true },
-          source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
-        },
-      ],
-      controllerNamespace: 'argocd',
-      summary: {},
-    },
-  });
-  p(
-    app('shop', 'shop', 'apps/shop', 'Synced', 'Degraded', [
-      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'frontend', status: 'Synced' },
-      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'checkout', status: 'Synced' },
-      { version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend', status: 'Synced' },
-    ]),
-  );
-  p(
-    app('payments', 'payments', 'apps/payments', 'OutOfSync', 'Degraded', [
-      {
-        group: 'apps',
-        version: 'v1',
-        kind: 'Deployment',
-        namespace: 'payments',
-        name: 'payments-api',
-        status: 'OutOfSync',
-      },
-      {
-        group: 'apps',
-        version: 'v1',
-        kind: 'Deployment',
-        namespace: 'payments',
-        name: 'payments-worker',
-        status: 'Synced',
-      },
-    ]),
-  );
-  p(
-    app('monitoring', 'monitoring', 'platform/monitoring', 'Synced', 'Healthy', [
-      {
-        group: 'apps',
-        version: 'v1',
-        kind: 'StatefulSet',
-        namespace: 'monitoring',
-        name: 'prometheus',
-        status: 'Synced',
-      },
-    ]),
-  );
+  loadArgoDemo(ctx);
 
   p(
     deployment('ml', 'sklearn-iris-predictor', {

@@ -441,6 +441,8 @@ export function crd(
     columns?: Json[];
     /** The version's openAPIV3Schema (what `kubectl explain` reads); open to anything when absent. */
     schema?: Json;
+    /** Serve `/status` as a subresource (default); Argo CD's Application, for one, has none. */
+    statusSubresource?: boolean;
   },
 ): Json {
   return {
@@ -464,7 +466,7 @@ export function crd(
           served: true,
           storage: true,
           schema: { openAPIV3Schema: o.schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          subresources: { status: {} },
+          ...(o.statusSubresource === false ? {} : { subresources: { status: {} } }),
           ...(o.columns ? { additionalPrinterColumns: o.columns } : {}),
         },
       ],

@@ -91,7 +91,7 @@ export const PAGES: readonly PageDef[] = [
   custom('metrics', 'Metrics', 'Platform', 'metrics', ['cpu', 'memory', 'usage']),
   routes('resource-map', 'Resource Map', 'Platform', ['/api/resourcemap', '/api/topology']),
   custom('helm', 'Helm Releases', 'Platform', 'helm', ['charts', 'rollback', 'uninstall']),
-  routes('argocd', 'Argo CD', 'Platform', ['/api/plugins/argocd/apps'], ['gitops']),
+  custom('argocd', 'Argo CD', 'Platform', 'argocd', ['gitops', 'sync', 'applications', 'rollback']),
   custom('apps', 'Apps', 'Platform', 'apps', ['marketplace', 'install', 'charts', 'add-ons']),
   custom('plugins', 'Plugins', 'Platform', 'plugins', ['integrations', 'extensions', 'enable', 'disable']),
   routes('kiali', 'Kiali', 'Platform', ['/api/integrations/kiali/status'], ['mesh', 'istio']),
