@@ -11,6 +11,7 @@ import { isReady } from './controllers/runtime';
 import { kialiApp } from './apps/kiali';
 import { mlflowApp } from './apps/mlflow';
 import { dcgmApp } from './apps/dcgm';
+import { feastApp } from './apps/feast';
 import { kserveApp } from './apps/kserve';
 import type { AppRequest, AppResponse, SimApp } from './apps/app';
 
@@ -36,6 +37,7 @@ function appFor(pod: KObj): SimApp {
   if (has(/(^|\/)kiali(:|@|$)/)) return kialiApp;
   if (has(/mlflow/)) return mlflowApp;
   if (has(/dcgm-exporter/)) return dcgmApp;
+  if (has(/feastdev\/feature-server/)) return feastApp;
   if (pod.metadata.labels?.['serving.kserve.io/inferenceservice']) return kserveApp;
   return plainApp;
 }
