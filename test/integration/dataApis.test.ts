@@ -32,7 +32,9 @@ describe('MLflow, Feast and GPU routes (demo cluster)', function () {
     );
     const iris = e.experiments.find((x: any) => x.name === 'iris-classifier');
     assert.deepEqual(iris.tags, { team: 'ml' });
-    assert.match(iris.created, /^2025-01-10T10:00:00/);
+    // Created an hour after the team's first experiment, five days before the simulator started.
+    assert.equal(Date.parse(iris.created) - Date.parse(e.experiments[0].created), 3_600_000);
+    assert.ok(Date.now() - Date.parse(iris.created) < 6 * 86_400_000);
     const all = (await A.get('/api/mlflow/experiments?view=all')).body.experiments;
     assert.equal(all.find((x: any) => x.name === 'old-baseline').lifecycleStage, 'deleted');
 
@@ -123,7 +125,8 @@ describe('MLflow, Feast and GPU routes (demo cluster)', function () {
     assert.equal(views.driver_hourly_stats.ttl, '86400s');
     assert.equal(views.driver_hourly_stats.online, true);
     assert.deepEqual(views.driver_hourly_stats.sources, ['driver_hourly_stats_source']);
-    assert.equal(views.driver_hourly_stats.materializedUntil, '2025-01-12T06:00:00Z');
+    const until = Date.parse(views.driver_hourly_stats.materializedUntil);
+    assert.ok(until < Date.now() && Date.now() - until < 3 * 3_600_000, views.driver_hourly_stats.materializedUntil);
     assert.equal(views.transformed_conv_rate.type, 'onDemand');
     assert.deepEqual(views.transformed_conv_rate.sources, ['driver_hourly_stats', 'vals_to_add']);
     assert.deepEqual(r.featureServices[0].featureViews, [

@@ -32,6 +32,9 @@ import { SignIn } from './components/signIn';
 import { SreAgent } from './pages/sreAgent';
 import { AiAgents } from './pages/aiAgents';
 import { HelmPage } from './pages/helm';
+import { GpuDashboard } from './pages/gpu';
+import { MlflowPage } from './pages/mlflow';
+import { FeastPage } from './pages/feast';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -55,6 +58,9 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   sreAgent: SreAgent,
   aiAgents: AiAgents,
   helm: HelmPage,
+  gpu: GpuDashboard,
+  mlflow: MlflowPage,
+  feast: FeastPage,
 };
 
 /**

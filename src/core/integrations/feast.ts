@@ -27,7 +27,7 @@ type Port = { name?: string; port: number; targetPort?: number | string; appProt
 
 const HOW_TO_INSTALL =
   'Install the Feast operator and create a FeatureStore whose registry runs its REST API ' +
-  '(spec.services.registry.local.server.restAPI: true), or run `feast serve_registry --rest-api` (port 6572) ' +
+  '(spec.services.registry.local.server.restAPI: true), or run "feast serve_registry --rest-api" (port 6572) ' +
   'beside your feature repository and expose it as a Service.';
 
 /** What a Service of Feast's serves, from its name, the operator's labels and its ports. */
@@ -99,7 +99,7 @@ export async function feastStatus(deps: ApiDeps, context: string | undefined): P
             "Feature views and entities are read from the registry server's REST API, which no Service here offers " +
             `(found: ${services.map((s) => `${s.namespace}/${s.name}`).join(', ')}). Enable it with ` +
             'spec.services.registry.local.server.restAPI: true on the FeatureStore, or run ' +
-            '`feast serve_registry --rest-api` (port 6572) and expose it as a Service.',
+            '"feast serve_registry --rest-api" (port 6572) and expose it as a Service.',
         }),
   };
 }

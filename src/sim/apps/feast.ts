@@ -3,8 +3,11 @@
 // MessageToDict writes them) and the feature server's /health. The repository is `feast init`'s driver example.
 import type { AppRequest, AppResponse, SimApp } from './app';
 
-const T0 = '2025-01-10T09:00:00Z';
-const T1 = '2025-01-12T06:30:00Z';
+const H = 3_600_000;
+/** Relative to the simulator's start (on the hour), so ages read as a live registry's would. */
+const at = (hoursAgo: number) => new Date(Math.floor(Date.now() / H) * H - hoursAgo * H).toISOString();
+const T0 = at(72);
+const T1 = at(6);
 const PROJECT = 'driver_ranking';
 
 const meta = (created = T0, updated = T1) => ({ createdTimestamp: created, lastUpdatedTimestamp: updated });
@@ -71,8 +74,8 @@ const FEATURE_VIEWS = [
       meta: {
         ...meta(),
         materializationIntervals: [
-          { startTime: '2025-01-11T00:00:00Z', endTime: '2025-01-12T00:00:00Z' },
-          { startTime: '2025-01-12T00:00:00Z', endTime: '2025-01-12T06:00:00Z' },
+          { startTime: at(48), endTime: at(24) },
+          { startTime: at(24), endTime: at(2) },
         ],
       },
     },

@@ -3,8 +3,9 @@
 import type { AppRequest, AppResponse, SimApp } from './app';
 import { jsonBody } from './app';
 
-const T0 = Date.UTC(2025, 0, 10, 9, 0, 0);
 const H = 3_600_000;
+/** The team started five days before the simulator did (on the hour), so ages read as a live server's would. */
+const T0 = Math.floor(Date.now() / H) * H - 120 * H;
 
 const EXPERIMENTS = [
   {
