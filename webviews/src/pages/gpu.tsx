@@ -14,7 +14,6 @@ import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { InstallDialog } from '../components/installDialog';
 import { SeriesChart, type ChartSeries } from '../components/seriesChart';
-import { Meter } from './nodes';
 import '../styles/dataPages.css';
 
 type Field = 'utilizationPercent' | 'memoryUsedMiB' | 'temperatureC' | 'powerW';
@@ -346,6 +345,26 @@ function Telemetry(p: { metrics: Loaded; nodes: GpuNode[]; dcgmExpected: boolean
   );
 }
 
+/** A share as a thin bar with its text beside it (text never sits on the coloured bar, so it stays readable). */
+function Gauge(p: { value: number; text: string }): JSX.Element {
+  const tone = () => (p.value >= 90 ? 'danger' : p.value >= 70 ? 'warn' : 'ok');
+  return (
+    <span class="kg-gauge">
+      <span
+        class="kg-gauge-track"
+        role="meter"
+        aria-valuenow={Math.round(p.value)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-label={p.text}
+      >
+        <span class={`kg-gauge-bar kg-bg-${tone()}`} style={{ width: `${Math.min(100, Math.max(0, p.value))}%` }} />
+      </span>
+      <span>{p.text}</span>
+    </span>
+  );
+}
+
 function NodeLine(p: { n: GpuNode }): JSX.Element {
   const pct = () => (p.n.allocatable ? (100 * p.n.allocated) / p.n.allocatable : 0);
   return (
@@ -366,7 +385,7 @@ function NodeLine(p: { n: GpuNode }): JSX.Element {
       <Show when={p.n.migCapable}>
         <Badge tone="muted">MIG capable</Badge>
       </Show>
-      <Meter value={pct()} label={`${p.n.allocated} of ${p.n.allocatable} allocated`} />
+      <Gauge value={pct()} text={`${p.n.allocated} of ${p.n.allocatable} GPUs allocated`} />
     </div>
   );
 }
@@ -403,12 +422,12 @@ function DeviceTable(p: { gpus: GpuMetricsReport['gpus'] }): JSX.Element {
                 </Show>
               </td>
               <td>
-                <Meter value={g.utilizationPercent ?? 0} label="busy" />
+                <Gauge value={g.utilizationPercent ?? 0} text={fmt(g.utilizationPercent, 0, '%')} />
               </td>
               <td>
-                <Meter
+                <Gauge
                   value={g.memoryTotalMiB ? (100 * (g.memoryUsedMiB ?? 0)) / g.memoryTotalMiB : 0}
-                  label={`${fmt(gib(g.memoryUsedMiB), 1)} / ${fmt(gib(g.memoryTotalMiB), 0)} GiB`}
+                  text={`${fmt(gib(g.memoryUsedMiB), 1)} / ${fmt(gib(g.memoryTotalMiB), 0)} GiB`}
                 />
               </td>
               <td classList={{ 'kg-text-warn': (g.temperatureC ?? 0) >= 80 }}>{fmt(g.temperatureC, 0, ' °C')}</td>
@@ -447,7 +466,7 @@ function NodeTable(p: { report: GpuMetricsReport; onPick: (n: string) => void })
                 {n.busy} of {n.gpus}
               </td>
               <td>
-                <Meter value={n.avgUtilizationPercent} label="average" />
+                <Gauge value={n.avgUtilizationPercent} text={fmt(n.avgUtilizationPercent, 0, '%')} />
               </td>
               <td>
                 {fmt(gib(n.memoryUsedMiB), 0)} / {fmt(gib(n.memoryTotalMiB), 0)} GiB

@@ -296,6 +296,7 @@ function Runs(p: { experiment: MlflowExperiment }): JSX.Element {
           <Button
             disabled={picked().length < 2}
             title={picked().length < 2 ? 'Tick two or more runs to compare them' : undefined}
+            label={picked().length < 2 ? 'Compare runs' : `Compare ${picked().length} runs`}
             onClick={() => setComparing(true)}
             testId="mlflow-compare"
           >
