@@ -11,6 +11,7 @@ import { isReady } from './controllers/runtime';
 import { kialiApp } from './apps/kiali';
 import { mlflowApp } from './apps/mlflow';
 import { dcgmApp } from './apps/dcgm';
+import { feastApp } from './apps/feast';
 import { kserveApp } from './apps/kserve';
 import { argocdApp } from './apps/argocd';
 import type { AppRequest, AppResponse, SimApp } from './apps/app';
@@ -39,6 +40,7 @@ function appFor(pod: KObj): SimApp {
   if (has(/dcgm-exporter/)) return dcgmApp;
   const appName = pod.metadata.labels?.['app.kubernetes.io/name'] ?? pod.metadata.labels?.app;
   if (has(/argoproj\/argocd(:|@|$)/) && appName === 'argocd-server') return argocdApp;
+  if (has(/feastdev\/feature-server/)) return feastApp;
   if (pod.metadata.labels?.['serving.kserve.io/inferenceservice']) return kserveApp;
   return plainApp;
 }

@@ -36,6 +36,9 @@ import { AppsPage } from './pages/apps';
 import { PluginOff, PluginsPage } from './pages/plugins';
 import { pluginOff, startPlugins } from './stores/plugins';
 import { ArgoCdPage } from './pages/argocd';
+import { GpuDashboard } from './pages/gpu';
+import { MlflowPage } from './pages/mlflow';
+import { FeastPage } from './pages/feast';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -62,6 +65,9 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   apps: AppsPage,
   plugins: PluginsPage,
   argocd: ArgoCdPage,
+  gpu: GpuDashboard,
+  mlflow: MlflowPage,
+  feast: FeastPage,
 };
 
 /**

@@ -27,7 +27,8 @@ import {
   deployCustomApp,
   listCustomApps,
 } from '../integrations/customApps';
-import { gpuMetrics, gpuNodes, gpuStatus } from '../integrations/gpu';
+import { feastRegistry, feastStatus } from '../integrations/feast';
+import { gpuMetrics, gpuNodes, gpuPods, gpuStatus } from '../integrations/gpu';
 import { listReleases, releaseDetails, releaseHistory } from '../integrations/helm';
 import { nativeRollback, nativeUninstall, revisionDiff } from '../integrations/helmNative';
 import { trafficMetrics } from '../integrations/kiali';
@@ -40,6 +41,7 @@ import {
   ISVC,
 } from '../integrations/kserve';
 import { createMlJob, jobPodsOf, listMlJobs, mlJob, mlJobLogs } from '../integrations/kubeflow';
+import { mlflowExperiments, mlflowModels, mlflowRun, mlflowRuns } from '../integrations/mlflow';
 import { enablePlugin, listPlugins } from '../integrations/plugins';
 import { pluginByName } from '../../shared/plugins';
 import { contextOf, objects } from './common';
@@ -269,6 +271,9 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
       nodes: gpuNodes((await objects(deps, p.context, 'nodes')) ?? [], (await objects(deps, p.context, 'pods')) ?? []),
     }),
     'gpu.metrics': async (p, deps) => gpuMetrics(deps, p.context),
+    'gpu.pods': async (p, deps) => ({
+      pods: gpuPods((await objects(deps, p.context, 'pods', p.namespace)) ?? [], p.namespace),
+    }),
     'gpu.install': async (p, deps) => installApp(deps, p.context, 'nvidia-device-plugin'),
     'kiali.status': async (p, deps) => serviceStatus(deps, p.context, 'kiali'),
     'kiali.install': async (p, deps) => installApp(deps, p.context, 'kiali'),
@@ -276,7 +281,12 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
     'mlflow.status': async (p, deps) => serviceStatus(deps, p.context, 'mlflow'),
     'mlflow.install': async (p, deps) => installApp(deps, p.context, 'mlflow'),
     'mlflow.proxy': async (p, deps) => proxyRoute(deps, 'mlflow', p),
-    'feast.status': async (p, deps) => serviceStatus(deps, p.context, 'feast'),
+    'mlflow.experiments': async (p, deps) => mlflowExperiments(deps, p.context, p.view),
+    'mlflow.runs': async (p, deps) => mlflowRuns(deps, p.context, p.experimentId),
+    'mlflow.run': async (p, deps) => mlflowRun(deps, p.context, p.runId),
+    'mlflow.models': async (p, deps) => mlflowModels(deps, p.context),
+    'feast.status': async (p, deps) => feastStatus(deps, p.context),
+    'feast.registry': async (p, deps) => feastRegistry(deps, p.context),
     'feast.install': async (p, deps) => installApp(deps, p.context, 'feast'),
     'apps.list': async (p, deps) => ({ apps: await catalogApps(deps, p.context) }),
     'apps.installed': async (p, deps) => ({

@@ -1,6 +1,6 @@
 // GPUs: NVIDIA GPU nodes and what runs on them (from node labels and pod requests), and live per-GPU metrics scraped
 // from the DCGM exporter on each node.
-import type { GpuMetricsReport, GpuNode } from '../../shared/routes/integrations';
+import type { GpuMetricsReport, GpuNode, GpuPod, GpuSample } from '../../shared/routes/integrations';
 import type { Node, Pod } from '../kube/objects';
 import { isActivePod, podRequests } from '../analysis/reports';
 import { contextOf, objects } from '../api/common';
@@ -81,8 +81,73 @@ const isDcgmPod = (x: Pod) =>
   x.metadata.labels?.['app.kubernetes.io/name'] === 'dcgm-exporter' ||
   x.metadata.labels?.app === 'nvidia-dcgm-exporter';
 
-/** Per-GPU readings scraped from every node's DCGM exporter through the API server's pod proxy. */
+/** Pods that request NVIDIA GPUs (pending ones too, with why they wait), newest first within each namespace. */
+export function gpuPods(pods: Pod[], namespace?: string): GpuPod[] {
+  return pods
+    .filter((p) => (!namespace || p.metadata.namespace === namespace) && isActivePod(p))
+    .map((p) => ({ p, gpus: podRequests(p).gpu }))
+    .filter((x) => x.gpus > 0)
+    .map(({ p, gpus }) => {
+      const sched = (p.status?.conditions ?? []).find((c) => c.type === 'PodScheduled' && c.status === 'False');
+      const waiting = (p.status?.containerStatuses ?? []).find((c) => c.state?.waiting?.reason)?.state?.waiting;
+      const owner = p.metadata.ownerReferences?.find((o) => o.controller) ?? p.metadata.ownerReferences?.[0];
+      const g: GpuPod = {
+        namespace: p.metadata.namespace ?? '',
+        name: p.metadata.name,
+        node: p.spec?.nodeName || undefined,
+        gpus,
+        phase: p.status?.phase ?? 'Unknown',
+        reason: sched?.reason ?? waiting?.reason ?? undefined,
+        message: sched?.message ?? waiting?.message ?? undefined,
+        created: p.metadata.creationTimestamp ? new Date(p.metadata.creationTimestamp).toISOString() : undefined,
+        owner: owner ? { kind: owner.kind, name: owner.name } : undefined,
+      };
+      return g;
+    })
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/** How often a context's exporters are read at most: callers within this window share the last reading. */
+export const GPU_SAMPLE_MS = 5000;
+/** Readings kept for the charts: 15 minutes at one every 5 s. */
+const KEEP_SAMPLES = 180;
+const KEEP_MS = 30 * 60_000;
+
+type GpuHistory = { samples: GpuSample[]; last?: { at: number; report: GpuMetricsReport } };
+/** Per engine and context: the readings so far and the last report (with its time), shared by every face. */
+const gpuHistory = new WeakMap<object, Map<string, GpuHistory>>();
+
+/**
+ * Per-GPU readings from every node's DCGM exporter, with the readings kept so far for charts. Reading is on demand
+ * (while a GPU page is open); calls closer together than the sample interval share one scrape.
+ */
 export async function gpuMetrics(deps: ApiDeps, context: string | undefined): Promise<GpuMetricsReport> {
+  const ctx = contextOf(deps, context);
+  let perEngine = gpuHistory.get(deps.kube);
+  if (!perEngine) gpuHistory.set(deps.kube, (perEngine = new Map()));
+  let h = perEngine.get(ctx);
+  if (!h) perEngine.set(ctx, (h = { samples: [] }));
+  const now = Date.now();
+  if (h.last && now - h.last.at < GPU_SAMPLE_MS - 500) return { ...h.last.report, history: [...h.samples] };
+  const report = await scrapeGpus(deps, context);
+  const sample: GpuSample = {
+    time: report.scrapedAt,
+    gpus: report.gpus.map((g) => ({
+      node: g.node,
+      gpu: g.gpu,
+      utilizationPercent: g.utilizationPercent,
+      memoryUsedMiB: g.memoryUsedMiB,
+      memoryTotalMiB: g.memoryTotalMiB,
+      temperatureC: g.temperatureC,
+      powerW: g.powerW,
+    })),
+  };
+  h.samples = [...h.samples.filter((s) => now - Date.parse(s.time) < KEEP_MS), sample].slice(-KEEP_SAMPLES);
+  h.last = { at: now, report };
+  return { ...report, history: [...h.samples] };
+}
+
+async function scrapeGpus(deps: ApiDeps, context: string | undefined): Promise<GpuMetricsReport> {
   const pods = ((await objects(deps, context, 'pods')) ?? []).filter(isDcgmPod);
   if (!pods.length)
     throw notInstalled(
@@ -156,5 +221,13 @@ export async function gpuMetrics(deps: ApiDeps, context: string | undefined): Pr
       ),
     };
   });
-  return { source: 'dcgm-exporter', scrapedAt: new Date().toISOString(), gpus, nodes, errors };
+  return {
+    source: 'dcgm-exporter',
+    scrapedAt: new Date().toISOString(),
+    gpus,
+    nodes,
+    errors,
+    history: [],
+    intervalMs: GPU_SAMPLE_MS,
+  };
 }

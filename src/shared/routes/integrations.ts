@@ -409,6 +409,8 @@ const customApp = z.object({
   dryRun: boolish.optional(),
 });
 const none = z.object({});
+/** MLflow experiment and run ids: digits or hex UUIDs. */
+const mlflowId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an MLflow id (letters, digits, "-" and "_")');
 /** The app path, an explicit upstream method and JSON body (for faces that only send params), the rest is the query. */
 const proxy = z
   .object({
@@ -534,6 +536,173 @@ export interface GpuMetricsReport {
   }>;
   /** Exporter pods that could not be read, with why. */
   errors: Array<{ pod: string; node?: string; message: string }>;
+  /** The readings kept for charts (newest last), one per scrape at most every `intervalMs`. */
+  history: GpuSample[];
+  intervalMs: number;
+}
+
+/** One reading of every GPU, as the GPU engine keeps them for the charts (newest last). */
+export interface GpuSample {
+  time: string;
+  gpus: Array<{
+    node: string;
+    gpu: string;
+    utilizationPercent?: number;
+    memoryUsedMiB?: number;
+    memoryTotalMiB?: number;
+    temperatureC?: number;
+    powerW?: number;
+  }>;
+}
+
+/** A pod that asks for NVIDIA GPUs, where it runs (or why it does not yet) and how many it holds. */
+export interface GpuPod {
+  namespace: string;
+  name: string;
+  node?: string;
+  gpus: number;
+  phase: string;
+  /** Why a pod waits: the scheduler's reason (Unschedulable) or a container's waiting reason. */
+  reason?: string;
+  message?: string;
+  created?: string;
+  owner?: { kind: string; name: string };
+}
+
+/** The MLflow tracking server KubeGraf reads (its Service, reached through the API server). */
+export interface MlflowServer {
+  namespace: string;
+  service: string;
+  version?: string;
+}
+
+export interface MlflowExperiment {
+  id: string;
+  name: string;
+  lifecycleStage: string;
+  artifactLocation?: string;
+  created?: string;
+  lastUpdated?: string;
+  tags: Record<string, string>;
+}
+
+export interface MlflowRun {
+  id: string;
+  name: string;
+  experimentId: string;
+  /** RUNNING, SCHEDULED, FINISHED, FAILED or KILLED. */
+  status: string;
+  user?: string;
+  started?: string;
+  ended?: string;
+  artifactUri?: string;
+  lifecycleStage?: string;
+  /** The latest value of each metric. */
+  metrics: Record<string, { value: number; step: number; timestamp?: string }>;
+  params: Record<string, string>;
+  /** The user's tags (MLflow's own `mlflow.*` tags are folded into the fields above). */
+  tags: Record<string, string>;
+  source?: string;
+  gitCommit?: string;
+}
+
+export interface MlflowMetricPoint {
+  step: number;
+  value: number;
+  timestamp?: string;
+}
+
+export interface MlflowModelVersion {
+  name: string;
+  version: string;
+  /** None, Staging, Production or Archived. */
+  stage: string;
+  status?: string;
+  runId?: string;
+  source?: string;
+  description?: string;
+  created?: string;
+  lastUpdated?: string;
+  aliases: string[];
+}
+
+export interface MlflowModel {
+  name: string;
+  description?: string;
+  created?: string;
+  lastUpdated?: string;
+  latestVersions: MlflowModelVersion[];
+  /** Every version, newest first. */
+  versions: MlflowModelVersion[];
+  aliases: Array<{ alias: string; version: string }>;
+  tags: Record<string, string>;
+}
+
+/** One Feast server KubeGraf found, by what it serves. */
+export interface FeastService {
+  role: 'registry-rest' | 'registry-grpc' | 'online' | 'offline' | 'ui';
+  namespace: string;
+  name: string;
+  port: number | string;
+}
+
+export interface FeastStatus extends IntegrationStatus {
+  services: FeastService[];
+  /** Whether feature views and entities can be read (the registry server's REST API runs). */
+  registryReadable: boolean;
+  /** What is missing for KubeGraf to show the feature store, and how to add it. */
+  missing?: string;
+}
+
+export interface FeastEntity {
+  project: string;
+  name: string;
+  joinKey: string;
+  valueType?: string;
+  description?: string;
+  owner?: string;
+  tags: Record<string, string>;
+  created?: string;
+  updated?: string;
+}
+
+export interface FeastFeatureView {
+  project: string;
+  name: string;
+  /** batch: a FeatureView; onDemand: computed at request time; stream: fed by a stream source. */
+  type: 'batch' | 'onDemand' | 'stream';
+  entities: string[];
+  features: Array<{ name: string; valueType?: string; description?: string }>;
+  /** Time to live as Feast stores it ("86400s"), when set. */
+  ttl?: string;
+  online?: boolean;
+  /** The data source (batch source name, or the views and request sources an on-demand view reads). */
+  sources: string[];
+  description?: string;
+  owner?: string;
+  tags: Record<string, string>;
+  created?: string;
+  updated?: string;
+  /** End of the newest materialization interval. */
+  materializedUntil?: string;
+}
+
+export interface FeastFeatureService {
+  project: string;
+  name: string;
+  featureViews: Array<{ name: string; features: string[] }>;
+  description?: string;
+  owner?: string;
+  tags: Record<string, string>;
+  created?: string;
+}
+
+export interface FeastRegistry {
+  source: { namespace: string; service: string };
+  projects: Array<{ name: string; description?: string; created?: string }>;
+  entities: FeastEntity[];
+  featureViews: FeastFeatureView[];
+  featureServices: FeastFeatureService[];
 }
 
 export const INTEGRATION_ROUTES = {
@@ -758,6 +927,13 @@ export const INTEGRATION_ROUTES = {
     'Get GPU metrics (DCGM exporter, read through the API server pod proxy)',
     z.object({ ...base }),
   ),
+  'gpu.pods': route<{ pods: GpuPod[] }>()(
+    'GET',
+    '/api/gpu/pods',
+    'integrations',
+    'List pods that request NVIDIA GPUs, with their node and count',
+    z.object(ns),
+  ),
   'gpu.install': route<ActionResult>()(
     'POST',
     '/api/gpu/install',
@@ -803,11 +979,54 @@ export const INTEGRATION_ROUTES = {
   'mlflow.proxy': route<unknown>()('ANY', '/api/mlflow/proxy/*', 'integrations', 'Proxy MLflow API', proxy, {
     shape: 'raw',
   }),
-  'feast.status': route<IntegrationStatus>()(
+  'mlflow.experiments': route<{ server: MlflowServer; experiments: MlflowExperiment[] }>()(
+    'GET',
+    '/api/mlflow/experiments',
+    'integrations',
+    'List MLflow experiments',
+    z.object({ ...base, view: z.enum(['active', 'deleted', 'all']).optional() }),
+  ),
+  'mlflow.runs': route<{
+    experiment: MlflowExperiment;
+    runs: MlflowRun[];
+    metricKeys: string[];
+    paramKeys: string[];
+    /** More runs exist than were read. */
+    truncated: boolean;
+  }>()(
+    'GET',
+    '/api/mlflow/runs',
+    'integrations',
+    "List an MLflow experiment's runs with their metrics and parameters",
+    z.object({ ...base, experimentId: mlflowId }),
+  ),
+  'mlflow.run': route<{
+    run: MlflowRun;
+    experiment?: MlflowExperiment;
+    /** Every logged value of each metric, by step. */
+    history: Record<string, MlflowMetricPoint[]>;
+    /** Registered model versions made from this run. */
+    models: MlflowModelVersion[];
+  }>()('GET', '/api/mlflow/run', 'integrations', 'Get an MLflow run', z.object({ ...base, runId: mlflowId })),
+  'mlflow.models': route<{ models: MlflowModel[] }>()(
+    'GET',
+    '/api/mlflow/models',
+    'integrations',
+    'List registered models and their versions',
+    z.object({ ...base }),
+  ),
+  'feast.status': route<FeastStatus>()(
     'GET',
     '/api/feast/status',
     'integrations',
     'Check Feast status',
+    z.object({ ...base }),
+  ),
+  'feast.registry': route<FeastRegistry>()(
+    'GET',
+    '/api/feast/registry',
+    'integrations',
+    "Read Feast's projects, entities, feature views and feature services from the registry server",
     z.object({ ...base }),
   ),
   'feast.install': route<ActionResult>()(

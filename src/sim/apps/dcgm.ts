@@ -85,7 +85,8 @@ export const dcgmApp: SimApp = (r) => {
   const series = GAUGES.map(() => [] as string[]);
   for (let g = 0; g < count; g++) {
     const a = used[g];
-    const w = wave(r.ctx, seedOf(`${nodeName}/${g}`));
+    // Each GPU a third of a period apart, so their curves are told apart on a chart.
+    const w = wave(r.ctx, seedOf(nodeName) + g * 2.1);
     const util = a ? Math.round(60 + 35 * w) : 0;
     const fbUsed = a ? Math.round(memTotal * (0.55 + 0.3 * w)) : 0;
     const fbReserved = 591;

@@ -1,10 +1,11 @@
 // An MLflow tracking server's REST subset (/api/2.0/mlflow, mirrored under /ajax-api/2.0/mlflow): experiments
-// search/get, runs search/get, registered models search, /health and /version. Fixed data for the demo team.
+// search/get, runs search/get, metric history, registered models and model versions search, /health and /version. Fixed data for the demo team.
 import type { AppRequest, AppResponse, SimApp } from './app';
 import { jsonBody } from './app';
 
-const T0 = Date.UTC(2025, 0, 10, 9, 0, 0);
 const H = 3_600_000;
+/** The team started five days before the simulator did (on the hour), so ages read as a live server's would. */
+const T0 = Math.floor(Date.now() / H) * H - 120 * H;
 
 const EXPERIMENTS = [
   {
@@ -132,28 +133,97 @@ const RUNS = [
   ),
 ];
 
+/** Registered model versions (model-versions/search); a model's latest_versions is the newest per stage. */
+const VERSIONS = [
+  {
+    name: 'iris-classifier',
+    version: '1',
+    creation_timestamp: T0 + 11 * H,
+    last_updated_timestamp: T0 + 21 * H,
+    current_stage: 'Archived',
+    description: 'First cut: logistic regression',
+    source: `mlflow-artifacts:/1/${RUNS[1].info.run_id}/artifacts/model`,
+    run_id: RUNS[1].info.run_id,
+    status: 'READY',
+    tags: [],
+    aliases: [] as string[],
+  },
+  {
+    name: 'iris-classifier',
+    version: '2',
+    creation_timestamp: T0 + 21 * H,
+    last_updated_timestamp: T0 + 21 * H,
+    current_stage: 'Production',
+    description: '',
+    source: `mlflow-artifacts:/1/${RUNS[0].info.run_id}/artifacts/model`,
+    run_id: RUNS[0].info.run_id,
+    status: 'READY',
+    tags: [],
+    aliases: ['champion'],
+  },
+  {
+    name: 'llama-3-8b-lora',
+    version: '1',
+    creation_timestamp: T0 + 50 * H,
+    last_updated_timestamp: T0 + 52 * H,
+    current_stage: 'Staging',
+    description: 'LoRA r=8 adapter, candidate for the chat assistant',
+    source: `mlflow-artifacts:/2/${RUNS[4].info.run_id}/artifacts/adapter`,
+    run_id: RUNS[4].info.run_id,
+    status: 'READY',
+    tags: [],
+    aliases: [] as string[],
+  },
+];
+
+const latestPerStage = (name: string) => {
+  const mine = VERSIONS.filter((v) => v.name === name);
+  const stages = [...new Set(mine.map((v) => v.current_stage))];
+  return stages.map((st) =>
+    mine.filter((v) => v.current_stage === st).reduce((a, b) => (Number(b.version) > Number(a.version) ? b : a)),
+  );
+};
+
 const MODELS = [
   {
     name: 'iris-classifier',
     creation_timestamp: T0 + 11 * H,
     last_updated_timestamp: T0 + 21 * H,
     description: 'Iris species classifier served by KServe (ml/sklearn-iris)',
-    latest_versions: [
-      {
-        name: 'iris-classifier',
-        version: '2',
-        creation_timestamp: T0 + 21 * H,
-        last_updated_timestamp: T0 + 21 * H,
-        current_stage: 'Production',
-        status: 'READY',
-        run_id: RUNS[0].info.run_id,
-        source: `mlflow-artifacts:/1/${RUNS[0].info.run_id}/artifacts/model`,
-      },
-    ],
-    tags: [],
+    latest_versions: latestPerStage('iris-classifier').map(({ aliases: _a, tags: _t, ...v }) => v),
+    tags: [{ key: 'task', value: 'classification' }],
     aliases: [{ alias: 'champion', version: '2' }],
   },
+  {
+    name: 'llama-3-8b-lora',
+    creation_timestamp: T0 + 50 * H,
+    last_updated_timestamp: T0 + 52 * H,
+    description: 'Fine-tuned adapters from the llm-finetune experiment',
+    latest_versions: latestPerStage('llama-3-8b-lora').map(({ aliases: _a, tags: _t, ...v }) => v),
+    tags: [{ key: 'task', value: 'text-generation' }],
+    aliases: [],
+  },
 ];
+
+/** A metric's logged values: ten steps that settle on the run's final value (losses fall, scores rise). */
+function history(run: (typeof RUNS)[number], key: string) {
+  const last = run.data.metrics.find((m) => m.key === key);
+  if (!last) return [];
+  const falls = /loss|error|rmse|mae/i.test(key);
+  return Array.from({ length: 11 }, (_, step) => {
+    const left = (10 - step) / 10;
+    const wobble = 0.01 * Math.sin(step * 1.7 + key.length);
+    const value = falls
+      ? last.value * (1 + 1.4 * left * left + wobble)
+      : last.value * (1 - 0.35 * left * left + wobble);
+    return {
+      key,
+      value: step === 10 ? last.value : Math.round(value * 10_000) / 10_000,
+      timestamp: run.info.start_time + Math.round(((last.timestamp - run.info.start_time) * step) / 10),
+      step,
+    };
+  });
+}
 
 const error = (status: number, code: string, message: string): AppResponse => ({
   status,
@@ -274,6 +344,28 @@ export const mlflowApp: SimApp = (r: AppRequest) => {
       const pg = page(MODELS, f, 100);
       if ('status' in pg) return pg;
       return { status: 200, body: { registered_models: pg.items, ...(pg.next ? { next_page_token: pg.next } : {}) } };
+    }
+    case 'metrics/get-history': {
+      if (!allowed(['GET'])) break;
+      const id = String(f.run_id ?? f.run_uuid ?? '');
+      const x = RUNS.find((y) => y.info.run_id === id);
+      if (!x) return error(404, 'RESOURCE_DOES_NOT_EXIST', `Run '${id}' not found`);
+      if (!f.metric_key)
+        return error(400, 'INVALID_PARAMETER_VALUE', "Missing value for required parameter 'metric_key'.");
+      const pg = page(history(x, String(f.metric_key)), f, 25_000);
+      if ('status' in pg) return pg;
+      return { status: 200, body: { metrics: pg.items, ...(pg.next ? { next_page_token: pg.next } : {}) } };
+    }
+    case 'model-versions/search': {
+      if (!allowed(['GET'])) break;
+      const cond = /^(name|run_id)\s*=\s*'((?:[^'\\]|\\.)*)'$/.exec(String(f.filter ?? '').trim());
+      if (f.filter && !cond) return error(400, 'INVALID_PARAMETER_VALUE', `Invalid filter '${String(f.filter)}'`);
+      const items = VERSIONS.filter((v) => !cond || v[cond[1] as 'name' | 'run_id'] === cond[2].replace(/\\'/g, "'"))
+        .slice()
+        .sort((a, b) => a.name.localeCompare(b.name) || Number(b.version) - Number(a.version));
+      const pg = page(items, f, 200_000);
+      if ('status' in pg) return pg;
+      return { status: 200, body: { model_versions: pg.items, ...(pg.next ? { next_page_token: pg.next } : {}) } };
     }
     default:
       return error(404, 'ENDPOINT_NOT_FOUND', `No API endpoint for path /api/2.0/mlflow/${route}`);

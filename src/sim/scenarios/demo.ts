@@ -68,6 +68,7 @@ export function loadDemo(ctx: SimContext): void {
     'istio-system',
     'mlflow',
     'gpu-operator',
+    'feast',
   ])
     p(namespace(ns, ns === 'payments' ? { 'pod-security.kubernetes.io/enforce': 'restricted' } : {}));
 
@@ -901,6 +902,47 @@ export function loadDemo(ctx: SimContext): void {
     }),
   );
   p(service('mlflow', 'mlflow', 5000));
+  // A Feast feature store as the Feast operator deploys a FeatureStore "driver-ranking": the registry (with its REST
+  // API) and the online feature server in one pod, one Service each.
+  const feastLabels = { 'feast.dev/name': 'driver-ranking' };
+  p(
+    deployment('feast', 'feast-driver-ranking', {
+      labels: feastLabels,
+      containers: [
+        {
+          name: 'registry',
+          image: 'quay.io/feastdev/feature-server:0.49.0',
+          cpu: '50m',
+          memory: '256Mi',
+          port: 6572,
+          portName: 'rest',
+        },
+        {
+          name: 'online',
+          image: 'quay.io/feastdev/feature-server:0.49.0',
+          cpu: '50m',
+          memory: '256Mi',
+          port: 6566,
+          portName: 'online',
+        },
+      ],
+    }),
+  );
+  for (const [type, port] of [
+    ['registry-rest', 6572],
+    ['online', 6566],
+  ] as const) {
+    const svc = service('feast', `feast-driver-ranking-${type}`, 80, {
+      selector: { app: 'feast-driver-ranking' },
+      targetPort: port,
+    });
+    svc.metadata.labels = {
+      ...svc.metadata.labels,
+      ...feastLabels,
+      'feast.dev/service-type': type.replace(/-rest$/, ''),
+    };
+    p(svc);
+  }
   p(
     daemonSet('gpu-operator', 'nvidia-dcgm-exporter', {
       tolerations: [GPU_TOLERATION],

@@ -15,7 +15,9 @@ const [open, setOpen] = createSignal(false);
 /** The manifest outlives the dialog: closing it by mistake (Escape, a click outside) loses nothing. */
 const [draft, setDraft] = createSignal('');
 
-export const openApplyDialog = (): void => {
+/** Opens the dialog; with a manifest (a page's template), the editor starts from it. */
+export const openApplyDialog = (manifest?: unknown): void => {
+  if (typeof manifest === 'string') setDraft(manifest);
   setOpen(true);
 };
 
