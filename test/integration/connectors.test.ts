@@ -267,7 +267,11 @@ describe('connectors: deliveries to local receivers', function () {
   });
 
   it('retries after 500s with back-off until the receiver takes it, and gives up at once on a 4xx', async () => {
-    const flaky = await call('POST', '/api/connectors/create', { name: 'Flaky', type: 'webhook', url: `${rx.base}/flaky` });
+    const flaky = await call('POST', '/api/connectors/create', {
+      name: 'Flaky',
+      type: 'webhook',
+      url: `${rx.base}/flaky`,
+    });
     rx.script('/flaky', [
       { status: 500, body: 'database down' },
       { status: 503, body: 'still down' },
@@ -279,14 +283,11 @@ describe('connectors: deliveries to local receivers', function () {
     assert.equal(rx.at('/flaky').length, 3);
     assert.ok(Date.now() - started >= 30 + 60, 'waited the schedule between attempts');
     const log = (await call('GET', `/api/connectors/deliveries?connectorId=${flaky.body.id}`)).body.deliveries;
-    assert.deepEqual(
-      log.map((d: any) => [d.attempt, d.status, d.statusCode]).reverse(),
-      [
-        [1, 'retrying', 500],
-        [2, 'retrying', 503],
-        [3, 'delivered', 202],
-      ],
-    );
+    assert.deepEqual(log.map((d: any) => [d.attempt, d.status, d.statusCode]).reverse(), [
+      [1, 'retrying', 500],
+      [2, 'retrying', 503],
+      [3, 'delivered', 202],
+    ]);
     assert.equal(log[2].error, 'the receiver failed (HTTP 500)');
     assert.equal(log[2].response, 'database down');
     assert.ok(log[2].nextAttemptAt, 'a retrying attempt says when the next is due');
@@ -302,7 +303,10 @@ describe('connectors: deliveries to local receivers', function () {
     assert.equal(refused.error, 'the receiver refused the delivery (HTTP 400)');
 
     // Always failing: bounded, the last attempt says failed.
-    rx.script('/flaky', [500, 500, 500, 500].map((status) => ({ status })));
+    rx.script(
+      '/flaky',
+      [500, 500, 500, 500].map((status) => ({ status })),
+    );
     emit('opened', incident({ id: 'down-for-good' }));
     await settle();
     const gaveUp = (await call('GET', `/api/connectors/deliveries?connectorId=${flaky.body.id}&limit=1`)).body

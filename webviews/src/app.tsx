@@ -32,6 +32,7 @@ import { SignIn } from './components/signIn';
 import { SreAgent } from './pages/sreAgent';
 import { AiAgents } from './pages/aiAgents';
 import { HelmPage } from './pages/helm';
+import { Connectors } from './pages/connectors';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -55,6 +56,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   sreAgent: SreAgent,
   aiAgents: AiAgents,
   helm: HelmPage,
+  connectors: Connectors,
 };
 
 /**

@@ -17,9 +17,7 @@ async function mapped<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (e) {
     if (e instanceof ConnectorError) {
-      const details = e.fields
-        ? Object.entries(e.fields).map(([path, message]) => ({ path, message }))
-        : undefined;
+      const details = e.fields ? Object.entries(e.fields).map(([path, message]) => ({ path, message })) : undefined;
       throw new ApiError(e.code, e.message, STATUS[e.code], details);
     }
     throw e;

@@ -77,9 +77,9 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
   if (o.autoRemediation) await incidents.setPolicy({ enabled: true });
   const secrets = o.secrets ?? fileSecretStore(o.dataDir);
   // Events come only while detection runs: a connector that is on keeps it running on the current context.
-  const detect = () => {
+  const detect = async () => {
     const c = kube.currentContext();
-    if (c) void incidents.start(c).catch(() => undefined);
+    if (c) await incidents.start(c);
   };
   const connectors = new ConnectorEngine({
     ...o.connectors,

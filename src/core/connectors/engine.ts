@@ -56,8 +56,9 @@ export interface ConnectorEngineOptions {
   random?: () => number;
   /** One attempt's deadline (default 10 s). */
   timeoutMs?: number;
-  /** Called while an enabled connector exists: incident detection must run for events to come. */
-  wantEvents?: () => void;
+  /** Called while an enabled connector exists: incident detection must run for events to come. Resolves once it
+   * has scanned the cluster (or failed to). */
+  wantEvents?: () => Promise<void>;
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000] as const;
@@ -159,10 +160,27 @@ export class ConnectorEngine {
   ensureEvents(): void {
     if (this.closed || !this.o.wantEvents) return;
     try {
-      if (this.records.all().some((c) => c.enabled)) this.o.wantEvents();
+      if (this.records.all().some((c) => c.enabled)) void this.o.wantEvents().catch(() => undefined);
     } catch {
       // The store is closing.
     }
+  }
+
+  /**
+   * The incidents open now, once detection has scanned (bounded: a cluster that does not answer does not hold up a
+   * save): a connector turned on does not announce what was already open.
+   */
+  private async openNow(): Promise<string[]> {
+    if (!this.o.sources) return [];
+    if (this.o.wantEvents) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.o.wantEvents().catch(() => undefined),
+        new Promise((r) => (timer = setTimeout(r, 10_000))),
+      ]);
+      clearTimeout(timer);
+    }
+    return this.o.sources.openIncidents();
   }
 
   // ---------------- connectors ----------------
@@ -195,20 +213,17 @@ export class ConnectorEngine {
     };
     // Secrets first: a connector is never stored without what it needs to deliver.
     await this.o.secrets.set(secretKey(c.id), JSON.stringify(secrets));
-    await this.records.save(c, this.o.sources?.openIncidents() ?? []);
-    this.ensureEvents();
+    const baseline = c.enabled ? await this.openNow() : [];
+    await this.records.save(c, baseline);
     return this.dto(c, secrets);
   }
 
-  async update(
-    id: string,
-    patch: Partial<ConnectorInput> & { clearSecrets?: SecretField[] },
-  ): Promise<ConnectorDto> {
+  async update(id: string, patch: Partial<ConnectorInput> & { clearSecrets?: SecretField[] }): Promise<ConnectorDto> {
     const { next, secrets } = await this.merged(id, patch);
     next.updatedAt = new Date().toISOString();
+    const turnedOn = next.enabled && !this.mustGet(id).enabled;
     await this.o.secrets.set(secretKey(id), JSON.stringify(secrets));
-    await this.records.save(next);
-    this.ensureEvents();
+    await this.records.save(next, turnedOn ? await this.openNow() : []);
     return this.dto(next, secrets, this.records.lastAttempts().get(id));
   }
 
@@ -219,7 +234,12 @@ export class ConnectorEngine {
     return c;
   }
 
-  deliveries(q: { connectorId?: string; status?: DeliveryStatus; event?: DeliveryEvent; limit?: number }): DeliveryDto[] {
+  deliveries(q: {
+    connectorId?: string;
+    status?: DeliveryStatus;
+    event?: DeliveryEvent;
+    limit?: number;
+  }): DeliveryDto[] {
     return this.records.deliveries(q);
   }
 
@@ -320,12 +340,14 @@ export class ConnectorEngine {
     if (this.pending >= MAX_PENDING) {
       const c = this.records.get(connectorId);
       if (c)
-        void this.log(this.row(c, e, deliveryId, 1, 1, {
-          ok: false,
-          retryable: false,
-          durationMs: 0,
-          error: `not sent: ${MAX_PENDING} deliveries are already waiting (receivers down?)`,
-        })).catch(() => undefined);
+        void this.log(
+          this.row(c, e, deliveryId, 1, 1, {
+            ok: false,
+            retryable: false,
+            durationMs: 0,
+            error: `not sent: ${MAX_PENDING} deliveries are already waiting (receivers down?)`,
+          }),
+        ).catch(() => undefined);
       return;
     }
     this.pending++;
@@ -346,12 +368,16 @@ export class ConnectorEngine {
       const c = this.records.get(connectorId);
       if (!c || !c.enabled) {
         if (c && n > 1)
-          await this.log(this.row(c, e, deliveryId, n, max, {
-            ok: false,
-            retryable: false,
-            durationMs: 0,
-            error: 'not retried: the connector was turned off',
-          }), undefined, 'cancelled');
+          await this.log(
+            this.row(c, e, deliveryId, n, max, {
+              ok: false,
+              retryable: false,
+              durationMs: 0,
+              error: 'not retried: the connector was turned off',
+            }),
+            undefined,
+            'cancelled',
+          );
         return;
       }
       const { row, waitMs } = await this.attempt(c, await this.secretsOf(c.id), e, deliveryId, n, max);

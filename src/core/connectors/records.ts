@@ -61,12 +61,10 @@ export class ConnectorRecords {
         'INSERT OR REPLACE INTO connectors(id, name, type, enabled, created_at, updated_at, json) VALUES (?,?,?,?,?,?,?)',
         [c.id, c.name, c.type, c.enabled ? 1 : 0, c.createdAt, c.updatedAt, JSON.stringify(c)],
       ],
-      ...baseline.map(
-        (s): [string, string[]] => [
-          'INSERT OR IGNORE INTO connector_subjects(connector_id, subject_id, state) VALUES (?,?,?)',
-          [c.id, s, 'baseline'],
-        ],
-      ),
+      ...baseline.map((s): [string, string[]] => [
+        'INSERT OR IGNORE INTO connector_subjects(connector_id, subject_id, state) VALUES (?,?,?)',
+        [c.id, s, 'baseline'],
+      ]),
     ]);
   }
 

@@ -266,7 +266,10 @@ const updateParams = z.object({
   name: inputShape.name.optional(),
   type: inputShape.type.optional(),
   /** Optional secrets to remove (an empty field keeps the saved value). */
-  clearSecrets: z.array(z.enum(['authorization', 'signingSecret'])).max(2).optional(),
+  clearSecrets: z
+    .array(z.enum(['authorization', 'signingSecret']))
+    .max(2)
+    .optional(),
 });
 
 export const CONNECTOR_ROUTES = {
