@@ -302,6 +302,21 @@ describe('connectors: deliveries to local receivers', function () {
     assert.equal(refused.attempt, 1);
     assert.equal(refused.error, 'the receiver refused the delivery (HTTP 400)');
 
+    // An incident that opens and clears at once: its resolve waits for its open, even while the open is retried.
+    const before = rx.at('/flaky').length;
+    rx.script('/flaky', [{ status: 502 }]);
+    const quick = incident({ id: 'opens-and-clears' });
+    emit('opened', quick);
+    emit('resolved', quick);
+    await settle();
+    assert.deepEqual(
+      rx
+        .at('/flaky')
+        .slice(before)
+        .map((r) => r.body.event),
+      ['incident.opened', 'incident.opened', 'incident.resolved'],
+    );
+
     // Always failing: bounded, the last attempt says failed.
     rx.script(
       '/flaky',

@@ -87,7 +87,7 @@ export function maskSecret(v: string): string {
 export function maskUrl(v: string): string {
   try {
     const u = new URL(v);
-    const rest = v.slice(v.indexOf(u.host) + u.host.length);
+    const rest = `${u.pathname}${u.search}${u.hash}`;
     return rest && rest !== '/' ? `${u.protocol}//${u.host}/${maskSecret(rest)}` : `${u.protocol}//${u.host}`;
   } catch {
     return '********';
@@ -125,12 +125,12 @@ export class ConnectorEngine {
     if (!s) return;
     this.unsubscribe.push(
       s.onIncident(({ what, incident }) => {
-        if (what === 'opened' || what === 'reopened') void this.onSubject(incidentEvent('incident.opened', incident));
-        else if (what === 'resolved') void this.onSubject(incidentEvent('incident.resolved', incident));
+        if (what === 'opened' || what === 'reopened') this.onSubject(incidentEvent('incident.opened', incident));
+        else if (what === 'resolved') this.onSubject(incidentEvent('incident.resolved', incident));
       }),
       s.onNotification((n) => {
         const ns = n.incidentId ? s.incident(n.incidentId)?.resource.namespace : undefined;
-        void this.onSubject(notificationEvent(n, ns));
+        this.onSubject(notificationEvent(n, ns));
       }),
     );
     this.ensureEvents();
@@ -302,7 +302,11 @@ export class ConnectorEngine {
 
   // ---------------- delivery ----------------
 
-  private async onSubject(e: OutEvent): Promise<void> {
+  /**
+   * Everything here runs in one turn, so two events about one incident are queued in the order they came (a write
+   * is visible to the next read at once; it is made durable behind the scenes).
+   */
+  private onSubject(e: OutEvent): void {
     if (this.closed) return;
     let connectors: StoredConnector[];
     try {
@@ -316,11 +320,13 @@ export class ConnectorEngine {
       // resolved (only what was announced).
       if (e.event === 'incident.opened' || e.event === 'incident.resolved') {
         const state = this.records.subjectState(c.id, e.id);
-        if (e.event === 'incident.opened' && state) continue;
-        if (e.event === 'incident.resolved') {
-          if (state) await this.records.setSubject(c.id, e.id, undefined).catch(() => undefined);
+        if (e.event === 'incident.opened') {
+          if (state) continue;
+          void this.records.setSubject(c.id, e.id, 'opened').catch(() => undefined);
+        } else {
+          if (state) void this.records.setSubject(c.id, e.id, undefined).catch(() => undefined);
           if (state !== 'opened') continue;
-        } else await this.records.setSubject(c.id, e.id, 'opened').catch(() => undefined);
+        }
       }
       this.enqueue(c.id, e);
     }
