@@ -9,6 +9,8 @@ import type { ApiDeps } from '../core/api/deps';
 import { ApiError } from '../core/api/errors';
 import { ALL_HANDLERS, type AnyHandler, type HandlerMap } from '../core/api/handlers';
 import { openAppProxy } from '../core/api/integrations';
+import { pluginRefusal } from '../core/integrations/plugins';
+import { pluginOfRoute } from '../shared/plugins';
 import { STREAM_HANDLERS, type StreamHandler, type StreamHandlers } from '../core/api/streams';
 import { BROWSER_ONLY, SOCKET_HANDLERS, type SocketHandlers, type UpgradeHandler } from './upgrades';
 
@@ -55,12 +57,45 @@ export interface HandlerTables {
   raw: RawHandlers;
 }
 
+/**
+ * A plugin's routes refuse while it is off (403 `pluginDisabled`), whatever their shape and on every face: the gate
+ * wraps the handlers themselves, so the HTTP server and the webview bridge cannot differ.
+ */
+function gated<T extends Partial<Record<RouteId, unknown>>>(
+  table: T,
+  wrap: (id: RouteId, h: NonNullable<T[keyof T]>) => NonNullable<T[keyof T]>,
+): T {
+  const out = { ...table };
+  for (const id of Object.keys(out) as RouteId[])
+    if (pluginOfRoute(id) && out[id]) (out as Record<string, unknown>)[id] = wrap(id, out[id] as never);
+  return out;
+}
+
+const refuse = async (deps: ApiDeps, id: RouteId) => {
+  const no = await pluginRefusal(deps, id);
+  if (no) throw no;
+};
+
 /** Every engine's handlers of every shape: what `kubegraf web`, the extension's server and the panel all serve. */
 export const handlerTables = (json: HandlerMap = ALL_HANDLERS): HandlerTables => ({
-  json,
-  stream: { ...STREAM_HANDLERS },
-  socket: { ...SOCKET_HANDLERS },
-  raw: { ...RAW_HANDLERS },
+  json: gated(json, (id, h: AnyHandler) => async (p: never, deps: ApiDeps, caller: Caller) => {
+    await refuse(deps, id);
+    return h(p, deps, caller);
+  }),
+  stream: gated({ ...STREAM_HANDLERS }, (id, h: StreamHandler) => async (p, deps, caller, emit) => {
+    await refuse(deps, id);
+    return h(p, deps, caller, emit);
+  }),
+  socket: gated({ ...SOCKET_HANDLERS }, (id, h: UpgradeHandler) => async (ws, p, ctx) => {
+    const no = await pluginRefusal(ctx.deps, id);
+    if (!no) return h(ws, p, ctx);
+    ws.send(JSON.stringify({ type: 'error', error: { code: no.code, message: no.message } }));
+    ws.close(4403, no.code);
+  }),
+  raw: gated({ ...RAW_HANDLERS }, (id, h: RawHandler) => async (req, res, p, u, deps, caller) => {
+    await refuse(deps, id);
+    return h(req, res, p, u, deps, caller);
+  }),
 });
 
 export type Face = 'http' | 'webview';

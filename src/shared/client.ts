@@ -192,7 +192,9 @@ export type BridgeToHost =
   /** The app has loaded and listens; the host may answer with `app.navigate`. */
   | { type: 'app.ready'; page?: string }
   /** Save a file the user exported (CSV, logs) through the editor's save dialog. */
-  | { type: 'app.saveFile'; name: string; content: string; mime: string };
+  | { type: 'app.saveFile'; name: string; content: string; mime: string }
+  /** The user chose namespaces in the panel (empty: all): the side bar, status bar and commands follow. */
+  | { type: 'app.scope'; namespaces: string[] };
 
 /** Extension host → webview. */
 export type BridgeFromHost =
@@ -201,4 +203,6 @@ export type BridgeFromHost =
   | { type: 'stream.message'; streamId: number; data: string }
   | { type: 'stream.closed'; streamId: number; code?: number; reason?: string }
   /** Show a page (the extension's commands open the panel on a page: incidents, a pod's logs...). */
-  | { type: 'app.navigate'; page: string; params?: Record<string, string> };
+  | { type: 'app.navigate'; page: string; params?: Record<string, string> }
+  /** The namespaces were chosen in VS Code (Switch Namespace, the tree): the panel follows. */
+  | { type: 'app.scope'; namespaces: string[] };

@@ -203,12 +203,13 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
           : { label: n.context, contextValue: 'kgContext', collapsible: 'collapsed' };
       }
       case 'namespace': {
-        const current = this.host.namespace(n.context) === n.namespace;
+        // The namespaces in view (the scope the panel and the status bar share): one is "current", several "in view".
+        const scope = this.host.scope(n.context);
         return {
           label: n.namespace,
-          description: current ? 'current' : undefined,
+          description: scope.includes(n.namespace) ? (scope.length === 1 ? 'current' : 'in view') : undefined,
           icon: { id: 'symbol-namespace' },
-          contextValue: `kgNamespace${current ? ' current' : ''}`,
+          contextValue: `kgNamespace${scope.length === 1 && scope[0] === n.namespace ? ' current' : ''}`,
           collapsible: 'collapsed',
         };
       }

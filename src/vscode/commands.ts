@@ -84,12 +84,17 @@ async function target(f: Faces, arg: unknown, cap?: Capability, onlyKinds?: stri
         ).id;
   const d = kinds.find((k) => kindId(k) === kind)!;
   const ns = d.namespaced ? f.host.namespace(context) : undefined;
-  const items = await engine.actions(context).list(kind, ns);
+  const scope = f.host.scope(context);
+  const items = (await engine.actions(context).list(kind, ns)).filter(
+    (o) => !d.namespaced || !scope.length || scope.includes(o.metadata.namespace ?? ''),
+  );
   if (!items.length)
-    throw new Error(`No ${d.kind} objects in ${ns ? `namespace ${ns}` : 'the cluster'} of ${context}.`);
+    throw new Error(
+      `No ${d.kind} objects in ${ns ? `namespace ${ns}` : scope.length && d.namespaced ? `namespaces ${scope.join(', ')}` : 'the cluster'} of ${context}.`,
+    );
   const chosen = await pick(
     items.map((o) => ({ label: o.metadata.name, description: o.metadata.namespace, o })),
-    `${d.kind} in ${ns ?? (d.namespaced ? 'all namespaces' : context)}`,
+    `${d.kind} in ${ns ?? (d.namespaced ? (scope.length ? scope.join(', ') : 'all namespaces') : context)}`,
   );
   return { context, kind, namespace: chosen.o.metadata.namespace, name: chosen.o.metadata.name };
 }
@@ -619,7 +624,7 @@ async function applyManifest(f: Faces, arg: unknown): Promise<void> {
   if (!text.trim()) throw new Error(`${file} is empty.`);
   const context = f.host.currentContext();
   if (!context) throw new Error('No Kubernetes context is configured.');
-  const defaultNamespace = f.host.namespace(context);
+  const defaultNamespace = f.host.namespace(context) ?? f.host.kubeconfigNamespace(context);
   const actions = f.host.engine.actions(context);
   const review = await f.host.progress(`Reviewing ${file} against ${context} (server-side dry run)…`, () =>
     actions.applyManifests(text, { dryRun: true, defaultNamespace }),

@@ -8,6 +8,7 @@ import { appHtml, makeNonce, missingAppHtml } from './dashboardHtml';
 import type { KubeGrafHost } from './host';
 import { WebviewBridge } from './webviewBridge';
 import type { HandlerTables } from '../server/dispatch';
+import type { BridgeFromHost } from '../shared/client';
 
 export class DashboardPanel implements vscode.Disposable {
   private static current?: DashboardPanel;
@@ -51,6 +52,11 @@ export class DashboardPanel implements vscode.Disposable {
         if (page) void panel.webview.postMessage({ type: 'app.navigate', page });
       },
       saveFile: (name, content) => void this.saveFile(name, content),
+      // One scope: namespaces chosen in the panel scope the side bar, the status bar and commands too.
+      onScope: (namespaces) => {
+        const ctx = host.currentContext();
+        if (ctx) host.setScope(ctx, namespaces);
+      },
     });
     let shown = host.currentContext();
     this.disposables.push(
@@ -63,6 +69,10 @@ export class DashboardPanel implements vscode.Disposable {
         shown = host.currentContext();
         this.bridge.dispose();
         panel.webview.html = this.html();
+      }),
+      host.onDidChangeNamespace((e) => {
+        if (e.context === host.currentContext())
+          void panel.webview.postMessage({ type: 'app.scope', namespaces: e.namespaces } satisfies BridgeFromHost);
       }),
     );
     panel.webview.html = this.html();
@@ -81,7 +91,7 @@ export class DashboardPanel implements vscode.Disposable {
         (rel) => w.asWebviewUri(vscode.Uri.joinPath(base, rel)).toString(),
         w.cspSource,
         nonce,
-        { transport: 'webview', context },
+        { transport: 'webview', context, namespaces: context ? this.host.scope(context) : [] },
       );
     }
     return missingAppHtml(w.cspSource);

@@ -31,8 +31,12 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
 
   // Incident rules the user turned off (kubegraf.incidents.rules: {"pod_crash_loop": false}) are not shown.
   const ruleOn = (i: Incident) => h.config<Record<string, boolean>>('incidents.rules', {})[i.type] !== false;
-  const incidents = new IncidentsTree(undefined, 'Open this view to start incident detection…', ruleOn, () =>
-    h.currentContext(),
+  const incidents = new IncidentsTree(
+    undefined,
+    'Open this view to start incident detection…',
+    ruleOn,
+    () => h.currentContext(),
+    (c) => h.scope(c),
   );
   const incidentsView = vscode.window.createTreeView(VIEW_IDS.incidents, { treeDataProvider: incidents });
   incidents.attach(incidentsView);
@@ -71,6 +75,10 @@ export function activate(ext: vscode.ExtensionContext): KubeGrafApi {
           .apiDeps()
           .then((d) => d.incidents.start(ctx))
           .catch(() => undefined);
+    }),
+    h.onDidChangeNamespace(() => {
+      incidents.update();
+      tree.refresh();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kubegraf.incidents.rules')) incidents.update();

@@ -27,14 +27,14 @@ export class KubeGrafHost implements vscode.Disposable {
     allowExternal(url: string): void;
     close(): Promise<void>;
   };
-  private readonly namespaces = new Map<string, string>();
+  private readonly scopes = new Map<string, string[]>();
   readonly output: vscode.OutputChannel;
   private readonly engineChanged = new vscode.EventEmitter<KubeEngine>();
   /** Fires when the engine was (re)built: faces drop what they hold and re-subscribe. */
   readonly onDidChangeEngine = this.engineChanged.event;
   private readonly contextsChanged = new vscode.EventEmitter<ContextInfo[]>();
   readonly onDidChangeContexts = this.contextsChanged.event;
-  private readonly namespaceChanged = new vscode.EventEmitter<{ context: string; namespace: string | undefined }>();
+  private readonly namespaceChanged = new vscode.EventEmitter<{ context: string; namespaces: string[] }>();
   readonly onDidChangeNamespace = this.namespaceChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -231,15 +231,34 @@ export class KubeGrafHost implements vscode.Disposable {
     return this.engine.currentContext() || undefined;
   }
 
-  /** The namespace commands default to for a context: chosen by the user, else the kubeconfig's, else all. */
+  /**
+   * The namespaces the user looks at in a context (empty: all, the default, as in the dashboard): one scope for the
+   * side bar, the status bar, commands and the dashboard panel, chosen in any of them.
+   */
+  scope(context: string): string[] {
+    return this.scopes.get(context) ?? [];
+  }
+
+  /** The one namespace in scope, else undefined (all namespaces, or several). */
   namespace(context: string): string | undefined {
-    if (this.namespaces.has(context)) return this.namespaces.get(context) || undefined;
+    const s = this.scope(context);
+    return s.length === 1 ? s[0] : undefined;
+  }
+
+  /** The context's namespace in the kubeconfig: where objects without one go, as with kubectl. */
+  kubeconfigNamespace(context: string): string | undefined {
     return this.engine.contexts().find((c) => c.name === context)?.namespace;
   }
 
+  setScope(context: string, namespaces: string[]): void {
+    const next = [...new Set(namespaces.filter(Boolean))].sort();
+    if (JSON.stringify(next) === JSON.stringify(this.scope(context))) return;
+    this.scopes.set(context, next);
+    this.namespaceChanged.fire({ context, namespaces: next });
+  }
+
   setNamespace(context: string, namespace: string | undefined): void {
-    this.namespaces.set(context, namespace ?? '');
-    this.namespaceChanged.fire({ context, namespace });
+    this.setScope(context, namespace ? [namespace] : []);
   }
 
   // ---------------- the demo cluster ----------------

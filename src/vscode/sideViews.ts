@@ -48,6 +48,7 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     private unavailableReason: string,
     private readonly shown: (i: Incident) => boolean = () => true,
     private readonly currentContext: () => string | undefined = () => undefined,
+    private readonly scope: (context: string) => string[] = () => [],
   ) {}
 
   attach(view: vscode.TreeView<IncidentNode>): void {
@@ -83,7 +84,8 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
   }
 
   private open(): Incident[] {
-    return currentContextIncidents(this.source?.list() ?? [], this.currentContext(), this.shown);
+    const ctx = this.currentContext();
+    return currentContextIncidents(this.source?.list() ?? [], ctx, this.shown, ctx ? this.scope(ctx) : []);
   }
 
   update(): void {
@@ -91,8 +93,10 @@ export class IncidentsTree implements vscode.TreeDataProvider<IncidentNode>, vsc
     const n = incidents.length;
     // Redraw only when what the rows show changed: an incident seen again (its lastSeen) changes no row, and a redraw
     // while a context menu is open would hand its command an element the tree no longer knows.
+    const ctx = this.currentContext();
     const shows = JSON.stringify([
-      this.currentContext(),
+      ctx,
+      ctx ? this.scope(ctx) : [],
       this.unavailableReason,
       incidents.map((i) => [
         i.id,

@@ -36,7 +36,8 @@ export class StatusBar implements vscode.Disposable {
     }
     const info = this.host.engine.contexts().find((c) => c.name === ctx);
     const state = info?.connection.state ?? 'idle';
-    const ns = this.host.namespace(ctx) ?? 'all namespaces';
+    const scope = this.host.scope(ctx);
+    const ns = scope.length === 0 ? 'all namespaces' : scope.length === 1 ? scope[0] : `${scope.length} namespaces`;
     const icon =
       state === 'connected'
         ? '$(vm-active)'

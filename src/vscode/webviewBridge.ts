@@ -68,6 +68,8 @@ export interface BridgeOptions {
   /** The app asked to save an export (CSV, logs). */
   saveFile?: (name: string, content: string, mime: string) => void;
   onReady?: (page?: string) => void;
+  /** The user chose namespaces in the panel (empty: all). */
+  onScope?: (namespaces: string[]) => void;
 }
 
 export class WebviewBridge {
@@ -107,6 +109,10 @@ export class WebviewBridge {
       case 'app.saveFile':
         if (typeof msg.name === 'string' && typeof msg.content === 'string')
           this.o.saveFile?.(msg.name, msg.content, String(msg.mime ?? 'text/plain'));
+        return true;
+      case 'app.scope':
+        if (Array.isArray(msg.namespaces) && msg.namespaces.every((n) => typeof n === 'string'))
+          this.o.onScope?.(msg.namespaces as string[]);
         return true;
       default:
         return false;

@@ -67,6 +67,14 @@ describe('browser: accounts mode, sign-in and the Users page', function () {
     ).newPage();
     page.on('pageerror', (e) => errors.push(e.message));
   });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await page
+        ?.screenshot({
+          path: join(SHOTS, `users-FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}.png`),
+        })
+        .catch(() => undefined);
+  });
   after(async () => {
     await browser?.close();
     await app?.close();
@@ -98,6 +106,10 @@ describe('browser: accounts mode, sign-in and the Users page', function () {
     await page.getByTestId('user-name').fill('vera');
     await page.getByTestId('user-password').fill('correct horse battery');
     await page.getByTestId('user-create-submit').click();
+    // The account is made (a toast says so) or the form says why not, next to the button.
+    const refused = page.getByTestId('user-create').getByRole('alert');
+    await page.getByTestId('toast').filter({ hasText: 'Created vera' }).or(refused).first().waitFor();
+    assert.equal(await refused.count(), 0, `the form refused: ${await refused.allInnerTexts()}`);
     const row = page.locator('[data-testid="user-row"][data-user="vera"]');
     await row.waitFor();
     assert.equal(await row.getByTestId('user-role').inputValue(), 'viewer');

@@ -407,4 +407,48 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     );
     await wb.shot('incidents-switched-back');
   });
+  it('shares one namespace scope: chosen in the panel, the side bar and status bar follow; chosen in the tree, the panel follows', async () => {
+    const status = page.locator('.part.statusbar [id$="kubegraf.status"]');
+    const picker = app.getByTestId('namespace-picker');
+    const pane = incidentsPane();
+    const shownIncidents = () =>
+      pane.getByRole('treeitem', { level: 2 }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    // In the panel: only shop.
+    await picker.click();
+    const menu = app.getByRole('listbox', { name: 'Namespaces' });
+    await menu.waitFor();
+    await menu.getByTestId('ns-shop').getByRole('checkbox').check();
+    await app.getByTestId('page-incidents').click({ position: { x: 5, y: 5 } });
+    await menu.waitFor({ state: 'detached' });
+    await status.filter({ hasText: /kubegraf-sim · shop\b/ }).waitFor({ timeout: 30_000 });
+    // The Incidents view lists shop's incidents (and cluster-wide ones), as many as the panel's page.
+    const scoped = await eventually(async () => {
+      const labels = await shownIncidents();
+      const rows = await app.getByTestId('incident-row').count();
+      return labels.length > 0 &&
+        labels.length === rows &&
+        labels.every((l) => !/\b(payments|data|ml|monitoring)\//.test(l))
+        ? labels
+        : undefined;
+    }, 30_000);
+    assert.ok(
+      scoped.some((l) => /shop\//.test(l)),
+      `shop's incidents listed:\n${scoped.join('\n')}`,
+    );
+    await wb.shot('scope-shop-from-panel');
+
+    // In the tree: payments, from its context menu; the panel's picker and pages follow.
+    const clusters = page.locator('.pane-header', { hasText: 'Clusters' }).first();
+    if ((await clusters.getAttribute('aria-expanded')) !== 'true') await clusters.click();
+    await setExpanded('kubegraf-sim', true);
+    await contextMenu(row('payments'), 'Switch Namespace…');
+    await status.filter({ hasText: /kubegraf-sim · payments\b/ }).waitFor({ timeout: 30_000 });
+    await picker.filter({ hasText: 'payments' }).waitFor({ timeout: 30_000 });
+    await eventually(async () => {
+      const objects = await app.getByTestId('incident-row').allInnerTexts();
+      return objects.length > 0 && objects.every((t) => !/\bshop\//.test(t));
+    }, 30_000);
+    await wb.shot('scope-payments-from-tree');
+    await setExpanded('kubegraf-sim', false);
+  });
 });

@@ -32,6 +32,21 @@ describe('Incidents view: the current context', () => {
     assert.deepEqual(ids(undefined), []);
   });
 
+  it('keeps to the namespaces in view, as the dashboard counts: a node is in no namespace', () => {
+    const l = [
+      ...all,
+      inc('admin', 'pay', 'open'),
+      {
+        ...inc('admin', 'worker-c', 'open', 'node_not_ready'),
+        resource: { kind: 'Node', name: 'worker-c' },
+      } as Incident,
+    ];
+    const ids = (scope: string[]) => currentContextIncidents(l, 'admin', undefined, scope).map((i) => i.id);
+    assert.deepEqual(ids(['shop']), ['admin/web', 'admin/node', 'admin/pay']);
+    assert.deepEqual(ids(['payments']), []);
+    assert.equal(ids([]).length, 4);
+  });
+
   it('leaves out the rules the user turned off', () => {
     const on = (i: Incident) => i.type !== 'node_not_ready';
     assert.deepEqual(

@@ -32,6 +32,9 @@ import { SignIn } from './components/signIn';
 import { SreAgent } from './pages/sreAgent';
 import { AiAgents } from './pages/aiAgents';
 import { HelmPage } from './pages/helm';
+import { AppsPage } from './pages/apps';
+import { PluginOff, PluginsPage } from './pages/plugins';
+import { pluginOff, startPlugins } from './stores/plugins';
 import { Connectors } from './pages/connectors';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
@@ -56,6 +59,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   sreAgent: SreAgent,
   aiAgents: AiAgents,
   helm: HelmPage,
+  apps: AppsPage,
+  plugins: PluginsPage,
   connectors: Connectors,
 };
 
@@ -97,6 +102,7 @@ function Shell(): JSX.Element {
   onMount(() => {
     window.addEventListener('keydown', onKey);
     startLive();
+    startPlugins();
   });
   onCleanup(() => window.removeEventListener('keydown', onKey));
   return (
@@ -127,6 +133,7 @@ function Shell(): JSX.Element {
               const v = pg.view;
               return (
                 <Switch fallback={<Empty title="Unknown page" />}>
+                  <Match when={pluginOff(pg.id)}>{(off) => <PluginOff plugin={off()} page={pg.label} />}</Match>
                   <Match when={v.type === 'resource' && v}>
                     {(r) => {
                       const entry = entryByMany(r().many);

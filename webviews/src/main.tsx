@@ -4,7 +4,16 @@ import { App } from './app';
 import { Api } from './api/api';
 import { apiBase, HttpTransport, takeLaunchToken } from './host/httpTransport';
 import { inVsCode, VsCodeTransport } from './host/vscodeTransport';
-import { applyTheme, navigate, route, setApi, setContext, startRouter } from './stores/app';
+import {
+  applyTheme,
+  navigate,
+  route,
+  setApi,
+  setContext,
+  setNamespaces,
+  setScopeSink,
+  startRouter,
+} from './stores/app';
 import { registerToolkit } from './ui/toolkit';
 import './styles.css';
 import './styles/a11y.css';
@@ -25,13 +34,18 @@ function boot(): void {
   registerToolkit();
   let face: 'browser' | 'vscode';
   // The VS Code panel host writes a boot object before the app loads (transport, the context it shows).
-  const boot = (globalThis as { __KUBEGRAF__?: { context?: string; page?: string } }).__KUBEGRAF__;
+  const boot = (globalThis as { __KUBEGRAF__?: { context?: string; page?: string; namespaces?: string[] } })
+    .__KUBEGRAF__;
   if (boot?.context) setContext(boot.context);
+  // In VS Code the host holds the scope (the side bar and status bar show it): the panel starts from it.
+  if (Array.isArray(boot?.namespaces)) setNamespaces(boot.namespaces);
   if (boot?.page) navigate(boot.page);
   if (inVsCode()) {
     const t = new VsCodeTransport(window);
     setApi(new Api(t));
     t.onNavigate((page, params) => navigate(page, params));
+    t.onScope((ns) => setNamespaces(ns));
+    setScopeSink((ns) => t.scope(ns));
     t.ready(route().page);
     face = 'vscode';
   } else {

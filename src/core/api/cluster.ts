@@ -11,6 +11,8 @@ import type { ApiDeps } from './deps';
 import { ApiError, badRequest } from './errors';
 import { deleteOf, describeOf, detailsOf, listKind, updateOf, yamlOf } from './resources';
 import { toEventRow } from './rows';
+import { helmBinary } from '../integrations/helm';
+import { crdIntegrations, pluginSwitches } from '../integrations/plugins';
 
 type H = Handlers<typeof CLUSTER_ROUTES, ApiDeps>;
 
@@ -171,23 +173,42 @@ export const CLUSTER_HANDLERS: Omit<H, 'ws' | 'pod.terminal'> = {
   capabilities: async (p, deps) => {
     const context = contextOf(deps, p.context);
     const kinds = deps.kube.kinds(context);
+    const [helm, plugins] = await Promise.all([helmBinary(), pluginSwitches(deps)]);
+    const integrations = crdIntegrations(deps, context);
+    const metrics = deps.metrics.status(context);
+    const metricsApi = metrics.available || kinds.some((k) => k.group === 'metrics.k8s.io');
     const out: Awaited<ReturnType<H['capabilities']>> = {
       context,
       kinds,
       features: {
         kube: true,
         watchCache: true,
-        incidents: false,
-        metrics: false,
+        incidents: Boolean(deps.incidents),
+        metrics: Boolean(deps.metrics),
+        metricsApi,
         settings: true,
         accounts: Boolean(deps.accounts),
         localTerminal: true,
         demo: deps.demo,
-        helm: true,
-        argocd: kinds.some((k) => k.group === 'argoproj.io' && k.plural === 'applications'),
-        kserve: kinds.some((k) => k.group === 'serving.kserve.io'),
-        certManager: kinds.some((k) => k.group === 'cert-manager.io'),
+        helm: helm.available,
+        helmReleases: plugins.helm,
+        argocd: integrations.argocd && plugins.argocd,
+        certManager: integrations['cert-manager'] && plugins['cert-manager'],
+        kserve: integrations.kserve && plugins.kserve,
+        kubeflow: integrations.kubeflow && plugins.kubeflow,
       },
+      engines: {
+        incidents: { running: Boolean(deps.incidents), watching: Boolean(deps.incidents?.watcher(context)) },
+        metrics: { running: Boolean(deps.metrics), sampling: metrics.sampling, metricsApi },
+      },
+      tools: { helm },
+      network: {
+        internet: 'unknown',
+        message:
+          'KubeGraf does not probe internet access. Installing an app downloads its chart from the chart repository, so it needs access to that repository; an install that cannot reach it says so.',
+      },
+      integrations,
+      plugins,
     };
     if (p.kinds) {
       const a = deps.kube.actions(context);

@@ -32,6 +32,7 @@ import {
 } from '../integrations/kserve';
 import { createMlJob, jobPodsOf, listMlJobs, mlJob, mlJobLogs } from '../integrations/kubeflow';
 import { enablePlugin, listPlugins } from '../integrations/plugins';
+import { pluginByName } from '../../shared/plugins';
 import { contextOf, objects } from './common';
 import type { ApiDeps } from './deps';
 import { ApiError, toApiError } from './errors';
@@ -224,7 +225,7 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
     'argocd.sync': async (p, deps) => syncArgoApp(deps, p),
     'argocd.refresh': async (p, deps) => refreshArgoApp(deps, p),
     'plugins.list': async (p, deps) => ({ plugins: await listPlugins(deps, p.context) }),
-    'plugins.install': async (p, deps) => installApp(deps, p.context, p.name),
+    'plugins.install': async (p, deps) => installApp(deps, p.context, (p.name && pluginByName(p.name)?.app) || p.name),
     'plugins.enable': async (p, deps) => enablePlugin(deps, p),
     'inference.list': async (p, deps) => ({
       services: (await inferenceServices(deps, p.context, p.namespace)).map(isvc),

@@ -205,3 +205,46 @@ export function runHelm(deps: ApiDeps, context: string, call: HelmCall, timeoutM
     );
   });
 }
+
+export interface HelmBinary {
+  available: boolean;
+  /** `helm version --short` (v3.16.2+g13654a5). */
+  version?: string;
+  message: string;
+}
+
+let probe: { key: string; at: number; result: Promise<HelmBinary> } | undefined;
+
+/**
+ * Whether a helm binary is on PATH (what install and upgrade need), from `helm version --short`; remembered for 30 s
+ * per PATH so the capabilities route and the install check stay cheap.
+ */
+export function helmBinary(now = Date.now()): Promise<HelmBinary> {
+  const key = process.env.PATH ?? '';
+  if (probe && probe.key === key && now - probe.at < 30_000) return probe.result;
+  const result = new Promise<HelmBinary>((resolve) =>
+    execFile('helm', ['version', '--short'], { timeout: 5000, shell: false }, (err, stdout, stderr) => {
+      if (!err) {
+        const version = stdout.trim().split('\n')[0];
+        const v2 = /^v2\./.test(version) || /Client: &version/.test(stdout);
+        return resolve(
+          v2
+            ? { available: false, version, message: `helm ${version} is Helm 2; KubeGraf needs Helm 3` }
+            : { available: true, version, message: `helm ${version} on PATH` },
+        );
+      }
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return resolve({
+          available: false,
+          message:
+            'No helm binary on PATH: installing and upgrading charts need Helm 3 (https://helm.sh/docs/intro/install/)',
+        });
+      resolve({
+        available: false,
+        message: `helm is on PATH but did not run: ${(stderr || err.message).trim().slice(0, 300)}`,
+      });
+    }),
+  );
+  probe = { key, at: now, result };
+  return result;
+}

@@ -77,8 +77,27 @@ export interface StatusResult {
 export interface CapabilitiesResult {
   context: string;
   kinds: KindDto[];
-  /** Which engines and features answer on this server. */
+  /**
+   * Which engines and features answer on this server for this context: `incidents`, `metrics` (their engines run
+   * here), `helm` (a helm binary is on PATH: installing and upgrading charts), `helmReleases` (reading, rolling back
+   * and uninstalling releases, which need no binary), `argocd`, `certManager`, `kserve`, `kubeflow` (the CRDs are
+   * served and the plugin is on), `metricsApi` (metrics.k8s.io answers). Internet access is not a feature: see
+   * `network`.
+   */
   features: Record<string, boolean>;
+  /** The engines of this process and what each is doing for this context. */
+  engines: {
+    incidents: { running: boolean; watching: boolean };
+    metrics: { running: boolean; sampling: boolean; metricsApi: boolean };
+  };
+  /** Programs on the machine running KubeGraf that some actions need. */
+  tools: { helm: { available: boolean; version?: string; message: string } };
+  /** Internet access is never probed (`unknown`); what needs it says so when it fails. */
+  network: { internet: 'unknown'; message: string };
+  /** CRD-backed integrations this context serves, by plugin name (argocd, cert-manager, kserve, kubeflow). */
+  integrations: Record<string, boolean>;
+  /** Every plugin of this workbench: on or off. */
+  plugins: Record<string, boolean>;
   /** `kind -> verb -> allowed` for the kinds asked for (`kinds=pods,deployments`), from SelfSubjectAccessReviews. */
   access?: Record<string, Record<string, boolean>>;
 }

@@ -216,16 +216,68 @@ export interface IntegrationStatus {
   message: string;
 }
 
+/** A workload that is (part of) an app, with its readiness. */
+export interface AppWorkload {
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
+  namespace: string;
+  name: string;
+  ready: number;
+  desired: number;
+}
+
+/**
+ * How an app stands in the cluster: `notInstalled`; `installed` (its release is deployed, or its workloads run, all
+ * ready); `degraded` (installed, some workloads not ready); `progressing` (its release is pending an install, upgrade
+ * or rollback); `failed` (its Helm release's last change failed).
+ */
+export type AppState = 'notInstalled' | 'installed' | 'degraded' | 'progressing' | 'failed';
+
 export interface AppCatalogEntry {
   name: string;
   title: string;
   category: string;
   description: string;
   chart: string;
+  /** Where helm downloads the chart from (an https chart repository or an oci:// reference). */
+  repo: string;
+  /** The project's home page. */
+  home: string;
+  /** Where an install goes unless another namespace is given. */
+  defaultNamespace: string;
+  /** The plugin whose pages work with this app, when there is one. */
+  plugin?: string;
   installed: boolean;
+  state: AppState;
+  /** How it was found: a Helm release of its chart, or running workloads with its labels or names. */
+  detectedBy?: 'helm' | 'workloads';
+  /** One line for people: where it runs and how it is doing. */
+  message: string;
   namespace?: string;
   version?: string;
+  /** The Helm release that installed it (the newest revision), when it was installed with Helm. */
+  release?: HelmReleaseSummary;
+  workloads: AppWorkload[];
 }
+
+export interface PluginRow {
+  name: string;
+  title: string;
+  description: string;
+  /** On unless turned off in this workbench. */
+  enabled: boolean;
+  /** The cluster has what the plugin works with (its CRDs, its service, Helm releases, GPU nodes). */
+  detected: boolean;
+  message: string;
+  /** Navigation pages it owns (hidden while off). */
+  pages: string[];
+  /** `METHOD /api/...` of the routes it owns (refused while off). */
+  routes: string[];
+  /** The catalog app that installs what it works with. */
+  app?: string;
+}
+
+/** `helm install --wait --timeout=5m`, and a little more for the chart download. */
+const INSTALL_TIMEOUT_MS = 330_000;
 
 const ns = { ...base, namespace: namespaceFilter };
 const relParams = z.object({ ...base, namespace: namespaceName, name });
@@ -451,27 +503,30 @@ export const INTEGRATION_ROUTES = {
     'Refresh app',
     appParams.extend({ hard: boolish.optional() }),
   ),
-  'plugins.list': route<{ plugins: Array<{ name: string; enabled: boolean; detected: boolean; message: string }> }>()(
+  'plugins.list': route<{ plugins: PluginRow[] }>()(
     'GET',
     '/api/plugins/list',
     'integrations',
-    'List plugins and whether the cluster has them',
+    'List plugins: on or off, whether the cluster has them, the pages and routes each owns',
     z.object({ ...base }),
   ),
   'plugins.install': route<ActionResult>()(
     'POST',
     '/api/plugins/install',
     'integrations',
-    'Install a plugin into the cluster',
+    'Install the app a plugin works with (helm install of its catalog chart; needs the helm binary)',
     z.object({ ...base, name: z.string().max(63).optional() }),
-    { role: 'admin' },
+    { role: 'admin', timeoutMs: INSTALL_TIMEOUT_MS },
   ),
   'plugins.enable': route<ActionResult>()(
     'POST',
     '/api/plugins/enable',
     'integrations',
-    'Enable or disable a plugin in this workbench',
-    z.object({ name: z.string().regex(/^[a-z0-9-]{1,63}$/), enabled: boolish.optional() }),
+    'Turn a plugin on or off in this workbench (off: its pages are hidden and its routes answer 403 pluginDisabled)',
+    z.object({
+      name: z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be a plugin name like argocd'),
+      enabled: boolish.optional(),
+    }),
     { role: 'admin' },
   ),
   // KServe
@@ -571,7 +626,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install GPU support',
     z.object({ ...base }),
-    { role: 'admin' },
+    { role: 'admin', timeoutMs: INSTALL_TIMEOUT_MS },
   ),
   // Kiali, MLflow, Feast
   'kiali.status': route<IntegrationStatus>()(
@@ -587,7 +642,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install Kiali',
     z.object({ ...base }),
-    { role: 'admin' },
+    { role: 'admin', timeoutMs: INSTALL_TIMEOUT_MS },
   ),
   'kiali.proxy': route<unknown>()('ANY', '/api/kiali/proxy/*', 'integrations', 'Proxy Kiali API', proxy, {
     shape: 'raw',
@@ -605,7 +660,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install MLflow',
     z.object({ ...base }),
-    { role: 'admin' },
+    { role: 'admin', timeoutMs: INSTALL_TIMEOUT_MS },
   ),
   'mlflow.proxy': route<unknown>()('ANY', '/api/mlflow/proxy/*', 'integrations', 'Proxy MLflow API', proxy, {
     shape: 'raw',
@@ -623,7 +678,7 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Install Feast',
     z.object({ ...base }),
-    { role: 'admin' },
+    { role: 'admin', timeoutMs: INSTALL_TIMEOUT_MS },
   ),
   // Apps
   'apps.list': route<{ apps: AppCatalogEntry[] }>()(
@@ -640,20 +695,26 @@ export const INTEGRATION_ROUTES = {
     'List installed apps (deployed Helm releases)',
     z.object(ns),
   ),
-  'apps.install': route<ActionResult>()(
+  'apps.install': route<ActionResult & { release: string; namespace: string }>()(
     'POST',
     '/api/apps/install',
     'integrations',
-    'Install app',
+    'Install a catalog app (helm install --wait of its chart; 424 helmNotFound without the helm binary, 502 when the chart cannot be downloaded)',
     z.object({ ...base, name: z.string().max(63).optional(), namespace: namespaceName.optional() }),
-    { role: 'admin' },
+    { role: 'admin', timeoutMs: INSTALL_TIMEOUT_MS },
   ),
-  'apps.uninstall': route<ActionResult>()(
+  'apps.uninstall': route<HelmChangeResult>()(
     'POST',
     '/api/apps/uninstall',
     'integrations',
-    'Uninstall app',
-    z.object({ ...base, name: z.string().max(63).optional(), namespace: namespaceName.optional() }),
+    "Uninstall an app's Helm release (a catalog app's name or a release name) without the helm binary; dryRun lists what would go",
+    z.object({
+      ...base,
+      name: z.string().max(63).optional(),
+      namespace: namespaceName.optional(),
+      keepHistory: boolish.optional(),
+      dryRun: boolish.optional(),
+    }),
     { role: 'admin' },
   ),
   'customApps.preview': route<{ yaml: string; objects: number }>()(

@@ -611,22 +611,40 @@ export function loadDemo(ctx: SimContext): void {
     },
   });
 
-  // monitoring: a Service whose pods never came (alertmanager was scaled away).
-  p(
+  // monitoring: a Service whose pods never came (alertmanager was scaled away). All of it was installed by the
+  // kube-prometheus-stack Helm release below, labelled and annotated as Helm does, and listed in its manifest.
+  const promStack: Json[] = [];
+  const prom = (o: Json) => {
+    const m = o.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
+    m.labels = {
+      ...(m.labels ?? {}),
+      'app.kubernetes.io/managed-by': 'Helm',
+      'app.kubernetes.io/instance': 'kube-prometheus-stack',
+      'app.kubernetes.io/part-of': 'kube-prometheus-stack',
+    };
+    m.annotations = {
+      ...(m.annotations ?? {}),
+      'meta.helm.sh/release-name': 'kube-prometheus-stack',
+      'meta.helm.sh/release-namespace': 'monitoring',
+    };
+    promStack.push(o);
+    p(o);
+  };
+  prom(
     statefulSet('monitoring', 'prometheus', {
       storage: '20Gi',
       containers: [{ image: 'quay.io/prometheus/prometheus:v2.54.1', cpu: '200m', memory: '512Mi', port: 9090 }],
     }),
   );
-  p(service('monitoring', 'prometheus', 9090));
-  p(
+  prom(service('monitoring', 'prometheus', 9090));
+  prom(
     deployment('monitoring', 'grafana', {
       containers: [{ image: 'grafana/grafana:11.2.2', cpu: '50m', memory: '128Mi', port: 3000 }],
     }),
   );
-  p(service('monitoring', 'grafana', 80, { targetPort: 3000 }));
-  p(service('monitoring', 'alertmanager', 9093));
-  p(
+  prom(service('monitoring', 'grafana', 80, { targetPort: 3000 }));
+  prom(service('monitoring', 'alertmanager', 9093));
+  prom(
     daemonSet('monitoring', 'node-exporter', {
       containers: [
         {
@@ -640,7 +658,7 @@ export function loadDemo(ctx: SimContext): void {
       tolerations: [{ operator: 'Exists' }],
     }),
   );
-  p({
+  prom({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
     metadata: { name: 'prometheus' },
@@ -653,8 +671,8 @@ export function loadDemo(ctx: SimContext): void {
       { nonResourceURLs: ['/metrics'], verbs: ['get'] },
     ],
   });
-  p({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'prometheus', namespace: 'monitoring' } });
-  p({
+  prom({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'prometheus', namespace: 'monitoring' } });
+  prom({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
     metadata: { name: 'prometheus' },
@@ -1205,6 +1223,14 @@ export function loadDemo(ctx: SimContext): void {
       description: 'Install complete',
       firstDeployedAt: days(20),
       deployedAt: days(20),
+      manifest: promStack
+        .map((o) => {
+          const { metadata, status: _s, ...rest } = o as { metadata: Record<string, unknown>; status?: unknown };
+          const { annotations: _a, ...meta } = metadata;
+          const file = `${String(o.kind).toLowerCase()}-${String(metadata.name)}`;
+          return `---\n# Source: kube-prometheus-stack/templates/${file}.yaml\n${stringifyYaml({ ...rest, metadata: meta }, { version: '1.1' })}`;
+        })
+        .join(''),
     }),
   );
   p(

@@ -7,6 +7,7 @@ import { Portal } from 'solid-js/web';
 import type { SearchHit, SearchResult } from '../../../src/shared/routes/search';
 import { rank } from '../model/fuzzy';
 import { PAGES } from '../model/nav';
+import { pageHidden } from '../stores/plugins';
 import {
   api,
   context,
@@ -104,7 +105,9 @@ function namespaceCommands(): Promise<Command[]> {
 }
 
 export function commands(extra: Command[] = []): Command[] {
-  const nav: Command[] = PAGES.filter((p) => p.id !== 'terminal' || api().face === 'browser').map((p) => ({
+  const nav: Command[] = PAGES.filter(
+    (p) => (p.id !== 'terminal' || api().face === 'browser') && !pageHidden(p.id),
+  ).map((p) => ({
     id: `go:${p.id}`,
     label: `Go to ${p.label}`,
     group: 'Navigation',

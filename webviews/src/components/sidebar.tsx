@@ -3,6 +3,7 @@ import { createSignal, For, Show, type JSX } from 'solid-js';
 import { PAGES, SECTIONS } from '../model/nav';
 import { api, route } from '../stores/app';
 import { toHash } from '../model/nav';
+import { pageHidden } from '../stores/plugins';
 
 export function Sidebar(p: { unreadIncidents: () => number }): JSX.Element {
   const [collapsed, setCollapsed] = createSignal<Set<string>>(new Set(readCollapsed()));
@@ -18,7 +19,7 @@ export function Sidebar(p: { unreadIncidents: () => number }): JSX.Element {
     }
   };
   const pages = (s: string) =>
-    PAGES.filter((pg) => pg.section === s && (pg.id !== 'terminal' || api().face === 'browser'));
+    PAGES.filter((pg) => pg.section === s && (pg.id !== 'terminal' || api().face === 'browser') && !pageHidden(pg.id));
   return (
     <nav class="kg-sidebar" aria-label="Main" data-testid="sidebar">
       <div class="kg-brand">KubeGraf</div>

@@ -33,6 +33,7 @@ export class VsCodeTransport implements Transport {
   private readonly channels = new Map<number, ChannelHandlers>();
   private readonly requests;
   private navigateListener?: (page: string, params?: Record<string, string>) => void;
+  private scopeListener?: (namespaces: string[]) => void;
 
   constructor(win: MessageSource) {
     const listeners = new Set<(m: unknown) => void>();
@@ -56,6 +57,16 @@ export class VsCodeTransport implements Transport {
 
   onNavigate(fn: (page: string, params?: Record<string, string>) => void): void {
     this.navigateListener = fn;
+  }
+
+  /** The namespaces were chosen in VS Code: the app follows. */
+  onScope(fn: (namespaces: string[]) => void): void {
+    this.scopeListener = fn;
+  }
+
+  /** The user chose namespaces in the app: VS Code's side bar, status bar and commands follow. */
+  scope(namespaces: string[]): void {
+    this.post({ type: 'app.scope', namespaces });
   }
 
   ready(page?: string): void {
@@ -83,6 +94,9 @@ export class VsCodeTransport implements Transport {
       }
       case 'app.navigate':
         this.navigateListener?.(m.page, m.params);
+        return;
+      case 'app.scope':
+        if (Array.isArray(m.namespaces)) this.scopeListener?.(m.namespaces);
         return;
     }
   }

@@ -44,9 +44,15 @@ export function startRouter(): void {
 export const [context, setContext] = createSignal<string>('');
 /** Selected namespaces; empty = all namespaces. */
 export const [namespaces, setNamespaces] = createSignal<string[]>(readJson('kubegraf.namespaces', []));
+let scopeSink: ((ns: string[]) => void) | undefined;
+/** Where a choice of namespaces is also told (the VS Code host, whose side bar and status bar follow). */
+export const setScopeSink = (fn: (ns: string[]) => void): void => {
+  scopeSink = fn;
+};
 export const saveNamespaces = (ns: string[]): void => {
   setNamespaces(ns);
   writeJson('kubegraf.namespaces', ns);
+  scopeSink?.(ns);
 };
 
 // ---------- theme ----------
