@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { AccountStore } from '../core/store/accounts';
-import { openDeps, type ApiDeps } from '../core/api/deps';
+import { openDeps, type ApiDeps, type OpenDepsOptions } from '../core/api/deps';
 import { ALL_HANDLERS, type HandlerMap } from '../core/api/handlers';
 import type { KubeEngine } from '../core/kube/engine';
 import { isLoopback } from './auth';
@@ -23,6 +23,8 @@ export interface AppOptions {
   extraHandlers?: HandlerMap;
   webviewDir?: string;
   probeTimeoutMs?: number;
+  /** Connector delivery settings (tests shorten the retry schedule). */
+  connectors?: OpenDepsOptions['connectors'];
 }
 
 export interface App {
@@ -46,6 +48,7 @@ export async function startApp(o: AppOptions): Promise<App> {
     version: o.version,
     accounts: isLoopback(host) ? undefined : new AccountStore(o.dataDir),
     kube: { probeTimeoutMs: o.probeTimeoutMs ?? 8000 },
+    connectors: o.connectors,
   });
   const engine = deps.kube;
   const token = o.token ?? randomBytes(32).toString('base64url');

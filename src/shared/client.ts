@@ -130,6 +130,7 @@ export const CHANNEL_IDS = [
   'local.terminal',
   'pod.logs',
   'ml.jobs.logsWs',
+  'connectors.deliveries',
 ] as const satisfies readonly RouteId[];
 export type ChannelId = (typeof CHANNEL_IDS)[number];
 /** A channel's query parameters (strings on the wire; the route's schema parses them). */

@@ -15,7 +15,7 @@ export type Shape = 'json' | 'stream' | 'socket' | 'raw';
 export type Role = 'viewer' | 'operator' | 'admin';
 
 /** Which engine answers the route. */
-export type Owner = 'kube' | 'incidents' | 'metrics' | 'store' | 'integrations' | 'ai' | 'server';
+export type Owner = 'kube' | 'incidents' | 'metrics' | 'store' | 'integrations' | 'ai' | 'server' | 'connectors';
 
 export interface Route<P = unknown, R = unknown> {
   readonly method: Method;

@@ -8,6 +8,7 @@ import { INTEGRATION_ROUTES } from './routes/integrations';
 import { INCIDENT_ROUTES } from './routes/incidents';
 import { METRIC_ROUTES } from './routes/metrics';
 import { SEARCH_ROUTES } from './routes/search';
+import { CONNECTOR_ROUTES } from './routes/connectors';
 
 export const ROUTES = {
   ...RESOURCE_ROUTES,
@@ -17,6 +18,7 @@ export const ROUTES = {
   ...INCIDENT_ROUTES,
   ...METRIC_ROUTES,
   ...SEARCH_ROUTES,
+  ...CONNECTOR_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

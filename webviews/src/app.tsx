@@ -39,6 +39,7 @@ import { ArgoCdPage } from './pages/argocd';
 import { GpuDashboard } from './pages/gpu';
 import { MlflowPage } from './pages/mlflow';
 import { FeastPage } from './pages/feast';
+import { Connectors } from './pages/connectors';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -68,6 +69,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   gpu: GpuDashboard,
   mlflow: MlflowPage,
   feast: FeastPage,
+  connectors: Connectors,
 };
 
 /**

@@ -7,6 +7,7 @@ import { ListKeeper } from './lists';
 import { SettingsStore } from '../store/settings';
 import { fileSecretStore, type SecretStore } from '../store/secrets';
 import type { AccountStore } from '../store/accounts';
+import { ConnectorEngine, type ConnectorEngineOptions } from '../connectors/engine';
 
 export interface ApiDeps {
   kube: KubeEngine;
@@ -25,8 +26,10 @@ export interface ApiDeps {
   demo: boolean;
   /** Kubeconfig files in use (helm needs one). */
   kubeconfigFiles: string[];
-  /** Credentials KubeGraf keeps (AI provider keys). */
+  /** Credentials KubeGraf keeps (AI provider keys, connector secrets). */
   secrets: SecretStore;
+  /** Sends incidents and notifications out to webhooks, Slack, PagerDuty and Opsgenie. */
+  connectors: ConnectorEngine;
 }
 
 export interface OpenDepsOptions {
@@ -43,6 +46,8 @@ export interface OpenDepsOptions {
   autoRemediation?: boolean;
   /** Where credentials go (VS Code passes its SecretStorage); else a 0600 file in the data dir. */
   secrets?: SecretStore;
+  /** Connector delivery settings (tests shorten the retry schedule). */
+  connectors?: Pick<ConnectorEngineOptions, 'retryDelaysMs' | 'jitter' | 'random' | 'timeoutMs'>;
 }
 
 /**
@@ -70,6 +75,31 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
     verifyWindowSeconds: async () => (await settings.get()).fixVerificationSeconds,
   });
   if (o.autoRemediation) await incidents.setPolicy({ enabled: true });
+  const secrets = o.secrets ?? fileSecretStore(o.dataDir);
+  // Events come only while detection runs: a connector that is on keeps it running on the current context.
+  const detect = async () => {
+    const c = kube.currentContext();
+    if (c) await incidents.start(c);
+  };
+  const connectors = new ConnectorEngine({
+    ...o.connectors,
+    db: () => store.db,
+    secrets,
+    version: o.version ?? '0.1.0',
+    wantEvents: detect,
+    sources: {
+      onIncident: (fn) => incidents.events.on('incident', fn),
+      onNotification: (fn) => store.onNotification(fn),
+      incident: (id) => incidents.incident(id),
+      openIncidents: () =>
+        incidents
+          .allIncidents()
+          .filter((i) => i.status === 'open')
+          .map((i) => i.id),
+    },
+  });
+  connectors.start();
+  const offContexts = kube.events.on('contexts', () => connectors.ensureEvents());
   const deps: ApiDeps = {
     kube,
     incidents,
@@ -82,11 +112,14 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
     version: o.version ?? '0.1.0',
     demo: Boolean(o.demo),
     kubeconfigFiles: o.kubeconfigFiles,
-    secrets: o.secrets ?? fileSecretStore(o.dataDir),
+    secrets,
+    connectors,
   };
   return {
     ...deps,
     close: async () => {
+      offContexts();
+      await connectors.close();
       await incidents.close();
       await metrics.close();
       await deps.lists.close();

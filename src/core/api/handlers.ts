@@ -10,6 +10,7 @@ import { INTEGRATION_HANDLERS } from './integrations';
 import { RESOURCE_HANDLERS } from './resources';
 import { SYSTEM_HANDLERS } from './system';
 import { SEARCH_HANDLERS } from './search';
+import { CONNECTOR_HANDLERS } from './connectors';
 
 export type AnyHandler = (params: never, deps: ApiDeps, caller: Caller) => Promise<unknown>;
 export type HandlerMap = Partial<Record<RouteId, AnyHandler>>;
@@ -28,4 +29,5 @@ export const ALL_HANDLERS: HandlerMap = {
   ...(INCIDENT_HANDLERS as unknown as HandlerMap),
   ...(METRIC_HANDLERS as unknown as HandlerMap),
   ...(AI_HANDLERS as unknown as HandlerMap),
+  ...(CONNECTOR_HANDLERS as unknown as HandlerMap),
 };

@@ -5,6 +5,7 @@ import type { RouteId, Routes } from '../../shared/routeTable';
 import type { ParamsOf } from '../../shared/route';
 import type { ApiDeps } from './deps';
 import { contextOf } from './common';
+import { followDeliveries } from './connectors';
 
 export interface StreamHandle {
   stop(): void;
@@ -33,4 +34,5 @@ const followLogs: StreamHandler<ParamsOf<Routes['pod.logs']>> = async (p, deps, 
 
 export const STREAM_HANDLERS: StreamHandlers = {
   'pod.logs': followLogs as StreamHandler,
+  'connectors.deliveries': followDeliveries as StreamHandler,
 };

@@ -65,6 +65,23 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX fix_outcomes_type ON fix_outcomes(incident_type, action);
     `,
   },
+  {
+    // Connectors (their secrets live in the secret store, not here), every delivery attempt to them, and which open
+    // incidents each has announced (or found open when it was made), so a restart re-sends nothing.
+    version: 4,
+    sql: `
+      CREATE TABLE connectors (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, enabled INTEGER NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE connector_deliveries (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, delivery_id TEXT NOT NULL,
+        connector_id TEXT NOT NULL, time TEXT NOT NULL, event TEXT NOT NULL, subject_id TEXT NOT NULL, status TEXT NOT NULL,
+        json TEXT NOT NULL, payload TEXT);
+      CREATE INDEX connector_deliveries_connector ON connector_deliveries(connector_id, seq);
+      CREATE INDEX connector_deliveries_subject ON connector_deliveries(connector_id, subject_id, seq);
+      CREATE INDEX connector_deliveries_delivery ON connector_deliveries(delivery_id);
+      CREATE TABLE connector_subjects (connector_id TEXT NOT NULL, subject_id TEXT NOT NULL, state TEXT NOT NULL,
+        PRIMARY KEY (connector_id, subject_id));
+    `,
+  },
 ];
 
 /** How a fix target is keyed in fix_outcomes. */
@@ -103,6 +120,7 @@ export class KubeGrafStore {
   private closed = false;
   /** fixTrackRecords per incident type: read on every incident rebuild, changed only by a verdict. */
   private readonly tracks = new Map<string, Map<string, FixTrackRecord>>();
+  private readonly notificationListeners = new Set<(n: Notification) => void>();
 
   private constructor(
     readonly db: DurableDb,
@@ -277,7 +295,20 @@ export class KubeGrafStore {
       'INSERT OR REPLACE INTO notifications(id, time, severity, title, message, read, source, incident_id, context) VALUES (?,?,?,?,?,?,?,?,?)',
       [full.id, full.time, full.severity, full.title, full.message, 0, full.source, full.incidentId, full.context],
     );
+    for (const fn of [...this.notificationListeners]) {
+      try {
+        fn(full);
+      } catch {
+        // A listener (a connector) failing must not fail the write it was told about.
+      }
+    }
     return full;
+  }
+
+  /** Every notification once it is stored (connectors send them on); returns the unsubscribe. */
+  onNotification(fn: (n: Notification) => void): () => void {
+    this.notificationListeners.add(fn);
+    return () => this.notificationListeners.delete(fn);
   }
 
   notifications(q: { filter?: 'all' | 'unread' | 'read'; limit?: number } = {}): Notification[] {

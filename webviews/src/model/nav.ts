@@ -116,6 +116,15 @@ export const PAGES: readonly PageDef[] = [
   ...kindPages('Custom Resources'),
   custom('settings', 'Settings', 'Settings', 'settings', ['preferences', 'backup']),
   custom('users', 'Users', 'Settings', 'users', ['accounts', 'roles', 'user management', 'admin']),
+  custom('connectors', 'Connectors', 'Settings', 'connectors', [
+    'webhook',
+    'slack',
+    'pagerduty',
+    'opsgenie',
+    'alerts',
+    'notifications',
+    'integrations',
+  ]),
 ];
 
 export const pageById = (id: string): PageDef | undefined => PAGES.find((p) => p.id === id);
