@@ -9,6 +9,7 @@ import {
   quantity,
   requestBody,
   storageUri,
+  prettyJson,
 } from '../../webviews/src/model/mlForms';
 
 const err = (c: { ok: boolean; error?: string }) => (c.ok ? undefined : c.error);
@@ -80,5 +81,29 @@ describe('ML form checks', () => {
     assert.match(err(requestBody('{"rows": []}', 'v1'))!, /"instances"/);
     assert.match(err(requestBody(exampleBody('v1'), 'v2'))!, /"inputs"/);
     assert.match(err(requestBody('{"inputs": [{"name": "x", "data": [1]}]}', 'v2'))!, /Input 1 needs shape, datatype/);
+  });
+
+  it('pretty JSON keeps tensors on one line', () => {
+    assert.equal(
+      prettyJson({
+        inputs: [
+          {
+            name: 'x',
+            shape: [2, 2],
+            data: [
+              [1, 2],
+              [3.5, 4],
+            ],
+          },
+        ],
+        id: null,
+        empty: {},
+      }),
+      '{\n  "inputs": [\n    {\n      "name": "x",\n      "shape": [2, 2],\n      "data": [[1, 2], [3.5, 4]]\n    }\n  ],\n  "id": null,\n  "empty": {}\n}',
+    );
+    assert.match(
+      exampleBody('v2'),
+      /"shape": \[2, 4\],\n\s+"datatype": "FP32",\n\s+"data": \[\[6\.8, 2\.8, 4\.8, 1\.4\], \[6, 3\.4/,
+    );
   });
 });

@@ -152,8 +152,15 @@ export async function mlJobLogsStream(
       const s = await a.followLogs(
         { kind: 'pods', namespace: p.namespace, name: pod },
         { tailLines: p.tailLines ?? 200, timestamps: true },
+        // The time travels on its own; the text is the line as the container wrote it.
         (l) =>
-          send({ type: 'log', pod: l.pod, container: l.container, ...(l.time ? { time: l.time } : {}), text: l.text }),
+          send({
+            type: 'log',
+            pod: l.pod,
+            container: l.container,
+            ...(l.time ? { time: l.time } : {}),
+            text: l.time && l.text.startsWith(`${l.time} `) ? l.text.slice(l.time.length + 1) : l.text,
+          }),
       );
       if (closed) return s.stop();
       streams.set(pod, s);

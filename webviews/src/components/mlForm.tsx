@@ -31,7 +31,13 @@ export function SelectField(p: {
         onChange={(e) => p.onChange(e.currentTarget.value)}
         data-testid={p.testId}
       >
-        <For each={p.options}>{(o) => <option value={o.value}>{o.label}</option>}</For>
+        <For each={p.options}>
+          {(o) => (
+            <option value={o.value} selected={o.value === p.value}>
+              {o.label}
+            </option>
+          )}
+        </For>
       </select>
       <div
         id={`${id}-msg`}

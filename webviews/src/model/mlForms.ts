@@ -118,13 +118,32 @@ const IRIS = [
   [6.0, 3.4, 4.5, 1.6],
 ];
 
+const flat = (v: unknown) => v === null || typeof v !== 'object';
+const inline = (v: unknown) => Array.isArray(v) && v.every((x) => flat(x) || (Array.isArray(x) && x.every(flat)));
+
+/** JSON indented by 2, but tensors (arrays of numbers, rows of numbers) kept on one line each: `[[6.8, 2.8], …]`. */
+export function prettyJson(v: unknown, indent = ''): string {
+  if (inline(v))
+    return `[${(v as unknown[]).map((x) => (Array.isArray(x) ? `[${x.map((y) => JSON.stringify(y)).join(', ')}]` : JSON.stringify(x))).join(', ')}]`;
+  const inner = `${indent}  `;
+  if (Array.isArray(v))
+    return v.length ? `[\n${v.map((x) => inner + prettyJson(x, inner)).join(',\n')}\n${indent}]` : '[]';
+  if (v && typeof v === 'object') {
+    const e = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return e.length
+      ? `{\n${e.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${prettyJson(x, inner)}`).join(',\n')}\n${indent}}`
+      : '{}';
+  }
+  return JSON.stringify(v);
+}
+
 /** A request body the model can answer: the iris rows of KServe's sklearn sample in the protocol's shape. */
 export function exampleBody(protocol: Protocol): string {
   const body =
     protocol === 'v1'
       ? { instances: IRIS }
       : { inputs: [{ name: 'input-0', shape: [IRIS.length, IRIS[0].length], datatype: 'FP32', data: IRIS }] };
-  return JSON.stringify(body, null, 2);
+  return prettyJson(body);
 }
 
 /** The offset where a JSON text stops being JSON, and why (engines word and place parse errors differently). */

@@ -14,7 +14,15 @@ import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { problem, wholeNumber } from '../model/validate';
-import { exampleBody, objectName, quantity, requestBody, storageUri, type Protocol } from '../model/mlForms';
+import {
+  exampleBody,
+  objectName,
+  prettyJson,
+  quantity,
+  requestBody,
+  storageUri,
+  type Protocol,
+} from '../model/mlForms';
 import { defaultNamespace, followKinds, FormError, NamespaceField, SelectField } from '../components/mlForm';
 import '../styles/ml.css';
 
@@ -480,7 +488,6 @@ function TestPanel(p: { svc: InferenceServiceDto }): JSX.Element {
                 class="kg-chip kg-chip-btn"
                 role="radio"
                 aria-checked={protocol() === pr}
-                aria-pressed={protocol() === pr}
                 onClick={() => setProtocol(pr)}
                 data-testid={`isvc-proto-${pr}`}
               >
@@ -567,7 +574,7 @@ function TestPanel(p: { svc: InferenceServiceDto }): JSX.Element {
               </code>
             </div>
             <pre class="kg-code" data-testid="isvc-response" tabIndex={0}>
-              {typeof r().body === 'string' ? (r().body as string) : JSON.stringify(r().body, null, 2)}
+              {typeof r().body === 'string' ? (r().body as string) : prettyJson(r().body)}
             </pre>
           </div>
         )}
@@ -628,6 +635,7 @@ function CreateServiceDialog(p: {
   });
   const valid = () => Object.values(c()).every((x) => x.ok);
   const shown = (f: keyof ReturnType<typeof c>) => (touched().includes(f) || tried() ? problem(c()[f]) : undefined);
+  const anyShown = () => (Object.keys(c()) as Array<keyof ReturnType<typeof c>>).some((f) => !!shown(f));
   const submit = async () => {
     setTried(true);
     const v = c();
@@ -669,7 +677,7 @@ function CreateServiceDialog(p: {
             class="kg-plain-btn kg-primary"
             type="submit"
             form="kg-isvc-form"
-            disabled={busy() || (tried() && !valid())}
+            disabled={busy() || (!valid() && (tried() || anyShown()))}
             data-testid="isvc-create-submit"
           >
             {busy() ? 'Creating…' : 'Create InferenceService'}

@@ -108,8 +108,9 @@ export function TrainingJobs(): JSX.Element {
           Kubeflow{' '}
           {kinds()
             .filter((k) => k !== 'Job')
+            .map((k) => `${k}s`)
             .join(' and ')}
-          s, and batch Jobs labelled for training or asking for GPUs. Select a job for its conditions and live logs.
+          , and batch Jobs labelled for training or asking for GPUs. Select a job for its conditions and live logs.
         </Show>
       </p>
       <div class="kg-toolbar">
@@ -191,7 +192,7 @@ export function TrainingJobs(): JSX.Element {
                         <td>{j.gpus || '—'}</td>
                         <td>
                           <div class="kg-ml-image" title={j.image}>
-                            {j.image ?? '—'}
+                            {j.image ? j.image.replace(/^(docker\.io\/)?(library\/)?/, '') : '—'}
                           </div>
                         </td>
                         <td>
@@ -592,6 +593,7 @@ function CreateJobDialog(p: {
   });
   const valid = () => Object.values(c()).every((x) => x.ok);
   const shown = (f: keyof ReturnType<typeof c>) => (touched().includes(f) || tried() ? problem(c()[f]) : undefined);
+  const anyShown = () => (Object.keys(c()) as Array<keyof ReturnType<typeof c>>).some((f) => !!shown(f));
   const submit = async () => {
     setTried(true);
     const v = c();
@@ -638,7 +640,7 @@ function CreateJobDialog(p: {
             class="kg-plain-btn kg-primary"
             type="submit"
             form="kg-job-form"
-            disabled={busy() || (tried() && !valid())}
+            disabled={busy() || (!valid() && (tried() || anyShown()))}
             data-testid="job-create-submit"
           >
             {busy() ? 'Creating…' : `Create ${kind()}`}
@@ -666,7 +668,6 @@ function CreateJobDialog(p: {
                   class="kg-chip kg-chip-btn"
                   role="radio"
                   aria-checked={kind() === k}
-                  aria-pressed={kind() === k}
                   onClick={() => setKind(k)}
                   data-testid={`job-kind-${k}`}
                 >
