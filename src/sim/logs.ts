@@ -9,11 +9,16 @@ import { StatusError, badRequest, notFound } from './status';
 import { Params, logParams } from './params';
 
 export type AppKind =
-  'nginx' | 'postgres' | 'mysql' | 'redis' | 'python' | 'node' | 'java' | 'coredns' | 'shell' | 'app';
+  'nginx' | 'postgres' | 'mysql' | 'redis' | 'python' | 'node' | 'java' | 'coredns' | 'shell' | 'training' | 'app';
 
 export function appKind(image: string): AppKind {
   const name = image.replace(/[:@].*$/, '').replace(/^.*\//, '');
   const rules: Array<[RegExp, AppKind]> = [
+    // Model training images (not their serving counterparts: torchserve, tensorflow/serving).
+    [
+      /^(?!.*serv).*(pytorch|torch|tensorflow|keras|mnist|resnet|bert|llama|train|xgboost|lightgbm|jax|katib|deepspeed|megatron|nemo)/,
+      'training',
+    ],
     [/nginx|httpd|envoy|traefik|haproxy|caddy/, 'nginx'],
     [/postgres|postgis|timescale/, 'postgres'],
     [/mysql|mariadb/, 'mysql'],
@@ -104,6 +109,8 @@ interface Ctx {
   pod: string;
   container: string;
   run: ContainerRun;
+  /** Which steady line this is (0-based), for logs that count their progress. */
+  step?: number;
 }
 interface Profile {
   /** Mean simulated milliseconds between steady-state lines. */
@@ -409,6 +416,41 @@ const PROFILES: Record<AppKind, Profile> = {
       reason === 'OOMKilled' ? ['Killed'] : ["sh: can't open '/config/start.sh': No such file or directory"],
     exit: () => [],
   },
+  training: {
+    period: 1000,
+    startup: (t, c) => [
+      `${iso(t)} INFO Starting training in container ${c.container} (torch 2.4.1, CUDA 12.4)`,
+      `${iso(t)} INFO Initialising the process group: backend=nccl, init_method=env://`,
+      `${iso(t)} INFO Loading dataset: 60000 training and 10000 test samples`,
+      `${iso(t)} INFO Model: 1,199,882 parameters; optimizer Adadelta(lr=1.0); batch size 64`,
+    ],
+    line: (r, t, c) => {
+      // Ten lines an epoch, the loss falling as the steps go by.
+      const k = c.step ?? 0;
+      const epoch = Math.floor(k / 10) + 1;
+      const seen = ((k % 10) + 1) * 6000;
+      if (k % 10 === 9)
+        return `${iso(t)} INFO Epoch ${epoch} done: test loss ${(0.25 / epoch + r() * 0.01).toFixed(4)}, accuracy ${(96 + 2 * (1 - 1 / epoch) + r() * 0.4).toFixed(2)}%`;
+      const loss = 2.3 * Math.exp(-k / 6) + 0.04 + r() * 0.03;
+      return `${iso(t)} INFO Train Epoch: ${epoch} [${seen}/60000 (${Math.round(seen / 600)}%)]\tloss=${loss.toFixed(4)}`;
+    },
+    fatal: (reason, t) =>
+      reason === 'OOMKilled'
+        ? [
+            'Traceback (most recent call last):',
+            '  File "/workspace/train.py", line 142, in <module>',
+            '    loss.backward()',
+            `torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.25 GiB of which 1.12 GiB is free.`,
+          ]
+        : [
+            `${iso(t)} ERROR Rank 0 lost contact with its peers`,
+            'Traceback (most recent call last):',
+            '  File "/workspace/train.py", line 97, in <module>',
+            '    dist.init_process_group(backend="nccl")',
+            'torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:317, unhandled system error',
+          ],
+    exit: (t) => [`${iso(t)} INFO Training finished: saving the model to /mnt/output/model.pt`, `${iso(t)} INFO Done`],
+  },
   app: {
     period: 3000,
     startup: (t, c) => [
@@ -436,6 +478,19 @@ const PROFILES: Record<AppKind, Profile> = {
     exit: (t) => [`time=${iso(t)} level=INFO msg="shutting down" signal=terminated`],
   },
 };
+
+/**
+ * What a run prints: its image's kind, or training for a generic image that a training operator runs (containers named
+ * `pytorch` by the training operator, `node` by Kubeflow Trainer, `trainer` by KubeGraf) or whose command trains.
+ */
+function runKind(run: ContainerRun): AppKind {
+  const kind = appKind(run.image);
+  if (kind !== 'app' && kind !== 'python') return kind;
+  const trains =
+    ['pytorch', 'tensorflow', 'node', 'trainer'].includes(run.container) ||
+    /\btrain|torchrun|\bfit\b/.test((run.cmdline ?? []).join(' '));
+  return trains ? 'training' : kind;
+}
 
 /** `while true; do echo hello; sleep 5; done` logs "hello": the text a shell container echoes, if any. */
 function shellEcho(cmdline?: string[]): string | undefined {
@@ -493,7 +548,7 @@ export class RunLog implements LogSource {
   private readonly period: number;
 
   constructor(readonly run: ContainerRun) {
-    this.profile = PROFILES[appKind(run.image)];
+    this.profile = PROFILES[runKind(run)];
     this.period = Math.max(1, Math.round(this.profile.period / (run.speed ?? 1)));
     this.seed = hash(`${run.namespace}/${run.pod}/${run.container}#${run.attempt}`);
     const c: Ctx = { pod: run.pod, container: run.container, run };
@@ -559,6 +614,7 @@ export class RunLog implements LogSource {
           pod: this.run.pod,
           container: this.run.container,
           run: this.run,
+          step: k,
         }),
       };
     }

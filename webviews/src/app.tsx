@@ -40,6 +40,8 @@ import { GpuDashboard } from './pages/gpu';
 import { MlflowPage } from './pages/mlflow';
 import { FeastPage } from './pages/feast';
 import { Connectors } from './pages/connectors';
+import { TrainingJobs } from './pages/trainingJobs';
+import { InferenceServices } from './pages/inferenceServices';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -70,6 +72,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   mlflow: MlflowPage,
   feast: FeastPage,
   connectors: Connectors,
+  trainingJobs: TrainingJobs,
+  inferenceServices: InferenceServices,
 };
 
 /**

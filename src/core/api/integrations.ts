@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { SocketPeer } from '../../shared/socket';
 import type { Handlers } from '../../shared/route';
-import type { INTEGRATION_ROUTES } from '../../shared/routes/integrations';
+import type { INTEGRATION_ROUTES, MlJobSummary } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
 import { clusterCost, clusterGraph, clusterSecurity, continuitySummary } from '../analysis/cluster';
@@ -40,7 +40,7 @@ import {
   isvc,
   ISVC,
 } from '../integrations/kserve';
-import { createMlJob, jobPodsOf, listMlJobs, mlJob, mlJobLogs } from '../integrations/kubeflow';
+import { createMlJob, jobPodsOf, listMlJobs, mlJob, mlJobLogs, mlJobSummary } from '../integrations/kubeflow';
 import { mlflowExperiments, mlflowModels, mlflowRun, mlflowRuns } from '../integrations/mlflow';
 import { enablePlugin, listPlugins } from '../integrations/plugins';
 import { pluginByName } from '../../shared/plugins';
@@ -131,7 +131,7 @@ type JobLogMessage =
  */
 export async function mlJobLogsStream(
   ws: SocketPeer,
-  p: { context?: string; namespace: string; name: string; tailLines?: number },
+  p: { context?: string; namespace: string; name: string; kind?: MlJobSummary['kind']; tailLines?: number },
   deps: ApiDeps,
 ): Promise<void> {
   const send = (m: JobLogMessage) => {
@@ -151,8 +151,9 @@ export async function mlJobLogsStream(
     for (const s of streams.values()) s.stop();
     streams.clear();
   });
+  let kind: MlJobSummary['kind'];
   try {
-    await mlJob(deps, p.context, p.namespace, p.name);
+    kind = (await mlJob(deps, p.context, p.namespace, p.name, p.kind)).kind;
   } catch (e) {
     return fail(e);
   }
@@ -163,8 +164,15 @@ export async function mlJobLogsStream(
       const s = await a.followLogs(
         { kind: 'pods', namespace: p.namespace, name: pod },
         { tailLines: p.tailLines ?? 200, timestamps: true },
+        // The time travels on its own; the text is the line as the container wrote it.
         (l) =>
-          send({ type: 'log', pod: l.pod, container: l.container, ...(l.time ? { time: l.time } : {}), text: l.text }),
+          send({
+            type: 'log',
+            pod: l.pod,
+            container: l.container,
+            ...(l.time ? { time: l.time } : {}),
+            text: l.time && l.text.startsWith(`${l.time} `) ? l.text.slice(l.time.length + 1) : l.text,
+          }),
       );
       if (closed) return s.stop();
       streams.set(pod, s);
@@ -186,7 +194,7 @@ export async function mlJobLogsStream(
   let last = '';
   const check = async () => {
     if (closed) return;
-    const pods = jobPodsOf((await objects(deps, p.context, 'pods', p.namespace)) ?? [], p.name)
+    const pods = jobPodsOf((await objects(deps, p.context, 'pods', p.namespace)) ?? [], p.name, kind)
       .map((x) => x.metadata.name)
       .sort();
     const key = pods.join(',');
@@ -255,16 +263,16 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
       return deleteOf(deps, ISVC, p);
     },
     'inference.test': async (p, deps) => inferenceTest(deps, p),
-    'ml.jobs.list': async (p, deps) => ({ jobs: await listMlJobs(deps, p.context, p.namespace) }),
+    'ml.jobs.list': async (p, deps) => listMlJobs(deps, p.context, p.namespace),
     'ml.jobs.get': async (p, deps) => {
-      const j = await mlJob(deps, p.context, p.namespace, p.name);
-      return detailsOf(deps, j.kind, p);
+      const j = await mlJob(deps, p.context, p.namespace, p.name, p.kind);
+      return { ...(await detailsOf(deps, j.resource, p)), summary: mlJobSummary(j.kind, j.o) };
     },
     'ml.jobs.delete': async (p, deps) => {
-      const j = await mlJob(deps, p.context, p.namespace, p.name);
-      return deleteOf(deps, j.kind, p);
+      const j = await mlJob(deps, p.context, p.namespace, p.name, p.kind);
+      return deleteOf(deps, j.resource, p);
     },
-    'ml.jobs.logs': async (p, deps) => ({ pods: await mlJobLogs(deps, p.context, p.namespace, p.name) }),
+    'ml.jobs.logs': async (p, deps) => ({ pods: await mlJobLogs(deps, p.context, p.namespace, p.name, p.kind) }),
     'ml.jobs.create': async (p, deps) => createMlJob(deps, p),
     'gpu.status': async (p, deps) => gpuStatus(deps, p.context),
     'gpu.nodes': async (p, deps) => ({

@@ -17,6 +17,10 @@ export const ISVC = 'inferenceservices.serving.kserve.io' as const;
 export function isvc(o: InferenceService): InferenceServiceDto {
   const conds = o.status?.conditions ?? [];
   const m = o.spec?.predictor?.model ?? {};
+  const ready = conds.some((c) => c.type === 'Ready' && c.status === 'True');
+  const failure = o.status?.modelStatus?.lastFailureInfo;
+  const down = conds.find((c) => c.status === 'False' && (c.message || c.reason));
+  const problem = ready ? undefined : failure?.message || down?.message || down?.reason;
   return {
     name: o.metadata.name,
     namespace: o.metadata.namespace ?? '',
@@ -24,10 +28,20 @@ export function isvc(o: InferenceService): InferenceServiceDto {
     runtime: m.runtime ?? o.status?.clusterServingRuntimeName ?? o.status?.servingRuntimeName,
     storageUri: m.storageUri,
     url: o.status?.url,
-    ready: conds.some((c) => c.type === 'Ready' && c.status === 'True'),
-    conditions: conds.map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })),
-    modelState: o.status?.modelStatus?.states?.activeModelState,
+    ready,
+    conditions: conds.map((c) => ({
+      type: c.type,
+      status: c.status,
+      reason: c.reason,
+      message: c.message,
+      lastTransitionTime: c.lastTransitionTime,
+    })),
+    modelState: o.status?.modelStatus?.states?.activeModelState || undefined,
     deploymentMode: o.status?.deploymentMode ?? o.metadata.annotations?.['serving.kserve.io/deploymentMode'],
+    createdAt: o.metadata.creationTimestamp,
+    address: o.status?.address?.url,
+    protocolVersion: m.protocolVersion ?? o.spec?.predictor?.protocolVersion,
+    ...(problem ? { problem } : {}),
   };
 }
 
@@ -53,18 +67,43 @@ export async function inferenceDetails(
   };
 }
 
+/** The v1beta1 InferenceService serving one model, as KServe documents it (resources under the model). */
+export function inferenceServiceObject(p: Params<'inference.create'>): InferenceService {
+  const model: Record<string, unknown> = { modelFormat: { name: p.modelFormat }, storageUri: p.storageUri };
+  if (p.runtime) model.runtime = p.runtime;
+  if (p.protocolVersion) model.protocolVersion = p.protocolVersion;
+  const requests: Record<string, string> = {};
+  const limits: Record<string, string> = {};
+  if (p.cpu) requests.cpu = limits.cpu = p.cpu;
+  if (p.memory) requests.memory = limits.memory = p.memory;
+  // GPUs in limits and requests alike: extended resources must not be overcommitted.
+  if (p.gpus) requests['nvidia.com/gpu'] = limits['nvidia.com/gpu'] = String(p.gpus);
+  if (Object.keys(requests).length) model.resources = { requests, limits };
+  const predictor: Record<string, unknown> = { model };
+  if (p.minReplicas !== undefined) predictor.minReplicas = p.minReplicas;
+  return {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name: p.name, namespace: p.namespace },
+    spec: { predictor },
+  } as InferenceService;
+}
+
 /** A v1beta1 InferenceService serving one model; previewed (server dry run) first, applied unless `dryRun`. */
 export async function createInferenceService(deps: ApiDeps, p: Params<'inference.create'>) {
   await must(deps, p.context, ISVC, 'KServe');
   const a = deps.kube.actions(contextOf(deps, p.context));
-  const model: Record<string, unknown> = { modelFormat: { name: p.modelFormat }, storageUri: p.storageUri };
-  if (p.runtime) model.runtime = p.runtime;
-  const y = toYaml({
-    apiVersion: 'serving.kserve.io/v1beta1',
-    kind: 'InferenceService',
-    metadata: { name: p.name, namespace: p.namespace },
-    spec: { predictor: { model } },
-  });
+  const exists = await a.get(ISVC, p.namespace, p.name).then(
+    () => true,
+    () => false,
+  );
+  if (exists)
+    throw new ApiError(
+      'alreadyExists',
+      `InferenceService ${p.namespace}/${p.name} already exists; pick another name or delete it first`,
+      409,
+    );
+  const y = toYaml(inferenceServiceObject(p));
   const preview = await a.previewApply(y, p.namespace);
   if (p.dryRun) return { applied: false, preview };
   return { applied: true, preview, object: await a.apply(y, p.namespace) };

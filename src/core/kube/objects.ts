@@ -139,13 +139,23 @@ interface KServeModel {
 }
 /** A KServe InferenceService (serving.kserve.io/v1beta1). */
 export type InferenceService = KObject<
-  { predictor?: { model?: KServeModel; protocolVersion?: string } },
+  { predictor?: { model?: KServeModel; protocolVersion?: string; minReplicas?: number } },
   {
     url?: string;
-    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+    address?: { url?: string };
+    conditions?: Array<{
+      type: string;
+      status: string;
+      reason?: string;
+      message?: string;
+      lastTransitionTime?: string;
+    }>;
     clusterServingRuntimeName?: string;
     servingRuntimeName?: string;
-    modelStatus?: { states?: { activeModelState?: string } };
+    modelStatus?: {
+      states?: { activeModelState?: string };
+      lastFailureInfo?: { reason?: string; message?: string };
+    };
     deploymentMode?: string;
   }
 >;

@@ -250,9 +250,42 @@ export interface InferenceServiceDto {
   storageUri?: string;
   url?: string;
   ready: boolean;
-  conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
   modelState?: string;
   deploymentMode?: string;
+  createdAt?: string;
+  /** The cluster-local address of the predictor (`status.address.url`). */
+  address?: string;
+  /** The protocol the model declares (`v1`, `v2`, `grpc-v2`); undefined means the runtime's default (V1). */
+  protocolVersion?: string;
+  /** Why it is not ready, in KServe's words (a failed model load or the first false condition). */
+  problem?: string;
+}
+
+/** Training job kinds KubeGraf creates: batch/v1 Jobs always, the Kubeflow kinds when their CRDs are served. */
+export const ML_JOB_KINDS = ['TrainJob', 'PyTorchJob', 'Job'] as const;
+export type MlJobKind = (typeof ML_JOB_KINDS)[number];
+/** Every kind the Training Jobs page lists (the Kubeflow training operator's other kinds are listed, not created). */
+export const ML_LISTED_KINDS = ['TrainJob', 'PyTorchJob', 'Job', 'TFJob', 'MPIJob', 'XGBoostJob', 'JAXJob'] as const;
+
+export interface MlJobSummary {
+  kind: (typeof ML_LISTED_KINDS)[number];
+  name: string;
+  namespace: string;
+  createdAt?: string;
+  /** One word for the whole job, from its conditions and pod counts. */
+  status: 'Pending' | 'Running' | 'Restarting' | 'Succeeded' | 'Failed' | 'Suspended';
+  /** The newest condition's message, when there is one. */
+  message?: string;
+  /** When it started running (`status.startTime`, else its creation) and when it ended. */
+  startTime?: string;
+  completionTime?: string;
+  image?: string;
+  /** Pods it runs at once (replicas, numNodes or parallelism) and the GPUs they ask for in total. */
+  nodes: number;
+  gpus: number;
+  pods: { active: number; succeeded: number; failed: number };
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
 }
 
 export interface GpuNode {
@@ -430,14 +463,20 @@ const proxy = z
 const quantity = z
   .string()
   .regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, 'must be a Kubernetes quantity (e.g. 500m, 4, 16Gi)');
+/** Where KServe's storage initializer can fetch a model from. */
+export const STORAGE_URI = /^(gs|s3|pvc|hf|oci|https?|hdfs|webhdfs):\/\/[^\s]+$/;
+const mlJobParams = relParams.extend({ kind: z.enum(ML_LISTED_KINDS).optional() });
 const mlJobCreate = z.object({
   ...base,
   namespace: namespaceName,
   name: z
     .string()
     .regex(/^[a-z]([-a-z0-9]{0,48}[a-z0-9])?$/, 'must be a DNS label starting with a letter (at most 50 characters)'),
-  /** TrainJob (Kubeflow Trainer v2) or PyTorchJob (training-operator v1); default: whichever the cluster serves, TrainJob first. */
-  kind: z.enum(['TrainJob', 'PyTorchJob']).optional(),
+  /**
+   * TrainJob (Kubeflow Trainer v2), PyTorchJob (training-operator v1) or a plain batch/v1 Job; default: whichever
+   * Kubeflow kind the cluster serves, TrainJob first.
+   */
+  kind: z.enum(ML_JOB_KINDS).optional(),
   image: z
     .string()
     .min(1)
@@ -857,9 +896,24 @@ export const INTEGRATION_ROUTES = {
     'integrations',
     'Create inference service',
     relParams.extend({
-      modelFormat: z.string().regex(/^[a-z0-9-]{1,63}$/),
-      storageUri: z.string().min(1).max(2048),
-      runtime: z.string().max(253).optional(),
+      modelFormat: z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be a model format name such as sklearn'),
+      storageUri: z
+        .string()
+        .max(2048)
+        .regex(
+          STORAGE_URI,
+          'must be a model location KServe can load: gs://, s3://, pvc://, hf://, oci://, http(s):// or hdfs://',
+        ),
+      runtime: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be the name of a (Cluster)ServingRuntime')
+        .optional(),
+      /** `spec.predictor.model.protocolVersion`: which inference protocol the model server speaks. */
+      protocolVersion: z.enum(['v1', 'v2']).optional(),
+      minReplicas: int(0, 100).optional(),
+      cpu: quantity.optional(),
+      memory: quantity.optional(),
+      gpus: int(0, 16).optional(),
       dryRun: boolish.optional(),
     }),
   ),
@@ -878,14 +932,14 @@ export const INTEGRATION_ROUTES = {
     relParams.extend({ input: z.unknown().optional(), protocol: z.enum(['v1', 'v2']).optional() }),
   ),
   // ML jobs
-  'ml.jobs.list': route<{ jobs: unknown[] }>()(
+  'ml.jobs.list': route<{ jobs: MlJobSummary[]; kinds: MlJobKind[] }>()(
     'GET',
     '/api/ml/jobs/list',
     'integrations',
-    'List ML jobs',
+    'List ML jobs (Kubeflow jobs, and batch Jobs labelled for training or asking for GPUs) and the kinds one can create',
     z.object(ns),
   ),
-  'ml.jobs.get': route<unknown>()('GET', '/api/ml/jobs/get', 'integrations', 'Get ML job details', relParams),
+  'ml.jobs.get': route<unknown>()('GET', '/api/ml/jobs/get', 'integrations', 'Get ML job details', mlJobParams),
   'ml.jobs.create': route<UpdateResult & { kind: string }>()(
     'POST',
     '/api/ml/jobs/create',
@@ -893,14 +947,26 @@ export const INTEGRATION_ROUTES = {
     'Create ML job (Kubeflow TrainJob or PyTorchJob; server-side dry run first)',
     mlJobCreate,
   ),
-  'ml.jobs.delete': route<unknown>()('DELETE', '/api/ml/jobs/delete', 'integrations', 'Delete ML job', relParams),
-  'ml.jobs.logs': route<unknown>()('GET', '/api/ml/jobs/logs', 'integrations', 'Get job logs', relParams),
+  'ml.jobs.delete': route<DeleteResult>()(
+    'DELETE',
+    '/api/ml/jobs/delete',
+    'integrations',
+    'Delete ML job (its pods go with it)',
+    mlJobParams,
+  ),
+  'ml.jobs.logs': route<{ pods: Array<{ pod: string; logs: string }> }>()(
+    'GET',
+    '/api/ml/jobs/logs',
+    'integrations',
+    'Get job logs',
+    mlJobParams,
+  ),
   'ml.jobs.logsWs': route<never>()(
     'WS',
     '/api/ml/jobs/logs/ws',
     'integrations',
     'Stream job logs',
-    relParams.extend({ tailLines: int(0, 10_000).optional() }),
+    mlJobParams.extend({ tailLines: int(0, 10_000).optional() }),
     { role: 'viewer' },
   ),
   // GPUs

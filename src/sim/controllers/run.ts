@@ -13,6 +13,8 @@ import { installGc } from './gc';
 import { installHpas } from './hpa';
 import { installJobs } from './job';
 import { installKubelet } from './kubelet';
+import { installKubeflow, kubeflowFirstPass } from './kubeflow';
+import { installKserve, kserveFirstPass } from './kserve';
 import { installNamespaces } from './namespaces';
 import { NodeIndex } from './nodeIndex';
 import { installNodes } from './nodes';
@@ -48,6 +50,8 @@ export function startControllers(ctx: SimContext): void {
   installPdbs(r);
   installEphemeralKubelet(r);
   installArgoCd(r);
+  installKubeflow(r);
+  installKserve(r);
 
   // First pass over what the scenario loaded. Pods are walked once (there may be 100k); only those that
   // still need a controller's attention are queued.
@@ -83,4 +87,6 @@ export function startControllers(ctx: SimContext): void {
   for (const n of ctx.store.iterate('nodes')) r.enqueue('node', n.metadata.name);
   for (const ns of ctx.store.iterate('namespaces')) r.enqueue('namespace-init', ns.metadata.name);
   for (const pv of ctx.store.iterate('persistentvolumes')) if (!pv.status?.phase) r.enqueue('pv', pv.metadata.name);
+  kubeflowFirstPass(r);
+  kserveFirstPass(r);
 }

@@ -973,6 +973,8 @@ export function loadDemo(ctx: SimContext): void {
     crd('trainer.kubeflow.org', 'TrainJob', 'trainjobs', { version: 'v1alpha1', categories: ['kubeflow'] }),
   ])
     ctx.types.add(crdToType(p(c)));
+  // Started as the cluster came up (objects are created then): its duration and age agree.
+  const started = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const mnist = p({
     apiVersion: 'kubeflow.org/v1',
     kind: 'PyTorchJob',
@@ -998,23 +1000,23 @@ export function loadDemo(ctx: SimContext): void {
       },
     },
     status: {
-      startTime: t0,
+      startTime: started,
       conditions: [
         {
           type: 'Created',
           status: 'True',
           reason: 'PyTorchJobCreated',
           message: 'PyTorchJob mnist-ddp is created.',
-          lastUpdateTime: t0,
-          lastTransitionTime: t0,
+          lastUpdateTime: started,
+          lastTransitionTime: started,
         },
         {
           type: 'Running',
           status: 'True',
           reason: 'PyTorchJobRunning',
           message: 'PyTorchJob mnist-ddp is running.',
-          lastUpdateTime: t0,
-          lastTransitionTime: t0,
+          lastUpdateTime: started,
+          lastTransitionTime: started,
         },
       ],
       replicaStatuses: { Master: { active: 1 } },
