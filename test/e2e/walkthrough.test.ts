@@ -74,6 +74,11 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
     await page.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed')
+      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
+  });
+
   after(async () => {
     await browser?.close();
     server?.proc.kill('SIGTERM');

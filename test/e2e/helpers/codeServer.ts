@@ -44,12 +44,17 @@ function freePort(): Promise<number> {
 /** Builds dist/extension.js and packages the VSIX with @vscode/vsce (the same `npm run package` does). */
 let builtVsix: string | undefined;
 
-/** Builds the extension and packages it once per test run (every code-server suite installs the same package). */
+/**
+ * Packages the built extension once per test run (every code-server suite installs the same package). The build is
+ * `npm test`'s pretest (or `npm run build` before one suite): rebuilding here would rewrite dist/ under the suites
+ * that run dist/cli.js meanwhile.
+ */
 export function buildVsix(outDir: string): string {
   if (builtVsix && existsSync(builtVsix)) return builtVsix;
+  if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js')))
+    throw new Error('dist/extension.js is missing: run `npm run build` first (npm test does it in pretest)');
   mkdirSync(outDir, { recursive: true });
   const out = join(outDir, 'kubegraf.vsix');
-  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
   execFileSync(
     process.execPath,
     [
