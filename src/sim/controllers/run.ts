@@ -2,6 +2,7 @@
 // picks up what is already in the store, then store events and timers drive everything.
 import type { SimContext } from '../context';
 import { installCrds } from '../crd';
+import { installCertManager } from './certManager';
 import { installCronJobs } from './cronjob';
 import { installDaemonSets } from './daemonset';
 import { installDeployments } from './deployment';
@@ -46,6 +47,7 @@ export function startControllers(ctx: SimContext): void {
   installHpas(r);
   installPdbs(r);
   installEphemeralKubelet(r);
+  installCertManager(r);
 
   // First pass over what the scenario loaded. Pods are walked once (there may be 100k); only those that
   // still need a controller's attention are queued.
@@ -75,6 +77,7 @@ export function startControllers(ctx: SimContext): void {
     ['services', 'endpoints'],
     ['persistentvolumeclaims', 'pvc'],
     ['policy/poddisruptionbudgets', 'pdb'],
+    ['cert-manager.io/certificates', 'cert-manager'],
   ];
   for (const [tk, q] of byKey)
     for (const o of ctx.store.iterate(tk)) r.enqueue(q, keyOf(o.metadata.namespace, o.metadata.name));
