@@ -24,23 +24,27 @@ export function expiryLevel(notAfter: string | number | undefined, now: number):
   return 'ok';
 }
 
-/** "expires in 12 days", "expires in 5 hours", "expired 9 days ago". */
+/**
+ * "expires in 12 days", "expires in 2 days 23 hours", "expires in 5 hours", "expired 9 days ago": whole days (rounded)
+ * from a week on, days and hours inside the critical week, so the words never contradict the level's badge.
+ */
 export function expiryText(notAfter: string | number | undefined, now: number): string {
   if (notAfter === undefined || notAfter === '') return '';
   const end = typeof notAfter === 'number' ? notAfter : Date.parse(notAfter);
   if (!Number.isFinite(end)) return '';
   const left = end - now;
-  const span = (ms: number) => {
-    const a = Math.abs(ms);
-    const [n, unit] =
-      a >= 2 * DAY_MS
-        ? [Math.floor(a / DAY_MS), 'day']
-        : a >= 2 * 3_600_000
-          ? [Math.floor(a / 3_600_000), 'hour']
-          : [Math.max(1, Math.floor(a / 60_000)), 'minute'];
-    return `${n} ${unit}${n === 1 ? '' : 's'}`;
-  };
-  return left > 0 ? `expires in ${span(left)}` : `expired ${span(left)} ago`;
+  const HOUR = 3_600_000;
+  const n = (k: number, unit: string) => `${k} ${unit}${k === 1 ? '' : 's'}`;
+  const a = Math.abs(left);
+  const span =
+    a >= EXPIRY_CRITICAL_DAYS * DAY_MS
+      ? n(Math.round(a / DAY_MS), 'day')
+      : a >= 2 * DAY_MS
+        ? `${n(Math.floor(a / DAY_MS), 'day')}${Math.floor((a % DAY_MS) / HOUR) ? ` ${n(Math.floor((a % DAY_MS) / HOUR), 'hour')}` : ''}`
+        : a >= 2 * HOUR
+          ? n(Math.floor(a / HOUR), 'hour')
+          : n(Math.max(1, Math.floor(a / 60_000)), 'minute');
+  return left > 0 ? `expires in ${span}` : `expired ${span} ago`;
 }
 
 /** What a certificate says about itself (the leaf of a PEM chain); never any key material. */

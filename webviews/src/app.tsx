@@ -32,6 +32,8 @@ import { SignIn } from './components/signIn';
 import { SreAgent } from './pages/sreAgent';
 import { AiAgents } from './pages/aiAgents';
 import { HelmPage } from './pages/helm';
+import { KialiPage } from './pages/kiali';
+import { CertificatesPage } from './pages/certificates';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -55,6 +57,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   sreAgent: SreAgent,
   aiAgents: AiAgents,
   helm: HelmPage,
+  kiali: KialiPage,
+  certificates: CertificatesPage,
 };
 
 /**

@@ -129,7 +129,9 @@ export async function certificatesOverview(
       ? {
           installed: true,
           ...(version ? { version } : {}),
-          message: `cert-manager${version ? ` ${version}` : ''} manages ${certificates.length} certificate(s) here`,
+          message: `cert-manager${version ? ` ${version}` : ''} manages ${certificates.length} certificate${
+            certificates.length === 1 ? '' : 's'
+          } here`,
         }
       : {
           installed: false,

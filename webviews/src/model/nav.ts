@@ -94,7 +94,7 @@ export const PAGES: readonly PageDef[] = [
   routes('argocd', 'Argo CD', 'Platform', ['/api/plugins/argocd/apps'], ['gitops']),
   routes('apps', 'Apps', 'Platform', ['/api/apps', '/api/apps/installed'], ['marketplace']),
   routes('plugins', 'Plugins', 'Platform', ['/api/plugins/list']),
-  routes('kiali', 'Kiali', 'Platform', ['/api/integrations/kiali/status'], ['mesh', 'istio']),
+  custom('kiali', 'Kiali', 'Platform', 'kiali', ['mesh', 'istio', 'service graph', 'traffic']),
   custom('terminal', 'Terminal', 'Platform', 'terminal', ['shell', 'console']),
   custom('ai-assistant', 'AI Assistant', 'Intelligence', 'assistant', ['chat', 'ai', 'llm']),
   custom('autofix', 'AutoFix', 'Intelligence', 'autofix', ['remediation']),
