@@ -11,7 +11,15 @@ import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
-import { layoutMesh, NODE_H, NODE_W, pathOf, type MeshLayout } from '../model/meshLayout';
+import {
+  layoutMesh,
+  NODE_H,
+  NODE_W,
+  pathOf,
+  type MeshLayout,
+  type PlacedEdge,
+  type PlacedNode,
+} from '../model/meshLayout';
 import '../styles/kiali.css';
 import '../styles/inlineLink.css';
 
@@ -266,10 +274,11 @@ export function KialiPage(): JSX.Element {
           </Show>
         </Show>
       </Show>
-      <Show when={selectedNode()} keyed>
+      {/* Not keyed: a refresh updates the open drawer in place rather than opening it again (and taking focus). */}
+      <Show when={selectedNode()}>
         {(n) => (
           <NodeDrawer
-            node={n}
+            node={n()}
             nodes={view()?.nodes ?? []}
             edges={view()?.edges ?? []}
             onSelect={setSelected}
@@ -288,6 +297,15 @@ function GraphSvg(p: {
   selected?: string;
   onSelect: (id: string) => void;
 }): JSX.Element {
+  // Keyed by id (strings), so a refresh of the same graph updates the drawn nodes in place: focus and hover stay.
+  const nodeMap = createMemo(() => new Map(p.layout.nodes.map((n) => [n.node.id, n])));
+  const edgeMap = createMemo(() => new Map(p.layout.edges.map((e) => [e.edge.id, e])));
+  const nodeIds = createMemo(() => p.layout.nodes.map((n) => n.node.id), undefined, {
+    equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]),
+  });
+  const edgeIds = createMemo(() => p.layout.edges.map((e) => e.edge.id), undefined, {
+    equals: (a, b) => a.length === b.length && a.every((x, i) => x === b[i]),
+  });
   const byId = () => new Map(p.layout.nodes.map((n) => [n.node.id, n.node]));
   // Starts with the words drawn in the node, so speech input ("click frontend") and the screen reader agree.
   const describe = (n: MeshNode) =>
@@ -335,58 +353,62 @@ function GraphSvg(p: {
             </g>
           )}
         </For>
-        <For each={p.layout.edges}>
-          {(e) => {
-            const h = e.edge.health === 'unknown' ? 'idle' : e.edge.health;
-            const from = () => byId().get(e.edge.source)?.name ?? '';
-            const to = () => byId().get(e.edge.target)?.name ?? '';
+        <For each={edgeIds()}>
+          {(id) => {
+            let last!: PlacedEdge;
+            const pe = () => (last = edgeMap().get(id) ?? last);
+            const h = () => (pe().edge.health === 'unknown' ? 'idle' : pe().edge.health);
+            const from = () => byId().get(pe().edge.source)?.name ?? '';
+            const to = () => byId().get(pe().edge.target)?.name ?? '';
             return (
               <g
-                class={`kg-kiali-edge kg-kiali-h-${h}`}
+                class={`kg-kiali-edge kg-kiali-h-${h()}`}
                 data-testid="kiali-edge"
-                data-health={e.edge.health}
+                data-health={pe().edge.health}
                 data-from={from()}
                 data-to={to()}
               >
                 <title>
-                  {from()} → {to()}: {edgeLabel(e.edge)}
-                  {e.edge.responseTimeMs !== undefined ? `, ${e.edge.responseTimeMs} ms` : ''}
-                  {e.edge.mtls ? ', mTLS' : ''}
+                  {from()} → {to()}: {edgeLabel(pe().edge)}
+                  {pe().edge.responseTimeMs !== undefined ? `, ${pe().edge.responseTimeMs} ms` : ''}
+                  {pe().edge.mtls ? ', mTLS' : ''}
                 </title>
-                <path d={pathOf(e.points)} marker-end={`url(#kg-arrow-${h})`} />
-                <g transform={`translate(${e.label.x},${e.label.y})`} class="kg-kiali-edge-label">
-                  <rect x={-labelW(e.edge) / 2} y={-10} width={labelW(e.edge)} height={20} rx="10" />
-                  <Show when={e.edge.mtls}>
-                    <g class="kg-kiali-lock" transform={`translate(${-labelW(e.edge) / 2 + 9},-5)`}>
+                <path d={pathOf(pe().points)} marker-end={`url(#kg-arrow-${h()})`} />
+                <g transform={`translate(${pe().label.x},${pe().label.y})`} class="kg-kiali-edge-label">
+                  <rect x={-labelW(pe().edge) / 2} y={-10} width={labelW(pe().edge)} height={20} rx="10" />
+                  <Show when={pe().edge.mtls}>
+                    <g class="kg-kiali-lock" transform={`translate(${-labelW(pe().edge) / 2 + 9},-5)`}>
                       <path d="M2,5 V3 a3,3 0 0 1 6,0 V5" />
                       <rect x="0.5" y="4.5" width="9" height="6.5" rx="1.2" />
                     </g>
                   </Show>
-                  <text text-anchor="middle" dx={e.edge.mtls ? 7 : 0} dy="4" data-testid="kiali-edge-label">
-                    {edgeLabel(e.edge)}
+                  <text text-anchor="middle" dx={pe().edge.mtls ? 7 : 0} dy="4" data-testid="kiali-edge-label">
+                    {edgeLabel(pe().edge)}
                   </text>
                 </g>
               </g>
             );
           }}
         </For>
-        <For each={p.layout.nodes}>
-          {(pn) => {
-            const n = pn.node;
-            const activate = () => p.onSelect(n.id);
+        <For each={nodeIds()}>
+          {(id) => {
+            let last!: PlacedNode;
+            const pn = () => (last = nodeMap().get(id) ?? last);
+            const n = () => pn().node;
+            const activate = () => p.onSelect(id);
             return (
               <g
-                class={`kg-kiali-node kg-kiali-h-${n.health}`}
-                classList={{ 'kg-kiali-outside': n.outside, 'kg-kiali-selected': p.selected === n.id }}
-                transform={`translate(${pn.x},${pn.y})`}
+                class={`kg-kiali-node kg-kiali-h-${n().health}`}
+                classList={{ 'kg-kiali-outside': n().outside, 'kg-kiali-selected': p.selected === id }}
+                transform={`translate(${pn().x},${pn().y})`}
                 tabIndex={0}
                 role="button"
-                aria-label={describe(n)}
-                aria-pressed={p.selected === n.id}
+                aria-label={describe(n())}
+                aria-pressed={p.selected === id}
                 data-testid="kiali-node"
-                data-name={n.name}
-                data-namespace={n.namespace}
-                data-health={n.health}
+                data-name={n().name}
+                data-namespace={n().namespace}
+                data-health={n().health}
                 onClick={activate}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter' || e.key === ' ') {
@@ -395,20 +417,20 @@ function GraphSvg(p: {
                   }
                 }}
               >
-                <title aria-hidden="true">{describe(n)}</title>
+                <title aria-hidden="true">{describe(n())}</title>
                 <rect class="kg-kiali-node-body" width={NODE_W} height={NODE_H} rx="10" />
                 <rect class="kg-kiali-node-stripe" width="8" height={NODE_H} rx="4" />
                 <circle class="kg-kiali-node-badge" cx={NODE_W - 6} cy={6} r="10" />
                 <text class="kg-kiali-node-glyph" x={NODE_W - 6} y={10} text-anchor="middle" aria-hidden="true">
-                  {HEALTH_GLYPH[n.health]}
+                  {HEALTH_GLYPH[n().health]}
                 </text>
                 {/* Clipped at the node's edge, not shortened: the drawn words stay the start of the accessible name
                     (the trailing space keeps "name" and "kind" apart where the two lines' text is joined). */}
                 <text class="kg-kiali-node-name" x="18" y="22" clip-path="url(#kg-kiali-node-clip)">
-                  {`${n.name} `}
+                  {`${n().name} `}
                 </text>
                 <text class="kg-kiali-node-sub" x="18" y="40" clip-path="url(#kg-kiali-node-clip)">
-                  {`${n.kind ?? n.nodeType} · ${n.namespace}`}
+                  {`${n().kind ?? n().nodeType} · ${n().namespace}`}
                 </text>
               </g>
             );
