@@ -34,7 +34,8 @@ export type IncidentType =
   | 'pvc_lost'
   | 'hpa_at_max'
   | 'hpa_unable_to_scale'
-  | 'pdb_no_disruptions';
+  | 'pdb_no_disruptions'
+  | 'certificate_expiring';
 
 export type IncidentStatus = 'open' | 'resolved';
 

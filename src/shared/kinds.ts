@@ -318,7 +318,7 @@ export const KINDS = [
     one: 'certificate',
     many: 'certificates',
     section: 'Config & Storage',
-    page: { keywords: ['cert', 'tls'] },
+    page: { component: 'certificates', keywords: ['cert', 'tls', 'expiry', 'renew', 'cert-manager'] },
     capabilities: RW,
     crd: true,
   },

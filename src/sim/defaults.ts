@@ -12,6 +12,16 @@ export function applyDefaults(rt: ResourceType, o: KObj): void {
     o.spec = withPodDefaults(o.spec);
     return;
   }
+  // A Secret's stringData is write-only: the API server merges it into data (base64; it wins over data) and never
+  // stores it (core/v1 conversion of Secret).
+  if (rt.group === '' && rt.resource === 'secrets' && o.stringData && typeof o.stringData === 'object') {
+    const data: Record<string, string> = { ...((o.data as Record<string, string> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(o.stringData as Record<string, unknown>))
+      data[k] = Buffer.from(String(v)).toString('base64');
+    o.data = data;
+    delete o.stringData;
+    return;
+  }
   if (rt.group !== 'apps' || !o.spec || typeof o.spec !== 'object') return;
   const spec = o.spec;
   switch (rt.resource) {

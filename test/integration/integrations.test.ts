@@ -163,6 +163,7 @@ describe('integrations through the API server service proxy (demo cluster)', fun
     assert.deepEqual(pairs, [
       'cart>redis',
       'frontend>catalog',
+      'frontend>checkout',
       'istio-ingressgateway>cart',
       'istio-ingressgateway>frontend',
     ]);

@@ -42,6 +42,8 @@ import { FeastPage } from './pages/feast';
 import { Connectors } from './pages/connectors';
 import { TrainingJobs } from './pages/trainingJobs';
 import { InferenceServices } from './pages/inferenceServices';
+import { KialiPage } from './pages/kiali';
+import { CertificatesPage } from './pages/certificates';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -74,6 +76,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   connectors: Connectors,
   trainingJobs: TrainingJobs,
   inferenceServices: InferenceServices,
+  kiali: KialiPage,
+  certificates: CertificatesPage,
 };
 
 /**

@@ -31,7 +31,8 @@ import { feastRegistry, feastStatus } from '../integrations/feast';
 import { gpuMetrics, gpuNodes, gpuPods, gpuStatus } from '../integrations/gpu';
 import { listReleases, releaseDetails, releaseHistory } from '../integrations/helm';
 import { nativeRollback, nativeUninstall, revisionDiff } from '../integrations/helmNative';
-import { trafficMetrics } from '../integrations/kiali';
+import { meshGraph, trafficMetrics } from '../integrations/kiali';
+import { certificatesOverview, renewCertificate } from '../integrations/certificates';
 import {
   createInferenceService,
   inferenceDetails,
@@ -286,6 +287,9 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
     'kiali.status': async (p, deps) => serviceStatus(deps, p.context, 'kiali'),
     'kiali.install': async (p, deps) => installApp(deps, p.context, 'kiali'),
     'kiali.proxy': async (p, deps) => proxyRoute(deps, 'kiali', p),
+    'kiali.graph': async (p, deps) => meshGraph(deps, p),
+    'certificates.overview': async (p, deps) => certificatesOverview(deps, p),
+    'certificate.renew': async (p, deps) => renewCertificate(deps, p),
     'mlflow.status': async (p, deps) => serviceStatus(deps, p.context, 'mlflow'),
     'mlflow.install': async (p, deps) => installApp(deps, p.context, 'mlflow'),
     'mlflow.proxy': async (p, deps) => proxyRoute(deps, 'mlflow', p),

@@ -13,11 +13,14 @@ import type {
   PersistentVolumeClaim,
   Pod,
   PodDisruptionBudget,
+  Secret,
   Service,
   StatefulSet,
   ViewOf,
 } from '../kube/objects';
 import type { Evidence, IncidentType, ObjectRef, Severity } from '../../shared/incidents';
+import { expiryLevel, expiryText } from '../../shared/certificates';
+import { parseTlsCrt } from '../analysis/x509';
 
 /** Kinds the detector watches, by the ids the Kubernetes engine resolves. */
 export const WATCHED_KINDS = [
@@ -972,6 +975,45 @@ export function pdbRule(b: PodDisruptionBudget, _view: ClusterView, o: RuleOptio
   ];
 }
 
+/**
+ * A kubernetes.io/tls Secret whose certificate expires within the critical window (high) or has expired (critical).
+ * Expiry is a matter of time, so a critical finding is re-checked on the sweep and turns critical when it expires;
+ * a certificate that enters the window without any change to its Secret is seen at the next relist.
+ */
+export function tlsSecretRule(s: Secret, view: ClusterView): readonly Finding[] {
+  if (s.type !== 'kubernetes.io/tls') return NONE;
+  const parsed = parseTlsCrt(s.data?.['tls.crt']);
+  if (!('cert' in parsed)) return NONE;
+  const c = parsed.cert;
+  const now = view.now();
+  const level = expiryLevel(c.notAfter, now);
+  if (level !== 'expired' && level !== 'critical') return NONE;
+  const r = ref('Secret', s);
+  const ns = s.metadata.namespace;
+  const managedBy = s.metadata.annotations?.['cert-manager.io/certificate-name'];
+  const who = c.commonName ?? c.sans[0] ?? c.subject;
+  const when = `${expiryText(c.notAfter, now)} (${new Date(c.notAfter).toUTCString()})`;
+  return [
+    {
+      type: 'certificate_expiring',
+      severity: level === 'expired' ? 'critical' : 'high',
+      subject: r,
+      title: `${level === 'expired' ? 'TLS certificate expired' : 'TLS certificate expires soon'}: ${nsName(r)}`,
+      description: `The certificate for ${who} in Secret ${s.metadata.name} ${when}; issued by ${c.issuerCommonName ?? c.issuer}.`,
+      rootCause: managedBy
+        ? `cert-manager Certificate ${managedBy} has not renewed it: check the Certificate's Issuing condition, its issuer and its latest CertificateRequest, or renew it from the Certificates page.`
+        : `Nothing renews this Secret automatically (no cert-manager Certificate writes it): replace tls.crt and tls.key with a renewed certificate${level === 'expired' ? '; clients already reject it' : ' before it expires'}.`,
+      evidence: {
+        objects: [r, ...(managedBy ? [{ kind: 'Certificate', namespace: ns, name: managedBy }] : [])],
+        namespace: ns,
+        reason: level === 'expired' ? 'CertificateExpired' : 'CertificateExpiring',
+        message: `notAfter ${c.notAfter}`,
+      },
+      timed: level === 'critical',
+    },
+  ];
+}
+
 /** The rule for each kind that produces findings on its own objects. */
 export const RULES: {
   [K in WatchedKind]?: (o: Watched<K>, view: ClusterView, opts: RuleOptions) => readonly Finding[];
@@ -988,4 +1030,5 @@ export const RULES: {
   persistentvolumeclaims: pvcRule,
   horizontalpodautoscalers: (o) => hpaRule(o),
   poddisruptionbudgets: pdbRule,
+  secrets: (o, v) => tlsSecretRule(o, v),
 };

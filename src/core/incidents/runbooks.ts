@@ -228,6 +228,21 @@ export const SHIPPED_RUNBOOKS: Record<IncidentType, Shipped> = {
     ['Run more replicas than minAvailable, or relax the budget.'],
     ['kubectl get pdb -A'],
   ),
+  certificate_expiring: rb(
+    'TLS certificate expiring or expired',
+    "A kubernetes.io/tls Secret's certificate is within days of its notAfter, or past it: clients will refuse it.",
+    [
+      'See who issued it: a Secret annotated cert-manager.io/certificate-name belongs to a cert-manager Certificate.',
+      "cert-manager: read the Certificate's Ready and Issuing conditions and its latest CertificateRequest; fix the issuer, then renew it.",
+      'Not cert-manager: issue a new certificate for the same names and replace tls.crt and tls.key in the Secret.',
+      'Check that the Ingress or pods using the Secret picked up the new certificate.',
+    ],
+    [
+      'kubectl get secret NAME -n NS -o jsonpath="{.data.tls\\.crt}" | base64 -d | openssl x509 -noout -subject -enddate',
+      'kubectl describe certificate NAME -n NS',
+      'cmctl renew NAME -n NS',
+    ],
+  ),
 };
 
 type RunbookStore = Pick<KubeGrafStore, 'runbookEdit' | 'saveRunbook' | 'resetRunbook'>;

@@ -191,6 +191,23 @@ export class KubeActions {
     );
   }
 
+  /**
+   * A PUT of the object's status subresource, as a controller's UpdateStatus (`cmctl renew` writes a condition this
+   * way). The object's resourceVersion makes it conditional: a change in between answers a conflict.
+   */
+  async replaceStatus(kind: string, obj: KObject): Promise<KObject> {
+    const d = this.kind(kind);
+    const ns = d.namespaced ? obj.metadata.namespace : undefined;
+    return guarded(() =>
+      this.conn.http.json<KObject>(`${resourcePath(d, ns, obj.metadata.name)}/status`, {
+        method: 'PUT',
+        body: JSON.stringify(obj),
+        contentType: 'application/json',
+        query: { fieldManager: FIELD_MANAGER },
+      }),
+    );
+  }
+
   /** Lists (all pages) straight from the server, for one-off reads that need no watch. */
   async list(
     kind: string,

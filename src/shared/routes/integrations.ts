@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { route } from '../route';
 import { base, boolish, int, name, namespaceFilter, namespaceName, objectParams } from './params';
 import type { ActionResult, DeleteResult, ResourceRow, UpdateResult } from './resources';
+import type { CertificatesOverview } from '../certificates';
+import type { MeshGraph } from '../meshGraph';
 
 export interface HelmReleaseSummary {
   name: string;
@@ -1027,6 +1029,34 @@ export const INTEGRATION_ROUTES = {
   'kiali.proxy': route<unknown>()('ANY', '/api/kiali/proxy/*', 'integrations', 'Proxy Kiali API', proxy, {
     shape: 'raw',
   }),
+  'kiali.graph': route<MeshGraph>()(
+    'GET',
+    '/api/kiali/graph',
+    'integrations',
+    "The service mesh graph of the namespaces (Kiali's workload graph) with health per workload and edge",
+    z.object({
+      ...ns,
+      duration: z
+        .string()
+        .regex(/^[1-9][0-9]{0,4}[smhd]$/, 'must be a duration like 10m, 1h')
+        .optional(),
+    }),
+  ),
+  // Certificates: cert-manager and kubernetes.io/tls Secrets
+  'certificates.overview': route<CertificatesOverview>()(
+    'GET',
+    '/api/certificates/overview',
+    'integrations',
+    "cert-manager Certificates with expiry and renewal, and every kubernetes.io/tls Secret's certificate",
+    z.object(ns),
+  ),
+  'certificate.renew': route<ActionResult>()(
+    'POST',
+    '/api/certificate/renew',
+    'integrations',
+    'Renew a cert-manager Certificate now (as `cmctl renew`: sets its Issuing condition)',
+    z.object({ ...base, namespace: namespaceName, name }),
+  ),
   'mlflow.status': route<IntegrationStatus>()(
     'GET',
     '/api/mlflow/status',

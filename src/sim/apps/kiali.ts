@@ -2,9 +2,13 @@
 // the namespace graph (GET /api/namespaces/graph?namespaces=a,b) in Kiali's Cytoscape JSON. Traffic is derived from
 // what the cluster wires together: ingress backends (from the ingress gateway), Service hosts named in ConfigMaps,
 // and NetworkPolicy "from" pods. Rates move with simulated time; workloads without ready pods fail their requests.
+import { createHash } from 'node:crypto';
 import type { AppRequest, AppResponse, SimApp } from './app';
 import { seedOf, wave } from './app';
 import { isReady } from '../controllers/runtime';
+
+/** A demo knob on a Deployment or StatefulSet: the percentage of its requests answered 5xx while its pods are ready. */
+export const HTTP_ERRORS_ANNOTATION = 'sim.kubegraf.io/http-error-percent';
 
 const ROOT = '/kiali';
 const VERSION = 'v2.1.0';
@@ -20,9 +24,12 @@ interface Wl {
   ready: number;
   replicas: number;
   services: string[];
+  errorPercent: number;
 }
 
-const id = (s: string) => Buffer.from(s).toString('hex').slice(0, 32);
+// Kiali's node and edge ids are hashes of what they name; a prefix of the name would collide (payments/payments-api
+// and payments/payments-worker share their first 16 bytes).
+const id = (s: string) => createHash('md5').update(s).digest('hex');
 
 function workloads(r: AppRequest, ns: string): Wl[] {
   const out: Wl[] = [];
@@ -44,6 +51,7 @@ function workloads(r: AppRequest, ns: string): Wl[] {
         version: tl.version ?? 'v1',
         ready: mine.filter((p) => isReady(p)).length,
         replicas: d.spec?.replicas ?? 1,
+        errorPercent: Math.min(100, Math.max(0, Number(d.metadata.annotations?.[HTTP_ERRORS_ANNOTATION]) || 0)),
         services: svcs
           .filter(
             (s) =>
@@ -135,14 +143,20 @@ function graph(r: AppRequest): AppResponse {
     const src = e.from === 'gateway' ? 'gateway' : `${e.from.namespace}/${e.from.name}`;
     const rate = Math.round((2 + 18 * wave(r.ctx, seedOf(`${src}>${e.to.name}`))) * 100) / 100;
     const failing = e.to.ready === 0;
-    const pct5xx = failing ? 100 : e.to.ready < e.to.replicas ? 5 : 0;
+    const pct5xx = failing ? 100 : e.to.errorPercent || (e.to.ready < e.to.replicas ? 5 : 0);
     const key = e.from === 'gateway' ? gwId : nodeId(e.from);
     rateOut.set(key, (rateOut.get(key) ?? 0) + rate);
     rateIn.set(nodeId(e.to), (rateIn.get(nodeId(e.to)) ?? 0) + rate);
     const responses: Record<string, unknown> = failing
       ? { '503': { flags: { UH: '100.0' }, hosts: { [`${e.service}.${e.to.namespace}.svc.cluster.local`]: '100.0' } } }
       : pct5xx
-        ? { '200': { flags: { '-': String(100 - pct5xx) + '.0' } }, '503': { flags: { UF: String(pct5xx) + '.0' } } }
+        ? {
+            '200': { flags: { '-': String(100 - pct5xx) + '.0' } },
+            // The app's own errors pass Envoy unflagged; unready backends show as upstream failures.
+            ...(e.to.errorPercent
+              ? { '500': { flags: { '-': String(pct5xx) + '.0' } } }
+              : { '503': { flags: { UF: String(pct5xx) + '.0' } } }),
+          }
         : {
             '200': {
               flags: { '-': '100.0' },
@@ -160,7 +174,8 @@ function graph(r: AppRequest): AppResponse {
         responseTime: String(failing ? 1 : Math.round(20 + 60 * wave(r.ctx, seedOf(e.to.name) + 1))),
         throughput: String(Math.round(rate * 2048)),
         isMTLS: '100',
-        healthStatus: failing ? 'Failure' : pct5xx ? 'Degraded' : 'Healthy',
+        // Kiali's default tolerance for HTTP 5xx: any is Degraded, more than 10% is Failure.
+        healthStatus: pct5xx > 10 ? 'Failure' : pct5xx ? 'Degraded' : 'Healthy',
       },
     };
   });

@@ -3,6 +3,7 @@
 import type { SimContext } from '../context';
 import { installCrds } from '../crd';
 import { installArgoCd } from './argocd';
+import { installCertManager } from './certManager';
 import { installCronJobs } from './cronjob';
 import { installDaemonSets } from './daemonset';
 import { installDeployments } from './deployment';
@@ -52,6 +53,7 @@ export function startControllers(ctx: SimContext): void {
   installArgoCd(r);
   installKubeflow(r);
   installKserve(r);
+  installCertManager(r);
 
   // First pass over what the scenario loaded. Pods are walked once (there may be 100k); only those that
   // still need a controller's attention are queued.
@@ -81,6 +83,7 @@ export function startControllers(ctx: SimContext): void {
     ['services', 'endpoints'],
     ['persistentvolumeclaims', 'pvc'],
     ['policy/poddisruptionbudgets', 'pdb'],
+    ['cert-manager.io/certificates', 'cert-manager'],
   ];
   for (const [tk, q] of byKey)
     for (const o of ctx.store.iterate(tk)) r.enqueue(q, keyOf(o.metadata.namespace, o.metadata.name));

@@ -29,13 +29,29 @@ import {
   statefulSet,
   systemBasics,
 } from './seed';
+import { issueCertificate, tlsData } from '../x509';
+import { HTTP_ERRORS_ANNOTATION } from '../apps/kiali';
 
 const days = (n: number) => new Date(Date.now() - n * 86400000).toISOString();
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+const LETS_ENCRYPT = { C: 'US', O: "Let's Encrypt", CN: 'R11' };
+const INTERNAL_CA = { O: 'Acme Corp', CN: 'Acme Internal CA' };
+/** A workload whose requests fail `pct`% of the time in the simulated mesh's telemetry (Kiali). */
+const httpErrors = (pct: number, o: Json): Json => ({
+  ...o,
+  metadata: {
+    ...o.metadata,
+    annotations: { ...(o.metadata.annotations ?? {}), [HTTP_ERRORS_ANNOTATION]: String(pct) },
+  },
+});
 const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' };
 const GPU_TOLERATION = { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' };
 
 export function loadDemo(ctx: SimContext): void {
   systemBasics(ctx);
+  // `n` days from the moment the scenario loads (negative: ago), to the second, as certificate times are.
+  const t00 = Math.floor(Date.now() / 1000) * 1000;
+  const at = (n: number) => t00 + Math.round(n * 86400000);
   const p = (o: Json) => put(ctx, o);
 
   // Nodes: two general workers, a GPU node, and a worker that stopped reporting.
@@ -253,6 +269,29 @@ export function loadDemo(ctx: SimContext): void {
     },
     status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
   });
+  // Who calls whom (the simulated mesh reads service hosts from each workload's config): the storefront calls
+  // checkout and the recommendations model, checkout calls payments, payments keeps its ledger.
+  p({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'frontend-upstreams', namespace: 'shop' },
+    data: {
+      CHECKOUT_URL: 'http://checkout.shop.svc:8080',
+      RECOMMENDATIONS_URL: 'http://llm-server.ml.svc:8000/v1',
+    },
+  });
+  p({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'checkout-config', namespace: 'shop' },
+    data: { PAYMENTS_URL: 'https://payments-api.payments.svc:443' },
+  });
+  p({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'payments-api-config', namespace: 'payments' },
+    data: { LEDGER_HOST: 'ledger-db.payments.svc:5432' },
+  });
   p({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -273,14 +312,16 @@ export function loadDemo(ctx: SimContext): void {
         'cert-manager.io/issuer-group': 'cert-manager.io',
       },
     },
-    data: {
-      'tls.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB...demo\n-----END CERTIFICATE-----\n').toString(
-        'base64',
-      ),
-      'tls.key': Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIE...demo\n-----END PRIVATE KEY-----\n').toString(
-        'base64',
-      ),
-    },
+    // The certificate cert-manager issued for the Certificate shop-tls below (30 days into its 90).
+    data: tlsData(
+      issueCertificate({
+        subject: { CN: 'shop.acme.example' },
+        sans: ['shop.acme.example'],
+        notBefore: new Date(at(-30)),
+        notAfter: new Date(at(60)),
+        issuer: LETS_ENCRYPT,
+      }),
+    ),
   });
   p({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'frontend', namespace: 'shop' } });
   p({
@@ -353,21 +394,24 @@ export function loadDemo(ctx: SimContext): void {
 
   // payments: a budget that allows no disruption, and a worker in a crash loop.
   p(
-    deployment('payments', 'payments-api', {
-      replicas: 2,
-      serviceAccount: 'payments-api',
-      containers: [
-        {
-          name: 'api',
-          image: 'ghcr.io/acme/payments-api:7.3.2',
-          cpu: '100m',
-          memory: '192Mi',
-          memoryLimit: '384Mi',
-          port: 8443,
-          portName: 'https',
-        },
-      ],
-    }),
+    httpErrors(
+      4,
+      deployment('payments', 'payments-api', {
+        replicas: 2,
+        serviceAccount: 'payments-api',
+        containers: [
+          {
+            name: 'api',
+            image: 'ghcr.io/acme/payments-api:7.3.2',
+            cpu: '100m',
+            memory: '192Mi',
+            memoryLimit: '384Mi',
+            port: 8443,
+            portName: 'https',
+          },
+        ],
+      }),
+    ),
   );
   p(service('payments', 'payments-api', 443, { targetPort: 'https', portName: 'https' }));
   p({
@@ -582,11 +626,15 @@ export function loadDemo(ctx: SimContext): void {
 
   // ml: GPU serving, KServe, and a training pod asking for more GPUs than any node has.
   p(
-    deployment('ml', 'llm-server', {
-      tolerations: [GPU_TOLERATION],
-      nodeSelector: { 'nvidia.com/gpu.present': 'true' },
-      containers: [{ image: 'vllm/vllm-openai:v0.6.3', cpu: '4', memory: '32Gi', gpus: 1, port: 8000 }],
-    }),
+    // The model server times out on a quarter of its requests (the mesh graph shows it failing).
+    httpErrors(
+      25,
+      deployment('ml', 'llm-server', {
+        tolerations: [GPU_TOLERATION],
+        nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+        containers: [{ image: 'vllm/vllm-openai:v0.6.3', cpu: '4', memory: '32Gi', gpus: 1, port: 8000 }],
+      }),
+    ),
   );
   p(service('ml', 'llm-server', 8000));
   p({
@@ -802,9 +850,9 @@ export function loadDemo(ctx: SimContext): void {
           lastTransitionTime: t0,
         },
       ],
-      notBefore: t0,
-      notAfter: days(-60).replace(/\.\d+Z$/, 'Z'),
-      renewalTime: days(-30).replace(/\.\d+Z$/, 'Z'),
+      notBefore: rfc3339(at(-30)),
+      notAfter: rfc3339(at(60)),
+      renewalTime: rfc3339(at(30)),
       revision: 3,
     },
   });
@@ -841,6 +889,225 @@ export function loadDemo(ctx: SimContext): void {
     },
   });
   loadArgoDemo(ctx);
+  // Grafana's certificate: its renewal came due 18 days ago and keeps failing, so it expires in 12 days.
+  p({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: 'grafana',
+      namespace: 'monitoring',
+      annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' },
+    },
+    spec: {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['grafana.acme.example'], secretName: 'grafana-tls' }],
+      rules: [
+        {
+          host: 'grafana.acme.example',
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
+    status: { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+  });
+  p({
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: { name: 'grafana-tls', namespace: 'monitoring' },
+    spec: {
+      secretName: 'grafana-tls',
+      dnsNames: ['grafana.acme.example'],
+      issuerRef: { name: 'letsencrypt-prod', kind: 'ClusterIssuer', group: 'cert-manager.io' },
+    },
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'Ready',
+          message: 'Certificate is up to date and has not expired',
+          observedGeneration: 1,
+          lastTransitionTime: rfc3339(at(-78)),
+        },
+        {
+          type: 'Issuing',
+          status: 'True',
+          reason: 'Renewing',
+          message: `Renewing certificate as renewal was scheduled at ${new Date(at(-18)).toUTCString()}`,
+          observedGeneration: 1,
+          lastTransitionTime: rfc3339(at(-18)),
+        },
+      ],
+      notBefore: rfc3339(at(-78)),
+      notAfter: rfc3339(at(12)),
+      renewalTime: rfc3339(at(-18)),
+      revision: 1,
+      failedIssuanceAttempts: 4,
+      lastFailureTime: rfc3339(at(-0.2)),
+    },
+  });
+  const tlsSecret = (ns: string, name: string, data: Record<string, string>, annotations?: Record<string, string>) =>
+    p({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: { name, namespace: ns, ...(annotations ? { annotations } : {}) },
+      data,
+    });
+  tlsSecret(
+    'monitoring',
+    'grafana-tls',
+    tlsData(
+      issueCertificate({
+        subject: { CN: 'grafana.acme.example' },
+        sans: ['grafana.acme.example'],
+        notBefore: new Date(at(-78)),
+        notAfter: new Date(at(12)),
+        issuer: LETS_ENCRYPT,
+      }),
+    ),
+    {
+      'cert-manager.io/certificate-name': 'grafana-tls',
+      'cert-manager.io/issuer-name': 'letsencrypt-prod',
+      'cert-manager.io/issuer-kind': 'ClusterIssuer',
+      'cert-manager.io/issuer-group': 'cert-manager.io',
+    },
+  );
+  // TLS secrets nobody renews automatically: one expiring in 3 days, one expired, one good for months.
+  tlsSecret(
+    'argocd',
+    'argocd-server-tls',
+    tlsData(
+      issueCertificate({
+        subject: { O: 'Acme Corp', CN: 'argocd.acme.internal' },
+        sans: ['argocd.acme.internal', 'argocd-server.argocd.svc'],
+        notBefore: new Date(at(-362)),
+        notAfter: new Date(at(3)),
+        issuer: INTERNAL_CA,
+      }),
+    ),
+  );
+  tlsSecret(
+    'shop',
+    'promo-tls',
+    tlsData(
+      issueCertificate({
+        subject: { CN: 'promo.acme.example' },
+        sans: ['promo.acme.example', 'sale.acme.example'],
+        notBefore: new Date(at(-99)),
+        notAfter: new Date(at(-9)),
+        issuer: LETS_ENCRYPT,
+      }),
+    ),
+  );
+  tlsSecret(
+    'mlflow',
+    'mlflow-tls',
+    tlsData(
+      issueCertificate({
+        subject: { O: 'Acme Corp', CN: 'mlflow.acme.internal' },
+        sans: ['mlflow.acme.internal', 'mlflow.mlflow.svc', '10.96.12.40'],
+        notBefore: new Date(at(-30)),
+        notAfter: new Date(at(335)),
+        issuer: INTERNAL_CA,
+      }),
+    ),
+  );
+  const rev = '53e28ff20cc530b9ada2173fbbd64d48338583ba';
+  const app = (name: string, ns: string, path: string, sync: string, health: string, resources: Json[]) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: 'argocd', finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
+      destination: { server: 'https://kubernetes.default.svc', namespace: ns },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+    },
+    status: {
+      sync: {
+        status: sync,
+        revision: rev,
+        comparedTo: {
+          source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
+          destination: { server: 'https://kubernetes.default.svc', namespace: ns },
+        },
+      },
+      health: { status: health, lastTransitionTime: t0 },
+      sourceType: 'Directory',
+      resourceHealthSource: 'appTree',
+      resources,
+      reconciledAt: t0,
+      operationState: {
+        operation: { sync: { revision: rev }, initiatedBy: { automated: true } },
+        phase: 'Succeeded',
+        message: 'successfully synced (all tasks run)',
+        startedAt: t0,
+        finishedAt: t0,
+        syncResult: {
+          revision: rev,
+          resources: resources.map((r) => ({
+            ...r,
+            status: 'Synced',
+            message: `${r.kind.toLowerCase()}${r.group ? '.' + r.group : ''}/${r.name} configured`,
+            syncPhase: 'Sync',
+          })),
+        },
+      },
+      history: [
+        {
+          id: 0,
+          revision: rev,
+          deployedAt: t0,
+          initiatedBy: { automated: true },
+          source: { repoURL: 'https://github.com/acme/deploy.git', targetRevision: 'HEAD', path },
+        },
+      ],
+      controllerNamespace: 'argocd',
+      summary: {},
+    },
+  });
+  p(
+    app('shop', 'shop', 'apps/shop', 'Synced', 'Degraded', [
+      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'frontend', status: 'Synced' },
+      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'shop', name: 'checkout', status: 'Synced' },
+      { version: 'v1', kind: 'Service', namespace: 'shop', name: 'frontend', status: 'Synced' },
+    ]),
+  );
+  p(
+    app('payments', 'payments', 'apps/payments', 'OutOfSync', 'Degraded', [
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: 'payments',
+        name: 'payments-api',
+        status: 'OutOfSync',
+      },
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: 'payments',
+        name: 'payments-worker',
+        status: 'Synced',
+      },
+    ]),
+  );
+  p(
+    app('monitoring', 'monitoring', 'platform/monitoring', 'Synced', 'Healthy', [
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'StatefulSet',
+        namespace: 'monitoring',
+        name: 'prometheus',
+        status: 'Synced',
+      },
+    ]),
+  );
 
   p(
     deployment('ml', 'sklearn-iris-predictor', {

@@ -94,7 +94,7 @@ export const PAGES: readonly PageDef[] = [
   custom('argocd', 'Argo CD', 'Platform', 'argocd', ['gitops', 'sync', 'applications', 'rollback']),
   custom('apps', 'Apps', 'Platform', 'apps', ['marketplace', 'install', 'charts', 'add-ons']),
   custom('plugins', 'Plugins', 'Platform', 'plugins', ['integrations', 'extensions', 'enable', 'disable']),
-  routes('kiali', 'Kiali', 'Platform', ['/api/integrations/kiali/status'], ['mesh', 'istio']),
+  custom('kiali', 'Kiali', 'Platform', 'kiali', ['mesh', 'istio', 'service graph', 'traffic']),
   custom('terminal', 'Terminal', 'Platform', 'terminal', ['shell', 'console']),
   custom('ai-assistant', 'AI Assistant', 'Intelligence', 'assistant', ['chat', 'ai', 'llm']),
   custom('autofix', 'AutoFix', 'Intelligence', 'autofix', ['remediation']),
