@@ -155,14 +155,22 @@ describe('Argo CD: simulated controller and argocd-server, engine routes over HT
     });
     assert.ok(refreshed.status.reconciledAt >= before);
 
-    await kubectlOk(h.sim, ['scale', 'statefulset', 'prometheus', '-n', 'monitoring', '--replicas=2']);
+    await kubectlOk(h.sim, ['scale', 'deployment', 'blackbox-exporter', '-n', 'monitoring', '--replicas=2']);
     const healed = await eventually(async () => {
       const a = await app('monitoring');
       return a.status.history.length === 2 && !a.operation ? a : undefined;
     }, 20_000);
     assert.deepEqual(healed.status.history[1].initiatedBy, { automated: true });
     assert.equal(
-      await kubectlOk(h.sim, ['get', 'sts', 'prometheus', '-n', 'monitoring', '-o', 'jsonpath={.spec.replicas}']),
+      await kubectlOk(h.sim, [
+        'get',
+        'deployment',
+        'blackbox-exporter',
+        '-n',
+        'monitoring',
+        '-o',
+        'jsonpath={.spec.replicas}',
+      ]),
       '1',
     );
   });

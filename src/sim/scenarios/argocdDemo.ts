@@ -106,42 +106,20 @@ const legacyFlags: Json = {
   metadata: { name: 'payments-legacy-flags', labels: { app: 'payments-api' } },
   data: { LEGACY_CHECKOUT: 'true', LEDGER_V1_COMPAT: 'true' },
 };
-const prometheus: Json = {
-  apiVersion: 'apps/v1',
-  kind: 'StatefulSet',
-  metadata: { name: 'prometheus', labels: { app: 'prometheus' } },
-  spec: {
-    replicas: 1,
-    serviceName: 'prometheus',
-    selector: { matchLabels: { app: 'prometheus' } },
-    template: {
-      metadata: { labels: { app: 'prometheus' } },
-      spec: {
-        containers: [
-          container({
-            name: 'prometheus',
-            image: 'quay.io/prometheus/prometheus:v2.54.1',
-            port: 9090,
-            requests: { cpu: '200m', memory: '512Mi' },
-          }),
-        ],
-      },
-    },
-    volumeClaimTemplates: [
-      {
-        metadata: { name: 'data' },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          storageClassName: 'standard',
-          resources: { requests: { storage: '20Gi' } },
-        },
-      },
-    ],
+// The monitoring app is the probes' exporter, not Prometheus: Prometheus is the kube-prometheus-stack Helm release's,
+// and an object has one owner (a self-healing app would undo a Helm uninstall of it).
+const blackbox = deploy('blackbox-exporter', {
+  replicas: 1,
+  c: {
+    name: 'blackbox-exporter',
+    image: 'quay.io/prometheus/blackbox-exporter:v0.25.0',
+    port: 9115,
+    requests: { cpu: '20m', memory: '32Mi' },
   },
-};
+});
 
 const C = {
-  monitoring: sha('platform/monitoring: prometheus 2.54.1'),
+  monitoring: sha('platform/monitoring: blackbox exporter 0.25.0'),
   shopFirst: sha('apps/shop: first production release'),
   payments: sha('apps/payments: 7.3.2'),
   dropFlags: sha('apps/payments: drop the legacy feature flags'),
@@ -152,10 +130,10 @@ function demoRepo() {
   return buildRepo(DEMO_REPO, [
     {
       sha: C.monitoring,
-      message: 'platform/monitoring: Prometheus 2.54.1 with 20Gi of storage',
+      message: 'platform/monitoring: blackbox exporter 0.25.0 for the uptime probes',
       author: 'Dana Ortiz <dana@acme.example>',
       date: ago(40),
-      dirs: { 'platform/monitoring': [prometheus, svc('prometheus', 9090, 9090)] },
+      dirs: { 'platform/monitoring': [blackbox, svc('blackbox-exporter', 9115, 9115)] },
     },
     {
       sha: C.shopFirst,
@@ -287,7 +265,9 @@ export function loadArgoDemo(ctx: SimContext): void {
   const admin = { username: 'admin' };
   const shop = [frontend, checkout('4.2.0-does-not-exist'), svc('frontend', 80, 'http')];
   const payments = [paymentsApi, paymentsWorker, svc('payments-api', 443, 'https', 'https')];
-  const monitoring = [prometheus, svc('prometheus', 9090, 9090)];
+  const monitoring = [blackbox, svc('blackbox-exporter', 9115, 9115)];
+  // Deployed from Git before the demo starts: live as the app's last sync left them.
+  for (const m of monitoring) put(ctx, { ...m, metadata: { ...m.metadata, namespace: 'monitoring' } });
   markTracked(ctx, 'shop', shop);
   markTracked(ctx, 'payments', payments);
   markTracked(ctx, 'monitoring', monitoring);
