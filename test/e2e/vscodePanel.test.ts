@@ -281,6 +281,9 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
   });
 
   it('keeps the tree current after collapse, a kubectl scale and re-expand, and after a delete from the tree', async () => {
+    // Only rendered rows can be read: fold the Incidents view so the Clusters view has the side bar's height.
+    const incidentsHeader = page.locator('.pane-header', { hasText: 'Incidents' }).first();
+    if ((await incidentsHeader.getAttribute('aria-expanded')) === 'true') await incidentsHeader.click();
     await setExpanded('kubegraf-sim', true);
     await setExpanded('payments', true);
     await setExpanded('Workloads', true);
@@ -330,6 +333,8 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     );
     await wb.shot('tree-after-delete');
     await setExpanded('kubegraf-sim', false);
+    await incidentsHeader.click();
+    await page.locator('.pane-header[aria-expanded="true"]', { hasText: 'Incidents' }).waitFor();
   });
 
   it("lists the current context's incidents once, after a switch to a second context of the cluster and back, as the panel and the badge count them", async () => {
