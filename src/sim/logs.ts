@@ -438,14 +438,14 @@ const PROFILES: Record<AppKind, Profile> = {
       reason === 'OOMKilled'
         ? [
             'Traceback (most recent call last):',
-            '  File "/workspace/train.py", line 142, in <module>',
+            '  File "/opt/train/train.py", line 142, in <module>',
             '    loss.backward()',
             `torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.25 GiB of which 1.12 GiB is free.`,
           ]
         : [
             `${iso(t)} ERROR Rank 0 lost contact with its peers`,
             'Traceback (most recent call last):',
-            '  File "/workspace/train.py", line 97, in <module>',
+            '  File "/opt/train/train.py", line 97, in <module>',
             '    dist.init_process_group(backend="nccl")',
             'torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:317, unhandled system error',
           ],
