@@ -196,24 +196,8 @@ export function openShell(t: ActionTarget): void {
 }
 
 export function RowActions(p: { actions: ActionDef[]; target: ActionTarget; max?: number }): JSX.Element {
-  // One button per action id for the row's life: the list is rebuilt when permissions or capabilities arrive, and a
-  // rebuilt button would drop the keyboard focus (Enter on a focused "Scale" then did nothing). The kept entry runs
-  // the newest handler.
-  const kept = new Map<string, ActionDef>();
-  const shown = createMemo(() =>
-    p.actions.slice(0, p.max ?? 4).map((a) => {
-      const had = kept.get(a.id);
-      if (had && had.label === a.label && had.danger === a.danger) {
-        had.run = a.run;
-        return had;
-      }
-      const own = { ...a };
-      kept.set(a.id, own);
-      return own;
-    }),
-  );
   return (
-    <For each={shown()}>
+    <For each={p.actions.slice(0, p.max ?? 4)}>
       {(a) => (
         <button
           class={`kg-row-btn ${a.danger ? 'kg-danger-text' : ''}`}
