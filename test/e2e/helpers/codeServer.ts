@@ -300,31 +300,45 @@ async function until(fn: () => Promise<boolean>, ms: number, what: string): Prom
  */
 export async function treeContextMenu(page: Page, row: Locator, item: string): Promise<void> {
   const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
-  await until(
-    async () => {
-      await row.click({ button: 'right' });
-      const shown = await entry.waitFor({ timeout: 3000 }).then(
+  // VS Code can hand a menu command no element when the tree re-rendered under the open menu; the command then asks
+  // for the kind, as from the palette. That pick is never the answer to a row's menu: close it and use the menu again.
+  const askedForKind = page.locator('.quick-input-widget input[placeholder="Kind"]');
+  for (let attempt = 1; ; attempt++) {
+    await until(
+      async () => {
+        await row.click({ button: 'right' });
+        const shown = await entry.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+        // A live tree may re-render between finding the row and the click (VS Code reuses row elements): the menu is
+        // for the row that took focus, so it must be the one asked for.
+        if (shown && /\bfocused\b/.test((await row.getAttribute('class', { timeout: 1000 }).catch(() => '')) ?? ''))
+          return true;
+        await page.keyboard.press('Escape');
+        return false;
+      },
+      20_000,
+      `the context menu with "${item}"`,
+    );
+    await settle(page, 200);
+    await entry.click();
+    if (
+      !(await entry.waitFor({ state: 'hidden', timeout: 3000 }).then(
         () => true,
         () => false,
-      );
-      // A live tree may re-render between finding the row and the click (VS Code reuses row elements): the menu is
-      // for the row that took focus, so it must be the one asked for.
-      if (shown && /\bfocused\b/.test((await row.getAttribute('class', { timeout: 1000 }).catch(() => '')) ?? ''))
-        return true;
-      await page.keyboard.press('Escape');
-      return false;
-    },
-    20_000,
-    `the context menu with "${item}"`,
-  );
-  await settle(page, 200);
-  await entry.click();
-  if (
-    !(await entry.waitFor({ state: 'hidden', timeout: 3000 }).then(
+      ))
+    )
+      await entry.click();
+    await entry.waitFor({ state: 'hidden', timeout: 5000 });
+    const lost = await askedForKind.waitFor({ timeout: 1000 }).then(
       () => true,
       () => false,
-    ))
-  )
-    await entry.click();
-  await entry.waitFor({ state: 'hidden', timeout: 5000 });
+    );
+    if (!lost) return;
+    if (attempt === 3)
+      throw new Error(`"${item}" from the context menu kept losing its row (the command asked for a kind)`);
+    await page.keyboard.press('Escape');
+    await askedForKind.waitFor({ state: 'hidden' });
+  }
 }
