@@ -229,11 +229,11 @@ describe('certificates and the Kiali graph (demo cluster)', function () {
     assert.equal(shop.duration, '5m');
     assert.ok(shop.nodes.every((n) => n.namespace === 'shop' || n.name === 'istio-ingressgateway'));
     assert.ok(shop.nodes.find((n) => n.name === 'istio-ingressgateway')!.outside);
-    // A workload without pods fails every request sent to it.
-    await kubectlOk(h.sim, ['scale', 'deployment', 'catalog', '-n', 'shop', '--replicas=0']);
+    // A workload without pods fails every request sent to it (cart: catalog's autoscaler would scale it back up).
+    await kubectlOk(h.sim, ['scale', 'deployment', 'cart', '-n', 'shop', '--replicas=0']);
     const down = await eventually(async () => {
       const b: MeshGraph = (await A.get('/api/kiali/graph?namespace=shop')).body;
-      const n = b.nodes.find((x) => x.name === 'catalog');
+      const n = b.nodes.find((x) => x.name === 'cart');
       return n?.health === 'failure' ? n : undefined;
     }, 30_000);
     assert.ok(down.healthReasons.includes('100% of inbound requests fail'));
