@@ -50,12 +50,13 @@ describe('ML workloads on the demo cluster (training jobs, inference services)',
       assert.deepEqual(pods.pods, ['mnist-e2e-master-0', 'mnist-e2e-worker-0']);
       const line = await nextMessage(ws, (m) => m.type === 'log' && /Train Epoch: \d+/.test(m.text));
       assert.equal(line.container, 'pytorch');
-      // The job succeeds with its master; the worker's pod may finish a moment later: wait for both.
       const done = await eventually(async () => {
         const j = await job('mnist-e2e');
-        return j?.status === 'Succeeded' && j.pods.active === 0 ? j : undefined;
+        return j?.status === 'Succeeded' ? j : undefined;
       }, 30_000);
-      assert.deepEqual(done.pods, { active: 0, succeeded: 2, failed: 0 });
+      // The job succeeds with its master; the worker may still be finishing (as with the training operator).
+      assert.equal(done.pods.failed, 0);
+      assert.ok(done.pods.succeeded >= 1 && done.pods.succeeded + done.pods.active === 2, JSON.stringify(done.pods));
       assert.ok(Date.parse(done.completionTime) >= Date.parse(done.startTime));
       assert.match(done.message, /PyTorchJob ml\/mnist-e2e successfully completed\./);
       await nextMessage(ws, (m) => m.type === 'podEnded' && m.pod === 'mnist-e2e-master-0');
