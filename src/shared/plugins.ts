@@ -27,7 +27,7 @@ export const PLUGINS: readonly PluginDef[] = [
   {
     name: 'argocd',
     title: 'Argo CD',
-    description: 'GitOps applications: sync and health, sync and refresh, drift from Git',
+    description: 'GitOps applications: sync and health, sync and refresh, diffs against Git',
     routes: [
       'argocd.apps',
       'argocd.app',
@@ -36,9 +36,8 @@ export const PLUGINS: readonly PluginDef[] = [
       'argocd.diff',
       'argocd.rollback',
       'argocd.terminate',
-      'drift.analysis',
     ],
-    pages: ['argocd', 'drift'],
+    pages: ['argocd'],
     app: 'argo-cd',
   },
   {

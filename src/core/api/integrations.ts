@@ -12,13 +12,13 @@ import { appTarget, kialiRoot, proxyRoute, type ProxiedApp } from '../integratio
 import {
   argoAppDetails,
   argoDiff,
-  driftReport,
   listArgoApps,
   refreshArgoApp,
   rollbackArgoApp,
   syncArgoApp,
   terminateArgoOp,
 } from '../integrations/argocd';
+import { driftDiff, driftReport } from '../insights/drift';
 import { catalogApps, installApp, serviceStatus, uninstallApp } from '../integrations/catalog';
 import {
   assertCustomApp,
@@ -316,6 +316,7 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
     security: async (p, deps) => clusterSecurity(deps, p.context, p.namespace),
     'cost.analysis': async (p, deps) => clusterCost(deps, p.context, p.namespace),
     'drift.analysis': async (p, deps) => driftReport(deps, p.context, p.namespace),
+    'drift.diff': async (p, deps) => driftDiff(deps, p),
     topology: async (p, deps) => clusterGraph(deps, p.context, p.namespace, false),
     resourcemap: async (p, deps) => clusterGraph(deps, p.context, p.namespace, true),
     'continuity.summary': async (p, deps) => continuitySummary(deps, p.context, p.namespace),

@@ -171,7 +171,7 @@ export async function argoAppDetails(
 // ---------------- argocd-server's REST API ----------------
 
 /** A GET of argocd-server's API through the service proxy, as JSON; its refusals as our errors. */
-async function argoServer<T>(
+export async function argoServer<T>(
   deps: ApiDeps,
   context: string | undefined,
   path: string,
@@ -265,7 +265,7 @@ async function historyOf(
   };
 }
 
-interface ManagedResource {
+export interface ManagedResource {
   group?: string;
   kind: string;
   namespace?: string;
@@ -440,17 +440,4 @@ export async function refreshArgoApp(deps: ApiDeps, p: Params<'argocd.refresh'>)
     };
   });
   return { ok: true, message: `${p.hard ? 'hard ' : ''}refresh of ${o.metadata.namespace}/${p.name} requested` };
-}
-
-/** Applications that differ from Git (drift is measured against Git through Argo CD). */
-export async function driftReport(deps: ApiDeps, context: string | undefined, namespace?: string) {
-  const apps = (await must(deps, context, ARGO, 'Argo CD (drift is measured against Git through it)', namespace)).map(
-    argoApp,
-  );
-  const drifted = apps.filter((a) => a.syncStatus !== 'Synced');
-  return {
-    drifted,
-    total: apps.length,
-    message: `${drifted.length} of ${apps.length} application(s) differ from Git`,
-  };
 }

@@ -6,6 +6,7 @@ import { base, boolish, int, name, namespaceFilter, namespaceName, objectParams 
 import type { ActionResult, DeleteResult, ResourceRow, UpdateResult } from './resources';
 import type { CertificatesOverview } from '../certificates';
 import type { MeshGraph } from '../meshGraph';
+import { DRIFT_SOURCES, type DriftDiff, type DriftReport } from '../drift';
 
 export interface HelmReleaseSummary {
   name: string;
@@ -1210,12 +1211,25 @@ export const INTEGRATION_ROUTES = {
     'Cost breakdown from resource requests at OpenCost default prices',
     z.object(ns),
   ),
-  'drift.analysis': route<{ drifted: ArgoApp[]; total: number; message: string }>()(
+  'drift.analysis': route<DriftReport>()(
     'GET',
     '/api/drift/analysis',
     'integrations',
-    'Drift analysis (Argo CD applications out of sync with Git)',
+    'Drift: live objects vs their last `kubectl apply`, their Helm release manifest and Argo CD\'s Git state, per field with who changed it',
     z.object(ns),
+  ),
+  'drift.diff': route<DriftDiff>()(
+    'GET',
+    '/api/drift/diff',
+    'integrations',
+    "One object's declared state (applied, Helm or Git) vs live, as YAML and a unified diff",
+    z.object({
+      ...base,
+      kind: z.string().min(1).max(63).regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a kind such as Deployment'),
+      namespace: namespaceName.optional(),
+      name,
+      source: z.enum(DRIFT_SOURCES),
+    }),
   ),
   topology: route<Graph>()(
     'GET',
