@@ -25,6 +25,26 @@ export interface DriftField {
   operation?: string;
   /** When that manager last wrote the object (its managedFields entry's time). */
   time?: string;
+  /** The manager for people: `kubectl scale`, `kubectl edit`, `Helm`, `Argo CD`, `the HPA`. */
+  by?: string;
+}
+
+const MANAGERS: Record<string, string> = {
+  'kubectl-client-side-apply': 'kubectl apply',
+  kubectl: 'kubectl',
+  helm: 'Helm',
+  'argocd-controller': 'Argo CD',
+  'argocd-application-controller': 'Argo CD',
+  'kube-controller-manager': 'a controller',
+  kubegraf: 'KubeGraf',
+};
+
+/** A field manager as people say it: `kubectl-edit` → `kubectl edit`; kubectl through the scale subresource → `kubectl scale`. */
+export function managerLabel(manager: string, subresource?: string): string {
+  if (manager === 'kubectl' && subresource === 'scale') return 'kubectl scale';
+  if (MANAGERS[manager]) return MANAGERS[manager];
+  const m = /^kubectl-(.+)$/.exec(manager);
+  return m ? `kubectl ${m[1]}` : manager;
 }
 
 export interface DriftObject {

@@ -12,6 +12,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { Finding, FindingSeverity } from '../../shared/insights';
 import {
   DRIFT_SOURCE_TITLES,
+  managerLabel,
   type DriftDiff,
   type DriftField,
   type DriftObject,
@@ -338,6 +339,7 @@ function attribute(fields: RawDrift[], managed: ManagedEntry[] | undefined, live
       out.manager = pick.manager;
       out.operation = `${pick.operation ?? 'Update'}${pick.subresource ? ` (${pick.subresource})` : ''}`;
       if (pick.time) out.time = pick.time;
+      out.by = managerLabel(pick.manager, pick.subresource);
     }
     return out;
   });

@@ -15,6 +15,7 @@ import { ownerRef, shortHash } from '../controllers/runtime';
 import type { Json } from '../controllers/runtime';
 import type { KObj } from '../store';
 import { loadArgoDemo } from './argocdDemo';
+import { loadDriftDemo } from './driftDemo';
 import {
   crd,
   daemonSet,
@@ -1385,6 +1386,7 @@ export function loadDemo(ctx: SimContext): void {
       values: { crds: { enabled: true }, replicaCount: 2 },
     }),
   );
+  loadDriftDemo(ctx);
 }
 
 const openObject = (description: string, properties: Json = {}): Json => ({
