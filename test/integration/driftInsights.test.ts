@@ -20,9 +20,7 @@ describe('Drift insights: live vs kubectl apply, Helm and Argo CD, with who chan
     return r.body as DriftReport;
   };
   const find = (r: DriftReport, kind: string, ns: string, name: string, source?: string) =>
-    r.drifted.find(
-      (o) => o.kind === kind && o.namespace === ns && o.name === name && (!source || o.source === source),
-    );
+    r.drifted.find((o) => o.kind === kind && o.namespace === ns && o.name === name && (!source || o.source === source));
   const field = (o: DriftObject | undefined, path: string) => o?.fields.find((f) => f.path === path);
 
   before(async () => {
@@ -176,10 +174,7 @@ describe('Drift insights: live vs kubectl apply, Helm and Argo CD, with who chan
     const fixed = (await driftInsights.fixObject!(f, live, deps, deps.kube.currentContext())) as any;
     assert.equal(fixed.spec.replicas, 1);
     assert.equal(fixed.spec.template.spec.containers[0].image, 'ghcr.io/acme/recommendations:1.4.0');
-    assert.equal(
-      fixed.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MODEL_VERSION').value,
-      'v3',
-    );
+    assert.equal(fixed.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MODEL_VERSION').value, 'v3');
     assert.equal(fixed.metadata.resourceVersion, live.metadata.resourceVersion, 'a changed copy of the live object');
     const all = await driftInsights.findings(deps, deps.kube.currentContext());
     const scores = driftInsights.scores(all, ['shop', 'monitoring']);

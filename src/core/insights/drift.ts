@@ -58,7 +58,11 @@ const APPLIED_KINDS = [
   'limitranges',
 ] as const;
 
-const CHECK: Record<DriftSource, string> = { lastApplied: 'lastApplied', helmManifest: 'helmManifest', argocd: 'argocd' };
+const CHECK: Record<DriftSource, string> = {
+  lastApplied: 'lastApplied',
+  helmManifest: 'helmManifest',
+  argocd: 'argocd',
+};
 const REVERT: Record<DriftSource, string> = {
   lastApplied: 'Revert to the applied state',
   helmManifest: 'Revert to the Helm state',
@@ -452,7 +456,9 @@ async function helmTracked(c: Ctx, out: Tracked[], seen: Set<string>): Promise<v
   for (const r of await deployedReleases(c)) {
     for (const desired of manifestObjects(r)) {
       const ns = desired.metadata.namespace ?? r.namespace;
-      const hit = await cachedLive(c, desired.kind ?? '', desired.apiVersion ?? '', ns, desired.metadata.name).catch(() => undefined);
+      const hit = await cachedLive(c, desired.kind ?? '', desired.apiVersion ?? '', ns, desired.metadata.name).catch(
+        () => undefined,
+      );
       if (!hit?.live) continue;
       if (!inScope(c, hit.namespaced ? ns : undefined) || (c.namespace && !hit.namespaced)) continue;
       seen.add(`${hit.key}/${hit.live.metadata.namespace ?? ''}/${hit.live.metadata.name}`);
@@ -578,7 +584,15 @@ async function appliedTracked(c: Ctx, out: Tracked[], seen: Set<string>): Promis
       if (ann[HELM_RELEASE] && ann[HELM_RELEASE_NS]) continue;
       const desired = parseLastApplied(o);
       if (!desired) continue;
-      out.push({ source: 'lastApplied', kind: d.kind, apiVersion, owner: 'kubectl apply', kindKey: kind, desired, live: o });
+      out.push({
+        source: 'lastApplied',
+        kind: d.kind,
+        apiVersion,
+        owner: 'kubectl apply',
+        kindKey: kind,
+        desired,
+        live: o,
+      });
     }
   }
 }
@@ -662,7 +676,11 @@ async function memoizedAsync<T>(key: string, rv: string | undefined, make: () =>
 const SECRET_MASK = '(hidden)';
 function masked(kind: string, f: DriftField): DriftField {
   if (kind !== 'Secret' || !/^(data|stringData)/.test(f.path)) return f;
-  return { ...f, ...(f.desired !== undefined ? { desired: SECRET_MASK } : {}), ...(f.live !== undefined ? { live: SECRET_MASK } : {}) };
+  return {
+    ...f,
+    ...(f.desired !== undefined ? { desired: SECRET_MASK } : {}),
+    ...(f.live !== undefined ? { live: SECRET_MASK } : {}),
+  };
 }
 
 async function toObject(c: Ctx, x: Compared, withFields: boolean): Promise<DriftObject> {
@@ -733,7 +751,11 @@ function scoresOf(compared: Compared[]): Scores {
 }
 
 /** GET /api/drift/analysis. */
-export async function driftReport(deps: ApiDeps, context: string | undefined, namespace?: string): Promise<DriftReport> {
+export async function driftReport(
+  deps: ApiDeps,
+  context: string | undefined,
+  namespace?: string,
+): Promise<DriftReport> {
   const { c, compared, apps } = await scan(deps, context, namespace);
   const bad = compared.filter(drifted);
   const detailed = await pool(bad, 8, (x) => toObject(c, x, true));
@@ -810,7 +832,8 @@ export async function driftDiff(
   const live = mf.live ?? x.t.live;
   const label = `${p.kind}/${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
   const secret = p.kind === 'Secret';
-  const y = (o: KObject | undefined) => (o ? toYaml(secret ? { ...forReview(o), data: SECRET_MASK } : forReview(o)) : '');
+  const y = (o: KObject | undefined) =>
+    o ? toYaml(secret ? { ...forReview(o), data: SECRET_MASK } : forReview(o)) : '';
   const drift = x.t.desired ? compareObjects(x.t.desired, live, { extras: x.t.kind !== 'Pod' }) : [];
   const liveYaml = y(live);
   const after = y(reverted(live, drift));
@@ -832,7 +855,11 @@ export async function driftDiff(
 
 function severityOf(drift: RawDrift[]): FindingSeverity {
   const paths = drift.map((d) => pathText(d.segs));
-  if (paths.some((p) => /containers\[.*\]\.(image|securityContext|command|args)|securityContext|hostNetwork|hostPID|privileged/.test(p)))
+  if (
+    paths.some((p) =>
+      /containers\[.*\]\.(image|securityContext|command|args)|securityContext|hostNetwork|hostPID|privileged/.test(p),
+    )
+  )
     return 'high';
   if (paths.every((p) => p.startsWith('metadata.'))) return 'low';
   return 'medium';
@@ -840,10 +867,15 @@ function severityOf(drift: RawDrift[]): FindingSeverity {
 
 function titleOf(x: Compared): string {
   if (!x.drift.length) return x.t.note ? `Out of sync with Git: ${x.t.note}` : 'Out of sync with Git';
-  const names = x.drift.map((d) => pathText(d.segs).replace(/^spec\.template\.spec\./, '').replace(/^spec\./, ''));
+  const names = x.drift.map((d) =>
+    pathText(d.segs)
+      .replace(/^spec\.template\.spec\./, '')
+      .replace(/^spec\./, ''),
+  );
   const shown = names.slice(0, 3).join(', ');
   const more = names.length > 3 ? ` and ${names.length - 3} more` : '';
-  const src = x.t.source === 'lastApplied' ? 'the applied state' : x.t.source === 'helmManifest' ? 'its Helm release' : 'Git';
+  const src =
+    x.t.source === 'lastApplied' ? 'the applied state' : x.t.source === 'helmManifest' ? 'its Helm release' : 'Git';
   return `Differs from ${src}: ${shown}${more}`;
 }
 
@@ -906,9 +938,13 @@ export const driftInsights: InsightAnalysis = {
       source,
     );
     if (!x.t.desired)
-      throw new KubeError('invalid', `the declared state of ${finding.target.name} could not be read: ${x.t.note ?? ''}`);
+      throw new KubeError(
+        'invalid',
+        `the declared state of ${finding.target.name} could not be read: ${x.t.note ?? ''}`,
+      );
     const drift = compareObjects(x.t.desired, live, { extras: x.t.kind !== 'Pod' });
-    if (!drift.length) throw new KubeError('invalid', `${finding.target.name} no longer differs from its declared state`);
+    if (!drift.length)
+      throw new KubeError('invalid', `${finding.target.name} no longer differs from its declared state`);
     const out = reverted(live, drift);
     delete out.metadata.managedFields;
     return out;

@@ -1215,7 +1215,7 @@ export const INTEGRATION_ROUTES = {
     'GET',
     '/api/drift/analysis',
     'integrations',
-    'Drift: live objects vs their last `kubectl apply`, their Helm release manifest and Argo CD\'s Git state, per field with who changed it',
+    "Drift: live objects vs their last `kubectl apply`, their Helm release manifest and Argo CD's Git state, per field with who changed it",
     z.object(ns),
   ),
   'drift.diff': route<DriftDiff>()(
@@ -1225,7 +1225,11 @@ export const INTEGRATION_ROUTES = {
     "One object's declared state (applied, Helm or Git) vs live, as YAML and a unified diff",
     z.object({
       ...base,
-      kind: z.string().min(1).max(63).regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a kind such as Deployment'),
+      kind: z
+        .string()
+        .min(1)
+        .max(63)
+        .regex(/^[A-Za-z][A-Za-z0-9]*$/, 'must be a kind such as Deployment'),
       namespace: namespaceName.optional(),
       name,
       source: z.enum(DRIFT_SOURCES),

@@ -79,7 +79,7 @@ export const PAGES: readonly PageDef[] = [
   routes('anomalies', 'Anomalies', 'Insights', ['/api/brain/ml/predictions', '/api/brain/ml/summary'], ['ai', 'ml']),
   routes('security', 'Security', 'Insights', ['/api/security']),
   routes('cost', 'Cost', 'Insights', ['/api/cost/analysis']),
-  routes('drift', 'Drift', 'Insights', ['/api/drift/analysis']),
+  custom('drift', 'Drift', 'Insights', 'drift', ['kubectl diff', 'last-applied', 'managed fields', 'out of sync']),
   routes('continuity', 'Continuity', 'Insights', ['/api/continuity/summary']),
   ...kindPages('Workloads'),
   custom('logs', 'Logs', 'Workloads', 'logs'),
