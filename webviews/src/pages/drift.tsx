@@ -32,7 +32,7 @@ import '../styles/inlineLink.css';
 const WATCHED = ['deployments', 'statefulsets', 'daemonsets', 'services', 'configmaps'];
 
 const SOURCE_HINT: Record<DriftSource, string> = {
-  lastApplied: 'Compared with the last-applied-configuration annotation `kubectl apply` keeps on the object.',
+  lastApplied: 'Compared with the last-applied-configuration annotation kubectl apply keeps on the object.',
   helmManifest: "Compared with the manifest of the release's deployed revision, decoded from its release Secret.",
   argocd: "Compared with the Application's rendered Git state, read from argocd-server.",
 };
@@ -203,6 +203,7 @@ export function DriftPage(): JSX.Element {
               value={q()}
               onInput={(e) => setQ(e.currentTarget.value)}
               data-testid="drift-filter"
+              style={{ 'min-width': '320px' }}
             />
             <label class="kg-small">
               Sort{' '}
@@ -366,11 +367,28 @@ function DriftCard(p: { o: DriftObject; onOpen: () => void; onDiff: () => void; 
   );
 }
 
+/** A field path that wraps after its dots and brackets, never inside a name. */
+function Breakable(p: { text: string }): JSX.Element {
+  const parts = () => p.text.split(/(?<=[.\]])/);
+  return (
+    <For each={parts()}>
+      {(s) => (
+        <>
+          {s}
+          <wbr />
+        </>
+      )}
+    </For>
+  );
+}
+
 function FieldRow(p: { f: DriftField }): JSX.Element {
   return (
     <tr data-testid="drift-field" data-path={p.f.path}>
       <td>
-        <code class="kg-drift-path">{p.f.path}</code>
+        <code class="kg-drift-path" title={p.f.path}>
+          <Breakable text={p.f.path} />
+        </code>
       </td>
       <td>
         <Value v={p.f.desired} absent="not declared" />
@@ -387,7 +405,7 @@ function FieldRow(p: { f: DriftField }): JSX.Element {
           </span>
         </Show>
       </td>
-      <td class="kg-muted">
+      <td class="kg-muted kg-drift-when">
         <When at={p.f.time} />
       </td>
     </tr>
