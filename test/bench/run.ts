@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
-const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview'];
+const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview', 'drift'];
 const only = process.env.BENCH_ONLY?.split(',');
 const child = process.env.BENCH_CHILD === '1';
 const wanted = (name: string) => (!only || only.includes(name)) && (!child || only?.length === 1);
@@ -72,6 +72,16 @@ async function main(): Promise<void> {
     );
     console.log(`server start until a search covers every kind: ${ms(r.syncedMs)}`);
     for (const w of r.warm) console.log(`warm "${w.q}" (${w.total} matches, 30 returned): ${ms(w.ms)}`);
+  }
+  if (wanted('drift')) {
+    const { benchDrift } = await import('./driftBench');
+    global.gc?.();
+    const r = await benchDrift(pods, nodes);
+    console.log(`\n## drift: GET /api/drift/analysis (${r.tracked} tracked objects, ${r.drifted} drifted)`);
+    console.log(`setup (annotate, create releases): ${ms(r.setupMs)}; first analysis (opens caches): ${ms(r.firstMs)}`);
+    console.log(
+      `warm, every namespace: ${ms(r.warmMs)}; warm, one namespace: ${ms(r.warmNamespaceMs)} (goal <= 1000 ms)`,
+    );
   }
   if (wanted('webview')) {
     const { benchPodsPage } = await import('./webviewBench');
