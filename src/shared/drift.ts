@@ -1,6 +1,7 @@
 // Drift: what the cluster runs vs what was declared for it — the `kubectl apply` of record (the last-applied
 // annotation), the Helm release manifest, or Argo CD's rendered Git state — field by field, with who changed each field
 // and when (from managedFields). Shapes of GET /api/drift/analysis and GET /api/drift/diff.
+import type { Finding } from './insights';
 
 export const DRIFT_SOURCES = ['lastApplied', 'helmManifest', 'argocd'] as const;
 export type DriftSource = (typeof DRIFT_SOURCES)[number];
@@ -61,8 +62,8 @@ export interface DriftObject {
   fields: DriftField[];
   /** Said when the fields could not be compared (argocd-server unreachable). */
   note?: string;
-  /** The insight finding's id for a drifted object (its Revert fix goes through /api/insights/fix-*). */
-  findingId?: string;
+  /** The insight finding of a drifted object (its Revert fix goes through /api/insights/fix-preview and fix-apply). */
+  finding?: Finding;
 }
 
 export interface DriftSourceCount {

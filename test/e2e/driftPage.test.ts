@@ -144,4 +144,18 @@ describe('Drift page (kubegraf web --demo, Chromium)', function () {
     await shot('3-live');
     assert.deepEqual(pageErrors, []);
   });
+
+  it('reverts a drifted object through the shared fix preview, and it leaves the list', async () => {
+    await card('shop-settings').getByTestId('drift-revert').click();
+    const modal = page.getByTestId('fix-preview-modal');
+    await modal.getByTestId('fix-diff').waitFor();
+    const diff = (await modal.getByTestId('fix-diff').textContent()) ?? '';
+    assert.match(diff, /-\s+checkoutTimeout: 90s/);
+    assert.match(diff, /\+\s+checkoutTimeout: 45s/);
+    await shot('4-revert-preview');
+    await modal.getByTestId('fix-apply').click();
+    await modal.waitFor({ state: 'detached' });
+    await until('shop-settings is back in sync', async () => (await card('shop-settings').count()) === 0);
+    assert.deepEqual(pageErrors, []);
+  });
 });

@@ -181,4 +181,26 @@ describe('Drift insights: live vs kubectl apply, Helm and Argo CD, with who chan
     assert.ok(scores.namespaces.shop < 100 && scores.namespaces.shop > 0, JSON.stringify(scores));
     assert.equal(scores.namespaces.monitoring, 100);
   });
+
+  it('Revert goes through the shared fix path: previewed by a dry run, applied, and the drift is gone', async () => {
+    const listed = await A.get('/api/insights/findings?source=drift&namespace=shop');
+    assert.equal(listed.status, 200, listed.text);
+    const id = 'drift:helmManifest:ConfigMap:shop/shop-settings';
+    assert.ok(
+      listed.body.findings.some((f: any) => f.id === id),
+      listed.text,
+    );
+    const pv = await A.post('/api/insights/fix-preview', { findingId: id });
+    assert.equal(pv.status, 200, pv.text);
+    assert.equal(pv.body.validated, true, pv.text);
+    assert.match(pv.body.diff, /^-\s+checkoutTimeout: 90s$/m);
+    assert.match(pv.body.diff, /^\+\s+checkoutTimeout: 45s$/m);
+    const ex = await A.post('/api/insights/fix-apply', { findingId: id, confirm: true });
+    assert.equal(ex.status, 200, ex.text);
+    await eventually(async () => !find(await report('?namespace=shop'), 'ConfigMap', 'shop', 'shop-settings'));
+    const cm = JSON.parse(await kubectlOk(h.sim, ['get', 'configmap', 'shop-settings', '-n', 'shop', '-o', 'json']));
+    assert.equal(cm.data.checkoutTimeout, '45s');
+    const after = await report('?namespace=shop');
+    assert.equal(after.objects.find((o) => o.name === 'shop-settings')?.inSync, true, 'still tracked, now in sync');
+  });
 });

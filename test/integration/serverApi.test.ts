@@ -351,7 +351,7 @@ describe('kubegraf web: API against the demo cluster', function () {
     assert.ok((await A.get('/api/apps/installed')).body.apps.every((a: any) => a.status === 'deployed'));
   });
 
-  it('Argo CD apps, sync (sets operation) and refresh (annotation); drift lists out-of-sync apps', async () => {
+  it('Argo CD apps, sync (sets operation) and refresh (annotation); drift lists out-of-sync apps and their drifted resources', async () => {
     const apps = (await A.get('/api/plugins/argocd/apps')).body.apps;
     assert.deepEqual(apps.map((a: any) => a.name).sort(), ['monitoring', 'payments', 'shop']);
     await eventually(async () =>
@@ -372,10 +372,12 @@ describe('kubegraf web: API against the demo cluster', function () {
           'argocd.argoproj.io/refresh'
         ],
     );
+    const drift = (await A.get('/api/drift/analysis')).body;
     assert.deepEqual(
-      (await A.get('/api/drift/analysis')).body.drifted.map((a: any) => a.name),
+      drift.apps.map((a: any) => a.name),
       ['payments'],
     );
+    assert.ok(drift.drifted.some((o: any) => o.source === 'argocd' && o.name === 'payments-api'));
   });
 
   it('KServe inference services, GPU nodes, security, cost and topology from cluster data', async () => {

@@ -30,6 +30,7 @@ import type { ArgoApplication } from '../kube/objects';
 import { toYaml } from '../kube/writes';
 import { ARGO, argoServer, type ManagedResource } from '../integrations/argocd';
 import { decodeRelease, isReleaseSecret, type ReleaseJson } from '../integrations/helmStorage';
+import { pluginSwitches } from '../integrations/plugins';
 import { findingId, type InsightAnalysis, type Scores } from './analysis';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -635,8 +636,12 @@ async function scan(deps: ApiDeps, context: string | undefined, namespace?: stri
   const tracked: Tracked[] = [];
   const seen = new Set<string>();
   const apps: DriftReport['apps'] = [];
-  await argoTracked(c, tracked, seen, apps);
-  await helmTracked(c, tracked, seen);
+  // A plugin turned off in this workbench is not asked: its source is left out, and the report says so.
+  const on = await pluginSwitches(deps);
+  if (on.argocd !== false) await argoTracked(c, tracked, seen, apps);
+  else c.notes.push("The Argo CD plugin is off: objects are not compared with Argo CD's Git state");
+  if (on.helm !== false) await helmTracked(c, tracked, seen);
+  else c.notes.push('The Helm plugin is off: objects are not compared with their Helm release manifest');
   await appliedTracked(c, tracked, seen);
   const scaled = await autoscaled(c);
   const compared = tracked.map((t) => compareTracked(t, scaled));
@@ -698,7 +703,7 @@ async function toObject(c: Ctx, x: Compared, withFields: boolean): Promise<Drift
     ...(t.note ? { note: t.note } : {}),
   };
   if (!o.inSync) {
-    o.findingId = findingId('drift', CHECK[t.source], targetOf(t));
+    o.finding = findingOf(x);
     if (withFields && x.drift.length) {
       const mf = await managedFieldsOf(c, t);
       o.fields = attribute(x.drift, mf.entries, mf.live ?? t.live).map((f) => masked(o.kind, f));
@@ -879,6 +884,21 @@ function titleOf(x: Compared): string {
   return `Differs from ${src}: ${shown}${more}`;
 }
 
+function findingOf(x: Compared): Finding {
+  const target = targetOf(x.t);
+  return {
+    id: findingId('drift', CHECK[x.t.source], target),
+    source: 'drift',
+    check: CHECK[x.t.source],
+    family: DRIFT_SOURCE_TITLES[x.t.source],
+    severity: x.drift.length ? severityOf(x.drift) : 'medium',
+    target,
+    title: titleOf(x),
+    why: WHY[x.t.source],
+    ...(x.drift.length ? { fix: { description: REVERT[x.t.source], type: 'patch' as const } } : {}),
+  };
+}
+
 /** Tracked objects per namespace at the last scan of every namespace (scores get findings only). */
 const lastTracked = new Map<string, number>();
 
@@ -893,20 +913,7 @@ export const driftInsights: InsightAnalysis = {
         lastTracked.set(ns, (lastTracked.get(ns) ?? 0) + 1);
       }
     }
-    return compared.filter(drifted).map((x): Finding => {
-      const target = targetOf(x.t);
-      return {
-        id: findingId('drift', CHECK[x.t.source], target),
-        source: 'drift',
-        check: CHECK[x.t.source],
-        family: DRIFT_SOURCE_TITLES[x.t.source],
-        severity: x.drift.length ? severityOf(x.drift) : 'medium',
-        target,
-        title: titleOf(x),
-        why: WHY[x.t.source],
-        ...(x.drift.length ? { fix: { description: REVERT[x.t.source], type: 'patch' as const } } : {}),
-      };
-    });
+    return compared.filter(drifted).map(findingOf);
   },
   scores(findings, namespaces) {
     // The share of tracked objects in sync needs the tracked count, which findings alone do not carry: the last scan's

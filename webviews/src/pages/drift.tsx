@@ -11,20 +11,18 @@ import {
   type DriftObject,
   type DriftSource,
 } from '../../../src/shared/drift';
-import { KINDS } from '../../../src/shared/kinds';
-import type { RouteId } from '../api/api';
 import { api, namespaces } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { subscribeKind } from '../stores/live';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
-import { mayCall } from '../stores/permissions';
 import { Badge, Button } from '../ui/button';
 import { Modal } from '../ui/modal';
+import { FindingFixDialog, SeverityBadge } from '../components/findings';
+import { ObjectDrawer } from '../components/objectDrawer';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { DiffView } from '../components/diffView';
-import { DetailDrawer, type ObjectOps } from '../components/detailDrawer';
 import '../styles/drift.css';
 import '../styles/inlineLink.css';
 
@@ -48,6 +46,7 @@ function debounced(f: () => void, ms = 600): () => void {
   };
 }
 
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 const where = (o: { namespace?: string; name: string }) => (o.namespace ? `${o.namespace}/${o.name}` : o.name);
 const keyOf = (o: DriftObject) => `${o.source}|${o.kind}|${o.namespace ?? ''}|${o.name}`;
 const latestChange = (o: DriftObject) =>
@@ -301,13 +300,20 @@ export function DriftPage(): JSX.Element {
         </Show>
       </Show>
       <Show when={open()} keyed>
-        {(o) => <ObjectDrawer o={o} onClose={() => setOpen(undefined)} />}
+        {(o) => (
+          <ObjectDrawer
+            target={{ kind: o.kind, group: groupOf(o.apiVersion), namespace: o.namespace, name: o.name }}
+            onClose={() => setOpen(undefined)}
+          />
+        )}
       </Show>
       <Show when={diffOf()} keyed>
         {(o) => <DiffDialog o={o} onClose={() => setDiffOf(undefined)} />}
       </Show>
-      <Show when={revertOf()} keyed>
-        {(o) => <RevertSlot o={o} onClose={() => setRevertOf(undefined)} />}
+      <Show when={revertOf()?.finding} keyed>
+        {(f) => (
+          <FindingFixDialog finding={f} onClose={() => setRevertOf(undefined)} onApplied={() => void data.reload()} />
+        )}
       </Show>
     </div>
   );
@@ -318,6 +324,7 @@ function DriftCard(p: { o: DriftObject; onOpen: () => void; onDiff: () => void; 
   return (
     <article class="kg-drift-card" data-testid="drift-object" data-name={o().name} data-kind={o().kind}>
       <header class="kg-drift-card-head">
+        <Show when={o().finding}>{(f) => <SeverityBadge severity={f().severity} />}</Show>
         <Badge tone="info">{o().kind}</Badge>
         <button class="kg-inline-link kg-drift-name" onClick={p.onOpen} data-testid="drift-object-link">
           {where(o())}
@@ -465,59 +472,5 @@ function DiffDialog(p: { o: DriftObject; onClose: () => void }): JSX.Element {
         </Show>
       </Show>
     </Modal>
-  );
-}
-
-/**
- * Revert goes through the shared insight fix path (POST /api/insights/fix-preview, then fix-apply with undo), shown by
- * the shared fix dialog of webviews/src/components/findings.tsx. Until that dialog is on main, this slot says what
- * the fix will do and where it is applied from.
- */
-function RevertSlot(p: { o: DriftObject; onClose: () => void }): JSX.Element {
-  return (
-    <Modal title={`Revert ${p.o.kind} ${where(p.o)}`} onClose={p.onClose} testId="drift-revert-dialog">
-      <p>
-        Sets {p.o.fields.length} field{p.o.fields.length === 1 ? '' : 's'} back to the state declared by {p.o.owner}:
-      </p>
-      <ul class="kg-small">
-        <For each={p.o.fields}>{(f) => <li>{f.path}</li>}</For>
-      </ul>
-      <p class="kg-muted kg-small" data-testid="drift-revert-pending">
-        The preview (server dry run and permission check) and the apply come with the shared insight fix dialog (finding{' '}
-        {p.o.findingId}).
-      </p>
-    </Modal>
-  );
-}
-
-/** The object's details drawer, as on its kind's page (overview, YAML, describe, events). */
-function ObjectDrawer(p: { o: DriftObject; onClose: () => void }): JSX.Element {
-  const group = () => (p.o.apiVersion.includes('/') ? p.o.apiVersion.split('/')[0] : '');
-  const def = KINDS.find((k) => k.kind === p.o.kind && k.group === group() && 'one' in k);
-  return (
-    <Show
-      when={def && 'one' in def ? (def.one as string) : undefined}
-      fallback={
-        <Modal title={`${p.o.kind} ${p.o.name}`} onClose={p.onClose}>
-          <p>KubeGraf has no details view for {p.o.kind} objects; open it from Custom Resources.</p>
-        </Modal>
-      }
-    >
-      {(one) => {
-        const params = { name: p.o.name, ...(p.o.namespace ? { namespace: p.o.namespace } : {}) };
-        const ops: ObjectOps = {
-          kind: p.o.kind,
-          name: p.o.name,
-          namespace: p.o.namespace,
-          details: () => api().call(`${one()}.details` as RouteId, params as never) as never,
-          yaml: () => api().call(`${one()}.yaml` as RouteId, params as never) as never,
-          describe: () => api().call(`${one()}.describe` as RouteId, params as never) as never,
-          update: (yaml: string, dryRun: boolean) =>
-            api().call(`${one()}.update` as RouteId, { ...params, yaml, dryRun } as never) as never,
-          canEdit: mayCall(`${one()}.update`),
-        };
-        return <DetailDrawer ops={ops} onClose={p.onClose} />;
-      }}
-    </Show>
   );
 }
