@@ -160,7 +160,7 @@ export async function benchDrift(pods: number, nodes = Math.max(10, Math.ceil(po
         try {
           first = await get('');
         } catch (e) {
-          if (!/ 503:/.test((e as Error).message) || performance.now() - f0 > 180_000) throw e;
+          if (!/ 503:/.test((e as Error).message) || performance.now() - f0 > 900_000) throw e;
         }
       }
       const firstMs = performance.now() - f0;
