@@ -373,7 +373,7 @@ function memoized<T>(key: string, rv: string | undefined, make: () => T): T {
   if (hit && rv && hit.rv === rv) return hit.value as T;
   const value = make();
   if (rv) {
-    if (memo.size > 20_000) memo.clear();
+    if (memo.size > 250_000) memo.clear();
     memo.set(key, { rv, value });
   }
   return value;
@@ -428,7 +428,14 @@ async function cachedLive(c: Ctx, kind: string, apiVersion: string, ns: string |
 
 /** The deployed revision of every Helm release (the newest `deployed` record). */
 async function deployedReleases(c: Ctx): Promise<ReleaseJson[]> {
-  const { cache } = await c.deps.lists.cache(c.ctx, 'secrets');
+  let cache;
+  try {
+    ({ cache } = await c.deps.lists.cache(c.ctx, 'secrets', c.namespace));
+  } catch (e) {
+    if (toKubeError(e).code !== 'forbidden') throw e;
+    c.notes.push('Helm releases could not be read (no permission to list Secrets)');
+    return [];
+  }
   const best = new Map<string, ReleaseJson>();
   for (const s of cache.list()) {
     if (!isReleaseSecret(s) || s.metadata.labels?.status !== 'deployed') continue;
@@ -688,7 +695,7 @@ function masked(kind: string, f: DriftField): DriftField {
   };
 }
 
-async function toObject(c: Ctx, x: Compared, withFields: boolean): Promise<DriftObject> {
+async function toObject(c: Ctx, x: Compared, withManagers: boolean): Promise<DriftObject> {
   const { t } = x;
   const o: DriftObject = {
     kind: t.kind,
@@ -704,8 +711,8 @@ async function toObject(c: Ctx, x: Compared, withFields: boolean): Promise<Drift
   };
   if (!o.inSync) {
     o.finding = findingOf(x);
-    if (withFields && x.drift.length) {
-      const mf = await managedFieldsOf(c, t);
+    if (x.drift.length) {
+      const mf = withManagers ? await managedFieldsOf(c, t) : {};
       o.fields = attribute(x.drift, mf.entries, mf.live ?? t.live).map((f) => masked(o.kind, f));
     }
   }
@@ -719,14 +726,16 @@ const targetOf = (t: Tracked) => ({
 });
 
 /** Runs `fn` over items, at most `n` at once. */
-async function pool<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+const MAX_ATTRIBUTED = 1000;
+
+async function pool<T, R>(items: T[], n: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, items.length) }, async () => {
       while (next < items.length) {
         const i = next++;
-        out[i] = await fn(items[i]);
+        out[i] = await fn(items[i], i);
       }
     }),
   );
@@ -763,7 +772,11 @@ export async function driftReport(
 ): Promise<DriftReport> {
   const { c, compared, apps } = await scan(deps, context, namespace);
   const bad = compared.filter(drifted);
-  const detailed = await pool(bad, 8, (x) => toObject(c, x, true));
+  // Who changed what needs each drifted object read once (the cache has no managedFields); past this many, the rest
+  // are listed without their managers.
+  const detailed = await pool(bad, 8, (x, i) => toObject(c, x, i < MAX_ATTRIBUTED));
+  if (bad.length > MAX_ATTRIBUTED)
+    c.notes.push(`${bad.length} drifted objects: who changed the fields is shown for the first ${MAX_ATTRIBUTED}`);
   const all = await Promise.all(compared.map((x) => (drifted(x) ? undefined : toObject(c, x, false))));
   const byKey = (o: DriftObject) => `${o.source}|${o.namespace ?? ''}|${o.kind}|${o.name}`;
   const sort = (a: DriftObject, b: DriftObject) => byKey(a).localeCompare(byKey(b));
