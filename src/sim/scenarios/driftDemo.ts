@@ -4,12 +4,13 @@
 //    annotation, manager kubectl-client-side-apply); two days ago someone ran `kubectl scale --replicas=2` (manager
 //    kubectl-scale, through the scale subresource), and three hours ago `kubectl edit` changed the image to a hotfix
 //    build and MODEL_VERSION (manager kubectl-edit). The Service and ConfigMap are untouched.
-//  - The shop Helm release's objects, owned by the helm manager since the release was deployed; shop-settings was then
+//  - The shop Helm release's objects, server-side applied by the helm manager when the release was deployed; shop-settings was then
 //    edited by hand (`kubectl edit`: checkoutTimeout 45s → 90s), shop-feature-flags was not.
 import type { SimContext } from '../context';
 import { typeKey, type ResourceType } from '../kinds';
 import { applyDefaults } from '../defaults';
 import { recordUpdate } from '../managedFields';
+import { applyPatch } from '../patch';
 import type { KObj } from '../store';
 import type { Json } from '../controllers/runtime';
 
@@ -106,15 +107,25 @@ export function loadDriftDemo(ctx: SimContext): void {
   c.env = c.env.map((e: Json) => (e.name === 'MODEL_VERSION' ? { ...e, value: 'v4' } : e));
   write(ctx, edited, 'kubectl-edit', 3);
 
-  // The shop Helm release's objects as Helm left them (manager helm), then one edited by hand.
+  // The shop Helm release's objects as Helm left them: server-side applied by the helm manager (as KubeGraf's native
+  // rollback applies them too, so a rollback prunes what the target revision no longer sets), then one edited by hand.
   for (const name of ['shop-settings', 'shop-feature-flags', 'shop-orders-archive']) {
     const cm = ctx.store.get('configmaps', 'shop', name);
     if (!cm) continue;
-    const o = structuredClone(cm);
-    o.metadata.managedFields = [];
-    recordUpdate(rtOf(ctx, o), undefined, o, 'helm');
-    backdate(o, 'helm', 24 * 3);
-    ctx.store.update(rtOf(ctx, o), o);
+    const rt = rtOf(ctx, cm);
+    const { apiVersion, kind, metadata, data } = cm;
+    const config = {
+      apiVersion,
+      kind,
+      metadata: { name, namespace: 'shop', labels: metadata.labels, annotations: metadata.annotations },
+      data,
+    };
+    const applied = applyPatch(cm, Buffer.from(JSON.stringify(config)), 'application/apply-patch+yaml', rt, {
+      fieldManager: 'helm',
+      force: true,
+      now: ago(24 * 3),
+    });
+    ctx.store.update(rt, applied);
   }
   const settings = ctx.store.get('configmaps', 'shop', 'shop-settings');
   if (settings) write(ctx, { ...settings, data: { ...settings.data, checkoutTimeout: '90s' } }, 'kubectl-edit', 5);
