@@ -2,7 +2,8 @@
 // functions of reports.ts.
 import { objects } from '../api/common';
 import type { ApiDeps } from '../api/deps';
-import { buildGraph, costReport, isActivePod, securityReport } from './reports';
+import { costReport, isActivePod, securityReport } from './reports';
+import { resourceGraph, type MapInput, type MapOptions } from './resourceGraph';
 
 /** Security findings of running pods, network policies and (cluster-wide only) cluster role bindings. */
 export async function clusterSecurity(deps: ApiDeps, context: string | undefined, namespace?: string) {
@@ -73,25 +74,43 @@ export async function clusterGraph(
   context: string | undefined,
   namespace: string | undefined,
   withConfig: boolean,
+  opts: MapOptions = {},
 ) {
   const get = async <K extends string>(k: K, ns?: string) => (await objects(deps, context, k, ns)) ?? [];
-  const pods = await get('pods', namespace);
-  const input = {
-    nodes: namespace
-      ? (await get('nodes')).filter((n) => pods.some((p) => p.spec?.nodeName === n.metadata.name))
-      : await get('nodes'),
+  const [pods, allNodes, services, ingresses, deployments, replicasets, statefulsets, daemonsets, cronjobs, jobs] =
+    await Promise.all([
+      get('pods', namespace),
+      get('nodes'),
+      get('services', namespace),
+      get('ingresses.networking.k8s.io', namespace),
+      get('deployments.apps', namespace),
+      get('replicasets.apps', namespace),
+      get('statefulsets.apps', namespace),
+      get('daemonsets.apps', namespace),
+      get('cronjobs.batch', namespace),
+      get('jobs.batch', namespace),
+    ]);
+  const hosting = namespace ? new Set(pods.map((p) => p.spec?.nodeName)) : undefined;
+  const input: MapInput = {
+    nodes: hosting ? allNodes.filter((n) => hosting.has(n.metadata.name)) : allNodes,
     pods,
-    services: await get('services', namespace),
-    ingresses: await get('ingresses.networking.k8s.io', namespace),
+    services,
+    ingresses,
     owners: [
-      { kind: 'Deployment', objects: await get('deployments.apps', namespace) },
-      { kind: 'ReplicaSet', objects: await get('replicasets.apps', namespace) },
-      { kind: 'StatefulSet', objects: await get('statefulsets.apps', namespace) },
-      { kind: 'DaemonSet', objects: await get('daemonsets.apps', namespace) },
-      { kind: 'CronJob', objects: await get('cronjobs.batch', namespace) },
-      { kind: 'Job', objects: await get('jobs.batch', namespace) },
+      { kind: 'Deployment', objects: deployments },
+      { kind: 'ReplicaSet', objects: replicasets },
+      { kind: 'StatefulSet', objects: statefulsets },
+      { kind: 'DaemonSet', objects: daemonsets },
+      { kind: 'CronJob', objects: cronjobs },
+      { kind: 'Job', objects: jobs },
     ],
-    config: withConfig ? { configmaps: [], secrets: [], pvcs: [] } : undefined,
+    config: withConfig
+      ? {
+          configmaps: await get('configmaps', namespace),
+          secrets: await get('secrets', namespace),
+          pvcs: await get('persistentvolumeclaims', namespace),
+        }
+      : undefined,
   };
-  return buildGraph(input);
+  return resourceGraph(input, opts);
 }

@@ -317,7 +317,14 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
     'cost.analysis': async (p, deps) => clusterCost(deps, p.context, p.namespace),
     'drift.analysis': async (p, deps) => driftReport(deps, p.context, p.namespace),
     topology: async (p, deps) => clusterGraph(deps, p.context, p.namespace, false),
-    resourcemap: async (p, deps) => clusterGraph(deps, p.context, p.namespace, true),
+    resourcemap: async (p, deps) =>
+      clusterGraph(deps, p.context, p.namespace, true, {
+        focus: p.focus,
+        depth: p.depth,
+        group: p.group,
+        expand: p.expand ? p.expand.split(',').filter(Boolean) : undefined,
+        limit: p.limit,
+      }),
     'continuity.summary': async (p, deps) => continuitySummary(deps, p.context, p.namespace),
     'traffic.metrics': async (p, deps) => trafficMetrics(deps, p),
   };

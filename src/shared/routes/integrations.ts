@@ -324,17 +324,58 @@ export interface SecurityReport {
   scanned: { pods: number; namespaces: number };
 }
 
+export type GraphHealth = 'ok' | 'warn' | 'danger' | 'muted';
+
 export interface GraphNode {
   id: string;
+  /** The Kubernetes kind, or `Group` for a node standing for several objects (see `group`). */
   kind: string;
   name: string;
   namespace?: string;
   status?: string;
+  /** The colour the status gets: ok (running, ready, bound), warn (progressing, partly ready), danger (failing,
+   * missing), muted (scaled to zero, finished). */
+  health?: GraphHealth;
+  /** The status in words: "2 of 3 ready", "CrashLoopBackOff", "selects no pods", "not found". */
+  detail?: string;
+  /** A group node: what it stands for, how many objects, their kinds and health. Expand it with `expand=<id>`. */
+  group?: GraphGroup;
+}
+
+export interface GraphGroup {
+  /** pods: the pods of one owner; namespace: a whole namespace; kind: the objects of one kind in a namespace;
+   * nodes: the cluster's nodes. */
+  type: 'pods' | 'namespace' | 'kind' | 'nodes';
+  members: number;
+  /** Members per kind ("Pod": 12, "Service": 3). */
+  kinds: Record<string, number>;
+  /** Members per health. */
+  health: Record<GraphHealth, number>;
+  /** The owner of a pod group (its node id). */
+  owner?: string;
+}
+
+export type GraphEdgeType = 'owns' | 'selects' | 'routes' | 'runsOn' | 'mounts';
+
+export interface GraphEdge {
+  source: string;
+  target: string;
+  type: GraphEdgeType;
+  /** How many object-to-object edges this edge stands for (between group nodes). */
+  count?: number;
+  /** Of a mount: how the pod uses the object (volume, env). */
+  via?: string;
 }
 
 export interface Graph {
   nodes: GraphNode[];
-  edges: Array<{ source: string; target: string; type: 'owns' | 'selects' | 'routes' | 'runsOn' | 'mounts' }>;
+  edges: GraphEdge[];
+  /** How many objects the graph holds before grouping and focus (0 when neither applied). */
+  total?: number;
+  /** The object whose neighbourhood this is (its node id), and how many hops out. */
+  focus?: { id: string; depth: number; found: boolean };
+  /** Group ids expanded on request. */
+  expanded?: string[];
 }
 
 export interface CostRow {
@@ -1228,8 +1269,24 @@ export const INTEGRATION_ROUTES = {
     'GET',
     '/api/resourcemap',
     'kube',
-    'Resource relationship map of a namespace',
-    z.object(ns),
+    'Resource relationship map of a namespace (mounts, placement; grouped, or the neighbourhood of one object)',
+    z.object({
+      ...ns,
+      /** `Kind/namespace/name` (or `Kind/name` for cluster-scoped kinds): only this object's neighbourhood. */
+      focus: z
+        .string()
+        .max(600)
+        .regex(/^[A-Za-z]+\/[A-Za-z0-9._:@/-]+$/, 'must be Kind/namespace/name')
+        .optional(),
+      /** Hops out from the focus (owner chains count as one object). */
+      depth: int(1, 6).optional(),
+      /** Collapse pods per owner, and namespaces and kinds when the graph is large. */
+      group: boolish.optional(),
+      /** Group ids to show opened, comma-separated. */
+      expand: z.string().max(8000).optional(),
+      /** How many nodes grouping aims to stay under. */
+      limit: int(20, 5000).optional(),
+    }),
   ),
   'continuity.summary': route<unknown>()(
     'GET',
