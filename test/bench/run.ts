@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
-const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview'];
+const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview', 'topology'];
 const only = process.env.BENCH_ONLY?.split(',');
 const child = process.env.BENCH_CHILD === '1';
 const wanted = (name: string) => (!only || only.includes(name)) && (!child || only?.length === 1);
@@ -72,6 +72,15 @@ async function main(): Promise<void> {
     );
     console.log(`server start until a search covers every kind: ${ms(r.syncedMs)}`);
     for (const w of r.warm) console.log(`warm "${w.q}" (${w.total} matches, 30 returned): ${ms(w.ms)}`);
+  }
+  if (wanted('topology')) {
+    const { benchTopology } = await import('./topologyBench');
+    global.gc?.();
+    const r = benchTopology(pods, nodes);
+    console.log(`\n## resource map (${r.objects} objects with config mounts and placement)`);
+    console.log(
+      `full graph: ${ms(r.fullMs)}; grouped cluster-wide: ${ms(r.groupedMs)} (${r.groupedNodes} nodes); one namespace grouped: ${ms(r.namespaceMs)} (${r.namespaceNodes} nodes); a Deployment's neighbourhood: ${ms(r.focusMs)} (${r.focusNodes} nodes) (goal <= 1000 ms)`,
+    );
   }
   if (wanted('webview')) {
     const { benchPodsPage } = await import('./webviewBench');

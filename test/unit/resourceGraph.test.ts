@@ -14,7 +14,9 @@ const obj = (kind: string, ns: string | undefined, name: string, rest: Partial<K
       name,
       uid: `u${++uid}`,
       ...(ns ? { namespace: ns } : {}),
-      ...(owner ? { ownerReferences: [{ kind: owner.kind!, name: owner.metadata.name, uid: owner.metadata.uid! }] } : {}),
+      ...(owner
+        ? { ownerReferences: [{ kind: owner.kind!, name: owner.metadata.name, uid: owner.metadata.uid! }] }
+        : {}),
       ...(rest.metadata ?? {}),
     },
     ...(rest.spec ? { spec: rest.spec } : {}),
@@ -24,7 +26,14 @@ const obj = (kind: string, ns: string | undefined, name: string, rest: Partial<K
 };
 const node = (name: string, ready = true) =>
   obj('Node', undefined, name, { status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } });
-const runningPod = (ns: string, name: string, owner: KObject, nodeName: string, labels: Record<string, string>, spec = {}) =>
+const runningPod = (
+  ns: string,
+  name: string,
+  owner: KObject,
+  nodeName: string,
+  labels: Record<string, string>,
+  spec = {},
+) =>
   obj(
     'Pod',
     ns,
@@ -77,7 +86,14 @@ function shop(): MapInput {
   ];
   const db = obj('StatefulSet', 'shop', 'db', { spec: { replicas: 1 }, status: { readyReplicas: 1 } });
   pods.push(
-    runningPod('shop', 'db-0', db, 'node-1', { app: 'db' }, { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data-db-0' } }] }),
+    runningPod(
+      'shop',
+      'db-0',
+      db,
+      'node-1',
+      { app: 'db' },
+      { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data-db-0' } }] },
+    ),
   );
   return {
     nodes: [n1, n2],

@@ -140,8 +140,20 @@ function build(g: MapInput): Built {
   };
   for (const n of g.nodes) add('Node', n, nodeHealth(n));
   for (const { kind, objects } of g.owners) for (const o of objects) add(kind, o, ownerHealth(kind, o));
-  // Pods by namespace and by label (`key=value`), so each Service's selector looks at its candidates only.
-  const byLabel = new Map<string, Map<string, KObject[]>>();
+  // Pods by namespace, and by the first label of each Service's selector (label → value → pods), so a selector
+  // looks at its candidates only.
+  const wanted = new Map<string, Map<string, Map<string, KObject[]>>>();
+  const selectors = g.services.map((s) => Object.entries(rec(rec(s.spec).selector) as Record<string, string>));
+  g.services.forEach((s, i) => {
+    const first = selectors[i][0];
+    if (!first) return;
+    const ns = s.metadata.namespace ?? '';
+    let byKey = wanted.get(ns);
+    if (!byKey) wanted.set(ns, (byKey = new Map()));
+    let byValue = byKey.get(first[0]);
+    if (!byValue) byKey.set(first[0], (byValue = new Map()));
+    if (!byValue.has(first[1])) byValue.set(first[1], []);
+  });
   const nsPods = new Map<string, KObject[]>();
   const podsOfOwner = new Map<string, number>();
   for (const p of g.pods) {
@@ -150,29 +162,29 @@ function build(g: MapInput): Built {
     let list = nsPods.get(ns);
     if (!list) nsPods.set(ns, (list = []));
     list.push(p);
-    let idx = byLabel.get(ns);
-    if (!idx) byLabel.set(ns, (idx = new Map()));
-    for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
-      const key = `${k}=${v}`;
-      const l = idx.get(key);
-      if (l) l.push(p);
-      else idx.set(key, [p]);
-    }
+    const byKey = wanted.get(ns);
+    const labels = p.metadata.labels;
+    if (byKey && labels)
+      for (const k in labels) {
+        const l = byKey.get(k)?.get(labels[k]);
+        if (l) l.push(p);
+      }
     const nodeName = rec(p.spec).nodeName;
     if (typeof nodeName === 'string' && nodes.has(`Node/${nodeName}`))
       edges.push({ source: pid, target: `Node/${nodeName}`, type: 'runsOn' });
   }
   // Owner edges once every object has an id.
-  for (const o of [...g.owners.flatMap((x) => x.objects), ...g.pods]) {
-    const me = o.metadata.uid ? byUid.get(o.metadata.uid) : undefined;
-    if (!me) continue;
-    for (const r of o.metadata.ownerReferences ?? []) {
-      const parent = byUid.get(r.uid);
-      if (!parent) continue;
-      edges.push({ source: parent, target: me, type: 'owns' });
-      if (me.startsWith('Pod/')) podsOfOwner.set(parent, (podsOfOwner.get(parent) ?? 0) + 1);
+  for (const list of [...g.owners.map((x) => x.objects), g.pods])
+    for (const o of list) {
+      const me = o.metadata.uid ? byUid.get(o.metadata.uid) : undefined;
+      if (!me) continue;
+      for (const r of o.metadata.ownerReferences ?? []) {
+        const parent = byUid.get(r.uid);
+        if (!parent) continue;
+        edges.push({ source: parent, target: me, type: 'owns' });
+        if (list === g.pods) podsOfOwner.set(parent, (podsOfOwner.get(parent) ?? 0) + 1);
+      }
     }
-  }
   const idleReplicaSets = new Set<string>();
   for (const rs of g.owners.find((o) => o.kind === 'ReplicaSet')?.objects ?? []) {
     const id = nodeId('ReplicaSet', rs.metadata.namespace, rs.metadata.name);
@@ -180,14 +192,13 @@ function build(g: MapInput): Built {
     if (ownedByDeployment && num(rec(rs.spec).replicas) === 0 && !podsOfOwner.get(id)) idleReplicaSets.add(id);
   }
   if (g.config) mounts(g, nodes, edges, nsPods);
-  for (const s of g.services) {
-    const sel = rec(rec(s.spec).selector) as Record<string, string>;
-    const pairs = Object.entries(sel);
+  g.services.forEach((s, i) => {
+    const pairs = selectors[i];
     const ns = s.metadata.namespace ?? '';
     let selected = 0;
     let ready = 0;
     const sid = add('Service', s, { status: String(rec(s.spec).type ?? 'ClusterIP') });
-    for (const p of pairs.length ? (byLabel.get(ns)?.get(`${pairs[0][0]}=${pairs[0][1]}`) ?? []) : []) {
+    for (const p of pairs.length ? (wanted.get(ns)?.get(pairs[0][0])?.get(pairs[0][1]) ?? []) : []) {
       if (!pairs.every(([k, v]) => p.metadata.labels?.[k] === v)) continue;
       const pid = nodeId('Pod', ns, p.metadata.name);
       edges.push({ source: sid, target: pid, type: 'selects' });
@@ -206,7 +217,7 @@ function build(g: MapInput): Built {
       n.health = ready === selected ? 'ok' : ready === 0 ? 'danger' : 'warn';
       n.detail = `${ready} of ${selected} pods ready`;
     }
-  }
+  });
   for (const ing of g.ingresses) {
     const iid = add('Ingress', ing, {});
     const spec = rec(ing.spec);
@@ -253,13 +264,13 @@ function mounts(g: MapInput, nodes: Map<string, GraphNode>, edges: GraphEdge[], 
   for (const o of cfg.configmaps) exists.set(nodeId('ConfigMap', o.metadata.namespace, o.metadata.name), o);
   for (const o of cfg.secrets) exists.set(nodeId('Secret', o.metadata.namespace, o.metadata.name), o);
   for (const o of cfg.pvcs) exists.set(nodeId('PersistentVolumeClaim', o.metadata.namespace, o.metadata.name), o);
-  const seen = new Set<string>();
+  // What this pod already uses (a pod names the same Secret in a volume and in env: one edge).
+  const seen: string[] = [];
   const use = (pid: string, kind: string, ns: string, name: unknown, via: string, optional: boolean) => {
     if (typeof name !== 'string' || !name) return;
     const id = nodeId(kind, ns, name);
-    const key = `${pid}>${id}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    if (seen.includes(id)) return;
+    seen.push(id);
     if (!nodes.has(id)) {
       const o = exists.get(id);
       const n: GraphNode = { id, kind, name, namespace: ns };
@@ -286,6 +297,7 @@ function mounts(g: MapInput, nodes: Map<string, GraphNode>, edges: GraphEdge[], 
     for (const p of pods) {
       const pid = nodeId('Pod', ns, p.metadata.name);
       const spec = rec(p.spec);
+      seen.length = 0;
       for (const v of arr(spec.volumes)) {
         const cm = rec(v.configMap);
         const sec = rec(v.secret);
@@ -294,7 +306,8 @@ function mounts(g: MapInput, nodes: Map<string, GraphNode>, edges: GraphEdge[], 
         if (v.secret) use(pid, 'Secret', ns, sec.secretName, 'volume', sec.optional === true);
         if (v.persistentVolumeClaim) use(pid, 'PersistentVolumeClaim', ns, pvc.claimName, 'volume', false);
         for (const s of arr(rec(v.projected).sources)) {
-          if (s.configMap) use(pid, 'ConfigMap', ns, rec(s.configMap).name, 'volume', rec(s.configMap).optional === true);
+          if (s.configMap)
+            use(pid, 'ConfigMap', ns, rec(s.configMap).name, 'volume', rec(s.configMap).optional === true);
           if (s.secret) use(pid, 'Secret', ns, rec(s.secret).name, 'volume', rec(s.secret).optional === true);
         }
       }
@@ -307,7 +320,14 @@ function mounts(g: MapInput, nodes: Map<string, GraphNode>, edges: GraphEdge[], 
         for (const e of arr(ctr.env)) {
           const from = rec(e.valueFrom);
           if (from.configMapKeyRef)
-            use(pid, 'ConfigMap', ns, rec(from.configMapKeyRef).name, 'env', rec(from.configMapKeyRef).optional === true);
+            use(
+              pid,
+              'ConfigMap',
+              ns,
+              rec(from.configMapKeyRef).name,
+              'env',
+              rec(from.configMapKeyRef).optional === true,
+            );
           if (from.secretKeyRef)
             use(pid, 'Secret', ns, rec(from.secretKeyRef).name, 'env', rec(from.secretKeyRef).optional === true);
         }
@@ -360,12 +380,137 @@ function neighbourhood(edges: GraphEdge[], focus: string, depth: number): Set<st
 }
 
 const emptyHealth = (): Record<GraphHealth, number> => ({ ok: 0, warn: 0, danger: 0, muted: 0 });
+const worstOf = (health: Record<GraphHealth, number>): GraphHealth =>
+  (Object.keys(health) as GraphHealth[]).reduce<GraphHealth>(
+    (w, h) => (health[h] > 0 && RANK[h] > RANK[w] ? h : w),
+    'muted',
+  );
+
+const inNamespaces = (g: MapInput, keep: (ns: string | undefined) => boolean, nodes = g.nodes): MapInput => {
+  const f = (l: KObject[]) => l.filter((o) => keep(o.metadata.namespace));
+  return {
+    nodes,
+    pods: f(g.pods),
+    services: f(g.services),
+    ingresses: f(g.ingresses),
+    owners: g.owners.map((o) => ({ kind: o.kind, objects: f(o.objects) })),
+    config: g.config && {
+      configmaps: f(g.config.configmaps),
+      secrets: f(g.config.secrets),
+      pvcs: f(g.config.pvcs),
+    },
+  };
+};
+
+/** The objects a focus can reach: its namespace, or for a node the namespaces of the pods it runs. */
+function narrowToFocus(g: MapInput, focus: string): MapInput {
+  const [kind, a, b] = focus.split('/');
+  if (kind === 'Node') {
+    const spaces = new Set(g.pods.filter((p) => rec(p.spec).nodeName === a).map((p) => p.metadata.namespace));
+    return inNamespaces(g, (ns) => spaces.has(ns));
+  }
+  if (b === undefined) return g;
+  return inNamespaces(g, (ns) => ns === a);
+}
+
+/** Past eight times the limit, every namespace not asked open is drawn from counts: one group node each, with edges
+ * to the nodes its pods run on. The input keeps the open namespaces only. */
+function closeNamespaces(
+  g: MapInput,
+  expand: Set<string>,
+  limit: number,
+): { input: MapInput; nodes: GraphNode[]; edges: GraphEdge[]; objects: number } {
+  const lists: Array<[string, KObject[]]> = [
+    ['Pod', g.pods],
+    ['Service', g.services],
+    ['Ingress', g.ingresses],
+    ...g.owners.map((o): [string, KObject[]] => [o.kind, o.objects]),
+  ];
+  const size = lists.reduce((n, [, l]) => n + l.length, g.nodes.length);
+  const spaces = new Set<string>();
+  for (const [, l] of lists) for (const o of l) if (o.metadata.namespace) spaces.add(o.metadata.namespace);
+  if (size <= 8 * limit || spaces.size < 2) return { input: g, nodes: [], edges: [], objects: 0 };
+  const closed = new Set([...spaces].filter((ns) => !expand.has(`group:namespace:${ns}`)));
+  const groups = new Map<string, GraphGroup>();
+  const edges: GraphEdge[] = [];
+  const hosts = new Map<string, Map<string, number>>();
+  let objects = 0;
+  for (const [kind, l] of lists)
+    for (const o of l) {
+      const ns = o.metadata.namespace;
+      if (!ns || !closed.has(ns)) continue;
+      objects++;
+      let gr = groups.get(ns);
+      if (!gr) groups.set(ns, (gr = { type: 'namespace', members: 0, kinds: {}, health: emptyHealth() }));
+      gr.members++;
+      gr.kinds[kind] = (gr.kinds[kind] ?? 0) + 1;
+      if (kind === 'Pod') {
+        gr.health[podHealth(o).health]++;
+        const on = rec(o.spec).nodeName;
+        if (typeof on === 'string') {
+          let h = hosts.get(ns);
+          if (!h) hosts.set(ns, (h = new Map()));
+          h.set(on, (h.get(on) ?? 0) + 1);
+        }
+      } else if (kind !== 'Service' && kind !== 'Ingress') gr.health[ownerHealth(kind, o).health]++;
+    }
+  // More namespaces than half the limit: the troubled and the largest stay, the rest fold into one node.
+  const order = [...groups].sort(
+    (a, b) => RANK[worstOf(b[1].health)] - RANK[worstOf(a[1].health)] || b[1].members - a[1].members,
+  );
+  const room = Math.max(10, Math.floor(limit / 2));
+  const folded = order.length > room && !expand.has('group:namespaces:') ? order.slice(room - 1) : [];
+  const groupId = new Map(order.map(([ns]) => [ns, `group:namespace:${ns}`]));
+  const nodes: GraphNode[] = order.slice(0, order.length - folded.length).map(([ns, group]) => ({
+    id: `group:namespace:${ns}`,
+    kind: 'Group',
+    name: ns,
+    namespace: ns,
+    health: worstOf(group.health),
+    group,
+    detail: groupDetail(group),
+  }));
+  if (folded.length) {
+    const all: GraphGroup = { type: 'namespaces', members: 0, kinds: {}, health: emptyHealth() };
+    for (const [ns, gr] of folded) {
+      groupId.set(ns, 'group:namespaces:');
+      all.members += gr.members;
+      for (const [k, v] of Object.entries(gr.kinds)) all.kinds[k] = (all.kinds[k] ?? 0) + v;
+      for (const h of Object.keys(all.health) as GraphHealth[]) all.health[h] += gr.health[h];
+    }
+    all.namespaces = folded.length;
+    nodes.push({
+      id: 'group:namespaces:',
+      kind: 'Group',
+      name: `${folded.length.toLocaleString('en-US')} more namespaces`,
+      health: worstOf(all.health),
+      group: all,
+      detail: groupDetail(all),
+    });
+  }
+  const known = new Set(g.nodes.map((n) => n.metadata.name));
+  for (const [ns, h] of hosts)
+    for (const [on, count] of h)
+      if (known.has(on)) edges.push({ source: groupId.get(ns)!, target: `Node/${on}`, type: 'runsOn', count });
+  return { input: inNamespaces(g, (ns) => !ns || !closed.has(ns)), nodes, edges, objects };
+}
 
 /** The graph of the objects (see the file's comment); keys `nodes` and `edges` as the route always answered. */
-export function resourceGraph(input: MapInput, opts: MapOptions = {}): Graph {
-  const { nodes, edges, idleReplicaSets } = build(input);
+export function resourceGraph(whole: MapInput, opts: MapOptions = {}): Graph {
   const grouped = opts.group === true;
   const expand = new Set(opts.expand ?? []);
+  // Big inputs are cut before the graph is built: a focus needs its own namespace only (a node's, those of its
+  // pods), and a grouped map of many namespaces draws the closed ones from counts, never object by object.
+  let input = whole;
+  let pre: { nodes: GraphNode[]; edges: GraphEdge[]; objects: number } | undefined;
+  if (opts.focus) input = narrowToFocus(whole, opts.focus);
+  else if (grouped) {
+    const cut = closeNamespaces(whole, expand, opts.limit ?? DEFAULT_LIMIT);
+    input = cut.input;
+    pre = cut;
+  }
+  const { nodes, edges, idleReplicaSets } = build(input);
+  if (pre) edges.push(...pre.edges);
   let keep: Set<string> | undefined;
   let focus: Graph['focus'];
   if (opts.focus) {
@@ -375,13 +520,15 @@ export function resourceGraph(input: MapInput, opts: MapOptions = {}): Graph {
     keep = found ? neighbourhood(edges, opts.focus, depth) : new Set();
   }
   if (!grouped && !keep) return { nodes: [...nodes.values()], edges };
-  const total = nodes.size;
+  const total = nodes.size + (pre?.objects ?? 0);
   // Which node each object is drawn as: itself, a group, or nothing (outside the focus, an old ReplicaSet).
   const rep = new Map<string, string>();
   const groupOf = new Map<string, GraphGroup & { ns?: string; name: string }>();
   for (const id of nodes.keys())
     if (!keep || keep.has(id))
       if (!(grouped && idleReplicaSets.has(id) && id !== opts.focus && !expand.has(id))) rep.set(id, id);
+  const premade = new Map((pre?.nodes ?? []).map((n) => [n.id, n]));
+  for (const id of premade.keys()) rep.set(id, id);
   if (grouped) {
     const owner = new Map<string, string>();
     const count = new Map<string, number>();
@@ -429,7 +576,7 @@ export function resourceGraph(input: MapInput, opts: MapOptions = {}): Graph {
       }
     }
     for (const [id, r] of rep) {
-      if (!r.startsWith('group:')) continue;
+      if (!r.startsWith('group:') || premade.has(id)) continue;
       const n = nodes.get(id)!;
       let gr = groupOf.get(r);
       if (!gr) {
@@ -453,14 +600,17 @@ export function resourceGraph(input: MapInput, opts: MapOptions = {}): Graph {
     }
   }
   const out: GraphNode[] = [];
-  for (const [id, r] of rep) if (id === r) out.push(nodes.get(id)!);
+  for (const [id, r] of rep) if (id === r) out.push(nodes.get(id) ?? premade.get(id)!);
   for (const [gid, gr] of groupOf) {
     const { ns, name, ...group } = gr;
-    const worst = (Object.keys(group.health) as GraphHealth[]).reduce<GraphHealth>(
-      (w, h) => (group.health[h] > 0 && RANK[h] > RANK[w] ? h : w),
-      'muted',
-    );
-    const n: GraphNode = { id: gid, kind: 'Group', name, health: worst, group, detail: groupDetail(group) };
+    const n: GraphNode = {
+      id: gid,
+      kind: 'Group',
+      name,
+      health: worstOf(group.health),
+      group,
+      detail: groupDetail(group),
+    };
     if (ns) n.namespace = ns;
     out.push(n);
   }
@@ -471,11 +621,11 @@ export function resourceGraph(input: MapInput, opts: MapOptions = {}): Graph {
     if (!s || !t || s === t) continue;
     const key = `${s}\u0000${t}\u0000${e.type}`;
     const m = merged.get(key);
-    if (m) m.count = (m.count ?? 1) + 1;
+    if (m) m.count = (m.count ?? 1) + (e.count ?? 1);
     else {
       const ne: GraphEdge = { source: s, target: t, type: e.type };
       if (e.via) ne.via = e.via;
-      if (s !== e.source || t !== e.target) ne.count = 1;
+      if (s !== e.source || t !== e.target || e.count) ne.count = e.count ?? 1;
       merged.set(key, ne);
     }
   }

@@ -344,8 +344,8 @@ export interface GraphNode {
 
 export interface GraphGroup {
   /** pods: the pods of one owner; namespace: a whole namespace; kind: the objects of one kind in a namespace;
-   * nodes: the cluster's nodes. */
-  type: 'pods' | 'namespace' | 'kind' | 'nodes';
+   * nodes: the cluster's nodes; namespaces: the namespaces past the limit (the healthiest and smallest). */
+  type: 'pods' | 'namespace' | 'kind' | 'nodes' | 'namespaces';
   members: number;
   /** Members per kind ("Pod": 12, "Service": 3). */
   kinds: Record<string, number>;
@@ -353,6 +353,8 @@ export interface GraphGroup {
   health: Record<GraphHealth, number>;
   /** The owner of a pod group (its node id). */
   owner?: string;
+  /** How many namespaces a `namespaces` group holds. */
+  namespaces?: number;
 }
 
 export type GraphEdgeType = 'owns' | 'selects' | 'routes' | 'runsOn' | 'mounts';
