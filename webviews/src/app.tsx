@@ -44,6 +44,10 @@ import { TrainingJobs } from './pages/trainingJobs';
 import { InferenceServices } from './pages/inferenceServices';
 import { KialiPage } from './pages/kiali';
 import { CertificatesPage } from './pages/certificates';
+import { ResourceMap } from './pages/resourceMap';
+import { TimelinePage } from './pages/timeline';
+import { AnomaliesPage } from './pages/anomalies';
+import { KnowledgeBank } from './pages/knowledgeBank';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -78,6 +82,10 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   inferenceServices: InferenceServices,
   kiali: KialiPage,
   certificates: CertificatesPage,
+  resourceMap: ResourceMap,
+  timeline: TimelinePage,
+  anomalies: AnomaliesPage,
+  knowledgeBank: KnowledgeBank,
 };
 
 /**
