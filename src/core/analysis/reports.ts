@@ -282,3 +282,105 @@ export function costReport(pods: KObject[]): CostReport {
   };
 }
 
+// ---------- graphs ----------
+
+export interface GraphInput {
+  nodes: Node[];
+  pods: Pod[];
+  services: Service[];
+  ingresses: Ingress[];
+  owners: Array<{ kind: string; objects: KObject[] }>;
+  /** ConfigMaps, Secrets and PVCs pods mount (resource map only). */
+  config?: { configmaps: ConfigMap[]; secrets: Secret[]; pvcs: PersistentVolumeClaim[] };
+}
+
+export function buildGraph(g: GraphInput): Graph {
+  const nodes: GraphNode[] = [];
+  const ids = new Set<string>();
+  const edges: Graph['edges'] = [];
+  const id = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ? `${ns}/` : ''}${name}`;
+  const add = (kind: string, o: KObject, status?: string) => {
+    const i = id(kind, o.metadata.namespace, o.metadata.name);
+    if (ids.has(i)) return i;
+    ids.add(i);
+    const n: GraphNode = { id: i, kind, name: o.metadata.name };
+    if (o.metadata.namespace) n.namespace = o.metadata.namespace;
+    if (status) n.status = status;
+    nodes.push(n);
+    return i;
+  };
+  const byUid = new Map<string, string>();
+  for (const n of g.nodes)
+    byUid.set(
+      n.metadata.uid ?? '',
+      add(
+        'Node',
+        n,
+        (n.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready')?.status === 'True'
+          ? 'Ready'
+          : 'NotReady',
+      ),
+    );
+  for (const { kind, objects } of g.owners) for (const o of objects) byUid.set(o.metadata.uid ?? '', add(kind, o));
+  for (const p of g.pods) {
+    const pid = add('Pod', p, podStatus(p));
+    byUid.set(p.metadata.uid ?? '', pid);
+    if (p.spec?.nodeName && ids.has(`Node/${p.spec.nodeName}`))
+      edges.push({ source: pid, target: `Node/${p.spec.nodeName}`, type: 'runsOn' });
+    if (g.config) {
+      for (const v of (p.spec?.volumes ?? []) as Array<{
+        configMap?: { name: string };
+        secret?: { secretName: string };
+        persistentVolumeClaim?: { claimName: string };
+      }>) {
+        const ns = p.metadata.namespace;
+        const ref = v.configMap
+          ? id('ConfigMap', ns, v.configMap.name)
+          : v.secret
+            ? id('Secret', ns, v.secret.secretName)
+            : v.persistentVolumeClaim
+              ? id('PersistentVolumeClaim', ns, v.persistentVolumeClaim.claimName)
+              : undefined;
+        if (ref) {
+          if (!ids.has(ref)) {
+            ids.add(ref);
+            const [kind] = ref.split('/');
+            nodes.push({ id: ref, kind, name: ref.split('/').pop()!, namespace: ns });
+          }
+          edges.push({ source: pid, target: ref, type: 'mounts' });
+        }
+      }
+    }
+  }
+  // Owner edges after every object has an id.
+  for (const o of [...g.owners.flatMap((x) => x.objects), ...g.pods]) {
+    const me = byUid.get(o.metadata.uid ?? '');
+    for (const r of o.metadata.ownerReferences ?? []) {
+      const parent = byUid.get(r.uid);
+      if (me && parent) edges.push({ source: parent, target: me, type: 'owns' });
+    }
+  }
+  for (const s of g.services) {
+    const sid = add('Service', s, s.spec?.type ?? 'ClusterIP');
+    const sel = s.spec?.selector as Record<string, string> | undefined;
+    if (!sel || !Object.keys(sel).length) continue;
+    for (const p of g.pods)
+      if (p.metadata.namespace === s.metadata.namespace && matchesSelector(p.metadata.labels, { matchLabels: sel }))
+        edges.push({ source: sid, target: byUid.get(p.metadata.uid ?? '')!, type: 'selects' });
+  }
+  for (const ing of g.ingresses) {
+    const iid = add('Ingress', ing);
+    const backends = new Set<string>();
+    for (const r of (ing.spec?.rules ?? []) as Array<{
+      http?: { paths?: Array<{ backend?: { service?: { name: string } } }> };
+    }>)
+      for (const p of r.http?.paths ?? []) if (p.backend?.service) backends.add(p.backend.service.name);
+    const def = ing.spec?.defaultBackend?.service?.name;
+    if (def) backends.add(def);
+    for (const b of backends) {
+      const sid = id('Service', ing.metadata.namespace, b);
+      if (ids.has(sid)) edges.push({ source: iid, target: sid, type: 'routes' });
+    }
+  }
+  return { nodes, edges };
+}
