@@ -642,19 +642,13 @@ const KIND_WORDS: Record<string, [string, string]> = {
 const plural = (kind: string, n: number) =>
   `${n.toLocaleString('en-US')} ${KIND_WORDS[kind]?.[n === 1 ? 0 : 1] ?? (n === 1 ? kind : `${kind}s`)}`;
 
-/** "5 pods: 4 ready, 1 failing". */
+/** "5 pods: 1 failing": the members, and the worst of them (the full counts are in `group.health`). */
 function groupDetail(g: GraphGroup): string {
   const kinds = Object.entries(g.kinds).sort((a, b) => b[1] - a[1]);
   const what = kinds.length === 1 ? plural(kinds[0][0], kinds[0][1]) : `${g.members.toLocaleString('en-US')} objects`;
-  const parts = (
-    [
-      ['danger', 'failing'],
-      ['warn', 'not ready'],
-    ] as const
-  )
-    .filter(([h]) => g.health[h] > 0)
-    .map(([h, w]) => `${g.health[h]} ${w}`);
-  return parts.length ? `${what}: ${parts.join(', ')}` : what;
+  if (g.health.danger) return `${what}: ${g.health.danger.toLocaleString('en-US')} failing`;
+  if (g.health.warn) return `${what}: ${g.health.warn.toLocaleString('en-US')} not ready`;
+  return what;
 }
 
 /** Edge types for the legend and tests. */

@@ -63,7 +63,13 @@ export function layoutMap(nodes: GraphNode[], edges: GraphEdge[], direction: 'LR
   const flip = (e: GraphEdge) => e.type === 'owns';
   for (const e of shown) {
     const [a, b] = flip(e) ? [e.target, e.source] : [e.source, e.target];
-    g.setEdge(a, b, { weight: e.type === 'runsOn' || e.type === 'mounts' ? 1 : 3 }, edgeId(e));
+    // Nodes a rank further out than the owners, so placement lines do not cut through the workloads.
+    g.setEdge(
+      a,
+      b,
+      { weight: e.type === 'runsOn' || e.type === 'mounts' ? 1 : 3, minlen: e.type === 'runsOn' ? 2 : 1 },
+      edgeId(e),
+    );
   }
   layout(g);
   const placed = nodes.map((n) => {

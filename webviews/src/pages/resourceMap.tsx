@@ -3,7 +3,7 @@
 // health. The server groups what would not stay readable (the pods of one owner, whole namespaces, the largest kinds,
 // the nodes); a group opens on click. An object opens its details drawer, from which "Show neighbourhood" narrows
 // the map to that object. Pan by dragging, zoom with the buttons or Ctrl+wheel.
-import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack, type JSX } from 'solid-js';
 import type { GraphEdge, GraphHealth, GraphNode } from '../../../src/shared/routes/integrations';
 import { KINDS, pageOfKind, type KindDef } from '../../../src/shared/kinds';
 import type { RouteId } from '../api/api';
@@ -53,7 +53,7 @@ export function ResourceMap(): JSX.Element {
   const [expanded, setExpanded] = createSignal<string[]>([]);
   const [showConfig, setShowConfig] = createSignal(true);
   const [showNodes, setShowNodes] = createSignal(true);
-  const [direction, setDirection] = createSignal<'LR' | 'TB'>('LR');
+  const [direction, setDirection] = createSignal<'auto' | 'LR' | 'TB'>('auto');
   const [search, setSearch] = createSignal('');
   const [open, setOpen] = createSignal<GraphNode | undefined>();
   const [zoom, setZoom] = createSignal<number | undefined>();
@@ -61,10 +61,14 @@ export function ResourceMap(): JSX.Element {
   createEffect(on(scopeKey, () => setExpanded([]), { defer: true }));
   const graph = createLoader(
     () => {
+      // Several namespaces chosen: theirs open, the others closed (and left out below). Every namespace: closed
+      // sooner, so the cluster reads as its namespaces first.
+      const open = [...expanded(), ...(namespaces().length > 1 ? namespaces().map((n) => `group:namespace:${n}`) : [])];
       return api().call('resourcemap', {
         namespace: oneNamespace(),
         group: true,
-        ...(expanded().length ? { expand: expanded().join(',') } : {}),
+        limit: oneNamespace() ? 250 : 60,
+        ...(open.length ? { expand: open.join(',') } : {}),
         ...(focus() ? { focus: focus(), depth: depth() } : {}),
       });
     },
@@ -91,13 +95,22 @@ export function ResourceMap(): JSX.Element {
   // The layout is computed again only when what is drawn changes, not on every refresh of statuses.
   const shape = createMemo(() => {
     const v = view();
-    return v ? `${direction()}|${v.nodes.map((n) => n.id).join(',')}|${v.edges.length}` : '';
+    return v
+      ? `${direction()}|${v.nodes.map((n) => n.id).join(',')}|${v.edges.map((e) => `${e.source}>${e.target}:${e.type}:${e.count ?? 1}`).join(',')}`
+      : '';
   }, '');
   const layout = createMemo<MapLayout | undefined>(() => {
     shape();
-    const v = view();
+    // Statuses refresh without a new layout: the canvas reads each node's live state by id.
+    const v = untrack(view);
     if (!v || !v.nodes.length) return undefined;
-    return layoutMap(v.nodes, v.edges, direction());
+    if (direction() !== 'auto') return layoutMap(v.nodes, v.edges, direction() as 'LR' | 'TB');
+    // Best fit: the direction that draws the map larger in the window (left to right unless clearly worse).
+    const lr = layoutMap(v.nodes, v.edges, 'LR');
+    if (v.nodes.length > 150) return lr;
+    const tb = layoutMap(v.nodes, v.edges, 'TB');
+    const fit = (l: MapLayout) => Math.min(1, 1100 / l.width, 600 / l.height);
+    return fit(tb) > fit(lr) * 1.15 ? tb : lr;
   });
   const byId = createMemo(() => new Map((view()?.nodes ?? []).map((n) => [n.id, n])));
   const counts = createMemo(() => {
@@ -184,8 +197,9 @@ export function ResourceMap(): JSX.Element {
             class="kg-input"
             aria-label="Map layout"
             value={direction()}
-            onChange={(e) => setDirection(e.currentTarget.value as 'LR' | 'TB')}
+            onChange={(e) => setDirection(e.currentTarget.value as 'auto' | 'LR' | 'TB')}
           >
+            <option value="auto">Best fit</option>
             <option value="LR">Left to right</option>
             <option value="TB">Top to bottom</option>
           </select>
@@ -335,7 +349,9 @@ function MapCanvas(p: {
   };
   const describe = (n: GraphNode) =>
     n.group
-      ? `${n.name}: group of ${n.detail ?? ''}. Open the group`
+      ? `${n.name}: group of ${n.detail ?? ''}${
+          n.group.health.warn && n.group.health.danger ? `, ${n.group.health.warn} not ready` : ''
+        }. Open the group`
       : `${n.name} ${n.kind}${n.namespace ? ` in ${n.namespace}` : ''}: ${HEALTH_LABEL[n.health ?? 'muted']}${
           n.detail ? `, ${n.detail}` : ''
         }`;
@@ -422,35 +438,35 @@ function MapCanvas(p: {
         </For>
         <For each={p.layout.nodes}>
           {(pn) => {
-            const n = pn.node;
-            const h = n.health ?? 'muted';
+            const n = () => p.byId.get(pn.node.id) ?? pn.node;
+            const h = () => n().health ?? 'muted';
             return (
               <g
-                class={`kg-map-node kg-map-h-${h}`}
+                class={`kg-map-node kg-map-h-${h()}`}
                 classList={{
-                  'kg-map-group': !!n.group,
-                  'kg-map-dim': !!p.matches && !p.matches.has(n.id),
-                  'kg-map-focused': p.focus === n.id,
+                  'kg-map-group': !!n().group,
+                  'kg-map-dim': !!p.matches && !p.matches.has(n().id),
+                  'kg-map-focused': p.focus === n().id,
                 }}
                 transform={`translate(${pn.x},${pn.y})`}
                 tabIndex={0}
                 role="button"
-                aria-label={describe(n)}
+                aria-label={describe(n())}
                 data-testid="map-node"
-                data-id={n.id}
-                data-kind={n.kind}
-                data-name={n.name}
-                data-health={h}
-                onClick={() => click(n)}
+                data-id={n().id}
+                data-kind={n().kind}
+                data-name={n().name}
+                data-health={h()}
+                onClick={() => click(n())}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter' || e.key === ' ') {
                     e.preventDefault();
-                    p.onActivate(n);
+                    p.onActivate(n());
                   }
                 }}
               >
-                <title aria-hidden="true">{describe(n)}</title>
-                <Show when={n.group}>
+                <title aria-hidden="true">{describe(n())}</title>
+                <Show when={n().group}>
                   <rect class="kg-map-node-stack" x="6" y="-6" width={MAP_NODE_W} height={MAP_NODE_H} rx="8" />
                   <rect class="kg-map-node-stack" x="3" y="-3" width={MAP_NODE_W} height={MAP_NODE_H} rx="8" />
                 </Show>
@@ -458,16 +474,16 @@ function MapCanvas(p: {
                 <rect class="kg-map-node-stripe" width="7" height={MAP_NODE_H} rx="3.5" />
                 <circle class="kg-map-node-badge" cx={MAP_NODE_W - 14} cy={14} r="9" />
                 <text class="kg-map-node-glyph" x={MAP_NODE_W - 14} y={18} text-anchor="middle" aria-hidden="true">
-                  {n.group ? (n.group.members > 99 ? '99+' : n.group.members) : HEALTH_GLYPH[h]}
+                  {n().group ? (n().group!.members > 99 ? '99+' : n().group!.members) : HEALTH_GLYPH[h()]}
                 </text>
                 <text class="kg-map-node-kind" x="15" y="15" clip-path="url(#kg-map-clip)">
-                  {kindWord(n)}
+                  {kindWord(n())}
                 </text>
                 <text class="kg-map-node-name" x="15" y="31" clip-path="url(#kg-map-clip)">
-                  {`${n.name} `}
+                  {`${n().name} `}
                 </text>
                 <text class="kg-map-node-sub" x="15" y="44" clip-path="url(#kg-map-clip)">
-                  {n.detail ?? ''}
+                  {n().detail ?? ''}
                 </text>
               </g>
             );
