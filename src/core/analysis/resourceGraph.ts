@@ -492,7 +492,19 @@ function closeNamespaces(
   for (const [ns, h] of hosts)
     for (const [on, count] of h)
       if (known.has(on)) edges.push({ source: groupId.get(ns)!, target: `Node/${on}`, type: 'runsOn', count });
-  return { input: inNamespaces(g, (ns) => !ns || !closed.has(ns)), nodes, edges, objects };
+  // Nothing opened: only the cluster's nodes are left to build (namespaced lists all closed).
+  const rest =
+    closed.size === spaces.size
+      ? {
+          nodes: g.nodes,
+          pods: [],
+          services: [],
+          ingresses: [],
+          owners: [],
+          config: g.config && { configmaps: [], secrets: [], pvcs: [] },
+        }
+      : inNamespaces(g, (ns) => !ns || !closed.has(ns));
+  return { input: rest, nodes, edges, objects };
 }
 
 /** The graph of the objects (see the file's comment); keys `nodes` and `edges` as the route always answered. */
