@@ -6,15 +6,13 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show, untrack, type JSX } from 'solid-js';
 import type { GraphEdge, GraphHealth, GraphNode } from '../../../src/shared/routes/integrations';
 import { KINDS, pageOfKind, type KindDef } from '../../../src/shared/kinds';
-import type { RouteId } from '../api/api';
 import { api, namespaces, navigate, route } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
-import { mayCall } from '../stores/permissions';
 import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { Modal } from '../ui/modal';
-import { DetailDrawer, type ObjectOps } from '../components/detailDrawer';
+import { ObjectDrawer } from '../components/objectDrawer';
 import { pathOf } from '../model/meshLayout';
 import { layoutMap, MAP_NODE_H, MAP_NODE_W, type MapLayout } from '../model/resourceMapLayout';
 import '../styles/resourceMap.css';
@@ -297,7 +295,7 @@ export function ResourceMap(): JSX.Element {
         </Show>
       </Show>
       <Show when={open()} keyed>
-        {(n) => <ObjectDrawer node={n} onClose={() => setOpen(undefined)} onFocus={() => narrow(focusOf(n))} />}
+        {(n) => <MapDrawer node={n} onClose={() => setOpen(undefined)} onFocus={() => narrow(focusOf(n))} />}
       </Show>
     </div>
   );
@@ -534,10 +532,10 @@ function Legend(): JSX.Element {
   );
 }
 
-/** The object's details drawer (overview, YAML, describe, events), with the map's own action: its neighbourhood. */
-function ObjectDrawer(p: { node: GraphNode; onClose: () => void; onFocus: () => void }): JSX.Element {
+/** The object's details drawer (the shared one, as on its kind's page), with the map's own action: its
+ * neighbourhood. An object pods name but the cluster does not have gets a word on what that means instead. */
+function MapDrawer(p: { node: GraphNode; onClose: () => void; onFocus: () => void }): JSX.Element {
   const def = kindDef(p.node.kind);
-  const one = def && 'one' in def ? (def.one as string) : undefined;
   const focusButton = (
     <Button onClick={p.onFocus} testId="map-show-neighbourhood">
       Show neighbourhood
@@ -545,52 +543,46 @@ function ObjectDrawer(p: { node: GraphNode; onClose: () => void; onFocus: () => 
   );
   return (
     <Show
-      when={one}
+      when={p.node.status !== 'Missing'}
       fallback={
         <Modal title={`${p.node.kind} ${p.node.name}`} onClose={p.onClose}>
-          <p>
-            {p.node.detail === 'not found'
-              ? `No ${p.node.kind} named ${p.node.name} exists in ${p.node.namespace}: the pods that use it cannot start.`
-              : `KubeGraf has no details view for ${p.node.kind} objects.`}
+          <p data-testid="map-missing">
+            No {p.node.kind} named {p.node.name} exists in {p.node.namespace}
+            {p.node.health === 'danger'
+              ? ': the pods that use it cannot start until it is created.'
+              : ', and the pods that name it mark it optional.'}
           </p>
           {focusButton}
         </Modal>
       }
     >
-      {(o) => {
-        const params = { name: p.node.name, ...(p.node.namespace ? { namespace: p.node.namespace } : {}) };
-        const ops: ObjectOps = {
-          kind: p.node.kind,
-          name: p.node.name,
-          namespace: p.node.namespace,
-          details: () => api().call(`${o()}.details` as RouteId, params as never) as never,
-          yaml: () => api().call(`${o()}.yaml` as RouteId, params as never) as never,
-          describe: () => api().call(`${o()}.describe` as RouteId, params as never) as never,
-          update: (yaml: string, dryRun: boolean) =>
-            api().call(`${o()}.update` as RouteId, { ...params, yaml, dryRun } as never) as never,
-          canEdit: mayCall(`${o()}.update`),
-          actions: (
-            <>
-              {focusButton}
-              <Button
-                onClick={() =>
-                  navigate(pageOfKind(def!).id, {
-                    name: p.node.name,
-                    ...(p.node.namespace ? { ns: p.node.namespace } : {}),
-                  })
-                }
-                testId="map-open-kind-page"
-              >
-                Open in {pageOfKind(def!).label}
-              </Button>
-              <Show when={p.node.health === 'danger' || p.node.health === 'warn'}>
-                <Badge tone={p.node.health === 'danger' ? 'danger' : 'warn'}>{p.node.detail}</Badge>
-              </Show>
-            </>
-          ),
-        };
-        return <DetailDrawer ops={ops} onClose={p.onClose} />;
-      }}
+      <ObjectDrawer
+        target={{ kind: p.node.kind, name: p.node.name, ...(p.node.namespace ? { namespace: p.node.namespace } : {}) }}
+        onClose={p.onClose}
+        actions={
+          <>
+            {focusButton}
+            <Show when={def}>
+              {(d) => (
+                <Button
+                  onClick={() =>
+                    navigate(pageOfKind(d()).id, {
+                      name: p.node.name,
+                      ...(p.node.namespace ? { ns: p.node.namespace } : {}),
+                    })
+                  }
+                  testId="map-open-kind-page"
+                >
+                  Open in {pageOfKind(d()).label}
+                </Button>
+              )}
+            </Show>
+            <Show when={p.node.health === 'danger' || p.node.health === 'warn'}>
+              <Badge tone={p.node.health === 'danger' ? 'danger' : 'warn'}>{p.node.detail}</Badge>
+            </Show>
+          </>
+        }
+      />
     </Show>
   );
 }
