@@ -51,6 +51,12 @@ const SEVERITY_COLOR: Record<Severity | 'none', string> = {
   none: '#10b981',
 };
 const PAGE = 200;
+/** Event messages quote times as ISO strings ("missed its 2026-12-03T17:00:00Z run"): shown as local times. */
+export const readableTimes = (text: string): string =>
+  text.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?\b/g, (m) => {
+    const t = Date.parse(m);
+    return Number.isFinite(t) ? new Date(t).toLocaleString() : m;
+  });
 
 /** Bucket width for a window: about 24 to 36 points whatever the window. */
 export function bucketMs(hours: number): number {
@@ -230,10 +236,10 @@ export function TimelinePage(): JSX.Element {
                         <Show when={e.severity}>
                           <Badge tone={SEVERITY_TONE[e.severity!]}>{SEVERITY_LABEL[e.severity!]}</Badge>{' '}
                         </Show>
-                        <strong>{e.title}</strong>
+                        <strong>{readableTimes(e.title)}</strong>
                       </div>
                       <Show when={e.detail}>
-                        <div class="kg-muted">{e.detail}</div>
+                        <div class="kg-muted">{readableTimes(e.detail!)}</div>
                       </Show>
                       <div class="kg-timeline-links">
                         <Show when={e.object}>{(o) => <ObjectLink object={o()} testId="timeline-object" />}</Show>
