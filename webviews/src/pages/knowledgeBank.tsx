@@ -116,8 +116,9 @@ export function KnowledgeBank(): JSX.Element {
                         >
                           <span class="kg-kb-title">{r.title}</span>
                           <span class="kg-muted">
-                            {typeLabel(r.type)}
-                            {r.edited ? ' · edited' : ''}
+                            {[typeLabel(r.type) === r.title ? '' : typeLabel(r.type), r.edited ? 'edited' : 'shipped']
+                              .filter(Boolean)
+                              .join(' · ')}
                           </span>
                         </button>
                       </li>
