@@ -13,6 +13,7 @@ import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { SeriesChart } from '../components/seriesChart';
 import { ObjectLink } from '../components/objectLink';
+import { bytes, cpu, until } from '../model/insightFormat';
 import '../styles/insightPages.css';
 
 const PREDICTION_TITLE: Record<Prediction['kind'], string> = {
@@ -28,29 +29,8 @@ const PREDICTION_BASIS: Record<Prediction['kind'], string> = {
     'The same kind of incident opened on this workload at least three times; KubeGraf learned the pattern from the incident history.',
 };
 
-/** 1536 MiB → "1.5 GiB"; bytes in, binary units out. */
-export function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = Math.abs(n);
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${n < 0 ? '-' : ''}${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
-/** Millicores → "250m" or "1.5 cores". */
-export const cpu = (m: number): string =>
-  m >= 1000 ? `${(m / 1000).toFixed(m >= 10_000 ? 0 : 1)} cores` : `${Math.round(m)}m`;
 const value = (a: Anomaly, v: number) => (a.metric === 'cpu' ? cpu(v) : bytes(v));
 const pct = (r: number) => `${Math.round(r * 100)}%`;
-/** "in 40 minutes", "in about 3 hours". */
-const until = (iso: string) => {
-  const ms = Date.parse(iso) - Date.now();
-  if (ms <= 0) return 'now, if the trend held';
-  const min = Math.round(ms / 60_000);
-  return min < 90 ? `in about ${min} minute${min === 1 ? '' : 's'}` : `in about ${Math.round(min / 60)} hours`;
-};
 /** How far from usual, in words a reader can act on: "3.4× its usual 120 MiB". */
 const howFar = (a: Anomaly) =>
   a.mean > 0 && a.value > a.mean

@@ -8,13 +8,9 @@ import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
+import { typeLabel } from '../model/insightFormat';
 import '../styles/insightPages.css';
 
-/** pod_crash_loop → "Pod crash loop". */
-export const typeLabel = (t: string): string => {
-  const s = t.replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
 const lines = (s: string) =>
   s
     .split('\n')

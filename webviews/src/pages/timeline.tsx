@@ -11,6 +11,7 @@ import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { SeriesChart, type ChartSeries } from '../components/seriesChart';
 import { ObjectLink } from '../components/objectLink';
+import { bucketMs, readableTimes } from '../model/insightFormat';
 import '../styles/insightPages.css';
 
 const WINDOWS = [
@@ -51,29 +52,6 @@ const SEVERITY_COLOR: Record<Severity | 'none', string> = {
   none: '#10b981',
 };
 const PAGE = 200;
-/** Event messages quote times as ISO strings ("missed its 2026-12-03T17:00:00Z run"): shown as local times. */
-export const readableTimes = (text: string): string =>
-  text.replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?\b/g, (m) => {
-    const t = Date.parse(m);
-    return Number.isFinite(t) ? new Date(t).toLocaleString() : m;
-  });
-
-/** Bucket width for a window: about 24 to 36 points whatever the window. */
-export function bucketMs(hours: number): number {
-  const h = 3_600_000;
-  return hours <= 1
-    ? 5 * 60_000
-    : hours <= 6
-      ? 15 * 60_000
-      : hours <= 24
-        ? h
-        : hours <= 72
-          ? 3 * h
-          : hours <= 168
-            ? 6 * h
-            : 24 * h;
-}
-
 export function TimelinePage(): JSX.Element {
   const [hours, setHours] = createSignal(24);
   const [kinds, setKinds] = createSignal<Set<TimelineEntry['kind']>>(
