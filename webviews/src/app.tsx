@@ -44,6 +44,8 @@ import { TrainingJobs } from './pages/trainingJobs';
 import { InferenceServices } from './pages/inferenceServices';
 import { KialiPage } from './pages/kiali';
 import { CertificatesPage } from './pages/certificates';
+import { CostPage } from './pages/cost';
+import { ContinuityPage } from './pages/continuity';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -78,6 +80,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   inferenceServices: InferenceServices,
   kiali: KialiPage,
   certificates: CertificatesPage,
+  cost: CostPage,
+  continuity: ContinuityPage,
 };
 
 /**
