@@ -1,10 +1,10 @@
 // A Chart.js horizontal bar chart of a few named values (cost by namespace), in the theme's colours. The values are
 // in the accessible label too.
-import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { createEffect, onCleanup, onMount, type JSX } from 'solid-js';
 import { SERIES_COLORS } from './seriesChart';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
 export function BarChart(p: {
   labels: () => string[];
@@ -27,7 +27,7 @@ export function BarChart(p: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        plugins: { tooltip: { callbacks: { label: (c) => p.format(Number(c.parsed.x)) } } },
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => p.format(Number(c.parsed.x)) } } },
         scales: { x: { beginAtZero: true, ticks: { callback: (v) => p.format(Number(v)), maxTicksLimit: 6 } } },
         onClick: (_e, els) => {
           const i = els[0]?.index;

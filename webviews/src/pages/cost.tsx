@@ -24,7 +24,13 @@ interface Row extends CostAllocation {
 }
 
 export const money = (n: number): string =>
-  n >= 1000 ? `$${Math.round(n).toLocaleString('en-US')}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(3)}`;
+  n === 0
+    ? '$0'
+    : n >= 1000
+      ? `$${Math.round(n).toLocaleString('en-US')}`
+      : n >= 1
+        ? `$${n.toFixed(2)}`
+        : `$${n.toFixed(3)}`;
 const pct = (n?: number) => (n === undefined ? '—' : `${Math.round(n * 100)}%`);
 const cores = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(2)} cores` : `${Math.round(m)}m`);
 const bytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `${Math.round(b / 2 ** 20)} MiB`);
