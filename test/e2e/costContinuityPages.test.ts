@@ -55,17 +55,9 @@ describe('Cost and Continuity pages (kubegraf web --demo, Chromium)', function (
     await e2.getByTestId('cost-price-edit').click();
     await e2.getByTestId('cost-price-input').fill('0.2');
     await e2.getByTestId('cost-price-save').click();
-    await page.waitForFunction(() =>
-      document
-        .querySelector('[data-testid="cost-price-row"][data-type="e2-standard-4"] [data-testid="cost-price-source"]')
-        ?.textContent?.includes('Yours'),
-    );
+    await e2.getByTestId('cost-price-source').filter({ hasText: 'Yours' }).waitFor();
     await e2.getByTestId('cost-price-reset').click();
-    await page.waitForFunction(() =>
-      document
-        .querySelector('[data-testid="cost-price-row"][data-type="e2-standard-4"] [data-testid="cost-price-source"]')
-        ?.textContent?.includes('List price'),
-    );
+    await e2.getByTestId('cost-price-source').filter({ hasText: 'List price' }).waitFor();
   });
 
   it('shows the continuity score, risks by family and the backups panel', async () => {
