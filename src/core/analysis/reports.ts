@@ -1,11 +1,6 @@
 // Analyses computed from the watch cache: security findings from pod specs and RBAC, topology graphs, and the pods'
 // effective requests the cost analysis (src/core/insights/cost.ts) prices. Pure functions over objects, so they test without a cluster.
-import type {
-  Graph,
-  GraphNode,
-  SecurityFinding,
-  SecurityReport,
-} from '../../shared/routes/integrations';
+import type { Graph, GraphNode, SecurityFinding, SecurityReport } from '../../shared/routes/integrations';
 import { matchesSelector } from '../kube/objectIndex';
 import { podStatus, type KObject } from '../kube/descriptors';
 import type { ConfigMap, Ingress, Node, PersistentVolumeClaim, Pod, Secret, Service } from '../kube/objects';
