@@ -20,6 +20,7 @@ import { matchesSelector, type LabelSelector } from '../kube/objectIndex';
 import { isActivePod } from '../analysis/reports';
 import { findingId, type InsightAnalysis } from './analysis';
 import { weightedScores } from './weights';
+import { controllerRef } from './cost';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -171,8 +172,8 @@ export function analyseContinuity(input: ContinuityInput, namespace?: string): C
   const podsOf = new Map<string, KObject[]>();
   for (const p of input.pods) {
     if (!inScope(p.metadata.namespace) || !isActivePod(p)) continue;
-    const o = p.metadata.ownerReferences?.find((r) => r.controller);
-    if (!o) continue;
+    const o = controllerRef(p.metadata.ownerReferences);
+    if (!o?.controller) continue;
     let key: string | undefined;
     if (o.kind === 'ReplicaSet') {
       const d = rsOwner.get(`${p.metadata.namespace}/${o.name}`);

@@ -87,6 +87,37 @@ const acc = (): Acc => ({
   pods: 0,
 });
 
+/** The controlling owner reference (else the first): a loop, not a closure per object (tsx wraps each in __name). */
+export function controllerRef<T extends { controller?: boolean }>(refs: T[] | undefined): T | undefined {
+  if (!refs?.length) return undefined;
+  for (const r of refs) if (r.controller) return r;
+  return refs[0];
+}
+
+function addPod(
+  a: Acc,
+  req: { cpu: number; memory: number; gpu: number },
+  u: Usage | undefined,
+  cpuCost: number,
+  ramCost: number,
+  gpuCost: number,
+): void {
+  a.cpuReq += req.cpu;
+  a.memReq += req.memory;
+  a.gpu += req.gpu;
+  if (u) {
+    a.cpuUse += u.cpu;
+    a.memUse += u.mem;
+    a.cpuReqSeen += req.cpu;
+    a.memReqSeen += req.memory;
+    a.seen++;
+  }
+  a.cpuCost += cpuCost;
+  a.ramCost += ramCost;
+  a.gpuCost += gpuCost;
+  a.pods++;
+}
+
 function allocation(a: Acc): CostAllocation {
   const hourly = a.cpuCost + a.ramCost + a.gpuCost;
   const r: CostAllocation = {
@@ -106,6 +137,16 @@ function allocation(a: Acc): CostAllocation {
     if (a.cpuReqSeen) r.cpuEfficiency = round(a.cpuUse / a.cpuReqSeen, 3);
     if (a.memReqSeen) r.memoryEfficiency = round(a.memUse / a.memReqSeen, 3);
   }
+  return r;
+}
+
+/** Requests per pod spec: specs are replaced, never mutated, on change, so the parsed quantities keep until then. */
+const requestsOf = new WeakMap<object, ReturnType<typeof podRequests>>();
+function requests(p: Pod): ReturnType<typeof podRequests> {
+  const key = p.spec as object | undefined;
+  if (!key) return podRequests(p);
+  let r = requestsOf.get(key);
+  if (!r) requestsOf.set(key, (r = podRequests(p)));
   return r;
 }
 
@@ -287,16 +328,16 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
   // Owners: a pod's controller at the top of its chain.
   const rsOwner = new Map<string, Controller>();
   for (const rs of input.replicaSets) {
-    const o = rs.metadata.ownerReferences?.find((r) => r.controller) ?? rs.metadata.ownerReferences?.[0];
+    const o = controllerRef(rs.metadata.ownerReferences);
     if (o) rsOwner.set(`${rs.metadata.namespace}/${rs.metadata.name}`, { kind: o.kind, name: o.name });
   }
   const jobOwner = new Map<string, Controller>();
   for (const j of input.jobs) {
-    const o = j.metadata.ownerReferences?.find((r) => r.controller) ?? j.metadata.ownerReferences?.[0];
+    const o = controllerRef(j.metadata.ownerReferences);
     if (o) jobOwner.set(`${j.metadata.namespace}/${j.metadata.name}`, { kind: o.kind, name: o.name });
   }
   const controllerOf = (p: Pod): Controller => {
-    const o = p.metadata.ownerReferences?.find((r) => r.controller) ?? p.metadata.ownerReferences?.[0];
+    const o = controllerRef(p.metadata.ownerReferences);
     if (!o) return { kind: 'Pod', name: p.metadata.name };
     const ns = p.metadata.namespace;
     if (o.kind === 'ReplicaSet') return rsOwner.get(`${ns}/${o.name}`) ?? { kind: o.kind, name: o.name };
@@ -304,6 +345,7 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
     return { kind: o.kind, name: o.name };
   };
 
+  const allocatedOnNode = new Map<string, { cpu: number; mem: number; gpu: number }>();
   const byNs = new Map<string, Acc>();
   const byWorkload = new Map<string, Acc & { kind: string; namespace: string; name: string }>();
   const byLabel = new Map<string, Acc>();
@@ -321,11 +363,16 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
     const pr = nodePrices.get(nodeName);
     const nodeRow = nodeRows.get(nodeName);
     if (!pr || !nodeRow) continue;
-    const req = podRequests(p);
+    const req = requests(p);
     const key = `${p.metadata.namespace}/${p.metadata.name}`;
     const u = usage.get(key);
     const cpu = Math.max(req.cpu, u?.cpu ?? 0);
     const mem = Math.max(req.memory, u?.mem ?? 0);
+    let onNode = allocatedOnNode.get(nodeName);
+    if (!onNode) allocatedOnNode.set(nodeName, (onNode = { cpu: 0, mem: 0, gpu: 0 }));
+    onNode.cpu += cpu;
+    onNode.mem += mem;
+    onNode.gpu += req.gpu;
     const cpuCost = cpu * pr.cpuPerCoreHour;
     const ramCost = (mem / GIB) * pr.ramPerGiBHour;
     const gpuCost = req.gpu * pr.gpuPerHour;
@@ -333,31 +380,15 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
     const ns = p.metadata.namespace ?? '';
     if (namespace && ns !== namespace) continue;
     if (u) usedCost += u.cpu * pr.cpuPerCoreHour + (u.mem / GIB) * pr.ramPerGiBHour;
-    const add = (a: Acc) => {
-      a.cpuReq += req.cpu;
-      a.memReq += req.memory;
-      a.gpu += req.gpu;
-      if (u) {
-        a.cpuUse += u.cpu;
-        a.memUse += u.mem;
-        a.cpuReqSeen += req.cpu;
-        a.memReqSeen += req.memory;
-        a.seen++;
-      }
-      a.cpuCost += cpuCost;
-      a.ramCost += ramCost;
-      a.gpuCost += gpuCost;
-      a.pods++;
-    };
-    add(total);
+    addPod(total, req, u, cpuCost, ramCost, gpuCost);
     let n = byNs.get(ns);
     if (!n) byNs.set(ns, (n = acc()));
-    add(n);
+    addPod(n, req, u, cpuCost, ramCost, gpuCost);
     const c = controllerOf(p);
     const wk = `${c.kind}/${ns}/${c.name}`;
     let w = byWorkload.get(wk);
     if (!w) byWorkload.set(wk, (w = { ...acc(), kind: c.kind, namespace: ns, name: c.name }));
-    add(w);
+    addPod(w, req, u, cpuCost, ramCost, gpuCost);
     if (RIGHT_SIZED_KINDS.has(c.kind)) {
       let r = podsOf.get(wk);
       if (!r) podsOf.set(wk, (r = { kind: c.kind, namespace: ns, name: c.name, pods: [], prices: [] }));
@@ -370,7 +401,7 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
       const v = p.metadata.labels?.[labelKey] ?? '__unallocated__';
       let l = byLabel.get(v);
       if (!l) byLabel.set(v, (l = acc()));
-      add(l);
+      addPod(l, req, u, cpuCost, ramCost, gpuCost);
     }
   }
 
@@ -379,18 +410,6 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
   let idleCpu = 0;
   let idleMem = 0;
   let idleGpu = 0;
-  const allocatedOnNode = new Map<string, { cpu: number; mem: number; gpu: number }>();
-  for (const p of input.pods) {
-    const nodeName = p.spec?.nodeName;
-    if (!nodeName || !isActivePod(p)) continue;
-    const req = podRequests(p);
-    const u = usage.get(`${p.metadata.namespace}/${p.metadata.name}`);
-    const a = allocatedOnNode.get(nodeName) ?? { cpu: 0, mem: 0, gpu: 0 };
-    a.cpu += Math.max(req.cpu, u?.cpu ?? 0);
-    a.mem += Math.max(req.memory, u?.mem ?? 0);
-    a.gpu += req.gpu;
-    allocatedOnNode.set(nodeName, a);
-  }
   const nodes: NodeCost[] = [];
   for (const n of nodeRows.values()) {
     clusterHourly += n.hourlyCost;
