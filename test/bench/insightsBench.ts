@@ -14,13 +14,28 @@ export interface InsightsBenchResult {
   /** First answer: lists and watches every kind it reads, and the first metrics sample. */
   costFirstMs: number;
   continuityFirstMs: number;
-  /** Medians of warm answers (from the caches). */
+  /** The first answer after a new metrics sample: the whole allocation computed again over every pod's usage. */
+  costRecomputeMs: number;
+  /** Medians of warm answers (nothing changed: the kept answer). */
   costWarmMs: number;
   continuityWarmMs: number;
   costPods: number;
   sampledContainers: number;
   recommendations: number;
   continuityFindings: number;
+}
+
+/** The first answer, asked again while the caches are still syncing (a 503 after the list timeout on a loaded machine). */
+async function first<T>(url: string, token: string): Promise<{ ms: number; body: T }> {
+  const t0 = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await timed<T>(url, token);
+      return { ms: performance.now() - t0, body: r.body };
+    } catch (e) {
+      if (attempt >= 20) throw e;
+    }
+  }
 }
 
 async function timed<T>(url: string, token: string): Promise<{ ms: number; body: T }> {
@@ -66,10 +81,11 @@ export async function benchInsights(pods: number, nodes: number): Promise<Insigh
       type Cont = { findings: unknown[] };
       const cost = `${app.server.url}/api/cost/analysis`;
       const cont = `${app.server.url}/api/continuity/summary`;
-      const costFirst = await timed<Cost>(cost, app.token);
-      const contFirst = await timed<Cont>(cont, app.token);
+      const costFirst = await first<Cost>(cost, app.token);
+      const contFirst = await first<Cont>(cont, app.token);
       const ctx = app.deps.kube.currentContext();
       await app.deps.metrics.sampleNow(ctx);
+      const recompute = await timed<Cost>(cost, app.token);
       const median = async <T>(url: string) => {
         const runs: Array<{ ms: number; body: T }> = [];
         for (let i = 0; i < 5; i++) runs.push(await timed<T>(url, app.token));
@@ -83,6 +99,7 @@ export async function benchInsights(pods: number, nodes: number): Promise<Insigh
         nodes,
         costFirstMs: costFirst.ms,
         continuityFirstMs: contFirst.ms,
+        costRecomputeMs: recompute.ms,
         costWarmMs: c.ms,
         continuityWarmMs: k.ms,
         costPods: c.body.namespaces.reduce((n, r) => n + r.pods, 0),

@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     );
     console.log(`first GET /api/cost/analysis (syncs its caches, first metrics sample): ${ms(r.costFirstMs)}`);
     console.log(`first GET /api/continuity/summary: ${ms(r.continuityFirstMs)}`);
+    console.log(`GET /api/cost/analysis after a new metrics sample (computed again): ${ms(r.costRecomputeMs)}`);
     console.log(
       `warm GET /api/cost/analysis (${r.recommendations} right-sizings): ${ms(r.costWarmMs)} (goal <= 1000 ms)`,
     );

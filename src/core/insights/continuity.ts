@@ -21,6 +21,7 @@ import { isActivePod } from '../analysis/reports';
 import { findingId, type InsightAnalysis } from './analysis';
 import { weightedScores } from './weights';
 import { controllerRef } from './cost';
+import { cacheVersion, Memo } from './memo';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -44,6 +45,22 @@ export interface ContinuityInput {
   veleroBackups?: KObject[];
   now: number;
 }
+
+const CONTINUITY_KINDS = [
+  'deployments.apps',
+  'statefulsets.apps',
+  'replicasets.apps',
+  'pods',
+  'poddisruptionbudgets.policy',
+  'nodes',
+  'persistentvolumeclaims',
+  'persistentvolumes',
+  'storageclasses.storage.k8s.io',
+  'volumesnapshotclasses.snapshot.storage.k8s.io',
+  'schedules.velero.io',
+  'backups.velero.io',
+];
+const memo = new Memo<ContinuitySummary>();
 
 async function readInput(deps: ApiDeps, context: string): Promise<ContinuityInput> {
   const get = async (k: string) => ((await objects(deps, context, k)) ?? []) as KObject[];
@@ -97,7 +114,12 @@ export async function continuityAnalysis(
   context: string | undefined,
   namespace?: string,
 ): Promise<ContinuitySummary> {
-  return analyseContinuity(await readInput(deps, contextOf(deps, context)), namespace || undefined);
+  const ctx = contextOf(deps, context);
+  // Backup ages follow the clock: the answer is kept for a minute at most.
+  const version = `${await cacheVersion(deps, ctx, CONTINUITY_KINDS)}#${Math.floor(Date.now() / 60_000)}`;
+  return memo.get(deps, `${ctx}|${namespace ?? ''}`, version, async () =>
+    analyseContinuity(await readInput(deps, ctx), namespace || undefined),
+  );
 }
 
 type Spec = {
@@ -566,7 +588,7 @@ function spreadConstraint(live: KObject, key: string) {
 export const continuityInsights: InsightAnalysis = {
   source: 'continuity',
   async findings(deps, context, namespace) {
-    return (await continuityAnalysis(deps, context, namespace)).findings;
+    return [...(await continuityAnalysis(deps, context, namespace)).findings];
   },
   scores: weightedScores,
   fixObject(finding, live) {

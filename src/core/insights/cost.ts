@@ -23,6 +23,7 @@ import { KubeError } from '../kube/errors';
 import { isActivePod, podRequests } from '../analysis/reports';
 import { findingId, type InsightAnalysis } from './analysis';
 import { weightedScores } from './weights';
+import { cacheVersion, Memo } from './memo';
 import {
   CATALOG_NOTE,
   defaultPrices,
@@ -203,6 +204,17 @@ export interface CostInput {
   overrides: Record<string, PriceOverride>;
 }
 
+const COST_KINDS = [
+  'pods',
+  'nodes',
+  'replicasets.apps',
+  'jobs.batch',
+  'deployments.apps',
+  'statefulsets.apps',
+  'daemonsets.apps',
+];
+const memo = new Memo<CostAnalysis>();
+
 async function readInput(deps: ApiDeps, context: string): Promise<CostInput> {
   const get = async (k: string) => ((await objects(deps, context, k)) ?? []) as KObject[];
   let metrics: CostInput['metrics'];
@@ -247,7 +259,16 @@ export async function costAnalysis(
   label?: string,
 ): Promise<CostAnalysis> {
   const ctx = contextOf(deps, context);
-  return analyseCost(await readInput(deps, ctx), namespace || undefined, label || undefined);
+  // Started before the version is read, so the first sample is part of the first answer.
+  await deps.metrics.start(ctx).catch(() => undefined);
+  const version = [
+    await cacheVersion(deps, ctx, COST_KINDS),
+    deps.metrics.status(ctx).samples,
+    JSON.stringify(await priceOverrides(deps)),
+  ].join('#');
+  return memo.get(deps, `${ctx}|${namespace ?? ''}|${label ?? ''}`, version, async () =>
+    analyseCost(await readInput(deps, ctx), namespace || undefined, label || undefined),
+  );
 }
 
 export function analyseCost(input: CostInput, namespace?: string, labelKey?: string): CostAnalysis {
