@@ -52,6 +52,11 @@ describe('Cost and Continuity pages (kubegraf web --demo, Chromium)', function (
     assert.match((await e2.getByTestId('cost-price-source').textContent()) ?? '', /List price.*GCP e2-standard-4/);
     assert.match((await page.getByTestId('cost-catalog-note').textContent()) ?? '', /snapshot/);
     await shot('1-cost');
+    await rec.scrollIntoViewIfNeeded();
+    await page
+      .getByTestId('cost-recommendations')
+      .screenshot({ path: join(SHOTS, 'cost-continuity-1b-rightsizing.png') });
+    await page.getByTestId('cost-prices').screenshot({ path: join(SHOTS, 'cost-continuity-1c-prices.png') });
     await e2.getByTestId('cost-price-edit').click();
     await e2.getByTestId('cost-price-input').fill('0.2');
     await e2.getByTestId('cost-price-save').click();
@@ -71,6 +76,8 @@ describe('Cost and Continuity pages (kubegraf web --demo, Chromium)', function (
     const payments = page.locator('[data-testid="backup-row"][data-namespace="payments"]');
     assert.match((await payments.getByTestId('backup-age').textContent()) ?? '', /3 days ago/);
     await shot('2-continuity');
+    await page.getByTestId('continuity-backups').scrollIntoViewIfNeeded();
+    await page.getByTestId('continuity-backups').screenshot({ path: join(SHOTS, 'cost-continuity-2b-backups.png') });
     await risk.getByRole('button').click();
     await page.getByTestId('page-statefulsets').waitFor();
     assert.deepEqual(pageErrors, []);

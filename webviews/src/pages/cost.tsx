@@ -445,7 +445,7 @@ function PriceEditor(p: {
               </td>
               <td class="kg-num">${t.cpuPerCoreHour.toFixed(4)}</td>
               <td class="kg-num">${t.ramPerGiBHour.toFixed(4)}</td>
-              <td class="kg-num">{t.gpuPerHour ? `$${t.gpuPerHour.toFixed(2)}` : '—'}</td>
+              <td class="kg-num">{t.gpuPerHour && !(t.catalog && !t.catalog.gpus) ? `$${t.gpuPerHour.toFixed(2)}` : '—'}</td>
               <td data-testid="cost-price-source">
                 <Badge tone={t.source === 'custom' ? 'info' : t.source === 'catalog' ? 'ok' : 'muted'}>
                   {t.source === 'custom' ? 'Yours' : t.source === 'catalog' ? 'List price' : 'Default'}
