@@ -1,6 +1,7 @@
 // Cost allocation as OpenCost and Kubecost define it: what each pod costs is max(request, usage) of each resource at
 // the price of the node it runs on; what the nodes cost beyond that is idle. The wire shape of `GET /api/cost/analysis`
 // (its first keys are the original report's) and of the price editor.
+import type { Finding } from './insights';
 
 /** Prices of one resource unit per hour, in the report's currency. */
 export interface UnitPrices {
@@ -158,6 +159,8 @@ export interface CostAnalysis {
   nodes: NodeCost[];
   prices: { nodeTypes: NodeTypePrices[]; catalog: CatalogPrice[]; catalogNote: string; defaults: UnitPrices };
   recommendations: RightSizing[];
+  /** The recommendations as insight findings (with their fix). */
+  findings: Finding[];
   /** Right-sizing rules: percentile, headroom, minimums. */
   rightSizing: { percentile: number; headroom: number; minCpuMillicores: number; minMemoryMiB: number };
 }

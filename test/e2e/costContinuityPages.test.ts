@@ -48,6 +48,14 @@ describe('Cost and Continuity pages (kubegraf web --demo, Chromium)', function (
       await page.getByTestId('cost-by-workload').click();
     }
     assert.match((await rec.textContent()) ?? '', /1\.00 cores → \d+m/);
+    // Fix… previews the right-size patch (server dry run diff) in the shared dialog.
+    await rec.getByTestId('cost-fix').click();
+    const diff = page.getByTestId('fix-diff');
+    await diff.waitFor();
+    assert.match((await diff.textContent()) ?? '', /cpu/);
+    await shot('1d-fix-preview');
+    await page.keyboard.press('Escape');
+    await diff.waitFor({ state: 'detached' });
     const e2 = page.locator('[data-testid="cost-price-row"][data-type="e2-standard-4"]');
     assert.match((await e2.getByTestId('cost-price-source').textContent()) ?? '', /List price.*GCP e2-standard-4/);
     assert.match((await page.getByTestId('cost-catalog-note').textContent()) ?? '', /snapshot/);
@@ -69,17 +77,24 @@ describe('Cost and Continuity pages (kubegraf web --demo, Chromium)', function (
     await page.goto(`${server.base}/#/continuity`);
     await page.getByTestId('page-continuity').waitFor();
     await page.getByTestId('continuity-score').waitFor();
-    const risk = page.locator('[data-testid="continuity-risk"][data-check="singleReplica"][data-name="ledger-db"]');
+    const risk = page
+      .locator('[data-testid="finding"][data-check="singleReplica"]')
+      .filter({ hasText: 'ledger-db' })
+      .first();
     await risk.waitFor();
-    assert.match((await risk.textContent()) ?? '', /high.*StatefulSet payments\/ledger-db/);
-    assert.equal(await page.getByTestId('continuity-group').count(), 4);
+    assert.equal(await risk.getAttribute('data-severity'), 'high');
+    assert.match((await risk.textContent()) ?? '', /data-ledger-db-0/);
+    const families = await page
+      .getByTestId('finding-group')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-family')));
+    for (const f of ['Availability', 'Disruption', 'Placement', 'Data & backups']) assert.ok(families.includes(f), f);
     const payments = page.locator('[data-testid="backup-row"][data-namespace="payments"]');
     assert.match((await payments.getByTestId('backup-age').textContent()) ?? '', /3 days ago/);
     await shot('2-continuity');
     await page.getByTestId('continuity-backups').scrollIntoViewIfNeeded();
     await page.getByTestId('continuity-backups').screenshot({ path: join(SHOTS, 'cost-continuity-2b-backups.png') });
-    await risk.getByRole('button').click();
-    await page.getByTestId('page-statefulsets').waitFor();
+    await risk.getByTestId('finding-object').click();
+    await page.getByTestId('drawer-title').filter({ hasText: 'ledger-db' }).first().waitFor();
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -521,6 +521,7 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
       },
     },
     recommendations,
+    findings: recommendations.map(rightSizingFinding),
     rightSizing: { ...RIGHT_SIZING },
   };
 }
@@ -626,7 +627,8 @@ function rightSize(
 
 // ---------- findings ----------
 
-export const cpuText = (m: number): string => (m >= 1000 ? `${round(m / 1000, 2)} cores` : `${Math.round(m)}m`);
+export const cpuText = (m: number): string =>
+  m >= 1000 ? `${round(m / 1000, 2)} core${m === 1000 ? '' : 's'}` : `${Math.round(m)}m`;
 export const memText = (b: number): string => (b >= GIB ? `${round(b / GIB, 2)} GiB` : `${Math.round(b / MIB)} MiB`);
 const money = (n: number) => `$${Math.abs(n) >= 100 ? Math.round(Math.abs(n)) : Math.abs(n).toFixed(2)}`;
 
@@ -678,7 +680,7 @@ export const costInsights: InsightAnalysis = {
   source: 'cost',
   async findings(deps, context, namespace) {
     const a = await costAnalysis(deps, context, namespace);
-    return a.recommendations.map(rightSizingFinding);
+    return [...a.findings];
   },
   scores: weightedScores,
   async fixObject(finding, live, deps, context) {

@@ -2,7 +2,7 @@
 // engineer thinks of it (availability, disruption, placement, data and backups), each with its object, why it matters
 // and its fix; and Velero's backups per namespace holding data. Follows the header's namespace picker.
 import { createMemo, For, Show, type JSX } from 'solid-js';
-import type { Finding, FindingSeverity } from '../../../src/shared/insights';
+import { FindingList } from '../components/findings';
 import { api } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { oneNamespace, scopeKey } from '../stores/scope';
@@ -14,14 +14,6 @@ import '../styles/insightsPages.css';
 import '../styles/inlineLink.css';
 
 const FAMILIES = ['Availability', 'Disruption', 'Placement', 'Data & backups'];
-const TONE: Record<FindingSeverity, 'danger' | 'warn' | 'info' | 'muted'> = {
-  critical: 'danger',
-  high: 'danger',
-  medium: 'warn',
-  low: 'info',
-  info: 'muted',
-};
-const ORDER: FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
 const age = (h?: number) =>
   h === undefined
@@ -38,7 +30,7 @@ export function ContinuityPage(): JSX.Element {
     const f = data.value()?.findings ?? [];
     return FAMILIES.map((family) => ({
       family,
-      list: f.filter((x) => x.family === family).sort((a, b) => ORDER.indexOf(a.severity) - ORDER.indexOf(b.severity)),
+      list: f.filter((x) => x.family === family),
     }));
   });
   return (
@@ -79,19 +71,22 @@ export function ContinuityPage(): JSX.Element {
                 </div>
               </div>
 
-              {/* The shared FindingList (webviews/src/components/findings.tsx, with its Fix… dialog) replaces these rows once it is on main. */}
-              <For each={groups()}>
-                {(g) => (
-                  <section class="kg-risk-group" data-testid="continuity-group" data-family={g.family}>
-                    <h2>
-                      {g.family} <span class="kg-muted">({g.list.length})</span>
-                    </h2>
-                    <Show when={g.list.length} fallback={<p class="kg-muted">No risk found.</p>}>
-                      <For each={g.list}>{(f) => <Risk f={f} />}</For>
-                    </Show>
-                  </section>
-                )}
-              </For>
+              <h2>Risks</h2>
+              <p class="kg-muted" data-testid="continuity-families">
+                <For each={groups()}>
+                  {(g, i) => (
+                    <>
+                      {i() ? ' · ' : ''}
+                      {g.family} <strong>{g.list.length}</strong>
+                    </>
+                  )}
+                </For>
+              </p>
+              <FindingList
+                findings={s().findings}
+                onChanged={() => void data.reload()}
+                emptyTitle="No continuity risk found"
+              />
 
               <h2>Backups</h2>
               <Show
@@ -195,23 +190,6 @@ export function ContinuityPage(): JSX.Element {
           )}
         </Show>
       </Show>
-    </div>
-  );
-}
-
-function Risk(p: { f: Finding }): JSX.Element {
-  return (
-    <div class="kg-risk" data-testid="continuity-risk" data-check={p.f.check} data-name={p.f.target.name}>
-      <Badge tone={TONE[p.f.severity]}>{p.f.severity}</Badge>{' '}
-      <button class="kg-inline-link" onClick={() => openObject(p.f.target)}>
-        <strong>
-          {p.f.target.kind} {p.f.target.namespace ? `${p.f.target.namespace}/` : ''}
-          {p.f.target.name}
-        </strong>
-      </button>{' '}
-      · {p.f.title}
-      <div class="kg-muted kg-risk-why">{p.f.why}</div>
-      <Show when={p.f.fix}>{(x) => <div class="kg-small">Fix: {x().description}</div>}</Show>
     </div>
   );
 }

@@ -12,6 +12,8 @@ import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { BarChart } from '../components/barChart';
+import { FindingFixDialog } from '../components/findings';
+import type { Finding } from '../../../src/shared/insights';
 import '../styles/insightsPages.css';
 import '../styles/inlineLink.css';
 
@@ -299,8 +301,7 @@ export function CostPage(): JSX.Element {
                 and {c().rightSizing.minMemoryMiB} MiB). Each fix patches the workload's pod template, previewed by a
                 server dry run first.
               </p>
-              {/* The shared FindingList (webviews/src/components/findings.tsx, with its Fix… dialog) goes here once it is on main. */}
-              <Recommendations list={c().recommendations} />
+              <Recommendations list={c().recommendations} findings={c().findings} changed={() => void data.reload()} />
 
               <h2>Prices</h2>
               <p class="kg-muted" data-testid="cost-catalog-note">
@@ -319,65 +320,94 @@ export function CostPage(): JSX.Element {
   );
 }
 
-function Recommendations(p: { list: RightSizing[] }): JSX.Element {
+function Recommendations(p: { list: RightSizing[]; findings: Finding[]; changed: () => void }): JSX.Element {
+  const [fixing, setFixing] = createSignal<Finding | undefined>();
   return (
-    <Show
-      when={p.list.length}
-      fallback={<Empty title="No container to right-size" hint="Requests match what containers use." />}
-    >
-      <table class="kg-simple-table kg-insight-table" data-testid="cost-recommendations">
-        <thead>
-          <tr>
-            <th>Workload</th>
-            <th>Container</th>
-            <th class="kg-num">CPU request</th>
-            <th class="kg-num">Memory request</th>
-            <th class="kg-num">p95 use</th>
-            <th>Confidence</th>
-            <th class="kg-num">Saves per month</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={p.list}>
-            {(r) => (
-              <tr data-testid="cost-recommendation" data-finding={r.findingId}>
-                <td>
-                  <button class="kg-inline-link" onClick={() => openObject(r)}>
-                    <strong>{r.name}</strong>
-                  </button>
-                  <div class="kg-muted kg-small">
-                    {r.kind} · {r.namespace} · {r.pods} pod{r.pods === 1 ? '' : 's'}
-                  </div>
-                </td>
-                <td>
-                  {r.container}{' '}
-                  <Badge tone={r.check === 'overProvisioned' ? 'warn' : 'danger'}>
-                    {r.check === 'overProvisioned' ? 'Over-provisioned' : 'Under-provisioned'}
-                  </Badge>
-                </td>
-                <td class="kg-num">
-                  {cores(r.current.cpu)} → <strong>{cores(r.recommended.cpu)}</strong>
-                </td>
-                <td class="kg-num">
-                  {bytes(r.current.memory)} → <strong>{bytes(r.recommended.memory)}</strong>
-                </td>
-                <td class="kg-num">
-                  {cores(r.usage.cpuP95)} · {bytes(r.usage.memoryP95)}
-                </td>
-                <td title={`${r.samples} samples over ${Math.round(r.windowMinutes)} min`}>
-                  <Badge tone={r.confidence === 'high' ? 'ok' : r.confidence === 'medium' ? 'info' : 'muted'}>
-                    {r.confidence}
-                  </Badge>
-                </td>
-                <td class="kg-num">
-                  <strong>{r.monthlySavings >= 0 ? money(r.monthlySavings) : `+${money(-r.monthlySavings)}`}</strong>
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </Show>
+    <>
+      <Show
+        when={p.list.length}
+        fallback={<Empty title="No container to right-size" hint="Requests match what containers use." />}
+      >
+        <table class="kg-simple-table kg-insight-table" data-testid="cost-recommendations">
+          <thead>
+            <tr>
+              <th>Workload</th>
+              <th>Container</th>
+              <th class="kg-num">CPU request</th>
+              <th class="kg-num">Memory request</th>
+              <th class="kg-num">p95 use</th>
+              <th>Confidence</th>
+              <th class="kg-num">Saves per month</th>
+              <th>
+                <span class="kg-sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={p.list}>
+              {(r) => (
+                <tr data-testid="cost-recommendation" data-finding={r.findingId}>
+                  <td>
+                    <button class="kg-inline-link" onClick={() => openObject(r)}>
+                      <strong>{r.name}</strong>
+                    </button>
+                    <div class="kg-muted kg-small">
+                      {r.kind} · {r.namespace} · {r.pods} pod{r.pods === 1 ? '' : 's'}
+                    </div>
+                  </td>
+                  <td>
+                    {r.container}{' '}
+                    <Badge tone={r.check === 'overProvisioned' ? 'warn' : 'danger'}>
+                      {r.check === 'overProvisioned' ? 'Over-provisioned' : 'Under-provisioned'}
+                    </Badge>
+                  </td>
+                  <td class="kg-num">
+                    {cores(r.current.cpu)} → <strong>{cores(r.recommended.cpu)}</strong>
+                  </td>
+                  <td class="kg-num">
+                    {bytes(r.current.memory)} → <strong>{bytes(r.recommended.memory)}</strong>
+                  </td>
+                  <td class="kg-num">
+                    {cores(r.usage.cpuP95)} · {bytes(r.usage.memoryP95)}
+                  </td>
+                  <td title={`${r.samples} samples over ${Math.round(r.windowMinutes)} min`}>
+                    <Badge tone={r.confidence === 'high' ? 'ok' : r.confidence === 'medium' ? 'info' : 'muted'}>
+                      {r.confidence}
+                    </Badge>
+                  </td>
+                  <td class="kg-num">
+                    <strong>{r.monthlySavings >= 0 ? money(r.monthlySavings) : `+${money(-r.monthlySavings)}`}</strong>
+                  </td>
+                  <td>
+                    <Show when={p.findings.find((f) => f.id === r.findingId)}>
+                      {(f) => (
+                        <Button
+                          requires="insights.fixApply"
+                          onClick={() => setFixing(f())}
+                          testId="cost-fix"
+                          label={`Right-size ${r.namespace}/${r.name} container ${r.container}`}
+                        >
+                          Fix…
+                        </Button>
+                      )}
+                    </Show>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </Show>
+      <Show when={fixing()}>
+        {(f) => (
+          <FindingFixDialog
+            finding={f()}
+            onClose={() => setFixing(undefined)}
+            onApplied={() => (setFixing(undefined), p.changed())}
+          />
+        )}
+      </Show>
+    </>
   );
 }
 
@@ -445,7 +475,9 @@ function PriceEditor(p: {
               </td>
               <td class="kg-num">${t.cpuPerCoreHour.toFixed(4)}</td>
               <td class="kg-num">${t.ramPerGiBHour.toFixed(4)}</td>
-              <td class="kg-num">{t.gpuPerHour && !(t.catalog && !t.catalog.gpus) ? `$${t.gpuPerHour.toFixed(2)}` : '—'}</td>
+              <td class="kg-num">
+                {t.gpuPerHour && !(t.catalog && !t.catalog.gpus) ? `$${t.gpuPerHour.toFixed(2)}` : '—'}
+              </td>
               <td data-testid="cost-price-source">
                 <Badge tone={t.source === 'custom' ? 'info' : t.source === 'catalog' ? 'ok' : 'muted'}>
                   {t.source === 'custom' ? 'Yours' : t.source === 'catalog' ? 'List price' : 'Default'}
