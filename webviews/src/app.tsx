@@ -48,6 +48,8 @@ import { ResourceMap } from './pages/resourceMap';
 import { TimelinePage } from './pages/timeline';
 import { AnomaliesPage } from './pages/anomalies';
 import { KnowledgeBank } from './pages/knowledgeBank';
+import { CostPage } from './pages/cost';
+import { ContinuityPage } from './pages/continuity';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -86,6 +88,8 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   timeline: TimelinePage,
   anomalies: AnomaliesPage,
   knowledgeBank: KnowledgeBank,
+  cost: CostPage,
+  continuity: ContinuityPage,
 };
 
 /**

@@ -2,7 +2,7 @@
 // functions of reports.ts.
 import { objects } from '../api/common';
 import type { ApiDeps } from '../api/deps';
-import { costReport, isActivePod, securityReport } from './reports';
+import { isActivePod, securityReport } from './reports';
 import { resourceGraph, type MapInput, type MapOptions } from './resourceGraph';
 
 /** Security findings of running pods, network policies and (cluster-wide only) cluster role bindings. */
@@ -14,58 +14,6 @@ export async function clusterSecurity(deps: ApiDeps, context: string | undefined
     : ((await objects(deps, context, 'namespaces')) ?? []).map((n) => n.metadata.name);
   const crbs = namespace ? [] : ((await objects(deps, context, 'clusterrolebindings.rbac.authorization.k8s.io')) ?? []);
   return securityReport(pods, netpols, nss, crbs);
-}
-
-/** What the pods' requests cost. */
-export async function clusterCost(deps: ApiDeps, context: string | undefined, namespace?: string) {
-  return costReport((await objects(deps, context, 'pods', namespace)) ?? []);
-}
-
-/** Deployments and StatefulSets that one lost pod or node would take down, or that lack a disruption budget. */
-export async function continuitySummary(deps: ApiDeps, context: string | undefined, namespace?: string) {
-  const workloads = [
-    ...((await objects(deps, context, 'deployments.apps', namespace)) ?? []),
-    ...((await objects(deps, context, 'statefulsets.apps', namespace)) ?? []),
-  ];
-  const pdbs = (await objects(deps, context, 'poddisruptionbudgets.policy', namespace)) ?? [];
-  const pods = (await objects(deps, context, 'pods', namespace)) ?? [];
-  const rows = workloads.map((w) => {
-    const sel = w.spec?.selector ?? {};
-    const mine = pods.filter(
-      (x) =>
-        x.metadata.namespace === w.metadata.namespace &&
-        Object.entries((sel.matchLabels ?? {}) as Record<string, string>).every(
-          ([k, v]) => x.metadata.labels?.[k] === v,
-        ),
-    );
-    const nodes = new Set(mine.map((x) => x.spec?.nodeName).filter(Boolean));
-    const pdb = pdbs.some(
-      (b) =>
-        b.metadata.namespace === w.metadata.namespace &&
-        Object.entries((b.spec?.selector?.matchLabels ?? {}) as Record<string, string>).every(
-          ([k, v]) => w.spec?.template?.metadata?.labels?.[k] === v,
-        ),
-    );
-    return {
-      kind: w.kind ?? '',
-      namespace: w.metadata.namespace ?? '',
-      name: w.metadata.name,
-      replicas: w.spec?.replicas ?? 1,
-      nodes: nodes.size,
-      pdb,
-    };
-  });
-  const singleReplica = rows.filter((r) => r.replicas < 2);
-  const singleNode = rows.filter((r) => r.replicas >= 2 && r.nodes < 2);
-  const withoutPdb = rows.filter((r) => !r.pdb && r.replicas >= 2);
-  const risky = new Set([...singleReplica, ...singleNode, ...withoutPdb].map((r) => `${r.namespace}/${r.name}`)).size;
-  return {
-    workloads: rows.length,
-    score: rows.length ? Math.round(100 * (1 - risky / rows.length)) : 100,
-    singleReplica,
-    singleNode,
-    withoutPdb,
-  };
 }
 
 /** The topology graph (and, `withConfig`, the resource map) of a namespace or the whole cluster. */

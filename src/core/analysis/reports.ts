@@ -1,13 +1,6 @@
-// Analyses computed from the watch cache: security findings from pod specs and RBAC, cost from resource requests,
-// topology graphs, continuity. Pure functions over objects, so they test without a cluster.
-import type {
-  CostReport,
-  CostRow,
-  Graph,
-  GraphNode,
-  SecurityFinding,
-  SecurityReport,
-} from '../../shared/routes/integrations';
+// Analyses computed from the watch cache: security findings from pod specs and RBAC, topology graphs, and the pods'
+// effective requests the cost analysis (src/core/insights/cost.ts) prices. Pure functions over objects, so they test without a cluster.
+import type { Graph, GraphNode, SecurityFinding, SecurityReport } from '../../shared/routes/integrations';
 import { matchesSelector } from '../kube/objectIndex';
 import { podStatus, type KObject } from '../kube/descriptors';
 import type { ConfigMap, Ingress, Node, PersistentVolumeClaim, Pod, Secret, Service } from '../kube/objects';
@@ -225,60 +218,6 @@ export function securityReport(
     findings,
     namespacesWithoutNetworkPolicy: without,
     scanned: { pods: pods.length, namespaces: namespaces.length },
-  };
-}
-
-// ---------- cost ----------
-
-/** OpenCost's default.json prices ("based on GCP us-central1"), used when no cloud pricing is known. */
-export const DEFAULT_PRICING = {
-  cpuPerCoreHour: 0.031611,
-  ramPerGiBHour: 0.004237 * 1.073741824,
-  gpuPerHour: 0.95,
-  source: 'OpenCost default pricing (configs/default.json)',
-};
-
-export function costReport(pods: KObject[]): CostReport {
-  const rows = new Map<string, CostRow>();
-  for (const p of pods.filter(isActivePod)) {
-    const ns = p.metadata.namespace ?? '';
-    const r = rows.get(ns) ?? {
-      namespace: ns,
-      cpuCores: 0,
-      memoryGiB: 0,
-      gpus: 0,
-      hourlyCost: 0,
-      monthlyCost: 0,
-      pods: 0,
-    };
-    const q = podRequests(p);
-    r.cpuCores += q.cpu;
-    r.memoryGiB += q.memory / 2 ** 30;
-    r.gpus += q.gpu;
-    r.pods++;
-    rows.set(ns, r);
-  }
-  const round = (n: number, d = 4) => Math.round(n * 10 ** d) / 10 ** d;
-  const list = [...rows.values()].map((r) => {
-    const hourly =
-      r.cpuCores * DEFAULT_PRICING.cpuPerCoreHour +
-      r.memoryGiB * DEFAULT_PRICING.ramPerGiBHour +
-      r.gpus * DEFAULT_PRICING.gpuPerHour;
-    return {
-      ...r,
-      cpuCores: round(r.cpuCores, 3),
-      memoryGiB: round(r.memoryGiB, 3),
-      hourlyCost: round(hourly),
-      monthlyCost: round(hourly * 730, 2),
-    };
-  });
-  list.sort((a, b) => b.hourlyCost - a.hourlyCost);
-  const hourly = list.reduce((n, r) => n + r.hourlyCost, 0);
-  return {
-    currency: 'USD',
-    pricing: DEFAULT_PRICING,
-    namespaces: list,
-    total: { hourlyCost: round(hourly), monthlyCost: round(hourly * 730, 2) },
   };
 }
 

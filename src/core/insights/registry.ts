@@ -12,9 +12,14 @@ import { KubeError, toKubeError } from '../kube/errors';
 import { toYaml } from '../kube/writes';
 import { notAllowed } from '../incidents/fixes';
 import type { InsightAnalysis } from './analysis';
+import { costInsights } from './cost';
+import { continuityInsights } from './continuity';
 
 /** Every analysis, by source. */
-export const INSIGHTS: Partial<Record<InsightSource, InsightAnalysis>> = {};
+export const INSIGHTS: Partial<Record<InsightSource, InsightAnalysis>> = {
+  cost: costInsights,
+  continuity: continuityInsights,
+};
 
 export type InsightTable = Partial<Record<InsightSource, InsightAnalysis>>;
 

@@ -6,6 +6,8 @@ import { base, boolish, int, name, namespaceFilter, namespaceName, objectParams 
 import type { ActionResult, DeleteResult, ResourceRow, UpdateResult } from './resources';
 import type { CertificatesOverview } from '../certificates';
 import type { MeshGraph } from '../meshGraph';
+import type { CostAnalysis, PriceOverride } from '../cost';
+import type { ContinuitySummary } from '../continuity';
 
 export interface HelmReleaseSummary {
   name: string;
@@ -378,23 +380,6 @@ export interface Graph {
   focus?: { id: string; depth: number; found: boolean };
   /** Group ids expanded on request. */
   expanded?: string[];
-}
-
-export interface CostRow {
-  namespace: string;
-  cpuCores: number;
-  memoryGiB: number;
-  gpus: number;
-  hourlyCost: number;
-  monthlyCost: number;
-  pods: number;
-}
-
-export interface CostReport {
-  currency: 'USD';
-  pricing: { cpuPerCoreHour: number; ramPerGiBHour: number; gpuPerHour: number; source: string };
-  namespaces: CostRow[];
-  total: { hourlyCost: number; monthlyCost: number };
 }
 
 export interface IntegrationStatus {
@@ -1246,12 +1231,27 @@ export const INTEGRATION_ROUTES = {
     'Perform security analysis of pod specs, RBAC and network policies',
     z.object(ns),
   ),
-  'cost.analysis': route<CostReport>()(
+  'cost.analysis': route<CostAnalysis>()(
     'GET',
     '/api/cost/analysis',
     'kube',
-    'Cost breakdown from resource requests at OpenCost default prices',
-    z.object(ns),
+    'Cost allocation (max of request and usage at node prices) by namespace, workload and label, idle cost, efficiency and right-sizing',
+    z.object({ ...ns, label: z.string().max(317).optional() }),
+  ),
+  'cost.prices': route<{ overrides: Record<string, PriceOverride> }>()(
+    'POST',
+    '/api/cost/prices',
+    'store',
+    'Set (or with no price, remove) the prices of one node type (`*`: every node without a price of its own)',
+    z.object({
+      ...base,
+      nodeType: z.string().min(1).max(253),
+      cpuPerCoreHour: z.number().nonnegative().max(1000).optional(),
+      ramPerGiBHour: z.number().nonnegative().max(1000).optional(),
+      gpuPerHour: z.number().nonnegative().max(10000).optional(),
+      nodeHourly: z.number().nonnegative().max(100000).optional(),
+    }),
+    { role: 'operator' },
   ),
   'drift.analysis': route<{ drifted: ArgoApp[]; total: number; message: string }>()(
     'GET',
@@ -1290,11 +1290,11 @@ export const INTEGRATION_ROUTES = {
       limit: int(20, 5000).optional(),
     }),
   ),
-  'continuity.summary': route<unknown>()(
+  'continuity.summary': route<ContinuitySummary>()(
     'GET',
     '/api/continuity/summary',
     'integrations',
-    'Business continuity summary (backups, PDB coverage, replica spread)',
+    'Business continuity: replicas, disruption budgets, spread over nodes and zones, volumes, snapshots and Velero backups',
     z.object(ns),
   ),
   'traffic.metrics': route<TrafficMetrics>()(
