@@ -7,7 +7,8 @@ import type { Handlers } from '../../shared/route';
 import type { INTEGRATION_ROUTES, MlJobSummary } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
-import { clusterCost, clusterGraph, clusterSecurity, continuitySummary } from '../analysis/cluster';
+import { clusterCost, clusterGraph, continuitySummary } from '../analysis/cluster';
+import { securityReport, whoCan } from '../insights/security';
 import { appTarget, kialiRoot, proxyRoute, type ProxiedApp } from '../integrations/appProxy';
 import {
   argoAppDetails,
@@ -313,7 +314,8 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
       await assertCustomApp(deps, p);
       return deleteCustomAppService(deps, p, await deleteOf(deps, 'deployments.apps', p));
     },
-    security: async (p, deps) => clusterSecurity(deps, p.context, p.namespace),
+    security: async (p, deps) => securityReport(deps, contextOf(deps, p.context), p.namespace),
+    'security.whoCan': async (p, deps) => whoCan(deps, contextOf(deps, p.context), p.verb, p.resource, p.namespace),
     'cost.analysis': async (p, deps) => clusterCost(deps, p.context, p.namespace),
     'drift.analysis': async (p, deps) => driftReport(deps, p.context, p.namespace),
     topology: async (p, deps) => clusterGraph(deps, p.context, p.namespace, false),
