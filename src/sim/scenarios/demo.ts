@@ -15,6 +15,7 @@ import { ownerRef, shortHash } from '../controllers/runtime';
 import type { Json } from '../controllers/runtime';
 import type { KObj } from '../store';
 import { loadArgoDemo } from './argocdDemo';
+import { loadSecurityDemo } from './securityDemo';
 import {
   crd,
   daemonSet,
@@ -889,6 +890,7 @@ export function loadDemo(ctx: SimContext): void {
     },
   });
   loadArgoDemo(ctx);
+  loadSecurityDemo(ctx);
   // Grafana's certificate: its renewal came due 18 days ago and keeps failing, so it expires in 12 days.
   p({
     apiVersion: 'networking.k8s.io/v1',
