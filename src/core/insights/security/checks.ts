@@ -365,7 +365,6 @@ export interface WorkloadContext {
   enforced?: { level: string; failures: string[] };
 }
 
-
 /**
  * The findings of one workload and the weight of the checks it was held to (a Polaris-like score is the passed
  * share of that weight).

@@ -46,6 +46,8 @@ export const isSystemSubject = (s: RbacSubject) =>
 export class RbacIndex {
   readonly roles = new Map<string, Role>();
   readonly bindings: Binding[] = [];
+  /** ClusterRoles an aggregationRule picks: used through the aggregate even when nothing binds them. */
+  private readonly aggregatedMembers = new Set<string>();
 
   constructor(roles: KObject[], clusterRoles: KObject[], roleBindings: KObject[], clusterRoleBindings: KObject[]) {
     for (const r of roles) this.addRole(r, 'Role');
@@ -60,10 +62,12 @@ export class RbacIndex {
       if (!sels?.length) continue;
       const me = this.roles.get(`ClusterRole//${o.metadata.name}`)!;
       me.aggregated = true;
-      if (me.rules.length) continue;
+      const filled = me.rules.length > 0;
       for (const other of this.roles.values())
-        if (other.kind === 'ClusterRole' && other !== me && sels.some((s) => matchesSelector(other.labels, s)))
-          me.rules.push(...other.rules);
+        if (other.kind === 'ClusterRole' && other !== me && sels.some((s) => matchesSelector(other.labels, s))) {
+          this.aggregatedMembers.add(`ClusterRole//${other.name}`);
+          if (!filled) me.rules.push(...other.rules);
+        }
     }
     for (const b of roleBindings) this.addBinding(b, 'RoleBinding');
     for (const b of clusterRoleBindings) this.addBinding(b, 'ClusterRoleBinding');
@@ -150,7 +154,7 @@ export class RbacIndex {
     const used = new Set<string>();
     for (const b of this.bindings)
       used.add(`${b.roleRef.kind}/${b.roleRef.kind === 'Role' ? (b.namespace ?? '') : ''}/${b.roleRef.name}`);
-    const aggregatedInto = new Set<string>();
+    const aggregatedInto = new Set(this.aggregatedMembers);
     for (const r of this.roles.values())
       if (Object.keys(r.labels).some((k) => k.startsWith('rbac.authorization.k8s.io/aggregate-to-')))
         aggregatedInto.add(`${r.kind}/${r.namespace ?? ''}/${r.name}`);
