@@ -266,6 +266,8 @@ export interface UndoInfo {
   description: string;
   /** Re-applying this object (as YAML) undoes the fix; absent when the change cannot be undone (a deleted pod). */
   yaml?: string;
+  /** Undoing deletes the target (a fix that created it: a PodDisruptionBudget, a NetworkPolicy). */
+  deletes?: boolean;
   target: ObjectRef;
 }
 

@@ -9,6 +9,7 @@ import { INCIDENT_ROUTES } from './routes/incidents';
 import { METRIC_ROUTES } from './routes/metrics';
 import { SEARCH_ROUTES } from './routes/search';
 import { CONNECTOR_ROUTES } from './routes/connectors';
+import { INSIGHT_ROUTES } from './routes/insights';
 
 export const ROUTES = {
   ...RESOURCE_ROUTES,
@@ -19,6 +20,7 @@ export const ROUTES = {
   ...METRIC_ROUTES,
   ...SEARCH_ROUTES,
   ...CONNECTOR_ROUTES,
+  ...INSIGHT_ROUTES,
 };
 
 export type Routes = typeof ROUTES;

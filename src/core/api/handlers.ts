@@ -11,6 +11,7 @@ import { RESOURCE_HANDLERS } from './resources';
 import { SYSTEM_HANDLERS } from './system';
 import { SEARCH_HANDLERS } from './search';
 import { CONNECTOR_HANDLERS } from './connectors';
+import { INSIGHT_HANDLERS } from './insights';
 
 export type AnyHandler = (params: never, deps: ApiDeps, caller: Caller) => Promise<unknown>;
 export type HandlerMap = Partial<Record<RouteId, AnyHandler>>;
@@ -30,4 +31,5 @@ export const ALL_HANDLERS: HandlerMap = {
   ...(METRIC_HANDLERS as unknown as HandlerMap),
   ...(AI_HANDLERS as unknown as HandlerMap),
   ...(CONNECTOR_HANDLERS as unknown as HandlerMap),
+  ...(INSIGHT_HANDLERS as unknown as HandlerMap),
 };

@@ -135,7 +135,7 @@ export class FixRunner {
   async undo(executionId: string): Promise<Execution> {
     const prev = this.host.executions.get(executionId);
     if (!prev) throw new KubeError('notFound', `no execution "${executionId}"`);
-    if (!prev.undo?.yaml)
+    if (!prev.undo?.yaml && !prev.undo?.deletes)
       throw new KubeError(
         'unsupported',
         `execution ${executionId} cannot be undone: ${prev.undo?.description ?? 'no undo recorded'}`,
@@ -152,10 +152,15 @@ export class FixRunner {
     });
     this.host.executions.line(ex, `$ ${prev.undo.description}`);
     try {
-      // The recorded object carries no resourceVersion: take the live one so the replace is not refused as stale.
       const t = prev.undo.target;
+      if (prev.undo.deletes) {
+        await actions.delete(t.kind, t.namespace, t.name);
+        this.host.executions.line(ex, `deleted ${t.kind} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`);
+        return this.host.executions.finish(ex, true, { resourcesChanged: 1 });
+      }
+      // The recorded object carries no resourceVersion: take the live one so the replace is not refused as stale.
       const { parse, stringify } = await import('yaml');
-      const obj = parse(prev.undo.yaml) as KObject;
+      const obj = parse(prev.undo.yaml!) as KObject;
       // Controllers write status all the time: a replace refused as stale is tried again with the new version.
       for (let attempt = 1; ; attempt++) {
         obj.metadata.resourceVersion = (await actions.get(t.kind, t.namespace, t.name)).metadata.resourceVersion;

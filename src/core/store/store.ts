@@ -82,6 +82,14 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (connector_id, subject_id));
     `,
   },
+  {
+    // Daily scores of the insight analyses (security, cost, drift, continuity); namespace '' is the whole cluster.
+    version: 5,
+    sql: `
+      CREATE TABLE insight_scores (day TEXT NOT NULL, context TEXT NOT NULL, source TEXT NOT NULL, namespace TEXT NOT NULL,
+        score REAL NOT NULL, PRIMARY KEY (context, source, namespace, day));
+    `,
+  },
 ];
 
 /** How a fix target is keyed in fix_outcomes. */
@@ -579,6 +587,32 @@ export class KubeGrafStore {
 
   resetRunbook(type: string): Promise<void> {
     return this.db.run('DELETE FROM runbooks WHERE type = ?', [type]);
+  }
+
+  // ---------------- insight scores ----------------
+
+  /** Keeps a day's scores of an analysis (the latest of the day wins); namespace '' is the cluster. */
+  saveScores(context: string, source: string, day: string, scores: Record<string, number>): Promise<void> {
+    return this.db.transaction(
+      Object.entries(scores).map(([ns, score]) => [
+        'INSERT OR REPLACE INTO insight_scores(day, context, source, namespace, score) VALUES (?,?,?,?,?)',
+        [day, context, source, ns, score],
+      ]),
+    );
+  }
+
+  /** Scores of an analysis from `sinceDay` on, oldest first; `namespace` narrows to it ('' = the cluster's). */
+  scores(
+    context: string,
+    source: string,
+    sinceDay: string,
+    namespace?: string,
+  ): Array<{ day: string; namespace: string; score: number }> {
+    const rows = this.db.all(
+      `SELECT day, namespace, score FROM insight_scores WHERE context = ? AND source = ? AND day >= ?${namespace === undefined ? '' : ' AND namespace = ?'} ORDER BY day, namespace`,
+      namespace === undefined ? [context, source, sinceDay] : [context, source, sinceDay, namespace],
+    );
+    return rows.map((r) => ({ day: String(r.day), namespace: String(r.namespace), score: Number(r.score) }));
   }
 
   // ---------------- metrics history ----------------

@@ -15,10 +15,11 @@ import { Empty, ErrorState, Loading } from '../ui/states';
 import { Badge } from '../ui/button';
 import { YamlEditor } from './yamlEditor';
 import { PodOverview } from './podOverview';
-import { navigate } from '../stores/app';
 import { humanizeKey, present } from '../model/present';
 import { timeAgo } from '../stores/clock';
 import { When } from '../ui/when';
+import { api, navigate } from '../stores/app';
+import { FindingRows } from './findingRows';
 
 export interface ObjectOps {
   kind: string;
@@ -102,6 +103,7 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
               <Show when={details.value()} fallback={<Loading />}>
                 {(d) => <Overview d={d()} />}
               </Show>
+              <ObjectFindings ops={p.ops} />
             </Show>
           </Match>
           <Match when={tab() === 'yaml'}>
@@ -336,5 +338,24 @@ function Related(p: { d: ResourceDetails }): JSX.Element {
         </ul>
       </Show>
     </div>
+  );
+}
+
+/** What the analyses (security, cost, drift, continuity) found on this object, with their fixes. */
+function ObjectFindings(p: { ops: ObjectOps }): JSX.Element {
+  const found = createLoader(() =>
+    api().call('insights.findings', {
+      kind: p.ops.kind,
+      name: p.ops.name,
+      ...(p.ops.namespace ? { namespace: p.ops.namespace } : {}),
+    }),
+  );
+  return (
+    <Show when={found.value()?.findings.length}>
+      <section class="kg-section" data-testid="drawer-findings">
+        <h3>Findings</h3>
+        <FindingRows findings={found.value()!.findings} onChanged={() => void found.reload()} />
+      </section>
+    </Show>
   );
 }

@@ -12,13 +12,10 @@ import type {
   ArgoOperationSummary,
   ArgoTreeNode,
 } from '../../../src/shared/routes/integrations';
-import { KINDS } from '../../../src/shared/kinds';
-import type { RouteId } from '../api/api';
 import { api, namespaces, navigate, route, toast } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { subscribeKind } from '../stores/live';
 import { inScope } from '../stores/scope';
-import { mayCall } from '../stores/permissions';
 import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
 import { Modal } from '../ui/modal';
@@ -27,7 +24,7 @@ import { TextField } from '../ui/field';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { DiffView } from '../components/diffView';
-import { DetailDrawer, type ObjectOps } from '../components/detailDrawer';
+import { ObjectDrawer } from '../components/objectDrawer';
 import '../styles/argocd.css';
 
 const APPS_KIND = 'applications.argoproj.io';
@@ -789,33 +786,7 @@ function ResourceTree(p: {
 
 /** The object's details drawer, as on its kind's page (overview, YAML, describe, events). */
 function NodeDrawer(p: { node: ArgoTreeNode; onClose: () => void }): JSX.Element {
-  const def = KINDS.find((k) => k.kind === p.node.kind && k.group === (p.node.group ?? '') && 'one' in k);
-  return (
-    <Show
-      when={def && 'one' in def ? (def.one as string) : undefined}
-      fallback={
-        <Modal title={`${p.node.kind} ${p.node.name}`} onClose={p.onClose}>
-          <p>KubeGraf has no details view for {p.node.kind} objects; open it from Custom Resources.</p>
-        </Modal>
-      }
-    >
-      {(one) => {
-        const params = { name: p.node.name, ...(p.node.namespace ? { namespace: p.node.namespace } : {}) };
-        const ops: ObjectOps = {
-          kind: p.node.kind,
-          name: p.node.name,
-          namespace: p.node.namespace,
-          details: () => api().call(`${one()}.details` as RouteId, params as never) as never,
-          yaml: () => api().call(`${one()}.yaml` as RouteId, params as never) as never,
-          describe: () => api().call(`${one()}.describe` as RouteId, params as never) as never,
-          update: (yaml: string, dryRun: boolean) =>
-            api().call(`${one()}.update` as RouteId, { ...params, yaml, dryRun } as never) as never,
-          canEdit: mayCall(`${one()}.update`),
-        };
-        return <DetailDrawer ops={ops} onClose={p.onClose} />;
-      }}
-    </Show>
-  );
+  return <ObjectDrawer target={{ ...p.node, group: p.node.group ?? '' }} onClose={p.onClose} />;
 }
 
 function DiffTab(p: { app: ArgoApp; changed: () => number; only?: ArgoTreeNode; onAll: () => void }): JSX.Element {

@@ -5,12 +5,10 @@
 import { createEffect, createMemo, createSignal, For, Match, onCleanup, Show, Switch, type JSX } from 'solid-js';
 import type { CertManagerCertificate, ExpiryLevel, TlsSecretInfo, X509Summary } from '../../../src/shared/certificates';
 import { expiryLevel, expiryText } from '../../../src/shared/certificates';
-import type { RouteId } from '../../../src/shared/routeTable';
 import { api, namespaces, navigate, route, toast } from '../stores/app';
 import { now } from '../stores/clock';
 import { createLoader } from '../stores/loader';
 import { subscribeKind } from '../stores/live';
-import { mayCall } from '../stores/permissions';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
@@ -18,6 +16,7 @@ import { Modal } from '../ui/modal';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { DetailDrawer, type ObjectOps } from '../components/detailDrawer';
+import { objectOps } from '../components/objectDrawer';
 import '../styles/certificates.css';
 import '../styles/inlineLink.css';
 
@@ -161,18 +160,9 @@ export function CertificatesPage(): JSX.Element {
     navigate(route().page, params);
   };
   const certOps = (t: { name: string; namespace?: string }): ObjectOps => {
-    const params = { name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) };
     const c = () => data.value()?.certificates.find((x) => x.name === t.name && x.namespace === t.namespace);
     return {
-      kind: 'Certificate',
-      name: t.name,
-      namespace: t.namespace,
-      details: () => api().call('certificate.details' as RouteId, params as never) as never,
-      yaml: () => api().call('certificate.yaml' as RouteId, params as never) as never,
-      describe: () => api().call('certificate.describe' as RouteId, params as never) as never,
-      update: (yaml: string, dryRun: boolean) =>
-        api().call('certificate.update' as RouteId, { ...params, yaml, dryRun } as never) as never,
-      canEdit: mayCall('certificate.update'),
+      ...objectOps('certificate', { ...t, kind: 'Certificate' }),
       actions: (
         <Show when={c()}>
           {(x) => (

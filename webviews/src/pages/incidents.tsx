@@ -1,23 +1,14 @@
 // Incidents by severity; detail with evidence, root cause, timeline and recommended fixes; a fix preview shows the
 // diff (server dry run) and the permission check, and applying it streams into the execution panel.
 import { createMemo, createSignal, For, Index, onCleanup, Show, type JSX } from 'solid-js';
-import type {
-  FixPreview,
-  Incident,
-  IncidentDetail,
-  IncidentList,
-  RecommendedFix,
-  Severity,
-} from '../../../src/shared/incidents';
+import type { Incident, IncidentDetail, IncidentList, RecommendedFix, Severity } from '../../../src/shared/incidents';
 import { api, namespaces, navigate, route, toast } from '../stores/app';
 import { incidentFeed, inScope } from '../stores/incidents';
 import { createLoader } from '../stores/loader';
-import { showExecution } from '../stores/executions';
 import { Badge, Button } from '../ui/button';
-import { Modal } from '../ui/modal';
 import { Empty, ErrorState, Loading } from '../ui/states';
-import { DiffView } from '../components/diffView';
-import { toApiError, type ApiError } from '../host/apiError';
+import { FixDialog } from '../components/fixDialog';
+import { toApiError } from '../host/apiError';
 import { SEVERITY_TONE } from './dashboard';
 import { FixOutcomeBadge, FixOutcomeCard, FixTrack } from '../components/fixOutcome';
 import '../styles/fixes.css';
@@ -374,81 +365,19 @@ function FixPreviewModal(p: {
   onClose: () => void;
   onApplied: () => void;
 }): JSX.Element {
-  const preview = createLoader<FixPreview>(() =>
-    api().call('incidents.fixPreview', { incidentId: p.incidentId, fixId: p.fix.id }),
-  );
-  const [busy, setBusy] = createSignal(false);
-  const [err, setErr] = createSignal<ApiError | undefined>();
-  const apply = async () => {
-    setBusy(true);
-    setErr(undefined);
-    try {
-      showExecution(
-        await api().call('incidents.fixApply', { incidentId: p.incidentId, fixId: p.fix.id, confirm: true }),
-      );
-      toast('Fix started', 'ok');
-      p.onApplied();
-      p.onClose();
-    } catch (e) {
-      setErr(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const canApply = () => !!preview.value()?.validated && !!preview.value()?.allowed && !busy();
   return (
-    <Modal
-      title={`Fix preview: ${p.fix.description}`}
-      onClose={p.onClose}
-      wide
-      testId="fix-preview-modal"
-      footer={
+    <FixDialog
+      title={p.fix.description}
+      target={p.fix.target}
+      about={
         <>
-          <button class="kg-plain-btn" onClick={() => p.onClose()}>
-            Cancel
-          </button>
-          <button
-            class="kg-plain-btn kg-danger"
-            disabled={!canApply()}
-            onClick={() => void apply()}
-            data-testid="fix-apply"
-          >
-            Apply fix
-          </button>
+          impact {p.fix.impact} · risk {p.fix.risk}
         </>
       }
-    >
-      <p>
-        Target:{' '}
-        <code>
-          {p.fix.target.kind}/{p.fix.target.namespace ? `${p.fix.target.namespace}/` : ''}
-          {p.fix.target.name}
-        </code>{' '}
-        · impact {p.fix.impact} · risk {p.fix.risk}
-      </p>
-      <Show
-        when={!preview.error()}
-        fallback={<ErrorState error={preview.error()} retry={preview.reload} what="the fix preview" />}
-      >
-        <Show when={preview.value()} fallback={<Loading label="Running a server-side dry run…" />}>
-          {(pv) => (
-            <>
-              <Show when={!pv().validated}>
-                <p class="kg-error-text" role="alert">
-                  The server rejected the change in a dry run: {pv().validationError}
-                </p>
-              </Show>
-              <Show when={!pv().allowed}>
-                <p class="kg-error-text" role="alert">
-                  You may not make this change: {pv().reason ?? `${pv().permission.verb} ${pv().permission.resource}`}
-                </p>
-              </Show>
-              <DiffView diff={pv().diff} testId="fix-diff" />
-            </>
-          )}
-        </Show>
-      </Show>
-      <Show when={err()}>{(e) => <ErrorState error={e()} what="the fix" />}</Show>
-    </Modal>
+      preview={() => api().call('incidents.fixPreview', { incidentId: p.incidentId, fixId: p.fix.id })}
+      apply={() => api().call('incidents.fixApply', { incidentId: p.incidentId, fixId: p.fix.id, confirm: true })}
+      onClose={p.onClose}
+      onApplied={p.onApplied}
+    />
   );
 }

@@ -9,6 +9,7 @@ import { capabilitiesOf, kindDto } from '../stores/kinds';
 import { toCsv, type ColumnDef, type Row, type SortSpec } from '../model/tableModel';
 import { VirtualTable } from '../components/virtualTable';
 import { DetailDrawer, type ObjectOps } from '../components/detailDrawer';
+import { objectOps } from '../components/objectDrawer';
 import { actionsFor, confirmAction, RowActions, type ActionTarget } from '../components/objectActions';
 import { Button, Badge } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
@@ -145,18 +146,10 @@ export function ResourcePage(p: ResourcePageProps): JSX.Element {
   };
   const toggleStatus = (s: string) => setStatuses((xs) => (xs.includes(s) ? xs.filter((x) => x !== s) : [...xs, s]));
   const ops = (t: { name: string; namespace?: string }): ObjectOps => {
-    const one = p.entry.one;
-    const params = { name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) };
     const base = p.objectRoutes?.(t) ?? {
-      kind: p.entry.one,
-      name: t.name,
-      namespace: t.namespace,
-      details: () => api().call(`${one}.details` as RouteId, params as never) as never,
-      yaml: () => api().call(`${one}.yaml` as RouteId, params as never) as never,
-      describe: () => api().call(`${one}.describe` as RouteId, params as never) as never,
-      update: (yaml: string, dryRun: boolean) =>
-        api().call(`${one}.update` as RouteId, { ...params, yaml, dryRun } as never) as never,
-      canEdit: caps().has('edit') && mayCall(`${one}.update`) && clusterAllows(p.entry.kind.split('.')[0], 'update'),
+      ...objectOps(p.entry.one, { ...t, kind: p.entry.one }),
+      canEdit:
+        caps().has('edit') && mayCall(`${p.entry.one}.update`) && clusterAllows(p.entry.kind.split('.')[0], 'update'),
     };
     const row = table.model.get(t.namespace ? `${t.namespace}/${t.name}` : t.name);
     return {
