@@ -44,6 +44,7 @@ import { TrainingJobs } from './pages/trainingJobs';
 import { InferenceServices } from './pages/inferenceServices';
 import { KialiPage } from './pages/kiali';
 import { CertificatesPage } from './pages/certificates';
+import { SecurityPage } from './pages/security';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -78,6 +79,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   inferenceServices: InferenceServices,
   kiali: KialiPage,
   certificates: CertificatesPage,
+  security: SecurityPage,
 };
 
 /**

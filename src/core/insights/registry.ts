@@ -12,9 +12,12 @@ import { KubeError, toKubeError } from '../kube/errors';
 import { toYaml } from '../kube/writes';
 import { notAllowed } from '../incidents/fixes';
 import type { InsightAnalysis } from './analysis';
+import { securityInsights } from './security';
 
 /** Every analysis, by source. */
-export const INSIGHTS: Partial<Record<InsightSource, InsightAnalysis>> = {};
+export const INSIGHTS: Partial<Record<InsightSource, InsightAnalysis>> = {
+  security: securityInsights,
+};
 
 export type InsightTable = Partial<Record<InsightSource, InsightAnalysis>>;
 
