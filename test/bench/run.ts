@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
-const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview'];
+const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview', 'security'];
 const only = process.env.BENCH_ONLY?.split(',');
 const child = process.env.BENCH_CHILD === '1';
 const wanted = (name: string) => (!only || only.includes(name)) && (!child || only?.length === 1);
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       `table model, ${t.rows} rows sorted by status: full filter+sort ${ms(t.fullMs)}; view after a ${t.batch}-row change batch p50 ${t.patchP50Ms.toFixed(1)} ms, max ${t.patchMaxMs.toFixed(1)} ms; after a selection change ${t.afterSelectMs.toFixed(2)} ms`,
     );
   }
+  if (wanted('security')) await (await import('./securityBench')).printSecurityBench(pods, nodes);
 }
 
 main().catch((e) => {
