@@ -59,7 +59,15 @@ export async function benchSecurity(pods: number, nodes: number): Promise<Securi
     try {
       const ctx = contextOf(app.deps);
       let t0 = performance.now();
-      const first = await securityInsights.findings(app.deps, ctx);
+      // The cold list of 100k pods can outlast a route's 20 s wait on a busy machine: ask again until the caches hold it.
+      let first: Awaited<ReturnType<typeof securityInsights.findings>> | undefined;
+      while (!first) {
+        try {
+          first = await securityInsights.findings(app.deps, ctx);
+        } catch (e) {
+          if (performance.now() - t0 > 300_000) throw e;
+        }
+      }
       const firstMs = performance.now() - t0;
       const engine: number[] = [];
       let findings = first.length;
