@@ -118,7 +118,6 @@ describe('security checks of a workload', () => {
       annotations: {},
       patchable: true,
       batch: false,
-      pods: 1,
     };
     const hard = checkWorkload({ ...w, spec }, { covered: true });
     assert.deepEqual(hard.findings, []);

@@ -213,7 +213,9 @@ export async function securityScan(deps: ApiDeps, context: string, namespace?: s
   const policiesByNs = new Map<string, KObject[]>();
   for (const np of netpols) {
     const n = np.metadata.namespace ?? '';
-    policiesByNs.set(n, [...(policiesByNs.get(n) ?? []), np]);
+    const list = policiesByNs.get(n);
+    if (list) list.push(np);
+    else policiesByNs.set(n, [np]);
   }
   const pssByNs = new Map<string, PssNamespace>();
   for (const n of namespaces) {
@@ -251,7 +253,9 @@ export async function securityScan(deps: ApiDeps, context: string, namespace?: s
           baseline: pss.baseline,
           restricted: pss.restricted,
         });
-      levels.set(w.namespace, [...(levels.get(w.namespace) ?? []), pss.level]);
+      const l = levels.get(w.namespace);
+      if (l) l.push(pss.level);
+      else levels.set(w.namespace, [pss.level]);
     }
     const enforce = p?.enforce;
     const pols = policiesByNs.get(w.namespace) ?? [];

@@ -56,8 +56,6 @@ export interface Workload {
   patchable: boolean;
   /** A Job or CronJob: runs to completion, so probes are not expected. */
   batch: boolean;
-  /** Pods it has right now (for the page); 0 when not counted. */
-  pods: number;
 }
 
 type Template = {
@@ -100,7 +98,6 @@ export function collectWorkloads(s: WorkloadSources): Workload[] {
       spec: t.spec,
       patchable,
       batch,
-      pods: 0,
     });
   };
   for (const o of s.deployments) add(o, 'Deployment', true, false);
@@ -110,38 +107,21 @@ export function collectWorkloads(s: WorkloadSources): Workload[] {
   for (const o of s.jobs) if (!o.metadata.ownerReferences?.some((r) => r.controller)) add(o, 'Job', false, true);
   for (const o of s.replicaSets)
     if (!o.metadata.ownerReferences?.some((r) => r.controller)) add(o, 'ReplicaSet', true, false);
-  // Pods: counted against their workload; analysed only when nothing above covers them (bare pods, or pods of a
-  // custom controller, analysed once per owner).
-  const byKey = new Map(out.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w]));
-  const rsOwner = new Map<string, string>();
-  for (const rs of s.replicaSets) {
-    const o = rs.metadata.ownerReferences?.find((r) => r.controller);
-    if (o) rsOwner.set(`${rs.metadata.namespace}/${rs.metadata.name}`, `${o.kind}/${rs.metadata.namespace}/${o.name}`);
-  }
-  const jobOwner = new Map<string, string>();
-  for (const j of s.jobs) {
-    const o = j.metadata.ownerReferences?.find((r) => r.controller);
-    if (o) jobOwner.set(`${j.metadata.namespace}/${j.metadata.name}`, `${o.kind}/${j.metadata.namespace}/${o.name}`);
-  }
+  // Pods: analysed only when no controller read above covers them (bare pods, or pods of a custom controller,
+  // analysed once per owner). At 100k pods this loop is most of the work, so it does no more than it must.
+  const mine = new Set<string>();
   for (const p of s.pods) {
-    const phase = (p.status as { phase?: string } | undefined)?.phase;
     const owner = p.metadata.ownerReferences?.find((r) => r.controller);
-    const ns = p.metadata.namespace ?? '';
-    let key: string;
-    if (!owner) key = `Pod/${ns}/${p.metadata.name}`;
-    else if (owner.kind === 'ReplicaSet') key = rsOwner.get(`${ns}/${owner.name}`) ?? `ReplicaSet/${ns}/${owner.name}`;
-    else if (owner.kind === 'Job') key = jobOwner.get(`${ns}/${owner.name}`) ?? `Job/${ns}/${owner.name}`;
-    else key = `${owner.kind}/${ns}/${owner.name}`;
-    const w = byKey.get(key);
-    if (w) {
-      if (phase !== 'Succeeded' && phase !== 'Failed') w.pods++;
-      continue;
-    }
+    if (owner && CONTROLLED.has(owner.kind)) continue;
+    const phase = (p.status as { phase?: string } | undefined)?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') continue;
-    if (owner && CONTROLLED.has(owner.kind) && owner.kind !== 'Job' && owner.kind !== 'ReplicaSet') continue;
+    const ns = p.metadata.namespace ?? '';
     const kind = owner ? owner.kind : 'Pod';
     const name = owner ? owner.name : p.metadata.name;
-    const w2: Workload = {
+    const key = `${kind}/${ns}/${name}`;
+    if (mine.has(key)) continue;
+    mine.add(key);
+    out.push({
       kind,
       namespace: ns,
       name,
@@ -149,11 +129,8 @@ export function collectWorkloads(s: WorkloadSources): Workload[] {
       annotations: p.metadata.annotations ?? {},
       spec: (p.spec ?? {}) as PodSpec,
       patchable: false,
-      batch: kind === 'Job' || (p.spec as { restartPolicy?: string } | undefined)?.restartPolicy === 'Never',
-      pods: 1,
-    };
-    byKey.set(`${kind}/${ns}/${name}`, w2);
-    out.push(w2);
+      batch: (p.spec as { restartPolicy?: string } | undefined)?.restartPolicy === 'Never',
+    });
   }
   return out;
 }
