@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
-const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview', 'insights', 'topology'];
+const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview', 'security', 'insights', 'topology'];
 const only = process.env.BENCH_ONLY?.split(',');
 const child = process.env.BENCH_CHILD === '1';
 const wanted = (name: string) => (!only || only.includes(name)) && (!child || only?.length === 1);
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
       `warm GET /api/continuity/summary (${r.continuityFindings} findings): ${ms(r.continuityWarmMs)} (goal <= 1000 ms)`,
     );
   }
+  if (wanted('security')) await (await import('./securityBench')).printSecurityBench(pods, nodes);
 }
 
 main().catch((e) => {

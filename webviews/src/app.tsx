@@ -50,6 +50,7 @@ import { AnomaliesPage } from './pages/anomalies';
 import { KnowledgeBank } from './pages/knowledgeBank';
 import { CostPage } from './pages/cost';
 import { ContinuityPage } from './pages/continuity';
+import { SecurityPage } from './pages/security';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -90,6 +91,7 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   knowledgeBank: KnowledgeBank,
   cost: CostPage,
   continuity: ContinuityPage,
+  security: SecurityPage,
 };
 
 /**

@@ -2,19 +2,7 @@
 // functions of reports.ts.
 import { objects } from '../api/common';
 import type { ApiDeps } from '../api/deps';
-import { isActivePod, securityReport } from './reports';
 import { resourceGraph, type MapInput, type MapOptions } from './resourceGraph';
-
-/** Security findings of running pods, network policies and (cluster-wide only) cluster role bindings. */
-export async function clusterSecurity(deps: ApiDeps, context: string | undefined, namespace?: string) {
-  const pods = ((await objects(deps, context, 'pods', namespace)) ?? []).filter(isActivePod);
-  const netpols = (await objects(deps, context, 'networkpolicies.networking.k8s.io', namespace)) ?? [];
-  const nss = namespace
-    ? [namespace]
-    : ((await objects(deps, context, 'namespaces')) ?? []).map((n) => n.metadata.name);
-  const crbs = namespace ? [] : ((await objects(deps, context, 'clusterrolebindings.rbac.authorization.k8s.io')) ?? []);
-  return securityReport(pods, netpols, nss, crbs);
-}
 
 /** The topology graph (and, `withConfig`, the resource map) of a namespace or the whole cluster. */
 export async function clusterGraph(

@@ -7,9 +7,10 @@ import type { Handlers } from '../../shared/route';
 import type { INTEGRATION_ROUTES, MlJobSummary } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
-import { clusterGraph, clusterSecurity } from '../analysis/cluster';
+import { clusterGraph } from '../analysis/cluster';
 import { costAnalysis, savePriceOverride } from '../insights/cost';
 import { continuityAnalysis } from '../insights/continuity';
+import { securityReport, whoCan } from '../insights/security';
 import { appTarget, kialiRoot, proxyRoute, type ProxiedApp } from '../integrations/appProxy';
 import {
   argoAppDetails,
@@ -315,7 +316,8 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
       await assertCustomApp(deps, p);
       return deleteCustomAppService(deps, p, await deleteOf(deps, 'deployments.apps', p));
     },
-    security: async (p, deps) => clusterSecurity(deps, p.context, p.namespace),
+    security: async (p, deps) => securityReport(deps, contextOf(deps, p.context), p.namespace),
+    'security.whoCan': async (p, deps) => whoCan(deps, contextOf(deps, p.context), p.verb, p.resource, p.namespace),
     'cost.analysis': async (p, deps) => costAnalysis(deps, p.context, p.namespace, p.label),
     'cost.prices': async (p, deps) => {
       const { nodeType, context: _c, ...prices } = p;

@@ -14,9 +14,11 @@ import { notAllowed } from '../incidents/fixes';
 import type { InsightAnalysis } from './analysis';
 import { costInsights } from './cost';
 import { continuityInsights } from './continuity';
+import { securityInsights } from './security';
 
 /** Every analysis, by source. */
 export const INSIGHTS: Partial<Record<InsightSource, InsightAnalysis>> = {
+  security: securityInsights,
   cost: costInsights,
   continuity: continuityInsights,
 };

@@ -8,6 +8,8 @@ import type { CertificatesOverview } from '../certificates';
 import type { MeshGraph } from '../meshGraph';
 import type { CostAnalysis, PriceOverride } from '../cost';
 import type { ContinuitySummary } from '../continuity';
+import type { Finding } from '../insights';
+import type { PssNamespace, RbacSummary, SecurityCheckInfo, WhoCanResult } from '../security';
 
 export interface HelmReleaseSummary {
   name: string;
@@ -319,11 +321,19 @@ export interface SecurityFinding {
 }
 
 export interface SecurityReport {
+  /** The cluster's (or the namespace's) score, 0–100: the passed share of the weighted checks. */
   score: number;
   summary: Record<'critical' | 'high' | 'medium' | 'low', number>;
   findings: SecurityFinding[];
   namespacesWithoutNetworkPolicy: string[];
-  scanned: { pods: number; namespaces: number };
+  scanned: { pods: number; namespaces: number; workloads: number };
+  /** The same findings in the shape every insight shares (ids for the fix path, families, `why`). */
+  insights: Finding[];
+  scores: { cluster: number; namespaces: Record<string, number> };
+  /** Pod Security Standards per namespace: enforced level, what passes, what would fail restricted. */
+  pss: PssNamespace[];
+  rbac: RbacSummary;
+  checks: SecurityCheckInfo[];
 }
 
 export type GraphHealth = 'ok' | 'warn' | 'danger' | 'muted';
@@ -1230,6 +1240,22 @@ export const INTEGRATION_ROUTES = {
     'kube',
     'Perform security analysis of pod specs, RBAC and network policies',
     z.object(ns),
+  ),
+  'security.whoCan': route<WhoCanResult>()(
+    'GET',
+    '/api/security/who-can',
+    'kube',
+    'Subjects allowed a verb on a resource (in a namespace, or cluster-wide), from the cached RBAC objects',
+    z.object({
+      ...ns,
+      verb: z.string().regex(/^([a-z]+|\*)$/i, 'a verb such as get, list, delete or *'),
+      resource: z
+        .string()
+        .regex(
+          /^([a-z0-9-]+|\*)(\.[a-z0-9.-]+)?(\/[a-z*]+)?$/i,
+          'a resource such as secrets, pods/exec or deployments.apps',
+        ),
+    }),
   ),
   'cost.analysis': route<CostAnalysis>()(
     'GET',

@@ -17,6 +17,7 @@ import type { KObj } from '../store';
 import { loadArgoDemo } from './argocdDemo';
 import { loadCostDemo } from './costDemo';
 import { loadContinuityDemo } from './continuityDemo';
+import { loadSecurityDemo } from './securityDemo';
 import {
   crd,
   daemonSet,
@@ -893,6 +894,7 @@ export function loadDemo(ctx: SimContext): void {
   loadArgoDemo(ctx);
   loadCostDemo(ctx);
   loadContinuityDemo(ctx);
+  loadSecurityDemo(ctx);
   // Grafana's certificate: its renewal came due 18 days ago and keeps failing, so it expires in 12 days.
   p({
     apiVersion: 'networking.k8s.io/v1',

@@ -77,7 +77,15 @@ export const PAGES: readonly PageDef[] = [
   custom('incidents', 'Incidents', 'Insights', 'incidents', ['problems', 'faults', 'alerts']),
   custom('timeline', 'Timeline', 'Insights', 'timeline', ['history', 'events', 'changes']),
   custom('anomalies', 'Anomalies', 'Insights', 'anomalies', ['ai', 'ml', 'predictions', 'z-score']),
-  routes('security', 'Security', 'Insights', ['/api/security']),
+  custom('security', 'Security', 'Insights', 'security', [
+    'polaris',
+    'pod security',
+    'pss',
+    'rbac',
+    'who can',
+    'network policy',
+    'vulnerabilities',
+  ]),
   custom('cost', 'Cost', 'Insights', 'cost', ['opencost', 'kubecost', 'spend', 'right-sizing', 'idle', 'prices']),
   routes('drift', 'Drift', 'Insights', ['/api/drift/analysis']),
   custom('continuity', 'Continuity', 'Insights', 'continuity', [
