@@ -9,9 +9,14 @@ import { toKubeError } from '../core/kube/errors';
 import type { KindDto } from '../shared/kube';
 import { historyOf, releasesOf } from '../core/integrations/helm';
 import type { KubeGrafHost } from './host';
+import type { Finding } from '../shared/insights';
+import { INSIGHTS, insightFindings } from '../core/insights/registry';
 import {
   containerPresentation,
   containersOf,
+  findingKey,
+  findingPresentation,
+  withFindings,
   contextPresentation,
   helmReleasePresentation,
   helmRevisionPresentation,
@@ -28,6 +33,8 @@ import {
 } from './treeModel';
 
 const SYNC_TIMEOUT_MS = 20_000;
+/** How long a namespace's findings are reused while its objects redraw (a fix clears them at once). */
+const FINDINGS_TTL_MS = 15_000;
 
 interface Watched {
   sub: Subscription;
@@ -49,6 +56,8 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private connectedOnce = false;
   private readonly debouncer: KeyedDebouncer<string>;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The analyses' findings per context and namespace ('' = cluster-scoped objects), keyed by their object. */
+  private readonly findings = new Map<string, { at: number; byObject: Map<string, Finding[]> }>();
 
   constructor(private readonly host: KubeGrafHost) {
     this.debouncer = new KeyedDebouncer(
@@ -240,7 +249,7 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         const d = this.kindDto(n.context, n.kind);
         const o = this.lookup(n.context, n.kind, n.namespace, n.name);
         if (!d || !o) return { label: n.name, contextValue: 'kgObject', collapsible: 'none' };
-        return objectPresentation(d, o);
+        return withFindings(objectPresentation(d, o), this.findingsOf(n.context, n.namespace, d.kind, n.name));
       }
       case 'container': {
         const pod = this.lookup(n.context, 'pods', n.namespace, n.pod);
@@ -268,6 +277,8 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         return helmReleasePresentation(n.release);
       case 'helmRevision':
         return helmRevisionPresentation(n.entry, n.current);
+      case 'finding':
+        return findingPresentation(n.finding);
       case 'message':
         return {
           label: n.text,
@@ -304,6 +315,8 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         return this.nodes.get(nodeIds.kind(n.context, n.namespace, n.kind));
       case 'container':
         return this.nodes.get(nodeIds.object(n.context, n.namespace, 'pods', n.pod));
+      case 'finding':
+        return this.nodes.get(n.parent);
       case 'helmReleases':
         return this.nodes.get(nodeIds.context(n.context));
       case 'helmRelease':
@@ -357,8 +370,10 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
       case 'kind':
         return this.objectNodes(n.context, n.namespace, n.kind, n.id);
       case 'object':
-        if (n.kind !== 'pods') return [];
-        return this.containerNodes(n.context, n.namespace!, n.name);
+        return [
+          ...this.findingNodes(n),
+          ...(n.kind === 'pods' ? this.containerNodes(n.context, n.namespace!, n.name) : []),
+        ];
       case 'helmReleases':
         return this.helmReleaseNodes(n.context, n.id);
       case 'helmRelease':
@@ -521,6 +536,7 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     nodeId: string,
   ): Promise<TreeNode[]> {
     const w = await this.watch(context, kind, namespace, nodeId, nodeId);
+    await this.loadFindings(context, namespace);
     const limit = this.limits.get(nodeId) ?? this.pageSize();
     const page = pageOf(w.sub.cache.list(), this.filter, limit);
     const out: TreeNode[] = page.items.map((o) =>
@@ -565,6 +581,57 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         }),
       );
     return out;
+  }
+
+  // ---------------- findings of the analyses (security, cost, drift, continuity) ----------------
+
+  /** Reads a namespace's findings (or the cluster-scoped objects') unless fresh ones are at hand; never fails the tree. */
+  private async loadFindings(context: string, namespace: string | undefined): Promise<void> {
+    const key = `${context}\0${namespace ?? ''}`;
+    const had = this.findings.get(key);
+    if (!Object.keys(INSIGHTS).length || (had && Date.now() - had.at < FINDINGS_TTL_MS)) return;
+    try {
+      const deps = await this.host.apiDeps();
+      const { findings } = await insightFindings(deps, { context, namespace });
+      const byObject = new Map<string, Finding[]>();
+      for (const f of findings) {
+        if (!namespace && f.target.namespace) continue;
+        const k = findingKey(f.target);
+        byObject.set(k, [...(byObject.get(k) ?? []), f]);
+      }
+      this.findings.set(key, { at: Date.now(), byObject });
+    } catch (e) {
+      this.host.output.appendLine(
+        `findings of ${namespace ?? 'cluster-scoped objects'} in ${context}: ${toKubeError(e).message}`,
+      );
+    }
+  }
+
+  private findingsOf(context: string, namespace: string | undefined, kind: string, name: string): Finding[] {
+    return (
+      this.findings.get(`${context}\0${namespace ?? ''}`)?.byObject.get(findingKey({ kind, namespace, name })) ?? []
+    );
+  }
+
+  private findingNodes(n: Extract<TreeNode, { type: 'object' }>): TreeNode[] {
+    const d = this.kindDto(n.context, n.kind);
+    if (!d) return [];
+    return this.findingsOf(n.context, n.namespace, d.kind, n.name).map((f) =>
+      this.node({
+        type: 'finding',
+        id: nodeIds.finding(n.context, f.id),
+        context: n.context,
+        namespace: n.namespace,
+        parent: n.id,
+        finding: f,
+      }),
+    );
+  }
+
+  /** After a fix: read findings again where it changed something, and redraw. */
+  findingsChanged(context: string, namespace: string | undefined): void {
+    this.findings.delete(`${context}\0${namespace ?? ''}`);
+    this.refresh();
   }
 
   private containerNodes(context: string, namespace: string, pod: string): TreeNode[] {

@@ -255,6 +255,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    id: 'kubegraf.fixFinding',
+    title: 'Fix Finding…',
+    icon: '$(lightbulb-autofix)',
+    needs: 'cluster',
+    menus: [
+      { menu: 'view/item/context', when: item('kgFinding fixable'), group: 'inline' },
+      { menu: 'view/item/context', when: item('kgFinding fixable'), group: '1_finding@1' },
+    ],
+  },
+  {
     id: 'kubegraf.applyManifest',
     title: 'Apply YAML to Cluster…',
     icon: '$(cloud-upload)',

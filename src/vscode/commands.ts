@@ -7,6 +7,8 @@ import { kindId } from '../core/kube/descriptors';
 import type { Deployment, Pod, Service } from '../core/kube/objects';
 import type { Capability } from '../shared/kube';
 import type { Incident } from '../shared/incidents';
+import type { Finding } from '../shared/insights';
+import { applyInsightFix, insightFindings, previewInsightFix } from '../core/insights/registry';
 import type { HelmChangeResult } from '../shared/routes/integrations';
 import { nativeRollback, nativeUninstall } from '../core/integrations/helmNative';
 import { releaseRecords } from '../core/integrations/helmStorage';
@@ -598,6 +600,76 @@ async function applyFix(f: Faces, arg: unknown): Promise<void> {
   await f.host.progress(`Applying fix for ${incident.title}…`, () => src.applyFix(incident.id, fixId));
 }
 
+// ---------------- findings of the analyses ----------------
+
+/**
+ * A finding's fix: the finding of the tree node it was run on (from the palette: picked among the fixable findings in
+ * the namespaces in view), its diff from a server dry run opened beside, a modal confirm naming the context, then the
+ * apply as an execution whose undo is said.
+ */
+async function fixFinding(f: Faces, arg: unknown): Promise<void> {
+  const context = contextOf(f, arg);
+  if (!context) throw new Error('No Kubernetes context is configured.');
+  const deps = await f.host.apiDeps();
+  let finding: Finding;
+  if (isNode(arg) && arg.type === 'finding') finding = arg.finding;
+  else {
+    const scope = f.host.scope(context);
+    const found = await f.host.progress(`Reading the findings of ${context}…`, () =>
+      insightFindings(deps, { context, namespace: scope.length === 1 ? scope[0] : undefined }),
+    );
+    if (!found) return;
+    const fixable = found.findings.filter(
+      (x) => x.fix && (!scope.length || !x.target.namespace || scope.includes(x.target.namespace)),
+    );
+    if (!fixable.length) {
+      void vscode.window.showInformationMessage(
+        `No finding KubeGraf can fix in ${scope.length ? scope.join(', ') : 'any namespace'} of ${context}.`,
+      );
+      return;
+    }
+    finding = (
+      await pick(
+        fixable.map((x) => ({
+          label: x.title,
+          description: `${x.severity} · ${x.target.kind} ${refText(x.target)}`,
+          detail: x.fix!.description,
+          x,
+        })),
+        'Fix which finding?',
+      )
+    ).x;
+  }
+  const fix = finding.fix;
+  if (!fix) throw new Error(`"${finding.title}" has no automatic fix: ${finding.why}`);
+  const p = await f.host.progress(`Checking "${fix.description}" (server-side dry run)…`, () =>
+    previewInsightFix(deps, { context, findingId: finding.id }),
+  );
+  if (!p) return;
+  const what = `${finding.target.kind} ${refText(finding.target)}`;
+  await showGenerated(
+    `fix ${finding.check} ${finding.target.name}.diff`,
+    `# ${fix.description}\n# finding: ${finding.title} (${finding.severity}) on ${what} (${context})\n# why: ${finding.why}\n# validated by server dry run: ${p.validated ? 'yes' : `no (${p.validationError ?? 'unknown'})`}\n# allowed: ${p.allowed ? 'yes' : `no (${p.reason ?? ''})`}\n${p.diff}`,
+  );
+  if (!p.validated)
+    throw new Error(`The server rejected this fix in a dry run: ${p.validationError ?? 'no reason given'}`);
+  if (!p.allowed) throw new Error(`You may not apply this fix: ${p.reason ?? 'access denied'}`);
+  await confirm(
+    `${fix.description}? (${what}, context ${context})`,
+    `${finding.title}: ${finding.why}\n\nThe change is open beside (checked by a server-side dry run).`,
+    'Apply Fix',
+  );
+  const ex = await f.host.progress(`Applying "${fix.description}"…`, () =>
+    applyInsightFix(deps, { context, findingId: finding.id, confirm: true }),
+  );
+  f.tree.findingsChanged(context, finding.target.namespace);
+  if (!ex) return;
+  if (ex.status !== 'succeeded') throw new Error(`The fix failed: ${ex.error ?? 'see the execution output'}`);
+  void vscode.window.showInformationMessage(
+    `Fixed: ${fix.description} (${what}).${ex.undo ? ` To undo: ${ex.undo.description}.` : ''}`,
+  );
+}
+
 // ---------------- manifests ----------------
 
 const isYamlDoc = (d: vscode.TextDocument) => d.languageId === 'yaml' || /\.ya?ml$/i.test(d.fileName);
@@ -770,6 +842,7 @@ function handlers(logs: LogFollows): Record<string, Handler> {
     'kubegraf.previewFix': previewFix,
     'kubegraf.applyFix': applyFix,
     'kubegraf.applyManifest': applyManifest,
+    'kubegraf.fixFinding': fixFinding,
     'kubegraf.startDemoCluster': async (f) => {
       const d = await f.host.progress('Starting the demo cluster…', () => f.host.startDemo());
       if (d) {

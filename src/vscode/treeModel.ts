@@ -2,6 +2,7 @@
 // context values menus match on. No `vscode` import, so all of it is unit-tested without a workbench.
 import type { Capability, ContextInfo } from '../shared/kube';
 import type { HelmHistoryEntry, HelmReleaseSummary } from '../shared/routes/integrations';
+import type { Finding, FindingSeverity } from '../shared/insights';
 import { KINDS, kindById, pluralLabel, treeGroupOf, type TreeGroup } from '../shared/kinds';
 import {
   kindId,
@@ -86,6 +87,7 @@ export type TreeNode =
       entry: HelmHistoryEntry;
       current: boolean;
     }
+  | { type: 'finding'; id: string; context: string; namespace?: string; parent: string; finding: Finding }
   | {
       type: 'message';
       id: string;
@@ -110,6 +112,7 @@ export const nodeIds = {
   helmReleases: (c: string) => `helm/${c}`,
   helmRelease: (c: string, ns: string, name: string) => `helmrel/${c}/${ns}/${name}`,
   helmRevision: (c: string, ns: string, name: string, rev: number) => `helmrev/${c}/${ns}/${name}/${rev}`,
+  finding: (c: string, id: string) => `finding/${c}/${id}`,
 };
 
 // ---------------- presentation ----------------
@@ -458,3 +461,45 @@ export class KeyedDebouncer<K> {
 
 /** `Pod` → `Pods` (the shared table's labels). */
 export { pluralLabel };
+
+// ---------------- findings ----------------
+
+const SEVERITY_ORDER: FindingSeverity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+const FINDING_ICON: Record<FindingSeverity, IconSpec> = {
+  critical: ERR,
+  high: ERR,
+  medium: WARN,
+  low: { id: 'info', color: 'list.warningForeground' },
+  info: { id: 'info' },
+};
+
+/** How findings are keyed to the objects they are about (`Deployment/shop/api`). */
+export const findingKey = (t: { kind: string; namespace?: string; name: string }): string =>
+  `${t.kind}/${t.namespace ?? ''}/${t.name}`;
+
+/** An object with findings: their count and worst severity after its status, each in the tooltip, and expandable. */
+export function withFindings(p: Presentation, findings: readonly Finding[]): Presentation {
+  if (!findings.length) return p;
+  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  const worst = sorted[0].severity;
+  const count = `${findings.length} finding${findings.length === 1 ? '' : 's'} (${worst})`;
+  return {
+    ...p,
+    description: p.description ? `${p.description} · ${count}` : count,
+    tooltip: `${p.tooltip ?? p.label}\n\nFindings:\n${sorted.map((f) => `• ${f.severity}: ${f.title}`).join('\n')}`,
+    collapsible: p.collapsible === 'none' ? 'collapsed' : p.collapsible,
+  };
+}
+
+/** A finding under its object: what is wrong, its severity, why it matters; `fixable` when KubeGraf can fix it. */
+export function findingPresentation(f: Finding): Presentation {
+  return {
+    label: f.title,
+    description: `${f.severity}${f.container ? ` · ${f.container}` : ''} · ${f.family}`,
+    tooltip: `${f.title} (${f.severity})\n${f.why}${f.fix ? `\n\nFix: ${f.fix.description}` : ''}`,
+    icon: FINDING_ICON[f.severity],
+    contextValue: `kgFinding${f.fix ? ' fixable' : ''}`,
+    collapsible: 'none',
+  };
+}

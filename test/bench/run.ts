@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const pods = Number(process.env.BENCH_PODS ?? 100_000);
 const nodes = Number(process.env.BENCH_NODES ?? 2_000);
-const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview', 'drift'];
+const ALL = ['engine', 'sim', 'incidents', 'server', 'search', 'webview', 'security', 'insights', 'topology', 'drift'];
 const only = process.env.BENCH_ONLY?.split(',');
 const child = process.env.BENCH_CHILD === '1';
 const wanted = (name: string) => (!only || only.includes(name)) && (!child || only?.length === 1);
@@ -83,6 +83,15 @@ async function main(): Promise<void> {
       `warm, every namespace: ${ms(r.warmMs)}; warm, one namespace: ${ms(r.warmNamespaceMs)} (goal <= 1000 ms)`,
     );
   }
+  if (wanted('topology')) {
+    const { benchTopology } = await import('./topologyBench');
+    global.gc?.();
+    const r = benchTopology(pods, nodes);
+    console.log(`\n## resource map (${r.objects} objects with config mounts and placement)`);
+    console.log(
+      `full graph: ${ms(r.fullMs)}; grouped cluster-wide: ${ms(r.groupedMs)} (${r.groupedNodes} nodes); one namespace grouped: ${ms(r.namespaceMs)} (${r.namespaceNodes} nodes); a Deployment's neighbourhood: ${ms(r.focusMs)} (${r.focusNodes} nodes) (goal <= 1000 ms)`,
+    );
+  }
   if (wanted('webview')) {
     const { benchPodsPage } = await import('./webviewBench');
     global.gc?.();
@@ -105,6 +114,24 @@ async function main(): Promise<void> {
       `table model, ${t.rows} rows sorted by status: full filter+sort ${ms(t.fullMs)}; view after a ${t.batch}-row change batch p50 ${t.patchP50Ms.toFixed(1)} ms, max ${t.patchMaxMs.toFixed(1)} ms; after a selection change ${t.afterSelectMs.toFixed(2)} ms`,
     );
   }
+  if (wanted('insights')) {
+    const { benchInsights } = await import('./insightsBench');
+    global.gc?.();
+    const r = await benchInsights(pods, nodes);
+    console.log(
+      `\n## cost and continuity analyses (${r.costPods} pods allocated, ${r.sampledContainers} containers sampled)`,
+    );
+    console.log(`first GET /api/cost/analysis (syncs its caches, first metrics sample): ${ms(r.costFirstMs)}`);
+    console.log(`first GET /api/continuity/summary: ${ms(r.continuityFirstMs)}`);
+    console.log(`GET /api/cost/analysis after a new metrics sample (computed again): ${ms(r.costRecomputeMs)}`);
+    console.log(
+      `warm GET /api/cost/analysis (${r.recommendations} right-sizings): ${ms(r.costWarmMs)} (goal <= 1000 ms)`,
+    );
+    console.log(
+      `warm GET /api/continuity/summary (${r.continuityFindings} findings): ${ms(r.continuityWarmMs)} (goal <= 1000 ms)`,
+    );
+  }
+  if (wanted('security')) await (await import('./securityBench')).printSecurityBench(pods, nodes);
 }
 
 main().catch((e) => {

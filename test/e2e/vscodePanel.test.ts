@@ -17,6 +17,7 @@ import {
   reportFailure,
 } from './helpers/codeServer';
 import { ensureCodeServer } from './helpers/codeServerInstall';
+import { PAGES } from '../../webviews/src/model/nav';
 
 describe('VS Code dashboard panel and views in a real workbench (code-server)', function () {
   this.timeout(240_000);
@@ -455,5 +456,30 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
     }, 30_000);
     await wb.shot('scope-payments-from-tree');
     await setExpanded('kubegraf-sim', false);
+  });
+  it('renders every page of the navigation in the panel, through the same dispatch as the browser: none fails or falls back to the generic viewer', async function () {
+    this.timeout(600_000);
+    await runCommand(page, 'KubeGraf: Open Dashboard');
+    await app.getByTestId('page-dashboard').waitFor({ timeout: 60_000 });
+    const failed: string[] = [];
+    for (const pg of PAGES) {
+      await app.getByTestId(`nav-${pg.id}`).click({ timeout: 30_000 });
+      await app.locator('main [data-testid^=page-]').first().waitFor({ timeout: 30_000 });
+      const settled = await eventually(
+        async () => ((await app.locator('main [data-testid=state-loading]').count()) === 0 ? true : undefined),
+        60_000,
+      ).catch(() => false);
+      if (!settled) failed.push(`${pg.id}: still loading after a minute`);
+      if (await app.locator('main [data-testid=page-routes]').count()) failed.push(`${pg.id}: generic API viewer`);
+      for (const e of await app.locator('main [data-testid=state-error]').allInnerTexts())
+        failed.push(`${pg.id}: ${e.split('\n').join(' ')}`);
+      if (
+        ['security', 'cost', 'drift', 'continuity', 'resource-map', 'timeline', 'anomalies', 'knowledge-bank'].includes(
+          pg.id,
+        )
+      )
+        await wb.shot(`panel-page-${pg.id}`);
+    }
+    assert.deepEqual(failed, [], failed.join('\n'));
   });
 });

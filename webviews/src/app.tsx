@@ -45,6 +45,13 @@ import { InferenceServices } from './pages/inferenceServices';
 import { KialiPage } from './pages/kiali';
 import { CertificatesPage } from './pages/certificates';
 import { DriftPage } from './pages/drift';
+import { ResourceMap } from './pages/resourceMap';
+import { TimelinePage } from './pages/timeline';
+import { AnomaliesPage } from './pages/anomalies';
+import { KnowledgeBank } from './pages/knowledgeBank';
+import { CostPage } from './pages/cost';
+import { ContinuityPage } from './pages/continuity';
+import { SecurityPage } from './pages/security';
 import { Empty, Loading } from './ui/states';
 import { startLive } from './stores/live';
 import { NotFound } from './pages/notFound';
@@ -80,6 +87,13 @@ const CUSTOM: Record<string, () => JSX.Element> = {
   kiali: KialiPage,
   certificates: CertificatesPage,
   drift: DriftPage,
+  resourceMap: ResourceMap,
+  timeline: TimelinePage,
+  anomalies: AnomaliesPage,
+  knowledgeBank: KnowledgeBank,
+  cost: CostPage,
+  continuity: ContinuityPage,
+  security: SecurityPage,
 };
 
 /**

@@ -7,7 +7,10 @@ import type { Handlers } from '../../shared/route';
 import type { INTEGRATION_ROUTES, MlJobSummary } from '../../shared/routes/integrations';
 import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
-import { clusterCost, clusterGraph, clusterSecurity, continuitySummary } from '../analysis/cluster';
+import { clusterGraph } from '../analysis/cluster';
+import { costAnalysis, savePriceOverride } from '../insights/cost';
+import { continuityAnalysis } from '../insights/continuity';
+import { securityReport, whoCan } from '../insights/security';
 import { appTarget, kialiRoot, proxyRoute, type ProxiedApp } from '../integrations/appProxy';
 import {
   argoAppDetails,
@@ -313,12 +316,25 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
       await assertCustomApp(deps, p);
       return deleteCustomAppService(deps, p, await deleteOf(deps, 'deployments.apps', p));
     },
-    security: async (p, deps) => clusterSecurity(deps, p.context, p.namespace),
-    'cost.analysis': async (p, deps) => clusterCost(deps, p.context, p.namespace),
+    security: async (p, deps) => securityReport(deps, contextOf(deps, p.context), p.namespace),
+    'security.whoCan': async (p, deps) => whoCan(deps, contextOf(deps, p.context), p.verb, p.resource, p.namespace),
+    'cost.analysis': async (p, deps) => costAnalysis(deps, p.context, p.namespace, p.label),
+    'cost.prices': async (p, deps) => {
+      const { nodeType, context: _c, ...prices } = p;
+      void _c;
+      return { overrides: await savePriceOverride(deps, nodeType, prices) };
+    },
     'drift.analysis': async (p, deps) => driftReport(deps, p.context, p.namespace),
     'drift.diff': async (p, deps) => driftDiff(deps, p),
     topology: async (p, deps) => clusterGraph(deps, p.context, p.namespace, false),
-    resourcemap: async (p, deps) => clusterGraph(deps, p.context, p.namespace, true),
-    'continuity.summary': async (p, deps) => continuitySummary(deps, p.context, p.namespace),
+    resourcemap: async (p, deps) =>
+      clusterGraph(deps, p.context, p.namespace, true, {
+        focus: p.focus,
+        depth: p.depth,
+        group: p.group,
+        expand: p.expand ? p.expand.split(',').filter(Boolean) : undefined,
+        limit: p.limit,
+      }),
+    'continuity.summary': async (p, deps) => continuityAnalysis(deps, p.context, p.namespace),
     'traffic.metrics': async (p, deps) => trafficMetrics(deps, p),
   };

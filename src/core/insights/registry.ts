@@ -12,10 +12,16 @@ import { KubeError, toKubeError } from '../kube/errors';
 import { toYaml } from '../kube/writes';
 import { notAllowed } from '../incidents/fixes';
 import type { InsightAnalysis } from './analysis';
+import { costInsights } from './cost';
+import { continuityInsights } from './continuity';
+import { securityInsights } from './security';
 import { driftInsights } from './drift';
 
 /** Every analysis, by source. */
 export const INSIGHTS: Partial<Record<InsightSource, InsightAnalysis>> = {
+  security: securityInsights,
+  cost: costInsights,
+  continuity: continuityInsights,
   drift: driftInsights,
 };
 

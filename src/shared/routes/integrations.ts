@@ -7,6 +7,10 @@ import type { ActionResult, DeleteResult, ResourceRow, UpdateResult } from './re
 import type { CertificatesOverview } from '../certificates';
 import type { MeshGraph } from '../meshGraph';
 import { DRIFT_SOURCES, type DriftDiff, type DriftReport } from '../drift';
+import type { CostAnalysis, PriceOverride } from '../cost';
+import type { ContinuitySummary } from '../continuity';
+import type { Finding } from '../insights';
+import type { PssNamespace, RbacSummary, SecurityCheckInfo, WhoCanResult } from '../security';
 
 export interface HelmReleaseSummary {
   name: string;
@@ -318,41 +322,75 @@ export interface SecurityFinding {
 }
 
 export interface SecurityReport {
+  /** The cluster's (or the namespace's) score, 0–100: the passed share of the weighted checks. */
   score: number;
   summary: Record<'critical' | 'high' | 'medium' | 'low', number>;
   findings: SecurityFinding[];
   namespacesWithoutNetworkPolicy: string[];
-  scanned: { pods: number; namespaces: number };
+  scanned: { pods: number; namespaces: number; workloads: number };
+  /** The same findings in the shape every insight shares (ids for the fix path, families, `why`). */
+  insights: Finding[];
+  scores: { cluster: number; namespaces: Record<string, number> };
+  /** Pod Security Standards per namespace: enforced level, what passes, what would fail restricted. */
+  pss: PssNamespace[];
+  rbac: RbacSummary;
+  checks: SecurityCheckInfo[];
 }
+
+export type GraphHealth = 'ok' | 'warn' | 'danger' | 'muted';
 
 export interface GraphNode {
   id: string;
+  /** The Kubernetes kind, or `Group` for a node standing for several objects (see `group`). */
   kind: string;
   name: string;
   namespace?: string;
   status?: string;
+  /** The colour the status gets: ok (running, ready, bound), warn (progressing, partly ready), danger (failing,
+   * missing), muted (scaled to zero, finished). */
+  health?: GraphHealth;
+  /** The status in words: "2 of 3 ready", "CrashLoopBackOff", "selects no pods", "not found". */
+  detail?: string;
+  /** A group node: what it stands for, how many objects, their kinds and health. Expand it with `expand=<id>`. */
+  group?: GraphGroup;
+}
+
+export interface GraphGroup {
+  /** pods: the pods of one owner; namespace: a whole namespace; kind: the objects of one kind in a namespace;
+   * nodes: the cluster's nodes; namespaces: the namespaces past the limit (the healthiest and smallest). */
+  type: 'pods' | 'namespace' | 'kind' | 'nodes' | 'namespaces';
+  members: number;
+  /** Members per kind ("Pod": 12, "Service": 3). */
+  kinds: Record<string, number>;
+  /** Members per health. */
+  health: Record<GraphHealth, number>;
+  /** The owner of a pod group (its node id). */
+  owner?: string;
+  /** How many namespaces a `namespaces` group holds. */
+  namespaces?: number;
+}
+
+export type GraphEdgeType = 'owns' | 'selects' | 'routes' | 'runsOn' | 'mounts';
+
+export interface GraphEdge {
+  source: string;
+  target: string;
+  type: GraphEdgeType;
+  /** How many object-to-object edges this edge stands for (between group nodes). */
+  count?: number;
+  /** Of a mount: how the pod uses the object (volume, env). */
+  via?: string;
 }
 
 export interface Graph {
   nodes: GraphNode[];
-  edges: Array<{ source: string; target: string; type: 'owns' | 'selects' | 'routes' | 'runsOn' | 'mounts' }>;
-}
-
-export interface CostRow {
-  namespace: string;
-  cpuCores: number;
-  memoryGiB: number;
-  gpus: number;
-  hourlyCost: number;
-  monthlyCost: number;
-  pods: number;
-}
-
-export interface CostReport {
-  currency: 'USD';
-  pricing: { cpuPerCoreHour: number; ramPerGiBHour: number; gpuPerHour: number; source: string };
-  namespaces: CostRow[];
-  total: { hourlyCost: number; monthlyCost: number };
+  edges: GraphEdge[];
+  /** How many objects the graph holds before grouping and focus (0 when neither applied). */
+  total?: number;
+  /** The object whose neighbourhood this is (its node id), and how many hops out. */
+  focus?: { id: string; depth: number; found: boolean };
+  /** Group ids expanded on request. */
+  expanded?: string[];
 }
 
 export interface IntegrationStatus {
@@ -1204,12 +1242,43 @@ export const INTEGRATION_ROUTES = {
     'Perform security analysis of pod specs, RBAC and network policies',
     z.object(ns),
   ),
-  'cost.analysis': route<CostReport>()(
+  'security.whoCan': route<WhoCanResult>()(
+    'GET',
+    '/api/security/who-can',
+    'kube',
+    'Subjects allowed a verb on a resource (in a namespace, or cluster-wide), from the cached RBAC objects',
+    z.object({
+      ...ns,
+      verb: z.string().regex(/^([a-z]+|\*)$/i, 'a verb such as get, list, delete or *'),
+      resource: z
+        .string()
+        .regex(
+          /^([a-z0-9-]+|\*)(\.[a-z0-9.-]+)?(\/[a-z*]+)?$/i,
+          'a resource such as secrets, pods/exec or deployments.apps',
+        ),
+    }),
+  ),
+  'cost.analysis': route<CostAnalysis>()(
     'GET',
     '/api/cost/analysis',
     'kube',
-    'Cost breakdown from resource requests at OpenCost default prices',
-    z.object(ns),
+    'Cost allocation (max of request and usage at node prices) by namespace, workload and label, idle cost, efficiency and right-sizing',
+    z.object({ ...ns, label: z.string().max(317).optional() }),
+  ),
+  'cost.prices': route<{ overrides: Record<string, PriceOverride> }>()(
+    'POST',
+    '/api/cost/prices',
+    'store',
+    'Set (or with no price, remove) the prices of one node type (`*`: every node without a price of its own)',
+    z.object({
+      ...base,
+      nodeType: z.string().min(1).max(253),
+      cpuPerCoreHour: z.number().nonnegative().max(1000).optional(),
+      ramPerGiBHour: z.number().nonnegative().max(1000).optional(),
+      gpuPerHour: z.number().nonnegative().max(10000).optional(),
+      nodeHourly: z.number().nonnegative().max(100000).optional(),
+    }),
+    { role: 'operator' },
   ),
   'drift.analysis': route<DriftReport>()(
     'GET',
@@ -1246,14 +1315,30 @@ export const INTEGRATION_ROUTES = {
     'GET',
     '/api/resourcemap',
     'kube',
-    'Resource relationship map of a namespace',
-    z.object(ns),
+    'Resource relationship map of a namespace (mounts, placement; grouped, or the neighbourhood of one object)',
+    z.object({
+      ...ns,
+      /** `Kind/namespace/name` (or `Kind/name` for cluster-scoped kinds): only this object's neighbourhood. */
+      focus: z
+        .string()
+        .max(600)
+        .regex(/^[A-Za-z]+\/[A-Za-z0-9._:@/-]+$/, 'must be Kind/namespace/name')
+        .optional(),
+      /** Hops out from the focus (owner chains count as one object). */
+      depth: int(1, 6).optional(),
+      /** Collapse pods per owner, and namespaces and kinds when the graph is large. */
+      group: boolish.optional(),
+      /** Group ids to show opened, comma-separated. */
+      expand: z.string().max(8000).optional(),
+      /** How many nodes grouping aims to stay under. */
+      limit: int(20, 5000).optional(),
+    }),
   ),
-  'continuity.summary': route<unknown>()(
+  'continuity.summary': route<ContinuitySummary>()(
     'GET',
     '/api/continuity/summary',
     'integrations',
-    'Business continuity summary (backups, PDB coverage, replica spread)',
+    'Business continuity: replicas, disruption budgets, spread over nodes and zones, volumes, snapshots and Velero backups',
     z.object(ns),
   ),
   'traffic.metrics': route<TrafficMetrics>()(

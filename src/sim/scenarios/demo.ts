@@ -16,6 +16,9 @@ import type { Json } from '../controllers/runtime';
 import type { KObj } from '../store';
 import { loadArgoDemo } from './argocdDemo';
 import { loadDriftDemo } from './driftDemo';
+import { loadCostDemo } from './costDemo';
+import { loadContinuityDemo } from './continuityDemo';
+import { loadSecurityDemo } from './securityDemo';
 import {
   crd,
   daemonSet,
@@ -890,6 +893,9 @@ export function loadDemo(ctx: SimContext): void {
     },
   });
   loadArgoDemo(ctx);
+  loadCostDemo(ctx);
+  loadContinuityDemo(ctx);
+  loadSecurityDemo(ctx);
   // Grafana's certificate: its renewal came due 18 days ago and keeps failing, so it expires in 12 days.
   p({
     apiVersion: 'networking.k8s.io/v1',
