@@ -57,21 +57,21 @@ describe('Drift page (kubegraf web --demo, Chromium)', function () {
   it('groups drifted objects by source, with each field declared → live, who changed it and when', async () => {
     await page.goto(`${server.base}/#/drift`);
     await page.getByTestId('page-drift').waitFor();
-    await card('recommendations').waitFor();
+    await card('product-search').waitFor();
     assert.equal(await page.getByText('GET /api/drift/analysis').count(), 0, 'no generic API viewer');
     for (const s of ['lastApplied', 'helmManifest', 'argocd']) await page.getByTestId(`drift-group-${s}`).waitFor();
     assert.equal(await page.getByTestId('drift-group-lastApplied').getByTestId('drift-object').count(), 1);
-    const replicas = (await field('recommendations', 'spec.replicas').textContent()) ?? '';
+    const replicas = (await field('product-search', 'spec.replicas').textContent()) ?? '';
     assert.match(replicas, /spec\.replicas\s*1\s*2\s*kubectl scale\s*2d ago/);
     const image =
-      (await field('recommendations', 'spec.template.spec.containers[name=recommendations].image').textContent()) ?? '';
-    assert.match(image, /recommendations:1\.4\.0.*recommendations:1\.4\.1-hotfix.*kubectl edit.*3h ago/);
+      (await field('product-search', 'spec.template.spec.containers[name=product-search].image').textContent()) ?? '';
+    assert.match(image, /product-search:1\.4\.0.*product-search:1\.4\.1-hotfix.*kubectl edit.*3h ago/);
     const settings = (await field('shop-settings', 'data.checkoutTimeout').textContent()) ?? '';
     assert.match(settings, /45s\s*90s\s*kubectl edit/);
     assert.match((await card('shop-settings').textContent()) ?? '', /Helm release shop\/shop \(revision 3/);
     assert.match((await card('payments-legacy-flags').textContent()) ?? '', /not in Git any more/);
     // Untouched objects are not listed as drifted.
-    assert.equal(await card('recommendations-config').count(), 0);
+    assert.equal(await card('product-search-config').count(), 0);
     assert.equal(await card('shop-feature-flags').count(), 0);
     assert.match((await page.getByTestId('drift-count').textContent()) ?? '', /^4 of \d+ tracked objects drifted$/);
     await shot('1-grouped');
@@ -89,7 +89,7 @@ describe('Drift page (kubegraf web --demo, Chromium)', function () {
     await page.getByTestId('drift-in-sync').waitFor();
     const rows = await page.getByTestId('drift-in-sync-row').allTextContents();
     assert.ok(
-      rows.some((r) => /recommendations-config.*kubectl apply/.test(r)),
+      rows.some((r) => /product-search-config.*kubectl apply/.test(r)),
       rows.join('\n'),
     );
     assert.ok(
@@ -100,12 +100,12 @@ describe('Drift page (kubegraf web --demo, Chromium)', function () {
   });
 
   it('shows the diff of an object: live → declared, the declared manifest and the live object', async () => {
-    await card('recommendations').getByTestId('drift-diff').click();
+    await card('product-search').getByTestId('drift-diff').click();
     const dialog = page.getByTestId('drift-diff-dialog');
     await dialog.getByTestId('drift-diff-view').waitFor();
     const diff = (await dialog.getByTestId('drift-diff-view').textContent()) ?? '';
-    assert.match(diff, /-\s+image: ghcr\.io\/acme\/recommendations:1\.4\.1-hotfix/);
-    assert.match(diff, /\+\s+image: ghcr\.io\/acme\/recommendations:1\.4\.0/);
+    assert.match(diff, /-\s+image: ghcr\.io\/acme\/product-search:1\.4\.1-hotfix/);
+    assert.match(diff, /\+\s+image: ghcr\.io\/acme\/product-search:1\.4\.0/);
     assert.match(diff, /\+\s+replicas: 1/);
     await shot('2-diff');
     await dialog.getByRole('tab', { name: 'Declared' }).click();
@@ -128,18 +128,18 @@ describe('Drift page (kubegraf web --demo, Chromium)', function () {
   it('follows the namespace picker, and a scale made elsewhere shows up with its manager', async () => {
     await pickNamespaces(['payments']);
     await until('only payments', async () => (await page.getByTestId('drift-object').count()) === 2);
-    assert.equal(await card('recommendations').count(), 0);
+    assert.equal(await card('product-search').count(), 0);
     assert.equal(await page.getByTestId('drift-group-lastApplied').count(), 0);
     await pickNamespaces([]);
-    await card('recommendations').waitFor();
+    await card('product-search').waitFor();
     const r = await fetch(`${server.base}/api/deployment/scale`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ namespace: 'shop', name: 'recommendations', replicas: 3 }),
+      body: JSON.stringify({ namespace: 'shop', name: 'product-search', replicas: 3 }),
     });
     assert.equal(r.status, 200, await r.text());
     await until('the new replica count is shown', async () =>
-      /1\s*3\s*KubeGraf/.test((await field('recommendations', 'spec.replicas').textContent()) ?? ''),
+      /1\s*3\s*KubeGraf/.test((await field('product-search', 'spec.replicas').textContent()) ?? ''),
     );
     await shot('3-live');
     assert.deepEqual(pageErrors, []);

@@ -31,27 +31,27 @@ describe('Drift insights: live vs kubectl apply, Helm and Argo CD, with who chan
 
   it('reports the hand-scaled and hand-edited deployment against its last apply, with kubectl-scale and kubectl-edit', async () => {
     const r = await report();
-    const d = find(r, 'Deployment', 'shop', 'recommendations', 'lastApplied');
+    const d = find(r, 'Deployment', 'shop', 'product-search', 'lastApplied');
     assert.ok(d, JSON.stringify(r.drifted.map((o) => `${o.source} ${o.kind} ${o.namespace}/${o.name}`)));
     assert.equal(d.owner, 'kubectl apply');
     const replicas = field(d, 'spec.replicas');
     assert.deepEqual([replicas?.desired, replicas?.live, replicas?.manager], [1, 2, 'kubectl-scale']);
     assert.equal(replicas?.by, 'kubectl scale');
     assert.match(replicas!.operation!, /scale/);
-    const image = field(d, 'spec.template.spec.containers[name=recommendations].image');
+    const image = field(d, 'spec.template.spec.containers[name=product-search].image');
     assert.deepEqual(
       [image?.desired, image?.live, image?.manager],
-      ['ghcr.io/acme/recommendations:1.4.0', 'ghcr.io/acme/recommendations:1.4.1-hotfix', 'kubectl-edit'],
+      ['ghcr.io/acme/product-search:1.4.0', 'ghcr.io/acme/product-search:1.4.1-hotfix', 'kubectl-edit'],
     );
-    const env = field(d, 'spec.template.spec.containers[name=recommendations].env[name=MODEL_VERSION].value');
+    const env = field(d, 'spec.template.spec.containers[name=product-search].env[name=MODEL_VERSION].value');
     assert.deepEqual([env?.desired, env?.live, env?.manager], ['v3', 'v4', 'kubectl-edit']);
     assert.ok(Date.parse(image!.time!) > Date.parse(replicas!.time!), 'the edit came after the scale');
     // Only these three: defaults the server added (protocol, imagePullPolicy…) and quantities written as `0.1` or
     // `0.25Gi` are not drift.
     assert.deepEqual(d.fields.map((f) => f.path).sort(), [
       'spec.replicas',
-      'spec.template.spec.containers[name=recommendations].env[name=MODEL_VERSION].value',
-      'spec.template.spec.containers[name=recommendations].image',
+      'spec.template.spec.containers[name=product-search].env[name=MODEL_VERSION].value',
+      'spec.template.spec.containers[name=product-search].image',
     ]);
   });
 
@@ -63,15 +63,15 @@ describe('Drift insights: live vs kubectl apply, Helm and Argo CD, with who chan
     const t = field(cm, 'data.checkoutTimeout');
     assert.deepEqual([t?.desired, t?.live, t?.manager], ['45s', '90s', 'kubectl-edit']);
     for (const [kind, ns, name] of [
-      ['Service', 'shop', 'recommendations'],
-      ['ConfigMap', 'shop', 'recommendations-config'],
+      ['Service', 'shop', 'product-search'],
+      ['ConfigMap', 'shop', 'product-search-config'],
       ['ConfigMap', 'shop', 'shop-feature-flags'],
       ['ConfigMap', 'shop', 'shop-orders-archive'],
     ])
       assert.equal(find(r, kind, ns, name), undefined, `${kind} ${ns}/${name} is untouched`);
     const tracked = (kind: string, ns: string, name: string) =>
       r.objects.find((o) => o.kind === kind && o.namespace === ns && o.name === name);
-    assert.equal(tracked('Service', 'shop', 'recommendations')?.inSync, true);
+    assert.equal(tracked('Service', 'shop', 'product-search')?.inSync, true);
     assert.equal(tracked('ConfigMap', 'shop', 'shop-feature-flags')?.source, 'helmManifest');
     // The kube-prometheus-stack release is untouched: none of its objects drifted.
     assert.deepEqual(
@@ -99,24 +99,24 @@ describe('Drift insights: live vs kubectl apply, Helm and Argo CD, with who chan
       ['payments'],
     );
     const shop = await report('?namespace=shop');
-    assert.ok(find(shop, 'Deployment', 'shop', 'recommendations'), 'namespace=shop has the drift of objects in shop');
+    assert.ok(find(shop, 'Deployment', 'shop', 'product-search'), 'namespace=shop has the drift of objects in shop');
     assert.ok(find(shop, 'ConfigMap', 'shop', 'shop-settings'));
     assert.ok(shop.drifted.every((o) => o.namespace === 'shop'));
     assert.ok(shop.objects.every((o) => o.namespace === 'shop'));
     const mon = await report('?namespace=monitoring');
-    assert.equal(find(mon, 'Deployment', 'shop', 'recommendations'), undefined);
+    assert.equal(find(mon, 'Deployment', 'shop', 'product-search'), undefined);
     const bad = await A.get('/api/drift/analysis?namespace=Not_A_Namespace');
     assert.equal(bad.status, 400);
     assert.ok(bad.body.error.message);
   });
 
   it('the diff route shows the declared manifest, the live object and the change; bad input is a 4xx', async () => {
-    const r = await A.get('/api/drift/diff?kind=Deployment&namespace=shop&name=recommendations&source=lastApplied');
+    const r = await A.get('/api/drift/diff?kind=Deployment&namespace=shop&name=product-search&source=lastApplied');
     assert.equal(r.status, 200, r.text);
-    assert.match(r.body.desired, /image: ghcr\.io\/acme\/recommendations:1\.4\.0/);
-    assert.match(r.body.live, /image: ghcr\.io\/acme\/recommendations:1\.4\.1-hotfix/);
-    assert.match(r.body.diff, /^-\s+image: ghcr\.io\/acme\/recommendations:1\.4\.1-hotfix$/m);
-    assert.match(r.body.diff, /^\+\s+image: ghcr\.io\/acme\/recommendations:1\.4\.0$/m);
+    assert.match(r.body.desired, /image: ghcr\.io\/acme\/product-search:1\.4\.0/);
+    assert.match(r.body.live, /image: ghcr\.io\/acme\/product-search:1\.4\.1-hotfix/);
+    assert.match(r.body.diff, /^-\s+image: ghcr\.io\/acme\/product-search:1\.4\.1-hotfix$/m);
+    assert.match(r.body.diff, /^\+\s+image: ghcr\.io\/acme\/product-search:1\.4\.0$/m);
     assert.match(r.body.diff, /^\+\s+replicas: 1$/m);
     assert.ok(!r.body.live.includes('last-applied-configuration'));
     const helm = await A.get('/api/drift/diff?kind=ConfigMap&namespace=shop&name=shop-settings&source=helmManifest');
@@ -164,16 +164,16 @@ describe('Drift insights: live vs kubectl apply, Helm and Argo CD, with who chan
   it('findings carry a Revert fix whose object is the live one with the drifted fields set back', async () => {
     const deps = h.app.deps;
     const findings = await driftInsights.findings(deps, deps.kube.currentContext(), 'shop');
-    const f = findings.find((x) => x.target.name === 'recommendations' && x.check === 'lastApplied');
+    const f = findings.find((x) => x.target.name === 'product-search' && x.check === 'lastApplied');
     assert.ok(f, JSON.stringify(findings.map((x) => x.id)));
-    assert.equal(f.id, 'drift:lastApplied:Deployment:shop/recommendations');
+    assert.equal(f.id, 'drift:lastApplied:Deployment:shop/product-search');
     assert.equal(f.fix?.description, 'Revert to the applied state');
     assert.equal(f.severity, 'high', 'an image changed by hand');
-    assert.ok(!findings.some((x) => x.target.name === 'recommendations-config'));
-    const live = await deps.kube.actions(deps.kube.currentContext()).get('deployments.apps', 'shop', 'recommendations');
+    assert.ok(!findings.some((x) => x.target.name === 'product-search-config'));
+    const live = await deps.kube.actions(deps.kube.currentContext()).get('deployments.apps', 'shop', 'product-search');
     const fixed = (await driftInsights.fixObject!(f, live, deps, deps.kube.currentContext())) as any;
     assert.equal(fixed.spec.replicas, 1);
-    assert.equal(fixed.spec.template.spec.containers[0].image, 'ghcr.io/acme/recommendations:1.4.0');
+    assert.equal(fixed.spec.template.spec.containers[0].image, 'ghcr.io/acme/product-search:1.4.0');
     assert.equal(fixed.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MODEL_VERSION').value, 'v3');
     assert.equal(fixed.metadata.resourceVersion, live.metadata.resourceVersion, 'a changed copy of the live object');
     const all = await driftInsights.findings(deps, deps.kube.currentContext());

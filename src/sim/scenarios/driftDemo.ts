@@ -1,6 +1,6 @@
 // The demo's drift story, written through the simulator's own admission path (defaults, then managedFields for the
 // writer) so that every object carries the managedFields a real API server would have given it:
-//  - shop/recommendations (Deployment, Service, ConfigMap) created with `kubectl apply` six days ago (last-applied
+//  - shop/product-search (Deployment, Service, ConfigMap) created with `kubectl apply` six days ago (last-applied
 //    annotation, manager kubectl-client-side-apply); two days ago someone ran `kubectl scale --replicas=2` (manager
 //    kubectl-scale, through the scale subresource), and three hours ago `kubectl edit` changed the image to a hotfix
 //    build and MODEL_VERSION (manager kubectl-edit). The Service and ConfigMap are untouched.
@@ -53,20 +53,20 @@ function write(ctx: SimContext, next: KObj, manager: string, hours: number, subr
   return ctx.store.update(rt, o);
 }
 
-const recommendations: Json = {
+const productSearch: Json = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'recommendations', namespace: 'shop', labels: { app: 'recommendations', tier: 'backend' } },
+  metadata: { name: 'product-search', namespace: 'shop', labels: { app: 'product-search', tier: 'backend' } },
   spec: {
     replicas: 1,
-    selector: { matchLabels: { app: 'recommendations' } },
+    selector: { matchLabels: { app: 'product-search' } },
     template: {
-      metadata: { labels: { app: 'recommendations', tier: 'backend' } },
+      metadata: { labels: { app: 'product-search', tier: 'backend' } },
       spec: {
         containers: [
           {
-            name: 'recommendations',
-            image: 'ghcr.io/acme/recommendations:1.4.0',
+            name: 'product-search',
+            image: 'ghcr.io/acme/product-search:1.4.0',
             ports: [{ containerPort: 8080, name: 'http' }],
             env: [
               { name: 'MODEL_VERSION', value: 'v3' },
@@ -80,30 +80,30 @@ const recommendations: Json = {
   },
 };
 
-const recommendationsSvc: Json = {
+const productSearchSvc: Json = {
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name: 'recommendations', namespace: 'shop', labels: { app: 'recommendations' } },
-  spec: { selector: { app: 'recommendations' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
+  metadata: { name: 'product-search', namespace: 'shop', labels: { app: 'product-search' } },
+  spec: { selector: { app: 'product-search' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
 };
 
-const recommendationsConfig: Json = {
+const productSearchConfig: Json = {
   apiVersion: 'v1',
   kind: 'ConfigMap',
-  metadata: { name: 'recommendations-config', namespace: 'shop' },
+  metadata: { name: 'product-search-config', namespace: 'shop' },
   data: { 'ranking.yaml': 'strategy: hybrid\nmaxItems: 12\n', cacheTtl: '300' },
 };
 
 export function loadDriftDemo(ctx: SimContext): void {
-  kubectlApply(ctx, recommendationsSvc, 24 * 6);
-  kubectlApply(ctx, recommendationsConfig, 24 * 6);
-  let d = kubectlApply(ctx, recommendations, 24 * 6);
-  // kubectl scale deployment recommendations --replicas=2 (the scale subresource, manager kubectl-scale).
+  kubectlApply(ctx, productSearchSvc, 24 * 6);
+  kubectlApply(ctx, productSearchConfig, 24 * 6);
+  let d = kubectlApply(ctx, productSearch, 24 * 6);
+  // kubectl scale deployment product-search --replicas=2 (the scale subresource, manager kubectl-scale).
   d = write(ctx, { ...d, spec: { ...d.spec, replicas: 2 } }, 'kubectl-scale', 48, 'scale');
   // kubectl edit: a hotfix image and a new model version, straight into the live object.
   const edited = structuredClone(d);
   const c = edited.spec.template.spec.containers[0];
-  c.image = 'ghcr.io/acme/recommendations:1.4.1-hotfix';
+  c.image = 'ghcr.io/acme/product-search:1.4.1-hotfix';
   c.env = c.env.map((e: Json) => (e.name === 'MODEL_VERSION' ? { ...e, value: 'v4' } : e));
   write(ctx, edited, 'kubectl-edit', 3);
 
