@@ -50,13 +50,6 @@ const custom = (id: string, label: string, section: Section, component: string, 
   view: { type: 'custom', component },
   keywords,
 });
-const routes = (id: string, label: string, section: Section, paths: string[], keywords: string[] = []): PageDef => ({
-  id,
-  label,
-  section,
-  view: { type: 'routes', paths },
-  keywords,
-});
 
 /** The pages of the shared table's kinds in one section, in the table's order: a kind's page is never listed here. */
 function kindPages(section: Section): PageDef[] {
