@@ -1,13 +1,6 @@
-// The generic API viewer's presentation rules (webviews/src/model/present.ts): what a person reads instead of API data.
+// The presentation rules of API values in the details drawer (webviews/src/model/present.ts): what a person reads instead of API data.
 import assert from 'node:assert/strict';
-import {
-  humanizeKey,
-  linkFor,
-  present,
-  relativeTime,
-  roundNumber,
-  sectionTitle,
-} from '../../webviews/src/model/present';
+import { humanizeKey, linkFor, present, relativeTime, roundNumber } from '../../webviews/src/model/present';
 
 describe('webview: presenting API data for reading', () => {
   it('turns API keys into titles, keeping acronyms and dropping unit suffixes the value shows', () => {
@@ -53,14 +46,5 @@ describe('webview: presenting API data for reading', () => {
     assert.equal(linkFor('incidentId', 'inc-1', {}), '#/incidents?id=inc-1');
     assert.equal(linkFor('namespace', 'shop', {}), '#/namespaces?name=shop');
     assert.equal(linkFor('name', 'x', {}), undefined);
-  });
-
-  it('titles a section from its route doc, never from its path', () => {
-    assert.deepEqual(sectionTitle('List GPU nodes', '/api/gpu/nodes'), { title: 'GPU nodes' });
-    assert.deepEqual(sectionTitle('OOM insights: peak vs limit per workload', '/api/brain/oom-insights'), {
-      title: 'OOM insights',
-      note: 'peak vs limit per workload',
-    });
-    assert.deepEqual(sectionTitle(undefined, '/api/gpu/status'), { title: 'Status' });
   });
 });

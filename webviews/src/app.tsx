@@ -25,7 +25,6 @@ import { ClusterOverview } from './pages/clusterOverview';
 import { Settings } from './pages/settings';
 import { CustomResources } from './pages/customResources';
 import { AutoFix } from './pages/autofix';
-import { RoutesPage } from './pages/routesPage';
 import { Assistant } from './pages/assistant';
 import { Users } from './pages/users';
 import { SignIn } from './components/signIn';
@@ -181,9 +180,6 @@ function Shell(): JSX.Element {
                       const C = CUSTOM[c().component];
                       return C ? <C /> : <Empty title="Unknown page" />;
                     }}
-                  </Match>
-                  <Match when={v.type === 'routes' && v}>
-                    {(r) => <RoutesPage title={pg.label} paths={r().paths} />}
                   </Match>
                 </Switch>
               );

@@ -7,9 +7,7 @@ export type PageView =
   /** A resource table over `/api/{many}` (the `many` word of the kind in the shared table). */
   | { type: 'resource'; many: string }
   /** A page with its own component. */
-  | { type: 'custom'; component: string }
-  /** A seed page that renders what its routes answer (501 shows "not available yet"). */
-  | { type: 'routes'; paths: string[] };
+  | { type: 'custom'; component: string };
 
 export interface PageDef {
   id: string;

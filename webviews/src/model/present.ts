@@ -1,4 +1,4 @@
-// How the generic API viewer shows data a person reads: API keys become titles ("memoryLimitBytes" → "Memory limit"),
+// How the details drawer shows API data a person reads: API keys become titles ("memoryLimitBytes" → "Memory limit"),
 // values get units, rounding and relative times, and values that name a cluster object become links. Pure: no DOM.
 import { RESOURCE_KINDS } from '../../../src/shared/routes/resources';
 import { PAGES, toHash } from './nav';
@@ -233,12 +233,4 @@ export function linkFor(key: string, v: string, row: Record<string, unknown>): s
   const namespaced = RESOURCE_KINDS.find((k) => k.many === many)?.namespaced;
   if (namespaced && !ns) return undefined;
   return toHash(page, { name: v, ...(namespaced && ns ? { ns } : {}) });
-}
-
-/** A route's one-line doc as a section title: "List GPU nodes" → "GPU nodes"; "OOM insights: peak vs limit" → title and note. */
-export function sectionTitle(doc: string | undefined, path: string): { title: string; note?: string } {
-  const text = doc || humanizeKey(path.split('/').filter(Boolean).pop() ?? path);
-  const [head, ...rest] = text.split(': ');
-  const title = head.replace(/^(Get|List|Perform|Show|Read|Fetch) /, '');
-  return { title: title[0].toUpperCase() + title.slice(1), ...(rest.length ? { note: rest.join(': ') } : {}) };
 }
