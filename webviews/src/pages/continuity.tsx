@@ -12,6 +12,7 @@ import { When } from '../ui/when';
 import { openObject } from './cost';
 import '../styles/insightsPages.css';
 import '../styles/inlineLink.css';
+import { ScoreTrend } from '../components/scoreTrend';
 
 const FAMILIES = ['Availability', 'Disruption', 'Placement', 'Data & backups'];
 
@@ -42,6 +43,7 @@ export function ContinuityPage(): JSX.Element {
         <Show when={data.value()} fallback={<Loading label="Checking replicas, budgets and backups…" />}>
           {(s) => (
             <>
+              <ScoreTrend source="continuity" label="Continuity score" reloadKey={() => data.value()} />
               <div class="kg-cards">
                 <div class="kg-card" data-testid="continuity-score">
                   <div class="kg-card-title">Score</div>

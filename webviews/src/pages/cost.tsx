@@ -2,6 +2,7 @@
 // node each pod runs on), what sits idle, how much of what is reserved is used, and what right-sizing would save.
 // Prices come from a snapshot of cloud list prices by instance type, OpenCost's on-prem defaults, or the user's own
 // per node type, and the editor says which. Follows the header's namespace picker.
+import { ScoreTrend } from '../components/scoreTrend';
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { CostAllocation, NodeTypePrices, RightSizing } from '../../../src/shared/cost';
 import { KINDS, pageOfKind } from '../../../src/shared/kinds';
@@ -128,6 +129,7 @@ export function CostPage(): JSX.Element {
         <Show when={data.value()} fallback={<Loading label="Pricing the cluster…" />}>
           {(c) => (
             <>
+              <ScoreTrend source="cost" label="Right-sizing score" reloadKey={() => data.value()} />
               <div class="kg-cards" data-testid="cost-totals">
                 <div class="kg-card" data-testid="cost-monthly">
                   <div class="kg-card-title">

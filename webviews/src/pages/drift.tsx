@@ -4,6 +4,7 @@
 // YAML, links to its details drawer, and offers Revert through the shared fix dialog. Follows the namespace picker
 // and re-reads when workloads or config change.
 import { createEffect, createMemo, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { ScoreTrend } from '../components/scoreTrend';
 import {
   DRIFT_SOURCES,
   DRIFT_SOURCE_TITLES,
@@ -143,6 +144,7 @@ export function DriftPage(): JSX.Element {
       </p>
       <Show when={!data.error()} fallback={<ErrorState error={data.error()} retry={data.reload} what="drift" />}>
         <Show when={data.value()} fallback={<Loading label="Comparing live objects with their declared state…" />}>
+          <ScoreTrend source="drift" label="Share of objects in sync" reloadKey={() => data.value()} />
           <div class="kg-drift-summary" data-testid="drift-summary">
             <div class="kg-drift-tile kg-drift-score" data-testid="drift-score">
               <span class="kg-drift-tile-title">In sync</span>

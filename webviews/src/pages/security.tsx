@@ -14,7 +14,7 @@ import { ErrorState, Loading, Empty } from '../ui/states';
 import { Tabs } from '../ui/tabs';
 import { FindingList, FINDING_TONE } from '../components/findings';
 import { ObjectDrawer, type ObjectTarget } from '../components/objectDrawer';
-import { SeriesChart } from '../components/seriesChart';
+import { ScoreTrend } from '../components/scoreTrend';
 import '../styles/security.css';
 import '../styles/inlineLink.css';
 
@@ -55,13 +55,6 @@ function ScoreRing(p: { score: number; label: string; testId?: string }): JSX.El
 
 export function SecurityPage(): JSX.Element {
   const data = createLoader(() => api().call('security', { namespace: oneNamespace() }), { key: scopeKey });
-  const trend = createLoader(
-    () =>
-      api()
-        .call('insights.scores', { source: 'security', days: 30 })
-        .catch(() => undefined),
-    { key: scopeKey },
-  );
   const [tab, setTab] = createSignal('findings');
   const inView = (f: Finding) =>
     inScope(f.target.namespace ?? (f.target.kind === 'Namespace' ? f.target.name : undefined), namespaces()) ||
@@ -120,7 +113,7 @@ export function SecurityPage(): JSX.Element {
                     The score is the passed share of every check, weighted by severity (as Polaris scores).
                   </div>
                 </div>
-                <Trend points={trend.value()?.points ?? []} namespace={chosen()} />
+                <ScoreTrend source="security" label="Security score" reloadKey={() => data.value()} />
               </section>
               <Tabs
                 label="Security views"
@@ -165,38 +158,6 @@ export function SecurityPage(): JSX.Element {
 }
 
 /** The score per day over the last 30 days (stored daily by the insights registry). */
-function Trend(p: { points: Array<{ day: string; namespace?: string; score: number }>; namespace?: string }) {
-  const days = createMemo(() => [...new Set(p.points.map((x) => x.day))].sort());
-  const line = (ns?: string) =>
-    days().map((d) => p.points.find((x) => x.day === d && x.namespace === ns)?.score ?? null);
-  return (
-    <div class="kg-sec-trend" data-testid="sec-trend">
-      <Show
-        when={days().length > 1}
-        fallback={
-          <div class="kg-muted kg-small">
-            Trend:{' '}
-            {days().length ? 'today is the first day scored; the line starts tomorrow.' : 'no scores stored yet.'}
-          </div>
-        }
-      >
-        <SeriesChart
-          label="Security score per day"
-          labels={days}
-          series={() => [
-            { label: 'Cluster', values: line(undefined) },
-            ...(p.namespace ? [{ label: p.namespace, values: line(p.namespace) }] : []),
-          ]}
-          min={0}
-          max={100}
-          height={120}
-          testId="sec-trend-chart"
-        />
-      </Show>
-    </div>
-  );
-}
-
 function NamespaceScores(p: {
   scores: Record<string, number>;
   findings: Finding[];
