@@ -10,7 +10,6 @@ import type { KindDto } from '../shared/kube';
 import { historyOf, releasesOf } from '../core/integrations/helm';
 import type { KubeGrafHost } from './host';
 import type { Finding } from '../shared/insights';
-import { INSIGHTS, insightFindings } from '../core/insights/registry';
 import {
   containerPresentation,
   containersOf,
@@ -58,6 +57,7 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   private readonly disposables: vscode.Disposable[] = [];
   /** The analyses' findings per context and namespace ('' = cluster-scoped objects), keyed by their object. */
   private readonly findings = new Map<string, { at: number; byObject: Map<string, Finding[]> }>();
+  private readonly findingsLoading = new Map<string, Promise<boolean>>();
 
   constructor(private readonly host: KubeGrafHost) {
     this.debouncer = new KeyedDebouncer(
@@ -536,7 +536,8 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     nodeId: string,
   ): Promise<TreeNode[]> {
     const w = await this.watch(context, kind, namespace, nodeId, nodeId);
-    await this.loadFindings(context, namespace);
+    // Findings come after the objects (the analyses may still be syncing): their arrival redraws this kind.
+    void this.loadFindings(context, namespace).then((fresh) => fresh && this.refreshNow(nodeId));
     const limit = this.limits.get(nodeId) ?? this.pageSize();
     const page = pageOf(w.sub.cache.list(), this.filter, limit);
     const out: TreeNode[] = page.items.map((o) =>
@@ -586,11 +587,26 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
   // ---------------- findings of the analyses (security, cost, drift, continuity) ----------------
 
   /** Reads a namespace's findings (or the cluster-scoped objects') unless fresh ones are at hand; never fails the tree. */
-  private async loadFindings(context: string, namespace: string | undefined): Promise<void> {
+  private async loadFindings(context: string, namespace: string | undefined): Promise<boolean> {
     const key = `${context}\0${namespace ?? ''}`;
     const had = this.findings.get(key);
-    if (!Object.keys(INSIGHTS).length || (had && Date.now() - had.at < FINDINGS_TTL_MS)) return;
+    if (had && Date.now() - had.at < FINDINGS_TTL_MS) return false;
+    const running = this.findingsLoading.get(key);
+    if (running) return running.then(() => false);
+    const load = this.readFindings(context, namespace, key);
+    this.findingsLoading.set(key, load);
     try {
+      return await load;
+    } finally {
+      this.findingsLoading.delete(key);
+    }
+  }
+
+  private async readFindings(context: string, namespace: string | undefined, key: string): Promise<boolean> {
+    const had = this.findings.get(key);
+    try {
+      // The analyses load with the engines, on first use: not at activation.
+      const { insightFindings } = await import('../core/insights/registry');
       const deps = await this.host.apiDeps();
       const { findings } = await insightFindings(deps, { context, namespace });
       const byObject = new Map<string, Finding[]>();
@@ -600,10 +616,14 @@ export class ClusterTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
         byObject.set(k, [...(byObject.get(k) ?? []), f]);
       }
       this.findings.set(key, { at: Date.now(), byObject });
+      return JSON.stringify([...byObject]) !== JSON.stringify([...(had?.byObject ?? [])]);
     } catch (e) {
+      // Not again on every redraw: after the same wait as fresh findings.
+      this.findings.set(key, { at: Date.now(), byObject: had?.byObject ?? new Map() });
       this.host.output.appendLine(
         `findings of ${namespace ?? 'cluster-scoped objects'} in ${context}: ${toKubeError(e).message}`,
       );
+      return false;
     }
   }
 

@@ -8,7 +8,6 @@ import type { Deployment, Pod, Service } from '../core/kube/objects';
 import type { Capability } from '../shared/kube';
 import type { Incident } from '../shared/incidents';
 import type { Finding } from '../shared/insights';
-import { applyInsightFix, insightFindings, previewInsightFix } from '../core/insights/registry';
 import type { HelmChangeResult } from '../shared/routes/integrations';
 import { nativeRollback, nativeUninstall } from '../core/integrations/helmNative';
 import { releaseRecords } from '../core/integrations/helmStorage';
@@ -610,6 +609,7 @@ async function applyFix(f: Faces, arg: unknown): Promise<void> {
 async function fixFinding(f: Faces, arg: unknown): Promise<void> {
   const context = contextOf(f, arg);
   if (!context) throw new Error('No Kubernetes context is configured.');
+  const { applyInsightFix, insightFindings, previewInsightFix } = await import('../core/insights/registry');
   const deps = await f.host.apiDeps();
   let finding: Finding;
   if (isNode(arg) && arg.type === 'finding') finding = arg.finding;

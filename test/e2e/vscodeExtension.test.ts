@@ -126,6 +126,11 @@ describe('VS Code extension in a real workbench (code-server)', function () {
   });
 
   it('shows an unreachable context with its reason without blocking the others', async () => {
+    // Only rendered rows can be read: fold the Incidents view (detection keeps running) so the Clusters view has the
+    // side bar's height for the demo's many namespaces. The incidents test opens it again.
+    const incidents = page.locator('.pane-header', { hasText: 'Incidents' }).first();
+    if ((await incidents.getAttribute('aria-expanded')) === 'true') await incidents.click();
+    await page.locator('.pane-header[aria-expanded="false"]', { hasText: 'Incidents' }).waitFor();
     const r = row(UNREACHABLE);
     await eventually(
       async () => /unreachable: .*(ECONNREFUSED|connect)/i.test((await r.getAttribute('aria-label')) ?? ''),
@@ -289,6 +294,8 @@ describe('VS Code extension in a real workbench (code-server)', function () {
   });
 
   it("lists the demo's incidents by severity with a live count badge", async () => {
+    const header = page.locator('.pane-header', { hasText: 'Incidents' }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Incidents' }) });
     const rows = pane.locator('.monaco-list-row');
     // The crash-looping payments worker is an incident of the demo cluster from the start.

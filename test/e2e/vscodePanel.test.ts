@@ -460,7 +460,7 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
   it('renders every page of the navigation in the panel, through the same dispatch as the browser, and none shows an error', async function () {
     this.timeout(600_000);
     await runCommand(page, 'KubeGraf: Open Dashboard');
-    await app.getByTestId('page-dashboard').waitFor({ timeout: 60_000 });
+    await app.getByTestId('nav-dashboard').waitFor({ timeout: 60_000 });
     const failed: string[] = [];
     for (const pg of PAGES) {
       await app.getByTestId(`nav-${pg.id}`).click({ timeout: 30_000 });
@@ -480,5 +480,50 @@ describe('VS Code dashboard panel and views in a real workbench (code-server)', 
         await wb.shot(`panel-page-${pg.id}`);
     }
     assert.deepEqual(failed, [], failed.join('\n'));
+  });
+  it("shows a workload's findings in the tree, and fixes one from its context menu after a diff and a confirm", async () => {
+    const incidentsHeader = page.locator('.pane-header', { hasText: 'Incidents' }).first();
+    if ((await incidentsHeader.getAttribute('aria-expanded')) === 'true') await incidentsHeader.click();
+    await setExpanded('kubegraf-sim', true);
+    await setExpanded('shop', true);
+    await setExpanded('Workloads', true);
+    await setExpanded(/^Deployments\b/, true);
+    // The planted workload with a wildcard service account: its findings after its status, and as its children.
+    await row(/^legacy-admin, .*findings? \(critical|high\)/).waitFor({ timeout: 60_000 });
+    await setExpanded('legacy-admin', true);
+    const token = row(/^Mounts the token of a powerful service account/);
+    await token.waitFor({ timeout: 30_000 });
+    await wb.shot('tree-findings');
+    await contextMenu(token, 'Fix Finding…');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 60_000 });
+    assert.match(await dialog.innerText(), /automountServiceAccountToken|service account/i);
+    // The diff of the server's dry run is open beside the dialog.
+    await page
+      .locator('.tabs-container .tab', { hasText: /\.diff/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await wb.shot('tree-finding-fix-confirm');
+    await dialog.getByRole('button', { name: 'Apply Fix', exact: true }).click();
+    await page.locator('.notifications-toasts', { hasText: /Fixed: .*legacy-admin/ }).waitFor({ timeout: 60_000 });
+    const mounted = await kubectlOk(sim, [
+      'get',
+      'deployment',
+      'legacy-admin',
+      '-n',
+      'shop',
+      '-o',
+      'jsonpath={.spec.template.spec.automountServiceAccountToken}',
+    ]);
+    assert.equal(mounted, 'false');
+    // The finding leaves the tree once the analysis sees the new template.
+    await eventually(
+      async () =>
+        (await page.getByRole('treeitem', { name: /^Mounts the token of a powerful service account/ }).count()) === 0,
+      90_000,
+    );
+    await wb.shot('tree-finding-fixed');
+    await setExpanded('kubegraf-sim', false);
+    await incidentsHeader.click();
   });
 });

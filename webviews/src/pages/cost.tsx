@@ -475,8 +475,8 @@ function PriceEditor(p: {
                   />
                 </Show>
               </td>
-              <td class="kg-num">${t.cpuPerCoreHour.toFixed(4)}</td>
-              <td class="kg-num">${t.ramPerGiBHour.toFixed(4)}</td>
+              <td class="kg-num">{unitPrice(t.cpuPerCoreHour)}</td>
+              <td class="kg-num">{unitPrice(t.ramPerGiBHour)}</td>
               <td class="kg-num">
                 {t.gpuPerHour && !(t.catalog && !t.catalog.gpus) ? `$${t.gpuPerHour.toFixed(2)}` : '—'}
               </td>
@@ -528,3 +528,6 @@ function PriceEditor(p: {
     </table>
   );
 }
+
+/** A per-unit hourly price to three significant digits ($0.0316, $0.119): enough to compare, nothing more. */
+const unitPrice = (v: number): string => `$${Number(v.toPrecision(3))}`;

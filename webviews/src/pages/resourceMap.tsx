@@ -347,7 +347,7 @@ function MapCanvas(p: {
   };
   const describe = (n: GraphNode) =>
     n.group
-      ? `${n.name}: group of ${n.detail ?? ''}${
+      ? `${kindWord(n)} ${n.name}: group of ${n.detail ?? ''}${
           n.group.health.warn && n.group.health.danger ? `, ${n.group.health.warn} not ready` : ''
         }. Open the group`
       : `${n.name} ${n.kind}${n.namespace ? ` in ${n.namespace}` : ''}: ${HEALTH_LABEL[n.health ?? 'muted']}${

@@ -24,7 +24,8 @@ export function Button(p: ButtonProps): JSX.Element {
       class={`kg-btn ${p.variant === 'danger' ? 'kg-btn-danger' : ''} ${p.class ?? ''}`}
       disabled={disabled()}
       title={denied() ? whyNot() : p.title}
-      attr:aria-label={p.label ?? p.title}
+      // The visible text is the accessible name; a title is a tooltip. Only an icon button is named by its title.
+      attr:aria-label={p.label ?? (p.variant === 'icon' ? p.title : undefined)}
       attr:data-testid={p.testId}
       onClick={(e) => {
         if (!disabled()) p.onClick?.(e);
