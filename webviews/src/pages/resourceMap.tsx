@@ -449,7 +449,6 @@ function MapCanvas(p: {
                 transform={`translate(${pn.x},${pn.y})`}
                 tabIndex={0}
                 role="button"
-                aria-label={describe(n())}
                 data-testid="map-node"
                 data-id={n().id}
                 data-kind={n().kind}
@@ -463,7 +462,8 @@ function MapCanvas(p: {
                   }
                 }}
               >
-                <title aria-hidden="true">{describe(n())}</title>
+                {/* Its accessible name and its tooltip: what it is, its health, and what a click does. */}
+                <title>{describe(n())}</title>
                 <Show when={n().group}>
                   <rect class="kg-map-node-stack" x="6" y="-6" width={MAP_NODE_W} height={MAP_NODE_H} rx="8" />
                   <rect class="kg-map-node-stack" x="3" y="-3" width={MAP_NODE_W} height={MAP_NODE_H} rx="8" />
