@@ -1,12 +1,7 @@
 // The cost and continuity analyses at scale (goal: 100k pods / 2k nodes answer in <= 1 s from the cache):
 // `GET /api/cost/analysis` and `GET /api/continuity/summary` against the scale scenario in a child process, once the
 // watch caches are synced and the metrics engine has sampled every pod (so cost runs over 100k containers' usage).
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { startApp } from '../../src/server/app';
+import { withScaleServer } from './scaleServer';
 
 export interface InsightsBenchResult {
   pods: number;
@@ -47,70 +42,36 @@ async function timed<T>(url: string, token: string): Promise<{ ms: number; body:
 }
 
 export async function benchInsights(pods: number, nodes: number): Promise<InsightsBenchResult> {
-  const root = resolve(__dirname, '../..');
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-bench-')), 'kubeconfig');
-  const sim = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'sim',
-      '--scenario',
-      'scale',
-      '--pods',
-      String(pods),
-      '--nodes',
-      String(nodes),
-      '--kubeconfig-out',
-      kubeconfig,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  try {
-    await new Promise<void>((res, rej) => {
-      createInterface({ input: sim.stdout! }).on('line', (l) => l.includes('"ready"') && res());
-      sim.once('exit', (c) => rej(new Error(`simulator exited ${c}`)));
-    });
-    const app = await startApp({
-      kubeconfigFiles: [kubeconfig],
-      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-bench-data-')),
-    });
-    try {
-      type Cost = { namespaces: Array<{ pods: number }>; recommendations: unknown[] };
-      type Cont = { findings: unknown[] };
-      const cost = `${app.server.url}/api/cost/analysis`;
-      const cont = `${app.server.url}/api/continuity/summary`;
-      const costFirst = await first<Cost>(cost, app.token);
-      const contFirst = await first<Cont>(cont, app.token);
-      const ctx = app.deps.kube.currentContext();
-      await app.deps.metrics.sampleNow(ctx);
-      const recompute = await timed<Cost>(cost, app.token);
-      const median = async <T>(url: string) => {
-        const runs: Array<{ ms: number; body: T }> = [];
-        for (let i = 0; i < 5; i++) runs.push(await timed<T>(url, app.token));
-        runs.sort((a, b) => a.ms - b.ms);
-        return runs[2];
-      };
-      const c = await median<Cost>(cost);
-      const k = await median<Cont>(cont);
-      return {
-        pods,
-        nodes,
-        costFirstMs: costFirst.ms,
-        continuityFirstMs: contFirst.ms,
-        costRecomputeMs: recompute.ms,
-        costWarmMs: c.ms,
-        continuityWarmMs: k.ms,
-        costPods: c.body.namespaces.reduce((n, r) => n + r.pods, 0),
-        sampledContainers: app.deps.metrics.containerSeries(ctx).length,
-        recommendations: c.body.recommendations.length,
-        continuityFindings: k.body.findings.length,
-      };
-    } finally {
-      await app.close();
-    }
-  } finally {
-    sim.kill('SIGTERM');
-  }
+  return withScaleServer(pods, nodes, async (app) => {
+    type Cost = { namespaces: Array<{ pods: number }>; recommendations: unknown[] };
+    type Cont = { findings: unknown[] };
+    const cost = `${app.server.url}/api/cost/analysis`;
+    const cont = `${app.server.url}/api/continuity/summary`;
+    const costFirst = await first<Cost>(cost, app.token);
+    const contFirst = await first<Cont>(cont, app.token);
+    const ctx = app.deps.kube.currentContext();
+    await app.deps.metrics.sampleNow(ctx);
+    const recompute = await timed<Cost>(cost, app.token);
+    const median = async <T>(url: string) => {
+      const runs: Array<{ ms: number; body: T }> = [];
+      for (let i = 0; i < 5; i++) runs.push(await timed<T>(url, app.token));
+      runs.sort((a, b) => a.ms - b.ms);
+      return runs[2];
+    };
+    const c = await median<Cost>(cost);
+    const k = await median<Cont>(cont);
+    return {
+      pods,
+      nodes,
+      costFirstMs: costFirst.ms,
+      continuityFirstMs: contFirst.ms,
+      costRecomputeMs: recompute.ms,
+      costWarmMs: c.ms,
+      continuityWarmMs: k.ms,
+      costPods: c.body.namespaces.reduce((n, r) => n + r.pods, 0),
+      sampledContainers: app.deps.metrics.containerSeries(ctx).length,
+      recommendations: c.body.recommendations.length,
+      continuityFindings: k.body.findings.length,
+    };
+  });
 }

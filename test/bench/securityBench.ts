@@ -1,12 +1,7 @@
 // The security analysis at scale: every workload's checks, Pod Security Standards, RBAC and NetworkPolicy coverage
 // computed from the server's watch caches (goal: <= 1 s at 100k pods / 2k nodes), in process and over HTTP. The
 // simulator runs in a child process so it does not share this process's CPU time.
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { startApp } from '../../src/server/app';
+import { withScaleServer } from './scaleServer';
 import { contextOf } from '../../src/core/api/common';
 import { securityInsights, whoCan } from '../../src/core/insights/security';
 
@@ -31,111 +26,77 @@ export interface SecurityBenchResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function benchSecurity(pods: number, nodes: number): Promise<SecurityBenchResult> {
-  const root = resolve(__dirname, '../..');
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-bench-')), 'kubeconfig');
-  const sim = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'sim',
-      '--scenario',
-      'scale',
-      '--pods',
-      String(pods),
-      '--nodes',
-      String(nodes),
-      '--kubeconfig-out',
-      kubeconfig,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  try {
-    await new Promise<void>((res, rej) => {
-      createInterface({ input: sim.stdout! }).on('line', (l) => l.includes('"ready"') && res());
-      sim.once('exit', (c) => rej(new Error(`simulator exited ${c}`)));
-    });
-    const app = await startApp({
-      kubeconfigFiles: [kubeconfig],
-      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-bench-data-')),
-    });
-    try {
-      const ctx = contextOf(app.deps);
-      let t0 = performance.now();
-      // The cold list of 100k pods can outlast a route's 20 s wait on a busy machine: hold every cache the analysis
-      // reads and wait for its first list without a limit, then time the analysis from memory.
-      await Promise.all(
-        [
-          'pods',
-          'deployments.apps',
-          'statefulsets.apps',
-          'daemonsets.apps',
-          'jobs.batch',
-          'cronjobs.batch',
-          'replicasets.apps',
-          'networkpolicies.networking.k8s.io',
-          'services',
-          'ingresses.networking.k8s.io',
-          'roles.rbac.authorization.k8s.io',
-          'rolebindings.rbac.authorization.k8s.io',
-          'namespaces',
-          'clusterroles.rbac.authorization.k8s.io',
-          'clusterrolebindings.rbac.authorization.k8s.io',
-        ].map((k) => app.deps.lists.peek(ctx, k).cache.whenSynced()),
-      );
-      const syncMs = performance.now() - t0;
+  return withScaleServer(pods, nodes, async (app) => {
+    const ctx = contextOf(app.deps);
+    let t0 = performance.now();
+    // The cold list of 100k pods can outlast a route's 20 s wait on a busy machine: hold every cache the analysis
+    // reads and wait for its first list without a limit, then time the analysis from memory.
+    await Promise.all(
+      [
+        'pods',
+        'deployments.apps',
+        'statefulsets.apps',
+        'daemonsets.apps',
+        'jobs.batch',
+        'cronjobs.batch',
+        'replicasets.apps',
+        'networkpolicies.networking.k8s.io',
+        'services',
+        'ingresses.networking.k8s.io',
+        'roles.rbac.authorization.k8s.io',
+        'rolebindings.rbac.authorization.k8s.io',
+        'namespaces',
+        'clusterroles.rbac.authorization.k8s.io',
+        'clusterrolebindings.rbac.authorization.k8s.io',
+      ].map((k) => app.deps.lists.peek(ctx, k).cache.whenSynced()),
+    );
+    const syncMs = performance.now() - t0;
+    t0 = performance.now();
+    const first = await securityInsights.findings(app.deps, ctx);
+    const firstMs = performance.now() - t0;
+    const engine: number[] = [];
+    let findings = first.length;
+    const cpu: number[] = [];
+    for (let i = 0; i < 5; i++) {
       t0 = performance.now();
-      const first = await securityInsights.findings(app.deps, ctx);
-      const firstMs = performance.now() - t0;
-      const engine: number[] = [];
-      let findings = first.length;
-      const cpu: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        t0 = performance.now();
-        const c0 = process.cpuUsage();
-        findings = (await securityInsights.findings(app.deps, ctx)).length;
-        const c = process.cpuUsage(c0);
-        engine.push(performance.now() - t0);
-        cpu.push((c.user + c.system) / 1000);
-      }
-      const http: number[] = [];
-      let bytes = 0;
-      let workloads = 0;
-      for (let i = 0; i < 5; i++) {
-        t0 = performance.now();
-        const res = await fetch(`${app.server.url}/api/security`, {
-          headers: { Authorization: `Bearer ${app.token}`, Connection: 'close' },
-        });
-        const text = await res.text();
-        http.push(performance.now() - t0);
-        bytes = text.length;
-        workloads = (JSON.parse(text) as { scanned: { workloads: number } }).scanned.workloads;
-      }
-      const who: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        t0 = performance.now();
-        await whoCan(app.deps, ctx, 'get', 'secrets', 'team-00');
-        who.push(performance.now() - t0);
-      }
-      return {
-        pods,
-        workloads,
-        findings,
-        syncMs,
-        firstMs,
-        engineMs: median(engine),
-        engineCpuMs: median(cpu),
-        httpMs: median(http),
-        httpBytes: bytes,
-        whoCanMs: median(who),
-      };
-    } finally {
-      await app.close();
+      const c0 = process.cpuUsage();
+      findings = (await securityInsights.findings(app.deps, ctx)).length;
+      const c = process.cpuUsage(c0);
+      engine.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
-  } finally {
-    sim.kill('SIGTERM');
-  }
+    const http: number[] = [];
+    let bytes = 0;
+    let workloads = 0;
+    for (let i = 0; i < 5; i++) {
+      t0 = performance.now();
+      const res = await fetch(`${app.server.url}/api/security`, {
+        headers: { Authorization: `Bearer ${app.token}`, Connection: 'close' },
+      });
+      const text = await res.text();
+      http.push(performance.now() - t0);
+      bytes = text.length;
+      workloads = (JSON.parse(text) as { scanned: { workloads: number } }).scanned.workloads;
+    }
+    const who: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      t0 = performance.now();
+      await whoCan(app.deps, ctx, 'get', 'secrets', 'team-00');
+      who.push(performance.now() - t0);
+    }
+    return {
+      pods,
+      workloads,
+      findings,
+      syncMs,
+      firstMs,
+      engineMs: median(engine),
+      engineCpuMs: median(cpu),
+      httpMs: median(http),
+      httpBytes: bytes,
+      whoCanMs: median(who),
+    };
+  });
 }
 
 /** The lines run.ts prints for BENCHMARKS.md. */

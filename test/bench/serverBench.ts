@@ -1,13 +1,12 @@
 // `/api/pods` for every pod from the server's watch cache, against `kubectl get pods -A -o json` on the same
 // simulator (goal: the server answers >= 20x faster). The simulator runs in a child process so it does not share
 // this process's CPU time with the server.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { startApp } from '../../src/server/app';
+import { join } from 'node:path';
+import { withScaleServer } from './scaleServer';
 
 export interface ServerBenchResult {
   pods: number;
@@ -39,72 +38,38 @@ export async function benchServer(
   pods: number,
   nodes = Math.max(10, Math.ceil(pods / 50)),
 ): Promise<ServerBenchResult> {
-  const root = resolve(__dirname, '../..');
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kubegraf-bench-')), 'kubeconfig');
-  const sim = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'sim',
-      '--scenario',
-      'scale',
-      '--pods',
-      String(pods),
-      '--nodes',
-      String(nodes),
-      '--kubeconfig-out',
-      kubeconfig,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  try {
-    await new Promise<void>((res, rej) => {
-      createInterface({ input: sim.stdout! }).on('line', (l) => l.includes('"ready"') && res());
-      sim.once('exit', (c) => rej(new Error(`simulator exited ${c}`)));
-    });
-    const app = await startApp({
-      kubeconfigFiles: [kubeconfig],
-      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-bench-data-')),
-    });
-    try {
-      const url = `${app.server.url}/api/pods`;
-      const first = await get(url, app.token);
-      if (first.count < pods * 0.99) throw new Error(`expected ~${pods} pods, got ${first.count}`);
-      const warm: number[] = [];
-      for (let i = 0; i < 5; i++) warm.push((await get(url, app.token)).ms);
-      warm.sort((a, b) => a - b);
-      const kubectl = process.env.KUBECTL ?? '/usr/bin/kubectl';
-      const k0 = performance.now();
-      await new Promise<void>((res, rej) =>
-        execFile(
-          kubectl,
-          ['get', 'pods', '-A', '-o', 'json'],
-          {
-            env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'kc-')) },
-            maxBuffer: 2 ** 31 - 1,
-            timeout: 600_000,
-          },
-          (e) => (e ? rej(e) : res()),
-        ),
-      );
-      const kubectlMs = performance.now() - k0;
-      const warmListMs = warm[2];
-      return {
-        pods: first.count,
-        firstListMs: first.ms,
-        warmListMs,
-        bytes: first.bytes,
-        kubectlMs,
-        speedup: kubectlMs / warmListMs,
-      };
-    } finally {
-      await app.close();
-    }
-  } finally {
-    sim.kill('SIGTERM');
-  }
+  return withScaleServer(pods, nodes, async (app, kubeconfig) => {
+    const url = `${app.server.url}/api/pods`;
+    const first = await get(url, app.token);
+    if (first.count < pods * 0.99) throw new Error(`expected ~${pods} pods, got ${first.count}`);
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) warm.push((await get(url, app.token)).ms);
+    warm.sort((a, b) => a - b);
+    const kubectl = process.env.KUBECTL ?? '/usr/bin/kubectl';
+    const k0 = performance.now();
+    await new Promise<void>((res, rej) =>
+      execFile(
+        kubectl,
+        ['get', 'pods', '-A', '-o', 'json'],
+        {
+          env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: mkdtempSync(join(tmpdir(), 'kc-')) },
+          maxBuffer: 2 ** 31 - 1,
+          timeout: 600_000,
+        },
+        (e) => (e ? rej(e) : res()),
+      ),
+    );
+    const kubectlMs = performance.now() - k0;
+    const warmListMs = warm[2];
+    return {
+      pods: first.count,
+      firstListMs: first.ms,
+      warmListMs,
+      bytes: first.bytes,
+      kubectlMs,
+      speedup: kubectlMs / warmListMs,
+    };
+  });
 }
 
 if (require.main === module) {
