@@ -97,7 +97,7 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
 
     // The frontend's three pods are one group node; a click opens it.
     const group = page.locator('[data-testid="map-node"][data-kind="Group"][data-name^="frontend-"]');
-    assert.match((await group.getAttribute('aria-label')) ?? '', /3 pods/);
+    assert.match((await group.locator('title').textContent()) ?? '', /3 pods/);
     await group.click();
     await until('the frontend pods are drawn one by one', async () => {
       const n = await page.locator('[data-testid="map-node"][data-kind="Pod"][data-name^="frontend-"]').count();
@@ -138,7 +138,7 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
     const shopGroup = page.locator('[data-testid="map-node"][data-id="group:namespace:shop"]');
     await shopGroup.waitFor();
     assert.equal(await shopGroup.getAttribute('data-health'), 'danger');
-    assert.match((await shopGroup.getAttribute('aria-label')) ?? '', /objects: \d+ failing/);
+    assert.match((await shopGroup.locator('title').textContent()) ?? '', /objects: \d+ failing/);
     assert.ok((await page.getByTestId('map-node').count()) <= 60);
     await noGenericViewer();
     await shot('5-map-all');
