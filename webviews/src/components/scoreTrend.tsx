@@ -14,6 +14,8 @@ export function ScoreTrend(p: {
   label: string;
   /** Reload with the page's data (a fix applied, a rescan). */
   reloadKey?: () => unknown;
+  /** In a row beside the score: take the room left. */
+  grow?: boolean;
 }): JSX.Element {
   const trend = createLoader(
     () =>
@@ -28,7 +30,7 @@ export function ScoreTrend(p: {
   const line = (ns?: string) =>
     days().map((d) => points().find((x) => x.day === d && x.namespace === ns)?.score ?? null);
   return (
-    <div class="kg-score-trend" data-testid="score-trend">
+    <div class={`kg-score-trend${p.grow ? ' kg-grow' : ''}`} data-testid="score-trend">
       <Show
         when={days().length > 1}
         fallback={

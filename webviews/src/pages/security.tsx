@@ -113,7 +113,7 @@ export function SecurityPage(): JSX.Element {
                     The score is the passed share of every check, weighted by severity (as Polaris scores).
                   </div>
                 </div>
-                <ScoreTrend source="security" label="Security score" reloadKey={() => data.value()} />
+                <ScoreTrend source="security" label="Security score" reloadKey={() => data.value()} grow />
               </section>
               <Tabs
                 label="Security views"
