@@ -28,6 +28,10 @@ export interface FixRunnerHost {
   notResolved(w: ContextWatcher, inc: Incident): void;
 }
 
+/** The server refused a write made on an object version that is no longer the latest. */
+export const isConflict = (message: string | undefined): boolean =>
+  !!message && /the object has been modified|conflict/i.test(message);
+
 export class FixRunner {
   constructor(private readonly host: FixRunnerHost) {}
 
@@ -50,8 +54,13 @@ export class FixRunner {
   async previewFix(id: string, fixId?: string): Promise<FixPreview> {
     const { inc, fix } = this.fixOf(id, fixId);
     const actions = this.host.kube.actions(inc.context);
-    const plan = await planFix(fix, inc, actions, inc.evidence.observedPeakBytes);
-    return previewPlan(plan, inc, actions);
+    // A controller may write the target between the read and the dry run: plan again on the fresh object, as the
+    // apply does, rather than report the server's conflict as the fix's verdict.
+    for (let attempt = 1; ; attempt++) {
+      const plan = await planFix(fix, inc, actions, inc.evidence.observedPeakBytes);
+      const p = await previewPlan(plan, inc, actions);
+      if (p.validated || attempt >= 5 || !isConflict(p.validationError)) return p;
+    }
   }
 
   /** Applies a fix as an execution: permission check, the call, a read-back. Throws forbidden before any change. */

@@ -11,6 +11,7 @@ import type { KObject } from '../kube/descriptors';
 import { KubeError, toKubeError } from '../kube/errors';
 import { toYaml } from '../kube/writes';
 import { notAllowed } from '../incidents/fixes';
+import { isConflict } from '../incidents/fixRuns';
 import type { InsightAnalysis } from './analysis';
 import { costInsights } from './cost';
 import { continuityInsights } from './continuity';
@@ -189,19 +190,27 @@ export async function previewInsightFix(
   table: InsightTable = INSIGHTS,
 ): Promise<InsightFixPreview> {
   const context = contextOf(d, q.context);
-  const p = await planOf(d, context, q.findingId, table);
   const actions = d.kube.actions(context);
-  const yaml = toYaml(p.after);
-  const label = `${p.kind.id}/${p.after.metadata.namespace ? `${p.after.metadata.namespace}/` : ''}${p.after.metadata.name}`;
-  let diff = createTwoFilesPatch(`${label} (live)`, `${label} (after fix)`, clean(p.before), clean(p.after));
+  let p: Plan;
+  let yaml: string;
+  let diff: string;
   let validated = false;
   let validationError: string | undefined;
-  try {
-    const dry = await actions.previewApply(yaml, p.after.metadata.namespace);
-    validated = true;
-    if (dry.diff) diff = dry.diff;
-  } catch (e) {
-    validationError = toKubeError(e).message;
+  // A controller may write the target between the read and the dry run: plan again on the fresh object.
+  for (let attempt = 1; ; attempt++) {
+    p = await planOf(d, context, q.findingId, table);
+    yaml = toYaml(p.after);
+    const label = `${p.kind.id}/${p.after.metadata.namespace ? `${p.after.metadata.namespace}/` : ''}${p.after.metadata.name}`;
+    diff = createTwoFilesPatch(`${label} (live)`, `${label} (after fix)`, clean(p.before), clean(p.after));
+    validationError = undefined;
+    try {
+      const dry = await actions.previewApply(yaml, p.after.metadata.namespace);
+      validated = true;
+      if (dry.diff) diff = dry.diff;
+    } catch (e) {
+      validationError = toKubeError(e).message;
+    }
+    if (validated || attempt >= 5 || !isConflict(validationError)) break;
   }
   const permission = permissionOf(p);
   let allowed = false;

@@ -1,6 +1,6 @@
 // Row and drawer actions by capability (k9s: actions are capabilities a kind has, not per-kind code). Destructive
 // ones confirm first; every outcome is a toast; failures say why.
-import { createMemo, createSignal, For, Index, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import type { Capability } from '../../../src/shared/kube';
 import type { ResourceEntry } from '../../../src/shared/routes/resources';
 import { kindById } from '../../../src/shared/kinds';
@@ -196,21 +196,25 @@ export function openShell(t: ActionTarget): void {
 }
 
 export function RowActions(p: { actions: ActionDef[]; target: ActionTarget; max?: number }): JSX.Element {
-  // By position, not by object: the actions are built again when capabilities and permissions resolve, and a button
-  // made anew would take the keyboard focus away from a user who is on it.
+  // Kept by action id: the actions are built again when capabilities and permissions resolve, and a button made anew
+  // (or one reused for another action) would take the keyboard focus away from, or under, a user who is on it.
+  const ids = createMemo(() => p.actions.slice(0, p.max ?? 4).map((a) => a.id));
   return (
-    <Index each={p.actions.slice(0, p.max ?? 4)}>
-      {(a) => (
-        <button
-          class={`kg-row-btn ${a().danger ? 'kg-danger-text' : ''}`}
-          onClick={() => a().run(p.target)}
-          data-testid={`action-${a().id}`}
-          aria-label={`${a().label} ${p.target.name}`}
-        >
-          {a().label}
-        </button>
-      )}
-    </Index>
+    <For each={ids()}>
+      {(id) => {
+        const a = () => p.actions.find((x) => x.id === id)!;
+        return (
+          <button
+            class={`kg-row-btn ${a().danger ? 'kg-danger-text' : ''}`}
+            onClick={() => a().run(p.target)}
+            data-testid={`action-${id}`}
+            aria-label={`${a().label} ${p.target.name}`}
+          >
+            {a().label}
+          </button>
+        );
+      }}
+    </For>
   );
 }
 
