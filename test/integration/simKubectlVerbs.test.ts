@@ -286,11 +286,16 @@ describe(`kubectl ${MINOR} verbs that lean on the server`, function () {
         metadata: { name: 'doomed', namespace: 'default' },
         spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] },
       });
-      const waiting = kubectl(sim, ['wait', '--for=delete', 'pod/doomed', '--timeout=30s'], { timeoutMs: 40_000 });
+      // -v=6 logs each request once answered: delete only when kubectl watches the pod (a pod gone before it
+      // looked is "nothing to wait for", which prints nothing).
+      const waiting = kubectlSpawn(sim, ['wait', '--for=delete', 'pod/doomed', '--timeout=30s', '-v=6']);
+      let stdout = '';
+      waiting.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exit = new Promise<number | null>((resolve) => waiting.on('close', (code) => resolve(code)));
+      await waitForOutput(waiting.stderr!, (all) => /pods\?[^\s"]*watch=true[^\n]*200/.test(all), 30_000);
       await kubectlOk(sim, ['delete', 'pod/doomed', '--wait=false']);
-      const r = await waiting;
-      assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /pod\/doomed condition met/);
+      assert.equal(await exit, 0);
+      assert.match(stdout, /pod\/doomed condition met/);
       const timeout = await kubectl(sim, ['wait', '--for=condition=Ready=false', 'pod/box', '--timeout=1s']);
       assert.notEqual(timeout.code, 0);
       assert.match(timeout.stderr, /timed out waiting for the condition on pods\/box/);
