@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, kubectlOk, startTestSim, type Sim } from '../helpers/sim';
 import { startApp, type App } from '../../src/server/app';
+import { GpuHistoryKeeper } from '../../src/core/integrations/gpu';
 import { api, startHarness, type Harness } from './serverHelpers';
 
 describe('MLflow, Feast and GPU routes (demo cluster)', function () {
@@ -158,6 +159,23 @@ describe('MLflow, Feast and GPU routes (demo cluster)', function () {
     assert.ok(last.gpus.every((g: any) => g.node === 'gpu-node-1' && g.memoryTotalMiB === 81920 && g.powerW > 0));
     const busy = a.gpus.filter((g: any) => g.pod).map((g: any) => g.pod.name);
     assert.deepEqual([...new Set(busy)].sort(), running.map((p: any) => p.name).sort());
+  });
+
+  it('GPU: readings are kept in the background while metrics are sampled, so the page opens on history', async () => {
+    // The server's own keeper follows the metrics interval (15 s); one at 300 ms shows the same without the wait.
+    const keeper = new GpuHistoryKeeper(h.app.deps, 300);
+    const seen = new Set<string>();
+    const off = keeper.events.on('sample', (e) => seen.add(e.time));
+    try {
+      assert.equal((await A.get('/api/metrics/status')).status, 200, 'the dashboard starts metrics sampling');
+      await eventually(() => seen.size >= 2, 30_000);
+    } finally {
+      off();
+      keeper.close();
+    }
+    const history: Array<{ time: string }> = (await A.get('/api/gpu/metrics')).body.history;
+    const times = new Set(history.map((x) => x.time));
+    for (const t of seen) assert.ok(times.has(t), `the background reading of ${t} is in the page's history`);
   });
 
   it('Feast without the registry REST API says what is missing; without any server, that Feast is absent', async () => {

@@ -8,6 +8,7 @@ import { SettingsStore } from '../store/settings';
 import { fileSecretStore, type SecretStore } from '../store/secrets';
 import type { AccountStore } from '../store/accounts';
 import { ConnectorEngine, type ConnectorEngineOptions } from '../connectors/engine';
+import { GpuHistoryKeeper } from '../integrations/gpu';
 
 export interface ApiDeps {
   kube: KubeEngine;
@@ -55,7 +56,9 @@ export interface OpenDepsOptions {
  * the kubeconfig, the store in the data dir, the metrics and incident engines over both. `close()` stops them in
  * order: engines before the cluster connection they use, the store last so their final writes land.
  */
-export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close(): Promise<void> }> {
+export async function openDeps(
+  o: OpenDepsOptions,
+): Promise<ApiDeps & { gpus: GpuHistoryKeeper; close(): Promise<void> }> {
   const kube = o.engine ?? new KubeEngine({ files: o.kubeconfigFiles, ...o.kube });
   if (!o.engine) {
     if (o.context) await kube.switchContext(o.context);
@@ -115,10 +118,13 @@ export async function openDeps(o: OpenDepsOptions): Promise<ApiDeps & { close():
     secrets,
     connectors,
   };
+  const gpus = new GpuHistoryKeeper(deps);
   return {
     ...deps,
+    gpus,
     close: async () => {
       offContexts();
+      gpus.close();
       await connectors.close();
       await incidents.close();
       await metrics.close();

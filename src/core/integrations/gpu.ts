@@ -9,6 +9,7 @@ import { ApiError, notInstalled } from '../api/errors';
 import { callProxy, replyMessage } from '../api/serviceProxy';
 import { dcgmGpus, parsePromText } from '../metrics/promText';
 import { apiServerRefusal } from './appProxy';
+import { Emitter } from '../kube/emitter';
 import { round } from './util';
 
 /** Nodes with NVIDIA GPUs (by capacity or the GPU feature discovery labels) and the GPU pods on each. */
@@ -58,9 +59,7 @@ const quantityInt = (v: unknown) => (v === undefined ? 0 : Math.floor(Number(v))
 export async function gpuStatus(deps: ApiDeps, context: string | undefined) {
   const nodes = gpuNodes((await objects(deps, context, 'nodes')) ?? [], (await objects(deps, context, 'pods')) ?? []);
   const pods = (await objects(deps, context, 'pods')) ?? [];
-  const dcgm = pods.some(
-    (x) => /dcgm-exporter/.test(x.metadata.name) || x.metadata.labels?.['app.kubernetes.io/name'] === 'dcgm-exporter',
-  );
+  const dcgm = pods.some(isDcgm);
   const total = nodes.reduce((s, n) => s + n.allocatable, 0);
   const used = nodes.reduce((s, n) => s + n.allocated, 0);
   return {
@@ -76,7 +75,8 @@ export async function gpuStatus(deps: ApiDeps, context: string | undefined) {
   };
 }
 
-const isDcgmPod = (x: Pod) =>
+/** A DCGM exporter's pod or DaemonSet, by the names and labels of NVIDIA's chart and the GPU Operator. */
+const isDcgm = (x: { metadata: { name: string; labels?: Record<string, string> } }) =>
   /dcgm-exporter/.test(x.metadata.name) ||
   x.metadata.labels?.['app.kubernetes.io/name'] === 'dcgm-exporter' ||
   x.metadata.labels?.app === 'nvidia-dcgm-exporter';
@@ -118,8 +118,9 @@ type GpuHistory = { samples: GpuSample[]; last?: { at: number; report: GpuMetric
 const gpuHistory = new WeakMap<object, Map<string, GpuHistory>>();
 
 /**
- * Per-GPU readings from every node's DCGM exporter, with the readings kept so far for charts. Reading is on demand
- * (while a GPU page is open); calls closer together than the sample interval share one scrape.
+ * Per-GPU readings from every node's DCGM exporter, with the readings kept so far for charts. A page reads every
+ * sample interval; `GpuHistoryKeeper` reads in the background; calls closer together than the interval share one
+ * scrape.
  */
 export async function gpuMetrics(deps: ApiDeps, context: string | undefined): Promise<GpuMetricsReport> {
   const ctx = contextOf(deps, context);
@@ -147,8 +148,50 @@ export async function gpuMetrics(deps: ApiDeps, context: string | undefined): Pr
   return { ...report, history: [...h.samples] };
 }
 
+/**
+ * Keeps GPU history while the metrics engine samples a context, as it does for CPU and memory: the GPU page then opens
+ * on the last minutes, not on one reading. Each tick looks for a ready DCGM exporter DaemonSet (a handful of objects,
+ * never the pod list) and reads the exporters only where one runs.
+ */
+export class GpuHistoryKeeper {
+  readonly events = new Emitter<{ sample: { context: string; time: string } }>();
+  private readonly timer: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(
+    private readonly deps: ApiDeps,
+    everyMs = deps.metrics.intervalMs,
+  ) {
+    this.timer = setInterval(() => void this.tick(), everyMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (const context of this.deps.metrics.contexts()) {
+        try {
+          const { cache } = await this.deps.lists.cache(context, 'daemonsets');
+          if (!cache.list().some((d) => isDcgm(d) && Number(d.status?.numberReady ?? 0) > 0)) continue;
+          const r = await gpuMetrics(this.deps, context);
+          this.events.emit('sample', { context, time: r.scrapedAt });
+        } catch {
+          // A context without DaemonSet access or with exporters that do not answer: the page says why when opened.
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+}
+
 async function scrapeGpus(deps: ApiDeps, context: string | undefined): Promise<GpuMetricsReport> {
-  const pods = ((await objects(deps, context, 'pods')) ?? []).filter(isDcgmPod);
+  const pods = ((await objects(deps, context, 'pods')) ?? []).filter(isDcgm);
   if (!pods.length)
     throw notInstalled(
       'GPU metrics come from the NVIDIA DCGM exporter, which is not running in this cluster (install the GPU operator or the dcgm-exporter chart)',

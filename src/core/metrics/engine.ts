@@ -129,6 +129,11 @@ export class MetricsEngine implements MetricsFacts {
     return s.running;
   }
 
+  /** The contexts being sampled. */
+  contexts(): string[] {
+    return [...this.samplers.keys()];
+  }
+
   async stop(context: string): Promise<void> {
     const s = this.samplers.get(context);
     if (!s) return;

@@ -1,7 +1,9 @@
 // Installing an integration from the page that misses it: says what will be installed and where first, then shows
 // progress while helm works (it waits for the pods, up to five minutes), then the result or why it failed.
-import { createSignal, Match, Switch, type JSX } from 'solid-js';
+import { createSignal, Match, Show, Switch, type JSX } from 'solid-js';
 import { toApiError } from '../host/apiError';
+import { tools } from '../stores/kinds';
+import { Badge, Button } from '../ui/button';
 import { Modal } from '../ui/modal';
 
 export function InstallDialog(p: {
@@ -70,5 +72,55 @@ export function InstallDialog(p: {
         </Match>
       </Switch>
     </Modal>
+  );
+}
+
+/**
+ * The button that opens an install dialog, honest before the user starts: without the helm binary on the machine
+ * running KubeGraf it is disabled and says so (as the app catalog's cards do).
+ */
+export function InstallButton(p: {
+  /** The button's text, e.g. "Install Kiali…". */
+  label: string;
+  title: string;
+  /** The route that installs (its permission gates the button). */
+  requires: string;
+  install: () => Promise<{ message: string }>;
+  testId: string;
+  /** What will be installed, where, and what it needs. */
+  children: JSX.Element;
+  onDone?: () => void;
+}): JSX.Element {
+  const [open, setOpen] = createSignal(false);
+  const helm = () => tools()?.helm;
+  return (
+    <>
+      <Show
+        when={helm()?.available !== false}
+        fallback={
+          <span class="kg-install-needs">
+            <Button
+              disabled
+              title={`${p.label} needs the helm binary on the machine running KubeGraf`}
+              testId={p.testId}
+            >
+              {p.label}
+            </Button>
+            <Badge tone="warn" testId={`${p.testId}-needs-helm`} title={helm()?.message}>
+              needs helm
+            </Badge>
+          </span>
+        }
+      >
+        <Button requires={p.requires} disabled={!helm()} onClick={() => setOpen(true)} testId={p.testId}>
+          {p.label}
+        </Button>
+      </Show>
+      <Show when={open()}>
+        <InstallDialog title={p.title} install={p.install} onClose={() => setOpen(false)} onDone={p.onDone}>
+          {p.children}
+        </InstallDialog>
+      </Show>
+    </>
   );
 }

@@ -9,10 +9,10 @@ import { api, namespaces } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { subscribeKind } from '../stores/live';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
-import { Badge, Button } from '../ui/button';
+import { Badge } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
-import { InstallDialog } from '../components/installDialog';
+import { InstallButton } from '../components/installDialog';
 import { SeriesChart, type ChartSeries } from '../components/seriesChart';
 import '../styles/dataPages.css';
 
@@ -46,7 +46,6 @@ export function GpuDashboard(): JSX.Element {
   const pods = createLoader(() => api().call('gpu.pods', { namespace: oneNamespace() }), { key: scopeKey });
   // The engine reads the exporters at most every 5 s and keeps the readings; each answer carries them all.
   const metrics = createLoader(() => api().call('gpu.metrics', {}), { refreshMs: 5000 });
-  const [installing, setInstalling] = createSignal(false);
 
   // Live: pods and nodes changing (scheduled, finished, labelled) re-read allocation and status.
   const refresh = debounced(() => {
@@ -95,9 +94,25 @@ export function GpuDashboard(): JSX.Element {
                       title="No GPU nodes in this cluster"
                       hint="No node advertises nvidia.com/gpu. GPUs show up here once the NVIDIA device plugin (or NVIDIA's GPU Operator, which includes it) runs on nodes with NVIDIA GPUs: it advertises their GPUs to the scheduler, and the DCGM exporter reports their utilization, memory, temperature and power."
                     >
-                      <Button requires="gpu.install" onClick={() => setInstalling(true)} testId="gpu-install">
-                        Install the NVIDIA device plugin…
-                      </Button>
+                      <InstallButton
+                        label="Install the NVIDIA device plugin…"
+                        title="Install the NVIDIA device plugin"
+                        requires="gpu.install"
+                        install={() => api().call('gpu.install', {})}
+                        onDone={() => void status.reload()}
+                        testId="gpu-install"
+                      >
+                        <p>
+                          Installs NVIDIA's <strong>nvidia-device-plugin</strong> Helm chart into the namespace{' '}
+                          <code>nvidia-device-plugin</code>. It runs on every node with NVIDIA GPUs and advertises them
+                          as <code>nvidia.com/gpu</code>, so pods can request them.
+                        </p>
+                        <p class="kg-muted">
+                          Needs the helm binary on the machine running KubeGraf, and nodes with NVIDIA drivers
+                          installed. For utilization and temperature charts, also install NVIDIA's DCGM exporter (part
+                          of the GPU Operator).
+                        </p>
+                      </InstallButton>
                     </Empty>
                   </section>
                 }
@@ -114,24 +129,6 @@ export function GpuDashboard(): JSX.Element {
             </>
           )}
         </Show>
-      </Show>
-      <Show when={installing()}>
-        <InstallDialog
-          title="Install the NVIDIA device plugin"
-          install={() => api().call('gpu.install', {})}
-          onClose={() => setInstalling(false)}
-          onDone={() => void status.reload()}
-        >
-          <p>
-            Installs NVIDIA's <strong>nvidia-device-plugin</strong> Helm chart into the namespace{' '}
-            <code>nvidia-device-plugin</code>. It runs on every node with NVIDIA GPUs and advertises them as{' '}
-            <code>nvidia.com/gpu</code>, so pods can request them.
-          </p>
-          <p class="kg-muted">
-            Needs the helm binary on the machine running KubeGraf, and nodes with NVIDIA drivers installed. For
-            utilization and temperature charts, also install NVIDIA's DCGM exporter (part of the GPU Operator).
-          </p>
-        </InstallDialog>
       </Show>
     </div>
   );
@@ -280,7 +277,7 @@ function Telemetry(p: { metrics: Loaded; nodes: GpuNode[]; dcgmExpected: boolean
         <Show when={view() !== ALL && nodeInfo()}>{(n) => <NodeLine n={n()} />}</Show>
         <p class="kg-muted kg-small">
           {history().length < 2
-            ? 'Collecting readings: a new point every 5 seconds while this page is open.'
+            ? 'Collecting readings: a new point every 5 seconds while this page is open, and in the background between visits.'
             : `Last ${span(history())}, ${scope()}.`}
         </p>
         <div class="kg-grid2 kg-chart-grid">

@@ -11,6 +11,7 @@ import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
+import { InstallButton } from '../components/installDialog';
 import {
   layoutMesh,
   NODE_H,
@@ -155,7 +156,7 @@ export function KialiPage(): JSX.Element {
           )}
         </Show>
       </div>
-      <Show when={!missing()} fallback={<KialiMissing />}>
+      <Show when={!missing()} fallback={<KialiMissing onInstalled={() => void graph.reload()} />}>
         <div class="kg-toolbar">
           <label>
             Traffic{' '}
@@ -682,7 +683,7 @@ function NodeDrawer(p: {
 }
 
 /** No Kiali in the cluster: what the graph needs, and where to get it. */
-function KialiMissing(): JSX.Element {
+function KialiMissing(p: { onInstalled: () => void }): JSX.Element {
   const status = createLoader(() => api().call('kiali.status', {}));
   return (
     <div class="kg-kiali-missing" data-testid="kiali-missing">
@@ -704,7 +705,7 @@ function KialiMissing(): JSX.Element {
           <pre class="kg-code">kubectl label namespace NAME istio-injection=enabled</pre>
         </li>
         <li>
-          Install Kiali in <code>istio-system</code> (or from the app catalog):
+          Install Kiali in <code>istio-system</code>: the button below does it with Helm, or run
           <pre class="kg-code">
             {'helm install kiali-server kiali-server --repo https://kiali.org/helm-charts -n istio-system'}
           </pre>
@@ -712,6 +713,23 @@ function KialiMissing(): JSX.Element {
         <li>Come back here: the graph appears as soon as the Kiali Service answers.</li>
       </ol>
       <div class="kg-actions">
+        <InstallButton
+          label="Install Kiali…"
+          title="Install Kiali"
+          requires="kiali.install"
+          install={() => api().call('kiali.install', {})}
+          onDone={p.onInstalled}
+          testId="kiali-install"
+        >
+          <p>
+            Installs the <strong>kiali-server</strong> Helm chart from kiali.org into the namespace{' '}
+            <code>istio-system</code>, and waits for its pods.
+          </p>
+          <p class="kg-muted">
+            Needs the helm binary on the machine running KubeGraf and access to kiali.org's chart repository. Kiali
+            draws traffic only where Istio's sidecars run.
+          </p>
+        </InstallButton>
         <Button onClick={() => navigate('apps')} testId="kiali-open-apps">
           Open the app catalog
         </Button>

@@ -17,7 +17,7 @@ import { Modal } from '../ui/modal';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
-import { InstallDialog } from '../components/installDialog';
+import { InstallButton } from '../components/installDialog';
 import { SeriesChart } from '../components/seriesChart';
 import '../styles/dataPages.css';
 
@@ -110,23 +110,19 @@ export function MlflowPage(): JSX.Element {
 }
 
 function NotInstalled(p: { message: string; onInstalled: () => void }): JSX.Element {
-  const [installing, setInstalling] = createSignal(false);
   return (
     <section class="kg-panel" data-testid="mlflow-missing">
       <Empty
         title="MLflow is not running in this cluster"
         hint="KubeGraf reads experiments, runs and registered models from an MLflow tracking server running in the cluster: a Service named mlflow (or labelled app.kubernetes.io/name=mlflow) serving MLflow's REST API, port 5000 by default. It reaches it through the Kubernetes API server, so nothing needs to be exposed."
       >
-        <Button requires="mlflow.install" onClick={() => setInstalling(true)} testId="mlflow-install">
-          Install MLflow…
-        </Button>
-      </Empty>
-      <Show when={installing()}>
-        <InstallDialog
+        <InstallButton
+          label="Install MLflow…"
           title="Install MLflow"
+          requires="mlflow.install"
           install={() => api().call('mlflow.install', {})}
-          onClose={() => setInstalling(false)}
           onDone={p.onInstalled}
+          testId="mlflow-install"
         >
           <p>
             Installs the community <strong>mlflow</strong> Helm chart into the namespace <code>mlflow</code>: a tracking
@@ -136,8 +132,8 @@ function NotInstalled(p: { message: string; onInstalled: () => void }): JSX.Elem
             Needs the helm binary on the machine running KubeGraf. The chart keeps runs in a local database unless you
             configure a backend store later.
           </p>
-        </InstallDialog>
-      </Show>
+        </InstallButton>
+      </Empty>
     </section>
   );
 }

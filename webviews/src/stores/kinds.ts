@@ -4,7 +4,10 @@ import { createResource, createRoot } from 'solid-js';
 import type { Capability, KindDto } from '../../../src/shared/kube';
 import { RESOURCE_KINDS, type ResourceEntry } from '../../../src/shared/routes/resources';
 import { kindById, kindId } from '../../../src/shared/kinds';
+import type { CapabilitiesResult } from '../../../src/shared/routes/cluster';
 import { api } from './app';
+
+type Tools = CapabilitiesResult['tools'];
 
 // Created on first use: module imports run before main.tsx has picked the transport.
 let created: ReturnType<typeof make> | undefined;
@@ -13,10 +16,14 @@ const make = () =>
     const [caps, { refetch }] = createResource(async () => {
       try {
         const r = await api().call('capabilities', {});
-        return { kinds: r.kinds, features: r.features };
+        return { kinds: r.kinds, features: r.features, tools: r.tools as Tools | undefined };
       } catch {
         // Without descriptors the tables still work; actions fall back to what the route table offers.
-        return { kinds: [] as KindDto[], features: {} as Record<string, boolean> };
+        return {
+          kinds: [] as KindDto[],
+          features: {} as Record<string, boolean>,
+          tools: undefined as Tools | undefined,
+        };
       }
     });
     return { caps, refetch };
@@ -34,6 +41,8 @@ const store = {
 
 export const refetchKinds = (): void => void store.refetch();
 export const features = (): Record<string, boolean> => store.caps()?.features ?? {};
+/** The tools found on the machine running KubeGraf (the helm binary); undefined until known. */
+export const tools = (): Tools | undefined => store.caps()?.tools;
 export const allKinds = (): KindDto[] => store.caps()?.kinds ?? [];
 
 export const entryByMany = (many: string): ResourceEntry | undefined => RESOURCE_KINDS.find((e) => e.many === many);
