@@ -136,6 +136,15 @@ describe('security insights (demo cluster)', function () {
     assert.ok(report.scanned.workloads > 10 && report.scanned.workloads < report.scanned.pods + 20);
   });
 
+  it('sends the findings once when asked without the old list (what the page asks), with the same summary', async () => {
+    const lean = await security('?legacyFindings=false');
+    assert.deepEqual(lean.findings, []);
+    const sum = (r: SecurityReport) => Object.values(r.summary).reduce((a, b) => a + b, 0);
+    assert.equal(sum(lean), lean.insights.length, 'the summary counts every finding');
+    assert.ok(find(lean.insights, 'privileged', 'Pod', 'node-debugger', 'monitoring'));
+    assert.equal(report.findings.length, report.insights.length, 'without the flag, both lists are whole');
+  });
+
   it('who-can answers from the cached RBAC, scoped by namespace', async () => {
     const del = await whoCan('verb=delete&resource=secrets&namespace=payments');
     const sa = del.subjects.find((s) => s.kind === 'ServiceAccount' && s.name === 'legacy-admin');

@@ -316,7 +316,8 @@ export const INTEGRATION_HANDLERS: Omit<H, 'ml.jobs.logsWs' | 'ai.chat' | 'ai.pr
       await assertCustomApp(deps, p);
       return deleteCustomAppService(deps, p, await deleteOf(deps, 'deployments.apps', p));
     },
-    security: async (p, deps) => securityReport(deps, contextOf(deps, p.context), p.namespace),
+    security: async (p, deps) =>
+      securityReport(deps, contextOf(deps, p.context), p.namespace, p.legacyFindings !== false),
     'security.whoCan': async (p, deps) => whoCan(deps, contextOf(deps, p.context), p.verb, p.resource, p.namespace),
     'cost.analysis': async (p, deps) => costAnalysis(deps, p.context, p.namespace, p.label),
     'cost.prices': async (p, deps) => {

@@ -443,16 +443,20 @@ const legacy = (f: Finding): SecurityFinding => ({
 });
 
 /** `GET /api/security`: the old report's keys, computed by this analysis, with the richer answer beside them. */
-export async function securityReport(deps: ApiDeps, context: string, namespace?: string): Promise<SecurityReportFull> {
+export async function securityReport(
+  deps: ApiDeps,
+  context: string,
+  namespace?: string,
+  legacyFindings = true,
+): Promise<SecurityReportFull> {
   const s = await securityScan(deps, context, namespace);
   const scores = scoreFindings(s.findings, s.namespaces, s.weights);
   const summary = { critical: 0, high: 0, medium: 0, low: 0 };
-  const old = s.findings.map(legacy);
-  for (const f of old) summary[f.severity]++;
+  for (const f of s.findings) summary[f.severity === 'info' ? 'low' : f.severity]++;
   return {
     score: scores.cluster,
     summary,
-    findings: old,
+    findings: legacyFindings ? s.findings.map(legacy) : [],
     namespacesWithoutNetworkPolicy: s.namespacesWithoutNetworkPolicy,
     scanned: { pods: s.pods, namespaces: s.namespaces.length, workloads: s.workloads.length },
     insights: s.findings,

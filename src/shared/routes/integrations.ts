@@ -325,6 +325,7 @@ export interface SecurityReport {
   /** The cluster's (or the namespace's) score, 0–100: the passed share of the weighted checks. */
   score: number;
   summary: Record<'critical' | 'high' | 'medium' | 'low', number>;
+  /** The findings in the reference design's shape; empty when asked with `legacyFindings=false`. */
   findings: SecurityFinding[];
   namespacesWithoutNetworkPolicy: string[];
   scanned: { pods: number; namespaces: number; workloads: number };
@@ -1239,8 +1240,8 @@ export const INTEGRATION_ROUTES = {
     'GET',
     '/api/security',
     'kube',
-    'Perform security analysis of pod specs, RBAC and network policies',
-    z.object(ns),
+    'Perform security analysis of pod specs, RBAC and network policies (legacyFindings=false: only `insights`, not the same list again in the old `findings` shape)',
+    z.object({ ...ns, legacyFindings: boolish.optional() }),
   ),
   'security.whoCan': route<WhoCanResult>()(
     'GET',

@@ -54,7 +54,9 @@ function ScoreRing(p: { score: number; label: string; testId?: string }): JSX.El
 }
 
 export function SecurityPage(): JSX.Element {
-  const data = createLoader(() => api().call('security', { namespace: oneNamespace() }), { key: scopeKey });
+  const data = createLoader(() => api().call('security', { namespace: oneNamespace(), legacyFindings: false }), {
+    key: scopeKey,
+  });
   const [tab, setTab] = createSignal('findings');
   const inView = (f: Finding) =>
     inScope(f.target.namespace ?? (f.target.kind === 'Namespace' ? f.target.name : undefined), namespaces()) ||
