@@ -67,8 +67,11 @@ export async function benchDrift(pods: number, nodes = Math.max(10, Math.ceil(po
       delete s.metadata.managedFields;
       await a.write('replace', 'services', s);
     });
-    // 50 Helm releases of 10 ConfigMaps each; one ConfigMap in ten edited after the install.
-    const releases = Array.from({ length: 50 }, (_, r) => ({ ns: `team-${String(r % 50).padStart(2, '0')}`, r }));
+    // 50 Helm releases of 10 ConfigMaps each, spread over the team namespaces (fewer at a small BENCH_PODS); one
+    // ConfigMap in ten edited after the install.
+    const teams = (await a.list('namespaces')).map((n) => n.metadata.name).filter((n) => n.startsWith('team-'));
+    if (!teams.length) throw new Error('the scale cluster has no team-* namespace');
+    const releases = Array.from({ length: 50 }, (_, r) => ({ ns: teams[r % teams.length], r }));
     await pool(releases, 4, async ({ ns, r }) => {
       const name = `rel-${r}`;
       const cms: KObject[] = Array.from({ length: 10 }, (_, c) => ({
@@ -144,7 +147,7 @@ export async function benchDrift(pods: number, nodes = Math.max(10, Math.ceil(po
       drifted: settled.body.drifted.length,
       firstMs,
       warmMs: await median(''),
-      warmNamespaceMs: await median('?namespace=team-07'),
+      warmNamespaceMs: await median(`?namespace=${teams[Math.min(7, teams.length - 1)]}`),
       setupMs,
     };
   });
