@@ -4,6 +4,9 @@ import type { ServerResponse } from 'node:http';
 import type { SimContext } from './context';
 import {
   containerFault,
+  CPU_BURST_ANNOTATION,
+  CPU_BURST_LENGTH_S,
+  CPU_BURST_PERIOD_S,
   FAULT_CONTAINER_ANNOTATION,
   LOAD_ANNOTATION,
   memoryNeed,
@@ -46,6 +49,8 @@ export function containerUsage(
   const load = Number(pod.metadata.annotations?.[LOAD_ANNOTATION]) || 0.2 + 0.5 * h1;
   const wave = 1 + 0.25 * Math.sin(tSec / 60 + h1 * 6.28) + 0.1 * Math.sin(tSec / 7 + h2 * 6.28);
   let cpu = cpuReq * load * wave;
+  const burst = Number(pod.metadata.annotations?.[CPU_BURST_ANNOTATION]);
+  if (burst > 0 && (tSec + h1 * CPU_BURST_PERIOD_S) % CPU_BURST_PERIOD_S < CPU_BURST_LENGTH_S) cpu *= burst;
   if (lim.cpu) cpu = Math.min(cpu, parseQuantity(lim.cpu));
   let memory = memReq * (0.45 + 0.3 * h2) * (1 + 0.04 * Math.sin(tSec / 300 + h1 * 6.28));
   const memLimit = parseQuantity(lim.memory);

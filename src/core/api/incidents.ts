@@ -9,6 +9,7 @@ import type { IncidentEngine } from '../incidents/engine';
 import type { MetricsEngine } from '../metrics/engine';
 import { KubeGrafStore, StoreError } from '../store/store';
 import {
+  ANOMALY_MIN_SAMPLES,
   anomalies,
   brainSummary,
   clusterLearning,
@@ -202,6 +203,7 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
   'brain.ml.summary': async (p, d) => {
     const context = await started(d, p.context);
     const series = d.metrics?.containerSeries(context) ?? [];
+    const st = d.metrics?.status(context);
     return {
       context,
       predictions: predictions(
@@ -210,8 +212,11 @@ export const INCIDENT_HANDLERS: Omit<H, 'execution.stream'> = {
         learnedPatterns(d.incidents.allIncidents(), d.store.feedbackBySignature()),
       ).length,
       anomalies: anomalies(series).length,
-      metricsAvailable: d.metrics?.status(context).available ?? false,
+      metricsAvailable: st?.available ?? false,
       seriesAnalysed: series.length,
+      samples: st?.ringSize ?? 0,
+      intervalMs: st?.intervalMs ?? 0,
+      minSamples: ANOMALY_MIN_SAMPLES,
       basis: basis(d, context),
     };
   },

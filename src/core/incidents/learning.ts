@@ -370,11 +370,14 @@ export function predictions(series: Series, limits: Map<string, number>, pattern
   return out.sort((a, b) => b.confidence - a.confidence);
 }
 
+/** How many samples of a container anomalies need before its mean and spread mean anything. */
+export const ANOMALY_MIN_SAMPLES = 10;
+
 /** Samples more than 3 standard deviations from a container's own mean. */
 export function anomalies(series: Series): Anomaly[] {
   const out: Anomaly[] = [];
   for (const s of series) {
-    if (s.points.length < 10) continue;
+    if (s.points.length < ANOMALY_MIN_SAMPLES) continue;
     for (const metric of ['cpu', 'memory'] as const) {
       const vals = s.points.map((p) => (metric === 'cpu' ? p.cpu : p.mem));
       const mean = vals.reduce((a, b) => a + b, 0) / vals.length;

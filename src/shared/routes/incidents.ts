@@ -241,6 +241,10 @@ export const INCIDENT_ROUTES = {
     anomalies: number;
     metricsAvailable: boolean;
     seriesAnalysed: number;
+    /** Metrics samples held so far (the memory ring), one every `intervalMs`; anomalies need `minSamples`. */
+    samples: number;
+    intervalMs: number;
+    minSamples: number;
     basis: string;
   }>()('GET', '/api/brain/ml/summary', 'incidents', 'ML summary', ctx),
   // notifications

@@ -14,6 +14,15 @@ export const INITIAL_RESTARTS_ANNOTATION = 'sim.kubegraf.io/initial-restarts';
 export const LOAD_ANNOTATION = 'sim.kubegraf.io/load';
 
 /**
+ * Pod: a periodic CPU burst, as a batch step inside a service makes: CPU jumps to this multiple of its usual use for
+ * 15 simulated seconds of every 5 minutes (capped by the CPU limit).
+ */
+export const CPU_BURST_ANNOTATION = 'sim.kubegraf.io/cpu-burst';
+/** Every how many simulated seconds a CPU burst starts, and for how long it lasts. */
+export const CPU_BURST_PERIOD_S = 300;
+export const CPU_BURST_LENGTH_S = 15;
+
+/**
  * Pod: the memory the fault container needs to do its work (`900Mi`). Below it, its memory limit kills it (OOMKilled)
  * every run; at or above it, it runs and its usage settles just under the need. Unlike the `oomkill` fault, a larger
  * limit fixes it, as on a real cluster.

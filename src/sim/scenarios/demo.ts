@@ -8,6 +8,7 @@ import {
   FAULT_ANNOTATION,
   FAULT_CONTAINER_ANNOTATION,
   INITIAL_RESTARTS_ANNOTATION,
+  CPU_BURST_ANNOTATION,
   LOAD_ANNOTATION,
   MEMORY_NEED_ANNOTATION,
 } from '../controllers/faults';
@@ -190,7 +191,8 @@ export function loadDemo(ctx: SimContext): void {
   p(
     deployment('shop', 'catalog', {
       replicas: 2,
-      podAnnotations: { [LOAD_ANNOTATION]: '1.8' },
+      // It re-indexes its search every five minutes: CPU bursts that the Anomalies page finds.
+      podAnnotations: { [LOAD_ANNOTATION]: '1.8', [CPU_BURST_ANNOTATION]: '6' },
       containers: [{ image: 'ghcr.io/acme/catalog:3.2.0', cpu: '100m', memory: '128Mi', cpuLimit: '500m', port: 8080 }],
     }),
   );

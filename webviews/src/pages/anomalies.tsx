@@ -84,6 +84,19 @@ export function AnomaliesPage(): JSX.Element {
     }
     return [...m.values()].sort((x, y) => y.worst - x.worst).slice(0, 12);
   });
+  // Too few samples yet to know what is usual: how many there are, and when there will be enough.
+  const learning = () => {
+    const x = summary.value();
+    if (!x?.metricsAvailable || x.samples >= x.minSamples || !x.intervalMs) return undefined;
+    const secs = Math.round(x.intervalMs / 1000);
+    const wait = Math.ceil(((x.minSamples - x.samples) * x.intervalMs) / 60_000);
+    return {
+      samples: x.samples,
+      min: x.minSamples,
+      every: secs === 1 ? 'second' : `${secs} seconds`,
+      ready: wait <= 1 ? 'within a minute' : `in about ${wait} minutes`,
+    };
+  };
   const maxZ = () => Math.max(3, ...byObject().map((r) => r.worst));
   const s = () => summary.value();
   return (
@@ -183,10 +196,22 @@ export function AnomaliesPage(): JSX.Element {
             <Show
               when={anomalies().length}
               fallback={
-                <Empty
-                  title="Nothing unusual in the metrics history"
-                  hint="An anomaly is a CPU or memory sample more than 3 standard deviations from its container's own average; it needs at least 10 samples of the container."
-                />
+                <Show
+                  when={learning()}
+                  fallback={
+                    <Empty
+                      title="Nothing unusual in the metrics history"
+                      hint="An anomaly is a CPU or memory sample more than 3 standard deviations from its container's own average; it needs at least 10 samples of the container."
+                    />
+                  }
+                >
+                  {(l) => (
+                    <Empty
+                      title={`Learning what is usual: ${l().samples} of ${l().min} samples`}
+                      hint={`An anomaly is a CPU or memory sample more than 3 standard deviations from its container's own average, so each container needs ${l().min} samples first. One comes every ${l().every}; the first anomalies can show ${l().ready}.`}
+                    />
+                  )}
+                </Show>
               }
             >
               <SeriesChart
