@@ -123,7 +123,10 @@ async function main(): Promise<void> {
     );
     console.log(`first GET /api/cost/analysis (syncs its caches, first metrics sample): ${ms(r.costFirstMs)}`);
     console.log(`first GET /api/continuity/summary: ${ms(r.continuityFirstMs)}`);
-    console.log(`GET /api/cost/analysis after a new metrics sample (computed again): ${ms(r.costRecomputeMs)}`);
+    console.log(
+      `GET /api/cost/analysis right after a new metrics sample (the last answer): ${ms(r.costAfterSampleMs)} (goal <= 1000 ms)`,
+    );
+    console.log(`new sample until an answer carries it (computed again in the background): ${ms(r.costRecomputeMs)}`);
     console.log(
       `warm GET /api/cost/analysis (${r.recommendations} right-sizings): ${ms(r.costWarmMs)} (goal <= 1000 ms)`,
     );

@@ -19,6 +19,7 @@ import { quantity } from '../../shared/quantity';
 import { contextOf, objects } from '../api/common';
 import type { ApiDeps } from '../api/deps';
 import type { KObject } from '../kube/descriptors';
+import type { ContainerPoint } from '../metrics/engine';
 import { KubeError } from '../kube/errors';
 import { isActivePod, podRequests } from '../analysis/reports';
 import { findingId, type InsightAnalysis } from './analysis';
@@ -142,6 +143,43 @@ function allocation(a: Acc): CostAllocation {
 }
 
 /** Requests per pod spec: specs are replaced, never mutated, on change, so the parsed quantities keep until then. */
+/** A controller: its kind, name, the `ns/name` key of its object and the `kind/ns/name` key of its row. */
+interface Owner {
+  kind: string;
+  name: string;
+  key: string;
+  wk: string;
+}
+/** What an object says that the allocation keys on, made once per object version (a watch cache replaces an object
+ * when it changes): strings made once keep their hash, so 100k pods cost map lookups, not new strings. */
+interface Facts {
+  ns: string;
+  key: string;
+  /** A pod as its own row, when no controller owns it. */
+  self: Owner;
+  owner?: Owner;
+  /** Label keys worth grouping by (not the controllers' hashes). */
+  labelKeys: string[];
+}
+const facts = new WeakMap<object, Facts>();
+function factsOf(o: KObject): Facts {
+  let f = facts.get(o);
+  if (f) return f;
+  const ns = o.metadata.namespace ?? '';
+  const name = o.metadata.name;
+  const ref = controllerRef(o.metadata.ownerReferences);
+  const owner = (kind: string, n: string): Owner => ({ kind, name: n, key: `${ns}/${n}`, wk: `${kind}/${ns}/${n}` });
+  f = {
+    ns,
+    key: `${ns}/${name}`,
+    self: owner('Pod', name),
+    ...(ref ? { owner: owner(ref.kind, ref.name) } : {}),
+    labelKeys: Object.keys(o.metadata.labels ?? {}).filter((k) => !NOISE_LABELS.test(k)),
+  };
+  facts.set(o, f);
+  return f;
+}
+
 const requestsOf = new WeakMap<object, ReturnType<typeof podRequests>>();
 function requests(p: Pod): ReturnType<typeof podRequests> {
   const key = p.spec as object | undefined;
@@ -181,10 +219,7 @@ export async function savePriceOverride(
   return cur;
 }
 
-interface Controller {
-  kind: string;
-  name: string;
-}
+type PodSeries = ReadonlyMap<string, ReadonlyMap<string, { readonly items: readonly ContainerPoint[] }>>;
 
 /** Everything the analysis reads, so it runs the same over the watch caches and over a benchmark's objects. */
 export interface CostInput {
@@ -193,13 +228,8 @@ export interface CostInput {
   replicaSets: KObject[];
   jobs: KObject[];
   workloads: KObject[];
-  /** Per container series of the metrics engine (cores in millicores, memory in bytes). */
-  series: Array<{
-    namespace: string;
-    pod: string;
-    container: string;
-    points: Array<{ t: number; cpu: number; mem: number }>;
-  }>;
+  /** The metrics engine's samples per pod (`ns/pod`), per container (CPU in millicores, memory in bytes). */
+  series: PodSeries;
   metrics: { available: boolean; reason?: string };
   overrides: Record<string, PriceOverride>;
 }
@@ -245,7 +275,7 @@ async function readInput(deps: ApiDeps, context: string): Promise<CostInput> {
       ...statefulSets.map((o) => ({ ...o, kind: 'StatefulSet' })),
       ...daemonSets.map((o) => ({ ...o, kind: 'DaemonSet' })),
     ],
-    series: deps.metrics.containerSeries(context),
+    series: deps.metrics.podSeries(context),
     metrics,
     overrides,
   };
@@ -261,21 +291,22 @@ export async function costAnalysis(
   const ctx = contextOf(deps, context);
   // Started before the version is read, so the first sample is part of the first answer.
   await deps.metrics.start(ctx).catch(() => undefined);
-  const version = [
-    await cacheVersion(deps, ctx, COST_KINDS),
-    deps.metrics.status(ctx).samples,
-    JSON.stringify(await priceOverrides(deps)),
-  ].join('#');
-  return memo.get(deps, `${ctx}|${namespace ?? ''}|${label ?? ''}`, version, async () =>
-    analyseCost(await readInput(deps, ctx), namespace || undefined, label || undefined),
+  const version = [await cacheVersion(deps, ctx, COST_KINDS), JSON.stringify(await priceOverrides(deps))].join('#');
+  // A new metrics sample (every 15 s) moves usage a little: the last answer serves while the next is computed.
+  return memo.get(
+    deps,
+    `${ctx}|${namespace ?? ''}|${label ?? ''}`,
+    version,
+    async () => analyseCost(await readInput(deps, ctx), namespace || undefined, label || undefined),
+    String(deps.metrics.status(ctx).samples),
   );
 }
 
 export function analyseCost(input: CostInput, namespace?: string, labelKey?: string): CostAnalysis {
   const defaults = defaultPrices(input.overrides);
   // Nodes: their type, prices and what they cost whole.
-  const nodePrices = new Map<string, ResolvedPrices>();
-  const nodeRows = new Map<string, NodeCost>();
+  /** Per node: its prices, its row, and what its pods hold (one lookup per pod). */
+  const onNodes = new Map<string, { pr: ResolvedPrices; row: NodeCost; cpu: number; mem: number; gpu: number }>();
   const types = new Map<string, NodeTypePrices>();
   for (const n of input.nodes) {
     const cap = (n.status?.capacity ?? {}) as Record<string, string>;
@@ -284,12 +315,11 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
     const gpus = quantity(cap['nvidia.com/gpu']);
     const type = n.metadata.labels?.[INSTANCE_TYPE] || NO_TYPE;
     const pr = resolvePrices(type, { cores, gib, gpus }, input.overrides, defaults);
-    nodePrices.set(n.metadata.name, pr);
     const hourly = cores * pr.cpuPerCoreHour + gib * pr.ramPerGiBHour + gpus * pr.gpuPerHour;
     const ready = ((n.status?.conditions ?? []) as Array<{ type: string; status: string }>).some(
       (c) => c.type === 'Ready' && c.status === 'True',
     );
-    nodeRows.set(n.metadata.name, {
+    const row: NodeCost = {
       name: n.metadata.name,
       type,
       source: pr.source,
@@ -300,7 +330,8 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
       hourlyCost: hourly,
       allocatedHourly: 0,
       idleHourly: 0,
-    });
+    };
+    onNodes.set(n.metadata.name, { pr, row, cpu: 0, mem: 0, gpu: 0 });
     const t = types.get(type);
     if (t) t.nodes++;
     else {
@@ -321,103 +352,98 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
     }
   }
 
-  // Usage: the average of each pod's sampled window, and every sample per workload container for percentiles.
-  const usage = new Map<string, Usage>();
-  const perContainer = new Map<string, Array<{ t: number; cpu: number; mem: number }>>();
+  // Usage: a pod's average over its sampled window (cores, bytes), summed over its containers.
   let samples = 0;
   let first = Infinity;
   let last = -Infinity;
-  for (const s of input.series) {
-    if (!s.points.length) continue;
-    let cpu = 0;
-    let mem = 0;
-    for (const x of s.points) {
-      cpu += x.cpu;
-      mem += x.mem;
+  const usageOf = (rings: ReadonlyMap<string, { readonly items: readonly ContainerPoint[] }> | undefined) => {
+    if (!rings) return undefined;
+    let u: Usage | undefined;
+    for (const r of rings.values()) {
+      const pts = r.items;
+      if (!pts.length) continue;
+      let cpu = 0;
+      let mem = 0;
+      for (const x of pts) {
+        cpu += x.cpu;
+        mem += x.mem;
+      }
+      u ??= { cpu: 0, mem: 0 };
+      u.cpu += cpu / pts.length / 1000;
+      u.mem += mem / pts.length;
+      if (pts.length > samples) samples = pts.length;
+      if (pts[0].t < first) first = pts[0].t;
+      if (pts[pts.length - 1].t > last) last = pts[pts.length - 1].t;
     }
-    const key = `${s.namespace}/${s.pod}`;
-    const u = usage.get(key) ?? { cpu: 0, mem: 0 };
-    u.cpu += cpu / s.points.length / 1000;
-    u.mem += mem / s.points.length;
-    usage.set(key, u);
-    perContainer.set(`${key}/${s.container}`, s.points);
-    samples = Math.max(samples, s.points.length);
-    first = Math.min(first, s.points[0].t);
-    last = Math.max(last, s.points[s.points.length - 1].t);
-  }
-
-  // Owners: a pod's controller at the top of its chain.
-  const rsOwner = new Map<string, Controller>();
-  for (const rs of input.replicaSets) {
-    const o = controllerRef(rs.metadata.ownerReferences);
-    if (o) rsOwner.set(`${rs.metadata.namespace}/${rs.metadata.name}`, { kind: o.kind, name: o.name });
-  }
-  const jobOwner = new Map<string, Controller>();
-  for (const j of input.jobs) {
-    const o = controllerRef(j.metadata.ownerReferences);
-    if (o) jobOwner.set(`${j.metadata.namespace}/${j.metadata.name}`, { kind: o.kind, name: o.name });
-  }
-  const controllerOf = (p: Pod): Controller => {
-    const o = controllerRef(p.metadata.ownerReferences);
-    if (!o) return { kind: 'Pod', name: p.metadata.name };
-    const ns = p.metadata.namespace;
-    if (o.kind === 'ReplicaSet') return rsOwner.get(`${ns}/${o.name}`) ?? { kind: o.kind, name: o.name };
-    if (o.kind === 'Job') return jobOwner.get(`${ns}/${o.name}`) ?? { kind: o.kind, name: o.name };
-    return { kind: o.kind, name: o.name };
+    return u;
   };
 
-  const allocatedOnNode = new Map<string, { cpu: number; mem: number; gpu: number }>();
+  // Owners: a pod's controller at the top of its chain.
+  const rsOwner = new Map<string, Owner>();
+  for (const rs of input.replicaSets) {
+    const f = factsOf(rs);
+    if (f.owner) rsOwner.set(f.key, f.owner);
+  }
+  const jobOwner = new Map<string, Owner>();
+  for (const j of input.jobs) {
+    const f = factsOf(j);
+    if (f.owner) jobOwner.set(f.key, f.owner);
+  }
+  const controllerOf = (f: Facts): Owner => {
+    const o = f.owner;
+    if (!o) return f.self;
+    if (o.kind === 'ReplicaSet') return rsOwner.get(o.key) ?? o;
+    if (o.kind === 'Job') return jobOwner.get(o.key) ?? o;
+    return o;
+  };
+
   const byNs = new Map<string, Acc>();
   const byWorkload = new Map<string, Acc & { kind: string; namespace: string; name: string }>();
   const byLabel = new Map<string, Acc>();
   const labelCounts = new Map<string, number>();
   /** Workload containers in scope: their pods, for right-sizing. */
-  const podsOf = new Map<
-    string,
-    { kind: string; namespace: string; name: string; pods: Pod[]; prices: ResolvedPrices[] }
-  >();
+  const podsOf = new Map<string, SizedWorkload>();
   const total = acc();
   let usedCost = 0;
   for (const p of input.pods) {
     const nodeName = p.spec?.nodeName;
     if (!nodeName || !isActivePod(p)) continue;
-    const pr = nodePrices.get(nodeName);
-    const nodeRow = nodeRows.get(nodeName);
-    if (!pr || !nodeRow) continue;
+    const onNode = onNodes.get(nodeName);
+    if (!onNode) continue;
+    const pr = onNode.pr;
     const req = requests(p);
-    const key = `${p.metadata.namespace}/${p.metadata.name}`;
-    const u = usage.get(key);
+    const f = factsOf(p);
+    const rings = input.series.get(f.key);
+    const u = usageOf(rings);
     const cpu = Math.max(req.cpu, u?.cpu ?? 0);
     const mem = Math.max(req.memory, u?.mem ?? 0);
-    let onNode = allocatedOnNode.get(nodeName);
-    if (!onNode) allocatedOnNode.set(nodeName, (onNode = { cpu: 0, mem: 0, gpu: 0 }));
     onNode.cpu += cpu;
     onNode.mem += mem;
     onNode.gpu += req.gpu;
     const cpuCost = cpu * pr.cpuPerCoreHour;
     const ramCost = (mem / GIB) * pr.ramPerGiBHour;
     const gpuCost = req.gpu * pr.gpuPerHour;
-    nodeRow.allocatedHourly += cpuCost + ramCost + gpuCost;
-    const ns = p.metadata.namespace ?? '';
+    onNode.row.allocatedHourly += cpuCost + ramCost + gpuCost;
+    const ns = f.ns;
     if (namespace && ns !== namespace) continue;
     if (u) usedCost += u.cpu * pr.cpuPerCoreHour + (u.mem / GIB) * pr.ramPerGiBHour;
     addPod(total, req, u, cpuCost, ramCost, gpuCost);
     let n = byNs.get(ns);
     if (!n) byNs.set(ns, (n = acc()));
     addPod(n, req, u, cpuCost, ramCost, gpuCost);
-    const c = controllerOf(p);
-    const wk = `${c.kind}/${ns}/${c.name}`;
+    const c = controllerOf(f);
+    const wk = c.wk;
     let w = byWorkload.get(wk);
     if (!w) byWorkload.set(wk, (w = { ...acc(), kind: c.kind, namespace: ns, name: c.name }));
     addPod(w, req, u, cpuCost, ramCost, gpuCost);
     if (RIGHT_SIZED_KINDS.has(c.kind)) {
       let r = podsOf.get(wk);
-      if (!r) podsOf.set(wk, (r = { kind: c.kind, namespace: ns, name: c.name, pods: [], prices: [] }));
+      if (!r) podsOf.set(wk, (r = { kind: c.kind, namespace: ns, name: c.name, pods: [], prices: [], series: [] }));
       r.pods.push(p);
       r.prices.push(pr);
+      r.series.push(rings);
     }
-    for (const k of Object.keys(p.metadata.labels ?? {}))
-      if (!NOISE_LABELS.test(k)) labelCounts.set(k, (labelCounts.get(k) ?? 0) + 1);
+    for (const k of f.labelKeys) labelCounts.set(k, (labelCounts.get(k) ?? 0) + 1);
     if (labelKey) {
       const v = p.metadata.labels?.[labelKey] ?? '__unallocated__';
       let l = byLabel.get(v);
@@ -432,11 +458,10 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
   let idleMem = 0;
   let idleGpu = 0;
   const nodes: NodeCost[] = [];
-  for (const n of nodeRows.values()) {
+  for (const { row: n, ...a } of onNodes.values()) {
     clusterHourly += n.hourlyCost;
     n.idleHourly = Math.max(0, n.hourlyCost - n.allocatedHourly);
     idleHourly += n.idleHourly;
-    const a = allocatedOnNode.get(n.name) ?? { cpu: 0, mem: 0, gpu: 0 };
     idleCpu += Math.max(0, n.cpuCores - a.cpu);
     idleMem += Math.max(0, n.memoryGiB - a.mem / GIB);
     idleGpu += Math.max(0, n.gpus - a.gpu);
@@ -461,7 +486,7 @@ export function analyseCost(input: CostInput, namespace?: string, labelKey?: str
 
   const workloadObjs = new Map<string, KObject>();
   for (const w of input.workloads) workloadObjs.set(`${w.kind}/${w.metadata.namespace}/${w.metadata.name}`, w);
-  const recommendations = rightSize(podsOf, workloadObjs, perContainer);
+  const recommendations = rightSize(podsOf, workloadObjs);
 
   return {
     currency: 'USD',
@@ -530,11 +555,17 @@ const templateContainers = (w: KObject | undefined): Container[] =>
   ((w?.spec as { template?: { spec?: { containers?: Container[] } } } | undefined)?.template?.spec?.containers ??
     []) as Container[];
 
-function rightSize(
-  podsOf: Map<string, { kind: string; namespace: string; name: string; pods: Pod[]; prices: ResolvedPrices[] }>,
-  workloads: Map<string, KObject>,
-  perContainer: Map<string, Array<{ t: number; cpu: number; mem: number }>>,
-): RightSizing[] {
+/** A workload whose containers may be right-sized: its pods, each with its node's prices and its samples. */
+interface SizedWorkload {
+  kind: string;
+  namespace: string;
+  name: string;
+  pods: Pod[];
+  prices: ResolvedPrices[];
+  series: Array<ReadonlyMap<string, { readonly items: readonly ContainerPoint[] }> | undefined>;
+}
+
+function rightSize(podsOf: Map<string, SizedWorkload>, workloads: Map<string, KObject>): RightSizing[] {
   const out: RightSizing[] = [];
   for (const [wk, w] of podsOf) {
     const obj = workloads.get(wk);
@@ -548,13 +579,18 @@ function rightSize(
       let first = Infinity;
       let last = -Infinity;
       let podsSeen = 0;
-      for (const p of w.pods) {
-        const pts = perContainer.get(`${p.metadata.namespace}/${p.metadata.name}/${c.name}`);
+      // Peaks found in the loop: a large workload has more samples than a spread call may take as arguments.
+      let cpuPeak = 0;
+      let memPeak = 0;
+      for (const rings of w.series) {
+        const pts = rings?.get(c.name)?.items;
         if (!pts?.length) continue;
         podsSeen++;
         for (const x of pts) {
           cpus.push(x.cpu);
           mems.push(x.mem);
+          if (x.cpu > cpuPeak) cpuPeak = x.cpu;
+          if (x.mem > memPeak) memPeak = x.mem;
         }
         first = Math.min(first, pts[0].t);
         last = Math.max(last, pts[pts.length - 1].t);
@@ -565,8 +601,6 @@ function rightSize(
       if (!reqCpu && !reqMem) continue;
       const cpuP95 = percentile(cpus, RIGHT_SIZING.percentile);
       const memP95 = percentile(mems, RIGHT_SIZING.percentile);
-      const cpuPeak = Math.max(...cpus);
-      const memPeak = Math.max(...mems);
       const recCpu = Math.max(RIGHT_SIZING.minCpuMillicores, Math.ceil((cpuP95 * (1 + RIGHT_SIZING.headroom)) / 5) * 5);
       const recMem = Math.max(
         RIGHT_SIZING.minMemoryMiB * MIB,
@@ -585,8 +619,8 @@ function rightSize(
       // Usage per pod (average) bounds what a smaller request saves: a pod costs max(request, usage).
       let useCpu = 0;
       let useMem = 0;
-      for (const p of w.pods) {
-        const pts = perContainer.get(`${p.metadata.namespace}/${p.metadata.name}/${c.name}`);
+      for (const rings of w.series) {
+        const pts = rings?.get(c.name)?.items;
         if (!pts?.length) continue;
         useCpu += pts.reduce((a, x) => a + x.cpu, 0) / pts.length;
         useMem += pts.reduce((a, x) => a + x.mem, 0) / pts.length;

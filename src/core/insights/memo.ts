@@ -20,19 +20,50 @@ export async function cacheVersion(deps: ApiDeps, context: string, kinds: string
   return parts.join('|');
 }
 
-/** Memoizes one answer per key prefix (context, namespace…) for each deps, recomputed when `version` changes. */
+/**
+ * Memoizes one answer per key prefix (context, namespace…) for each deps, recomputed when `version` changes.
+ *
+ * `refresh` is a second, softer version (a new metrics sample): when only it changed, the last answer is returned at
+ * once and the new one is computed in the background, as OpenCost serves allocation computed on an interval. A change
+ * the user made (an object, a price) is in `version` and is never answered from before it.
+ */
 export class Memo<T> {
-  private readonly last = new WeakMap<ApiDeps, Map<string, { version: string; value: Promise<T> }>>();
+  private readonly last = new WeakMap<
+    ApiDeps,
+    Map<string, { version: string; refresh?: string; value: Promise<T>; settled?: T; next?: Promise<T> }>
+  >();
 
-  async get(deps: ApiDeps, key: string, version: string, compute: () => Promise<T>): Promise<T> {
+  async get(deps: ApiDeps, key: string, version: string, compute: () => Promise<T>, refresh?: string): Promise<T> {
     let m = this.last.get(deps);
     if (!m) this.last.set(deps, (m = new Map()));
     const hit = m.get(key);
-    if (hit && hit.version === version) return hit.value;
+    if (hit && hit.version === version) {
+      if (hit.refresh === refresh) return hit.value;
+      if (hit.settled !== undefined) {
+        if (!hit.next) {
+          // After this answer is on its way: the computation holds the event loop while it runs.
+          const next = new Promise<void>((r) => setImmediate(r)).then(compute);
+          hit.next = next;
+          next.then(
+            (v) => {
+              if (m!.get(key) === hit) m!.set(key, { version, refresh, value: next, settled: v });
+            },
+            () => {
+              if (hit.next === next) hit.next = undefined;
+            },
+          );
+        }
+        return hit.settled;
+      }
+    }
     const value = compute();
-    m.set(key, { version, value });
+    const entry: { version: string; refresh?: string; value: Promise<T>; settled?: T } = { version, refresh, value };
+    m.set(key, entry);
     // A failure is not kept: the next call computes again.
-    value.catch(() => m!.get(key)?.value === value && m!.delete(key));
+    value.then(
+      (v) => (entry.settled = v),
+      () => m!.get(key) === entry && m!.delete(key),
+    );
     return value;
   }
 }

@@ -59,8 +59,8 @@ class ContextSampler {
   latest?: MetricsSnapshot;
   readonly cluster: Ring<{ t: number; cpu: number; mem: number; cpuPct: number; memPct: number }>;
   readonly nodes = new Map<string, Ring<{ t: number; cpu: number; mem: number; cpuPct: number; memPct: number }>>();
-  /** Per container (`ns/pod/container`): t, cpu millicores, memory bytes. */
-  readonly containers = new Map<string, Ring<{ t: number; cpu: number; mem: number }>>();
+  /** Per pod (`ns/pod`), per container: t, cpu millicores, memory bytes. Kept by pod so a pod's series is one lookup. */
+  readonly pods = new Map<string, Map<string, Ring<ContainerPoint>>>();
   /** Highest memory per container (bytes) since start, kept even when the ring forgets. */
   readonly peaks = new Map<string, number>();
   /** Samples not yet written as buckets, per target. */
@@ -75,6 +75,13 @@ class ContextSampler {
   ) {
     this.cluster = { items: [], cap: ringSize };
   }
+}
+
+/** One sample of a container: time (ms), CPU in millicores, memory in bytes. */
+export interface ContainerPoint {
+  t: number;
+  cpu: number;
+  mem: number;
 }
 
 export interface MetricsEvents extends Record<string, unknown> {
@@ -274,19 +281,24 @@ export class MetricsEngine implements MetricsFacts {
     }
     const seen = new Set<string>();
     for (const p of pods) {
+      const podKey = `${p.namespace}/${p.name}`;
+      seen.add(podKey);
+      let rings = s.pods.get(podKey);
+      if (!rings) s.pods.set(podKey, (rings = new Map()));
       for (const c of p.containers) {
-        const key = `${p.namespace}/${p.name}/${c.name}`;
-        seen.add(key);
-        let r = s.containers.get(key);
-        if (!r) s.containers.set(key, (r = { items: [], cap: Math.min(this.o.ringSize, 120) }));
+        const key = `${podKey}/${c.name}`;
+        let r = rings.get(c.name);
+        if (!r) rings.set(c.name, (r = { items: [], cap: Math.min(this.o.ringSize, 120) }));
         const bytes = c.memoryMiB * MI;
         push(r, { t: now, cpu: c.cpuMillicores, mem: bytes });
         s.peaks.set(key, Math.max(s.peaks.get(key) ?? 0, bytes));
         this.pend(s, `container:${key}`, { t: now, cpu: c.cpuMillicores, mem: c.memoryMiB });
       }
+      if (rings.size > p.containers.length)
+        for (const name of rings.keys()) if (!p.containers.some((c) => c.name === name)) rings.delete(name);
     }
     // Forget rings of pods that are gone (their peaks stay for OOM insights until restart).
-    for (const k of s.containers.keys()) if (!seen.has(k)) s.containers.delete(k);
+    for (const k of s.pods.keys()) if (!seen.has(k)) s.pods.delete(k);
     this.events.emit('sample', snap);
     await this.flushBuckets(s, false).catch(() => undefined);
   }
@@ -436,8 +448,7 @@ export class MetricsEngine implements MetricsFacts {
           }));
       else {
         const byT = new Map<number, { cpu: number; mem: number }>();
-        for (const [k, r] of s.containers) {
-          if (!k.startsWith(`${q.namespace}/${q.name}/`)) continue;
+        for (const r of s.pods.get(`${q.namespace}/${q.name}`)?.values() ?? []) {
           for (const x of r.items) {
             if (x.t < since) continue;
             const a = byT.get(x.t) ?? { cpu: 0, mem: 0 };
@@ -504,10 +515,22 @@ export class MetricsEngine implements MetricsFacts {
   }> {
     const s = this.samplers.get(context);
     if (!s) return [];
-    return [...s.containers.entries()].map(([k, r]) => {
-      const [namespace, pod, container] = k.split('/');
-      return { namespace, pod, container, points: r.items };
-    });
+    const out = [];
+    for (const [k, rings] of s.pods) {
+      const slash = k.indexOf('/');
+      const namespace = k.slice(0, slash);
+      const pod = k.slice(slash + 1);
+      for (const [container, r] of rings) out.push({ namespace, pod, container, points: r.items });
+    }
+    return out;
+  }
+
+  /**
+   * The sampled pods (`ns/pod`), each with its containers' samples, oldest first: the engine's own maps, read-only
+   * and without a copy, for analyses that walk every pod (cost).
+   */
+  podSeries(context: string): ReadonlyMap<string, ReadonlyMap<string, { readonly items: readonly ContainerPoint[] }>> {
+    return this.samplers.get(context)?.pods ?? new Map();
   }
 }
 
