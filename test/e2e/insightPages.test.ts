@@ -72,7 +72,7 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
     assert.match((await failing.getAttribute('data-name')) ?? '', /^checkout-/);
     assert.equal(await mapNode('Deployment', 'frontend').getAttribute('data-health'), 'ok');
     const stroke = (sel: string) =>
-      page.evaluate(`getComputedStyle(document.querySelector('${sel} .kg-map-node-body')).stroke`) as Promise<string>;
+      page.evaluate(`getComputedStyle(document.querySelector('${sel} .kg-graph-node-body')).stroke`) as Promise<string>;
     assert.notEqual(
       await stroke('[data-testid="map-node"][data-kind="Pod"][data-health="danger"]'),
       await stroke('[data-testid="map-node"][data-kind="Deployment"][data-name="frontend"]'),

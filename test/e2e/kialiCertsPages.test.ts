@@ -65,7 +65,7 @@ describe('Kiali and Certificates pages (kubegraf web --demo, Chromium)', functio
     // Health shows as colour: the failing node's border is the theme's red, the healthy one's green.
     const stroke = (name: string) =>
       page.evaluate(
-        `getComputedStyle(document.querySelector('[data-testid="kiali-node"][data-name="${name}"] .kg-kiali-node-body')).stroke`,
+        `getComputedStyle(document.querySelector('[data-testid="kiali-node"][data-name="${name}"] .kg-graph-node-body')).stroke`,
       ) as Promise<string>;
     assert.notEqual(await stroke('llm-server'), await stroke('frontend'));
     const edge = page.locator('[data-testid="kiali-edge"][data-from="frontend"][data-to="llm-server"]');
@@ -110,7 +110,7 @@ describe('Kiali and Certificates pages (kubegraf web --demo, Chromium)', functio
     // The gateway lies outside the chosen namespace: drawn dashed.
     assert.match(
       (await page.locator('[data-testid="kiali-node"][data-name="istio-ingressgateway"]').getAttribute('class')) ?? '',
-      /kg-kiali-outside/,
+      /kg-graph-outside/,
     );
     await shot('3-graph-shop');
     await pickNamespaces([]);

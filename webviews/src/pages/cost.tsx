@@ -12,6 +12,7 @@ import { oneNamespace, scopeKey } from '../stores/scope';
 import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
+import { compareCells, SortHeader, type TableSort } from '../ui/sortHeader';
 import { BarChart } from '../components/barChart';
 import { FindingFixDialog } from '../components/findings';
 import type { Finding } from '../../../src/shared/insights';
@@ -50,11 +51,41 @@ function effTone(n?: number): 'ok' | 'warn' | 'danger' | 'muted' {
   return n >= 0.6 ? 'ok' : n >= 0.3 ? 'warn' : 'danger';
 }
 
+/** The allocation table's figures, after its first column (the namespace, workload or label value); each sorts by
+ * its field, largest first. */
+const FIGURES: ReadonlyArray<{
+  id: keyof CostAllocation;
+  label: string;
+  cell: (r: Row) => JSX.Element;
+  title?: (r: Row) => string;
+}> = [
+  { id: 'pods', label: 'Pods', cell: (r) => r.pods },
+  { id: 'cpuCores', label: 'CPU requested', cell: (r) => `${r.cpuCores.toFixed(2)} cores` },
+  { id: 'memoryGiB', label: 'Memory requested', cell: (r) => `${r.memoryGiB.toFixed(2)} GiB` },
+  {
+    id: 'cpuEfficiency',
+    label: 'CPU efficiency',
+    cell: (r) => <Badge tone={effTone(r.cpuEfficiency)}>{pct(r.cpuEfficiency)}</Badge>,
+  },
+  {
+    id: 'memoryEfficiency',
+    label: 'Memory efficiency',
+    cell: (r) => <Badge tone={effTone(r.memoryEfficiency)}>{pct(r.memoryEfficiency)}</Badge>,
+  },
+  { id: 'gpuCost', label: 'GPU cost', cell: (r) => (r.gpuCost ? money(r.gpuCost * 730) : '—') },
+  {
+    id: 'monthlyCost',
+    label: 'Per month',
+    cell: (r) => <strong>{money(r.monthlyCost)}</strong>,
+    title: (r) => `${money(r.hourlyCost)}/h`,
+  },
+];
+
 export function CostPage(): JSX.Element {
   const [by, setBy] = createSignal<By>('namespace');
   const [labelKey, setLabelKey] = createSignal('app');
   const [q, setQ] = createSignal('');
-  const [sort, setSort] = createSignal<{ col: string; desc: boolean }>({ col: 'monthlyCost', desc: true });
+  const [sort, setSort] = createSignal<TableSort>({ by: 'monthlyCost', desc: true });
   const data = createLoader(
     () =>
       api().call('cost.analysis', { namespace: oneNamespace(), ...(by() === 'label' ? { label: labelKey() } : {}) }),
@@ -86,30 +117,11 @@ export function CostPage(): JSX.Element {
             }));
     const f = q().toLowerCase();
     const s = sort();
-    const val = (r: Row) => (s.col === 'label' ? r.label : ((r as unknown as Record<string, number>)[s.col] ?? -1));
+    const val = (r: Row) => (s.by === 'label' ? r.label : (r[s.by as keyof CostAllocation] ?? -1));
     return list
       .filter((r) => !f || `${r.label} ${r.sub ?? ''}`.toLowerCase().includes(f))
-      .sort((a, b) => {
-        const x = val(a);
-        const y = val(b);
-        const c2 = typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number);
-        return s.desc ? -c2 : c2;
-      });
+      .sort((a, b) => compareCells(val(a), val(b), s.desc));
   });
-  const Th = (p: { col: string; children: JSX.Element; num?: boolean }) => (
-    <th
-      class={p.num ? 'kg-num' : ''}
-      aria-sort={sort().col === p.col ? (sort().desc ? 'descending' : 'ascending') : 'none'}
-    >
-      <button
-        class="kg-th-sort"
-        onClick={() => setSort({ col: p.col, desc: sort().col === p.col ? !sort().desc : p.col !== 'label' })}
-      >
-        {p.children}
-        {sort().col === p.col ? (sort().desc ? ' ▾' : ' ▴') : ''}
-      </button>
-    </th>
-  );
 
   return (
     <div class="kg-page" data-testid="page-cost">
@@ -226,30 +238,16 @@ export function CostPage(): JSX.Element {
               <table class="kg-simple-table kg-insight-table" data-testid="cost-table">
                 <thead>
                   <tr>
-                    <Th col="label">
+                    <SortHeader id="label" sort={sort} setSort={setSort}>
                       {by() === 'namespace' ? 'Namespace' : by() === 'workload' ? 'Workload' : 'Label value'}
-                    </Th>
-                    <Th col="pods" num>
-                      Pods
-                    </Th>
-                    <Th col="cpuCores" num>
-                      CPU requested
-                    </Th>
-                    <Th col="memoryGiB" num>
-                      Memory requested
-                    </Th>
-                    <Th col="cpuEfficiency" num>
-                      CPU efficiency
-                    </Th>
-                    <Th col="memoryEfficiency" num>
-                      Memory efficiency
-                    </Th>
-                    <Th col="gpuCost" num>
-                      GPU cost
-                    </Th>
-                    <Th col="monthlyCost" num>
-                      Per month
-                    </Th>
+                    </SortHeader>
+                    <For each={FIGURES}>
+                      {(c) => (
+                        <SortHeader id={c.id} sort={sort} setSort={setSort} descFirst class="kg-num">
+                          {c.label}
+                        </SortHeader>
+                      )}
+                    </For>
                   </tr>
                 </thead>
                 <tbody>
@@ -257,7 +255,7 @@ export function CostPage(): JSX.Element {
                     each={rows()}
                     fallback={
                       <tr>
-                        <td colspan="8">
+                        <td colspan={FIGURES.length + 1}>
                           <Empty title="Nothing allocated in this scope" />
                         </td>
                       </tr>
@@ -277,19 +275,13 @@ export function CostPage(): JSX.Element {
                             <div class="kg-muted kg-small">{r.sub}</div>
                           </Show>
                         </td>
-                        <td class="kg-num">{r.pods}</td>
-                        <td class="kg-num">{r.cpuCores.toFixed(2)} cores</td>
-                        <td class="kg-num">{r.memoryGiB.toFixed(2)} GiB</td>
-                        <td class="kg-num">
-                          <Badge tone={effTone(r.cpuEfficiency)}>{pct(r.cpuEfficiency)}</Badge>
-                        </td>
-                        <td class="kg-num">
-                          <Badge tone={effTone(r.memoryEfficiency)}>{pct(r.memoryEfficiency)}</Badge>
-                        </td>
-                        <td class="kg-num">{r.gpuCost ? money(r.gpuCost * 730) : '—'}</td>
-                        <td class="kg-num" title={`${money(r.hourlyCost)}/h`}>
-                          <strong>{money(r.monthlyCost)}</strong>
-                        </td>
+                        <For each={FIGURES}>
+                          {(c) => (
+                            <td class="kg-num" title={c.title?.(r)}>
+                              {c.cell(r)}
+                            </td>
+                          )}
+                        </For>
                       </tr>
                     )}
                   </For>

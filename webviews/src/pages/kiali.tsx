@@ -12,15 +12,8 @@ import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { InstallButton } from '../components/installDialog';
-import {
-  layoutMesh,
-  NODE_H,
-  NODE_W,
-  pathOf,
-  type MeshLayout,
-  type PlacedEdge,
-  type PlacedNode,
-} from '../model/meshLayout';
+import { GraphCount, GraphDrawing, GraphLegend, GraphNodeView, GraphZoom, toneClass } from '../components/graph';
+import { layoutMesh, pathOf, type MeshLayout, type PlacedEdge, type PlacedNode } from '../model/meshLayout';
 import '../styles/kiali.css';
 import '../styles/inlineLink.css';
 
@@ -197,29 +190,16 @@ export function KialiPage(): JSX.Element {
           <Button onClick={() => void graph.reload()} testId="kiali-refresh" label="Refresh the graph">
             Refresh
           </Button>
-          <span class="kg-kiali-zoom" role="group" aria-label="Zoom">
-            <button
-              class="kg-icon-btn"
-              aria-label="Zoom out"
-              onClick={() =>
-                setZoom((z) => Math.max(0.4, Math.round(((z === 1 ? (layout()?.fit ?? 1) : z) - 0.2) * 10) / 10))
-              }
-            >
-              −
-            </button>
-            <button class="kg-icon-btn" aria-label="Fit to the window" onClick={() => setZoom(1)}>
-              {zoom() === 1 ? `Fit (${Math.round((layout()?.fit ?? 1) * 100)}%)` : `${Math.round(zoom() * 100)}%`}
-            </button>
-            <button
-              class="kg-icon-btn"
-              aria-label="Zoom in"
-              onClick={() =>
-                setZoom((z) => Math.min(2.5, Math.round(((z === 1 ? (layout()?.fit ?? 1) : z) + 0.2) * 10) / 10))
-              }
-            >
-              +
-            </button>
-          </span>
+          <GraphZoom
+            label={zoom() === 1 ? `Fit (${Math.round((layout()?.fit ?? 1) * 100)}%)` : `${Math.round(zoom() * 100)}%`}
+            onOut={() =>
+              setZoom((z) => Math.max(0.4, Math.round(((z === 1 ? (layout()?.fit ?? 1) : z) - 0.2) * 10) / 10))
+            }
+            onFit={() => setZoom(1)}
+            onIn={() =>
+              setZoom((z) => Math.min(2.5, Math.round(((z === 1 ? (layout()?.fit ?? 1) : z) + 0.2) * 10) / 10))
+            }
+          />
         </div>
         <Show
           when={!graph.error() || graph.value()}
@@ -228,7 +208,7 @@ export function KialiPage(): JSX.Element {
           <Show when={view()} fallback={<Loading label="Asking Kiali for the service graph…" />}>
             {(v) => (
               <>
-                <div class="kg-chips kg-kiali-summary" data-testid="kiali-summary" aria-live="polite">
+                <div class="kg-chips kg-graph-summary" data-testid="kiali-summary" aria-live="polite">
                   <span class="kg-chip">
                     {v().nodes.filter((n) => !n.outside).length} workload
                     {v().nodes.filter((n) => !n.outside).length === 1 ? '' : 's'}
@@ -236,9 +216,13 @@ export function KialiPage(): JSX.Element {
                   <For each={['failure', 'degraded', 'healthy'] as const}>
                     {(h) => (
                       <Show when={counts()[h]}>
-                        <span class={`kg-chip kg-kiali-chip-${h}`} data-testid={`kiali-count-${h}`}>
-                          {HEALTH_GLYPH[h]} {counts()[h]} {HEALTH_LABEL[h].toLowerCase()}
-                        </span>
+                        <GraphCount
+                          tone={HEALTH_TONE[h]}
+                          glyph={HEALTH_GLYPH[h]}
+                          count={counts()[h]}
+                          label={HEALTH_LABEL[h].toLowerCase()}
+                          testId={`kiali-count-${h}`}
+                        />
                       </Show>
                     )}
                   </For>
@@ -258,14 +242,14 @@ export function KialiPage(): JSX.Element {
                   }
                 >
                   {(l) => (
-                    <div class="kg-kiali-stage">
+                    <div class="kg-graph-stage">
                       <GraphSvg
                         layout={l().l}
                         scale={zoom() === 1 ? l().fit : zoom()}
                         selected={selected()}
                         onSelect={(id) => setSelected(id)}
                       />
-                      <Legend />
+                      <KialiLegend />
                     </div>
                   )}
                 </Show>
@@ -314,24 +298,19 @@ function GraphSvg(p: {
       n.healthReasons.length ? ` (${n.healthReasons.join('; ')})` : ''
     }, ${rps(n.requestsIn)} requests per second in, ${rps(n.requestsOut)} out`;
   return (
-    <div class="kg-kiali-canvas" data-testid="kiali-canvas">
-      <svg
-        class="kg-kiali-graph"
-        role="group"
-        aria-label="Service graph: workloads and the traffic between them"
-        viewBox={`0 0 ${p.layout.width} ${p.layout.height}`}
-        width={Math.round(p.layout.width * p.scale)}
-        height={Math.round(p.layout.height * p.scale)}
-        data-testid="kiali-graph"
-      >
-        <defs>
-          <clipPath id="kg-kiali-node-clip" clipPathUnits="userSpaceOnUse">
-            <rect x="0" y="0" width={NODE_W - 14} height={NODE_H} />
-          </clipPath>
-          <For each={['healthy', 'degraded', 'failure', 'idle'] as const}>
-            {(h) => (
+    <div class="kg-graph-canvas kg-kiali-canvas" data-testid="kiali-canvas">
+      <GraphDrawing
+        shape="mesh"
+        layout={p.layout}
+        scale={p.scale}
+        label="Service graph: workloads and the traffic between them"
+        testId="kiali-graph"
+        boxTestId="kiali-namespace-box"
+        defs={
+          <For each={['ok', 'warn', 'danger', 'muted'] as const}>
+            {(t) => (
               <marker
-                id={`kg-arrow-${h}`}
+                id={`kg-arrow-${t}`}
                 viewBox="0 0 10 10"
                 refX="9"
                 refY="5"
@@ -339,31 +318,22 @@ function GraphSvg(p: {
                 markerHeight="7"
                 orient="auto-start-reverse"
               >
-                <path d="M0,0 L10,5 L0,10 z" class={`kg-kiali-arrow kg-kiali-h-${h}`} />
+                <path d="M0,0 L10,5 L0,10 z" class={`kg-kiali-arrow ${toneClass(t)}`} />
               </marker>
             )}
           </For>
-        </defs>
-        <For each={p.layout.boxes}>
-          {(b) => (
-            <g class="kg-kiali-box" data-testid="kiali-namespace-box">
-              <rect x={b.x} y={b.y} width={b.width} height={b.height} rx="8" />
-              <text x={b.x + 10} y={b.y + 17}>
-                {b.namespace}
-              </text>
-            </g>
-          )}
-        </For>
+        }
+      >
         <For each={edgeIds()}>
           {(id) => {
             let last!: PlacedEdge;
             const pe = () => (last = edgeMap().get(id) ?? last);
-            const h = () => (pe().edge.health === 'unknown' ? 'idle' : pe().edge.health);
+            const t = () => HEALTH_TONE[pe().edge.health];
             const from = () => byId().get(pe().edge.source)?.name ?? '';
             const to = () => byId().get(pe().edge.target)?.name ?? '';
             return (
               <g
-                class={`kg-kiali-edge kg-kiali-h-${h()}`}
+                class={`kg-kiali-edge ${toneClass(t())}`}
                 data-testid="kiali-edge"
                 data-health={pe().edge.health}
                 data-from={from()}
@@ -374,7 +344,7 @@ function GraphSvg(p: {
                   {pe().edge.responseTimeMs !== undefined ? `, ${pe().edge.responseTimeMs} ms` : ''}
                   {pe().edge.mtls ? ', mTLS' : ''}
                 </title>
-                <path d={pathOf(pe().points)} marker-end={`url(#kg-arrow-${h()})`} />
+                <path d={pathOf(pe().points)} marker-end={`url(#kg-arrow-${t()})`} />
                 <g transform={`translate(${pe().label.x},${pe().label.y})`} class="kg-kiali-edge-label">
                   <rect x={-labelW(pe().edge) / 2} y={-10} width={labelW(pe().edge)} height={20} rx="10" />
                   <Show when={pe().edge.mtls}>
@@ -396,102 +366,74 @@ function GraphSvg(p: {
             let last!: PlacedNode;
             const pn = () => (last = nodeMap().get(id) ?? last);
             const n = () => pn().node;
-            const activate = () => p.onSelect(id);
             return (
-              <g
-                class={`kg-kiali-node kg-kiali-h-${n().health}`}
-                classList={{ 'kg-kiali-outside': n().outside, 'kg-kiali-selected': p.selected === id }}
-                transform={`translate(${pn().x},${pn().y})`}
-                tabIndex={0}
-                role="button"
-                aria-label={describe(n())}
-                aria-pressed={p.selected === id}
-                data-testid="kiali-node"
-                data-name={n().name}
-                data-namespace={n().namespace}
-                data-health={n().health}
-                onClick={activate}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    activate();
-                  }
+              <GraphNodeView
+                shape="mesh"
+                x={pn().x}
+                y={pn().y}
+                tone={HEALTH_TONE[n().health]}
+                badge={HEALTH_GLYPH[n().health]}
+                name={n().name}
+                sub={`${n().kind ?? n().nodeType} · ${n().namespace}`}
+                label={describe(n())}
+                outside={n().outside}
+                ring={p.selected === id}
+                pressed={p.selected === id}
+                attrs={{
+                  'data-testid': 'kiali-node',
+                  'data-name': n().name,
+                  'data-namespace': n().namespace,
+                  'data-health': n().health,
                 }}
-              >
-                <title aria-hidden="true">{describe(n())}</title>
-                <rect class="kg-kiali-node-body" width={NODE_W} height={NODE_H} rx="10" />
-                <rect class="kg-kiali-node-stripe" width="8" height={NODE_H} rx="4" />
-                <circle class="kg-kiali-node-badge" cx={NODE_W - 6} cy={6} r="10" />
-                <text class="kg-kiali-node-glyph" x={NODE_W - 6} y={10} text-anchor="middle" aria-hidden="true">
-                  {HEALTH_GLYPH[n().health]}
-                </text>
-                {/* Clipped at the node's edge, not shortened: the drawn words stay the start of the accessible name
-                    (the trailing space keeps "name" and "kind" apart where the two lines' text is joined). */}
-                <text class="kg-kiali-node-name" x="18" y="22" clip-path="url(#kg-kiali-node-clip)">
-                  {`${n().name} `}
-                </text>
-                <text class="kg-kiali-node-sub" x="18" y="40" clip-path="url(#kg-kiali-node-clip)">
-                  {`${n().kind ?? n().nodeType} · ${n().namespace}`}
-                </text>
-              </g>
+                onActivate={() => p.onSelect(id)}
+              />
             );
           }}
         </For>
-      </svg>
+      </GraphDrawing>
     </div>
   );
 }
 
-function Legend(): JSX.Element {
+const LEGEND_HINT: Partial<Record<MeshHealth, string>> = {
+  healthy: 'all pods up, no errors',
+  degraded: 'some errors, or pods missing',
+  failure: 'over 10% errors, or no pod up',
+  idle: 'no traffic or no data',
+};
+
+function KialiLegend(): JSX.Element {
   return (
-    <aside class="kg-kiali-legend" aria-label="Legend" data-testid="kiali-legend">
-      <h2>Legend</h2>
-      <ul>
-        <For each={['healthy', 'degraded', 'failure', 'idle'] as const}>
-          {(h) => (
-            <li>
-              <svg width="18" height="18" aria-hidden="true" class={`kg-kiali-h-${h}`}>
-                <circle class="kg-kiali-node-badge" cx="9" cy="9" r="8" />
-                <text class="kg-kiali-node-glyph" x="9" y="13" text-anchor="middle">
-                  {HEALTH_GLYPH[h]}
-                </text>
-              </svg>
-              <span>
-                <strong>{HEALTH_LABEL[h]}</strong>
-                <span class="kg-muted">
-                  {h === 'healthy'
-                    ? ' all pods up, no errors'
-                    : h === 'degraded'
-                      ? ' some errors, or pods missing'
-                      : h === 'failure'
-                        ? ' over 10% errors, or no pod up'
-                        : ' no traffic or no data'}
-                </span>
-              </span>
-            </li>
-          )}
-        </For>
-        <li>
-          <svg width="30" height="12" aria-hidden="true">
-            <path d="M1,6 L27,6" class="kg-kiali-legend-line" />
-          </svg>
-          <span>
-            Requests/s and error share on each arrow;{' '}
-            <svg width="11" height="12" aria-hidden="true" class="kg-kiali-lock">
-              <path d="M2,5 V3 a3,3 0 0 1 6,0 V5" />
-              <rect x="0.5" y="4.5" width="9" height="6.5" rx="1.2" />
-            </svg>{' '}
-            mutual TLS
-          </span>
-        </li>
-        <li>
-          <svg width="30" height="18" aria-hidden="true">
-            <rect x="1" y="2" width="26" height="14" rx="4" class="kg-kiali-legend-outside" />
-          </svg>
-          <span>Dashed: outside the chosen namespaces</span>
-        </li>
-      </ul>
-    </aside>
+    <GraphLegend
+      testId="kiali-legend"
+      heading
+      tones={(['healthy', 'degraded', 'failure', 'idle'] as const).map((h) => ({
+        tone: HEALTH_TONE[h],
+        glyph: HEALTH_GLYPH[h],
+        label: HEALTH_LABEL[h],
+        hint: LEGEND_HINT[h],
+      }))}
+    >
+      <li>
+        <svg width="30" height="12" aria-hidden="true">
+          <path d="M1,6 L27,6" class="kg-kiali-legend-line" />
+        </svg>
+        <span>
+          Requests/s and error share on each arrow;{' '}
+          <svg width="11" height="12" aria-hidden="true" class="kg-kiali-lock">
+            <path d="M2,5 V3 a3,3 0 0 1 6,0 V5" />
+            <rect x="0.5" y="4.5" width="9" height="6.5" rx="1.2" />
+          </svg>{' '}
+          mutual TLS
+        </span>
+      </li>
+      <li>
+        <svg width="30" height="18" aria-hidden="true">
+          <rect x="1" y="2" width="26" height="14" rx="4" class="kg-kiali-legend-outside" />
+        </svg>
+        <span>Dashed: outside the chosen namespaces</span>
+      </li>
+    </GraphLegend>
   );
 }
 

@@ -13,8 +13,9 @@ import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { Modal } from '../ui/modal';
 import { ObjectDrawer } from '../components/objectDrawer';
+import { GraphCount, GraphDrawing, GraphLegend, GraphNodeView, GraphZoom } from '../components/graph';
 import { pathOf } from '../model/meshLayout';
-import { layoutMap, MAP_NODE_H, MAP_NODE_W, type MapLayout } from '../model/resourceMapLayout';
+import { layoutMap, type MapLayout } from '../model/resourceMapLayout';
 import '../styles/resourceMap.css';
 
 const HEALTH_LABEL: Record<GraphHealth, string> = {
@@ -210,25 +211,12 @@ export function ResourceMap(): JSX.Element {
         <Button onClick={() => void graph.reload()} testId="map-refresh" label="Refresh the map">
           Refresh
         </Button>
-        <span class="kg-kiali-zoom" role="group" aria-label="Zoom">
-          <button
-            class="kg-icon-btn"
-            aria-label="Zoom out"
-            onClick={() => setZoom((z) => Math.max(0.2, Math.round(((z ?? 1) - 0.2) * 10) / 10))}
-          >
-            −
-          </button>
-          <button class="kg-icon-btn" aria-label="Fit to the window" onClick={() => setZoom(undefined)}>
-            {zoom() === undefined ? 'Fit' : `${Math.round(zoom()! * 100)}%`}
-          </button>
-          <button
-            class="kg-icon-btn"
-            aria-label="Zoom in"
-            onClick={() => setZoom((z) => Math.min(2.5, Math.round(((z ?? 1) + 0.2) * 10) / 10))}
-          >
-            +
-          </button>
-        </span>
+        <GraphZoom
+          label={zoom() === undefined ? 'Fit' : `${Math.round(zoom()! * 100)}%`}
+          onOut={() => setZoom((z) => Math.max(0.2, Math.round(((z ?? 1) - 0.2) * 10) / 10))}
+          onFit={() => setZoom(undefined)}
+          onIn={() => setZoom((z) => Math.min(2.5, Math.round(((z ?? 1) + 0.2) * 10) / 10))}
+        />
       </div>
       <Show
         when={!graph.error() || graph.value()}
@@ -237,13 +225,17 @@ export function ResourceMap(): JSX.Element {
         <Show when={view()} fallback={<Loading label="Reading the cluster’s objects…" />}>
           {(v) => (
             <>
-              <div class="kg-chips kg-map-summary" data-testid="map-summary" aria-live="polite">
+              <div class="kg-chips kg-graph-summary" data-testid="map-summary" aria-live="polite">
                 <For each={['danger', 'warn', 'ok', 'muted'] as const}>
                   {(h) => (
                     <Show when={counts()[h]}>
-                      <span class={`kg-chip kg-map-chip kg-map-h-${h}`} data-testid={`map-count-${h}`}>
-                        {HEALTH_GLYPH[h]} {n0(counts()[h])} {HEALTH_LABEL[h].toLowerCase()}
-                      </span>
+                      <GraphCount
+                        tone={h}
+                        glyph={HEALTH_GLYPH[h]}
+                        count={counts()[h]}
+                        label={HEALTH_LABEL[h].toLowerCase()}
+                        testId={`map-count-${h}`}
+                      />
                     </Show>
                   )}
                 </For>
@@ -269,7 +261,7 @@ export function ResourceMap(): JSX.Element {
                 }
               >
                 {(l) => (
-                  <div class="kg-map-stage">
+                  <div class="kg-graph-stage">
                     <MapCanvas
                       layout={l()}
                       zoom={zoom()}
@@ -279,7 +271,7 @@ export function ResourceMap(): JSX.Element {
                       focus={focus()}
                       onActivate={activate}
                     />
-                    <Legend />
+                    <MapLegend />
                   </div>
                 )}
               </Show>
@@ -368,7 +360,7 @@ function MapCanvas(p: {
   return (
     <div
       ref={box}
-      class="kg-map-canvas"
+      class="kg-graph-canvas kg-map-canvas"
       data-testid="map-canvas"
       onPointerDown={down}
       onPointerMove={move}
@@ -376,16 +368,14 @@ function MapCanvas(p: {
       onPointerLeave={up}
       onWheel={wheel}
     >
-      <svg
-        class="kg-map-graph"
-        role="group"
-        aria-label="Resource map: objects and how they relate"
-        viewBox={`0 0 ${p.layout.width} ${p.layout.height}`}
-        width={Math.round(p.layout.width * scale())}
-        height={Math.round(p.layout.height * scale())}
-        data-testid="map-graph"
-      >
-        <defs>
+      <GraphDrawing
+        shape="map"
+        layout={p.layout}
+        scale={scale()}
+        label="Resource map: objects and how they relate"
+        testId="map-graph"
+        boxTestId="map-namespace-box"
+        defs={
           <marker
             id="kg-map-arrow"
             viewBox="0 0 10 10"
@@ -397,20 +387,8 @@ function MapCanvas(p: {
           >
             <path d="M0,0 L10,5 L0,10 z" class="kg-map-arrow" />
           </marker>
-          <clipPath id="kg-map-clip" clipPathUnits="userSpaceOnUse">
-            <rect x="0" y="0" width={MAP_NODE_W - 30} height={MAP_NODE_H} />
-          </clipPath>
-        </defs>
-        <For each={p.layout.boxes}>
-          {(b) => (
-            <g class="kg-map-box" data-testid="map-namespace-box">
-              <rect x={b.x} y={b.y} width={b.width} height={b.height} rx="8" />
-              <text x={b.x + 10} y={b.y + 16}>
-                {b.namespace}
-              </text>
-            </g>
-          )}
-        </For>
+        }
+      >
         <For each={p.layout.edges}>
           {(e) => (
             <g
@@ -439,96 +417,65 @@ function MapCanvas(p: {
             const n = () => p.byId.get(pn.node.id) ?? pn.node;
             const h = () => n().health ?? 'muted';
             return (
-              <g
-                class={`kg-map-node kg-map-h-${h()}`}
-                classList={{
-                  'kg-map-group': !!n().group,
-                  'kg-map-dim': !!p.matches && !p.matches.has(n().id),
-                  'kg-map-focused': p.focus === n().id,
+              <GraphNodeView
+                shape="map"
+                x={pn.x}
+                y={pn.y}
+                tone={h()}
+                badge={n().group ? (n().group!.members > 99 ? '99+' : n().group!.members) : HEALTH_GLYPH[h()]}
+                kind={kindWord(n())}
+                name={n().name}
+                sub={n().detail ?? ''}
+                label={describe(n())}
+                stacked={!!n().group}
+                dim={!!p.matches && !p.matches.has(n().id)}
+                ring={p.focus === n().id}
+                attrs={{
+                  'data-testid': 'map-node',
+                  'data-id': n().id,
+                  'data-kind': n().kind,
+                  'data-name': n().name,
+                  'data-health': h(),
                 }}
-                transform={`translate(${pn.x},${pn.y})`}
-                tabIndex={0}
-                role="button"
-                data-testid="map-node"
-                data-id={n().id}
-                data-kind={n().kind}
-                data-name={n().name}
-                data-health={h()}
-                onClick={() => click(n())}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    p.onActivate(n());
-                  }
-                }}
-              >
-                {/* Its accessible name and its tooltip: what it is, its health, and what a click does. */}
-                <title>{describe(n())}</title>
-                <Show when={n().group}>
-                  <rect class="kg-map-node-stack" x="6" y="-6" width={MAP_NODE_W} height={MAP_NODE_H} rx="8" />
-                  <rect class="kg-map-node-stack" x="3" y="-3" width={MAP_NODE_W} height={MAP_NODE_H} rx="8" />
-                </Show>
-                <rect class="kg-map-node-body" width={MAP_NODE_W} height={MAP_NODE_H} rx="8" />
-                <rect class="kg-map-node-stripe" width="7" height={MAP_NODE_H} rx="3.5" />
-                <circle class="kg-map-node-badge" cx={MAP_NODE_W - 14} cy={14} r="9" />
-                <text class="kg-map-node-glyph" x={MAP_NODE_W - 14} y={18} text-anchor="middle" aria-hidden="true">
-                  {n().group ? (n().group!.members > 99 ? '99+' : n().group!.members) : HEALTH_GLYPH[h()]}
-                </text>
-                <text class="kg-map-node-kind" x="15" y="15" clip-path="url(#kg-map-clip)">
-                  {kindWord(n())}
-                </text>
-                <text class="kg-map-node-name" x="15" y="31" clip-path="url(#kg-map-clip)">
-                  {`${n().name} `}
-                </text>
-                <text class="kg-map-node-sub" x="15" y="44" clip-path="url(#kg-map-clip)">
-                  {n().detail ?? ''}
-                </text>
-              </g>
+                onActivate={() => click(n())}
+              />
             );
           }}
         </For>
-      </svg>
+      </GraphDrawing>
     </div>
   );
 }
 
-function Legend(): JSX.Element {
+function MapLegend(): JSX.Element {
   return (
-    <aside class="kg-map-legend" aria-label="Legend" data-testid="map-legend">
-      <ul>
-        <For each={['ok', 'warn', 'danger', 'muted'] as const}>
-          {(h) => (
-            <li class={`kg-map-h-${h}`}>
-              <svg width="16" height="16" aria-hidden="true">
-                <circle class="kg-map-node-badge" cx="8" cy="8" r="7" />
-                <text class="kg-map-node-glyph" x="8" y="12" text-anchor="middle">
-                  {HEALTH_GLYPH[h]}
-                </text>
-              </svg>
-              {HEALTH_LABEL[h]}
-            </li>
-          )}
-        </For>
-        <For each={['routes', 'selects', 'owns', 'mounts', 'runsOn'] as const}>
-          {(t) => (
-            <li>
-              <svg width="30" height="10" aria-hidden="true" class={`kg-map-edge kg-map-edge-${t}`}>
-                <path d="M1,5 L29,5" />
-              </svg>
-              {t === 'routes'
-                ? 'Ingress routes to Service'
-                : t === 'selects'
-                  ? 'Service selects pods'
-                  : t === 'owns'
-                    ? 'owner of'
-                    : t === 'mounts'
-                      ? 'pod uses (volume, env)'
-                      : 'pod runs on node'}
-            </li>
-          )}
-        </For>
-      </ul>
-    </aside>
+    <GraphLegend
+      testId="map-legend"
+      tones={(['ok', 'warn', 'danger', 'muted'] as const).map((h) => ({
+        tone: h,
+        glyph: HEALTH_GLYPH[h],
+        label: HEALTH_LABEL[h],
+      }))}
+    >
+      <For each={['routes', 'selects', 'owns', 'mounts', 'runsOn'] as const}>
+        {(t) => (
+          <li>
+            <svg width="30" height="10" aria-hidden="true" class={`kg-map-edge kg-map-edge-${t}`}>
+              <path d="M1,5 L29,5" />
+            </svg>
+            {t === 'routes'
+              ? 'Ingress routes to Service'
+              : t === 'selects'
+                ? 'Service selects pods'
+                : t === 'owns'
+                  ? 'owner of'
+                  : t === 'mounts'
+                    ? 'pod uses (volume, env)'
+                    : 'pod runs on node'}
+          </li>
+        )}
+      </For>
+    </GraphLegend>
   );
 }
 

@@ -12,6 +12,7 @@ import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
 import { ErrorState, Loading, Empty } from '../ui/states';
 import { Tabs } from '../ui/tabs';
+import { compareCells, SortHeader, type TableSort } from '../ui/sortHeader';
 import { FindingList, FINDING_TONE } from '../components/findings';
 import { ObjectDrawer, type ObjectTarget } from '../components/objectDrawer';
 import { ScoreTrend } from '../components/scoreTrend';
@@ -22,27 +23,6 @@ type Tone = 'danger' | 'warn' | 'ok' | 'info' | 'muted';
 const scoreTone = (s: number): Tone => (s >= 85 ? 'ok' : s >= 65 ? 'warn' : 'danger');
 const LEVEL_TONE: Record<PssLevel, Tone> = { restricted: 'ok', baseline: 'info', privileged: 'danger' };
 const SEVERITIES: FindingSeverity[] = ['critical', 'high', 'medium', 'low'];
-
-/** A column header that sorts its table. */
-function SortHeader(p: {
-  id: string;
-  label: string;
-  sort: () => { by: string; desc: boolean };
-  setSort: (s: { by: string; desc: boolean }) => void;
-}): JSX.Element {
-  const active = () => p.sort().by === p.id;
-  return (
-    <th aria-sort={active() ? (p.sort().desc ? 'descending' : 'ascending') : 'none'}>
-      <button
-        class="kg-inline-link kg-sec-sort"
-        onClick={() => p.setSort({ by: p.id, desc: active() ? !p.sort().desc : false })}
-      >
-        {p.label}
-        {active() ? (p.sort().desc ? ' ▾' : ' ▴') : ''}
-      </button>
-    </th>
-  );
-}
 
 function ScoreRing(p: { score: number; label: string; testId?: string }): JSX.Element {
   return (
@@ -166,7 +146,7 @@ function NamespaceScores(p: {
   pss: PssNamespace[];
   noPolicy: string[];
 }): JSX.Element {
-  const [sort, setSort] = createSignal({ by: 'score', desc: false });
+  const [sort, setSort] = createSignal<TableSort>({ by: 'score', desc: false });
   const rows = createMemo(() => {
     const out = Object.entries(p.scores)
       .filter(([ns]) => inScope(ns, namespaces()))
@@ -188,15 +168,14 @@ function NamespaceScores(p: {
       });
     const s = sort();
     const key = s.by as keyof (typeof out)[number];
-    out.sort((a, b) => {
-      const x = a[key];
-      const y = b[key];
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      return s.desc ? -c : c;
-    });
+    out.sort((a, b) => compareCells(a[key], b[key], s.desc));
     return out;
   });
-  const h = (id: string, label: string) => <SortHeader id={id} label={label} sort={sort} setSort={setSort} />;
+  const h = (id: string, label: string) => (
+    <SortHeader id={id} sort={sort} setSort={setSort}>
+      {label}
+    </SortHeader>
+  );
   return (
     <table class="kg-simple-table kg-sec-table" data-testid="sec-ns-table">
       <thead>
