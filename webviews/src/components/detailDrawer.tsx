@@ -1,6 +1,6 @@
 // The detail drawer of any object: overview, YAML (view, edit with a diff before apply), describe, events, related
 // objects (owners, pods, endpoints). The kind-specific parts come in as `ops`.
-import { createSignal, For, Match, onCleanup, onMount, Show, Switch, type JSX } from 'solid-js';
+import { createSignal, For, Match, onMount, Show, Switch, type JSX } from 'solid-js';
 import type {
   DescribeResult,
   EventRow,
@@ -11,6 +11,7 @@ import type {
 import { KINDS, pageOfKind } from '../../../src/shared/kinds';
 import { createLoader } from '../stores/loader';
 import { Tabs } from '../ui/tabs';
+import { Drawer } from '../ui/drawer';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { Badge } from '../ui/button';
 import { YamlEditor } from './yamlEditor';
@@ -40,44 +41,23 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
   const details = createLoader(() => p.ops.details(), { refreshMs: 10_000 });
   const yaml = createLoader(() => p.ops.yaml(), { lazy: true });
   const describe = createLoader(() => p.ops.describe(), { lazy: true });
-  let panel!: HTMLElement;
   const select = (t: string) => {
     setTab(t);
     if (t === 'yaml' && !yaml.value()) void yaml.reload();
     if (t === 'describe' && !describe.value()) void describe.reload();
   };
-  const onKey = (e: KeyboardEvent) => {
-    // An editor that handles Escape itself (CodeMirror with edits, a textarea) keeps the drawer open.
-    if (e.key === 'Escape' && !e.defaultPrevented && !(e.target instanceof HTMLTextAreaElement)) p.onClose();
-  };
   onMount(() => {
-    panel.focus();
     if (p.initialTab) select(p.initialTab);
   });
-  const before = document.activeElement as HTMLElement | null;
-  onCleanup(() => before?.focus?.());
   return (
-    <aside
-      ref={panel}
-      class="kg-drawer"
-      role="dialog"
-      aria-label={`${p.ops.kind} ${p.ops.name}`}
-      tabIndex={-1}
-      onKeyDown={onKey}
-      data-testid="drawer"
+    <Drawer
+      label={`${p.ops.kind} ${p.ops.name}`}
+      subtitle={`${p.ops.kind}${p.ops.namespace ? ` · ${p.ops.namespace}` : ''}`}
+      title={p.ops.name}
+      closeLabel="Close details"
+      onClose={p.onClose}
+      testId="drawer"
     >
-      <header class="kg-drawer-head">
-        <div>
-          <div class="kg-muted">
-            {p.ops.kind}
-            {p.ops.namespace ? ` · ${p.ops.namespace}` : ''}
-          </div>
-          <h2 data-testid="drawer-title">{p.ops.name}</h2>
-        </div>
-        <button class="kg-icon-btn" aria-label="Close details" onClick={() => p.onClose()}>
-          ✕
-        </button>
-      </header>
       <Show when={p.ops.actions}>
         <div class="kg-toolbar">{p.ops.actions}</div>
       </Show>
@@ -163,7 +143,7 @@ export function DetailDrawer(p: { ops: ObjectOps; onClose: () => void; initialTa
           </Match>
         </Switch>
       </div>
-    </aside>
+    </Drawer>
   );
 }
 

@@ -14,7 +14,7 @@ import { When } from '../ui/when';
 import { SeriesChart } from '../components/seriesChart';
 import { ObjectLink } from '../components/objectLink';
 import { bytes, cpu, until } from '../model/insightFormat';
-import '../styles/insightPages.css';
+import '../styles/insightsPages.css';
 
 const PREDICTION_TITLE: Record<Prediction['kind'], string> = {
   memory_exhaustion: 'Memory will run out',

@@ -12,6 +12,7 @@ import { subscribeKind } from '../stores/live';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
+import { Drawer } from '../ui/drawer';
 import { Modal } from '../ui/modal';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
@@ -499,30 +500,15 @@ function CertFields(p: { c: X509Summary }): JSX.Element {
 }
 
 function SecretCertDrawer(p: { s: TlsSecretInfo; onClose: () => void }): JSX.Element {
-  const before = document.activeElement as HTMLElement | null;
-  const close = () => {
-    p.onClose();
-    before?.focus?.();
-  };
   return (
-    <aside
-      class="kg-drawer"
-      role="dialog"
-      aria-label={`Certificate of Secret ${p.s.name}`}
-      tabIndex={-1}
-      ref={(el) => queueMicrotask(() => el.focus())}
-      onKeyDown={(e) => e.key === 'Escape' && close()}
-      data-testid="tls-drawer"
+    <Drawer
+      label={`Certificate of Secret ${p.s.name}`}
+      subtitle={`TLS Secret · ${p.s.namespace}`}
+      title={p.s.name}
+      closeLabel="Close certificate"
+      onClose={p.onClose}
+      testId="tls-drawer"
     >
-      <header class="kg-drawer-head">
-        <div>
-          <div class="kg-muted">TLS Secret · {p.s.namespace}</div>
-          <h2 data-testid="drawer-title">{p.s.name}</h2>
-        </div>
-        <button class="kg-icon-btn" aria-label="Close certificate" onClick={close}>
-          ✕
-        </button>
-      </header>
       <div class="kg-actions">
         <Button onClick={() => navigate('secrets', { ns: p.s.namespace, name: p.s.name })} testId="tls-open-secret">
           Open Secret
@@ -556,7 +542,7 @@ function SecretCertDrawer(p: { s: TlsSecretInfo; onClose: () => void }): JSX.Ele
           </Show>
         </p>
       </div>
-    </aside>
+    </Drawer>
   );
 }
 

@@ -15,6 +15,7 @@ import { subscribeKind } from '../stores/live';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { toApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
+import { Drawer } from '../ui/drawer';
 import { Modal } from '../ui/modal';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
@@ -195,23 +196,15 @@ function ReleaseDrawer(p: {
   const revs = () => hist.value()?.history ?? [];
   const current = () => revs()[revs().length - 1]?.revision;
   return (
-    <aside
-      class="kg-drawer"
-      role="dialog"
-      aria-label={`Helm release ${p.sel.name}`}
-      tabIndex={-1}
-      onKeyDown={(e) => e.key === 'Escape' && !action() && p.onClose()}
-      data-testid="helm-drawer"
+    <Drawer
+      label={`Helm release ${p.sel.name}`}
+      subtitle={`Helm release · ${p.sel.namespace}`}
+      title={p.sel.name}
+      closeLabel="Close release"
+      onClose={p.onClose}
+      testId="helm-drawer"
+      dialogOpen={!!action()}
     >
-      <header class="kg-drawer-head">
-        <div>
-          <div class="kg-muted">Helm release · {p.sel.namespace}</div>
-          <h2 data-testid="drawer-title">{p.sel.name}</h2>
-        </div>
-        <button class="kg-icon-btn" aria-label="Close release" onClick={() => p.onClose()}>
-          ✕
-        </button>
-      </header>
       <div class="kg-actions">
         <Button
           requires="helm.rollback"
@@ -300,7 +293,7 @@ function ReleaseDrawer(p: {
           />
         )}
       </Show>
-    </aside>
+    </Drawer>
   );
 }
 

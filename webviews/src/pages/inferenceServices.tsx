@@ -10,6 +10,7 @@ import { toApiError, type ApiError } from '../host/apiError';
 import { Badge, Button } from '../ui/button';
 import { TextField } from '../ui/field';
 import { Confirm, Modal } from '../ui/modal';
+import { Drawer } from '../ui/drawer';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
@@ -251,23 +252,15 @@ function ServiceDrawer(p: {
     }
   };
   return (
-    <aside
-      class="kg-drawer"
-      role="dialog"
-      aria-label={`Inference service ${p.sel.name}`}
-      tabIndex={-1}
-      onKeyDown={(e) => e.key === 'Escape' && !confirming() && p.onClose()}
-      data-testid="isvc-drawer"
+    <Drawer
+      label={`Inference service ${p.sel.name}`}
+      subtitle={`InferenceService · ${p.sel.namespace}`}
+      title={p.sel.name}
+      closeLabel="Close inference service"
+      onClose={p.onClose}
+      testId="isvc-drawer"
+      dialogOpen={confirming()}
     >
-      <header class="kg-drawer-head">
-        <div>
-          <div class="kg-muted">InferenceService · {p.sel.namespace}</div>
-          <h2 data-testid="drawer-title">{p.sel.name}</h2>
-        </div>
-        <button class="kg-icon-btn" aria-label="Close inference service" onClick={() => p.onClose()}>
-          ✕
-        </button>
-      </header>
       <div class="kg-actions kg-ml-summary">
         <Show when={p.svc}>
           {(s) => (
@@ -332,7 +325,7 @@ function ServiceDrawer(p: {
           onCancel={() => setConfirming(false)}
         />
       </Show>
-    </aside>
+    </Drawer>
   );
 }
 

@@ -9,6 +9,7 @@ import { api, namespaces, navigate } from '../stores/app';
 import { createLoader } from '../stores/loader';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { Badge, Button } from '../ui/button';
+import { Drawer } from '../ui/drawer';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { InstallButton } from '../components/installDialog';
@@ -501,11 +502,6 @@ function NodeDrawer(p: {
   const other = (id: string) => p.nodes.find((x) => x.id === id);
   const inbound = () => p.edges.filter((e) => e.target === n().id);
   const outbound = () => p.edges.filter((e) => e.source === n().id);
-  const before = document.activeElement as HTMLElement | null;
-  const close = () => {
-    p.onClose();
-    before?.focus?.();
-  };
   const kindPage = () => (n().kind ? pageOf(n().kind!) : undefined);
   const open = (page: string, name: string) => navigate(page, { ns: n().namespace, name });
   const edgeRows = (list: MeshEdge[], dir: 'from' | 'to') => (
@@ -541,26 +537,14 @@ function NodeDrawer(p: {
     </Show>
   );
   return (
-    <aside
-      class="kg-drawer"
-      role="dialog"
-      aria-label={`Workload ${n().name}`}
-      tabIndex={-1}
-      ref={(el) => queueMicrotask(() => el.focus())}
-      onKeyDown={(e) => e.key === 'Escape' && close()}
-      data-testid="kiali-node-drawer"
+    <Drawer
+      label={`Workload ${n().name}`}
+      subtitle={`${n().kind ?? n().nodeType} · ${n().namespace}`}
+      title={n().name}
+      closeLabel="Close workload details"
+      onClose={p.onClose}
+      testId="kiali-node-drawer"
     >
-      <header class="kg-drawer-head">
-        <div>
-          <div class="kg-muted">
-            {n().kind ?? n().nodeType} · {n().namespace}
-          </div>
-          <h2 data-testid="drawer-title">{n().name}</h2>
-        </div>
-        <button class="kg-icon-btn" aria-label="Close workload details" onClick={close}>
-          ✕
-        </button>
-      </header>
       <div class="kg-actions">
         <Show when={kindPage()}>
           {(pg) => (
@@ -620,7 +604,7 @@ function NodeDrawer(p: {
         <h3>Calls</h3>
         {edgeRows(outbound(), 'to')}
       </div>
-    </aside>
+    </Drawer>
   );
 }
 

@@ -9,7 +9,7 @@ import { Badge, Button } from '../ui/button';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
 import { typeLabel } from '../model/insightFormat';
-import '../styles/insightPages.css';
+import '../styles/insightsPages.css';
 
 const lines = (s: string) =>
   s

@@ -13,6 +13,7 @@ import { api, navigate, route } from '../stores/app';
 import { now } from '../stores/clock';
 import { createLoader } from '../stores/loader';
 import { Badge, Button } from '../ui/button';
+import { Drawer } from '../ui/drawer';
 import { Modal } from '../ui/modal';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
@@ -402,23 +403,14 @@ function RunDrawer(p: { runId: string; onClose: () => void }): JSX.Element {
     if (exp && params().tab !== 'models' && params().exp !== exp) go({ exp });
   });
   return (
-    <aside
-      class="kg-drawer"
-      role="dialog"
-      aria-label={`MLflow run ${r()?.run.name ?? p.runId}`}
-      tabIndex={-1}
-      onKeyDown={(e) => e.key === 'Escape' && p.onClose()}
-      data-testid="mlflow-run"
+    <Drawer
+      label={`MLflow run ${r()?.run.name ?? p.runId}`}
+      subtitle={`MLflow run · ${r()?.experiment?.name ?? ''}`}
+      title={r()?.run.name ?? p.runId}
+      closeLabel="Close run"
+      onClose={p.onClose}
+      testId="mlflow-run"
     >
-      <header class="kg-drawer-head">
-        <div>
-          <div class="kg-muted">MLflow run · {r()?.experiment?.name ?? ''}</div>
-          <h2 data-testid="drawer-title">{r()?.run.name ?? p.runId}</h2>
-        </div>
-        <button class="kg-icon-btn" aria-label="Close run" onClick={() => p.onClose()}>
-          ✕
-        </button>
-      </header>
       <div class="kg-drawer-body">
         <Show when={!run.error()} fallback={<ErrorState error={run.error()} retry={run.reload} what="the run" />}>
           <Show when={r()} fallback={<Loading />}>
@@ -532,7 +524,7 @@ function RunDrawer(p: { runId: string; onClose: () => void }): JSX.Element {
           </Show>
         </Show>
       </div>
-    </aside>
+    </Drawer>
   );
 }
 

@@ -12,7 +12,7 @@ import { When } from '../ui/when';
 import { SeriesChart, type ChartSeries } from '../components/seriesChart';
 import { ObjectLink } from '../components/objectLink';
 import { bucketMs, readableTimes } from '../model/insightFormat';
-import '../styles/insightPages.css';
+import '../styles/insightsPages.css';
 
 const WINDOWS = [
   [1, 'Last hour'],

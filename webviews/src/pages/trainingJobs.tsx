@@ -11,6 +11,7 @@ import type { Channel } from '../host/transport';
 import { Badge, Button } from '../ui/button';
 import { TextField } from '../ui/field';
 import { Confirm, Modal } from '../ui/modal';
+import { Drawer } from '../ui/drawer';
 import { Tabs } from '../ui/tabs';
 import { Empty, ErrorState, Loading } from '../ui/states';
 import { When } from '../ui/when';
@@ -259,25 +260,15 @@ function JobDrawer(p: { sel: Selected; job?: MlJobSummary; onClose: () => void; 
     }
   };
   return (
-    <aside
-      class="kg-drawer"
-      role="dialog"
-      aria-label={`Training job ${p.sel.name}`}
-      tabIndex={-1}
-      onKeyDown={(e) => e.key === 'Escape' && !confirming() && p.onClose()}
-      data-testid="job-drawer"
+    <Drawer
+      label={`Training job ${p.sel.name}`}
+      subtitle={`${p.sel.kind} · ${p.sel.namespace}`}
+      title={p.sel.name}
+      closeLabel="Close job"
+      onClose={p.onClose}
+      testId="job-drawer"
+      dialogOpen={confirming()}
     >
-      <header class="kg-drawer-head">
-        <div>
-          <div class="kg-muted">
-            {p.sel.kind} · {p.sel.namespace}
-          </div>
-          <h2 data-testid="drawer-title">{p.sel.name}</h2>
-        </div>
-        <button class="kg-icon-btn" aria-label="Close job" onClick={() => p.onClose()}>
-          ✕
-        </button>
-      </header>
       <div class="kg-actions kg-ml-summary">
         <Show when={p.job}>
           {(j) => (
@@ -342,7 +333,7 @@ function JobDrawer(p: { sel: Selected; job?: MlJobSummary; onClose: () => void; 
           onCancel={() => setConfirming(false)}
         />
       </Show>
-    </aside>
+    </Drawer>
   );
 }
 
