@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { cliArgs } from '../../helpers/cli';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -74,26 +74,25 @@ export function startWebDemo(name: string): Promise<WebDemo> {
   });
 }
 
-export interface DemoBrowser {
-  server: WebDemo;
-  browser: Browser;
-  page: Page;
-}
-
-/** The built dashboard served by `kubegraf web --demo`, and a dark 1400×900 Chromium page whose errors land in `pageErrors`. */
-export async function openDemoBrowser(name: string, pageErrors: string[]): Promise<DemoBrowser> {
+/** Debian's Chromium with one 1400×900 dark page (unless `context` says otherwise) whose uncaught errors land in `pageErrors`. */
+export async function launchPage(
+  pageErrors: string[],
+  context: BrowserContextOptions = {},
+  args: string[] = [],
+): Promise<{ browser: Browser; page: Page }> {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-  await ensureWebviewBuilt();
-  const server = await startWebDemo(name);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...args] });
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark', ...context });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  return { server, browser, page };
+  return { browser, page };
 }
 
 /** What a page suite drives: the server, the browser, its page, and the screenshots it saves. */
-export interface DemoPage extends DemoBrowser {
+export interface DemoPage {
+  server: WebDemo;
+  browser: Browser;
+  page: Page;
   /** The page's uncaught errors, for the suite to assert on. */
   pageErrors: string[];
   /** Saves the page as test-results/<suite name>-<name>.png. */
@@ -111,16 +110,19 @@ export interface DemoPageOptions {
 
 /**
  * The start and end every page suite shares, registered in the calling describe(): before() starts
- * `kubegraf web --demo` and Chromium (see openDemoBrowser), hands the pieces to `ready` and signs in on the dashboard;
- * afterEach() saves test-results/<name>-FAILED-<test title>.png when a test failed; after() closes the browser and
- * stops the server. Hooks the suite registers after this call run after these ones.
+ * `kubegraf web --demo` on the built dashboard and Chromium (see launchPage), hands the pieces to `ready` and signs in
+ * on the dashboard; afterEach() saves test-results/<name>-FAILED-<test title>.png when a test failed; after() closes
+ * the browser and stops the server. Hooks the suite registers after this call run after these ones.
  */
 export function useDemoPage(opts: DemoPageOptions, ready: (demo: DemoPage) => void): void {
+  let server: WebDemo | undefined;
   let demo: DemoPage | undefined;
   before(async function () {
     this.timeout(240_000);
     const pageErrors: string[] = [];
-    const { server, browser, page } = await openDemoBrowser(`${opts.name}-e2e`, pageErrors);
+    await ensureWebviewBuilt();
+    server = await startWebDemo(`${opts.name}-e2e`);
+    const { browser, page } = await launchPage(pageErrors);
     const shot = async (name: string) => {
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: join(SHOTS, `${opts.name}-${name}.png`), fullPage: opts.fullPage ?? false });
@@ -138,7 +140,7 @@ export function useDemoPage(opts: DemoPageOptions, ready: (demo: DemoPage) => vo
   });
   after(async () => {
     await demo?.browser.close();
-    demo?.server.proc.kill('SIGTERM');
+    server?.proc.kill('SIGTERM');
   });
 }
 
