@@ -2,60 +2,26 @@
 // the user sees why chat cannot work yet, configures a provider (the key field is a password field and the key never
 // comes back into the page), asks a question, and sees the answer with the cluster tools it used.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from './helpers/webDemo';
-import { startApp, type App } from '../../src/server/app';
-import { echoScript, startFakeAiProvider, type FakeAiServer } from '../helpers/fakeAiProvider';
-import { kubectlOk, startTestSim, type Sim } from '../helpers/sim';
+import { type FakeAiApp, useFakeAiApp } from './helpers/fakeAiApp';
+import { SHOTS } from './helpers/webDemo';
+import { echoScript } from '../helpers/fakeAiProvider';
+import { kubectlOk } from '../helpers/sim';
 
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-results');
-/** The built app (`npm test` builds it first); KUBEGRAF_WEBVIEW_DIR points at another build. */
-const WEBVIEW = process.env.KUBEGRAF_WEBVIEW_DIR ?? join(ROOT, 'dist', 'webview');
 const KEY = 'sk-browser-test-key-7777';
 
 describe('AI Assistant page (Chromium, fake provider)', function () {
   this.timeout(120_000);
-  let sim: Sim;
-  let app: App;
-  let fake: FakeAiServer;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  before(async function () {
-    this.timeout(180_000);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    if (!existsSync(join(WEBVIEW, 'index.html'))) {
-      // A variable specifier: the test tsconfig resolves CommonJS-style and vite ships ESM types only.
-      const spec = 'vite';
-      const { build } = (await import(spec)) as { build: (c: object) => Promise<unknown> };
-      await build({ configFile: join(ROOT, 'webviews', 'vite.config.ts'), logLevel: 'warn' });
-    }
-    [sim, fake] = await Promise.all([
-      startTestSim({ scenario: 'demo' }),
-      startFakeAiProvider({ script: echoScript('list_resources', { kind: 'deployments', namespace: 'shop' }) }),
-    ]);
-    app = await startApp({
-      kubeconfigFiles: [sim.kubeconfig],
-      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-ai-e2e-')),
-      demo: true,
-      webviewDir: WEBVIEW,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    await fake?.close();
-    await sim?.close();
-  });
+  let { sim, app, fake, page, pageErrors } = {} as FakeAiApp;
+  useFakeAiApp(
+    {
+      name: 'ai-e2e',
+      script: echoScript('list_resources', { kind: 'deployments', namespace: 'shop' }),
+      context: { viewport: { width: 1300, height: 900 }, colorScheme: 'light' },
+    },
+    (started) => ({ sim, app, fake, page, pageErrors } = started),
+  );
 
   it('says how to configure a provider, saves one without echoing the key, and answers with the tools it used', async () => {
     await page.goto(`${app.server.url}/?token=${app.token}#/ai-assistant`);

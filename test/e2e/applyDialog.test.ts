@@ -3,10 +3,7 @@
 // re-reviewed from the command palette; a manifest the server cannot read is explained. Debian's chromium, driven by
 // playwright-core; nothing is downloaded.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { callApi, type DemoPage, useDemoPage } from './helpers/webDemo';
 
 const NS = `apply-e2e-${process.pid}`;
 const MANIFEST = `apiVersion: v1
@@ -25,19 +22,10 @@ metadata:
 
 describe('Apply YAML dialog (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'apply' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const get = async (path: string) => {
-    const r = await fetch(`${server.base}${path}`, { headers: { Authorization: `Bearer ${server.token}` } });
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `apply-${name}.png`) });
-  };
+  const get = (path: string) => callApi(server, 'GET', path);
   const dialog = () => page.getByTestId('apply-dialog');
   const objects = (list: string) => page.locator(`[data-testid=${list}] [data-testid=apply-object]`);
   const actions = async (list: string) =>
@@ -50,23 +38,6 @@ describe('Apply YAML dialog (kubegraf web --demo, Chromium)', function () {
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(text);
   };
-
-  before(async function () {
-    this.timeout(180_000);
-    ({ server, browser, page } = await openDemoBrowser('apply-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`failed-${this.currentTest.title.split(' ').slice(0, 4).join('-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('reviews a new manifest per object before anything is written, then applies it', async () => {
     await page.getByTestId('apply-yaml-button').click();

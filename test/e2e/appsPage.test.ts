@@ -4,52 +4,16 @@
 // progress and the cluster changes, and turning a plugin off takes its page out of the sidebar and the palette and
 // its route answers 403 pluginDisabled, until it is turned on again.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { callApi, type DemoPage, until, useDemoPage } from './helpers/webDemo';
 
 describe('Apps and Plugins pages (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'apps' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const get = async (path: string) => {
-    const r = await fetch(`${server.base}${path}`, { headers: { Authorization: `Bearer ${server.token}` } });
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `apps-${name}.png`) });
-  };
+  const get = (path: string) => callApi(server, 'GET', path);
   const card = (name: string) => page.getByTestId(`app-card-${name}`);
   const stateOf = async (name: string) => ((await card(name).getByTestId('app-state').textContent()) ?? '').trim();
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('apps-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('shows cards with the state found in the cluster, and says "needs helm" before an install starts', async () => {
     await page.getByTestId('nav-apps').click();

@@ -3,65 +3,20 @@
 // a dry run and then run for real with prune while its progress shows resource by resource, and a rollback to an
 // earlier history entry once confirmed. The cluster is checked through the API after each action.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { callApi, type DemoPage, pickNamespaces, until, useDemoPage } from './helpers/webDemo';
 
 describe('Argo CD page (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'argocd' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const get = async (path: string) => {
-    const r = await fetch(`${server.base}${path}`, { headers: { Authorization: `Bearer ${server.token}` } });
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `argocd-${name}.png`) });
-  };
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(150);
-    }
-  };
+  const get = (path: string) => callApi(server, 'GET', path);
   const text = async (testId: string) => (await page.getByTestId(testId).first().textContent()) ?? '';
   const tile = (name: string) => page.locator(`[data-testid="argo-tile"][data-app="${name}"]`);
   const node = (kind: string, name: string) =>
     page.locator(`[data-testid="argo-node"][data-kind="${kind}"][data-name="${name}"]`);
-  const pickNamespaces = async (chosen: string[]) => {
-    await page.getByTestId('namespace-picker').click();
-    const menu = page.getByRole('listbox', { name: 'Namespaces' });
-    await menu.waitFor();
-    await menu.getByRole('checkbox', { name: 'All namespaces' }).check();
-    for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
-    await page.locator('h1').first().click();
-    await menu.waitFor({ state: 'detached' });
-  };
   const replicas = async () =>
     (await get('/api/deployment/details?namespace=payments&name=payments-api')).body.object.spec.replicas;
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('argocd-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('lists the applications as tiles with health, sync, source and last sync', async () => {
     await page.goto(`${server.base}/#/argocd`);
@@ -78,10 +33,10 @@ describe('Argo CD page (kubegraf web --demo, Chromium)', function () {
     assert.match((await tile('monitoring').textContent()) ?? '', /Automated, self-heal, prune/);
     await shot('1-applications');
     // The namespace picker keeps the apps that deploy to the chosen namespaces.
-    await pickNamespaces(['shop']);
+    await pickNamespaces(page, ['shop']);
     await until('only shop is shown', async () => (await page.getByTestId('argo-tile').count()) === 1);
     assert.equal(await page.getByTestId('argo-tile').getAttribute('data-app'), 'shop');
-    await pickNamespaces([]);
+    await pickNamespaces(page, []);
     await until('all apps are back', async () => (await page.getByTestId('argo-tile').count()) === 3);
   });
 

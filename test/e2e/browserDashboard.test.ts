@@ -1,26 +1,17 @@
 // The dashboard in real Chromium against `kubegraf web --demo`: what a user does on first contact, end to end.
 // Debian's chromium (apt-get install chromium) is driven by playwright-core; nothing is downloaded.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, useDemoPage } from './helpers/webDemo';
 
 describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, browser, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'browser', signIn: false }, (demo) => ({ server, browser, page, pageErrors, shot } = demo));
 
   const api = async <T>(path: string): Promise<T> => {
     const r = await fetch(`${server.base}${path}`, { headers: { Authorization: `Bearer ${server.token}` } });
     assert.equal(r.status, 200, `${path} answered ${r.status}`);
     return (await r.json()) as T;
-  };
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `browser-${name}.png`) });
   };
   const go = async (hash: string) => {
     await page.goto(`${server.base}/${hash}`);
@@ -37,16 +28,6 @@ describe('browser dashboard (kubegraf web --demo, Chromium)', function () {
     const rows = await page.getByTestId('row').allTextContents();
     return rows.length > 0 && rows.every((r) => r.includes(text));
   };
-
-  before(async function () {
-    this.timeout(180_000);
-    ({ server, browser, page } = await openDemoBrowser('browser-e2e', pageErrors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('logs in with the token URL, drops the token from the address bar, and shows the demo cluster counts', async () => {
     await page.goto(server.url);

@@ -3,10 +3,7 @@
 // its test send arrives and the receiver's answer is shown; then a new incident in the demo cluster is delivered to it
 // and appears in the delivery log while the page is open; deleting it asks first.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, useDemoPage } from './helpers/webDemo';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { request } from '../integration/serverHelpers';
 
@@ -14,28 +11,19 @@ const TOKEN_PATH = 'T0DEMO/B0DEMO/xoxSecretWebhookToken42';
 
 describe('Connectors page (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage(
+    { name: 'connectors', fullPage: true, signIn: false },
+    (demo) => ({ server, page, pageErrors, shot } = demo),
+  );
   let rx: Receiver;
-  const pageErrors: string[] = [];
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `connectors-${name}.png`), fullPage: true });
-  };
   const form = () => page.getByTestId('connector-form');
   const row = () => page.getByTestId('connector-row').filter({ hasText: 'Ops channel' });
 
-  before(async function () {
-    this.timeout(120_000);
-    [rx, { server, browser, page }] = await Promise.all([
-      startReceiver({ status: 200, body: 'ok' }),
-      openDemoBrowser('connectors', pageErrors),
-    ]);
+  before(async () => {
+    rx = await startReceiver({ status: 200, body: 'ok' });
   });
   after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
     await rx?.close();
   });
 

@@ -2,32 +2,13 @@
 // namespace, workload and label, the cost chart, the planted over-provisioned workload's right-sizing, the price
 // editor with where each price comes from; continuity's score, risks grouped by family and the Velero backups panel.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, SHOTS, useDemoPage } from './helpers/webDemo';
 
 describe('Cost and Continuity pages (kubegraf web --demo, Chromium)', function () {
   this.timeout(180_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `cost-continuity-${name}.png`), fullPage: true });
-  };
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('cost-continuity-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'cost-continuity', fullPage: true }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
   it('shows totals, allocation by namespace, workload and label, right-sizing and prices', async () => {
     await page.goto(`${server.base}/#/cost`);

@@ -5,50 +5,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { callApi, type DemoPage, SHOTS, until, useDemoPage } from './helpers/webDemo';
 
 describe('data pages: GPU, MLflow, Feast (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'data', fullPage: true }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const call = async (method: string, path: string) => {
-    const r = await fetch(`${server.base}${path}`, { method, headers: { Authorization: `Bearer ${server.token}` } });
-    return { status: r.status, body: (await r.json()) as any };
-  };
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `data-${name}.png`), fullPage: true });
-  };
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
+  const call = (method: string, path: string) => callApi(server, method, path);
   const points = async (testId: string) => Number(await page.getByTestId(testId).getAttribute('data-points'));
 
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('data-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-    assert.deepEqual(pageErrors, []);
-  });
+  after(() => assert.deepEqual(pageErrors, []));
 
   it('GPU dashboard: a line per device in each chart, growing live; device readings; pods holding and awaiting GPUs', async () => {
     await page.goto(`${server.base}/#/gpu-dashboard`);

@@ -2,57 +2,15 @@
 // (kubectl apply, Helm, Argo CD), each with its drifted fields (declared → live, who changed it, when), a diff of live
 // vs the declared state, the object's details drawer, the namespace picker, and a change made elsewhere showing up.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, pickNamespaces, until, useDemoPage } from './helpers/webDemo';
 
 describe('Drift page (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'drift', fullPage: true }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `drift-${name}.png`), fullPage: true });
-  };
   const card = (name: string) => page.getByTestId('drift-object').and(page.locator(`[data-name="${name}"]`));
   const field = (name: string, path: string) => card(name).locator(`[data-testid="drift-field"][data-path="${path}"]`);
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
-  const pickNamespaces = async (chosen: string[]) => {
-    await page.getByTestId('namespace-picker').click();
-    const menu = page.getByRole('listbox', { name: 'Namespaces' });
-    await menu.waitFor();
-    await menu.getByRole('checkbox', { name: 'All namespaces' }).check();
-    for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
-    await page.locator('h1').first().click();
-    await menu.waitFor({ state: 'detached' });
-  };
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('drift-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('groups drifted objects by source, with each field declared → live, who changed it and when', async () => {
     await page.goto(`${server.base}/#/drift`);
@@ -126,11 +84,11 @@ describe('Drift page (kubegraf web --demo, Chromium)', function () {
   });
 
   it('follows the namespace picker, and a scale made elsewhere shows up with its manager', async () => {
-    await pickNamespaces(['payments']);
+    await pickNamespaces(page, ['payments']);
     await until('only payments', async () => (await page.getByTestId('drift-object').count()) === 2);
     assert.equal(await card('product-search').count(), 0);
     assert.equal(await page.getByTestId('drift-group-lastApplied').count(), 0);
-    await pickNamespaces([]);
+    await pickNamespaces(page, []);
     await card('product-search').waitFor();
     const r = await fetch(`${server.base}/api/deployment/scale`, {
       method: 'POST',

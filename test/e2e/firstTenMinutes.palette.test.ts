@@ -3,26 +3,21 @@
 // a direct link opens no socket it then drops, and the AI pages set a provider up (with a connection test against the
 // offline fake provider) in plain words.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ensureWebviewBuilt, ROOT, SHOTS } from './helpers/webDemo';
-import { startApp, type App } from '../../src/server/app';
-import { startFakeAiProvider, type FakeAiServer } from '../helpers/fakeAiProvider';
-import { startTestSim, type Sim } from '../helpers/sim';
+import type { Page } from 'playwright-core';
+import { type FakeAiApp, useFakeAiApp } from './helpers/fakeAiApp';
+import { SHOTS } from './helpers/webDemo';
 
-const WEBVIEW = process.env.KUBEGRAF_WEBVIEW_DIR ?? join(ROOT, 'dist', 'webview');
 const KEY = 'sk-first-ten-minutes-4242';
 
 describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', function () {
   this.timeout(120_000);
-  let sim: Sim;
-  let app: App;
-  let fake: FakeAiServer;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { app, fake, browser, page, pageErrors } = {} as FakeAiApp;
+  useFakeAiApp(
+    { name: 'first-ten', script: () => ({ text: 'OK' }) },
+    (started) => ({ app, fake, browser, page, pageErrors } = started),
+  );
 
   const base = () => app.server.url;
   const apiGet = async <T>(path: string): Promise<T> => {
@@ -52,32 +47,9 @@ describe('first ten minutes: dead ends, palette, counts, AI setup (Chromium)', f
     );
   };
 
-  before(async function () {
-    this.timeout(180_000);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
-    await ensureWebviewBuilt();
-    [sim, fake] = await Promise.all([
-      startTestSim({ scenario: 'demo' }),
-      startFakeAiProvider({ script: () => ({ text: 'OK' }) }),
-    ]);
-    app = await startApp({
-      kubeconfigFiles: [sim.kubeconfig],
-      dataDir: mkdtempSync(join(tmpdir(), 'kubegraf-first-ten-')),
-      demo: true,
-      webviewDir: WEBVIEW,
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' })).newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+  before(async () => {
     await page.goto(app.launchUrl);
     await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    await fake?.close();
-    await sim?.close();
   });
 
   afterEach(() => assert.deepEqual(pageErrors.splice(0), []));

@@ -3,10 +3,7 @@
 // input into a replica count (read back through the API) and asks before scaling to 0, ages tick, and a pod's overview
 // reads like `kubectl describe pod`.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { callApi, type DemoPage, pickNamespaces as pickInHeader, until, useDemoPage } from './helpers/webDemo';
 
 interface Listed {
   items: Array<{ name: string; namespace?: string }>;
@@ -14,49 +11,22 @@ interface Listed {
 
 describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegraf web --demo)', function () {
   this.timeout(180_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'first-ten' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const request = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${server.base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${server.token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
+  const request = (method: string, path: string, body?: unknown) => callApi(server, method, path, body);
   const api = async <T>(path: string): Promise<T> => {
     const r = await request('GET', path);
     assert.equal(r.status, 200, `${path} answered ${r.status}`);
     return r.body as T;
   };
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `first-ten-${name}.png`) });
-  };
-  /** Polls a condition read through locators (the page's CSP forbids evaluating strings). */
-  const until = async (what: string, cond: () => Promise<boolean>, timeout = 30_000) => {
-    const end = Date.now() + timeout;
-    while (!(await cond())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
   const rowKeys = async () =>
     Promise.all((await page.getByTestId('row').all()).map(async (r) => (await r.getAttribute('data-key')) ?? ''));
   const rowCount = async () => (await page.getByTestId('row-count').textContent())?.trim() ?? '';
 
-  /** Chooses exactly these namespaces in the header picker (none = all), then clicks away as a user would. */
+  /** Chooses exactly these namespaces in the header picker, and waits until the picker names the choice. */
   const pickNamespaces = async (chosen: string[]) => {
-    await page.getByTestId('namespace-picker').click();
-    const menu = page.getByRole('listbox', { name: 'Namespaces' });
-    await menu.waitFor();
-    await menu.getByRole('checkbox', { name: 'All namespaces' }).check();
-    for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
-    await page.locator('h1').first().click();
-    await menu.waitFor({ state: 'detached' });
+    await pickInHeader(page, chosen);
     await page
       .getByTestId('namespace-picker')
       .filter({
@@ -69,27 +39,10 @@ describe('first ten minutes: tables, forms, ages, pod overview (Chromium, kubegr
     (await api<{ object: { spec: { replicas: number } } }>(`/api/deployment/details?namespace=${ns}&name=${name}`))
       .object.spec.replicas;
 
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('first-ten-tables', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
-
   // Each test starts from all namespaces, whatever the one before left chosen.
   beforeEach(async () => {
     if (!/All namespaces/.test((await page.getByTestId('namespace-picker').textContent()) ?? ''))
       await pickNamespaces([]);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
   });
 
   it('filters the pods page at once when a namespace is chosen, and widens again for all namespaces', async () => {

@@ -3,60 +3,15 @@
 // a rollback is previewed object by object before it is confirmed and its result shown, the table follows live, and an
 // uninstall that keeps history leaves the release listed as uninstalled. No helm binary is involved.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { callApi, type DemoPage, pickNamespaces, until, useDemoPage } from './helpers/webDemo';
 
 describe('Helm page (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'helm' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const get = async (path: string) => {
-    const r = await fetch(`${server.base}${path}`, { headers: { Authorization: `Bearer ${server.token}` } });
-    return (await r.json()) as any;
-  };
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `helm-${name}.png`) });
-  };
+  const get = async (path: string) => (await callApi(server, 'GET', path)).body;
   const row = (name: string) => page.getByTestId('helm-row').filter({ hasText: name });
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
-  const pickNamespaces = async (chosen: string[]) => {
-    await page.getByTestId('namespace-picker').click();
-    const menu = page.getByRole('listbox', { name: 'Namespaces' });
-    await menu.waitFor();
-    await menu.getByRole('checkbox', { name: 'All namespaces' }).check();
-    for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
-    await page.locator('h1').first().click();
-    await menu.waitFor({ state: 'detached' });
-  };
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('helm-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('lists the releases with chart, app version, revision and status, following the namespace picker', async () => {
     await page.goto(`${server.base}/#/helm`);
@@ -69,9 +24,9 @@ describe('Helm page (kubegraf web --demo, Chromium)', function () {
     assert.match((await row('cert-manager').textContent()) ?? '', /failed/);
     assert.match((await page.getByTestId('helm-intro').textContent()) ?? '', /needs the helm binary/);
     await shot('1-releases');
-    await pickNamespaces(['shop']);
+    await pickNamespaces(page, ['shop']);
     await until('only shop is listed', async () => (await page.getByTestId('helm-row').count()) === 1);
-    await pickNamespaces([]);
+    await pickNamespaces(page, []);
     await until('all releases are back', async () => (await page.getByTestId('helm-row').count()) === 3);
   });
 

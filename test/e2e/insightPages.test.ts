@@ -3,38 +3,13 @@
 // and its neighbourhood one button away, following the namespace picker; the timeline as a chart and a list; the
 // anomalies page in words and charts; a runbook edited, saved, shown as edited, and reset.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, pickNamespaces, until, useDemoPage } from './helpers/webDemo';
 
 describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf web --demo, Chromium)', function () {
   this.timeout(180_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'insights' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `insights-${name}.png`) });
-  };
-  const pickNamespaces = async (chosen: string[]) => {
-    await page.getByTestId('namespace-picker').click();
-    const menu = page.getByRole('listbox', { name: 'Namespaces' });
-    await menu.waitFor();
-    await menu.getByRole('checkbox', { name: 'All namespaces' }).check();
-    for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
-    await page.locator('h1').first().click();
-    await menu.waitFor({ state: 'detached' });
-  };
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
   const mapNode = (kind: string, name: string) =>
     page.locator(`[data-testid="map-node"][data-kind="${kind}"][data-name="${name}"]`);
   const noGenericViewer = async () => {
@@ -44,26 +19,9 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
     assert.doesNotMatch(text, /\d\.\d{5,}/, 'no long floats on screen');
   };
 
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('insights-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
-
   it('maps a namespace: health colours, grouped pods that open, details on click, a neighbourhood, the picker', async () => {
     await page.goto(`${server.base}/#/resource-map`);
-    await pickNamespaces(['shop']);
+    await pickNamespaces(page, ['shop']);
     await page.getByTestId('map-graph').waitFor();
     await mapNode('Ingress', 'shop').waitFor();
     // Health as colour: the pod that cannot pull its image is red, a ready deployment green.
@@ -125,7 +83,7 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
     await page.getByTestId('map-focus').waitFor({ state: 'detached' });
 
     // Another namespace: the map follows the picker.
-    await pickNamespaces(['payments']);
+    await pickNamespaces(page, ['payments']);
     await until('payments objects replace the shop ones', async () => {
       const ids = await page
         .getByTestId('map-node')
@@ -134,7 +92,7 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
     });
     await shot('4-map-payments');
     // Every namespace: one group per namespace (with its counts and worst health); a click opens one in place.
-    await pickNamespaces([]);
+    await pickNamespaces(page, []);
     const shopGroup = page.locator('[data-testid="map-node"][data-id="group:namespace:shop"]');
     await shopGroup.waitFor();
     assert.equal(await shopGroup.getAttribute('data-health'), 'danger');
@@ -160,7 +118,7 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
     await noGenericViewer();
     await shot('6-timeline');
     // The namespace picker narrows the entries.
-    await pickNamespaces(['shop']);
+    await pickNamespaces(page, ['shop']);
     await until('only shop entries are listed', async () => {
       const links = await page.getByTestId('timeline-entry').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
       return links.length > 0 && links.every((t) => !/ · (data|payments|ml)\b/.test(t));
@@ -178,7 +136,7 @@ describe('Resource Map, Timeline, Anomalies and Knowledge Bank pages (kubegraf w
     // An object link opens the object's drawer on its page.
     await page.getByTestId('timeline-object').first().click();
     await page.getByTestId('drawer').waitFor();
-    await pickNamespaces([]);
+    await pickNamespaces(page, []);
   });
 
   it('explains anomalies and predictions in words, with charts when there is data', async () => {

@@ -3,55 +3,12 @@
 // click and from the keyboard; certificates with expiry warnings ahead of time, and a confirmed Renew that follows
 // cert-manager until the new certificate is in place.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, pickNamespaces, until, useDemoPage } from './helpers/webDemo';
 
 describe('Kiali and Certificates pages (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
-
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `kiali-certs-${name}.png`) });
-  };
-  const pickNamespaces = async (chosen: string[]) => {
-    await page.getByTestId('namespace-picker').click();
-    const menu = page.getByRole('listbox', { name: 'Namespaces' });
-    await menu.waitFor();
-    await menu.getByRole('checkbox', { name: 'All namespaces' }).check();
-    for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
-    await page.locator('h1').first().click();
-    await menu.waitFor({ state: 'detached' });
-  };
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('kiali-certs-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'kiali-certs' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
   it('draws the service graph with health colours and rate labels; a node opens its workload details', async () => {
     await page.goto(`${server.base}/#/kiali`);
@@ -101,7 +58,7 @@ describe('Kiali and Certificates pages (kubegraf web --demo, Chromium)', functio
   it('follows the namespace picker, and says what is missing when Kiali is not installed', async () => {
     await page.goto(`${server.base}/#/kiali`);
     await page.getByTestId('kiali-graph').waitFor();
-    await pickNamespaces(['shop']);
+    await pickNamespaces(page, ['shop']);
     const nodes = page.getByTestId('kiali-node');
     await until('only shop and the gateway that calls it are drawn', async () => {
       const ns = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-namespace')));
@@ -113,7 +70,7 @@ describe('Kiali and Certificates pages (kubegraf web --demo, Chromium)', functio
       /kg-graph-outside/,
     );
     await shot('3-graph-shop');
-    await pickNamespaces([]);
+    await pickNamespaces(page, []);
 
     // Kiali gone (its Service deleted): the page explains what the graph needs instead of an error.
     const del = await fetch(`${server.base}/api/service/delete?namespace=istio-system&name=kiali`, {

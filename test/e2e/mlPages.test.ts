@@ -3,32 +3,17 @@
 // live duration, its pods' logs stream in, and it is deleted after a confirmation; an inference service is created,
 // turns Ready with its URL, and its test panel sends a V1 and a V2 request and shows the answers with their latency.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { type DemoPage, until, useDemoPage } from './helpers/webDemo';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
 
 describe('Training Jobs and Inference Services pages (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'ml' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `ml-${name}.png`) });
-  };
   const text = async (testId: string) => (await page.getByTestId(testId).first().textContent()) ?? '';
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
 
   /** Serious or critical WCAG 2.1 AA violations inside `scope`, one line each. */
   const axe = async (scope: string): Promise<string[]> => {
@@ -44,23 +29,6 @@ describe('Training Jobs and Inference Services pages (kubegraf web --demo, Chrom
         .map((x: any) => `${x.id}: ${x.help} (${x.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
     }, scope);
   };
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('ml-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('creates a training job from the form, follows it in the list and its live logs, then deletes it', async () => {
     await page.goto(`${server.base}/#/training-jobs`);

@@ -2,59 +2,17 @@
 // findings by family with severity chips and search, a finding's object in the details drawer, a fix previewed as a
 // diff and applied (the finding then goes), the Pod Security Standards per namespace, who-can, and the namespace picker.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, pickNamespaces, until, useDemoPage } from './helpers/webDemo';
 
 describe('Security page (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'security' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `security-${name}.png`), fullPage: false });
-  };
-  const until = async (what: string, f: () => Promise<boolean>, ms = 30_000) => {
-    const end = Date.now() + ms;
-    while (!(await f())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await page.waitForTimeout(200);
-    }
-  };
-  const pickNamespaces = async (chosen: string[]) => {
-    await page.getByTestId('namespace-picker').click();
-    const menu = page.getByRole('listbox', { name: 'Namespaces' });
-    await menu.waitFor();
-    await menu.getByRole('checkbox', { name: 'All namespaces' }).check();
-    for (const ns of chosen) await menu.getByTestId(`ns-${ns}`).getByRole('checkbox').check();
-    await page.locator('h1').first().click();
-    await menu.waitFor({ state: 'detached' });
-  };
   const findings = () => page.getByTestId('finding');
   const search = async (text: string) => {
     await page.getByTestId('finding-filter').fill(text);
   };
-
-  before(async function () {
-    this.timeout(240_000);
-    ({ server, browser, page } = await openDemoBrowser('security-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('shows the cluster score and the findings grouped by family, filtered by severity and search', async () => {
     await page.goto(`${server.base}/#/security`);
@@ -163,7 +121,7 @@ describe('Security page (kubegraf web --demo, Chromium)', function () {
 
   it('follows the namespace picker: the namespace score, and the hardened workload has nothing at medium or above', async () => {
     await page.getByTestId('tab-findings').click();
-    await pickNamespaces(['payments']);
+    await pickNamespaces(page, ['payments']);
     await until('the payments score', async () =>
       /payments score/.test((await page.getByTestId('sec-score').textContent()) ?? ''),
     );
@@ -181,7 +139,7 @@ describe('Security page (kubegraf web --demo, Chromium)', function () {
     assert.equal(loud, 0);
     await search('');
     await shot('6-payments');
-    await pickNamespaces([]);
+    await pickNamespaces(page, []);
     assert.deepEqual(pageErrors, []);
   });
 });

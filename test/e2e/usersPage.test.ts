@@ -6,11 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startApp, type App } from '../../src/server/app';
 import { makePki } from '../../src/sim/tls';
 import { startTestSim, type Sim } from '../helpers/sim';
-import { CHROMIUM, CHROMIUM_ARGS, SHOTS, ensureWebviewBuilt } from './helpers/webDemo';
+import { SHOTS, ensureWebviewBuilt, launchPage } from './helpers/webDemo';
 
 describe('browser: accounts mode, sign-in and the Users page', function () {
   this.timeout(120_000);
@@ -58,14 +58,7 @@ describe('browser: accounts mode, sign-in and the Users page', function () {
       req.on('error', reject);
       req.end(body);
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS, '--ignore-certificate-errors'],
-    });
-    page = await (
-      await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark', ignoreHTTPSErrors: true })
-    ).newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
+    ({ browser, page } = await launchPage(errors, { ignoreHTTPSErrors: true }, ['--ignore-certificate-errors']));
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed')

@@ -2,34 +2,15 @@
 // OOM-killed warehouse-loader (768Mi) is applied from the incident, KubeGraf says it did not help, with the pod that
 // was OOM-killed again as evidence and a larger increase as the next step; taking that step is verified as resolved.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, useDemoPage } from './helpers/webDemo';
 
 describe('verified fixes in the dashboard (kubegraf web --demo, Chromium)', function () {
   this.timeout(400_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'verified-fixes', signIn: false }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `verified-fixes-${name}.png`) });
-  };
   const detail = () => page.getByTestId('incident-detail');
   const outcome = (o: string) => detail().locator(`[data-testid=fix-outcome][data-outcome=${o}]`);
-
-  before(async function () {
-    this.timeout(180_000);
-    ({ server, browser, page } = await openDemoBrowser('verified-fixes', pageErrors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
 
   it('sets a short verification window in Settings, refusing what is not a number of seconds', async () => {
     await page.goto(server.url);

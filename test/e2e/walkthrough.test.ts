@@ -4,11 +4,9 @@
 // camelCase keys as labels, ISO timestamps, unrounded floats), or a serious/critical axe-core (WCAG 2.1 A/AA) violation.
 // Screenshots land in test-results/walk-<theme>-<page>.png.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { PAGES } from '../../webviews/src/model/nav';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, useDemoPage } from './helpers/webDemo';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -37,10 +35,8 @@ interface Found {
 
 describe('walkthrough: every page and row action on the demo cluster, both themes (Chromium)', function () {
   this.timeout(600_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'walk', signIn: false }, (demo) => ({ server, page, pageErrors, shot } = demo));
   const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
   let where = 'start';
@@ -56,7 +52,6 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
 
   before(async function () {
     this.timeout(180_000);
-    ({ server, browser, page } = await openDemoBrowser('walkthrough', pageErrors));
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(`${where}: ${m.text()}`);
     });
@@ -73,21 +68,6 @@ describe('walkthrough: every page and row action on the demo cluster, both theme
     await page.getByTestId('page-dashboard').waitFor();
     await page.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor();
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`FAILED-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
-  });
-
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `walk-${name}.png`) });
-  };
 
   /** Serious and critical axe-core violations inside `scope` (the whole document by default). */
   const axe = async (scope = 'body'): Promise<string[]> => {

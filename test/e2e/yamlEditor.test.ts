@@ -2,10 +2,7 @@
 // kubectl-edit identity rules, Review → Apply read back from the cluster, a conflict and its reload, unsaved edits.
 // Debian's chromium is driven by playwright-core; nothing is downloaded.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { openDemoBrowser, SHOTS, type WebDemo } from './helpers/webDemo';
+import { type DemoPage, useDemoPage } from './helpers/webDemo';
 
 const NS = 'monitoring';
 const NAME = 'grafana';
@@ -25,10 +22,8 @@ interface Deployment {
 
 describe('YAML editor (kubegraf web --demo, Chromium)', function () {
   this.timeout(120_000);
-  let server: WebDemo;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  let { server, page, pageErrors, shot } = {} as DemoPage;
+  useDemoPage({ name: 'yaml' }, (demo) => ({ server, page, pageErrors, shot } = demo));
 
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${server.base}${path}`, {
@@ -41,10 +36,6 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
   };
   const deployment = async () =>
     (await call<{ object: Deployment }>('GET', `/api/deployment/details?namespace=${NS}&name=${NAME}`)).object;
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `yaml-${name}.png`) });
-  };
   const until = async (what: string, cond: () => Promise<boolean>, timeout = 15_000) => {
     const end = Date.now() + timeout;
     while (!(await cond())) {
@@ -107,20 +98,7 @@ describe('YAML editor (kubegraf web --demo, Chromium)', function () {
 
   before(async function () {
     this.timeout(180_000);
-    ({ server, browser, page } = await openDemoBrowser('yaml-e2e', pageErrors));
-    await page.goto(server.url);
-    await page.getByTestId('page-dashboard').waitFor();
     await settled(1);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed')
-      await shot(`failed-${this.currentTest.title.split(' ').slice(0, 4).join('-')}`).catch(() => undefined);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.proc.kill('SIGTERM');
   });
 
   it('shows the YAML highlighted, with line numbers and folding, read-only until Edit', async () => {
