@@ -165,13 +165,13 @@ export function GraphNodeView(p: {
         text-anchor="middle"
         aria-hidden="true"
       >
-        {p.badge}
+        {`${p.badge} `}
       </text>
       {/* Clipped at the node's edge, not shortened: the drawn words stay the start of the accessible name (the
           trailing space keeps the name and the next line apart where the lines' text is joined). */}
       <Show when={s().kindY !== undefined && p.kind}>
         <text class="kg-graph-node-kind" x={s().textX} y={s().kindY} clip-path={clip()}>
-          {p.kind}
+          {`${p.kind} `}
         </text>
       </Show>
       <text class="kg-graph-node-name" x={s().textX} y={s().nameY} font-size={s().nameFont} clip-path={clip()}>

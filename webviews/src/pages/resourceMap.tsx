@@ -337,14 +337,16 @@ function MapCanvas(p: {
     if (drag?.moved) return;
     p.onActivate(n);
   };
-  const describe = (n: GraphNode) =>
-    n.group
-      ? `${kindWord(n)} ${n.name}: group of ${n.detail ?? ''}${
+  // What the node draws first, in its order (a group's count, kind, name, detail), then what only the name says.
+  const countOf = (n: GraphNode) => (n.group ? (n.group.members > 99 ? '99+' : String(n.group.members)) : '');
+  const describe = (n: GraphNode) => {
+    const drawn = `${countOf(n)} ${kindWord(n)} ${n.name} ${n.detail ?? ''}`.trim();
+    return n.group
+      ? `${drawn}: a group${
           n.group.health.warn && n.group.health.danger ? `, ${n.group.health.warn} not ready` : ''
         }. Open the group`
-      : `${n.name} ${n.kind}${n.namespace ? ` in ${n.namespace}` : ''}: ${HEALTH_LABEL[n.health ?? 'muted']}${
-          n.detail ? `, ${n.detail}` : ''
-        }`;
+      : `${drawn}: ${HEALTH_LABEL[n.health ?? 'muted']}${n.namespace ? `, in ${n.namespace}` : ''}`;
+  };
   const kindWord = (n: GraphNode) =>
     n.group
       ? n.group.type === 'pods'
@@ -422,7 +424,7 @@ function MapCanvas(p: {
                 x={pn.x}
                 y={pn.y}
                 tone={h()}
-                badge={n().group ? (n().group!.members > 99 ? '99+' : n().group!.members) : HEALTH_GLYPH[h()]}
+                badge={n().group ? countOf(n()) : HEALTH_GLYPH[h()]}
                 kind={kindWord(n())}
                 name={n().name}
                 sub={n().detail ?? ''}
