@@ -14,6 +14,7 @@ import {
 } from '../../../src/shared/drift';
 import { api, namespaces } from '../stores/app';
 import { createLoader } from '../stores/loader';
+import { Keyed } from '../ui/keyed';
 import { subscribeKind } from '../stores/live';
 import { inScope, oneNamespace, scopeKey } from '../stores/scope';
 import { Badge, Button } from '../ui/button';
@@ -250,16 +251,16 @@ export function DriftPage(): JSX.Element {
                     <Badge tone="warn">{drifted().filter((o) => o.source === s).length} drifted</Badge>
                   </h2>
                   <p class="kg-muted kg-small">{SOURCE_HINT[s]}</p>
-                  <For each={drifted().filter((o) => o.source === s)}>
+                  <Keyed each={drifted().filter((o) => o.source === s)} by={keyOf}>
                     {(o) => (
                       <DriftCard
-                        o={o}
-                        onOpen={() => setOpen(o)}
-                        onDiff={() => setDiffOf(o)}
-                        onRevert={() => setRevertOf(o)}
+                        o={o()}
+                        onOpen={() => setOpen(o())}
+                        onDiff={() => setDiffOf(o())}
+                        onRevert={() => setRevertOf(o())}
                       />
                     )}
-                  </For>
+                  </Keyed>
                 </section>
               )}
             </For>
